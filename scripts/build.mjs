@@ -1,0 +1,61 @@
+// Bundles the extension, the CLI and the tokenizer worker with esbuild; type-checking is `npm run typecheck`.
+// Flags: --production (minify, no sourcemaps), --watch.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  define: { PACKAGE_VERSION: JSON.stringify(pkg.version) },
+  absWorkingDir: root,
+};
+
+/** One esbuild context per bundle, as the VS Code samples do; entries that don't exist yet are skipped. */
+const bundles = [
+  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/core/tokenize/worker.ts'], outfile: 'dist/tokenize-worker.js' },
+  { entryPoints: ['src/webview/compare.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
+].filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])));
+
+async function buildAssets() {
+  // Encoding tables are generated once from the rank files into dist/encodings (see scripts/encodings.mjs).
+  const gen = path.join(root, 'scripts', 'encodings.mjs');
+  if (fs.existsSync(gen)) {
+    const { buildEncodings } = await import(gen);
+    await buildEncodings(path.join(root, 'dist', 'encodings'));
+  }
+  // WASM and data assets that bundles load at run time.
+  const copies = [['node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm']];
+  for (const [from, to] of copies) {
+    const src = path.join(root, from);
+    if (fs.existsSync(src)) {
+      fs.mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
+      fs.copyFileSync(src, path.join(root, to));
+    }
+  }
+}
+
+await buildAssets();
+if (watch) {
+  for (const b of bundles) {
+    const ctx = await esbuild.context({ ...common, ...b });
+    await ctx.watch();
+  }
+  console.log('[watch] esbuild is watching src/ for changes');
+} else {
+  await Promise.all(bundles.map((b) => esbuild.build({ ...common, ...b })));
+  if (fs.existsSync(path.join(root, 'dist/cli.js'))) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+}
