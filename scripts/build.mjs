@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+/** `--only=extension` builds just the bundles whose output name contains that word. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 const common = {
@@ -28,7 +30,9 @@ const bundles = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/core/tokenize/worker.ts'], outfile: 'dist/tokenize-worker.js' },
   { entryPoints: ['src/webview/compare.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
-].filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])));
+]
+  .filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])))
+  .filter((b) => !only || b.outfile.includes(only));
 
 async function buildAssets() {
   // Encoding tables are generated once from the rank files into dist/encodings (see scripts/encodings.mjs).

@@ -1,0 +1,93 @@
+// `npm test`: build, then every test layer in turn — core unit tests (node:test), the integration
+// suites inside a real VS Code host, and the browser-level e2e/screenshot step. Ends with one
+// summary line CI reads: "N passed, N failed". Exit code is non-zero when anything failed.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2); // e.g. `npm test -- unit` or `npm test -- host e2e`
+const started = Date.now();
+
+function run(cmd, args, { capture = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      process.stdout.write(d);
+      if (capture) out += d;
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+function listTests(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+const layers = {
+  async unit() {
+    const files = listTests(path.join(root, 'out', 'test', 'unit'));
+    const { code, out } = await run(process.execPath, ['--test', '--test-reporter=spec', ...files], { capture: true });
+    // The spec reporter ends with "ℹ pass N" / "ℹ fail N".
+    const count = (name) => Number(new RegExp(`^\\S+ ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
+    const passed = count('pass');
+    const failed = count('fail');
+    if (Number.isNaN(passed)) return { passed: 0, failed: 1, code };
+    return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
+  },
+  async host() {
+    const { code, out } = await run(process.execPath, ['test/host/run-host-tests.mjs'], { capture: true });
+    const m = /^host: (\d+) passed, (\d+) failed/m.exec(out);
+    const passed = m ? Number(m[1]) : 0;
+    const failed = m ? Number(m[2]) : 1;
+    return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
+  },
+  async e2e() {
+    const { code, out } = await run(process.execPath, ['test/e2e/screenshots.mjs'], { capture: true });
+    const m = /^e2e: (\d+) passed, (\d+) failed/m.exec(out);
+    const passed = m ? Number(m[1]) : 0;
+    const failed = m ? Number(m[2]) : 1;
+    return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
+  },
+};
+
+async function main() {
+  console.log('> build');
+  let r = await run(process.execPath, ['scripts/build.mjs']);
+  if (r.code !== 0) return finish([['build', { passed: 0, failed: 1 }]]);
+  console.log('> compile tests (tsc)');
+  r = await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
+  if (r.code !== 0) return finish([['tsc', { passed: 0, failed: 1 }]]);
+  const results = [];
+  for (const name of Object.keys(layers)) {
+    if (only.length && !only.includes(name)) continue;
+    console.log(`\n> ${name} tests`);
+    results.push([name, await layers[name]()]);
+  }
+  return finish(results);
+}
+
+function finish(results) {
+  let passed = 0;
+  let failed = 0;
+  console.log('\nSummary');
+  for (const [name, r] of results) {
+    console.log(`  ${name.padEnd(6)} ${r.passed} passed, ${r.failed} failed`);
+    passed += r.passed;
+    failed += r.failed;
+  }
+  console.log(`Time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+main();

@@ -1,0 +1,62 @@
+// What a person sees: opens the example workspace in the real VS Code (browser workbench) with the
+// extension loaded, runs a few scenarios, asserts on the rendered DOM and saves PNGs under
+// test-results/screenshots/ (git-ignored; README images are copied from there by hand).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
+import { scenarios } from './scenarios.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const outDir = path.join(root, 'test-results', 'screenshots');
+const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const verbose = process.argv.includes('--verbose');
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  const workspace = copyWorkspace(path.join(root, 'examples'));
+  const host = await startHost({ verbose });
+  const { page } = host;
+  let passed = 0;
+  let failed = 0;
+  try {
+    await page.goto(host.url(workspace, [['extensionDevelopmentPath', host.remote(root)], ['skipWelcome', 'true']]));
+    await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
+    await page.waitForTimeout(1500); // let the welcome page and extension host settle
+    const ctx = { page, host, workspace, root, shot: (name) => page.screenshot({ path: path.join(outDir, `${name}.png`) }) };
+    for (const s of scenarios) {
+      if (filter.length && !filter.some((f) => s.name.includes(f))) continue;
+      const t0 = Date.now();
+      try {
+        await s.run(ctx);
+        passed++;
+        console.log(`  ✔ ${s.name} (${Date.now() - t0} ms)`);
+      } catch (err) {
+        failed++;
+        console.log(`  ✘ ${s.name}: ${err.stack || err}`);
+        await page.screenshot({ path: path.join(outDir, `FAILED-${s.name}.png`) }).catch(() => {});
+      }
+    }
+  } finally {
+    if (failed > 0) {
+      console.log('\n----- VS Code host log -----');
+      console.log(host.log.filter((l) => !l.includes('[page:debug]')).join('\n'));
+      console.log('----- end of host log -----');
+    }
+    await host.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+  console.log(`screenshots in ${path.relative(root, outDir)}/`);
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[e2e] ${err.stack || err}`);
+    if (err.hostLog) console.error(err.hostLog.join('\n'));
+    console.log('e2e: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,44 @@
+// Helpers shared by the suites that run inside a real VS Code host.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PromptCostApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'prompt-cost-lens.prompt-cost-lens';
+
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need the examples workspace open');
+  return folder.uri.fsPath;
+}
+
+export function workspaceFile(...parts: string[]): vscode.Uri {
+  return vscode.Uri.file(path.join(workspaceRoot(), ...parts));
+}
+
+export async function openInEditor(...parts: string[]): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(workspaceFile(...parts));
+  return vscode.window.showTextDocument(doc);
+}
+
+export async function extensionApi(): Promise<PromptCostApi> {
+  const ext = vscode.extensions.getExtension<PromptCostApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed in this host`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
