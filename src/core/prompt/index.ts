@@ -1,0 +1,42 @@
+// Prompt file formats and prompts inside code: pure text → structure with offsets.
+export * from './types';
+export { findPlaceholders, matchFormatField, MAX_TAG_LENGTH, type PlaceholderStyles } from './placeholders';
+export { looksLikeModelId, makeModelRef, providerForConfigType, KNOWN_PROVIDERS } from './model';
+export {
+  compileGlob,
+  matchGlob,
+  matchSegment,
+  expandBraces,
+  isPromptFile,
+  PROMPT_FILE_SUFFIXES,
+  DEFAULT_PROMPT_GLOBS,
+  type GlobOptions,
+} from './glob';
+export {
+  parsePromptDocument,
+  detectPromptFormat,
+  defaultPlaceholderStyles,
+  parseRoleLine,
+  parseRoleHeading,
+  messageAt,
+  LineIndex,
+  type PromptDocument,
+  type PromptMessage,
+  type PromptFormat,
+  type FrontMatter,
+  type ParseOptions,
+} from './document';
+export { findPromptsInCode, findModelIdsInCode, promptAt, codeLanguageFor, type CodePrompt, type CodeModelId } from './code';
+export {
+  summarizePrompt,
+  openAiMessageOverhead,
+  openAiChatTokens,
+  TOKENS_PER_MESSAGE,
+  TOKENS_PER_NAME,
+  REPLY_PRIMING_TOKENS,
+  type CountFn,
+  type ChatMessageLike,
+  type SummaryOptions,
+  type MessageSummary,
+  type PromptSummary,
+} from './summary';

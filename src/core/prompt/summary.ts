@@ -1,0 +1,138 @@
+// Token summary of a parsed prompt: per message, chat overhead, total, unfilled placeholders.
+// The token counter is passed in (the tokenizer lives in src/core/tokenize), so this stays pure
+// and tests can pass a fake.
+
+import type { PromptDocument } from './document';
+import type { OffsetRange, Placeholder, PromptRole } from './types';
+
+export type CountFn = (text: string) => number;
+
+export interface ChatMessageLike {
+  role: string;
+  content: string;
+  name?: string;
+}
+
+export interface SummaryOptions {
+  /**
+   * Exact chat total from the tokenizer (`chatTokens(messages, encoding)` from src/core/tokenize).
+   * When given, `totalTokens` is its result, so the numbers are identical to the core; the
+   * per-message figures still come from `count` + `openAiMessageOverhead`.
+   */
+  chatTokens?: (messages: ChatMessageLike[]) => number;
+  /**
+   * `openai` (default): 3 tokens per message + the role's tokens (+ name's tokens + 1) + 3 to prime
+   * the reply, as in OpenAI's cookbook. `none`: content tokens only (completion prompts, Prompty
+   * `api: completion`, or providers without a known rule — the caller marks those approximate).
+   */
+  overhead?: 'openai' | 'none';
+}
+
+export interface MessageSummary {
+  index: number;
+  role: PromptRole;
+  name?: string;
+  /** Tokens of the content as written (placeholders unfilled). */
+  contentTokens: number;
+  /** Chat framing tokens for this message (0 with `overhead: 'none'`). */
+  overheadTokens: number;
+  totalTokens: number;
+  headerLine: number;
+  range: OffsetRange;
+  sectionRange: OffsetRange;
+  placeholders: Placeholder[];
+  implicit: boolean;
+  /** Empty messages are listed but not counted (Prompty drops them). */
+  empty: boolean;
+}
+
+export interface PromptSummary {
+  messages: MessageSummary[];
+  contentTokens: number;
+  overheadTokens: number;
+  /** Input tokens of the whole prompt, chat overhead included. */
+  totalTokens: number;
+  /** 3 (reply priming) with OpenAI overhead and at least one message, else 0. */
+  replyPrimingTokens: number;
+  placeholders: Placeholder[];
+  /** Distinct names of variables/interpolations left unfilled, in first-seen order. */
+  unfilled: string[];
+  model?: string;
+  /** Expected output tokens from the front matter, if any. */
+  maxTokens?: number;
+}
+
+export const TOKENS_PER_MESSAGE = 3;
+export const TOKENS_PER_NAME = 1;
+export const REPLY_PRIMING_TOKENS = 3;
+
+/** OpenAI chat framing for one message: 3 + tokens(role) (+ tokens(name) + 1). Content excluded. */
+export function openAiMessageOverhead(message: { role: string; name?: string }, count: CountFn): number {
+  let n = TOKENS_PER_MESSAGE + count(message.role);
+  if (message.name) n += count(message.name) + TOKENS_PER_NAME;
+  return n;
+}
+
+/** Whole-conversation count with the OpenAI rule (for callers without the tokenizer's `chatTokens`). */
+export function openAiChatTokens(messages: readonly ChatMessageLike[], count: CountFn): number {
+  if (messages.length === 0) return 0;
+  let n = REPLY_PRIMING_TOKENS;
+  for (const m of messages) n += openAiMessageOverhead(m, count) + count(m.content);
+  return n;
+}
+
+export function summarizePrompt(doc: PromptDocument, count: CountFn, options: SummaryOptions = {}): PromptSummary {
+  const overhead = options.overhead ?? (doc.api === 'completion' ? 'none' : 'openai');
+  const messages: MessageSummary[] = doc.messages.map((m, index) => {
+    const empty = m.content.length === 0;
+    const contentTokens = empty ? 0 : count(m.content);
+    const overheadTokens = empty || overhead === 'none' ? 0 : openAiMessageOverhead(m, count);
+    const s: MessageSummary = {
+      index,
+      role: m.role,
+      contentTokens,
+      overheadTokens,
+      totalTokens: contentTokens + overheadTokens,
+      headerLine: m.headerLine,
+      range: m.range,
+      sectionRange: m.sectionRange,
+      placeholders: m.placeholders,
+      implicit: m.implicit,
+      empty,
+    };
+    if (m.name) s.name = m.name;
+    return s;
+  });
+  const counted = messages.filter((m) => !m.empty);
+  const contentTokens = counted.reduce((a, m) => a + m.contentTokens, 0);
+  const replyPrimingTokens = overhead === 'openai' && counted.length > 0 ? REPLY_PRIMING_TOKENS : 0;
+  let totalTokens = contentTokens + counted.reduce((a, m) => a + m.overheadTokens, 0) + replyPrimingTokens;
+  if (options.chatTokens && overhead === 'openai' && counted.length > 0) {
+    totalTokens = options.chatTokens(
+      doc.messages
+        .filter((m) => m.content.length > 0)
+        .map((m) => (m.name ? { role: m.role, content: m.content, name: m.name } : { role: m.role, content: m.content })),
+    );
+  }
+  const unfilled: string[] = [];
+  const seen = new Set<string>();
+  for (const p of doc.placeholders) {
+    if (p.kind !== 'variable' && p.kind !== 'interpolation') continue;
+    if (!seen.has(p.name)) {
+      seen.add(p.name);
+      unfilled.push(p.name);
+    }
+  }
+  const out: PromptSummary = {
+    messages,
+    contentTokens,
+    overheadTokens: totalTokens - contentTokens,
+    totalTokens,
+    replyPrimingTokens,
+    placeholders: doc.placeholders,
+    unfilled,
+  };
+  if (doc.model) out.model = doc.model;
+  if (doc.maxTokens !== undefined) out.maxTokens = doc.maxTokens;
+  return out;
+}

@@ -1,0 +1,260 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findModelIdsInCode, findPromptsInCode, looksLikeModelId, promptAt, type CodePrompt } from '../../src/core/prompt';
+import { tokenize } from '../../src/core/prompt/lexer';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'prompt');
+const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+
+const brief = (ps: CodePrompt[]) => ps.map((p) => [p.role, p.text, p.model, p.provider, p.key ?? null]);
+
+function checkRanges(ps: CodePrompt[], text: string): void {
+  let last = 0;
+  for (const p of ps) {
+    assert.ok(p.range.start >= last && p.range.start < p.range.end && p.range.end <= text.length);
+    for (const ph of p.placeholders) assert.ok(ph.range.start >= p.range.start && ph.range.end <= p.range.end);
+    last = p.range.end;
+  }
+}
+
+test('python fixture: OpenAI, Flujo, pydantic-ai, Anthropic', () => {
+  const text = fixture('agent.py');
+  const ps = findPromptsInCode(text, 'python');
+  checkRanges(ps, text);
+  assert.deepEqual(brief(ps), [
+    ['system', 'You are a careful reviewer.\nReply in {language}.', 'gpt-4o-mini', 'openai', 'content'],
+    ['user', 'Question: {question}\nDoc: {doc!r}', 'gpt-4o-mini', 'openai', 'content'],
+    ['system', 'You review pull requests. Be {{tone}}.', 'openai:gpt-4o', undefined, null],
+    ['system', 'You write release notes. Keep them short.', 'anthropic:claude-3-5-sonnet-latest', undefined, 'system_prompt'],
+    ['user', 'Write notes for C:\\repo\\CHANGELOG', undefined, undefined, null],
+    ['system', 'You are terse.\n  Indented line.\n', 'claude-3-haiku-20240307', 'anthropic', 'system'],
+    ['user', 'Hi é\\N{BULLET}', 'claude-3-haiku-20240307', 'anthropic', 'text'],
+  ]);
+  // The constant is reported where it is written, with the model of the call that uses it.
+  assert.ok(text.slice(ps[0].range.start, ps[0].range.end).startsWith('"""You are'));
+  assert.deepEqual(
+    ps[1].placeholders.map((p) => [p.name, p.syntax, text.slice(p.range.start, p.range.end)]),
+    [
+      ['question', 'fstring', '{question}'],
+      ['doc', 'fstring', '{doc!r}'],
+    ],
+  );
+  assert.equal(text.slice(ps[2].modelRange!.start, ps[2].modelRange!.end), '"openai:gpt-4o"');
+  assert.equal(ps[2].call, 'make_agent_async');
+  assert.equal(ps[0].call, 'client.chat.completions.create');
+  assert.equal(promptAt(ps, ps[3].range.start + 3), ps[3]);
+  assert.equal(promptAt(ps, 0), undefined);
+});
+
+test('typescript fixture: OpenAI, Anthropic, Vercel AI SDK, regex literal', () => {
+  const text = fixture('chat.ts.txt');
+  const ps = findPromptsInCode(text, 'typescript');
+  checkRanges(ps, text);
+  assert.deepEqual(brief(ps), [
+    ['system', 'You are a support bot for ${product}.\nAnswer in {{language}}.', 'gpt-4o', 'openai', 'content'],
+    ['user', 'Question:\nbe brief', 'gpt-4o', 'openai', 'content'],
+    ['system', 'You are Claude.', 'claude-3-5-sonnet-latest', 'anthropic', 'system'],
+    ['user', 'Hello 😀', 'claude-3-5-sonnet-latest', 'anthropic', 'content'],
+    ['system', 'sys', 'openai:gpt-4.1-mini', 'openai', 'system'],
+    ['user', 'Tell me a joke', 'openai:gpt-4.1-mini', 'openai', 'prompt'],
+  ]);
+  assert.deepEqual(
+    ps[0].placeholders.map((p) => [p.kind, p.name]),
+    [
+      ['interpolation', 'product'],
+      ['variable', 'language'],
+    ],
+  );
+  assert.deepEqual(findPromptsInCode(text, 'javascriptreact').length, 6);
+  assert.deepEqual(findPromptsInCode(text, 'rust'), []);
+});
+
+test('python string forms: prefixes, escapes, triple quotes, concatenation', () => {
+  const cases: [string, string][] = [
+    [`'single'`, 'single'],
+    [`"tab\\tnew\\nline"`, 'tab\tnew\nline'],
+    [`r"raw\\n\\d"`, 'raw\\n\\d'],
+    [`R'raw'`, 'raw'],
+    [`u"\\u00e9\\x41\\101\\U0001F600"`, 'éAA😀'],
+    [`"""multi\nline"""`, 'multi\nline'],
+    [`'''it's'''`, "it's"],
+    [`"a" 'b' """c"""`, 'abc'],
+    [`("a"\n  "b")`, 'ab'],
+    [`"a" + "b"`, 'ab'],
+    [`"""  x  """.strip()`, 'x'],
+    [`f"{{literal}} {x:>{width}} {d['k']}"`, "{literal} {x:>{width}} {d['k']}"],
+    [`rf"{x}\\d"`, '{x}\\d'],
+    [`"line\\\ncontinued"`, 'linecontinued'],
+    [`inspect.cleandoc("""\n    A\n      B\n    """)`, 'A\n  B'],
+  ];
+  for (const [lit, want] of cases) {
+    const ps = findPromptsInCode(`Agent("openai:gpt-4o", system_prompt=${lit})`, 'python');
+    assert.equal(ps.length, 1, lit);
+    assert.equal(ps[0].text, want, lit);
+  }
+  // bytes, unterminated and non-literal expressions are not prompts
+  for (const lit of [`b"bytes"`, `"unterminated`, `"""unterminated`, `"a" + name`, `name`, `("a", "b")`]) {
+    assert.deepEqual(findPromptsInCode(`Agent("openai:gpt-4o", system_prompt=${lit})`, 'python'), [], lit);
+  }
+});
+
+test('js string forms: escapes, templates, String.raw, concatenation', () => {
+  const cases: [string, string][] = [
+    [`'it\\'s'`, "it's"],
+    [`"\\x41\\u0042\\u{1F600}\\0"`, 'AB😀\0'],
+    ['`multi\nline`', 'multi\nline'],
+    ['`a ${b + `nested ${c}`} d`', 'a ${b + `nested ${c}`} d'],
+    ['`a ${ {k: "}"}.k } d`', 'a ${ {k: "}"}.k } d'],
+    ['String.raw`\\d+`', '\\d+'],
+    [`"a" +\n  "b" + 'c'`, 'abc'],
+    [`("wrapped")`, 'wrapped'],
+    [`"  pad  ".trim()`, 'pad'],
+    ['dedent`\n    A\n      B\n  `', 'A\n  B'],
+  ];
+  for (const [lit, want] of cases) {
+    const ps = findPromptsInCode(`generateText({ model: "gpt-4o", system: ${lit} })`, 'typescript');
+    assert.equal(ps.length, 1, lit);
+    assert.equal(ps[0].text, want, lit);
+  }
+  const adj = findPromptsInCode(`generateText({ system: "a" "b" })`, 'javascript');
+  assert.deepEqual(adj, []);
+});
+
+test('model detection: keyword, positional, identifiers, model constructors', () => {
+  const py = [
+    [`MODEL = "openai:gpt-4o"\nAgent(MODEL, system_prompt="x")`, 'openai:gpt-4o'],
+    [`Agent(model="openai:gpt-4.1", instructions="x")`, 'openai:gpt-4.1'],
+    [`Agent(OpenAIModel("gpt-4o-mini"), system_prompt="x")`, 'openai:gpt-4o-mini'],
+    [`Agent(AnthropicModel(model_name="claude-3-haiku"), system_prompt="x")`, 'anthropic:claude-3-haiku'],
+    [`Agent(model, system_prompt="x")`, undefined],
+    [`litellm.completion(model="groq:llama3", messages=[{"role": "user", "content": "x"}])`, 'groq:llama3'],
+    [`client.responses.create(model="gpt-5", instructions="x", input="y")`, 'gpt-5'],
+  ] as const;
+  for (const [src, want] of py) {
+    const ps = findPromptsInCode(src, 'python');
+    assert.ok(ps.length >= 1, src);
+    assert.equal(ps[0].model, want, src);
+  }
+  const js = findPromptsInCode(
+    `const model = "gpt-4o";\nopenai.responses.create({ model, instructions: "be nice", input: [{ role: "user", content: "hi" }] })`,
+    'typescript',
+  );
+  assert.deepEqual(brief(js), [
+    ['system', 'be nice', 'gpt-4o', 'openai', 'instructions'],
+    ['user', 'hi', 'gpt-4o', 'openai', 'content'],
+  ]);
+  const g = findPromptsInCode(
+    `client.models.generate_content(model="gemini-2.0-flash", contents="Explain", config=types.GenerateContentConfig(system_instruction="Be short"))`,
+    'python',
+  );
+  assert.deepEqual(brief(g), [
+    ['user', 'Explain', 'gemini-2.0-flash', 'google', 'contents'],
+    ['system', 'Be short', 'gemini-2.0-flash', 'google', 'system_instruction'],
+  ]);
+});
+
+test('messages defined apart from the call, prompt-named constants, LangChain messages', () => {
+  const src = [
+    'messages = [',
+    '    {"role": "system", "content": "You are terse."},',
+    '    {"role": "user", "content": question},',
+    ']',
+    'resp = client.chat.completions.create(model="gpt-4o", messages=messages)',
+    'USER_PROMPT_TEMPLATE = "Summarize {text}"',
+    'other = "not a prompt"',
+    'chain = [SystemMessage(content="sys msg"), HumanMessage("human msg")]',
+  ].join('\n');
+  const ps = findPromptsInCode(src, 'python');
+  assert.deepEqual(brief(ps), [
+    ['system', 'You are terse.', 'gpt-4o', 'openai', 'content'],
+    ['user', 'Summarize {text}', undefined, undefined, null],
+    ['system', 'sys msg', undefined, undefined, 'content'],
+    ['user', 'human msg', undefined, undefined, null],
+  ]);
+  assert.equal(ps[1].source, 'assignment');
+  const loose = findPromptsInCode('payload = {"role": "assistant", "content": "Hello!"}', 'python');
+  assert.deepEqual(brief(loose), [['assistant', 'Hello!', undefined, undefined, 'content']]);
+  assert.equal(loose[0].source, 'message');
+  assert.deepEqual(findPromptsInCode('x = {"role": "admin", "content": "no"}', 'python'), []);
+});
+
+test('unrelated calls with prompt-like keywords are ignored', () => {
+  assert.deepEqual(findPromptsInCode('click.option("--name", prompt="Your name")', 'python'), []);
+  assert.deepEqual(findPromptsInCode('subprocess.run(cmd, input="data")', 'python'), []);
+  assert.deepEqual(findPromptsInCode('window.prompt("Your name")', 'javascript'), []);
+});
+
+test('incomplete code while typing never throws and keeps earlier prompts', () => {
+  const full = fixture('agent.py');
+  const cut = full.indexOf('result = writer');
+  for (let i = 0; i <= full.length; i += 7) findPromptsInCode(full.slice(0, i), 'python');
+  const partial = findPromptsInCode(
+    full.slice(0, cut) + 'x = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "typing',
+    'python',
+  );
+  assert.ok(partial.some((p) => p.text.startsWith('You write release notes')));
+  assert.ok(!partial.some((p) => p.text.startsWith('typing')));
+  const ts = fixture('chat.ts.txt');
+  for (let i = 0; i <= ts.length; i += 7) findPromptsInCode(ts.slice(0, i), 'typescript');
+  const unclosed = findPromptsInCode(
+    'client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "done" }',
+    'typescript',
+  );
+  assert.deepEqual(brief(unclosed), [['user', 'done', 'gpt-4o', 'openai', 'content']]);
+  assert.deepEqual(findPromptsInCode(') ] } ))) "x"', 'typescript'), []);
+});
+
+test('lexer: comments, regexes, JSX apostrophes do not open strings wrongly', () => {
+  const strs = (src: string, lang: 'python' | 'js') =>
+    tokenize(src, lang)
+      .filter((t) => t.kind === 'string')
+      .map((t) => t.str!.value);
+  assert.deepEqual(strs('# it\'s a comment\nx = "a"', 'python'), ['a']);
+  assert.deepEqual(strs('// it\'s\n/* "no" */ x = "a"', 'js'), ['a']);
+  assert.deepEqual(strs('const r = /["\']/g; const s = "b";', 'js'), ['b']);
+  assert.deepEqual(strs('const d = a / b / "c";', 'js'), ['c']);
+  assert.deepEqual(strs('x = f"{ {"k": "v"}["k"] }"', 'python'), ['{ {"k": "v"}["k"] }']);
+});
+
+test('findModelIdsInCode and looksLikeModelId', () => {
+  const src = `
+MODEL = "openai:gpt-4o"
+other = 'anthropic:claude-3-5-sonnet-latest'
+url = "https://example.com:8080/x"
+t = "10:30"
+label = "note:remember"
+f = f"openai:{name}"
+b = "bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0"
+# "openai:gpt-in-comment"
+`;
+  const ids = findModelIdsInCode(src, 'python');
+  assert.deepEqual(
+    ids.map((i) => i.model),
+    ['openai:gpt-4o', 'anthropic:claude-3-5-sonnet-latest', 'bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0'],
+  );
+  assert.equal(src.slice(ids[0].range.start, ids[0].range.end), '"openai:gpt-4o"');
+  assert.deepEqual(
+    findModelIdsInCode('const a = `openai:gpt-4o`; // "groq:llama3"\nconst b = "x:gpt-4o";').map((i) => i.model),
+    ['openai:gpt-4o', 'x:gpt-4o'],
+  );
+  for (const yes of ['openai:gpt-4o', 'google-gla:gemini-1.5-flash', 'groq:llama-3.1-8b', 'custom:claude-3-opus', 'ollama:qwen2.5:7b'])
+    assert.equal(looksLikeModelId(yes), true, yes);
+  for (const no of ['http://x', 'openai:', ':gpt', 'Openai:gpt-4o', 'openai:gpt 4o', 'error:bad thing', 'key:value', 'c:/path', 'a:b'])
+    assert.equal(looksLikeModelId(no), false, no);
+});
+
+test('large code file is scanned quickly', () => {
+  const unit = fixture('agent.py');
+  const big = unit.repeat(Math.ceil((2 * 1024 * 1024) / unit.length));
+  const t0 = performance.now();
+  const ps = findPromptsInCode(big, 'python');
+  const ms = performance.now() - t0;
+  assert.ok(ps.length > 1000);
+  assert.ok(ms < 4000, `took ${ms} ms`);
+  const t1 = performance.now();
+  findPromptsInCode('('.repeat(200_000) + '"x"' + '`${'.repeat(2000), 'typescript');
+  findPromptsInCode('f"{'.repeat(100_000), 'python');
+  assert.ok(performance.now() - t1 < 4000);
+});
