@@ -1,0 +1,97 @@
+// `prompt-cost lint [FILE|DIR] [--json]`: flujo.toml diagnostics; exit 1 if any error.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
+import { parseArgs } from './estimate';
+import { FlujoDiagnostic, ModelUsage, analyzeFlujoToml } from '../core/flujo/analyze';
+import { findFlujoConfig } from '../core/flujo/config';
+import { decodeTomlBytes } from '../core/flujo/document';
+import { scanModelUsages } from '../core/flujo/usage';
+
+const CODE_EXTENSIONS = new Set(['.py', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.yaml', '.yml']);
+const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', '.tox', '.mypy_cache', '.vscode-test']);
+
+/** `provider:model` strings in Python/TS/YAML files under `root` (bounded walk: 5,000 files, 1 MB each). */
+export function collectWorkspaceUsages(root: string, limits = { files: 5000, bytes: 1_000_000 }): ModelUsage[] {
+  const out: ModelUsage[] = [];
+  let files = 0;
+  const walk = (dir: string, depth: number) => {
+    if (depth > 12 || files >= limits.files) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (files >= limits.files) return;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
+      } else if (e.isFile() && CODE_EXTENSIONS.has(path.extname(e.name))) {
+        files++;
+        try {
+          if (fs.statSync(p).size > limits.bytes) continue;
+          for (const u of scanModelUsages(fs.readFileSync(p, 'utf8'))) out.push({ id: u.id, file: path.relative(root, p), line: u.line });
+        } catch {
+          // unreadable: skip
+        }
+      }
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+export function diagnosticToJson(d: FlujoDiagnostic) {
+  return {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+  };
+}
+
+export async function runLint(argv: string[], io: CliIO): Promise<number> {
+  const { positional, flags } = parseArgs(argv, [], ['json']);
+  if (positional.length > 1) throw new UsageError('expected at most one FILE or DIR');
+  let file: string;
+  if (positional.length === 1) {
+    const target = path.resolve(io.cwd, positional[0]);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(target);
+    } catch (err) {
+      throw new UsageError(`cannot read ${positional[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (stat.isDirectory()) {
+      const loc = findFlujoConfig({ startDir: target });
+      if (!loc) throw new UsageError(`no flujo.toml in ${positional[0]} or its parents`);
+      file = loc.path;
+    } else file = target;
+  } else {
+    const loc = findFlujoConfig({ env: io.env, startDir: io.cwd });
+    if (!loc) throw new UsageError('no flujo.toml found (looked at FLUJO_CONFIG_PATH, then the current folder and its parents)');
+    file = loc.path;
+  }
+  const { text, encodingError } = decodeTomlBytes(readFileOrThrow(file));
+  const usedModels = collectWorkspaceUsages(path.dirname(file));
+  const analysis = analyzeFlujoToml(text, { usedModels, path: file });
+  const diagnostics = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
+  const shown = path.relative(io.cwd, file) || file;
+  if (flags.has('json')) {
+    printJson(io, { file: shown, diagnostics: diagnostics.map(diagnosticToJson) });
+  } else if (diagnostics.length === 0) {
+    io.stdout(`${shown}: no problems\n`);
+  } else {
+    for (const d of diagnostics) {
+      io.stdout(`${shown}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
+    }
+    const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
+    io.stdout(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info\n`);
+  }
+  return diagnostics.some((d) => d.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}

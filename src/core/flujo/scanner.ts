@@ -1,0 +1,420 @@
+// A tolerant position scanner for TOML: table headers, keys (bare / quoted, dotted parts) and values with
+// their source ranges. smol-toml tells us whether a file is valid and where the first syntax error is;
+// this scanner tells us *where* everything is, keeps going after errors, and gives each value its exact
+// source text (so prices are read as decimal text, never through a float). Linear time, no backtracking.
+
+export interface Position {
+  line: number; // 0-based
+  character: number; // 0-based, UTF-16 code units (VS Code's unit)
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface KeyPart {
+  /** The key as TOML means it (quotes removed, escapes decoded). */
+  name: string;
+  quoted: boolean;
+  range: Range;
+}
+
+export type ValueKind = 'string' | 'integer' | 'float' | 'boolean' | 'datetime' | 'array' | 'inline-table' | 'invalid';
+
+export interface ValueNode {
+  kind: ValueKind;
+  /** Source text of the value. */
+  text: string;
+  range: Range;
+  /** Decoded string for kind 'string'. */
+  string?: string;
+  /** Entries of an inline table (keys relative to it). */
+  entries?: KeyValue[];
+}
+
+export interface KeyValue {
+  /** Absolute key path: enclosing table path + dotted key parts. */
+  path: string[];
+  /** The dotted key parts as written. */
+  keys: KeyPart[];
+  keyRange: Range;
+  value: ValueNode;
+  /** Path of the table the key was written in. */
+  table: string[];
+  /** Key parts of that table's header (absolute parts = tableKeys + keys). */
+  tableKeys: KeyPart[];
+}
+
+export interface TableHeader {
+  path: string[];
+  keys: KeyPart[];
+  /** Array of tables `[[x]]`. */
+  array: boolean;
+  /** The whole `[...]` header. */
+  range: Range;
+  /** Range of the key inside the brackets. */
+  keyRange: Range;
+}
+
+export interface ScanResult {
+  headers: TableHeader[];
+  entries: KeyValue[];
+  /** Where the scanner had to give up on a line (the parser's error is the authoritative one). */
+  problems: { message: string; range: Range }[];
+  lineStarts: number[];
+}
+
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return starts;
+}
+
+export function positionAt(lineStarts: number[], offset: number): Position {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - lineStarts[lo] };
+}
+
+export function offsetAt(lineStarts: number[], pos: Position): number {
+  const line = Math.min(Math.max(pos.line, 0), lineStarts.length - 1);
+  return lineStarts[line] + pos.character;
+}
+
+function isBare(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
+/** Ends a scalar value: whitespace, ',', ']', '}', '#'. */
+function endsScalar(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 93 || c === 125 || c === 35 || c === 12 || c === 11;
+}
+const MAX_DEPTH = 32;
+
+class Scanner {
+  i = 0;
+  readonly headers: TableHeader[] = [];
+  readonly entries: KeyValue[] = [];
+  readonly problems: { message: string; range: Range }[] = [];
+  readonly lineStarts: number[];
+  table: string[] = [];
+  tableKeys: KeyPart[] = [];
+
+  constructor(readonly text: string) {
+    this.lineStarts = lineStartsOf(text);
+  }
+
+  pos(o: number): Position {
+    return positionAt(this.lineStarts, o);
+  }
+  range(a: number, b: number): Range {
+    return { start: this.pos(a), end: this.pos(b) };
+  }
+  problem(message: string, a: number, b: number) {
+    if (this.problems.length < 1000) this.problems.push({ message, range: this.range(a, Math.max(a, b)) });
+  }
+
+  skipWs() {
+    const t = this.text;
+    while (this.i < t.length && (t[this.i] === ' ' || t[this.i] === '\t')) this.i++;
+  }
+  atEol(): boolean {
+    const c = this.text[this.i];
+    return c === undefined || c === '\n' || c === '\r' || c === '#';
+  }
+  skipLine() {
+    const t = this.text;
+    while (this.i < t.length && t[this.i] !== '\n' && t[this.i] !== '\r') this.i++;
+  }
+  skipNewline() {
+    if (this.text[this.i] === '\r') this.i++;
+    if (this.text[this.i] === '\n') this.i++;
+  }
+  /** Skips whitespace, newlines and comments (inside arrays). */
+  skipAll() {
+    const t = this.text;
+    while (this.i < t.length) {
+      const c = t[this.i];
+      if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.i++;
+      else if (c === '#') this.skipLine();
+      else break;
+    }
+  }
+
+  run(): ScanResult {
+    const t = this.text;
+    if (t.charCodeAt(0) === 0xfeff) this.i = 1;
+    while (this.i < t.length) {
+      const before = this.i;
+      this.skipWs();
+      const c = t[this.i];
+      if (c === undefined) break;
+      if (c === '\n' || c === '\r') this.skipNewline();
+      else if (c === '#') this.skipLine();
+      else if (c === '[') this.header();
+      else this.keyValueLine();
+      if (this.i === before) this.i++; // always progress
+    }
+    return { headers: this.headers, entries: this.entries, problems: this.problems, lineStarts: this.lineStarts };
+  }
+
+  header() {
+    const t = this.text;
+    const start = this.i;
+    const array = t[this.i + 1] === '[';
+    this.i += array ? 2 : 1;
+    this.skipWs();
+    const keyStart = this.i;
+    const keys = this.dottedKey();
+    const keyEnd = keys.length ? offsetAt(this.lineStarts, keys[keys.length - 1].range.end) : this.i;
+    this.skipWs();
+    if (t[this.i] === ']' && (!array || t[this.i + 1] === ']')) {
+      this.i += array ? 2 : 1;
+    } else {
+      this.problem('unterminated table header', start, this.i);
+    }
+    const end = this.i;
+    this.skipWs();
+    if (!this.atEol()) this.problem('unexpected text after table header', this.i, this.i + 1);
+    this.skipLine();
+    if (keys.length) {
+      const path = keys.map((k) => k.name);
+      this.headers.push({ path, keys, array, range: this.range(start, end), keyRange: this.range(keyStart, keyEnd) });
+      this.table = path;
+      this.tableKeys = keys;
+    }
+  }
+
+  keyValueLine() {
+    const kv = this.keyValue(this.table, this.tableKeys, 0);
+    this.skipWs();
+    if (kv && !this.atEol()) this.problem('expected a newline after the value', this.i, this.i + 1);
+    this.skipLine();
+  }
+
+  /** key = value, starting at a key; returns undefined (and records a problem) when it is not one. */
+  keyValue(table: string[], tableKeys: KeyPart[], depth: number): KeyValue | undefined {
+    const t = this.text;
+    const keyStart = this.i;
+    const keys = this.dottedKey();
+    if (!keys.length) {
+      this.problem('expected a key', keyStart, keyStart + 1);
+      return undefined;
+    }
+    const keyEnd = offsetAt(this.lineStarts, keys[keys.length - 1].range.end);
+    this.skipWs();
+    if (t[this.i] !== '=') {
+      this.problem("expected '=' after the key", this.i, this.i + 1);
+      return undefined;
+    }
+    this.i++;
+    this.skipWs();
+    const value = this.value(depth);
+    const kv: KeyValue = { path: [...table, ...keys.map((k) => k.name)], keys, keyRange: this.range(keyStart, keyEnd), value, table, tableKeys };
+    if (depth === 0) this.entries.push(kv);
+    return kv;
+  }
+
+  dottedKey(): KeyPart[] {
+    const t = this.text;
+    const parts: KeyPart[] = [];
+    for (;;) {
+      this.skipWs();
+      const s = this.i;
+      const c = t[this.i];
+      let name: string | undefined;
+      let quoted = false;
+      if (c === '"' || c === "'") {
+        const str = this.singleLineString(c);
+        if (str === undefined) break;
+        name = str;
+        quoted = true;
+      } else {
+        while (this.i < t.length && isBare(t.charCodeAt(this.i))) this.i++;
+        if (this.i === s) break;
+        name = t.slice(s, this.i);
+      }
+      parts.push({ name, quoted, range: this.range(s, this.i) });
+      this.skipWs();
+      if (t[this.i] === '.') this.i++;
+      else break;
+    }
+    return parts;
+  }
+
+  /** A one-line basic or literal string starting at the quote; undefined (with a problem) when unterminated. */
+  singleLineString(q: string): string | undefined {
+    const t = this.text;
+    const s = this.i;
+    this.i++;
+    let out = '';
+    while (this.i < t.length) {
+      const c = t[this.i];
+      if (c === '\n' || c === '\r') break;
+      if (c === q) {
+        this.i++;
+        return out;
+      }
+      if (c === '\\' && q === '"') {
+        const e = t[this.i + 1];
+        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', e: '\x1b' };
+        if (e !== undefined && map[e] !== undefined) {
+          out += map[e];
+          this.i += 2;
+          continue;
+        }
+        if (e === 'u' || e === 'U') {
+          const n = e === 'u' ? 4 : 8;
+          const hex = t.slice(this.i + 2, this.i + 2 + n);
+          const cp = /^[0-9a-fA-F]+$/.test(hex) && hex.length === n ? parseInt(hex, 16) : NaN;
+          if (Number.isFinite(cp) && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) out += String.fromCodePoint(cp);
+          else this.problem('invalid unicode escape', this.i, this.i + 2 + n);
+          this.i += 2 + n;
+          continue;
+        }
+        this.problem('invalid escape', this.i, this.i + 2);
+        this.i += 2;
+        continue;
+      }
+      out += c;
+      this.i++;
+    }
+    this.problem('unterminated string', s, this.i);
+    return undefined;
+  }
+
+  value(depth: number): ValueNode {
+    const t = this.text;
+    const s = this.i;
+    const c = t[s];
+    const node = (kind: ValueKind, extra: Partial<ValueNode> = {}): ValueNode => ({ kind, text: t.slice(s, this.i), range: this.range(s, this.i), ...extra });
+    if (c === undefined || c === '\n' || c === '\r' || c === '#') {
+      this.problem('expected a value', s, s + 1);
+      return node('invalid');
+    }
+    if ((c === '"' || c === "'") && t.startsWith(c.repeat(3), s)) {
+      const close = t.indexOf(c.repeat(3), s + 3);
+      if (close < 0) {
+        this.problem('unterminated multi-line string', s, t.length);
+        this.i = t.length;
+        return node('invalid');
+      }
+      this.i = close + 3;
+      while (t[this.i] === c && this.i - close < 5) this.i++; // up to two quotes may end the content
+      let str = t.slice(s + 3, this.i - 3);
+      str = str.replace(/^\r?\n/, '');
+      return node('string', { string: str });
+    }
+    if (c === '"' || c === "'") {
+      const str = this.singleLineString(c);
+      return str === undefined ? node('invalid') : node('string', { string: str });
+    }
+    if (c === '[') {
+      this.i++;
+      if (depth >= MAX_DEPTH) {
+        this.problem('nesting too deep', s, this.i);
+        this.skipBalanced();
+        return node('invalid');
+      }
+      for (;;) {
+        this.skipAll();
+        if (this.i >= t.length) {
+          this.problem('unterminated array', s, this.i);
+          return node('invalid');
+        }
+        if (t[this.i] === ']') {
+          this.i++;
+          return node('array');
+        }
+        const before = this.i;
+        const v = this.value(depth + 1);
+        if (v.kind === 'invalid' && this.i === before) this.i++;
+        this.skipAll();
+        if (t[this.i] === ',') this.i++;
+        else if (t[this.i] !== ']') {
+          this.problem("expected ',' or ']' in array", this.i, this.i + 1);
+          // Stop at the end of this line to keep going with the file.
+          if (t[this.i] === '[' || /[A-Za-z_]/.test(t[this.i] ?? '')) return node('invalid');
+        }
+      }
+    }
+    if (c === '{') {
+      this.i++;
+      const entries: KeyValue[] = [];
+      if (depth >= MAX_DEPTH) {
+        this.problem('nesting too deep', s, this.i);
+        this.skipBalanced();
+        return node('invalid');
+      }
+      for (;;) {
+        this.skipWs();
+        if (t[this.i] === '}') {
+          this.i++;
+          return node('inline-table', { entries });
+        }
+        if (this.atEol()) {
+          this.problem('unterminated inline table', s, this.i);
+          return node('invalid', { entries });
+        }
+        const before = this.i;
+        const kv = this.keyValue([], [], depth + 1);
+        if (kv) entries.push(kv);
+        else if (this.i === before) this.i++;
+        this.skipWs();
+        if (t[this.i] === ',') this.i++;
+        else if (t[this.i] !== '}') {
+          this.problem("expected ',' or '}' in inline table", this.i, this.i + 1);
+          if (this.atEol()) return node('invalid', { entries });
+          this.i++;
+        }
+      }
+    }
+    // Scalar: up to a delimiter.
+    while (this.i < t.length && !endsScalar(t.charCodeAt(this.i))) this.i++;
+    // Date-times may contain one space between date and time.
+    if (t[this.i] === ' ' && /^\d{4}-\d{2}-\d{2}$/.test(t.slice(s, this.i)) && /\d/.test(t[this.i + 1] ?? '')) {
+      this.i++;
+      while (this.i < t.length && !endsScalar(t.charCodeAt(this.i))) this.i++;
+    }
+    const text = t.slice(s, this.i);
+    return node(scalarKind(text));
+  }
+
+  skipBalanced() {
+    const t = this.text;
+    let d = 0;
+    while (this.i < t.length) {
+      const c = t[this.i++];
+      if (c === '[' || c === '{') d++;
+      else if ((c === ']' || c === '}') && --d <= 0) return;
+    }
+  }
+}
+
+export function scalarKind(text: string): ValueKind {
+  if (text === 'true' || text === 'false') return 'boolean';
+  if (/^[+-]?(0|[1-9](_?\d)*)$/.test(text) || /^0x[0-9A-Fa-f](_?[0-9A-Fa-f])*$|^0o[0-7](_?[0-7])*$|^0b[01](_?[01])*$/.test(text)) return 'integer';
+  if (/^[+-]?(0|[1-9](_?\d)*)(\.\d(_?\d)*)?([eE][+-]?\d(_?\d)*)?$/.test(text) || /^[+-]?(inf|nan)$/.test(text)) return 'float';
+  if (/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?$|^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) return 'datetime';
+  return 'invalid';
+}
+
+/** Scans TOML text for positions. Never throws; always terminates in time linear in the text length. */
+export function scanToml(text: string): ScanResult {
+  return new Scanner(text).run();
+}
+
+/** Formats a key part for TOML: bare when possible, else a basic string. */
+export function tomlKey(name: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
+}

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import { CliIO } from '../../src/cli/io';
+
+function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+    readStdin: async () => Buffer.from(stdin),
+    cwd,
+    env,
+  };
+  return io;
+}
+import { PriceCatalog, buildComparisonTable, rowToJson } from '../../src/core/pricing';
+import { countForModel } from '../../src/core/tokenize';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-compare-'));
+const prompt = 'Translate to French: the quick brown fox jumps over the lazy dog.';
+fs.writeFileSync(path.join(dir, 'p.txt'), prompt);
+
+test('compare --json: the core table, same numbers, sorted by total', async () => {
+  const models = ['openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-3-5-haiku-latest'];
+  const io = fakeIO(dir);
+  assert.equal(await main(['compare', 'p.txt', '--models', models.join(','), '--output-tokens', '200', '--requests-per-day', '500', '--json'], io), 0, io.err);
+  const j = JSON.parse(io.out);
+  const expected = buildComparisonTable({ models, tokens: (id) => countForModel(prompt, id), outputTokens: 200, requestsPerDay: 500, catalog: new PriceCatalog() });
+  assert.deepEqual(j.rows, expected.rows.map(rowToJson));
+  assert.equal(j.rows[0].model, 'gpt-4o-mini');
+  const totals = j.rows.map((r: { totalUsd: string }) => Number(r.totalUsd));
+  assert.deepEqual([...totals].sort((a, b) => a - b), totals);
+  assert.equal(j.rows.find((r: { model: string }) => r.model === 'claude-3-5-haiku-latest').approximate, true);
+});
+
+test('compare human output, defaults and errors', async () => {
+  let io = fakeIO(dir);
+  assert.equal(await main(['compare', 'p.txt'], io), 0, io.err);
+  assert.match(io.out, /500 output tokens, 1000 requests\/day/);
+  assert.match(io.out, /gpt-4o-mini/);
+  io = fakeIO(dir);
+  assert.equal(await main(['compare', 'p.txt', '--models', 'nope:x'], io), 2);
+  io = fakeIO(dir);
+  assert.equal(await main(['compare', 'p.txt', '--requests-per-day', 'many'], io), 2);
+  assert.match(io.err, /requests-per-day/);
+});
