@@ -1,0 +1,307 @@
+// `prompt-cost history [list|import DB|export --csv] [--json]`: the run ledger from the command line.
+//   list    [--ledger PATH] [--group day|prompt|model|pipeline|status] [--limit N]
+//           [--config flujo.toml] [--budget-mode per-run|cumulative] [--json]
+//           exit 1 when a [budgets] limit is exceeded.
+//   import  [DB | flujo.toml | DIR] [--ledger PATH] [--dry-run] [--json]
+//           Flujo runs (WAL included) → ledger; without DB, the state_uri of the flujo.toml found.
+//   export  [--csv | --json] [--ledger PATH]
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
+import { parseArgs } from './estimate';
+import { findFlujoConfig } from '../core/flujo/config';
+import { BudgetConfig, BudgetRow, budgetsFromToml, summarizeBudgets } from '../core/history/budgets';
+import { findFlujoStateDb, flujoRunToRecord, flujoStateDbCandidates, importFlujoRunsToLedger, readFlujoRuns } from '../core/history/flujo';
+import {
+  GroupBy,
+  RunTotals,
+  compareRunsNewestFirst,
+  describeRun,
+  groupRuns,
+  runDeltaPct,
+  runsToCsv,
+  totalsOf,
+} from '../core/history/group';
+import { LedgerReadResult, readLedger } from '../core/history/ledger';
+import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
+
+const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
+
+/** --ledger, else PROMPT_COST_LEDGER, else the nearest folder (cwd or a parent) with `.prompt-cost/`, else cwd. */
+export function defaultLedgerPath(io: CliIO, explicit?: string): string {
+  if (explicit) return path.resolve(io.cwd, explicit);
+  if (io.env.PROMPT_COST_LEDGER) return path.resolve(io.cwd, io.env.PROMPT_COST_LEDGER);
+  let dir = path.resolve(io.cwd);
+  for (let i = 0; i < 256; i++) {
+    if (fs.existsSync(path.join(dir, '.prompt-cost'))) return path.join(dir, DEFAULT_LEDGER_PATH);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return path.join(path.resolve(io.cwd), DEFAULT_LEDGER_PATH);
+}
+
+async function loadLedger(file: string): Promise<LedgerReadResult> {
+  try {
+    return await readLedger(file);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function warnCorrupt(io: CliIO, file: string, l: LedgerReadResult): void {
+  if (l.corrupt.length) {
+    const lines = l.corrupt.map((c) => c.line);
+    io.stderr(
+      `warning: ${file}: ${l.corrupt.length} corrupt line(s) skipped: ${lines.slice(0, 10).join(', ')}${lines.length > 10 ? ', …' : ''}\n`,
+    );
+  }
+  if (l.tornTail) io.stderr(`warning: ${file}: incomplete last line ${l.tornTail.line} (a write was interrupted) ignored\n`);
+}
+
+function totalsJson(t: RunTotals) {
+  return {
+    runs: t.runs,
+    ok: t.ok,
+    failed: t.failed,
+    cancelled: t.cancelled,
+    running: t.running,
+    costUsd: t.costUsd.toString(),
+    estimateUsd: t.estimateUsd.toString(),
+    deltaPct: t.deltaPct === undefined ? null : Math.round(t.deltaPct * 100) / 100,
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    totalTokens: t.totalTokens,
+    avgLatencyMs: t.avgLatencyMs ?? null,
+  };
+}
+
+function budgetJson(b: BudgetRow) {
+  return {
+    key: b.key,
+    source: b.source,
+    totalCostUsdLimit: b.limits.totalCostUsdLimit?.toString() ?? null,
+    totalTokensLimit: b.limits.totalTokensLimit ?? null,
+    pipelines: b.pipelines,
+    runs: b.runs,
+    spentUsd: b.spentUsd.toString(),
+    tokens: b.tokens,
+    maxRunUsd: b.maxRunUsd.toString(),
+    maxRunTokens: b.maxRunTokens,
+    status: b.status,
+    costRatio: b.costRatio === undefined || !Number.isFinite(b.costRatio) ? null : Math.round(b.costRatio * 10000) / 10000,
+    tokensRatio: b.tokensRatio === undefined || !Number.isFinite(b.tokensRatio) ? null : Math.round(b.tokensRatio * 10000) / 10000,
+    worstRunId: b.worstRunId ?? null,
+  };
+}
+
+interface FlujoConfigInfo {
+  path: string;
+  budgets?: BudgetConfig;
+  stateUri?: string;
+}
+
+function readFlujoConfig(io: CliIO, explicit: string | undefined, required: boolean): FlujoConfigInfo | undefined {
+  const loc = findFlujoConfig({ explicitPath: explicit, env: io.env, startDir: io.cwd });
+  if (!loc) {
+    if (required) throw new UsageError('no flujo.toml found (use --config PATH)');
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(loc.path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${loc.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`${loc.path} is not valid TOML: ${(err as Error).message.split('\n')[0]} (run prompt-cost lint)`);
+  }
+  const info: FlujoConfigInfo = { path: loc.path };
+  if (typeof doc.state_uri === 'string') info.stateUri = doc.state_uri;
+  if (doc.budgets !== undefined) {
+    const { budgets, problems } = budgetsFromToml(doc.budgets);
+    for (const p of problems) io.stderr(`warning: ${loc.path}: ${p} (ignored)\n`);
+    info.budgets = budgets;
+  }
+  return info;
+}
+
+function runJson(r: RunRecord) {
+  const d = runDeltaPct(r);
+  return { ...r, deltaPct: d === undefined ? null : Math.round(d * 100) / 100 };
+}
+
+async function list(argv: string[], io: CliIO): Promise<number> {
+  const { positional, flags } = parseArgs(argv, ['ledger', 'group', 'limit', 'config', 'budget-mode'], ['json']);
+  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const group = (flags.get('group') as string | undefined) ?? 'day';
+  if (!GROUPS.includes(group as GroupBy)) throw new UsageError(`--group must be one of ${GROUPS.join(', ')}, got '${group}'`);
+  const limitFlag = flags.get('limit') as string | undefined;
+  if (limitFlag !== undefined && !/^\d+$/.test(limitFlag))
+    throw new UsageError(`--limit must be a non-negative integer, got '${limitFlag}'`);
+  const modeFlag = (flags.get('budget-mode') as string | undefined) ?? 'per-run';
+  if (modeFlag !== 'per-run' && modeFlag !== 'cumulative')
+    throw new UsageError(`--budget-mode must be per-run or cumulative, got '${modeFlag}'`);
+  const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
+  const ledger = await loadLedger(file);
+  warnCorrupt(io, file, ledger);
+  let runs = [...ledger.runs].sort(compareRunsNewestFirst);
+  if (limitFlag !== undefined) runs = runs.slice(0, Number(limitFlag));
+  const config = readFlujoConfig(io, flags.get('config') as string | undefined, flags.has('config'));
+  const budgetRows = config?.budgets
+    ? summarizeBudgets(config.budgets, ledger.runs, { mode: modeFlag === 'cumulative' ? 'cumulative' : 'perRun' })
+    : [];
+  const over = budgetRows.some((b) => b.status === 'over');
+  const groups = groupRuns(runs, group as GroupBy);
+
+  if (flags.has('json')) {
+    printJson(io, {
+      ledger: file,
+      totals: totalsJson(totalsOf(runs)),
+      groupBy: group,
+      groups: groups.map((g) => ({ key: g.key, totals: totalsJson(g.totals), runIds: g.runs.map((r) => r.id) })),
+      runs: runs.map(runJson),
+      corrupt: ledger.corrupt,
+      tornTail: ledger.tornTail ?? null,
+      budgets: config?.budgets ? { config: config.path, mode: modeFlag, rows: budgetRows.map(budgetJson) } : null,
+    });
+    return over ? EXIT_FINDINGS : EXIT_OK;
+  }
+
+  if (!runs.length) io.stdout(`No runs recorded in ${file}.\n`);
+  for (const g of groups) {
+    const t = g.totals;
+    const delta = t.deltaPct === undefined ? '' : `, Δ ${t.deltaPct >= 0 ? '+' : ''}${t.deltaPct.toFixed(1)} %`;
+    io.stdout(`${g.label}  (${t.runs} run${t.runs === 1 ? '' : 's'}, $${t.costUsd.toString()}${delta})\n`);
+    for (const r of g.runs)
+      io.stdout(`  ${r.time.slice(0, 19).replace('T', ' ')}  ${r.promptFile ?? r.pipeline ?? r.id}  ${describeRun(r)}\n`);
+  }
+  if (runs.length) {
+    const t = totalsOf(runs);
+    io.stdout(
+      `Total: ${t.runs} run${t.runs === 1 ? '' : 's'}, $${t.costUsd.toString()}, ${t.totalTokens.toLocaleString('en-US')} tokens\n`,
+    );
+  }
+  if (budgetRows.length) {
+    io.stdout(`\nBudgets (${config!.path}, ${modeFlag}):\n`);
+    for (const b of budgetRows) {
+      const lim = [
+        b.limits.totalCostUsdLimit ? `$${b.limits.totalCostUsdLimit.toString()}` : '',
+        b.limits.totalTokensLimit !== undefined ? `${b.limits.totalTokensLimit} tokens` : '',
+      ]
+        .filter(Boolean)
+        .join(' / ');
+      const pct = b.costRatio !== undefined && Number.isFinite(b.costRatio) ? ` (${Math.round(b.costRatio * 100)} %)` : '';
+      const spent =
+        modeFlag === 'per-run'
+          ? `max run $${b.maxRunUsd.toString()}${pct}, total $${b.spentUsd.toString()}`
+          : `spent $${b.spentUsd.toString()}${pct}`;
+      io.stdout(`  ${b.status.toUpperCase().padEnd(7)} ${b.key}: limit ${lim || 'none'}; ${b.runs} run(s), ${spent}\n`);
+    }
+  }
+  return over ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function resolveDb(io: CliIO, arg: string | undefined, configFlag: string | undefined): string {
+  if (arg) {
+    const p = path.resolve(io.cwd, arg);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new UsageError(`cannot read ${p}: ENOENT`);
+    }
+    if (st.isDirectory() || p.endsWith('.toml')) {
+      const cfgPath = st.isDirectory() ? path.join(p, 'flujo.toml') : p;
+      const cfg = fs.existsSync(cfgPath) ? readFlujoConfig(io, cfgPath, true) : undefined;
+      const dir = st.isDirectory() ? p : path.dirname(p);
+      const db = findFlujoStateDb(dir, cfg?.stateUri, io.env);
+      if (!db)
+        throw new UsageError(`no Flujo state database found (looked for ${flujoStateDbCandidates(dir, cfg?.stateUri, io.env).join(', ')})`);
+      return db;
+    }
+    return p;
+  }
+  const cfg = readFlujoConfig(io, configFlag, false);
+  const dir = cfg ? path.dirname(cfg.path) : path.resolve(io.cwd);
+  const db = findFlujoStateDb(dir, cfg?.stateUri, io.env);
+  if (!db)
+    throw new UsageError(
+      `no Flujo state database found (looked for ${flujoStateDbCandidates(dir, cfg?.stateUri, io.env).join(', ')}); pass its path`,
+    );
+  return db;
+}
+
+async function importCmd(argv: string[], io: CliIO): Promise<number> {
+  const { positional, flags } = parseArgs(argv, ['ledger', 'config'], ['json', 'dry-run']);
+  if (positional.length > 1) throw new UsageError('expected at most one DB');
+  const db = resolveDb(io, positional[0], flags.get('config') as string | undefined);
+  let read;
+  try {
+    read = await readFlujoRuns(db);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
+  const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
+  const dry = flags.has('dry-run');
+  const result = dry
+    ? { added: read.runs.length, updated: 0, unchanged: 0, skippedDeleted: 0, records: read.runs.map(flujoRunToRecord) }
+    : await importFlujoRunsToLedger(file, read.runs);
+  if (flags.has('json')) {
+    printJson(io, {
+      db,
+      ledger: file,
+      dryRun: dry,
+      wal: read.wal,
+      found: read.runs.length,
+      added: result.added,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      skippedDeleted: result.skippedDeleted,
+      warnings: read.warnings,
+      runs: result.records.map(runJson),
+    });
+    return EXIT_OK;
+  }
+  const walNote = read.wal.present ? ` (${read.wal.framesApplied} WAL frame(s) applied)` : '';
+  io.stdout(`${db}${walNote}: ${read.runs.length} run(s) found\n`);
+  io.stdout(
+    dry
+      ? `dry run: nothing written to ${file}\n`
+      : `${file}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${result.skippedDeleted ? `, ${result.skippedDeleted} deleted earlier (skipped)` : ''}\n`,
+  );
+  return EXIT_OK;
+}
+
+async function exportCmd(argv: string[], io: CliIO): Promise<number> {
+  const { positional, flags } = parseArgs(argv, ['ledger'], ['json', 'csv']);
+  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  if (flags.has('json') && flags.has('csv')) throw new UsageError('choose one of --csv or --json');
+  const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
+  const ledger = await loadLedger(file);
+  warnCorrupt(io, file, ledger);
+  const runs = [...ledger.runs].sort(compareRunsNewestFirst);
+  if (flags.has('json')) printJson(io, { ledger: file, runs: runs.map(runJson) });
+  else io.stdout(runsToCsv(runs));
+  return EXIT_OK;
+}
+
+export async function runHistory(argv: string[], io: CliIO): Promise<number> {
+  const sub = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'list';
+  const rest = argv[0] === sub ? argv.slice(1) : argv;
+  switch (sub) {
+    case 'list':
+      return list(rest, io);
+    case 'import':
+      return importCmd(rest, io);
+    case 'export':
+      return exportCmd(rest, io);
+    default:
+      throw new UsageError(`unknown subcommand '${sub}' (expected list, import or export)`);
+  }
+}

@@ -1,0 +1,256 @@
+// flujo.toml `[budgets]` against recorded spend.
+//
+// Resolution follows Flujo (flujo/infra/budget_resolver.py): for a pipeline name, 1) an exact key
+// in `budgets.pipeline`, 2) the FIRST glob key (containing *, ? or [) that matches, in file
+// order, with case-sensitive fnmatch, 3) `budgets.default`, else no limit.
+// Flujo enforces these limits PER RUN (its usage governor stops a run that exceeds them), so the
+// default evaluation is per run: a budget row's status is its worst run. `mode: 'cumulative'`
+// instead compares the total spend of all matching runs with the limit.
+import { Decimal } from '../pricing/decimal';
+import { promptTokens, totalTokens } from '../providers/types';
+import { RunRecord } from './record';
+
+export interface UsageLimits {
+  totalCostUsdLimit?: Decimal;
+  totalTokensLimit?: number;
+}
+
+/** Parsed `[budgets]`; `pipeline` keys in file order (object insertion order). */
+export interface BudgetConfig {
+  default?: UsageLimits;
+  pipeline: Record<string, UsageLimits>;
+}
+
+export type BudgetStatus = 'ok' | 'warning' | 'over';
+
+/** Python's fnmatch.fnmatchcase: `*`, `?`, `[seq]`, `[!seq]`; no special meaning for `/`. */
+export function fnmatchCase(name: string, pattern: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '!') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j++;
+      if (j >= pattern.length) re += '\\[';
+      else {
+        let body = pattern.slice(i + 1, j);
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        else if (body.startsWith('^')) body = `\\${body}`;
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = j;
+      }
+    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^(?:${re})$`, 's').test(name);
+  } catch {
+    return false;
+  }
+}
+
+export interface ResolvedBudget {
+  limits?: UsageLimits;
+  source: 'pipeline' | 'default' | 'none';
+  /** The `budgets.pipeline` key that matched. */
+  pattern?: string;
+}
+
+export function resolveBudget(budgets: BudgetConfig | undefined, pipelineName: string): ResolvedBudget {
+  if (!budgets) return { source: 'none' };
+  const map = budgets.pipeline ?? {};
+  if (Object.prototype.hasOwnProperty.call(map, pipelineName))
+    return { limits: map[pipelineName], source: 'pipeline', pattern: pipelineName };
+  for (const [pattern, limits] of Object.entries(map)) {
+    if (/[*?[]/.test(pattern) && fnmatchCase(pipelineName, pattern)) return { limits, source: 'pipeline', pattern };
+  }
+  if (budgets.default) return { limits: budgets.default, source: 'default' };
+  return { source: 'none' };
+}
+
+export interface LimitCheck {
+  status: BudgetStatus;
+  /** spent / limit, for bars and percentages (display only). */
+  costRatio?: number;
+  tokensRatio?: number;
+}
+
+/** ok below 80 % of every limit, warning from 80 % up to the limit, over above it (Flujo stops a run when it exceeds). */
+export function checkLimits(costUsd: Decimal, tokens: number, limits: UsageLimits | undefined, warnAtPercent = 80): LimitCheck {
+  const out: LimitCheck = { status: 'ok' };
+  if (!limits) return out;
+  const rank = { ok: 0, warning: 1, over: 2 } as const;
+  const worse = (s: BudgetStatus) => {
+    if (rank[s] > rank[out.status]) out.status = s;
+  };
+  const cap = limits.totalCostUsdLimit;
+  if (cap) {
+    out.costRatio = cap.isZero() ? (costUsd.isZero() ? 0 : Infinity) : costUsd.toNumber() / cap.toNumber();
+    // Exact: over when spent > limit; warning when spent × 100 ≥ limit × warnAt. Zero spend is ok.
+    const over = costUsd.compare(cap) > 0;
+    const warn = !costUsd.isZero() && costUsd.times(100).compare(cap.times(Decimal.fromNumber(warnAtPercent))) >= 0;
+    worse(over ? 'over' : warn ? 'warning' : 'ok');
+  }
+  const tcap = limits.totalTokensLimit;
+  if (tcap !== undefined) {
+    out.tokensRatio = tcap === 0 ? (tokens === 0 ? 0 : Infinity) : tokens / tcap;
+    worse(tokens === 0 ? 'ok' : tokens > tcap ? 'over' : tokens * 100 >= tcap * warnAtPercent ? 'warning' : 'ok');
+  }
+  return out;
+}
+
+/** Tokens a run counts against `total_tokens_limit`: Flujo's total, else all usage buckets. */
+export function runTokens(r: RunRecord): number {
+  if (r.totalTokens !== undefined) return r.totalTokens;
+  if (r.usage) return totalTokens(r.usage);
+  return 0;
+}
+
+export function runCost(r: RunRecord): Decimal {
+  return r.costUsd !== undefined ? Decimal.parse(r.costUsd) : Decimal.ZERO;
+}
+
+export interface BudgetRow {
+  /** `default`, or the `budgets.pipeline` key. */
+  key: string;
+  source: 'pipeline' | 'default';
+  limits: UsageLimits;
+  /** Pipelines whose runs fell under this budget. */
+  pipelines: string[];
+  runs: number;
+  /** Total spend of those runs (exact). */
+  spentUsd: Decimal;
+  tokens: number;
+  /** Per-run mode: the most expensive run. */
+  maxRunUsd: Decimal;
+  maxRunTokens: number;
+  worstRunId?: string;
+  status: BudgetStatus;
+  costRatio?: number;
+  tokensRatio?: number;
+  /** Ids of runs that exceeded / came within 80 % (per-run mode). */
+  overRunIds: string[];
+  warningRunIds: string[];
+}
+
+export interface BudgetSummaryOptions {
+  mode?: 'perRun' | 'cumulative';
+  warnAtPercent?: number;
+  /** Include budgets no run matched (status ok, zero spend). Default true. */
+  includeUnused?: boolean;
+}
+
+/**
+ * Spend per budget for runs that have a pipeline name (Flujo runs). Rows follow flujo.toml order:
+ * pipeline keys first, then default.
+ */
+export function summarizeBudgets(budgets: BudgetConfig, runs: readonly RunRecord[], options: BudgetSummaryOptions = {}): BudgetRow[] {
+  const mode = options.mode ?? 'perRun';
+  const warnAt = options.warnAtPercent ?? 80;
+  const rows = new Map<string, BudgetRow>();
+  const newRow = (key: string, source: 'pipeline' | 'default', limits: UsageLimits): BudgetRow => ({
+    key,
+    source,
+    limits,
+    pipelines: [],
+    runs: 0,
+    spentUsd: Decimal.ZERO,
+    tokens: 0,
+    maxRunUsd: Decimal.ZERO,
+    maxRunTokens: 0,
+    status: 'ok',
+    overRunIds: [],
+    warningRunIds: [],
+  });
+  for (const [k, l] of Object.entries(budgets.pipeline ?? {})) rows.set(`p:${k}`, newRow(k, 'pipeline', l));
+  if (budgets.default) rows.set('default', newRow('default', 'default', budgets.default));
+
+  const rank = { ok: 0, warning: 1, over: 2 } as const;
+  const worstCost = new Map<BudgetRow, Decimal>();
+  for (const run of runs) {
+    if (!run.pipeline) continue;
+    const res = resolveBudget(budgets, run.pipeline);
+    if (res.source === 'none' || !res.limits) continue;
+    const row = rows.get(res.source === 'default' ? 'default' : `p:${res.pattern}`)!;
+    const cost = runCost(run);
+    const tokens = runTokens(run);
+    row.runs++;
+    row.spentUsd = row.spentUsd.plus(cost);
+    row.tokens += tokens;
+    if (!row.pipelines.includes(run.pipeline)) row.pipelines.push(run.pipeline);
+    if (cost.compare(row.maxRunUsd) > 0) row.maxRunUsd = cost;
+    row.maxRunTokens = Math.max(row.maxRunTokens, tokens);
+    if (mode === 'perRun') {
+      const c = checkLimits(cost, tokens, res.limits, warnAt);
+      if (c.status === 'over') row.overRunIds.push(run.id);
+      if (c.status === 'warning') row.warningRunIds.push(run.id);
+      const worst = worstCost.get(row);
+      if (!worst || rank[c.status] > rank[row.status] || (rank[c.status] === rank[row.status] && cost.compare(worst) > 0)) {
+        row.status = rank[c.status] > rank[row.status] ? c.status : row.status;
+        row.worstRunId = run.id;
+        worstCost.set(row, cost);
+      }
+      if (c.costRatio !== undefined) row.costRatio = Math.max(row.costRatio ?? 0, c.costRatio);
+      if (c.tokensRatio !== undefined) row.tokensRatio = Math.max(row.tokensRatio ?? 0, c.tokensRatio);
+    }
+  }
+  if (mode === 'cumulative') {
+    for (const row of rows.values()) {
+      const c = checkLimits(row.spentUsd, row.tokens, row.limits, warnAt);
+      row.status = c.status;
+      row.costRatio = c.costRatio;
+      row.tokensRatio = c.tokensRatio;
+    }
+  }
+  return [...rows.values()].filter((r) => options.includeUnused !== false || r.runs > 0);
+}
+
+/**
+ * Builds a BudgetConfig from the parsed TOML `[budgets]` table (plain objects as smol-toml
+ * returns them). Money goes through the number's shortest round-trip text (what the user wrote).
+ * Invalid values are reported, not thrown.
+ */
+export function budgetsFromToml(table: unknown): { budgets: BudgetConfig; problems: string[] } {
+  const problems: string[] = [];
+  const budgets: BudgetConfig = { pipeline: {} };
+  if (!table || typeof table !== 'object') return { budgets, problems };
+  const t = table as Record<string, unknown>;
+  const limits = (v: unknown, where: string): UsageLimits | undefined => {
+    if (!v || typeof v !== 'object') {
+      problems.push(`${where} is not a table`);
+      return undefined;
+    }
+    const o = v as Record<string, unknown>;
+    const out: UsageLimits = {};
+    const c = o.total_cost_usd_limit;
+    if (c !== undefined) {
+      if (typeof c === 'number' && Number.isFinite(c) && c >= 0) out.totalCostUsdLimit = Decimal.fromNumber(c);
+      else problems.push(`${where}.total_cost_usd_limit must be a number ≥ 0`);
+    }
+    const k = o.total_tokens_limit;
+    if (k !== undefined) {
+      const n = typeof k === 'bigint' ? Number(k) : k;
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) out.totalTokensLimit = n;
+      else problems.push(`${where}.total_tokens_limit must be an integer ≥ 0`);
+    }
+    return out;
+  };
+  if (t.default !== undefined) budgets.default = limits(t.default, 'budgets.default');
+  if (t.pipeline !== undefined) {
+    if (typeof t.pipeline !== 'object' || !t.pipeline) problems.push('budgets.pipeline is not a table');
+    else
+      for (const [key, v] of Object.entries(t.pipeline as Record<string, unknown>)) {
+        const l = limits(v, `budgets.pipeline."${key}"`);
+        if (l) budgets.pipeline[key] = l;
+      }
+  }
+  return { budgets, problems };
+}
+
+/** Prompt-side tokens of a run (tree label "tokens in"). */
+export function runInputTokens(r: RunRecord): number | undefined {
+  return r.usage ? promptTokens(r.usage) : undefined;
+}

@@ -1,0 +1,20 @@
+// Run history: the durable ledger, Flujo state DB import, budgets, and tree/CSV views.
+export * from './record';
+export * from './ledger';
+export * from './group';
+export * from './budgets';
+export {
+  readFlujoRuns,
+  readFlujoRunsFromDb,
+  flujoRunToRecord,
+  importFlujoRunsToLedger,
+  findFlujoStateDb,
+  flujoStateDbCandidates,
+  flujoWatchFiles,
+  sqlitePathFromStateUri,
+  flujoStatusToRunStatus,
+} from './flujo';
+export type { FlujoRun, FlujoStep, FlujoReadResult, ImportResult } from './flujo';
+export { replayWal, readDatabaseSnapshot } from './wal';
+export type { WalReplay } from './wal';
+export { setSqlWasmPath } from './sqlite';

@@ -1,0 +1,310 @@
+// The run ledger: an append-only JSON Lines file shared by every VS Code window and the CLI.
+//
+// Durability rules:
+// - Each entry is ONE write() of one complete line on a descriptor opened with O_APPEND, then
+//   fsync before the promise resolves ("acknowledged"). O_APPEND makes the kernel pick the
+//   offset atomically, so concurrent writers (processes) never overwrite each other.
+// - If the file does not end with '\n' (a writer died mid-line, a disk filled up), the next
+//   writer starts its line with '\n', so a torn fragment can never swallow a good record.
+// - Readers never drop silently: lines that are not valid entries are returned as `corrupt`
+//   with their 1-based line numbers; an unterminated last line is `tornTail` (it may still be
+//   being written) and is retried by the incremental reader.
+// - Nothing is rewritten: delete appends a `delete` entry, undo appends a `restore` entry, and a
+//   later `run` line with the same id supersedes the earlier one.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DeleteEntry, LedgerEntry, RestoreEntry, RunRecord, newRunId, validateEntry } from './record';
+
+export interface CorruptLine {
+  /** 1-based line number in the file. */
+  line: number;
+  /** Byte offset of the line start. */
+  offset: number;
+  reason: string;
+  /** The first 120 characters, for the message. */
+  preview: string;
+}
+
+export interface LedgerChunk {
+  /** Entries with their 1-based line numbers, in file order. */
+  entries: { line: number; entry: LedgerEntry }[];
+  corrupt: CorruptLine[];
+  /** Offset just past the last complete line consumed; pass it to the next call. */
+  nextOffset: number;
+  /** Line number of the next line (1-based). */
+  nextLine: number;
+  /** Bytes after the last '\n' (an unterminated, possibly still-being-written line). */
+  pendingBytes: number;
+  /** File size seen. */
+  size: number;
+  /** Identity of the file read (dev:ino), to notice a replaced file. */
+  fileId?: string;
+}
+
+/** Serialises an entry as one line. JSON.stringify escapes control characters, so the line has no raw '\n'. */
+export function serializeEntry(entry: LedgerEntry): string {
+  return `${JSON.stringify(entry)}\n`;
+}
+
+/**
+ * Appends one entry: one O_APPEND write of the whole line, then fsync. Creates the file and its
+ * directory when missing. Resolves once the entry is on disk.
+ */
+export async function appendEntry(file: string, entry: LedgerEntry): Promise<void> {
+  const line = Buffer.from(serializeEntry(entry), 'utf8');
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const existed = fs.existsSync(file);
+  // 'a+' = O_APPEND | O_CREAT | O_RDWR: appends, and lets us peek at the last byte.
+  const fh = await fs.promises.open(file, 'a+', 0o644);
+  try {
+    const { size } = await fh.stat();
+    let buf = line;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      await fh.read(last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) buf = Buffer.concat([Buffer.from('\n'), line]);
+    }
+    let off = 0;
+    while (off < buf.length) {
+      // position null: the kernel appends at the current end (O_APPEND).
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off, null);
+      off += bytesWritten;
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (!existed && process.platform !== 'win32') {
+    // Make the new directory entry durable too.
+    try {
+      const dir = await fs.promises.open(path.dirname(file), 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    } catch {
+      /* best effort */
+    }
+  }
+}
+
+/** Appends a run record (validated first, so the ledger never receives a line its readers would reject). */
+export async function appendRun(file: string, record: RunRecord): Promise<void> {
+  const reason = validateEntry(record);
+  if (reason) throw new Error(`invalid run record: ${reason}`);
+  await appendEntry(file, record);
+}
+
+/** Hides a run; returns the entry (keep it to offer undo). */
+export async function deleteRun(file: string, target: string): Promise<DeleteEntry> {
+  const entry: DeleteEntry = { v: 1, type: 'delete', id: newRunId(), time: new Date().toISOString(), target };
+  await appendEntry(file, entry);
+  return entry;
+}
+
+/** Undoes deleteRun. */
+export async function restoreRun(file: string, target: string): Promise<RestoreEntry> {
+  const entry: RestoreEntry = { v: 1, type: 'restore', id: newRunId(), time: new Date().toISOString(), target };
+  await appendEntry(file, entry);
+  return entry;
+}
+
+/** Parses complete lines of `text` (which starts at byte `offset`, line `firstLine`). */
+export function parseLedgerLines(bytes: Buffer, offset: number, firstLine: number): Omit<LedgerChunk, 'size'> {
+  const entries: LedgerChunk['entries'] = [];
+  const corrupt: CorruptLine[] = [];
+  let start = 0;
+  let line = firstLine;
+  for (;;) {
+    const nl = bytes.indexOf(0x0a, start);
+    if (nl < 0) break;
+    const raw = bytes.subarray(start, nl).toString('utf8');
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.trim()) {
+      const r = parseLine(text);
+      if ('entry' in r) entries.push({ line, entry: r.entry });
+      else corrupt.push({ line, offset: offset + start, reason: r.reason, preview: text.slice(0, 120) });
+    }
+    start = nl + 1;
+    line++;
+  }
+  return { entries, corrupt, nextOffset: offset + start, nextLine: line, pendingBytes: bytes.length - start };
+}
+
+function parseLine(text: string): { entry: LedgerEntry } | { reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { reason: 'not valid JSON (torn or hand-edited line)' };
+  }
+  const reason = validateEntry(value);
+  return reason ? { reason } : { entry: value as LedgerEntry };
+}
+
+/**
+ * Reads only the bytes added since `offset` (watch-friendly: call on every file change).
+ * Consumes complete lines only; an unterminated tail stays pending for the next call.
+ * A missing file reads as empty.
+ */
+export async function readLedgerSince(file: string, offset = 0, firstLine = 1): Promise<LedgerChunk> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { entries: [], corrupt: [], nextOffset: 0, nextLine: 1, pendingBytes: 0, size: 0 };
+    throw err;
+  }
+  try {
+    const st = await fh.stat();
+    const fileId = `${st.dev}:${st.ino}`;
+    if (st.size <= offset)
+      return { entries: [], corrupt: [], nextOffset: offset, nextLine: firstLine, pendingBytes: 0, size: st.size, fileId };
+    const buf = Buffer.alloc(st.size - offset);
+    let got = 0;
+    while (got < buf.length) {
+      const { bytesRead } = await fh.read(buf, got, buf.length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return { ...parseLedgerLines(buf.subarray(0, got), offset, firstLine), size: st.size, fileId };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The ledger folded into what the user sees. */
+export interface LedgerState {
+  /** Visible runs, latest version of each id, in order of first appearance. */
+  runs: RunRecord[];
+  /** Deleted runs (latest version), for undo. */
+  deleted: RunRecord[];
+}
+
+/** Folds entries incrementally: runs by id (last version wins), delete/restore toggles. */
+export class LedgerFold {
+  private readonly byId = new Map<string, RunRecord>();
+  private readonly deletedIds = new Set<string>();
+
+  apply(entries: Iterable<LedgerEntry | { entry: LedgerEntry }>): void {
+    for (const item of entries) {
+      const e = 'entry' in item ? item.entry : item;
+      if (e.type === 'run') {
+        // Map keeps first-insertion order; a newer version replaces the value in place.
+        this.byId.set(e.id, e);
+      } else if (e.type === 'delete') this.deletedIds.add(e.target);
+      else if (e.type === 'restore') this.deletedIds.delete(e.target);
+    }
+  }
+
+  get(id: string): RunRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  isDeleted(id: string): boolean {
+    return this.deletedIds.has(id);
+  }
+
+  state(): LedgerState {
+    const runs: RunRecord[] = [];
+    const deleted: RunRecord[] = [];
+    for (const r of this.byId.values()) (this.deletedIds.has(r.id) ? deleted : runs).push(r);
+    return { runs, deleted };
+  }
+}
+
+export interface LedgerReadResult extends LedgerState {
+  corrupt: CorruptLine[];
+  /** An unterminated last line that is not a valid entry (a writer died mid-line, or is still writing). */
+  tornTail?: { line: number; offset: number; bytes: number };
+  /** Bytes consumed (pass to readLedgerSince / LedgerFollower). */
+  size: number;
+}
+
+/** Reads the whole ledger. A missing file is an empty ledger. */
+export async function readLedger(file: string): Promise<LedgerReadResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], deleted: [], corrupt: [], size: 0 };
+    throw err;
+  }
+  const chunk = parseLedgerLines(bytes, 0, 1);
+  const fold = new LedgerFold();
+  fold.apply(chunk.entries);
+  let tornTail: LedgerReadResult['tornTail'];
+  if (chunk.pendingBytes > 0) {
+    // A complete entry missing only its '\n' is accepted; anything else is a torn tail.
+    const tail = bytes.subarray(chunk.nextOffset).toString('utf8').trim();
+    const r = tail ? parseLine(tail) : undefined;
+    if (r && 'entry' in r) fold.apply([r.entry]);
+    else if (tail) tornTail = { line: chunk.nextLine, offset: chunk.nextOffset, bytes: chunk.pendingBytes };
+  }
+  return { ...fold.state(), corrupt: chunk.corrupt, tornTail, size: chunk.nextOffset };
+}
+
+export interface FollowUpdate {
+  /** New entries since the previous poll. */
+  entries: LedgerEntry[];
+  /** Newly found corrupt lines. */
+  corrupt: CorruptLine[];
+  /** The file shrank or was replaced: the state was rebuilt from scratch. */
+  reset: boolean;
+  changed: boolean;
+}
+
+/**
+ * Follows a ledger for a live view: call poll() whenever a watcher reports a change (or on a
+ * timer). Reads only new bytes; rebuilds from scratch if the file shrank or was replaced.
+ */
+export class LedgerFollower {
+  private offset = 0;
+  private line = 1;
+  private fileId: string | undefined;
+  private fold = new LedgerFold();
+  private corruptSeen: CorruptLine[] = [];
+
+  constructor(readonly file: string) {}
+
+  async poll(): Promise<FollowUpdate> {
+    let chunk = await readLedgerSince(this.file, this.offset, this.line);
+    let reset = false;
+    if ((this.fileId && chunk.fileId && chunk.fileId !== this.fileId) || chunk.size < this.offset) {
+      reset = true;
+      this.fold = new LedgerFold();
+      this.corruptSeen = [];
+      chunk = await readLedgerSince(this.file, 0, 1);
+    }
+    this.fileId = chunk.fileId;
+    this.offset = chunk.nextOffset;
+    this.line = chunk.nextLine;
+    this.fold.apply(chunk.entries);
+    this.corruptSeen.push(...chunk.corrupt);
+    return {
+      entries: chunk.entries.map((e) => e.entry),
+      corrupt: chunk.corrupt,
+      reset,
+      changed: reset || chunk.entries.length > 0 || chunk.corrupt.length > 0,
+    };
+  }
+
+  state(): LedgerState {
+    return this.fold.state();
+  }
+
+  get corrupt(): readonly CorruptLine[] {
+    return this.corruptSeen;
+  }
+
+  isDeleted(id: string): boolean {
+    return this.fold.isDeleted(id);
+  }
+}
+
+/** Resolves the ledger path: an absolute setting as is, a relative one (or the default) under the workspace folder. */
+export function resolveLedgerPath(workspaceFolder: string, setting?: string): string {
+  return path.resolve(workspaceFolder, setting && setting.trim() ? setting : '.prompt-cost/runs.jsonl');
+}
