@@ -1,14 +1,25 @@
 // Services shared by the editor features, created once in activate(). Heavy pieces load on first use.
 import * as vscode from 'vscode';
+import { Estimator } from './estimator';
+import { PricingService } from './pricingService';
 
-export type Services = ReturnType<typeof createServices>;
+export interface Services extends vscode.Disposable {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly pricing: PricingService;
+  readonly estimator: Estimator;
+}
 
-export function createServices(context: vscode.ExtensionContext) {
+export function createServices(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('Prompt Cost Lens', { log: true });
-  const disposables: vscode.Disposable[] = [log];
+  const pricing = new PricingService(context, log);
+  const estimator = new Estimator(context, pricing, log);
+  const disposables: vscode.Disposable[] = [estimator, pricing, log];
   return {
     context,
     log,
+    pricing,
+    estimator,
     dispose(): void {
       for (const d of disposables.splice(0)) d.dispose();
     },

@@ -1,0 +1,153 @@
+// A prompt's estimate for the editor and the CLI: token counts per encoding (per message, with chat
+// overhead), priced for each model through the comparison table. Pure: counts come from `counters`.
+import { Decimal } from '../pricing/decimal';
+import { CompareRow, CompareTable, buildComparisonTable } from '../pricing/compare';
+import { PriceCatalog } from '../pricing/catalog';
+import { computeCost, formatUsd } from '../pricing/cost';
+import type { PromptDocument, PromptSummary } from '../prompt';
+import { summarizePrompt } from '../prompt/summary';
+import { EncodingName, ModelTokenizer, applyFactor, tokenizerForModel } from '../tokenize';
+
+/** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
+export type Counters = (encoding: EncodingName) => (text: string) => number;
+
+export interface EstimateOptions {
+  models: readonly string[];
+  catalog: PriceCatalog;
+  /** Expected output tokens when the prompt does not say (front matter max_tokens wins). */
+  outputTokens: number;
+  requestsPerDay: number;
+}
+
+export interface ModelSummary {
+  model: string;
+  tokenizer: ModelTokenizer;
+  /** Input tokens for this model (approximate models: the proxy count × factor). */
+  inputTokens: number;
+  /** Per message input tokens, same order as the document's messages. */
+  messageTokens: number[];
+}
+
+export interface PromptEstimate {
+  /** One summary per encoding used. */
+  summaries: Map<EncodingName, PromptSummary>;
+  models: ModelSummary[];
+  table: CompareTable;
+  outputTokens: number;
+  unfilled: string[];
+}
+
+/** Encodings needed to count for these models (loads only those). */
+export function encodingsFor(models: readonly string[]): EncodingName[] {
+  return [...new Set(models.map((m) => tokenizerForModel(m).encoding))];
+}
+
+export function estimatePrompt(doc: PromptDocument, counters: Counters, options: EstimateOptions): PromptEstimate {
+  const summaries = new Map<EncodingName, PromptSummary>();
+  const summaryFor = (encoding: EncodingName) => {
+    let s = summaries.get(encoding);
+    if (!s) summaries.set(encoding, (s = summarizePrompt(doc, counters(encoding))));
+    return s;
+  };
+  const models = [...new Set(options.models)].map((model): ModelSummary => {
+    const tokenizer = tokenizerForModel(model);
+    const s = summaryFor(tokenizer.encoding);
+    const scale = (n: number) => (tokenizer.approximate ? applyFactor(n, tokenizer) : n);
+    return { model, tokenizer, inputTokens: scale(s.totalTokens), messageTokens: s.messages.map((m) => scale(m.totalTokens)) };
+  });
+  const byModel = new Map(models.map((m) => [m.model, m]));
+  const outputTokens = doc.maxTokens ?? options.outputTokens;
+  const table = buildComparisonTable({
+    models: models.map((m) => m.model),
+    tokens: (id) => {
+      const m = byModel.get(id)!;
+      return { tokens: m.inputTokens, encoding: m.tokenizer.encoding, approximate: m.tokenizer.approximate };
+    },
+    outputTokens,
+    requestsPerDay: options.requestsPerDay,
+    catalog: options.catalog,
+  });
+  const first = summaries.values().next().value as PromptSummary | undefined;
+  return { summaries, models, table, outputTokens, unfilled: first?.unfilled ?? [] };
+}
+
+/** Input cost of `tokens` for a model (section CodeLens, prompts in code); undefined when unpriced. */
+export function inputCost(catalog: PriceCatalog, model: string, tokens: number): Decimal | undefined {
+  const r = catalog.resolve(model);
+  if (!r.ok || !r.price.input) return undefined;
+  return computeCost(r.price, { inputTokens: tokens }).totalUsd;
+}
+
+// ---- display (shared by CodeLens, hover, status bar and "Copy estimate as Markdown") ----
+
+const GROUPED = new Intl.NumberFormat('en-US');
+
+export function formatTokens(n: number, approximate: boolean): string {
+  return `${approximate ? '≈ ' : ''}${GROUPED.format(n)}`;
+}
+
+/** Short money for CodeLens/status bar: 3 significant digits below a cent, cents above (display only). */
+export function shortUsd(value: Decimal, approximate = false): string {
+  const prefix = approximate ? '≈' : '';
+  if (value.isZero()) return `${prefix}$0`;
+  const n = value.toNumber();
+  if (n >= 0.01) return `${prefix}$${value.toFixed(n >= 100 ? 0 : 2)}`;
+  const digits = Math.max(2, 1 - Math.floor(Math.log10(n)) + 1);
+  return `${prefix}$${value.toFixed(Math.min(digits, 12)).replace(/0+$/, '')}`;
+}
+
+/** The model part of an id, for compact labels: `openai:gpt-4o` → `gpt-4o`. */
+export function shortModel(id: string): string {
+  const i = id.indexOf(':');
+  return i > 0 ? id.slice(i + 1) : id;
+}
+
+export function rowFor(table: CompareTable, model: string): CompareRow | undefined {
+  return table.rows.find((r) => r.id === model);
+}
+
+/** `≈ 1,234 tokens · gpt-4o $0.0031 · claude-3-5-sonnet ≈$0.0037` (models in configured order). */
+export function codeLensSummary(estimate: PromptEstimate, primary: string): { tokensTitle: string; modelTitles: { model: string; title: string }[] } {
+  const primarySummary = estimate.models.find((m) => m.model === primary) ?? estimate.models[0];
+  const tokensTitle = primarySummary ? `${formatTokens(primarySummary.inputTokens, primarySummary.tokenizer.approximate)} tokens` : 'no models configured';
+  const modelTitles = estimate.models.map((m) => {
+    const row = rowFor(estimate.table, m.model);
+    const error = estimate.table.errors.find((e) => e.id === m.model);
+    return { model: m.model, title: row ? `${shortModel(m.model)} ${shortUsd(row.totalUsd, row.approximate)}` : `${shortModel(m.model)} ${error ? 'no price' : '?'}` };
+  });
+  return { tokensTitle, modelTitles };
+}
+
+/** The hover/"copy as Markdown" table: one row per model. */
+export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number }): string {
+  const lines: string[] = [];
+  if (options.title) lines.push(`**${options.title}**`, '');
+  lines.push(
+    `| Model | Input tokens | Input | Output (${GROUPED.format(estimate.outputTokens)} tok) | Total | Cached input | Batch | Per 1,000 req | Monthly (${GROUPED.format(options.requestsPerDay)}/day) | Context |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const m of estimate.models) {
+    const row = rowFor(estimate.table, m.model);
+    if (!row) {
+      const error = estimate.table.errors.find((e) => e.id === m.model);
+      lines.push(`| ${m.model} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeCell(error?.message ?? 'no price')} | | | | | | | |`);
+      continue;
+    }
+    const a = row.approximate ? '≈' : '';
+    const ctx = row.contextUsedPct === undefined ? '—' : `${row.contextUsedPct}%${row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠' : ''}`;
+    lines.push(
+      `| ${m.model} | ${formatTokens(row.inputTokens, row.approximate)} | ${a}${formatUsd(row.inputUsd)} | ${a}${formatUsd(row.outputUsd)} | **${a}${formatUsd(row.totalUsd)}** | ${row.cachedInputUsd ? a + formatUsd(row.cachedInputUsd) : '—'} | ${row.batchUsd ? a + formatUsd(row.batchUsd) : '—'} | ${a}${formatUsd(row.per1kRequestsUsd, 4)} | ${a}${formatUsd(row.monthlyUsd, 2)} | ${ctx} |`,
+    );
+  }
+  const sources = [...new Set(estimate.table.rows.map((r) => `${r.priceSource}${r.priceDate ? ` (${r.priceDate})` : ''}`))];
+  lines.push('');
+  if (sources.length) lines.push(`Prices: ${sources.join(', ')}.`);
+  const approx = estimate.models.filter((m) => m.tokenizer.approximate);
+  if (approx.length) lines.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
+  if (estimate.unfilled.length) lines.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
+  return lines.join('\n');
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

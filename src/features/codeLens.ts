@@ -1,0 +1,65 @@
+// CodeLens on prompt files (file top + each message section) and above prompts inside code:
+// `≈ 1,234 tokens · gpt-4o $0.0031 · claude-3-5-sonnet ≈$0.0037 · Compare…`.
+import * as vscode from 'vscode';
+import type { Services } from './services';
+import { isUnestimated } from './estimator';
+import { onConfigChange, readConfig } from './config';
+import { offsetRange } from './vscodeConvert';
+import { COMMANDS } from './commandIds';
+
+const SELECTOR: vscode.DocumentSelector = [{ scheme: '*', language: '*' }];
+
+export function registerCodeLens(services: Services): vscode.Disposable {
+  const changed = new vscode.EventEmitter<void>();
+  const provider: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: changed.event,
+    async provideCodeLenses(document, token) {
+      const config = readConfig(document.uri);
+      if (!config.codeLensEnabled) return [];
+      if (!services.estimator.isPromptDocument(document, config) && !services.estimator.isCodeDocument(document, config)) return [];
+      const result = await services.estimator.get(document);
+      if (!result || token.isCancellationRequested) return [];
+      const top = new vscode.Range(0, 0, 0, 0);
+      if (isUnestimated(result)) {
+        return [new vscode.CodeLens(top, { title: `Prompt Cost: ${result.message}`, command: '' })];
+      }
+      const estimateCore = await import('../core/estimate');
+      if (result.kind === 'code') {
+        return result.prompts.flatMap((p) => {
+          const range = offsetRange(document, p.prompt.range.start, p.prompt.range.start);
+          const approx = p.tokenizer.approximate;
+          const cost = p.inputUsd ? ` · ${estimateCore.shortModel(p.model)} ${estimateCore.shortUsd(p.inputUsd, approx)} input` : ` · ${estimateCore.shortModel(p.model)} no price`;
+          return [new vscode.CodeLens(range, { title: `${estimateCore.formatTokens(p.tokens, approx)} tokens${cost}`, command: COMMANDS.showBreakdown, arguments: [document.uri, p.prompt.range.start] })];
+        });
+      }
+      const { estimate, primary, document: prompt } = result;
+      const summary = estimateCore.codeLensSummary(estimate, primary);
+      const lenses: vscode.CodeLens[] = [
+        new vscode.CodeLens(top, { title: summary.tokensTitle, tooltip: 'Show the cost breakdown', command: COMMANDS.showBreakdown, arguments: [document.uri] }),
+        ...summary.modelTitles.map(
+          (m) => new vscode.CodeLens(top, { title: m.title, tooltip: `Compare models for this prompt (${m.model})`, command: COMMANDS.openComparison, arguments: [document.uri, m.model] }),
+        ),
+        new vscode.CodeLens(top, { title: 'Compare…', command: COMMANDS.openComparison, arguments: [document.uri] }),
+      ];
+      // One lens per explicit message section, for the primary model.
+      const primaryModel = estimate.models.find((m) => m.model === primary) ?? estimate.models[0];
+      if (primaryModel && prompt.messages.length > 1) {
+        prompt.messages.forEach((message, i) => {
+          if (message.implicit) return;
+          const tokens = primaryModel.messageTokens[i] ?? 0;
+          const cost = estimateCore.inputCost(result.pricing.catalog, primaryModel.model, tokens);
+          const approx = primaryModel.tokenizer.approximate;
+          const title = `${message.role}: ${estimateCore.formatTokens(tokens, approx)} tokens${cost ? ` · ${estimateCore.shortModel(primaryModel.model)} ${estimateCore.shortUsd(cost, approx)}` : ''}`;
+          lenses.push(new vscode.CodeLens(new vscode.Range(message.headerLine, 0, message.headerLine, 0), { title, command: COMMANDS.showBreakdown, arguments: [document.uri, message.range.start] }));
+        });
+      }
+      return lenses;
+    },
+  };
+  return vscode.Disposable.from(
+    changed,
+    vscode.languages.registerCodeLensProvider(SELECTOR, provider),
+    services.estimator.onDidChange(() => changed.fire()),
+    onConfigChange(() => changed.fire()),
+  );
+}

@@ -1,0 +1,95 @@
+// Estimate commands: estimate any file, show the breakdown, pick the primary model, copy as Markdown, toggle CodeLens.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from './services';
+import { PromptFileEstimate, isUnestimated } from './estimator';
+import { SECTION, readConfig } from './config';
+import { COMMANDS } from './commandIds';
+
+export function registerEstimateCommands(services: Services): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(COMMANDS.estimateFile, async (uri?: vscode.Uri) => showBreakdown(services, uri, true)),
+    vscode.commands.registerCommand(COMMANDS.showBreakdown, async (uri?: vscode.Uri) => showBreakdown(services, uri, false)),
+    vscode.commands.registerCommand(COMMANDS.copyEstimate, async (uri?: vscode.Uri) => {
+      const md = await breakdownMarkdown(services, uri, true);
+      if (!md) return;
+      await vscode.env.clipboard.writeText(md);
+      void vscode.window.showInformationMessage('Prompt Cost: estimate copied as Markdown.');
+      return md;
+    }),
+    vscode.commands.registerCommand(COMMANDS.pickPrimaryModel, async (model?: string) => pickPrimaryModel(services, model)),
+    vscode.commands.registerCommand(COMMANDS.toggleCodeLens, async () => {
+      const c = vscode.workspace.getConfiguration(SECTION);
+      const next = !c.get<boolean>('codeLens.enabled', true);
+      await c.update('codeLens.enabled', next, vscode.ConfigurationTarget.Global);
+      return next;
+    }),
+  );
+}
+
+async function estimateFor(services: Services, uri: vscode.Uri | undefined, force: boolean): Promise<{ doc: vscode.TextDocument; result: PromptFileEstimate } | undefined> {
+  const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (!doc) {
+    void vscode.window.showWarningMessage('Prompt Cost: open a file to estimate.');
+    return undefined;
+  }
+  const result = await services.estimator.get(doc, force || !services.estimator.isPromptDocument(doc));
+  if (!result) return undefined;
+  if (isUnestimated(result)) {
+    void vscode.window.showWarningMessage(`Prompt Cost: ${result.message}`);
+    return undefined;
+  }
+  if (result.kind !== 'prompt') return estimateFor(services, doc.uri, true);
+  return { doc, result };
+}
+
+/** The full breakdown: per model table, then per message tokens for each encoding. */
+export async function breakdownMarkdown(services: Services, uri: vscode.Uri | undefined, force: boolean): Promise<string | undefined> {
+  const found = await estimateFor(services, uri, force);
+  if (!found) return undefined;
+  const { doc, result } = found;
+  const core = await import('../core/estimate');
+  const name = path.posix.basename(doc.uri.path);
+  const lines = [core.estimateMarkdown(result.estimate, { title: `Prompt Cost · ${name}`, requestsPerDay: result.config.requestsPerDay }), ''];
+  if (result.document.messages.length > 0) {
+    const encodings = [...result.estimate.summaries.keys()];
+    lines.push(`| Message | ${encodings.map((e) => `${e} tokens`).join(' | ')} |`, `|---|${encodings.map(() => '---:').join('|')}|`);
+    result.document.messages.forEach((m, i) => {
+      const cells = encodings.map((e) => core.formatTokens(result.estimate.summaries.get(e)!.messages[i]?.totalTokens ?? 0, false));
+      lines.push(`| ${m.role} (line ${m.headerLine + 1}) | ${cells.join(' | ')} |`);
+    });
+    lines.push(`| reply priming | ${encodings.map((e) => String(result.estimate.summaries.get(e)!.replyPrimingTokens)).join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+async function showBreakdown(services: Services, uri: vscode.Uri | undefined, force: boolean): Promise<string | undefined> {
+  const md = await breakdownMarkdown(services, uri, force);
+  if (!md) return undefined;
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  return md;
+}
+
+async function pickPrimaryModel(services: Services, model?: string): Promise<string | undefined> {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  if (!model) {
+    const ctx = await services.pricing.forDocument(uri);
+    const current = readConfig(uri).primaryModel || ctx.models[0];
+    const configured = ctx.models.map((id) => ({ label: id, description: id === current ? 'current' : 'configured' }));
+    const others = ctx.catalog.reference
+      .ids()
+      .filter((id) => !ctx.models.includes(id))
+      .map((id) => ({ label: id, description: 'reference catalog' }));
+    const picked = await vscode.window.showQuickPick([...configured, { label: '', kind: vscode.QuickPickItemKind.Separator }, ...others], {
+      title: 'Prompt Cost: primary model (status bar)',
+      placeHolder: current,
+      matchOnDescription: true,
+    });
+    model = picked?.label;
+  }
+  if (!model) return undefined;
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration(SECTION).update('primaryModel', model, target);
+  return model;
+}

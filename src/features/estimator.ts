@@ -1,0 +1,214 @@
+// Estimates for open documents, shared by CodeLens, hover, status bar and the comparison panel.
+// One computation per document version (consumers share the promise); large documents are counted
+// in worker threads so the extension host never blocks; a newer version supersedes an older one.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PromptEstimate } from '../core/estimate';
+import type { CodePrompt, PromptDocument } from '../core/prompt';
+import { isPromptFile } from '../core/prompt/glob';
+import type { EncodingName, ModelTokenizer } from '../core/tokenize';
+import { WorkerTokenCounter } from '../core/tokenize/workerClient';
+import { PromptCostConfig, onConfigChange, readConfig } from './config';
+import type { PricingContext, PricingService } from './pricingService';
+
+export interface PromptFileEstimate {
+  kind: 'prompt';
+  document: PromptDocument;
+  estimate: PromptEstimate;
+  primary: string;
+  pricing: PricingContext;
+  config: PromptCostConfig;
+}
+
+export interface CodePromptEstimate {
+  prompt: CodePrompt;
+  model: string;
+  tokenizer: ModelTokenizer;
+  tokens: number;
+  inputUsd?: import('../core/pricing').Decimal;
+  priceSource?: string;
+}
+
+export interface CodeFileEstimate {
+  kind: 'code';
+  prompts: CodePromptEstimate[];
+  pricing: PricingContext;
+  config: PromptCostConfig;
+}
+
+/** Why a document gets no estimate, shown instead of numbers. */
+export interface Unestimated {
+  kind: 'too-large' | 'binary';
+  message: string;
+}
+
+export type DocumentEstimate = PromptFileEstimate | CodeFileEstimate | Unestimated;
+
+export function isUnestimated(r: DocumentEstimate): r is Unestimated {
+  return r.kind === 'too-large' || r.kind === 'binary';
+}
+
+const CODE_LANGUAGES = new Set(['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+const MAX_WORKERS = 3;
+
+export class Estimator implements vscode.Disposable {
+  private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentEstimate | undefined> }>();
+  private readonly workers = new Map<string, WorkerTokenCounter>();
+  private generation = 0;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when estimates may differ (settings, prices); consumers re-query. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly pricing: PricingService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const invalidate = () => {
+      this.generation++;
+      this.cache.clear();
+      this.changed.fire();
+    };
+    this.disposables.push(
+      pricing.onDidChange(invalidate),
+      onConfigChange(invalidate),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.cache.delete(d.uri.toString());
+        this.disposeWorker(d.uri.toString());
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    for (const key of [...this.workers.keys()]) this.disposeWorker(key);
+  }
+
+  /** True for the documents the extension estimates: prompt files (by name or `promptCost.promptFiles`). */
+  isPromptDocument(doc: vscode.TextDocument, config = readConfig(doc.uri)): boolean {
+    if (doc.languageId === 'prompty') return true;
+    const rel = vscode.workspace.asRelativePath(doc.uri, false);
+    return isPromptFile(rel, config.promptFiles) || isPromptFile(doc.uri.path, []);
+  }
+
+  isCodeDocument(doc: vscode.TextDocument, config = readConfig(doc.uri)): boolean {
+    return config.codePromptsEnabled && CODE_LANGUAGES.has(doc.languageId);
+  }
+
+  /** The estimate of a document at its current version; `force` estimates any document as a prompt. */
+  get(doc: vscode.TextDocument, force = false): Promise<DocumentEstimate | undefined> {
+    const key = doc.uri.toString() + (force ? '#forced' : '');
+    const hit = this.cache.get(key);
+    if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
+    const result = this.compute(doc, force).catch((err) => {
+      if ((err as Error)?.name === 'CancelledError') return undefined;
+      this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
+      return undefined;
+    });
+    this.cache.set(key, { version: doc.version, generation: this.generation, result });
+    return result;
+  }
+
+  /** Tokens and input cost of an arbitrary text (a selection) for one model. */
+  async estimateText(text: string, model: string, uri?: vscode.Uri): Promise<{ tokens: number; tokenizer: ModelTokenizer; inputUsd?: import('../core/pricing').Decimal }> {
+    const [tokenize, estimate] = await Promise.all([import('../core/tokenize'), import('../core/estimate')]);
+    const tokenizer = tokenize.tokenizerForModel(model);
+    const config = readConfig(uri);
+    const raw = text.length > config.workerThreshold ? await this.worker('selection', tokenizer.encoding).count(text, tokenizer.encoding) : tokenize.countTokens(text, tokenizer.encoding);
+    const tokens = tokenizer.approximate ? tokenize.applyFactor(raw, tokenizer) : raw;
+    const ctx = await this.pricing.forDocument(uri);
+    return { tokens, tokenizer, inputUsd: estimate.inputCost(ctx.catalog, model, tokens) };
+  }
+
+  private async compute(doc: vscode.TextDocument, force: boolean): Promise<DocumentEstimate | undefined> {
+    const config = readConfig(doc.uri);
+    const isPrompt = force || this.isPromptDocument(doc, config);
+    const isCode = !isPrompt && this.isCodeDocument(doc, config);
+    if (!isPrompt && !isCode) return undefined;
+    const version = doc.version;
+    const text = doc.getText();
+    if (text.length > config.maxDocumentSize) {
+      return { kind: 'too-large', message: `Too large to estimate live (${(text.length / 1e6).toFixed(1)} M characters > promptCost.performance.maxDocumentSize).` };
+    }
+    if (looksBinary(text)) return { kind: 'binary', message: 'Looks like a binary file: not estimated.' };
+    const pricing = await this.pricing.forDocument(doc.uri);
+    if (isCode) return this.computeCode(doc, text, config, pricing);
+
+    const [promptCore, estimateCore] = await Promise.all([import('../core/prompt'), import('../core/estimate')]);
+    const document = promptCore.parsePromptDocument(text, path.posix.basename(doc.uri.path));
+    const models = document.model ? [document.model, ...pricing.models.filter((m) => m !== document.model)] : pricing.models;
+    const primary = document.model ?? (config.primaryModel || models[0]);
+    const ordered = models.includes(primary) ? models : [primary, ...models];
+    const counters = await this.counters(doc, text, document, estimateCore.encodingsFor(ordered), config, version);
+    const estimate = estimateCore.estimatePrompt(document, counters, {
+      models: ordered,
+      catalog: pricing.catalog,
+      outputTokens: config.expectedOutputTokens,
+      requestsPerDay: config.requestsPerDay,
+    });
+    return { kind: 'prompt', document, estimate, primary, pricing, config };
+  }
+
+  /** Count functions per encoding: direct for small documents, pre-counted in a worker for large ones. */
+  private async counters(doc: vscode.TextDocument, text: string, document: PromptDocument, encodings: EncodingName[], config: PromptCostConfig, version: number) {
+    const tokenize = await import('../core/tokenize');
+    if (text.length <= config.workerThreshold) return (enc: EncodingName) => (t: string) => tokenize.countTokens(t, enc);
+    const memo = new Map<EncodingName, Map<string, number>>();
+    const key = doc.uri.toString();
+    for (const enc of encodings) {
+      const counted = new Map<string, number>();
+      for (const m of document.messages) {
+        if (m.content.length === 0 || counted.has(m.content)) continue;
+        if (doc.version !== version) throw Object.assign(new Error('superseded'), { name: 'CancelledError' });
+        counted.set(m.content, await this.worker(key, enc).count(m.content, enc));
+      }
+      memo.set(enc, counted);
+    }
+    return (enc: EncodingName) => (t: string) => memo.get(enc)?.get(t) ?? tokenize.countTokens(t, enc);
+  }
+
+  private async computeCode(doc: vscode.TextDocument, text: string, config: PromptCostConfig, pricing: PricingContext): Promise<CodeFileEstimate> {
+    if (text.length > config.workerThreshold) return { kind: 'code', prompts: [], pricing, config };
+    const [promptCore, tokenize, estimateCore] = await Promise.all([import('../core/prompt'), import('../core/tokenize'), import('../core/estimate')]);
+    const primary = config.primaryModel || pricing.models[0];
+    const prompts = promptCore.findPromptsInCode(text, doc.languageId).map((prompt): CodePromptEstimate => {
+      const model = prompt.model ? (prompt.model.includes(':') || !prompt.provider ? prompt.model : `${prompt.provider}:${prompt.model}`) : primary;
+      const tokenizer = tokenize.tokenizerForModel(model);
+      const raw = tokenize.countTokens(prompt.text, tokenizer.encoding);
+      const tokens = tokenizer.approximate ? tokenize.applyFactor(raw, tokenizer) : raw;
+      const resolved = pricing.catalog.resolve(model);
+      return { prompt, model, tokenizer, tokens, inputUsd: estimateCore.inputCost(pricing.catalog, model, tokens), priceSource: resolved.ok ? resolved.price.source : undefined };
+    });
+    return { kind: 'code', prompts, pricing, config };
+  }
+
+  private worker(key: string, encoding: EncodingName): WorkerTokenCounter {
+    const id = `${key}\u0000${encoding}`;
+    let w = this.workers.get(id);
+    if (w) {
+      // Most recently used last, so the oldest is evicted first.
+      this.workers.delete(id);
+      this.workers.set(id, w);
+      return w;
+    }
+    w = new WorkerTokenCounter(this.context.asAbsolutePath(path.join('dist', 'tokenize-worker.js')), { dataDir: this.context.asAbsolutePath(path.join('dist', 'encodings')) });
+    this.workers.set(id, w);
+    while (this.workers.size > MAX_WORKERS) this.disposeWorker(this.workers.keys().next().value as string, true);
+    return w;
+  }
+
+  private disposeWorker(keyOrId: string, exact = false): void {
+    for (const [id, w] of this.workers) {
+      if (exact ? id === keyOrId : id.startsWith(`${keyOrId}\u0000`)) {
+        w.dispose();
+        this.workers.delete(id);
+      }
+    }
+  }
+}
+
+/** NUL characters in the first 8 KB: a binary file opened as text. */
+function looksBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}

@@ -1,0 +1,60 @@
+// Hover on prompt files (a section, the front matter or a selection) and on prompts inside code:
+// a table per model with tokens, input/output cost, cached, batch, per-1,000 and monthly figures.
+import * as vscode from 'vscode';
+import type { Services } from './services';
+import { isUnestimated } from './estimator';
+import { readConfig } from './config';
+import { offsetRange } from './vscodeConvert';
+
+export function registerHover(services: Services): vscode.Disposable {
+  const provider: vscode.HoverProvider = {
+    async provideHover(document, position, token) {
+      const config = readConfig(document.uri);
+      const prompt = services.estimator.isPromptDocument(document, config);
+      if (!prompt && !services.estimator.isCodeDocument(document, config)) return undefined;
+      const estimateCore = await import('../core/estimate');
+      // A selection under the mouse: estimate exactly that text.
+      const selection = vscode.window.activeTextEditor?.document === document ? vscode.window.activeTextEditor.selection : undefined;
+      if (selection && !selection.isEmpty && selection.contains(position)) {
+        return selectionHover(services, document, selection, config.primaryModel, estimateCore);
+      }
+      const result = await services.estimator.get(document);
+      if (!result || token.isCancellationRequested) return undefined;
+      if (isUnestimated(result)) return new vscode.Hover(result.message);
+      const offset = document.offsetAt(position);
+      if (result.kind === 'code') {
+        const p = result.prompts.find((x) => x.prompt.range.start <= offset && offset <= x.prompt.range.end);
+        if (!p) return undefined;
+        const approx = p.tokenizer.approximate;
+        const md = new vscode.MarkdownString();
+        md.appendMarkdown(`**Prompt Cost** · ${p.prompt.role ?? 'prompt'} for \`${p.model}\`\n\n`);
+        md.appendMarkdown(`${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${approx ? '≈' : ''}$${p.inputUsd.toString()} input` : ' · no price'}${p.priceSource ? ` (${p.priceSource})` : ''}\n\n`);
+        const unfilled = p.prompt.placeholders.map((x) => x.name);
+        if (unfilled.length) md.appendMarkdown(`Unfilled: ${[...new Set(unfilled)].map((u) => `\`${u}\``).join(', ')} (counted as written)\n\n`);
+        if (approx) md.appendMarkdown(`≈ ${p.tokenizer.method}`);
+        return new vscode.Hover(md, offsetRange(document, p.prompt.range.start, p.prompt.range.end));
+      }
+      const { estimate, document: parsed } = result;
+      const message = parsed.messages.find((m) => m.sectionRange.start <= offset && offset <= m.sectionRange.end);
+      const title = message && parsed.messages.length > 1 ? `Prompt Cost · whole prompt (cursor in the ${message.role} message)` : 'Prompt Cost · whole prompt';
+      const md = new vscode.MarkdownString(estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay }));
+      md.supportThemeIcons = true;
+      const range = message ? offsetRange(document, message.sectionRange.start, message.sectionRange.end) : undefined;
+      return new vscode.Hover(md, range);
+    },
+  };
+  return vscode.languages.registerHoverProvider([{ scheme: '*', language: '*' }], provider);
+}
+
+async function selectionHover(services: Services, document: vscode.TextDocument, selection: vscode.Selection, primaryModel: string, estimateCore: typeof import('../core/estimate')) {
+  const ctx = await services.pricing.forDocument(document.uri);
+  const models = primaryModel ? [primaryModel, ...ctx.models.filter((m) => m !== primaryModel)] : ctx.models;
+  const text = document.getText(selection);
+  const rows: string[] = ['| Model | Tokens | Input cost |', '|---|---:|---:|'];
+  for (const model of models) {
+    const r = await services.estimator.estimateText(text, model, document.uri);
+    const approx = r.tokenizer.approximate;
+    rows.push(`| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`);
+  }
+  return new vscode.Hover(new vscode.MarkdownString(`**Prompt Cost · selection** (${text.length.toLocaleString('en-US')} characters)\n\n${rows.join('\n')}`), selection);
+}

@@ -1,0 +1,162 @@
+// Where prices come from, per workspace folder: flujo.toml (open editor text wins over disk), the
+// promptCost.pricingOverrides setting and the reference catalog (bundled, or a copy the user updated).
+// Loads the pricing core lazily and caches one catalog per folder until something changes.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FlujoAnalysis } from '../core/flujo';
+import type { PriceCatalog, ReferenceCatalog } from '../core/pricing';
+import { DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
+
+export interface FlujoState {
+  uri: vscode.Uri;
+  reason: string;
+  analysis: FlujoAnalysis;
+}
+
+export interface PricingContext {
+  catalog: PriceCatalog;
+  flujo?: FlujoState;
+  /** Models to show: setting, else the models priced in flujo.toml, else the default set. */
+  models: string[];
+  /** Errors in the pricingOverrides setting, shown once in the log. */
+  settingsErrors: string[];
+}
+
+const UPDATED_CATALOG_FILE = 'genai-prices.json';
+
+export class PricingService implements vscode.Disposable {
+  private readonly cache = new Map<string, Promise<PricingContext>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private reference?: ReferenceCatalog;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/flujo.toml');
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(() => this.invalidate()),
+      watcher.onDidCreate(() => this.invalidate()),
+      watcher.onDidDelete(() => this.invalidate()),
+      onConfigChange(() => this.invalidate()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (isFlujoToml(e.document.uri) && e.contentChanges.length > 0) this.invalidate();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  invalidate(): void {
+    this.cache.clear();
+    this.changed.fire();
+  }
+
+  /** The pricing that applies to a document (its workspace folder's flujo.toml). */
+  forDocument(uri?: vscode.Uri): Promise<PricingContext> {
+    const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    const key = folder?.uri.toString() ?? '';
+    let ctx = this.cache.get(key);
+    if (!ctx) {
+      ctx = this.load(folder, readConfig(folder?.uri));
+      this.cache.set(key, ctx);
+    }
+    return ctx;
+  }
+
+  /** The reference catalog: the copy from "Update prices" when valid, else the bundled data. */
+  async referenceCatalog(): Promise<ReferenceCatalog> {
+    if (this.reference) return this.reference;
+    const pricing = await import('../core/pricing');
+    const file = vscode.Uri.joinPath(this.context.globalStorageUri, UPDATED_CATALOG_FILE);
+    try {
+      const json: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+      const check = pricing.validateCatalogData(json);
+      if (check.ok) {
+        this.reference = pricing.loadReferenceCatalog(json, { source: 'updated' });
+        return this.reference;
+      }
+      this.log.warn(`ignoring ${file.fsPath}: ${check.errors.join('; ')}`);
+    } catch {
+      // No updated copy: the bundled data is the reference.
+    }
+    this.reference = pricing.bundledReferenceCatalog();
+    return this.reference;
+  }
+
+  /** Stores a downloaded catalog after validating it ("Update prices"). */
+  async storeUpdatedCatalog(json: unknown): Promise<ReferenceCatalog> {
+    const pricing = await import('../core/pricing');
+    const check = pricing.validateCatalogData(json);
+    if (!check.ok) throw new Error(`The downloaded price data is not valid: ${check.errors.slice(0, 3).join('; ')}`);
+    const catalog = pricing.loadReferenceCatalog(json, { source: 'updated' });
+    await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.context.globalStorageUri, UPDATED_CATALOG_FILE), new TextEncoder().encode(JSON.stringify(json)));
+    this.reference = catalog;
+    this.invalidate();
+    return catalog;
+  }
+
+  private async load(folder: vscode.WorkspaceFolder | undefined, config: PromptCostConfig): Promise<PricingContext> {
+    const pricing = await import('../core/pricing');
+    const reference = await this.referenceCatalog();
+    const flujo = await this.loadFlujo(folder, config, reference);
+    const { overrides, errors } = pricing.parseSettingsOverrides(config.pricingOverrides);
+    for (const e of errors) this.log.warn(`promptCost.pricingOverrides: ${e}`);
+    const catalog = new pricing.PriceCatalog({ flujo: flujo?.analysis.pricing, settings: overrides, reference });
+    let models = config.models;
+    if (models.length === 0 && flujo) models = flujo.analysis.models.filter((m) => !m.inline || m.keys.size > 0).map((m) => `${m.provider}:${m.model}`);
+    if (models.length === 0) models = DEFAULT_MODELS;
+    return { catalog, flujo, models: [...new Set(models)], settingsErrors: errors };
+  }
+
+  private async loadFlujo(folder: vscode.WorkspaceFolder | undefined, config: PromptCostConfig, reference: ReferenceCatalog): Promise<FlujoState | undefined> {
+    const flujoCore = await import('../core/flujo');
+    const uri = locateFlujoToml(folder, config, flujoCore.findFlujoConfig);
+    if (!uri) return undefined;
+    const text = await readText(uri.uri);
+    if (text === undefined) {
+      if (uri.reason !== 'search') this.log.warn(`flujo.toml not readable at ${uri.uri.fsPath} (${uri.reason})`);
+      return undefined;
+    }
+    const analysis = flujoCore.analyzeFlujoToml(text, { reference, path: uri.uri.fsPath });
+    return { uri: uri.uri, reason: uri.reason, analysis };
+  }
+}
+
+export function isFlujoToml(uri: vscode.Uri): boolean {
+  return path.posix.basename(uri.path) === 'flujo.toml';
+}
+
+function locateFlujoToml(
+  folder: vscode.WorkspaceFolder | undefined,
+  config: PromptCostConfig,
+  find: typeof import('../core/flujo').findFlujoConfig,
+): { uri: vscode.Uri; reason: string } | undefined {
+  if (!folder) return undefined;
+  if (folder.uri.scheme !== 'file') {
+    // Virtual workspaces: only the folder's own flujo.toml (no env, no parents).
+    return { uri: vscode.Uri.joinPath(folder.uri, config.flujoConfigPath || 'flujo.toml'), reason: 'search' };
+  }
+  const found = find({ explicitPath: config.flujoConfigPath || undefined, env: process.env, startDir: folder.uri.fsPath });
+  return found ? { uri: vscode.Uri.file(found.path), reason: found.reason } : undefined;
+}
+
+/** Text of a file, from an open editor when there is one (unsaved edits count), else from disk. */
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  try {
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const { decodeTomlBytes } = await import('../core/flujo');
+    return decodeTomlBytes(bytes).text;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,89 @@
+// Status bar: tokens and cost of the active prompt file (or the selection) for the primary model.
+// Clicking it picks the primary model. Its text is also kept in `text` for the integration tests.
+import * as vscode from 'vscode';
+import type { Services } from './services';
+import { isUnestimated } from './estimator';
+import { readConfig } from './config';
+import { COMMANDS } from './commandIds';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('promptCost.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [this.item];
+  private timer: NodeJS.Timeout | undefined;
+  private seq = 0;
+  /** What the item shows (the status bar cannot be read through the API). */
+  text = '';
+  tooltip = '';
+
+  constructor(private readonly services: Services) {
+    this.item.name = 'Prompt Cost';
+    this.item.command = COMMANDS.pickPrimaryModel;
+    const soon = () => this.schedule();
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(soon),
+      vscode.window.onDidChangeTextEditorSelection(soon),
+      vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && soon()),
+      services.estimator.onDidChange(soon),
+    );
+    this.schedule(0);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  /** Debounced refresh; returns when the refresh has run (tests await it). */
+  schedule(delayMs = 150): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), delayMs);
+  }
+
+  async refresh(): Promise<void> {
+    const seq = ++this.seq;
+    const editor = vscode.window.activeTextEditor;
+    const update = (text: string, tooltip: string) => {
+      if (seq !== this.seq) return; // a newer refresh is under way
+      this.text = text;
+      this.tooltip = tooltip;
+      if (!text) return this.item.hide();
+      this.item.text = text;
+      this.item.tooltip = tooltip;
+      this.item.show();
+    };
+    if (!editor) return update('', '');
+    const doc = editor.document;
+    const config = readConfig(doc.uri);
+    if (!this.services.estimator.isPromptDocument(doc, config)) return update('', '');
+    try {
+      const estimateCore = await import('../core/estimate');
+      const selection = editor.selection;
+      if (!selection.isEmpty) {
+        const ctx = await this.services.pricing.forDocument(doc.uri);
+        const model = config.primaryModel || ctx.models[0];
+        const r = await this.services.estimator.estimateText(doc.getText(selection), model, doc.uri);
+        const approx = r.tokenizer.approximate;
+        return update(
+          `$(selection) ${estimateCore.formatTokens(r.tokens, approx)} tok · ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} ${estimateCore.shortModel(model)}`,
+          `Selection: ${r.tokens} tokens for ${model}${r.inputUsd ? `, input $${r.inputUsd.toString()}` : ''}. Click to pick the primary model.`,
+        );
+      }
+      const result = await this.services.estimator.get(doc);
+      if (!result) return update('', '');
+      if (isUnestimated(result)) return update('$(warning) Prompt Cost', result.message);
+      if (result.kind !== 'prompt') return update('', '');
+      const m = result.estimate.models.find((x) => x.model === result.primary) ?? result.estimate.models[0];
+      const row = m && estimateCore.rowFor(result.estimate.table, m.model);
+      if (!m) return update('', '');
+      const approx = m.tokenizer.approximate;
+      update(
+        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${estimateCore.shortModel(m.model)}`,
+        row
+          ? `${m.model}: ${m.inputTokens} input + ${row.outputTokens} expected output tokens = $${row.totalUsd.toString()} per request (${row.priceSource}). Click to pick the primary model.`
+          : `${m.model}: ${m.inputTokens} input tokens; no price found. Click to pick the primary model.`,
+      );
+    } catch (err) {
+      this.services.log.error(`status bar: ${(err as Error)?.stack ?? err}`);
+    }
+  }
+}

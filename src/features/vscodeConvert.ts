@@ -1,0 +1,48 @@
+// Conversions between the core's plain ranges/edits and VS Code's classes.
+import * as vscode from 'vscode';
+
+export interface PlainPosition {
+  line: number;
+  character: number;
+}
+export interface PlainRange {
+  start: PlainPosition;
+  end: PlainPosition;
+}
+
+export function toRange(r: PlainRange): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/** A 0-based offset range of `doc` as a vscode.Range. */
+export function offsetRange(doc: vscode.TextDocument, start: number, end: number): vscode.Range {
+  return new vscode.Range(doc.positionAt(start), doc.positionAt(end));
+}
+
+export function toSeverity(severity: 'error' | 'warning' | 'info'): vscode.DiagnosticSeverity {
+  return severity === 'error' ? vscode.DiagnosticSeverity.Error : severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+}
+
+/** Runs `fn` `delayMs` after the last call for the same key; a newer call replaces the pending one. */
+export class KeyedDebouncer implements vscode.Disposable {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  constructor(private readonly delayMs: number) {}
+  schedule(key: string, fn: () => void): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        fn();
+      }, this.delayMs),
+    );
+  }
+  cancel(key: string): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+  }
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}
