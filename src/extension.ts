@@ -8,6 +8,7 @@ import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
 import { Services, createServices } from './features/services';
 import { StatusBar } from './features/statusBar';
+import { registerUpdatePrices } from './features/updatePrices';
 
 const moduleLoadedAt = performance.now();
 
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi {
     registerFlujoDiagnostics(services),
     registerFlujoCodeActions(services),
     registerFlujoLanguage(services),
+    registerUpdatePrices(services),
   );
   const activationMs = performance.now() - started;
   services.log.info(`activated in ${activationMs.toFixed(1)} ms (module evaluated ${(started - moduleLoadedAt).toFixed(1)} ms before activate)`);

@@ -1,0 +1,60 @@
+// "Update Prices": the extension's only network call besides running a prompt, and only when the
+// user asks. Downloads the genai-prices catalog, validates it, stores it in global storage.
+// Also warns once per session when the reference prices in use are older than 90 days.
+import * as vscode from 'vscode';
+import type { Services } from './services';
+import { COMMANDS } from './commandIds';
+
+/** The URL @pydantic/genai-prices itself uses for its updates. */
+export const PRICES_URL = 'https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json';
+const TIMEOUT_MS = 30_000;
+const MAX_BYTES = 20_000_000;
+
+export function registerUpdatePrices(services: Services, fetchImpl: typeof fetch = fetch): vscode.Disposable {
+  const staleCheck = setTimeout(() => void warnIfStale(services), 5_000);
+  return vscode.Disposable.from(
+    { dispose: () => clearTimeout(staleCheck) },
+    vscode.commands.registerCommand(COMMANDS.updatePrices, async (options?: { url?: string; confirm?: boolean }) => {
+      const url = options?.url ?? PRICES_URL;
+      if (options?.confirm !== false) {
+        const ok = await vscode.window.showInformationMessage(
+          `Download the latest model prices from ${new URL(url).host}? This is the only request Prompt Cost Lens makes on its own; the data is validated and kept in this machine's extension storage.`,
+          { modal: true },
+          'Download',
+        );
+        if (ok !== 'Download') return undefined;
+      }
+      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Prompt Cost: updating prices…', cancellable: true }, async (_p, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+        try {
+          const res = await fetchImpl(url, { signal: controller.signal });
+          if (!res.ok) throw new Error(`HTTP ${res.status} from ${new URL(url).host}`);
+          const text = await res.text();
+          if (text.length > MAX_BYTES) throw new Error('the response is larger than 20 MB');
+          const data: unknown = JSON.parse(text);
+          const today = new Date().toISOString().slice(0, 10);
+          // The upstream file is a bare provider list: record the download date with it.
+          const wrapped = Array.isArray(data) ? { source: `genai-prices (downloaded ${today})`, dataDate: today, providers: data } : data;
+          const catalog = await services.pricing.storeUpdatedCatalog(wrapped);
+          void vscode.window.showInformationMessage(`Prompt Cost: prices updated (${catalog.models.length} models, data of ${catalog.dataDate}).`);
+          return catalog.dataDate;
+        } catch (err) {
+          const reason = controller.signal.aborted ? (token.isCancellationRequested ? 'cancelled' : 'timed out') : (err as Error).message;
+          void vscode.window.showErrorMessage(`Prompt Cost: could not update prices: ${reason}. The prices in use are unchanged.`);
+          return undefined;
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+    }),
+  );
+}
+
+async function warnIfStale(services: Services): Promise<void> {
+  const reference = await services.pricing.referenceCatalog();
+  if (!reference.isStale(new Date())) return;
+  const choice = await vscode.window.showWarningMessage(`Prompt Cost: the reference prices are from ${reference.dataDate}, more than 90 days ago.`, 'Update Prices');
+  if (choice) await vscode.commands.executeCommand(COMMANDS.updatePrices);
+}

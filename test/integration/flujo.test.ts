@@ -1,0 +1,110 @@
+// flujo.toml in a real VS Code: diagnostics with stable codes, a quick fix applied, live updates, completion, hover.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { extensionApi, waitFor, workspaceRoot } from './helpers';
+
+const BROKEN = `# A config with the mistakes Flujo silently accepts.
+[cost]
+strict = false
+
+[cost.providers.openai.gpt-3.5-turbo]
+prompt_tokens_per_1k = 0.0005
+completion_tokens_per_1k = 0.0015
+
+[cost.providers.openai."gpt-4o-mini"]
+prompt_token_per_1k = 0.00015
+completion_tokens_per_1k = 0.0006
+
+[budgets.default]
+total_cost_usd_limit = -1
+`;
+
+function codes(uri: vscode.Uri): string[] {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'flujo.toml')
+    .map((d) => String(d.code))
+    .sort();
+}
+
+describe('flujo.toml language service', () => {
+  let file: string;
+  let doc: vscode.TextDocument;
+
+  before(async () => {
+    await extensionApi();
+    file = path.join(workspaceRoot(), 'staging', 'flujo.toml');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, BROKEN);
+    doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(doc);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('opens flujo.toml as TOML even without a TOML extension installed', () => {
+    assert.equal(doc.languageId, 'toml');
+  });
+
+  it('reports located diagnostics with stable codes', async () => {
+    const found = await waitFor('diagnostics', () => {
+      const c = codes(doc.uri);
+      return c.includes('dotted-model-key') && c.includes('unknown-key') ? c : undefined;
+    });
+    for (const code of ['dotted-model-key', 'unknown-key', 'missing-price', 'budget-invalid']) assert.ok(found.includes(code), `${code} in ${found.join(', ')}`);
+    const dotted = vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'dotted-model-key')!;
+    assert.equal(dotted.range.start.line, 4);
+    assert.equal(doc.getText(dotted.range), 'gpt-3.5-turbo');
+    assert.equal(dotted.severity, vscode.DiagnosticSeverity.Error);
+  });
+
+  it('quick fix quotes the dotted model key, and the diagnostic goes away', async () => {
+    const dotted = vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'dotted-model-key')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, dotted.range, vscode.CodeActionKind.QuickFix.value);
+    const quote = actions.find((a) => a.title.startsWith('Quote the model name'));
+    assert.ok(quote?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(quote.edit));
+    assert.equal(doc.lineAt(4).text, '[cost.providers.openai."gpt-3.5-turbo"]');
+    await waitFor('dotted-model-key to disappear', () => (codes(doc.uri).includes('dotted-model-key') ? undefined : true));
+  });
+
+  it('quick fix replaces a typo’d key with the suggestion', async () => {
+    const typo = vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'unknown-key')!;
+    assert.match(typo.message, /prompt_tokens_per_1k/);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, typo.range, vscode.CodeActionKind.QuickFix.value);
+    const change = actions.find((a) => a.title === "Change to 'prompt_tokens_per_1k'");
+    assert.ok(change?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(change.edit));
+    assert.equal(doc.lineAt(9).text, 'prompt_tokens_per_1k = 0.00015');
+    await waitFor('unknown-key and missing-price to disappear', () => {
+      const c = codes(doc.uri);
+      return c.includes('unknown-key') || c.includes('missing-price') ? undefined : true;
+    });
+  });
+
+  it('updates diagnostics while typing', async () => {
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.insert(new vscode.Position(3, 0), 'strickt = true\n'));
+    const diag = await waitFor('a new unknown-key', () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'unknown-key' && d.range.start.line === 3));
+    assert.match(diag.message, /strict/);
+  });
+
+  it('completes model ids from the catalog and hovers keys with docs', async () => {
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.lineCount;
+    await editor.edit((b) => b.insert(new vscode.Position(line, 0), '\n[cost.providers.openai."gpt-4'));
+    const pos = new vscode.Position(line + 1, '[cost.providers.openai."gpt-4'.length);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, pos);
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('gpt-4o'), `completions: ${labels.slice(0, 20).join(', ')}`);
+    const keyAt = doc.positionAt(doc.getText().indexOf('completion_tokens_per_1k') + 3);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, keyAt);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(text, /completion/i);
+  });
+});
