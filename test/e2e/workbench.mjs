@@ -12,14 +12,33 @@ export async function openFile(page, relativePath) {
   await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 10_000 });
 }
 
+/** Retries a UI step a few times: under load the workbench sometimes drops a key chord. */
+async function retry(what, attempts, step) {
+  let last;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await step();
+    } catch (err) {
+      last = err;
+      await step.page?.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`${what} failed after ${attempts} attempts: ${last?.message ?? last}`);
+}
+
 /** Runs a command from the Command Palette by its title. */
 export async function runCommand(page, title) {
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  const step = async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Enter');
+  };
+  step.page = page;
+  await retry(`command "${title}"`, 3, step);
 }
 
 export async function closeAllEditors(page) {
@@ -37,16 +56,20 @@ export async function editorText(page) {
   return text.replace(/\u00a0/g, ' ');
 }
 
-/** Switches the colour theme through the theme picker, as a user does. */
+/** Switches the colour theme through the theme picker (Ctrl+K Ctrl+T), as a user does. */
 export async function setTheme(page, themeLabel) {
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+T');
-  await page.locator('.quick-input-widget input.input[placeholder*="Color Theme"]').waitFor({ timeout: 10_000 });
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: themeLabel }).first();
-  await page.keyboard.type(themeLabel);
-  await row.waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(500);
+  const step = async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    await page.locator('.quick-input-widget input.input[placeholder*="Color Theme"]').waitFor({ timeout: 5_000 });
+    await page.keyboard.type(themeLabel);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: themeLabel }).first().waitFor({ timeout: 5_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+  };
+  step.page = page;
+  await retry(`theme "${themeLabel}"`, 3, step);
 }
 
 export async function clearNotifications(page) {

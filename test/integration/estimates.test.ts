@@ -82,7 +82,7 @@ describe('live estimates', () => {
       return hoverText(h).includes('Prompt Cost') ? h : undefined;
     });
     const md = hoverText(hovers);
-    assert.match(md, /\| openai:gpt-4o-mini \| [\d,]+ \| \$0\.\d+ \|/);
+    assert.match(md, /\| gpt-4o-mini \| [\d,]+ \| \$0\.\d+ \|/);
     assert.match(md, /Prices: flujo\.toml/);
     assert.match(md, /Monthly \(1,000\/day\)/);
     assert.match(md, /Unfilled placeholders .*`plan`.*`message`/);

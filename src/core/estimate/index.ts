@@ -118,33 +118,47 @@ export function codeLensSummary(estimate: PromptEstimate, primary: string): { to
   return { tokensTitle, modelTitles };
 }
 
-/** The hover/"copy as Markdown" table: one row per model. */
+/**
+ * The hover / "copy as Markdown" tables: per model the request cost (input, expected output, total,
+ * monthly), then the variants (all-cached input, Batch API, per 1,000 requests, context window used).
+ * Two narrow tables instead of one wide one, so the hover needs no horizontal scrolling.
+ */
 export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number }): string {
   const lines: string[] = [];
   if (options.title) lines.push(`**${options.title}**`, '');
   lines.push(
-    `| Model | Input tokens | Input | Output (${GROUPED.format(estimate.outputTokens)} tok) | Total | Cached input | Batch | Per 1,000 req | Monthly (${GROUPED.format(options.requestsPerDay)}/day) | Context |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| Model | Input tokens | Input | Output (${GROUPED.format(estimate.outputTokens)} tok) | Total / request | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
+    '|---|---:|---:|---:|---:|---:|',
   );
+  const variants: string[] = ['| Model | All input cached | Batch API | Per 1,000 requests | Context used |', '|---|---:|---:|---:|---:|'];
   for (const m of estimate.models) {
     const row = rowFor(estimate.table, m.model);
+    const name = shortModel(m.model);
     if (!row) {
       const error = estimate.table.errors.find((e) => e.id === m.model);
-      lines.push(`| ${m.model} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeCell(error?.message ?? 'no price')} | | | | | | | |`);
+      lines.push(`| ${name} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeCell(error?.message ?? 'no price')} | | | |`);
       continue;
     }
     const a = row.approximate ? '≈' : '';
-    const ctx = row.contextUsedPct === undefined ? '—' : `${row.contextUsedPct}%${row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠' : ''}`;
+    const ctx =
+      row.contextUsedPct === undefined
+        ? '—'
+        : `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : ''}`;
     lines.push(
-      `| ${m.model} | ${formatTokens(row.inputTokens, row.approximate)} | ${a}${formatUsd(row.inputUsd)} | ${a}${formatUsd(row.outputUsd)} | **${a}${formatUsd(row.totalUsd)}** | ${row.cachedInputUsd ? a + formatUsd(row.cachedInputUsd) : '—'} | ${row.batchUsd ? a + formatUsd(row.batchUsd) : '—'} | ${a}${formatUsd(row.per1kRequestsUsd, 4)} | ${a}${formatUsd(row.monthlyUsd, 2)} | ${ctx} |`,
+      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${a}${formatUsd(row.inputUsd)} | ${a}${formatUsd(row.outputUsd)} | **${a}${formatUsd(row.totalUsd)}** | ${a}${formatUsd(row.monthlyUsd, 2)} |`,
+    );
+    variants.push(
+      `| ${name} | ${row.cachedInputUsd ? a + formatUsd(row.cachedInputUsd) : '—'} | ${row.batchUsd ? a + formatUsd(row.batchUsd) : '—'} | ${a}${formatUsd(row.per1kRequestsUsd, 4)} | ${ctx} |`,
     );
   }
+  if (variants.length > 2) lines.push('', ...variants);
   const sources = [...new Set(estimate.table.rows.map((r) => `${r.priceSource}${r.priceDate ? ` (${r.priceDate})` : ''}`))];
-  lines.push('');
-  if (sources.length) lines.push(`Prices: ${sources.join(', ')}.`);
+  const notes: string[] = [];
+  if (sources.length) notes.push(`Prices: ${sources.join(', ')}.`);
   const approx = estimate.models.filter((m) => m.tokenizer.approximate);
-  if (approx.length) lines.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
-  if (estimate.unfilled.length) lines.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
+  if (approx.length) notes.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
+  if (estimate.unfilled.length) notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
+  for (const n of notes) lines.push('', n);
   return lines.join('\n');
 }
 

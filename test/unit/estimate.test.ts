@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { codeLensSummary, encodingsFor, estimateMarkdown, estimatePrompt, formatTokens, inputCost, shortUsd } from '../../src/core/estimate';
+import { Decimal, PriceCatalog } from '../../src/core/pricing';
+import { flujoPricing } from '../../src/core/flujo';
+import { parsePromptDocument, summarizePrompt } from '../../src/core/prompt';
+import { chatTokens, countTokens, ENCODING_NAMES } from '../../src/core/tokenize';
+
+const FLUJO = '[cost.providers.openai."gpt-4o-mini"]\nprompt_tokens_per_1k = 0.00015\ncompletion_tokens_per_1k = 0.0006\n';
+const catalog = new PriceCatalog({ flujo: flujoPricing(FLUJO) });
+const DOC = '---\nmodel: openai:gpt-4o-mini\nmax_tokens: 300\n---\n# System\n\nYou classify tickets.\n\n# User\n\nTicket: {{ticket}}\n';
+
+test('estimatePrompt: exact counts with chat overhead, front matter max_tokens, flujo.toml prices', () => {
+  const doc = parsePromptDocument(DOC, 'triage.prompt.md');
+  const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), { models: ['openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest'], catalog, outputTokens: 500, requestsPerDay: 1000 });
+  const expected = chatTokens(
+    [
+      { role: 'system', content: 'You classify tickets.' },
+      { role: 'user', content: 'Ticket: {{ticket}}' },
+    ],
+    'o200k_base',
+  );
+  const mini = e.models.find((m) => m.model === 'openai:gpt-4o-mini')!;
+  assert.equal(mini.inputTokens, expected);
+  assert.equal(e.outputTokens, 300);
+  const row = e.table.rows.find((r) => r.id === 'openai:gpt-4o-mini')!;
+  assert.equal(row.priceSource, 'flujo.toml');
+  assert.equal(row.totalUsd.toString(), Decimal.parse('0.00015').times(expected).plus(Decimal.parse('0.0006').times(300)).shiftLeft(3).toString());
+  const claude = e.models.find((m) => m.model.startsWith('anthropic:'))!;
+  assert.equal(claude.tokenizer.approximate, true);
+  assert.deepEqual(e.unfilled, ['ticket']);
+  // Per message counts add up to the total minus reply priming.
+  assert.equal(mini.messageTokens.reduce((a, b) => a + b, 0) + 3, mini.inputTokens);
+});
+
+test('encodingsFor loads only what the models need', () => {
+  assert.deepEqual(encodingsFor(['openai:gpt-4o', 'openai:gpt-4o-mini']), ['o200k_base']);
+  assert.deepEqual(encodingsFor(['gpt-4', 'openai:gpt-4o']).sort(), ['cl100k_base', 'o200k_base']);
+});
+
+test('summarizePrompt agrees with the tokenizer chat rule for every encoding (property)', () => {
+  const roles = fc.constantFrom('system', 'user', 'assistant');
+  const body = fc.string({ minLength: 1, maxLength: 60 }).filter((s) => s.trim().length > 0 && !/[\r\n]/.test(s) && !/^(system|user|assistant)\s*:/i.test(s.trim()));
+  fc.assert(
+    fc.property(fc.array(fc.tuple(roles, body), { minLength: 1, maxLength: 4 }), (msgs) => {
+      const text = msgs.map(([r, b]) => `${r}:\n${b.trim()}\n`).join('\n');
+      const doc = parsePromptDocument(text, 'x.prompty');
+      const messages = doc.messages.filter((m) => m.content.length > 0).map((m) => ({ role: m.role, content: m.content }));
+      for (const enc of ENCODING_NAMES) {
+        assert.equal(summarizePrompt(doc, (t) => countTokens(t, enc)).totalTokens, chatTokens(messages, enc));
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('shortUsd: 3 significant digits under a cent, cents above, exact zero, ≈ prefix', () => {
+  assert.equal(shortUsd(Decimal.parse('0.00019665')), '$0.000197');
+  assert.equal(shortUsd(Decimal.parse('0.0031')), '$0.0031');
+  assert.equal(shortUsd(Decimal.parse('0.00000015')), '$0.00000015');
+  assert.equal(shortUsd(Decimal.parse('1.234')), '$1.23');
+  assert.equal(shortUsd(Decimal.parse('123.6')), '$124');
+  assert.equal(shortUsd(Decimal.ZERO), '$0');
+  assert.equal(shortUsd(Decimal.parse('0.0049'), true), '≈$0.0049');
+});
+
+test('formatTokens groups digits and marks approximations', () => {
+  assert.equal(formatTokens(1234567, false), '1,234,567');
+  assert.equal(formatTokens(12, true), '≈ 12');
+});
+
+test('inputCost is exact and undefined without a price', () => {
+  assert.equal(inputCost(catalog, 'openai:gpt-4o-mini', 1)!.toString(), '0.00000015');
+  assert.equal(inputCost(new PriceCatalog({ flujo: { ...flujoPricing('[cost]\nstrict = true\n'), strict: true } }), 'openai:gpt-4o', 10), undefined);
+});
+
+test('codeLensSummary and estimateMarkdown show every model, approximate ones with ≈', () => {
+  const doc = parsePromptDocument(DOC, 'triage.prompt.md');
+  const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), { models: ['openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest', 'nope:unknown-model'], catalog, outputTokens: 500, requestsPerDay: 10 });
+  const s = codeLensSummary(e, 'openai:gpt-4o-mini');
+  assert.match(s.tokensTitle, /^\d+ tokens$/);
+  assert.deepEqual(
+    s.modelTitles.map((m) => m.title.split(' ')[0]),
+    ['gpt-4o-mini', 'claude-3-5-sonnet-latest', 'unknown-model'],
+  );
+  assert.match(s.modelTitles[1].title, /≈\$/);
+  assert.match(s.modelTitles[2].title, /no price/);
+  const md = estimateMarkdown(e, { title: 'T', requestsPerDay: 10 });
+  assert.match(md, /Monthly \(10\/day\)/);
+  assert.match(md, /\| gpt-4o-mini \| \d+ \| \$0\.\d+ \| \$0\.00018 \|/);
+  assert.match(md, /Unfilled placeholders .*`ticket`/);
+  assert.match(md, /Prices: flujo\.toml/);
+});
