@@ -2,22 +2,37 @@
 import * as vscode from 'vscode';
 import { registerCodeLens } from './features/codeLens';
 import { registerEstimateCommands } from './features/commands';
+import { ComparePanelApi, comparePanelApi, registerComparePanel } from './features/comparePanel';
 import { registerFlujoCodeActions } from './features/flujo/codeActions';
 import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
+import { HistoryApi, historyApi } from './features/history/api';
+import { registerBudgetsView } from './features/history/budgetsView';
+import { registerRunsView } from './features/history/runsView';
+import { registerApiKeyCommands } from './features/run/apiKeys';
+import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
 import { StatusBar } from './features/statusBar';
 import { registerUpdatePrices } from './features/updatePrices';
 
-const moduleLoadedAt = performance.now();
+/** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
+declare const __pclLoadStart: number | undefined;
+const loadStartedAt = typeof __pclLoadStart === 'number' ? __pclLoadStart : performance.now();
+const moduleEvalMs = performance.now() - loadStartedAt;
 
 /** What activate() returns: used by the integration tests (the status bar cannot be read through the API). */
 export interface PromptCostApi {
   /** Milliseconds spent in activate() itself. */
   readonly activationMs: number;
+  /** Milliseconds spent evaluating the bundle before activate() ran. */
+  readonly moduleEvalMs: number;
   readonly services: Services;
   readonly statusBar: StatusBar;
+  /** Run history: the store and the Runs/Budgets tree providers. */
+  readonly history: HistoryApi;
+  /** The model comparison panel: last posted rows, and the webview's message path. */
+  readonly comparePanel: ComparePanelApi;
 }
 
 export function activate(context: vscode.ExtensionContext): PromptCostApi {
@@ -30,14 +45,19 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi {
     registerCodeLens(services),
     registerHover(services),
     registerEstimateCommands(services),
+    registerComparePanel(services),
     registerFlujoDiagnostics(services),
     registerFlujoCodeActions(services),
     registerFlujoLanguage(services),
+    registerRunPrompt(services),
+    registerApiKeyCommands(services),
+    registerRunsView(services),
+    registerBudgetsView(services),
     registerUpdatePrices(services),
   );
   const activationMs = performance.now() - started;
-  services.log.info(`activated in ${activationMs.toFixed(1)} ms (module evaluated ${(started - moduleLoadedAt).toFixed(1)} ms before activate)`);
-  return { activationMs, services, statusBar };
+  services.log.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)`);
+  return { activationMs, moduleEvalMs, services, statusBar, history: historyApi(services), comparePanel: comparePanelApi };
 }
 
 export function deactivate(): void {

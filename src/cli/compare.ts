@@ -3,16 +3,19 @@
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { alignTable, loadCliCatalog, nonNegativeInt, nonNegativeNumber, parseArgs, readInput, splitList } from './estimate';
 import { DEFAULT_COMPARE_MODELS, DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY, buildComparisonTable, rowToJson } from '../core/pricing/compare';
-import { countForModel } from '../core/tokenize';
+import * as path from 'node:path';
+import { promptFileTokens } from '../core/estimate';
 
 export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, ['models', 'model', 'output-tokens', 'requests-per-day', 'config'], ['json']);
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (usage: compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json])');
   const file = positional[0];
-  const outputTokens = nonNegativeInt(flags, 'output-tokens', DEFAULT_OUTPUT_TOKENS);
   const requestsPerDay = nonNegativeNumber(flags, 'requests-per-day', DEFAULT_REQUESTS_PER_DAY);
   const config = flags.get('config');
   const text = await readInput(file, io);
+  // The same numbers as the comparison panel: messages with chat overhead, the file's max_tokens as output.
+  const prompt = promptFileTokens(text, path.basename(file === '-' ? 'stdin.txt' : file));
+  const outputTokens = nonNegativeInt(flags, 'output-tokens', prompt.maxTokens ?? DEFAULT_OUTPUT_TOKENS);
   const { catalog, warnings } = loadCliCatalog(io, typeof config === 'string' ? config : undefined);
   const modelsFlag = flags.get('models') ?? flags.get('model');
   let models: string[];
@@ -24,7 +27,7 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
     const configured = [...(catalog.flujo?.providers ?? new Map())].flatMap(([p, ms]) => [...ms.keys()].map((m) => `${p}:${m}`));
     models = [...new Set([...configured, ...DEFAULT_COMPARE_MODELS])];
   }
-  const table = buildComparisonTable({ models, tokens: (id) => countForModel(text, id), outputTokens, requestsPerDay, catalog });
+  const table = buildComparisonTable({ models, tokens: prompt.tokens, outputTokens, requestsPerDay, catalog });
   for (const w of warnings) io.stderr(`warning: ${w}\n`);
   for (const r of table.rows) for (const w of r.warnings) io.stderr(`warning: ${r.id}: ${w}\n`);
   for (const e of table.errors) io.stderr(`error: ${e.id}: ${e.message}\n`);

@@ -7,7 +7,7 @@ import { findFlujoConfig } from '../core/flujo/config';
 import { decodeTomlBytes } from '../core/flujo/document';
 import { PriceCatalog } from '../core/pricing/catalog';
 import { computeCost } from '../core/pricing/cost';
-import { countForModel } from '../core/tokenize';
+import { promptFileTokens } from '../core/estimate';
 
 export interface ParsedArgs {
   positional: string[];
@@ -98,17 +98,19 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   const modelFlag = flags.get('model');
   if (typeof modelFlag !== 'string' || !splitList(modelFlag).length) throw new UsageError('--model ID[,ID...] is required');
   const models = [...new Set(splitList(modelFlag))];
-  const outputTokens = nonNegativeInt(flags, 'output-tokens', 0);
   const config = flags.get('config');
   const file = positional[0];
   const text = await readInput(file, io);
+  // Counted like the editor: the prompt's messages with chat overhead; the file's max_tokens is the default output.
+  const prompt = promptFileTokens(text, path.basename(file === '-' ? 'stdin.txt' : file));
+  const outputTokens = nonNegativeInt(flags, 'output-tokens', prompt.maxTokens ?? 0);
   const { catalog, warnings } = loadCliCatalog(io, typeof config === 'string' ? config : undefined);
 
   const estimates = models.map((model) => {
     const res = catalog.resolve(model);
     if (!res.ok) throw new UsageError(res.message);
     warnings.push(...res.warnings);
-    const count = countForModel(text, model);
+    const count = prompt.tokens(model);
     const cost = computeCost(res.price, { inputTokens: count.tokens, outputTokens });
     if (cost.missing.length) warnings.push(`${model}: no price for ${cost.missing.join(', ')} (counted as $0)`);
     return {

@@ -19,7 +19,7 @@ function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliI
   return io;
 }
 import { PriceCatalog, buildComparisonTable, rowToJson } from '../../src/core/pricing';
-import { countForModel } from '../../src/core/tokenize';
+import { applyFactor, chatTokens, tokenizerForModel } from '../../src/core/tokenize';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-compare-'));
 const prompt = 'Translate to French: the quick brown fox jumps over the lazy dog.';
@@ -30,7 +30,12 @@ test('compare --json: the core table, same numbers, sorted by total', async () =
   const io = fakeIO(dir);
   assert.equal(await main(['compare', 'p.txt', '--models', models.join(','), '--output-tokens', '200', '--requests-per-day', '500', '--json'], io), 0, io.err);
   const j = JSON.parse(io.out);
-  const expected = buildComparisonTable({ models, tokens: (id) => countForModel(prompt, id), outputTokens: 200, requestsPerDay: 500, catalog: new PriceCatalog() });
+  const expected = buildComparisonTable({ models, tokens: (id) => {
+      // The panel's numbers: one user message with chat overhead, scaled for approximate models.
+      const t = tokenizerForModel(id);
+      const n = chatTokens([{ role: 'user', content: prompt }], t.encoding);
+      return { tokens: t.approximate ? applyFactor(n, t) : n, encoding: t.encoding, approximate: t.approximate };
+    }, outputTokens: 200, requestsPerDay: 500, catalog: new PriceCatalog() });
   assert.deepEqual(j.rows, expected.rows.map(rowToJson));
   assert.equal(j.rows[0].model, 'gpt-4o-mini');
   const totals = j.rows.map((r: { totalUsd: string }) => Number(r.totalUsd));

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
-import { countForModel } from '../../src/core/tokenize';
+import { chatTokens } from '../../src/core/tokenize';
 
 function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliIO & { out: string; err: string } {
   const io = {
@@ -29,7 +29,8 @@ test('estimate --json: exact decimal strings, reference source', async () => {
   assert.equal(await main(['estimate', 'p.txt', '--model', 'openai:gpt-4o-mini,gpt-4o', '--output-tokens', '100', '--json'], io), 0, io.err);
   const j = JSON.parse(io.out);
   assert.equal(j.file, 'p.txt');
-  const n = countForModel(prompt, 'openai:gpt-4o-mini').tokens;
+  // Priced like the editor: one user message with OpenAI's chat overhead.
+  const n = chatTokens([{ role: 'user', content: prompt }], 'o200k_base');
   assert.deepEqual(j.estimates[0], {
     model: 'openai:gpt-4o-mini',
     encoding: 'o200k_base',
@@ -70,5 +71,6 @@ test('estimate usage errors exit 2', async () => {
 test('estimate human output and stdin', async () => {
   const io = fakeIO(dir, {}, 'hello world');
   assert.equal(await main(['estimate', '-', '--model', 'gpt-4o-mini'], io), 0, io.err);
-  assert.match(io.out, /gpt-4o-mini\s+2\s+0\s+\$0.0000003\s+\$0\s+\$0.0000003\s+reference/);
+  // 'hello world' is 2 tokens; as one chat message: + 3 framing + 1 role + 3 reply priming = 9.
+  assert.match(io.out, /gpt-4o-mini\s+9\s+0\s+\$0.00000135\s+\$0\s+\$0.00000135\s+reference/);
 });

@@ -15,7 +15,7 @@ import {
   tokenCost,
   validateCatalogData,
   bundledReferenceCatalog,
-  BUNDLED_DATA_DATE,
+  bundledDataDate,
 } from '../../src/core/pricing';
 
 const ref = bundledReferenceCatalog();
@@ -46,7 +46,7 @@ test('one gpt-4o-mini input token costs exactly $0.00000015', () => {
   assert.equal(c.inputUsd.toString(), '0.00000015');
   assert.equal(c.totalUsd.toString(), '0.00000015');
   assert.equal(r.price.source, 'reference');
-  assert.equal(r.price.date, BUNDLED_DATA_DATE);
+  assert.equal(r.price.date, bundledDataDate());
 });
 
 test('a million single-token costs sum exactly (no drift, no truncation)', () => {

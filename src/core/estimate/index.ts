@@ -4,9 +4,11 @@ import { Decimal } from '../pricing/decimal';
 import { CompareRow, CompareTable, buildComparisonTable } from '../pricing/compare';
 import { PriceCatalog } from '../pricing/catalog';
 import { computeCost, formatUsd } from '../pricing/cost';
+import type { ModelTokens } from '../pricing/compare';
 import type { PromptDocument, PromptSummary } from '../prompt';
+import { parsePromptDocument } from '../prompt/document';
 import { summarizePrompt } from '../prompt/summary';
-import { EncodingName, ModelTokenizer, applyFactor, tokenizerForModel } from '../tokenize';
+import { EncodingName, ModelTokenizer, applyFactor, countTokens, tokenizerForModel } from '../tokenize';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
 export type Counters = (encoding: EncodingName) => (text: string) => number;
@@ -42,19 +44,41 @@ export function encodingsFor(models: readonly string[]): EncodingName[] {
   return [...new Set(models.map((m) => tokenizerForModel(m).encoding))];
 }
 
-export function estimatePrompt(doc: PromptDocument, counters: Counters, options: EstimateOptions): PromptEstimate {
+/** Per model input tokens of a parsed prompt, summarising each encoding once. */
+function modelSummaries(doc: PromptDocument, counters: Counters, models: readonly string[]) {
   const summaries = new Map<EncodingName, PromptSummary>();
   const summaryFor = (encoding: EncodingName) => {
     let s = summaries.get(encoding);
     if (!s) summaries.set(encoding, (s = summarizePrompt(doc, counters(encoding))));
     return s;
   };
-  const models = [...new Set(options.models)].map((model): ModelSummary => {
+  const summarize = (model: string): ModelSummary => {
     const tokenizer = tokenizerForModel(model);
     const s = summaryFor(tokenizer.encoding);
     const scale = (n: number) => (tokenizer.approximate ? applyFactor(n, tokenizer) : n);
     return { model, tokenizer, inputTokens: scale(s.totalTokens), messageTokens: s.messages.map((m) => scale(m.totalTokens)) };
-  });
+  };
+  return { summaries, models: [...new Set(models)].map(summarize), summarize };
+}
+
+/**
+ * Input tokens per model of a prompt file's text, exactly as the editor counts it (messages and chat
+ * overhead): what `prompt-cost estimate` and `compare` price. Also returns the file's `max_tokens`.
+ */
+export function promptFileTokens(text: string, fileName: string): { tokens: (model: string) => ModelTokens; maxTokens?: number } {
+  const doc = parsePromptDocument(text, fileName);
+  const { summarize } = modelSummaries(doc, (enc) => (t) => countTokens(t, enc), []);
+  return {
+    tokens: (model) => {
+      const m = summarize(model);
+      return { tokens: m.inputTokens, encoding: m.tokenizer.encoding, approximate: m.tokenizer.approximate };
+    },
+    maxTokens: doc.maxTokens,
+  };
+}
+
+export function estimatePrompt(doc: PromptDocument, counters: Counters, options: EstimateOptions): PromptEstimate {
+  const { summaries, models } = modelSummaries(doc, counters, options.models);
   const byModel = new Map(models.map((m) => [m.model, m]));
   const outputTokens = doc.maxTokens ?? options.outputTokens;
   const table = buildComparisonTable({

@@ -4,7 +4,6 @@
 // nearest double prints back as exactly that decimal (ECMAScript Number::toString gives the shortest
 // round-trip text), so Decimal.fromNumber recovers the author's decimal text exactly.
 import { Decimal } from './decimal';
-import bundled from './reference-data.json';
 
 /** A price per unit that may depend on the request's input-token count (long-context tiers). */
 export interface Rate {
@@ -292,9 +291,20 @@ let bundledCatalog: ReferenceCatalog | undefined;
 
 /** The reference catalog bundled with the extension/CLI (works offline). */
 export function bundledReferenceCatalog(): ReferenceCatalog {
-  bundledCatalog ??= loadReferenceCatalog(bundled);
+  bundledCatalog ??= loadReferenceCatalog(bundledData());
   return bundledCatalog;
 }
 
 /** The bundled raw data's date, without building the catalog. */
-export const BUNDLED_DATA_DATE: string = (bundled as { dataDate: string }).dataDate;
+export function bundledDataDate(): string {
+  return (bundledData() as { dataDate: string }).dataDate;
+}
+
+/**
+ * The 340 KB price data, loaded on first use: a `require` (not an import) so the bundler keeps it
+ * out of module evaluation and the extension activates without paying for it.
+ */
+function bundledData(): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./reference-data.json');
+}
