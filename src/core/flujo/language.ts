@@ -180,6 +180,13 @@ export function hoverFlujoToml(text: string, position: Position, options: Langua
     const path = parts.slice(0, index + 1).map((p) => p.name);
     const range = parts[index].range;
     if (path[0] === 'cost' && (path[1] === 'providers' || path[1] === 'estimators') && path.length === 4) {
+      // An unquoted dotted model name (`gpt-3.5-turbo`) is split into more key parts: describe the
+      // model the user meant, and say why Flujo will not see it.
+      if (parts.length > 4 && parts.slice(3).every((p) => !p.quoted)) {
+        const meant = parts.slice(3).map((p) => p.name).join('.');
+        const split = parts.slice(3).map((p) => `'${p.name}'`).join(' → ');
+        return { range, markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no price for '${meant}'. Write \`"${meant}"\`.\n\n${modelHover(reference, path[2], meant)}` };
+      }
       return { range, markdown: modelHover(reference, path[2], path[3]) };
     }
     const doc = keyDoc(path);
