@@ -1,0 +1,117 @@
+// Generates the compact binary rank tables that src/core/tokenize loads at run time.
+//
+// Source: the rank files shipped with the `tiktoken` npm package (the WASM build of OpenAI's
+// tiktoken, which is also our test oracle): node_modules/tiktoken/encoders/<name>.json.
+// o200k_harmony has no file of its own: its mergeable ranks and split regex are o200k_base's
+// (only the special tokens differ, and `count` never encodes special tokens), so it reads
+// o200k_base.bin at run time.
+//
+// File format (`<name>.bin`, little endian, every section 4-byte aligned):
+//   u32 magic 'PCT1' (0x31544350), u32 nTokens, u32 maxTokenLen, u32 tableSize (power of 2),
+//   u32 bytesLen, u32 reserved
+//   u32 ranks[nTokens]          rank of token i (ranks are not always contiguous: p50k_base)
+//   u32 offsets[nTokens + 1]    token i's bytes are bytes[offsets[i], offsets[i+1])
+//   i32 table[tableSize]        open-addressing hash table of token indexes, -1 = empty,
+//                               slot = fnv1a(bytes) & (tableSize - 1), linear probing
+//   u8  bytes[bytesLen]
+// Loading is one readFileSync plus typed-array views: no parsing, no Map building.
+// The hash function here and in src/core/tokenize/ranks.ts must stay identical.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const MAGIC = 0x31544350;
+const HEADER_WORDS = 6;
+export const TABLE_ENCODINGS = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
+
+function fnv1a(bytes, start, end) {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function parseRanks(json) {
+  const tokens = [];
+  for (const line of json.bpe_ranks.split('\n')) {
+    if (!line) continue;
+    const [, offsetStr, ...b64] = line.split(' ');
+    const offset = Number.parseInt(offsetStr, 10);
+    b64.forEach((t, i) => tokens.push({ bytes: Buffer.from(t, 'base64'), rank: offset + i }));
+  }
+  return tokens;
+}
+
+export function encodeTable(json) {
+  const tokens = parseRanks(json);
+  const n = tokens.length;
+  let bytesLen = 0;
+  let maxLen = 0;
+  for (const t of tokens) {
+    bytesLen += t.bytes.length;
+    maxLen = Math.max(maxLen, t.bytes.length);
+  }
+  let tableSize = 1;
+  while (tableSize < n * 2) tableSize <<= 1;
+  const paddedBytes = (bytesLen + 3) & ~3;
+  const total = 4 * (HEADER_WORDS + n + n + 1 + tableSize) + paddedBytes;
+  const buf = new ArrayBuffer(total);
+  const u32 = new Uint32Array(buf);
+  u32.set([MAGIC, n, maxLen, tableSize, bytesLen, 0], 0);
+  const ranks = new Uint32Array(buf, 4 * HEADER_WORDS, n);
+  const offsets = new Uint32Array(buf, 4 * (HEADER_WORDS + n), n + 1);
+  const table = new Int32Array(buf, 4 * (HEADER_WORDS + 2 * n + 1), tableSize);
+  const bytes = new Uint8Array(buf, 4 * (HEADER_WORDS + 2 * n + 1 + tableSize), bytesLen);
+  table.fill(-1);
+  const mask = tableSize - 1;
+  let pos = 0;
+  tokens.forEach((t, i) => {
+    ranks[i] = t.rank;
+    offsets[i] = pos;
+    bytes.set(t.bytes, pos);
+    pos += t.bytes.length;
+  });
+  offsets[n] = pos;
+  for (let i = 0; i < n; i++) {
+    let slot = fnv1a(bytes, offsets[i], offsets[i + 1]) & mask;
+    while (table[slot] !== -1) slot = (slot + 1) & mask;
+    table[slot] = i;
+  }
+  return { buffer: Buffer.from(buf), pat_str: json.pat_str, nTokens: n, maxTokenLen: maxLen };
+}
+
+/**
+ * Writes `<outDir>/<encoding>.bin` for every table encoding, skipping files that are newer
+ * than both their source rank file and this script.
+ */
+export async function buildEncodings(outDir, { force = false, log = false } = {}) {
+  const require = createRequire(import.meta.url);
+  const self = fileURLToPath(import.meta.url);
+  const selfTime = fs.statSync(self).mtimeMs;
+  fs.mkdirSync(outDir, { recursive: true });
+  const written = [];
+  for (const name of TABLE_ENCODINGS) {
+    const src = require.resolve(`tiktoken/encoders/${name}.json`);
+    const out = path.join(outDir, `${name}.bin`);
+    if (!force && fs.existsSync(out)) {
+      const outTime = fs.statSync(out).mtimeMs;
+      if (outTime >= selfTime && outTime >= fs.statSync(src).mtimeMs) continue;
+    }
+    const json = JSON.parse(fs.readFileSync(src, 'utf8'));
+    const { buffer } = encodeTable(json);
+    const tmp = `${out}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, buffer);
+    fs.renameSync(tmp, out);
+    written.push(name);
+  }
+  if (log && written.length) console.log(`encodings: wrote ${written.join(', ')} to ${outDir}`);
+  return written;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  await buildEncodings(path.join(root, 'dist', 'encodings'), { force: process.argv.includes('--force'), log: true });
+}

@@ -1,0 +1,133 @@
+// Model id → tokenizer.
+//
+// OpenAI models are exact: each id maps to the tiktoken encoding OpenAI uses for it (the
+// table follows tiktoken's model.py / model_to_encoding.json, plus newer families).
+//
+// Every other family is APPROXIMATE — no exact offline tokenizer exists for Claude 3+ or
+// Gemini, and we do not ship Mistral/Llama vocabularies. The method is:
+//     estimate = ceil(count(text, proxyEncoding) × factor)
+//   - Anthropic Claude: proxy o200k_base, factor 1.20. Published side-by-side measurements
+//     of Claude 3.5 Sonnet against GPT-4o on the same inputs (Vantage, 2025) found Claude
+//     emits ~16% more tokens on English prose, ~21% more on math, ~30% more on Python code;
+//     1.20 sits in that range and the ±15% band covers it with margin for other content.
+//   - Llama 3+ (and Llama-derived): proxy cl100k_base, factor 1.0. Llama 3's 128k vocabulary
+//     is a tiktoken BPE that contains cl100k_base's 100k tokens and uses the same split regex,
+//     so cl100k is close (equal or slightly higher on English, higher on other scripts).
+//     Band ±10% (by construction, not measured here).
+//   - Gemini, Gemma, Mistral, Cohere, DeepSeek, Qwen, xAI and unknown providers: proxy
+//     o200k_base, factor 1.0, no error band (not calibrated: we have no reference counts).
+// All of these carry `approximate: true`; the UI shows "≈" and JSON says "approximate": true.
+import { EncodingName } from './encodings';
+
+export interface ModelTokenizer {
+  /** Encoding used to count (for approximate models: the proxy encoding). */
+  encoding: EncodingName;
+  /** True for Claude/Gemini/Mistral/Llama/unknown non-OpenAI models: the count is an estimate. */
+  approximate: boolean;
+  /** One short human sentence: how the count is made. */
+  method: string;
+  /** Set when an unknown OpenAI-looking id fell back to o200k_base. */
+  fallback?: string;
+  /** Relative error band of approximate counts (e.g. 0.15 = ±15%) where measured or documented. */
+  errorBand?: number;
+  /** Multiplier applied to the proxy encoding's count (approximate models only; 1 when absent). */
+  factor?: number;
+}
+
+const OPENAI_PROVIDERS = new Set(['openai', 'azure', 'azure_openai', 'azure-openai', 'openrouter/openai']);
+
+/** Splits `provider:model` (also `provider/model`, as OpenRouter and LiteLLM write it). */
+export function splitModelId(modelId: string): { provider?: string; model: string } {
+  const id = modelId.trim();
+  if (/^ft:/i.test(id)) return { model: id };
+  const colon = id.indexOf(':');
+  if (colon > 0) return { provider: id.slice(0, colon).toLowerCase(), model: id.slice(colon + 1) };
+  const slash = id.lastIndexOf('/');
+  if (slash > 0) return { provider: id.slice(0, slash).toLowerCase(), model: id.slice(slash + 1) };
+  return { model: id };
+}
+
+const exact = (encoding: EncodingName, why: string): ModelTokenizer => ({
+  encoding,
+  approximate: false,
+  method: `Exact: ${encoding} (${why}), counted locally like tiktoken.`,
+});
+
+/** Encoding of a known OpenAI model name (lower-case, no provider), or undefined. */
+function openAiEncoding(m: string): ModelTokenizer | undefined {
+  // Azure deployments write gpt-35-turbo; fine-tunes are ft:<base>:org:...; handled by caller.
+  if (/^gpt-oss(?:-|$)/.test(m)) return exact('o200k_harmony', 'gpt-oss models');
+  if (/^(?:gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|codex-mini|gpt-realtime|gpt-audio|gpt-image|omni-moderation|computer-use-preview)(?:[-.]|$)/.test(m))
+    return exact('o200k_base', 'GPT-4o and later families');
+  if (/^(?:gpt-4|gpt-3\.5-turbo|gpt-35-turbo|text-embedding-ada-002|text-embedding-3-(?:small|large)|davinci-002|babbage-002)(?:[-.]|$)/.test(m))
+    return exact('cl100k_base', 'GPT-4 / GPT-3.5 / embedding models');
+  if (/^(?:text-davinci-00[23]|code-davinci-00[12]|code-cushman-00[12]|davinci-codex|cushman-codex|text-davinci-edit-001|code-davinci-edit-001)$/.test(m))
+    return exact('p50k_base', 'Codex / text-davinci-002/003');
+  if (/^(?:text-(?:davinci|curie|babbage|ada)-001|davinci|curie|babbage|ada|text-similarity-.*-001|text-search-.*-001|code-search-.*-001|gpt2|gpt-2)$/.test(m))
+    return exact('r50k_base', 'GPT-3 models');
+  return undefined;
+}
+
+const OPENAI_LOOKING = /^(?:gpt|chatgpt|o\d|text-|code-|davinci|curie|babbage|ada|whisper|tts|dall-e|omni|codex|ft:)/;
+
+interface Family {
+  test: RegExp;
+  name: string;
+  encoding: EncodingName;
+  factor: number;
+  errorBand?: number;
+}
+
+const FAMILIES: Family[] = [
+  { test: /^(?:anthropic|claude|bedrock\/anthropic)|claude/, name: 'Claude', encoding: 'o200k_base', factor: 1.2, errorBand: 0.15 },
+  { test: /llama/, name: 'Llama', encoding: 'cl100k_base', factor: 1.0, errorBand: 0.1 },
+  { test: /gemini|gemma|^google|^vertex/, name: 'Gemini', encoding: 'o200k_base', factor: 1.0 },
+  { test: /mistral|mixtral|codestral|magistral|pixtral|ministral/, name: 'Mistral', encoding: 'o200k_base', factor: 1.0 },
+];
+
+export function tokenizerForModel(modelId: string): ModelTokenizer {
+  const { provider, model } = splitModelId(modelId);
+  let m = model.trim().toLowerCase();
+  if (m.startsWith('ft:')) m = m.slice(3).split(':')[0]; // ft:gpt-4o-mini-2024-07-18:org::id
+  const isOpenAiProvider = provider === undefined || OPENAI_PROVIDERS.has(provider);
+  if (isOpenAiProvider || provider === 'openrouter') {
+    const known = openAiEncoding(m);
+    if (known) return known;
+    if ((provider !== undefined && OPENAI_PROVIDERS.has(provider)) || OPENAI_LOOKING.test(m)) {
+      return {
+        encoding: 'o200k_base',
+        approximate: false,
+        method: 'Exact if this model uses o200k_base (the encoding of current OpenAI models).',
+        fallback: `unknown OpenAI model '${model}': counted with o200k_base, the encoding of current OpenAI models`,
+      };
+    }
+  }
+  const key = `${provider ?? ''}:${m}`;
+  for (const f of FAMILIES) {
+    if (f.test.test(key) || f.test.test(m)) {
+      const band = f.errorBand !== undefined ? ` (±${Math.round(f.errorBand * 100)}%)` : ' (uncalibrated)';
+      return {
+        encoding: f.encoding,
+        approximate: true,
+        factor: f.factor,
+        errorBand: f.errorBand,
+        method:
+          f.factor === 1
+            ? `Approximate: ${f.name} tokenizer is not available offline; ${f.encoding} count used as an estimate${band}.`
+            : `Approximate: ${f.name} tokenizer is not available offline; ${f.encoding} count × ${f.factor}${band}.`,
+      };
+    }
+  }
+  return {
+    encoding: 'o200k_base',
+    approximate: true,
+    factor: 1,
+    method: `Approximate: no tokenizer known for '${modelId}'; o200k_base count used as an estimate (uncalibrated).`,
+  };
+}
+
+/** Applies an approximate model's factor to a proxy count. */
+export function applyFactor(count: number, t: ModelTokenizer): number {
+  const f = t.factor ?? 1;
+  return f === 1 ? count : Math.ceil(count * f);
+}
