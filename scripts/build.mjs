@@ -42,6 +42,7 @@ const bundles = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'var __pclLoadStart = performance.now();' } },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }, // keeps the source's #! line
   { entryPoints: ['src/core/tokenize/worker.ts'], outfile: 'dist/tokenize-worker.js' },
+  { entryPoints: ['src/core/estimate/worker.ts'], outfile: 'dist/estimate-worker.js' },
   { entryPoints: ['src/webview/compare.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ]
   .filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])))

@@ -3,7 +3,9 @@
 // in worker threads so the extension host never blocks; a newer version supersedes an older one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PromptEstimate } from '../core/estimate';
+import type { Counters, PromptEstimate } from '../core/estimate';
+import type { LargePromptCounts, LargePromptRequest } from '../core/estimate/large';
+import { LatestRequestWorker } from '../core/worker/latest';
 import type { CodePrompt, PromptDocument } from '../core/prompt';
 import { isPromptFile } from '../core/prompt/glob';
 import type { EncodingName, ModelTokenizer } from '../core/tokenize';
@@ -54,6 +56,7 @@ const MAX_WORKERS = 3;
 export class Estimator implements vscode.Disposable {
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentEstimate | undefined> }>();
   private readonly workers = new Map<string, WorkerTokenCounter>();
+  private readonly largeWorkers = new Map<string, LatestRequestWorker<LargePromptRequest, LargePromptCounts>>();
   private generation = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when estimates may differ (settings, prices); consumers re-query. */
@@ -74,8 +77,11 @@ export class Estimator implements vscode.Disposable {
       pricing.onDidChange(invalidate),
       onConfigChange(invalidate),
       vscode.workspace.onDidCloseTextDocument((d) => {
-        this.cache.delete(d.uri.toString());
-        this.disposeWorker(d.uri.toString());
+        const key = d.uri.toString();
+        this.cache.delete(key);
+        this.disposeWorker(key);
+        this.largeWorkers.get(key)?.dispose();
+        this.largeWorkers.delete(key);
       }),
     );
   }
@@ -83,6 +89,8 @@ export class Estimator implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
     for (const key of [...this.workers.keys()]) this.disposeWorker(key);
+    for (const w of this.largeWorkers.values()) w.dispose();
+    this.largeWorkers.clear();
   }
 
   /** True for the documents the extension estimates: prompt files (by name or `promptCost.promptFiles`). */
@@ -126,7 +134,6 @@ export class Estimator implements vscode.Disposable {
     const isPrompt = force || this.isPromptDocument(doc, config);
     const isCode = !isPrompt && this.isCodeDocument(doc, config);
     if (!isPrompt && !isCode) return undefined;
-    const version = doc.version;
     const text = doc.getText();
     if (text.length > config.maxDocumentSize) {
       return { kind: 'too-large', message: `Too large to estimate live (${(text.length / 1e6).toFixed(1)} M characters > promptCost.performance.maxDocumentSize).` };
@@ -135,12 +142,23 @@ export class Estimator implements vscode.Disposable {
     const pricing = await this.pricing.forDocument(doc.uri);
     if (isCode) return this.computeCode(doc, text, config, pricing);
 
-    const [promptCore, estimateCore] = await Promise.all([import('../core/prompt'), import('../core/estimate')]);
-    const document = promptCore.parsePromptDocument(text, path.posix.basename(doc.uri.path));
+    const [promptCore, estimateCore, tokenize] = await Promise.all([import('../core/prompt'), import('../core/estimate'), import('../core/tokenize')]);
+    const fileName = path.posix.basename(doc.uri.path);
+    let document: PromptDocument;
+    let counters: Counters;
+    if (text.length <= config.workerThreshold) {
+      document = promptCore.parsePromptDocument(text, fileName);
+      counters = (enc) => (t) => tokenize.countTokens(t, enc);
+    } else {
+      // Large: parse and count in a worker thread; a newer version of the document supersedes this one.
+      const { countersFromWorker } = await import('../core/estimate/large');
+      const result = await this.largePromptWorker(doc.uri.toString()).request({ text, fileName, models: pricing.models });
+      document = result.document;
+      counters = countersFromWorker(result, tokenize.countTokens);
+    }
     const models = document.model ? [document.model, ...pricing.models.filter((m) => m !== document.model)] : pricing.models;
     const primary = document.model ?? (config.primaryModel || models[0]);
     const ordered = models.includes(primary) ? models : [primary, ...models];
-    const counters = await this.counters(doc, text, document, estimateCore.encodingsFor(ordered), config, version);
     const estimate = estimateCore.estimatePrompt(document, counters, {
       models: ordered,
       catalog: pricing.catalog,
@@ -148,24 +166,6 @@ export class Estimator implements vscode.Disposable {
       requestsPerDay: config.requestsPerDay,
     });
     return { kind: 'prompt', document, estimate, primary, pricing, config };
-  }
-
-  /** Count functions per encoding: direct for small documents, pre-counted in a worker for large ones. */
-  private async counters(doc: vscode.TextDocument, text: string, document: PromptDocument, encodings: EncodingName[], config: PromptCostConfig, version: number) {
-    const tokenize = await import('../core/tokenize');
-    if (text.length <= config.workerThreshold) return (enc: EncodingName) => (t: string) => tokenize.countTokens(t, enc);
-    const memo = new Map<EncodingName, Map<string, number>>();
-    const key = doc.uri.toString();
-    for (const enc of encodings) {
-      const counted = new Map<string, number>();
-      for (const m of document.messages) {
-        if (m.content.length === 0 || counted.has(m.content)) continue;
-        if (doc.version !== version) throw Object.assign(new Error('superseded'), { name: 'CancelledError' });
-        counted.set(m.content, await this.worker(key, enc).count(m.content, enc));
-      }
-      memo.set(enc, counted);
-    }
-    return (enc: EncodingName) => (t: string) => memo.get(enc)?.get(t) ?? tokenize.countTokens(t, enc);
   }
 
   private async computeCode(doc: vscode.TextDocument, text: string, config: PromptCostConfig, pricing: PricingContext): Promise<CodeFileEstimate> {
@@ -181,6 +181,20 @@ export class Estimator implements vscode.Disposable {
       return { prompt, model, tokenizer, tokens, inputUsd: estimateCore.inputCost(pricing.catalog, model, tokens), priceSource: resolved.ok ? resolved.price.source : undefined };
     });
     return { kind: 'code', prompts, pricing, config };
+  }
+
+  private largePromptWorker(key: string): LatestRequestWorker<LargePromptRequest, LargePromptCounts> {
+    let w = this.largeWorkers.get(key);
+    if (!w) {
+      w = new LatestRequestWorker(this.context.asAbsolutePath(path.join('dist', 'estimate-worker.js')));
+      this.largeWorkers.set(key, w);
+      while (this.largeWorkers.size > MAX_WORKERS) {
+        const oldest = this.largeWorkers.keys().next().value as string;
+        this.largeWorkers.get(oldest)?.dispose();
+        this.largeWorkers.delete(oldest);
+      }
+    }
+    return w;
   }
 
   private worker(key: string, encoding: EncodingName): WorkerTokenCounter {

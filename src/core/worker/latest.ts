@@ -1,0 +1,100 @@
+// A worker thread that answers only the newest request: starting a request supersedes (rejects) the
+// one before it, and the worker sees that through a shared "latest id" slot it polls while working.
+// Used for counting and parsing big documents off the extension host's thread.
+import { Worker } from 'node:worker_threads';
+
+/** The error a superseded or disposed request rejects with (name `CancelledError`). */
+export class SupersededError extends Error {
+  constructor(message = 'superseded by a newer request') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+export function isSuperseded(err: unknown): boolean {
+  return (err as Error | undefined)?.name === 'CancelledError';
+}
+
+/** Worker side: the id of the newest request, to compare with the one being worked on. */
+export function latestRequestId(latest: SharedArrayBuffer | undefined): () => number | undefined {
+  const slot = latest ? new Int32Array(latest) : undefined;
+  return () => (slot ? Atomics.load(slot, 0) : undefined);
+}
+
+/** Replies a worker posts: `{ id, result }`, `{ id, cancelled: true }` or `{ id, error }`. */
+export interface WorkerReply<R> {
+  id: number;
+  result?: R;
+  cancelled?: boolean;
+  error?: string;
+}
+
+interface Pending<R> {
+  id: number;
+  resolve(value: R): void;
+  reject(err: Error): void;
+}
+
+export class LatestRequestWorker<Q extends object, R> {
+  private worker: Worker | undefined;
+  private readonly latest = new Int32Array(new SharedArrayBuffer(4));
+  private seq = 0;
+  private pending: Pending<R> | undefined;
+  private disposed = false;
+
+  /** `workerData` gets `{ latest: SharedArrayBuffer, ...extraData }`. */
+  constructor(
+    private readonly scriptPath: string,
+    private readonly extraData: Record<string, unknown> = {},
+  ) {}
+
+  /** Sends `{ id, ...payload }`; rejects with SupersededError when a newer request starts first. */
+  request(payload: Q): Promise<R> {
+    if (this.disposed) return Promise.reject(new SupersededError('worker disposed'));
+    const id = ++this.seq;
+    Atomics.store(this.latest, 0, id);
+    this.pending?.reject(new SupersededError());
+    return new Promise<R>((resolve, reject) => {
+      this.pending = { id, resolve, reject };
+      const w = this.ensureWorker();
+      w.ref(); // keep the process alive while a request is outstanding
+      w.postMessage({ id, ...payload });
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    Atomics.store(this.latest, 0, -1);
+    this.pending?.reject(new SupersededError('worker disposed'));
+    this.pending = undefined;
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.scriptPath, { workerData: { latest: this.latest.buffer, ...this.extraData } });
+    w.unref();
+    w.on('message', (msg: WorkerReply<R>) => {
+      const p = this.pending;
+      if (!p || p.id !== msg.id) return; // the answer to a superseded request
+      this.pending = undefined;
+      w.unref();
+      if (msg.error !== undefined) p.reject(new Error(`worker: ${msg.error}`));
+      else if (msg.cancelled) p.reject(new SupersededError());
+      else p.resolve(msg.result as R);
+    });
+    const fail = (err: Error) => {
+      if (this.worker === w) this.worker = undefined;
+      this.pending?.reject(err);
+      this.pending = undefined;
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (this.worker === w) this.worker = undefined;
+      if (!this.disposed && code !== 0) fail(new Error(`worker exited with code ${code}`));
+    });
+    this.worker = w;
+    return w;
+  }
+}
