@@ -2,17 +2,13 @@
 // its messages off the extension host's thread. One IncrementalCounter per (encoding, message), so
 // after an edit only the changed chunks of the edited message are recounted.
 // Protocol: in { id, text, fileName, models } → out { id, result: LargePromptCounts } (see latest.ts).
-import { parentPort, workerData } from 'node:worker_threads';
 import { parsePromptDocument } from '../prompt/document';
-import { CancelledError } from '../tokenize/bpe';
 import { EncodingName } from '../tokenize/encodings';
 import { IncrementalCounter } from '../tokenize/incremental';
 import { tokenizerForModel } from '../tokenize/models';
-import { latestRequestId } from '../worker/latest';
+import { SupersededError, serveLatest } from '../worker/latest';
 import { LargePromptCounts, LargePromptRequest, slimDocument } from './large';
 
-const data = (workerData ?? {}) as { latest?: SharedArrayBuffer };
-const latest = latestRequestId(data.latest);
 const counters = new Map<string, IncrementalCounter>();
 
 function counterFor(encoding: EncodingName, message: number): IncrementalCounter {
@@ -22,23 +18,15 @@ function counterFor(encoding: EncodingName, message: number): IncrementalCounter
   return c;
 }
 
-parentPort?.on('message', (req: LargePromptRequest & { id: number }) => {
-  const superseded = () => latest() !== undefined && latest() !== req.id;
-  try {
-    if (superseded()) throw new CancelledError('superseded');
-    const document = parsePromptDocument(req.text, req.fileName);
-    if (superseded()) throw new CancelledError('superseded');
-    const contentTokens: LargePromptCounts['contentTokens'] = {};
-    const models = document.model ? [document.model, ...req.models] : req.models;
-    for (const encoding of new Set(models.map((m) => tokenizerForModel(m).encoding))) {
-      contentTokens[encoding] = document.messages.map((m, i) => (m.content.length === 0 ? 0 : counterFor(encoding, i).setText(m.content, superseded)));
-    }
-    // Counters of messages that no longer exist are dropped.
-    for (const key of counters.keys()) if (Number(key.split(':')[1]) >= document.messages.length) counters.delete(key);
-    const result: LargePromptCounts = { document: slimDocument(document), contentTokens };
-    parentPort!.postMessage({ id: req.id, result });
-  } catch (err) {
-    if (err instanceof CancelledError) parentPort!.postMessage({ id: req.id, cancelled: true });
-    else parentPort!.postMessage({ id: req.id, error: String((err as Error)?.stack ?? err) });
+serveLatest<LargePromptRequest, LargePromptCounts>((req, superseded) => {
+  const document = parsePromptDocument(req.text, req.fileName);
+  if (superseded()) throw new SupersededError();
+  const contentTokens: LargePromptCounts['contentTokens'] = {};
+  const models = document.model ? [document.model, ...req.models] : req.models;
+  for (const encoding of new Set(models.map((m) => tokenizerForModel(m).encoding))) {
+    contentTokens[encoding] = document.messages.map((m, i) => (m.content.length === 0 ? 0 : counterFor(encoding, i).setText(m.content, superseded)));
   }
+  // Counters of messages that no longer exist are dropped.
+  for (const key of counters.keys()) if (Number(key.split(':')[1]) >= document.messages.length) counters.delete(key);
+  return { document: slimDocument(document), contentTokens };
 });

@@ -1,7 +1,7 @@
 // A worker thread that answers only the newest request: starting a request supersedes (rejects) the
 // one before it, and the worker sees that through a shared "latest id" slot it polls while working.
 // Used for counting and parsing big documents off the extension host's thread.
-import { Worker } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 
 /** The error a superseded or disposed request rejects with (name `CancelledError`). */
 export class SupersededError extends Error {
@@ -15,10 +15,24 @@ export function isSuperseded(err: unknown): boolean {
   return (err as Error | undefined)?.name === 'CancelledError';
 }
 
-/** Worker side: the id of the newest request, to compare with the one being worked on. */
-export function latestRequestId(latest: SharedArrayBuffer | undefined): () => number | undefined {
-  const slot = latest ? new Int32Array(latest) : undefined;
-  return () => (slot ? Atomics.load(slot, 0) : undefined);
+/**
+ * Worker side: answers each request with `handle(request, superseded)`. `superseded()` turns true
+ * once a newer request was started; a handler that throws an error named `CancelledError` (e.g. from
+ * a count that checked it) is reported as cancelled, any other error as an error.
+ */
+export function serveLatest<Q, R>(handle: (request: Q, superseded: () => boolean) => R): void {
+  const data = (workerData ?? {}) as { latest?: SharedArrayBuffer };
+  const slot = data.latest ? new Int32Array(data.latest) : undefined;
+  parentPort?.on('message', (req: Q & { id: number }) => {
+    const superseded = () => slot !== undefined && Atomics.load(slot, 0) !== req.id;
+    try {
+      if (superseded()) throw new SupersededError();
+      parentPort!.postMessage({ id: req.id, result: handle(req, superseded) });
+    } catch (err) {
+      if (isSuperseded(err)) parentPort!.postMessage({ id: req.id, cancelled: true });
+      else parentPort!.postMessage({ id: req.id, error: String((err as Error)?.stack ?? err) });
+    }
+  });
 }
 
 /** Replies a worker posts: `{ id, result }`, `{ id, cancelled: true }` or `{ id, error }`. */
