@@ -1,0 +1,241 @@
+// The model comparison panel in a real VS Code: opens from the command, shows the core table's rows
+// (same numbers as the CodeLens), and reacts to the webview's messages (add a model, output tokens, pin).
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { estimatePrompt } from '../../src/core/estimate';
+import { analyzeFlujoToml } from '../../src/core/flujo';
+import { PriceCatalog } from '../../src/core/pricing/catalog';
+import { CompareRowJson, buildComparisonTable, renderCsv, rowToJson } from '../../src/core/pricing/compare';
+import { parsePromptDocument } from '../../src/core/prompt';
+import { countTokens } from '../../src/core/tokenize';
+import type { PromptCostApi } from '../../src/extension';
+import type { PanelRow, PanelView } from '../../src/features/compareMessages';
+import { extensionApi, openInEditor, waitFor, workspaceFile } from './helpers';
+
+/** The core JSON part of a panel row (what `rowToJson` gives), plus its id. */
+function coreFields(row: PanelRow): CompareRowJson & { id: string } {
+  const { origin: _origin, exceedsContext: _exceeds, warnings: _warnings, ...rest } = row;
+  return rest;
+}
+
+function byId<T extends { id: string }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+async function viewFor(api: PromptCostApi, name: string, extra: (v: PanelView) => boolean = () => true): Promise<PanelView> {
+  return waitFor(`the panel to show ${name}`, () => {
+    const v = api.comparePanel.lastUpdate?.view;
+    return v && v.document?.name === name && v.rows.length > 0 && extra(v) ? v : undefined;
+  });
+}
+
+async function promptEstimate(api: PromptCostApi, doc: vscode.TextDocument) {
+  const est = await api.services.estimator.get(doc);
+  assert.ok(est && est.kind === 'prompt', 'the document has a prompt estimate');
+  return est;
+}
+
+/**
+ * The same prompt priced for `models` by the core alone (exact local counts, the workspace's flujo.toml),
+ * for independent expectations. The catalog is built here: objects from the extension's bundle are a
+ * different copy of the core (their Decimal is not this module's Decimal).
+ */
+async function independentRows(doc: vscode.TextDocument, models: string[], outputTokens: number, requestsPerDay: number) {
+  const flujo = workspaceFile('flujo.toml');
+  const analysis = analyzeFlujoToml(new TextDecoder().decode(await vscode.workspace.fs.readFile(flujo)), { path: flujo.fsPath });
+  const catalog = new PriceCatalog({ flujo: analysis.pricing });
+  const prompt = parsePromptDocument(doc.getText(), path.posix.basename(doc.uri.path));
+  const estimate = estimatePrompt(prompt, (enc) => (t) => countTokens(t, enc), { models, catalog, outputTokens, requestsPerDay });
+  const table = buildComparisonTable({
+    models,
+    tokens: (id) => {
+      const m = estimate.models.find((x) => x.model === id)!;
+      return { tokens: m.inputTokens, encoding: m.tokenizer.encoding, approximate: m.tokenizer.approximate };
+    },
+    outputTokens,
+    requestsPerDay,
+    catalog,
+  });
+  return table.rows.map((r) => ({ ...rowToJson(r), id: r.id }));
+}
+
+describe('comparison panel', () => {
+  before(async () => {
+    await extensionApi();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens from the command for the active prompt and sends exactly the core table', async () => {
+    const api = await extensionApi();
+    const editor = await openInEditor('prompts', 'support-triage.prompt.md');
+    await vscode.commands.executeCommand('promptCost.openComparison');
+    const view = await viewFor(api, 'support-triage.prompt.md');
+    const panel = api.comparePanel.panel;
+    assert.ok(panel, 'a panel is open');
+    assert.equal(panel.viewType, 'promptCost.compare');
+    assert.equal(panel.title, 'Compare: support-triage.prompt.md');
+
+    const est = await promptEstimate(api, editor.document);
+    // Rows: the estimator's table (same numbers as the CodeLens and hover), configured models in configured order.
+    assert.deepEqual(byId(view.rows.map(coreFields)), byId(est.estimate.table.rows.map((r) => ({ ...rowToJson(r), id: r.id }))));
+    const configured = est.estimate.models.map((m) => m.model).filter((id) => view.rows.some((r) => r.id === id));
+    assert.deepEqual(
+      view.rows.map((r) => r.id),
+      configured,
+    );
+    assert.ok(view.rows.every((r) => r.origin === 'configured'));
+    assert.equal(view.rows[0].id, 'openai:gpt-4o-mini', 'the prompt names gpt-4o-mini: it comes first');
+    // max_tokens: 300 in the front matter.
+    assert.equal(view.outputTokens, 300);
+    assert.equal(view.outputTokensSource, 'document');
+    assert.ok(view.rows.every((r) => r.outputTokens === 300));
+    // Independent count for the exact models; money as exact decimal strings.
+    const expectedMini = (await independentRows(editor.document, ['openai:gpt-4o-mini'], 300, view.requestsPerDay))[0];
+    assert.deepEqual(coreFields(view.rows[0]), expectedMini);
+    assert.match(view.rows[0].totalUsd, /^\d+(\.\d+)?$/);
+    assert.ok(
+      view.rows.some((r) => r.approximate),
+      'Claude is approximate',
+    );
+
+    // Security: a strict CSP with a nonce, resources through asWebviewUri from media/.
+    const html = panel.webview.html;
+    const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(html)?.[1];
+    assert.ok(nonce && nonce.length >= 16, 'a nonce of at least 16 characters');
+    assert.match(html, /default-src 'none'/);
+    assert.ok(html.includes(`<script nonce="${nonce}" src="`));
+    assert.ok(!/\son[a-z]+=/.test(html), 'no inline event handlers');
+    assert.ok(!/\sstyle=/.test(html), 'no inline styles');
+    assert.match(html, /compare\.js"/);
+    assert.deepEqual(
+      panel.webview.options.localResourceRoots?.map((u) => path.posix.basename(u.path)),
+      ['media'],
+    );
+  });
+
+  it('adds models, changes output tokens and requests/day, removes, and rejects bad messages', async () => {
+    const api = await extensionApi();
+    const editor = await openInEditor('prompts', 'support-triage.prompt.md');
+    await vscode.commands.executeCommand('promptCost.openComparison', editor.document.uri);
+    await viewFor(api, 'support-triage.prompt.md');
+
+    // gpt-4 counts in cl100k_base, an encoding the estimator did not need: the panel counts it the same way.
+    for (const id of ['openai:gpt-4.1-mini', 'openai:gpt-4']) assert.equal(await api.comparePanel.receive({ type: 'addModel', id }), true);
+    let view = await viewFor(api, 'support-triage.prompt.md', (v) => v.rows.some((r) => r.id === 'openai:gpt-4'));
+    const added = view.rows.filter((r) => r.origin === 'added');
+    assert.deepEqual(
+      added.map((r) => r.id),
+      ['openai:gpt-4.1-mini', 'openai:gpt-4'],
+      'added models come after the configured ones, in the order added',
+    );
+    assert.deepEqual(
+      view.rows.slice(-2).map((r) => r.id),
+      ['openai:gpt-4.1-mini', 'openai:gpt-4'],
+    );
+    assert.deepEqual(
+      byId(added.map(coreFields)),
+      byId(await independentRows(editor.document, ['openai:gpt-4.1-mini', 'openai:gpt-4'], 300, view.requestsPerDay)),
+    );
+    assert.equal(added.find((r) => r.id === 'openai:gpt-4')!.encoding, 'cl100k_base');
+    assert.deepEqual(api.comparePanel.lastUpdate?.state.extraModels, ['openai:gpt-4.1-mini', 'openai:gpt-4']);
+
+    // Output tokens through the webview's message path.
+    const before = new Map(view.rows.map((r) => [r.id, r.outputUsd]));
+    assert.equal(await api.comparePanel.receive({ type: 'setOutputTokens', value: 1234 }), true);
+    view = await viewFor(api, 'support-triage.prompt.md', (v) => v.outputTokens === 1234);
+    assert.equal(view.outputTokensSource, 'panel');
+    assert.ok(view.rows.every((r) => r.outputTokens === 1234 || r.outputTokens === 0));
+    assert.ok(
+      view.rows.some((r) => r.outputUsd !== before.get(r.id)),
+      'output costs changed',
+    );
+    const models = view.rows.map((r) => r.id);
+    assert.deepEqual(byId(view.rows.map(coreFields)), byId(await independentRows(editor.document, models, 1234, view.requestsPerDay)));
+
+    assert.equal(await api.comparePanel.receive({ type: 'setRequestsPerDay', value: 20 }), true);
+    view = await viewFor(api, 'support-triage.prompt.md', (v) => v.requestsPerDay === 20);
+    assert.deepEqual(byId(view.rows.map(coreFields)), byId(await independentRows(editor.document, models, 1234, 20)));
+
+    // Malformed messages change nothing.
+    for (const bad of [
+      { type: 'setOutputTokens', value: -1 },
+      { type: 'setOutputTokens', value: '99' },
+      { type: 'addModel', id: 'has space' },
+      { type: 'eval', code: '1' },
+      null,
+    ]) {
+      assert.equal(await api.comparePanel.receive(bad), false, JSON.stringify(bad));
+    }
+    assert.equal(api.comparePanel.lastUpdate?.view.outputTokens, 1234);
+
+    // Export in the displayed order (sorted by total, descending) through the core renderer.
+    assert.equal(await api.comparePanel.receive({ type: 'setSort', sort: { key: 'totalUsd', direction: 'desc' } }), true);
+    assert.equal(await api.comparePanel.receive({ type: 'export', format: 'csv', action: 'copy' }), true);
+    const exported = api.comparePanel.lastExport;
+    assert.ok(exported && exported.format === 'csv');
+    const lines = exported.text.trim().split('\r\n');
+    assert.equal(lines.length, view.rows.length + 1);
+    const totals = view.rows.map((r) => r.totalUsd).sort((a, b) => Number(b) - Number(a));
+    assert.ok(lines[1].includes(`,${totals[0]},`), `most expensive first: ${lines[1]}`);
+    const tableText = renderCsv({ rows: [], errors: [], outputTokens: 1234, requestsPerDay: 20 });
+    assert.equal(lines[0], tableText.trim(), 'the core CSV header');
+
+    // Back to the prompt's max_tokens; remove an added model.
+    assert.equal(await api.comparePanel.receive({ type: 'setOutputTokens', value: null }), true);
+    assert.equal(await api.comparePanel.receive({ type: 'removeModel', id: 'openai:gpt-4' }), true);
+    view = await viewFor(api, 'support-triage.prompt.md', (v) => !v.rows.some((r) => r.id === 'openai:gpt-4'));
+    assert.equal(view.outputTokens, 300);
+    assert.ok(view.rows.some((r) => r.id === 'openai:gpt-4.1-mini'));
+  });
+
+  it('follows the active prompt editor unless pinned, and updates while typing', async () => {
+    const api = await extensionApi();
+    await openInEditor('prompts', 'support-triage.prompt.md');
+    await vscode.commands.executeCommand('promptCost.openComparison');
+    await viewFor(api, 'support-triage.prompt.md');
+
+    const summarize = await openInEditor('prompts', 'summarize.txt');
+    const first = await viewFor(api, 'summarize.txt');
+    assert.equal(api.comparePanel.panel?.title, 'Compare: summarize.txt');
+
+    // Live update on edits (debounced).
+    const tokens = first.rows[0].inputTokens;
+    await summarize.edit((b) => b.insert(new vscode.Position(0, 0), 'Think step by step and cite the source paragraph for every claim. '));
+    const edited = await viewFor(api, 'summarize.txt', (v) => v.rows[0].inputTokens > tokens);
+    const est = await promptEstimate(api, summarize.document);
+    assert.deepEqual(byId(edited.rows.map(coreFields)), byId(est.estimate.table.rows.map((r) => ({ ...rowToJson(r), id: r.id }))));
+
+    // Pinned: switching editors no longer moves the panel.
+    assert.equal(await api.comparePanel.receive({ type: 'setPinned', pinned: true }), true);
+    assert.equal(api.comparePanel.panel?.title, 'Compare: summarize.txt (pinned)');
+    assert.equal(api.comparePanel.lastUpdate?.state.pinned, true);
+    await openInEditor('prompts', 'support-triage.prompt.md');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(api.comparePanel.lastUpdate?.view.document?.name, 'summarize.txt');
+
+    // Unpinned: follows the active prompt again.
+    assert.equal(await api.comparePanel.receive({ type: 'setPinned', pinned: false }), true);
+    await viewFor(api, 'support-triage.prompt.md');
+    await vscode.window.showTextDocument(summarize.document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('recomputes when the settings change', async () => {
+    const api = await extensionApi();
+    await openInEditor('prompts', 'summarize.txt');
+    await vscode.commands.executeCommand('promptCost.openComparison');
+    await viewFor(api, 'summarize.txt');
+    const config = vscode.workspace.getConfiguration('promptCost');
+    await config.update('requestsPerDay', 77, vscode.ConfigurationTarget.Workspace);
+    try {
+      const view = await viewFor(api, 'summarize.txt', (v) => v.requestsPerDay === 77);
+      assert.equal(view.requestsPerDaySource, 'settings');
+    } finally {
+      await config.update('requestsPerDay', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
