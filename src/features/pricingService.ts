@@ -125,7 +125,12 @@ export class PricingService implements vscode.Disposable {
       if (uri.reason !== 'search') this.log.warn(`flujo.toml not readable at ${uri.uri.fsPath} (${uri.reason})`);
       return undefined;
     }
-    const analysis = flujoCore.analyzeFlujoToml(text, { reference, path: uri.uri.fsPath });
+    // The file's modification date is the date of its prices (as the CLI reports it).
+    const date = await vscode.workspace.fs.stat(uri.uri).then(
+      (st) => new Date(st.mtime).toISOString().slice(0, 10),
+      () => undefined,
+    );
+    const analysis = flujoCore.analyzeFlujoToml(text, { reference, path: uri.uri.fsPath, date });
     return { uri: uri.uri, reason: uri.reason, analysis };
   }
 }
