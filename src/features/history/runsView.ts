@@ -1,0 +1,386 @@
+// The "Runs" tree of the Prompt Cost activity-bar container: runs grouped by day / prompt / model
+// (switchable), exact totals per group, Flujo runs with their steps, a context menu (open prompt,
+// rerun, copy details, delete with undo) and title actions (refresh, group by, filter, export CSV,
+// import Flujo runs). Follows the ledger and the Flujo state DB live through the HistoryStore.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GroupBy, RunGroup } from '../../core/history/group';
+import type { RunRecord, RunStep } from '../../core/history/record';
+import { SECTION } from '../config';
+import type { Services } from '../services';
+import { GROUP_BY_OPTIONS, readRunSettings } from '../run/settings';
+import { HistoryStore, historyStore } from './store';
+import type { ViewRun } from './viewModel';
+
+// The grouping core and the view model load with the first getChildren, not at activation.
+let G: typeof import('../../core/history/group') | undefined;
+let V: typeof import('./viewModel') | undefined;
+async function loadModules(): Promise<void> {
+  if (!G || !V) [G, V] = await Promise.all([import('../../core/history/group'), import('./viewModel')]);
+}
+
+export const RUNS_VIEW = 'promptCost.runs';
+
+export const RUNS_COMMANDS = {
+  refresh: 'promptCost.runs.refresh',
+  groupBy: 'promptCost.runs.groupBy',
+  filter: 'promptCost.runs.filter',
+  clearFilter: 'promptCost.runs.clearFilter',
+  exportCsv: 'promptCost.runs.exportCsv',
+  importFlujo: 'promptCost.runs.importFlujo',
+  openPrompt: 'promptCost.runs.openPrompt',
+  rerun: 'promptCost.runs.rerun',
+  copyDetails: 'promptCost.runs.copyDetails',
+  delete: 'promptCost.runs.delete',
+  restore: 'promptCost.runs.restore',
+} as const;
+
+export type RunsNode =
+  | { kind: 'group'; group: RunGroup; by: GroupBy }
+  | { kind: 'run'; view: ViewRun; by: GroupBy }
+  | { kind: 'step'; view: ViewRun; step: RunStep; index: number };
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private filterText = '';
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** Set by registerRunsView: title description and message follow the content. */
+  view?: vscode.TreeView<RunsNode>;
+
+  constructor(readonly store: HistoryStore) {
+    this.disposables.push(
+      store.onDidChange(() => this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('promptCost.history.groupBy')) this.refresh();
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  get groupBy(): GroupBy {
+    return readRunSettings().groupBy;
+  }
+
+  get filter(): string {
+    return this.filterText;
+  }
+
+  setFilter(text: string): void {
+    this.filterText = text.trim();
+    void vscode.commands.executeCommand('setContext', 'promptCost.runs.filtered', this.filterText !== '');
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+    this.updateTitle();
+  }
+
+  /** The runs shown (filter applied), newest first. */
+  visibleRuns(): ViewRun[] {
+    if (!G) return [];
+    const all = this.store.runs();
+    const keep = new Set(
+      G!
+        .filterRuns(
+          all.map((v) => v.run),
+          { text: this.filterText },
+        )
+        .map((r) => r.id),
+    );
+    return all.filter((v) => keep.has(v.run.id)).sort((a, b) => G!.compareRunsNewestFirst(a.run, b.run));
+  }
+
+  private updateTitle(): void {
+    if (!this.view || !G) return;
+    const runs = this.visibleRuns().map((v) => v.run);
+    const t = G!.totalsOf(runs);
+    this.view.description = runs.length
+      ? `${this.filterText ? `“${this.filterText}” · ` : ''}$${t.costUsd.toString()}`
+      : this.filterText
+        ? `“${this.filterText}”`
+        : undefined;
+    const corrupt = this.store.corruptLines();
+    const messages: string[] = [];
+    if (this.filterText && !runs.length) messages.push(`No runs match “${this.filterText}”.`);
+    for (const c of corrupt) {
+      const lines = c.lines.map((l) => l.line);
+      messages.push(
+        `${path.basename(c.file)}: ${lines.length} corrupt line(s) skipped (${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}); see the Prompt Cost Lens log.`,
+      );
+    }
+    for (const s of this.store.flujoSources()) if (s.flujo.error) messages.push(`Flujo: ${s.flujo.error}`);
+    this.view.message = messages.length ? messages.join(' ') : undefined;
+  }
+
+  async getChildren(node?: RunsNode): Promise<RunsNode[]> {
+    if (!node) {
+      await Promise.all([this.store.whenReady(), loadModules()]);
+      this.updateTitle();
+      const by = this.groupBy;
+      const visible = this.visibleRuns();
+      const byId = new Map(visible.map((v) => [v.run.id, v]));
+      this.lastById = byId;
+      return G!
+        .groupRuns(
+          visible.map((v) => v.run),
+          by,
+        )
+        .map((group) => ({ kind: 'group', group, by }));
+    }
+    if (node.kind === 'group')
+      return node.group.runs.flatMap((r): RunsNode[] => {
+        const view = this.lastById.get(r.id);
+        return view ? [{ kind: 'run', view, by: node.by }] : [];
+      });
+    if (node.kind === 'run') return (node.view.run.steps ?? []).map((step, index) => ({ kind: 'step', view: node.view, step, index }));
+    return [];
+  }
+
+  private lastById = new Map<string, ViewRun>();
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(V!.groupLabel(node.group, node.by), vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `group:${node.group.id}`;
+      item.description = V!.groupDescription(node.group.totals);
+      const t = node.group.totals;
+      item.tooltip = new vscode.MarkdownString(
+        [
+          `**${node.group.label}**`,
+          '',
+          `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running)`,
+          '',
+          `Cost: $${t.costUsd.toString()} · tokens ${t.inputTokens.toLocaleString('en-US')} in (${t.cachedInputTokens.toLocaleString('en-US')} cached) / ${t.outputTokens.toLocaleString('en-US')} out · total ${t.totalTokens.toLocaleString('en-US')}`,
+          ...(t.deltaPct !== undefined
+            ? ['', `Estimates: $${t.estimateUsd.toString()} for $${t.comparableActualUsd.toString()} actual`]
+            : []),
+          ...(t.avgLatencyMs !== undefined ? ['', `Mean latency ${(t.avgLatencyMs / 1000).toFixed(2)} s`] : []),
+        ].join('\n'),
+      );
+      item.contextValue = 'promptCost.group';
+      item.iconPath = new vscode.ThemeIcon(
+        node.by === 'day' ? 'calendar' : node.by === 'model' ? 'hubot' : node.by === 'prompt' ? 'file-text' : 'symbol-folder',
+      );
+      return item;
+    }
+    if (node.kind === 'run') {
+      const r = node.view.run;
+      const item = new vscode.TreeItem(
+        V!.runLabel(r, node.by),
+        r.steps?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      );
+      item.id = `run:${node.by}:${r.id}`;
+      item.description = G!.describeRun(r);
+      item.tooltip = new vscode.MarkdownString(V!.runTooltipMarkdown(node.view, this.store.ledgerFileOf(node.view)));
+      const icon = V!.statusIcon(r.status);
+      item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+      const flags = ['promptCost.run'];
+      if (r.promptFile) flags.push('prompt');
+      if (r.source === 'flujo' || r.flujo) flags.push('flujo');
+      if (node.view.origin === 'flujo-db') flags.push('live');
+      item.contextValue = flags.join(' ');
+      if (r.promptFile) item.command = { command: RUNS_COMMANDS.openPrompt, title: 'Open Prompt', arguments: [node] };
+      return item;
+    }
+    const s = node.step;
+    const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `step:${node.view.run.id}:${node.index}`;
+    item.description = V!.stepDescription(s);
+    item.iconPath = new vscode.ThemeIcon(
+      s.success === false ? 'error' : 'debug-stackframe-dot',
+      s.success === false ? new vscode.ThemeColor('testing.iconFailed') : undefined,
+    );
+    item.contextValue = 'promptCost.step';
+    return item;
+  }
+
+  getParent(node: RunsNode): RunsNode | undefined {
+    if (node.kind === 'step') return { kind: 'run', view: node.view, by: this.groupBy };
+    return undefined;
+  }
+}
+
+const providers = new WeakMap<Services, RunsTreeProvider>();
+
+/** The Runs tree provider of this activation (tests read items and totals through it). */
+export function runsTreeProvider(services: Services): RunsTreeProvider | undefined {
+  return providers.get(services);
+}
+
+/** A command argument from the tree (node), a run id (tests, notifications), or nothing (selection). */
+function viewRunOf(provider: RunsTreeProvider, arg: unknown, view: vscode.TreeView<RunsNode>): ViewRun | undefined {
+  if (typeof arg === 'string') return provider.store.runs().find((v) => v.run.id === arg);
+  if (arg && typeof arg === 'object' && 'kind' in arg && (arg as RunsNode).kind !== 'group')
+    return (arg as Extract<RunsNode, { view: ViewRun }>).view;
+  const sel = view.selection[0];
+  return sel && sel.kind !== 'group' ? sel.view : undefined;
+}
+
+export function registerRunsView(services: Services): vscode.Disposable {
+  const store = historyStore(services);
+  const provider = new RunsTreeProvider(store);
+  providers.set(services, provider);
+  const view = vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: provider, showCollapseAll: true });
+  provider.view = view;
+  void vscode.commands.executeCommand('setContext', 'promptCost.runs.filtered', false);
+
+  const requireRun = (arg: unknown): ViewRun | undefined => {
+    const v = viewRunOf(provider, arg, view);
+    if (!v) void vscode.window.showWarningMessage('Prompt Cost: select a run in the Runs view first.');
+    return v;
+  };
+
+  const promptUri = (v: ViewRun): vscode.Uri | undefined => {
+    const rel = v.run.promptFile;
+    if (!rel) return undefined;
+    const dir = store.folderDirOf(v);
+    return path.isAbsolute(rel) || !dir ? vscode.Uri.file(rel) : vscode.Uri.file(path.join(dir, ...rel.split('/')));
+  };
+
+  return vscode.Disposable.from(
+    provider,
+    view,
+    { dispose: () => providers.delete(services) },
+    vscode.commands.registerCommand(RUNS_COMMANDS.refresh, async () => {
+      await store.refresh();
+      provider.refresh();
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.groupBy, async (by?: GroupBy) => {
+      if (!by) {
+        const current = provider.groupBy;
+        const labels: Record<GroupBy, string> = {
+          day: 'Day',
+          prompt: 'Prompt file',
+          model: 'Model',
+          pipeline: 'Flujo pipeline',
+          status: 'Status',
+        };
+        const pick = await vscode.window.showQuickPick(
+          GROUP_BY_OPTIONS.map((g) => ({ label: labels[g], description: g === current ? 'current' : undefined, value: g })),
+          { title: 'Prompt Cost: group runs by' },
+        );
+        by = pick?.value;
+      }
+      if (!by || !GROUP_BY_OPTIONS.includes(by)) return undefined;
+      const c = vscode.workspace.getConfiguration(SECTION);
+      const inspect = c.inspect('history.groupBy');
+      // A view preference: user settings, unless the workspace already pins a value.
+      const target = inspect?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+      await c.update('history.groupBy', by, target);
+      provider.refresh();
+      return by;
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.filter, async (text?: string) => {
+      if (typeof text !== 'string') {
+        text = await vscode.window.showInputBox({
+          title: 'Prompt Cost: filter runs',
+          prompt: 'Text in the model, prompt file, pipeline, status or error (empty: show all)',
+          value: provider.filter,
+        });
+        if (text === undefined) return undefined;
+      }
+      provider.setFilter(text);
+      return provider.filter;
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.clearFilter, () => provider.setFilter('')),
+    vscode.commands.registerCommand(RUNS_COMMANDS.exportCsv, async (target?: vscode.Uri) => {
+      const { runsToCsv } = await import('../../core/history/group');
+      await loadModules();
+      const runs: RunRecord[] = provider.visibleRuns().map((v) => v.run);
+      if (!target) {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        target = await vscode.window.showSaveDialog({
+          title: 'Export runs as CSV',
+          defaultUri: folder ? vscode.Uri.joinPath(folder, 'prompt-cost-runs.csv') : undefined,
+          filters: { CSV: ['csv'] },
+        });
+        if (!target) return undefined;
+      }
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(runsToCsv(runs)));
+      void vscode.window.showInformationMessage(
+        `Prompt Cost: exported ${runs.length} run${runs.length === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(target)}.`,
+      );
+      return target;
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.importFlujo, async (db?: string) => {
+      if (!db && !store.flujoSources().some((s) => s.flujo.db)) {
+        const s = store.flujoSources()[0];
+        void vscode.window.showWarningMessage(
+          s
+            ? `Prompt Cost: no Flujo state database found (looked for ${s.flujo.candidates.map((c) => vscode.workspace.asRelativePath(c)).join(', ')}).`
+            : 'Prompt Cost: no flujo.toml in this workspace.',
+        );
+        return [];
+      }
+      try {
+        const results = await store.importFlujo(typeof db === 'string' ? db : undefined);
+        const added = results.reduce((n, r) => n + r.added, 0);
+        const updated = results.reduce((n, r) => n + r.updated, 0);
+        for (const r of results) for (const w of r.warnings) services.log.warn(`Flujo import ${r.db}: ${w}`);
+        void vscode.window.showInformationMessage(
+          `Prompt Cost: imported ${added} new and ${updated} updated Flujo run${added + updated === 1 ? '' : 's'} from ${results.map((r) => vscode.workspace.asRelativePath(r.db)).join(', ')}.`,
+        );
+        return results;
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Prompt Cost: Flujo import failed: ${(err as Error).message}`);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.openPrompt, async (arg?: unknown) => {
+      const v = requireRun(arg);
+      const uri = v && promptUri(v);
+      if (!uri) return undefined;
+      try {
+        await vscode.window.showTextDocument(uri, { preview: true });
+      } catch {
+        void vscode.window.showWarningMessage(`Prompt Cost: ${v!.run.promptFile} no longer exists.`);
+      }
+      return uri;
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.rerun, async (arg?: unknown) => {
+      const v = requireRun(arg);
+      const uri = v && promptUri(v);
+      if (!uri || !v) return undefined;
+      const model = v.run.model
+        ? v.run.provider && v.run.provider !== 'flujo'
+          ? `${v.run.provider}:${v.run.model}`
+          : v.run.model
+        : undefined;
+      return vscode.commands.executeCommand('promptCost.runPrompt', uri, { model });
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.copyDetails, async (arg?: unknown) => {
+      const v = requireRun(arg);
+      if (!v) return undefined;
+      await loadModules();
+      const text = V!.runDetailsText(v.run);
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.setStatusBarMessage('Prompt Cost: run details copied', 3000);
+      return text;
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.delete, async (arg?: unknown) => {
+      const v = requireRun(arg);
+      if (!v) return false;
+      const id = v.run.id;
+      if (!(await store.delete(id))) return false;
+      await loadModules();
+      provider.refresh();
+      void vscode.window
+        .showInformationMessage(`Prompt Cost: deleted the run of ${V!.runLabel(v.run, 'model').trim()}.`, 'Undo')
+        .then(async (choice) => {
+          if (choice === 'Undo') await vscode.commands.executeCommand(RUNS_COMMANDS.restore, id);
+        });
+      return true;
+    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.restore, async (id?: string) => {
+      if (typeof id !== 'string') return false;
+      const ok = await store.restore(id);
+      provider.refresh();
+      return ok;
+    }),
+  );
+}

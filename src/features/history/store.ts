@@ -1,0 +1,415 @@
+// The run history of the open workspace, shared by the Runs and Budgets views and "Run Prompt…":
+// one ledger per workspace folder (followed incrementally: FileSystemWatcher → LedgerFollower.poll),
+// plus the runs of the folder's Flujo state database (re-read, debounced, when the DB or its -wal
+// changes) and the `[budgets]` of its flujo.toml.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BudgetConfig, BudgetRow } from '../../core/history/budgets';
+import type { CorruptLine, LedgerFollower } from '../../core/history/ledger';
+import type { RunRecord } from '../../core/history/record';
+import type { Services } from '../services';
+import { readRunSettings } from '../run/settings';
+import type { ViewRun } from './viewModel';
+
+export interface FlujoSource {
+  /** flujo.toml in use. */
+  config: string;
+  /** The state database found (first existing candidate), if any. */
+  db?: string;
+  candidates: string[];
+  budgets?: BudgetConfig;
+  budgetProblems: string[];
+  live: RunRecord[];
+  warnings: string[];
+  error?: string;
+}
+
+interface FolderHistory {
+  key: string;
+  name: string;
+  /** Folder path (undefined: no workspace, the ledger lives in global storage). */
+  dir?: string;
+  ledgerFile: string;
+  follower: LedgerFollower;
+  flujo?: FlujoSource;
+  disposables: vscode.Disposable[];
+}
+
+/** Debounces a function; dispose cancels a pending call. */
+class Debouncer implements vscode.Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  constructor(
+    private readonly ms: number,
+    private readonly fn: () => void,
+  ) {}
+  trigger(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.fn();
+    }, this.ms);
+  }
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+const stores = new WeakMap<Services, HistoryStore>();
+
+/** The one history store of this activation (created on first use, disposed with the extension). */
+export function historyStore(services: Services): HistoryStore {
+  let s = stores.get(services);
+  if (!s) {
+    s = new HistoryStore(services);
+    stores.set(services, s);
+    services.context.subscriptions.push(s);
+  }
+  return s;
+}
+
+export class HistoryStore implements vscode.Disposable {
+  private folders: FolderHistory[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after the runs, the Flujo runs or the budgets changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private ready: Promise<void> | undefined;
+  private generation = 0;
+  private sqlWasmSet = false;
+  /** The view model, loaded with the ledger (not at activation). */
+  private vm: typeof import('./viewModel') | undefined;
+
+  constructor(private readonly services: Services) {
+    // Nothing is read until a view or a run needs it (activation stays cheap).
+    const rebuild = new Debouncer(200, () => {
+      if (this.ready) this.ready = this.rebuild();
+    });
+    const flujo = new Debouncer(300, () => {
+      if (this.ready) void this.reloadFlujo().then(() => this.changed.fire());
+    });
+    this.disposables.push(
+      rebuild,
+      flujo,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('promptCost.history.path')) rebuild.trigger();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => rebuild.trigger()),
+      // flujo.toml edited, created or deleted: state_uri and [budgets] may differ.
+      services.pricing.onDidChange(() => flujo.trigger()),
+    );
+  }
+
+  dispose(): void {
+    this.generation++;
+    for (const f of this.folders) for (const d of f.disposables) d.dispose();
+    this.folders = [];
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  /** Starts following the ledgers (once); resolves when they and the Flujo databases have been read. */
+  whenReady(): Promise<void> {
+    this.ready ??= this.rebuild();
+    return this.ready;
+  }
+
+  /** Re-reads everything (the "Refresh" button). */
+  async refresh(): Promise<void> {
+    await this.whenReady();
+    await Promise.all(this.folders.map((f) => this.pollLedger(f, false)));
+    await this.reloadFlujo();
+    this.changed.fire();
+  }
+
+  /** All visible runs: every folder's ledger merged with its live Flujo runs. */
+  runs(): ViewRun[] {
+    return this.folders.flatMap((f) => {
+      // A live Flujo run the user deleted may have no ledger record of its own, only a tombstone.
+      if (!this.vm) return [];
+      return this.vm.mergeRuns(f.follower.state().runs, (id) => f.follower.isDeleted(id), f.flujo?.live ?? [], f.key);
+    });
+  }
+
+  /** Budget rows per folder that has a flujo.toml with `[budgets]`. */
+  async budgetRows(): Promise<{ folder: string; config: string; rows: BudgetRow[]; problems: string[] }[]> {
+    await this.whenReady();
+    const { summarizeBudgets } = await import('../../core/history/budgets');
+    const runs = this.runs();
+    return this.folders
+      .filter((f) => f.flujo?.budgets)
+      .map((f) => ({
+        folder: f.name,
+        config: f.flujo!.config,
+        rows: summarizeBudgets(
+          f.flujo!.budgets!,
+          runs.filter((v) => v.folder === f.key).map((v) => v.run),
+          { mode: 'perRun' },
+        ),
+        problems: f.flujo!.budgetProblems,
+      }));
+  }
+
+  flujoSources(): { folder: string; flujo: FlujoSource }[] {
+    return this.folders.filter((f) => f.flujo).map((f) => ({ folder: f.name, flujo: f.flujo! }));
+  }
+
+  corruptLines(): { file: string; lines: readonly CorruptLine[] }[] {
+    return this.folders.filter((f) => f.follower.corrupt.length).map((f) => ({ file: f.ledgerFile, lines: f.follower.corrupt }));
+  }
+
+  ledgerFiles(): string[] {
+    return this.folders.map((f) => f.ledgerFile);
+  }
+
+  folderCount(): number {
+    return this.folders.length;
+  }
+
+  /** The ledger a run of `uri` goes to: its workspace folder's, else the first folder's. */
+  async ledgerFileFor(uri?: vscode.Uri): Promise<string> {
+    await this.whenReady();
+    const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    const f = this.folders.find((x) => x.key === (folder?.uri.toString() ?? '')) ?? this.folders[0];
+    return f.ledgerFile;
+  }
+
+  folderDirOf(v: ViewRun): string | undefined {
+    return this.folders.find((f) => f.key === v.folder)?.dir;
+  }
+
+  ledgerFileOf(v: ViewRun): string | undefined {
+    return this.folders.find((f) => f.key === v.folder)?.ledgerFile;
+  }
+
+  /** Appends a run record (one fsync'ed O_APPEND write) and refreshes the views. */
+  async append(record: RunRecord, uri?: vscode.Uri): Promise<string> {
+    const { appendRun } = await import('../../core/history/ledger');
+    const file = await this.ledgerFileFor(uri);
+    await appendRun(file, record);
+    await this.pollFile(file);
+    return file;
+  }
+
+  /** Tombstones a run (append-only); returns false when the run is unknown. */
+  async delete(runId: string): Promise<boolean> {
+    await this.whenReady();
+    const v = this.runs().find((x) => x.run.id === runId);
+    if (!v) return false;
+    const { deleteRun } = await import('../../core/history/ledger');
+    const file = this.ledgerFileOf(v)!;
+    await deleteRun(file, runId);
+    await this.pollFile(file);
+    return true;
+  }
+
+  /** Undoes delete. */
+  async restore(runId: string): Promise<boolean> {
+    await this.whenReady();
+    const { restoreRun } = await import('../../core/history/ledger');
+    const f = this.folders.find((x) => x.follower.isDeleted(runId));
+    if (!f) return false;
+    await restoreRun(f.ledgerFile, runId);
+    await this.pollFile(f.ledgerFile);
+    return true;
+  }
+
+  /** Imports every folder's Flujo runs into its ledger (new and changed runs only). */
+  async importFlujo(
+    dbOverride?: string,
+  ): Promise<{ db: string; added: number; updated: number; unchanged: number; skippedDeleted: number; warnings: string[] }[]> {
+    await this.whenReady();
+    const history = await import('../../core/history');
+    this.ensureSqlWasm(history.setSqlWasmPath);
+    const targets = dbOverride
+      ? [{ db: dbOverride, f: this.folders[0] }]
+      : this.folders.filter((f) => f.flujo?.db).map((f) => ({ db: f.flujo!.db!, f }));
+    const out = [];
+    for (const { db, f } of targets) {
+      const read = await history.readFlujoRuns(db);
+      const r = await history.importFlujoRunsToLedger(f.ledgerFile, read.runs);
+      await this.pollLedger(f, true);
+      out.push({
+        db,
+        added: r.added,
+        updated: r.updated,
+        unchanged: r.unchanged,
+        skippedDeleted: r.skippedDeleted,
+        warnings: read.warnings,
+      });
+    }
+    return out;
+  }
+
+  private ensureSqlWasm(set: (p: string) => void): void {
+    if (this.sqlWasmSet) return;
+    const wasm = this.services.context.asAbsolutePath(path.join('dist', 'sql-wasm.wasm'));
+    if (fs.existsSync(wasm)) set(wasm);
+    this.sqlWasmSet = true;
+  }
+
+  private async pollFile(file: string): Promise<void> {
+    const f = this.folders.find((x) => x.ledgerFile === file);
+    if (f) await this.pollLedger(f, true);
+  }
+
+  private async pollLedger(f: FolderHistory, fire: boolean): Promise<void> {
+    try {
+      const update = await f.follower.poll();
+      for (const c of update.corrupt)
+        this.services.log.warn(`${f.ledgerFile}:${c.line}: corrupt ledger line skipped (${c.reason}): ${c.preview}`);
+      if (fire && update.changed) this.changed.fire();
+    } catch (err) {
+      this.services.log.error(`cannot read ${f.ledgerFile}: ${(err as Error).message}`);
+    }
+  }
+
+  private async rebuild(): Promise<void> {
+    const gen = ++this.generation;
+    for (const f of this.folders) for (const d of f.disposables) d.dispose();
+    const { LedgerFollower, resolveLedgerPath } = await import('../../core/history/ledger');
+    this.vm ??= await import('./viewModel');
+    const wsFolders = vscode.workspace.workspaceFolders?.filter((w) => w.uri.scheme === 'file') ?? [];
+    const next: FolderHistory[] = [];
+    const entries: { key: string; name: string; dir?: string; scope?: vscode.Uri }[] = wsFolders.length
+      ? wsFolders.map((w) => ({ key: w.uri.toString(), name: w.name, dir: w.uri.fsPath, scope: w.uri }))
+      : [{ key: '', name: 'global', dir: undefined }];
+    for (const e of entries) {
+      const setting = readRunSettings(e.scope).historyPath;
+      const base = e.dir ?? this.services.context.globalStorageUri.fsPath;
+      const ledgerFile = resolveLedgerPath(base, e.dir ? setting : path.basename(setting));
+      const f: FolderHistory = {
+        key: e.key,
+        name: e.name,
+        dir: e.dir,
+        ledgerFile,
+        follower: new LedgerFollower(ledgerFile),
+        disposables: [],
+      };
+      const poll = new Debouncer(100, () => void this.pollLedger(f, true));
+      const watcher = vscode.workspace.createFileSystemWatcher(watchPattern(e.dir, ledgerFile, [path.basename(ledgerFile)]));
+      f.disposables.push(
+        poll,
+        watcher,
+        watcher.onDidChange(() => poll.trigger()),
+        watcher.onDidCreate(() => poll.trigger()),
+        watcher.onDidDelete(() => poll.trigger()),
+      );
+      next.push(f);
+    }
+    if (gen !== this.generation) {
+      for (const f of next) for (const d of f.disposables) d.dispose();
+      return;
+    }
+    this.folders = next;
+    await Promise.all(next.map((f) => this.pollLedger(f, false)));
+    await this.reloadFlujo();
+    if (gen === this.generation) this.changed.fire();
+  }
+
+  private async reloadFlujo(): Promise<void> {
+    await Promise.all(this.folders.map((f) => this.loadFlujo(f)));
+  }
+
+  /** flujo.toml of the folder (as the pricing service found it) → budgets, state DB, live runs, DB watchers. */
+  private async loadFlujo(f: FolderHistory): Promise<void> {
+    if (!f.dir) return;
+    const ctx = await this.services.pricing.forDocument(vscode.Uri.file(f.dir));
+    const configUri = ctx.flujo?.uri;
+    if (!configUri || configUri.scheme !== 'file') {
+      this.setFlujo(f, undefined);
+      return;
+    }
+    const history = await import('../../core/history');
+    const src: FlujoSource = { config: configUri.fsPath, candidates: [], budgetProblems: [], live: [], warnings: [] };
+    let stateUri: string | undefined;
+    try {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
+      const text = open ? open.getText() : await fs.promises.readFile(configUri.fsPath, 'utf8');
+      const { parse } = await import('smol-toml');
+      const doc = parse(text) as Record<string, unknown>;
+      if (typeof doc.state_uri === 'string') stateUri = doc.state_uri;
+      if (doc.budgets !== undefined) {
+        const b = history.budgetsFromToml(doc.budgets);
+        src.budgets = b.budgets;
+        src.budgetProblems = b.problems;
+      }
+    } catch (err) {
+      // Diagnostics show TOML errors; keep what we had so a half-typed file doesn't blank the views.
+      src.error = `${path.basename(configUri.fsPath)}: ${(err as Error).message.split('\n')[0]}`;
+      if (f.flujo) {
+        src.budgets = f.flujo.budgets;
+        src.budgetProblems = f.flujo.budgetProblems;
+      }
+    }
+    const dir = path.dirname(configUri.fsPath);
+    src.candidates = history.flujoStateDbCandidates(dir, stateUri, process.env);
+    src.db = history.findFlujoStateDb(dir, stateUri, process.env);
+    if (src.db) {
+      this.ensureSqlWasm(history.setSqlWasmPath);
+      try {
+        const read = await history.readFlujoRuns(src.db);
+        src.live = read.runs.map(history.flujoRunToRecord);
+        src.warnings = read.warnings;
+      } catch (err) {
+        // A database caught mid-write: keep the last good runs; the next change re-reads it.
+        src.error = (err as Error).message;
+        src.live = f.flujo?.live ?? [];
+        this.services.log.warn(`Flujo runs: ${src.error}`);
+      }
+    }
+    this.setFlujo(f, src);
+  }
+
+  private readonly flujoWatchers = new Map<string, { key: string; disposables: vscode.Disposable[] }>();
+
+  private setFlujo(f: FolderHistory, src: FlujoSource | undefined): void {
+    f.flujo = src;
+    // Watch every candidate DB (and its -wal), so a database created later is picked up too.
+    const key = src ? src.candidates.join('\n') : '';
+    const prev = this.flujoWatchers.get(f.key);
+    if (prev?.key === key) return;
+    for (const d of prev?.disposables ?? []) d.dispose();
+    const disposables: vscode.Disposable[] = [];
+    if (src) {
+      const reread = new Debouncer(400, () => void this.loadFlujo(f).then(() => this.changed.fire()));
+      disposables.push(reread);
+      for (const c of src.candidates) {
+        const base = path.basename(c);
+        const w = vscode.workspace.createFileSystemWatcher(watchPattern(f.dir, c, [base, `${base}-wal`]));
+        disposables.push(
+          w,
+          w.onDidChange(() => reread.trigger()),
+          w.onDidCreate(() => reread.trigger()),
+          w.onDidDelete(() => reread.trigger()),
+        );
+      }
+    }
+    this.flujoWatchers.set(f.key, { key, disposables });
+    f.disposables.push({
+      dispose: () => {
+        const cur = this.flujoWatchers.get(f.key);
+        if (cur && cur.disposables === disposables) {
+          for (const d of disposables) d.dispose();
+          this.flujoWatchers.delete(f.key);
+        }
+      },
+    });
+  }
+}
+
+/**
+ * A watcher pattern for `names` next to `file`: relative to the workspace folder when the file is
+ * inside it (served by the workspace watcher, works before the file's directory exists), else
+ * rooted at the file's own directory.
+ */
+function watchPattern(folderDir: string | undefined, file: string, names: string[]): vscode.RelativePattern {
+  const alt = names.length > 1 ? `{${names.join(',')}}` : names[0];
+  if (folderDir) {
+    const rel = path.relative(folderDir, path.dirname(file));
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+      const dir = rel ? `${rel.split(path.sep).join('/')}/` : '';
+      return new vscode.RelativePattern(vscode.Uri.file(folderDir), `${dir}${alt}`);
+    }
+  }
+  return new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), alt);
+}

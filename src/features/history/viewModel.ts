@@ -1,0 +1,239 @@
+// The pure part of the Runs and Budgets views: merging the ledger with live Flujo runs, labels,
+// descriptions, tooltips, "copy details" text and budget rows. No `vscode` import: unit-tested
+// under node (test/unit/historyview-model.test.ts).
+import type { BudgetRow } from '../../core/history/budgets';
+import { runInputTokens, runTokens } from '../../core/history/budgets';
+import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
+import { formatDeltaPct, runDeltaPct } from '../../core/history/group';
+import type { RunRecord, RunStatus, RunStep } from '../../core/history/record';
+
+export type RunOrigin = 'ledger' | 'flujo-db';
+
+export interface ViewRun {
+  run: RunRecord;
+  /** Key of the workspace folder whose ledger holds (or would hold) it. */
+  folder: string;
+  /** `flujo-db`: read live from the Flujo state database, not (or not yet in this version) in the ledger. */
+  origin: RunOrigin;
+}
+
+/**
+ * Ledger runs plus runs read live from the Flujo state database. A live run replaces the ledger
+ * version of the same id (the database is the newer truth for a run that is still going); a run
+ * deleted in the ledger stays hidden even if the database still has it.
+ */
+export function mergeRuns(
+  ledger: readonly RunRecord[],
+  isDeleted: (id: string) => boolean,
+  live: readonly RunRecord[],
+  folder: string,
+): ViewRun[] {
+  const byId = new Map<string, ViewRun>();
+  for (const run of ledger) byId.set(run.id, { run, folder, origin: 'ledger' });
+  for (const run of live) {
+    if (isDeleted(run.id)) continue;
+    const prev = byId.get(run.id);
+    if (prev && JSON.stringify(prev.run) === JSON.stringify(run)) continue;
+    byId.set(run.id, { run, folder, origin: 'flujo-db' });
+  }
+  return [...byId.values()];
+}
+
+const GROUPED = new Intl.NumberFormat('en-US');
+
+/** Compact token count for descriptions: 950, 12.3k, 4.5M. */
+export function compactTokens(n: number): string {
+  if (n < 10_000) return GROUPED.format(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 100_000_000 ? 1 : 0)}M`;
+}
+
+/** `3 runs · 12.3k tok · $0.0123 · Δ +4.2 % · 1 failed` (exact cost). */
+export function groupDescription(t: RunTotals): string {
+  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, `$${t.costUsd.toString()}`];
+  const d = formatDeltaPct(t.deltaPct);
+  if (d) parts.push(`Δ ${d}`);
+  if (t.failed) parts.push(`${t.failed} failed`);
+  if (t.running) parts.push(`${t.running} running`);
+  return parts.join(' · ');
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** Group labels: days get their weekday (`2025-01-02 · Thu`), and `today`/`yesterday` relative to `now`. */
+export function groupLabel(group: RunGroup, by: GroupBy, now = new Date()): string {
+  if (by !== 'day' || !/^\d{4}-\d{2}-\d{2}$/.test(group.key)) return group.label;
+  const [y, m, d] = group.key.split('-').map(Number);
+  const date = new Date(y, m - 1, d);
+  const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  const days = Math.round((today.getTime() - date.getTime()) / 86_400_000);
+  const rel = days === 0 ? 'today' : days === 1 ? 'yesterday' : WEEKDAYS[date.getDay()];
+  return `${group.key} · ${rel}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Local `HH:MM` (or `MM-DD HH:MM` with `withDate`). */
+export function localTime(iso: string, withDate: boolean): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '??:??';
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return withDate ? `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}` : hm;
+}
+
+/** What a run is about: the prompt file's name, the Flujo pipeline, or the model. */
+export function runSubject(r: RunRecord): string {
+  if (r.promptFile) return r.promptFile.split('/').pop() || r.promptFile;
+  if (r.pipeline) return r.pipeline;
+  return r.model ?? r.id;
+}
+
+/** Tree label of a run: time, then the subject unless the grouping already says it. */
+export function runLabel(r: RunRecord, by: GroupBy): string {
+  const time = localTime(r.time, by !== 'day');
+  if (by === 'prompt' || (by === 'pipeline' && r.pipeline)) return time;
+  return `${time}  ${runSubject(r)}`;
+}
+
+/** Codicon id and theme colour id per status. */
+export function statusIcon(status: RunStatus): { id: string; color?: string } {
+  switch (status) {
+    case 'ok':
+      return { id: 'pass', color: 'testing.iconPassed' };
+    case 'error':
+      return { id: 'error', color: 'testing.iconFailed' };
+    case 'cancelled':
+      return { id: 'circle-slash', color: 'disabledForeground' };
+    case 'running':
+      return { id: 'sync~spin', color: 'charts.blue' };
+  }
+}
+
+/** `extract · 350 tok · $0.3 · 1.3 s` for a Flujo step. */
+export function stepDescription(s: RunStep): string {
+  const parts: string[] = [];
+  if (s.tokens !== undefined) parts.push(`${GROUPED.format(s.tokens)} tok`);
+  if (s.costUsd !== undefined) parts.push(`$${s.costUsd}`);
+  if (s.latencyMs !== undefined) parts.push(`${(s.latencyMs / 1000).toFixed(1)} s`);
+  if (s.success === false) parts.push('failed');
+  return parts.join(' · ');
+}
+
+function mdEscape(s: string): string {
+  // Only what is markup inside a line or a table cell (nothing here starts a line with user text).
+  return s.replace(/[\\`*_[\]<>|]/g, '\\$&');
+}
+
+/** Markdown tooltip of a run: usage buckets, estimate vs actual, error, origin. */
+export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
+  const r = v.run;
+  const lines: string[] = [];
+  lines.push(`**${mdEscape(runSubject(r))}** — ${r.status}${r.statusDetail ? ` (${mdEscape(r.statusDetail)})` : ''}`, '');
+  lines.push(
+    `${mdEscape(new Date(r.time).toLocaleString('en-US'))}${r.model ? ` · ${mdEscape(r.provider && r.provider !== 'flujo' ? `${r.provider}:${r.model}` : r.model)}` : ''}`,
+    '',
+  );
+  const rows: [string, string][] = [];
+  if (r.usage) {
+    const u = r.usage;
+    rows.push(['Input (uncached)', GROUPED.format(u.inputTokens)]);
+    if (u.cachedInputTokens) rows.push(['Cached input', GROUPED.format(u.cachedInputTokens)]);
+    if (u.cacheWrite5mTokens) rows.push(['Cache write 5 min', GROUPED.format(u.cacheWrite5mTokens)]);
+    if (u.cacheWrite1hTokens) rows.push(['Cache write 1 h', GROUPED.format(u.cacheWrite1hTokens)]);
+    rows.push(['Output', GROUPED.format(u.outputTokens) + (u.reasoningTokens ? ` (${GROUPED.format(u.reasoningTokens)} reasoning)` : '')]);
+  } else if (r.totalTokens !== undefined) rows.push(['Tokens', GROUPED.format(r.totalTokens)]);
+  if (r.costUsd !== undefined) rows.push(['Actual cost', `$${r.costUsd}`]);
+  if (r.estimate) {
+    const e = r.estimate;
+    const a = e.approximate ? '≈ ' : '';
+    rows.push([
+      'Estimate',
+      `${a}${GROUPED.format(e.inputTokens)} in${e.outputTokens !== undefined ? ` / ${GROUPED.format(e.outputTokens)} out` : ''}${e.costUsd !== undefined ? ` · ${a}$${e.costUsd}` : ''}${e.priceSource ? ` (${e.priceSource})` : ''}`,
+    ]);
+  }
+  const d = formatDeltaPct(runDeltaPct(r));
+  if (d) rows.push(['Actual vs estimate', d]);
+  if (r.latencyMs !== undefined) rows.push(['Latency', `${(r.latencyMs / 1000).toFixed(2)} s`]);
+  if (rows.length) {
+    lines.push('| | |', '|---|---:|', ...rows.map(([k, val]) => `| ${k} | ${mdEscape(val)} |`), '');
+  }
+  if (r.error) lines.push(`**Error** (${mdEscape(r.error.kind)}): ${mdEscape(r.error.message)}`, '');
+  if (v.origin === 'flujo-db') lines.push('*Read live from the Flujo state database; "Import Flujo Runs" records it in the ledger.*', '');
+  lines.push(`\`${r.id}\`${ledgerFile ? ` · ${mdEscape(ledgerFile)}` : ''}`);
+  return lines.join('\n');
+}
+
+/** Plain-text details for "Copy Details": a readable summary, then the ledger record as JSON. */
+export function runDetailsText(r: RunRecord): string {
+  const lines = [`${runSubject(r)} — ${r.status}${r.statusDetail ? ` (${r.statusDetail})` : ''}`, `time: ${r.time}`];
+  if (r.model) lines.push(`model: ${r.provider && r.provider !== 'flujo' ? `${r.provider}:${r.model}` : r.model}`);
+  if (r.pipeline) lines.push(`pipeline: ${r.pipeline}`);
+  if (r.promptFile) lines.push(`prompt: ${r.promptFile}`);
+  const inTok = runInputTokens(r);
+  if (inTok !== undefined && r.usage)
+    lines.push(
+      `tokens: ${GROUPED.format(inTok)} in (${GROUPED.format(r.usage.cachedInputTokens)} cached) → ${GROUPED.format(r.usage.outputTokens)} out`,
+    );
+  else if (r.totalTokens !== undefined) lines.push(`tokens: ${GROUPED.format(runTokens(r))}`);
+  if (r.costUsd !== undefined) lines.push(`cost: $${r.costUsd}`);
+  if (r.estimate?.costUsd !== undefined)
+    lines.push(
+      `estimate: ${r.estimate.approximate ? '≈' : ''}$${r.estimate.costUsd}${formatDeltaPct(runDeltaPct(r)) ? ` (Δ ${formatDeltaPct(runDeltaPct(r))})` : ''}`,
+    );
+  if (r.latencyMs !== undefined) lines.push(`latency: ${(r.latencyMs / 1000).toFixed(2)} s`);
+  if (r.error) lines.push(`error: ${r.error.kind}: ${r.error.message}`);
+  for (const s of r.steps ?? []) lines.push(`  step ${s.name}: ${stepDescription(s)}`);
+  lines.push('', JSON.stringify(r, null, 2));
+  return lines.join('\n');
+}
+
+function ratioPct(r: number | undefined): string | undefined {
+  if (r === undefined) return undefined;
+  if (!Number.isFinite(r)) return '∞ %';
+  return `${Math.round(r * 100)} %`;
+}
+
+export interface BudgetRowView {
+  label: string;
+  description: string;
+  tooltip: string;
+  icon: { id: string; color?: string };
+}
+
+/** One `[budgets]` row (per-run mode: the worst run against the limit, as Flujo enforces it per run). */
+export function budgetRowView(b: BudgetRow): BudgetRowView {
+  const limits = [
+    b.limits.totalCostUsdLimit ? `$${b.limits.totalCostUsdLimit.toString()}` : '',
+    b.limits.totalTokensLimit !== undefined ? `${compactTokens(b.limits.totalTokensLimit)} tok` : '',
+  ].filter(Boolean);
+  const pct = [ratioPct(b.costRatio), b.costRatio === undefined ? ratioPct(b.tokensRatio) : undefined].filter(Boolean)[0];
+  const parts: string[] = [];
+  if (b.runs === 0) parts.push('no runs');
+  else {
+    parts.push(`max run $${b.maxRunUsd.toString()}${limits.length ? ` of ${limits.join(' / ')}` : ''}${pct ? ` (${pct})` : ''}`);
+    parts.push(`${b.runs} run${b.runs === 1 ? '' : 's'}, total $${b.spentUsd.toString()}`);
+  }
+  if (b.runs === 0 && limits.length) parts.push(`limit ${limits.join(' / ')}`);
+  const icon =
+    b.status === 'over'
+      ? { id: 'error', color: 'errorForeground' }
+      : b.status === 'warning'
+        ? { id: 'warning', color: 'editorWarning.foreground' }
+        : { id: 'pass', color: 'testing.iconPassed' };
+  const statusText =
+    b.status === 'over'
+      ? `${b.overRunIds.length} run(s) over the limit`
+      : b.status === 'warning'
+        ? `${b.warningRunIds.length} run(s) at 80 % or more of the limit`
+        : 'within the limit';
+  const tooltip = [
+    `**${b.source === 'default' ? '[budgets.default]' : `[budgets.pipeline."${b.key}"]`}** — ${statusText}`,
+    '',
+    `Limits: ${limits.join(', ') || 'none'} per run (Flujo stops a run that exceeds them).`,
+    `Pipelines: ${b.pipelines.join(', ') || '—'}`,
+    `Runs: ${b.runs}, total $${b.spentUsd.toString()}, ${compactTokens(b.tokens)} tokens; most expensive run $${b.maxRunUsd.toString()} / ${compactTokens(b.maxRunTokens)} tokens.`,
+  ].join('\n\n');
+  return { label: b.source === 'default' ? 'default' : b.key, description: parts.join(' · '), tooltip, icon };
+}

@@ -1,0 +1,424 @@
+// Running prompts and the run history in a real VS Code: a prompt run end to end against the
+// loopback provider server (both wire shapes, streaming), the ledger record (usage buckets, exact
+// cost, no key anywhere), the Runs tree (items, totals, grouping, filter), delete + undo, Flujo
+// runs read live from a WAL-mode state DB and imported, and `[budgets]`.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { appendRun, readLedger } from '../../src/core/history/ledger';
+import type { RunRecord } from '../../src/core/history/record';
+import type { BudgetNode } from '../../src/features/history/budgetsView';
+import type { RunsNode } from '../../src/features/history/runsView';
+import type { RunPromptOutcome } from '../../src/features/run/runPrompt';
+import { FAKE_DEFAULT_TEXT, FakeProviderServer, startFakeProviderServer } from '../support/fakeProviderServer';
+import { extensionApi, waitFor, workspaceFile, workspaceRoot } from './helpers';
+
+const KEY = 'sk-test-integration-0123456789';
+
+// better-sqlite3 (dev dependency, native, same Node as this extension host) writes the Flujo fixture in WAL mode.
+interface BetterDb {
+  pragma(s: string): unknown;
+  exec(s: string): void;
+  prepare(s: string): { run(...params: unknown[]): unknown };
+  close(): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const BetterSqlite = require('better-sqlite3') as new (file: string) => BetterDb;
+
+const FLUJO_SCHEMA = `
+CREATE TABLE IF NOT EXISTS workflow_state (
+  run_id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, pipeline_version TEXT NOT NULL,
+  current_step_index INTEGER NOT NULL, pipeline_context TEXT, last_step_output TEXT, step_history TEXT,
+  status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, total_steps INTEGER DEFAULT 0,
+  error_message TEXT, execution_time_ms INTEGER, memory_usage_mb REAL, metadata TEXT,
+  is_background_task INTEGER DEFAULT 0, parent_run_id TEXT, task_id TEXT, background_error TEXT);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, pipeline_version TEXT NOT NULL,
+  status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, execution_time_ms INTEGER,
+  memory_usage_mb REAL, total_steps INTEGER DEFAULT 0, error_message TEXT);`;
+
+function insertFlujoRun(
+  db: BetterDb,
+  id: string,
+  pipeline: string,
+  status: string,
+  created: string,
+  steps: { name: string; cost: number; tokens: number }[],
+): void {
+  const history = JSON.stringify(
+    steps.map((s) => ({
+      name: s.name,
+      output: 'x',
+      success: true,
+      attempts: 1,
+      latency_s: 0.75,
+      token_counts: s.tokens,
+      cost_usd: s.cost,
+      feedback: null,
+      metadata_: {},
+    })),
+  );
+  db.exec('BEGIN');
+  db.prepare(
+    'INSERT INTO runs (run_id, pipeline_id, pipeline_name, pipeline_version, status, created_at, updated_at, execution_time_ms, total_steps) VALUES (?,?,?,?,?,?,?,?,?)',
+  ).run(id, `pid-${pipeline}`, pipeline, '1.0', status, created, created, 2100, steps.length);
+  db.prepare(
+    'INSERT OR REPLACE INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)',
+  ).run(id, `pid-${pipeline}`, pipeline, '1.0', steps.length, history, status, created, created);
+  db.exec('COMMIT');
+}
+
+async function api() {
+  const a = await extensionApi();
+  assert.ok(a.history.runs && a.history.budgets, 'the history views are registered');
+  return { a, runs: a.history.runs!, budgets: a.history.budgets!, store: a.history.store };
+}
+
+async function items(nodes: RunsNode[]): Promise<{ node: RunsNode; item: vscode.TreeItem }[]> {
+  const { runs } = await api();
+  return nodes.map((node) => ({ node, item: runs.getTreeItem(node) }));
+}
+
+async function tree(): Promise<
+  {
+    label: string;
+    description: string;
+    children: { id: string; label: string; description: string; contextValue?: string; icon?: string; node: RunsNode }[];
+  }[]
+> {
+  const { runs } = await api();
+  const groups = await items(await runs.getChildren());
+  const out = [];
+  for (const g of groups) {
+    const children = (await items(await runs.getChildren(g.node))).map(({ node, item }) => ({
+      id: node.kind === 'run' ? node.view.run.id : '',
+      label: String(item.label),
+      description: String(item.description ?? ''),
+      contextValue: item.contextValue,
+      icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+      node,
+    }));
+    out.push({ label: String(g.item.label), description: String(g.item.description ?? ''), children });
+  }
+  return out;
+}
+
+function allRunIds(t: Awaited<ReturnType<typeof tree>>): string[] {
+  return t.flatMap((g) => g.children.map((c) => c.id));
+}
+
+describe('run prompts and run history', function () {
+  this.timeout(60_000);
+  let server: FakeProviderServer;
+  let ledger: string;
+  let flujoDb: BetterDb | undefined;
+  const config = () => vscode.workspace.getConfiguration('promptCost');
+
+  before(async () => {
+    const { a } = await api();
+    server = await startFakeProviderServer({ apiKey: KEY });
+    ledger = path.join(workspaceRoot(), '.prompt-cost', 'runs.jsonl');
+    fs.rmSync(path.dirname(ledger), { recursive: true, force: true });
+    await config().update('providers.openai.baseUrl', server.openaiBaseUrl, vscode.ConfigurationTarget.Workspace);
+    await config().update('providers.anthropic.baseUrl', server.anthropicBaseUrl, vscode.ConfigurationTarget.Workspace);
+    await config().update(
+      'pricingOverrides',
+      { 'openai:fake-model': { input_per_mtok: 2, output_per_mtok: 8, cached_input_per_mtok: 0.5 } },
+      vscode.ConfigurationTarget.Workspace,
+    );
+    await config().update('history.groupBy', 'model', vscode.ConfigurationTarget.Workspace);
+    // Keys go to SecretStorage only, exactly as "Set API Key…" stores them.
+    await a.services.context.secrets.store('promptCost.apiKey.openai', KEY);
+    await a.services.context.secrets.store('promptCost.apiKey.anthropic', KEY);
+  });
+
+  after(async () => {
+    flujoDb?.close();
+    await server?.close();
+    for (const k of ['providers.openai.baseUrl', 'providers.anthropic.baseUrl', 'pricingOverrides', 'history.groupBy'])
+      await config().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('promptCost.runs.clearFilter');
+  });
+
+  it('runs a prompt end to end (OpenAI-compatible, streaming) and records usage buckets and the exact cost', async () => {
+    const uri = workspaceFile('prompts', 'support-triage.prompt.md');
+    const out = await vscode.commands.executeCommand<RunPromptOutcome>('promptCost.runPrompt', uri, {
+      model: 'openai:fake-model',
+      variables: { plan: 'Enterprise', message: 'Our dashboard is down since 9:00.' },
+    });
+    assert.ok(out, 'the command returns the outcome');
+    const r = out.record;
+    assert.equal(r.status, 'ok', JSON.stringify(r.error));
+    assert.equal(r.provider, 'openai');
+    assert.equal(r.model, 'fake-model');
+    assert.equal(r.promptFile, 'prompts/support-triage.prompt.md');
+    assert.match(r.promptHash ?? '', /^sha256:[0-9a-f]{64}$/);
+    // prompt_tokens 1200 INCLUDES 1000 cached: 200 uncached + 1000 cached, never 1200 + 1000.
+    assert.deepEqual(r.usage, {
+      inputTokens: 200,
+      cachedInputTokens: 1000,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+      outputTokens: 50,
+      reasoningTokens: 20,
+    });
+    // 200 × $2 + 1000 × $0.5 + 50 × $8 per 1M = $0.0013, exactly.
+    assert.equal(r.costUsd, '0.0013');
+    assert.ok(
+      r.estimate && r.estimate.inputTokens > 0 && r.estimate.outputTokens === 300 && r.estimate.costUsd,
+      `estimate at send time: ${JSON.stringify(r.estimate)}`,
+    );
+    assert.equal(r.estimate.priceSource, 'settings');
+    assert.ok(r.promptText === undefined && r.answerText === undefined, 'no text without promptCost.history.storeText');
+
+    // What went over the wire: filled messages, streaming with usage, the key from SecretStorage.
+    const req = server.requests.at(-1)!;
+    assert.equal(req.api, 'openai');
+    assert.equal(req.headers.authorization, `Bearer ${KEY}`);
+    assert.equal(req.body?.stream, true);
+    assert.deepEqual(req.body?.stream_options, { include_usage: true });
+    const msgs = req.body?.messages as { role: string; content: string }[];
+    assert.deepEqual(
+      msgs.map((m) => m.role),
+      ['system', 'user'],
+    );
+    assert.equal(msgs[1].content, 'Customer plan: Enterprise\nMessage:\nOur dashboard is down since 9:00.');
+
+    // The answer streamed into a Markdown editor, with the cost underneath.
+    assert.ok(out.answer);
+    const answer = vscode.workspace.textDocuments.find((d) => d.uri.toString() === out.answer!.toString());
+    assert.ok(answer);
+    assert.equal(answer.languageId, 'markdown');
+    assert.ok(answer.getText().includes(FAKE_DEFAULT_TEXT), answer.getText());
+    assert.match(answer.getText(), /\*\*\$0\.0013\*\*/);
+    await vscode.window.showTextDocument(answer);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+
+    // On disk: one fsync'ed line, no key.
+    const onDisk = fs.readFileSync(ledger, 'utf8');
+    assert.equal(onDisk.trim().split('\n').length, 1);
+    assert.ok(!onDisk.includes(KEY));
+    assert.deepEqual((await readLedger(ledger)).runs[0], r);
+  });
+
+  it('runs an Anthropic model: cache reads and 5 min / 1 h cache writes each at their own price', async () => {
+    const out = await vscode.commands.executeCommand<RunPromptOutcome>('promptCost.runPrompt', workspaceFile('prompts', 'summarize.txt'), {
+      model: 'anthropic:claude-3-5-sonnet-20241022',
+      variables: { transcript: 'Alice: ship it. Bob: agreed.' },
+      showAnswer: false,
+    });
+    const r = out.record;
+    assert.equal(r.status, 'ok', JSON.stringify(r.error));
+    assert.equal(server.requests.at(-1)!.api, 'anthropic');
+    assert.equal(server.requests.at(-1)!.headers['x-api-key'], KEY);
+    // input_tokens 200 EXCLUDES cache reads (1000) and writes (100 × 5 min + 200 × 1 h).
+    assert.deepEqual(r.usage, {
+      inputTokens: 200,
+      cachedInputTokens: 1000,
+      cacheWrite5mTokens: 100,
+      cacheWrite1hTokens: 200,
+      outputTokens: 50,
+    });
+    // flujo.toml: $0.003 / $0.015 per 1K → 200×3 + 1000×0.3 + 100×3.75 + 200×6 + 50×15 = 3225 per 1M.
+    assert.equal(r.costUsd, '0.003225');
+    assert.equal(r.estimate?.priceSource, 'flujo.toml');
+    assert.equal(r.estimate?.approximate, true, 'no exact offline tokenizer for Claude');
+  });
+
+  it('records failures with a clear kind and never the key (wrong key echoed by the server, 429, 404)', async () => {
+    const { a } = await api();
+    const wrong = 'sk-wrong-key-9876543210';
+    await a.services.context.secrets.store('promptCost.apiKey.openai', wrong);
+    try {
+      const out = await vscode.commands.executeCommand<RunPromptOutcome>(
+        'promptCost.runPrompt',
+        workspaceFile('prompts', 'summarize.txt'),
+        { model: 'openai:gpt-4o', variables: {}, showAnswer: false },
+      );
+      assert.equal(out.record.status, 'error');
+      assert.equal(out.record.error?.kind, 'auth');
+      assert.equal(out.record.error?.status, 401);
+      assert.ok(
+        !JSON.stringify(out.record).includes(wrong) && !JSON.stringify(out.record).includes('9876543210'),
+        JSON.stringify(out.record.error),
+      );
+    } finally {
+      await a.services.context.secrets.store('promptCost.apiKey.openai', KEY);
+    }
+    const limited = await vscode.commands.executeCommand<RunPromptOutcome>(
+      'promptCost.runPrompt',
+      workspaceFile('prompts', 'summarize.txt'),
+      { model: 'openai:fake-429', variables: {}, showAnswer: false },
+    );
+    assert.equal(limited.record.error?.kind, 'rate_limit');
+    const missing = await vscode.commands.executeCommand<RunPromptOutcome>(
+      'promptCost.runPrompt',
+      workspaceFile('prompts', 'summarize.txt'),
+      { model: 'openai:fake-404', variables: {}, showAnswer: false },
+    );
+    assert.equal(missing.record.error?.kind, 'not_found');
+    const onDisk = fs.readFileSync(ledger, 'utf8');
+    assert.ok(!onDisk.includes(wrong) && !onDisk.includes(KEY));
+    assert.equal(onDisk.trim().split('\n').length, 5);
+  });
+
+  it('shows the runs grouped by model with exact totals, estimate Δ, status and latency', async () => {
+    const t = await waitFor('five runs in the tree', async () => {
+      const x = await tree();
+      return allRunIds(x).length === 5 ? x : undefined;
+    });
+    const fake = t.find((g) => g.label === 'openai:fake-model');
+    assert.ok(fake, `groups: ${t.map((g) => g.label).join(', ')}`);
+    assert.match(fake.description, /^1 run · 1,250 tok · \$0\.0013 · Δ /);
+    const run = fake.children[0];
+    assert.match(run.label, /^\d\d-\d\d \d\d:\d\d {2}support-triage\.prompt\.md$/);
+    assert.match(run.description, /^fake-model · 1,200→50 tok · \$0\.0013 · Δ (?:[+−]\d+\.\d|±0) % · \d+\.\d s$/);
+    assert.equal(run.icon, 'pass');
+    assert.equal(run.contextValue, 'promptCost.run prompt');
+    const claude = t.find((g) => g.label === 'anthropic:claude-3-5-sonnet-20241022')!;
+    assert.match(claude.description, /^1 run · 1,550 tok · \$0\.003225/);
+    const failed = t.flatMap((g) => g.children).filter((c) => c.icon === 'error');
+    assert.equal(failed.length, 3);
+    assert.ok(failed.some((c) => / · error · /.test(c.description)));
+
+    // Group by prompt, then filter.
+    await vscode.commands.executeCommand('promptCost.runs.groupBy', 'prompt');
+    const byPrompt = await waitFor('grouped by prompt', async () => {
+      const x = await tree();
+      return x.some((g) => g.label === 'prompts/summarize.txt') ? x : undefined;
+    });
+    const summarize = byPrompt.find((g) => g.label === 'prompts/summarize.txt')!;
+    assert.match(summarize.description, /^4 runs · .* · \$0\.003225 · .*3 failed$/);
+    await vscode.commands.executeCommand('promptCost.runs.filter', 'claude');
+    assert.deepEqual(
+      (await tree()).map((g) => g.children.length),
+      [1],
+    );
+    await vscode.commands.executeCommand('promptCost.runs.clearFilter');
+    await vscode.commands.executeCommand('promptCost.runs.groupBy', 'model');
+
+    // Copy details and CSV export.
+    const details = await vscode.commands.executeCommand<string>('promptCost.runs.copyDetails', run.id);
+    assert.match(details, /cost: \$0\.0013/);
+    assert.equal(await vscode.env.clipboard.readText(), details);
+    const csvUri = vscode.Uri.file(path.join(workspaceRoot(), 'runs-export.csv'));
+    await vscode.commands.executeCommand('promptCost.runs.exportCsv', csvUri);
+    const csv = fs.readFileSync(csvUri.fsPath, 'utf8').split('\r\n');
+    assert.match(csv[0], /^id,time,source,status/);
+    assert.equal(csv.filter(Boolean).length, 6);
+    fs.rmSync(csvUri.fsPath);
+  });
+
+  it('deletes a run (tombstone) and undo restores it', async () => {
+    const t = await tree();
+    const target = t.flatMap((g) => g.children).find((c) => c.icon === 'error')!;
+    assert.equal(await vscode.commands.executeCommand('promptCost.runs.delete', target.node), true);
+    await waitFor('the run to disappear', async () => (allRunIds(await tree()).includes(target.id) ? undefined : true));
+    const lines = fs
+      .readFileSync(ledger, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; target?: string });
+    assert.deepEqual(lines.at(-1)?.type, 'delete');
+    assert.equal(lines.at(-1)?.target, target.id);
+    // The "Undo" button of the notification runs this command.
+    assert.equal(await vscode.commands.executeCommand('promptCost.runs.restore', target.id), true);
+    await waitFor('the run to come back', async () => (allRunIds(await tree()).includes(target.id) ? true : undefined));
+  });
+
+  it('follows the ledger when another writer (the CLI, another window) appends', async () => {
+    const rec: RunRecord = {
+      v: 1,
+      type: 'run',
+      id: 'cli-written-run',
+      time: new Date().toISOString(),
+      source: 'cli',
+      status: 'ok',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      usage: { inputTokens: 10, cachedInputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 5 },
+      costUsd: '0.0000045',
+    };
+    await appendRun(ledger, rec);
+    await waitFor(
+      'the watcher to pick up the appended run',
+      async () => (allRunIds(await tree()).includes(rec.id) ? true : undefined),
+      15_000,
+    );
+  });
+
+  it('shows Flujo runs from the WAL-mode state DB live, with steps, imports them, and checks [budgets]', async () => {
+    const { budgets } = await api();
+    // examples/flujo.toml: state_uri = "sqlite:///.flujo/state.db"; a writer that keeps the WAL (like a running Flujo).
+    const dbPath = path.join(workspaceRoot(), '.flujo', 'state.db');
+    fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+    flujoDb = new BetterSqlite(dbPath);
+    flujoDb.pragma('journal_mode = WAL');
+    flujoDb.pragma('wal_autocheckpoint = 0');
+    flujoDb.exec(FLUJO_SCHEMA);
+    const day = new Date().toISOString().slice(0, 10);
+    insertFlujoRun(flujoDb, 'f-1', 'support-email', 'completed', `${day} 08:00:00.123456`, [
+      { name: 'classify', cost: 0.4, tokens: 1200 },
+      { name: 'draft', cost: 0.8, tokens: 3400 },
+    ]);
+    insertFlujoRun(flujoDb, 'f-2', 'nightly-report', 'completed', `${day} 02:00:00`, [{ name: 'report', cost: 0.25, tokens: 5000 }]);
+    assert.ok(fs.statSync(`${dbPath}-wal`).size > 0, 'the runs are only in the -wal file');
+
+    const flujoGroup = await waitFor(
+      'the Flujo runs (from the -wal) in the tree',
+      async () => {
+        const g = (await tree()).find((x) => x.label === 'flujo pipeline');
+        return g && g.children.length === 2 ? g : undefined;
+      },
+      20_000,
+    );
+    const email = flujoGroup.children.find((c) => c.id === 'flujo:f-1')!;
+    assert.equal(email.contextValue, 'promptCost.run flujo live');
+    assert.match(email.label, /support-email$/);
+    assert.match(email.description, /^2 steps · 4,600 tok · \$1\.2 · 2\.1 s$/);
+    const { runs } = await api();
+    const steps = (await runs.getChildren(email.node)).map((n) => runs.getTreeItem(n));
+    assert.deepEqual(
+      steps.map((s) => [s.label, s.description]),
+      [
+        ['classify', '1,200 tok · $0.4 · 0.8 s'],
+        ['draft', '3,400 tok · $0.8 · 0.8 s'],
+      ],
+    );
+
+    // Budgets: support-* $1.5 per run → $1.2 is 80 %: warning.
+    const budgetItems = async () =>
+      (await budgets.getChildren())
+        .filter((n): n is Extract<BudgetNode, { kind: 'budget' }> => n.kind === 'budget')
+        .map((n) => ({ n, item: budgets.getTreeItem(n) }));
+    let rows = await budgetItems();
+    const support = rows.find((r) => r.item.label === 'support-*')!;
+    assert.equal(support.n.row.status, 'warning');
+    assert.equal((support.item.iconPath as vscode.ThemeIcon).id, 'warning');
+    assert.equal(support.item.description, 'max run $1.2 of $1.5 (80 %) · 1 run, total $1.2');
+    assert.equal(rows.find((r) => r.item.label === 'nightly-report')!.n.row.status, 'ok');
+
+    // A new run appears live (DB -wal watcher); it is over the support-* budget.
+    insertFlujoRun(flujoDb, 'f-3', 'support-chat', 'failed', `${day} 09:30:00`, [{ name: 'answer', cost: 1.75, tokens: 900 }]);
+    await waitFor('the new Flujo run', async () => (allRunIds(await tree()).includes('flujo:f-3') ? true : undefined), 20_000);
+    rows = await budgetItems();
+    assert.equal(rows.find((r) => r.item.label === 'support-*')!.n.row.status, 'over');
+    assert.equal((rows.find((r) => r.item.label === 'support-*')!.item.iconPath as vscode.ThemeIcon).id, 'error');
+
+    // Import: into the ledger once; a second import appends nothing.
+    const first = await vscode.commands.executeCommand<{ added: number; updated: number }[]>('promptCost.runs.importFlujo');
+    assert.equal(first[0].added, 3);
+    const second =
+      await vscode.commands.executeCommand<{ added: number; updated: number; unchanged: number }[]>('promptCost.runs.importFlujo');
+    assert.deepEqual([second[0].added, second[0].updated, second[0].unchanged], [0, 0, 3]);
+    const state = await readLedger(ledger);
+    const imported = state.runs.find((r) => r.id === 'flujo:f-1')!;
+    assert.equal(imported.costUsd, '1.2');
+    assert.equal(imported.steps?.length, 2);
+    await waitFor('imported runs to be ledger runs', async () => {
+      const g = (await tree()).find((x) => x.label === 'flujo pipeline');
+      return g && g.children.every((c) => c.contextValue === 'promptCost.run flujo') ? true : undefined;
+    });
+  });
+});
