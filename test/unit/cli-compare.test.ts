@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
@@ -20,8 +19,9 @@ function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliI
 }
 import { PriceCatalog, buildComparisonTable, rowToJson } from '../../src/core/pricing';
 import { applyFactor, chatTokens, tokenizerForModel } from '../../src/core/tokenize';
+import { tempDir } from '../support/tempDir';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-compare-'));
+const dir = tempDir('pcl-compare-');
 const prompt = 'Translate to French: the quick brown fox jumps over the lazy dog.';
 fs.writeFileSync(path.join(dir, 'p.txt'), prompt);
 

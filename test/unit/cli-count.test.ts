@@ -1,12 +1,12 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT, oracleCount } from './tokenize/oracle';
 import { runCount } from '../../src/cli/count';
 import { CliIO } from '../../src/cli/io';
+import { tempDir } from '../support/tempDir';
 
 function fakeIO(cwd: string, stdin = ''): CliIO & { out: string; err: string } {
   const io = {
@@ -26,7 +26,7 @@ describe('prompt-cost count', () => {
   const a = 'Hello, world! <|endoftext|> is plain text here.\n';
   const b = '{"messages":[{"role":"user","content":"Résumé: 東京 🙂"}]}\n';
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-count-'));
+    dir = tempDir('pc-count-');
     fs.writeFileSync(path.join(dir, 'a.txt'), a);
     fs.writeFileSync(path.join(dir, 'b.json'), '\ufeff' + b); // BOM is not counted
     fs.writeFileSync(path.join(dir, 'bin.dat'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));

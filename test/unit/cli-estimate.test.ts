@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
 import { chatTokens } from '../../src/core/tokenize';
+import { tempDir } from '../support/tempDir';
 
 function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliIO & { out: string; err: string } {
   const io = {
@@ -20,7 +20,7 @@ function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliI
   return io;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-estimate-'));
+const dir = tempDir('pcl-estimate-');
 const prompt = 'You are a helpful assistant. Summarise the following text in one sentence.';
 fs.writeFileSync(path.join(dir, 'p.txt'), prompt);
 
@@ -47,7 +47,7 @@ test('estimate --json: exact decimal strings, reference source', async () => {
 });
 
 test('estimate with flujo.toml (--config and found from cwd); strict error exits 2 with Flujo text', async () => {
-  const cfgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-estimate-cfg-'));
+  const cfgDir = tempDir('pcl-estimate-cfg-');
   fs.writeFileSync(path.join(cfgDir, 'flujo.toml'), '[cost]\nstrict = true\n[cost.providers.openai."gpt-4o-mini"]\nprompt_tokens_per_1k = 0.001\ncompletion_tokens_per_1k = 0.002\n');
   fs.writeFileSync(path.join(cfgDir, 'p.txt'), prompt);
   let io = fakeIO(cfgDir);

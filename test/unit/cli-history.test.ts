@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
 import { appendRun } from '../../src/core/history/ledger';
+import { tempDir } from '../support/tempDir';
 
 interface BetterDb {
   pragma(s: string): unknown;
@@ -23,7 +23,7 @@ function io(cwd: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 function workspace(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-cli-history-'));
+  return tempDir('pcl-cli-history-');
 }
 
 async function seed(ws: string): Promise<void> {

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
+import { tempDir } from '../support/tempDir';
 
 function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliIO & { out: string; err: string } {
   const io = {
@@ -40,7 +41,7 @@ test('lint --json on the fixture: 1-based positions, exit 1 on errors', async ()
 });
 
 test('lint finds flujo.toml like Flujo (cwd parents, FLUJO_CONFIG_PATH, DIR) and scans code for unpriced models', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-lint-'));
+  const dir = tempDir('pcl-lint-');
   fs.mkdirSync(path.join(dir, 'src', 'deep'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'flujo.toml'), '[cost]\nstrict = true\n');
   fs.writeFileSync(path.join(dir, 'src', 'pipeline.py'), 'agent = make_agent_async("openai:gpt-4o-mini", "x", str)\n');
@@ -57,13 +58,13 @@ test('lint finds flujo.toml like Flujo (cwd parents, FLUJO_CONFIG_PATH, DIR) and
 });
 
 test('lint: warnings only exit 0; missing file or none found exit 2; binary file gets a located error', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-lint2-'));
+  const dir = tempDir('pcl-lint2-');
   fs.writeFileSync(path.join(dir, 'w.toml'), 'state_url = "x"\n');
   let io = fakeIO(dir);
   assert.equal(await main(['lint', 'w.toml'], io), 0);
   io = fakeIO(dir);
   assert.equal(await main(['lint', 'nope.toml'], io), 2);
-  io = fakeIO(fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-empty-')));
+  io = fakeIO(tempDir('pcl-empty-'));
   const found = await main(['lint'], io);
   assert.ok(found === 2 || found === 0 || found === 1); // a flujo.toml may exist in a parent of the temp dir
   fs.writeFileSync(path.join(dir, 'bin.toml'), Buffer.from([0, 1, 2, 0xff, 0xfe, 10, 0x5b]));

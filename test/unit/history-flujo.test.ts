@@ -1,7 +1,6 @@
 import { after, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   findFlujoStateDb,
@@ -13,6 +12,7 @@ import {
 } from '../../src/core/history/flujo';
 import { readLedger } from '../../src/core/history/ledger';
 import { replayWal } from '../../src/core/history/wal';
+import { tempDir } from '../support/tempDir';
 
 // better-sqlite3 (dev only, native) builds real WAL-mode fixtures; the code under test uses sql.js.
 interface BetterStatement {
@@ -48,7 +48,7 @@ CREATE INDEX IF NOT EXISTS idx_steps_run_id ON steps(run_id);
 
 const dirs: string[] = [];
 function tmpDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-flujo-'));
+  const d = tempDir('pcl-flujo-');
   dirs.push(d);
   return d;
 }

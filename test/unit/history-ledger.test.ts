@@ -1,18 +1,18 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { appendRun, deleteRun, LedgerFollower, readLedger, readLedgerSince, restoreRun } from '../../src/core/history/ledger';
 import { buildRunRecord, RunRecord } from '../../src/core/history/record';
 import { Decimal } from '../../src/core/pricing/decimal';
 import { ProviderError } from '../../src/core/providers/types';
+import { tempDir } from '../support/tempDir';
 
 const LEDGER_JS = path.resolve(__dirname, '../../src/core/history/ledger.js');
 
 function tmpFile(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-ledger-'));
+  const dir = tempDir('pcl-ledger-');
   return path.join(dir, '.prompt-cost', 'runs.jsonl');
 }
 
