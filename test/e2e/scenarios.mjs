@@ -163,7 +163,9 @@ export const scenarios = [
         const frame = compareFrame(page);
         await frame.locator('#compare-table tbody tr').nth(1).waitFor({ timeout: 20_000 });
         const tab = page.locator('.tabs-container .tab[aria-label^="Compare: support-triage.prompt.md"]');
-        assert((await tab.count()) > 0, 'a "Compare: support-triage.prompt.md" editor tab');
+        // The title follows the first update: wait for it rather than sampling once.
+        const tabShown = await tab.first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
+        assert(tabShown, 'a "Compare: support-triage.prompt.md" editor tab');
 
         // Configured order first: the prompt's own model leads.
         const initial = await rowIds(frame);

@@ -7,9 +7,12 @@ export async function openFile(page, relativePath) {
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(relativePath);
   const name = relativePath.split('/').pop();
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 10_000 });
+  // Click the matching row: Enter would take the first row, which may be a recently opened other file.
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  // Wait until it is the active tab of the active group (it may already have been open elsewhere).
+  await page.locator(`.editor-group-container.active .tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 10_000 });
 }
 
 /** Retries a UI step a few times: under load the workbench sometimes drops a key chord. */

@@ -43,7 +43,9 @@ async function promptEstimate(api: PromptCostApi, doc: vscode.TextDocument) {
  */
 async function independentRows(doc: vscode.TextDocument, models: string[], outputTokens: number, requestsPerDay: number) {
   const flujo = workspaceFile('flujo.toml');
-  const analysis = analyzeFlujoToml(new TextDecoder().decode(await vscode.workspace.fs.readFile(flujo)), { path: flujo.fsPath });
+  // The editor dates flujo.toml prices with the file's modification day, as the CLI does.
+  const date = new Date((await vscode.workspace.fs.stat(flujo)).mtime).toISOString().slice(0, 10);
+  const analysis = analyzeFlujoToml(new TextDecoder().decode(await vscode.workspace.fs.readFile(flujo)), { path: flujo.fsPath, date });
   const catalog = new PriceCatalog({ flujo: analysis.pricing });
   const prompt = parsePromptDocument(doc.getText(), path.posix.basename(doc.uri.path));
   const estimate = estimatePrompt(prompt, (enc) => (t) => countTokens(t, enc), { models, catalog, outputTokens, requestsPerDay });
