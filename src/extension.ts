@@ -7,6 +7,7 @@ import { registerFlujoCodeActions } from './features/flujo/codeActions';
 import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
+import { registerPromptContextKey } from './features/promptContext';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
@@ -21,7 +22,7 @@ declare const __pclLoadStart: number | undefined;
 const loadStartedAt = typeof __pclLoadStart === 'number' ? __pclLoadStart : performance.now();
 const moduleEvalMs = performance.now() - loadStartedAt;
 
-/** What activate() returns: used by the integration tests (the status bar cannot be read through the API). */
+/** What activate() returns outside production (tests, development host): used by the integration tests (the status bar cannot be read through the API). */
 export interface PromptCostApi {
   /** Milliseconds spent in activate() itself. */
   readonly activationMs: number;
@@ -35,7 +36,7 @@ export interface PromptCostApi {
   readonly comparePanel: ComparePanelApi;
 }
 
-export function activate(context: vscode.ExtensionContext): PromptCostApi {
+export function activate(context: vscode.ExtensionContext): PromptCostApi | undefined {
   const started = performance.now();
   const services = createServices(context);
   const statusBar = new StatusBar(services);
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi {
     statusBar,
     registerCodeLens(services),
     registerHover(services),
+    registerPromptContextKey(services),
     registerEstimateCommands(services),
     registerComparePanel(services),
     registerFlujoDiagnostics(services),
@@ -57,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi {
   );
   const activationMs = performance.now() - started;
   services.log.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)`);
+  // The test API reaches the services (and through them SecretStorage): never hand it to other
+  // extensions in a normal installation, only to the extension's own tests and development host.
+  if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
   return { activationMs, moduleEvalMs, services, statusBar, history: historyApi(services), comparePanel: comparePanelApi };
 }
 

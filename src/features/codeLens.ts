@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { isUnestimated } from './estimator';
-import { onConfigChange, readConfig } from './config';
+import { readConfig } from './config';
 import { offsetRange } from './vscodeConvert';
 import { COMMANDS } from './commandIds';
 
@@ -61,7 +61,7 @@ export function registerCodeLens(services: Services): vscode.Disposable {
   return vscode.Disposable.from(
     changed,
     vscode.languages.registerCodeLensProvider(SELECTOR, provider),
-    services.estimator.onDidChange(() => changed.fire()),
-    onConfigChange(() => changed.fire()),
+    services.estimator.onDidChange(() => changed.fire()), // settings and prices
+    vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()), // the ▶ Run lens appears
   );
 }

@@ -43,7 +43,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): PromptCostConfig 
     flujoConfigPath: c.get<string>('flujoConfigPath', '') || '',
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     codePromptsEnabled: c.get<boolean>('codePrompts.enabled', true),
-    workerThreshold: nonNegativeInt(c.get('performance.workerThreshold'), 200_000),
+    workerThreshold: nonNegativeInt(c.get('performance.workerThreshold'), 50_000),
     maxDocumentSize: nonNegativeInt(c.get('performance.maxDocumentSize'), 50_000_000),
   };
 }

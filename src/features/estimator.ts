@@ -52,6 +52,9 @@ export function isUnestimated(r: DocumentEstimate): r is Unestimated {
 
 const CODE_LANGUAGES = new Set(['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 const MAX_WORKERS = 3;
+const FORCED = '#forced';
+/** Source files longer than this (characters) are not scanned for prompts: the scan runs on the host thread. */
+const CODE_SCAN_LIMIT = 200_000;
 
 export class Estimator implements vscode.Disposable {
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentEstimate | undefined> }>();
@@ -79,6 +82,7 @@ export class Estimator implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => {
         const key = d.uri.toString();
         this.cache.delete(key);
+        this.cache.delete(key + FORCED);
         this.disposeWorker(key);
         this.largeWorkers.get(key)?.dispose();
         this.largeWorkers.delete(key);
@@ -104,18 +108,26 @@ export class Estimator implements vscode.Disposable {
     return config.codePromptsEnabled && CODE_LANGUAGES.has(doc.languageId);
   }
 
-  /** The estimate of a document at its current version; `force` estimates any document as a prompt. */
+  /**
+   * The estimate of a document at its current version; `force` estimates any document as a prompt.
+   * Resolves to undefined for documents that are not estimated, and when a newer version superseded
+   * this one (callers then keep what they show: the newer version's estimate follows).
+   */
   get(doc: vscode.TextDocument, force = false): Promise<DocumentEstimate | undefined> {
-    const key = doc.uri.toString() + (force ? '#forced' : '');
+    // Prompt documents share one entry whether forced or not: one computation, one worker request.
+    const forced = force && !this.isPromptDocument(doc);
+    const key = doc.uri.toString() + (forced ? FORCED : '');
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
-    const result = this.compute(doc, force).catch((err) => {
-      if ((err as Error)?.name === 'CancelledError') return undefined;
-      this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
+    const entry = { version: doc.version, generation: this.generation, result: this.compute(doc, forced) };
+    entry.result = entry.result.catch((err) => {
+      // Never cache a superseded or failed computation: the next request computes again.
+      if (this.cache.get(key) === entry) this.cache.delete(key);
+      if ((err as Error)?.name !== 'CancelledError') this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
       return undefined;
     });
-    this.cache.set(key, { version: doc.version, generation: this.generation, result });
-    return result;
+    this.cache.set(key, entry);
+    return entry.result;
   }
 
   /** Tokens and input cost of an arbitrary text (a selection) for one model. */
@@ -152,12 +164,14 @@ export class Estimator implements vscode.Disposable {
     } else {
       // Large: parse and count in a worker thread; a newer version of the document supersedes this one.
       const { countersFromWorker } = await import('../core/estimate/large');
-      const result = await this.largePromptWorker(doc.uri.toString()).request({ text, fileName, models: pricing.models });
+      const models = config.primaryModel ? [config.primaryModel, ...pricing.models] : pricing.models;
+      const result = await this.largePromptWorker(doc.uri.toString()).request({ text, fileName, models });
       document = result.document;
       counters = countersFromWorker(result, tokenize.countTokens);
     }
     const models = document.model ? [document.model, ...pricing.models.filter((m) => m !== document.model)] : pricing.models;
-    const primary = document.model ?? (config.primaryModel || models[0]);
+    // The setting wins (it is what "Pick Primary Model" sets), then the prompt's own model.
+    const primary = config.primaryModel || document.model || models[0];
     const ordered = models.includes(primary) ? models : [primary, ...models];
     const estimate = estimateCore.estimatePrompt(document, counters, {
       models: ordered,
@@ -169,7 +183,7 @@ export class Estimator implements vscode.Disposable {
   }
 
   private async computeCode(doc: vscode.TextDocument, text: string, config: PromptCostConfig, pricing: PricingContext): Promise<CodeFileEstimate> {
-    if (text.length > config.workerThreshold) return { kind: 'code', prompts: [], pricing, config };
+    if (text.length > CODE_SCAN_LIMIT) return { kind: 'code', prompts: [], pricing, config };
     const [promptCore, tokenize, estimateCore] = await Promise.all([import('../core/prompt'), import('../core/tokenize'), import('../core/estimate')]);
     const primary = config.primaryModel || pricing.models[0];
     const prompts = promptCore.findPromptsInCode(text, doc.languageId).map((prompt): CodePromptEstimate => {
@@ -185,7 +199,11 @@ export class Estimator implements vscode.Disposable {
 
   private largePromptWorker(key: string): LatestRequestWorker<LargePromptRequest, LargePromptCounts> {
     let w = this.largeWorkers.get(key);
-    if (!w) {
+    if (w) {
+      // Most recently used last, so the document being edited keeps its worker (and its counters).
+      this.largeWorkers.delete(key);
+      this.largeWorkers.set(key, w);
+    } else {
       w = new LatestRequestWorker(this.context.asAbsolutePath(path.join('dist', 'estimate-worker.js')));
       this.largeWorkers.set(key, w);
       while (this.largeWorkers.size > MAX_WORKERS) {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { FlujoAnalysis } from '../core/flujo';
 import type { PriceCatalog, ReferenceCatalog } from '../core/pricing';
 import { DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
+import { KeyedDebouncer } from './vscodeConvert';
 
 export interface FlujoState {
   uri: vscode.Uri;
@@ -28,8 +29,12 @@ export class PricingService implements vscode.Disposable {
   private readonly cache = new Map<string, Promise<PricingContext>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly referenceLoaded = new vscode.EventEmitter<ReferenceCatalog>();
+  /** Fires when the reference catalog is first loaded (on first use, not at activation) or replaced. */
+  readonly onDidLoadReference = this.referenceLoaded.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.referenceLoaded];
   private reference?: ReferenceCatalog;
+  private readonly typing = new KeyedDebouncer(300);
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -42,8 +47,10 @@ export class PricingService implements vscode.Disposable {
       watcher.onDidCreate(() => this.invalidate()),
       watcher.onDidDelete(() => this.invalidate()),
       onConfigChange(() => this.invalidate()),
+      // Typing in flujo.toml re-prices every open prompt: once typing pauses, not per keystroke.
+      this.typing,
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (isFlujoToml(e.document.uri) && e.contentChanges.length > 0) this.invalidate();
+        if (isFlujoToml(e.document.uri) && e.contentChanges.length > 0) this.typing.schedule('flujo.toml', () => this.invalidate());
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
     );
@@ -80,6 +87,7 @@ export class PricingService implements vscode.Disposable {
       const check = pricing.validateCatalogData(json);
       if (check.ok) {
         this.reference = pricing.loadReferenceCatalog(json, { source: 'updated' });
+        this.referenceLoaded.fire(this.reference);
         return this.reference;
       }
       this.log.warn(`ignoring ${file.fsPath}: ${check.errors.join('; ')}`);
@@ -87,6 +95,7 @@ export class PricingService implements vscode.Disposable {
       // No updated copy: the bundled data is the reference.
     }
     this.reference = pricing.bundledReferenceCatalog();
+    this.referenceLoaded.fire(this.reference);
     return this.reference;
   }
 

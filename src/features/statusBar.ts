@@ -69,7 +69,7 @@ export class StatusBar implements vscode.Disposable {
         );
       }
       const result = await this.services.estimator.get(doc);
-      if (!result) return update('', '');
+      if (!result) return; // superseded by a newer edit: keep showing the last figures until it lands
       if (isUnestimated(result)) return update('$(warning) Prompt Cost', result.message);
       if (result.kind !== 'prompt') return update('', '');
       const m = result.estimate.models.find((x) => x.model === result.primary) ?? result.estimate.models[0];

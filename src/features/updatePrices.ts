@@ -11,10 +11,17 @@ const TIMEOUT_MS = 30_000;
 const MAX_BYTES = 20_000_000;
 
 export function registerUpdatePrices(services: Services, fetchImpl: typeof fetch = fetch): vscode.Disposable {
-  const staleCheck = setTimeout(() => void warnIfStale(services), 5_000);
+  let warned = false;
   return vscode.Disposable.from(
-    { dispose: () => clearTimeout(staleCheck) },
-    vscode.commands.registerCommand(COMMANDS.updatePrices, async (options?: { url?: string; confirm?: boolean }) => {
+    // Checked when prices are first needed, so activation never loads them.
+    services.pricing.onDidLoadReference((reference) => {
+      if (warned || !reference.isStale(new Date())) return;
+      warned = true;
+      void warnStale(reference.dataDate);
+    }),
+    vscode.commands.registerCommand(COMMANDS.updatePrices, async (testOptions?: { url?: string; confirm?: boolean }) => {
+      // Another URL or skipping the question are for the extension's own tests only.
+      const options = services.context.extensionMode === vscode.ExtensionMode.Test ? testOptions : undefined;
       const url = options?.url ?? PRICES_URL;
       if (options?.confirm !== false) {
         const ok = await vscode.window.showInformationMessage(
@@ -52,9 +59,7 @@ export function registerUpdatePrices(services: Services, fetchImpl: typeof fetch
   );
 }
 
-async function warnIfStale(services: Services): Promise<void> {
-  const reference = await services.pricing.referenceCatalog();
-  if (!reference.isStale(new Date())) return;
-  const choice = await vscode.window.showWarningMessage(`Prompt Cost: the reference prices are from ${reference.dataDate}, more than 90 days ago.`, 'Update Prices');
+async function warnStale(dataDate: string): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(`Prompt Cost: the reference prices are from ${dataDate}, more than 90 days ago.`, 'Update Prices');
   if (choice) await vscode.commands.executeCommand(COMMANDS.updatePrices);
 }

@@ -24,7 +24,9 @@ export async function openInEditor(...parts: string[]): Promise<vscode.TextEdito
 export async function extensionApi(): Promise<PromptCostApi> {
   const ext = vscode.extensions.getExtension<PromptCostApi>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is not installed in this host`);
-  return ext.isActive ? ext.exports : ext.activate();
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  assert.ok(api, 'activate() returns the test API in test mode');
+  return api;
 }
 
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */

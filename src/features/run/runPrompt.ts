@@ -192,6 +192,7 @@ export async function runPromptCommand(
     if (choice) void vscode.commands.executeCommand(API_KEY_COMMANDS.set, target.kind);
     return undefined;
   }
+  if (apiKey && !(await approveKeyDestination(services, target.kind, baseUrl))) return undefined;
   const endpoint: Endpoint =
     target.kind === 'anthropic'
       ? { provider: 'anthropic', baseUrl, apiKey: apiKey ?? '' }
@@ -333,6 +334,35 @@ export async function runPromptCommand(
     `run ${record.id}: ${target.id} ${record.status}${record.costUsd ? ` $${record.costUsd}` : ''}${record.error ? ` (${record.error.kind})` : ''}`,
   );
   return { record, answer: writer?.doc.uri, ledgerFile };
+}
+
+const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
+
+/**
+ * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.
+ * Asks once per origin when the URL comes from workspace (or folder) settings; remembers the answer.
+ */
+async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
+  if (services.context.extensionMode === vscode.ExtensionMode.Test) return true; // tests set the URL themselves
+  const section = kind === 'anthropic' ? 'promptCost.providers.anthropic' : 'promptCost.providers.openai';
+  const inspected = vscode.workspace.getConfiguration(section).inspect<string>('baseUrl');
+  if (inspected?.workspaceValue === undefined && inspected?.workspaceFolderValue === undefined) return true;
+  let origin: string;
+  try {
+    origin = new URL(baseUrl).origin;
+  } catch {
+    return true; // an invalid URL fails at the request with its own message
+  }
+  const approved = services.context.globalState.get<string[]>(APPROVED_ORIGINS, []);
+  if (approved.includes(`${kind} ${origin}`)) return true;
+  const choice = await vscode.window.showWarningMessage(
+    `This workspace's settings send ${PROVIDER_LABELS[kind]} requests to ${origin}. Send your ${PROVIDER_LABELS[kind]} API key there?`,
+    { modal: true },
+    'Send Key',
+  );
+  if (choice !== 'Send Key') return false;
+  await services.context.globalState.update(APPROVED_ORIGINS, [...approved, `${kind} ${origin}`]);
+  return true;
 }
 
 function safeHost(url: string): string {
