@@ -9,7 +9,9 @@ import { COMMANDS } from './commandIds';
 export function registerEstimateCommands(services: Services): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand(COMMANDS.estimateFile, async (uri?: vscode.Uri) => showBreakdown(services, uri, true)),
-    vscode.commands.registerCommand(COMMANDS.showBreakdown, async (uri?: vscode.Uri) => showBreakdown(services, uri, false)),
+    vscode.commands.registerCommand(COMMANDS.showBreakdown, async (uri?: vscode.Uri, offset?: number) =>
+      typeof offset === 'number' && uri ? showCodePromptBreakdown(services, uri, offset) : showBreakdown(services, uri, false),
+    ),
     vscode.commands.registerCommand(COMMANDS.copyEstimate, async (uri?: vscode.Uri) => {
       const md = await breakdownMarkdown(services, uri, true);
       if (!md) return;
@@ -21,7 +23,7 @@ export function registerEstimateCommands(services: Services): vscode.Disposable 
     vscode.commands.registerCommand(COMMANDS.toggleCodeLens, async () => {
       const c = vscode.workspace.getConfiguration(SECTION);
       const next = !c.get<boolean>('codeLens.enabled', true);
-      await c.update('codeLens.enabled', next, vscode.ConfigurationTarget.Global);
+      await c.update('codeLens.enabled', next, effectiveTarget(c, 'codeLens.enabled', vscode.ConfigurationTarget.Global));
       return next;
     }),
   );
@@ -63,6 +65,43 @@ export async function breakdownMarkdown(services: Services, uri: vscode.Uri | un
   return lines.join('\n');
 }
 
+/** The level a setting is actually set at (folder, workspace, user), so an update takes effect. */
+function effectiveTarget(c: vscode.WorkspaceConfiguration, key: string, fallback: vscode.ConfigurationTarget): vscode.ConfigurationTarget {
+  const i = c.inspect(key);
+  if (i?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
+  if (i?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
+  if (i?.globalValue !== undefined) return vscode.ConfigurationTarget.Global;
+  return fallback;
+}
+
+/** One prompt inside code (the CodeLens above a string literal): its tokens and input cost per model. */
+async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offset: number): Promise<string | undefined> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const result = await services.estimator.get(doc);
+  if (!result || result.kind !== 'code') return showBreakdown(services, uri, false);
+  const found = result.prompts.find((p) => p.prompt.range.start <= offset && offset <= p.prompt.range.end);
+  if (!found) return undefined;
+  const core = await import('../core/estimate');
+  const models = [found.model, ...result.pricing.models.filter((m) => m !== found.model)];
+  const rows = ['| Model | Input tokens | Input cost |', '|---|---:|---:|'];
+  for (const model of models) {
+    const r = await services.estimator.estimateText(found.prompt.text, model, uri);
+    const approx = r.tokenizer.approximate;
+    rows.push(`| ${model}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`);
+  }
+  const line = doc.positionAt(found.prompt.range.start).line + 1;
+  const unfilled = [...new Set(found.prompt.placeholders.map((p) => p.name))];
+  const md = [
+    `**Prompt Cost · ${found.prompt.role ?? 'prompt'} in ${path.posix.basename(uri.path)}, line ${line}**${found.prompt.call ? ` (\`${found.prompt.call}\`)` : ''}`,
+    '',
+    ...rows,
+    ...(unfilled.length ? ['', `Unfilled (counted as written): ${unfilled.map((u) => `\`${u}\``).join(', ')}`] : []),
+  ].join('\n');
+  const shown = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
+  await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  return md;
+}
+
 async function showBreakdown(services: Services, uri: vscode.Uri | undefined, force: boolean): Promise<string | undefined> {
   const md = await breakdownMarkdown(services, uri, force);
   if (!md) return undefined;
@@ -89,7 +128,8 @@ async function pickPrimaryModel(services: Services, model?: string): Promise<str
     model = picked?.label;
   }
   if (!model) return undefined;
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration(SECTION).update('primaryModel', model, target);
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const fallback = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await c.update('primaryModel', model, effectiveTarget(c, 'primaryModel', fallback));
   return model;
 }

@@ -111,6 +111,10 @@ describe('live estimates', () => {
     const reviewUsd = Decimal.parse('0.0025').times(reviewTokens).shiftLeft(3); // flujo.toml: gpt-4o $0.0025 per 1K input
     assert.ok(titles.includes(`${reviewTokens} tokens · gpt-4o ${shortUsd(reviewUsd)} input`), titles.join(' | '));
     assert.ok(titles.some((t) => t.includes('gpt-4o-mini')), titles.join(' | '));
+    // Clicking the lens shows that one prompt's breakdown, not the whole file's.
+    const md = await vscode.commands.executeCommand<string>('promptCost.showBreakdown', editor.document.uri, start);
+    assert.ok(md.includes(`| openai:gpt-4o (in the call) | ${reviewTokens} | $${reviewUsd.toString()} |`), md);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('stays responsive on a 5 MB prompt file (counted in a worker)', async function () {
