@@ -41,7 +41,7 @@ export function registerCodeLens(services: Services): vscode.Disposable {
         ),
         new vscode.CodeLens(top, { title: 'Compare…', command: COMMANDS.openComparison, arguments: [document.uri] }),
         // Running sends the prompt to a provider: only offered in trusted workspaces.
-        ...(vscode.workspace.isTrusted ? [new vscode.CodeLens(top, { title: '▶ Run', tooltip: 'Run this prompt and record its actual cost (Prompt Cost: Run Prompt…)', command: 'promptCost.runPrompt', arguments: [document.uri] })] : []),
+        ...(vscode.workspace.isTrusted ? [new vscode.CodeLens(top, { title: '▶ Run', tooltip: 'Run this prompt and record its actual cost (Prompt Cost: Run Prompt…)', command: COMMANDS.runPrompt, arguments: [document.uri] })] : []),
       ];
       // One lens per explicit message section, for the primary model.
       const primaryModel = estimate.models.find((m) => m.model === primary) ?? estimate.models[0];

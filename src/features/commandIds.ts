@@ -1,4 +1,4 @@
-// Command ids, in one place so features and package.json agree (a unit test checks package.json).
+// Command ids, in one place so features and package.json agree (test/unit/package-contributions.test.ts checks).
 export const COMMANDS = {
   estimateFile: 'promptCost.estimateFile',
   showBreakdown: 'promptCost.showBreakdown',
@@ -7,4 +7,5 @@ export const COMMANDS = {
   toggleCodeLens: 'promptCost.toggleCodeLens',
   openComparison: 'promptCost.openComparison',
   updatePrices: 'promptCost.updatePrices',
+  runPrompt: 'promptCost.runPrompt',
 } as const;

@@ -6,6 +6,8 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findOpenDocument } from './vscodeConvert';
+import { shortModel } from '../core/estimate/display';
 import type { CompareRow, CompareTable, ModelTokens } from '../core/pricing/compare';
 import type { PromptDocument, PromptSummary } from '../core/prompt';
 import type { EncodingName, WorkerTokenCounter } from '../core/tokenize';
@@ -273,7 +275,7 @@ class ComparePanel implements vscode.Disposable {
   }
 
   private async document(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const open = findOpenDocument(uri);
     if (open) return open;
     try {
       return await vscode.workspace.openTextDocument(uri);
@@ -569,7 +571,3 @@ class ComparePanel implements vscode.Disposable {
   }
 }
 
-function shortModel(id: string): string {
-  const i = id.indexOf(':');
-  return i > 0 ? id.slice(i + 1) : id;
-}

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { FlujoAnalysis } from '../core/flujo';
 import type { PriceCatalog, ReferenceCatalog } from '../core/pricing';
 import { DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
-import { KeyedDebouncer } from './vscodeConvert';
+import { KeyedDebouncer, findOpenDocument } from './vscodeConvert';
 
 export interface FlujoState {
   uri: vscode.Uri;
@@ -164,7 +164,7 @@ function locateFlujoToml(
 
 /** Text of a file, from an open editor when there is one (unsaved edits count), else from disk. */
 async function readText(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  const open = findOpenDocument(uri);
   if (open) return open.getText();
   try {
     const bytes = await vscode.workspace.fs.readFile(uri);

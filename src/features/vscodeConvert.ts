@@ -46,3 +46,9 @@ export class KeyedDebouncer implements vscode.Disposable {
     this.timers.clear();
   }
 }
+
+/** The open document for `uri`, if any: its text includes unsaved edits, so it wins over the file on disk. */
+export function findOpenDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  const key = uri.toString();
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+}

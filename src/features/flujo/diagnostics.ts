@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
-import { KeyedDebouncer, toRange, toSeverity } from '../vscodeConvert';
+import { KeyedDebouncer, findOpenDocument, toRange, toSeverity } from '../vscodeConvert';
 
 export const DIAGNOSTIC_SOURCE = 'flujo.toml';
 const CODE_GLOB = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,yaml,yml}';
@@ -96,7 +96,7 @@ class WorkspaceModelUsages {
     const files = await vscode.workspace.findFiles(CODE_GLOB, CODE_EXCLUDE, MAX_SCANNED_FILES);
     const out: ModelUsage[] = [];
     for (const uri of files) {
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const open = findOpenDocument(uri);
       let text = open?.getText();
       if (text === undefined) {
         try {

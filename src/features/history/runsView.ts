@@ -4,6 +4,7 @@
 // import Flujo runs). Follows the ledger and the Flujo state DB live through the HistoryStore.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
 import type { RunRecord, RunStep } from '../../core/history/record';
 import { SECTION } from '../config';
@@ -351,7 +352,7 @@ export function registerRunsView(services: Services): vscode.Disposable {
           ? `${v.run.provider}:${v.run.model}`
           : v.run.model
         : undefined;
-      return vscode.commands.executeCommand('promptCost.runPrompt', uri, { model });
+      return vscode.commands.executeCommand(COMMANDS.runPrompt, uri, { model });
     }),
     vscode.commands.registerCommand(RUNS_COMMANDS.copyDetails, async (arg?: unknown) => {
       const v = requireRun(arg);

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findOpenDocument } from '../vscodeConvert';
 import type { BudgetConfig, BudgetRow } from '../../core/history/budgets';
 import type { CorruptLine, LedgerFollower } from '../../core/history/ledger';
 import type { RunRecord } from '../../core/history/record';
@@ -323,7 +324,7 @@ export class HistoryStore implements vscode.Disposable {
     const src: FlujoSource = { config: configUri.fsPath, candidates: [], budgetProblems: [], live: [], warnings: [] };
     let stateUri: string | undefined;
     try {
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === configUri.toString());
+      const open = findOpenDocument(configUri);
       const text = open ? open.getText() : await fs.promises.readFile(configUri.fsPath, 'utf8');
       const { parse } = await import('smol-toml');
       const doc = parse(text) as Record<string, unknown>;

@@ -4,6 +4,7 @@
 // at send time, actual usage buckets, exact actual cost) in the ledger. Disabled in untrusted workspaces.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import type { RunEstimate, RunRecord } from '../../core/history/record';
 import type { Endpoint, RunPromptResult } from '../../core/providers/types';
 import { readConfig } from '../config';
@@ -14,7 +15,7 @@ import { PROVIDER_LABELS } from './keys';
 import type { RunTarget } from './runLogic';
 import { readRunSettings } from './settings';
 
-export const RUN_PROMPT_COMMAND = 'promptCost.runPrompt';
+export const RUN_PROMPT_COMMAND = COMMANDS.runPrompt;
 
 /** Arguments that skip the pickers (tests, "Run Again", other extensions). */
 export interface RunPromptOptions {
