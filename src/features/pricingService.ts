@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { FlujoAnalysis } from '../core/flujo';
 import type { PriceCatalog, ReferenceCatalog } from '../core/pricing';
 import { DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
-import { KeyedDebouncer, findOpenDocument } from './vscodeConvert';
+import { KeyedDebouncer, findOpenDocument, watchWorkspaceFiles } from './vscodeConvert';
 
 export interface FlujoState {
   uri: vscode.Uri;
@@ -40,12 +40,8 @@ export class PricingService implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/flujo.toml');
     this.disposables.push(
-      watcher,
-      watcher.onDidChange(() => this.invalidate()),
-      watcher.onDidCreate(() => this.invalidate()),
-      watcher.onDidDelete(() => this.invalidate()),
+      watchWorkspaceFiles('**/flujo.toml', () => this.invalidate()),
       onConfigChange(() => this.invalidate()),
       // Typing in flujo.toml re-prices every open prompt: once typing pauses, not per keystroke.
       this.typing,

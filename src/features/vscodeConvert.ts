@@ -52,3 +52,23 @@ export function findOpenDocument(uri: vscode.Uri): vscode.TextDocument | undefin
   const key = uri.toString();
   return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
 }
+
+export type FileEvent = 'change' | 'create' | 'delete';
+
+/**
+ * Watches `glob` in every workspace folder (RelativePattern: served by the workspace watcher, so
+ * files created outside VS Code are seen too), following folders as they are added or removed.
+ */
+export function watchWorkspaceFiles(glob: string, listener: (uri: vscode.Uri, event: FileEvent) => void): vscode.Disposable {
+  let watchers: vscode.Disposable[] = [];
+  const watchAll = () => {
+    for (const w of watchers) w.dispose();
+    watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob));
+      return [w, w.onDidChange((u) => listener(u, 'change')), w.onDidCreate((u) => listener(u, 'create')), w.onDidDelete((u) => listener(u, 'delete'))];
+    });
+  };
+  watchAll();
+  const folders = vscode.workspace.onDidChangeWorkspaceFolders(watchAll);
+  return { dispose: () => [folders, ...watchers].forEach((d) => d.dispose()) };
+}

@@ -107,4 +107,39 @@ describe('flujo.toml language service', () => {
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
     assert.match(text, /completion/i);
   });
+
+  it('strict mode: models used in workspace code without a price are errors, updated when code changes', async function () {
+    this.timeout(60_000);
+    const dir = path.join(workspaceRoot(), 'strict');
+    fs.mkdirSync(dir, { recursive: true });
+    const strictFile = path.join(dir, 'flujo.toml');
+    fs.writeFileSync(strictFile, '[cost]\nstrict = true\n\n[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025\ncompletion_tokens_per_1k = 0.01\n');
+    const strictDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(strictFile));
+    await vscode.window.showTextDocument(strictDoc);
+    try {
+      // agents/review_agent.py uses openai:gpt-4o-mini, which this file does not price.
+      const first = await waitFor('unpriced-model for gpt-4o-mini', () =>
+        vscode.languages.getDiagnostics(strictDoc.uri).find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'")),
+      );
+      assert.match(first.message, /Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o-mini' in flujo\.toml\./);
+      // A new file using another model: only that file is rescanned, and its model shows up.
+      fs.writeFileSync(path.join(dir, 'new_agent.py'), 'agent = make_agent_async("openai:gpt-4.1-mini", "Be brief.", str)\n');
+      await waitFor('unpriced-model for the new file', () =>
+        vscode.languages.getDiagnostics(strictDoc.uri).find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4.1-mini'")),
+      30_000);
+      // The quick fix adds a price table from the reference catalog; the error goes away.
+      const diag = vscode.languages.getDiagnostics(strictDoc.uri).find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'"))!;
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', strictDoc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      const add = actions.find((a) => a.edit && /gpt-4o-mini/.test(a.title));
+      assert.ok(add?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.ok(await vscode.workspace.applyEdit(add.edit));
+      assert.match(strictDoc.getText(), /\[cost\.providers\.openai\."gpt-4o-mini"\]\nprompt_tokens_per_1k = 0\.00015 +# .*\ncompletion_tokens_per_1k = 0\.0006 +# /);
+      await waitFor('gpt-4o-mini priced', () =>
+        vscode.languages.getDiagnostics(strictDoc.uri).some((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'")) ? undefined : true,
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -569,7 +569,9 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
       const priced = ref.provider !== undefined && pricingProviders.get(ref.provider)?.has(ref.model);
       if (priced) continue;
       const where = uses.filter((u) => u.file).map((u) => (u.line !== undefined ? `${u.file}:${u.line + 1}` : u.file!));
-      once({
+      // One diagnostic per unpriced model, all at `strict = true` (so not `once`, which keys on the range).
+      if (full()) break;
+      push({
         severity: 'error',
         code: 'unpriced-model',
         message: `${strictPricingMessage(ref.provider, ref.model)}${where.length ? ` Used in ${where.slice(0, 3).join(', ')}${where.length > 3 ? ` and ${where.length - 3} more` : ''}.` : ''}`,

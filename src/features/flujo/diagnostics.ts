@@ -4,12 +4,14 @@ import * as vscode from 'vscode';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
-import { KeyedDebouncer, findOpenDocument, toRange, toSeverity } from '../vscodeConvert';
+import { KeyedDebouncer, findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
 
 export const DIAGNOSTIC_SOURCE = 'flujo.toml';
 const CODE_GLOB = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,yaml,yml}';
 const CODE_EXCLUDE = '**/{node_modules,.venv,venv,.git,dist,out,build,__pycache__,.tox,site-packages}/**';
 const MAX_SCANNED_FILES = 5000;
+/** The folders CODE_EXCLUDE leaves out, for the watcher's events. */
+const EXCLUDED_DIR = /\/(node_modules|\.venv|venv|\.git|dist|out|build|__pycache__|\.tox|site-packages)\//;
 const MAX_SCANNED_BYTES = 2_000_000;
 
 /** The core diagnostic behind each vscode.Diagnostic, for the quick-fix provider. */
@@ -54,19 +56,17 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   };
   const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
 
-  const watcher = vscode.workspace.createFileSystemWatcher(CODE_GLOB, false, false, false);
-  const onCodeChange = () => {
-    usages.invalidate();
-    relintAll();
-  };
+  // Only strict mode uses the usages; re-lint open flujo.toml files once the changed file is rescanned.
+  const onCodeChange = (uri: vscode.Uri) => void usages.update(uri).then(relintAll);
   vscode.workspace.textDocuments.forEach(schedule);
   return vscode.Disposable.from(
     collection,
     debouncer,
-    watcher,
-    watcher.onDidChange(onCodeChange),
-    watcher.onDidCreate(onCodeChange),
-    watcher.onDidDelete(onCodeChange),
+    watchWorkspaceFiles(CODE_GLOB, (uri, event) => {
+      if (event !== 'delete') return onCodeChange(uri);
+      usages.remove(uri);
+      relintAll();
+    }),
     vscode.workspace.onDidOpenTextDocument(schedule),
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => {
@@ -78,37 +78,53 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   );
 }
 
-/** `provider:model` strings in the workspace's code and YAML, scanned once and cached until a file changes. */
+/**
+ * `provider:model` strings in the workspace's code and YAML, per file. The first strict-mode lint scans
+ * the workspace once; after that a changed file is rescanned alone (and a deleted one dropped).
+ */
 class WorkspaceModelUsages {
-  private pending?: Promise<ModelUsage[]>;
-
-  invalidate(): void {
-    this.pending = undefined;
-  }
+  private readonly byFile = new Map<string, ModelUsage[]>();
+  private initial?: Promise<void>;
 
   get(): Promise<ModelUsage[]> {
-    this.pending ??= this.scan();
-    return this.pending;
+    this.initial ??= this.scanAll();
+    return this.initial.then(() => [...this.byFile.values()].flat());
   }
 
-  private async scan(): Promise<ModelUsage[]> {
-    const { scanModelUsages } = await import('../../core/flujo');
+  /** A file changed or appeared: rescan it (only once the initial scan exists). */
+  async update(uri: vscode.Uri): Promise<void> {
+    if (!this.initial || EXCLUDED_DIR.test(uri.path)) return;
+    await this.initial;
+    const found = await this.scanFile(uri);
+    if (found) this.byFile.set(uri.toString(), found);
+    else this.byFile.delete(uri.toString());
+  }
+
+  remove(uri: vscode.Uri): void {
+    this.byFile.delete(uri.toString());
+  }
+
+  private async scanAll(): Promise<void> {
     const files = await vscode.workspace.findFiles(CODE_GLOB, CODE_EXCLUDE, MAX_SCANNED_FILES);
-    const out: ModelUsage[] = [];
     for (const uri of files) {
-      const open = findOpenDocument(uri);
-      let text = open?.getText();
-      if (text === undefined) {
-        try {
-          const bytes = await vscode.workspace.fs.readFile(uri);
-          if (bytes.byteLength > MAX_SCANNED_BYTES) continue;
-          text = new TextDecoder().decode(bytes);
-        } catch {
-          continue;
-        }
-      }
-      for (const m of scanModelUsages(text)) out.push({ id: m.id, file: vscode.workspace.asRelativePath(uri), line: m.line });
+      const found = await this.scanFile(uri);
+      if (found) this.byFile.set(uri.toString(), found);
     }
-    return out;
+  }
+
+  private async scanFile(uri: vscode.Uri): Promise<ModelUsage[] | undefined> {
+    const { scanModelUsages } = await import('../../core/flujo');
+    let text = findOpenDocument(uri)?.getText();
+    if (text === undefined) {
+      try {
+        const bytes = await vscode.workspace.fs.readFile(uri);
+        if (bytes.byteLength > MAX_SCANNED_BYTES) return undefined;
+        text = new TextDecoder().decode(bytes);
+      } catch {
+        return undefined;
+      }
+    }
+    const file = vscode.workspace.asRelativePath(uri);
+    return scanModelUsages(text).map((m) => ({ id: m.id, file, line: m.line }));
   }
 }
