@@ -130,12 +130,15 @@ export class Estimator implements vscode.Disposable {
     return entry.result;
   }
 
-  /** Tokens and input cost of an arbitrary text (a selection) for one model. */
-  async estimateText(text: string, model: string, uri?: vscode.Uri): Promise<{ tokens: number; tokenizer: ModelTokenizer; inputUsd?: import('../core/pricing').Decimal }> {
+  /**
+   * Tokens and input cost of an arbitrary text (a selection) for one model. Callers that may run at the
+   * same time (status bar, hover) pass their own `purpose`, so they do not cancel each other's counts.
+   */
+  async estimateText(text: string, model: string, uri?: vscode.Uri, purpose = 'selection'): Promise<{ tokens: number; tokenizer: ModelTokenizer; inputUsd?: import('../core/pricing').Decimal }> {
     const [tokenize, estimate] = await Promise.all([import('../core/tokenize'), import('../core/estimate')]);
     const tokenizer = tokenize.tokenizerForModel(model);
     const config = readConfig(uri);
-    const raw = text.length > config.workerThreshold ? await this.worker('selection', tokenizer.encoding).count(text, tokenizer.encoding) : tokenize.countTokens(text, tokenizer.encoding);
+    const raw = text.length > config.workerThreshold ? await this.worker(purpose, tokenizer.encoding).count(text, tokenizer.encoding) : tokenize.countTokens(text, tokenizer.encoding);
     const tokens = tokenizer.approximate ? tokenize.applyFactor(raw, tokenizer) : raw;
     const ctx = await this.pricing.forDocument(uri);
     return { tokens, tokenizer, inputUsd: estimate.inputCost(ctx.catalog, model, tokens) };

@@ -52,7 +52,7 @@ async function selectionHover(services: Services, document: vscode.TextDocument,
   const text = document.getText(selection);
   const rows: string[] = ['| Model | Tokens | Input cost |', '|---|---:|---:|'];
   for (const model of models) {
-    const r = await services.estimator.estimateText(text, model, document.uri);
+    const r = await services.estimator.estimateText(text, model, document.uri, 'hover');
     const approx = r.tokenizer.approximate;
     rows.push(`| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`);
   }
