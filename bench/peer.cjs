@@ -37,4 +37,15 @@ for (let i = 0; i < Number(repeatArg ?? 1); i++) {
   tokens = text ? count(text) : 0;
   times.push(performance.now() - t1);
 }
-process.stdout.write(JSON.stringify({ lib, encoding, tokens, loadMs, countMs: times, rssBeforeMB: rss0 / 1048576, rssLoadedMB: rssLoaded / 1048576, rssEndMB: process.memoryUsage().rss / 1048576 }) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    lib,
+    encoding,
+    tokens,
+    loadMs,
+    countMs: times,
+    rssBeforeMB: rss0 / 1048576,
+    rssLoadedMB: rssLoaded / 1048576,
+    rssEndMB: process.memoryUsage().rss / 1048576,
+  }) + '\n',
+);

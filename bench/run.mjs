@@ -37,7 +37,12 @@ if (!cliWorks) {
   cliArgs = [];
   await esbuild.build({
     ...common,
-    stdin: { contents: "import { runCount } from './src/cli/count'; import { processIO } from './src/cli/io'; runCount(process.argv.slice(2), processIO()).then((c) => { process.exitCode = c; });", resolveDir: root, loader: 'ts' },
+    stdin: {
+      contents:
+        "import { runCount } from './src/cli/count'; import { processIO } from './src/cli/io'; runCount(process.argv.slice(2), processIO()).then((c) => { process.exitCode = c; });",
+      resolveDir: root,
+      loader: 'ts',
+    },
     outfile: cli,
   });
 }
@@ -53,14 +58,23 @@ core.setEncodingDataDir(path.join(root, 'dist', 'encodings'));
 
 // ---------- inputs ----------
 let seed = 0x9e3779b9;
-const rand = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
-const randomBytes = (n) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = (rand() * 256) | 0; return b; };
+const rand = () => (seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296;
+const randomBytes = (n) => {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (rand() * 256) | 0;
+  return b;
+};
 
 function corpus() {
   // Non-repetitive real text: READMEs of the installed packages (English prose, code, tables), then TypeScript's lib.
   const files = [];
   for (const d of fs.readdirSync(path.join(root, 'node_modules')).sort()) {
-    const dirs = d.startsWith('@') ? fs.readdirSync(path.join(root, 'node_modules', d)).sort().map((x) => path.join(d, x)) : [d];
+    const dirs = d.startsWith('@')
+      ? fs
+          .readdirSync(path.join(root, 'node_modules', d))
+          .sort()
+          .map((x) => path.join(d, x))
+      : [d];
     for (const x of dirs) {
       const f = path.join(root, 'node_modules', x, 'README.md');
       if (fs.existsSync(f)) files.push(f);
@@ -84,7 +98,8 @@ function minifiedJson() {
   let len = 0;
   while (len < MB) {
     const o = {};
-    for (let k = 0; k < 6; k++) o[words[(rand() * words.length) | 0] + ((rand() * 100) | 0)] = rand() < 0.5 ? rand() * 1e6 : randomBytes(6).toString('base64');
+    for (let k = 0; k < 6; k++)
+      o[words[(rand() * words.length) | 0] + ((rand() * 100) | 0)] = rand() < 0.5 ? rand() * 1e6 : randomBytes(6).toString('base64');
     const s = JSON.stringify(o);
     items.push(s);
     len += s.length + 1;
@@ -98,7 +113,9 @@ const inputs = {
   'minified JSON line': minifiedJson(),
   'random bytes as UTF-8': randomBytes(MB).toString('utf8'),
   '1 MB spaces': ' '.repeat(MB),
-  '1 MB mixed whitespace': Array.from({ length: MB }, () => ' \t\n\u3000\u00a0\r\n'[(rand() * 7) | 0]).join('').slice(0, MB),
+  '1 MB mixed whitespace': Array.from({ length: MB }, () => ' \t\n\u3000\u00a0\r\n'[(rand() * 7) | 0])
+    .join('')
+    .slice(0, MB),
 };
 const inputFile = {};
 for (const [name, text] of Object.entries(inputs)) {
@@ -108,13 +125,26 @@ for (const [name, text] of Object.entries(inputs)) {
 }
 
 // ---------- helpers ----------
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(p * a.length))];
 function peer(lib, encoding, file, repeat = 1, timeout = PEER_TIMEOUT_MS) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(here, 'peer.cjs'), lib, encoding, file, String(repeat)], { cwd: root, encoding: 'utf8', timeout, maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [path.join(here, 'peer.cjs'), lib, encoding, file, String(repeat)], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout,
+    maxBuffer: 1 << 20,
+  });
   const wallMs = performance.now() - t0;
-  if (r.error || r.status !== 0) return { timedOut: r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM', wallMs, error: (r.stderr || String(r.error)).slice(0, 300) };
+  if (r.error || r.status !== 0)
+    return {
+      timedOut: r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM',
+      wallMs,
+      error: (r.stderr || String(r.error)).slice(0, 300),
+    };
   return { ...JSON.parse(r.stdout), wallMs };
 }
 function timeCmd(args) {
@@ -143,7 +173,11 @@ for (let i = 0; i < COLD_RUNS; i++) {
   for (const p of PEERS) cold[p].push(peer(p, ENC, corpusFile).wallMs);
 }
 const nodeStart = median(Array.from({ length: 3 }, () => timeCmd(['-e', '0']).ms));
-rows.push({ metric: 'Cold `count` 1 MB, wall (process+load+count)', values: Object.fromEntries(LIBS.map((l) => [l, median(cold[l])])), goal: 1 });
+rows.push({
+  metric: 'Cold `count` 1 MB, wall (process+load+count)',
+  values: Object.fromEntries(LIBS.map((l) => [l, median(cold[l])])),
+  goal: 1,
+});
 
 // ---------- load + warm throughput (fresh process each) ----------
 log('   load time and warm 1 MB throughput…');
@@ -151,7 +185,10 @@ const warm = {};
 for (const l of LIBS) warm[l] = peer(l, ENC, corpusFile, quick ? 3 : 5);
 rows.push({ metric: 'Load o200k (in process)', values: Object.fromEntries(LIBS.map((l) => [l, warm[l].loadMs])) });
 rows.push({ metric: 'Count 1 MB, first call after load', values: Object.fromEntries(LIBS.map((l) => [l, warm[l].countMs?.[0]])) });
-rows.push({ metric: 'Count 1 MB, median of repeats', values: Object.fromEntries(LIBS.map((l) => [l, warm[l].countMs && median(warm[l].countMs)])) });
+rows.push({
+  metric: 'Count 1 MB, median of repeats',
+  values: Object.fromEntries(LIBS.map((l) => [l, warm[l].countMs && median(warm[l].countMs)])),
+});
 
 // ---------- 2. incremental ----------
 log('2. incremental recount after one-character edits in a 1 MB document…');
@@ -172,7 +209,11 @@ for (let i = 0; i < (quick ? 200 : 500); i++) {
   doc = doc.slice(0, offset) + ins + doc.slice(offset + del);
 }
 const incExact = inc.total === core.countTokens(doc, ENC);
-rows.push({ metric: 'Recount after 1-char edit, 1 MB doc (median; peers: full recount)', values: { ours: median(editMs), ...Object.fromEntries(PEERS.map((p) => [p, warm[p].countMs && median(warm[p].countMs)])) }, goal: 2 });
+rows.push({
+  metric: 'Recount after 1-char edit, 1 MB doc (median; peers: full recount)',
+  values: { ours: median(editMs), ...Object.fromEntries(PEERS.map((p) => [p, warm[p].countMs && median(warm[p].countMs)])) },
+  goal: 2,
+});
 
 // ---------- 3. worst cases ----------
 log('3. worst-case 1 MB inputs (peers time out after', PEER_TIMEOUT_MS / 1000, 's)…');
@@ -182,9 +223,26 @@ for (const name of Object.keys(inputs).slice(1)) {
   const res = {};
   for (const l of LIBS) res[l] = peer(l, ENC, inputFile[name], 1, l === 'ours' ? 60_000 : PEER_TIMEOUT_MS);
   const oracle = res.tiktoken.tokens;
-  worst.push({ name, res, exact: oracle === undefined ? 'oracle timed out' : res.ours.tokens === oracle ? 'yes' : `NO (${res.ours.tokens} vs ${oracle})` });
-  rows.push({ metric: `Worst case: ${name}`, values: Object.fromEntries(LIBS.map((l) => [l, res[l].timedOut ? Infinity : res[l].error ? null : res[l].countMs?.[0]])), goal: 3 });
-  for (const l of PEERS) if (res[l].error) crashes.push(`${l} on ${name}: ${res[l].error.split('\n').find((x) => /Error/.test(x))?.trim() ?? 'failed'}`);
+  worst.push({
+    name,
+    res,
+    exact: oracle === undefined ? 'oracle timed out' : res.ours.tokens === oracle ? 'yes' : `NO (${res.ours.tokens} vs ${oracle})`,
+  });
+  rows.push({
+    metric: `Worst case: ${name}`,
+    values: Object.fromEntries(LIBS.map((l) => [l, res[l].timedOut ? Infinity : res[l].error ? null : res[l].countMs?.[0]])),
+    goal: 3,
+  });
+  for (const l of PEERS)
+    if (res[l].error)
+      crashes.push(
+        `${l} on ${name}: ${
+          res[l].error
+            .split('\n')
+            .find((x) => /Error/.test(x))
+            ?.trim() ?? 'failed'
+        }`,
+      );
   log(`   ${name}: ours ${fmt(res.ours.countMs?.[0])}, exact: ${worst.at(-1).exact}`);
 }
 
@@ -217,16 +275,38 @@ const mem = {};
 for (const e of ['o200k_base', 'cl100k_base', 'o200k_harmony', 'p50k_base', 'r50k_base']) mem[e] = peer('ours', e, '-');
 const memPeers = {};
 for (const l of PEERS) memPeers[l] = peer(l, ENC, '-');
-rows.push({ metric: 'RSS added by loading o200k_base (MB)', values: { ours: mem.o200k_base.rssLoadedMB - mem.o200k_base.rssBeforeMB, ...Object.fromEntries(PEERS.map((p) => [p, memPeers[p].rssLoadedMB - memPeers[p].rssBeforeMB])) }, unit: 'MB', goal: 5 });
+rows.push({
+  metric: 'RSS added by loading o200k_base (MB)',
+  values: {
+    ours: mem.o200k_base.rssLoadedMB - mem.o200k_base.rssBeforeMB,
+    ...Object.fromEntries(PEERS.map((p) => [p, memPeers[p].rssLoadedMB - memPeers[p].rssBeforeMB])),
+  },
+  unit: 'MB',
+  goal: 5,
+});
 
 // ---------- report ----------
-const cell = (v, unit) => (v === null ? 'crashed' : v === undefined ? '—' : v === Infinity ? `> ${PEER_TIMEOUT_MS / 1000} s` : unit === 'MB' ? `${v.toFixed(1)} MB` : fmt(v));
-const ratio = (a, b) => (a == null || b == null ? '—' : b === Infinity ? `< ${(a / (PEER_TIMEOUT_MS)).toFixed(3)}` : (a / b).toFixed(a / b < 0.1 ? 3 : 2));
+const cell = (v, unit) =>
+  v === null
+    ? 'crashed'
+    : v === undefined
+      ? '—'
+      : v === Infinity
+        ? `> ${PEER_TIMEOUT_MS / 1000} s`
+        : unit === 'MB'
+          ? `${v.toFixed(1)} MB`
+          : fmt(v);
+const ratio = (a, b) =>
+  a == null || b == null ? '—' : b === Infinity ? `< ${(a / PEER_TIMEOUT_MS).toFixed(3)}` : (a / b).toFixed(a / b < 0.1 ? 3 : 2);
 const lines = [];
-lines.push(`| Measure | ours | js-tiktoken | gpt-tokenizer | tiktoken (WASM) | ours ÷ js-tiktoken | ours ÷ gpt-tokenizer | ours ÷ tiktoken |`);
+lines.push(
+  `| Measure | ours | js-tiktoken | gpt-tokenizer | tiktoken (WASM) | ours ÷ js-tiktoken | ours ÷ gpt-tokenizer | ours ÷ tiktoken |`,
+);
 lines.push(`|---|---:|---:|---:|---:|---:|---:|---:|`);
 for (const r of rows) {
-  lines.push(`| ${r.goal ? `**G${r.goal}** ` : ''}${r.metric} | ${LIBS.map((l) => cell(r.values[l], r.unit)).join(' | ')} | ${PEERS.map((p) => ratio(r.values.ours, r.values[p])).join(' | ')} |`);
+  lines.push(
+    `| ${r.goal ? `**G${r.goal}** ` : ''}${r.metric} | ${LIBS.map((l) => cell(r.values[l], r.unit)).join(' | ')} | ${PEERS.map((p) => ratio(r.values.ours, r.values[p])).join(' | ')} |`,
+  );
 }
 const table = lines.join('\n');
 const goals = [
@@ -234,7 +314,9 @@ const goals = [
   `2. Incremental: median ${fmt(median(editMs))}, p95 ${fmt(pct(editMs, 0.95))}, max ${fmt(Math.max(...editMs))} over ${editMs.length} one-char edits (initial setText ${fmt(setMs)}, ${inc.chunkCount} chunks) → ${median(editMs) <= 5 ? 'MET' : 'NOT MET'}; exact after all edits: ${incExact ? 'yes' : 'NO'}.`,
   `3. Worst case (< 2 s each, exact): ${worst.map((w) => `${w.name} ${fmt(w.res.ours.countMs?.[0])} (exact vs tiktoken: ${w.exact})`).join('; ')} → ${worst.every((w) => w.res.ours.countMs?.[0] < 2000 && !w.exact.startsWith('NO')) ? 'MET' : 'NOT MET'}.`,
   `4. Worker: count() returns to the caller in ${fmt(callMs)}; thread start + table load ${fmt(spawnMs)}; 1 MB counted in the worker in ${fmt(firstMs)}, ${fmt(editedMs)} after a one-char edit (chunk cache); a superseded request (giant 1 MB piece) is cancelled and the newer one answered in ${fmt(supersedeMs)} → ${workerOk ? 'MET' : 'CHECK'}.`,
-  `5. Memory, RSS added by loading each encoding (ours, fresh process): ${Object.entries(mem).map(([e, m]) => `${e} ${(m.rssLoadedMB - m.rssBeforeMB).toFixed(1)} MB`).join(', ')} (o200k_harmony shares o200k_base's table); only requested encodings are loaded.`,
+  `5. Memory, RSS added by loading each encoding (ours, fresh process): ${Object.entries(mem)
+    .map(([e, m]) => `${e} ${(m.rssLoadedMB - m.rssBeforeMB).toFixed(1)} MB`)
+    .join(', ')} (o200k_harmony shares o200k_base's table); only requested encodings are loaded.`,
 ];
 const md = `# Token engine benchmark
 

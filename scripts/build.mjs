@@ -39,7 +39,12 @@ const common = {
 /** One esbuild context per bundle, as the VS Code samples do; entries that don't exist yet are skipped. */
 const bundles = [
   // The banner timestamps the start of module evaluation, so activation reports what loading costs.
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'var __pclLoadStart = performance.now();' } },
+  {
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+    banner: { js: 'var __pclLoadStart = performance.now();' },
+  },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' }, // keeps the source's #! line
   { entryPoints: ['src/core/tokenize/worker.ts'], outfile: 'dist/tokenize-worker.js' },
   { entryPoints: ['src/core/estimate/worker.ts'], outfile: 'dist/estimate-worker.js' },

@@ -52,4 +52,6 @@ const out = { source: '@pydantic/genai-prices', version: pkg.version, dataDate, 
 const file = path.join(root, 'src', 'core', 'pricing', 'reference-data.json');
 fs.writeFileSync(file, JSON.stringify(out) + '\n');
 const models = compact.reduce((n, p) => n + p.models.length, 0);
-console.log(`wrote ${path.relative(root, file)}: ${compact.length} providers, ${models} models, ${fs.statSync(file).size} bytes, data ${dataDate}`);
+console.log(
+  `wrote ${path.relative(root, file)}: ${compact.length} providers, ${models} models, ${fs.statSync(file).size} bytes, data ${dataDate}`,
+);

@@ -19,9 +19,23 @@ fs.mkdirSync(dataDir, { recursive: true });
 const workspace = path.join(root, 'examples');
 const server = spawn(
   process.execPath,
-  [serverMain, '--host', process.env.HOST || '127.0.0.1', '--port', String(port), '--without-connection-token', '--accept-server-license-terms',
-   '--server-data-dir', path.join(dataDir, 'server'), '--user-data-dir', path.join(dataDir, 'user'), '--extensions-dir', path.join(dataDir, 'ext'),
-   '--telemetry-level', 'off'],
+  [
+    serverMain,
+    '--host',
+    process.env.HOST || '127.0.0.1',
+    '--port',
+    String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--server-data-dir',
+    path.join(dataDir, 'server'),
+    '--user-data-dir',
+    path.join(dataDir, 'user'),
+    '--extensions-dir',
+    path.join(dataDir, 'ext'),
+    '--telemetry-level',
+    'off',
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${root}`]];
@@ -32,7 +46,9 @@ server.stdout.on('data', (d) => {
   if (process.env.VERBOSE) process.stdout.write(d);
   if (!printed && /Server bound to|Extension host agent listening/.test(d)) {
     printed = true;
-    console.log(`\nPrompt Cost Lens is running in VS Code ${'1.96.4'} on examples/.\nOpen this URL in a browser:\n\n  ${url}\n\n(Ctrl+C stops the server. After a change, run \`npm run build\` — or keep \`npm run watch\` running — and reload the page.)`);
+    console.log(
+      `\nPrompt Cost Lens is running in VS Code ${'1.96.4'} on examples/.\nOpen this URL in a browser:\n\n  ${url}\n\n(Ctrl+C stops the server. After a change, run \`npm run build\` — or keep \`npm run watch\` running — and reload the page.)`,
+    );
   }
 });
 const stop = () => server.kill('SIGTERM');

@@ -2,13 +2,22 @@
 // the comparison-panel table, same numbers, sorted by total cost.
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { alignTable, loadCliCatalog, nonNegativeInt, nonNegativeNumber, parseArgs, readInput, splitList } from './estimate';
-import { DEFAULT_COMPARE_MODELS, DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY, buildComparisonTable, rowToJson } from '../core/pricing/compare';
+import {
+  DEFAULT_COMPARE_MODELS,
+  DEFAULT_OUTPUT_TOKENS,
+  DEFAULT_REQUESTS_PER_DAY,
+  buildComparisonTable,
+  rowToJson,
+} from '../core/pricing/compare';
 import * as path from 'node:path';
 import { promptFileTokens } from '../core/estimate';
 
 export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, ['models', 'model', 'output-tokens', 'requests-per-day', 'config'], ['json']);
-  if (positional.length !== 1) throw new UsageError('expected exactly one FILE (usage: compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json])');
+  if (positional.length !== 1)
+    throw new UsageError(
+      'expected exactly one FILE (usage: compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json])',
+    );
   const file = positional[0];
   const requestsPerDay = nonNegativeNumber(flags, 'requests-per-day', DEFAULT_REQUESTS_PER_DAY);
   const config = flags.get('config');
@@ -62,7 +71,25 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   });
   io.stdout(
     `${file}: ${outputTokens} output tokens, ${requestsPerDay} requests/day\n` +
-      alignTable(['provider', 'model', 'encoding', 'input tokens', 'input', 'output', 'cached input', 'batch', 'total', 'per 1K requests', 'monthly', 'context', 'price'], rows, [3, 4, 5, 6, 7, 8, 9, 10, 11]),
+      alignTable(
+        [
+          'provider',
+          'model',
+          'encoding',
+          'input tokens',
+          'input',
+          'output',
+          'cached input',
+          'batch',
+          'total',
+          'per 1K requests',
+          'monthly',
+          'context',
+          'price',
+        ],
+        rows,
+        [3, 4, 5, 6, 7, 8, 9, 10, 11],
+      ),
   );
   return EXIT_OK;
 }

@@ -5,7 +5,15 @@
 // on stderr; the other files are still counted and the exit code is 2.
 import * as path from 'node:path';
 import { CliIO, EXIT_OK, EXIT_USAGE, UsageError, printJson, readFileOrThrow } from './io';
-import { ENCODING_NAMES, EncodingName, ModelTokenizer, applyFactor, countTokens, isEncodingName, tokenizerForModel } from '../core/tokenize';
+import {
+  ENCODING_NAMES,
+  EncodingName,
+  ModelTokenizer,
+  applyFactor,
+  countTokens,
+  isEncodingName,
+  tokenizerForModel,
+} from '../core/tokenize';
 
 const HELP = `Usage: prompt-cost count [--encoding NAME | --model ID] [--json] FILE...
 

@@ -43,7 +43,8 @@ export function parseArgs(argv: string[], valued: readonly string[], booleans: r
 export function nonNegativeInt(flags: Map<string, string | true>, name: string, fallback: number): number {
   const v = flags.get(name);
   if (v === undefined) return fallback;
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} must be a non-negative integer, got '${v}'`);
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
+    throw new UsageError(`--${name} must be a non-negative integer, got '${v}'`);
   return Number(v);
 }
 
@@ -68,7 +69,10 @@ export async function readInput(file: string, io: CliIO): Promise<string> {
 }
 
 /** The catalog the CLI prices with: flujo.toml (explicit --config, FLUJO_CONFIG_PATH, or found from cwd) over the reference. */
-export function loadCliCatalog(io: CliIO, configPath: string | undefined): { catalog: PriceCatalog; configFile?: string; warnings: string[] } {
+export function loadCliCatalog(
+  io: CliIO,
+  configPath: string | undefined,
+): { catalog: PriceCatalog; configFile?: string; warnings: string[] } {
   const loc = findFlujoConfig({ explicitPath: configPath, env: io.env, startDir: io.cwd });
   if (!loc) return { catalog: new PriceCatalog(), warnings: [] };
   let bytes: Buffer;
@@ -94,7 +98,10 @@ export function loadCliCatalog(io: CliIO, configPath: string | undefined): { cat
 
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, ['model', 'output-tokens', 'config'], ['json']);
-  if (positional.length !== 1) throw new UsageError('expected exactly one FILE (usage: estimate FILE --model ID[,ID...] [--output-tokens N] [--config PATH] [--json])');
+  if (positional.length !== 1)
+    throw new UsageError(
+      'expected exactly one FILE (usage: estimate FILE --model ID[,ID...] [--output-tokens N] [--config PATH] [--json])',
+    );
   const modelFlag = flags.get('model');
   if (typeof modelFlag !== 'string' || !splitList(modelFlag).length) throw new UsageError('--model ID[,ID...] is required');
   const models = [...new Set(splitList(modelFlag))];
@@ -130,8 +137,18 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
     printJson(io, { file, estimates });
     return EXIT_OK;
   }
-  const rows = estimates.map((e) => [e.model, `${e.approximate ? '≈' : ''}${e.inputTokens}`, String(e.outputTokens), `$${e.inputUsd}`, `$${e.outputUsd}`, `$${e.totalUsd}`, e.priceSource]);
-  io.stdout(`${file}\n` + alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5]));
+  const rows = estimates.map((e) => [
+    e.model,
+    `${e.approximate ? '≈' : ''}${e.inputTokens}`,
+    String(e.outputTokens),
+    `$${e.inputUsd}`,
+    `$${e.outputUsd}`,
+    `$${e.totalUsd}`,
+    e.priceSource,
+  ]);
+  io.stdout(
+    `${file}\n` + alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5]),
+  );
   return EXIT_OK;
 }
 
@@ -140,7 +157,9 @@ export function alignTable(head: string[], rows: string[][], right: number[] = [
   const widths = head.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)));
   const fmt = (r: string[]) =>
     r
-      .map((c, i) => (right.includes(i) ? c.padStart(widths[i] + c.length - [...c].length) : c.padEnd(widths[i] + c.length - [...c].length)))
+      .map((c, i) =>
+        right.includes(i) ? c.padStart(widths[i] + c.length - [...c].length) : c.padEnd(widths[i] + c.length - [...c].length),
+      )
       .join('  ')
       .trimEnd();
   return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n') + '\n';

@@ -9,7 +9,19 @@ import { decodeTomlBytes } from '../core/flujo/document';
 import { scanModelUsages } from '../core/flujo/usage';
 
 const CODE_EXTENSIONS = new Set(['.py', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.yaml', '.yml']);
-const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', '.tox', '.mypy_cache', '.vscode-test']);
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'dist',
+  'out',
+  'build',
+  '.tox',
+  '.mypy_cache',
+  '.vscode-test',
+]);
 
 /** `provider:model` strings in Python/TS/YAML files under `root` (bounded walk: 5,000 files, 1 MB each). */
 export function collectWorkspaceUsages(root: string, limits = { files: 5000, bytes: 1_000_000 }): ModelUsage[] {

@@ -28,20 +28,48 @@ export function registerCodeLens(services: Services): vscode.Disposable {
         return result.prompts.flatMap((p) => {
           const range = offsetRange(document, p.prompt.range.start, p.prompt.range.start);
           const approx = p.tokenizer.approximate;
-          const cost = p.inputUsd ? ` · ${estimateCore.shortModel(p.model)} ${estimateCore.shortUsd(p.inputUsd, approx)} input` : ` · ${estimateCore.shortModel(p.model)} no price`;
-          return [new vscode.CodeLens(range, { title: `${estimateCore.formatTokens(p.tokens, approx)} tokens${cost}`, command: COMMANDS.showBreakdown, arguments: [document.uri, p.prompt.range.start] })];
+          const cost = p.inputUsd
+            ? ` · ${estimateCore.shortModel(p.model)} ${estimateCore.shortUsd(p.inputUsd, approx)} input`
+            : ` · ${estimateCore.shortModel(p.model)} no price`;
+          return [
+            new vscode.CodeLens(range, {
+              title: `${estimateCore.formatTokens(p.tokens, approx)} tokens${cost}`,
+              command: COMMANDS.showBreakdown,
+              arguments: [document.uri, p.prompt.range.start],
+            }),
+          ];
         });
       }
       const { estimate, primary, document: prompt } = result;
       const summary = estimateCore.codeLensSummary(estimate, primary);
       const lenses: vscode.CodeLens[] = [
-        new vscode.CodeLens(top, { title: summary.tokensTitle, tooltip: 'Show the cost breakdown', command: COMMANDS.showBreakdown, arguments: [document.uri] }),
+        new vscode.CodeLens(top, {
+          title: summary.tokensTitle,
+          tooltip: 'Show the cost breakdown',
+          command: COMMANDS.showBreakdown,
+          arguments: [document.uri],
+        }),
         ...summary.modelTitles.map(
-          (m) => new vscode.CodeLens(top, { title: m.title, tooltip: `Compare models for this prompt (${m.model})`, command: COMMANDS.openComparison, arguments: [document.uri, m.model] }),
+          (m) =>
+            new vscode.CodeLens(top, {
+              title: m.title,
+              tooltip: `Compare models for this prompt (${m.model})`,
+              command: COMMANDS.openComparison,
+              arguments: [document.uri, m.model],
+            }),
         ),
         new vscode.CodeLens(top, { title: 'Compare…', command: COMMANDS.openComparison, arguments: [document.uri] }),
         // Running sends the prompt to a provider: only offered in trusted workspaces.
-        ...(vscode.workspace.isTrusted ? [new vscode.CodeLens(top, { title: '▶ Run', tooltip: 'Run this prompt and record its actual cost (Prompt Cost: Run Prompt…)', command: COMMANDS.runPrompt, arguments: [document.uri] })] : []),
+        ...(vscode.workspace.isTrusted
+          ? [
+              new vscode.CodeLens(top, {
+                title: '▶ Run',
+                tooltip: 'Run this prompt and record its actual cost (Prompt Cost: Run Prompt…)',
+                command: COMMANDS.runPrompt,
+                arguments: [document.uri],
+              }),
+            ]
+          : []),
       ];
       // One lens per explicit message section, for the primary model.
       const primaryModel = estimate.models.find((m) => m.model === primary) ?? estimate.models[0];
@@ -52,7 +80,13 @@ export function registerCodeLens(services: Services): vscode.Disposable {
           const cost = estimateCore.inputCost(result.pricing.catalog, primaryModel.model, tokens);
           const approx = primaryModel.tokenizer.approximate;
           const title = `${message.role}: ${estimateCore.formatTokens(tokens, approx)} tokens${cost ? ` · ${estimateCore.shortModel(primaryModel.model)} ${estimateCore.shortUsd(cost, approx)}` : ''}`;
-          lenses.push(new vscode.CodeLens(new vscode.Range(message.headerLine, 0, message.headerLine, 0), { title, command: COMMANDS.showBreakdown, arguments: [document.uri, message.range.start] }));
+          lenses.push(
+            new vscode.CodeLens(new vscode.Range(message.headerLine, 0, message.headerLine, 0), {
+              title,
+              command: COMMANDS.showBreakdown,
+              arguments: [document.uri, message.range.start],
+            }),
+          );
         });
       }
       return lenses;

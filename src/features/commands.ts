@@ -29,7 +29,11 @@ export function registerEstimateCommands(services: Services): vscode.Disposable 
   );
 }
 
-async function estimateFor(services: Services, uri: vscode.Uri | undefined, force: boolean): Promise<{ doc: vscode.TextDocument; result: PromptFileEstimate } | undefined> {
+async function estimateFor(
+  services: Services,
+  uri: vscode.Uri | undefined,
+  force: boolean,
+): Promise<{ doc: vscode.TextDocument; result: PromptFileEstimate } | undefined> {
   const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
   if (!doc) {
     void vscode.window.showWarningMessage('Prompt Cost: open a file to estimate.');
@@ -52,7 +56,10 @@ export async function breakdownMarkdown(services: Services, uri: vscode.Uri | un
   const { doc, result } = found;
   const core = await import('../core/estimate');
   const name = path.posix.basename(doc.uri.path);
-  const lines = [core.estimateMarkdown(result.estimate, { title: `Prompt Cost · ${name}`, requestsPerDay: result.config.requestsPerDay }), ''];
+  const lines = [
+    core.estimateMarkdown(result.estimate, { title: `Prompt Cost · ${name}`, requestsPerDay: result.config.requestsPerDay }),
+    '',
+  ];
   if (result.document.messages.length > 0) {
     const encodings = [...result.estimate.summaries.keys()];
     lines.push(`| Message | ${encodings.map((e) => `${e} tokens`).join(' | ')} |`, `|---|${encodings.map(() => '---:').join('|')}|`);
@@ -87,7 +94,9 @@ async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offs
   for (const model of models) {
     const r = await services.estimator.estimateText(found.prompt.text, model, uri);
     const approx = r.tokenizer.approximate;
-    rows.push(`| ${model}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`);
+    rows.push(
+      `| ${model}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`,
+    );
   }
   const line = doc.positionAt(found.prompt.range.start).line + 1;
   const unfilled = [...new Set(found.prompt.placeholders.map((p) => p.name))];

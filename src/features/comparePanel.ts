@@ -570,4 +570,3 @@ class ComparePanel implements vscode.Disposable {
 </html>`;
   }
 }
-

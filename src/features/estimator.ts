@@ -123,7 +123,8 @@ export class Estimator implements vscode.Disposable {
     entry.result = entry.result.catch((err) => {
       // Never cache a superseded or failed computation: the next request computes again.
       if (this.cache.get(key) === entry) this.cache.delete(key);
-      if ((err as Error)?.name !== 'CancelledError') this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
+      if ((err as Error)?.name !== 'CancelledError')
+        this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
       return undefined;
     });
     this.cache.set(key, entry);
@@ -134,11 +135,19 @@ export class Estimator implements vscode.Disposable {
    * Tokens and input cost of an arbitrary text (a selection) for one model. Callers that may run at the
    * same time (status bar, hover) pass their own `purpose`, so they do not cancel each other's counts.
    */
-  async estimateText(text: string, model: string, uri?: vscode.Uri, purpose = 'selection'): Promise<{ tokens: number; tokenizer: ModelTokenizer; inputUsd?: import('../core/pricing').Decimal }> {
+  async estimateText(
+    text: string,
+    model: string,
+    uri?: vscode.Uri,
+    purpose = 'selection',
+  ): Promise<{ tokens: number; tokenizer: ModelTokenizer; inputUsd?: import('../core/pricing').Decimal }> {
     const [tokenize, estimate] = await Promise.all([import('../core/tokenize'), import('../core/estimate')]);
     const tokenizer = tokenize.tokenizerForModel(model);
     const config = readConfig(uri);
-    const raw = text.length > config.workerThreshold ? await this.worker(purpose, tokenizer.encoding).count(text, tokenizer.encoding) : tokenize.countTokens(text, tokenizer.encoding);
+    const raw =
+      text.length > config.workerThreshold
+        ? await this.worker(purpose, tokenizer.encoding).count(text, tokenizer.encoding)
+        : tokenize.countTokens(text, tokenizer.encoding);
     const tokens = tokenizer.approximate ? tokenize.applyFactor(raw, tokenizer) : raw;
     const ctx = await this.pricing.forDocument(uri);
     return { tokens, tokenizer, inputUsd: estimate.inputCost(ctx.catalog, model, tokens) };
@@ -151,13 +160,20 @@ export class Estimator implements vscode.Disposable {
     if (!isPrompt && !isCode) return undefined;
     const text = doc.getText();
     if (text.length > config.maxDocumentSize) {
-      return { kind: 'too-large', message: `Too large to estimate live (${(text.length / 1e6).toFixed(1)} M characters > promptCost.performance.maxDocumentSize).` };
+      return {
+        kind: 'too-large',
+        message: `Too large to estimate live (${(text.length / 1e6).toFixed(1)} M characters > promptCost.performance.maxDocumentSize).`,
+      };
     }
     if (looksBinary(text)) return { kind: 'binary', message: 'Looks like a binary file: not estimated.' };
     const pricing = await this.pricing.forDocument(doc.uri);
     if (isCode) return this.computeCode(doc, text, config, pricing);
 
-    const [promptCore, estimateCore, tokenize] = await Promise.all([import('../core/prompt'), import('../core/estimate'), import('../core/tokenize')]);
+    const [promptCore, estimateCore, tokenize] = await Promise.all([
+      import('../core/prompt'),
+      import('../core/estimate'),
+      import('../core/tokenize'),
+    ]);
     const fileName = path.posix.basename(doc.uri.path);
     let document: PromptDocument;
     let counters: Counters;
@@ -185,17 +201,37 @@ export class Estimator implements vscode.Disposable {
     return { kind: 'prompt', document, estimate, primary, pricing, config };
   }
 
-  private async computeCode(doc: vscode.TextDocument, text: string, config: PromptCostConfig, pricing: PricingContext): Promise<CodeFileEstimate> {
+  private async computeCode(
+    doc: vscode.TextDocument,
+    text: string,
+    config: PromptCostConfig,
+    pricing: PricingContext,
+  ): Promise<CodeFileEstimate> {
     if (text.length > CODE_SCAN_LIMIT) return { kind: 'code', prompts: [], pricing, config };
-    const [promptCore, tokenize, estimateCore] = await Promise.all([import('../core/prompt'), import('../core/tokenize'), import('../core/estimate')]);
+    const [promptCore, tokenize, estimateCore] = await Promise.all([
+      import('../core/prompt'),
+      import('../core/tokenize'),
+      import('../core/estimate'),
+    ]);
     const primary = config.primaryModel || pricing.models[0];
     const prompts = promptCore.findPromptsInCode(text, doc.languageId).map((prompt): CodePromptEstimate => {
-      const model = prompt.model ? (prompt.model.includes(':') || !prompt.provider ? prompt.model : `${prompt.provider}:${prompt.model}`) : primary;
+      const model = prompt.model
+        ? prompt.model.includes(':') || !prompt.provider
+          ? prompt.model
+          : `${prompt.provider}:${prompt.model}`
+        : primary;
       const tokenizer = tokenize.tokenizerForModel(model);
       const raw = tokenize.countTokens(prompt.text, tokenizer.encoding);
       const tokens = tokenizer.approximate ? tokenize.applyFactor(raw, tokenizer) : raw;
       const resolved = pricing.catalog.resolve(model);
-      return { prompt, model, tokenizer, tokens, inputUsd: estimateCore.inputCost(pricing.catalog, model, tokens), priceSource: resolved.ok ? resolved.price.source : undefined };
+      return {
+        prompt,
+        model,
+        tokenizer,
+        tokens,
+        inputUsd: estimateCore.inputCost(pricing.catalog, model, tokens),
+        priceSource: resolved.ok ? resolved.price.source : undefined,
+      };
     });
     return { kind: 'code', prompts, pricing, config };
   }
@@ -227,7 +263,9 @@ export class Estimator implements vscode.Disposable {
       this.workers.set(id, w);
       return w;
     }
-    w = new WorkerTokenCounter(this.context.asAbsolutePath(path.join('dist', 'tokenize-worker.js')), { dataDir: this.context.asAbsolutePath(path.join('dist', 'encodings')) });
+    w = new WorkerTokenCounter(this.context.asAbsolutePath(path.join('dist', 'tokenize-worker.js')), {
+      dataDir: this.context.asAbsolutePath(path.join('dist', 'encodings')),
+    });
     this.workers.set(id, w);
     while (this.workers.size > MAX_WORKERS) this.disposeWorker(this.workers.keys().next().value as string, true);
     return w;

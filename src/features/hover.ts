@@ -28,16 +28,24 @@ export function registerHover(services: Services): vscode.Disposable {
         const approx = p.tokenizer.approximate;
         const md = new vscode.MarkdownString();
         md.appendMarkdown(`**Prompt Cost** · ${p.prompt.role ?? 'prompt'} for \`${p.model}\`\n\n`);
-        md.appendMarkdown(`${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${approx ? '≈' : ''}$${p.inputUsd.toString()} input` : ' · no price'}${p.priceSource ? ` (${p.priceSource})` : ''}\n\n`);
+        md.appendMarkdown(
+          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${approx ? '≈' : ''}$${p.inputUsd.toString()} input` : ' · no price'}${p.priceSource ? ` (${p.priceSource})` : ''}\n\n`,
+        );
         const unfilled = p.prompt.placeholders.map((x) => x.name);
-        if (unfilled.length) md.appendMarkdown(`Unfilled: ${[...new Set(unfilled)].map((u) => `\`${u}\``).join(', ')} (counted as written)\n\n`);
+        if (unfilled.length)
+          md.appendMarkdown(`Unfilled: ${[...new Set(unfilled)].map((u) => `\`${u}\``).join(', ')} (counted as written)\n\n`);
         if (approx) md.appendMarkdown(`≈ ${p.tokenizer.method}`);
         return new vscode.Hover(md, offsetRange(document, p.prompt.range.start, p.prompt.range.end));
       }
       const { estimate, document: parsed } = result;
       const message = parsed.messages.find((m) => m.sectionRange.start <= offset && offset <= m.sectionRange.end);
-      const title = message && parsed.messages.length > 1 ? `Prompt Cost · whole prompt (cursor in the ${message.role} message)` : 'Prompt Cost · whole prompt';
-      const md = new vscode.MarkdownString(estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay }));
+      const title =
+        message && parsed.messages.length > 1
+          ? `Prompt Cost · whole prompt (cursor in the ${message.role} message)`
+          : 'Prompt Cost · whole prompt';
+      const md = new vscode.MarkdownString(
+        estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay }),
+      );
       md.supportThemeIcons = true;
       const range = message ? offsetRange(document, message.sectionRange.start, message.sectionRange.end) : undefined;
       return new vscode.Hover(md, range);
@@ -46,7 +54,13 @@ export function registerHover(services: Services): vscode.Disposable {
   return vscode.languages.registerHoverProvider([{ scheme: '*', language: '*' }], provider);
 }
 
-async function selectionHover(services: Services, document: vscode.TextDocument, selection: vscode.Selection, primaryModel: string, estimateCore: typeof import('../core/estimate')) {
+async function selectionHover(
+  services: Services,
+  document: vscode.TextDocument,
+  selection: vscode.Selection,
+  primaryModel: string,
+  estimateCore: typeof import('../core/estimate'),
+) {
   const ctx = await services.pricing.forDocument(document.uri);
   const models = primaryModel ? [primaryModel, ...ctx.models.filter((m) => m !== primaryModel)] : ctx.models;
   const text = document.getText(selection);
@@ -54,7 +68,12 @@ async function selectionHover(services: Services, document: vscode.TextDocument,
   for (const model of models) {
     const r = await services.estimator.estimateText(text, model, document.uri, 'hover');
     const approx = r.tokenizer.approximate;
-    rows.push(`| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`);
+    rows.push(
+      `| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`,
+    );
   }
-  return new vscode.Hover(new vscode.MarkdownString(`**Prompt Cost · selection** (${text.length.toLocaleString('en-US')} characters)\n\n${rows.join('\n')}`), selection);
+  return new vscode.Hover(
+    new vscode.MarkdownString(`**Prompt Cost · selection** (${text.length.toLocaleString('en-US')} characters)\n\n${rows.join('\n')}`),
+    selection,
+  );
 }

@@ -102,7 +102,10 @@ export class PricingService implements vscode.Disposable {
     if (!check.ok) throw new Error(`The downloaded price data is not valid: ${check.errors.slice(0, 3).join('; ')}`);
     const catalog = pricing.loadReferenceCatalog(json, { source: 'updated' });
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(this.context.globalStorageUri, UPDATED_CATALOG_FILE), new TextEncoder().encode(JSON.stringify(json)));
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(this.context.globalStorageUri, UPDATED_CATALOG_FILE),
+      new TextEncoder().encode(JSON.stringify(json)),
+    );
     this.reference = catalog;
     this.invalidate();
     return catalog;
@@ -116,12 +119,17 @@ export class PricingService implements vscode.Disposable {
     for (const e of errors) this.log.warn(`promptCost.pricingOverrides: ${e}`);
     const catalog = new pricing.PriceCatalog({ flujo: flujo?.analysis.pricing, settings: overrides, reference });
     let models = config.models;
-    if (models.length === 0 && flujo) models = flujo.analysis.models.filter((m) => !m.inline || m.keys.size > 0).map((m) => `${m.provider}:${m.model}`);
+    if (models.length === 0 && flujo)
+      models = flujo.analysis.models.filter((m) => !m.inline || m.keys.size > 0).map((m) => `${m.provider}:${m.model}`);
     if (models.length === 0) models = DEFAULT_MODELS;
     return { catalog, flujo, models: [...new Set(models)], settingsErrors: errors };
   }
 
-  private async loadFlujo(folder: vscode.WorkspaceFolder | undefined, config: PromptCostConfig, reference: ReferenceCatalog): Promise<FlujoState | undefined> {
+  private async loadFlujo(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: PromptCostConfig,
+    reference: ReferenceCatalog,
+  ): Promise<FlujoState | undefined> {
     const flujoCore = await import('../core/flujo');
     const uri = locateFlujoToml(folder, config, flujoCore.findFlujoConfig);
     if (!uri) return undefined;

@@ -31,35 +31,43 @@ export function registerUpdatePrices(services: Services, fetchImpl: typeof fetch
         );
         if (ok !== 'Download') return undefined;
       }
-      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Prompt Cost: updating prices…', cancellable: true }, async (_p, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
-        try {
-          const res = await fetchImpl(url, { signal: controller.signal });
-          if (!res.ok) throw new Error(`HTTP ${res.status} from ${new URL(url).host}`);
-          const text = await res.text();
-          if (text.length > MAX_BYTES) throw new Error('the response is larger than 20 MB');
-          const data: unknown = JSON.parse(text);
-          const today = new Date().toISOString().slice(0, 10);
-          // The upstream file is a bare provider list: record the download date with it.
-          const wrapped = Array.isArray(data) ? { source: `genai-prices (downloaded ${today})`, dataDate: today, providers: data } : data;
-          const catalog = await services.pricing.storeUpdatedCatalog(wrapped);
-          void vscode.window.showInformationMessage(`Prompt Cost: prices updated (${catalog.models.length} models, data of ${catalog.dataDate}).`);
-          return catalog.dataDate;
-        } catch (err) {
-          const reason = controller.signal.aborted ? (token.isCancellationRequested ? 'cancelled' : 'timed out') : (err as Error).message;
-          void vscode.window.showErrorMessage(`Prompt Cost: could not update prices: ${reason}. The prices in use are unchanged.`);
-          return undefined;
-        } finally {
-          clearTimeout(timer);
-        }
-      });
+      return vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Prompt Cost: updating prices…', cancellable: true },
+        async (_p, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+          try {
+            const res = await fetchImpl(url, { signal: controller.signal });
+            if (!res.ok) throw new Error(`HTTP ${res.status} from ${new URL(url).host}`);
+            const text = await res.text();
+            if (text.length > MAX_BYTES) throw new Error('the response is larger than 20 MB');
+            const data: unknown = JSON.parse(text);
+            const today = new Date().toISOString().slice(0, 10);
+            // The upstream file is a bare provider list: record the download date with it.
+            const wrapped = Array.isArray(data) ? { source: `genai-prices (downloaded ${today})`, dataDate: today, providers: data } : data;
+            const catalog = await services.pricing.storeUpdatedCatalog(wrapped);
+            void vscode.window.showInformationMessage(
+              `Prompt Cost: prices updated (${catalog.models.length} models, data of ${catalog.dataDate}).`,
+            );
+            return catalog.dataDate;
+          } catch (err) {
+            const reason = controller.signal.aborted ? (token.isCancellationRequested ? 'cancelled' : 'timed out') : (err as Error).message;
+            void vscode.window.showErrorMessage(`Prompt Cost: could not update prices: ${reason}. The prices in use are unchanged.`);
+            return undefined;
+          } finally {
+            clearTimeout(timer);
+          }
+        },
+      );
     }),
   );
 }
 
 async function warnStale(dataDate: string): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(`Prompt Cost: the reference prices are from ${dataDate}, more than 90 days ago.`, 'Update Prices');
+  const choice = await vscode.window.showWarningMessage(
+    `Prompt Cost: the reference prices are from ${dataDate}, more than 90 days ago.`,
+    'Update Prices',
+  );
   if (choice) await vscode.commands.executeCommand(COMMANDS.updatePrices);
 }

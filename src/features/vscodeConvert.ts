@@ -20,7 +20,11 @@ export function offsetRange(doc: vscode.TextDocument, start: number, end: number
 }
 
 export function toSeverity(severity: 'error' | 'warning' | 'info'): vscode.DiagnosticSeverity {
-  return severity === 'error' ? vscode.DiagnosticSeverity.Error : severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  return severity === 'error'
+    ? vscode.DiagnosticSeverity.Error
+    : severity === 'warning'
+      ? vscode.DiagnosticSeverity.Warning
+      : vscode.DiagnosticSeverity.Information;
 }
 
 /** Runs `fn` `delayMs` after the last call for the same key; a newer call replaces the pending one. */
@@ -65,7 +69,12 @@ export function watchWorkspaceFiles(glob: string, listener: (uri: vscode.Uri, ev
     for (const w of watchers) w.dispose();
     watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob));
-      return [w, w.onDidChange((u) => listener(u, 'change')), w.onDidCreate((u) => listener(u, 'create')), w.onDidDelete((u) => listener(u, 'delete'))];
+      return [
+        w,
+        w.onDidChange((u) => listener(u, 'change')),
+        w.onDidCreate((u) => listener(u, 'create')),
+        w.onDidDelete((u) => listener(u, 'delete')),
+      ];
     });
   };
   watchAll();

@@ -32,7 +32,10 @@ export const scenarios = [
       const hover = page.locator('.monaco-hover', { hasText: 'Prompt Cost' }).first();
       await hover.waitFor({ state: 'visible', timeout: 10_000 });
       const hoverText = await hover.innerText();
-      assert(hoverText.includes('gpt-4o-mini') && hoverText.includes('Monthly'), `hover shows the per-model table: ${hoverText.slice(0, 200)}`);
+      assert(
+        hoverText.includes('gpt-4o-mini') && hoverText.includes('Monthly'),
+        `hover shows the per-model table: ${hoverText.slice(0, 200)}`,
+      );
       await page.waitForTimeout(300);
       await shot('codelens-hover');
       await page.mouse.move(5, 5);
@@ -55,8 +58,15 @@ export const scenarios = [
       await problems.waitFor({ timeout: 10_000 });
       const panelText = await page.locator('.markers-panel').innerText();
       assert(panelText.includes('prompt_tokens_per_1k'), 'the typo is reported with its suggestion');
-      await page.locator('.editor-group-container.active .view-line', { hasText: 'gpt-3.5-turbo' }).first().hover({ position: { x: 200, y: 8 } });
-      await page.locator('.monaco-hover', { hasText: 'dotted' }).first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
+      await page
+        .locator('.editor-group-container.active .view-line', { hasText: 'gpt-3.5-turbo' })
+        .first()
+        .hover({ position: { x: 200, y: 8 } });
+      await page
+        .locator('.monaco-hover', { hasText: 'dotted' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 10_000 })
+        .catch(() => {});
       await page.waitForTimeout(300);
       await shot('flujo-toml-problems');
       await page.mouse.move(5, 5);
@@ -73,15 +83,86 @@ export const scenarios = [
         d.setHours(h, m, 7, 0);
         return d.toISOString();
       };
-      const u = (inputTokens, outputTokens, cachedInputTokens = 0) => ({ inputTokens, cachedInputTokens, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens });
+      const u = (inputTokens, outputTokens, cachedInputTokens = 0) => ({
+        inputTokens,
+        cachedInputTokens,
+        cacheWrite5mTokens: 0,
+        cacheWrite1hTokens: 0,
+        outputTokens,
+      });
       const base = { v: 1, type: 'run', source: 'vscode', status: 'ok' };
       const runs = [
-        { ...base, id: 'e2e-1', time: at(0, 9, 12), provider: 'openai', model: 'gpt-4o-mini', promptFile: 'prompts/support-triage.prompt.md', usage: u(412, 86), costUsd: '0.0001134', estimate: { inputTokens: 405, outputTokens: 300, costUsd: '0.00024075', priceSource: 'flujo.toml' }, latencyMs: 1840 },
-        { ...base, id: 'e2e-2', time: at(0, 10, 47), provider: 'openai', model: 'gpt-4.1', promptFile: 'prompts/release-notes.prompty', usage: u(906, 612, 1024), costUsd: '0.00722', estimate: { inputTokens: 1925, outputTokens: 800, costUsd: '0.01025', priceSource: 'flujo.toml' }, latencyMs: 6310 },
-        { ...base, id: 'e2e-3', time: at(0, 11, 30), provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', promptFile: 'prompts/support-triage.prompt.md', usage: u(431, 97), costUsd: '0.002748', estimate: { inputTokens: 425, outputTokens: 300, costUsd: '0.005775', approximate: true, priceSource: 'flujo.toml' }, latencyMs: 2970 },
-        { ...base, id: 'e2e-4', time: at(0, 11, 34), status: 'error', provider: 'openai', model: 'gpt-4o', promptFile: 'prompts/summarize.txt', estimate: { inputTokens: 2176, outputTokens: 300, costUsd: '0.00844', priceSource: 'flujo.toml' }, latencyMs: 412, error: { kind: 'rate_limit', message: 'Rate limit reached for gpt-4o (HTTP 429)', status: 429 } },
-        { ...base, id: 'e2e-5', time: at(1, 16, 5), provider: 'openai', model: 'gpt-4o', promptFile: 'prompts/summarize.txt', usage: u(2180, 190), costUsd: '0.00735', estimate: { inputTokens: 2176, outputTokens: 300, costUsd: '0.00844', priceSource: 'flujo.toml' }, latencyMs: 4120 },
-        { ...base, id: 'e2e-6', time: at(1, 16, 9), status: 'cancelled', provider: 'openai', model: 'gpt-4o-mini', promptFile: 'prompts/summarize.txt', latencyMs: 2200, error: { kind: 'cancelled', message: 'The run was cancelled.' } },
+        {
+          ...base,
+          id: 'e2e-1',
+          time: at(0, 9, 12),
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          promptFile: 'prompts/support-triage.prompt.md',
+          usage: u(412, 86),
+          costUsd: '0.0001134',
+          estimate: { inputTokens: 405, outputTokens: 300, costUsd: '0.00024075', priceSource: 'flujo.toml' },
+          latencyMs: 1840,
+        },
+        {
+          ...base,
+          id: 'e2e-2',
+          time: at(0, 10, 47),
+          provider: 'openai',
+          model: 'gpt-4.1',
+          promptFile: 'prompts/release-notes.prompty',
+          usage: u(906, 612, 1024),
+          costUsd: '0.00722',
+          estimate: { inputTokens: 1925, outputTokens: 800, costUsd: '0.01025', priceSource: 'flujo.toml' },
+          latencyMs: 6310,
+        },
+        {
+          ...base,
+          id: 'e2e-3',
+          time: at(0, 11, 30),
+          provider: 'anthropic',
+          model: 'claude-3-5-sonnet-20241022',
+          promptFile: 'prompts/support-triage.prompt.md',
+          usage: u(431, 97),
+          costUsd: '0.002748',
+          estimate: { inputTokens: 425, outputTokens: 300, costUsd: '0.005775', approximate: true, priceSource: 'flujo.toml' },
+          latencyMs: 2970,
+        },
+        {
+          ...base,
+          id: 'e2e-4',
+          time: at(0, 11, 34),
+          status: 'error',
+          provider: 'openai',
+          model: 'gpt-4o',
+          promptFile: 'prompts/summarize.txt',
+          estimate: { inputTokens: 2176, outputTokens: 300, costUsd: '0.00844', priceSource: 'flujo.toml' },
+          latencyMs: 412,
+          error: { kind: 'rate_limit', message: 'Rate limit reached for gpt-4o (HTTP 429)', status: 429 },
+        },
+        {
+          ...base,
+          id: 'e2e-5',
+          time: at(1, 16, 5),
+          provider: 'openai',
+          model: 'gpt-4o',
+          promptFile: 'prompts/summarize.txt',
+          usage: u(2180, 190),
+          costUsd: '0.00735',
+          estimate: { inputTokens: 2176, outputTokens: 300, costUsd: '0.00844', priceSource: 'flujo.toml' },
+          latencyMs: 4120,
+        },
+        {
+          ...base,
+          id: 'e2e-6',
+          time: at(1, 16, 9),
+          status: 'cancelled',
+          provider: 'openai',
+          model: 'gpt-4o-mini',
+          promptFile: 'prompts/summarize.txt',
+          latencyMs: 2200,
+          error: { kind: 'cancelled', message: 'The run was cancelled.' },
+        },
       ];
       fs.mkdirSync(path.join(workspace, '.prompt-cost'), { recursive: true });
       fs.writeFileSync(path.join(workspace, '.prompt-cost', 'runs.jsonl'), runs.map((r) => JSON.stringify(r) + '\n').join(''));
@@ -95,15 +176,45 @@ export const scenarios = [
         db.exec(`CREATE TABLE runs (run_id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, pipeline_version TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, execution_time_ms INTEGER, memory_usage_mb REAL, total_steps INTEGER DEFAULT 0, error_message TEXT);
           CREATE TABLE workflow_state (run_id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, pipeline_version TEXT NOT NULL, current_step_index INTEGER NOT NULL, pipeline_context TEXT, last_step_output TEXT, step_history TEXT, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, total_steps INTEGER DEFAULT 0, error_message TEXT, execution_time_ms INTEGER, memory_usage_mb REAL, metadata TEXT, is_background_task INTEGER DEFAULT 0, parent_run_id TEXT, task_id TEXT, background_error TEXT);`);
         const flujoRun = (id, pipeline, status, created, ms, steps) => {
-          const history = JSON.stringify(steps.map(([name, cost, tokens, latency]) => ({ name, success: true, attempts: 1, latency_s: latency, token_counts: tokens, cost_usd: cost })));
-          db.prepare('INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,NULL,?,NULL)').run(id, `pid-${pipeline}`, pipeline, '1.0', status, created, created, ms, steps.length);
-          db.prepare('INSERT INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at, execution_time_ms) VALUES (?,?,?,?,?,?,?,?,?,?)').run(id, `pid-${pipeline}`, pipeline, '1.0', steps.length, history, status, created, created, ms);
+          const history = JSON.stringify(
+            steps.map(([name, cost, tokens, latency]) => ({
+              name,
+              success: true,
+              attempts: 1,
+              latency_s: latency,
+              token_counts: tokens,
+              cost_usd: cost,
+            })),
+          );
+          db.prepare('INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,NULL,?,NULL)').run(
+            id,
+            `pid-${pipeline}`,
+            pipeline,
+            '1.0',
+            status,
+            created,
+            created,
+            ms,
+            steps.length,
+          );
+          db.prepare(
+            'INSERT INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at, execution_time_ms) VALUES (?,?,?,?,?,?,?,?,?,?)',
+          ).run(id, `pid-${pipeline}`, pipeline, '1.0', steps.length, history, status, created, created, ms);
         };
-        flujoRun('run-7f3a', 'support-email', 'completed', at(0, 8, 2), 14_200, [['classify', 0.42, 1310, 2.1], ['draft_reply', 0.81, 3420, 11.7]]);
-        flujoRun('run-51c9', 'nightly-report', 'completed', at(1, 2, 0), 96_400, [['collect', 0.12, 8200, 20.4], ['summarize', 1.9, 41_800, 61.2], ['publish', 0.35, 2900, 14.8]]);
+        flujoRun('run-7f3a', 'support-email', 'completed', at(0, 8, 2), 14_200, [
+          ['classify', 0.42, 1310, 2.1],
+          ['draft_reply', 0.81, 3420, 11.7],
+        ]);
+        flujoRun('run-51c9', 'nightly-report', 'completed', at(1, 2, 0), 96_400, [
+          ['collect', 0.12, 8200, 20.4],
+          ['summarize', 1.9, 41_800, 61.2],
+          ['publish', 0.35, 2900, 14.8],
+        ]);
         await openFile(page, 'prompts/support-triage.prompt.md');
         await runCommand(page, 'Prompt Cost: Focus on Runs View');
-        const tree = page.locator('.pane-body .monaco-list[aria-label*="Runs"], [id="workbench.view.extension.promptCost"] .monaco-list').first();
+        const tree = page
+          .locator('.pane-body .monaco-list[aria-label*="Runs"], [id="workbench.view.extension.promptCost"] .monaco-list')
+          .first();
         await tree.locator('.monaco-list-row', { hasText: 'support-triage.prompt.md' }).first().waitFor({ timeout: 20_000 });
         await tree.locator('.monaco-list-row', { hasText: 'support-email' }).first().waitFor({ timeout: 20_000 });
         // Expand the Flujo run to show its steps.
@@ -164,7 +275,13 @@ export const scenarios = [
         await frame.locator('#compare-table tbody tr').nth(1).waitFor({ timeout: 20_000 });
         const tab = page.locator('.tabs-container .tab[aria-label^="Compare: support-triage.prompt.md"]');
         // The title follows the first update: wait for it rather than sampling once.
-        const tabShown = await tab.first().waitFor({ timeout: 15_000 }).then(() => true, () => false);
+        const tabShown = await tab
+          .first()
+          .waitFor({ timeout: 15_000 })
+          .then(
+            () => true,
+            () => false,
+          );
         assert(tabShown, 'a "Compare: support-triage.prompt.md" editor tab');
 
         // Configured order first: the prompt's own model leads.
@@ -179,7 +296,10 @@ export const scenarios = [
         await waitUntil(page, 'aria-sort ascending', async () => (await totalHeader.getAttribute('aria-sort')) === 'ascending');
         const asc = await rowIds(frame);
         const ascTotals = (await cellTexts(frame, 'totalUsd')).map((t) => Number(t.replace(/[^\d.]/g, '')));
-        assert(ascTotals.every((v, i) => i === 0 || ascTotals[i - 1] <= v), `ascending totals: ${ascTotals.join(', ')}`);
+        assert(
+          ascTotals.every((v, i) => i === 0 || ascTotals[i - 1] <= v),
+          `ascending totals: ${ascTotals.join(', ')}`,
+        );
         await frame.locator('button.sort[data-key="totalUsd"]').click();
         await waitUntil(page, 'aria-sort descending', async () => (await totalHeader.getAttribute('aria-sort')) === 'descending');
         const desc = await rowIds(frame);
@@ -187,13 +307,20 @@ export const scenarios = [
         assert(desc[0] === asc[asc.length - 1], `most expensive first: ${desc.join(', ')}`);
         // The cheapest row is marked, in text too (not colour only).
         const cheapest = frame.locator('#compare-table tbody tr.cheapest');
-        assert((await cheapest.count()) >= 1 && (await cheapest.first().getAttribute('data-id')) === asc[0], 'the cheapest row is highlighted');
+        assert(
+          (await cheapest.count()) >= 1 && (await cheapest.first().getAttribute('data-id')) === asc[0],
+          'the cheapest row is highlighted',
+        );
         assert((await cheapest.first().innerText()).includes('cheapest'), 'the cheapest row says so');
 
         // Keyboard: focus a header button and press Enter.
         await frame.locator('button.sort[data-key="model"]').focus();
         await page.keyboard.press('Enter');
-        await waitUntil(page, 'keyboard sort', async () => (await frame.locator('th:has(button[data-key="model"])').getAttribute('aria-sort')) === 'ascending');
+        await waitUntil(
+          page,
+          'keyboard sort',
+          async () => (await frame.locator('th:has(button[data-key="model"])').getAttribute('aria-sort')) === 'ascending',
+        );
 
         // Output tokens: type a new value, the output and total columns change.
         await frame.locator('button.sort[data-key="totalUsd"]').click();
@@ -203,7 +330,9 @@ export const scenarios = [
         assert((await input.inputValue()) === '300', 'output tokens from the prompt (max_tokens: 300)');
         await input.fill('4000');
         await input.press('Enter');
-        await waitUntil(page, 'the output column header to follow', async () => (await frame.locator('button.sort[data-key="outputUsd"]').innerText()).includes('4,000'));
+        await waitUntil(page, 'the output column header to follow', async () =>
+          (await frame.locator('button.sort[data-key="outputUsd"]').innerText()).includes('4,000'),
+        );
         await waitUntil(page, 'new output costs', async () => (await cellTexts(frame, 'outputUsd')).join() !== outputBefore.join());
         const totalAfter = await cellTexts(frame, 'totalUsd');
         assert(totalAfter.join() !== totalBefore.join(), 'totals changed');
@@ -216,7 +345,10 @@ export const scenarios = [
         const pick = page.locator('.quick-input-widget input.input');
         await pick.waitFor({ state: 'visible', timeout: 10_000 });
         await pick.fill('google:gemini-2.5-flash');
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'google:gemini-2.5-flash' }).first().waitFor({ timeout: 10_000 });
+        await page
+          .locator('.quick-input-list .monaco-list-row', { hasText: 'google:gemini-2.5-flash' })
+          .first()
+          .waitFor({ timeout: 10_000 });
         await page.keyboard.press('Enter');
         const addedRow = frame.locator('#compare-table tbody tr[data-id="google:gemini-2.5-flash"]');
         await addedRow.waitFor({ timeout: 10_000 });
@@ -264,14 +396,25 @@ export const scenarios = [
         const frame = compareFrame(page);
         await frame.locator('#compare-table tbody tr[data-id="google:gemini-2.5-flash"]').waitFor({ timeout: 60_000 });
         assert((await frame.locator('#output-tokens').inputValue()) === '4000', 'the output tokens set in the panel survive a reload');
-        assert((await frame.locator('th:has(button[data-key="totalUsd"])').getAttribute('aria-sort')) === 'ascending', 'the sort survives a reload');
+        assert(
+          (await frame.locator('th:has(button[data-key="totalUsd"])').getAttribute('aria-sort')) === 'ascending',
+          'the sort survives a reload',
+        );
         const tab = page.locator('.tabs-container .tab[aria-label^="Compare: support-triage.prompt.md"]');
         assert((await tab.count()) > 0, 'the restored panel still compares support-triage.prompt.md');
         // Reset: back to the prompt's max_tokens, and remove the added model through its button.
         await frame.locator('#output-tokens ~ button.reset').click();
-        await waitUntil(page, 'output tokens back to max_tokens', async () => (await frame.locator('#output-tokens').inputValue()) === '300');
+        await waitUntil(
+          page,
+          'output tokens back to max_tokens',
+          async () => (await frame.locator('#output-tokens').inputValue()) === '300',
+        );
         await frame.locator('tr[data-id="google:gemini-2.5-flash"] button[aria-label^="Remove"]').click();
-        await waitUntil(page, 'the added model to go', async () => (await frame.locator('tr[data-id="google:gemini-2.5-flash"]').count()) === 0);
+        await waitUntil(
+          page,
+          'the added model to go',
+          async () => (await frame.locator('tr[data-id="google:gemini-2.5-flash"]').count()) === 0,
+        );
         await runCommand(page, 'View: Close All Editors');
         if (!(await page.locator('.part.sidebar').isVisible())) await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
       },

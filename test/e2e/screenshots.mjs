@@ -20,7 +20,12 @@ async function main() {
   let passed = 0;
   let failed = 0;
   try {
-    await page.goto(host.url(workspace, [['extensionDevelopmentPath', host.remote(root)], ['skipWelcome', 'true']]));
+    await page.goto(
+      host.url(workspace, [
+        ['extensionDevelopmentPath', host.remote(root)],
+        ['skipWelcome', 'true'],
+      ]),
+    );
     await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
     await page.waitForTimeout(1500); // let the welcome page and extension host settle
     const ctx = { page, host, workspace, root, shot: (name) => page.screenshot({ path: path.join(outDir, `${name}.png`) }) };

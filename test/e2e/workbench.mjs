@@ -12,7 +12,10 @@ export async function openFile(page, relativePath) {
   await row.waitFor({ timeout: 15_000 });
   await row.click();
   // Wait until it is the active tab of the active group (it may already have been open elsewhere).
-  await page.locator(`.editor-group-container.active .tabs-container .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 10_000 });
+  await page
+    .locator(`.editor-group-container.active .tabs-container .tab.active[aria-label^="${name}"]`)
+    .first()
+    .waitFor({ timeout: 10_000 });
 }
 
 /** Retries a UI step a few times: under load the workbench sometimes drops a key chord. */

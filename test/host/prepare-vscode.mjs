@@ -13,7 +13,11 @@ export const serverMain = path.join(vscodeDir, 'out', 'server-main.js');
 const marker = path.join(cacheDir, '.prepared');
 
 function run(cmd, args, cwd) {
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' } });
+  execFileSync(cmd, args, {
+    cwd,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
 }
 
 export function prepareVSCode({ quiet = false } = {}) {
@@ -26,10 +30,12 @@ export function prepareVSCode({ quiet = false } = {}) {
   run('npm', ['install', '--ignore-scripts', '--no-save', '--loglevel=error', `code-server@${CODE_SERVER_VERSION}`], cacheDir);
   // Its shrinkwrap pins @vscode/proxy-agent to an unreachable git+ssh URL: use the identical npm tarball.
   const shrinkwrap = path.join(vscodeDir, 'npm-shrinkwrap.json');
-  const text = fs.readFileSync(shrinkwrap, 'utf8').replace(
-    /"resolved": "git\+ssh:\/\/git@github\.com\/microsoft\/vscode-proxy-agent\.git#0803e0a7d1249bcb64ae9d256d0ee732b7246ea5"/g,
-    '"resolved": "https://registry.npmjs.org/@vscode/proxy-agent/-/proxy-agent-0.27.0.tgz"',
-  );
+  const text = fs
+    .readFileSync(shrinkwrap, 'utf8')
+    .replace(
+      /"resolved": "git\+ssh:\/\/git@github\.com\/microsoft\/vscode-proxy-agent\.git#0803e0a7d1249bcb64ae9d256d0ee732b7246ea5"/g,
+      '"resolved": "https://registry.npmjs.org/@vscode/proxy-agent/-/proxy-agent-0.27.0.tgz"',
+    );
   fs.writeFileSync(shrinkwrap, text);
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--loglevel=error'], vscodeDir);
   const asar = path.join(vscodeDir, 'node_modules.asar');

@@ -12,7 +12,8 @@ const verbose = process.argv.includes('--verbose');
 
 async function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js missing: run `npm run build` first');
-  if (!fs.existsSync(path.join(root, 'out', 'test', 'integration', 'index.js'))) throw new Error('out/test/integration/index.js missing: run `npm run compile-tests` first');
+  if (!fs.existsSync(path.join(root, 'out', 'test', 'integration', 'index.js')))
+    throw new Error('out/test/integration/index.js missing: run `npm run compile-tests` first');
   fs.rmSync(resultsFile, { force: true });
   const workspace = copyWorkspace(path.join(root, 'examples'));
   const started = Date.now();
@@ -36,8 +37,12 @@ async function main() {
   } finally {
     const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
     if (results) {
-      for (const t of results.tests) console.log(`${t.state === 'passed' ? '  ✔' : '  ✘'} [vscode ${results.vscodeVersion}] ${t.title}${t.state === 'passed' ? ` (${t.duration} ms)` : ''}`);
-      for (const t of results.tests.filter((t) => t.state !== 'passed')) console.log(`\n  ✘ ${t.title}\n    ${String(t.error).split('\n').join('\n    ')}`);
+      for (const t of results.tests)
+        console.log(
+          `${t.state === 'passed' ? '  ✔' : '  ✘'} [vscode ${results.vscodeVersion}] ${t.title}${t.state === 'passed' ? ` (${t.duration} ms)` : ''}`,
+        );
+      for (const t of results.tests.filter((t) => t.state !== 'passed'))
+        console.log(`\n  ✘ ${t.title}\n    ${String(t.error).split('\n').join('\n    ')}`);
     }
     if (code !== 0 || !results) {
       console.log('\n----- VS Code host log -----');

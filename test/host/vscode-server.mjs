@@ -35,7 +35,10 @@ function waitForHttp(port, timeoutMs, isDead) {
       req.on('error', retry);
       req.on('timeout', () => req.destroy(new Error('timeout')));
     };
-    const retry = () => (Date.now() > deadline ? reject(new Error(`VS Code server did not answer on port ${port} within ${timeoutMs} ms`)) : setTimeout(attempt, 200));
+    const retry = () =>
+      Date.now() > deadline
+        ? reject(new Error(`VS Code server did not answer on port ${port} within ${timeoutMs} ms`))
+        : setTimeout(attempt, 200);
     attempt();
   });
 }
@@ -57,12 +60,21 @@ export async function startHost({ verbose = false } = {}) {
     process.execPath,
     [
       serverMain,
-      '--host', '127.0.0.1', '--port', String(port),
-      '--without-connection-token', '--accept-server-license-terms',
-      '--server-data-dir', path.join(dataDir, 'server'),
-      '--user-data-dir', path.join(dataDir, 'user'),
-      '--extensions-dir', path.join(dataDir, 'ext'),
-      '--disable-workspace-trust', '--telemetry-level', 'off',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--server-data-dir',
+      path.join(dataDir, 'server'),
+      '--user-data-dir',
+      path.join(dataDir, 'user'),
+      '--extensions-dir',
+      path.join(dataDir, 'ext'),
+      '--disable-workspace-trust',
+      '--telemetry-level',
+      'off',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
@@ -73,7 +85,12 @@ export async function startHost({ verbose = false } = {}) {
   });
   for (const stream of [server.stdout, server.stderr]) {
     stream.setEncoding('utf8');
-    stream.on('data', (d) => d.split('\n').filter(Boolean).forEach((l) => push(`[server] ${l}`)));
+    stream.on('data', (d) =>
+      d
+        .split('\n')
+        .filter(Boolean)
+        .forEach((l) => push(`[server] ${l}`)),
+    );
   }
 
   let browser;
@@ -99,7 +116,15 @@ export async function startHost({ verbose = false } = {}) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
     const page = await context.newPage();

@@ -52,9 +52,18 @@ describe('live estimates', () => {
     assert.equal(mini, `gpt-4o-mini ${shortUsd(expectedUsd)}`);
     assert.match(shortUsd(expectedUsd), /^\$0\.000\d+$/);
     assert.ok(titles.includes('Compare…'));
-    assert.ok(titles.some((t) => t.startsWith('system: ')), 'a lens above the system section');
-    assert.ok(titles.some((t) => t.startsWith('user: ')), 'a lens above the user section');
-    assert.ok(titles.some((t) => /^claude-3-5-sonnet-20241022 ≈\$/.test(t)), `Claude is approximate: ${titles.join(' | ')}`);
+    assert.ok(
+      titles.some((t) => t.startsWith('system: ')),
+      'a lens above the system section',
+    );
+    assert.ok(
+      titles.some((t) => t.startsWith('user: ')),
+      'a lens above the user section',
+    );
+    assert.ok(
+      titles.some((t) => /^claude-3-5-sonnet-20241022 ≈\$/.test(t)),
+      `Claude is approximate: ${titles.join(' | ')}`,
+    );
   });
 
   it('updates the CodeLens and status bar while typing', async () => {
@@ -71,14 +80,20 @@ describe('live estimates', () => {
     const expected = countTokens(editor.document.getText(), 'o200k_base') + 3 + countTokens('user', 'o200k_base') + 3;
     assert.equal(Number(after.replace(/[^\d]/g, '')), expected);
     assert.ok(expected > n);
-    await waitFor('status bar to follow the edit', () => (api.statusBar.text.includes(expected.toLocaleString('en-US')) ? true : undefined));
+    await waitFor('status bar to follow the edit', () =>
+      api.statusBar.text.includes(expected.toLocaleString('en-US')) ? true : undefined,
+    );
     await vscode.commands.executeCommand('undo');
   });
 
   it('hover shows a per-model table with exact costs and the price source', async () => {
     const editor = await openInEditor('prompts', 'support-triage.prompt.md');
     const hovers = await waitFor('hover', async () => {
-      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(7, 5));
+      const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        editor.document.uri,
+        new vscode.Position(7, 5),
+      );
       return hoverText(h).includes('Prompt Cost') ? h : undefined;
     });
     const md = hoverText(hovers);
@@ -110,7 +125,10 @@ describe('live estimates', () => {
     const reviewTokens = countTokens(reviewPrompt, 'o200k_base');
     const reviewUsd = Decimal.parse('0.0025').times(reviewTokens).shiftLeft(3); // flujo.toml: gpt-4o $0.0025 per 1K input
     assert.ok(titles.includes(`${reviewTokens} tokens · gpt-4o ${shortUsd(reviewUsd)} input`), titles.join(' | '));
-    assert.ok(titles.some((t) => t.includes('gpt-4o-mini')), titles.join(' | '));
+    assert.ok(
+      titles.some((t) => t.includes('gpt-4o-mini')),
+      titles.join(' | '),
+    );
     // Clicking the lens shows that one prompt's breakdown, not the whole file's.
     const md = await vscode.commands.executeCommand<string>('promptCost.showBreakdown', editor.document.uri, start);
     assert.ok(md.includes(`| openai:gpt-4o (in the call) | ${reviewTokens} | $${reviewUsd.toString()} |`), md);
@@ -127,7 +145,11 @@ describe('live estimates', () => {
     try {
       const t0 = Date.now();
       const editor = await openInEditor('prompts', 'huge.prompt.md');
-      const first = await waitFor('CodeLens on 5 MB', async () => (await codeLensTitles(editor.document.uri)).find((t) => t.endsWith('tokens')), 90_000);
+      const first = await waitFor(
+        'CodeLens on 5 MB',
+        async () => (await codeLensTitles(editor.document.uri)).find((t) => t.endsWith('tokens')),
+        90_000,
+      );
       const firstMs = Date.now() - t0;
       // The extension host must stay responsive: a timer scheduled now fires promptly while we edit.
       const t1 = Date.now();
@@ -139,13 +161,19 @@ describe('live estimates', () => {
         maxLag = Math.max(maxLag, lag);
       }, 10);
       let last = Date.now();
-      const updated = await waitFor('updated CodeLens on 5 MB', async () => {
-        const t = (await codeLensTitles(editor.document.uri)).find((x) => x.endsWith('tokens'));
-        return t && t !== first ? t : undefined;
-      }, 60_000);
+      const updated = await waitFor(
+        'updated CodeLens on 5 MB',
+        async () => {
+          const t = (await codeLensTitles(editor.document.uri)).find((x) => x.endsWith('tokens'));
+          return t && t !== first ? t : undefined;
+        },
+        60_000,
+      );
       clearInterval(probe);
       const editMs = Date.now() - t1;
-      console.log(`[perf] 5 MB prompt: first CodeLens ${firstMs} ms, edit → updated CodeLens ${editMs} ms, max event-loop lag ${maxLag} ms (${updated})`);
+      console.log(
+        `[perf] 5 MB prompt: first CodeLens ${firstMs} ms, edit → updated CodeLens ${editMs} ms, max event-loop lag ${maxLag} ms (${updated})`,
+      );
       fs.writeFileSync(path.join(__dirname, 'perf-5mb.json'), JSON.stringify({ firstMs, editMs, maxLag }));
       assert.ok(maxLag < 500, `extension host blocked for ${maxLag} ms`);
     } finally {

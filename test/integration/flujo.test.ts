@@ -56,7 +56,8 @@ describe('flujo.toml language service', () => {
       const c = codes(doc.uri);
       return c.includes('dotted-model-key') && c.includes('unknown-key') ? c : undefined;
     });
-    for (const code of ['dotted-model-key', 'unknown-key', 'missing-price', 'budget-invalid']) assert.ok(found.includes(code), `${code} in ${found.join(', ')}`);
+    for (const code of ['dotted-model-key', 'unknown-key', 'missing-price', 'budget-invalid'])
+      assert.ok(found.includes(code), `${code} in ${found.join(', ')}`);
     const dotted = vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'dotted-model-key')!;
     assert.equal(dotted.range.start.line, 4);
     assert.equal(doc.getText(dotted.range), 'gpt-3.5-turbo');
@@ -65,7 +66,12 @@ describe('flujo.toml language service', () => {
 
   it('quick fix quotes the dotted model key, and the diagnostic goes away', async () => {
     const dotted = vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'dotted-model-key')!;
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, dotted.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      dotted.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const quote = actions.find((a) => a.title.startsWith('Quote the model name'));
     assert.ok(quote?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.ok(await vscode.workspace.applyEdit(quote.edit));
@@ -76,7 +82,12 @@ describe('flujo.toml language service', () => {
   it('quick fix replaces a typo’d key with the suggestion', async () => {
     const typo = vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'unknown-key')!;
     assert.match(typo.message, /prompt_tokens_per_1k/);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, typo.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      doc.uri,
+      typo.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const change = actions.find((a) => a.title === "Change to 'prompt_tokens_per_1k'");
     assert.ok(change?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
     assert.ok(await vscode.workspace.applyEdit(change.edit));
@@ -90,7 +101,9 @@ describe('flujo.toml language service', () => {
   it('updates diagnostics while typing', async () => {
     const editor = await vscode.window.showTextDocument(doc);
     await editor.edit((b) => b.insert(new vscode.Position(3, 0), 'strickt = true\n'));
-    const diag = await waitFor('a new unknown-key', () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'unknown-key' && d.range.start.line === 3));
+    const diag = await waitFor('a new unknown-key', () =>
+      vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'unknown-key' && d.range.start.line === 3),
+    );
     assert.match(diag.message, /strict/);
   });
 
@@ -113,29 +126,54 @@ describe('flujo.toml language service', () => {
     const dir = path.join(workspaceRoot(), 'strict');
     fs.mkdirSync(dir, { recursive: true });
     const strictFile = path.join(dir, 'flujo.toml');
-    fs.writeFileSync(strictFile, '[cost]\nstrict = true\n\n[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025\ncompletion_tokens_per_1k = 0.01\n');
+    fs.writeFileSync(
+      strictFile,
+      '[cost]\nstrict = true\n\n[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025\ncompletion_tokens_per_1k = 0.01\n',
+    );
     const strictDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(strictFile));
     await vscode.window.showTextDocument(strictDoc);
     try {
       // agents/review_agent.py uses openai:gpt-4o-mini, which this file does not price.
       const first = await waitFor('unpriced-model for gpt-4o-mini', () =>
-        vscode.languages.getDiagnostics(strictDoc.uri).find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'")),
+        vscode.languages
+          .getDiagnostics(strictDoc.uri)
+          .find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'")),
       );
-      assert.match(first.message, /Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o-mini' in flujo\.toml\./);
+      assert.match(
+        first.message,
+        /Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o-mini' in flujo\.toml\./,
+      );
       // A new file using another model: only that file is rescanned, and its model shows up.
       fs.writeFileSync(path.join(dir, 'new_agent.py'), 'agent = make_agent_async("openai:gpt-4.1-mini", "Be brief.", str)\n');
-      await waitFor('unpriced-model for the new file', () =>
-        vscode.languages.getDiagnostics(strictDoc.uri).find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4.1-mini'")),
-      30_000);
+      await waitFor(
+        'unpriced-model for the new file',
+        () =>
+          vscode.languages
+            .getDiagnostics(strictDoc.uri)
+            .find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4.1-mini'")),
+        30_000,
+      );
       // The quick fix adds a price table from the reference catalog; the error goes away.
-      const diag = vscode.languages.getDiagnostics(strictDoc.uri).find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'"))!;
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', strictDoc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+      const diag = vscode.languages
+        .getDiagnostics(strictDoc.uri)
+        .find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'"))!;
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        strictDoc.uri,
+        diag.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const add = actions.find((a) => a.edit && /gpt-4o-mini/.test(a.title));
       assert.ok(add?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
       assert.ok(await vscode.workspace.applyEdit(add.edit));
-      assert.match(strictDoc.getText(), /\[cost\.providers\.openai\."gpt-4o-mini"\]\nprompt_tokens_per_1k = 0\.00015 +# .*\ncompletion_tokens_per_1k = 0\.0006 +# /);
+      assert.match(
+        strictDoc.getText(),
+        /\[cost\.providers\.openai\."gpt-4o-mini"\]\nprompt_tokens_per_1k = 0\.00015 +# .*\ncompletion_tokens_per_1k = 0\.0006 +# /,
+      );
       await waitFor('gpt-4o-mini priced', () =>
-        vscode.languages.getDiagnostics(strictDoc.uri).some((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'")) ? undefined : true,
+        vscode.languages.getDiagnostics(strictDoc.uri).some((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'"))
+          ? undefined
+          : true,
       );
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

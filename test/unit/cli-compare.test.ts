@@ -28,18 +28,31 @@ fs.writeFileSync(path.join(dir, 'p.txt'), prompt);
 test('compare --json: the core table, same numbers, sorted by total', async () => {
   const models = ['openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-3-5-haiku-latest'];
   const io = fakeIO(dir);
-  assert.equal(await main(['compare', 'p.txt', '--models', models.join(','), '--output-tokens', '200', '--requests-per-day', '500', '--json'], io), 0, io.err);
+  assert.equal(
+    await main(['compare', 'p.txt', '--models', models.join(','), '--output-tokens', '200', '--requests-per-day', '500', '--json'], io),
+    0,
+    io.err,
+  );
   const j = JSON.parse(io.out);
-  const expected = buildComparisonTable({ models, tokens: (id) => {
+  const expected = buildComparisonTable({
+    models,
+    tokens: (id) => {
       // The panel's numbers: one user message with chat overhead, scaled for approximate models.
       const t = tokenizerForModel(id);
       const n = chatTokens([{ role: 'user', content: prompt }], t.encoding);
       return { tokens: t.approximate ? applyFactor(n, t) : n, encoding: t.encoding, approximate: t.approximate };
-    }, outputTokens: 200, requestsPerDay: 500, catalog: new PriceCatalog() });
+    },
+    outputTokens: 200,
+    requestsPerDay: 500,
+    catalog: new PriceCatalog(),
+  });
   assert.deepEqual(j.rows, expected.rows.map(rowToJson));
   assert.equal(j.rows[0].model, 'gpt-4o-mini');
   const totals = j.rows.map((r: { totalUsd: string }) => Number(r.totalUsd));
-  assert.deepEqual([...totals].sort((a, b) => a - b), totals);
+  assert.deepEqual(
+    [...totals].sort((a, b) => a - b),
+    totals,
+  );
   assert.equal(j.rows.find((r: { model: string }) => r.model === 'claude-3-5-haiku-latest').approximate, true);
 });
 

@@ -12,8 +12,12 @@ function fakeIO(cwd: string, stdin = ''): CliIO & { out: string; err: string } {
   const io = {
     out: '',
     err: '',
-    stdout(t: string) { io.out += t; },
-    stderr(t: string) { io.err += t; },
+    stdout(t: string) {
+      io.out += t;
+    },
+    stderr(t: string) {
+      io.err += t;
+    },
     readStdin: async () => Buffer.from(stdin, 'utf8'),
     cwd,
     env: {},
@@ -64,12 +68,17 @@ describe('prompt-cost count', () => {
   it('- reads standard input', async () => {
     const io = fakeIO(dir, 'from stdin\n');
     assert.equal(await runCount(['--json', '-'], io), 0);
-    assert.deepEqual(JSON.parse(io.out).files, [{ path: '-', encoding: 'o200k_base', tokens: oracleCount('from stdin\n', 'o200k_base'), approximate: false }]);
+    assert.deepEqual(JSON.parse(io.out).files, [
+      { path: '-', encoding: 'o200k_base', tokens: oracleCount('from stdin\n', 'o200k_base'), approximate: false },
+    ]);
   });
   it('binary, non-UTF-8 and missing files: one-line error each, exit 2, others still counted', async () => {
     const io = fakeIO(dir);
     assert.equal(await runCount(['--json', 'bin.dat', 'a.txt', 'missing.txt', 'latin1.txt', '.'], io), 2);
-    assert.deepEqual(JSON.parse(io.out).files.map((f: { path: string }) => f.path), ['a.txt']);
+    assert.deepEqual(
+      JSON.parse(io.out).files.map((f: { path: string }) => f.path),
+      ['a.txt'],
+    );
     const lines = io.err.trimEnd().split('\n');
     assert.equal(lines.length, 4);
     assert.match(lines[0], /bin\.dat: binary file/);
@@ -90,10 +99,17 @@ describe('prompt-cost count', () => {
     await assert.rejects(runCount(['--model'], fakeIO(dir)), /--model needs a value/);
   });
   it('end to end through dist/cli.js when it is built', { skip: !fs.existsSync(path.join(ROOT, 'dist', 'cli.js')) }, () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'count', '--json', 'a.txt', 'bin.dat', '-'], { cwd: dir, input: 'piped', encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'count', '--json', 'a.txt', 'bin.dat', '-'], {
+      cwd: dir,
+      input: 'piped',
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 2);
     const doc = JSON.parse(r.stdout);
-    assert.deepEqual(doc.files.map((f: { path: string }) => f.path), ['a.txt', '-']);
+    assert.deepEqual(
+      doc.files.map((f: { path: string }) => f.path),
+      ['a.txt', '-'],
+    );
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 });

@@ -26,7 +26,11 @@ fs.writeFileSync(path.join(dir, 'p.txt'), prompt);
 
 test('estimate --json: exact decimal strings, reference source', async () => {
   const io = fakeIO(dir);
-  assert.equal(await main(['estimate', 'p.txt', '--model', 'openai:gpt-4o-mini,gpt-4o', '--output-tokens', '100', '--json'], io), 0, io.err);
+  assert.equal(
+    await main(['estimate', 'p.txt', '--model', 'openai:gpt-4o-mini,gpt-4o', '--output-tokens', '100', '--json'], io),
+    0,
+    io.err,
+  );
   const j = JSON.parse(io.out);
   assert.equal(j.file, 'p.txt');
   // Priced like the editor: one user message with OpenAI's chat overhead.
@@ -36,7 +40,11 @@ test('estimate --json: exact decimal strings, reference source', async () => {
     encoding: 'o200k_base',
     inputTokens: n,
     outputTokens: 100,
-    inputUsd: (BigInt(n) * 15n).toString().padStart(9, '0').replace(/^(\d*)(\d{8})$/, (_, a, b) => `${a || '0'}.${b}`).replace(/\.?0+$/, ''),
+    inputUsd: (BigInt(n) * 15n)
+      .toString()
+      .padStart(9, '0')
+      .replace(/^(\d*)(\d{8})$/, (_, a, b) => `${a || '0'}.${b}`)
+      .replace(/\.?0+$/, ''),
     outputUsd: '0.00006',
     totalUsd: j.estimates[0].totalUsd,
     priceSource: 'reference',
@@ -48,7 +56,10 @@ test('estimate --json: exact decimal strings, reference source', async () => {
 
 test('estimate with flujo.toml (--config and found from cwd); strict error exits 2 with Flujo text', async () => {
   const cfgDir = tempDir('pcl-estimate-cfg-');
-  fs.writeFileSync(path.join(cfgDir, 'flujo.toml'), '[cost]\nstrict = true\n[cost.providers.openai."gpt-4o-mini"]\nprompt_tokens_per_1k = 0.001\ncompletion_tokens_per_1k = 0.002\n');
+  fs.writeFileSync(
+    path.join(cfgDir, 'flujo.toml'),
+    '[cost]\nstrict = true\n[cost.providers.openai."gpt-4o-mini"]\nprompt_tokens_per_1k = 0.001\ncompletion_tokens_per_1k = 0.002\n',
+  );
   fs.writeFileSync(path.join(cfgDir, 'p.txt'), prompt);
   let io = fakeIO(cfgDir);
   assert.equal(await main(['estimate', 'p.txt', '--model', 'openai:gpt-4o-mini', '--output-tokens', '1000', '--json'], io), 0, io.err);
@@ -57,11 +68,21 @@ test('estimate with flujo.toml (--config and found from cwd); strict error exits
   assert.equal(e.outputUsd, '0.002');
   io = fakeIO(dir);
   assert.equal(await main(['estimate', 'p.txt', '--model', 'gpt-4o', '--config', path.join(cfgDir, 'flujo.toml')], io), 2);
-  assert.equal(io.err, "prompt-cost estimate: Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o' in flujo.toml.\n");
+  assert.equal(
+    io.err,
+    "prompt-cost estimate: Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o' in flujo.toml.\n",
+  );
 });
 
 test('estimate usage errors exit 2', async () => {
-  for (const argv of [['estimate'], ['estimate', 'p.txt'], ['estimate', 'p.txt', '--model', 'x', '--output-tokens', '-1'], ['estimate', 'missing.txt', '--model', 'gpt-4o'], ['estimate', 'p.txt', '--model', 'nope:nothing'], ['estimate', 'p.txt', '--bogus']]) {
+  for (const argv of [
+    ['estimate'],
+    ['estimate', 'p.txt'],
+    ['estimate', 'p.txt', '--model', 'x', '--output-tokens', '-1'],
+    ['estimate', 'missing.txt', '--model', 'gpt-4o'],
+    ['estimate', 'p.txt', '--model', 'nope:nothing'],
+    ['estimate', 'p.txt', '--bogus'],
+  ]) {
     const io = fakeIO(dir);
     assert.equal(await main(argv, io), 2, argv.join(' '));
     assert.equal(io.err.trim().split('\n').length, 1, io.err);

@@ -36,7 +36,10 @@ test('lint --json on the fixture: 1-based positions, exit 1 on errors', async ()
     endLine: 1,
     endColumn: 10,
   });
-  assert.deepEqual(j.diagnostics.map((d: { code: string }) => d.code), ['unknown-key', 'dotted-model-key', 'price-magnitude', 'missing-price', 'unknown-key']);
+  assert.deepEqual(
+    j.diagnostics.map((d: { code: string }) => d.code),
+    ['unknown-key', 'dotted-model-key', 'price-magnitude', 'missing-price', 'unknown-key'],
+  );
   assert.deepEqual([j.diagnostics[1].line, j.diagnostics[1].column, j.diagnostics[1].endColumn], [6, 24, 37]);
 });
 
@@ -47,7 +50,10 @@ test('lint finds flujo.toml like Flujo (cwd parents, FLUJO_CONFIG_PATH, DIR) and
   fs.writeFileSync(path.join(dir, 'src', 'pipeline.py'), 'agent = make_agent_async("openai:gpt-4o-mini", "x", str)\n');
   let io = fakeIO(path.join(dir, 'src', 'deep'));
   assert.equal(await main(['lint'], io), 1, io.err);
-  assert.match(io.out, /flujo.toml:2:1: error unpriced-model: Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o-mini' in flujo.toml. Used in src\/pipeline.py:1./);
+  assert.match(
+    io.out,
+    /flujo.toml:2:1: error unpriced-model: Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o-mini' in flujo.toml. Used in src\/pipeline.py:1./,
+  );
   fs.writeFileSync(path.join(dir, 'ok.toml'), '[cost]\nstrict = false\n');
   io = fakeIO(os.tmpdir(), { FLUJO_CONFIG_PATH: path.join(dir, 'ok.toml') });
   assert.equal(await main(['lint'], io), 0, io.err);

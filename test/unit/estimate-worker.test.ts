@@ -23,14 +23,27 @@ test('the worker estimate equals the main-thread estimate, for every model and m
   try {
     for (const text of [bigPrompt(3000), bigPrompt(3000).replace('Line 5:', 'Line five:'), 'no front matter at all', '']) {
       const result = await w.request({ text, fileName: 'big.prompty', models });
-      const viaWorker = estimatePrompt(result.document, countersFromWorker(result, countTokens), { models: [...(result.document.model ? [result.document.model] : []), ...models], catalog, outputTokens: 10, requestsPerDay: 1 });
+      const viaWorker = estimatePrompt(result.document, countersFromWorker(result, countTokens), {
+        models: [...(result.document.model ? [result.document.model] : []), ...models],
+        catalog,
+        outputTokens: 10,
+        requestsPerDay: 1,
+      });
       const doc = parsePromptDocument(text, 'big.prompty');
-      const direct = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), { models: [...(doc.model ? [doc.model] : []), ...models], catalog, outputTokens: 10, requestsPerDay: 1 });
+      const direct = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
+        models: [...(doc.model ? [doc.model] : []), ...models],
+        catalog,
+        outputTokens: 10,
+        requestsPerDay: 1,
+      });
       assert.deepEqual(
         viaWorker.models.map((m) => [m.model, m.inputTokens, m.messageTokens]),
         direct.models.map((m) => [m.model, m.inputTokens, m.messageTokens]),
       );
-      assert.equal(viaWorker.table.rows.map((r) => r.totalUsd.toString()).join(), direct.table.rows.map((r) => r.totalUsd.toString()).join());
+      assert.equal(
+        viaWorker.table.rows.map((r) => r.totalUsd.toString()).join(),
+        direct.table.rows.map((r) => r.totalUsd.toString()).join(),
+      );
     }
   } finally {
     w.dispose();

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { codeLensSummary, encodingsFor, estimateMarkdown, estimatePrompt, formatTokens, inputCost, shortUsd } from '../../src/core/estimate';
+import {
+  codeLensSummary,
+  encodingsFor,
+  estimateMarkdown,
+  estimatePrompt,
+  formatTokens,
+  inputCost,
+  shortUsd,
+} from '../../src/core/estimate';
 import { Decimal, PriceCatalog } from '../../src/core/pricing';
 import { flujoPricing } from '../../src/core/flujo';
 import { parsePromptDocument, summarizePrompt } from '../../src/core/prompt';
@@ -13,7 +21,12 @@ const DOC = '---\nmodel: openai:gpt-4o-mini\nmax_tokens: 300\n---\n# System\n\nY
 
 test('estimatePrompt: exact counts with chat overhead, front matter max_tokens, flujo.toml prices', () => {
   const doc = parsePromptDocument(DOC, 'triage.prompt.md');
-  const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), { models: ['openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest'], catalog, outputTokens: 500, requestsPerDay: 1000 });
+  const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
+    models: ['openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest'],
+    catalog,
+    outputTokens: 500,
+    requestsPerDay: 1000,
+  });
   const expected = chatTokens(
     [
       { role: 'system', content: 'You classify tickets.' },
@@ -26,7 +39,10 @@ test('estimatePrompt: exact counts with chat overhead, front matter max_tokens, 
   assert.equal(e.outputTokens, 300);
   const row = e.table.rows.find((r) => r.id === 'openai:gpt-4o-mini')!;
   assert.equal(row.priceSource, 'flujo.toml');
-  assert.equal(row.totalUsd.toString(), Decimal.parse('0.00015').times(expected).plus(Decimal.parse('0.0006').times(300)).shiftLeft(3).toString());
+  assert.equal(
+    row.totalUsd.toString(),
+    Decimal.parse('0.00015').times(expected).plus(Decimal.parse('0.0006').times(300)).shiftLeft(3).toString(),
+  );
   const claude = e.models.find((m) => m.model.startsWith('anthropic:'))!;
   assert.equal(claude.tokenizer.approximate, true);
   assert.deepEqual(e.unfilled, ['ticket']);
@@ -41,7 +57,9 @@ test('encodingsFor loads only what the models need', () => {
 
 test('summarizePrompt agrees with the tokenizer chat rule for every encoding (property)', () => {
   const roles = fc.constantFrom('system', 'user', 'assistant');
-  const body = fc.string({ minLength: 1, maxLength: 60 }).filter((s) => s.trim().length > 0 && !/[\r\n]/.test(s) && !/^(system|user|assistant)\s*:/i.test(s.trim()));
+  const body = fc
+    .string({ minLength: 1, maxLength: 60 })
+    .filter((s) => s.trim().length > 0 && !/[\r\n]/.test(s) && !/^(system|user|assistant)\s*:/i.test(s.trim()));
   fc.assert(
     fc.property(fc.array(fc.tuple(roles, body), { minLength: 1, maxLength: 4 }), (msgs) => {
       const text = msgs.map(([r, b]) => `${r}:\n${b.trim()}\n`).join('\n');
@@ -72,12 +90,20 @@ test('formatTokens groups digits and marks approximations', () => {
 
 test('inputCost is exact and undefined without a price', () => {
   assert.equal(inputCost(catalog, 'openai:gpt-4o-mini', 1)!.toString(), '0.00000015');
-  assert.equal(inputCost(new PriceCatalog({ flujo: { ...flujoPricing('[cost]\nstrict = true\n'), strict: true } }), 'openai:gpt-4o', 10), undefined);
+  assert.equal(
+    inputCost(new PriceCatalog({ flujo: { ...flujoPricing('[cost]\nstrict = true\n'), strict: true } }), 'openai:gpt-4o', 10),
+    undefined,
+  );
 });
 
 test('codeLensSummary and estimateMarkdown show every model, approximate ones with ≈', () => {
   const doc = parsePromptDocument(DOC, 'triage.prompt.md');
-  const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), { models: ['openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest', 'nope:unknown-model'], catalog, outputTokens: 500, requestsPerDay: 10 });
+  const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
+    models: ['openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest', 'nope:unknown-model'],
+    catalog,
+    outputTokens: 500,
+    requestsPerDay: 10,
+  });
   const s = codeLensSummary(e, 'openai:gpt-4o-mini');
   assert.match(s.tokensTitle, /^\d+ tokens$/);
   assert.deepEqual(

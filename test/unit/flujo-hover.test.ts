@@ -21,7 +21,8 @@ test('hover on a quoted model key describes that model', () => {
 
 test('strict mode reports every unpriced model used in code, not only the first', async () => {
   const { lintFlujoToml } = await import('../../src/core/flujo');
-  const text = '[cost]\nstrict = true\n\n[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025\ncompletion_tokens_per_1k = 0.01\n';
+  const text =
+    '[cost]\nstrict = true\n\n[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025\ncompletion_tokens_per_1k = 0.01\n';
   const ds = lintFlujoToml(text, {
     usedModels: [
       { id: 'openai:gpt-4.1-mini', file: 'a.py', line: 0 },

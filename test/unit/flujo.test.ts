@@ -40,7 +40,9 @@ function fix(text: string, d: FlujoDiagnostic, i = 0): string {
 const PRICED = '[cost.providers.openai."gpt-4o-mini"]\nprompt_tokens_per_1k = 0.00015\ncompletion_tokens_per_1k = 0.0006\n';
 
 test('clean file: no diagnostics, pricing extracted exactly', () => {
-  const a = analyzeFlujoToml(`state_uri = "sqlite:///flujo_ops.db"\n[cost]\nstrict = true\n${PRICED}\n[budgets.default]\ntotal_cost_usd_limit = 1.5\ntotal_tokens_limit = 1000\n[budgets.pipeline."etl-*"]\ntotal_cost_usd_limit = 0\n[settings]\nanything = 1\n`);
+  const a = analyzeFlujoToml(
+    `state_uri = "sqlite:///flujo_ops.db"\n[cost]\nstrict = true\n${PRICED}\n[budgets.default]\ntotal_cost_usd_limit = 1.5\ntotal_tokens_limit = 1000\n[budgets.pipeline."etl-*"]\ntotal_cost_usd_limit = 0\n[settings]\nanything = 1\n`,
+  );
   assert.deepEqual(a.diagnostics, []);
   assert.equal(a.strict, true);
   const p = a.pricing.providers.get('openai')!.get('gpt-4o-mini')!;
@@ -82,7 +84,9 @@ test('missing-price; fix adds the reference price per 1K, exact', () => {
   const d = only(text, 'missing-price');
   assert.equal(
     fix(text, d),
-    '[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025\ncompletion_tokens_per_1k = 0.01  # @pydantic/genai-prices ' + new PriceCatalog().reference.dataDate + '\n',
+    '[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025\ncompletion_tokens_per_1k = 0.01  # @pydantic/genai-prices ' +
+      new PriceCatalog().reference.dataDate +
+      '\n',
   );
 });
 
@@ -134,18 +138,29 @@ test('invalid-image-key', () => {
 });
 
 test('budget-invalid', () => {
-  const ds = lintFlujoToml('[budgets.default]\ntotal_cost_usd_limit = -1\ntotal_tokens_limit = 1.5\n[budgets.pipeline."x"]\ntotal_tokens_limit = "10"\n');
-  assert.deepEqual(ds.map((d) => d.code), ['budget-invalid', 'budget-invalid', 'budget-invalid']);
+  const ds = lintFlujoToml(
+    '[budgets.default]\ntotal_cost_usd_limit = -1\ntotal_tokens_limit = 1.5\n[budgets.pipeline."x"]\ntotal_tokens_limit = "10"\n',
+  );
+  assert.deepEqual(
+    ds.map((d) => d.code),
+    ['budget-invalid', 'budget-invalid', 'budget-invalid'],
+  );
 });
 
 test('unpriced-model (strict + used in code); fix appends a price table', () => {
   const text = '[cost]\nstrict = true\n';
   const usages = scanModelUsages('agent = make_agent_async("openai:gpt-4o", "sys", str)\n');
   const d = only(text, 'unpriced-model', { usedModels: usages.map((u) => ({ id: u.id, file: 'pipeline.py', line: u.line })) });
-  assert.equal(d.message, "Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o' in flujo.toml. Used in pipeline.py:1.");
+  assert.equal(
+    d.message,
+    "Strict pricing is enabled, but no configuration was found for provider='openai', model='gpt-4o' in flujo.toml. Used in pipeline.py:1.",
+  );
   const after = fix(text, d);
   const date = new PriceCatalog().reference.dataDate;
-  assert.equal(after, `[cost]\nstrict = true\n\n[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025  # @pydantic/genai-prices ${date}\ncompletion_tokens_per_1k = 0.01  # @pydantic/genai-prices ${date}\n`);
+  assert.equal(
+    after,
+    `[cost]\nstrict = true\n\n[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025  # @pydantic/genai-prices ${date}\ncompletion_tokens_per_1k = 0.01  # @pydantic/genai-prices ${date}\n`,
+  );
   assert.deepEqual(lintFlujoToml(after, { usedModels: [{ id: 'openai:gpt-4o' }] }), []);
   assert.deepEqual(lintFlujoToml('[cost]\nstrict = false\n', { usedModels: [{ id: 'openai:gpt-4o' }] }), []);
 });
@@ -197,7 +212,10 @@ test('bad input never crashes or hangs', () => {
     if (name !== 'empty') assert.ok(ds.length > 0, `${name}: expected a located diagnostic`);
   }
   const bom = lintFlujoToml(cases.bom);
-  assert.deepEqual(bom.map((d) => [d.code, d.range.start.line]), [['wrong-type', 1]]);
+  assert.deepEqual(
+    bom.map((d) => [d.code, d.range.start.line]),
+    [['wrong-type', 1]],
+  );
   const crlf = lintFlujoToml(cases.crlf);
   assert.deepEqual(crlf[0].range, { start: { line: 1, character: 9 }, end: { line: 1, character: 12 } });
   const dup = lintFlujoToml(cases.duplicateTables);
@@ -232,8 +250,14 @@ test('media/flujo.schema.json is generated from the key table', () => {
   const s = (onDisk as { properties: any }).properties;
   for (const k of Object.keys(SECTIONS)) assert.ok(s[k], k);
   for (const k of Object.keys(ROOT_KEYS)) assert.ok(s[k], k);
-  assert.deepEqual(Object.keys(s.cost.properties.providers.additionalProperties.additionalProperties.properties).sort(), Object.keys(MODEL_PRICE_KEYS).sort());
-  assert.deepEqual(Object.keys(s.cost.properties.estimators.additionalProperties.additionalProperties.properties).sort(), Object.keys(ESTIMATOR_KEYS).sort());
+  assert.deepEqual(
+    Object.keys(s.cost.properties.providers.additionalProperties.additionalProperties.properties).sort(),
+    Object.keys(MODEL_PRICE_KEYS).sort(),
+  );
+  assert.deepEqual(
+    Object.keys(s.cost.properties.estimators.additionalProperties.additionalProperties.properties).sort(),
+    Object.keys(ESTIMATOR_KEYS).sort(),
+  );
   assert.deepEqual(Object.keys(s.budgets.properties.default.properties).sort(), Object.keys(BUDGET_KEYS).sort());
 });
 
@@ -250,7 +274,10 @@ test('completion: sections, keys with docs and reference values, model ids, stri
   assert.equal(c.insertText, 'completion_tokens_per_1k = 0.0006');
   assert.ok(c.documentation);
   assert.ok(!keys.some((i) => i.label === 'prompt_tokens_per_1k'), 'present keys are not offered');
-  assert.deepEqual(completeFlujoToml('[cost]\nstrict = ', { line: 1, character: 9 }).map((i) => i.label), ['true', 'false']);
+  assert.deepEqual(
+    completeFlujoToml('[cost]\nstrict = ', { line: 1, character: 9 }).map((i) => i.label),
+    ['true', 'false'],
+  );
   assert.ok(completeFlujoToml('', { line: 0, character: 0 }).some((i) => i.label === 'state_uri'));
 });
 
@@ -270,16 +297,35 @@ test('config lookup like Flujo: explicit, FLUJO_CONFIG_PATH, then parents', () =
   const files = new Set(['/w/flujo.toml', '/w/a/b/other.toml']);
   const isFile = (p: string) => files.has(p);
   assert.deepEqual(findFlujoConfig({ startDir: '/w/a/b', isFile }), { path: '/w/flujo.toml', reason: 'search' });
-  assert.deepEqual(findFlujoConfig({ startDir: '/w/a/b', env: { FLUJO_CONFIG_PATH: 'other.toml' }, isFile }), { path: '/w/a/b/other.toml', reason: 'FLUJO_CONFIG_PATH' });
-  assert.deepEqual(findFlujoConfig({ startDir: '/w', explicitPath: '/x/f.toml', env: { FLUJO_CONFIG_PATH: 'o' }, isFile }), { path: '/x/f.toml', reason: 'explicit' });
+  assert.deepEqual(findFlujoConfig({ startDir: '/w/a/b', env: { FLUJO_CONFIG_PATH: 'other.toml' }, isFile }), {
+    path: '/w/a/b/other.toml',
+    reason: 'FLUJO_CONFIG_PATH',
+  });
+  assert.deepEqual(findFlujoConfig({ startDir: '/w', explicitPath: '/x/f.toml', env: { FLUJO_CONFIG_PATH: 'o' }, isFile }), {
+    path: '/x/f.toml',
+    reason: 'explicit',
+  });
   assert.equal(findFlujoConfig({ startDir: '/elsewhere', isFile }), undefined);
 });
 
 test('scanModelUsages finds provider:model in Python, TS and YAML, not URLs', () => {
-  const py = 'a = make_agent_async("openai:gpt-4o-mini", "x", str)\nb = Agent(model=\'anthropic:claude-3-5-haiku-latest\')\nurl = "https://openai:8080/x"\n';
+  const py =
+    'a = make_agent_async("openai:gpt-4o-mini", "x", str)\nb = Agent(model=\'anthropic:claude-3-5-haiku-latest\')\nurl = "https://openai:8080/x"\n';
   const yaml = 'steps:\n  - agent:\n      model: google-gla:gemini-1.5-flash\n';
   const ts = 'const m = `groq:llama-3.1-8b-instant`;\n';
-  assert.deepEqual(scanModelUsages(py).map((u) => [u.id, u.line, u.character]), [['openai:gpt-4o-mini', 0, 22], ['anthropic:claude-3-5-haiku-latest', 1, 17]]);
-  assert.deepEqual(scanModelUsages(yaml).map((u) => u.id), ['google-gla:gemini-1.5-flash']);
-  assert.deepEqual(scanModelUsages(ts).map((u) => u.id), ['groq:llama-3.1-8b-instant']);
+  assert.deepEqual(
+    scanModelUsages(py).map((u) => [u.id, u.line, u.character]),
+    [
+      ['openai:gpt-4o-mini', 0, 22],
+      ['anthropic:claude-3-5-haiku-latest', 1, 17],
+    ],
+  );
+  assert.deepEqual(
+    scanModelUsages(yaml).map((u) => u.id),
+    ['google-gla:gemini-1.5-flash'],
+  );
+  assert.deepEqual(
+    scanModelUsages(ts).map((u) => u.id),
+    ['groq:llama-3.1-8b-instant'],
+  );
 });

@@ -12,7 +12,10 @@ test('comparison table: exact money, sorted by total, errors kept separate', () 
     requestsPerDay: 100,
     catalog,
   });
-  assert.deepEqual(table.rows.map((r) => r.id), ['openai:gpt-4o-mini', 'openai:gpt-4o', 'anthropic:claude-3-5-sonnet-latest']);
+  assert.deepEqual(
+    table.rows.map((r) => r.id),
+    ['openai:gpt-4o-mini', 'openai:gpt-4o', 'anthropic:claude-3-5-sonnet-latest'],
+  );
   const mini = rowToJson(table.rows[0]);
   assert.equal(mini.inputUsd, '0.00015');
   assert.equal(mini.outputUsd, '0.0003');
@@ -31,7 +34,10 @@ test('comparison table: exact money, sorted by total, errors kept separate', () 
 test('CSV and Markdown renderers carry the same exact strings', () => {
   const table = buildComparisonTable({
     models: ['openai:gpt-4o-mini', 'anthropic:claude-3-haiku'],
-    tokens: { 'openai:gpt-4o-mini': { tokens: 1, encoding: 'o200k_base', approximate: false }, 'anthropic:claude-3-haiku': { tokens: 1, encoding: 'claude', approximate: true } },
+    tokens: {
+      'openai:gpt-4o-mini': { tokens: 1, encoding: 'o200k_base', approximate: false },
+      'anthropic:claude-3-haiku': { tokens: 1, encoding: 'claude', approximate: true },
+    },
     outputTokens: 0,
     requestsPerDay: 1,
     catalog,
@@ -48,6 +54,12 @@ test('CSV and Markdown renderers carry the same exact strings', () => {
 });
 
 test('CSV neutralises formula-looking cells', () => {
-  const table = buildComparisonTable({ models: ['openai:gpt-4o-mini'], tokens: () => ({ tokens: 1, encoding: '=cmd|x', approximate: false }), outputTokens: 0, requestsPerDay: 1, catalog });
+  const table = buildComparisonTable({
+    models: ['openai:gpt-4o-mini'],
+    tokens: () => ({ tokens: 1, encoding: '=cmd|x', approximate: false }),
+    outputTokens: 0,
+    requestsPerDay: 1,
+    catalog,
+  });
   assert.match(renderCsv(table), /"'=cmd\|x"/);
 });

@@ -11,7 +11,16 @@ const RUNS = Number(process.env.TOKENIZE_FC_RUNS ?? 300);
 
 /** Lines and words joined by the separators that matter for the boundary rules. */
 const lineText = fc
-  .array(fc.tuple(fc.oneof(mixedText(12), runs.map((s) => s.slice(0, 30))), fc.constantFrom('\n', '\r\n', '\r', ' \n', '  \n', '!\n', '\n\n', ' ', '\t', '\n/', '\n ', '')), { maxLength: 12 })
+  .array(
+    fc.tuple(
+      fc.oneof(
+        mixedText(12),
+        runs.map((s) => s.slice(0, 30)),
+      ),
+      fc.constantFrom('\n', '\r\n', '\r', ' \n', '  \n', '!\n', '\n\n', ' ', '\t', '\n/', '\n ', ''),
+    ),
+    { maxLength: 12 },
+  )
   .map((parts) => parts.map(([a, b]) => a + b).join(''));
 
 for (const encoding of ENCODING_NAMES) {
@@ -21,7 +30,8 @@ for (const encoding of ENCODING_NAMES) {
         fc.property(lineText, (t) => {
           const full = countTokens(t, encoding);
           for (let p = 1; p < t.length; p++) {
-            if (isChunkBoundary(t, p, encoding) && countTokens(t.slice(0, p), encoding) + countTokens(t.slice(p), encoding) !== full) return false;
+            if (isChunkBoundary(t, p, encoding) && countTokens(t.slice(0, p), encoding) + countTokens(t.slice(p), encoding) !== full)
+              return false;
           }
           return true;
         }),
@@ -31,7 +41,12 @@ for (const encoding of ENCODING_NAMES) {
     it('the property holds for the oracle too (boundaries are a property of tiktoken, not of our port)', () => {
       for (const t of [...PROSE, ...CODE, 'a!\n/b', 'x  \ny', 'p\r\nq\rr']) {
         for (let p = 1; p < t.length; p++) {
-          if (isChunkBoundary(t, p, encoding)) assert.equal(oracleCount(t.slice(0, p), encoding) + oracleCount(t.slice(p), encoding), oracleCount(t, encoding), `${JSON.stringify(t)} @${p}`);
+          if (isChunkBoundary(t, p, encoding))
+            assert.equal(
+              oracleCount(t.slice(0, p), encoding) + oracleCount(t.slice(p), encoding),
+              oracleCount(t, encoding),
+              `${JSON.stringify(t)} @${p}`,
+            );
         }
       }
     });
@@ -56,7 +71,11 @@ for (const encoding of ENCODING_NAMES) {
 
   describe(`IncrementalCounter: ${encoding}`, () => {
     it('equals a full count after random edits', () => {
-      const edit = fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.oneof(fc.constantFrom('', '\n', ' ', 'x', '/', '\r\n', "'s", '  \n'), mixedText(6)));
+      const edit = fc.tuple(
+        fc.nat(),
+        fc.nat({ max: 8 }),
+        fc.oneof(fc.constantFrom('', '\n', ' ', 'x', '/', '\r\n', "'s", '  \n'), mixedText(6)),
+      );
       fc.assert(
         fc.property(lineText, fc.array(edit, { maxLength: 12 }), fc.integer({ min: 16, max: 64 }), (initial, edits, chunkSize) => {
           const c = new IncrementalCounter(encoding, { chunkSize });

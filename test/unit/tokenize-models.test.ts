@@ -6,15 +6,39 @@ import { chatTokens, countForModel, countTokens, tokenizerForModel } from '../..
 
 describe('tokenizerForModel', () => {
   const cases: [string, string][] = [
-    ['gpt-4o', 'o200k_base'], ['openai:gpt-4o', 'o200k_base'], ['gpt-4o-2024-08-06', 'o200k_base'], ['gpt-4o-mini', 'o200k_base'],
-    ['gpt-4.1-mini', 'o200k_base'], ['openai:gpt-4.1', 'o200k_base'], ['gpt-4.5-preview', 'o200k_base'], ['gpt-5', 'o200k_base'],
-    ['gpt-5-mini-2025-08-07', 'o200k_base'], ['gpt-5.1', 'o200k_base'], ['o1', 'o200k_base'], ['o1-mini', 'o200k_base'], ['o3-pro', 'o200k_base'],
-    ['o4-mini-2025-04-16', 'o200k_base'], ['chatgpt-4o-latest', 'o200k_base'], ['gpt-4', 'cl100k_base'], ['gpt-4-0613', 'cl100k_base'],
-    ['gpt-4-turbo-2024-04-09', 'cl100k_base'], ['gpt-3.5-turbo', 'cl100k_base'], ['openai:gpt-3.5-turbo-0125', 'cl100k_base'],
-    ['gpt-35-turbo', 'cl100k_base'], ['text-embedding-3-small', 'cl100k_base'], ['text-embedding-3-large', 'cl100k_base'],
-    ['text-embedding-ada-002', 'cl100k_base'], ['gpt-oss-120b', 'o200k_harmony'], ['openai:gpt-oss-20b', 'o200k_harmony'],
-    ['text-davinci-003', 'p50k_base'], ['code-davinci-002', 'p50k_base'], ['davinci', 'r50k_base'], ['text-curie-001', 'r50k_base'],
-    ['openai/gpt-4o', 'o200k_base'], ['ft:gpt-4o-mini-2024-07-18:acme::abc123', 'o200k_base'], ['GPT-4O', 'o200k_base'],
+    ['gpt-4o', 'o200k_base'],
+    ['openai:gpt-4o', 'o200k_base'],
+    ['gpt-4o-2024-08-06', 'o200k_base'],
+    ['gpt-4o-mini', 'o200k_base'],
+    ['gpt-4.1-mini', 'o200k_base'],
+    ['openai:gpt-4.1', 'o200k_base'],
+    ['gpt-4.5-preview', 'o200k_base'],
+    ['gpt-5', 'o200k_base'],
+    ['gpt-5-mini-2025-08-07', 'o200k_base'],
+    ['gpt-5.1', 'o200k_base'],
+    ['o1', 'o200k_base'],
+    ['o1-mini', 'o200k_base'],
+    ['o3-pro', 'o200k_base'],
+    ['o4-mini-2025-04-16', 'o200k_base'],
+    ['chatgpt-4o-latest', 'o200k_base'],
+    ['gpt-4', 'cl100k_base'],
+    ['gpt-4-0613', 'cl100k_base'],
+    ['gpt-4-turbo-2024-04-09', 'cl100k_base'],
+    ['gpt-3.5-turbo', 'cl100k_base'],
+    ['openai:gpt-3.5-turbo-0125', 'cl100k_base'],
+    ['gpt-35-turbo', 'cl100k_base'],
+    ['text-embedding-3-small', 'cl100k_base'],
+    ['text-embedding-3-large', 'cl100k_base'],
+    ['text-embedding-ada-002', 'cl100k_base'],
+    ['gpt-oss-120b', 'o200k_harmony'],
+    ['openai:gpt-oss-20b', 'o200k_harmony'],
+    ['text-davinci-003', 'p50k_base'],
+    ['code-davinci-002', 'p50k_base'],
+    ['davinci', 'r50k_base'],
+    ['text-curie-001', 'r50k_base'],
+    ['openai/gpt-4o', 'o200k_base'],
+    ['ft:gpt-4o-mini-2024-07-18:acme::abc123', 'o200k_base'],
+    ['GPT-4O', 'o200k_base'],
   ];
   for (const [id, enc] of cases) {
     it(`${id} → ${enc}, exact`, () => {
@@ -33,7 +57,18 @@ describe('tokenizerForModel', () => {
     }
   });
   it('Claude, Gemini, Mistral, Llama and unknown providers are approximate', () => {
-    for (const id of ['anthropic:claude-3-5-sonnet-latest', 'claude-3-haiku-20240307', 'claude-sonnet-4-5', 'google:gemini-1.5-pro', 'gemini-2.0-flash', 'mistral:mistral-large-latest', 'meta-llama/Llama-3.1-8B-Instruct', 'groq:llama-3.3-70b', 'cohere:command-r', 'acme:thing']) {
+    for (const id of [
+      'anthropic:claude-3-5-sonnet-latest',
+      'claude-3-haiku-20240307',
+      'claude-sonnet-4-5',
+      'google:gemini-1.5-pro',
+      'gemini-2.0-flash',
+      'mistral:mistral-large-latest',
+      'meta-llama/Llama-3.1-8B-Instruct',
+      'groq:llama-3.3-70b',
+      'cohere:command-r',
+      'acme:thing',
+    ]) {
       const t = tokenizerForModel(id);
       assert.equal(t.approximate, true, id);
       assert.match(t.method, /^Approximate/, id);
@@ -47,8 +82,16 @@ describe('tokenizerForModel', () => {
 describe('countForModel', () => {
   const text = 'Summarise the following report in three bullet points.\n';
   it('exact for OpenAI ids', () => {
-    assert.deepEqual(countForModel(text, 'openai:gpt-4o'), { tokens: oracleCount(text, 'o200k_base'), encoding: 'o200k_base', approximate: false });
-    assert.deepEqual(countForModel(text, 'gpt-4'), { tokens: oracleCount(text, 'cl100k_base'), encoding: 'cl100k_base', approximate: false });
+    assert.deepEqual(countForModel(text, 'openai:gpt-4o'), {
+      tokens: oracleCount(text, 'o200k_base'),
+      encoding: 'o200k_base',
+      approximate: false,
+    });
+    assert.deepEqual(countForModel(text, 'gpt-4'), {
+      tokens: oracleCount(text, 'cl100k_base'),
+      encoding: 'cl100k_base',
+      approximate: false,
+    });
   });
   it('Claude: o200k count × 1.2, rounded up, approximate', () => {
     const r = countForModel(text, 'anthropic:claude-3-5-sonnet-latest');
@@ -63,7 +106,10 @@ describe('chatTokens', () => {
       { role: 'user', content: 'Hello there!', name: 'alice' },
     ];
     const enc = 'o200k_base' as const;
-    const expected = 3 + (3 + countTokens('system', enc) + countTokens(msgs[0].content, enc)) + (3 + countTokens('user', enc) + countTokens(msgs[1].content, enc) + 1 + countTokens('alice', enc));
+    const expected =
+      3 +
+      (3 + countTokens('system', enc) + countTokens(msgs[0].content, enc)) +
+      (3 + countTokens('user', enc) + countTokens(msgs[1].content, enc) + 1 + countTokens('alice', enc));
     assert.equal(chatTokens(msgs, enc), expected);
     assert.equal(chatTokens([], enc), 3);
   });
@@ -73,7 +119,11 @@ describe('chatTokens', () => {
       { role: 'system', content: 'You are a helpful, pattern-following assistant that translates corporate jargon into plain English.' },
       { role: 'system', name: 'example_user', content: 'New synergies will help drive top-line growth.' },
       { role: 'system', name: 'example_assistant', content: 'Things working well together will increase revenue.' },
-      { role: 'system', name: 'example_user', content: "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage." },
+      {
+        role: 'system',
+        name: 'example_user',
+        content: "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage.",
+      },
       { role: 'system', name: 'example_assistant', content: "Let's talk later when we're less busy about how to do better." },
       { role: 'user', content: "This late pivot means we don't have time to boil the ocean for the client deliverable." },
     ];

@@ -39,7 +39,8 @@ for (const encoding of ENCODING_NAMES) {
     });
     it('every Unicode whitespace and format character, alone and in context', () => {
       for (const c of WHITESPACE_AND_FORMAT) {
-        for (const t of [c, c + c + c, `a${c}b`, `a ${c} b`, `${c}\n`, `\n${c}x`, `x${c}`, `1${c}2`, `!${c}!`, `${c} x`, `  ${c}`]) same(t, encoding);
+        for (const t of [c, c + c + c, `a${c}b`, `a ${c} b`, `${c}\n`, `\n${c}x`, `x${c}`, `1${c}2`, `!${c}!`, `${c} x`, `  ${c}`])
+          same(t, encoding);
       }
     });
     it('multilingual prose, emoji/ZWJ, combining marks', () => {
@@ -56,21 +57,43 @@ for (const encoding of ENCODING_NAMES) {
       }
     });
     it('long single pieces (heap merge) up to 8k', () => {
-      for (const t of ['a'.repeat(8000), ' '.repeat(3000), 'ab'.repeat(3000), '7'.repeat(5000), '!'.repeat(4000), 'é'.repeat(3000), 'QmFzZTY0'.repeat(800), '\u3000'.repeat(2000)]) same(t, encoding);
+      for (const t of [
+        'a'.repeat(8000),
+        ' '.repeat(3000),
+        'ab'.repeat(3000),
+        '7'.repeat(5000),
+        '!'.repeat(4000),
+        'é'.repeat(3000),
+        'QmFzZTY0'.repeat(800),
+        '\u3000'.repeat(2000),
+      ])
+        same(t, encoding);
     });
     it('generated: mixed special classes / ASCII / all of Unicode', () => {
-      fc.assert(fc.property(mixedText(48), (t) => countTokens(t, encoding) === oracleCount(t, encoding)), { numRuns: RUNS });
+      fc.assert(
+        fc.property(mixedText(48), (t) => countTokens(t, encoding) === oracleCount(t, encoding)),
+        { numRuns: RUNS },
+      );
     });
     it('generated: random strings over all code points and UTF-16 units (lone surrogates)', () => {
-      fc.assert(fc.property(unicodeText(30), (t) => countTokens(t, encoding) === oracleCount(t, encoding)), { numRuns: RUNS });
+      fc.assert(
+        fc.property(unicodeText(30), (t) => countTokens(t, encoding) === oracleCount(t, encoding)),
+        { numRuns: RUNS },
+      );
     });
     it('generated: long digit / whitespace / punctuation / letter runs', () => {
-      fc.assert(fc.property(runs, (t) => countTokens(t, encoding) === oracleCount(t, encoding)), { numRuns: Math.ceil(RUNS / 3) });
+      fc.assert(
+        fc.property(runs, (t) => countTokens(t, encoding) === oracleCount(t, encoding)),
+        { numRuns: Math.ceil(RUNS / 3) },
+      );
     });
     it('heap merge equals the oracle when forced for every piece', () => {
       const heapOnly = new Encoder(encoding, loadRankTable(tableFor(encoding)), { heapThreshold: 1 });
       for (const t of [...EDGE, ...PROSE, ...CODE]) assert.equal(heapOnly.count(t), oracleCount(t, encoding), JSON.stringify(t));
-      fc.assert(fc.property(fc.oneof(mixedText(48), runs), (t) => heapOnly.count(t) === oracleCount(t, encoding)), { numRuns: RUNS });
+      fc.assert(
+        fc.property(fc.oneof(mixedText(48), runs), (t) => heapOnly.count(t) === oracleCount(t, encoding)),
+        { numRuns: RUNS },
+      );
     });
   });
 }
@@ -79,7 +102,10 @@ describe('tokenize: pieces', () => {
   it('the split regex covers every character (pieces concatenate to the text)', () => {
     for (const encoding of ENCODING_NAMES) {
       const e = getEncoder(encoding);
-      fc.assert(fc.property(mixedText(40), (t) => e.split(t).join("") === toWellFormed(t)), { numRuns: 200 });
+      fc.assert(
+        fc.property(mixedText(40), (t) => e.split(t).join('') === toWellFormed(t)),
+        { numRuns: 200 },
+      );
     }
   });
 });

@@ -23,4 +23,3 @@ export function shortModel(id: string): string {
   const i = id.indexOf(':');
   return i > 0 ? id.slice(i + 1) : id;
 }
-

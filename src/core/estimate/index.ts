@@ -112,13 +112,23 @@ export function rowFor(table: CompareTable, model: string): CompareRow | undefin
 }
 
 /** `≈ 1,234 tokens · gpt-4o $0.0031 · claude-3-5-sonnet ≈$0.0037` (models in configured order). */
-export function codeLensSummary(estimate: PromptEstimate, primary: string): { tokensTitle: string; modelTitles: { model: string; title: string }[] } {
+export function codeLensSummary(
+  estimate: PromptEstimate,
+  primary: string,
+): { tokensTitle: string; modelTitles: { model: string; title: string }[] } {
   const primarySummary = estimate.models.find((m) => m.model === primary) ?? estimate.models[0];
-  const tokensTitle = primarySummary ? `${formatTokens(primarySummary.inputTokens, primarySummary.tokenizer.approximate)} tokens` : 'no models configured';
+  const tokensTitle = primarySummary
+    ? `${formatTokens(primarySummary.inputTokens, primarySummary.tokenizer.approximate)} tokens`
+    : 'no models configured';
   const modelTitles = estimate.models.map((m) => {
     const row = rowFor(estimate.table, m.model);
     const error = estimate.table.errors.find((e) => e.id === m.model);
-    return { model: m.model, title: row ? `${shortModel(m.model)} ${shortUsd(row.totalUsd, row.approximate)}` : `${shortModel(m.model)} ${error ? 'no price' : '?'}` };
+    return {
+      model: m.model,
+      title: row
+        ? `${shortModel(m.model)} ${shortUsd(row.totalUsd, row.approximate)}`
+        : `${shortModel(m.model)} ${error ? 'no price' : '?'}`,
+    };
   });
   return { tokensTitle, modelTitles };
 }
@@ -141,7 +151,9 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
     const name = shortModel(m.model);
     if (!row) {
       const error = estimate.table.errors.find((e) => e.id === m.model);
-      lines.push(`| ${name} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeCell(error?.message ?? 'no price')} | | | |`);
+      lines.push(
+        `| ${name} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeCell(error?.message ?? 'no price')} | | | |`,
+      );
       continue;
     }
     const a = row.approximate ? '≈' : '';
@@ -162,7 +174,8 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   if (sources.length) notes.push(`Prices: ${sources.join(', ')}.`);
   const approx = estimate.models.filter((m) => m.tokenizer.approximate);
   if (approx.length) notes.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
-  if (estimate.unfilled.length) notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
+  if (estimate.unfilled.length)
+    notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
   for (const n of notes) lines.push('', n);
   return lines.join('\n');
 }

@@ -24,7 +24,9 @@ serveLatest<LargePromptRequest, LargePromptCounts>((req, superseded) => {
   const contentTokens: LargePromptCounts['contentTokens'] = {};
   const models = document.model ? [document.model, ...req.models] : req.models;
   for (const encoding of new Set(models.map((m) => tokenizerForModel(m).encoding))) {
-    contentTokens[encoding] = document.messages.map((m, i) => (m.content.length === 0 ? 0 : counterFor(encoding, i).setText(m.content, superseded)));
+    contentTokens[encoding] = document.messages.map((m, i) =>
+      m.content.length === 0 ? 0 : counterFor(encoding, i).setText(m.content, superseded),
+    );
   }
   // Counters of messages that no longer exist are dropped.
   for (const key of counters.keys()) if (Number(key.split(':')[1]) >= document.messages.length) counters.delete(key);

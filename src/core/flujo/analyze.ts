@@ -6,7 +6,17 @@ import { FlujoModelPrice, FlujoPricing, perMtokToPer1k } from '../pricing/catalo
 import { strictPricingMessage, parseModelId } from '../pricing/model-id';
 import { ReferenceCatalog, bundledReferenceCatalog, referenceProviderId } from '../pricing/reference';
 import { KeyPart, KeyValue, Range, ScanResult, ValueNode, scanToml } from './scanner';
-import { BUDGET_KEYS, BUDGET_TABLES, COST_TABLES, ESTIMATOR_KEYS, IMAGE_KEY_RE, KeySpec, MODEL_PRICE_KEYS, ROOT_KEYS, SECTIONS } from './schema';
+import {
+  BUDGET_KEYS,
+  BUDGET_TABLES,
+  COST_TABLES,
+  ESTIMATOR_KEYS,
+  IMAGE_KEY_RE,
+  KeySpec,
+  MODEL_PRICE_KEYS,
+  ROOT_KEYS,
+  SECTIONS,
+} from './schema';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -31,7 +41,14 @@ export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 export type FixData =
   | { kind: 'quote-model-key'; model: string; quoted: string }
   | { kind: 'replace-key'; replacement: string; suggestions: string[] }
-  | { kind: 'add-missing-prices'; provider: string; model: string; missing: string[]; insertAfter: Range; reference?: Record<string, string> }
+  | {
+      kind: 'add-missing-prices';
+      provider: string;
+      model: string;
+      missing: string[];
+      insertAfter: Range;
+      reference?: Record<string, string>;
+    }
   | { kind: 'convert-magnitude'; key: string; value: string; replacement: string; direction: 'per1m-to-per1k' | 'per1k-to-per1m' }
   | { kind: 'price-differs'; key: string; value: string; reference: string }
   | { kind: 'replace-model'; provider: string; model: string; suggestions: string[] }
@@ -204,7 +221,12 @@ function typeOk(spec: KeySpec, v: ValueNode): boolean {
   }
 }
 
-const TYPE_NAMES: Record<string, string> = { string: 'a string', boolean: 'a boolean (true or false)', integer: 'an integer', number: 'a number' };
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  boolean: 'a boolean (true or false)',
+  integer: 'an integer',
+  number: 'a number',
+};
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -232,10 +254,18 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
     valid = false;
     const e = err as TomlError;
     const line = Math.max(0, (typeof e.line === 'number' ? e.line : 1) - 1);
-    const character = Math.max(0, (typeof e.column === 'number' ? e.column : 1) - 1) + (line === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0);
-    const msg = String(e.message ?? err).split('\n')[0].replace(/^Invalid TOML document: /, '');
+    const character =
+      Math.max(0, (typeof e.column === 'number' ? e.column : 1) - 1) + (line === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0);
+    const msg = String(e.message ?? err)
+      .split('\n')[0]
+      .replace(/^Invalid TOML document: /, '');
     const end = Math.max(character + 1, lineEnd(line));
-    push({ severity: 'error', code: 'toml-syntax', message: `TOML syntax error: ${msg}`, range: { start: { line, character }, end: { line, character: end } } });
+    push({
+      severity: 'error',
+      code: 'toml-syntax',
+      message: `TOML syntax error: ${msg}`,
+      range: { start: { line, character }, end: { line, character: end } },
+    });
   }
 
   const { leaves, tables } = flatten(scan);
@@ -289,16 +319,34 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
     const [a, b] = t.path;
     if (!SECTIONS[a]) {
       const s = didYouMean(a, rootCandidates);
-      once({ severity: 'warning', code: 'unknown-section', message: `Unknown section '${a}': Flujo ignores it.${hint(s)}`, range: t.parts[0].range, data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined });
+      once({
+        severity: 'warning',
+        code: 'unknown-section',
+        message: `Unknown section '${a}': Flujo ignores it.${hint(s)}`,
+        range: t.parts[0].range,
+        data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined,
+      });
       continue;
     }
     if (a === 'budgets' && t.path.length >= 2 && !BUDGET_TABLES[b]) {
       const s = didYouMean(b, Object.keys(BUDGET_TABLES));
-      once({ severity: 'warning', code: 'unknown-section', message: `Unknown section 'budgets.${b}': Flujo only reads budgets.default and budgets.pipeline."<glob>".${hint(s)}`, range: t.parts[1].range, data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined });
+      once({
+        severity: 'warning',
+        code: 'unknown-section',
+        message: `Unknown section 'budgets.${b}': Flujo only reads budgets.default and budgets.pipeline."<glob>".${hint(s)}`,
+        range: t.parts[1].range,
+        data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined,
+      });
     }
     if (a === 'cost' && t.path.length >= 2 && !COST_TABLES[b] && b !== 'strict') {
       const s = didYouMean(b, [...Object.keys(COST_TABLES), 'strict']);
-      once({ severity: 'warning', code: 'unknown-section', message: `Unknown section 'cost.${b}': Flujo ignores it.${hint(s)}`, range: t.parts[1].range, data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined });
+      once({
+        severity: 'warning',
+        code: 'unknown-section',
+        message: `Unknown section 'cost.${b}': Flujo ignores it.${hint(s)}`,
+        range: t.parts[1].range,
+        data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined,
+      });
     }
   }
 
@@ -326,7 +374,12 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
     const keyPart = l.parts[l.parts.length - 1];
     const name = keyPart.name;
     const wrongType = (what: string) =>
-      once({ severity: 'error', code: 'wrong-type', message: `'${p.join('.')}' must be ${what}, not ${KIND_NAMES[v.kind]}.`, range: v.range });
+      once({
+        severity: 'error',
+        code: 'wrong-type',
+        message: `'${p.join('.')}' must be ${what}, not ${KIND_NAMES[v.kind]}.`,
+        range: v.range,
+      });
     const unknownKey = (candidates: string[], where: string) => {
       const s = didYouMean(name, candidates);
       once({
@@ -350,7 +403,13 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
     if (!SECTIONS[a]) {
       if (l.ownFrom === 0) {
         const s = didYouMean(a, rootCandidates);
-        once({ severity: 'warning', code: 'unknown-section', message: `Unknown section '${a}': Flujo ignores it.${hint(s)}`, range: l.parts[0].range, data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined });
+        once({
+          severity: 'warning',
+          code: 'unknown-section',
+          message: `Unknown section '${a}': Flujo ignores it.${hint(s)}`,
+          range: l.parts[0].range,
+          data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined,
+        });
       }
       continue;
     }
@@ -374,7 +433,9 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
         continue;
       }
       if (p.length === 4) {
-        wrongType(`a table with ${b === 'providers' ? 'prompt_tokens_per_1k and completion_tokens_per_1k' : 'expected_cost_usd and expected_tokens'}`);
+        wrongType(
+          `a table with ${b === 'providers' ? 'prompt_tokens_per_1k and completion_tokens_per_1k' : 'expected_cost_usd and expected_tokens'}`,
+        );
         continue;
       }
       if (isDotted(p)) continue;
@@ -383,14 +444,18 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
         const spec = ESTIMATOR_KEYS[name];
         if (!spec) unknownKey(Object.keys(ESTIMATOR_KEYS), `[cost.estimators.${p[2]}.${p[3]}]`);
         else if (!typeOk(spec, v)) wrongType(TYPE_NAMES[spec.type]);
-        else if (tomlNumber(v)?.isNegative()) once({ severity: 'error', code: 'negative-value', message: `'${name}' must not be negative.`, range: v.range });
+        else if (tomlNumber(v)?.isNegative())
+          once({ severity: 'error', code: 'negative-value', message: `'${name}' must not be negative.`, range: v.range });
         continue;
       }
       // cost.providers.<p>.<m>.<key>
       const m = modelOf(p, l.parts, l.parts[3].range, false);
       m.keys.set(name, { keyRange: keyPart.range, value: v });
       if (name.startsWith('price_per_image_') && !IMAGE_KEY_RE.test(name)) {
-        const s = didYouMean(name, Object.keys(MODEL_PRICE_KEYS).filter((k) => k.startsWith('price_per_image_')));
+        const s = didYouMean(
+          name,
+          Object.keys(MODEL_PRICE_KEYS).filter((k) => k.startsWith('price_per_image_')),
+        );
         once({
           severity: 'error',
           code: 'invalid-image-key',
@@ -406,7 +471,8 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
         continue;
       }
       if (!typeOk(spec, v)) wrongType(`${TYPE_NAMES.number} (USD per ${name.startsWith('price_per_image_') ? 'image' : '1,000 tokens'})`);
-      else if (tomlNumber(v)!.isNegative()) once({ severity: 'error', code: 'negative-value', message: `Price '${name}' is negative (${v.text}).`, range: v.range });
+      else if (tomlNumber(v)!.isNegative())
+        once({ severity: 'error', code: 'negative-value', message: `Price '${name}' is negative (${v.text}).`, range: v.range });
       continue;
     }
 
@@ -468,13 +534,25 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
       if (ri) refValues.prompt_tokens_per_1k = ri.toString();
       if (ro) refValues.completion_tokens_per_1k = ro.toString();
       let insertAfter = m.anchor;
-      for (const e of m.keys.values()) if (e.value.range.end.line > insertAfter.end.line || (e.value.range.end.line === insertAfter.end.line && e.value.range.end.character > insertAfter.end.character)) insertAfter = e.value.range;
+      for (const e of m.keys.values())
+        if (
+          e.value.range.end.line > insertAfter.end.line ||
+          (e.value.range.end.line === insertAfter.end.line && e.value.range.end.character > insertAfter.end.character)
+        )
+          insertAfter = e.value.range;
       once({
         severity: 'error',
         code: 'missing-price',
         message: `The price table of '${m.provider}:${m.model}' has no ${missing.join(' and no ')}: Flujo needs both prompt_tokens_per_1k and completion_tokens_per_1k (USD per 1,000 tokens).`,
         range: m.modelRange,
-        data: { kind: 'add-missing-prices', provider: m.provider, model: m.model, missing, insertAfter, reference: Object.keys(refValues).length ? refValues : undefined },
+        data: {
+          kind: 'add-missing-prices',
+          provider: m.provider,
+          model: m.model,
+          missing,
+          insertAfter,
+          reference: Object.keys(refValues).length ? refValues : undefined,
+        },
       });
     }
     // Reference checks.
@@ -508,7 +586,13 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
               ? `${key} = ${e.value.text} looks like a price per 1M tokens: the reference is $${refValue} per 1K for '${m.provider}:${m.model}'. Per 1K it would be ${replacement}.`
               : `${key} = ${e.value.text} is ${Math.round(1 / ratio)}× below the reference ($${refValue} per 1K) for '${m.provider}:${m.model}': was it divided by 1000 twice? Per 1K it would be ${replacement}.`,
             range: e.value.range,
-            data: { kind: 'convert-magnitude', key, value: e.value.text, replacement: replacement.toString(), direction: up ? 'per1m-to-per1k' : 'per1k-to-per1m' },
+            data: {
+              kind: 'convert-magnitude',
+              key,
+              value: e.value.text,
+              replacement: replacement.toString(),
+              direction: up ? 'per1m-to-per1k' : 'per1k-to-per1m',
+            },
           });
           return;
         }

@@ -52,11 +52,17 @@ function tomlFloat(decimal: string): string {
  * An edit appending `[cost.providers.<provider>."<model>"]` with prices from the reference (per 1K, exact)
  * or 0.0 placeholders with a comment when the reference has none.
  */
-export function addModelTableEdit(text: string, provider: string, model: string, reference: ReferenceCatalog = bundledReferenceCatalog()): TextEdit {
+export function addModelTableEdit(
+  text: string,
+  provider: string,
+  model: string,
+  reference: ReferenceCatalog = bundledReferenceCatalog(),
+): TextEdit {
   const eol = eolOf(text);
   const ref = referencePer1k(reference, provider, model);
   const lines = [`[cost.providers.${tomlKey(provider)}.${JSON.stringify(model)}]`];
-  const src = ref.prompt || ref.completion ? `  # ${reference.source} ${reference.dataDate}` : '  # TODO: set the price (USD per 1,000 tokens)';
+  const src =
+    ref.prompt || ref.completion ? `  # ${reference.source} ${reference.dataDate}` : '  # TODO: set the price (USD per 1,000 tokens)';
   lines.push(`prompt_tokens_per_1k = ${tomlFloat(ref.prompt ?? '0')}${src}`);
   lines.push(`completion_tokens_per_1k = ${tomlFloat(ref.completion ?? '0')}${src}`);
   const starts = lineStartsOf(text);
@@ -77,13 +83,24 @@ export function quickFixes(text: string, diagnostic: FlujoDiagnostic, options: F
     case 'quote-model-key':
       return [{ title: `Quote the model name: ${d.quoted}`, edits: [{ range: diagnostic.range, newText: d.quoted }], isPreferred: true }];
     case 'replace-key':
-      return d.suggestions.map((s, i) => ({ title: `Change to '${s}'`, edits: [{ range: diagnostic.range, newText: tomlKey(s) }], isPreferred: i === 0 }));
+      return d.suggestions.map((s, i) => ({
+        title: `Change to '${s}'`,
+        edits: [{ range: diagnostic.range, newText: tomlKey(s) }],
+        isPreferred: i === 0,
+      }));
     case 'replace-model':
-      return d.suggestions.map((s, i) => ({ title: `Change to '${d.provider}:${s}'`, edits: [{ range: diagnostic.range, newText: JSON.stringify(s) }], isPreferred: i === 0 }));
+      return d.suggestions.map((s, i) => ({
+        title: `Change to '${d.provider}:${s}'`,
+        edits: [{ range: diagnostic.range, newText: JSON.stringify(s) }],
+        isPreferred: i === 0,
+      }));
     case 'convert-magnitude':
       return [
         {
-          title: d.direction === 'per1m-to-per1k' ? `Convert per-1M to per-1K: ${d.value} → ${tomlFloat(d.replacement)}` : `Convert to per-1K: ${d.value} → ${tomlFloat(d.replacement)}`,
+          title:
+            d.direction === 'per1m-to-per1k'
+              ? `Convert per-1M to per-1K: ${d.value} → ${tomlFloat(d.replacement)}`
+              : `Convert to per-1K: ${d.value} → ${tomlFloat(d.replacement)}`,
           edits: [{ range: diagnostic.range, newText: tomlFloat(d.replacement) }],
           isPreferred: true,
         },
@@ -91,7 +108,9 @@ export function quickFixes(text: string, diagnostic: FlujoDiagnostic, options: F
     case 'add-missing-prices': {
       const lines = d.missing.map((k) => {
         const v = d.reference?.[k];
-        return v !== undefined ? `${k} = ${tomlFloat(v)}  # ${reference.source} ${reference.dataDate}` : `${k} = 0.0  # TODO: set the price (USD per 1,000 tokens)`;
+        return v !== undefined
+          ? `${k} = ${tomlFloat(v)}  # ${reference.source} ${reference.dataDate}`
+          : `${k} = 0.0  # TODO: set the price (USD per 1,000 tokens)`;
       });
       const at = d.insertAfter.end;
       const starts = lineStartsOf(text);
@@ -113,9 +132,20 @@ export function quickFixes(text: string, diagnostic: FlujoDiagnostic, options: F
     }
     case 'add-model-table':
       if (!d.provider) return [];
-      return [{ title: `Add pricing for ${d.provider}:${d.model} to flujo.toml`, edits: [addModelTableEdit(text, d.provider, d.model, reference)], isPreferred: true }];
+      return [
+        {
+          title: `Add pricing for ${d.provider}:${d.model} to flujo.toml`,
+          edits: [addModelTableEdit(text, d.provider, d.model, reference)],
+          isPreferred: true,
+        },
+      ];
     case 'price-differs': {
-      return [{ title: `Use the reference price ${tomlFloat(d.reference)}`, edits: [{ range: diagnostic.range, newText: tomlFloat(d.reference) }] }];
+      return [
+        {
+          title: `Use the reference price ${tomlFloat(d.reference)}`,
+          edits: [{ range: diagnostic.range, newText: tomlFloat(d.reference) }],
+        },
+      ];
     }
   }
 }

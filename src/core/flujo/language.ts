@@ -66,7 +66,12 @@ function fmtPer1k(m: ReferenceModel): string {
   return `$${i} in / $${o} out per 1K`;
 }
 
-function keyItems(keys: Readonly<Record<string, KeySpec>>, present: Set<string>, range: Range, values?: Record<string, string | undefined>): CompletionItem[] {
+function keyItems(
+  keys: Readonly<Record<string, KeySpec>>,
+  present: Set<string>,
+  range: Range,
+  values?: Record<string, string | undefined>,
+): CompletionItem[] {
   return Object.entries(keys)
     .filter(([k]) => !present.has(k))
     .map(([k, spec], i) => {
@@ -93,15 +98,32 @@ export function completeFlujoToml(text: string, position: Position, options: Lan
     const partial = parts[parts.length - 1];
     const parent = parts.slice(0, -1);
     const wordStart = position.character - (header[1].length - header[1].lastIndexOf('.') - 1);
-    const range: Range = { start: { line: position.line, character: Math.max(0, header[1].includes('.') ? wordStart : position.character - header[1].length) }, end: position };
+    const range: Range = {
+      start: { line: position.line, character: Math.max(0, header[1].includes('.') ? wordStart : position.character - header[1].length) },
+      end: position,
+    };
     const items = (labels: [string, string | undefined][], kind: CompletionKind): CompletionItem[] =>
-      labels.map(([label, doc], i) => ({ label, kind, insertText: tomlKey(label), range, documentation: doc, sortText: String(i).padStart(5, '0') }));
-    if (parent.length === 0) return items(Object.entries(SECTIONS).map(([k, s]) => [k, s.doc]), 'section');
+      labels.map(([label, doc], i) => ({
+        label,
+        kind,
+        insertText: tomlKey(label),
+        range,
+        documentation: doc,
+        sortText: String(i).padStart(5, '0'),
+      }));
+    if (parent.length === 0)
+      return items(
+        Object.entries(SECTIONS).map(([k, s]) => [k, s.doc]),
+        'section',
+      );
     const [a, b, p] = parent;
     if (parent.length === 1 && a === 'cost') return items(Object.entries(COST_TABLES), 'section');
     if (parent.length === 1 && a === 'budgets') return items(Object.entries(BUDGET_TABLES), 'section');
     if (parent.length === 2 && a === 'cost' && (b === 'providers' || b === 'estimators')) {
-      return items(reference.providers.map((x) => [x.id, x.name]), 'provider');
+      return items(
+        reference.providers.map((x) => [x.id, x.name]),
+        'provider',
+      );
     }
     if (parent.length === 3 && a === 'cost' && (b === 'providers' || b === 'estimators')) {
       const pid = referenceProviderId(p);
@@ -122,7 +144,13 @@ export function completeFlujoToml(text: string, position: Position, options: Lan
   const strictValue = /^\s*strict\s*=\s*(\w*)$/.exec(prefix);
   if (strictValue) {
     const range: Range = { start: { line: position.line, character: position.character - strictValue[1].length }, end: position };
-    return ['true', 'false'].map((v) => ({ label: v, kind: 'value' as const, insertText: v, range, documentation: SECTIONS.cost.keys.strict.doc }));
+    return ['true', 'false'].map((v) => ({
+      label: v,
+      kind: 'value' as const,
+      insertText: v,
+      range,
+      documentation: SECTIONS.cost.keys.strict.doc,
+    }));
   }
 
   const key = /^\s*([A-Za-z0-9_-]*)$/.exec(prefix);
@@ -131,7 +159,11 @@ export function completeFlujoToml(text: string, position: Position, options: Lan
   const scan = scanToml(text);
   const h = [...scan.headers].reverse().find((x) => x.range.start.line < position.line);
   const path = h?.path ?? [];
-  const present = new Set(scan.entries.filter((e) => e.table.join('\0') === path.join('\0') && e.keyRange.start.line !== position.line).map((e) => e.keys[0].name));
+  const present = new Set(
+    scan.entries
+      .filter((e) => e.table.join('\0') === path.join('\0') && e.keyRange.start.line !== position.line)
+      .map((e) => e.keys[0].name),
+  );
   if (path.length === 0) {
     return keyItems(ROOT_KEYS, present, range);
   }
@@ -142,7 +174,8 @@ export function completeFlujoToml(text: string, position: Position, options: Lan
     return keyItems(MODEL_PRICE_KEYS, present, range, { prompt_tokens_per_1k: ref.prompt, completion_tokens_per_1k: ref.completion });
   }
   if (a === 'cost' && b === 'estimators' && path.length === 4) return keyItems(ESTIMATOR_KEYS, present, range);
-  if (a === 'budgets' && ((b === 'default' && path.length === 2) || (b === 'pipeline' && path.length === 3))) return keyItems(BUDGET_KEYS, present, range);
+  if (a === 'budgets' && ((b === 'default' && path.length === 2) || (b === 'pipeline' && path.length === 3)))
+    return keyItems(BUDGET_KEYS, present, range);
   const spec = SECTIONS[a];
   if (spec && path.length === 1) return keyItems(spec.keys, present, range);
   return [];
@@ -156,7 +189,8 @@ function contains(r: Range, p: Position): boolean {
 
 function modelHover(reference: ReferenceCatalog, provider: string, model: string): string {
   const m = reference.find(provider, model);
-  if (!m) return `**${provider}:${model}**\n\nNot in the reference catalog (${reference.source} ${reference.dataDate}). Flujo matches model names exactly and case-sensitively.`;
+  if (!m)
+    return `**${provider}:${model}**\n\nNot in the reference catalog (${reference.source} ${reference.dataDate}). Flujo matches model names exactly and case-sensitively.`;
   const lines = [`**${provider}:${model}**${m.name ? ` — ${m.name}` : ''}`, ''];
   const row = (label: string, r: { base: Decimal } | undefined) =>
     r && lines.push(`- ${label}: $${perMtokToPer1k(r.base)} per 1K ($${r.base} per 1M)`);
@@ -166,7 +200,10 @@ function modelHover(reference: ReferenceCatalog, provider: string, model: string
   row('cache write', m.prices.cacheWrite);
   row('cache write (1 h)', m.prices.cacheWrite1h);
   const tiers = m.prices.input?.tiers ?? [];
-  if (tiers.length) lines.push(`- long context: above ${tiers.map((t) => `${t.start.toLocaleString('en-US')} input tokens $${perMtokToPer1k(t.price)} per 1K`).join(', ')}`);
+  if (tiers.length)
+    lines.push(
+      `- long context: above ${tiers.map((t) => `${t.start.toLocaleString('en-US')} input tokens $${perMtokToPer1k(t.price)} per 1K`).join(', ')}`,
+    );
   if (m.contextWindow) lines.push(`- context window: ${m.contextWindow.toLocaleString('en-US')} tokens`);
   lines.push('', `Reference: ${reference.source} ${reference.dataDate}${m.id !== model ? ` (catalog id \`${m.id}\`)` : ''}.`);
   return lines.join('\n');
@@ -183,9 +220,18 @@ export function hoverFlujoToml(text: string, position: Position, options: Langua
       // An unquoted dotted model name (`gpt-3.5-turbo`) is split into more key parts: describe the
       // model the user meant, and say why Flujo will not see it.
       if (parts.length > 4 && parts.slice(3).every((p) => !p.quoted)) {
-        const meant = parts.slice(3).map((p) => p.name).join('.');
-        const split = parts.slice(3).map((p) => `'${p.name}'`).join(' → ');
-        return { range, markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no price for '${meant}'. Write \`"${meant}"\`.\n\n${modelHover(reference, path[2], meant)}` };
+        const meant = parts
+          .slice(3)
+          .map((p) => p.name)
+          .join('.');
+        const split = parts
+          .slice(3)
+          .map((p) => `'${p.name}'`)
+          .join(' → ');
+        return {
+          range,
+          markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no price for '${meant}'. Write \`"${meant}"\`.\n\n${modelHover(reference, path[2], meant)}`,
+        };
       }
       return { range, markdown: modelHover(reference, path[2], path[3]) };
     }
@@ -210,7 +256,11 @@ export function hoverFlujoToml(text: string, position: Position, options: Langua
         }
         return undefined;
       }
-      return valueHover(reference, parts.map((p) => p.name), kv.value);
+      return valueHover(
+        reference,
+        parts.map((p) => p.name),
+        kv.value,
+      );
     }
     return undefined;
   };
@@ -231,6 +281,10 @@ function valueHover(reference: ReferenceCatalog, path: string[], v: ValueNode): 
   const ref = referencePer1k(reference, path[2], path[3]);
   const refValue = key === 'prompt_tokens_per_1k' ? ref.prompt : ref.completion;
   const lines = [`**${key}** = $${d} per 1K tokens = $${d.times(1000)} per 1M = $${d.shiftLeft(3)} per token`];
-  if (refValue) lines.push('', `Reference: $${refValue} per 1K (${reference.source} ${reference.dataDate})${Decimal.parse(refValue).compare(d) === 0 ? ' — same' : ''}`);
+  if (refValue)
+    lines.push(
+      '',
+      `Reference: $${refValue} per 1K (${reference.source} ${reference.dataDate})${Decimal.parse(refValue).compare(d) === 0 ? ' — same' : ''}`,
+    );
   return { range: v.range, markdown: lines.join('\n') };
 }

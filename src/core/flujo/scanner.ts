@@ -220,7 +220,14 @@ class Scanner {
     this.i++;
     this.skipWs();
     const value = this.value(depth);
-    const kv: KeyValue = { path: [...table, ...keys.map((k) => k.name)], keys, keyRange: this.range(keyStart, keyEnd), value, table, tableKeys };
+    const kv: KeyValue = {
+      path: [...table, ...keys.map((k) => k.name)],
+      keys,
+      keyRange: this.range(keyStart, keyEnd),
+      value,
+      table,
+      tableKeys,
+    };
     if (depth === 0) this.entries.push(kv);
     return kv;
   }
@@ -297,7 +304,12 @@ class Scanner {
     const t = this.text;
     const s = this.i;
     const c = t[s];
-    const node = (kind: ValueKind, extra: Partial<ValueNode> = {}): ValueNode => ({ kind, text: t.slice(s, this.i), range: this.range(s, this.i), ...extra });
+    const node = (kind: ValueKind, extra: Partial<ValueNode> = {}): ValueNode => ({
+      kind,
+      text: t.slice(s, this.i),
+      range: this.range(s, this.i),
+      ...extra,
+    });
     if (c === undefined || c === '\n' || c === '\r' || c === '#') {
       this.problem('expected a value', s, s + 1);
       return node('invalid');
@@ -403,9 +415,11 @@ class Scanner {
 
 export function scalarKind(text: string): ValueKind {
   if (text === 'true' || text === 'false') return 'boolean';
-  if (/^[+-]?(0|[1-9](_?\d)*)$/.test(text) || /^0x[0-9A-Fa-f](_?[0-9A-Fa-f])*$|^0o[0-7](_?[0-7])*$|^0b[01](_?[01])*$/.test(text)) return 'integer';
+  if (/^[+-]?(0|[1-9](_?\d)*)$/.test(text) || /^0x[0-9A-Fa-f](_?[0-9A-Fa-f])*$|^0o[0-7](_?[0-7])*$|^0b[01](_?[01])*$/.test(text))
+    return 'integer';
   if (/^[+-]?(0|[1-9](_?\d)*)(\.\d(_?\d)*)?([eE][+-]?\d(_?\d)*)?$/.test(text) || /^[+-]?(inf|nan)$/.test(text)) return 'float';
-  if (/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?$|^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) return 'datetime';
+  if (/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?$|^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text))
+    return 'datetime';
   return 'invalid';
 }
 

@@ -22,7 +22,10 @@ export const IMAGE_SIZES = ['1024x1024', '1792x1024', '1024x1792'] as const;
 export const IMAGE_KEY_RE = /^price_per_image_(standard|hd)_(1024x1024|1792x1024|1024x1792)$/;
 
 export const ROOT_KEYS: Readonly<Record<string, KeySpec>> = {
-  state_uri: { type: 'string', doc: 'Where Flujo stores run state, e.g. `sqlite:///flujo_ops.db` (relative to flujo.toml) or `sqlite:///.flujo/state.db`.' },
+  state_uri: {
+    type: 'string',
+    doc: 'Where Flujo stores run state, e.g. `sqlite:///flujo_ops.db` (relative to flujo.toml) or `sqlite:///.flujo/state.db`.',
+  },
   env_file: { type: 'string', doc: 'A `.env` file Flujo loads before running (API keys).' },
 };
 
@@ -34,7 +37,12 @@ export const SECTIONS: Readonly<Record<string, SectionSpec>> = {
   budgets: { doc: 'Cost and token limits: `[budgets.default]` and `[budgets.pipeline."<glob>"]`.', keys: {} },
   cost: {
     doc: 'Cost tracking: `strict` mode, per-model prices in `[cost.providers.<provider>.<model>]`, estimators.',
-    keys: { strict: { type: 'boolean', doc: 'When true, a model without a configured price is an error (`PricingNotConfiguredError`) instead of a fallback to Flujo’s hardcoded defaults.' } },
+    keys: {
+      strict: {
+        type: 'boolean',
+        doc: 'When true, a model without a configured price is an error (`PricingNotConfiguredError`) instead of a fallback to Flujo’s hardcoded defaults.',
+      },
+    },
   },
   solve: open('Defaults for `flujo solve`.'),
   bench: open('Defaults for `flujo bench`.'),
@@ -48,10 +56,21 @@ export const SECTIONS: Readonly<Record<string, SectionSpec>> = {
 
 export const MODEL_PRICE_KEYS: Readonly<Record<string, KeySpec>> = {
   prompt_tokens_per_1k: { type: 'number', minimum: 0, doc: 'USD per 1,000 prompt (input) tokens. Cost = prompt_tokens / 1000 × this.' },
-  completion_tokens_per_1k: { type: 'number', minimum: 0, doc: 'USD per 1,000 completion (output) tokens. Cost = completion_tokens / 1000 × this.' },
+  completion_tokens_per_1k: {
+    type: 'number',
+    minimum: 0,
+    doc: 'USD per 1,000 completion (output) tokens. Cost = completion_tokens / 1000 × this.',
+  },
   ...Object.fromEntries(
     IMAGE_QUALITIES.flatMap((q) =>
-      IMAGE_SIZES.map((s) => [`price_per_image_${q}_${s}`, { type: 'number', minimum: 0, doc: `USD per ${q === 'hd' ? 'HD' : 'standard'} ${s} image (image models such as dall-e-3).` } as KeySpec]),
+      IMAGE_SIZES.map((s) => [
+        `price_per_image_${q}_${s}`,
+        {
+          type: 'number',
+          minimum: 0,
+          doc: `USD per ${q === 'hd' ? 'HD' : 'standard'} ${s} image (image models such as dall-e-3).`,
+        } as KeySpec,
+      ]),
     ),
   ),
 };
@@ -72,7 +91,8 @@ export const ESTIMATOR_KEYS: Readonly<Record<string, KeySpec>> = {
 };
 
 export const COST_TABLES: Readonly<Record<string, string>> = {
-  providers: 'Per-model prices: `[cost.providers.<provider>."<model>"]` with `prompt_tokens_per_1k` and `completion_tokens_per_1k` (USD per 1,000 tokens). Quote model names containing dots.',
+  providers:
+    'Per-model prices: `[cost.providers.<provider>."<model>"]` with `prompt_tokens_per_1k` and `completion_tokens_per_1k` (USD per 1,000 tokens). Quote model names containing dots.',
   estimators: 'Per-model pre-run estimates: `[cost.estimators.<provider>."<model>"]` with `expected_cost_usd`, `expected_tokens`.',
 };
 

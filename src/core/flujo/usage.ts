@@ -13,14 +13,36 @@ export interface FoundModel {
 }
 
 /** Provider prefixes pydantic-ai / Flujo use that may not be reference ids. */
-const EXTRA_PROVIDERS = ['google-gla', 'google-vertex', 'bedrock', 'groq', 'mistral', 'cohere', 'deepseek', 'openrouter', 'ollama', 'azure', 'huggingface', 'xai', 'grok', 'heroku', 'vercel', 'together', 'fireworks', 'cerebras'];
+const EXTRA_PROVIDERS = [
+  'google-gla',
+  'google-vertex',
+  'bedrock',
+  'groq',
+  'mistral',
+  'cohere',
+  'deepseek',
+  'openrouter',
+  'ollama',
+  'azure',
+  'huggingface',
+  'xai',
+  'grok',
+  'heroku',
+  'vercel',
+  'together',
+  'fireworks',
+  'cerebras',
+];
 
 let cachedRe: { ref: ReferenceCatalog; re: RegExp } | undefined;
 
 function pattern(reference: ReferenceCatalog): RegExp {
   if (cachedRe?.ref === reference) return cachedRe.re;
   const ids = new Set([...reference.providers.map((p) => p.id), ...Object.keys(PROVIDER_ALIASES), ...EXTRA_PROVIDERS]);
-  const alt = [...ids].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
+  const alt = [...ids]
+    .sort((a, b) => b.length - a.length)
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))
+    .join('|');
   // Not preceded by a word char, '/', '.', '-' or ':' (URLs, paths, longer ids); model chars per provider conventions.
   const re = new RegExp(`(?<![\\w/.:-])(${alt}):([A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9])(?![\\w:/])`, 'g');
   cachedRe = { ref: reference, re };

@@ -113,7 +113,8 @@ export function parseSettingsOverrides(value: unknown): { overrides: Map<string,
   const overrides = new Map<string, SettingsOverride>();
   const errors: string[] = [];
   if (value === undefined || value === null) return { overrides, errors };
-  if (typeof value !== 'object' || Array.isArray(value)) return { overrides, errors: ['pricingOverrides must be an object keyed by model id'] };
+  if (typeof value !== 'object' || Array.isArray(value))
+    return { overrides, errors: ['pricingOverrides must be an object keyed by model id'] };
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       errors.push(`${key}: expected {"input_per_mtok": number, "output_per_mtok": number}`);
@@ -187,14 +188,21 @@ export class PriceCatalog {
     if (settings) price = this.fromSettings(ref, settings, reference);
     else if (reference) price = this.fromReference(ref, reference);
     if (!price) {
-      return { ok: false, code: 'no-price', message: `No price for ${ref.id}: not in ${this.flujo ? 'flujo.toml, ' : ''}the pricing overrides or the reference catalog.`, ref };
+      return {
+        ok: false,
+        code: 'no-price',
+        message: `No price for ${ref.id}: not in ${this.flujo ? 'flujo.toml, ' : ''}the pricing overrides or the reference catalog.`,
+        ref,
+      };
     }
     if (this.flujo) {
       const flujoDefault = ref.provider ? FLUJO_BUILTIN_DEFAULTS[`${ref.provider}:${ref.model}`] : undefined;
       const what = flujoDefault
         ? `Flujo itself would use its built-in default price ($${flujoDefault.prompt}/1K prompt, $${flujoDefault.completion}/1K completion) with a critical warning`
         : 'Flujo itself has no price for it and would record $0';
-      warnings.push(`No price for provider='${ref.provider ?? 'None'}', model='${ref.model}' in flujo.toml: ${what}. Showing the ${price.source} price instead.`);
+      warnings.push(
+        `No price for provider='${ref.provider ?? 'None'}', model='${ref.model}' in flujo.toml: ${what}. Showing the ${price.source} price instead.`,
+      );
     }
     return { ok: true, price, warnings };
   }

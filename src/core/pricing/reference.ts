@@ -70,7 +70,7 @@ export const PROVIDER_ALIASES: Readonly<Record<string, string>> = {
   bedrock: 'aws',
   xai: 'x-ai',
   grok: 'x-ai',
-  'mistralai': 'mistral',
+  mistralai: 'mistral',
   'azure-openai': 'azure',
 };
 
@@ -103,7 +103,8 @@ function validPrice(v: unknown): boolean {
   if (!isObject(v)) return false;
   if (typeof v.base !== 'number' || !Number.isFinite(v.base) || v.base < 0 || !Array.isArray(v.tiers)) return false;
   return v.tiers.every(
-    (t) => isObject(t) && typeof t.start === 'number' && t.start >= 0 && typeof t.price === 'number' && Number.isFinite(t.price) && t.price >= 0,
+    (t) =>
+      isObject(t) && typeof t.start === 'number' && t.start >= 0 && typeof t.price === 'number' && Number.isFinite(t.price) && t.price >= 0,
   );
 }
 
@@ -149,7 +150,8 @@ export function validateCatalogData(json: unknown): CatalogValidation {
       if (!isObject(m) || typeof m.id !== 'string') return void errors.push(`${where}: expected {id, match, prices}`);
       models++;
       if (!validMatch(m.match)) errors.push(`${where} (${m.id}): invalid match rule`);
-      if (m.context_window !== undefined && !(typeof m.context_window === 'number' && m.context_window > 0)) errors.push(`${where} (${m.id}): invalid context_window`);
+      if (m.context_window !== undefined && !(typeof m.context_window === 'number' && m.context_window > 0))
+        errors.push(`${where} (${m.id}): invalid context_window`);
       const priceSets = Array.isArray(m.prices) ? m.prices.map((c) => (isObject(c) ? c.prices : undefined)) : [m.prices];
       for (const ps of priceSets) {
         if (!isObject(ps)) {

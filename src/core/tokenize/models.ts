@@ -57,13 +57,29 @@ const exact = (encoding: EncodingName, why: string): ModelTokenizer => ({
 function openAiEncoding(m: string): ModelTokenizer | undefined {
   // Azure deployments write gpt-35-turbo; fine-tunes are ft:<base>:org:...; handled by caller.
   if (/^gpt-oss(?:-|$)/.test(m)) return exact('o200k_harmony', 'gpt-oss models');
-  if (/^(?:gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|codex-mini|gpt-realtime|gpt-audio|gpt-image|omni-moderation|computer-use-preview)(?:[-.]|$)/.test(m))
+  if (
+    /^(?:gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|codex-mini|gpt-realtime|gpt-audio|gpt-image|omni-moderation|computer-use-preview)(?:[-.]|$)/.test(
+      m,
+    )
+  )
     return exact('o200k_base', 'GPT-4o and later families');
-  if (/^(?:gpt-4|gpt-3\.5-turbo|gpt-35-turbo|text-embedding-ada-002|text-embedding-3-(?:small|large)|davinci-002|babbage-002)(?:[-.]|$)/.test(m))
+  if (
+    /^(?:gpt-4|gpt-3\.5-turbo|gpt-35-turbo|text-embedding-ada-002|text-embedding-3-(?:small|large)|davinci-002|babbage-002)(?:[-.]|$)/.test(
+      m,
+    )
+  )
     return exact('cl100k_base', 'GPT-4 / GPT-3.5 / embedding models');
-  if (/^(?:text-davinci-00[23]|code-davinci-00[12]|code-cushman-00[12]|davinci-codex|cushman-codex|text-davinci-edit-001|code-davinci-edit-001)$/.test(m))
+  if (
+    /^(?:text-davinci-00[23]|code-davinci-00[12]|code-cushman-00[12]|davinci-codex|cushman-codex|text-davinci-edit-001|code-davinci-edit-001)$/.test(
+      m,
+    )
+  )
     return exact('p50k_base', 'Codex / text-davinci-002/003');
-  if (/^(?:text-(?:davinci|curie|babbage|ada)-001|davinci|curie|babbage|ada|text-similarity-.*-001|text-search-.*-001|code-search-.*-001|gpt2|gpt-2)$/.test(m))
+  if (
+    /^(?:text-(?:davinci|curie|babbage|ada)-001|davinci|curie|babbage|ada|text-similarity-.*-001|text-search-.*-001|code-search-.*-001|gpt2|gpt-2)$/.test(
+      m,
+    )
+  )
     return exact('r50k_base', 'GPT-3 models');
   return undefined;
 }

@@ -96,7 +96,7 @@ export function encodingDataDir(): string {
   const env = process.env[DATA_DIR_ENV];
   if (env) candidates.push(env);
   candidates.push(path.join(__dirname, 'encodings'));
-  for (let dir = __dirname; ; ) {
+  for (let dir = __dirname; ;) {
     candidates.push(path.join(dir, 'dist', 'encodings'));
     const up = path.dirname(dir);
     if (up === dir) break;
@@ -105,9 +105,7 @@ export function encodingDataDir(): string {
   for (const c of candidates) {
     if (fs.existsSync(path.join(c, 'o200k_base.bin'))) return (resolvedDir = c);
   }
-  throw new Error(
-    `prompt-cost: encoding tables not found (looked for dist/encodings from ${__dirname}); run \`node scripts/build.mjs\``,
-  );
+  throw new Error(`prompt-cost: encoding tables not found (looked for dist/encodings from ${__dirname}); run \`node scripts/build.mjs\``);
 }
 
 /** Loads (once) and returns the rank table stored as `<name>.bin`. */

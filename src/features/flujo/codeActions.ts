@@ -27,5 +27,7 @@ export function registerFlujoCodeActions(services: Services): vscode.Disposable 
       return actions;
     },
   };
-  return vscode.languages.registerCodeActionsProvider(FLUJO_SELECTOR, provider, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] });
+  return vscode.languages.registerCodeActionsProvider(FLUJO_SELECTOR, provider, {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  });
 }

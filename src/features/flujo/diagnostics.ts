@@ -46,13 +46,19 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
       return diag;
     });
     if (stale && found.some((d) => d.code === 'price-differs' || d.code === 'price-magnitude' || d.code === 'unknown-model')) {
-      services.log.warn(`reference prices are from ${reference.dataDate} (older than ${pricing.STALE_AFTER_DAYS} days): run "Prompt Cost: Update Prices"`);
+      services.log.warn(
+        `reference prices are from ${reference.dataDate} (older than ${pricing.STALE_AFTER_DAYS} days): run "Prompt Cost: Update Prices"`,
+      );
     }
     collection.set(doc.uri, diagnostics);
   };
 
   const schedule = (doc: vscode.TextDocument) => {
-    if (isFlujoToml(doc.uri)) debouncer.schedule(doc.uri.toString(), () => void lint(doc).catch((e) => services.log.error(`flujo.toml lint failed: ${e?.stack ?? e}`)));
+    if (isFlujoToml(doc.uri))
+      debouncer.schedule(
+        doc.uri.toString(),
+        () => void lint(doc).catch((e) => services.log.error(`flujo.toml lint failed: ${e?.stack ?? e}`)),
+      );
   };
   const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
 
