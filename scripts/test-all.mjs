@@ -1,4 +1,4 @@
-// `npm test`: build, then every test layer in turn — core unit tests (node:test), the integration
+// `npm test`: build, then every test layer in turn — static checks, core unit tests (node:test), the integration
 // suites inside a real VS Code host, and the browser-level e2e/screenshot step. Ends with one
 // summary line CI reads: "N passed, N failed". Exit code is non-zero when anything failed.
 import { spawn } from 'node:child_process';
@@ -34,6 +34,23 @@ function listTests(dir) {
 }
 
 const layers = {
+  /** Type-check (extension, CLI, tests, webview), ESLint and Prettier: one check each. */
+  async static() {
+    const checks = [
+      ['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'src/webview']],
+      ['eslint', ['node_modules/eslint/bin/eslint.js', 'src', 'test', 'scripts', 'bench']],
+      ['prettier', ['node_modules/prettier/bin/prettier.cjs', '--check', 'src', 'test', 'scripts', 'bench']],
+    ];
+    let passed = 0;
+    let failed = 0;
+    for (const [name, args] of checks) {
+      const { code } = await run(process.execPath, args);
+      console.log(`  ${code === 0 ? '✔' : '✘'} ${name}`);
+      if (code === 0) passed++;
+      else failed++;
+    }
+    return { passed, failed, code: failed ? 1 : 0 };
+  },
   async unit() {
     const files = listTests(path.join(root, 'out', 'test', 'unit'));
     const { code, out } = await run(process.execPath, ['--test', '--test-reporter=spec', ...files], { capture: true });
