@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareVSCode } from '../test/host/prepare-vscode.mjs';
-import { freePort } from '../test/host/vscode-server.mjs';
+import { freePort, serverArgs } from '../test/host/vscode-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
@@ -17,27 +17,9 @@ const port = Number(process.env.PORT) || (await freePort());
 const dataDir = path.join(os.tmpdir(), 'prompt-cost-lens-start');
 fs.mkdirSync(dataDir, { recursive: true });
 const workspace = path.join(root, 'examples');
-const server = spawn(
-  process.execPath,
-  [
-    serverMain,
-    '--host',
-    process.env.HOST || '127.0.0.1',
-    '--port',
-    String(port),
-    '--without-connection-token',
-    '--accept-server-license-terms',
-    '--server-data-dir',
-    path.join(dataDir, 'server'),
-    '--user-data-dir',
-    path.join(dataDir, 'user'),
-    '--extensions-dir',
-    path.join(dataDir, 'ext'),
-    '--telemetry-level',
-    'off',
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
+const server = spawn(process.execPath, serverArgs({ serverMain, port, dataDir, host: process.env.HOST || '127.0.0.1' }), {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${root}`]];
 const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 let printed = false;

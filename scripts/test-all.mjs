@@ -33,6 +33,15 @@ function listTests(dir) {
     .map((f) => path.join(dir, f));
 }
 
+/** Runs a harness script that ends with "<prefix>: N passed, N failed"; no such line counts as a failure. */
+async function summaryLine(script, prefix) {
+  const { code, out } = await run(process.execPath, [script], { capture: true });
+  const m = new RegExp(`^${prefix}: (\\d+) passed, (\\d+) failed`, 'm').exec(out);
+  const passed = m ? Number(m[1]) : 0;
+  const failed = m ? Number(m[2]) : 1;
+  return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
+}
+
 const layers = {
   /** Type-check (extension, CLI, tests, webview), ESLint and Prettier: one check each. */
   async static() {
@@ -61,20 +70,8 @@ const layers = {
     if (Number.isNaN(passed)) return { passed: 0, failed: 1, code };
     return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
   },
-  async host() {
-    const { code, out } = await run(process.execPath, ['test/host/run-host-tests.mjs'], { capture: true });
-    const m = /^host: (\d+) passed, (\d+) failed/m.exec(out);
-    const passed = m ? Number(m[1]) : 0;
-    const failed = m ? Number(m[2]) : 1;
-    return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
-  },
-  async e2e() {
-    const { code, out } = await run(process.execPath, ['test/e2e/screenshots.mjs'], { capture: true });
-    const m = /^e2e: (\d+) passed, (\d+) failed/m.exec(out);
-    const passed = m ? Number(m[1]) : 0;
-    const failed = m ? Number(m[2]) : 1;
-    return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
-  },
+  host: () => summaryLine('test/host/run-host-tests.mjs', 'host'),
+  e2e: () => summaryLine('test/e2e/screenshots.mjs', 'e2e'),
 };
 
 async function main() {

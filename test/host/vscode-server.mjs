@@ -43,6 +43,28 @@ function waitForHttp(port, timeoutMs, isDead) {
   });
 }
 
+/** The VS Code server's command line (VSCODE-HOST.md §2): loopback, no token, fresh data dirs. */
+export function serverArgs({ serverMain, port, dataDir, host = '127.0.0.1', trust = true }) {
+  return [
+    serverMain,
+    '--host',
+    host,
+    '--port',
+    String(port),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--server-data-dir',
+    path.join(dataDir, 'server'),
+    '--user-data-dir',
+    path.join(dataDir, 'user'),
+    '--extensions-dir',
+    path.join(dataDir, 'ext'),
+    ...(trust ? [] : ['--disable-workspace-trust']),
+    '--telemetry-level',
+    'off',
+  ];
+}
+
 /**
  * Starts server + browser. Returns { port, page, browser, log, url(folder, payload), close() }.
  * `log` collects server output and page console lines, printed by callers on failure.
@@ -56,28 +78,10 @@ export async function startHost({ verbose = false } = {}) {
     log.push(line);
     if (verbose) console.log(line);
   };
-  const server = spawn(
-    process.execPath,
-    [
-      serverMain,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--without-connection-token',
-      '--accept-server-license-terms',
-      '--server-data-dir',
-      path.join(dataDir, 'server'),
-      '--user-data-dir',
-      path.join(dataDir, 'user'),
-      '--extensions-dir',
-      path.join(dataDir, 'ext'),
-      '--disable-workspace-trust',
-      '--telemetry-level',
-      'off',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
+  const server = spawn(process.execPath, serverArgs({ serverMain, port, dataDir, trust: false }), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let serverExited = false;
   server.on('exit', (code, signal) => {
     serverExited = true;

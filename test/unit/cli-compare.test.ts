@@ -3,20 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import { CliIO } from '../../src/cli/io';
+import { fakeIO } from '../support/fakeIO';
 
-function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-    readStdin: async () => Buffer.from(stdin),
-    cwd,
-    env,
-  };
-  return io;
-}
 import { PriceCatalog, buildComparisonTable, rowToJson } from '../../src/core/pricing';
 import { applyFactor, chatTokens, tokenizerForModel } from '../../src/core/tokenize';
 import { tempDir } from '../support/tempDir';

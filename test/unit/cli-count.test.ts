@@ -5,25 +5,8 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT, oracleCount } from './tokenize/oracle';
 import { runCount } from '../../src/cli/count';
-import { CliIO } from '../../src/cli/io';
+import { fakeIO } from '../support/fakeIO';
 import { tempDir } from '../support/tempDir';
-
-function fakeIO(cwd: string, stdin = ''): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-    readStdin: async () => Buffer.from(stdin, 'utf8'),
-    cwd,
-    env: {},
-  };
-  return io;
-}
 
 describe('prompt-cost count', () => {
   let dir: string;
@@ -66,7 +49,7 @@ describe('prompt-cost count', () => {
     assert.match(io.err, /unknown OpenAI model 'gpt-9000'.*o200k_base/);
   });
   it('- reads standard input', async () => {
-    const io = fakeIO(dir, 'from stdin\n');
+    const io = fakeIO(dir, {}, 'from stdin\n');
     assert.equal(await runCount(['--json', '-'], io), 0);
     assert.deepEqual(JSON.parse(io.out).files, [
       { path: '-', encoding: 'o200k_base', tokens: oracleCount('from stdin\n', 'o200k_base'), approximate: false },

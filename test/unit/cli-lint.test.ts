@@ -4,21 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import { CliIO } from '../../src/cli/io';
+import { fakeIO } from '../support/fakeIO';
 import { tempDir } from '../support/tempDir';
-
-function fakeIO(cwd: string, env: Record<string, string> = {}, stdin = ''): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-    readStdin: async () => Buffer.from(stdin),
-    cwd,
-    env,
-  };
-  return io;
-}
 
 const root = path.resolve(__dirname, '../../..');
 
