@@ -135,6 +135,21 @@ describe('live estimates', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('copies the estimate as Markdown and toggles the CodeLens off and on', async () => {
+    const editor = await openInEditor('prompts', 'support-triage.prompt.md');
+    const md = await vscode.commands.executeCommand<string>('promptCost.copyEstimateMarkdown', editor.document.uri);
+    assert.match(md, /^\*\*Prompt Cost · support-triage\.prompt\.md\*\*/);
+    assert.equal(await vscode.env.clipboard.readText(), md);
+    assert.match(md, /\| system \(line 5\) \| \d+/);
+    assert.equal(await vscode.commands.executeCommand('promptCost.toggleCodeLens'), false);
+    try {
+      await waitFor('no CodeLens', async () => ((await codeLensTitles(editor.document.uri)).length === 0 ? true : undefined));
+    } finally {
+      assert.equal(await vscode.commands.executeCommand('promptCost.toggleCodeLens'), true);
+    }
+    await waitFor('CodeLens back', async () => ((await codeLensTitles(editor.document.uri)).length > 0 ? true : undefined));
+  });
+
   it('stays responsive on a 5 MB prompt file (counted in a worker)', async function () {
     this.timeout(120_000);
     const file = path.join(workspaceRoot(), 'prompts', 'huge.prompt.md');
