@@ -83,5 +83,7 @@ if (watch) {
   console.log('[watch] esbuild is watching src/ for changes');
 } else {
   await Promise.all(bundles.map((b) => esbuild.build({ ...common, ...b })));
+  // A production build has no source maps: remove those a development build left behind (not shipped).
+  if (production) for (const b of bundles) fs.rmSync(path.join(root, `${b.outfile}.map`), { force: true });
   if (fs.existsSync(path.join(root, 'dist/cli.js'))) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
 }
