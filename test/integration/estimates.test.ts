@@ -150,6 +150,24 @@ describe('live estimates', () => {
     await waitFor('CodeLens back', async () => ((await codeLensTitles(editor.document.uri)).length > 0 ? true : undefined));
   });
 
+  it('estimates an untitled document on demand, and shows a message for binary content', async () => {
+    const untitled = await vscode.workspace.openTextDocument({
+      language: 'plaintext',
+      content: 'Summarize this meeting in three bullet points.',
+    });
+    await vscode.window.showTextDocument(untitled);
+    assert.deepEqual(await codeLensTitles(untitled.uri), [], 'an untitled text file is not a prompt file until asked');
+    const md = await vscode.commands.executeCommand<string>('promptCost.estimateFile', untitled.uri);
+    const expected =
+      countTokens('Summarize this meeting in three bullet points.', 'o200k_base') + 3 + countTokens('user', 'o200k_base') + 3;
+    assert.match(md, new RegExp(`\\| gpt-4o-mini \\| ${expected} \\|`));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const binary = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'PNG\u0000\u0000\u0001binary' });
+    const api = await extensionApi();
+    const result = await api.services.estimator.get(binary, true);
+    assert.equal(result?.kind, 'binary');
+  });
+
   it('stays responsive on a 5 MB prompt file (counted in a worker)', async function () {
     this.timeout(120_000);
     const file = path.join(workspaceRoot(), 'prompts', 'huge.prompt.md');
