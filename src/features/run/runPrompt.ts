@@ -19,7 +19,10 @@ export const RUN_PROMPT_COMMAND = COMMANDS.runPrompt;
 
 /** Arguments that skip the pickers (tests, "Run Again", other extensions). */
 export interface RunPromptOptions {
+  /** Run with this model without asking (tests, and Retry after the user picked it). */
   model?: string;
+  /** Offer this model first in the picker (e.g. "Run Again" from the history). */
+  preferredModel?: string;
   /** Values of template variables; when given, variables without a value are sent as written (no prompts). */
   variables?: Record<string, string>;
   maxOutputTokens?: number;
@@ -132,14 +135,15 @@ export async function runPromptCommand(
   // 1. Model: the prompt's own, the primary, then the configured ones.
   let modelId = options.model;
   if (!modelId) {
-    const primary = parsed.model ?? (config.primaryModel || pricing.models[0]);
+    const primary = options.preferredModel ?? parsed.model ?? (config.primaryModel || pricing.models[0]);
     const models = [...new Set([primary, ...pricing.models].filter(Boolean))];
     const other = '$(edit) Other model…';
     const picked = await vscode.window.showQuickPick(
       [
         ...models.map((m, i) => ({
           label: m,
-          description: i === 0 ? (m === parsed.model ? 'from the prompt file' : 'primary') : undefined,
+          description:
+            i === 0 ? (m === options.preferredModel ? 'as before' : m === parsed.model ? 'from the prompt file' : 'primary') : undefined,
         })),
         { label: other, description: 'any provider:model id' },
       ],
@@ -327,8 +331,7 @@ export async function runPromptCommand(
           'workbench.action.openSettings',
           target.kind === 'anthropic' ? 'promptCost.providers.anthropic' : 'promptCost.providers.openai',
         );
-      else if (choice === 'Retry')
-        void vscode.commands.executeCommand(RUN_PROMPT_COMMAND, doc.uri, { ...options, model: target.id, variables: values });
+      else if (choice === 'Retry') void runPromptCommand(services, doc.uri, { ...options, model: target.id, variables: values });
     });
   }
   services.log.info(
@@ -375,7 +378,14 @@ function safeHost(url: string): string {
 }
 
 export function registerRunPrompt(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(RUN_PROMPT_COMMAND, (uri?: unknown, options?: RunPromptOptions) =>
-    runPromptCommand(services, uri instanceof vscode.Uri ? uri : undefined, options && typeof options === 'object' ? options : {}),
-  );
+  return vscode.commands.registerCommand(RUN_PROMPT_COMMAND, (uri?: unknown, options?: RunPromptOptions) => {
+    const given = options && typeof options === 'object' ? options : {};
+    // Any extension can execute this command: outside the extension's own tests it never runs a paid
+    // request without the user picking the model (a requested model is only offered first).
+    const safe: RunPromptOptions =
+      services.context.extensionMode === vscode.ExtensionMode.Test
+        ? given
+        : { preferredModel: typeof given.model === 'string' ? given.model : undefined };
+    return runPromptCommand(services, uri instanceof vscode.Uri ? uri : undefined, safe);
+  });
 }
