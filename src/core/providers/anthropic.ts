@@ -61,21 +61,19 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
       if (!Array.isArray(j.content)) throw scope.badResponse('no `content` array in the body', { requestId });
       text = textOf(j.content);
       if (text) req.onText?.(text);
-      return {
+      return scope.result({
         text,
         usage: normalizeAnthropicUsage(j.usage),
         responseModel: typeof j.model === 'string' ? j.model : undefined,
         finishReason: typeof j.stop_reason === 'string' ? j.stop_reason : undefined,
-        latencyMs: Date.now() - scope.started,
         requestId,
-      };
+      });
     }
 
     let startUsage: unknown;
     let deltaUsage: unknown;
     let responseModel: string | undefined;
     let finishReason: string | undefined;
-    let firstTokenAt: number | undefined;
     let stopped = false;
     for await (const e of sseEvents(scope, res)) {
       const ev = parseEventJson(scope, e, text);
@@ -85,7 +83,7 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
         if (typeof ev.message.model === 'string') responseModel = ev.message.model;
       } else if (type === 'content_block_delta' && isObject(ev.delta)) {
         if (ev.delta.type === 'text_delta' && typeof ev.delta.text === 'string' && ev.delta.text) {
-          firstTokenAt ??= Date.now();
+          scope.firstTokenAt ??= Date.now();
           text += ev.delta.text;
           req.onText?.(ev.delta.text);
         }
@@ -113,15 +111,7 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
       if (scope.aborted) throw scope.fromThrown(new Error('aborted'), { partialText: text });
       throw scope.badResponse('the stream ended before message_stop', { partialText: text, partialUsage: usage, requestId });
     }
-    return {
-      text,
-      usage,
-      responseModel,
-      finishReason,
-      latencyMs: Date.now() - scope.started,
-      timeToFirstTokenMs: firstTokenAt !== undefined ? firstTokenAt - scope.started : undefined,
-      requestId,
-    };
+    return scope.result({ text, usage, responseModel, finishReason, requestId });
   } catch (err) {
     throw scope.fromThrown(err, { partialText: text || undefined });
   } finally {

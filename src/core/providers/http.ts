@@ -1,6 +1,6 @@
 // The HTTP plumbing both clients share: timeouts and cancellation, status → error kind,
 // Retry-After, Server-Sent Events, and scrubbing secrets out of anything we put in a message.
-import { ProviderError, ProviderErrorKind, ProviderKind, RunPromptRequest } from './types';
+import { ProviderError, ProviderErrorKind, ProviderKind, RunPromptRequest, RunPromptResult } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -83,6 +83,8 @@ export class RequestScope {
   private readonly onAbort = () => this.abort('cancelled');
   readonly started = Date.now();
   readonly timeoutMs: number;
+  /** When the first answer text arrived (streaming), for time-to-first-token. */
+  firstTokenAt: number | undefined;
 
   constructor(
     readonly provider: ProviderKind,
@@ -98,6 +100,12 @@ export class RequestScope {
       this.totalTimer = setTimeout(() => this.abort('timeout'), req.totalTimeoutMs);
     }
     this.touch();
+  }
+
+  /** The run's result with its timings (latency now, time to first token if text streamed). */
+  result(fields: Omit<RunPromptResult, 'latencyMs' | 'timeToFirstTokenMs'>): RunPromptResult {
+    const timeToFirstTokenMs = this.firstTokenAt !== undefined ? this.firstTokenAt - this.started : undefined;
+    return { ...fields, latencyMs: Date.now() - this.started, ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}) };
   }
 
   /** Resets the idle timer: call on response headers and on every chunk. */

@@ -66,20 +66,18 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
       if (!message) throw scope.badResponse('no choices[0].message in the body', { requestId });
       text = typeof message.content === 'string' ? message.content : '';
       if (text) req.onText?.(text);
-      return {
+      return scope.result({
         text,
         usage: normalizeOpenAIUsage(j.usage),
         responseModel: typeof j.model === 'string' ? j.model : undefined,
         finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
-        latencyMs: Date.now() - scope.started,
         requestId,
-      };
+      });
     }
 
     let usage: UsageBuckets | undefined;
     let responseModel: string | undefined;
     let finishReason: string | undefined;
-    let firstTokenAt: number | undefined;
     let done = false;
     for await (const e of sseEvents(scope, res)) {
       if (e.data.trim() === '[DONE]') {
@@ -101,7 +99,7 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
         if (typeof c.finish_reason === 'string') finishReason = c.finish_reason;
         const delta = isObject(c.delta) ? c.delta : undefined;
         if (delta && typeof delta.content === 'string' && delta.content) {
-          firstTokenAt ??= Date.now();
+          scope.firstTokenAt ??= Date.now();
           text += delta.content;
           req.onText?.(delta.content);
         }
@@ -112,15 +110,7 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
       // The connection closed before `data: [DONE]`: the answer may be cut off.
       throw scope.badResponse('the stream ended before [DONE]', { partialText: text, partialUsage: usage, requestId });
     }
-    return {
-      text,
-      usage,
-      responseModel,
-      finishReason,
-      latencyMs: Date.now() - scope.started,
-      timeToFirstTokenMs: firstTokenAt !== undefined ? firstTokenAt - scope.started : undefined,
-      requestId,
-    };
+    return scope.result({ text, usage, responseModel, finishReason, requestId });
   } catch (err) {
     throw scope.fromThrown(err, { partialText: text || undefined });
   } finally {
