@@ -13,61 +13,12 @@ import type { RunsNode } from '../../src/features/history/runsView';
 import type { RunPromptOutcome } from '../../src/features/run/runPrompt';
 import { FAKE_DEFAULT_TEXT, FakeProviderServer, startFakeProviderServer } from '../support/fakeProviderServer';
 import { extensionApi, waitFor, workspaceFile, workspaceRoot } from './helpers';
+import { BetterDb, insertFlujoRun, openFlujoWal } from '../support/flujoFixture';
+
+/** Flujo runs as this suite writes them: 2.1 s each, no pipeline context. */
+const HOST_RUN = { executionMs: 2100, context: null };
 
 const KEY = 'sk-test-integration-0123456789';
-
-// better-sqlite3 (dev dependency, native, same Node as this extension host) writes the Flujo fixture in WAL mode.
-interface BetterDb {
-  pragma(s: string): unknown;
-  exec(s: string): void;
-  prepare(s: string): { run(...params: unknown[]): unknown };
-  close(): void;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BetterSqlite = require('better-sqlite3') as new (file: string) => BetterDb;
-
-const FLUJO_SCHEMA = `
-CREATE TABLE IF NOT EXISTS workflow_state (
-  run_id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, pipeline_version TEXT NOT NULL,
-  current_step_index INTEGER NOT NULL, pipeline_context TEXT, last_step_output TEXT, step_history TEXT,
-  status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, total_steps INTEGER DEFAULT 0,
-  error_message TEXT, execution_time_ms INTEGER, memory_usage_mb REAL, metadata TEXT,
-  is_background_task INTEGER DEFAULT 0, parent_run_id TEXT, task_id TEXT, background_error TEXT);
-CREATE TABLE IF NOT EXISTS runs (
-  run_id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, pipeline_version TEXT NOT NULL,
-  status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, execution_time_ms INTEGER,
-  memory_usage_mb REAL, total_steps INTEGER DEFAULT 0, error_message TEXT);`;
-
-function insertFlujoRun(
-  db: BetterDb,
-  id: string,
-  pipeline: string,
-  status: string,
-  created: string,
-  steps: { name: string; cost: number; tokens: number }[],
-): void {
-  const history = JSON.stringify(
-    steps.map((s) => ({
-      name: s.name,
-      output: 'x',
-      success: true,
-      attempts: 1,
-      latency_s: 0.75,
-      token_counts: s.tokens,
-      cost_usd: s.cost,
-      feedback: null,
-      metadata_: {},
-    })),
-  );
-  db.exec('BEGIN');
-  db.prepare(
-    'INSERT INTO runs (run_id, pipeline_id, pipeline_name, pipeline_version, status, created_at, updated_at, execution_time_ms, total_steps) VALUES (?,?,?,?,?,?,?,?,?)',
-  ).run(id, `pid-${pipeline}`, pipeline, '1.0', status, created, created, 2100, steps.length);
-  db.prepare(
-    'INSERT OR REPLACE INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)',
-  ).run(id, `pid-${pipeline}`, pipeline, '1.0', steps.length, history, status, created, created);
-  db.exec('COMMIT');
-}
 
 async function api() {
   const a = await extensionApi();
@@ -353,16 +304,29 @@ describe('run prompts and run history', function () {
     // examples/flujo.toml: state_uri = "sqlite:///.flujo/state.db"; a writer that keeps the WAL (like a running Flujo).
     const dbPath = path.join(workspaceRoot(), '.flujo', 'state.db');
     fs.mkdirSync(path.dirname(dbPath), { recursive: true });
-    flujoDb = new BetterSqlite(dbPath);
-    flujoDb.pragma('journal_mode = WAL');
-    flujoDb.pragma('wal_autocheckpoint = 0');
-    flujoDb.exec(FLUJO_SCHEMA);
+    flujoDb = openFlujoWal(dbPath);
     const day = new Date().toISOString().slice(0, 10);
-    insertFlujoRun(flujoDb, 'f-1', 'support-email', 'completed', `${day} 08:00:00.123456`, [
-      { name: 'classify', cost: 0.4, tokens: 1200 },
-      { name: 'draft', cost: 0.8, tokens: 3400 },
-    ]);
-    insertFlujoRun(flujoDb, 'f-2', 'nightly-report', 'completed', `${day} 02:00:00`, [{ name: 'report', cost: 0.25, tokens: 5000 }]);
+    insertFlujoRun(
+      flujoDb,
+      'f-1',
+      'support-email',
+      'completed',
+      `${day} 08:00:00.123456`,
+      [
+        { name: 'classify', cost: 0.4, tokens: 1200, latency: 0.75 },
+        { name: 'draft', cost: 0.8, tokens: 3400, latency: 0.75 },
+      ],
+      HOST_RUN,
+    );
+    insertFlujoRun(
+      flujoDb,
+      'f-2',
+      'nightly-report',
+      'completed',
+      `${day} 02:00:00`,
+      [{ name: 'report', cost: 0.25, tokens: 5000 }],
+      HOST_RUN,
+    );
     assert.ok(fs.statSync(`${dbPath}-wal`).size > 0, 'the runs are only in the -wal file');
 
     const flujoGroup = await waitFor(
@@ -400,7 +364,7 @@ describe('run prompts and run history', function () {
     assert.equal(rows.find((r) => r.item.label === 'nightly-report')!.n.row.status, 'ok');
 
     // A new run appears live (DB -wal watcher); it is over the support-* budget.
-    insertFlujoRun(flujoDb, 'f-3', 'support-chat', 'failed', `${day} 09:30:00`, [{ name: 'answer', cost: 1.75, tokens: 900 }]);
+    insertFlujoRun(flujoDb, 'f-3', 'support-chat', 'failed', `${day} 09:30:00`, [{ name: 'answer', cost: 1.75, tokens: 900 }], HOST_RUN);
     await waitFor('the new Flujo run', async () => (allRunIds(await tree()).includes('flujo:f-3') ? true : undefined), 20_000);
     rows = await budgetItems();
     assert.equal(rows.find((r) => r.item.label === 'support-*')!.n.row.status, 'over');

@@ -13,38 +13,7 @@ import {
 import { readLedger } from '../../src/core/history/ledger';
 import { replayWal } from '../../src/core/history/wal';
 import { tempDir } from '../support/tempDir';
-
-// better-sqlite3 (dev only, native) builds real WAL-mode fixtures; the code under test uses sql.js.
-interface BetterStatement {
-  run(...params: unknown[]): unknown;
-}
-interface BetterDb {
-  pragma(s: string): unknown;
-  exec(s: string): void;
-  prepare(s: string): BetterStatement;
-  close(): void;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BetterSqlite = require('better-sqlite3') as new (file: string) => BetterDb;
-
-// The schema of flujo/state/backends/sqlite_core.py.
-const FLUJO_SCHEMA = `
-CREATE TABLE IF NOT EXISTS workflow_state (
-  run_id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, pipeline_version TEXT NOT NULL,
-  current_step_index INTEGER NOT NULL, pipeline_context TEXT, last_step_output TEXT, step_history TEXT,
-  status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, total_steps INTEGER DEFAULT 0,
-  error_message TEXT, execution_time_ms INTEGER, memory_usage_mb REAL, metadata TEXT,
-  is_background_task INTEGER DEFAULT 0, parent_run_id TEXT, task_id TEXT, background_error TEXT);
-CREATE TABLE IF NOT EXISTS runs (
-  run_id TEXT PRIMARY KEY, pipeline_id TEXT NOT NULL, pipeline_name TEXT NOT NULL, pipeline_version TEXT NOT NULL,
-  status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, execution_time_ms INTEGER,
-  memory_usage_mb REAL, total_steps INTEGER DEFAULT 0, error_message TEXT);
-CREATE TABLE IF NOT EXISTS steps (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, step_name TEXT NOT NULL, step_index INTEGER NOT NULL,
-  status TEXT NOT NULL, output TEXT, raw_response TEXT, cost_usd REAL, token_counts INTEGER,
-  execution_time_ms INTEGER, created_at TEXT NOT NULL, FOREIGN KEY (run_id) REFERENCES runs(run_id) ON DELETE CASCADE);
-CREATE INDEX IF NOT EXISTS idx_steps_run_id ON steps(run_id);
-`;
+import { insertFlujoRun, openBetterDb, openFlujoWal } from '../support/flujoFixture';
 
 const dirs: string[] = [];
 function tmpDir(): string {
@@ -56,46 +25,8 @@ after(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function openWal(file: string): BetterDb {
-  const db = new BetterSqlite(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('wal_autocheckpoint = 0'); // keep everything in the -wal file
-  db.exec(FLUJO_SCHEMA);
-  return db;
-}
-
-interface StepIn {
-  name: string;
-  cost: number;
-  tokens: number;
-  success?: boolean;
-  latency?: number;
-}
-function insertRun(db: BetterDb, id: string, pipeline: string, status: string, created: string, steps: StepIn[]): void {
-  const history = JSON.stringify(
-    steps.map((s) => ({
-      name: s.name,
-      output: 'x',
-      success: s.success ?? true,
-      attempts: 1,
-      latency_s: s.latency ?? 0.5,
-      token_counts: s.tokens,
-      cost_usd: s.cost,
-      feedback: null,
-      branch_context: null,
-      metadata_: {},
-      step_history: [],
-    })),
-  );
-  db.exec('BEGIN'); // one transaction per run in this fixture, so a cut WAL drops whole runs
-  db.prepare(
-    'INSERT INTO runs (run_id, pipeline_id, pipeline_name, pipeline_version, status, created_at, updated_at, execution_time_ms, total_steps) VALUES (?,?,?,?,?,?,?,?,?)',
-  ).run(id, `pid-${pipeline}`, pipeline, '1.0', status, created, created, 1234, steps.length);
-  db.prepare(
-    'INSERT OR REPLACE INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at, pipeline_context) VALUES (?,?,?,?,?,?,?,?,?,?)',
-  ).run(id, `pid-${pipeline}`, pipeline, '1.0', steps.length, history, status, created, created, '{"big":"' + 'c'.repeat(3000) + '"}');
-  db.exec('COMMIT');
-}
+const openWal = openFlujoWal;
+const insertRun = insertFlujoRun;
 
 /** Copies db + wal while the writer still holds them open (closing would checkpoint). */
 function snapshotCopy(src: string): string {
@@ -225,7 +156,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
   it('reads columns by name: missing and extra columns, bad step_history, the old steps table', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'state.db');
-    const db = new BetterSqlite(file);
+    const db = openBetterDb(file);
     db.exec(`CREATE TABLE runs (run_id TEXT PRIMARY KEY, pipeline_name TEXT, status TEXT, created_at TEXT, shiny_new_column BLOB);
              CREATE TABLE workflow_state (run_id TEXT PRIMARY KEY, step_history TEXT, extra INTEGER);
              CREATE TABLE steps (run_id TEXT, step_name TEXT, step_index INTEGER, status TEXT, cost_usd REAL, token_counts INTEGER);`);
