@@ -315,17 +315,20 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
   // 3. Sections and root keys.
   const sectionNames = Object.keys(SECTIONS);
   const rootCandidates = [...sectionNames, ...Object.keys(ROOT_KEYS)];
+  const unknownSection = (name: string, range: Range) => {
+    const s = didYouMean(name, rootCandidates);
+    once({
+      severity: 'warning',
+      code: 'unknown-section',
+      message: `Unknown section '${name}': Flujo ignores it.${hint(s)}`,
+      range,
+      data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined,
+    });
+  };
   for (const t of tables) {
     const [a, b] = t.path;
     if (!SECTIONS[a]) {
-      const s = didYouMean(a, rootCandidates);
-      once({
-        severity: 'warning',
-        code: 'unknown-section',
-        message: `Unknown section '${a}': Flujo ignores it.${hint(s)}`,
-        range: t.parts[0].range,
-        data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined,
-      });
+      unknownSection(a, t.parts[0].range);
       continue;
     }
     if (a === 'budgets' && t.path.length >= 2 && !BUDGET_TABLES[b]) {
@@ -401,16 +404,7 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
     }
     const [a, b] = p;
     if (!SECTIONS[a]) {
-      if (l.ownFrom === 0) {
-        const s = didYouMean(a, rootCandidates);
-        once({
-          severity: 'warning',
-          code: 'unknown-section',
-          message: `Unknown section '${a}': Flujo ignores it.${hint(s)}`,
-          range: l.parts[0].range,
-          data: s.length ? { kind: 'replace-key', replacement: s[0], suggestions: s } : undefined,
-        });
-      }
+      if (l.ownFrom === 0) unknownSection(a, l.parts[0].range);
       continue;
     }
     if (SECTIONS[a].open) continue;
