@@ -24,6 +24,14 @@ export const scenarios = [
       await lens.waitFor({ timeout: 20_000 });
       const lensText = (await lens.innerText()).replace(/\u00a0/g, ' ');
       assert(/[\d,]+ tokens/.test(lensText) && lensText.includes('gpt-4o-mini $'), `CodeLens shows tokens and cost: ${lensText}`);
+      // Trusted: the ▶ Run lens and the editor-title Run button are there (the restricted session checks their absence).
+      assert(
+        lensText.includes('Run') ||
+          (await page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'Run' }).count()) > 0,
+        'a ▶ Run lens',
+      );
+      const runButton = page.locator('.editor-group-container.active .editor-actions [aria-label^="Run Prompt"]');
+      assert((await runButton.count()) === 1, 'a Run Prompt button in the editor title');
       const status = page.locator('.statusbar-item', { hasText: 'tok ·' }).first();
       await status.waitFor({ timeout: 10_000 });
       // Hover the system message body.
@@ -421,3 +429,26 @@ export const scenarios = [
     },
   );
 }
+
+/** Scenarios for a session with Workspace Trust on, in which the user does not trust the folder. */
+export const restrictedScenarios = [
+  {
+    name: 'restricted-mode-no-run',
+    async run({ page, shot }) {
+      // VS Code asks whether to trust the folder: decline, as a cautious user would.
+      const decline = page.getByRole('button', { name: /No, I don.t trust the authors/ });
+      await decline.waitFor({ timeout: 30_000 });
+      await decline.click();
+      await clearNotifications(page);
+      await openFile(page, 'prompts/support-triage.prompt.md');
+      const lenses = page.locator('.editor-group-container.active .codelens-decoration');
+      await lenses.first().waitFor({ timeout: 20_000 });
+      const text = (await lenses.allInnerTexts()).join(' | ').replace(/\u00a0/g, ' ');
+      assert(/\d+ tokens/.test(text), `estimates still work in Restricted Mode: ${text}`);
+      assert(!text.includes('Run'), `no ▶ Run lens in Restricted Mode: ${text}`);
+      const runButton = page.locator('.editor-group-container.active .editor-actions [aria-label^="Run Prompt"]');
+      assert((await runButton.count()) === 0, 'no Run Prompt button in the editor title in Restricted Mode');
+      await shot('restricted-mode');
+    },
+  },
+];

@@ -5,17 +5,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
-import { scenarios } from './scenarios.mjs';
+import { restrictedScenarios, scenarios } from './scenarios.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(root, 'test-results', 'screenshots');
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const verbose = process.argv.includes('--verbose');
 
-async function main() {
-  fs.mkdirSync(outDir, { recursive: true });
+/** Runs scenarios in one VS Code session (server + browser) on a fresh copy of examples/. */
+async function session(list, { workspaceTrust = false } = {}) {
+  const selected = list.filter((s) => !filter.length || filter.some((f) => s.name.includes(f)));
+  if (!selected.length) return { passed: 0, failed: 0 };
   const workspace = copyWorkspace(path.join(root, 'examples'));
-  const host = await startHost({ verbose });
+  const host = await startHost({ verbose, workspaceTrust });
   const { page } = host;
   let passed = 0;
   let failed = 0;
@@ -29,8 +31,7 @@ async function main() {
     await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
     await page.waitForTimeout(1500); // let the welcome page and extension host settle
     const ctx = { page, host, workspace, root, shot: (name) => page.screenshot({ path: path.join(outDir, `${name}.png`) }) };
-    for (const s of scenarios) {
-      if (filter.length && !filter.some((f) => s.name.includes(f))) continue;
+    for (const s of selected) {
       const t0 = Date.now();
       try {
         await s.run(ctx);
@@ -51,6 +52,16 @@ async function main() {
     await host.close();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+  return { passed, failed };
+}
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  const trusted = await session(scenarios);
+  // A second session with Workspace Trust on, where the user declines to trust the folder.
+  const restricted = await session(restrictedScenarios, { workspaceTrust: true });
+  const passed = trusted.passed + restricted.passed;
+  const failed = trusted.failed + restricted.failed;
   console.log(`screenshots in ${path.relative(root, outDir)}/`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;

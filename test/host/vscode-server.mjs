@@ -66,10 +66,10 @@ export function serverArgs({ serverMain, port, dataDir, host = '127.0.0.1', trus
 }
 
 /**
- * Starts server + browser. Returns { port, page, browser, log, url(folder, payload), close() }.
+ * Starts server + browser. Workspace Trust is off (everything trusted) unless `workspaceTrust` is set. Returns { port, page, browser, log, url(folder, payload), close() }.
  * `log` collects server output and page console lines, printed by callers on failure.
  */
-export async function startHost({ verbose = false } = {}) {
+export async function startHost({ verbose = false, workspaceTrust = false } = {}) {
   const serverMain = prepareVSCode();
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-host-'));
@@ -78,7 +78,7 @@ export async function startHost({ verbose = false } = {}) {
     log.push(line);
     if (verbose) console.log(line);
   };
-  const server = spawn(process.execPath, serverArgs({ serverMain, port, dataDir, trust: false }), {
+  const server = spawn(process.execPath, serverArgs({ serverMain, port, dataDir, trust: workspaceTrust }), {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
