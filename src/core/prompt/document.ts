@@ -353,21 +353,18 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
     });
     return;
   }
-  for (const err of ydoc.errors) {
-    doc.diagnostics.push({
-      severity: 'error',
-      code: 'front-matter-yaml',
-      message: `Front matter YAML: ${firstLine(err.message)}`,
-      range: toDoc(err.pos),
-    });
-  }
-  for (const w of ydoc.warnings) {
-    doc.diagnostics.push({
-      severity: 'warning',
-      code: 'front-matter-yaml',
-      message: `Front matter YAML: ${firstLine(w.message)}`,
-      range: toDoc(w.pos),
-    });
+  for (const [problems, severity] of [
+    [ydoc.errors, 'error'],
+    [ydoc.warnings, 'warning'],
+  ] as const) {
+    for (const p of problems) {
+      doc.diagnostics.push({
+        severity,
+        code: 'front-matter-yaml',
+        message: `Front matter YAML: ${firstLine(p.message)}`,
+        range: toDoc(p.pos),
+      });
+    }
   }
   let data: unknown;
   try {
