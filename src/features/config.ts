@@ -28,7 +28,8 @@ export interface PromptCostConfig {
   maxDocumentSize: number;
 }
 
-export const DEFAULT_MODELS = ['openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest'];
+/** The default model set lives in the core so the CLI uses the same one. */
+export { DEFAULT_MODELS } from '../core/estimate/defaults';
 
 export function readConfig(scope?: vscode.ConfigurationScope): PromptCostConfig {
   const c = vscode.workspace.getConfiguration(SECTION, scope);

@@ -42,7 +42,7 @@ export interface MessageSummary {
   sectionRange: OffsetRange;
   placeholders: Placeholder[];
   implicit: boolean;
-  /** Empty messages are listed but not counted (Prompty drops them). */
+  /** No content: still sent (Prompty spec §6.6), so its framing counts. */
   empty: boolean;
 }
 
@@ -61,6 +61,9 @@ export interface PromptSummary {
   /** Expected output tokens from the front matter, if any. */
   maxTokens?: number;
 }
+
+/** APIs that send the text without chat framing: completions, embeddings, and a string found in code (`fragment`). */
+const NO_FRAMING: ReadonlySet<string> = new Set(['completion', 'embedding', 'fragment']);
 
 export const TOKENS_PER_MESSAGE = 3;
 export const TOKENS_PER_NAME = 1;
@@ -82,11 +85,11 @@ export function openAiChatTokens(messages: readonly ChatMessageLike[], count: Co
 }
 
 export function summarizePrompt(doc: PromptDocument, count: CountFn, options: SummaryOptions = {}): PromptSummary {
-  const overhead = options.overhead ?? (doc.api === 'completion' ? 'none' : 'openai');
+  const overhead = options.overhead ?? (NO_FRAMING.has(doc.api ?? '') ? 'none' : 'openai');
   const messages: MessageSummary[] = doc.messages.map((m, index) => {
     const empty = m.content.length === 0;
     const contentTokens = empty ? 0 : count(m.content);
-    const overheadTokens = empty || overhead === 'none' ? 0 : openAiMessageOverhead(m, count);
+    const overheadTokens = overhead === 'none' ? 0 : openAiMessageOverhead(m, count);
     const s: MessageSummary = {
       index,
       role: m.role,
@@ -103,15 +106,13 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
     if (m.name) s.name = m.name;
     return s;
   });
-  const counted = messages.filter((m) => !m.empty);
+  const counted = messages;
   const contentTokens = counted.reduce((a, m) => a + m.contentTokens, 0);
   const replyPrimingTokens = overhead === 'openai' && counted.length > 0 ? REPLY_PRIMING_TOKENS : 0;
   let totalTokens = contentTokens + counted.reduce((a, m) => a + m.overheadTokens, 0) + replyPrimingTokens;
   if (options.chatTokens && overhead === 'openai' && counted.length > 0) {
     totalTokens = options.chatTokens(
-      doc.messages
-        .filter((m) => m.content.length > 0)
-        .map((m) => (m.name ? { role: m.role, content: m.content, name: m.name } : { role: m.role, content: m.content })),
+      doc.messages.map((m) => (m.name ? { role: m.role, content: m.content, name: m.name } : { role: m.role, content: m.content })),
     );
   }
   const unfilled: string[] = [];
