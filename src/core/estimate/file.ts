@@ -200,6 +200,8 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
 
 /** One priced row as JSON — the same shape from `estimate` and `compare`; `model` is always `provider:model`. */
 export interface EstimateRowJson extends CompareRowJson {
+  /** Another model's price used for this one (a deployment or host name), saying which; else null. */
+  priceStandIn: string | null;
   /** Input tokens per message, in message order (chat framing included). */
   messageTokens: number[];
 }
@@ -207,5 +209,5 @@ export interface EstimateRowJson extends CompareRowJson {
 export function estimateRowJson(row: CompareRow, estimate: PromptEstimate): EstimateRowJson {
   const j = rowToJson(row);
   const m = estimate.models.find((x) => x.model === row.id);
-  return { ...j, model: canonicalModelId(row.id), messageTokens: m?.messageTokens ?? [] };
+  return { ...j, model: canonicalModelId(row.id), priceStandIn: row.priceStandIn ?? null, messageTokens: m?.messageTokens ?? [] };
 }

@@ -3,6 +3,7 @@
 import { Decimal } from './decimal';
 import { ModelRef, parseModelId, strictPricingMessage } from './model-id';
 import { Rate, ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from './reference';
+import { findStandIn } from './standIn';
 
 export type PriceSource = 'flujo.toml' | 'settings' | 'reference';
 
@@ -55,6 +56,8 @@ export interface ResolvedPrice {
   readonly reference?: ReferenceModel;
   /** How components not given by the source were filled in, for hover/tooltips. */
   readonly notes: readonly string[];
+  /** Set when another model's reference price stands in (a deployment or host name), saying which. */
+  readonly standIn?: string;
 }
 
 export type PriceResolution =
@@ -160,8 +163,19 @@ export class PriceCatalog {
     this.settings = options.settings ?? new Map();
   }
 
-  /** The reference model for a `provider:model` or bare id (provider inferred), if the catalog has it. */
+  /** The reference model for a `provider:model` or bare id (provider inferred), if the catalog has it (or a stand-in). */
   findReference(ref: ModelRef): ReferenceModel | undefined {
+    return this.lookupReference(ref).model;
+  }
+
+  /** The reference model and, when it is another model's price, the note saying so. */
+  lookupReference(ref: ModelRef): { model?: ReferenceModel; standIn?: string } {
+    const direct = this.findDirect(ref);
+    const standIn = findStandIn(this.reference, ref.provider, ref.model, direct);
+    return standIn ? { model: standIn.model, standIn: standIn.note } : { model: direct };
+  }
+
+  private findDirect(ref: ModelRef): ReferenceModel | undefined {
     if (ref.provider) return this.reference.find(ref.provider, ref.model);
     for (const p of this.reference.providers) {
       const m = this.reference.find(p.id, ref.model);
@@ -173,7 +187,7 @@ export class PriceCatalog {
   /** Resolves the price of `modelId` with Flujo's semantics (strict mode, exact match) and our fallbacks. */
   resolve(modelId: string | ModelRef): PriceResolution {
     const ref = typeof modelId === 'string' ? parseModelId(modelId) : modelId;
-    const reference = this.findReference(ref);
+    const { model: reference, standIn } = this.lookupReference(ref);
     const warnings: string[] = [];
 
     const flujoPrice = ref.provider !== undefined ? this.flujo?.providers.get(ref.provider)?.get(ref.model) : undefined;
@@ -186,7 +200,10 @@ export class PriceCatalog {
     const settings = this.settings.get(ref.id) ?? this.settings.get(ref.model);
     let price: ResolvedPrice | undefined;
     if (settings) price = this.fromSettings(ref, settings, reference);
-    else if (reference) price = this.fromReference(ref, reference);
+    else if (reference) {
+      price = { ...this.fromReference(ref, reference), ...(standIn ? { standIn } : {}) };
+      if (standIn) warnings.push(standIn);
+    }
     if (!price) {
       return {
         ok: false,
