@@ -67,7 +67,7 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const blocks = result.prompts.map((p) => {
     const rows = rowsJson(p).map((j) => [
       j.provider,
-      j.model,
+      j.model.startsWith(`${j.provider}:`) ? j.model.slice(j.provider.length + 1) : j.model,
       `${j.approximate ? '≈ ' : ''}${j.encoding}`,
       String(j.inputTokens),
       `$${j.inputUsd}`,

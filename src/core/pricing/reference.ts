@@ -256,7 +256,11 @@ export function loadReferenceCatalog(json: unknown, options: LoadOptions = {}): 
   const fallbacks = new Map<string, string[]>();
   for (const p of rawProviders) {
     const f = p.fallback_model_providers;
-    if (Array.isArray(f)) fallbacks.set(String(p.id), f.filter((x): x is string => typeof x === 'string'));
+    if (Array.isArray(f))
+      fallbacks.set(
+        String(p.id),
+        f.filter((x): x is string => typeof x === 'string'),
+      );
   }
   for (const p of rawProviders) {
     const list: ReferenceModel[] = [];

@@ -55,7 +55,15 @@ function candidates(provider: string, model: string): [string, string][] {
   if (m.includes('@')) m = m.slice(0, m.indexOf('@'));
   // Azure: `gpt-35-turbo`, `gpt-35-turbo-16k`.
   m = m.replace(/^gpt-35(?=-|$)/i, 'gpt-3.5');
-  const family = inferProvider(m.toLowerCase()) ?? (/^grok/i.test(m) ? 'x-ai' : /^(mistral|mixtral|codestral|ministral|pixtral)/i.test(m) ? 'mistral' : /^deepseek/i.test(m) ? 'deepseek' : undefined);
+  const family =
+    inferProvider(m.toLowerCase()) ??
+    (/^grok/i.test(m)
+      ? 'x-ai'
+      : /^(mistral|mixtral|codestral|ministral|pixtral)/i.test(m)
+        ? 'mistral'
+        : /^deepseek/i.test(m)
+          ? 'deepseek'
+          : undefined);
   out.push([provider, m]);
   if (family) out.push([family, m]);
   return out;
@@ -66,7 +74,12 @@ function candidates(provider: string, model: string): [string, string][] {
  * catalog's own lookup gave (with genai-prices fallbacks); a model from another provider than the one
  * asked for is a stand-in too.
  */
-export function findStandIn(reference: ReferenceCatalog, provider: string | undefined, model: string, found: ReferenceModel | undefined): StandIn | undefined {
+export function findStandIn(
+  reference: ReferenceCatalog,
+  provider: string | undefined,
+  model: string,
+  found: ReferenceModel | undefined,
+): StandIn | undefined {
   const asked = provider ? referenceProviderId(provider) : undefined;
   const label = provider ? `${provider}:${model}` : model;
   if (found) {

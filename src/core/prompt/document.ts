@@ -3,7 +3,7 @@
 
 import { parseDocument, type Document as YamlDocument, type Node as YamlNode } from 'yaml';
 import { findPlaceholders, type PlaceholderStyles } from './placeholders';
-import { makeModelRef, providerForConfigType } from './model';
+import { makeModelRef, modelFromDisplayName, providerForConfigType } from './model';
 import { dotpromptMessages, type DotpromptMessage } from './dotprompt';
 import { parseStructuredPrompt } from './structured';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
@@ -262,6 +262,8 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
     // dotprompt: `template: body.trim()` when there is front matter (js/src/parse.ts parseDocument).
     const r = doc.frontMatter ? trimRange(text, doc.body.start, len) : { start: doc.body.start, end: len };
     const body = dotpromptMessages(text, r.start, r.end, doc.placeholders);
+    // Helpers are structure, not unfilled variables.
+    for (const p of doc.placeholders) if (p.kind === 'variable' && DOTPROMPT_HELPER.test(p.name)) p.kind = 'block';
     for (const m of body.messages) doc.messages.push(dotpromptMessage(text, m, doc.bodyStartLine));
     if (body.history) notes.push('{{history}}: the conversation history is inserted at run time and is not counted.');
     if (body.media) notes.push(`${body.media} {{media}} part(s) (images, audio, video) are not counted: their tokens depend on the file.`);
@@ -284,6 +286,8 @@ function isDotprompt(text: string, doc: PromptDocument): boolean {
   const body = text.slice(doc.body.start, Math.min(text.length, doc.body.start + 200_000));
   return !body.split('\n').some((l) => parseRoleLine(l.replace(/\r$/, '')) !== undefined);
 }
+
+const DOTPROMPT_HELPER = /^~?\s*(role|history|media|section|json|ifEquals|unlessEquals|else)\b/;
 
 /** Prompty's trim: only leading/trailing line breaks go, indentation stays (spec §6.6, vectors/parse content_trimmed). */
 function trimLineBreaks(text: string, start: number, end: number): OffsetRange {
@@ -595,10 +599,11 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
       return undefined;
     }
   };
-  const m = data.model;
+  // Copilot files may list several models (the first available is used).
+  const m = Array.isArray(data.model) && typeof data.model[0] === 'string' ? data.model[0] : data.model;
   let ref: ModelRef | undefined;
   if (typeof m === 'string') {
-    ref = modelFromString(m, undefined, nodeRange(['model']));
+    ref = modelFromString(m, undefined, nodeRange(Array.isArray(data.model) ? ['model', 0] : ['model']));
   } else if (isMap(m)) {
     if (typeof m.api === 'string') doc.api = m.api;
     if (typeof m.apiType === 'string') doc.api = m.apiType;
@@ -626,12 +631,14 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
     doc.modelRef = ref;
     doc.model = ref.id;
   }
+  readTools(data, doc);
   // Expected output tokens.
   const candidates: (string | number)[][] = [
     ['model', 'parameters', 'max_tokens'],
     ['model', 'parameters', 'max_completion_tokens'],
     ['model', 'parameters', 'max_output_tokens'],
     ['model', 'options', 'maxOutputTokens'],
+    ['model', 'options', 'max_output_tokens'],
     ['model', 'options', 'max_tokens'],
     ['parameters', 'max_tokens'],
     ['config', 'maxOutputTokens'],
@@ -654,11 +661,97 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
   }
 }
 
+const PROPERTY_KIND_TYPE: Readonly<Record<string, string>> = {
+  string: 'string',
+  integer: 'integer',
+  float: 'number',
+  number: 'number',
+  boolean: 'boolean',
+  array: 'array',
+  object: 'object',
+};
+
+/** Prompty `list[Property]` (or `{properties: [...]}`, or a name → Property map) → JSON Schema (spec §7.1.4). */
+function propertiesToSchema(params: unknown): unknown {
+  const list = Array.isArray(params)
+    ? params
+    : isMap(params) && Array.isArray(params.properties)
+      ? params.properties
+      : isMap(params) && !('type' in params) && !('properties' in params)
+        ? Object.entries(params).map(([name, v]) => (isMap(v) ? { name, ...v } : { name, kind: typeof v }))
+        : undefined;
+  if (!list) return params; // already JSON Schema
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const p of list) {
+    if (!isMap(p) || typeof p.name !== 'string') continue;
+    const prop: Record<string, unknown> = { type: PROPERTY_KIND_TYPE[String(p.kind ?? p.type)] ?? 'string' };
+    if (typeof p.description === 'string') prop.description = p.description;
+    const e = p.enumValues ?? p.enum;
+    if (Array.isArray(e)) prop.enum = e;
+    properties[p.name] = prop;
+    if (p.required === true) required.push(p.name);
+  }
+  return { type: 'object', properties, required };
+}
+
+/**
+ * Tool definitions in front matter: Prompty `tools` (kind `function`, spec §2.9, sent as OpenAI
+ * function definitions §7.1.3, bound parameters stripped §2.9.1); dotprompt and Copilot `tools`
+ * are names of tools defined elsewhere — said, not counted.
+ */
+function readTools(data: Record<string, unknown>, doc: PromptDocument): void {
+  const tools = data.tools;
+  if (!Array.isArray(tools) || tools.length === 0) return;
+  const out: ToolDefinition[] = [];
+  const named: string[] = [];
+  let other = 0;
+  for (const t of tools) {
+    if (typeof t === 'string') named.push(t);
+    else if (isMap(t) && typeof t.name === 'string' && (t.kind === undefined || t.kind === 'function' || t.type === 'function')) {
+      const fn = isMap(t.function) ? t.function : t;
+      const schema = propertiesToSchema(fn.parameters);
+      if (isMap(t.bindings) && isMap(schema) && isMap(schema.properties)) {
+        const props = { ...schema.properties };
+        for (const b of Object.keys(t.bindings)) delete props[b];
+        const required = Array.isArray(schema.required) ? schema.required.filter((r) => !(r in (t.bindings as object))) : schema.required;
+        out.push({
+          kind: 'tool',
+          name: t.name,
+          description: typeof fn.description === 'string' ? fn.description : undefined,
+          parameters: { ...schema, properties: props, required },
+        });
+      } else
+        out.push({
+          kind: 'tool',
+          name: t.name,
+          description: typeof fn.description === 'string' ? fn.description : undefined,
+          parameters: schema,
+        });
+    } else other++;
+  }
+  const notes = (doc.notes ??= []);
+  if (out.length) {
+    doc.tools = out;
+    notes.push(`${out.length} tool definition(s) counted as OpenAI function definitions (OpenAI cookbook rule, approximate).`);
+  }
+  if (named.length)
+    notes.push(
+      `Tools named here are defined elsewhere and not counted: ${named.slice(0, 10).join(', ')}${named.length > 10 ? ', …' : ''}.`,
+    );
+  if (other) notes.push(`${other} MCP/OpenAPI/custom tool(s) are resolved at run time and not counted.`);
+}
+
 /** Dotprompt writes `googleai/gemini-1.5-pro`; map its plugin prefixes to providers. */
 const SLASH_PROVIDERS: Record<string, string> = { googleai: 'google', vertexai: 'google', openai: 'openai', anthropic: 'anthropic' };
 
 function modelFromString(value: string, providerHint: string | undefined, range: OffsetRange | undefined): ModelRef | undefined {
   const v = value.trim();
+  // A display name (`Claude Sonnet 4.5`, `GPT-5 mini (copilot)`) or a bare family name (`claude-sonnet-4.5`).
+  if (!providerHint && (/[\s()]/.test(v) || /^(claude|gemini|grok)-/i.test(v) || /^GPT-/.test(v))) {
+    const id = modelFromDisplayName(v);
+    if (id) return { ...makeModelRef(id, undefined, range)!, name: v };
+  }
   const slash = /^([a-z]+)\/([A-Za-z0-9][\w.\-:@]*)$/.exec(v);
   if (slash && SLASH_PROVIDERS[slash[1]]) return makeModelRef(`${SLASH_PROVIDERS[slash[1]]}:${slash[2]}`, undefined, range);
   return makeModelRef(v, providerHint, range);

@@ -2,7 +2,7 @@
 // The token counter is passed in (the tokenizer lives in src/core/tokenize), so this stays pure
 // and tests can pass a fake.
 
-import type { PromptDocument } from './document';
+import type { PromptDocument, ToolDefinition } from './document';
 import type { OffsetRange, Placeholder, PromptRole } from './types';
 
 export type CountFn = (text: string) => number;
@@ -48,6 +48,8 @@ export interface MessageSummary {
 
 export interface PromptSummary {
   messages: MessageSummary[];
+  /** Tokens of the tool / function definitions sent with the request (included in `totalTokens`). */
+  toolTokens: number;
   contentTokens: number;
   overheadTokens: number;
   /** Input tokens of the whole prompt, chat overhead included. */
@@ -115,6 +117,8 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
       doc.messages.map((m) => (m.name ? { role: m.role, content: m.content, name: m.name } : { role: m.role, content: m.content })),
     );
   }
+  const toolTokens = doc.tools?.length ? functionDefinitionTokens(doc.tools, count) : 0;
+  totalTokens += toolTokens;
   const unfilled: string[] = [];
   const seen = new Set<string>();
   for (const p of doc.placeholders) {
@@ -126,8 +130,9 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
   }
   const out: PromptSummary = {
     messages,
+    toolTokens,
     contentTokens,
-    overheadTokens: totalTokens - contentTokens,
+    overheadTokens: totalTokens - contentTokens - toolTokens,
     totalTokens,
     replyPrimingTokens,
     placeholders: doc.placeholders,
@@ -136,4 +141,36 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
   if (doc.model) out.model = doc.model;
   if (doc.maxTokens !== undefined) out.maxTokens = doc.maxTokens;
   return out;
+}
+
+/**
+ * Tokens of function definitions as OpenAI bills them, by the rule in OpenAI's cookbook
+ * (examples/How_to_count_tokens_with_tiktoken.ipynb, `num_tokens_for_tools`, gpt-4o constants):
+ * per function 7 + tokens("name:description"); with parameters 3, then per property
+ * 3 + tokens("name:type:description") (enums: -3 + per item 3 + its tokens); 12 at the end. An
+ * approximation OpenAI publishes, not an exact count; other providers are approximate anyway.
+ */
+export function functionDefinitionTokens(tools: readonly ToolDefinition[], count: CountFn): number {
+  if (!tools.length) return 0;
+  const strip = (s: unknown) => (typeof s === 'string' ? s.replace(/\.$/, '') : '');
+  let n = 0;
+  for (const t of tools) {
+    n += 7 + count(`${t.name}:${strip(t.description)}`);
+    const params = t.parameters;
+    const props =
+      params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>).properties : undefined;
+    if (!props || typeof props !== 'object' || Array.isArray(props) || Object.keys(props).length === 0) continue;
+    n += 3;
+    for (const [key, raw] of Object.entries(props as Record<string, unknown>)) {
+      const p = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+      n += 3;
+      if (Array.isArray(p.enum)) {
+        n -= 3;
+        for (const item of p.enum) n += 3 + count(String(item));
+      }
+      const type = Array.isArray(p.type) ? p.type.join(',') : typeof p.type === 'string' ? p.type : 'object';
+      n += count(`${key}:${type}:${strip(p.description)}`);
+    }
+  }
+  return n + 12;
 }
