@@ -205,7 +205,8 @@ test('markdown role headings, fences, preamble, .prompt.md ${} variables', () =>
   const doc = parsePromptDocument(text, 'review.prompt.md');
   checkInvariants(doc, text);
   assert.equal(doc.format, 'prompt-md');
-  assert.equal(doc.model, 'GPT-4o');
+  // VS Code writes display names (awesome-copilot prompts: `model: GPT-4.1`): mapped to the catalog id.
+  assert.equal(doc.model, 'openai:gpt-4o');
   assert.deepEqual(
     doc.messages.map((m) => [m.role, m.implicit]),
     [
