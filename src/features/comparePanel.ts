@@ -6,6 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isCancellationError } from '../core/cancellation';
 import { findOpenDocument } from './vscodeConvert';
 import { shortModel } from '../core/estimate/display';
 import type { CompareRow, CompareTable, ModelTokens } from '../core/pricing/compare';
@@ -231,7 +232,7 @@ class ComparePanel implements vscode.Disposable {
     try {
       view = await this.compute();
     } catch (err) {
-      if ((err as Error)?.name === 'CancelledError') return;
+      if (isCancellationError(err)) return;
       this.services.log.error(`comparison panel: ${(err as Error)?.stack ?? err}`);
       view = this.emptyView(
         readConfig(this.state.uri ? vscode.Uri.parse(this.state.uri) : undefined),

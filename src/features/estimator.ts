@@ -3,6 +3,7 @@
 // in worker threads so the extension host never blocks; a newer version supersedes an older one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isCancellationError } from '../core/cancellation';
 import type { Counters, PromptEstimate } from '../core/estimate';
 import type { LargePromptCounts, LargePromptRequest } from '../core/estimate/large';
 import { LatestRequestWorker } from '../core/worker/latest';
@@ -123,8 +124,7 @@ export class Estimator implements vscode.Disposable {
     entry.result = entry.result.catch((err) => {
       // Never cache a superseded or failed computation: the next request computes again.
       if (this.cache.get(key) === entry) this.cache.delete(key);
-      if ((err as Error)?.name !== 'CancelledError')
-        this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
+      if (!isCancellationError(err)) this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
       return undefined;
     });
     this.cache.set(key, entry);
