@@ -13,6 +13,7 @@ import type { EncodingName, ModelTokenizer } from '../core/tokenize';
 import { WorkerTokenCounter } from '../core/tokenize/workerClient';
 import { PromptCostConfig, onConfigChange, readConfig } from './config';
 import type { PricingContext, PricingService } from './pricingService';
+import { Disposable, disposeAll } from './util/dispose';
 
 export interface PromptFileEstimate {
   kind: 'prompt';
@@ -57,29 +58,29 @@ const FORCED = '#forced';
 /** Source files longer than this (characters) are not scanned for prompts: the scan runs on the host thread. */
 const CODE_SCAN_LIMIT = 200_000;
 
-export class Estimator implements vscode.Disposable {
+export class Estimator extends Disposable {
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentEstimate | undefined> }>();
   private readonly workers = new Map<string, WorkerTokenCounter>();
   private readonly largeWorkers = new Map<string, LatestRequestWorker<LargePromptRequest, LargePromptCounts>>();
   private generation = 0;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when estimates may differ (settings, prices); consumers re-query. */
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly pricing: PricingService,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     const invalidate = () => {
       this.generation++;
       this.cache.clear();
       this.changed.fire();
     };
-    this.disposables.push(
-      pricing.onDidChange(invalidate),
-      onConfigChange(invalidate),
+    this._register(pricing.onDidChange(invalidate));
+    this._register(onConfigChange(invalidate));
+    this._register(
       vscode.workspace.onDidCloseTextDocument((d) => {
         const key = d.uri.toString();
         this.cache.delete(key);
@@ -89,13 +90,13 @@ export class Estimator implements vscode.Disposable {
         this.largeWorkers.delete(key);
       }),
     );
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
-    for (const key of [...this.workers.keys()]) this.disposeWorker(key);
-    for (const w of this.largeWorkers.values()) w.dispose();
-    this.largeWorkers.clear();
+    this._register({
+      dispose: () => {
+        for (const key of [...this.workers.keys()]) this.disposeWorker(key);
+        disposeAll(this.largeWorkers.values());
+        this.largeWorkers.clear();
+      },
+    });
   }
 
   /** True for the documents the extension estimates: prompt files (by name or `promptCost.promptFiles`). */

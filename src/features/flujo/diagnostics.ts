@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
-import { KeyedDebouncer, findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
+import { Debouncer } from '../util/debounce';
+import { findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
 
 export const DIAGNOSTIC_SOURCE = 'flujo.toml';
 const CODE_GLOB = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,yaml,yml}';
@@ -19,7 +20,7 @@ export const coreDiagnostic = new WeakMap<vscode.Diagnostic, FlujoDiagnostic>();
 
 export function registerFlujoDiagnostics(services: Services): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('flujo');
-  const debouncer = new KeyedDebouncer(300);
+  const debouncer = new Debouncer(300);
   const usages = new WorkspaceModelUsages();
   const versions = new Map<string, number>();
 
@@ -55,10 +56,9 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
 
   const schedule = (doc: vscode.TextDocument) => {
     if (isFlujoToml(doc.uri))
-      debouncer.schedule(
-        doc.uri.toString(),
-        () => void lint(doc).catch((e) => services.log.error(`flujo.toml lint failed: ${e?.stack ?? e}`)),
-      );
+      debouncer.schedule(() => void lint(doc).catch((e) => services.log.error(`flujo.toml lint failed: ${e?.stack ?? e}`)), {
+        key: doc.uri.toString(),
+      });
   };
   const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
 

@@ -10,6 +10,7 @@ import type { RunRecord, RunStep } from '../../core/history/record';
 import { SECTION } from '../config';
 import type { Services } from '../services';
 import { GROUP_BY_OPTIONS, readRunSettings } from '../run/settings';
+import { Disposable } from '../util/dispose';
 import { HistoryStore, historyStore } from './store';
 import type { ViewRun } from './viewModel';
 
@@ -41,25 +42,21 @@ export type RunsNode =
   | { kind: 'run'; view: ViewRun; by: GroupBy }
   | { kind: 'step'; view: ViewRun; step: RunStep; index: number };
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<RunsNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private filterText = '';
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Set by registerRunsView: title description and message follow the content. */
   view?: vscode.TreeView<RunsNode>;
 
   constructor(readonly store: HistoryStore) {
-    this.disposables.push(
-      store.onDidChange(() => this.refresh()),
+    super();
+    this._register(store.onDidChange(() => this.refresh()));
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('promptCost.history.groupBy')) this.refresh();
       }),
     );
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   get groupBy(): GroupBy {
