@@ -26,7 +26,7 @@ import {
   parsePersistedState,
   parseWebviewMessage,
   sortRows,
-} from './compareMessages';
+} from '../protocol/compare';
 import { PromptCostConfig, readConfig } from './config';
 import { isUnestimated } from './estimator';
 import type { Services } from './services';

@@ -10,7 +10,7 @@ import { CompareRowJson, buildComparisonTable, renderCsv, rowToJson } from '../.
 import { parsePromptDocument } from '../../src/core/prompt';
 import { countTokens } from '../../src/core/tokenize';
 import type { PromptCostApi } from '../../src/extension';
-import type { PanelRow, PanelView } from '../../src/features/compareMessages';
+import type { PanelRow, PanelView } from '../../src/protocol/compare';
 import { extensionApi, openInEditor, waitFor, workspaceFile } from './helpers';
 
 /** The core JSON part of a panel row (what `rowToJson` gives), plus its id. */
