@@ -3,9 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { shortUsd } from '../../src/core/estimate';
-import { Decimal } from '../../src/core/pricing/decimal';
-import { countTokens } from '../../src/core/tokenize';
+import { shortUsd } from '../../../src/core/estimate';
+import { Decimal } from '../../../src/core/pricing/decimal';
+import { countTokens } from '../../../src/core/tokenize';
 import { extensionApi, openInEditor, waitFor, workspaceRoot } from './helpers';
 
 async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
