@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findModelIdsInCode, findPromptsInCode, looksLikeModelId, promptAt, type CodePrompt } from '../../src/core/prompt';
-import { tokenize } from '../../src/core/prompt/lexer';
+import { lexCode } from '../../src/core/prompt/lexer';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'prompt');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -208,7 +208,7 @@ test('incomplete code while typing never throws and keeps earlier prompts', () =
 
 test('lexer: comments, regexes, JSX apostrophes do not open strings wrongly', () => {
   const strs = (src: string, lang: 'python' | 'js') =>
-    tokenize(src, lang)
+    lexCode(src, lang)
       .filter((t) => t.kind === 'string')
       .map((t) => t.str!.value);
   assert.deepEqual(strs('# it\'s a comment\nx = "a"', 'python'), ['a']);
