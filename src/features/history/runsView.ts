@@ -4,7 +4,7 @@
 // import Flujo runs). Follows the ledger and the Flujo state DB live through the HistoryStore.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
 import type { RunRecord, RunStep } from '../../core/history/record';
 import { SECTION } from '../config';
@@ -22,20 +22,6 @@ async function loadModules(): Promise<void> {
 }
 
 export const RUNS_VIEW = 'promptCost.runs';
-
-export const RUNS_COMMANDS = {
-  refresh: 'promptCost.runs.refresh',
-  groupBy: 'promptCost.runs.groupBy',
-  filter: 'promptCost.runs.filter',
-  clearFilter: 'promptCost.runs.clearFilter',
-  exportCsv: 'promptCost.runs.exportCsv',
-  importFlujo: 'promptCost.runs.importFlujo',
-  openPrompt: 'promptCost.runs.openPrompt',
-  rerun: 'promptCost.runs.rerun',
-  copyDetails: 'promptCost.runs.copyDetails',
-  delete: 'promptCost.runs.delete',
-  restore: 'promptCost.runs.restore',
-} as const;
 
 export type RunsNode =
   | { kind: 'group'; group: RunGroup; by: GroupBy }
