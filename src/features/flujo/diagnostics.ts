@@ -22,13 +22,14 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   const collection = vscode.languages.createDiagnosticCollection('flujo');
   const debouncer = new Debouncer(300);
   const usages = new WorkspaceModelUsages();
-  const versions = new Map<string, number>();
+  /** The latest lint run per document: only its result is shown (an older run may finish last). */
+  const runs = new Map<string, number>();
 
   const lint = async (doc: vscode.TextDocument) => {
     if (!isFlujoToml(doc.uri)) return;
     const key = doc.uri.toString();
-    const version = doc.version;
-    versions.set(key, version);
+    const run = (runs.get(key) ?? 0) + 1;
+    runs.set(key, run);
     const [flujo, pricing] = await Promise.all([import('../../core/flujo'), import('../../core/pricing')]);
     const reference = await services.pricing.referenceCatalog();
     const text = doc.getText();
@@ -36,7 +37,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     let analysis = flujo.analyzeFlujoToml(text, options);
     // Only strict mode needs the workspace's model usages (a scan of many files): fetch them then.
     if (analysis.strict) analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels: await usages.get() });
-    if (versions.get(key) !== version || doc.isClosed) return; // a newer edit superseded this run
+    if (runs.get(key) !== run || doc.isClosed) return; // a newer run (an edit, new usages, new prices) superseded this one
     const found = analysis.diagnostics;
     const stale = reference.isStale(new Date());
     const diagnostics = found.map((d) => {
@@ -77,7 +78,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       debouncer.cancel(doc.uri.toString());
-      versions.delete(doc.uri.toString());
+      runs.delete(doc.uri.toString());
       collection.delete(doc.uri);
     }),
     services.pricing.onDidChange(relintAll),
