@@ -52,6 +52,16 @@ export function isUnestimated(r: DocumentEstimate): r is Unestimated {
   return r.kind === 'too-large' || r.kind === 'binary';
 }
 
+/** The prompt in code at `offset`, by core's `promptAt` (a range's end is exclusive). */
+export async function codePromptAt(result: CodeFileEstimate, offset: number): Promise<CodePromptEstimate | undefined> {
+  const { promptAt } = await import('../core/prompt');
+  const hit = promptAt(
+    result.prompts.map((p) => p.prompt),
+    offset,
+  );
+  return hit && result.prompts.find((p) => p.prompt === hit);
+}
+
 const CODE_LANGUAGES = new Set(['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 const MAX_WORKERS = 3;
 const FORCED = '#forced';

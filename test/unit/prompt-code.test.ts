@@ -46,6 +46,10 @@ test('python fixture: OpenAI, Flujo, pydantic-ai, Anthropic', () => {
   assert.equal(ps[0].call, 'client.chat.completions.create');
   assert.equal(promptAt(ps, ps[3].range.start + 3), ps[3]);
   assert.equal(promptAt(ps, 0), undefined);
+  // Ranges are half-open [start, end): the hover and "show breakdown" use the same rule.
+  assert.equal(promptAt(ps, ps[3].range.start), ps[3]);
+  assert.equal(promptAt(ps, ps[3].range.end - 1), ps[3]);
+  assert.notEqual(promptAt(ps, ps[3].range.end), ps[3]);
 });
 
 test('typescript fixture: OpenAI, Anthropic, Vercel AI SDK, regex literal', () => {
