@@ -63,6 +63,12 @@ export async function codePromptAt(result: CodeFileEstimate, offset: number): Pr
 }
 
 const CODE_LANGUAGES = new Set(['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+/**
+ * Where a prompt can be, for the hover and CodeLens registrations: files (local, remote or virtual
+ * workspaces) and untitled editors — not diff sides (`git:`), output channels, settings or other
+ * extensions' virtual documents. Which of these documents is a prompt is `isPromptDocument`/`isCodeDocument`.
+ */
+export const PROMPT_SELECTOR: vscode.DocumentSelector = ['file', 'untitled', 'vscode-vfs', 'vscode-remote'].map((scheme) => ({ scheme }));
 const MAX_WORKERS = 3;
 const FORCED = '#forced';
 /** Source files longer than this (characters) are not scanned for prompts: the scan runs on the host thread. */

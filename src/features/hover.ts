@@ -2,7 +2,7 @@
 // a table per model with tokens, input/output cost, cached, batch, per-1,000 and monthly figures.
 import * as vscode from 'vscode';
 import type { Services } from './services';
-import { codePromptAt, isUnestimated } from './estimator';
+import { PROMPT_SELECTOR, codePromptAt, isUnestimated } from './estimator';
 import { readConfig } from './config';
 import { offsetRange } from './vscodeConvert';
 
@@ -51,7 +51,7 @@ export function registerHover(services: Services): vscode.Disposable {
       return new vscode.Hover(md, range);
     },
   };
-  return vscode.languages.registerHoverProvider([{ scheme: '*', language: '*' }], provider);
+  return vscode.languages.registerHoverProvider(PROMPT_SELECTOR, provider);
 }
 
 async function selectionHover(

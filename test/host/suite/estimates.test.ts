@@ -168,6 +168,28 @@ describe('live estimates', () => {
     assert.equal(result?.kind, 'binary');
   });
 
+  it('offers CodeLens and hover on files, not on other schemes (a diff side, documents of another extension)', async () => {
+    // The same prompt text under a scheme no prompt lives in: no CodeLens, no hover (PROMPT_SELECTOR).
+    const text = fs.readFileSync(path.join(workspaceRoot(), 'prompts', 'support-triage.prompt.md'), 'utf8');
+    const provider = vscode.workspace.registerTextDocumentContentProvider('pcl-test', { provideTextDocumentContent: () => text });
+    try {
+      const virtual = await vscode.workspace.openTextDocument(vscode.Uri.parse('pcl-test:/prompts/support-triage.prompt.md'));
+      await vscode.window.showTextDocument(virtual);
+      assert.deepEqual(await codeLensTitles(virtual.uri), []);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        virtual.uri,
+        new vscode.Position(3, 2),
+      );
+      assert.ok(!hoverText(hovers).includes('Prompt Cost'), hoverText(hovers));
+      // The file itself has both.
+      const editor = await openInEditor('prompts', 'support-triage.prompt.md');
+      await waitFor('CodeLens on the file', async () => ((await codeLensTitles(editor.document.uri)).length > 0 ? true : undefined));
+    } finally {
+      provider.dispose();
+    }
+  });
+
   it('stays responsive on a 5 MB prompt file (counted in a worker)', async function () {
     this.timeout(120_000);
     const file = path.join(workspaceRoot(), 'prompts', 'huge.prompt.md');
