@@ -6,7 +6,7 @@ import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { nonNegativeInt, nonNegativeNumber, parseArgs, readTextInput, splitList, stringFlag } from './args';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
-import { decodeTomlBytes } from '../core/flujo/document';
+import { decodeTomlBytes } from '../core/flujo/decode';
 import { PriceCatalog } from '../core/pricing/catalog';
 import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
 import {
