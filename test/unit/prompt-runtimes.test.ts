@@ -346,3 +346,21 @@ test('promptfoo prompt list: a .txt with --- separators is several prompts, each
   assert.equal(splitPromptList('one prompt\n', 'prompts.txt'), undefined);
   assert.equal(splitPromptList('a\n---\nb', 'notes.md'), undefined);
 });
+
+test('promptfoo JSON prompt with a Nunjucks loop over run-time history (examples/adaline-chat-history shape): zero iterations, said', () => {
+  const text = [
+    '[',
+    '  {"role": "system", "content": [{"modality": "text", "value": {{ system_message | dump }}}]},',
+    '  {% for m in previous_messages %}',
+    '    {"role": "{{ m.role }}", "content": {{ m.content | dump }}},',
+    '  {% endfor %}',
+    '  {"role": "user", "content": "Q: {{ question }}"}',
+    ']',
+  ].join('\n');
+  const d = parsePromptDocument(text, 'prompt.json');
+  assert.deepEqual(roles(d), [
+    ['system', ''],
+    ['user', 'Q: {{ question }}'],
+  ]);
+  assert.ok(d.notes?.some((n) => /for/.test(n) && /none/.test(n)));
+});

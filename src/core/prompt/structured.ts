@@ -38,6 +38,9 @@ function contentText(content: unknown, media: { n: number }): string | undefined
   for (const part of content) {
     if (typeof part === 'string') texts.push(part);
     else if (isMap(part) && typeof part.text === 'string') texts.push(part.text);
+    else if (isMap(part) && part.modality === 'text' && typeof part.value === 'string') texts.push(part.value);
+    else if (isMap(part) && (part.type === 'text' || part.modality === 'text'))
+      texts.push(''); // a template value
     else if (isMap(part)) media.n++;
   }
   return texts.join('');
@@ -76,10 +79,9 @@ function neutraliseTemplateTags(text: string): string {
     } else if (c === '"') {
       inString = true;
       out += c;
-    } else if (c === '{' && (text[i + 1] === '{' || text[i + 1] === '%')) {
-      const close = text.indexOf(text[i + 1] === '{' ? '}}' : '%}', i + 2);
+    } else if (c === '{' && text[i + 1] === '{') {
+      const close = text.indexOf('}}', i + 2);
       if (close < 0) return text;
-      if (text[i + 1] === '%') return text; // a loop or condition: not JSON we can read
       out += 'null';
       i = close + 1;
     } else out += c;
@@ -87,18 +89,34 @@ function neutraliseTemplateTags(text: string): string {
   return out;
 }
 
-function parseJsonLoose(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const fixed = neutraliseTemplateTags(text);
-    if (fixed === text) return undefined;
+/**
+ * Jinja/Nunjucks loops over run-time data (`{% for m in history %}…{% endfor %}`) rendered with no
+ * data: zero iterations. Other statement tags are dropped, then trailing commas.
+ */
+function withoutLoops(text: string): string {
+  let t = text;
+  for (let guard = 0; guard < 50; guard++) {
+    const next = t.replace(/\{%-?\s*for\b(?:(?!\{%-?\s*(?:for|endfor)\b)[\s\S])*?\{%-?\s*endfor\s*-?%\}/, '');
+    if (next === t) break;
+    t = next;
+  }
+  return t.replace(/\{%[\s\S]*?%\}/g, '').replace(/,(\s*[\]}])/g, '$1');
+}
+
+function parseJsonLoose(text: string): { data: unknown; loops: boolean } | undefined {
+  const attempts: [string, boolean][] = [
+    [text, false],
+    [neutraliseTemplateTags(text), false],
+  ];
+  if (text.includes('{%')) attempts.push([neutraliseTemplateTags(withoutLoops(text)), true]);
+  for (const [t, loops] of attempts) {
     try {
-      return JSON.parse(fixed);
+      return { data: JSON.parse(t), loops };
     } catch {
-      return undefined;
+      // next attempt
     }
   }
+  return undefined;
 }
 
 interface ChatRequest {
@@ -338,9 +356,12 @@ export function parseStructuredPrompt(
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lead = body.trimStart()[0];
   if ((format === 'json' || format === 'jinja' || format === 'text') && (lead === '[' || lead === '{')) {
-    const req = readChatJson(parseJsonLoose(body));
-    if (req) return chatDocument(text, fileName, format === 'json' ? 'json' : format, req);
-    return undefined;
+    const parsed = parseJsonLoose(body);
+    const req = parsed && readChatJson(parsed.data);
+    if (!req) return undefined;
+    const doc = chatDocument(text, fileName, format === 'json' ? 'json' : format, req);
+    if (parsed.loops) (doc.notes ??= []).push('Template loops ({% for %}) add messages from run-time data: counted with none.');
+    return doc;
   }
   if (format !== 'semantic-kernel') return undefined;
   if (/(^|[\\/])skprompt\.txt$/i.test(fileName)) {
@@ -348,7 +369,7 @@ export function parseStructuredPrompt(
     const notes: string[] = [];
     const config = options.readSibling?.('config.json');
     if (config !== undefined) {
-      const data = parseJsonLoose(config);
+      const data = parseJsonLoose(config)?.data;
       if (isMap(data)) settings = skSettings(data.execution_settings ?? data.completion);
       else notes.push('config.json beside skprompt.txt is not valid JSON: its settings were not read.');
     }
