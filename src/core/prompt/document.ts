@@ -701,6 +701,8 @@ function propertiesToSchema(params: unknown): unknown {
  * are names of tools defined elsewhere — said, not counted.
  */
 function readTools(data: Record<string, unknown>, doc: PromptDocument): void {
+  if ((isMap(data.output) && data.output.schema !== undefined) || data.outputs !== undefined)
+    (doc.notes ??= []).push('The output schema is sent as a structured-output setting and is not counted.');
   const tools = data.tools;
   if (!Array.isArray(tools) || tools.length === 0) return;
   const out: ToolDefinition[] = [];
