@@ -94,13 +94,26 @@ function neutraliseTemplateTags(text: string): string {
  * data: zero iterations. Other statement tags are dropped, then trailing commas.
  */
 function withoutLoops(text: string): string {
-  let t = text;
-  for (let guard = 0; guard < 50; guard++) {
-    const next = t.replace(/\{%-?\s*for\b(?:(?!\{%-?\s*(?:for|endfor)\b)[\s\S])*?\{%-?\s*endfor\s*-?%\}/, '');
-    if (next === t) break;
-    t = next;
+  // One pass over the statement tags; a stack pairs `for` with `endfor`, outermost loops are cut.
+  const cuts: [number, number][] = [];
+  const open: number[] = [];
+  const tag = /\{%-?\s*(for|endfor)\b[^%]*%\}/g;
+  let m: RegExpExecArray | null;
+  while ((m = tag.exec(text))) {
+    if (m[1] === 'for') open.push(m.index);
+    else {
+      const start = open.pop();
+      if (start !== undefined && open.length === 0) cuts.push([start, m.index + m[0].length]);
+    }
   }
-  return t.replace(/\{%[\s\S]*?%\}/g, '').replace(/,(\s*[\]}])/g, '$1');
+  let out = '';
+  let pos = 0;
+  for (const [s0, e] of cuts) {
+    out += text.slice(pos, s0);
+    pos = e;
+  }
+  out += text.slice(pos);
+  return out.replace(/\{%[^%]*%\}/g, '').replace(/,(\s*[\]}])/g, '$1');
 }
 
 function parseJsonLoose(text: string): { data: unknown; loops: boolean } | undefined {
@@ -355,7 +368,11 @@ export function parseStructuredPrompt(
 ): PromptDocument | undefined {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const lead = body.trimStart()[0];
-  if ((format === 'json' || format === 'jinja' || format === 'text') && (lead === '[' || lead === '{')) {
+  if (
+    (format === 'json' || format === 'jinja' || format === 'text') &&
+    (lead === '[' || lead === '{') &&
+    /"(?:role|contents|messages)"/.test(body)
+  ) {
     const parsed = parseJsonLoose(body);
     const req = parsed && readChatJson(parsed.data);
     if (!req) return undefined;
