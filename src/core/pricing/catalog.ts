@@ -150,17 +150,24 @@ export interface CatalogOptions {
   flujo?: FlujoPricing;
   settings?: ReadonlyMap<string, SettingsOverride>;
   reference?: ReferenceCatalog;
+  /**
+   * Deployment names the user mapped to a model (`azure:my-deployment` → `openai:gpt-4o`), used when
+   * nothing else prices the name.
+   */
+  deployments?: ReadonlyMap<string, string>;
 }
 
 export class PriceCatalog {
   readonly reference: ReferenceCatalog;
   readonly flujo?: FlujoPricing;
   readonly settings: ReadonlyMap<string, SettingsOverride>;
+  readonly deployments: ReadonlyMap<string, string>;
 
   constructor(options: CatalogOptions = {}) {
     this.reference = options.reference ?? bundledReferenceCatalog();
     this.flujo = options.flujo;
     this.settings = options.settings ?? new Map();
+    this.deployments = options.deployments ?? new Map();
   }
 
   /** The reference model for a `provider:model` or bare id (provider inferred), if the catalog has it (or a stand-in). */
@@ -203,6 +210,14 @@ export class PriceCatalog {
     else if (reference) {
       price = { ...this.fromReference(ref, reference), ...(standIn ? { standIn } : {}) };
       if (standIn) warnings.push(standIn);
+    }
+    const mapped = !price ? this.deployments.get(ref.id) : undefined;
+    if (mapped && mapped !== ref.id && !this.deployments.has(mapped)) {
+      const target = this.resolve(mapped);
+      if (target.ok) {
+        const note = `${parseModelId(mapped).id}'s price stands in for ${ref.id} (the model chosen for this deployment).`;
+        return { ok: true, price: { ...target.price, ref, standIn: note }, warnings: [...target.warnings, note] };
+      }
     }
     if (!price) {
       return {

@@ -96,4 +96,24 @@ describe('prompt formats', () => {
     );
     assert.equal(titles[0], `${formatTokens(cli.estimates[0].inputTokens, true)} tokens`);
   });
+
+  it('a deployment name that is no model name is priced as the model chosen for it, remembered per workspace', async () => {
+    write(
+      'prompts/support.prompty',
+      '---\nmodel:\n  configuration:\n    type: azure_openai\n    azure_deployment: support-bot-prod\n---\nuser:\nHello there\n',
+    );
+    const api = await extensionApi();
+    const editor = await openInEditor('prompts', 'support.prompty');
+    const lens = (prefix: string) =>
+      waitFor(`a lens starting ${prefix}`, async () => (await codeLensTitles(editor.document.uri)).find((t) => t.startsWith(prefix)));
+    await lens('support-bot-prod no price');
+    await vscode.commands.executeCommand('promptCost.pickDeploymentModel', 'azure:support-bot-prod', 'openai:gpt-4o-mini');
+    assert.equal(api.services.pricing.deploymentModels()['azure:support-bot-prod'], 'openai:gpt-4o-mini');
+    const priced = await lens('support-bot-prod $');
+    // gpt-4o-mini: ~10 input tokens at $0.15/M + 500 output tokens at $0.60/M.
+    assert.match(priced, /^support-bot-prod \$0\.0003\d*$/);
+    // Forget it again: unpriced as before.
+    await vscode.commands.executeCommand('promptCost.pickDeploymentModel', 'azure:support-bot-prod', '');
+    await lens('support-bot-prod no price');
+  });
 });
