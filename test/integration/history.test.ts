@@ -13,7 +13,7 @@ import type { RunsNode } from '../../src/features/history/runsView';
 import type { RunPromptOutcome } from '../../src/features/run/runPrompt';
 import { FAKE_DEFAULT_TEXT, FakeProviderServer, startFakeProviderServer } from '../support/fakeProviderServer';
 import { extensionApi, waitFor, workspaceFile, workspaceRoot } from './helpers';
-import { BetterDb, insertFlujoRun, openFlujoWal } from '../support/flujoFixture';
+import { SqliteDb, insertFlujoRun, openFlujoWal } from '../support/flujoFixture';
 
 /** Flujo runs as this suite writes them: 2.1 s each, no pipeline context. */
 const HOST_RUN = { executionMs: 2100, context: null };
@@ -63,7 +63,7 @@ describe('run prompts and run history', function () {
   this.timeout(60_000);
   let server: FakeProviderServer;
   let ledger: string;
-  let flujoDb: BetterDb | undefined;
+  let flujoDb: SqliteDb | undefined;
   const config = () => vscode.workspace.getConfiguration('promptCost');
 
   before(async () => {

@@ -6,14 +6,7 @@ import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
 import { appendRun } from '../../src/core/history/ledger';
 import { tempDir } from '../support/tempDir';
-
-interface BetterDb {
-  pragma(s: string): unknown;
-  exec(s: string): void;
-  close(): void;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BetterSqlite = require('better-sqlite3') as new (file: string) => BetterDb;
+import { openSqliteDb } from '../support/flujoFixture';
 
 function io(cwd: string, env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
@@ -125,9 +118,8 @@ describe('prompt-cost history', () => {
     const ws = workspace();
     fs.writeFileSync(path.join(ws, 'flujo.toml'), 'state_uri = "sqlite:///data/ops.db"\n');
     fs.mkdirSync(path.join(ws, 'data'));
-    const db = new BetterSqlite(path.join(ws, 'data', 'ops.db'));
+    const db = openSqliteDb(path.join(ws, 'data', 'ops.db'));
     db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
     db.exec(`CREATE TABLE runs (run_id TEXT PRIMARY KEY, pipeline_name TEXT, status TEXT, created_at TEXT);
              CREATE TABLE workflow_state (run_id TEXT PRIMARY KEY, step_history TEXT, status TEXT);
              INSERT INTO runs VALUES ('w1', 'analytics', 'completed', '2025-02-01T00:00:00+00:00');
