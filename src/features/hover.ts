@@ -29,7 +29,7 @@ export function registerHover(services: Services): vscode.Disposable {
         const md = new vscode.MarkdownString();
         md.appendMarkdown(`**Prompt Cost** · ${p.prompt.role ?? 'prompt'} for \`${p.model}\`\n\n`);
         md.appendMarkdown(
-          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${approx ? '≈' : ''}$${p.inputUsd.toString()} input` : ' · no price'}${p.priceSource ? ` (${p.priceSource})` : ''}\n\n`,
+          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${estimateCore.shortUsd(p.inputUsd, approx)} input` : ' · no price'}${p.priceSource ? ` (${p.priceSource})` : ''}\n\n`,
         );
         const unfilled = p.prompt.placeholders.map((x) => x.name);
         if (unfilled.length)
@@ -69,7 +69,7 @@ async function selectionHover(
     const r = await services.estimator.estimateText(text, model, document.uri, 'hover');
     const approx = r.tokenizer.approximate;
     rows.push(
-      `| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`,
+      `| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} |`,
     );
   }
   return new vscode.Hover(

@@ -170,7 +170,7 @@ describe('grouping, totals, CSV', () => {
     assert.equal(formatDeltaPct(-3), '−3.0 %');
     assert.equal(formatDeltaPct(0.01), '±0 %');
     assert.equal(runDeltaPct(runs[2]), undefined);
-    assert.equal(describeRun(runs[0]), 'gpt-4o · 1,200→50 tok · $0.1 · Δ +25.0 % · 1.0 s');
+    assert.equal(describeRun(runs[0]), '$0.10 · Δ +25.0 % · gpt-4o · 1,200→50 tok · 1.0 s');
   });
 
   it('filter by text, status and time', () => {

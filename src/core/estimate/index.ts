@@ -3,7 +3,8 @@
 import { Decimal } from '../pricing/decimal';
 import { CompareRow, CompareTable, buildComparisonTable } from '../pricing/compare';
 import { PriceCatalog } from '../pricing/catalog';
-import { computeCost, formatUsd } from '../pricing/cost';
+import { computeCost } from '../pricing/cost';
+import { formatUsd } from '../format';
 import { GROUPED, formatTokens, shortModel, shortUsd } from './display';
 
 export { formatTokens, shortModel, shortUsd } from './display';
@@ -156,16 +157,16 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       );
       continue;
     }
-    const a = row.approximate ? '≈' : '';
+    const approx = row.approximate;
     const ctx =
       row.contextUsedPct === undefined
         ? '—'
         : `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : ''}`;
     lines.push(
-      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${a}${formatUsd(row.inputUsd)} | ${a}${formatUsd(row.outputUsd)} | **${a}${formatUsd(row.totalUsd)}** | ${a}${formatUsd(row.monthlyUsd, 2)} |`,
+      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${formatUsd(row.inputUsd, approx)} | ${formatUsd(row.outputUsd, approx)} | **${formatUsd(row.totalUsd, approx)}** | ${formatUsd(row.monthlyUsd, approx)} |`,
     );
     variants.push(
-      `| ${name} | ${row.cachedInputUsd ? a + formatUsd(row.cachedInputUsd) : '—'} | ${row.batchUsd ? a + formatUsd(row.batchUsd) : '—'} | ${a}${formatUsd(row.per1kRequestsUsd, 4)} | ${ctx} |`,
+      `| ${name} | ${row.cachedInputUsd ? formatUsd(row.cachedInputUsd, approx) : '—'} | ${row.batchUsd ? formatUsd(row.batchUsd, approx) : '—'} | ${formatUsd(row.per1kRequestsUsd, approx)} | ${ctx} |`,
     );
   }
   if (variants.length > 2) lines.push('', ...variants);

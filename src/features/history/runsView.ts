@@ -8,6 +8,7 @@ import { COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
 import type { RunRecord, RunStep } from '../../core/history/record';
 import { SECTION } from '../config';
+import { formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { GROUP_BY_OPTIONS, readRunSettings } from '../run/settings';
 import { HistoryStore, historyStore } from './store';
@@ -101,7 +102,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const runs = this.visibleRuns().map((v) => v.run);
     const t = G!.totalsOf(runs);
     this.view.description = runs.length
-      ? `${this.filterText ? `“${this.filterText}” · ` : ''}$${t.costUsd.toString()}`
+      ? `${this.filterText ? `“${this.filterText}” · ` : ''}${formatUsd(t.costUsd)}`
       : this.filterText
         ? `“${this.filterText}”`
         : undefined;

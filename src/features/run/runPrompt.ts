@@ -8,6 +8,7 @@ import { COMMANDS } from '../commandIds';
 import type { RunEstimate, RunRecord } from '../../core/history/record';
 import type { Endpoint, RunPromptResult } from '../../core/providers/types';
 import { readConfig } from '../config';
+import { formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
 import { API_KEY_COMMANDS, getApiKey } from './apiKeys';
@@ -76,7 +77,7 @@ function formatCount(n: number): string {
 }
 
 function fmtUsd(s: string | undefined, approximate?: boolean): string {
-  return s === undefined ? 'no price' : `${approximate ? '≈' : ''}$${s}`;
+  return s === undefined ? 'no price' : formatUsd(s, approximate);
 }
 
 /** The footer under the answer: usage buckets, exact cost, estimate and Δ, latency. */
