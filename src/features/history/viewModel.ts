@@ -231,7 +231,7 @@ export function budgetRowView(b: BudgetRow): BudgetRowView {
     `**${b.source === 'default' ? '[budgets.default]' : `[budgets.pipeline."${b.key}"]`}** — ${statusText}`,
     '',
     `Limits: ${limits.join(', ') || 'none'} per run (Flujo stops a run that exceeds them).`,
-    `Pipelines: ${b.pipelines.join(', ') || '—'}`,
+    `Pipelines and prompts: ${b.pipelines.join(', ') || '—'}`,
     `Runs: ${b.runs}, total $${b.spentUsd.toString()}, ${compactTokens(b.tokens)} tokens; most expensive run $${b.maxRunUsd.toString()} / ${compactTokens(b.maxRunTokens)} tokens.`,
   ].join('\n\n');
   return { label: b.source === 'default' ? 'default' : b.key, description: parts.join(' · '), tooltip, icon };
