@@ -191,7 +191,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
     for (const b of budgetRows) {
       const lim = [
         b.limits.totalCostUsdLimit ? formatUsd(b.limits.totalCostUsdLimit) : '',
-        b.limits.totalTokensLimit !== undefined ? `${b.limits.totalTokensLimit} tokens` : '',
+        b.limits.totalTokensLimit !== undefined ? `${b.limits.totalTokensLimit.toLocaleString('en-US')} tokens` : '',
       ]
         .filter(Boolean)
         .join(' / ');

@@ -41,7 +41,7 @@ export function registerHover(services: Services): vscode.Disposable {
       const message = parsed.messages.find((m) => m.sectionRange.start <= offset && offset <= m.sectionRange.end);
       const title =
         message && parsed.messages.length > 1
-          ? `Prompt Cost · whole prompt (cursor in the ${message.role} message)`
+          ? `Prompt Cost · whole prompt (mouse over the ${message.role} message)`
           : 'Prompt Cost · whole prompt';
       const md = new vscode.MarkdownString(
         estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay }),

@@ -42,16 +42,20 @@ describe('live estimates', () => {
     ]);
     const titles = await waitFor('CodeLens', async () => {
       const t = await codeLensTitles(editor.document.uri);
-      return t.some((x) => x.endsWith('tokens')) ? t : undefined;
+      return t.some((x) => / tokens \+ [\d,]+ out$/.test(x)) ? t : undefined;
     });
-    assert.equal(titles[0], `${expected.toLocaleString('en-US')} tokens`, `titles: ${titles.join(' | ')}`);
+    // The top lens says what the costs include: the prompt's tokens + the expected output (issue 13, edge 4).
+    assert.equal(titles[0], `${expected.toLocaleString('en-US')} tokens + 300 out`, `titles: ${titles.join(' | ')}`);
     // The front matter names gpt-4o-mini: it comes first, priced from flujo.toml ($0.00015 / $0.0006 per 1K), 300 output tokens.
     const expectedUsd = Decimal.parse('0.00015').times(expected).plus(Decimal.parse('0.0006').times(300)).shiftLeft(3);
     const mini = titles.find((t) => t.startsWith('gpt-4o-mini '));
     assert.ok(mini, `a gpt-4o-mini lens in ${titles.join(' | ')}`);
     assert.equal(mini, `gpt-4o-mini ${shortUsd(expectedUsd)}`);
     assert.match(shortUsd(expectedUsd), /^\$0\.000\d+$/);
-    assert.ok(titles.includes('Compare…'));
+    // Four priced models: three on the line, the fourth behind "+1 more…" (issue 13, edge 3).
+    const modelLenses = titles.filter((t) => /^[\w.-]+ ≈?\$/.test(t));
+    assert.equal(modelLenses.length, 3, `titles: ${titles.join(' | ')}`);
+    assert.ok(titles.includes('+1 more…'), `titles: ${titles.join(' | ')}`);
     assert.ok(
       titles.some((t) => t.startsWith('system: ')),
       'a lens above the system section',
@@ -61,8 +65,8 @@ describe('live estimates', () => {
       'a lens above the user section',
     );
     assert.ok(
-      titles.some((t) => /^claude-3-5-sonnet-20241022 ≈\$/.test(t)),
-      `Claude is approximate: ${titles.join(' | ')}`,
+      titles.some((t) => /^(system|user): [\d,]+ tokens · gpt-4o-mini \$[\d.]+ input$/.test(t)),
+      `section lenses say they are input only: ${titles.join(' | ')}`,
     );
   });
 
