@@ -311,13 +311,20 @@ export function registerRunsView(services: Services): vscode.Disposable {
     }),
     vscode.commands.registerCommand(RUNS_COMMANDS.importFlujo, async (db?: string) => {
       if (!db && !store.flujoSources().some((s) => s.flujo.db)) {
+        // None where Flujo keeps it: let the user pick the file rather than stop at a message.
         const s = store.flujoSources()[0];
-        void vscode.window.showWarningMessage(
-          s
-            ? `Prompt Cost: no Flujo state database found (looked for ${s.flujo.candidates.map((c) => vscode.workspace.asRelativePath(c)).join(', ')}).`
-            : 'Prompt Cost: no flujo.toml in this workspace.',
-        );
-        return [];
+        const looked = s
+          ? `No Flujo state database at ${s.flujo.candidates.map((c) => vscode.workspace.asRelativePath(c)).join(', ')}`
+          : 'No flujo.toml in this workspace';
+        const picked = await vscode.window.showOpenDialog({
+          title: `Import Flujo Runs — ${looked}: pick Flujo's SQLite state database`,
+          openLabel: 'Import Runs',
+          canSelectMany: false,
+          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+          filters: { 'SQLite databases': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] },
+        });
+        if (!picked?.[0]) return [];
+        db = picked[0].fsPath;
       }
       try {
         const results = await store.importFlujo(typeof db === 'string' ? db : undefined);

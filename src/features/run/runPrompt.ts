@@ -163,7 +163,28 @@ export async function runPromptCommand(
   }
   const target: RunTarget = logic.runTargetFor(modelId);
 
-  // 2. Template variables.
+  // 2. Endpoint and key (SecretStorage only), before any placeholder is asked for: without a key, offer
+  // to set it and go on with the run once it is stored.
+  let apiKey = await getApiKey(services.context, target.kind);
+  const baseUrl = target.kind === 'anthropic' ? settings.anthropicBaseUrl : settings.openaiBaseUrl;
+  const needsKey = target.kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(baseUrl));
+  if (!apiKey && needsKey) {
+    const choice = await vscode.window.showErrorMessage(
+      `Prompt Cost: no ${PROVIDER_LABELS[target.kind]} API key is set for ${providers.displayUrl(baseUrl)}. Set one to run ${modelId}.`,
+      'Set API Key…',
+    );
+    if (!choice) return undefined;
+    await vscode.commands.executeCommand(API_KEY_COMMANDS.set, target.kind);
+    apiKey = await getApiKey(services.context, target.kind);
+    if (!apiKey) return undefined;
+  }
+  if (apiKey && !(await approveKeyDestination(services, target.kind, baseUrl))) return undefined;
+  const endpoint: Endpoint =
+    target.kind === 'anthropic'
+      ? { provider: 'anthropic', baseUrl, apiKey: apiKey ?? '' }
+      : { provider: 'openai', baseUrl, ...(apiKey ? { apiKey } : {}) };
+
+  // 3. Template variables.
   const values: Record<string, string> = { ...(options.variables ?? {}) };
   if (options.variables === undefined) {
     const samples = logic.sampleValues(parsed);
@@ -185,24 +206,6 @@ export async function runPromptCommand(
     void vscode.window.showWarningMessage('Prompt Cost: the prompt has no messages to send.');
     return undefined;
   }
-
-  // 3. Endpoint and key (SecretStorage only).
-  const apiKey = await getApiKey(services.context, target.kind);
-  const baseUrl = target.kind === 'anthropic' ? settings.anthropicBaseUrl : settings.openaiBaseUrl;
-  const needsKey = target.kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(baseUrl));
-  if (!apiKey && needsKey) {
-    const choice = await vscode.window.showErrorMessage(
-      `Prompt Cost: no ${PROVIDER_LABELS[target.kind]} API key is set for ${providers.displayUrl(baseUrl)}.`,
-      'Set API Key…',
-    );
-    if (choice) void vscode.commands.executeCommand(API_KEY_COMMANDS.set, target.kind);
-    return undefined;
-  }
-  if (apiKey && !(await approveKeyDestination(services, target.kind, baseUrl))) return undefined;
-  const endpoint: Endpoint =
-    target.kind === 'anthropic'
-      ? { provider: 'anthropic', baseUrl, apiKey: apiKey ?? '' }
-      : { provider: 'openai', baseUrl, ...(apiKey ? { apiKey } : {}) };
 
   // 4. The estimate at send time: the Estimator's core on the messages actually sent.
   const outputTokens = options.maxOutputTokens ?? parsed.maxTokens ?? config.expectedOutputTokens;
