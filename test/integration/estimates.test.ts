@@ -8,6 +8,10 @@ import { Decimal } from '../../src/core/pricing/decimal';
 import { countTokens } from '../../src/core/tokenize';
 import { extensionApi, openInEditor, waitFor, workspaceRoot } from './helpers';
 
+/** The top lens: `1,234 tokens + 300 out` (prompt tokens, then the expected output the costs include). */
+const isTopLens = (t: string): boolean => / tokens \+ [\d,]+ out$/.test(t);
+const topLensTokens = (t: string): number => Number(/^([\d,]+) tokens/.exec(t)![1].replace(/,/g, ''));
+
 async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
   return (lenses ?? []).map((l) => l.command?.title ?? '').filter(Boolean);
@@ -73,16 +77,16 @@ describe('live estimates', () => {
   it('updates the CodeLens and status bar while typing', async () => {
     const api = await extensionApi();
     const editor = await openInEditor('prompts', 'summarize.txt');
-    const before = await waitFor('CodeLens', async () => (await codeLensTitles(editor.document.uri)).find((t) => t.endsWith('tokens')));
+    const before = await waitFor('CodeLens', async () => (await codeLensTitles(editor.document.uri)).find(isTopLens));
     await waitFor('status bar', () => (api.statusBar.text.includes('tok') ? api.statusBar.text : undefined));
-    const n = Number(before.replace(/[^\d]/g, ''));
+    const n = topLensTokens(before);
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'Please be extremely careful and precise. '));
     const after = await waitFor('updated CodeLens', async () => {
-      const t = (await codeLensTitles(editor.document.uri)).find((x) => x.endsWith('tokens'));
+      const t = (await codeLensTitles(editor.document.uri)).find(isTopLens);
       return t && t !== before ? t : undefined;
     });
     const expected = countTokens(editor.document.getText(), 'o200k_base') + 3 + countTokens('user', 'o200k_base') + 3;
-    assert.equal(Number(after.replace(/[^\d]/g, '')), expected);
+    assert.equal(topLensTokens(after), expected);
     assert.ok(expected > n);
     await waitFor('status bar to follow the edit', () =>
       api.statusBar.text.includes(expected.toLocaleString('en-US')) ? true : undefined,
@@ -135,7 +139,7 @@ describe('live estimates', () => {
     );
     // Clicking the lens shows that one prompt's breakdown, not the whole file's.
     const md = await vscode.commands.executeCommand<string>('promptCost.showBreakdown', editor.document.uri, start);
-    assert.ok(md.includes(`| openai:gpt-4o (in the call) | ${reviewTokens} | $${reviewUsd.toString()} |`), md);
+    assert.ok(md.includes(`| openai:gpt-4o (in the call) | ${reviewTokens} | ${shortUsd(reviewUsd)} |`), md);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -182,11 +186,7 @@ describe('live estimates', () => {
     try {
       const t0 = Date.now();
       const editor = await openInEditor('prompts', 'huge.prompt.md');
-      const first = await waitFor(
-        'CodeLens on 5 MB',
-        async () => (await codeLensTitles(editor.document.uri)).find((t) => t.endsWith('tokens')),
-        90_000,
-      );
+      const first = await waitFor('CodeLens on 5 MB', async () => (await codeLensTitles(editor.document.uri)).find(isTopLens), 90_000);
       const firstMs = Date.now() - t0;
       // The extension host must stay responsive: a timer scheduled now fires promptly while we edit.
       const t1 = Date.now();
@@ -201,7 +201,7 @@ describe('live estimates', () => {
       const updated = await waitFor(
         'updated CodeLens on 5 MB',
         async () => {
-          const t = (await codeLensTitles(editor.document.uri)).find((x) => x.endsWith('tokens'));
+          const t = (await codeLensTitles(editor.document.uri)).find(isTopLens);
           return t && t !== first ? t : undefined;
         },
         60_000,
