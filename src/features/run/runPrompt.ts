@@ -11,12 +11,10 @@ import { readConfig } from '../config';
 import { formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
-import { API_KEY_COMMANDS, getApiKey } from './apiKeys';
+import { getApiKey } from './apiKeys';
 import { PROVIDER_LABELS } from './keys';
 import type { RunTarget } from './runLogic';
 import { readRunSettings } from './settings';
-
-export const RUN_PROMPT_COMMAND = COMMANDS.runPrompt;
 
 /** Arguments that skip the pickers (tests, "Run Again", other extensions). */
 export interface RunPromptOptions {
@@ -174,7 +172,7 @@ export async function runPromptCommand(
       'Set API Key…',
     );
     if (!choice) return undefined;
-    await vscode.commands.executeCommand(API_KEY_COMMANDS.set, target.kind);
+    await vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
     apiKey = await getApiKey(services.context, target.kind);
     if (!apiKey) return undefined;
   }
@@ -329,7 +327,7 @@ export async function runPromptCommand(
           ? vscode.window.showWarningMessage
           : vscode.window.showErrorMessage;
     void show(`Prompt Cost: ${view.message}`, ...view.actions).then((choice) => {
-      if (choice === 'Set API Key…') void vscode.commands.executeCommand(API_KEY_COMMANDS.set, target.kind);
+      if (choice === 'Set API Key…') void vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
       else if (choice === 'Open Settings')
         void vscode.commands.executeCommand(
           'workbench.action.openSettings',
@@ -382,7 +380,7 @@ function safeHost(url: string): string {
 }
 
 export function registerRunPrompt(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(RUN_PROMPT_COMMAND, (uri?: unknown, options?: RunPromptOptions) => {
+  return vscode.commands.registerCommand(COMMANDS.runPrompt, (uri?: unknown, options?: RunPromptOptions) => {
     const given = options && typeof options === 'object' ? options : {};
     // Any extension can execute this command: outside the extension's own tests it never runs a paid
     // request without the user picking the model (a requested model is only offered first).
