@@ -71,7 +71,7 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
     ];
   });
   io.stdout(
-    `${file}: ${outputTokens} output tokens, ${requestsPerDay} requests/day\n` +
+    `${file}: ${outputTokens.toLocaleString('en-US')} output tokens, ${requestsPerDay.toLocaleString('en-US')} requests/day\n` +
       alignTable(
         [
           'provider',

@@ -445,6 +445,7 @@ export const restrictedScenarios = [
         await runCommand(page, 'Prompt Cost: Run Prompt…');
         const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'openai:gpt-4o-mini' }).first();
         await row.waitFor({ timeout: 10_000 });
+        assert((await row.innerText()).includes('no API key yet'), 'the model picker says which models have no key yet');
         await row.click();
         // Edge 6: the key is checked before the {{plan}} / {{message}} placeholders are asked for.
         const toast = page.locator('.notification-toast', { hasText: 'API key' }).first();

@@ -137,12 +137,20 @@ export async function runPromptCommand(
     const primary = options.preferredModel ?? parsed.model ?? (config.primaryModel || pricing.models[0]);
     const models = [...new Set([primary, ...pricing.models].filter(Boolean))];
     const other = '$(edit) Other model…';
+    // Say up front which models cannot run yet for want of a key.
+    const missingKey = new Map<string, boolean>();
+    for (const kind of new Set(models.map((m) => logic.runTargetFor(m).kind)))
+      missingKey.set(kind, keyRequired(kind, settings) && (await getApiKey(services.context, kind)) === undefined);
     const picked = await vscode.window.showQuickPick(
       [
         ...models.map((m, i) => ({
           label: m,
-          description:
-            i === 0 ? (m === options.preferredModel ? 'as before' : m === parsed.model ? 'from the prompt file' : 'primary') : undefined,
+          description: [
+            i === 0 ? (m === options.preferredModel ? 'as before' : m === parsed.model ? 'from the prompt file' : 'primary') : '',
+            missingKey.get(logic.runTargetFor(m).kind) ? '$(key) no API key yet' : '',
+          ]
+            .filter(Boolean)
+            .join(' · '),
         })),
         { label: other, description: 'any provider:model id' },
       ],
@@ -165,8 +173,7 @@ export async function runPromptCommand(
   // to set it and go on with the run once it is stored.
   let apiKey = await getApiKey(services.context, target.kind);
   const baseUrl = target.kind === 'anthropic' ? settings.anthropicBaseUrl : settings.openaiBaseUrl;
-  const needsKey = target.kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(baseUrl));
-  if (!apiKey && needsKey) {
+  if (!apiKey && keyRequired(target.kind, settings)) {
     const choice = await vscode.window.showErrorMessage(
       `Prompt Cost: no ${PROVIDER_LABELS[target.kind]} API key is set for ${providers.displayUrl(baseUrl)}. Set one to run ${modelId}.`,
       'Set API Key…',
@@ -348,6 +355,11 @@ const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
  * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.
  * Asks once per origin when the URL comes from workspace (or folder) settings; remembers the answer.
  */
+/** Anthropic and the hosted OpenAI-compatible services need a key; a local server (Ollama, vLLM) does not. */
+function keyRequired(kind: 'openai' | 'anthropic', settings: { openaiBaseUrl: string; anthropicBaseUrl: string }): boolean {
+  return kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(settings.openaiBaseUrl));
+}
+
 async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
   if (services.context.extensionMode === vscode.ExtensionMode.Test) return true; // tests set the URL themselves
   const section = kind === 'anthropic' ? 'promptCost.providers.anthropic' : 'promptCost.providers.openai';
