@@ -374,11 +374,13 @@ export const restrictedScenarios = [
     {
       name: 'i13-compare-panel-fits-beside-an-editor',
       async run({ page, shot }) {
+        await runCommand(page, 'View: Close All Editors');
+        await runCommand(page, 'View: Close Primary Side Bar');
         await openFile(page, 'prompts/support-triage.prompt.md');
         await runCommand(page, 'Prompt Cost: Compare Models for This Prompt');
         const frame = compareFrame(page);
         await frame.locator('#compare-table tbody tr').nth(1).waitFor({ timeout: 20_000 });
-        // Beside the editor at 1400 px with the side bar open: the panel is narrow.
+        // Beside the editor in a 1400 px window: the panel gets half the editor area.
         const layout = await frame.locator('.table-wrap').evaluate((el) => {
           const visible = [...el.querySelectorAll('thead th')].filter(
             (th) => th.ownerDocument.defaultView.getComputedStyle(th).display !== 'none',
@@ -460,6 +462,8 @@ export const restrictedScenarios = [
     {
       name: 'i13-flujo-toml-mistakes-and-quick-fix',
       async run({ page, shot }) {
+        await runCommand(page, 'View: Close All Editors');
+        await runCommand(page, 'View: Close Primary Side Bar');
         await openFile(page, 'with-mistakes/flujo.toml');
         await page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 20_000 });
         // Put the cursor on the typo'd key and open the quick fixes (Ctrl+.).
