@@ -487,16 +487,24 @@ export const restrictedScenarios = [
       async run({ page, shot, workspace }) {
         const fs = await import('node:fs');
         const path = await import('node:path');
-        // No state DB where flujo.toml says: the command offers a file picker instead of a dead end.
-        const toml = path.join(workspace, 'flujo.toml');
-        const original = fs.readFileSync(toml, 'utf8');
-        fs.writeFileSync(toml, original.replace('sqlite:///.flujo/state.db', 'sqlite:///missing/flujo_ops.db'));
+        // No state DB where Flujo keeps it: the command offers a file picker instead of a dead end.
+        const db = path.join(workspace, '.flujo', 'state.db');
+        fs.renameSync(db, `${db}.moved`);
         try {
-          await page.waitForTimeout(1500); // the store re-reads flujo.toml on change
-          await runCommand(page, 'Prompt Cost: Import Flujo Runs');
           const dialog = page.locator('.quick-input-widget', { hasText: 'Import Flujo Runs' });
-          await dialog.waitFor({ state: 'visible', timeout: 10_000 });
-          assert((await dialog.innerText()).includes('missing/flujo_ops.db'), 'the picker says where it looked');
+          const deadline = Date.now() + 30_000;
+          for (;;) {
+            await page.waitForTimeout(1000); // the DB watcher reports the file gone
+            await runCommand(page, 'Prompt Cost: Import Flujo Runs');
+            const shown = await dialog.waitFor({ state: 'visible', timeout: 3_000 }).then(
+              () => true,
+              () => false,
+            );
+            if (shown) break;
+            if (Date.now() > deadline) throw new Error('no file picker once the state DB is gone');
+            await clearNotifications(page);
+          }
+          assert((await dialog.innerText()).includes('.flujo/state.db'), `the picker says where it looked: ${await dialog.innerText()}`);
           await bothThemes(page, shot, 'i13-import-picker', async () => {
             if (!(await dialog.isVisible())) {
               await runCommand(page, 'Prompt Cost: Import Flujo Runs');
@@ -506,7 +514,7 @@ export const restrictedScenarios = [
           });
           await page.keyboard.press('Escape');
         } finally {
-          fs.writeFileSync(toml, original);
+          fs.renameSync(`${db}.moved`, db);
         }
       },
     },

@@ -293,6 +293,7 @@ export function registerRunsView(services: Services): vscode.Disposable {
       return target;
     }),
     vscode.commands.registerCommand(RUNS_COMMANDS.importFlujo, async (db?: string) => {
+      await store.whenReady(); // flujo.toml read: where Flujo keeps its database is known
       if (!db && !store.flujoSources().some((s) => s.flujo.db)) {
         // None where Flujo keeps it: let the user pick the file rather than stop at a message.
         const s = store.flujoSources()[0];
