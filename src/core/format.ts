@@ -53,3 +53,14 @@ export function formatSignedPercent(pct: number | undefined): string {
   if (r === 0) return '±0 %';
   return `${r > 0 ? '+' : MINUS}${Math.abs(r).toFixed(1)} %`;
 }
+
+/** A duration for reading: `0.4 s`, `14.2 s`, `31 min 36 s`, `2 h 05 min` (long Flujo runs stay legible). */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(s).padStart(2, '0')} s`;
+}

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatSignedPercent, formatUsd, MINUS } from '../../src/core/format';
+import { formatDuration, formatSignedPercent, formatUsd, MINUS } from '../../src/core/format';
 import { Decimal } from '../../src/core/pricing/decimal';
 
 describe('formatUsd: one money format for every surface', () => {
@@ -64,5 +64,17 @@ describe('formatSignedPercent', () => {
     assert.equal(formatSignedPercent(0.04), '±0 %');
     assert.equal(formatSignedPercent(undefined), '');
     assert.equal(formatSignedPercent(Infinity), '');
+  });
+});
+
+describe('formatDuration', () => {
+  it('seconds with one decimal under a minute, then minutes and hours', () => {
+    assert.equal(formatDuration(412), '0.4 s');
+    assert.equal(formatDuration(14_200), '14.2 s');
+    assert.equal(formatDuration(59_949), '59.9 s');
+    assert.equal(formatDuration(59_950), '1 min 00 s');
+    assert.equal(formatDuration(1_896_400), '31 min 36 s'); // the example nightly report (was "1896.4 s")
+    assert.equal(formatDuration(7_500_000), '2 h 05 min');
+    assert.equal(formatDuration(-1), '');
   });
 });

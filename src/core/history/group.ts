@@ -1,6 +1,6 @@
 // Pure views of the ledger for the Runs tree and the CLI: grouping with exact totals,
 // estimate-vs-actual Δ %, filtering, CSV.
-import { formatSignedPercent, formatUsd } from '../format';
+import { formatDuration, formatSignedPercent, formatUsd } from '../format';
 import { Decimal } from '../pricing/decimal';
 import { promptTokens } from '../providers/types';
 import { runCost, runTokens } from './budgets';
@@ -201,7 +201,7 @@ export function describeRun(r: RunRecord): string {
   else if (r.steps) parts.push(`${r.steps.length} step${r.steps.length === 1 ? '' : 's'}`);
   if (r.usage) parts.push(`${compactCount(promptTokens(r.usage))}→${compactCount(r.usage.outputTokens)} tok`);
   else if (r.totalTokens !== undefined) parts.push(`${compactCount(r.totalTokens)} tok`);
-  if (r.latencyMs !== undefined) parts.push(`${(r.latencyMs / 1000).toFixed(1)} s`);
+  if (r.latencyMs !== undefined) parts.push(formatDuration(r.latencyMs));
   return parts.join(' · ');
 }
 

@@ -8,7 +8,7 @@ import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
 import type { RunRecord, RunStep } from '../../core/history/record';
 import { SECTION } from '../config';
-import { formatUsd } from '../../core/format';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { GROUP_BY_OPTIONS, readRunSettings } from '../run/settings';
 import { Disposable } from '../util/dispose';
@@ -144,7 +144,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
           ...(t.deltaPct !== undefined
             ? ['', `Estimates: $${t.estimateUsd.toString()} for $${t.comparableActualUsd.toString()} actual`]
             : []),
-          ...(t.avgLatencyMs !== undefined ? ['', `Mean latency ${(t.avgLatencyMs / 1000).toFixed(2)} s`] : []),
+          ...(t.avgLatencyMs !== undefined ? ['', `Mean latency ${formatDuration(t.avgLatencyMs)}`] : []),
         ].join('\n'),
       );
       item.contextValue = 'promptCost.group';

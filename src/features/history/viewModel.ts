@@ -5,7 +5,7 @@ import type { BudgetRow } from '../../core/history/budgets';
 import { runInputTokens, runTokens } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
 import { compactCount, formatDeltaPct, runDeltaPct } from '../../core/history/group';
-import { formatUsd } from '../../core/format';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { RunRecord, RunStatus, RunStep } from '../../core/history/record';
 
 export type RunOrigin = 'ledger' | 'flujo-db';
@@ -115,7 +115,7 @@ export function stepDescription(s: RunStep): string {
   const parts: string[] = [];
   if (s.tokens !== undefined) parts.push(`${GROUPED.format(s.tokens)} tok`);
   if (s.costUsd !== undefined) parts.push(formatUsd(s.costUsd));
-  if (s.latencyMs !== undefined) parts.push(`${(s.latencyMs / 1000).toFixed(1)} s`);
+  if (s.latencyMs !== undefined) parts.push(formatDuration(s.latencyMs));
   if (s.success === false) parts.push('failed');
   return parts.join(' · ');
 }
@@ -154,7 +154,7 @@ export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
   }
   const d = formatDeltaPct(runDeltaPct(r));
   if (d) rows.push(['Actual vs estimate', d]);
-  if (r.latencyMs !== undefined) rows.push(['Latency', `${(r.latencyMs / 1000).toFixed(2)} s`]);
+  if (r.latencyMs !== undefined) rows.push(['Latency', formatDuration(r.latencyMs)]);
   if (rows.length) {
     lines.push('| | |', '|---|---:|', ...rows.map(([k, val]) => `| ${k} | ${mdEscape(val)} |`), '');
   }
@@ -181,7 +181,7 @@ export function runDetailsText(r: RunRecord): string {
     lines.push(
       `estimate: ${r.estimate.approximate ? '≈' : ''}$${r.estimate.costUsd}${formatDeltaPct(runDeltaPct(r)) ? ` (Δ ${formatDeltaPct(runDeltaPct(r))})` : ''}`,
     );
-  if (r.latencyMs !== undefined) lines.push(`latency: ${(r.latencyMs / 1000).toFixed(2)} s`);
+  if (r.latencyMs !== undefined) lines.push(`latency: ${formatDuration(r.latencyMs)}`);
   if (r.error) lines.push(`error: ${r.error.kind}: ${r.error.message}`);
   for (const s of r.steps ?? []) lines.push(`  step ${s.name}: ${stepDescription(s)}`);
   lines.push('', JSON.stringify(r, null, 2));

@@ -8,7 +8,7 @@ import { COMMANDS } from '../commandIds';
 import type { RunEstimate, RunRecord } from '../../core/history/record';
 import type { Endpoint, RunPromptResult } from '../../core/providers/types';
 import { readConfig } from '../config';
-import { formatUsd } from '../../core/format';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
 import { getApiKey } from './apiKeys';
@@ -94,7 +94,7 @@ function footer(record: RunRecord): string {
   } else if (record.status === 'ok') parts.push('the server reported no usage');
   if (record.costUsd !== undefined) parts.push(`**$${record.costUsd}**`);
   if (record.estimate) parts.push(`estimate ${fmtUsd(record.estimate.costUsd, record.estimate.approximate)}`);
-  if (record.latencyMs !== undefined) parts.push(`${(record.latencyMs / 1000).toFixed(1)} s`);
+  if (record.latencyMs !== undefined) parts.push(formatDuration(record.latencyMs));
   return `\n\n---\n\n*${record.status === 'ok' ? '' : `${record.status} · `}${parts.join(' · ')}*\n`;
 }
 
