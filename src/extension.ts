@@ -8,6 +8,7 @@ import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
 import { registerPromptContextKey } from './features/promptContext';
+import { registerPromptDiagnostics } from './features/promptDiagnostics';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerCodeLens(services),
     registerHover(services),
     registerPromptContextKey(services),
+    registerPromptDiagnostics(services),
     registerEstimateCommands(services),
     registerComparePanel(services),
     registerFlujoDiagnostics(services),
