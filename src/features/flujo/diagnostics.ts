@@ -14,6 +14,9 @@ const MAX_SCANNED_FILES = 5000;
 /** The folders CODE_EXCLUDE leaves out, for the watcher's events. */
 const EXCLUDED_DIR = /\/(node_modules|\.venv|venv|\.git|dist|out|build|__pycache__|\.tox|site-packages)\//;
 const MAX_SCANNED_BYTES = 2_000_000;
+/** A workspace scan that failed (file search unavailable for a moment) is retried this much later, this often. */
+const SCAN_RETRY_MS = 2_000;
+const SCAN_RETRIES = 3;
 
 /** The core diagnostic behind each vscode.Diagnostic, for the quick-fix provider. */
 export const coreDiagnostic = new WeakMap<vscode.Diagnostic, FlujoDiagnostic>();
@@ -24,6 +27,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   const usages = new WorkspaceModelUsages();
   /** The latest lint run per document: only its result is shown (an older run may finish last). */
   const runs = new Map<string, number>();
+  let scanFailures = 0;
 
   const lint = async (doc: vscode.TextDocument) => {
     if (!isFlujoToml(doc.uri)) return;
@@ -35,8 +39,17 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     const text = doc.getText();
     const options = { reference, path: doc.uri.fsPath, maxDiagnostics: 1000 };
     let analysis = flujo.analyzeFlujoToml(text, options);
-    // Only strict mode needs the workspace's model usages (a scan of many files): fetch them then.
-    if (analysis.strict) analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels: await usages.get() });
+    // Only strict mode needs the workspace's model usages (a scan of many files): fetch them then. If the
+    // scan fails, the other diagnostics are still shown and the scan is tried again a little later.
+    if (analysis.strict) {
+      try {
+        analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels: await usages.get() });
+        scanFailures = 0;
+      } catch (err) {
+        services.log.warn(`strict mode: could not scan the workspace for the models it uses: ${(err as Error)?.message ?? err}`);
+        if (++scanFailures <= SCAN_RETRIES) debouncer.schedule(() => void lint(doc).catch(report), { key, delayMs: SCAN_RETRY_MS });
+      }
+    }
     if (runs.get(key) !== run || doc.isClosed) return; // a newer run (an edit, new usages, new prices) superseded this one
     const found = analysis.diagnostics;
     const stale = reference.isStale(new Date());
@@ -55,11 +68,9 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     collection.set(doc.uri, diagnostics);
   };
 
+  const report = (e: unknown) => services.log.error(`flujo.toml lint failed: ${(e as Error)?.stack ?? e}`);
   const schedule = (doc: vscode.TextDocument) => {
-    if (isFlujoToml(doc.uri))
-      debouncer.schedule(() => void lint(doc).catch((e) => services.log.error(`flujo.toml lint failed: ${e?.stack ?? e}`)), {
-        key: doc.uri.toString(),
-      });
+    if (isFlujoToml(doc.uri)) debouncer.schedule(() => void lint(doc).catch(report), { key: doc.uri.toString() });
   };
   const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
 
@@ -94,14 +105,24 @@ class WorkspaceModelUsages {
   private initial?: Promise<void>;
 
   get(): Promise<ModelUsage[]> {
-    this.initial ??= this.scanAll();
+    // A failed scan is not kept: the next call scans again.
+    this.initial ??= this.scanAll().catch((err) => {
+      this.initial = undefined;
+      throw err;
+    });
     return this.initial.then(() => [...this.byFile.values()].flat());
   }
 
   /** A file changed or appeared: rescan it (only once the initial scan exists). */
   async update(uri: vscode.Uri): Promise<void> {
     if (!this.initial || EXCLUDED_DIR.test(uri.path)) return;
-    await this.initial;
+    if (
+      !(await this.initial.then(
+        () => true,
+        () => false,
+      ))
+    )
+      return; // the next full scan reads it
     const found = await this.scanFile(uri);
     if (found) this.byFile.set(uri.toString(), found);
     else this.byFile.delete(uri.toString());
