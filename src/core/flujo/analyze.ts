@@ -3,7 +3,7 @@
 // pricing → budgets → usage; each lives in ./analysis and reports into one capped sink.
 import { bundledReferenceCatalog } from '../pricing/reference';
 import { scanToml } from './scanner';
-import { AnalysisContext, DiagnosticSink, flatten } from './analysis/context';
+import { AnalysisContext, Consequences, DiagnosticSink, flatten } from './analysis/context';
 import { checkSyntax } from './analysis/syntax';
 import { checkDottedModelKeys, checkSections } from './analysis/structure';
 import { checkLeaves } from './analysis/keys';
@@ -20,22 +20,29 @@ export { suggestModels } from './analysis/pricing';
 export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): FlujoAnalysis {
   const sink = new DiagnosticSink(options.maxDiagnostics ?? 500);
   const scan = scanToml(text);
+  const consequences: Consequences = { loadFails: [], costInvalid: [] };
   const valid = checkSyntax(text, scan, sink);
+  if (!valid) consequences.loadFails.push('TOML syntax error');
   const flat = flatten(scan);
   const reference = options.reference ?? bundledReferenceCatalog();
-  const isDotted = checkDottedModelKeys(flat, reference, sink);
+  const isDotted = checkDottedModelKeys(flat, reference, sink, consequences.costInvalid);
   checkSections(flat, sink);
-  const ctx: AnalysisContext = { text, scan, reference, sink, flat, isDotted };
-  const models = new ModelTables(flat);
+  const ctx: AnalysisContext = { text, scan, reference, sink, flat, isDotted, consequences };
+  const models = new ModelTables(flat, isDotted);
   const { strict, strictRange } = checkLeaves(ctx, models);
   const providers = checkModelTables(ctx, models);
-  if (strict && options.usedModels?.length) checkUnpricedModels(sink, options.usedModels, providers, strictRange!);
+  const pricing: FlujoPricing = { strict, providers, path: options.path, date: options.date };
+  if (consequences.loadFails.length) pricing.loadError = consequences.loadFails[0];
+  if (consequences.costInvalid.length) pricing.costInvalid = consequences.costInvalid[0];
+  // Strict mode only applies when Flujo can use the [cost] section at all.
+  const strictApplies = strict && !pricing.loadError && !pricing.costInvalid;
+  if (strictApplies && options.usedModels?.length) checkUnpricedModels(sink, options.usedModels, providers, strictRange!);
 
   const diagnostics = sink.diagnostics;
   diagnostics.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
   return {
     diagnostics,
-    pricing: { strict, providers, path: options.path, date: options.date },
+    pricing,
     models: models.all(),
     strict,
     strictRange,

@@ -83,11 +83,18 @@ export function quickFixes(text: string, diagnostic: FlujoDiagnostic, options: F
     case 'quote-model-key':
       return [{ title: `Quote the model name: ${d.quoted}`, edits: [{ range: diagnostic.range, newText: d.quoted }], isPreferred: true }];
     case 'replace-key':
-      return d.suggestions.map((s, i) => ({
-        title: `Change to '${s}'`,
-        edits: [{ range: diagnostic.range, newText: tomlKey(s) }],
-        isPreferred: i === 0,
-      }));
+      return d.suggestions.map((s, i) => {
+        const newText = i === 0 && d.text ? d.text : tomlKey(s);
+        return { title: `Change to '${newText}'`, edits: [{ range: diagnostic.range, newText }], isPreferred: i === 0 };
+      });
+    case 'replace-value':
+      return [
+        {
+          title: `Write ${d.replacement}`,
+          edits: [{ range: diagnostic.range, newText: d.replacement }],
+          isPreferred: true,
+        },
+      ];
     case 'replace-model':
       return d.suggestions.map((s, i) => ({
         title: `Change to '${d.provider}:${s}'`,

@@ -79,6 +79,19 @@ export function flatten(scan: ScanResult): Flattened {
   return { leaves, tables };
 }
 
+/** What the file's problems do to Flujo as a whole (the first reason of each is kept for messages). */
+export interface Consequences {
+  /** ConfigManager.load_config raises ConfigurationError: nothing in flujo.toml applies. */
+  loadFails: string[];
+  /** CostConfig(**cost) raises: Flujo records $0 for every model and ignores strict mode. */
+  costInvalid: string[];
+}
+
+export const LOAD_FAILS =
+  'Flujo then cannot load flujo.toml at all (ConfigManager.load_config raises ConfigurationError): none of its settings, budgets or prices apply.';
+export const COST_FAILS =
+  "Flujo's CostConfig then rejects the whole [cost] section: Flujo records $0 for every model, not just this one, and ignores strict mode.";
+
 /** The state the stages after `structure` read. */
 export interface AnalysisContext {
   text: string;
@@ -88,4 +101,5 @@ export interface AnalysisContext {
   flat: Flattened;
   /** Model tables split by an unquoted dotted name (see structure.ts). */
   isDotted: (path: string[]) => boolean;
+  consequences: Consequences;
 }

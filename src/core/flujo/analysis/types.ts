@@ -20,13 +20,20 @@ export const DIAGNOSTIC_CODES = [
   'invalid-image-key',
   'budget-invalid',
   'unpriced-model',
+  'lax-value',
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
 /** Payload a quick fix needs (see fixes.ts). */
 export type FixData =
   | { kind: 'quote-model-key'; model: string; quoted: string }
-  | { kind: 'replace-key'; replacement: string; suggestions: string[] }
+  | {
+      kind: 'replace-key';
+      replacement: string;
+      suggestions: string[];
+      /** TOML text to write instead of the quoted key (e.g. `budgets.default`). */ text?: string;
+    }
+  | { kind: 'replace-value'; replacement: string }
   | {
       kind: 'add-missing-prices';
       provider: string;
@@ -76,6 +83,8 @@ export interface ModelTable {
   anchor: Range;
   keys: Map<string, { keyRange: Range; value: ValueNode }>;
   inline: boolean;
+  /** Sub-tables TOML nested inside the model table (pydantic drops them). */
+  nested: string[];
 }
 
 export interface FlujoAnalysis {
