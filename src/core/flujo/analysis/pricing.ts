@@ -225,6 +225,15 @@ function reportMissingPrices(ctx: AnalysisContext, m: ModelTable, ref: Reference
   });
 }
 
+function pricesAsWritten(m: ModelTable): { key: TokenKey; range: Range; text: string }[] {
+  const out: { key: TokenKey; range: Range; text: string }[] = [];
+  for (const key of ['prompt_tokens_per_1k', 'completion_tokens_per_1k'] as const) {
+    const e = m.keys.get(key);
+    if (e) out.push({ key, range: e.value.range, text: e.value.text });
+  }
+  return out;
+}
+
 function reportUnknownModel(sink: DiagnosticSink, reference: ReferenceCatalog, m: ModelTable, ref: ReferenceModel | undefined): void {
   if (ref && !(ref.id !== m.model && ref.id.toLowerCase() === m.model.toLowerCase())) return;
   const s = suggestModels(reference, m.provider, m.model);
@@ -236,7 +245,9 @@ function reportUnknownModel(sink: DiagnosticSink, reference: ReferenceCatalog, m
       ? `'${m.provider}:${m.model}' differs only in case from the catalog's '${ref!.id}': Flujo matches model names exactly.`
       : `'${m.provider}:${m.model}' is not in the reference catalog (${reference.source} ${reference.dataDate}).${hint(s.map((x) => `${m.provider}:${x}`))}`,
     range: m.modelRange,
-    data: s.length ? { kind: 'replace-model', provider: m.provider, model: m.model, suggestions: s } : undefined,
+    data: s.length
+      ? { kind: 'replace-model', provider: m.provider, model: m.model, suggestions: s, prices: pricesAsWritten(m) }
+      : undefined,
   });
 }
 

@@ -44,7 +44,14 @@ export type FixData =
     }
   | { kind: 'convert-magnitude'; key: string; value: string; replacement: string; direction: 'per1m-to-per1k' | 'per1k-to-per1m' }
   | { kind: 'price-differs'; key: string; value: string; reference: string }
-  | { kind: 'replace-model'; provider: string; model: string; suggestions: string[] }
+  | {
+      kind: 'replace-model';
+      provider: string;
+      model: string;
+      suggestions: string[];
+      /** The table's token prices as written, so a fix can bring them to the chosen model's reference. */
+      prices?: { key: 'prompt_tokens_per_1k' | 'completion_tokens_per_1k'; range: Range; text: string }[];
+    }
   | { kind: 'add-model-table'; provider: string | undefined; model: string; usedIn: string[] };
 
 export interface FlujoDiagnostic {
