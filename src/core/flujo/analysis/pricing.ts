@@ -206,7 +206,7 @@ function reportMissingPrices(ctx: AnalysisContext, m: ModelTable, ref: Reference
   const why = hasImages
     ? ' (an image model too: write 0.0 for them, as Flujo’s own dall-e-3 default does)'
     : m.nested.length && !m.keys.size
-      ? `: TOML nests ${m.nested.map((n) => `'${n}'`).join(', ')} inside '${m.model}', but Flujo reads exactly [cost.providers.<provider>.<model>] (quote a model name that contains dots)`
+      ? `: TOML nests ${[...new Set(m.nested)].map((n) => `'${n}'`).join(', ')} inside '${m.model}', but Flujo reads exactly [cost.providers.<provider>.<model>] (quote a model name that contains dots)`
       : '';
   ctx.consequences.costInvalid.push(`the price table of '${m.provider}:${m.model}' has no ${missing.join(' and no ')}`);
   ctx.sink.once({
@@ -336,7 +336,8 @@ export function checkModelTables(ctx: AnalysisContext, models: ModelTables): Map
     const ref = sink.full ? undefined : reference.find(m.provider, m.model);
     reportMissingPrices(ctx, m, ref);
     if (!sink.full) {
-      reportUnknownModel(sink, reference, m, ref);
+      // A table that only exists because TOML nested something in it is no model the user named.
+      if (!(m.nested.length && !m.keys.size)) reportUnknownModel(sink, reference, m, ref);
       comparePrice(sink, reference, m, 'prompt_tokens_per_1k', refPer1k(ref, 'input'));
       comparePrice(sink, reference, m, 'completion_tokens_per_1k', ref?.embedding ? refPer1k(ref, 'input') : refPer1k(ref, 'output'));
     }
