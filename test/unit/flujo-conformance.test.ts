@@ -239,6 +239,20 @@ const ROWS: Row[] = [
     report: ['unknown-section', 'unknown-key'],
   },
   {
+    behaviour: 'models named in flujo.toml ([settings] default_*_model, [solve] *_model) are priced like any call',
+    flujo: `${PRICING}; flujo/infra/config_manager.py: SettingsOverrides, SolveConfig`,
+    toml:
+      '[settings]\ndefault_solution_model = "openai:gpt-4.1"\ndefault_review_model = "openai:gpt-4o"\n[solve]\nreview_model = "openai:gpt-4o-mini"\n' +
+      MINI,
+    report: ['unpriced-model', 'unpriced-model'],
+    says: /raises PricingNotConfiguredError for openai:gpt-4.1/,
+    check: (a) => {
+      assert.equal(a.diagnostics[0].severity, 'error');
+      assert.equal(a.diagnostics[1].severity, 'info');
+      assert.match(a.diagnostics[1].message, /built-in default price for openai:gpt-4o/);
+    },
+  },
+  {
     behaviour: 'a TOML syntax error: the file does not load',
     flujo: 'flujo/infra/config_manager.py: load_config (tomllib.TOMLDecodeError → ConfigurationError)',
     toml: `${MINI}[cost\n`,
@@ -271,6 +285,32 @@ for (const row of ROWS) {
     row.check?.(a);
   });
 }
+
+test('models used in code: strict mode reports every unpriced one; otherwise those Flujo still raises for', () => {
+  const used = [{ id: 'openai:gpt-4.1', file: 'agents.py', line: 2 }, { id: 'openai:gpt-4o' }, { id: 'openai:gpt-4o-mini' }];
+  const lax = analyzeFlujoToml('[cost]\nstrict = false\n' + MINI, { usedModels: used });
+  assert.deepEqual(
+    lax.diagnostics.map((d) => [d.code, d.range.start.line]),
+    [['unpriced-model', 0]],
+  );
+  assert.match(lax.diagnostics[0].message, /raises PricingNotConfiguredError for openai:gpt-4.1.* Used in agents.py:3\./);
+  const strict = analyzeFlujoToml('[cost]\nstrict = true\n' + MINI, { usedModels: used });
+  assert.deepEqual(
+    strict.diagnostics.map((d) => [d.code, d.range.start.line]),
+    [
+      ['unpriced-model', 1],
+      ['unpriced-model', 1],
+    ],
+  );
+  // A [cost] Flujo rejects applies nothing, strict included: its cause is the report.
+  const broken = analyzeFlujoToml('[cost]\nstrict = true\n[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 0.0025\n', {
+    usedModels: used,
+  });
+  assert.deepEqual(
+    broken.diagnostics.map((d) => d.code),
+    ['missing-price'],
+  );
+});
 
 test('provider inference in Flujo’s order (flujo/cost.py: CostCalculator._infer_provider_from_model)', () => {
   const cases: [string, string | undefined][] = [

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { FlujoDiagnostic, applyEdits, lintFlujoToml, quickFixes } from '../../src/core/flujo';
 
 const root = path.resolve(__dirname, '../../..');
+const MINI_TABLE = '[cost.providers.openai."gpt-4o-mini"]\nprompt_tokens_per_1k = 0.00015\ncompletion_tokens_per_1k = 0.0006\n';
 const PRICES = 'prompt_tokens_per_1k = 0.00015\ncompletion_tokens_per_1k = 0.0006\n';
 
 /** Files with one mistake each (or several), covering every diagnostic that has a fix. */
@@ -19,7 +20,7 @@ const CASES: Record<string, string> = {
   budgetKeyTypo: '[budgets.default]\ntotal_cost_usd_limt = 1.0\n',
   rootKeyTypo: 'state_url = "sqlite:///flujo_ops.db"\n',
   sectionTypo: '[setings]\nmax_iters = 3\n',
-  settingsKeyTypo: '[settings]\ndefault_solution_modle = "openai:gpt-4o"\n',
+  settingsKeyTypo: '[settings]\ndefault_solution_modle = "openai:gpt-4o-mini"\n' + MINI_TABLE,
   sandboxKeyTypo: '[settings.sandbox]\ntimeout_second = 5\n',
   costTableTypo: '[cost.provider.openai."gpt-4o-mini"]\n' + PRICES,
   priceKeyTypo: '[cost.providers.openai."gpt-4o-mini"]\nprompt_token_per_1k = 0.00015\ncompletion_tokens_per_1k = 0.0006\n',
@@ -40,6 +41,7 @@ const CASES: Record<string, string> = {
   laxBudget: '[budgets.default]\ntotal_cost_usd_limit = "5"\n',
   laxLearnable: '[cost.learnable]\nenabled = "false"\n',
   crlf: '[budget]\r\ntotal_cost_usd_limit = 5.0\r\n',
+  inFileModel: '[settings]\ndefault_solution_model = "openai:gpt-4.1"\ndefault_review_model = "openai:gpt-4o"\n',
 };
 
 function key(d: FlujoDiagnostic): string {
@@ -68,6 +70,7 @@ test('every quick fix leaves a file without the problem and without new ones', (
   let applied = 0;
   for (const [name, text] of Object.entries(CASES)) applied += checkAllFixes(name, text);
   applied += checkAllFixes('strict + used model', '[cost]\nstrict = true\n', [{ id: 'openai:gpt-4o' }]);
+  applied += checkAllFixes('non-strict + used model Flujo raises for', '[cost]\nstrict = false\n', [{ id: 'anthropic:claude-sonnet-4-5' }]);
   applied += checkAllFixes('fixture', fs.readFileSync(path.join(root, 'test/fixtures/flujo/problems.toml'), 'utf8'));
   console.log(`# ${applied} quick fixes applied and re-linted`);
   assert.ok(applied >= 30, `only ${applied} fixes`);

@@ -8,7 +8,7 @@ import { checkSyntax } from './analysis/syntax';
 import { checkDottedModelKeys, checkSections } from './analysis/structure';
 import { checkLeaves } from './analysis/keys';
 import { ModelTables, checkModelTables } from './analysis/pricing';
-import { checkUnpricedModels } from './analysis/strictUsage';
+import { checkConfiguredModels, checkUnpricedModels } from './analysis/strictUsage';
 import type { AnalyzeOptions, FlujoAnalysis, FlujoDiagnostic } from './analysis/types';
 import type { FlujoPricing } from '../pricing/catalog';
 
@@ -34,9 +34,13 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
   const pricing: FlujoPricing = { strict, providers, path: options.path, date: options.date };
   if (consequences.loadFails.length) pricing.loadError = consequences.loadFails[0];
   if (consequences.costInvalid.length) pricing.costInvalid = consequences.costInvalid[0];
-  // Strict mode only applies when Flujo can use the [cost] section at all.
-  const strictApplies = strict && !pricing.loadError && !pricing.costInvalid;
-  if (strictApplies && options.usedModels?.length) checkUnpricedModels(sink, options.usedModels, providers, strictRange!);
+  // Strict mode and prices only apply when Flujo can use the [cost] section at all.
+  const usable = !pricing.loadError && !pricing.costInvalid;
+  checkConfiguredModels(ctx, pricing);
+  if (usable && options.usedModels?.length) {
+    const anchor = strict ? strictRange! : (scan.headers.find((h) => h.path[0] === 'cost')?.range ?? scan.headers[0]?.range);
+    if (anchor) checkUnpricedModels(sink, options.usedModels, pricing, anchor, strict);
+  }
 
   const diagnostics = sink.diagnostics;
   diagnostics.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
