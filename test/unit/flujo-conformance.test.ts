@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosticCode, FlujoAnalysis, analyzeFlujoToml } from '../../src/core/flujo';
 import { PriceCatalog } from '../../src/core/pricing';
-import { FlujoRecording, flujoInferProvider, flujoRecordedCost, flujoRecording } from '../../src/core/pricing/flujo';
+import { FlujoRecording, flujoInferProvider, flujoRecordNote, flujoRecordedCost, flujoRecording } from '../../src/core/pricing/flujo';
 import { readFlujoRunsFromDb, flujoRunToRecord } from '../../src/core/history/flujo';
 import { loadSqlJs } from '../../src/core/history/sqlite';
 import { Decimal } from '../../src/core/pricing/decimal';
@@ -343,6 +343,24 @@ test('exact money: Flujo’s float record vs the exact value (flujo/cost.py: Cos
   assert.equal(r.floatDiffers, Decimal.fromNumber(r.float).toString() !== '0.0005253');
   const even = flujoRecordedCost(price, 1000, 1000);
   assert.equal(even.exact.toString(), '0.00075');
+  // A sum whose float differs from the exact value: the note shows both.
+  const odd = flujoRecordNote(
+    {
+      kind: 'configured',
+      provider: 'openai',
+      model: 'm',
+      price: { promptPer1k: Decimal.parse('0.0001'), completionPer1k: Decimal.parse('0.0002') },
+    },
+    1,
+    1,
+  );
+  assert.equal(odd.usd, '0.0000003');
+  assert.equal(odd.float, (1 / 1000.0) * 0.0001 + (1 / 1000.0) * 0.0002);
+  assert.match(odd.text, /Flujo would record \$0.0000003; its float sum may differ in the last digits: 3.0000000000000004e-7/);
+  assert.deepEqual(flujoRecordNote(flujoRecording(undefined, 'llama'), 10, 10), {
+    usd: '0',
+    text: "Flujo would record $0: Flujo cannot infer the provider of 'llama' (write provider:model)",
+  });
 });
 
 // Flujo v0.6.11 StateManager.record_step_result passes cost/tokens/duration_ms; sqlite_ops.save_step_result

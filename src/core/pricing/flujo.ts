@@ -150,3 +150,25 @@ export function flujoRecordedCost(price: FlujoModelPrice, promptTokens: number, 
   const float = (promptTokens / 1000.0) * Number(p.toString()) + (completionTokens / 1000.0) * Number(c.toString());
   return { exact, float, floatDiffers: Decimal.fromNumber(float).compare(exact) !== 0 };
 }
+
+export interface FlujoRecordNote {
+  /** What Flujo records, exact decimal USD; undefined when Flujo raises instead. */
+  usd?: string;
+  /** Flujo's float when it differs from the exact value in the last digits. */
+  float?: number;
+  text: string;
+}
+
+/** "Flujo would record …" for a call with these token counts (for `estimate` and the editor). */
+export function flujoRecordNote(r: FlujoRecording, promptTokens: number, completionTokens: number): FlujoRecordNote {
+  if (r.kind === 'raises') return { text: `Flujo would raise PricingNotConfiguredError: ${r.why}` };
+  if (r.kind === 'zero') return { usd: '0', text: `Flujo would record $0: ${r.why}` };
+  const cost = flujoRecordedCost(r.price, promptTokens, completionTokens);
+  const from = r.kind === 'default' ? ' (its built-in default price)' : '';
+  const float = cost.floatDiffers ? `; its float sum may differ in the last digits: ${cost.float}` : '';
+  return {
+    usd: cost.exact.toString(),
+    ...(cost.floatDiffers ? { float: cost.float } : {}),
+    text: `Flujo would record $${cost.exact}${from}${float}`,
+  };
+}
