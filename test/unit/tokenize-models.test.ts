@@ -102,7 +102,11 @@ describe('countForModel', () => {
   it('Claude: o200k count × 1.2, rounded up, approximate', () => {
     const r = countForModel(text, 'anthropic:claude-3-5-sonnet-latest');
     assert.deepEqual(r.tokenizer, tokenizerForModel('anthropic:claude-3-5-sonnet-latest'));
-    assert.deepEqual(withoutTokenizer(r), { tokens: Math.ceil(countTokens(text, 'o200k_base') * 1.2), encoding: 'o200k_base', approximate: true });
+    assert.deepEqual(withoutTokenizer(r), {
+      tokens: Math.ceil(countTokens(text, 'o200k_base') * 1.2),
+      encoding: 'o200k_base',
+      approximate: true,
+    });
   });
 });
 
