@@ -245,7 +245,8 @@ describe('flujo.toml language service', () => {
       assert.equal(fixDoc.lineAt(0).text, '[budgets.default]');
       await apply('lax-value', /^Write 5\.0$/);
       assert.equal(fixDoc.getText(), '[budgets.default]\ntotal_cost_usd_limit = 5.0\n');
-      await waitFor('no diagnostics left', () => (codes(fixDoc.uri).length === 0 ? true : undefined));
+      // (Models used elsewhere in the workspace that Flujo would raise for may still be reported here.)
+      await waitFor('no diagnostics left', () => (codes(fixDoc.uri).filter((c) => c !== 'unpriced-model').length === 0 ? true : undefined));
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       fs.rmSync(dir, { recursive: true, force: true });
