@@ -11,6 +11,7 @@ import { EncodingName, OpenAiEncodingName, SPLIT_PATTERNS, isOpenAiEncoding, tab
 import { isFamilyName } from './families';
 import { getFamilyEncoder } from './hfbpe';
 import { RankTable, loadRankTable } from './ranks';
+import { CancellationError } from '../cancellation';
 
 const NONE = 0x7fffffff;
 /** Pieces up to this many bytes use the simple quadratic merge (faster for short pieces). */
@@ -22,13 +23,6 @@ const POS_SCALE = 4294967296; // heap key = rank * 2^32 + position
 
 /** Returns true to abandon a count in progress (checked every few thousand pieces). */
 export type ShouldStop = () => boolean;
-
-export class CancelledError extends Error {
-  constructor(message = 'token count cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
 
 /** What every exact tokenizer offers: a count of ordinary text, cancellable. */
 export interface TokenCounter {
@@ -77,7 +71,7 @@ export class Encoder implements TokenCounter {
         }
       }
       total += c;
-      if (shouldStop !== undefined && (++n & 4095) === 0 && shouldStop()) throw new CancelledError();
+      if (shouldStop !== undefined && (++n & 4095) === 0 && shouldStop()) throw new CancellationError('token count cancelled');
     }
     this.stop = undefined;
     return total;
@@ -212,7 +206,7 @@ export class Encoder implements TokenCounter {
     while (size > 0) {
       if (stop !== undefined && (++steps & 0xffff) === 0 && stop()) {
         this.stop = undefined;
-        throw new CancelledError();
+        throw new CancellationError('token count cancelled');
       }
       const key = heap[0];
       size--;

@@ -14,7 +14,8 @@
 //
 // Counting only: special and added tokens are NOT recognised here (ordinary text, like
 // tiktoken's encode_ordinary); chat framing (framing.ts) splits them out first.
-import { CancelledError, ShouldStop, toWellFormed } from './bpe';
+import { ShouldStop, toWellFormed } from './bpe';
+import { CancellationError } from '../cancellation';
 import { FamilyName, FamilySpec, FAMILIES } from './families';
 import { Vocabulary, loadVocabulary } from './vocab';
 
@@ -115,7 +116,7 @@ export class FamilyEncoder {
 
   private cachedPiece(piece: string): number {
     const stop = this.stop;
-    if (stop !== undefined && (++this.pieces & 4095) === 0 && stop()) throw new CancelledError();
+    if (stop !== undefined && (++this.pieces & 4095) === 0 && stop()) throw new CancellationError('token count cancelled');
     let c = this.cache.get(piece);
     if (c === undefined) {
       c = this.countPiece(piece);
@@ -256,7 +257,7 @@ export class FamilyEncoder {
     const stop = this.stop;
     let steps = 0;
     while (size > 0) {
-      if (stop !== undefined && (++steps & 0xffff) === 0 && stop()) throw new CancelledError();
+      if (stop !== undefined && (++steps & 0xffff) === 0 && stop()) throw new CancellationError('token count cancelled');
       const key = heap[0];
       size--;
       if (size > 0) {

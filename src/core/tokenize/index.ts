@@ -12,9 +12,11 @@ export { ModelTokenizer, tokenizerForModel, familyForModel, splitModelId, applyF
 export { ChatCount, countChat, countFamilyChat, renderChat } from './framing';
 export { ChatMessage, chatTokens, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMING_TOKENS } from './chat';
 export { IncrementalCounter, isChunkBoundary, splitChunks, chunkStarts, DEFAULT_CHUNK_SIZE } from './incremental';
-export { CancelledError, ShouldStop, TokenCounter, getEncoder } from './bpe';
+export { ShouldStop, TokenCounter, getEncoder } from './bpe';
 export { setEncodingDataDir, encodingDataDir, loadedRankTables } from './ranks';
-export { WorkerTokenCounter, WorkerTokenCounterOptions, isCancelledError } from './workerClient';
+export { WorkerTokenCounter, WorkerTokenCounterOptions } from './workerClient';
+/** What a superseded count rejects with (re-exported for the tokenizer's bundle users, e.g. bench/). */
+export { CancellationError, isCancellationError } from '../cancellation';
 
 /** Exact token count of ordinary text (tiktoken `encode_ordinary`; Hugging Face `encode` without added tokens for the open families); loads only this tokenizer's table, on first use. */
 export function countTokens(text: string, encoding: EncodingName): number {
