@@ -56,6 +56,20 @@ for (const family of FAMILY_NAMES) {
     it('special and added token strings count as plain text', async () => {
       await sameAll(specialsAsText(family), family);
     });
+    it('non-special added tokens are matched as the tokenizer does (newline/space runs, HTML tags, <think>, <｜User｜>)', async () => {
+      const added = (tokenizerJson(family).added_tokens as { content: string; special: boolean }[])
+        .filter((a) => !a.special)
+        .map((a) => a.content);
+      const texts = [
+        'line one\n\nline two\n\n\n\nthree\n',
+        '<table><tr><td>1</td></tr></table>\n<h1>Title</h1>',
+        '<think>\nreasoning\n</think>\n\nanswer <tool_call>{"a":1}</tool_call>',
+        '<｜User｜>hi<｜Assistant｜>hello',
+        added.slice(0, 60).join(' x '),
+        `${'\n'.repeat(40)}end${'\u2581'.repeat(40)}`,
+      ];
+      await sameAll(texts, family);
+    });
     it('every Unicode whitespace and format character, alone and in context', async () => {
       const texts: string[] = [];
       for (const c of WHITESPACE_AND_FORMAT)
@@ -105,7 +119,8 @@ for (const family of FAMILY_NAMES) {
       await fc.assert(fc.asyncProperty(runs, asyncSame(family)), { numRuns: Math.ceil(RUNS / 3) });
     });
     it('heap merge equals the oracle when forced for every piece', async () => {
-      const heapOnly = new FamilyEncoder(FAMILIES[family], loadVocabulary(family).vocab, { heapThreshold: 1 });
+      const { vocab, meta } = loadVocabulary(family);
+      const heapOnly = new FamilyEncoder(FAMILIES[family], vocab, { heapThreshold: 1, addedTokens: meta.addedTokens });
       const count = (t: string) => heapOnly.count(t);
       await sameAll([...EDGE, ...PROSE, ...CODE], family, count);
       await fc.assert(fc.asyncProperty(fc.oneof(mixedText(48), runs), asyncSame(family, count)), { numRuns: RUNS });

@@ -8,7 +8,7 @@
 import { Template } from '@huggingface/jinja';
 import type { ChatMessage } from './chat';
 import { FamilyName } from './families';
-import { getFamilyEncoder } from './hfbpe';
+import { addedTokenRegex, getFamilyEncoder } from './hfbpe';
 import { familyForModel, tokenizerForModel } from './models';
 import { loadVocabulary } from './vocab';
 
@@ -34,20 +34,16 @@ function familyTemplate(family: FamilyName): FamilyTemplate {
   let t = templates.get(family);
   if (!t) {
     const { meta } = loadVocabulary(family);
-    const contents = meta.addedTokens.map(([, content]) => content).sort((a, b) => b.length - a.length);
+    const contents = meta.addedTokens.map(([, content]) => content);
     t = {
       template: meta.chatTemplate ? new Template(meta.chatTemplate) : undefined,
       bos: meta.bosToken,
       eos: meta.eosToken,
-      added: contents.length ? new RegExp(contents.map(escapeRegExp).join('|'), 'g') : undefined,
+      added: addedTokenRegex(contents),
     };
     templates.set(family, t);
   }
   return t;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** The conversation rendered with the family's chat template (generation prompt included). */

