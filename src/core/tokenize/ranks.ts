@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const MAGIC = 0x32544350;
+const MAGIC = 0x33544350;
 const HEADER_WORDS = 6;
 const DATA_DIR_ENV = 'PROMPT_COST_ENCODINGS_DIR';
 
@@ -43,9 +43,19 @@ export class RankTable {
     const tableSize = head[3];
     const bytesLen = head[4];
     this.mask = tableSize - 1;
-    this.ranks = new Uint32Array(buf, base + 4 * HEADER_WORDS, n);
-    this.offsets = new Uint32Array(buf, base + 4 * (HEADER_WORDS + n), n + 1);
-    this.bytes = new Uint8Array(buf, base + 4 * (HEADER_WORDS + 2 * n + 1), bytesLen);
+    const ranksWords = head[5] & 1 ? n : 0;
+    if (ranksWords) this.ranks = new Uint32Array(buf, base + 4 * HEADER_WORDS, n);
+    else {
+      this.ranks = new Uint32Array(n);
+      for (let i = 0; i < n; i++) this.ranks[i] = i;
+    }
+    const lens = new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords), n);
+    const offsets = (this.offsets = new Uint32Array(n + 1));
+    for (let i = 0, pos = 0; i <= n; i++) {
+      offsets[i] = pos;
+      if (i < n) pos += lens[i];
+    }
+    this.bytes = new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords) + ((n + 3) & ~3), bytesLen);
     const table = (this.table = new Int32Array(tableSize).fill(-1));
     const mask = this.mask;
     for (let i = 0; i < n; i++) {
