@@ -11,7 +11,7 @@ import type { CodePrompt, PromptDocument } from '../core/prompt';
 import { isPromptFile } from '../core/prompt/glob';
 import type { EncodingName, ModelTokenizer } from '../core/tokenize';
 import { WorkerTokenCounter } from '../core/tokenize/workerClient';
-import { PromptCostConfig, onConfigChange, readConfig } from './config';
+import { CONFIG_KEYS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import type { PricingContext, PricingService } from './pricingService';
 import { Disposable, disposeAll } from './util/dispose';
 
@@ -95,7 +95,7 @@ export class Estimator extends Disposable {
       this.changed.fire();
     };
     this._register(pricing.onDidChange(invalidate));
-    this._register(onConfigChange(invalidate));
+    this._register(onConfigChange(CONFIG_KEYS.estimate, invalidate));
     this._register(
       vscode.workspace.onDidCloseTextDocument((d) => {
         const key = d.uri.toString();

@@ -230,7 +230,7 @@ export function hoverFlujoToml(text: string, position: Position, options: Langua
           .join(' → ');
         return {
           range,
-          markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no price for '${meant}'. Write \`"${meant}"\`.\n\n${modelHover(reference, path[2], meant)}`,
+          markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no model '${meant}'${path[1] === 'providers' ? `, rejects the whole [cost] section and records $0 for every model` : ''}. Write \`"${meant}"\`.\n\n${modelHover(reference, path[2], meant)}`,
         };
       }
       return { range, markdown: modelHover(reference, path[2], path[3]) };

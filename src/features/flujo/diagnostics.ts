@@ -1,5 +1,6 @@
 // flujo.toml diagnostics: recomputed 300 ms after typing stops, when the file changes on disk, when
-// prices or settings change, and (strict mode) from the `provider:model` strings used in the workspace.
+// prices or settings change, and from the `provider:model` strings used in the workspace (strict mode:
+// every unpriced one; otherwise those Flujo would raise PricingNotConfiguredError for).
 import * as vscode from 'vscode';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
 import type { Services } from '../services';
@@ -34,12 +35,24 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     const reference = await services.pricing.referenceCatalog();
     const text = doc.getText();
     const options = { reference, path: doc.uri.fsPath, maxDiagnostics: 1000 };
-    let analysis = flujo.analyzeFlujoToml(text, options);
-    // Only strict mode needs the workspace's model usages (a scan of many files): fetch them then.
-    if (analysis.strict) analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels: await usages.get() });
-    if (runs.get(key) !== run || doc.isClosed) return; // a newer run (an edit, new usages, new prices) superseded this one
+    const current = () => runs.get(key) === run && !doc.isClosed; // a newer run (an edit, new usages, new prices) supersedes this one
+    // Until the first workspace scan (of many files) is done, show the file's own diagnostics at once.
+    if (!usages.ready && current()) publish(doc, flujo.analyzeFlujoToml(text, options).diagnostics);
+    const analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels: await usages.get() });
+    if (!current()) return;
+    publish(doc, analysis.diagnostics);
     const found = analysis.diagnostics;
-    const stale = reference.isStale(new Date());
+    if (
+      reference.isStale(new Date()) &&
+      found.some((d) => d.code === 'price-differs' || d.code === 'price-magnitude' || d.code === 'unknown-model')
+    ) {
+      services.log.warn(
+        `reference prices are from ${reference.dataDate} (older than ${pricing.STALE_AFTER_DAYS} days): run "Prompt Cost: Update Prices"`,
+      );
+    }
+  };
+
+  const publish = (doc: vscode.TextDocument, found: FlujoDiagnostic[]) => {
     const diagnostics = found.map((d) => {
       const diag = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
       diag.source = DIAGNOSTIC_SOURCE;
@@ -47,11 +60,6 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
       coreDiagnostic.set(diag, d);
       return diag;
     });
-    if (stale && found.some((d) => d.code === 'price-differs' || d.code === 'price-magnitude' || d.code === 'unknown-model')) {
-      services.log.warn(
-        `reference prices are from ${reference.dataDate} (older than ${pricing.STALE_AFTER_DAYS} days): run "Prompt Cost: Update Prices"`,
-      );
-    }
     collection.set(doc.uri, diagnostics);
   };
 
@@ -63,7 +71,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   };
   const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
 
-  // Only strict mode uses the usages; re-lint open flujo.toml files once the changed file is rescanned.
+  // Re-lint open flujo.toml files once the changed file is rescanned.
   const onCodeChange = (uri: vscode.Uri) => void usages.update(uri).then(relintAll);
   vscode.workspace.textDocuments.forEach(schedule);
   return vscode.Disposable.from(
@@ -92,9 +100,11 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
 class WorkspaceModelUsages {
   private readonly byFile = new Map<string, ModelUsage[]>();
   private initial?: Promise<void>;
+  /** The first workspace scan has finished. */
+  ready = false;
 
   get(): Promise<ModelUsage[]> {
-    this.initial ??= this.scanAll();
+    this.initial ??= this.scanAll().finally(() => (this.ready = true));
     return this.initial.then(() => [...this.byFile.values()].flat());
   }
 

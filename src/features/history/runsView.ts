@@ -7,9 +7,8 @@ import * as vscode from 'vscode';
 import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
 import type { RunRecord, RunStep } from '../../core/history/record';
-import { SECTION } from '../config';
 import type { Services } from '../services';
-import { GROUP_BY_OPTIONS, readRunSettings } from '../run/settings';
+import { CONFIG_KEYS, GROUP_BY_OPTIONS, onConfigChange, readRunSettings, updateSetting } from '../config';
 import { Disposable } from '../util/dispose';
 import { HistoryStore, historyStore } from './store';
 import type { ViewRun } from './viewModel';
@@ -38,11 +37,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   constructor(readonly store: HistoryStore) {
     super();
     this._register(store.onDidChange(() => this.refresh()));
-    this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('promptCost.history.groupBy')) this.refresh();
-      }),
-    );
+    this._register(onConfigChange(CONFIG_KEYS.groupBy, () => this.refresh()));
   }
 
   get groupBy(): GroupBy {
@@ -251,11 +246,8 @@ export function registerRunsView(services: Services): vscode.Disposable {
         by = pick?.value;
       }
       if (!by || !GROUP_BY_OPTIONS.includes(by)) return undefined;
-      const c = vscode.workspace.getConfiguration(SECTION);
-      const inspect = c.inspect('history.groupBy');
-      // A view preference: user settings, unless the workspace already pins a value.
-      const target = inspect?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-      await c.update('history.groupBy', by, target);
+      // A view preference: user settings, unless a value is already pinned elsewhere.
+      await updateSetting('history.groupBy', by, vscode.ConfigurationTarget.Global);
       provider.refresh();
       return by;
     }),

@@ -7,13 +7,12 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import type { RunEstimate, RunRecord } from '../../core/history/record';
 import type { Endpoint, RunPromptResult } from '../../core/providers/types';
-import { readConfig } from '../config';
+import { baseUrlFromWorkspace, readConfig, readRunSettings } from '../config';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
 import { getApiKey } from './apiKeys';
 import { PROVIDER_LABELS } from './keys';
 import type { RunTarget } from './runLogic';
-import { readRunSettings } from './settings';
 
 /** Arguments that skip the pickers (tests, "Run Again", other extensions). */
 export interface RunPromptOptions {
@@ -346,9 +345,7 @@ const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
  */
 async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
   if (services.context.extensionMode === vscode.ExtensionMode.Test) return true; // tests set the URL themselves
-  const section = kind === 'anthropic' ? 'promptCost.providers.anthropic' : 'promptCost.providers.openai';
-  const inspected = vscode.workspace.getConfiguration(section).inspect<string>('baseUrl');
-  if (inspected?.workspaceValue === undefined && inspected?.workspaceFolderValue === undefined) return true;
+  if (!baseUrlFromWorkspace(kind)) return true;
   let origin: string;
   try {
     origin = new URL(baseUrl).origin;
