@@ -1,5 +1,5 @@
 // The e2e scenarios, in order. Each asserts on what is rendered and saves a screenshot.
-import { assert, clearNotifications, editorText, openFile, runCommand, setTheme } from './workbench.mjs';
+import { assert, clearNotifications, editorText, openFile, runCommand, setTheme, settled } from './workbench.mjs';
 
 export const scenarios = [
   {
@@ -10,7 +10,10 @@ export const scenarios = [
       await openFile(page, 'prompts/support-triage.prompt.md');
       const text = await editorText(page);
       assert(text.includes('support triage assistant'), 'the prompt file is shown in the editor');
-      await page.waitForTimeout(800);
+      // The screenshot shows the estimates: wait for the CodeLens and the status bar item.
+      await page.locator('.editor-group-container.active .codelens-decoration').first().waitFor({ timeout: 20_000 });
+      await page.locator('.statusbar-item', { hasText: 'tok ·' }).first().waitFor({ timeout: 10_000 });
+      await settled(page);
       await shot('workbench-prompt-file');
     },
   },
@@ -42,7 +45,7 @@ export const scenarios = [
         hoverText.includes('gpt-4o-mini') && hoverText.includes('Monthly'),
         `hover shows the per-model table: ${hoverText.slice(0, 200)}`,
       );
-      await page.waitForTimeout(300);
+      await settled(page);
       await shot('codelens-hover');
       await page.mouse.move(5, 5);
     },
@@ -68,7 +71,7 @@ export const scenarios = [
         .first()
         .waitFor({ state: 'visible', timeout: 10_000 })
         .catch(() => {});
-      await page.waitForTimeout(300);
+      await settled(page);
       await shot('flujo-toml-problems');
       await page.mouse.move(5, 5);
       await page.keyboard.press('Control+J'); // hide the panel again
@@ -105,7 +108,7 @@ export const scenarios = [
           await page.mouse.up();
         }
         await page.mouse.move(900, 600);
-        await page.waitForTimeout(800);
+        await settled(page);
         await shot('history-tree');
       }
     },
@@ -231,10 +234,12 @@ export const scenarios = [
         await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
         await runCommand(page, 'View: Toggle Maximize Editor Group');
         await page.mouse.move(1000, 760);
-        await page.waitForTimeout(800);
         await frame.locator('.table-wrap').evaluate((el) => (el.scrollLeft = 0));
-        const fits = await frame.locator('.table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth);
-        assert(fits, 'the whole table fits a 1680 px window');
+        // The panel grows as the side bar closes and the group maximises: wait for the layout to get there.
+        await waitUntil(page, 'the whole table to fit a 1680 px window', () =>
+          frame.locator('.table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth),
+        );
+        await settled(page);
         await shot('compare-dark');
       },
     },
@@ -244,12 +249,17 @@ export const scenarios = [
         await setTheme(page, 'Light Modern');
         const frame = compareFrame(page);
         await frame.locator('#compare-table tbody tr').first().waitFor({ timeout: 10_000 });
+        await frame
+          .locator('body.vscode-light')
+          .waitFor({ timeout: 10_000 })
+          .catch(() => undefined); // asserted below
         const bodyClass = await frame.locator('body').getAttribute('class');
         assert(/vscode-light/.test(bodyClass ?? ''), `the webview follows the light theme: ${bodyClass}`);
-        await page.waitForTimeout(600);
+        await settled(page);
         await shot('compare-light');
         await setTheme(page, 'Dark High Contrast');
-        await page.waitForTimeout(600);
+        await frame.locator('body.vscode-high-contrast').waitFor({ timeout: 10_000 });
+        await settled(page);
         await shot('compare-high-contrast');
         await setTheme(page, 'Dark Modern');
         await page.setViewportSize({ width: 1400, height: 900 });
@@ -320,7 +330,7 @@ export const restrictedScenarios = [
   const lensTexts = async (page) =>
     (await page.locator('.editor-group-container.active .codelens-decoration').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
   /** Runs `body` and saves `<name>-dark.png`, then switches to Light Modern and saves `<name>-light.png`. */
-  const bothThemes = async (page, shot, name, settle = async () => page.waitForTimeout(500)) => {
+  const bothThemes = async (page, shot, name, settle = () => settled(page)) => {
     await settle();
     await shot(`${name}-dark`);
     await setTheme(page, 'Light Modern');
@@ -366,7 +376,7 @@ export const restrictedScenarios = [
         assert(/\$\d+\.\d\d\b/.test(hoverText), `monthly figures in cents: ${hoverText}`);
         await bothThemes(page, shot, 'i13-codelens-hover', async () => {
           await showHover();
-          await page.waitForTimeout(300);
+          await settled(page);
         });
         await page.mouse.move(5, 5);
       },
@@ -477,7 +487,7 @@ export const restrictedScenarios = [
         await showFixes();
         await bothThemes(page, shot, 'i13-flujo-quick-fix', async () => {
           await showFixes();
-          await page.waitForTimeout(300);
+          await settled(page);
         });
         await page.keyboard.press('Escape');
       },
@@ -510,7 +520,7 @@ export const restrictedScenarios = [
               await runCommand(page, 'Prompt Cost: Import Flujo Runs');
               await dialog.waitFor({ state: 'visible', timeout: 10_000 });
             }
-            await page.waitForTimeout(300);
+            await settled(page);
           });
           await page.keyboard.press('Escape');
         } finally {
