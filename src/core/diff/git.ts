@@ -228,3 +228,19 @@ function parseCatFileBatch(out: Buffer, paths: readonly string[], into: Map<stri
     pos += size + 1;
   }
 }
+
+/** Tracked and untracked (not ignored) files under `pathspecs`, repository-relative, without reading them. */
+export async function listFiles(root: string, pathspecs: readonly string[] = []): Promise<string[]> {
+  const out = await runGit(root, [
+    '-c',
+    'core.quotepath=off',
+    'ls-files',
+    '-z',
+    '--cached',
+    '--others',
+    '--exclude-standard',
+    '--',
+    ...pathspecs,
+  ]);
+  return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];
+}

@@ -115,7 +115,7 @@ function readIfFile(abs: string): Buffer | undefined {
 }
 
 /** A CLI path as a pathspec relative to the repository root (git runs there). */
-function toPathspec(root: string, cwd: string, p: string): string {
+export function toPathspec(root: string, cwd: string, p: string): string {
   let abs = path.resolve(cwd, p);
   try {
     abs = fs.realpathSync(abs);

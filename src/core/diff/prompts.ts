@@ -96,7 +96,8 @@ export function diffFilePrompts(v: FileVersions, pricing: PricingOptions): Promp
 
 // ---- prompt files ----
 
-function promptFileSide(path: string, text: string, pricing: PricingOptions): { side: PromptSide; doc: PromptDocument } {
+/** A prompt file priced for its own model and the configured ones (also what `check` measures budgets on). */
+export function promptFileSide(path: string, text: string, pricing: PricingOptions): { side: PromptSide; doc: PromptDocument } {
   const fileName = path.slice(path.lastIndexOf('/') + 1);
   const doc = parsePromptDocument(text, fileName);
   const counts = promptFileTokens(text, fileName);
@@ -150,7 +151,7 @@ function diffPromptFile(v: FileVersions, pricing: PricingOptions): PromptChange[
 
 // ---- prompts in code ----
 
-interface CodeSide {
+export interface CodeSide {
   prompt: CodePrompt;
   side: PromptSide;
   startLine: number;
@@ -159,7 +160,8 @@ interface CodeSide {
   label: string;
 }
 
-function codeSides(path: string, text: string, languageId: string, pricing: PricingOptions): CodeSide[] {
+/** The prompts of a source file, each priced (also what `check` measures budgets on). */
+export function codeSides(path: string, text: string, languageId: string, pricing: PricingOptions): CodeSide[] {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const lineOf = (offset: number) => {
@@ -206,7 +208,7 @@ function assignedName(text: string, lineStart: number, literalStart: number): st
 }
 
 function codeLabel(p: CodePrompt, name?: string): string {
-  const what = p.key ?? name ?? p.role ?? 'prompt';
+  const what = p.key === 'content' && p.role ? `${p.role} message` : (p.key ?? name ?? p.role ?? 'prompt');
   return p.call ? `${what} · ${p.call}` : what;
 }
 
