@@ -1,7 +1,9 @@
-// ESLint flat config: typescript-eslint recommended, plus the one architectural rule we enforce:
-// src/core stays free of `vscode` so the CLI and unit tests can use it.
+// ESLint flat config: typescript-eslint recommended, plus the architecture as a rule: `layers/imports`
+// (scripts/eslint-layers.mjs) keeps src/ importing only downward — core ↛ vscode/features/cli/webview,
+// cli ↛ features, webview ↛ anything but the shared protocol module (src/protocol).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'media/*.js', 'test-results/**', 'bench/.out/**'] },
@@ -39,7 +41,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core must not depend on VS Code.' }] }] },
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/imports': 'error' },
   },
 );

@@ -262,7 +262,7 @@ t0 = performance.now();
 await wc.count(edited, ENC);
 const editedMs = performance.now() - t0;
 t0 = performance.now();
-const superseded = wc.count(inputs["giant piece 'a'×1M"], ENC).catch((e) => (core.isCancelledError(e) ? 'cancelled' : e));
+const superseded = wc.count(inputs["giant piece 'a'×1M"], ENC).catch((e) => (core.isCancellationError(e) ? 'cancelled' : e));
 const latest = wc.count(edited + 'y', ENC);
 const [supState, latestTokens] = await Promise.all([superseded, latest]);
 const supersedeMs = performance.now() - t0;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CliIO, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
-import { decodeTomlBytes } from '../core/flujo/document';
+import { decodeTomlBytes } from '../core/flujo/decode';
 import { PriceCatalog } from '../core/pricing/catalog';
 import { computeCost } from '../core/pricing/cost';
 import { promptFileTokens } from '../core/estimate';

@@ -5,7 +5,7 @@ import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow }
 import { parseArgs } from './estimate';
 import { FlujoDiagnostic, ModelUsage, analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
-import { decodeTomlBytes } from '../core/flujo/document';
+import { decodeTomlBytes } from '../core/flujo/decode';
 import { scanModelUsages } from '../core/flujo/usage';
 
 const CODE_EXTENSIONS = new Set(['.py', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.yaml', '.yml']);

@@ -2,12 +2,10 @@
 // `≈ 1,234 tokens · gpt-4o $0.0031 · claude-3-5-sonnet ≈$0.0037 · Compare…`.
 import * as vscode from 'vscode';
 import type { Services } from './services';
-import { isUnestimated } from './estimator';
+import { PROMPT_SELECTOR, isUnestimated } from './estimator';
 import { readConfig } from './config';
 import { offsetRange } from './vscodeConvert';
 import { COMMANDS } from './commandIds';
-
-const SELECTOR: vscode.DocumentSelector = [{ scheme: '*', language: '*' }];
 
 export function registerCodeLens(services: Services): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
@@ -94,7 +92,7 @@ export function registerCodeLens(services: Services): vscode.Disposable {
   };
   return vscode.Disposable.from(
     changed,
-    vscode.languages.registerCodeLensProvider(SELECTOR, provider),
+    vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, provider),
     services.estimator.onDidChange(() => changed.fire()), // settings and prices
     vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()), // the ▶ Run lens appears
   );

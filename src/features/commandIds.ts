@@ -1,4 +1,5 @@
-// Command ids, in one place so features and package.json agree (test/unit/package-contributions.test.ts checks).
+// Every command id, in one place so features and package.json agree (test/unit/package-contributions.test.ts
+// checks both ways); features register and execute commands only through these constants.
 export const COMMANDS = {
   estimateFile: 'promptCost.estimateFile',
   showBreakdown: 'promptCost.showBreakdown',
@@ -8,4 +9,21 @@ export const COMMANDS = {
   openComparison: 'promptCost.openComparison',
   updatePrices: 'promptCost.updatePrices',
   runPrompt: 'promptCost.runPrompt',
+  setApiKey: 'promptCost.setApiKey',
+  clearApiKey: 'promptCost.clearApiKey',
+} as const;
+
+/** The Runs view's title and context-menu commands. */
+export const RUNS_COMMANDS = {
+  refresh: 'promptCost.runs.refresh',
+  groupBy: 'promptCost.runs.groupBy',
+  filter: 'promptCost.runs.filter',
+  clearFilter: 'promptCost.runs.clearFilter',
+  exportCsv: 'promptCost.runs.exportCsv',
+  importFlujo: 'promptCost.runs.importFlujo',
+  openPrompt: 'promptCost.runs.openPrompt',
+  rerun: 'promptCost.runs.rerun',
+  copyDetails: 'promptCost.runs.copyDetails',
+  delete: 'promptCost.runs.delete',
+  restore: 'promptCost.runs.restore',
 } as const;

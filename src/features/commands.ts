@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from './services';
-import { PromptFileEstimate, isUnestimated } from './estimator';
+import { PromptFileEstimate, codePromptAt, isUnestimated } from './estimator';
 import { SECTION, readConfig } from './config';
 import { COMMANDS } from './commandIds';
 
@@ -86,7 +86,7 @@ async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offs
   const doc = await vscode.workspace.openTextDocument(uri);
   const result = await services.estimator.get(doc);
   if (!result || result.kind !== 'code') return showBreakdown(services, uri, false);
-  const found = result.prompts.find((p) => p.prompt.range.start <= offset && offset <= p.prompt.range.end);
+  const found = await codePromptAt(result, offset);
   if (!found) return undefined;
   const core = await import('../core/estimate');
   const models = [found.model, ...result.pricing.models.filter((m) => m !== found.model)];

@@ -6,6 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isCancellationError } from '../core/cancellation';
 import { findOpenDocument } from './vscodeConvert';
 import { shortModel } from '../core/estimate/display';
 import type { CompareRow, CompareTable, ModelTokens } from '../core/pricing/compare';
@@ -25,10 +26,12 @@ import {
   parsePersistedState,
   parseWebviewMessage,
   sortRows,
-} from './compareMessages';
+} from '../protocol/compare';
 import { PromptCostConfig, readConfig } from './config';
 import { isUnestimated } from './estimator';
 import type { Services } from './services';
+import { Debouncer } from './util/debounce';
+import { Disposable, disposeAll } from './util/dispose';
 
 /** Typing pauses this long before the panel recomputes. */
 const EDIT_DEBOUNCE_MS = 250;
@@ -99,18 +102,16 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscod
   return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
 }
 
-class ComparePanel implements vscode.Disposable {
+class ComparePanel extends Disposable {
   static current: ComparePanel | undefined;
 
   lastUpdate: { view: PanelView; state: PersistedState } | undefined;
   lastExport: ComparePanelApi['lastExport'];
 
   private state: PersistedState;
-  private readonly disposables: vscode.Disposable[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly refreshSoon = this._register(new Debouncer(0));
   private seq = 0;
   private latest: Promise<void> = Promise.resolve();
-  private disposed = false;
   private pendingFocus: string | undefined;
   /** The table behind the last update, in configured order, for exports. */
   private lastTable: { table: CompareTable; name: string } | undefined;
@@ -154,19 +155,24 @@ class ComparePanel implements vscode.Disposable {
     state: PersistedState,
     focus?: string,
   ) {
+    super();
     this.state = state;
     this.pendingFocus = focus;
     panel.webview.html = this.html();
-    this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)),
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage((m: unknown) => void this.handleMessage(m)));
+    this._register(
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.visible) this.schedule(0);
       }),
-      services.estimator.onDidChange(() => this.schedule(CHANGE_DEBOUNCE_MS)),
+    );
+    this._register(services.estimator.onDidChange(() => this.schedule(CHANGE_DEBOUNCE_MS)));
+    this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0 && e.document.uri.toString() === this.state.uri) this.schedule(EDIT_DEBOUNCE_MS);
       }),
+    );
+    this._register(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (!editor || this.state.pinned) return;
         if (editor.document.uri.toString() === this.state.uri) return;
@@ -179,13 +185,11 @@ class ComparePanel implements vscode.Disposable {
     void this.refresh();
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     if (ComparePanel.current === this) ComparePanel.current = undefined;
-    if (this.timer) clearTimeout(this.timer);
     this.worker?.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 
@@ -206,12 +210,7 @@ class ComparePanel implements vscode.Disposable {
   }
 
   private schedule(delayMs: number): void {
-    if (this.disposed) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.refresh();
-    }, delayMs);
+    if (!this.isDisposed) this.refreshSoon.schedule(() => void this.refresh(), { delayMs });
   }
 
   /**
@@ -226,19 +225,19 @@ class ComparePanel implements vscode.Disposable {
   }
 
   private async computeAndPost(seq: number): Promise<void> {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     let view: PanelView | undefined;
     try {
       view = await this.compute();
     } catch (err) {
-      if ((err as Error)?.name === 'CancelledError') return;
+      if (isCancellationError(err)) return;
       this.services.log.error(`comparison panel: ${(err as Error)?.stack ?? err}`);
       view = this.emptyView(
         readConfig(this.state.uri ? vscode.Uri.parse(this.state.uri) : undefined),
         `Could not compute the comparison: ${(err as Error)?.message ?? err}`,
       );
     }
-    if (!view || seq !== this.seq || this.disposed) return;
+    if (!view || seq !== this.seq || this.isDisposed) return;
     const state = this.persisted();
     this.lastUpdate = { view, state };
     await this.post({ type: 'update', view, state });
@@ -486,8 +485,7 @@ class ComparePanel implements vscode.Disposable {
       const subs: vscode.Disposable[] = [];
       const done = (v: string | undefined) => {
         resolve(v);
-        for (const s of subs.splice(0)) s.dispose();
-        qp.dispose();
+        disposeAll([...subs.splice(0), qp]);
       };
       subs.push(
         qp.onDidChangeValue((value) => {

@@ -3,6 +3,7 @@
 // in worker threads so the extension host never blocks; a newer version supersedes an older one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isCancellationError } from '../core/cancellation';
 import type { Counters, PromptEstimate } from '../core/estimate';
 import type { LargePromptCounts, LargePromptRequest } from '../core/estimate/large';
 import { LatestRequestWorker } from '../core/worker/latest';
@@ -12,6 +13,7 @@ import type { EncodingName, ModelTokenizer } from '../core/tokenize';
 import { WorkerTokenCounter } from '../core/tokenize/workerClient';
 import { PromptCostConfig, onConfigChange, readConfig } from './config';
 import type { PricingContext, PricingService } from './pricingService';
+import { Disposable, disposeAll } from './util/dispose';
 
 export interface PromptFileEstimate {
   kind: 'prompt';
@@ -50,35 +52,51 @@ export function isUnestimated(r: DocumentEstimate): r is Unestimated {
   return r.kind === 'too-large' || r.kind === 'binary';
 }
 
+/** The prompt in code at `offset`, by core's `promptAt` (a range's end is exclusive). */
+export async function codePromptAt(result: CodeFileEstimate, offset: number): Promise<CodePromptEstimate | undefined> {
+  const { promptAt } = await import('../core/prompt');
+  const hit = promptAt(
+    result.prompts.map((p) => p.prompt),
+    offset,
+  );
+  return hit && result.prompts.find((p) => p.prompt === hit);
+}
+
 const CODE_LANGUAGES = new Set(['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+/**
+ * Where a prompt can be, for the hover and CodeLens registrations: files (local, remote or virtual
+ * workspaces) and untitled editors — not diff sides (`git:`), output channels, settings or other
+ * extensions' virtual documents. Which of these documents is a prompt is `isPromptDocument`/`isCodeDocument`.
+ */
+export const PROMPT_SELECTOR: vscode.DocumentSelector = ['file', 'untitled', 'vscode-vfs', 'vscode-remote'].map((scheme) => ({ scheme }));
 const MAX_WORKERS = 3;
 const FORCED = '#forced';
 /** Source files longer than this (characters) are not scanned for prompts: the scan runs on the host thread. */
 const CODE_SCAN_LIMIT = 200_000;
 
-export class Estimator implements vscode.Disposable {
+export class Estimator extends Disposable {
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentEstimate | undefined> }>();
   private readonly workers = new Map<string, WorkerTokenCounter>();
   private readonly largeWorkers = new Map<string, LatestRequestWorker<LargePromptRequest, LargePromptCounts>>();
   private generation = 0;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when estimates may differ (settings, prices); consumers re-query. */
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly pricing: PricingService,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     const invalidate = () => {
       this.generation++;
       this.cache.clear();
       this.changed.fire();
     };
-    this.disposables.push(
-      pricing.onDidChange(invalidate),
-      onConfigChange(invalidate),
+    this._register(pricing.onDidChange(invalidate));
+    this._register(onConfigChange(invalidate));
+    this._register(
       vscode.workspace.onDidCloseTextDocument((d) => {
         const key = d.uri.toString();
         this.cache.delete(key);
@@ -88,13 +106,13 @@ export class Estimator implements vscode.Disposable {
         this.largeWorkers.delete(key);
       }),
     );
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
-    for (const key of [...this.workers.keys()]) this.disposeWorker(key);
-    for (const w of this.largeWorkers.values()) w.dispose();
-    this.largeWorkers.clear();
+    this._register({
+      dispose: () => {
+        for (const key of [...this.workers.keys()]) this.disposeWorker(key);
+        disposeAll(this.largeWorkers.values());
+        this.largeWorkers.clear();
+      },
+    });
   }
 
   /** True for the documents the extension estimates: prompt files (by name or `promptCost.promptFiles`). */
@@ -123,8 +141,7 @@ export class Estimator implements vscode.Disposable {
     entry.result = entry.result.catch((err) => {
       // Never cache a superseded or failed computation: the next request computes again.
       if (this.cache.get(key) === entry) this.cache.delete(key);
-      if ((err as Error)?.name !== 'CancelledError')
-        this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
+      if (!isCancellationError(err)) this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
       return undefined;
     });
     this.cache.set(key, entry);

@@ -2,7 +2,7 @@
 // a table per model with tokens, input/output cost, cached, batch, per-1,000 and monthly figures.
 import * as vscode from 'vscode';
 import type { Services } from './services';
-import { isUnestimated } from './estimator';
+import { PROMPT_SELECTOR, codePromptAt, isUnestimated } from './estimator';
 import { readConfig } from './config';
 import { offsetRange } from './vscodeConvert';
 
@@ -23,7 +23,7 @@ export function registerHover(services: Services): vscode.Disposable {
       if (isUnestimated(result)) return new vscode.Hover(result.message);
       const offset = document.offsetAt(position);
       if (result.kind === 'code') {
-        const p = result.prompts.find((x) => x.prompt.range.start <= offset && offset <= x.prompt.range.end);
+        const p = await codePromptAt(result, offset);
         if (!p) return undefined;
         const approx = p.tokenizer.approximate;
         const md = new vscode.MarkdownString();
@@ -38,7 +38,7 @@ export function registerHover(services: Services): vscode.Disposable {
         return new vscode.Hover(md, offsetRange(document, p.prompt.range.start, p.prompt.range.end));
       }
       const { estimate, document: parsed } = result;
-      const message = parsed.messages.find((m) => m.sectionRange.start <= offset && offset <= m.sectionRange.end);
+      const message = (await import('../core/prompt')).messageAt(parsed, offset);
       const title =
         message && parsed.messages.length > 1
           ? `Prompt Cost · whole prompt (cursor in the ${message.role} message)`
@@ -51,7 +51,7 @@ export function registerHover(services: Services): vscode.Disposable {
       return new vscode.Hover(md, range);
     },
   };
-  return vscode.languages.registerHoverProvider([{ scheme: '*', language: '*' }], provider);
+  return vscode.languages.registerHoverProvider(PROMPT_SELECTOR, provider);
 }
 
 async function selectionHover(

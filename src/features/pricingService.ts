@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import type { FlujoAnalysis } from '../core/flujo';
 import type { PriceCatalog, ReferenceCatalog } from '../core/pricing';
 import { DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
-import { KeyedDebouncer, findOpenDocument, watchWorkspaceFiles } from './vscodeConvert';
+import { Debouncer } from './util/debounce';
+import { Disposable } from './util/dispose';
+import { findOpenDocument, watchWorkspaceFiles } from './vscodeConvert';
 
 export interface FlujoState {
   uri: vscode.Uri;
@@ -25,35 +27,30 @@ export interface PricingContext {
 
 const UPDATED_CATALOG_FILE = 'genai-prices.json';
 
-export class PricingService implements vscode.Disposable {
+export class PricingService extends Disposable {
   private readonly cache = new Map<string, Promise<PricingContext>>();
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
-  private readonly referenceLoaded = new vscode.EventEmitter<ReferenceCatalog>();
+  private readonly referenceLoaded = this._register(new vscode.EventEmitter<ReferenceCatalog>());
   /** Fires when the reference catalog is first loaded (on first use, not at activation) or replaced. */
   readonly onDidLoadReference = this.referenceLoaded.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed, this.referenceLoaded];
   private reference?: ReferenceCatalog;
-  private readonly typing = new KeyedDebouncer(300);
+  private readonly typing = this._register(new Debouncer(300));
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
-      watchWorkspaceFiles('**/flujo.toml', () => this.invalidate()),
-      onConfigChange(() => this.invalidate()),
-      // Typing in flujo.toml re-prices every open prompt: once typing pauses, not per keystroke.
-      this.typing,
+    super();
+    this._register(watchWorkspaceFiles('**/flujo.toml', () => this.invalidate()));
+    this._register(onConfigChange(() => this.invalidate()));
+    // Typing in flujo.toml re-prices every open prompt: once typing pauses, not per keystroke.
+    this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (isFlujoToml(e.document.uri) && e.contentChanges.length > 0) this.typing.schedule('flujo.toml', () => this.invalidate());
+        if (isFlujoToml(e.document.uri) && e.contentChanges.length > 0) this.typing.schedule(() => this.invalidate());
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()),
     );
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()));
   }
 
   invalidate(): void {

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Estimator } from './estimator';
 import { PricingService } from './pricingService';
+import { disposeAll } from './util/dispose';
 
 export interface Services extends vscode.Disposable {
   readonly context: vscode.ExtensionContext;
@@ -14,14 +15,11 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('Prompt Cost Lens', { log: true });
   const pricing = new PricingService(context, log);
   const estimator = new Estimator(context, pricing, log);
-  const disposables: vscode.Disposable[] = [estimator, pricing, log];
   return {
     context,
     log,
     pricing,
     estimator,
-    dispose(): void {
-      for (const d of disposables.splice(0)) d.dispose();
-    },
+    dispose: () => disposeAll([estimator, pricing, log]),
   };
 }

@@ -5,38 +5,32 @@ import type { Services } from './services';
 import { isUnestimated } from './estimator';
 import { readConfig } from './config';
 import { COMMANDS } from './commandIds';
+import { Debouncer } from './util/debounce';
+import { Disposable } from './util/dispose';
 
-export class StatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('promptCost.status', vscode.StatusBarAlignment.Right, 100);
-  private readonly disposables: vscode.Disposable[] = [this.item];
-  private timer: NodeJS.Timeout | undefined;
+export class StatusBar extends Disposable {
+  private readonly item = this._register(vscode.window.createStatusBarItem('promptCost.status', vscode.StatusBarAlignment.Right, 100));
+  private readonly debouncer = this._register(new Debouncer(150));
   private seq = 0;
   /** What the item shows (the status bar cannot be read through the API). */
   text = '';
   tooltip = '';
 
   constructor(private readonly services: Services) {
+    super();
     this.item.name = 'Prompt Cost';
     this.item.command = COMMANDS.pickPrimaryModel;
     const soon = () => this.schedule();
-    this.disposables.push(
-      vscode.window.onDidChangeActiveTextEditor(soon),
-      vscode.window.onDidChangeTextEditorSelection(soon),
-      vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && soon()),
-      services.estimator.onDidChange(soon),
-    );
+    this._register(vscode.window.onDidChangeActiveTextEditor(soon));
+    this._register(vscode.window.onDidChangeTextEditorSelection(soon));
+    this._register(vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && soon()));
+    this._register(services.estimator.onDidChange(soon));
     this.schedule(0);
   }
 
-  dispose(): void {
-    clearTimeout(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
-  }
-
-  /** Debounced refresh; returns when the refresh has run (tests await it). */
-  schedule(delayMs = 150): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), delayMs);
+  /** Debounced refresh (150 ms unless told otherwise). */
+  schedule(delayMs?: number): void {
+    this.debouncer.schedule(() => void this.refresh(), { delayMs });
   }
 
   async refresh(): Promise<void> {

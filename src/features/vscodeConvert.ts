@@ -1,5 +1,6 @@
 // Conversions between the core's plain ranges/edits and VS Code's classes.
 import * as vscode from 'vscode';
+import { disposeAll } from './util/dispose';
 
 export interface PlainPosition {
   line: number;
@@ -27,30 +28,6 @@ export function toSeverity(severity: 'error' | 'warning' | 'info'): vscode.Diagn
       : vscode.DiagnosticSeverity.Information;
 }
 
-/** Runs `fn` `delayMs` after the last call for the same key; a newer call replaces the pending one. */
-export class KeyedDebouncer implements vscode.Disposable {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  constructor(private readonly delayMs: number) {}
-  schedule(key: string, fn: () => void): void {
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        fn();
-      }, this.delayMs),
-    );
-  }
-  cancel(key: string): void {
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
-  }
-  dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-  }
-}
-
 /** The open document for `uri`, if any: its text includes unsaved edits, so it wins over the file on disk. */
 export function findOpenDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
   const key = uri.toString();
@@ -66,7 +43,7 @@ export type FileEvent = 'change' | 'create' | 'delete';
 export function watchWorkspaceFiles(glob: string, listener: (uri: vscode.Uri, event: FileEvent) => void): vscode.Disposable {
   let watchers: vscode.Disposable[] = [];
   const watchAll = () => {
-    for (const w of watchers) w.dispose();
+    disposeAll(watchers);
     watchers = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob));
       return [
@@ -79,5 +56,5 @@ export function watchWorkspaceFiles(glob: string, listener: (uri: vscode.Uri, ev
   };
   watchAll();
   const folders = vscode.workspace.onDidChangeWorkspaceFolders(watchAll);
-  return { dispose: () => [folders, ...watchers].forEach((d) => d.dispose()) };
+  return { dispose: () => disposeAll([folders, ...watchers]) };
 }

@@ -15,7 +15,7 @@ import {
   displayUsd,
   nextSort,
   sortRows,
-} from '../features/compareMessages';
+} from '../protocol/compare';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

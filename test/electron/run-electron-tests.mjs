@@ -12,7 +12,7 @@ try {
   await runTests({
     version,
     extensionDevelopmentPath: root,
-    extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
+    extensionTestsPath: path.join(root, 'out', 'test', 'host', 'suite', 'index.js'),
     launchArgs: [copyWorkspace(path.join(root, 'examples')), '--disable-extensions', '--disable-workspace-trust'],
   });
   console.log('electron: integration suites passed');

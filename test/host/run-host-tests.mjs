@@ -1,4 +1,4 @@
-// Runs the mocha suites in test/integration inside a real VS Code 1.96 extension host
+// Runs the mocha suites in test/host/suite inside a real VS Code 1.96 extension host
 // (VS Code server + headless Chromium), passes the exit code through and prints the host log on failure.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -7,13 +7,13 @@ import { copyWorkspace, startHost } from './vscode-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS || 10 * 60_000);
-const resultsFile = path.join(root, 'out', 'test', 'integration', 'host-results.json');
+const resultsFile = path.join(root, 'out', 'test', 'host', 'suite', 'host-results.json');
 const verbose = process.argv.includes('--verbose');
 
 async function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js missing: run `npm run build` first');
-  if (!fs.existsSync(path.join(root, 'out', 'test', 'integration', 'index.js')))
-    throw new Error('out/test/integration/index.js missing: run `npm run compile-tests` first');
+  if (!fs.existsSync(path.join(root, 'out', 'test', 'host', 'suite', 'index.js')))
+    throw new Error('out/test/host/suite/index.js missing: run `npm run compile-tests` first');
   fs.rmSync(resultsFile, { force: true });
   const workspace = copyWorkspace(path.join(root, 'examples'));
   const started = Date.now();
@@ -25,7 +25,7 @@ async function main() {
     await host.page.goto(
       host.url(workspace, [
         ['extensionDevelopmentPath', host.remote(root)],
-        ['extensionTestsPath', host.remote(path.join(root, 'out', 'test', 'integration', 'index.js'))],
+        ['extensionTestsPath', host.remote(path.join(root, 'out', 'test', 'host', 'suite', 'index.js'))],
         ['skipWelcome', 'true'],
       ]),
     );

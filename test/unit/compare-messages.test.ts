@@ -7,7 +7,7 @@ import {
   MAX_REQUESTS_PER_DAY,
   parsePersistedState,
   parseWebviewMessage,
-} from '../../src/features/compareMessages';
+} from '../../src/protocol/compare';
 
 function ok(raw: unknown) {
   const r = parseWebviewMessage(raw);

@@ -15,7 +15,7 @@ import {
   displayUsd,
   nextSort,
   sortRows,
-} from '../../src/features/compareMessages';
+} from '../../src/protocol/compare';
 
 /** Compile-time: the panel's row and price-source types are exactly the core's (the webview declares its own copy). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

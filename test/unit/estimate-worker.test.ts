@@ -6,7 +6,8 @@ import { LargePromptCounts, LargePromptRequest, countersFromWorker } from '../..
 import { PriceCatalog } from '../../src/core/pricing';
 import { parsePromptDocument } from '../../src/core/prompt';
 import { countTokens } from '../../src/core/tokenize';
-import { LatestRequestWorker, isSuperseded } from '../../src/core/worker/latest';
+import { isCancellationError } from '../../src/core/cancellation';
+import { LatestRequestWorker } from '../../src/core/worker/latest';
 
 const script = path.resolve(__dirname, '../../../dist/estimate-worker.js');
 const catalog = new PriceCatalog();
@@ -55,7 +56,7 @@ test('a newer request supersedes an older one; placeholders are capped for the t
   try {
     const first = w.request({ text: bigPrompt(20000), fileName: 'a.prompty', models });
     const second = w.request({ text: bigPrompt(10), fileName: 'a.prompty', models });
-    await assert.rejects(first, (err) => isSuperseded(err));
+    await assert.rejects(first, (err) => isCancellationError(err));
     const r = await second;
     assert.equal(r.document.messages.length, 2);
     const capped = await w.request({ text: bigPrompt(1000), fileName: 'a.prompty', models });

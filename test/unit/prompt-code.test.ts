@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findModelIdsInCode, findPromptsInCode, looksLikeModelId, promptAt, type CodePrompt } from '../../src/core/prompt';
-import { tokenize } from '../../src/core/prompt/lexer';
+import { lexCode } from '../../src/core/prompt/lexer';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'prompt');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -46,6 +46,10 @@ test('python fixture: OpenAI, Flujo, pydantic-ai, Anthropic', () => {
   assert.equal(ps[0].call, 'client.chat.completions.create');
   assert.equal(promptAt(ps, ps[3].range.start + 3), ps[3]);
   assert.equal(promptAt(ps, 0), undefined);
+  // Ranges are half-open [start, end): the hover and "show breakdown" use the same rule.
+  assert.equal(promptAt(ps, ps[3].range.start), ps[3]);
+  assert.equal(promptAt(ps, ps[3].range.end - 1), ps[3]);
+  assert.notEqual(promptAt(ps, ps[3].range.end), ps[3]);
 });
 
 test('typescript fixture: OpenAI, Anthropic, Vercel AI SDK, regex literal', () => {
@@ -208,7 +212,7 @@ test('incomplete code while typing never throws and keeps earlier prompts', () =
 
 test('lexer: comments, regexes, JSX apostrophes do not open strings wrongly', () => {
   const strs = (src: string, lang: 'python' | 'js') =>
-    tokenize(src, lang)
+    lexCode(src, lang)
       .filter((t) => t.kind === 'string')
       .map((t) => t.str!.value);
   assert.deepEqual(strs('# it\'s a comment\nx = "a"', 'python'), ['a']);

@@ -89,6 +89,11 @@ test('real Prompty sample: front matter, sections, placeholders', () => {
   assert.equal(user.placeholders.length, 1);
   assert.equal(messageAt(doc, user.range.start), user);
   assert.equal(messageAt(doc, 0), undefined);
+  // Sections are half-open: the offset where one ends belongs to the next (the hover's rule too).
+  for (const [i, m] of doc.messages.entries()) {
+    assert.equal(messageAt(doc, m.sectionRange.end - 1), m);
+    if (i + 1 < doc.messages.length) assert.equal(messageAt(doc, m.sectionRange.end), doc.messages[i + 1]);
+  }
 });
 
 test('Prompty v2 model shape, name attribute, maxOutputTokens', () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './tokenize/oracle';
-import { WorkerTokenCounter, countTokens, isCancelledError } from '../../src/core/tokenize';
+import { isCancellationError } from '../../src/core/cancellation';
+import { WorkerTokenCounter, countTokens } from '../../src/core/tokenize';
 import { PROSE } from './tokenize/corpus';
 
 // The bundled worker when the build ran, else the tsc output of worker.ts.
@@ -19,10 +20,10 @@ describe('WorkerTokenCounter', () => {
     assert.equal(await counter.count(big, 'o200k_base'), countTokens(big, 'o200k_base'));
     assert.equal(await counter.count('hello world', 'cl100k_base'), 2);
   });
-  it('a newer request supersedes an older one: the older promise rejects with CancelledError', async () => {
+  it('a newer request supersedes an older one: the older promise rejects with a CancellationError', async () => {
     const first = counter.count(big + 'x', 'o200k_base');
     const second = counter.count(big + 'y', 'o200k_base');
-    await assert.rejects(first, (err) => isCancelledError(err));
+    await assert.rejects(first, (err) => isCancellationError(err));
     assert.equal(await second, countTokens(big + 'y', 'o200k_base'));
   });
   it('reports an unknown encoding as an error, then keeps working', async () => {
@@ -33,7 +34,7 @@ describe('WorkerTokenCounter', () => {
     const c = new WorkerTokenCounter(script);
     const p = c.count(big, 'o200k_base');
     c.dispose();
-    await assert.rejects(p, (err) => isCancelledError(err));
-    await assert.rejects(c.count('x', 'o200k_base'), (err) => isCancelledError(err));
+    await assert.rejects(p, (err) => isCancellationError(err));
+    await assert.rejects(c.count('x', 'o200k_base'), (err) => isCancellationError(err));
   });
 });

@@ -6,7 +6,8 @@ import { parsePromptDocument } from '../prompt/document';
 import { EncodingName } from '../tokenize/encodings';
 import { IncrementalCounter } from '../tokenize/incremental';
 import { tokenizerForModel } from '../tokenize/models';
-import { SupersededError, serveLatest } from '../worker/latest';
+import { CancellationError } from '../cancellation';
+import { serveLatest } from '../worker/latest';
 import { LargePromptCounts, LargePromptRequest, slimDocument } from './large';
 
 const counters = new Map<string, IncrementalCounter>();
@@ -20,7 +21,7 @@ function counterFor(encoding: EncodingName, message: number): IncrementalCounter
 
 serveLatest<LargePromptRequest, LargePromptCounts>((req, superseded) => {
   const document = parsePromptDocument(req.text, req.fileName);
-  if (superseded()) throw new SupersededError();
+  if (superseded()) throw new CancellationError('superseded by a newer request');
   const contentTokens: LargePromptCounts['contentTokens'] = {};
   const models = document.model ? [document.model, ...req.models] : req.models;
   for (const encoding of new Set(models.map((m) => tokenizerForModel(m).encoding))) {

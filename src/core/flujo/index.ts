@@ -6,4 +6,4 @@ export * from './fixes';
 export * from './language';
 export * from './config';
 export * from './usage';
-export * from './document';
+export * from './decode';

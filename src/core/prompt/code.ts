@@ -21,7 +21,7 @@
 // Also reported without a call: `{role, content}` dicts anywhere, and string assignments to
 // names containing "prompt" / "instruction(s)" / "system_message".
 
-import { tokenize, type CodeLanguage, type Token } from './lexer';
+import { lexCode, type CodeLanguage, type CodeToken } from './lexer';
 import { looksLikeModelId } from './model';
 import type { OffsetRange, Placeholder, PromptRole } from './types';
 
@@ -76,11 +76,11 @@ interface Group {
   closed: boolean;
   children: Item[];
 }
-type Item = Token | Group;
+type Item = CodeToken | Group;
 
 const CLOSER: Record<string, '(' | '[' | '{'> = { ')': '(', ']': '[', '}': '{' };
 
-function buildTree(toks: Token[], len: number): Group {
+function buildTree(toks: CodeToken[], len: number): Group {
   const root: Group = { kind: 'group', open: '{', start: 0, end: len, nl: false, closed: true, children: [] };
   const stack: Group[] = [root];
   for (const t of toks) {
@@ -108,13 +108,13 @@ function buildTree(toks: Token[], len: number): Group {
 function isGroup(x: Item | undefined, open?: string): x is Group {
   return !!x && (x as Group).kind === 'group' && (open === undefined || (x as Group).open === open);
 }
-function isTok(x: Item | undefined, text?: string): x is Token {
-  return !!x && (x as Group).kind !== 'group' && (text === undefined || (x as Token).text === text);
+function isTok(x: Item | undefined, text?: string): x is CodeToken {
+  return !!x && (x as Group).kind !== 'group' && (text === undefined || (x as CodeToken).text === text);
 }
-function isIdent(x: Item | undefined): x is Token {
+function isIdent(x: Item | undefined): x is CodeToken {
   return isTok(x) && x.kind === 'ident';
 }
-function isStr(x: Item | undefined): x is Token {
+function isStr(x: Item | undefined): x is CodeToken {
   return isTok(x) && x.kind === 'string';
 }
 
@@ -228,16 +228,16 @@ class Analyzer {
       isGroup(items[n - 1], '(') &&
       (items[n - 1] as Group).children.length === 0
     ) {
-      const fn = STRIP_METHODS[(items[n - 2] as Token).text];
+      const fn = STRIP_METHODS[(items[n - 2] as CodeToken).text];
       if (!fn) return undefined;
       const inner = this.stringExpr(items.slice(0, n - 3), depth + 1);
       return inner && { ...inner, text: fn(inner.text) };
     }
     // dedent(...) / textwrap.dedent(...) / inspect.cleandoc(...)
     if (isGroup(items[n - 1], '(') && n >= 2 && isIdent(items[n - 2])) {
-      const fnName = (items[n - 2] as Token).text;
+      const fnName = (items[n - 2] as CodeToken).text;
       const callee = calleeBefore(items, n - 1);
-      if ((fnName === 'dedent' || fnName === 'cleandoc') && callee && callee.start === (items[0] as Token).start) {
+      if ((fnName === 'dedent' || fnName === 'cleandoc') && callee && callee.start === (items[0] as CodeToken).start) {
         const args = splitTop((items[n - 1] as Group).children);
         if (args.length !== 1) return undefined;
         const inner = this.stringExpr(args[0], depth + 1);
@@ -254,7 +254,7 @@ class Analyzer {
         .join('');
       const v: StrValue = {
         text: lastTok.str!.value,
-        range: { start: (items[0] as Token).start, end: lastTok.end },
+        range: { start: (items[0] as CodeToken).start, end: lastTok.end },
         placeholders: lastTok.str!.placeholders,
       };
       if (tag === 'String.raw') return v;
@@ -268,7 +268,7 @@ class Analyzer {
       return undefined;
     }
     // "a" "b" (Python) / "a" + "b"
-    const parts: Token[] = [];
+    const parts: CodeToken[] = [];
     let expectPlus = false;
     for (const it of items) {
       if (isStr(it)) {
@@ -291,7 +291,7 @@ class Analyzer {
   resolve(items: Item[]): Item[] {
     let cur = items;
     for (let k = 0; k < 5 && cur.length === 1 && isIdent(cur[0]); k++) {
-      const b = this.bindings.get((cur[0] as Token).text);
+      const b = this.bindings.get((cur[0] as CodeToken).text);
       if (!b) break;
       cur = b;
     }
@@ -306,13 +306,13 @@ class Analyzer {
     const last = v[v.length - 1];
     if (isGroup(last, '(') && v.length >= 2) {
       const callee = calleeBefore(v, v.length - 1);
-      if (!callee || callee.start !== (v[0] as Token).start) return undefined;
+      if (!callee || callee.start !== (v[0] as CodeToken).start) return undefined;
       const provider = MODEL_CTORS[callee.segs[0]] ?? MODEL_CTORS[callee.segs[callee.segs.length - 1]];
       const args = splitTop(last.children);
       if (!provider || args.length === 0) return undefined;
       const first = args[0];
       const kw = this.lang === 'python' && isIdent(first[0]) && isTok(first[1], '=') ? undefined : first;
-      const named = args.find((a) => isIdent(a[0]) && (a[0] as Token).text === 'model_name' && isTok(a[1], '='));
+      const named = args.find((a) => isIdent(a[0]) && (a[0] as CodeToken).text === 'model_name' && isTok(a[1], '='));
       const arg = kw ?? named?.slice(2);
       const inner = arg && this.stringExpr(this.resolve(arg));
       if (!inner) return undefined;
@@ -364,8 +364,8 @@ class Analyzer {
   }
 
   /** `key: value` entries of a dict / object literal. */
-  entries(g: Group): { key: string; keyTok: Token; value: Item[] }[] {
-    const out: { key: string; keyTok: Token; value: Item[] }[] = [];
+  entries(g: Group): { key: string; keyTok: CodeToken; value: Item[] }[] {
+    const out: { key: string; keyTok: CodeToken; value: Item[] }[] = [];
     for (const e of splitTop(g.children)) {
       const k = e[0];
       if (isTok(k) && (k.kind === 'string' || (this.lang === 'js' && k.kind === 'ident')) && isTok(e[1], ':')) {
@@ -478,7 +478,7 @@ class Analyzer {
           const r = items[j];
           if (isTok(r, ';') || isTok(r, ',')) break;
           const prev = rhs[rhs.length - 1];
-          const nlBreak = (r as Token | Group).nl && j > eq + 1 && !isTok(r, '+') && !isTok(r, '.') && !(prev && isTok(prev, '+'));
+          const nlBreak = (r as CodeToken | Group).nl && j > eq + 1 && !isTok(r, '+') && !isTok(r, '.') && !(prev && isTok(prev, '+'));
           if (nlBreak) break;
           rhs.push(r);
         }
@@ -639,7 +639,7 @@ function matchCall(segs: string[], lang: CodeLanguage): CallSpec | undefined {
 export function findPromptsInCode(text: string, languageId: string): CodePrompt[] {
   const lang = codeLanguageFor(languageId);
   if (!lang) return [];
-  const toks = tokenize(text, lang);
+  const toks = lexCode(text, lang);
   const a = new Analyzer(lang, buildTree(toks, text.length));
   a.collectBindings(a.root);
   a.walkCalls(a.root);
@@ -659,7 +659,7 @@ export function findPromptsInCode(text: string, languageId: string): CodePrompt[
 export function findModelIdsInCode(text: string, languageId?: string): CodeModelId[] {
   const lang = (languageId ? codeLanguageFor(languageId) : undefined) ?? guessLanguage(text);
   const out: CodeModelId[] = [];
-  for (const t of tokenize(text, lang)) {
+  for (const t of lexCode(text, lang)) {
     if (t.kind !== 'string' || !t.str || t.str.unterminated || t.str.interpolated || t.str.bytes) continue;
     if (looksLikeModelId(t.str.value)) out.push({ model: t.str.value, range: { start: t.start, end: t.end } });
   }

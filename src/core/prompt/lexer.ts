@@ -20,7 +20,7 @@ export interface StringLiteral {
   bytes: boolean;
 }
 
-export interface Token {
+export interface CodeToken {
   kind: 'ident' | 'string' | 'number' | 'punct' | 'op';
   start: number;
   end: number;
@@ -89,12 +89,13 @@ function isHex(s: string): boolean {
   return s.length > 0 && /^[0-9a-fA-F]+$/.test(s);
 }
 
-export function tokenize(text: string, lang: CodeLanguage): Token[] {
-  const toks: Token[] = [];
+/** Source code → lexical tokens (`CodeToken`; not to be confused with the BPE tokens of src/core/tokenize). */
+export function lexCode(text: string, lang: CodeLanguage): CodeToken[] {
+  const toks: CodeToken[] = [];
   const len = text.length;
   let i = 0;
   let nl = false;
-  const push = (kind: Token['kind'], start: number, end: number, t: string, str?: StringLiteral): void => {
+  const push = (kind: CodeToken['kind'], start: number, end: number, t: string, str?: StringLiteral): void => {
     toks.push({ kind, start, end, text: t, nl, str });
     nl = false;
   };
@@ -195,12 +196,12 @@ export function tokenize(text: string, lang: CodeLanguage): Token[] {
   return toks;
 }
 
-function isStringRaw(toks: Token[]): boolean {
+function isStringRaw(toks: CodeToken[]): boolean {
   const n = toks.length;
   return n >= 3 && toks[n - 1].text === 'raw' && toks[n - 2].text === '.' && toks[n - 3].text === 'String';
 }
 
-function regexAllowed(toks: Token[]): boolean {
+function regexAllowed(toks: CodeToken[]): boolean {
   const prev = toks[toks.length - 1];
   if (!prev) return true;
   if (prev.kind === 'ident') return REGEX_KEYWORDS.has(prev.text);

@@ -9,6 +9,7 @@
 //    with the same merge order (lowest rank first, leftmost on ties), hence identical output.
 import { EncodingName, SPLIT_PATTERNS, tableFor } from './encodings';
 import { RankTable, loadRankTable } from './ranks';
+import { CancellationError } from '../cancellation';
 
 const NONE = 0x7fffffff;
 /** Pieces up to this many bytes use the simple quadratic merge (faster for short pieces). */
@@ -20,13 +21,6 @@ const POS_SCALE = 4294967296; // heap key = rank * 2^32 + position
 
 /** Returns true to abandon a count in progress (checked every few thousand pieces). */
 export type ShouldStop = () => boolean;
-
-export class CancelledError extends Error {
-  constructor(message = 'token count cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
 
 export class Encoder {
   readonly name: EncodingName;
@@ -69,7 +63,7 @@ export class Encoder {
         }
       }
       total += c;
-      if (shouldStop !== undefined && (++n & 4095) === 0 && shouldStop()) throw new CancelledError();
+      if (shouldStop !== undefined && (++n & 4095) === 0 && shouldStop()) throw new CancellationError('token count cancelled');
     }
     this.stop = undefined;
     return total;
@@ -204,7 +198,7 @@ export class Encoder {
     while (size > 0) {
       if (stop !== undefined && (++steps & 0xffff) === 0 && stop()) {
         this.stop = undefined;
-        throw new CancelledError();
+        throw new CancellationError('token count cancelled');
       }
       const key = heap[0];
       size--;

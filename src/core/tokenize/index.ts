@@ -9,9 +9,11 @@ export { EncodingName, ENCODING_NAMES, isEncodingName } from './encodings';
 export { ModelTokenizer, tokenizerForModel, splitModelId, applyFactor } from './models';
 export { ChatMessage, chatTokens, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMING_TOKENS } from './chat';
 export { IncrementalCounter, isChunkBoundary, splitChunks, chunkStarts, DEFAULT_CHUNK_SIZE } from './incremental';
-export { CancelledError, ShouldStop, getEncoder } from './bpe';
+export { ShouldStop, getEncoder } from './bpe';
 export { setEncodingDataDir, encodingDataDir, loadedRankTables } from './ranks';
-export { WorkerTokenCounter, WorkerTokenCounterOptions, isCancelledError } from './workerClient';
+export { WorkerTokenCounter, WorkerTokenCounterOptions } from './workerClient';
+/** What a superseded count rejects with (re-exported for the tokenizer's bundle users, e.g. bench/). */
+export { CancellationError, isCancellationError } from '../cancellation';
 
 /** Exact tiktoken `encode_ordinary` token count; loads only this encoding's table, on first use. */
 export function countTokens(text: string, encoding: EncodingName): number {

@@ -2,34 +2,26 @@
 // one before it, and the worker sees that through a shared "latest id" slot it polls while working.
 // Used for counting and parsing big documents off the extension host's thread.
 import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { CancellationError, isCancellationError } from '../cancellation';
 
-/** The error a superseded or disposed request rejects with (name `CancelledError`). */
-export class SupersededError extends Error {
-  constructor(message = 'superseded by a newer request') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
-
-export function isSuperseded(err: unknown): boolean {
-  return (err as Error | undefined)?.name === 'CancelledError';
-}
+const superseded = () => new CancellationError('superseded by a newer request');
+const disposed = () => new CancellationError('worker disposed');
 
 /**
  * Worker side: answers each request with `handle(request, superseded)`. `superseded()` turns true
- * once a newer request was started; a handler that throws an error named `CancelledError` (e.g. from
- * a count that checked it) is reported as cancelled, any other error as an error.
+ * once a newer request was started; a handler that throws a `CancellationError` (e.g. from a count
+ * that checked it) is reported as cancelled, any other error as an error.
  */
 export function serveLatest<Q, R>(handle: (request: Q, superseded: () => boolean) => R): void {
   const data = (workerData ?? {}) as { latest?: SharedArrayBuffer };
   const slot = data.latest ? new Int32Array(data.latest) : undefined;
   parentPort?.on('message', (req: Q & { id: number }) => {
-    const superseded = () => slot !== undefined && Atomics.load(slot, 0) !== req.id;
+    const newerStarted = () => slot !== undefined && Atomics.load(slot, 0) !== req.id;
     try {
-      if (superseded()) throw new SupersededError();
-      parentPort!.postMessage({ id: req.id, result: handle(req, superseded) });
+      if (newerStarted()) throw superseded();
+      parentPort!.postMessage({ id: req.id, result: handle(req, newerStarted) });
     } catch (err) {
-      if (isSuperseded(err)) parentPort!.postMessage({ id: req.id, cancelled: true });
+      if (isCancellationError(err)) parentPort!.postMessage({ id: req.id, cancelled: true });
       else parentPort!.postMessage({ id: req.id, error: String((err as Error)?.stack ?? err) });
     }
   });
@@ -62,12 +54,12 @@ export class LatestRequestWorker<Q extends object, R> {
     private readonly extraData: Record<string, unknown> = {},
   ) {}
 
-  /** Sends `{ id, ...payload }`; rejects with SupersededError when a newer request starts first. */
+  /** Sends `{ id, ...payload }`; rejects with a CancellationError when a newer request starts first. */
   request(payload: Q): Promise<R> {
-    if (this.disposed) return Promise.reject(new SupersededError('worker disposed'));
+    if (this.disposed) return Promise.reject(disposed());
     const id = ++this.seq;
     Atomics.store(this.latest, 0, id);
-    this.pending?.reject(new SupersededError());
+    this.pending?.reject(superseded());
     return new Promise<R>((resolve, reject) => {
       this.pending = { id, resolve, reject };
       const w = this.ensureWorker();
@@ -79,7 +71,7 @@ export class LatestRequestWorker<Q extends object, R> {
   dispose(): void {
     this.disposed = true;
     Atomics.store(this.latest, 0, -1);
-    this.pending?.reject(new SupersededError('worker disposed'));
+    this.pending?.reject(disposed());
     this.pending = undefined;
     void this.worker?.terminate();
     this.worker = undefined;
@@ -95,7 +87,7 @@ export class LatestRequestWorker<Q extends object, R> {
       this.pending = undefined;
       w.unref();
       if (msg.error !== undefined) p.reject(new Error(`worker: ${msg.error}`));
-      else if (msg.cancelled) p.reject(new SupersededError());
+      else if (msg.cancelled) p.reject(superseded());
       else p.resolve(msg.result as R);
     });
     const fail = (err: Error) => {

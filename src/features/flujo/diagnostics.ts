@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
-import { KeyedDebouncer, findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
+import { Debouncer } from '../util/debounce';
+import { findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
 
 export const DIAGNOSTIC_SOURCE = 'flujo.toml';
 const CODE_GLOB = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,yaml,yml}';
@@ -19,15 +20,16 @@ export const coreDiagnostic = new WeakMap<vscode.Diagnostic, FlujoDiagnostic>();
 
 export function registerFlujoDiagnostics(services: Services): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('flujo');
-  const debouncer = new KeyedDebouncer(300);
+  const debouncer = new Debouncer(300);
   const usages = new WorkspaceModelUsages();
-  const versions = new Map<string, number>();
+  /** The latest lint run per document: only its result is shown (an older run may finish last). */
+  const runs = new Map<string, number>();
 
   const lint = async (doc: vscode.TextDocument) => {
     if (!isFlujoToml(doc.uri)) return;
     const key = doc.uri.toString();
-    const version = doc.version;
-    versions.set(key, version);
+    const run = (runs.get(key) ?? 0) + 1;
+    runs.set(key, run);
     const [flujo, pricing] = await Promise.all([import('../../core/flujo'), import('../../core/pricing')]);
     const reference = await services.pricing.referenceCatalog();
     const text = doc.getText();
@@ -35,7 +37,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     let analysis = flujo.analyzeFlujoToml(text, options);
     // Only strict mode needs the workspace's model usages (a scan of many files): fetch them then.
     if (analysis.strict) analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels: await usages.get() });
-    if (versions.get(key) !== version || doc.isClosed) return; // a newer edit superseded this run
+    if (runs.get(key) !== run || doc.isClosed) return; // a newer run (an edit, new usages, new prices) superseded this one
     const found = analysis.diagnostics;
     const stale = reference.isStale(new Date());
     const diagnostics = found.map((d) => {
@@ -55,10 +57,9 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
 
   const schedule = (doc: vscode.TextDocument) => {
     if (isFlujoToml(doc.uri))
-      debouncer.schedule(
-        doc.uri.toString(),
-        () => void lint(doc).catch((e) => services.log.error(`flujo.toml lint failed: ${e?.stack ?? e}`)),
-      );
+      debouncer.schedule(() => void lint(doc).catch((e) => services.log.error(`flujo.toml lint failed: ${e?.stack ?? e}`)), {
+        key: doc.uri.toString(),
+      });
   };
   const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
 
@@ -77,7 +78,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       debouncer.cancel(doc.uri.toString());
-      versions.delete(doc.uri.toString());
+      runs.delete(doc.uri.toString());
       collection.delete(doc.uri);
     }),
     services.pricing.onDidChange(relintAll),

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { BudgetRow } from '../../core/history/budgets';
 import type { Services } from '../services';
+import { Disposable } from '../util/dispose';
 import { HistoryStore, historyStore } from './store';
 
 // The view model loads with the first getChildren, not at activation.
@@ -12,18 +13,14 @@ export const BUDGETS_VIEW = 'promptCost.budgets';
 
 export type BudgetNode = { kind: 'budget'; row: BudgetRow; config: string } | { kind: 'problem'; message: string };
 
-export class BudgetsTreeProvider implements vscode.TreeDataProvider<BudgetNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class BudgetsTreeProvider extends Disposable implements vscode.TreeDataProvider<BudgetNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   view?: vscode.TreeView<BudgetNode>;
 
   constructor(readonly store: HistoryStore) {
-    this.disposables.push(store.onDidChange(() => this.refresh()));
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super();
+    this._register(store.onDidChange(() => this.refresh()));
   }
 
   refresh(): void {

@@ -4,12 +4,13 @@
 // import Flujo runs). Follows the ledger and the Flujo state DB live through the HistoryStore.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { COMMANDS } from '../commandIds';
+import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
 import type { RunRecord, RunStep } from '../../core/history/record';
 import { SECTION } from '../config';
 import type { Services } from '../services';
 import { GROUP_BY_OPTIONS, readRunSettings } from '../run/settings';
+import { Disposable } from '../util/dispose';
 import { HistoryStore, historyStore } from './store';
 import type { ViewRun } from './viewModel';
 
@@ -22,44 +23,26 @@ async function loadModules(): Promise<void> {
 
 export const RUNS_VIEW = 'promptCost.runs';
 
-export const RUNS_COMMANDS = {
-  refresh: 'promptCost.runs.refresh',
-  groupBy: 'promptCost.runs.groupBy',
-  filter: 'promptCost.runs.filter',
-  clearFilter: 'promptCost.runs.clearFilter',
-  exportCsv: 'promptCost.runs.exportCsv',
-  importFlujo: 'promptCost.runs.importFlujo',
-  openPrompt: 'promptCost.runs.openPrompt',
-  rerun: 'promptCost.runs.rerun',
-  copyDetails: 'promptCost.runs.copyDetails',
-  delete: 'promptCost.runs.delete',
-  restore: 'promptCost.runs.restore',
-} as const;
-
 export type RunsNode =
   | { kind: 'group'; group: RunGroup; by: GroupBy }
   | { kind: 'run'; view: ViewRun; by: GroupBy }
   | { kind: 'step'; view: ViewRun; step: RunStep; index: number };
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<RunsNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private filterText = '';
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Set by registerRunsView: title description and message follow the content. */
   view?: vscode.TreeView<RunsNode>;
 
   constructor(readonly store: HistoryStore) {
-    this.disposables.push(
-      store.onDidChange(() => this.refresh()),
+    super();
+    this._register(store.onDidChange(() => this.refresh()));
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('promptCost.history.groupBy')) this.refresh();
       }),
     );
-  }
-
-  dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   get groupBy(): GroupBy {

@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Debouncer } from '../util/debounce';
+import { Disposable, disposeAll } from '../util/dispose';
 import { findOpenDocument } from '../vscodeConvert';
 import type { BudgetConfig, BudgetRow } from '../../core/history/budgets';
 import type { CorruptLine, LedgerFollower } from '../../core/history/ledger';
@@ -37,25 +39,6 @@ interface FolderHistory {
   disposables: vscode.Disposable[];
 }
 
-/** Debounces a function; dispose cancels a pending call. */
-class Debouncer implements vscode.Disposable {
-  private timer: NodeJS.Timeout | undefined;
-  constructor(
-    private readonly ms: number,
-    private readonly fn: () => void,
-  ) {}
-  trigger(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.fn();
-    }, this.ms);
-  }
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-  }
-}
-
 const stores = new WeakMap<Services, HistoryStore>();
 
 /** The one history store of this activation (created on first use, disposed with the extension). */
@@ -69,12 +52,11 @@ export function historyStore(services: Services): HistoryStore {
   return s;
 }
 
-export class HistoryStore implements vscode.Disposable {
+export class HistoryStore extends Disposable {
   private folders: FolderHistory[] = [];
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires after the runs, the Flujo runs or the budgets changed. */
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private ready: Promise<void> | undefined;
   private generation = 0;
   private sqlWasmSet = false;
@@ -82,30 +64,35 @@ export class HistoryStore implements vscode.Disposable {
   private vm: typeof import('./viewModel') | undefined;
 
   constructor(private readonly services: Services) {
+    super();
     // Nothing is read until a view or a run needs it (activation stays cheap).
-    const rebuild = new Debouncer(200, () => {
-      if (this.ready) this.ready = this.rebuild();
-    });
-    const flujo = new Debouncer(300, () => {
-      if (this.ready) void this.reloadFlujo().then(() => this.changed.fire());
-    });
-    this.disposables.push(
-      rebuild,
-      flujo,
+    const rebuildSoon = this._register(new Debouncer(200));
+    const rebuild = () =>
+      rebuildSoon.schedule(() => {
+        if (this.ready) this.ready = this.rebuild();
+      });
+    const reloadFlujoSoon = this._register(new Debouncer(300));
+    this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('promptCost.history.path')) rebuild.trigger();
+        if (e.affectsConfiguration('promptCost.history.path')) rebuild();
       }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => rebuild.trigger()),
-      // flujo.toml edited, created or deleted: state_uri and [budgets] may differ.
-      services.pricing.onDidChange(() => flujo.trigger()),
     );
-  }
-
-  dispose(): void {
-    this.generation++;
-    for (const f of this.folders) for (const d of f.disposables) d.dispose();
-    this.folders = [];
-    for (const d of this.disposables.splice(0)) d.dispose();
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(rebuild));
+    // flujo.toml edited, created or deleted: state_uri and [budgets] may differ.
+    this._register(
+      services.pricing.onDidChange(() =>
+        reloadFlujoSoon.schedule(() => {
+          if (this.ready) void this.reloadFlujo().then(() => this.changed.fire());
+        }),
+      ),
+    );
+    this._register({
+      dispose: () => {
+        this.generation++;
+        disposeAll(this.folders.flatMap((f) => f.disposables));
+        this.folders = [];
+      },
+    });
   }
 
   /** Starts following the ledgers (once); resolves when they and the Flujo databases have been read. */
@@ -266,7 +253,7 @@ export class HistoryStore implements vscode.Disposable {
 
   private async rebuild(): Promise<void> {
     const gen = ++this.generation;
-    for (const f of this.folders) for (const d of f.disposables) d.dispose();
+    disposeAll(this.folders.flatMap((f) => f.disposables));
     const { LedgerFollower, resolveLedgerPath } = await import('../../core/history/ledger');
     this.vm ??= await import('./viewModel');
     const wsFolders = vscode.workspace.workspaceFolders?.filter((w) => w.uri.scheme === 'file') ?? [];
@@ -286,19 +273,14 @@ export class HistoryStore implements vscode.Disposable {
         follower: new LedgerFollower(ledgerFile),
         disposables: [],
       };
-      const poll = new Debouncer(100, () => void this.pollLedger(f, true));
+      const debouncer = new Debouncer(100);
+      const poll = () => debouncer.schedule(() => void this.pollLedger(f, true));
       const watcher = vscode.workspace.createFileSystemWatcher(watchPattern(e.dir, ledgerFile, [path.basename(ledgerFile)]));
-      f.disposables.push(
-        poll,
-        watcher,
-        watcher.onDidChange(() => poll.trigger()),
-        watcher.onDidCreate(() => poll.trigger()),
-        watcher.onDidDelete(() => poll.trigger()),
-      );
+      f.disposables.push(debouncer, watcher, watcher.onDidChange(poll), watcher.onDidCreate(poll), watcher.onDidDelete(poll));
       next.push(f);
     }
     if (gen !== this.generation) {
-      for (const f of next) for (const d of f.disposables) d.dispose();
+      disposeAll(next.flatMap((f) => f.disposables));
       return;
     }
     this.folders = next;
@@ -369,20 +351,16 @@ export class HistoryStore implements vscode.Disposable {
     const key = src ? src.candidates.join('\n') : '';
     const prev = this.flujoWatchers.get(f.key);
     if (prev?.key === key) return;
-    for (const d of prev?.disposables ?? []) d.dispose();
+    disposeAll(prev?.disposables ?? []);
     const disposables: vscode.Disposable[] = [];
     if (src) {
-      const reread = new Debouncer(400, () => void this.loadFlujo(f).then(() => this.changed.fire()));
-      disposables.push(reread);
+      const debouncer = new Debouncer(400);
+      const reread = () => debouncer.schedule(() => void this.loadFlujo(f).then(() => this.changed.fire()));
+      disposables.push(debouncer);
       for (const c of src.candidates) {
         const base = path.basename(c);
         const w = vscode.workspace.createFileSystemWatcher(watchPattern(f.dir, c, [base, `${base}-wal`]));
-        disposables.push(
-          w,
-          w.onDidChange(() => reread.trigger()),
-          w.onDidCreate(() => reread.trigger()),
-          w.onDidDelete(() => reread.trigger()),
-        );
+        disposables.push(w, w.onDidChange(reread), w.onDidCreate(reread), w.onDidDelete(reread));
       }
     }
     this.flujoWatchers.set(f.key, { key, disposables });
@@ -390,7 +368,7 @@ export class HistoryStore implements vscode.Disposable {
       dispose: () => {
         const cur = this.flujoWatchers.get(f.key);
         if (cur && cur.disposables === disposables) {
-          for (const d of disposables) d.dispose();
+          disposeAll(disposables);
           this.flujoWatchers.delete(f.key);
         }
       },

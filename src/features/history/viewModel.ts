@@ -1,6 +1,6 @@
 // The pure part of the Runs and Budgets views: merging the ledger with live Flujo runs, labels,
 // descriptions, tooltips, "copy details" text and budget rows. No `vscode` import: unit-tested
-// under node (test/unit/historyview-model.test.ts).
+// under node (test/unit/history-view-model.test.ts).
 import type { BudgetRow } from '../../core/history/budgets';
 import { runInputTokens, runTokens } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';

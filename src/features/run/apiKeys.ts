@@ -2,11 +2,10 @@
 // (the OS keychain), never in settings, logs, the ledger or error messages.
 import * as vscode from 'vscode';
 import type { ProviderKind } from '../../core/providers/types';
+import { COMMANDS } from '../commandIds';
 import type { Services } from '../services';
 import { PROVIDER_LABELS, secretKeyFor } from './keys';
 import { readRunSettings } from './settings';
-
-export const API_KEY_COMMANDS = { set: 'promptCost.setApiKey', clear: 'promptCost.clearApiKey' } as const;
 
 const PROVIDERS: ProviderKind[] = ['openai', 'anthropic'];
 
@@ -42,7 +41,7 @@ async function pickProvider(services: Services, title: string, onlySet: boolean)
 
 export function registerApiKeyCommands(services: Services): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(API_KEY_COMMANDS.set, async (provider?: ProviderKind) => {
+    vscode.commands.registerCommand(COMMANDS.setApiKey, async (provider?: ProviderKind) => {
       const p = PROVIDERS.includes(provider as ProviderKind)
         ? (provider as ProviderKind)
         : await pickProvider(services, 'Prompt Cost: set the API key for', false);
@@ -61,7 +60,7 @@ export function registerApiKeyCommands(services: Services): vscode.Disposable {
       void vscode.window.showInformationMessage(`Prompt Cost: ${PROVIDER_LABELS[p]} API key stored in the secret storage.`);
       return true;
     }),
-    vscode.commands.registerCommand(API_KEY_COMMANDS.clear, async (provider?: ProviderKind) => {
+    vscode.commands.registerCommand(COMMANDS.clearApiKey, async (provider?: ProviderKind) => {
       const p = PROVIDERS.includes(provider as ProviderKind)
         ? (provider as ProviderKind)
         : await pickProvider(services, 'Prompt Cost: clear the API key of', true);

@@ -10,12 +10,10 @@ import type { Endpoint, RunPromptResult } from '../../core/providers/types';
 import { readConfig } from '../config';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
-import { API_KEY_COMMANDS, getApiKey } from './apiKeys';
+import { getApiKey } from './apiKeys';
 import { PROVIDER_LABELS } from './keys';
 import type { RunTarget } from './runLogic';
 import { readRunSettings } from './settings';
-
-export const RUN_PROMPT_COMMAND = COMMANDS.runPrompt;
 
 /** Arguments that skip the pickers (tests, "Run Again", other extensions). */
 export interface RunPromptOptions {
@@ -194,7 +192,7 @@ export async function runPromptCommand(
       `Prompt Cost: no ${PROVIDER_LABELS[target.kind]} API key is set for ${providers.displayUrl(baseUrl)}.`,
       'Set API Key…',
     );
-    if (choice) void vscode.commands.executeCommand(API_KEY_COMMANDS.set, target.kind);
+    if (choice) void vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
     return undefined;
   }
   if (apiKey && !(await approveKeyDestination(services, target.kind, baseUrl))) return undefined;
@@ -325,7 +323,7 @@ export async function runPromptCommand(
           ? vscode.window.showWarningMessage
           : vscode.window.showErrorMessage;
     void show(`Prompt Cost: ${view.message}`, ...view.actions).then((choice) => {
-      if (choice === 'Set API Key…') void vscode.commands.executeCommand(API_KEY_COMMANDS.set, target.kind);
+      if (choice === 'Set API Key…') void vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
       else if (choice === 'Open Settings')
         void vscode.commands.executeCommand(
           'workbench.action.openSettings',
@@ -378,7 +376,7 @@ function safeHost(url: string): string {
 }
 
 export function registerRunPrompt(services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(RUN_PROMPT_COMMAND, (uri?: unknown, options?: RunPromptOptions) => {
+  return vscode.commands.registerCommand(COMMANDS.runPrompt, (uri?: unknown, options?: RunPromptOptions) => {
     const given = options && typeof options === 'object' ? options : {};
     // Any extension can execute this command: outside the extension's own tests it never runs a paid
     // request without the user picking the model (a requested model is only offered first).

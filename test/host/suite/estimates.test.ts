@@ -3,9 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { shortUsd } from '../../src/core/estimate';
-import { Decimal } from '../../src/core/pricing/decimal';
-import { countTokens } from '../../src/core/tokenize';
+import { shortUsd } from '../../../src/core/estimate';
+import { Decimal } from '../../../src/core/pricing/decimal';
+import { countTokens } from '../../../src/core/tokenize';
 import { extensionApi, openInEditor, waitFor, workspaceRoot } from './helpers';
 
 async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
@@ -166,6 +166,28 @@ describe('live estimates', () => {
     const api = await extensionApi();
     const result = await api.services.estimator.get(binary, true);
     assert.equal(result?.kind, 'binary');
+  });
+
+  it('offers CodeLens and hover on files, not on other schemes (a diff side, documents of another extension)', async () => {
+    // The same prompt text under a scheme no prompt lives in: no CodeLens, no hover (PROMPT_SELECTOR).
+    const text = fs.readFileSync(path.join(workspaceRoot(), 'prompts', 'support-triage.prompt.md'), 'utf8');
+    const provider = vscode.workspace.registerTextDocumentContentProvider('pcl-test', { provideTextDocumentContent: () => text });
+    try {
+      const virtual = await vscode.workspace.openTextDocument(vscode.Uri.parse('pcl-test:/prompts/support-triage.prompt.md'));
+      await vscode.window.showTextDocument(virtual);
+      assert.deepEqual(await codeLensTitles(virtual.uri), []);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider',
+        virtual.uri,
+        new vscode.Position(3, 2),
+      );
+      assert.ok(!hoverText(hovers).includes('Prompt Cost'), hoverText(hovers));
+      // The file itself has both.
+      const editor = await openInEditor('prompts', 'support-triage.prompt.md');
+      await waitFor('CodeLens on the file', async () => ((await codeLensTitles(editor.document.uri)).length > 0 ? true : undefined));
+    } finally {
+      provider.dispose();
+    }
   });
 
   it('stays responsive on a 5 MB prompt file (counted in a worker)', async function () {

@@ -133,11 +133,15 @@ describe('flujo.toml language service', () => {
     const strictDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(strictFile));
     await vscode.window.showTextDocument(strictDoc);
     try {
-      // agents/review_agent.py uses openai:gpt-4o-mini, which this file does not price.
-      const first = await waitFor('unpriced-model for gpt-4o-mini', () =>
-        vscode.languages
-          .getDiagnostics(strictDoc.uri)
-          .find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'")),
+      // agents/review_agent.py uses openai:gpt-4o-mini, which this file does not price. The first strict
+      // lint scans the whole workspace: as long to wait for as the rescan below on a loaded machine.
+      const first = await waitFor(
+        'unpriced-model for gpt-4o-mini',
+        () =>
+          vscode.languages
+            .getDiagnostics(strictDoc.uri)
+            .find((d) => d.code === 'unpriced-model' && d.message.includes("model='gpt-4o-mini'")),
+        30_000,
       );
       assert.match(
         first.message,

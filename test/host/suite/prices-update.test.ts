@@ -36,7 +36,7 @@ describe('update prices', () => {
 
   it('stores a valid download and prices with it from then on', async () => {
     const api = await extensionApi();
-    const root = path.resolve(__dirname, '../../..');
+    const root = path.resolve(__dirname, '../../../..');
     const data = JSON.parse(fs.readFileSync(path.join(root, 'src', 'core', 'pricing', 'reference-data.json'), 'utf8'));
     data.dataDate = '2026-11-20';
     const good = await serve(JSON.stringify(data));

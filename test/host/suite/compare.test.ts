@@ -3,14 +3,14 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { estimatePrompt } from '../../src/core/estimate';
-import { analyzeFlujoToml } from '../../src/core/flujo';
-import { PriceCatalog } from '../../src/core/pricing/catalog';
-import { CompareRowJson, buildComparisonTable, renderCsv, rowToJson } from '../../src/core/pricing/compare';
-import { parsePromptDocument } from '../../src/core/prompt';
-import { countTokens } from '../../src/core/tokenize';
-import type { PromptCostApi } from '../../src/extension';
-import type { PanelRow, PanelView } from '../../src/features/compareMessages';
+import { estimatePrompt } from '../../../src/core/estimate';
+import { analyzeFlujoToml } from '../../../src/core/flujo';
+import { PriceCatalog } from '../../../src/core/pricing/catalog';
+import { CompareRowJson, buildComparisonTable, renderCsv, rowToJson } from '../../../src/core/pricing/compare';
+import { parsePromptDocument } from '../../../src/core/prompt';
+import { countTokens } from '../../../src/core/tokenize';
+import type { PromptCostApi } from '../../../src/extension';
+import type { PanelRow, PanelView } from '../../../src/protocol/compare';
 import { extensionApi, openInEditor, waitFor, workspaceFile } from './helpers';
 
 /** The core JSON part of a panel row (what `rowToJson` gives), plus its id. */

@@ -6,14 +6,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { appendRun, readLedger } from '../../src/core/history/ledger';
-import type { RunRecord } from '../../src/core/history/record';
-import type { BudgetNode } from '../../src/features/history/budgetsView';
-import type { RunsNode } from '../../src/features/history/runsView';
-import type { RunPromptOutcome } from '../../src/features/run/runPrompt';
-import { FAKE_DEFAULT_TEXT, FakeProviderServer, startFakeProviderServer } from '../support/fakeProviderServer';
+import { appendRun, readLedger } from '../../../src/core/history/ledger';
+import type { RunRecord } from '../../../src/core/history/record';
+import type { BudgetNode } from '../../../src/features/history/budgetsView';
+import type { RunsNode } from '../../../src/features/history/runsView';
+import type { RunPromptOutcome } from '../../../src/features/run/runPrompt';
+import { FAKE_DEFAULT_TEXT, FakeProviderServer, startFakeProviderServer } from '../../support/fakeProviderServer';
 import { extensionApi, waitFor, workspaceFile, workspaceRoot } from './helpers';
-import { BetterDb, insertFlujoRun, openFlujoWal } from '../support/flujoFixture';
+import { BetterDb, insertFlujoRun, openFlujoWal } from '../../support/flujoFixture';
 
 /** Flujo runs as this suite writes them: 2.1 s each, no pipeline context. */
 const HOST_RUN = { executionMs: 2100, context: null };

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Decimal } from '../../src/core/pricing/decimal';
-import { countTokens } from '../../src/core/tokenize';
+import { Decimal } from '../../../src/core/pricing/decimal';
+import { countTokens } from '../../../src/core/tokenize';
 import { extensionApi, waitFor, workspaceRoot } from './helpers';
 
 interface GitApiLike {

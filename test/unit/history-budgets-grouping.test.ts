@@ -1,3 +1,4 @@
+// core/history: budgets (Flujo semantics), grouping, totals and CSV export.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';

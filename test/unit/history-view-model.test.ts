@@ -1,3 +1,4 @@
+// features/history/viewModel: what the Runs and Budgets trees show (labels, totals, tooltips, budget rows).
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { budgetsFromToml, summarizeBudgets } from '../../src/core/history/budgets';

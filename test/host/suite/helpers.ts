@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PromptCostApi } from '../../src/extension';
+import type { PromptCostApi } from '../../../src/extension';
 
 export const EXTENSION_ID = 'prompt-cost-lens.prompt-cost-lens';
 
