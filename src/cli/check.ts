@@ -17,7 +17,7 @@ import { increasePct, resolveBudget } from '../core/promptBudgets';
 import { readFrontMatterBudget } from '../core/promptBudgets';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
-import { decodeTomlBytes } from '../core/flujo/document';
+import { decodeTomlBytes } from '../core/flujo/decode';
 
 declare const PACKAGE_VERSION: string;
 

@@ -5,10 +5,10 @@ import * as vscode from 'vscode';
 import type { PromptChange } from '../../core/diff/prompts';
 import type { Services } from '../services';
 import { readConfig } from '../config';
+import { CHANGES_COMMANDS } from '../commandIds';
 import { BASE_LABEL, ChangeTracker, RepositoryChanges } from './tracker';
 
 export const CHANGES_VIEW_ID = 'promptCost.changes';
-export const CHANGES_COMMANDS = { refresh: 'promptCost.changes.refresh' } as const;
 
 type Node = { kind: 'repo'; repo: RepositoryChanges } | { kind: 'change'; repo: RepositoryChanges; change: PromptChange };
 
