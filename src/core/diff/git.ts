@@ -79,6 +79,22 @@ async function hasCommits(root: string): Promise<boolean> {
   }
 }
 
+/**
+ * An explicit REF, compared at its merge-base with HEAD (like a pull request's diff: a branch that is
+ * behind REF does not show REF's newer commits as reverted). REF = HEAD or an ancestor is itself.
+ */
+export async function explicitBase(root: string, ref: string): Promise<BaseChoice> {
+  const commit = await resolveCommit(root, ref);
+  if (commit === EMPTY_TREE || !(await hasCommits(root))) return { label: ref, commit, how: 'explicit' };
+  try {
+    const mb = await gitText(root, ['merge-base', 'HEAD', commit]);
+    if (mb && mb !== commit) return { label: ref, commit: mb, how: 'merge-base' };
+  } catch {
+    // unrelated histories: compare with REF itself
+  }
+  return { label: ref, commit, how: 'explicit' };
+}
+
 export interface BaseChoice {
   /** What the user would write: `origin/main`, `HEAD`. */
   label: string;

@@ -3,7 +3,7 @@
 // from one `git cat-file --batch`, their new content from disk (or the editor's open buffers).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BaseChoice, FileChange, GitError, changedFiles, defaultBase, readBlobs, repoRoot, resolveCommit } from './git';
+import { BaseChoice, FileChange, GitError, changedFiles, defaultBase, explicitBase, readBlobs, repoRoot } from './git';
 import {
   CODE_LANGUAGE_BY_EXTENSION,
   FileVersions,
@@ -20,7 +20,7 @@ export { GitError, type BaseChoice, type FileChange } from './git';
 export interface WorkingTreeDiffOptions extends PricingOptions {
   /** A folder inside the repository. */
   cwd: string;
-  /** REF to compare against; default: merge-base with the upstream/default branch, else HEAD. */
+  /** REF to compare against (at its merge-base with HEAD); default: merge-base with the upstream/default branch, else HEAD. */
   base?: string;
   /** Limit to these files or folders (absolute or relative to cwd). */
   paths?: readonly string[];
@@ -53,9 +53,7 @@ const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export async function diffWorkingTree(opts: WorkingTreeDiffOptions): Promise<WorkingTreeDiff> {
   const root = await repoRoot(opts.cwd);
   if (!root) throw new GitError(`not a git repository (or git is missing): ${opts.cwd}`);
-  const base: BaseChoice = opts.base
-    ? { label: opts.base, commit: await resolveCommit(root, opts.base), how: 'explicit' }
-    : await defaultBase(root);
+  const base: BaseChoice = opts.base ? await explicitBase(root, opts.base) : await defaultBase(root);
   const pathspecs = (opts.paths ?? []).map((p) => toPathspec(root, opts.cwd, p));
   const typeOf = (rel: string): FileVersions['type'] | undefined => {
     if (opts.isPromptFile(rel)) return { kind: 'file' };
