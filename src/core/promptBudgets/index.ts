@@ -69,9 +69,14 @@ export function parseBudgetConfig(text: string, file: string): { config: BudgetC
   try {
     data = JSON.parse(src);
   } catch (err) {
+    // V8 does not always say where; the YAML parser (JSON is YAML 1.2 flow syntax) does.
     const m = /position (\d+)/.exec((err as Error).message);
-    const at = m ? lineCol(src, Number(m[1])) : { line: 0, column: 0 };
-    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${(err as Error).message}`, ...at });
+    let at = m ? lineCol(src, Number(m[1])) : undefined;
+    if (!at) {
+      const yamlError = parseDocument(src, { prettyErrors: false }).errors[0];
+      at = yamlError ? lineCol(src, yamlError.pos[0]) : { line: 0, column: 0 };
+    }
+    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, ...at });
     return { config, errors };
   }
   const locate = (pointer: string) => locateKey(src, pointer);
@@ -328,5 +333,7 @@ export function increasePct(before: Decimal | number | undefined, after: Decimal
   const b = typeof before === 'number' ? before : before.toNumber();
   const x = typeof after === 'number' ? after : after.toNumber();
   if (b === 0) return x > 0 ? Infinity : 0;
-  return ((x - b) / b) * 100;
+  // The difference exactly (Decimal), one division at the end: 0.01 → 0.0125 is 25, not 25.000000000000007.
+  const delta = typeof before === 'number' || typeof after === 'number' ? (x - b) * 100 : after.minus(before).times(100).toNumber();
+  return delta / b;
 }
