@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assert, clearNotifications, editorText, openFile, runCommand, setTheme } from './workbench.mjs';
+import { changeScenarios } from './changesScenario.mjs';
 
 export const scenarios = [
   {
@@ -429,6 +430,9 @@ export const scenarios = [
     },
   );
 }
+
+// The cost of a change (git in the workspace) runs last: it makes the folder a repository for a while.
+scenarios.push(...changeScenarios);
 
 /** Scenarios for a session with Workspace Trust on, in which the user does not trust the folder. */
 export const restrictedScenarios = [
