@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { budgetConfigFor, configRelative, editorPromptWorkspace } from './promptWorkspace';
+import { MAX_LIVE_CHARS } from './changes/tracker';
 
 export const BUDGET_DIAGNOSTIC_SOURCE = 'Prompt Cost budget';
 const DEBOUNCE_MS = 300;
@@ -21,6 +22,8 @@ export function registerPromptBudgets(services: Services): { collection: vscode.
     versions.set(key, version);
     try {
       const text = doc.getText();
+      // Counted on the extension host's thread: very large documents are left to `prompt-cost check`.
+      if (text.length > MAX_LIVE_CHARS) return collection.delete(doc.uri);
       // Cheap exits first: code needs a matching rule, a prompt file a rule or a `budget:` key.
       const config = await budgetConfigFor(doc.uri);
       const ws = await editorPromptWorkspace(services, doc.uri);

@@ -14,6 +14,8 @@ import { GitAPI, GitRepository, GitStatus, headPathOf, loadGitApi } from './gitA
 export const BASE_LABEL = 'HEAD';
 /** A view refresh prices at most this many changed files (a huge working tree stays responsive). */
 const MAX_VIEW_FILES = 300;
+/** Bigger documents get no live Δ (both versions are counted on the extension host's thread); `prompt-cost diff` covers them. */
+export const MAX_LIVE_CHARS = 200_000;
 const CODE_EXTENSIONS: Record<string, string> = {
   '.py': 'python',
   '.ts': 'typescript',
@@ -95,7 +97,7 @@ export class ChangeTracker implements vscode.Disposable {
   /** The document's changed prompts vs HEAD (unchanged or merely moved prompts are left out). */
   async forDocument(doc: vscode.TextDocument): Promise<DocumentChanges | undefined> {
     const type = this.typeOf(doc.uri, doc);
-    if (!type || doc.uri.scheme !== 'file') return undefined;
+    if (!type || doc.uri.scheme !== 'file' || doc.getText().length > MAX_LIVE_CHARS) return undefined;
     const api = await this.gitApi();
     const repo = api?.getRepository(doc.uri);
     if (!repo) return undefined;
@@ -196,6 +198,7 @@ export class ChangeTracker implements vscode.Disposable {
         const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f.uri.fsPath);
         const after = deleted ? undefined : (open?.getText() ?? (await readText(f.uri)));
         const before = f.headPath ? await this.show(repo, f.headPath) : undefined;
+        if ((after?.length ?? 0) > MAX_LIVE_CHARS || (before?.length ?? 0) > MAX_LIVE_CHARS) continue;
         if (before === after || (before === undefined && after === undefined)) continue;
         const type = open ? (this.typeOf(f.uri, open) ?? this.typeOf(f.uri)) : this.typeOf(f.uri);
         if (!type) continue;
