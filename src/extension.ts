@@ -8,6 +8,7 @@ import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
 import { registerPromptContextKey } from './features/promptContext';
+import { registerPromptDiagnostics } from './features/promptDiagnostics';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
@@ -16,6 +17,7 @@ import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
 import { StatusBar } from './features/statusBar';
 import { registerUpdatePrices } from './features/updatePrices';
+import { registerProviderCount } from './features/providerCount';
 import { ChangesApi, registerChanges } from './features/changes';
 import { registerPromptBudgets } from './features/promptBudgets';
 
@@ -51,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerCodeLens(services),
     registerHover(services),
     registerPromptContextKey(services),
+    registerPromptDiagnostics(services),
     registerEstimateCommands(services),
     registerComparePanel(services),
     registerFlujoDiagnostics(services),
@@ -61,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerRunsView(services),
     registerBudgetsView(services),
     registerUpdatePrices(services),
+    registerProviderCount(services),
   );
   const changes = registerChanges(services);
   const budgets = registerPromptBudgets(services);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
+import { flujoRecordNote } from '../core/pricing/flujo';
 import { findFlujoConfig } from '../core/flujo/config';
 import { decodeTomlBytes } from '../core/flujo/decode';
 import { PriceCatalog } from '../core/pricing/catalog';
@@ -120,6 +121,11 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
     const count = prompt.tokens(model);
     const cost = computeCost(res.price, { inputTokens: count.tokens, outputTokens });
     if (cost.missing.length) warnings.push(`${model}: no price for ${cost.missing.join(', ')} (counted as $0)`);
+    // With a flujo.toml: what Flujo's own ledger will hold for this call (it may differ from the bill).
+    const flujo = res.flujo && flujoRecordNote(res.flujo, count.tokens, res.price.embedding ? 0 : outputTokens);
+    // ($0 and PricingNotConfiguredError are already in the resolution's warning.)
+    const priced = res.flujo?.kind === 'configured' || res.flujo?.kind === 'default';
+    if (flujo && priced && (flujo.usd !== cost.totalUsd.toString() || flujo.float !== undefined)) warnings.push(`${model}: ${flujo.text}`);
     return {
       model,
       encoding: count.encoding,
@@ -130,6 +136,7 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
       totalUsd: cost.totalUsd.toString(),
       priceSource: res.price.source,
       approximate: count.approximate,
+      ...(flujo ? { flujoRecords: flujo } : {}),
     };
   });
   for (const w of warnings) io.stderr(`warning: ${w}\n`);

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { PROMPT_SELECTOR, isUnestimated } from './estimator';
-import { readConfig } from './config';
+import { CONFIG_KEYS, onConfigChange, readConfig } from './config';
 import { offsetRange } from './vscodeConvert';
 import { COMMANDS } from './commandIds';
 
@@ -94,6 +94,7 @@ export function registerCodeLens(services: Services): vscode.Disposable {
     changed,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, provider),
     services.estimator.onDidChange(() => changed.fire()), // settings and prices
+    onConfigChange(CONFIG_KEYS.codeLens, () => changed.fire()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()), // the ▶ Run lens appears
   );
 }

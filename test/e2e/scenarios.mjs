@@ -1,7 +1,7 @@
 // The e2e scenarios, in order. Each asserts on what is rendered and saves a screenshot.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assert, clearNotifications, editorText, openFile, runCommand, setTheme } from './workbench.mjs';
+import { assert, clearNotifications, editorText, openFile, runCommand, setTheme, settled } from './workbench.mjs';
 import { changeScenarios } from './changesScenario.mjs';
 
 export const scenarios = [
@@ -13,7 +13,10 @@ export const scenarios = [
       await openFile(page, 'prompts/support-triage.prompt.md');
       const text = await editorText(page);
       assert(text.includes('support triage assistant'), 'the prompt file is shown in the editor');
-      await page.waitForTimeout(800);
+      // The screenshot shows the estimates: wait for the CodeLens and the status bar item.
+      await page.locator('.editor-group-container.active .codelens-decoration').first().waitFor({ timeout: 20_000 });
+      await page.locator('.statusbar-item', { hasText: 'tok ·' }).first().waitFor({ timeout: 10_000 });
+      await settled(page);
       await shot('workbench-prompt-file');
     },
   },
@@ -45,7 +48,7 @@ export const scenarios = [
         hoverText.includes('gpt-4o-mini') && hoverText.includes('Monthly'),
         `hover shows the per-model table: ${hoverText.slice(0, 200)}`,
       );
-      await page.waitForTimeout(300);
+      await settled(page);
       await shot('codelens-hover');
       await page.mouse.move(5, 5);
     },
@@ -76,7 +79,7 @@ export const scenarios = [
         .first()
         .waitFor({ state: 'visible', timeout: 10_000 })
         .catch(() => {});
-      await page.waitForTimeout(300);
+      await settled(page);
       await shot('flujo-toml-problems');
       await page.mouse.move(5, 5);
       await page.keyboard.press('Control+J'); // hide the panel again
@@ -243,7 +246,7 @@ export const scenarios = [
           await page.mouse.up();
         }
         await page.mouse.move(900, 600);
-        await page.waitForTimeout(800);
+        await settled(page);
         await shot('history-tree');
       } finally {
         db.close();
@@ -371,10 +374,12 @@ export const scenarios = [
         await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
         await runCommand(page, 'View: Toggle Maximize Editor Group');
         await page.mouse.move(1000, 760);
-        await page.waitForTimeout(800);
         await frame.locator('.table-wrap').evaluate((el) => (el.scrollLeft = 0));
-        const fits = await frame.locator('.table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth);
-        assert(fits, 'the whole table fits a 1680 px window');
+        // The panel grows as the side bar closes and the group maximises: wait for the layout to get there.
+        await waitUntil(page, 'the whole table to fit a 1680 px window', () =>
+          frame.locator('.table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth),
+        );
+        await settled(page);
         await shot('compare-dark');
       },
     },
@@ -384,12 +389,17 @@ export const scenarios = [
         await setTheme(page, 'Light Modern');
         const frame = compareFrame(page);
         await frame.locator('#compare-table tbody tr').first().waitFor({ timeout: 10_000 });
+        await frame
+          .locator('body.vscode-light')
+          .waitFor({ timeout: 10_000 })
+          .catch(() => undefined); // asserted below
         const bodyClass = await frame.locator('body').getAttribute('class');
         assert(/vscode-light/.test(bodyClass ?? ''), `the webview follows the light theme: ${bodyClass}`);
-        await page.waitForTimeout(600);
+        await settled(page);
         await shot('compare-light');
         await setTheme(page, 'Dark High Contrast');
-        await page.waitForTimeout(600);
+        await frame.locator('body.vscode-high-contrast').waitFor({ timeout: 10_000 });
+        await settled(page);
         await shot('compare-high-contrast');
         await setTheme(page, 'Dark Modern');
         await page.setViewportSize({ width: 1400, height: 900 });

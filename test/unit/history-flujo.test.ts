@@ -59,7 +59,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
     assert.ok(r.wal.present && r.wal.commits > 0);
     const [r1, r2] = r.runs;
     assert.equal(r1.pipelineName, 'analytics');
-    assert.equal(r1.costUsd.toString(), '0.3'); // exact: not 0.30000000000000004
+    assert.equal(r1.costUsd!.toString(), '0.3'); // exact: not 0.30000000000000004
     assert.equal(r1.totalTokens, 350);
     assert.equal(r1.createdAt, '2025-03-01T10:00:00.123Z');
     assert.deepEqual(
@@ -69,7 +69,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
         ['summarize', 1250, true],
       ],
     );
-    assert.equal(r2.costUsd.toString(), '0.000001');
+    assert.equal(r2.costUsd!.toString(), '0.000001');
     assert.equal(r2.createdAt, '2025-03-02T11:00:00.000Z');
     assert.equal(flujoRunToRecord(r2).status, 'error');
 
@@ -172,9 +172,9 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
     db.close();
     const r = await readFlujoRuns(file);
     const byId = Object.fromEntries(r.runs.map((x) => [x.runId, x]));
-    assert.equal(byId.r1.costUsd.toString(), '0.5');
+    assert.equal(byId.r1.costUsd!.toString(), '0.5');
     assert.equal(byId.r1.totalTokens, 7);
-    assert.equal(byId.r2.costUsd.toString(), '0.25');
+    assert.equal(byId.r2.costUsd!.toString(), '0.25');
     assert.equal(byId.r2.steps[0].name, 'old');
     assert.equal(byId.r3.steps.length, 0);
     assert.match(r.warnings.join('\n'), /r3: step_history is not valid JSON/);

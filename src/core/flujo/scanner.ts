@@ -31,6 +31,8 @@ export interface ValueNode {
   string?: string;
   /** Entries of an inline table (keys relative to it). */
   entries?: KeyValue[];
+  /** Items of an array. */
+  items?: ValueNode[];
 }
 
 export interface KeyValue {
@@ -333,6 +335,7 @@ class Scanner {
     }
     if (c === '[') {
       this.i++;
+      const items: ValueNode[] = [];
       if (depth >= MAX_DEPTH) {
         this.problem('nesting too deep', s, this.i);
         this.skipBalanced();
@@ -346,11 +349,12 @@ class Scanner {
         }
         if (t[this.i] === ']') {
           this.i++;
-          return node('array');
+          return node('array', { items });
         }
         const before = this.i;
         const v = this.value(depth + 1);
         if (v.kind === 'invalid' && this.i === before) this.i++;
+        else items.push(v);
         this.skipAll();
         if (t[this.i] === ',') this.i++;
         else if (t[this.i] !== ']') {
