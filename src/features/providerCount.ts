@@ -9,7 +9,7 @@ import { COMMANDS } from './commandIds';
 import { readConfig } from './config';
 import type { Services } from './services';
 import { getApiKey } from './run/apiKeys';
-import { readRunSettings } from './run/settings';
+import { readRunSettings } from './config';
 
 export interface ProviderCountOptions {
   /** Count for this model without asking (tests, other commands). */
