@@ -453,3 +453,15 @@ test('estimator values go through Python float()/int() (flujo/application/core/r
   assert.match(skipped.diagnostics[0].message, /int\(\) fails on it and it skips this estimate/);
   assert.equal(skipped.diagnostics[0].severity, 'warning');
 });
+
+test('integers from strings as pydantic-core reads them (clean_int_str: "42.0" yes, "42." no, "4_2" yes)', () => {
+  const read = (v: string) => analyzeFlujoToml(`[bench]\nrounds = ${v}\n`).diagnostics.map((d) => d.code);
+  assert.deepEqual(read('"42.0"'), ['lax-value']);
+  assert.deepEqual(read('"4_2"'), ['lax-value']);
+  assert.deepEqual(read('" 7 "'), ['lax-value']);
+  assert.deepEqual(read('"42."'), ['wrong-type']);
+  assert.deepEqual(read('"1e3"'), ['wrong-type']);
+  assert.deepEqual(read('2.5'), ['wrong-type']);
+  assert.deepEqual(read('3.0'), ['lax-value']);
+  assert.deepEqual(read('10'), []);
+});
