@@ -93,7 +93,7 @@ export function laxBoolean(v: ValueNode): boolean | undefined {
     return undefined;
   }
   if (v.kind === 'string') {
-    const s = (v.string ?? '').trim().toLowerCase();
+    const s = (v.string ?? '').toLowerCase(); // pydantic-core str_as_bool: ASCII case-insensitive, not trimmed
     if (TRUE_STRINGS.has(s)) return true;
     if (FALSE_STRINGS.has(s)) return false;
   }
