@@ -8,6 +8,7 @@ import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
 import { registerPromptContextKey } from './features/promptContext';
+import { registerPromptDiagnostics } from './features/promptDiagnostics';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
@@ -16,6 +17,7 @@ import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
 import { StatusBar } from './features/statusBar';
 import { registerUpdatePrices } from './features/updatePrices';
+import { registerProviderCount } from './features/providerCount';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;
@@ -46,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerCodeLens(services),
     registerHover(services),
     registerPromptContextKey(services),
+    registerPromptDiagnostics(services),
     registerEstimateCommands(services),
     registerComparePanel(services),
     registerFlujoDiagnostics(services),
@@ -56,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerRunsView(services),
     registerBudgetsView(services),
     registerUpdatePrices(services),
+    registerProviderCount(services),
   );
   const activationMs = performance.now() - started;
   services.log.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)`);

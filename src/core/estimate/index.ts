@@ -47,6 +47,14 @@ export function encodingsFor(models: readonly string[]): EncodingName[] {
   return [...new Set(models.map((m) => tokenizerForModel(m).encoding))];
 }
 
+/** A model's input tokens from the prompt's summary in that model's encoding (scaled for approximate families). */
+export function modelSummary(model: string, summaryIn: (encoding: EncodingName) => PromptSummary): ModelSummary {
+  const tokenizer = tokenizerForModel(model);
+  const s = summaryIn(tokenizer.encoding);
+  const scale = (n: number) => applyFactor(n, tokenizer);
+  return { model, tokenizer, inputTokens: scale(s.totalTokens), messageTokens: s.messages.map((m) => scale(m.totalTokens)) };
+}
+
 /** Per model input tokens of a parsed prompt, summarising each encoding once. */
 function modelSummaries(doc: PromptDocument, counters: Counters, models: readonly string[]) {
   const summaries = new Map<EncodingName, PromptSummary>();
@@ -55,12 +63,7 @@ function modelSummaries(doc: PromptDocument, counters: Counters, models: readonl
     if (!s) summaries.set(encoding, (s = summarizePrompt(doc, counters(encoding))));
     return s;
   };
-  const summarize = (model: string): ModelSummary => {
-    const tokenizer = tokenizerForModel(model);
-    const s = summaryFor(tokenizer.encoding);
-    const scale = (n: number) => (tokenizer.approximate ? applyFactor(n, tokenizer) : n);
-    return { model, tokenizer, inputTokens: scale(s.totalTokens), messageTokens: s.messages.map((m) => scale(m.totalTokens)) };
-  };
+  const summarize = (model: string): ModelSummary => modelSummary(model, summaryFor);
   return { summaries, models: [...new Set(models)].map(summarize), summarize };
 }
 

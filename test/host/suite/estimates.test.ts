@@ -190,6 +190,28 @@ describe('live estimates', () => {
     }
   });
 
+  it('shows front-matter problems in the Problems panel and clears them once fixed', async () => {
+    const file = path.join(workspaceRoot(), 'prompts', 'broken-front-matter.prompt.md');
+    fs.writeFileSync(file, '---\nmodel: [openai:gpt-4o\nmax_tokens: 100\n---\n# User\nHello\n');
+    try {
+      const editor = await openInEditor('prompts', 'broken-front-matter.prompt.md');
+      const uri = editor.document.uri;
+      const yaml = await waitFor('a front-matter diagnostic', () => {
+        const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'prompt front matter');
+        return found.length ? found : undefined;
+      });
+      assert.ok(
+        yaml.every((d) => d.code === 'front-matter-yaml' && d.range.start.line >= 1 && d.range.start.line <= 3),
+        JSON.stringify(yaml),
+      );
+      await editor.edit((e) => e.replace(editor.document.lineAt(1).range, 'model: openai:gpt-4o'));
+      await waitFor('the problems cleared', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('stays responsive on a 5 MB prompt file (counted in a worker)', async function () {
     this.timeout(120_000);
     const file = path.join(workspaceRoot(), 'prompts', 'huge.prompt.md');
