@@ -6,10 +6,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
-import { readConfig } from './config';
+import { readConfig, readRunSettings } from './config';
 import type { Services } from './services';
 import { getApiKey } from './run/apiKeys';
-import { readRunSettings } from './config';
 
 export interface ProviderCountOptions {
   /** Count for this model without asking (tests, other commands). */
