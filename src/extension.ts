@@ -17,6 +17,7 @@ import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
 import { StatusBar } from './features/statusBar';
 import { registerUpdatePrices } from './features/updatePrices';
+import { registerProviderCount } from './features/providerCount';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerRunsView(services),
     registerBudgetsView(services),
     registerUpdatePrices(services),
+    registerProviderCount(services),
   );
   const activationMs = performance.now() - started;
   services.log.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)`);

@@ -5,8 +5,10 @@
 // on stderr; the other files are still counted and the exit code is 2.
 import * as path from 'node:path';
 import { CliIO, EXIT_OK, EXIT_USAGE, UsageError, printJson, readFileOrThrow } from './io';
+import { providerCounter } from './providerCount';
 import {
   ENCODING_NAMES,
+  TOKENIZER_NAMES,
   EncodingName,
   ModelTokenizer,
   applyFactor,
@@ -15,13 +17,18 @@ import {
   tokenizerForModel,
 } from '../core/tokenize';
 
-const HELP = `Usage: prompt-cost count [--encoding NAME | --model ID] [--json] FILE...
+const HELP = `Usage: prompt-cost count [--encoding NAME | --model ID [--provider-count]] [--json] FILE...
 
 Counts tokens of each FILE (- reads standard input) as ordinary text.
-  --encoding NAME   ${ENCODING_NAMES.join(', ')} (default o200k_base)
+  --encoding NAME   ${ENCODING_NAMES.join(', ')} (default o200k_base),
+                    or an open-model family: ${TOKENIZER_NAMES.filter((n) => !ENCODING_NAMES.includes(n as never)).join(', ')}
   --model ID        count as model ID does, e.g. gpt-4o, openai:gpt-4.1-mini,
                     anthropic:claude-3-5-sonnet-latest (non-OpenAI models are approximate)
+  --provider-count  for Claude and Gemini, ask the provider's free count endpoint (each file
+                    sent as one user message; ANTHROPIC_API_KEY / GEMINI_API_KEY; cached by
+                    content hash in .prompt-cost/provider-counts.json)
   --json            print {"files":[{"path","encoding","tokens","approximate"}],"totalTokens"}
+                    (with --provider-count also "source" and "cached")
 `;
 
 interface FileCount {
@@ -29,12 +36,16 @@ interface FileCount {
   encoding: EncodingName;
   tokens: number;
   approximate: boolean;
+  /** Set when a provider's count endpoint gave the number (--provider-count). */
+  source?: string;
+  cached?: boolean;
 }
 
 interface Options {
   encoding?: string;
   model?: string;
   json: boolean;
+  providerCount?: boolean;
   files: string[];
   help: boolean;
 }
@@ -63,6 +74,9 @@ function parseArgs(argv: string[]): Options {
     switch (name) {
       case '--json':
         opts.json = true;
+        break;
+      case '--provider-count':
+        opts.providerCount = true;
         break;
       case '--encoding':
       case '-e':
@@ -110,10 +124,16 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
     if (tokenizer.fallback) io.stderr(`prompt-cost count: note: ${tokenizer.fallback}\n`);
   } else {
     const enc = opts.encoding ?? 'o200k_base';
-    if (!isEncodingName(enc)) throw new UsageError(`unknown encoding '${enc}' (one of ${ENCODING_NAMES.join(', ')})`);
+    if (!isEncodingName(enc)) throw new UsageError(`unknown encoding '${enc}' (one of ${TOKENIZER_NAMES.join(', ')})`);
     tokenizer = { encoding: enc, approximate: false, method: `Exact: ${enc}.` };
   }
 
+  if (opts.providerCount && opts.model === undefined) throw new UsageError('--provider-count needs --model');
+  const counter = opts.providerCount && tokenizer.approximate ? providerCounter(opts.model ?? '', io) : undefined;
+  if (opts.providerCount && !counter)
+    io.stderr(
+      `prompt-cost count: note: ${tokenizer.approximate ? 'no count endpoint serves' : 'exact offline for'} ${opts.model}; counted locally\n`,
+    );
   const results: FileCount[] = [];
   let failed = false;
   let stdinUsed = false;
@@ -129,7 +149,17 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
       }
       const text = decodeText(file === '-' ? 'standard input' : file, bytes);
       const tokens = applyFactor(countTokens(text, tokenizer.encoding), tokenizer);
-      results.push({ path: file, encoding: tokenizer.encoding, tokens, approximate: tokenizer.approximate });
+      if (counter) {
+        const exact = await counter.count([{ role: 'user', content: text }], tokens);
+        results.push({
+          path: file,
+          encoding: tokenizer.encoding,
+          tokens: exact.tokens,
+          approximate: false,
+          source: exact.source,
+          cached: exact.cached,
+        });
+      } else results.push({ path: file, encoding: tokenizer.encoding, tokens, approximate: tokenizer.approximate });
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       io.stderr(`prompt-cost count: ${err.message}\n`);
@@ -141,11 +171,14 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
   if (opts.json) {
     printJson(io, { files: results, totalTokens });
   } else if (results.length > 0) {
-    const mark = tokenizer.approximate ? '≈' : '';
+    const mark = tokenizer.approximate && !counter ? '≈' : '';
     const width = Math.max(...results.map((r) => String(r.tokens).length), String(totalTokens).length) + mark.length;
     const lines = results.map((r) => `${(mark + r.tokens).padStart(width)}  ${r.path}`);
     if (results.length > 1) lines.push(`${(mark + totalTokens).padStart(width)}  total`);
-    lines.push(`(${tokenizer.method}${opts.model !== undefined ? ` Model: ${opts.model}.` : ''})`);
+    const method = counter
+      ? `Exact: ${results[0]?.source ?? 'provider count'}${results.some((r) => r.cached) ? ' (cached)' : ''}.`
+      : tokenizer.method;
+    lines.push(`(${method}${opts.model !== undefined ? ` Model: ${opts.model}.` : ''})`);
     io.stdout(lines.join('\n') + '\n');
   }
   return failed ? EXIT_USAGE : EXIT_OK;

@@ -11,6 +11,7 @@ export const COMMANDS = {
   runPrompt: 'promptCost.runPrompt',
   setApiKey: 'promptCost.setApiKey',
   clearApiKey: 'promptCost.clearApiKey',
+  providerCount: 'promptCost.countWithProvider',
 } as const;
 
 /** The Runs view's title and context-menu commands. */

@@ -420,3 +420,22 @@ test('Flujo’s own example configs: no false positives', () => {
   );
   assert.equal(flujoRecording(examples.pricing, 'openai:gpt-4o').kind, 'zero');
 });
+
+test('the hover estimate says what Flujo itself records when it differs from the price shown', async () => {
+  const { estimatePrompt, estimateMarkdown } = await import('../../src/core/estimate');
+  const { parsePromptDocument } = await import('../../src/core/prompt');
+  const { countTokens } = await import('../../src/core/tokenize');
+  const broken = analyzeFlujoToml(
+    `${MINI}[cost.providers.openai.gpt-3.5-turbo]\nprompt_tokens_per_1k = 0.0005\ncompletion_tokens_per_1k = 0.0015\n`,
+  );
+  const doc = parsePromptDocument('Summarize the ticket.', 'p.txt');
+  const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
+    models: ['openai:gpt-4o-mini', 'openai:gpt-4o'],
+    catalog: new PriceCatalog({ flujo: broken.pricing }),
+    outputTokens: 100,
+    requestsPerDay: 10,
+  });
+  const md = estimateMarkdown(e, { requestsPerDay: 10 });
+  assert.match(md, /⚠ Flujo itself would record \$0 for openai:gpt-4o-mini: the \[cost\] section fails Flujo's validation/);
+  assert.match(md, /Prices: reference/);
+});

@@ -179,6 +179,8 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   if (approx.length) notes.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
   if (estimate.unfilled.length)
     notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
+  // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).
+  for (const w of new Set(estimate.table.rows.flatMap((r) => r.warnings.filter((x) => x.startsWith('Flujo itself'))))) notes.push(`⚠ ${w}`);
   for (const n of notes) lines.push('', n);
   return lines.join('\n');
 }
