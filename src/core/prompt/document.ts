@@ -5,6 +5,7 @@ import { parseDocument, type Document as YamlDocument, type Node as YamlNode } f
 import { findPlaceholders, type PlaceholderStyles } from './placeholders';
 import { makeModelRef, providerForConfigType } from './model';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
+import { lastAtOrBefore } from '../sorted';
 
 export type PromptFormat = 'prompty' | 'prompt-md' | 'prompt' | 'jinja' | 'markdown' | 'text';
 
@@ -509,14 +510,8 @@ export class LineIndex {
     return this.starts.length;
   }
   positionAt(offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.starts[lo] };
+    const line = lastAtOrBefore(this.starts, offset);
+    return { line, character: offset - this.starts[line] };
   }
   offsetAt(line: number, character: number): number {
     const l = Math.max(0, Math.min(line, this.starts.length - 1));
