@@ -343,7 +343,7 @@ const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
  * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.
  * Asks once per origin when the URL comes from workspace (or folder) settings; remembers the answer.
  */
-async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
+export async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
   if (services.context.extensionMode === vscode.ExtensionMode.Test) return true; // tests set the URL themselves
   if (!baseUrlFromWorkspace(kind)) return true;
   let origin: string;
