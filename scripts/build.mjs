@@ -60,6 +60,12 @@ async function buildAssets() {
     const { buildEncodings } = await import(gen);
     await buildEncodings(path.join(root, 'dist', 'encodings'));
   }
+  // The open-model families' vocabularies (scripts/vocabularies.mjs) and their licence notices.
+  const vocabDir = path.join(root, 'assets', 'vocab');
+  if (fs.existsSync(vocabDir)) {
+    fs.mkdirSync(path.join(root, 'dist', 'encodings'), { recursive: true });
+    for (const f of fs.readdirSync(vocabDir)) fs.copyFileSync(path.join(vocabDir, f), path.join(root, 'dist', 'encodings', f));
+  }
   // WASM and data assets that bundles load at run time.
   const copies = [
     ['node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm'],

@@ -7,32 +7,22 @@
 // o200k_base.bin at run time.
 //
 // File format (`<name>.bin`, little endian, every section 4-byte aligned):
-//   u32 magic 'PCT1' (0x31544350), u32 nTokens, u32 maxTokenLen, u32 tableSize (power of 2),
-//   u32 bytesLen, u32 reserved
-//   u32 ranks[nTokens]          rank of token i (ranks are not always contiguous: p50k_base)
-//   u32 offsets[nTokens + 1]    token i's bytes are bytes[offsets[i], offsets[i+1])
-//   i32 table[tableSize]        open-addressing hash table of token indexes, -1 = empty,
-//                               slot = fnv1a(bytes) & (tableSize - 1), linear probing
-//   u8  bytes[bytesLen]
-// Loading is one readFileSync plus typed-array views: no parsing, no Map building.
-// The hash function here and in src/core/tokenize/ranks.ts must stay identical.
+//   u32 magic 'PCT3' (0x33544350), u32 nTokens, u32 maxTokenLen, u32 tableSize (power of 2),
+//   u32 bytesLen, u32 flags (bit 0: ranks stored)
+//   u32 ranks[nTokens]          rank of token i — only when not simply i (p50k_base has gaps)
+//   u8  lens[nTokens]           byte length of token i (padded to 4 bytes)
+//   u8  bytes[bytesLen]         token bytes in order
+// The open-addressing hash table (tableSize slots of token indexes, slot = fnv1a(bytes) &
+// (tableSize - 1), linear probing) is not stored: it is random-looking and would not compress in
+// the VSIX; src/core/tokenize/ranks.ts rebuilds it at load in a few milliseconds.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const MAGIC = 0x31544350;
+const MAGIC = 0x33544350;
 const HEADER_WORDS = 6;
 export const TABLE_ENCODINGS = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
-
-function fnv1a(bytes, start, end) {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 function parseRanks(json) {
   const tokens = [];
@@ -56,30 +46,25 @@ export function encodeTable(json) {
   }
   let tableSize = 1;
   while (tableSize < n * 2) tableSize <<= 1;
+  if (maxLen > 255) throw new Error('a token longer than 255 bytes does not fit the u8 length table');
+  const storeRanks = tokens.some((t, i) => t.rank !== i);
+  const ranksWords = storeRanks ? n : 0;
+  const lensPadded = (n + 3) & ~3;
   const paddedBytes = (bytesLen + 3) & ~3;
-  const total = 4 * (HEADER_WORDS + n + n + 1 + tableSize) + paddedBytes;
+  const total = 4 * (HEADER_WORDS + ranksWords) + lensPadded + paddedBytes;
   const buf = new ArrayBuffer(total);
   const u32 = new Uint32Array(buf);
-  u32.set([MAGIC, n, maxLen, tableSize, bytesLen, 0], 0);
-  const ranks = new Uint32Array(buf, 4 * HEADER_WORDS, n);
-  const offsets = new Uint32Array(buf, 4 * (HEADER_WORDS + n), n + 1);
-  const table = new Int32Array(buf, 4 * (HEADER_WORDS + 2 * n + 1), tableSize);
-  const bytes = new Uint8Array(buf, 4 * (HEADER_WORDS + 2 * n + 1 + tableSize), bytesLen);
-  table.fill(-1);
-  const mask = tableSize - 1;
+  u32.set([MAGIC, n, maxLen, tableSize, bytesLen, storeRanks ? 1 : 0], 0);
+  const ranks = new Uint32Array(buf, 4 * HEADER_WORDS, ranksWords);
+  const lens = new Uint8Array(buf, 4 * (HEADER_WORDS + ranksWords), n);
+  const bytes = new Uint8Array(buf, 4 * (HEADER_WORDS + ranksWords) + lensPadded, bytesLen);
   let pos = 0;
   tokens.forEach((t, i) => {
-    ranks[i] = t.rank;
-    offsets[i] = pos;
+    if (storeRanks) ranks[i] = t.rank;
+    lens[i] = t.bytes.length;
     bytes.set(t.bytes, pos);
     pos += t.bytes.length;
   });
-  offsets[n] = pos;
-  for (let i = 0; i < n; i++) {
-    let slot = fnv1a(bytes, offsets[i], offsets[i + 1]) & mask;
-    while (table[slot] !== -1) slot = (slot + 1) & mask;
-    table[slot] = i;
-  }
   return { buffer: Buffer.from(buf), pat_str: json.pat_str, nTokens: n, maxTokenLen: maxLen };
 }
 

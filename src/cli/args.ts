@@ -53,17 +53,23 @@ export function stringFlag(flags: Map<string, string | true>, name: string): str
   return typeof v === 'string' ? v : undefined;
 }
 
-export function nonNegativeInt(flags: Map<string, string | true>, name: string): number | undefined {
+/** `--name N`: a non-negative integer, else `fallback` when the option is absent. */
+export function nonNegativeInt(flags: Map<string, string | true>, name: string): number | undefined;
+export function nonNegativeInt(flags: Map<string, string | true>, name: string, fallback: number): number;
+export function nonNegativeInt(flags: Map<string, string | true>, name: string, fallback?: number): number | undefined {
   const v = flags.get(name);
-  if (v === undefined) return undefined;
+  if (v === undefined) return fallback;
   if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
     throw new UsageError(`--${name} must be a non-negative integer, got '${v}'`);
   return Number(v);
 }
 
-export function nonNegativeNumber(flags: Map<string, string | true>, name: string): number | undefined {
+/** `--name X`: a non-negative decimal number, else `fallback` when the option is absent. */
+export function nonNegativeNumber(flags: Map<string, string | true>, name: string): number | undefined;
+export function nonNegativeNumber(flags: Map<string, string | true>, name: string, fallback: number): number;
+export function nonNegativeNumber(flags: Map<string, string | true>, name: string, fallback?: number): number | undefined {
   const v = flags.get(name);
-  if (v === undefined) return undefined;
+  if (v === undefined) return fallback;
   if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--${name} must be a non-negative number, got '${v}'`);
   return Number(v);
 }

@@ -2,8 +2,8 @@
 // the comparison-panel table (same models, same numbers), sorted by total cost; one table per prompt.
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { parseArgs } from './args';
-import { OUTPUT_SOURCE, alignTable, estimateCliFile, reportProblems } from './estimate';
-import { estimateRowJson } from '../core/estimate';
+import { OUTPUT_SOURCE, alignTable, cliRows, estimateCliFile, reportProblems } from './estimate';
+import { formatUsd } from '../core/format';
 import type { FilePrompt } from '../core/estimate';
 
 const HEAD = [
@@ -22,10 +22,6 @@ const HEAD = [
   'price',
 ];
 
-function rowsJson(p: FilePrompt) {
-  return p.estimate.table.rows.map((r) => estimateRowJson(r, p.estimate));
-}
-
 export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
     valued: ['models', 'model', 'output-tokens', 'requests-per-day', 'config'],
@@ -35,17 +31,18 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
   const file = positional[0];
   const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['models', 'model']);
+  const rowsOf = result.prompts.map((p: FilePrompt) => cliRows(p, settings.catalog, warnings));
   reportProblems(io, result, warnings, explicit);
   const requestsPerDay = settings.requestsPerDay;
   if (flags.has('json')) {
-    const prompts = result.prompts.map((p) => ({
+    const prompts = result.prompts.map((p, i) => ({
       name: p.name,
       location: `${file}:${p.line}`,
       line: p.line,
       model: p.document.model ?? null,
       outputTokens: p.estimate.outputTokens,
       outputTokensSource: p.estimate.outputTokensSource,
-      rows: rowsJson(p),
+      rows: rowsOf[i],
       errors: p.estimate.table.errors,
     }));
     printJson(io, {
@@ -64,25 +61,25 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${file}: no prompts found\n`);
     return EXIT_OK;
   }
-  const blocks = result.prompts.map((p) => {
-    const rows = rowsJson(p).map((j) => [
+  const blocks = result.prompts.map((p, i) => {
+    const rows = rowsOf[i].map((j) => [
       j.provider,
       j.model.startsWith(`${j.provider}:`) ? j.model.slice(j.provider.length + 1) : j.model,
       `${j.approximate ? '≈ ' : ''}${j.encoding}`,
       String(j.inputTokens),
-      `$${j.inputUsd}`,
-      `$${j.outputUsd}`,
-      j.cachedInputUsd === null ? '–' : `$${j.cachedInputUsd}`,
-      j.batchUsd === null ? '–' : `$${j.batchUsd}`,
-      `$${j.totalUsd}`,
-      `$${j.per1kRequestsUsd}`,
-      `$${j.monthlyUsd}`,
+      formatUsd(j.inputUsd, j.approximate),
+      formatUsd(j.outputUsd, j.approximate),
+      j.cachedInputUsd === null ? '–' : formatUsd(j.cachedInputUsd, j.approximate),
+      j.batchUsd === null ? '–' : formatUsd(j.batchUsd, j.approximate),
+      formatUsd(j.totalUsd, j.approximate),
+      formatUsd(j.per1kRequestsUsd, j.approximate),
+      formatUsd(j.monthlyUsd, j.approximate),
       j.contextUsedPct === null ? '–' : `${j.contextUsedPct}%`,
       `${j.priceSource}${j.priceDate ? ` ${j.priceDate}` : ''}`,
     ]);
     const where = result.prompts.length > 1 || p.kind !== 'file' ? `${file}:${p.line} ${p.name}` : file;
     return (
-      `${where}: ${p.estimate.outputTokens} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]}), ${requestsPerDay} requests/day\n` +
+      `${where}: ${p.estimate.outputTokens.toLocaleString('en-US')} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]}), ${requestsPerDay.toLocaleString('en-US')} requests/day\n` +
       alignTable(HEAD, rows, [3, 4, 5, 6, 7, 8, 9, 10, 11])
     );
   });

@@ -5,9 +5,10 @@
 // on stderr; the other files are still counted and the exit code is 2.
 import * as path from 'node:path';
 import { CliIO, EXIT_OK, EXIT_USAGE, UsageError, printJson, readFileOrThrow } from './io';
+import { providerCounter } from './providerCount';
 import { decodeTextInput, parseArgs, stringFlag } from './args';
 import {
-  ENCODING_NAMES,
+  TOKENIZER_NAMES,
   EncodingName,
   ModelTokenizer,
   applyFactor,
@@ -21,15 +22,24 @@ interface FileCount {
   encoding: EncodingName;
   tokens: number;
   approximate: boolean;
+  /** Set when a provider's count endpoint gave the number (--provider-count). */
+  source?: string;
+  cached?: boolean;
 }
 
 export async function runCount(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
     valued: ['encoding', 'model'],
-    booleans: ['json'],
+    booleans: ['json', 'provider-count'],
     aliases: { e: 'encoding', m: 'model' },
   });
-  const opts = { encoding: stringFlag(flags, 'encoding'), model: stringFlag(flags, 'model'), json: flags.has('json'), files: positional };
+  const opts = {
+    encoding: stringFlag(flags, 'encoding'),
+    model: stringFlag(flags, 'model'),
+    json: flags.has('json'),
+    providerCount: flags.has('provider-count'),
+    files: positional,
+  };
   if (opts.encoding !== undefined && opts.model !== undefined) throw new UsageError('use either --encoding or --model, not both');
   if (opts.files.length === 0) throw new UsageError('no input files (use - for standard input)');
   let tokenizer: ModelTokenizer;
@@ -38,10 +48,16 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
     if (tokenizer.fallback) io.stderr(`prompt-cost count: note: ${tokenizer.fallback}\n`);
   } else {
     const enc = opts.encoding ?? 'o200k_base';
-    if (!isEncodingName(enc)) throw new UsageError(`unknown encoding '${enc}' (one of ${ENCODING_NAMES.join(', ')})`);
+    if (!isEncodingName(enc)) throw new UsageError(`unknown encoding '${enc}' (one of ${TOKENIZER_NAMES.join(', ')})`);
     tokenizer = { encoding: enc, approximate: false, method: `Exact: ${enc}.` };
   }
 
+  if (opts.providerCount && opts.model === undefined) throw new UsageError('--provider-count needs --model');
+  const counter = opts.providerCount && tokenizer.approximate ? providerCounter(opts.model ?? '', io) : undefined;
+  if (opts.providerCount && !counter)
+    io.stderr(
+      `prompt-cost count: note: ${tokenizer.approximate ? 'no count endpoint serves' : 'exact offline for'} ${opts.model}; counted locally\n`,
+    );
   const results: FileCount[] = [];
   let failed = false;
   let stdinUsed = false;
@@ -57,7 +73,17 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
       }
       const text = decodeTextInput(file === '-' ? 'standard input' : file, bytes);
       const tokens = applyFactor(countTokens(text, tokenizer.encoding), tokenizer);
-      results.push({ path: file, encoding: tokenizer.encoding, tokens, approximate: tokenizer.approximate });
+      if (counter) {
+        const exact = await counter.count([{ role: 'user', content: text }], tokens);
+        results.push({
+          path: file,
+          encoding: tokenizer.encoding,
+          tokens: exact.tokens,
+          approximate: false,
+          source: exact.source,
+          cached: exact.cached,
+        });
+      } else results.push({ path: file, encoding: tokenizer.encoding, tokens, approximate: tokenizer.approximate });
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       io.stderr(`prompt-cost count: ${err.message}\n`);
@@ -69,11 +95,14 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
   if (opts.json) {
     printJson(io, { files: results, totalTokens });
   } else if (results.length > 0) {
-    const mark = tokenizer.approximate ? '≈' : '';
+    const mark = tokenizer.approximate && !counter ? '≈' : '';
     const width = Math.max(...results.map((r) => String(r.tokens).length), String(totalTokens).length) + mark.length;
     const lines = results.map((r) => `${(mark + r.tokens).padStart(width)}  ${r.path}`);
     if (results.length > 1) lines.push(`${(mark + totalTokens).padStart(width)}  total`);
-    lines.push(`(${tokenizer.method}${opts.model !== undefined ? ` Model: ${opts.model}.` : ''})`);
+    const method = counter
+      ? `Exact: ${results[0]?.source ?? 'provider count'}${results.some((r) => r.cached) ? ' (cached)' : ''}.`
+      : tokenizer.method;
+    lines.push(`(${method}${opts.model !== undefined ? ` Model: ${opts.model}.` : ''})`);
     io.stdout(lines.join('\n') + '\n');
   }
   return failed ? EXIT_USAGE : EXIT_OK;

@@ -8,6 +8,8 @@ import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
 import { decodeTomlBytes } from '../core/flujo/decode';
 import { PriceCatalog } from '../core/pricing/catalog';
+import { flujoRecordNote, type FlujoRecordNote } from '../core/pricing/flujo';
+import { formatUsd } from '../core/format';
 import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
 import {
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
@@ -92,10 +94,28 @@ export async function estimateCliFile(
   return { result, settings, warnings, explicit: onlyModels !== undefined };
 }
 
-/** Rows in the prompt's model order (the file's own model first), as JSON. */
-export function promptRows(p: FilePrompt): EstimateRowJson[] {
+/** A row, plus (with a flujo.toml) what Flujo's own ledger will hold for the call (it may differ from the bill). */
+export type CliRow = EstimateRowJson & { flujoRecords?: FlujoRecordNote };
+
+export function cliRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
+  return p.estimate.table.rows.map((r) => {
+    const row: CliRow = estimateRowJson(r, p.estimate);
+    const res = catalog.flujo ? catalog.resolve(r.id) : undefined;
+    if (!res?.ok || !res.flujo) return row;
+    const flujo = flujoRecordNote(res.flujo, r.inputTokens, r.outputTokens);
+    // ($0 and PricingNotConfiguredError are already in the resolution's warning.)
+    const priced = res.flujo.kind === 'configured' || res.flujo.kind === 'default';
+    if (priced && (flujo.usd !== r.totalUsd.toString() || flujo.float !== undefined)) warnings.push(`${row.model}: ${flujo.text}`);
+    return { ...row, flujoRecords: flujo };
+  });
+}
+
+/** Rows in the prompt's model order (the file's own model first). */
+export function promptRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
   const order = p.estimate.models.map((m) => m.model);
-  return [...p.estimate.table.rows].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id)).map((r) => estimateRowJson(r, p.estimate));
+  const byId = new Map(p.estimate.table.rows.map((r, i) => [r.id, i]));
+  const rows = cliRows(p, catalog, warnings);
+  return order.filter((id) => byId.has(id)).map((id) => rows[byId.get(id)!]);
 }
 
 /** Warnings and unpriced models on stderr; a usage error when every explicitly requested model failed. */
@@ -114,7 +134,7 @@ export function reportProblems(io: CliIO, result: FileEstimate, warnings: string
   }
 }
 
-export function promptJson(file: string, p: FilePrompt) {
+export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
   const first = p.estimate.summaries.values().next().value;
   return {
     name: p.name,
@@ -132,7 +152,7 @@ export function promptJson(file: string, p: FilePrompt) {
     })),
     unfilled: p.estimate.unfilled,
     notes: p.document.notes ?? [],
-    estimates: promptRows(p),
+    estimates: rows,
     errors: p.estimate.table.errors,
   };
 }
@@ -145,10 +165,11 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   });
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
   const file = positional[0];
-  const { result, warnings, explicit } = await estimateCliFile(io, file, flags, ['model', 'models']);
+  const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['model', 'models']);
+  const rowsOf = result.prompts.map((p) => promptRows(p, settings.catalog, warnings));
   reportProblems(io, result, warnings, explicit);
   if (flags.has('json')) {
-    const prompts = result.prompts.map((p) => promptJson(file, p));
+    const prompts = result.prompts.map((p, i) => promptJson(file, p, rowsOf[i]));
     printJson(io, {
       file,
       format: result.format,
@@ -164,14 +185,14 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${file}: no prompts found\n`);
     return EXIT_OK;
   }
-  const blocks = result.prompts.map((p) => {
-    const rows = promptRows(p).map((e) => [
+  const blocks = result.prompts.map((p, i) => {
+    const rows = rowsOf[i].map((e) => [
       e.model,
       `${e.approximate ? '≈' : ''}${e.inputTokens}`,
       String(e.outputTokens),
-      `$${e.inputUsd}`,
-      `$${e.outputUsd}`,
-      `$${e.totalUsd}`,
+      formatUsd(e.inputUsd, e.approximate),
+      formatUsd(e.outputUsd, e.approximate),
+      formatUsd(e.totalUsd, e.approximate),
       e.priceSource,
     ]);
     const roles = p.document.messages.map((m) => m.role).join(', ') || 'no messages';

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `prompt-cost`: the command line on the same core as the extension.
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
-import { ENCODING_NAMES } from '../core/tokenize/encodings';
+import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
   synopsis: string;
-  /** `prompt-cost <command> --help`: what it does and every option. */
-  help: string;
+  /** `prompt-cost <command> --help`: what it does and every option; absent when the command answers `--help` itself. */
+  help?: string;
   /** Loaded lazily so `prompt-cost count` never pays for the TOML parser and vice versa. */
   load: () => Promise<Command>;
 }
@@ -19,14 +19,19 @@ default set. Output tokens default as in the editor: the file's max tokens, else
 /** Add a command here: its help text and a lazy import of its `run…(argv, io)` function. */
 const commands: Record<string, CommandEntry> = {
   count: {
-    synopsis: '[--encoding NAME | --model ID] [--json] FILE...   count tokens (- = stdin)',
-    help: `Usage: prompt-cost count [--encoding NAME | --model ID] [--json] FILE...
+    synopsis: '[--encoding NAME | --model ID [--provider-count]] [--json] FILE...   count tokens (- = stdin)',
+    help: `Usage: prompt-cost count [--encoding NAME | --model ID [--provider-count]] [--json] FILE...
 
 Counts tokens of each FILE (- reads standard input) as ordinary text.
-  --encoding, -e NAME  ${ENCODING_NAMES.join(', ')} (default o200k_base)
+  --encoding, -e NAME  ${ENCODING_NAMES.join(', ')} (default o200k_base),
+                       or an open-model family: ${TOKENIZER_NAMES.filter((n) => !ENCODING_NAMES.includes(n as never)).join(', ')}
   --model, -m ID       count as model ID does, e.g. gpt-4o, openai:gpt-4.1-mini,
                        anthropic:claude-3-5-sonnet-latest (non-OpenAI models are approximate)
+  --provider-count     for Claude and Gemini, ask the provider's free count endpoint (each file
+                       sent as one user message; ANTHROPIC_API_KEY / GEMINI_API_KEY; cached by
+                       content hash in .prompt-cost/provider-counts.json)
   --json               print {"files":[{"path","encoding","tokens","approximate"}],"totalTokens"}
+                       (with --provider-count also "source" and "cached")
 `,
     load: async () => (await import('./count')).runCount,
   },
@@ -79,6 +84,14 @@ and its parents). Exit 1 when there is an error.
 `,
     load: async () => (await import('./history')).runHistory,
   },
+  diff: {
+    synopsis: '[--base REF] [PATH...] [--json|--markdown]        cost of the prompts changed since REF',
+    load: async () => (await import('./diff')).runDiff,
+  },
+  check: {
+    synopsis: '[PATH...] [--base REF] [--max-increase PCT] [--sarif FILE]   budgets + increase gate (CI)',
+    load: async () => (await import('./check')).runCheck,
+  },
 };
 
 function usage(): string {
@@ -107,8 +120,9 @@ function wantsHelp(argv: readonly string[]): boolean {
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? commands[rest[0] ?? ''] : undefined;
-    (name ? io.stdout : io.stderr)(topic ? topic.help : usage());
+    const topic = name === 'help' && Object.prototype.hasOwnProperty.call(commands, rest[0] ?? '') ? commands[rest[0]] : undefined;
+    if (topic && !topic.help) return (await topic.load())(['--help'], io);
+    (name ? io.stdout : io.stderr)(topic?.help ?? usage());
     return name ? EXIT_OK : EXIT_USAGE;
   }
   if (name === '--version' || name === '-v') {
@@ -120,7 +134,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stderr(`prompt-cost: unknown command '${name}' (try --help)\n`);
     return EXIT_USAGE;
   }
-  if (wantsHelp(rest)) {
+  if (entry.help && wantsHelp(rest)) {
     io.stdout(entry.help);
     return EXIT_OK;
   }

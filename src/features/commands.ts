@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { PromptFileEstimate, codePromptAt, isUnestimated } from './estimator';
-import { SECTION, readConfig } from './config';
+import { readConfig, updateSetting } from './config';
 import { COMMANDS } from './commandIds';
 
 export function registerEstimateCommands(services: Services): vscode.Disposable {
@@ -21,9 +21,8 @@ export function registerEstimateCommands(services: Services): vscode.Disposable 
     }),
     vscode.commands.registerCommand(COMMANDS.pickPrimaryModel, async (model?: string) => pickPrimaryModel(services, model)),
     vscode.commands.registerCommand(COMMANDS.toggleCodeLens, async () => {
-      const c = vscode.workspace.getConfiguration(SECTION);
-      const next = !c.get<boolean>('codeLens.enabled', true);
-      await c.update('codeLens.enabled', next, effectiveTarget(c, 'codeLens.enabled', vscode.ConfigurationTarget.Global));
+      const next = !readConfig().codeLensEnabled;
+      await updateSetting('codeLens.enabled', next, vscode.ConfigurationTarget.Global);
       return next;
     }),
   );
@@ -72,15 +71,6 @@ export async function breakdownMarkdown(services: Services, uri: vscode.Uri | un
   return lines.join('\n');
 }
 
-/** The level a setting is actually set at (folder, workspace, user), so an update takes effect. */
-function effectiveTarget(c: vscode.WorkspaceConfiguration, key: string, fallback: vscode.ConfigurationTarget): vscode.ConfigurationTarget {
-  const i = c.inspect(key);
-  if (i?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
-  if (i?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
-  if (i?.globalValue !== undefined) return vscode.ConfigurationTarget.Global;
-  return fallback;
-}
-
 /** One prompt inside code (the CodeLens above a string literal): its tokens and input cost per model. */
 async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offset: number): Promise<string | undefined> {
   const doc = await vscode.workspace.openTextDocument(uri);
@@ -95,7 +85,7 @@ async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offs
     const r = await services.estimator.estimateText(found.prompt.text, model, uri);
     const approx = r.tokenizer.approximate;
     rows.push(
-      `| ${model}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`,
+      `| ${model}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? core.shortUsd(r.inputUsd, approx) : 'no price'} |`,
     );
   }
   const line = doc.positionAt(found.prompt.range.start).line + 1;
@@ -137,8 +127,7 @@ async function pickPrimaryModel(services: Services, model?: string): Promise<str
     model = picked?.label;
   }
   if (!model) return undefined;
-  const c = vscode.workspace.getConfiguration(SECTION);
   const fallback = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await c.update('primaryModel', model, effectiveTarget(c, 'primaryModel', fallback));
+  await updateSetting('primaryModel', model, fallback);
   return model;
 }

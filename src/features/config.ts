@@ -1,8 +1,11 @@
-// One typed snapshot of the `promptCost.*` settings. Features read it through `readConfig()` and
-// rebuild on `onDidChangeConfiguration` only when `affectsConfiguration('promptCost')`.
+// The one place `promptCost.*` settings are read and written. Typed snapshots (`readConfig`,
+// `readRunSettings`), defaults taken from package.json through VS Code (never repeated here), one rule
+// for where an update is saved, and change events that fire only for the keys a consumer depends on
+// (markdown-language-features' `hasConfigurationChanged`): the Runs view's group-by must not re-price.
 import * as vscode from 'vscode';
+import type { GroupBy } from '../core/history/group';
 
-export const SECTION = 'promptCost';
+const SECTION = 'promptCost';
 
 export interface PromptCostConfig {
   /** Models shown in CodeLens, hover and the comparison panel; empty = the models priced in flujo.toml, else a default set. */
@@ -30,32 +33,116 @@ export interface PromptCostConfig {
 
 /** The default model set lives in the core so the CLI uses the same one. */
 export { DEFAULT_MODELS } from '../core/estimate/defaults';
+/** The run and history settings (`promptCost.providers.*`, `promptCost.run.*`, `promptCost.history.*`). */
+export interface RunSettings {
+  /** Base URL of the OpenAI-compatible endpoint (restricted in untrusted workspaces). */
+  openaiBaseUrl: string;
+  anthropicBaseUrl: string;
+  /** Idle timeout of a run, seconds. */
+  timeoutSeconds: number;
+  /** Ledger path, absolute or relative to the workspace folder. */
+  historyPath: string;
+  /** Record prompt and answer text in the ledger. */
+  storeText: boolean;
+  groupBy: GroupBy;
+}
+
+export const GROUP_BY_OPTIONS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
+
+/** The keys (below `promptCost.`) each consumer depends on, for `onConfigChange`. */
+export const CONFIG_KEYS = {
+  /** What prices and the model list come from (PricingService; flujo.toml lint and history follow its event). */
+  pricing: ['models', 'pricingOverrides', 'flujoConfigPath'],
+  /** What an estimate depends on besides prices (Estimator). */
+  estimate: [
+    'primaryModel',
+    'expectedOutputTokens',
+    'requestsPerDay',
+    'promptFiles',
+    'codePrompts.enabled',
+    'performance.workerThreshold',
+    'performance.maxDocumentSize',
+  ],
+  /** Which documents are prompt files (the `promptCost.isPromptFile` context key). */
+  promptFiles: ['promptFiles'],
+  codeLens: ['codeLens.enabled'],
+  historyPath: ['history.path'],
+  groupBy: ['history.groupBy'],
+} as const;
 
 export function readConfig(scope?: vscode.ConfigurationScope): PromptCostConfig {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
-  const models = c.get<string[]>('models', []).filter((m) => typeof m === 'string' && m.trim() !== '');
   return {
-    models,
-    primaryModel: c.get<string>('primaryModel', '') || '',
-    expectedOutputTokens: nonNegativeInt(c.get('expectedOutputTokens'), 500),
-    requestsPerDay: nonNegativeInt(c.get('requestsPerDay'), 1000),
-    promptFiles: c.get<string[]>('promptFiles', ['**/prompts/**']),
-    pricingOverrides: c.get('pricingOverrides', {}),
-    flujoConfigPath: c.get<string>('flujoConfigPath', '') || '',
-    codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
-    codePromptsEnabled: c.get<boolean>('codePrompts.enabled', true),
-    workerThreshold: nonNegativeInt(c.get('performance.workerThreshold'), 50_000),
-    maxDocumentSize: nonNegativeInt(c.get('performance.maxDocumentSize'), 50_000_000),
+    models: c.get<unknown[]>('models', []).filter((m): m is string => typeof m === 'string' && m.trim() !== ''),
+    primaryModel: c.get<string>('primaryModel') || '',
+    expectedOutputTokens: nonNegativeInt(c, 'expectedOutputTokens'),
+    requestsPerDay: nonNegativeInt(c, 'requestsPerDay'),
+    promptFiles: c.get<string[]>('promptFiles') ?? declared(c, 'promptFiles'),
+    pricingOverrides: c.get('pricingOverrides') ?? {},
+    flujoConfigPath: c.get<string>('flujoConfigPath') || '',
+    codeLensEnabled: c.get<boolean>('codeLens.enabled') !== false,
+    codePromptsEnabled: c.get<boolean>('codePrompts.enabled') !== false,
+    workerThreshold: nonNegativeInt(c, 'performance.workerThreshold'),
+    maxDocumentSize: nonNegativeInt(c, 'performance.maxDocumentSize'),
   };
 }
 
-function nonNegativeInt(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : fallback;
+export function readRunSettings(scope?: vscode.ConfigurationScope): RunSettings {
+  const c = vscode.workspace.getConfiguration(SECTION, scope);
+  const timeout = c.get<number>('run.timeoutSeconds');
+  const groupBy = c.get<string>('history.groupBy') as GroupBy;
+  return {
+    openaiBaseUrl: nonEmpty(c, 'providers.openai.baseUrl'),
+    anthropicBaseUrl: nonEmpty(c, 'providers.anthropic.baseUrl'),
+    timeoutSeconds: typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : declared(c, 'run.timeoutSeconds'),
+    historyPath: nonEmpty(c, 'history.path'),
+    storeText: c.get<boolean>('history.storeText') === true,
+    groupBy: GROUP_BY_OPTIONS.includes(groupBy) ? groupBy : declared(c, 'history.groupBy'),
+  };
 }
 
-/** Fires `listener` when a `promptCost.*` setting changes. */
-export function onConfigChange(listener: () => void): vscode.Disposable {
+/** True when the provider's base URL comes from workspace or folder settings (a repository can set it). */
+export function baseUrlFromWorkspace(kind: 'openai' | 'anthropic'): boolean {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<string>(`providers.${kind}.baseUrl`);
+  return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+}
+
+/**
+ * Saves a setting where it takes effect: at the level it is already set (folder, workspace, user),
+ * else at `fallback`.
+ */
+export async function updateSetting(key: string, value: unknown, fallback: vscode.ConfigurationTarget): Promise<void> {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const i = c.inspect(key);
+  const target =
+    i?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : i?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : i?.globalValue !== undefined
+          ? vscode.ConfigurationTarget.Global
+          : fallback;
+  await c.update(key, value, target);
+}
+
+/** Fires `listener` when one of `keys` (below `promptCost.`) changes, in any scope. */
+export function onConfigChange(keys: readonly string[], listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration(SECTION)) listener();
+    if (keys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) listener();
   });
+}
+
+/** The default declared in package.json (VS Code knows it: it is not repeated in code). */
+function declared<T>(c: vscode.WorkspaceConfiguration, key: string): T {
+  return c.inspect<T>(key)?.defaultValue as T;
+}
+
+function nonNegativeInt(c: vscode.WorkspaceConfiguration, key: string): number {
+  const value = c.get(key);
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.floor(value) : declared<number>(c, key);
+}
+
+/** A string setting, trimmed; empty means the declared default. */
+function nonEmpty(c: vscode.WorkspaceConfiguration, key: string): string {
+  return (c.get<string>(key) || declared<string>(c, key)).trim();
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlujoAnalysis } from '../core/flujo';
 import type { PriceCatalog, ReferenceCatalog } from '../core/pricing';
-import { DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
+import { CONFIG_KEYS, DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import { Debouncer } from './util/debounce';
 import { Disposable } from './util/dispose';
 import { findOpenDocument, watchWorkspaceFiles } from './vscodeConvert';
@@ -45,7 +45,7 @@ export class PricingService extends Disposable {
   ) {
     super();
     this._register(watchWorkspaceFiles('**/flujo.toml', () => this.invalidate()));
-    this._register(onConfigChange(() => this.invalidate()));
+    this._register(onConfigChange(CONFIG_KEYS.pricing, () => this.invalidate()));
     // Typing in flujo.toml re-prices every open prompt: once typing pauses, not per keystroke.
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {

@@ -2,7 +2,7 @@
 // the files the extension treats as prompts (names and `promptCost.promptFiles` globs), not on every README.
 import * as vscode from 'vscode';
 import type { Services } from './services';
-import { onConfigChange } from './config';
+import { CONFIG_KEYS, onConfigChange } from './config';
 
 export const PROMPT_FILE_CONTEXT = 'promptCost.isPromptFile';
 
@@ -12,5 +12,5 @@ export function registerPromptContextKey(services: Services): vscode.Disposable 
     void vscode.commands.executeCommand('setContext', PROMPT_FILE_CONTEXT, doc ? services.estimator.isPromptDocument(doc) : false);
   };
   update();
-  return vscode.Disposable.from(vscode.window.onDidChangeActiveTextEditor(update), onConfigChange(update));
+  return vscode.Disposable.from(vscode.window.onDidChangeActiveTextEditor(update), onConfigChange(CONFIG_KEYS.promptFiles, update));
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
 import { restrictedScenarios, scenarios } from './scenarios.mjs';
+import { settled } from './workbench.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(root, 'test-results', 'screenshots');
@@ -29,7 +30,9 @@ async function session(list, { workspaceTrust = false } = {}) {
       ]),
     );
     await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
-    await page.waitForTimeout(1500); // let the welcome page and extension host settle
+    // The extension's contributions are in (its activity-bar entry) and the workbench is still.
+    await page.locator('.activitybar [aria-label^="Prompt Cost"]').first().waitFor({ timeout: 60_000 });
+    await settled(page);
     const ctx = { page, host, workspace, root, shot: (name) => page.screenshot({ path: path.join(outDir, `${name}.png`) }) };
     for (const s of selected) {
       const t0 = Date.now();

@@ -49,7 +49,26 @@ export async function runCommand(page, title) {
 
 export async function closeAllEditors(page) {
   await runCommand(page, 'View: Close All Editors');
-  await page.waitForTimeout(300);
+  await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+/**
+ * Waits until the page's finite CSS animations and transitions (a hover fading in, a sash drag, a
+ * theme change) have finished and a frame was painted: what a screenshot should show, without a sleep.
+ */
+export async function settled(page) {
+  /* global document, requestAnimationFrame -- this function runs in the page */
+  await page.evaluate(async () => {
+    const finite = document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);
+    await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  });
+}
+
+/** The class VS Code puts on the workbench for a theme: vs, vs-dark, hc-black or hc-light. */
+function themeKind(themeLabel) {
+  if (/high contrast/i.test(themeLabel)) return /light/i.test(themeLabel) ? 'hc-light' : 'hc-black';
+  return /light/i.test(themeLabel) ? 'vs' : 'vs-dark';
 }
 
 export function assert(condition, message) {
@@ -72,7 +91,8 @@ export async function setTheme(page, themeLabel) {
     await page.keyboard.type(themeLabel);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: themeLabel }).first().waitFor({ timeout: 5_000 });
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(500);
+    await page.locator(`.monaco-workbench.${themeKind(themeLabel)}`).waitFor({ timeout: 5_000 });
+    await settled(page);
   };
   step.page = page;
   await retry(`theme "${themeLabel}"`, 3, step);
@@ -80,5 +100,10 @@ export async function setTheme(page, themeLabel) {
 
 export async function clearNotifications(page) {
   await runCommand(page, 'Notifications: Clear All Notifications');
-  await page.waitForTimeout(200);
+  // Best effort: a notification may arrive right after (they are cleared for the screenshots only).
+  await page
+    .locator('.notifications-toasts .notification-toast')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5_000 })
+    .catch(() => undefined);
 }

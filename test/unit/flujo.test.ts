@@ -41,7 +41,7 @@ const PRICED = '[cost.providers.openai."gpt-4o-mini"]\nprompt_tokens_per_1k = 0.
 
 test('clean file: no diagnostics, pricing extracted exactly', () => {
   const a = analyzeFlujoToml(
-    `state_uri = "sqlite:///flujo_ops.db"\n[cost]\nstrict = true\n${PRICED}\n[budgets.default]\ntotal_cost_usd_limit = 1.5\ntotal_tokens_limit = 1000\n[budgets.pipeline."etl-*"]\ntotal_cost_usd_limit = 0\n[settings]\nanything = 1\n`,
+    `state_uri = "sqlite:///flujo_ops.db"\n[cost]\nstrict = true\n${PRICED}\n[budgets.default]\ntotal_cost_usd_limit = 1.5\ntotal_tokens_limit = 1000\n[budgets.pipeline."etl-*"]\ntotal_cost_usd_limit = 0\n[settings]\nmax_iters = 5\n`,
   );
   assert.deepEqual(a.diagnostics, []);
   assert.equal(a.strict, true);
@@ -73,10 +73,16 @@ test('unknown-key with did-you-mean; fix replaces the typo', () => {
   assert.equal(fix('state_url = "x"\n', root), 'state_uri = "x"\n');
 });
 
-test('wrong-type', () => {
-  const d = only('[cost]\nstrict = "yes"\n', 'wrong-type');
-  assert.deepEqual(d.range, { start: { line: 1, character: 9 }, end: { line: 1, character: 14 } });
-  only(PRICED.replace('0.0006', '"0.0006"'), 'wrong-type');
+// flujo/infra/config.py CostConfig: `strict: bool`, ProviderPricing floats; a rejected value fails the whole [cost].
+test('wrong-type: what pydantic rejects, and what that does to Flujo', () => {
+  const d = only('[cost]\nstrict = "maybe"\n', 'wrong-type');
+  assert.deepEqual(d.range, { start: { line: 1, character: 9 }, end: { line: 1, character: 16 } });
+  assert.match(d.message, /rejects the whole \[cost\] section: Flujo records \$0 for every model/);
+  const price = analyzeFlujoToml(PRICED.replace('0.0006', '"abc"'));
+  assert.equal(price.diagnostics.filter((x) => x.code === 'wrong-type').length, 1);
+  assert.match(price.pricing.costInvalid!, /completion_tokens_per_1k/);
+  const load = only('[settings]\nmax_iters = "five"\n', 'wrong-type');
+  assert.match(load.message, /cannot load flujo.toml at all/);
 });
 
 test('missing-price; fix adds the reference price per 1K, exact', () => {
@@ -90,9 +96,12 @@ test('missing-price; fix adds the reference price per 1K, exact', () => {
   );
 });
 
-test('negative-value', () => {
-  const d = only(PRICED.replace('0.0006', '-0.0006'), 'negative-value');
-  assert.equal(d.severity, 'error');
+// Flujo's ProviderPricing has no lower bound (flujo/infra/config.py): a negative price is used as is.
+test('negative-value: reported, and priced as Flujo would', () => {
+  const text = PRICED.replace('0.0006', '-0.0006');
+  const d = only(text, 'negative-value');
+  assert.equal(d.severity, 'warning');
+  assert.equal(analyzeFlujoToml(text).pricing.providers.get('openai')!.get('gpt-4o-mini')!.completionPer1k!.toString(), '-0.0006');
 });
 
 test('dotted-model-key; fix quotes it (header, inline and CRLF forms)', () => {
@@ -143,8 +152,9 @@ test('budget-invalid', () => {
   );
   assert.deepEqual(
     ds.map((d) => d.code),
-    ['budget-invalid', 'budget-invalid', 'budget-invalid'],
+    ['budget-invalid', 'budget-invalid', 'lax-value'],
   );
+  assert.match(ds[0].message, /cannot load flujo.toml at all/);
 });
 
 test('unpriced-model (strict + used in code); fix appends a price table', () => {
@@ -172,6 +182,7 @@ test('every diagnostic code is exercised by the fixture set', () => {
     '[budget]\n',
     'state_url = 1\n',
     '[cost]\nstrict = 1\n',
+    'state_uri = 1\n',
     '[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = 2.5\n',
     '[cost.providers.openai."gpt-4o"]\nprompt_tokens_per_1k = -1\ncompletion_tokens_per_1k = 0.02\n',
     '[cost.providers.openai.gpt-3.5-turbo]\n',
@@ -328,4 +339,15 @@ test('scanModelUsages finds provider:model in Python, TS and YAML, not URLs', ()
     scanModelUsages(ts).map((u) => u.id),
     ['groq:llama-3.1-8b-instant'],
   );
+});
+
+test('completion and hover know the typed sections (flujo/infra/config_manager.py SettingsOverrides, SandboxOverrides)', () => {
+  const labels = (text: string) =>
+    completeFlujoToml(text, { line: text.split('\n').length - 1, character: text.split('\n').pop()!.length }).map((c) => c.label);
+  assert.ok(labels('[settings]\ndefault_sol').includes('default_solution_model'));
+  assert.ok(labels('[settings.sandbox]\n').includes('timeout_seconds'));
+  assert.ok(labels('[settings.').includes('sandbox'));
+  assert.ok(labels('[cost.historical.openai."gpt-4o"]\n').includes('avg_cost_usd'));
+  const hover = hoverFlujoToml('[settings.sandbox]\ntimeout_seconds = 30\n', { line: 1, character: 2 });
+  assert.match(hover!.markdown, /timeout_seconds.*integer/s);
 });

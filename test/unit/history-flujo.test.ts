@@ -13,7 +13,7 @@ import {
 import { readLedger } from '../../src/core/history/ledger';
 import { replayWal } from '../../src/core/history/wal';
 import { tempDir } from '../support/tempDir';
-import { insertFlujoRun, openBetterDb, openFlujoWal } from '../support/flujoFixture';
+import { insertFlujoRun, openSqliteDb, openFlujoWal } from '../support/flujoFixture';
 
 const dirs: string[] = [];
 function tmpDir(): string {
@@ -50,7 +50,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
     insertRun(db, 'run-2', 'team-a', 'failed', '2025-03-02 11:00:00', [{ name: 'plan', cost: 0.000001, tokens: 7, success: false }]);
     assert.ok(fs.statSync(`${file}-wal`).size > 0, 'run-2 should be only in the WAL');
 
-    // Live: read the real files while Flujo (better-sqlite3) holds them open.
+    // Live: read the real files while Flujo (SQLite via Python) holds them open.
     const r = await readFlujoRuns(file);
     assert.deepEqual(
       r.runs.map((x) => x.runId),
@@ -59,7 +59,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
     assert.ok(r.wal.present && r.wal.commits > 0);
     const [r1, r2] = r.runs;
     assert.equal(r1.pipelineName, 'analytics');
-    assert.equal(r1.costUsd.toString(), '0.3'); // exact: not 0.30000000000000004
+    assert.equal(r1.costUsd!.toString(), '0.3'); // exact: not 0.30000000000000004
     assert.equal(r1.totalTokens, 350);
     assert.equal(r1.createdAt, '2025-03-01T10:00:00.123Z');
     assert.deepEqual(
@@ -69,7 +69,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
         ['summarize', 1250, true],
       ],
     );
-    assert.equal(r2.costUsd.toString(), '0.000001');
+    assert.equal(r2.costUsd!.toString(), '0.000001');
     assert.equal(r2.createdAt, '2025-03-02T11:00:00.000Z');
     assert.equal(flujoRunToRecord(r2).status, 'error');
 
@@ -156,7 +156,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
   it('reads columns by name: missing and extra columns, bad step_history, the old steps table', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'state.db');
-    const db = openBetterDb(file);
+    const db = openSqliteDb(file);
     db.exec(`CREATE TABLE runs (run_id TEXT PRIMARY KEY, pipeline_name TEXT, status TEXT, created_at TEXT, shiny_new_column BLOB);
              CREATE TABLE workflow_state (run_id TEXT PRIMARY KEY, step_history TEXT, extra INTEGER);
              CREATE TABLE steps (run_id TEXT, step_name TEXT, step_index INTEGER, status TEXT, cost_usd REAL, token_counts INTEGER);`);
@@ -172,9 +172,9 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
     db.close();
     const r = await readFlujoRuns(file);
     const byId = Object.fromEntries(r.runs.map((x) => [x.runId, x]));
-    assert.equal(byId.r1.costUsd.toString(), '0.5');
+    assert.equal(byId.r1.costUsd!.toString(), '0.5');
     assert.equal(byId.r1.totalTokens, 7);
-    assert.equal(byId.r2.costUsd.toString(), '0.25');
+    assert.equal(byId.r2.costUsd!.toString(), '0.25');
     assert.equal(byId.r2.steps[0].name, 'old');
     assert.equal(byId.r3.steps.length, 0);
     assert.match(r.warnings.join('\n'), /r3: step_history is not valid JSON/);

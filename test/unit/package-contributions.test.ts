@@ -40,15 +40,29 @@ test('features register and execute our commands only through the constants of c
   );
 });
 
-test('every setting read through readConfig is declared, with a default and a scope', () => {
+test('settings: config.ts reads every declared setting and only declared ones; nothing else reads settings', () => {
   const config = fs.readFileSync(path.join(root, 'src', 'features', 'config.ts'), 'utf8');
   const props = pkg.contributes.configuration.properties as Record<string, { default?: unknown; scope?: string }>;
-  const read = [...config.matchAll(/c\.get(?:<[^>]+>)?\('([^']+)'/g)].map((m) => `promptCost.${m[1]}`);
-  assert.ok(read.length >= 10);
+  const read = new Set(
+    [...config.matchAll(/(?:c\.get|nonNegativeInt|nonEmpty|declared)(?:<[^>]+>)?\((?:c, )?'([^']+)'/g)].map((m) => `promptCost.${m[1]}`),
+  );
+  assert.ok(read.size >= 15);
   for (const key of read) {
     assert.ok(props[key], `${key} is read but not declared`);
     assert.ok('default' in props[key], `${key} has no default`);
+    assert.ok(props[key].scope, `${key} has no scope`);
   }
+  for (const key of Object.keys(props)) assert.ok(read.has(key), `${key} is declared but never read in config.ts`);
+  // The change groups name declared keys only (a typo would silently never fire).
+  const groups = /CONFIG_KEYS = \{([\s\S]*?)\} as const/.exec(config)![1];
+  for (const [, key] of groups.matchAll(/'([^']+)'/g)) assert.ok(props[`promptCost.${key}`], `CONFIG_KEYS names ${key}`);
+  // config.ts is the one reader: no other file under src/ asks VS Code for a configuration.
+  const others = fs
+    .readdirSync(path.join(root, 'src'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts') && f !== path.join('features', 'config.ts'))
+    .filter((f) => fs.readFileSync(path.join(root, 'src', f), 'utf8').includes('getConfiguration('));
+  assert.deepEqual(others, []);
 });
 
 test('views and menus refer to contributed commands', () => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import './tokenize/oracle';
 import { oracleCount } from './tokenize/oracle';
-import { chatTokens, countForModel, countTokens, tokenizerForModel } from '../../src/core/tokenize';
+import { chatTokens, countForModel, countTokens, familyForModel, tokenizerForModel } from '../../src/core/tokenize';
 
 describe('tokenizerForModel', () => {
   const cases: [string, string][] = [
@@ -56,7 +56,68 @@ describe('tokenizerForModel', () => {
       assert.match(t.fallback ?? '', /o200k_base/);
     }
   });
-  it('Claude, Gemini, Mistral, Llama and unknown providers are approximate', () => {
+  // Every prefix and spelling listed in issue 11, plus the relatives that share a vocabulary
+  // (Llama 3.1 model card: Llama 3.x share one tokenizer; Qwen2.5/Qwen3 tokenizer.json are identical
+  // in vocab and merges; DeepSeek's API docs: deepseek-chat / deepseek-reasoner serve V3 / R1).
+  const familyCases: [string, string][] = [
+    ['meta-llama/Llama-3.1-8B-Instruct', 'llama3'],
+    ['llama-3.3-70b-versatile', 'llama3'],
+    ['groq:llama-3.1-8b-instant', 'llama3'],
+    ['together:meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo', 'llama3'],
+    ['bedrock:meta.llama3-1-70b-instruct-v1:0', 'llama3'],
+    ['bedrock:us.meta.llama3-3-70b-instruct-v1:0', 'llama3'],
+    ['ollama:llama3.2', 'llama3'],
+    ['ollama:llama3:8b', 'llama3'],
+    ['openrouter:meta-llama/llama-3.2-3b-instruct', 'llama3'],
+    ['groq:llama-3.3-70b', 'llama3'],
+    ['Qwen/Qwen3-32B', 'qwen3'],
+    ['qwen3-32b', 'qwen3'],
+    ['Qwen/Qwen2.5-72B-Instruct', 'qwen3'],
+    ['ollama:qwen2.5-coder:7b', 'qwen3'],
+    ['qwq-32b', 'qwen3'],
+    ['deepseek-ai/DeepSeek-R1-Distill-Qwen-32B', 'qwen3'],
+    ['deepseek-ai/DeepSeek-R1-Distill-Llama-70B', 'llama3'],
+    ['deepseek-chat', 'deepseek_v3'],
+    ['deepseek-reasoner', 'deepseek_v3'],
+    ['deepseek:deepseek-chat', 'deepseek_v3'],
+    ['deepseek-ai/DeepSeek-V3', 'deepseek_v3'],
+    ['together:deepseek-ai/DeepSeek-R1', 'deepseek_v3'],
+    ['gemma-3-27b-it', 'gemma3'],
+    ['google/gemma-3-4b-it', 'gemma3'],
+    ['ollama:gemma3:12b', 'gemma3'],
+  ];
+  for (const [id, family] of familyCases) {
+    it(`${id} → ${family}, exact`, () => {
+      const t = tokenizerForModel(id);
+      assert.equal(t.encoding, family);
+      assert.equal(t.family, family);
+      assert.equal(t.approximate, false);
+      assert.match(t.method, /^Exact: .* vocabulary/);
+      assert.equal(familyForModel(id), family);
+    });
+  }
+  it('Llama 2 / 4, Gemma 2, DeepSeek Coder V1 are not counted with a newer family', () => {
+    for (const id of [
+      'meta-llama/Llama-2-7b-chat-hf',
+      'llama-4-scout-17b',
+      'codellama-34b',
+      'gemma-2-9b-it',
+      'deepseek-coder-6.7b',
+      'llama-30b',
+    ]) {
+      assert.equal(familyForModel(id), undefined, id);
+      assert.equal(tokenizerForModel(id).approximate, true, id);
+    }
+  });
+  it('Gemini and hosted Qwen: the nearest published vocabulary, labelled and approximate', () => {
+    const g = tokenizerForModel('google:gemini-2.5-flash');
+    assert.equal(g.encoding, 'gemma3');
+    assert.equal(g.approximate, true);
+    assert.match(g.method, /Gemma 3 vocabulary/);
+    assert.equal(tokenizerForModel('qwen-max').encoding, 'qwen3');
+    assert.equal(tokenizerForModel('qwen-max').approximate, true);
+  });
+  it('Claude, Gemini, Mistral, old Llama and unknown providers are approximate', () => {
     for (const id of [
       'anthropic:claude-3-5-sonnet-latest',
       'claude-3-haiku-20240307',
@@ -64,8 +125,9 @@ describe('tokenizerForModel', () => {
       'google:gemini-1.5-pro',
       'gemini-2.0-flash',
       'mistral:mistral-large-latest',
-      'meta-llama/Llama-3.1-8B-Instruct',
-      'groq:llama-3.3-70b',
+      'open-mistral-nemo',
+      'codestral-latest',
+      'meta-llama/Llama-2-7b-chat-hf',
       'cohere:command-r',
       'acme:thing',
     ]) {
@@ -75,19 +137,25 @@ describe('tokenizerForModel', () => {
       assert.equal(t.fallback, undefined);
     }
     assert.equal(tokenizerForModel('anthropic:claude-3-5-sonnet-latest').errorBand, 0.15);
-    assert.equal(tokenizerForModel('meta-llama/Llama-3.1-8B').encoding, 'cl100k_base');
+    assert.equal(tokenizerForModel('meta-llama/Llama-2-7b').encoding, 'cl100k_base');
   });
 });
 
 describe('countForModel', () => {
+  const withoutTokenizer = ({ tokens, encoding, approximate }: ReturnType<typeof countForModel>) => ({ tokens, encoding, approximate });
+  it('counts with the given counter (a worker) in the model encoding', () => {
+    const seen: string[] = [];
+    const r = countForModel('abc', 'anthropic:claude-3-5-sonnet-latest', (_t, enc) => (seen.push(enc), 10));
+    assert.deepEqual([seen, r.tokens], [['o200k_base'], 12]);
+  });
   const text = 'Summarise the following report in three bullet points.\n';
   it('exact for OpenAI ids', () => {
-    assert.deepEqual(countForModel(text, 'openai:gpt-4o'), {
+    assert.deepEqual(withoutTokenizer(countForModel(text, 'openai:gpt-4o')), {
       tokens: oracleCount(text, 'o200k_base'),
       encoding: 'o200k_base',
       approximate: false,
     });
-    assert.deepEqual(countForModel(text, 'gpt-4'), {
+    assert.deepEqual(withoutTokenizer(countForModel(text, 'gpt-4')), {
       tokens: oracleCount(text, 'cl100k_base'),
       encoding: 'cl100k_base',
       approximate: false,
@@ -95,7 +163,12 @@ describe('countForModel', () => {
   });
   it('Claude: o200k count × 1.2, rounded up, approximate', () => {
     const r = countForModel(text, 'anthropic:claude-3-5-sonnet-latest');
-    assert.deepEqual(r, { tokens: Math.ceil(countTokens(text, 'o200k_base') * 1.2), encoding: 'o200k_base', approximate: true });
+    assert.deepEqual(r.tokenizer, tokenizerForModel('anthropic:claude-3-5-sonnet-latest'));
+    assert.deepEqual(withoutTokenizer(r), {
+      tokens: Math.ceil(countTokens(text, 'o200k_base') * 1.2),
+      encoding: 'o200k_base',
+      approximate: true,
+    });
   });
 });
 

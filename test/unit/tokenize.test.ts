@@ -6,14 +6,14 @@ import fc from 'fast-check';
 import { oracleCount, ROOT } from './tokenize/oracle';
 import { CODE, EDGE, PROSE, WHITESPACE_AND_FORMAT, realFiles } from './tokenize/corpus';
 import { mixedText, runs, unicodeText } from './tokenize/arbitraries';
-import { ENCODING_NAMES, EncodingName, countTokens, getEncoder, loadedRankTables } from '../../src/core/tokenize';
+import { ENCODING_NAMES, OpenAiEncodingName, countTokens, getEncoder, loadedRankTables } from '../../src/core/tokenize';
 import { Encoder, toWellFormed } from '../../src/core/tokenize/bpe';
 import { loadRankTable } from '../../src/core/tokenize/ranks';
 import { tableFor } from '../../src/core/tokenize/encodings';
 
 const RUNS = Number(process.env.TOKENIZE_FC_RUNS ?? 300);
 
-function same(text: string, encoding: EncodingName): void {
+function same(text: string, encoding: OpenAiEncodingName): void {
   const ours = countTokens(text, encoding);
   const theirs = oracleCount(text, encoding);
   if (ours !== theirs) assert.fail(`${encoding}: ours ${ours} ≠ tiktoken ${theirs} for ${JSON.stringify(text)}`);

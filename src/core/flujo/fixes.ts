@@ -1,5 +1,6 @@
 // Quick fixes for flujo.toml diagnostics, as pure text edits (the lead maps them to vscode.WorkspaceEdit).
 import { perMtokToPer1k } from '../pricing/catalog';
+import { Decimal } from '../pricing/decimal';
 import { ReferenceCatalog, bundledReferenceCatalog } from '../pricing/reference';
 import { FlujoDiagnostic } from './analyze';
 import { Range, lineStartsOf, offsetAt, positionAt, tomlKey } from './scanner';
@@ -43,6 +44,14 @@ export function referencePer1k(reference: ReferenceCatalog, provider: string, mo
   return { prompt: input, completion: output };
 }
 
+function tomlDecimal(text: string): Decimal | undefined {
+  try {
+    return Decimal.parse(text.replace(/_/g, ''));
+  } catch {
+    return undefined;
+  }
+}
+
 /** TOML float text for a decimal ("0" → "0.0", "2" → "2.0"), so Flujo reads a float as it expects. */
 function tomlFloat(decimal: string): string {
   return decimal.includes('.') ? decimal : `${decimal}.0`;
@@ -83,17 +92,35 @@ export function quickFixes(text: string, diagnostic: FlujoDiagnostic, options: F
     case 'quote-model-key':
       return [{ title: `Quote the model name: ${d.quoted}`, edits: [{ range: diagnostic.range, newText: d.quoted }], isPreferred: true }];
     case 'replace-key':
-      return d.suggestions.map((s, i) => ({
-        title: `Change to '${s}'`,
-        edits: [{ range: diagnostic.range, newText: tomlKey(s) }],
-        isPreferred: i === 0,
-      }));
+      return d.suggestions.map((s, i) => {
+        const newText = i === 0 && d.text ? d.text : tomlKey(s);
+        return { title: `Change to '${newText}'`, edits: [{ range: diagnostic.range, newText }], isPreferred: i === 0 };
+      });
+    case 'replace-value':
+      return [
+        {
+          title: `Write ${d.replacement}`,
+          edits: [{ range: diagnostic.range, newText: d.replacement }],
+          isPreferred: true,
+        },
+      ];
     case 'replace-model':
-      return d.suggestions.map((s, i) => ({
-        title: `Change to '${d.provider}:${s}'`,
-        edits: [{ range: diagnostic.range, newText: JSON.stringify(s) }],
-        isPreferred: i === 0,
-      }));
+      return d.suggestions.map((s, i) => {
+        // Another model than the table was priced for: bring its prices along, so nothing new is reported.
+        const ref = referencePer1k(reference, d.provider, s);
+        const priceEdits: TextEdit[] = [];
+        for (const p of d.prices ?? []) {
+          const want = p.key === 'prompt_tokens_per_1k' ? ref.prompt : ref.completion;
+          const have = tomlDecimal(p.text);
+          if (want !== undefined && have && have.compare(Decimal.parse(want)) !== 0)
+            priceEdits.push({ range: p.range, newText: tomlFloat(want) });
+        }
+        return {
+          title: `Change to '${d.provider}:${s}'${priceEdits.length ? ' with its reference prices' : ''}`,
+          edits: [{ range: diagnostic.range, newText: JSON.stringify(s) }, ...priceEdits],
+          isPreferred: i === 0,
+        };
+      });
     case 'convert-magnitude':
       return [
         {

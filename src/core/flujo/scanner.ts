@@ -2,6 +2,7 @@
 // their source ranges. smol-toml tells us whether a file is valid and where the first syntax error is;
 // this scanner tells us *where* everything is, keeps going after errors, and gives each value its exact
 // source text (so prices are read as decimal text, never through a float). Linear time, no backtracking.
+import { lastAtOrBefore } from '../sorted';
 
 export interface Position {
   line: number; // 0-based
@@ -31,6 +32,8 @@ export interface ValueNode {
   string?: string;
   /** Entries of an inline table (keys relative to it). */
   entries?: KeyValue[];
+  /** Items of an array. */
+  items?: ValueNode[];
 }
 
 export interface KeyValue {
@@ -76,14 +79,8 @@ export function lineStartsOf(text: string): number[] {
 }
 
 export function positionAt(lineStarts: number[], offset: number): Position {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - lineStarts[lo] };
+  const line = lastAtOrBefore(lineStarts, offset);
+  return { line, character: offset - lineStarts[line] };
 }
 
 export function offsetAt(lineStarts: number[], pos: Position): number {
@@ -333,6 +330,7 @@ class Scanner {
     }
     if (c === '[') {
       this.i++;
+      const items: ValueNode[] = [];
       if (depth >= MAX_DEPTH) {
         this.problem('nesting too deep', s, this.i);
         this.skipBalanced();
@@ -346,11 +344,12 @@ class Scanner {
         }
         if (t[this.i] === ']') {
           this.i++;
-          return node('array');
+          return node('array', { items });
         }
         const before = this.i;
         const v = this.value(depth + 1);
         if (v.kind === 'invalid' && this.i === before) this.i++;
+        else items.push(v);
         this.skipAll();
         if (t[this.i] === ',') this.i++;
         else if (t[this.i] !== ']') {

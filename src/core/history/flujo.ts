@@ -8,6 +8,12 @@
 // older databases also have `steps(run_id, step_name, step_index, status, cost_usd,
 // token_counts, execution_time_ms)`. Columns are read by name and only if present, so older and
 // newer Flujo versions (missing or extra columns) both work.
+//
+// Flujo v0.6.11 never fills `steps.cost_usd`, `token_counts` or `execution_time_ms`: StateManager.
+// record_step_result (flujo/application/core/state/state_manager.py) passes `cost`, `tokens` and
+// `duration_ms`, and save_step_result (flujo/state/backends/sqlite_ops.py) reads `cost_usd`,
+// `token_counts` and `execution_time_ms`, so they are NULL. A NULL is "unknown", never $0: a run
+// known only from `runs`/`steps` imports with its cost unknown, and the import says so.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
@@ -22,7 +28,8 @@ export interface FlujoStep {
   success?: boolean;
   latencyMs?: number;
   tokens: number;
-  costUsd: Decimal;
+  /** undefined: Flujo did not record it (NULL), so unknown — not $0. */
+  costUsd: Decimal | undefined;
   attempts?: number;
 }
 
@@ -39,8 +46,8 @@ export interface FlujoRun {
   executionTimeMs?: number;
   errorMessage?: string;
   steps: FlujoStep[];
-  /** Σ step cost_usd, exact (each float read through its shortest decimal text). */
-  costUsd: Decimal;
+  /** Σ step cost_usd, exact (each float read through its shortest decimal text); undefined when any step's cost (or the run's steps) is unknown. */
+  costUsd: Decimal | undefined;
   /** Σ step token_counts. */
   totalTokens: number;
 }
@@ -132,17 +139,17 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
-/** A float from Python/SQLite as exact money: through its shortest round-trip text. */
-function money(v: unknown): Decimal {
+/** A float from Python/SQLite as exact money: through its shortest round-trip text; NULL or junk is unknown. */
+function money(v: unknown): Decimal | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return Decimal.fromNumber(v);
   if (typeof v === 'string') {
     try {
-      return Decimal.parse(v);
+      return Decimal.parse(v.trim());
     } catch {
-      return Decimal.ZERO;
+      return undefined;
     }
   }
-  return Decimal.ZERO;
+  return undefined;
 }
 
 function tokens(v: unknown): number {
@@ -222,7 +229,7 @@ export function readFlujoRunsFromDb(db: Database, warnings: string[] = []): Fluj
     if (!runId) return undefined;
     let run = byId.get(runId);
     if (!run) {
-      run = { runId, pipelineName: '', status: 'unknown', createdAt: '', steps: [], costUsd: Decimal.ZERO, totalTokens: 0 };
+      run = { runId, pipelineName: '', status: 'unknown', createdAt: '', steps: [], costUsd: undefined, totalTokens: 0 };
       byId.set(runId, run);
     }
     const set = <K extends keyof FlujoRun>(k: K, v: FlujoRun[K] | undefined) => {
@@ -289,11 +296,19 @@ export function readFlujoRunsFromDb(db: Database, warnings: string[] = []): Fluj
     }
   }
   const runs = [...byId.values()];
+  let unknown = 0;
   for (const r of runs) {
-    r.costUsd = Decimal.sum(r.steps.map((s) => s.costUsd));
+    // A run with step history (even an empty one) has a known cost; one without has none recorded.
+    const known = withSteps.has(r.runId) || (r.steps.length > 0 && r.steps.every((s) => s.costUsd !== undefined));
+    r.costUsd = known ? Decimal.sum(r.steps.map((s) => s.costUsd ?? Decimal.ZERO)) : undefined;
+    if (!known) unknown++;
     r.totalTokens = r.steps.reduce((n, s) => n + s.tokens, 0);
     if (!r.pipelineName) r.pipelineName = '(unknown pipeline)';
   }
+  if (unknown)
+    warn(
+      `${unknown} run${unknown === 1 ? ' has' : 's have'} no recorded cost (no workflow_state step history; Flujo leaves steps.cost_usd NULL): imported with cost unknown, not $0`,
+    );
   return runs.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.runId.localeCompare(b.runId)));
 }
 
@@ -343,9 +358,9 @@ export function flujoRunToRecord(run: FlujoRun): RunRecord {
     provider: 'flujo',
     pipeline: run.pipelineName,
     totalTokens: run.totalTokens,
-    costUsd: run.costUsd.toString(),
+    ...(run.costUsd !== undefined ? { costUsd: run.costUsd.toString() } : {}),
     steps: run.steps.map((s): RunStep => {
-      const step: RunStep = { name: s.name, tokens: s.tokens, costUsd: s.costUsd.toString() };
+      const step: RunStep = { name: s.name, tokens: s.tokens, ...(s.costUsd !== undefined ? { costUsd: s.costUsd.toString() } : {}) };
       if (s.success !== undefined) step.success = s.success;
       if (s.latencyMs !== undefined) step.latencyMs = s.latencyMs;
       return step;

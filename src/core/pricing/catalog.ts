@@ -1,7 +1,8 @@
 // The price catalog: flujo.toml > promptCost.pricingOverrides setting > bundled reference.
 // Every resolved price says where it came from and how old it is.
 import { Decimal } from './decimal';
-import { ModelRef, parseModelId, strictPricingMessage } from './model-id';
+import { ModelRef, parseModelId } from './model-id';
+import { FLUJO_BUILTIN_DEFAULTS, FlujoRecording, describeFlujoRecording, flujoRecording } from './flujo';
 import { Rate, ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from './reference';
 import { findStandIn } from './standIn';
 
@@ -24,6 +25,13 @@ export interface FlujoPricing {
   path?: string;
   /** ISO date of the file's last modification, if known. */
   date?: string;
+  /**
+   * Why Flujo's CostConfig rejects the [cost] section (flujo/infra/config.py get_cost_config): Flujo
+   * then prices nothing from it, ignores strict mode and records $0 for every model.
+   */
+  costInvalid?: string;
+  /** Why ConfigManager.load_config raises ConfigurationError: nothing in the file applies, every cost is $0. */
+  loadError?: string;
 }
 
 /** One entry of `promptCost.pricingOverrides` (FastroAI shape, USD per 1M tokens). */
@@ -61,8 +69,8 @@ export interface ResolvedPrice {
 }
 
 export type PriceResolution =
-  | { ok: true; price: ResolvedPrice; warnings: string[] }
-  | { ok: false; code: 'strict-unpriced' | 'no-price'; message: string; ref: ModelRef };
+  | { ok: true; price: ResolvedPrice; warnings: string[]; flujo?: FlujoRecording }
+  | { ok: false; code: 'strict-unpriced' | 'no-price'; message: string; ref: ModelRef; flujo?: FlujoRecording };
 
 /** Providers with a Batch API at 50 % of the standard price. */
 export const BATCH_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'google', 'mistral']);
@@ -191,18 +199,20 @@ export class PriceCatalog {
     return undefined;
   }
 
-  /** Resolves the price of `modelId` with Flujo's semantics (strict mode, exact match) and our fallbacks. */
+  /**
+   * Resolves the price of `modelId`: flujo.toml where Flujo itself would use it (flujo/cost.py), else the
+   * settings or reference price with a warning saying what Flujo itself records for the call.
+   */
   resolve(modelId: string | ModelRef): PriceResolution {
     const ref = typeof modelId === 'string' ? parseModelId(modelId) : modelId;
     const { model: reference, standIn } = this.lookupReference(ref);
     const warnings: string[] = [];
-
-    const flujoPrice = ref.provider !== undefined ? this.flujo?.providers.get(ref.provider)?.get(ref.model) : undefined;
-    if (flujoPrice && (flujoPrice.promptPer1k || flujoPrice.completionPer1k || flujoPrice.images)) {
-      return { ok: true, price: this.fromFlujo(ref, flujoPrice, reference), warnings };
+    const flujo = this.flujo ? flujoRecording(this.flujo, typeof modelId === 'string' ? modelId : ref.id) : undefined;
+    if (flujo?.kind === 'configured') {
+      return { ok: true, price: this.fromFlujo(ref, flujo.price, reference), warnings, flujo };
     }
-    if (this.flujo?.strict) {
-      return { ok: false, code: 'strict-unpriced', message: strictPricingMessage(ref.provider, ref.model), ref };
+    if (flujo?.kind === 'raises' && this.flujo?.strict) {
+      return { ok: false, code: 'strict-unpriced', message: flujo.message, ref, flujo };
     }
     const settings = this.settings.get(ref.id) ?? this.settings.get(ref.model);
     let price: ResolvedPrice | undefined;
@@ -223,20 +233,13 @@ export class PriceCatalog {
       return {
         ok: false,
         code: 'no-price',
-        message: `No price for ${ref.id}: not in ${this.flujo ? 'flujo.toml, ' : ''}the pricing overrides or the reference catalog.`,
+        message: `No price for ${ref.id}: not in ${this.flujo ? 'flujo.toml, ' : ''}the pricing overrides or the reference catalog.${flujo ? ` ${describeFlujoRecording(flujo)}` : ''}`,
         ref,
+        flujo,
       };
     }
-    if (this.flujo) {
-      const flujoDefault = ref.provider ? FLUJO_BUILTIN_DEFAULTS[`${ref.provider}:${ref.model}`] : undefined;
-      const what = flujoDefault
-        ? `Flujo itself would use its built-in default price ($${flujoDefault.prompt}/1K prompt, $${flujoDefault.completion}/1K completion) with a critical warning`
-        : 'Flujo itself has no price for it and would record $0';
-      warnings.push(
-        `No price for provider='${ref.provider ?? 'None'}', model='${ref.model}' in flujo.toml: ${what}. Showing the ${price.source} price instead.`,
-      );
-    }
-    return { ok: true, price, warnings };
+    if (flujo) warnings.push(`${describeFlujoRecording(flujo)} Showing the ${price.source} price instead.`);
+    return { ok: true, price, warnings, flujo };
   }
 
   private extras(ref: ModelRef, reference: ReferenceModel | undefined, input: Rate | undefined, notes: string[]) {
@@ -311,27 +314,7 @@ export class PriceCatalog {
   }
 }
 
-/**
- * Flujo's hardcoded fallback prices (flujo/infra/config.py `_get_default_pricing`, USD per 1K), used by
- * Flujo with a critical warning when strict mode is off. Kept to tell users what Flujo would bill.
- */
-export const FLUJO_BUILTIN_DEFAULTS: Readonly<Record<string, { prompt: string; completion: string }>> = {
-  'openai:gpt-4o': { prompt: '0.005', completion: '0.015' },
-  'openai:gpt-4o-mini': { prompt: '0.00015', completion: '0.0006' },
-  'openai:gpt-4': { prompt: '0.03', completion: '0.06' },
-  'openai:gpt-3.5-turbo': { prompt: '0.0015', completion: '0.002' },
-  'openai:text-embedding-3-large': { prompt: '0.00013', completion: '0.00013' },
-  'openai:text-embedding-3-small': { prompt: '0.00002', completion: '0.00002' },
-  'openai:text-embedding-ada-002': { prompt: '0.0001', completion: '0.0001' },
-  'anthropic:claude-3-opus': { prompt: '0.015', completion: '0.075' },
-  'anthropic:claude-3-sonnet': { prompt: '0.003', completion: '0.015' },
-  'anthropic:claude-3-haiku': { prompt: '0.00025', completion: '0.00125' },
-};
-
-/** Flujo's dall-e-3 defaults (USD per image). */
-export const FLUJO_BUILTIN_IMAGE_DEFAULTS: Readonly<Record<string, Record<string, string>>> = {
-  'openai:dall-e-3': { standard_1024x1024: '0.040', standard_1024x1792: '0.080', hd_1024x1024: '0.080', hd_1024x1792: '0.120' },
-};
+export { FLUJO_BUILTIN_DEFAULTS, FLUJO_BUILTIN_IMAGE_DEFAULTS } from './flujo';
 
 export interface DefaultDifference {
   id: string;

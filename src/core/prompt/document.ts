@@ -7,6 +7,7 @@ import { makeModelRef, modelFromDisplayName, providerForConfigType } from './mod
 import { dotpromptMessages, type DotpromptMessage } from './dotprompt';
 import { parseStructuredPrompt } from './structured';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
+import { lastAtOrBefore } from '../sorted';
 
 /**
  * `prompt` is dotprompt (Genkit); `prompt-md` a VS Code prompt file; `copilot` the other VS Code / Copilot
@@ -600,10 +601,26 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
     }
   };
   // Copilot files may list several models (the first available is used).
-  const m = Array.isArray(data.model) && typeof data.model[0] === 'string' ? data.model[0] : data.model;
+  const listed = Array.isArray(data.model) && typeof data.model[0] === 'string';
+  const ref = modelRefOf(listed ? (data.model as unknown[])[0] : data.model, listed, doc, nodeRange);
+  if (ref) {
+    doc.modelRef = ref;
+    doc.model = ref.id;
+  }
+  readTools(data, doc);
+  readMaxTokens(data, doc, (path) => nodeRange(path) ?? toDoc(undefined));
+}
+
+/** The model a front matter names: a string, Prompty v2 `{ id, provider }` or v1 `{ configuration: … }`; sets `doc.api`. */
+function modelRefOf(
+  m: unknown,
+  listed: boolean,
+  doc: PromptDocument,
+  nodeRange: (path: (string | number)[]) => OffsetRange | undefined,
+): ModelRef | undefined {
   let ref: ModelRef | undefined;
   if (typeof m === 'string') {
-    ref = modelFromString(m, undefined, nodeRange(Array.isArray(data.model) ? ['model', 0] : ['model']));
+    ref = modelFromString(m, undefined, nodeRange(listed ? ['model', 0] : ['model']));
   } else if (isMap(m)) {
     if (typeof m.api === 'string') doc.api = m.api;
     if (typeof m.apiType === 'string') doc.api = m.apiType;
@@ -627,12 +644,11 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
       if (!ref && typeof m[field] === 'string') ref = modelFromString(m[field] as string, providerHint, nodeRange(['model', field]));
     }
   }
-  if (ref) {
-    doc.modelRef = ref;
-    doc.model = ref.id;
-  }
-  readTools(data, doc);
-  // Expected output tokens.
+  return ref;
+}
+
+/** Expected output tokens: the first `max_tokens`-like field present, which must be a positive integer. */
+function readMaxTokens(data: Record<string, unknown>, doc: PromptDocument, rangeOf: (path: (string | number)[]) => OffsetRange): void {
   const candidates: (string | number)[][] = [
     ['model', 'parameters', 'max_tokens'],
     ['model', 'parameters', 'max_completion_tokens'],
@@ -654,7 +670,7 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
         severity: 'warning',
         code: 'front-matter-type',
         message: `${path.join('.')} should be a positive integer (got ${JSON.stringify(v)}).`,
-        range: nodeRange(path) ?? toDoc(undefined),
+        range: rangeOf(path),
       });
     }
     break;
@@ -787,14 +803,8 @@ export class LineIndex {
     return this.starts.length;
   }
   positionAt(offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.starts[lo] };
+    const line = lastAtOrBefore(this.starts, offset);
+    return { line, character: offset - this.starts[line] };
   }
   offsetAt(line: number, character: number): number {
     const l = Math.max(0, Math.min(line, this.starts.length - 1));

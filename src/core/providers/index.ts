@@ -6,7 +6,7 @@ import { runOpenAI } from './openai';
 import { ProviderError, RunPromptRequest, RunPromptResult } from './types';
 
 export * from './types';
-export { costOfUsage, normalizeAnthropicUsage, normalizeOpenAIUsage, mergeAnthropicStreamUsage, per1kToPer1M } from './usage';
+export { costOfUsage, normalizeAnthropicUsage, normalizeOpenAIUsage, mergeAnthropicStreamUsage } from './usage';
 export type { BucketPrices, UsageCost } from './usage';
 export { redact, displayUrl, SseParser } from './http';
 

@@ -141,10 +141,6 @@ export class ProviderError extends Error {
   }
 }
 
-export function emptyUsage(): UsageBuckets {
-  return { inputTokens: 0, cachedInputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 0 };
-}
-
 /** Every token the request consumed or produced (all buckets). */
 export function totalTokens(u: UsageBuckets): number {
   return u.inputTokens + u.cachedInputTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens + u.outputTokens;

@@ -113,8 +113,3 @@ export function costOfUsage(usage: UsageBuckets, prices: BucketPrices): UsageCos
     outputUsd,
   };
 }
-
-/** Per-1K prices (flujo.toml `prompt_tokens_per_1k`) → per-1M, exactly. */
-export function per1kToPer1M(per1k: Decimal): Decimal {
-  return per1k.times(1000);
-}

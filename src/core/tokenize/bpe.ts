@@ -7,7 +7,9 @@
 //    byte-pair merge. Short pieces use tiktoken's own O(n²) loop; long pieces (one giant word,
 //    a base64 blob, a run of whitespace) use a binary heap plus a linked list of parts, O(n log n),
 //    with the same merge order (lowest rank first, leftmost on ties), hence identical output.
-import { EncodingName, SPLIT_PATTERNS, tableFor } from './encodings';
+import { EncodingName, OpenAiEncodingName, SPLIT_PATTERNS, isOpenAiEncoding, tableFor } from './encodings';
+import { isFamilyName } from './families';
+import { getFamilyEncoder } from './hfbpe';
 import { RankTable, loadRankTable } from './ranks';
 import { CancellationError } from '../cancellation';
 
@@ -22,8 +24,14 @@ const POS_SCALE = 4294967296; // heap key = rank * 2^32 + position
 /** Returns true to abandon a count in progress (checked every few thousand pieces). */
 export type ShouldStop = () => boolean;
 
-export class Encoder {
+/** What every exact tokenizer offers: a count of ordinary text, cancellable. */
+export interface TokenCounter {
   readonly name: EncodingName;
+  count(text: string, shouldStop?: ShouldStop): number;
+}
+
+export class Encoder implements TokenCounter {
+  readonly name: OpenAiEncodingName;
   readonly ranks: RankTable;
   private readonly regex: RegExp;
   private cache = new Map<string, number>();
@@ -34,7 +42,7 @@ export class Encoder {
   private stop: ShouldStop | undefined;
 
   /** `heapThreshold` (tests only) lowers the piece length from which the heap merge is used. */
-  constructor(name: EncodingName, ranks: RankTable, options: { heapThreshold?: number } = {}) {
+  constructor(name: OpenAiEncodingName, ranks: RankTable, options: { heapThreshold?: number } = {}) {
     this.name = name;
     this.ranks = ranks;
     this.heapThreshold = options.heapThreshold ?? HEAP_THRESHOLD;
@@ -252,13 +260,16 @@ export function toWellFormed(text: string): string {
   return wellFormed ? wellFormed.call(text) : text.replace(LONE_SURROGATE, '\ufffd');
 }
 
-const encoders = new Map<EncodingName, Encoder>();
+const encoders = new Map<OpenAiEncodingName, Encoder>();
 
-/** The (lazily created) encoder for an encoding; loads only that encoding's rank table. */
-export function getEncoder(encoding: EncodingName): Encoder {
+/** The (lazily created) encoder for a tokenizer; loads only that encoding's table or family's vocabulary. */
+export function getEncoder(encoding: OpenAiEncodingName): Encoder;
+export function getEncoder(encoding: EncodingName): TokenCounter;
+export function getEncoder(encoding: EncodingName): TokenCounter {
+  if (isFamilyName(encoding)) return getFamilyEncoder(encoding);
+  if (!isOpenAiEncoding(encoding)) throw new Error(`unknown encoding '${encoding as string}'`);
   let e = encoders.get(encoding);
   if (!e) {
-    if (!(encoding in SPLIT_PATTERNS)) throw new Error(`unknown encoding '${encoding}'`);
     e = new Encoder(encoding, loadRankTable(tableFor(encoding)));
     encoders.set(encoding, e);
   }

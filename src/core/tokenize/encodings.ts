@@ -7,16 +7,30 @@
 //    (`s` also matches U+017F LATIN SMALL LETTER LONG S, as in Rust's regex crate).
 // The differential test suite checks these against the `tiktoken` WASM package.
 
-export type EncodingName = 'o200k_base' | 'cl100k_base' | 'o200k_harmony' | 'p50k_base' | 'r50k_base';
+import type { FamilyName } from './families';
 
-export const ENCODING_NAMES: readonly EncodingName[] = ['o200k_base', 'cl100k_base', 'o200k_harmony', 'p50k_base', 'r50k_base'];
+/** OpenAI's tiktoken encodings. */
+export type OpenAiEncodingName = 'o200k_base' | 'cl100k_base' | 'o200k_harmony' | 'p50k_base' | 'r50k_base';
 
+/** Every tokenizer we count with exactly: OpenAI's encodings and the open-model families (families.ts). */
+export type EncodingName = OpenAiEncodingName | FamilyName;
+
+/** OpenAI's encodings (tiktoken); the open-model families are FAMILY_NAMES, all of them TOKENIZER_NAMES. */
+export const ENCODING_NAMES: readonly OpenAiEncodingName[] = ['o200k_base', 'cl100k_base', 'o200k_harmony', 'p50k_base', 'r50k_base'];
+
+export const TOKENIZER_NAMES: readonly EncodingName[] = [...ENCODING_NAMES, 'llama3', 'qwen3', 'deepseek_v3', 'gemma3'];
+
+/** True for any tokenizer name (an OpenAI encoding or an open-model family). */
 export function isEncodingName(name: string): name is EncodingName {
+  return (TOKENIZER_NAMES as readonly string[]).includes(name);
+}
+
+export function isOpenAiEncoding(name: string): name is OpenAiEncodingName {
   return (ENCODING_NAMES as readonly string[]).includes(name);
 }
 
 /** The rank table file an encoding reads: o200k_harmony shares o200k_base's mergeable ranks. */
-export function tableFor(encoding: EncodingName): string {
+export function tableFor(encoding: OpenAiEncodingName): string {
   return encoding === 'o200k_harmony' ? 'o200k_base' : encoding;
 }
 
@@ -42,7 +56,7 @@ const O200K =
   `|\\p{N}{1,3}| ?[^${WS}\\p{L}\\p{N}]+[\\r\\n/]*|${S}*[\\r\\n]+|${S}+(?!${NOT_S})|${S}+`;
 
 /** The JavaScript source of each encoding's split pattern (use with flags `gu`). */
-export const SPLIT_PATTERNS: Record<EncodingName, string> = {
+export const SPLIT_PATTERNS: Record<OpenAiEncodingName, string> = {
   o200k_base: O200K,
   o200k_harmony: O200K,
   cl100k_base: CL100K,
@@ -51,7 +65,7 @@ export const SPLIT_PATTERNS: Record<EncodingName, string> = {
 };
 
 /** The original tiktoken pattern strings (documentation; what the oracle uses). */
-export const TIKTOKEN_PATTERNS: Record<EncodingName, string> = {
+export const TIKTOKEN_PATTERNS: Record<OpenAiEncodingName, string> = {
   o200k_base:
     "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
   o200k_harmony:

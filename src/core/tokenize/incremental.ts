@@ -9,13 +9,18 @@
 //      - r50k_base / p50k_base: p === 1 or text[p-2] is not whitespace (without a
 //        `\s*[\r\n]+` alternative, "  \n" + "x" splits as "  ", "\n" but "  \n" at the end of a
 //        chunk would be one piece);
+//      - llama3, qwen3, deepseek_v3: as cl100k_base (their patterns end with the same whitespace
+//        alternatives, and no alternative continues a piece across a line break into non-whitespace);
+//      - gemma3: only after the last '\n' of a run (its newline runs are added tokens, no other
+//        token contains a newline; elsewhere merges may cross any character);
 //  (B) text[p-1] is not whitespace and text[p] is whitespace other than '\r' / '\n' (no
 //      alternative of any of the five patterns can continue a piece that has consumed a
 //      non-whitespace character with a space or tab, and none looks behind).
 // "Whitespace" is Unicode White_Space, the `\s` of tiktoken's Rust regex.
 // Both rules are checked by property tests against full counts for every encoding.
 import { EncodingName, isWhiteSpaceCode } from './encodings';
-import { Encoder, ShouldStop, getEncoder } from './bpe';
+import { ShouldStop, TokenCounter, getEncoder } from './bpe';
+import { lastAtOrBefore } from '../sorted';
 
 export const DEFAULT_CHUNK_SIZE = 2048;
 const CACHE_MAX_CHUNKS = 8192;
@@ -23,6 +28,9 @@ const CACHE_MAX_CHUNKS = 8192;
 /** True if cutting `text` before index p leaves the token count unchanged (rules above). */
 export function isChunkBoundary(text: string, p: number, encoding: EncodingName): boolean {
   if (p <= 0 || p >= text.length) return false;
+  // Gemma: no pre-tokenizer, but newline runs are added tokens (no other token contains a newline):
+  // the end of a newline run is a safe cut, nothing else is
+  if (encoding === 'gemma3') return text.charCodeAt(p - 1) === 0x0a && text.charCodeAt(p) !== 0x0a;
   const before = text.charCodeAt(p - 1);
   const at = text.charCodeAt(p);
   const atWs = isWhiteSpaceCode(at);
@@ -79,7 +87,7 @@ export function splitChunks(text: string, encoding: EncodingName, target = DEFAU
  */
 export class IncrementalCounter {
   readonly encoding: EncodingName;
-  private readonly encoder: Encoder;
+  private readonly encoder: TokenCounter;
   private readonly chunkSize: number;
   private chunks: string[] = [''];
   private counts: number[] = [0];
@@ -158,15 +166,7 @@ export class IncrementalCounter {
 
   /** Index of the chunk containing offset (the last chunk for offset === length). */
   private chunkAt(offset: number): number {
-    const s = this.starts;
-    let a = 0;
-    let b = s.length - 1;
-    while (a < b) {
-      const m = (a + b + 1) >> 1;
-      if (s[m] <= offset) a = m;
-      else b = m - 1;
-    }
-    return a;
+    return lastAtOrBefore(this.starts, offset);
   }
 
   private rebuildStarts(from: number): void {

@@ -3,25 +3,35 @@
 // live editing and a worker-thread counter for big documents.
 import { EncodingName } from './encodings';
 import { getEncoder } from './bpe';
-import { applyFactor, tokenizerForModel } from './models';
+import { ModelTokenizer, applyFactor, tokenizerForModel } from './models';
 
-export { EncodingName, ENCODING_NAMES, isEncodingName } from './encodings';
-export { ModelTokenizer, tokenizerForModel, splitModelId, applyFactor } from './models';
+export { EncodingName, OpenAiEncodingName, ENCODING_NAMES, TOKENIZER_NAMES, isEncodingName, isOpenAiEncoding } from './encodings';
+export { FamilyName, FAMILY_NAMES, FAMILIES, isFamilyName } from './families';
+export { loadedVocabularies } from './vocab';
+export { ModelTokenizer, tokenizerForModel, familyForModel, splitModelId, applyFactor } from './models';
+export { ChatCount, countChat, countFamilyChat, renderChat } from './framing';
 export { ChatMessage, chatTokens, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMING_TOKENS } from './chat';
 export { IncrementalCounter, isChunkBoundary, splitChunks, chunkStarts, DEFAULT_CHUNK_SIZE } from './incremental';
-export { ShouldStop, getEncoder } from './bpe';
+export { ShouldStop, TokenCounter, getEncoder } from './bpe';
 export { setEncodingDataDir, encodingDataDir, loadedRankTables } from './ranks';
 export { WorkerTokenCounter, WorkerTokenCounterOptions } from './workerClient';
 /** What a superseded count rejects with (re-exported for the tokenizer's bundle users, e.g. bench/). */
 export { CancellationError, isCancellationError } from '../cancellation';
 
-/** Exact tiktoken `encode_ordinary` token count; loads only this encoding's table, on first use. */
+/** Exact token count of ordinary text (tiktoken `encode_ordinary`; Hugging Face `encode` without added tokens for the open families); loads only this tokenizer's table, on first use. */
 export function countTokens(text: string, encoding: EncodingName): number {
   return getEncoder(encoding).count(text);
 }
 
-/** Token count for a model: exact for OpenAI models, an estimate (approximate: true) otherwise. */
-export function countForModel(text: string, modelId: string): { tokens: number; encoding: EncodingName; approximate: boolean } {
+/**
+ * Token count for a model: exact for OpenAI models, an estimate (approximate: true) otherwise. `count`
+ * counts in the model's encoding (default: here, on this thread; the extension passes a worker's count).
+ */
+export function countForModel(
+  text: string,
+  modelId: string,
+  count: (text: string, encoding: EncodingName) => number = countTokens,
+): { tokens: number; encoding: EncodingName; approximate: boolean; tokenizer: ModelTokenizer } {
   const t = tokenizerForModel(modelId);
-  return { tokens: applyFactor(countTokens(text, t.encoding), t), encoding: t.encoding, approximate: t.approximate };
+  return { tokens: applyFactor(count(text, t.encoding), t), encoding: t.encoding, approximate: t.approximate, tokenizer: t };
 }

@@ -3,8 +3,16 @@
 // OpenAI models are exact: each id maps to the tiktoken encoding OpenAI uses for it (the
 // table follows tiktoken's model.py / model_to_encoding.json, plus newer families).
 //
-// Every other family is APPROXIMATE — no exact offline tokenizer exists for Claude 3+ or
-// Gemini, and we do not ship Mistral/Llama vocabularies. The method is:
+// Open-weight families are exact: Llama 3.x, Qwen 2/2.5/3 (and QwQ), DeepSeek V3/R1 (and their
+// API names deepseek-chat / deepseek-reasoner), Gemma 3 — each counted with its published
+// tokenizer.json (families.ts, hfbpe.ts), whatever prefix or spelling the id carries
+// (`groq:`, `together:meta-llama/…`, `bedrock:meta.llama3-1-…`, `ollama:llama3.2`, `Qwen/Qwen3-32B`).
+// Close relatives whose exact vocabulary we do not ship are counted with the nearest family
+// and marked approximate: Gemini (its documented vocabulary is Gemma 3's, but API counts are
+// not verified here), Qwen's hosted qwen-max/plus/turbo.
+//
+// Every other family is APPROXIMATE — no exact offline tokenizer exists for Claude 3+, and we do
+// not ship Mistral or Llama 2/4 vocabularies. The method is:
 //     estimate = ceil(count(text, proxyEncoding) × factor)
 //   - Anthropic Claude: proxy o200k_base, factor 1.20. Published side-by-side measurements
 //     of Claude 3.5 Sonnet against GPT-4o on the same inputs (Vantage, 2025) found Claude
@@ -18,6 +26,7 @@
 //     o200k_base, factor 1.0, no error band (not calibrated: we have no reference counts).
 // All of these carry `approximate: true`; the UI shows "≈" and JSON says "approximate": true.
 import { EncodingName } from './encodings';
+import { FAMILIES, FamilyName } from './families';
 
 export interface ModelTokenizer {
   /** Encoding used to count (for approximate models: the proxy encoding). */
@@ -32,6 +41,45 @@ export interface ModelTokenizer {
   errorBand?: number;
   /** Multiplier applied to the proxy encoding's count (approximate models only; 1 when absent). */
   factor?: number;
+  /** The open-model family whose tokenizer.json counts (also for its chat template), if any. */
+  family?: FamilyName;
+}
+
+/** Open-weight families counted exactly (model part of the id, lower-case, vendor prefixes stripped). */
+const EXACT_FAMILIES: { test: RegExp; family: FamilyName; why: string }[] = [
+  // Llama 3, 3.1, 3.2, 3.3 share one tokenizer (Llama 2 and Llama 4 do not); R1 distills of Llama use it too
+  { test: /(?:^|[^a-z])llama-?3(?:[.-]\d)?(?!\d)|r1-distill-llama/, family: 'llama3', why: 'Llama 3.x' },
+  // Qwen2, Qwen2.5, Qwen3, QwQ (and the R1 distills built on Qwen) share one vocabulary and merges
+  { test: /^(?:qwen-?(?:2|2\.5|3)(?![\d])|qwq)|r1-distill-qwen/, family: 'qwen3', why: 'Qwen 2 / 2.5 / 3' },
+  // DeepSeek V3 / V3.1 / V3.2 / R1 and the API names that serve them
+  { test: /^deepseek-(?:chat|reasoner|v3|r1)(?![\d])/, family: 'deepseek_v3', why: 'DeepSeek V3 / R1' },
+  { test: /^gemma-?3(?![\d])/, family: 'gemma3', why: 'Gemma 3' },
+];
+
+/** Families counted with a relative's vocabulary: the count is close, but not verified exact. */
+const NEAREST_FAMILIES: { test: RegExp; family: FamilyName; name: string }[] = [
+  { test: /^gemini-/, family: 'gemma3', name: 'Gemini' },
+  { test: /^qwen/, family: 'qwen3', name: 'Qwen (hosted)' },
+];
+
+/**
+ * The model part of an id as users write it, reduced to the model's own name: lower case,
+ * without a provider prefix (`groq:`), an organisation path (`meta-llama/`), a Bedrock vendor
+ * prefix (`meta.`) or an Ollama tag (`:8b`).
+ */
+function bareModelName(model: string): string {
+  let m = model.trim().toLowerCase();
+  const slash = m.lastIndexOf('/');
+  if (slash >= 0) m = m.slice(slash + 1);
+  m = m.replace(/^(?:meta|us\.meta|eu\.meta|mistral|google|alibaba|deepseek|qwen)\./, '');
+  m = m.replace(/^meta-(?=llama)/, '');
+  return m;
+}
+
+/** The exact open-model family of an id, if it names one. */
+export function familyForModel(modelId: string): FamilyName | undefined {
+  const m = bareModelName(splitModelId(modelId).model);
+  return EXACT_FAMILIES.find((f) => f.test.test(m))?.family;
 }
 
 const OPENAI_PROVIDERS = new Set(['openai', 'azure', 'azure_openai', 'azure-openai', 'openrouter/openai']);
@@ -94,7 +142,7 @@ interface Family {
   errorBand?: number;
 }
 
-const FAMILIES: Family[] = [
+const APPROXIMATE_FAMILIES: Family[] = [
   { test: /^(?:anthropic|claude|bedrock\/anthropic)|claude/, name: 'Claude', encoding: 'o200k_base', factor: 1.2, errorBand: 0.15 },
   { test: /llama/, name: 'Llama', encoding: 'cl100k_base', factor: 1.0, errorBand: 0.1 },
   { test: /gemini|gemma|^google|^vertex/, name: 'Gemini', encoding: 'o200k_base', factor: 1.0 },
@@ -118,8 +166,30 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
       };
     }
   }
+  const bare = bareModelName(model);
+  const exactFamily = EXACT_FAMILIES.find((f) => f.test.test(bare));
+  if (exactFamily) {
+    const spec = FAMILIES[exactFamily.family];
+    return {
+      encoding: exactFamily.family,
+      family: exactFamily.family,
+      approximate: false,
+      method: `Exact: ${spec.label} (${exactFamily.why}; tokenizer.json from ${spec.source}), counted locally like Hugging Face tokenizers.`,
+    };
+  }
+  const nearest = NEAREST_FAMILIES.find((f) => f.test.test(bare));
+  if (nearest) {
+    const spec = FAMILIES[nearest.family];
+    return {
+      encoding: nearest.family,
+      family: nearest.family,
+      approximate: true,
+      factor: 1,
+      method: `Approximate: ${nearest.name} counted with the ${spec.label} (the closest published tokenizer; not verified against the provider's count).`,
+    };
+  }
   const key = `${provider ?? ''}:${m}`;
-  for (const f of FAMILIES) {
+  for (const f of APPROXIMATE_FAMILIES) {
     if (f.test.test(key) || f.test.test(m)) {
       const band = f.errorBand !== undefined ? ` (±${Math.round(f.errorBand * 100)}%)` : ' (uncalibrated)';
       return {

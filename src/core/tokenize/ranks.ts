@@ -1,11 +1,21 @@
 // Loads the binary rank tables written by scripts/encodings.mjs (format documented there).
-// Loading is a single readFileSync and a few typed-array views over the file: no parsing.
+// Loading is a single readFileSync, typed-array views over the file and one pass that rebuilds
+// the hash table (not stored: it would not compress in the VSIX).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const MAGIC = 0x31544350;
+const MAGIC = 0x33544350;
 const HEADER_WORDS = 6;
 const DATA_DIR_ENV = 'PROMPT_COST_ENCODINGS_DIR';
+
+function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
 
 /** Byte-sequence → rank lookup over one encoding's mergeable ranks. */
 export class RankTable {
@@ -33,10 +43,26 @@ export class RankTable {
     const tableSize = head[3];
     const bytesLen = head[4];
     this.mask = tableSize - 1;
-    this.ranks = new Uint32Array(buf, base + 4 * HEADER_WORDS, n);
-    this.offsets = new Uint32Array(buf, base + 4 * (HEADER_WORDS + n), n + 1);
-    this.table = new Int32Array(buf, base + 4 * (HEADER_WORDS + 2 * n + 1), tableSize);
-    this.bytes = new Uint8Array(buf, base + 4 * (HEADER_WORDS + 2 * n + 1 + tableSize), bytesLen);
+    const ranksWords = head[5] & 1 ? n : 0;
+    if (ranksWords) this.ranks = new Uint32Array(buf, base + 4 * HEADER_WORDS, n);
+    else {
+      this.ranks = new Uint32Array(n);
+      for (let i = 0; i < n; i++) this.ranks[i] = i;
+    }
+    const lens = new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords), n);
+    const offsets = (this.offsets = new Uint32Array(n + 1));
+    for (let i = 0, pos = 0; i <= n; i++) {
+      offsets[i] = pos;
+      if (i < n) pos += lens[i];
+    }
+    this.bytes = new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords) + ((n + 3) & ~3), bytesLen);
+    const table = (this.table = new Int32Array(tableSize).fill(-1));
+    const mask = this.mask;
+    for (let i = 0; i < n; i++) {
+      let slot = fnv1a(this.bytes, this.offsets[i], this.offsets[i + 1]) & mask;
+      while (table[slot] !== -1) slot = (slot + 1) & mask;
+      table[slot] = i;
+    }
     this.byteLength = data.byteLength;
     this.byteRanks = new Int32Array(256);
     const one = new Uint8Array(1);

@@ -12,7 +12,7 @@ import type { BudgetConfig, BudgetRow } from '../../core/history/budgets';
 import type { CorruptLine, LedgerFollower } from '../../core/history/ledger';
 import type { RunRecord } from '../../core/history/record';
 import type { Services } from '../services';
-import { readRunSettings } from '../run/settings';
+import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
 
 export interface FlujoSource {
@@ -72,11 +72,7 @@ export class HistoryStore extends Disposable {
         if (this.ready) this.ready = this.rebuild();
       });
     const reloadFlujoSoon = this._register(new Debouncer(300));
-    this._register(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('promptCost.history.path')) rebuild();
-      }),
-    );
+    this._register(onConfigChange(CONFIG_KEYS.historyPath, rebuild));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(rebuild));
     // flujo.toml edited, created or deleted: state_uri and [budgets] may differ.
     this._register(

@@ -5,7 +5,7 @@ import type { ProviderKind } from '../../core/providers/types';
 import { COMMANDS } from '../commandIds';
 import type { Services } from '../services';
 import { PROVIDER_LABELS, secretKeyFor } from './keys';
-import { readRunSettings } from './settings';
+import { readRunSettings } from '../config';
 
 const PROVIDERS: ProviderKind[] = ['openai', 'anthropic'];
 

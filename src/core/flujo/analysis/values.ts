@@ -1,0 +1,154 @@
+// TOML values as Flujo reads them. Flujo validates flujo.toml with pydantic models in lax mode
+// (flujo/infra/config_manager.py, flujo/infra/config.py, flujo/domain/models.py), so "0.005" is a
+// float, "true" and 1 are booleans, 5.0 is an integer — the pydantic conversion table
+// (docs.pydantic.dev/latest/concepts/conversion_table). We read exactly that, and say when it is fragile.
+import { Decimal } from '../../pricing/decimal';
+import type { ValueNode } from '../scanner';
+import type { KeySpec, KeyType } from '../schema';
+
+/** Exact decimal of a TOML number's source text; undefined for inf/nan or non-numbers. */
+export function tomlNumber(v: ValueNode): Decimal | undefined {
+  if (v.kind !== 'integer' && v.kind !== 'float') return undefined;
+  const t = v.text.replace(/_/g, '');
+  if (/^[+-]?(inf|nan)$/.test(t)) return undefined;
+  if (/^0[xob]/.test(t)) return Decimal.fromInteger(BigInt(t));
+  try {
+    return Decimal.parse(t);
+  } catch {
+    return undefined;
+  }
+}
+
+export const KIND_NAMES: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  float: 'a float',
+  boolean: 'a boolean',
+  datetime: 'a date-time',
+  array: 'an array',
+  'inline-table': 'a table',
+  invalid: 'an invalid value',
+};
+
+export const TYPE_NAMES: Record<KeyType, string> = {
+  string: 'a string',
+  boolean: 'a boolean (true or false)',
+  integer: 'an integer',
+  number: 'a number',
+  'string-array': 'a list of strings',
+  'number-array': 'a list of numbers',
+  table: 'a table',
+};
+
+/** How pydantic (lax mode) reads a value for a declared type. */
+export type LaxRead =
+  /** Accepted as written. */
+  | { ok: true; exact: true }
+  /** Accepted after a conversion; `canonical` is the TOML literal that says the same without it. */
+  | { ok: true; exact: false; canonical?: string; means: string }
+  | { ok: false };
+
+const TRUE_STRINGS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const FALSE_STRINGS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+const NUMERIC_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+function decimalOfString(s: string): Decimal | undefined {
+  const t = s.trim();
+  if (!NUMERIC_STRING.test(t)) return undefined;
+  const [mantissa, exp] = t.split(/[eE]/);
+  try {
+    const d = Decimal.parse(
+      mantissa
+        .replace(/^\+/, '')
+        .replace(/^(-?)\./, '$10.')
+        .replace(/\.$/, ''),
+    );
+    const e = exp ? Number(exp) : 0;
+    return e >= 0 ? d.times(10n ** BigInt(e)) : d.shiftLeft(-e);
+  } catch {
+    return undefined;
+  }
+}
+
+function floatLiteral(d: Decimal): string {
+  const s = d.toString();
+  return s.includes('.') ? s : `${s}.0`;
+}
+
+/** The number Flujo reads for a float field (numbers, numeric strings, booleans), exactly. */
+export function laxNumber(v: ValueNode): Decimal | undefined {
+  if (v.kind === 'integer' || v.kind === 'float') return tomlNumber(v);
+  if (v.kind === 'boolean') return Decimal.fromInteger(v.text === 'true' ? 1 : 0);
+  if (v.kind === 'string') return decimalOfString(v.string ?? '');
+  return undefined;
+}
+
+/** The boolean Flujo reads for a bool field, if it accepts the value. */
+export function laxBoolean(v: ValueNode): boolean | undefined {
+  if (v.kind === 'boolean') return v.text === 'true';
+  if (v.kind === 'integer' || v.kind === 'float') {
+    const d = tomlNumber(v);
+    if (d?.isZero()) return false;
+    if (d && d.compare(Decimal.fromInteger(1)) === 0) return true;
+    return undefined;
+  }
+  if (v.kind === 'string') {
+    const s = (v.string ?? '').toLowerCase(); // pydantic-core str_as_bool: ASCII case-insensitive, not trimmed
+    if (TRUE_STRINGS.has(s)) return true;
+    if (FALSE_STRINGS.has(s)) return false;
+  }
+  return undefined;
+}
+
+function isIntegral(d: Decimal): boolean {
+  return !d.toString().includes('.');
+}
+
+function readScalar(type: 'string' | 'boolean' | 'number' | 'integer', v: ValueNode): LaxRead {
+  switch (type) {
+    case 'string':
+      return v.kind === 'string' ? { ok: true, exact: true } : { ok: false };
+    case 'boolean': {
+      if (v.kind === 'boolean') return { ok: true, exact: true };
+      const b = laxBoolean(v);
+      return b === undefined ? { ok: false } : { ok: true, exact: false, canonical: String(b), means: String(b) };
+    }
+    case 'number': {
+      if (v.kind === 'integer' || v.kind === 'float') return tomlNumber(v) ? { ok: true, exact: true } : { ok: false };
+      const d = laxNumber(v);
+      return d ? { ok: true, exact: false, canonical: floatLiteral(d), means: floatLiteral(d) } : { ok: false };
+    }
+    case 'integer': {
+      if (v.kind === 'integer') return { ok: true, exact: true };
+      if (v.kind === 'string') {
+        // pydantic-core clean_int_str: whitespace, single underscores and a `.0+` tail are allowed; `42.` is not.
+        const t = (v.string ?? '').trim();
+        if (!/^[+-]?\d+(_\d+)*(\.0+)?$/.test(t)) return { ok: false };
+        const d = Decimal.parse(t.replace(/_/g, '').replace(/\.0+$/, '').replace(/^\+/, ''));
+        return { ok: true, exact: false, canonical: d.toString(), means: d.toString() };
+      }
+      const d = v.kind === 'float' || v.kind === 'boolean' ? laxNumber(v) : undefined;
+      if (!d || !isIntegral(d)) return { ok: false }; // int_from_float: no fractional part allowed
+      return { ok: true, exact: false, canonical: d.toString(), means: d.toString() };
+    }
+  }
+}
+
+/** How Flujo's pydantic model reads `v` for a key of type `spec.type`. */
+export function laxRead(spec: KeySpec | KeyType, v: ValueNode): LaxRead {
+  const type = typeof spec === 'string' ? spec : spec.type;
+  if (type === 'table') return v.kind === 'inline-table' ? { ok: true, exact: true } : { ok: false };
+  if (type === 'string-array' || type === 'number-array') {
+    if (v.kind !== 'array') return { ok: false };
+    const reads = (v.items ?? []).map((item) => readScalar(type === 'string-array' ? 'string' : 'number', item));
+    if (reads.some((r) => !r.ok)) return { ok: false };
+    return reads.every((r) => r.ok && r.exact) ? { ok: true, exact: true } : { ok: true, exact: false, means: 'numbers' };
+  }
+  return readScalar(type, v);
+}
+
+/** Accepted as written (no conversion). */
+export function typeOk(spec: KeySpec, v: ValueNode): boolean {
+  const r = laxRead(spec, v);
+  return r.ok && r.exact;
+}

@@ -1,0 +1,213 @@
+// The providers' free token-count endpoints, for the models no offline tokenizer counts exactly:
+//   Anthropic  POST {base}/v1/messages/count_tokens   (x-api-key, anthropic-version) → {"input_tokens": N}
+//   Gemini     POST {base}/v1beta/models/{model}:countTokens (x-goog-api-key)       → {"totalTokens": N}
+// Called only on demand (a command, `--provider-count`), never per keystroke. Results are
+// cached by a hash of (provider, model, messages): an unchanged prompt is never sent twice,
+// and a cached count is still exact. The cached pairs (offline estimate, exact count) calibrate
+// the offline estimate: calibrate() gives a factor and the measured error band.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { displayUrl, kindForStatus, redact, serverErrorText } from './http';
+import type { ProviderErrorKind } from './types';
+
+export type CountProvider = 'anthropic' | 'gemini';
+
+export const ANTHROPIC_COUNT_BASE_URL = 'https://api.anthropic.com';
+export const GEMINI_COUNT_BASE_URL = 'https://generativelanguage.googleapis.com';
+const ANTHROPIC_VERSION = '2023-06-01';
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface CountMessage {
+  role: string;
+  content: string;
+}
+
+export interface ProviderCountRequest {
+  provider: CountProvider;
+  /** The provider's own model name (no `anthropic:` / `google:` prefix). */
+  model: string;
+  messages: readonly CountMessage[];
+  apiKey: string;
+  baseUrl?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+}
+
+export interface ProviderCount {
+  tokens: number;
+  provider: CountProvider;
+  model: string;
+  /** Human label of where the number comes from, e.g. "Anthropic count_tokens API". */
+  source: string;
+}
+
+export class ProviderCountError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderCountError';
+  }
+}
+
+export const COUNT_SOURCES: Record<CountProvider, string> = {
+  anthropic: 'Anthropic count_tokens API',
+  gemini: 'Gemini countTokens API',
+};
+
+/** Which count endpoint serves a model id (`anthropic:claude-…`, `claude-…`, `google:gemini-…`, `gemini-…`), if any. */
+export function countProviderFor(modelId: string): { provider: CountProvider; model: string } | undefined {
+  const id = modelId.trim();
+  const colon = id.indexOf(':');
+  const prefix = colon > 0 ? id.slice(0, colon).toLowerCase() : '';
+  const model = colon > 0 ? id.slice(colon + 1) : id;
+  const bare = model.slice(model.lastIndexOf('/') + 1);
+  if ((prefix === '' || prefix === 'anthropic') && /^claude-/i.test(bare)) return { provider: 'anthropic', model: bare };
+  if ((prefix === '' || prefix === 'google' || prefix === 'gemini') && /^gemini-/i.test(bare)) return { provider: 'gemini', model: bare };
+  return undefined;
+}
+
+/** The request body each endpoint expects (system messages become the system prompt / systemInstruction). */
+export function countRequestBody(provider: CountProvider, model: string, messages: readonly CountMessage[]): Record<string, unknown> {
+  const system = messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content);
+  const turns = messages.filter((m) => m.role !== 'system' && m.role !== 'developer');
+  if (provider === 'anthropic') {
+    const body: Record<string, unknown> = {
+      model,
+      messages: (turns.length ? turns : [{ role: 'user', content: '' }]).map((m) => ({
+        role: m.role === 'assistant' ? 'assistant' : 'user',
+        content: m.content,
+      })),
+    };
+    if (system.length) body.system = system.join('\n\n');
+    return body;
+  }
+  const contents = turns.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
+  const request: Record<string, unknown> = { model: `models/${model}`, contents };
+  if (system.length) request.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
+  return { generateContentRequest: request };
+}
+
+function countUrl(req: ProviderCountRequest): string {
+  const base = (req.baseUrl ?? (req.provider === 'anthropic' ? ANTHROPIC_COUNT_BASE_URL : GEMINI_COUNT_BASE_URL)).replace(/\/+$/, '');
+  return req.provider === 'anthropic'
+    ? `${base}/v1/messages/count_tokens`
+    : `${base}/v1beta/models/${encodeURIComponent(req.model)}:countTokens`;
+}
+
+/** Asks the provider's count endpoint. Rejects with a ProviderCountError whose message never contains the key. */
+export async function providerCount(req: ProviderCountRequest): Promise<ProviderCount> {
+  const url = countUrl(req);
+  const label = COUNT_SOURCES[req.provider];
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (req.provider === 'anthropic') {
+    headers['x-api-key'] = req.apiKey;
+    headers['anthropic-version'] = ANTHROPIC_VERSION;
+  } else {
+    headers['x-goog-api-key'] = req.apiKey;
+  }
+  const timeout = AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const doFetch = req.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await doFetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(countRequestBody(req.provider, req.model, req.messages)),
+      signal,
+    });
+  } catch (err) {
+    if (req.signal?.aborted) throw new ProviderCountError('cancelled', `${label}: cancelled.`);
+    if (timeout.aborted)
+      throw new ProviderCountError(
+        'timeout',
+        `${label}: no answer from ${displayUrl(url)} within ${req.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms.`,
+      );
+    const msg = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+    throw new ProviderCountError('network', `${label}: cannot reach ${displayUrl(url)}: ${redact(msg, [req.apiKey])}`);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    const detail = redact(serverErrorText(text), [req.apiKey]).slice(0, 300);
+    throw new ProviderCountError(kindForStatus(res.status), `${label}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new ProviderCountError('bad_response', `${label}: the answer is not JSON.`);
+  }
+  const tokens = req.provider === 'anthropic' ? body.input_tokens : body.totalTokens;
+  if (typeof tokens !== 'number' || !Number.isInteger(tokens) || tokens < 0)
+    throw new ProviderCountError(
+      'bad_response',
+      `${label}: no ${req.provider === 'anthropic' ? 'input_tokens' : 'totalTokens'} in the answer.`,
+    );
+  return { tokens, provider: req.provider, model: req.model, source: label };
+}
+
+/** Content hash of a count request: what the cache is keyed by. */
+export function countCacheKey(provider: CountProvider, model: string, messages: readonly CountMessage[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify([provider, model, messages.map((m) => [m.role, m.content])]))
+    .digest('hex');
+}
+
+export interface CachedCount extends ProviderCount {
+  /** The offline estimate of the same request when it was counted (for calibration). */
+  estimate?: number;
+  /** ISO time of the count. */
+  at: string;
+}
+
+/** Cached exact counts, in memory and (optionally) in a JSON file such as `.prompt-cost/provider-counts.json`. */
+export class ProviderCountCache {
+  private entries = new Map<string, CachedCount>();
+
+  constructor(private readonly file?: string) {
+    if (file && fs.existsSync(file)) {
+      try {
+        const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, CachedCount>;
+        for (const [k, v] of Object.entries(data)) if (v && typeof v.tokens === 'number') this.entries.set(k, v);
+      } catch {
+        // a damaged cache is only a cache: start empty, it is rewritten on the next count
+      }
+    }
+  }
+
+  get(key: string): CachedCount | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: CachedCount): void {
+    this.entries.set(key, value);
+    if (!this.file) return;
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries), null, 1) + '\n');
+    fs.renameSync(tmp, this.file);
+  }
+
+  values(): CachedCount[] {
+    return [...this.entries.values()];
+  }
+}
+
+/**
+ * Fits the offline estimate to exact counts: factor = Σexact / Σestimate, and the error band =
+ * the largest relative error of the calibrated estimates (so every measured pair lies inside it).
+ * Needs at least 3 pairs; undefined otherwise.
+ */
+export function calibrate(
+  pairs: readonly { estimate: number; exact: number }[],
+): { factor: number; errorBand: number; n: number } | undefined {
+  const usable = pairs.filter((p) => p.estimate > 0 && p.exact > 0);
+  if (usable.length < 3) return undefined;
+  const factor = usable.reduce((a, p) => a + p.exact, 0) / usable.reduce((a, p) => a + p.estimate, 0);
+  const errorBand = Math.max(...usable.map((p) => Math.abs(p.estimate * factor - p.exact) / p.exact));
+  return { factor, errorBand, n: usable.length };
+}

@@ -1,0 +1,112 @@
+// "Prompt Cost: Count Tokens with Provider…": the exact prompt-token count of the current prompt
+// from the provider's free count endpoint (Anthropic count_tokens, Gemini countTokens), for the
+// models no offline tokenizer counts exactly. Only when asked (never per keystroke), only in a
+// trusted workspace, keys only from SecretStorage; answers are cached by content hash in
+// `.prompt-cost/provider-counts.json` (shared with `prompt-cost count --provider-count`).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { COMMANDS } from './commandIds';
+import { readConfig, readRunSettings } from './config';
+import type { Services } from './services';
+import { getApiKey } from './run/apiKeys';
+import { approveKeyDestination } from './run/runPrompt';
+
+export interface ProviderCountOptions {
+  /** Count for this model without asking (tests, other commands). */
+  model?: string;
+}
+
+export interface ProviderCountOutcome {
+  model: string;
+  tokens: number;
+  source: string;
+  cached: boolean;
+}
+
+/** SecretStorage key of the Gemini API key (Anthropic's is the one "Set API Key…" stores). */
+export const GEMINI_SECRET = 'promptCost.apiKey.gemini';
+
+async function countCommand(
+  services: Services,
+  uri?: vscode.Uri,
+  options: ProviderCountOptions = {},
+): Promise<ProviderCountOutcome | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Prompt Cost: provider counts are disabled in untrusted workspaces (Workspace Trust).');
+    return undefined;
+  }
+  const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (!doc) {
+    void vscode.window.showWarningMessage('Prompt Cost: open a prompt to count it.');
+    return undefined;
+  }
+  const [counts, promptCore] = await Promise.all([import('../core/providers/countTokens'), import('../core/prompt')]);
+  let model = options.model;
+  if (!model) {
+    const candidates = [...new Set([...readConfig(doc.uri).models, 'anthropic:claude-sonnet-4-5', 'google:gemini-2.5-flash'])].filter((m) =>
+      counts.countProviderFor(m),
+    );
+    model = await vscode.window.showQuickPick(candidates, { title: 'Count tokens with the provider for model' });
+    if (!model) return undefined;
+  }
+  const target = counts.countProviderFor(model);
+  if (!target) {
+    void vscode.window.showInformationMessage(`Prompt Cost: no provider count endpoint for ${model} (only Claude and Gemini need one).`);
+    return undefined;
+  }
+  const parsed = promptCore.parsePromptDocument(doc.getText(), path.posix.basename(doc.uri.path));
+  const messages = parsed.messages.filter((m) => m.content.length > 0).map((m) => ({ role: m.role, content: m.content }));
+  if (!messages.length) messages.push({ role: 'user', content: doc.getText() });
+
+  const context = services.context;
+  let apiKey = target.provider === 'anthropic' ? await getApiKey(context, 'anthropic') : await context.secrets.get(GEMINI_SECRET);
+  if (!apiKey) {
+    apiKey = await vscode.window.showInputBox({
+      title: `${counts.COUNT_SOURCES[target.provider]}: API key (kept in the secret storage)`,
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (!apiKey?.trim()) return undefined;
+    apiKey = apiKey.trim();
+    await context.secrets.store(target.provider === 'anthropic' ? 'promptCost.apiKey.anthropic' : GEMINI_SECRET, apiKey);
+  }
+  const baseUrl = target.provider === 'anthropic' ? readRunSettings(doc.uri).anthropicBaseUrl : undefined;
+  // a base URL set by the workspace (a cloned repository) gets the key only with the user's consent
+  if (baseUrl && !(await approveKeyDestination(services, 'anthropic', baseUrl))) return undefined;
+  const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+  const cache = new counts.ProviderCountCache(folder ? path.join(folder.uri.fsPath, '.prompt-cost', 'provider-counts.json') : undefined);
+  const key = counts.countCacheKey(target.provider, target.model, messages);
+  const hit = cache.get(key);
+  let outcome: ProviderCountOutcome;
+  if (hit) {
+    outcome = { model, tokens: hit.tokens, source: hit.source, cached: true };
+  } else {
+    try {
+      const r = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Prompt Cost: asking the ${counts.COUNT_SOURCES[target.provider]}…` },
+        () =>
+          counts.providerCount({
+            ...target,
+            messages,
+            apiKey: apiKey!,
+            baseUrl,
+          }),
+      );
+      cache.set(key, { ...r, at: new Date().toISOString() });
+      outcome = { model, tokens: r.tokens, source: r.source, cached: false };
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Prompt Cost: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+  void vscode.window.showInformationMessage(
+    `Prompt Cost: ${outcome.tokens.toLocaleString('en-US')} input tokens for ${model} — exact, ${outcome.source}${outcome.cached ? ' (cached)' : ''}.`,
+  );
+  return outcome;
+}
+
+export function registerProviderCount(services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(COMMANDS.providerCount, (uri?: vscode.Uri, options?: ProviderCountOptions) =>
+    countCommand(services, uri instanceof vscode.Uri ? uri : undefined, options),
+  );
+}
