@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
-import { nonNegativeNumber, parseArgs } from './estimate';
+import { nonNegativeNumber, parseArgs } from './args';
 import { collectWorkspaceUsages } from './lint';
 import { DIFF_VALUED } from './diff';
 import { loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
@@ -40,7 +40,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     io.stdout(CHECK_USAGE);
     return EXIT_OK;
   }
-  const { positional, flags } = parseArgs(argv, [...DIFF_VALUED, 'max-increase', 'sarif'], ['json', 'no-lint']);
+  const { positional, flags } = parseArgs(argv, { valued: [...DIFF_VALUED, 'max-increase', 'sarif'], booleans: ['json', 'no-lint'] });
   const maxIncreaseFlag = flags.has('max-increase') ? nonNegativeNumber(flags, 'max-increase', 0) : undefined;
   const sarifFile = flags.get('sarif');
   if (sarifFile === true) throw new UsageError('--sarif needs a FILE');

@@ -1,7 +1,7 @@
 // Prompt file formats and prompts inside code: pure text → structure with offsets.
 export * from './types';
 export { findPlaceholders, matchFormatField, MAX_TAG_LENGTH, type PlaceholderStyles } from './placeholders';
-export { looksLikeModelId, makeModelRef, providerForConfigType, KNOWN_PROVIDERS } from './model';
+export { looksLikeModelId, makeModelRef, modelFromDisplayName, providerForConfigType, KNOWN_PROVIDERS } from './model';
 export {
   compileGlob,
   matchGlob,
