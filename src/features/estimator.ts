@@ -282,7 +282,7 @@ export class Estimator extends Disposable {
     ]);
     const primary = config.primaryModel || pricing.models[0];
     const prompts = promptCore.findPromptsInCode(text, doc.languageId).map((prompt): CodePromptEstimate => {
-      const model = estimateCore.codePromptModel(prompt) ?? primary;
+      const model = promptCore.codePromptModelId(prompt) ?? primary;
       const { tokens, tokenizer } = tokenize.countForModel(prompt.text, model);
       const resolved = pricing.catalog.resolve(model);
       return {

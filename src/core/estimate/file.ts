@@ -6,7 +6,7 @@
 import { parseModelId } from '../pricing/model-id';
 import { PriceCatalog } from '../pricing/catalog';
 import { CompareRow, CompareRowJson, rowToJson } from '../pricing/compare';
-import { findPromptsInCode } from '../prompt/code';
+import { codePromptModelId, findPromptsInCode } from '../prompt/code';
 import { LineIndex, PromptDocument, parsePromptDocument } from '../prompt/document';
 import { splitPromptList } from '../prompt/structured';
 import type { CodePrompt } from '../prompt/code';
@@ -104,19 +104,13 @@ export function codeLanguageForFile(fileName: string): string | undefined {
   return m ? CODE_EXTENSIONS[m[1].toLowerCase()] : undefined;
 }
 
-/** The model a prompt found in code is priced for: the call's own model (`provider:model`), if any. */
-export function codePromptModel(p: CodePrompt): string | undefined {
-  if (!p.model) return undefined;
-  return p.model.includes(':') || !p.provider ? p.model : `${p.provider}:${p.model}`;
-}
-
 /**
  * A string found in code as a one-message document. Only the string is counted (no chat framing):
  * the call around it decides the framing, and the editor's CodeLens counts the same.
  */
 export function codePromptDocument(p: CodePrompt, fileName: string, lines: LineIndex): PromptDocument {
   const line = lines.positionAt(p.range.start).line;
-  const model = codePromptModel(p);
+  const model = codePromptModelId(p);
   return {
     fileName,
     format: 'text',

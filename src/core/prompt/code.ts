@@ -696,7 +696,14 @@ function guessLanguage(text: string): CodeLanguage {
   return /^\s*(def |import \w+\s*$|from [\w.]+ import |class \w+.*:\s*$)/m.test(head) ? 'python' : 'js';
 }
 
+/** The model a prompt in code names, as `provider:model` when the call tells the provider; undefined when it names none. */
+export function codePromptModelId(p: CodePrompt): string | undefined {
+  if (!p.model) return undefined;
+  return p.model.includes(':') || !p.provider ? p.model : `${p.provider}:${p.model}`;
+}
+
 /** The prompt whose literal contains `offset` (for hover). */
+
 export function promptAt(prompts: readonly CodePrompt[], offset: number): CodePrompt | undefined {
   let lo = 0;
   let hi = prompts.length - 1;

@@ -26,7 +26,15 @@ export {
   type FrontMatter,
   type ParseOptions,
 } from './document';
-export { findPromptsInCode, findModelIdsInCode, promptAt, codeLanguageFor, type CodePrompt, type CodeModelId } from './code';
+export {
+  findPromptsInCode,
+  findModelIdsInCode,
+  promptAt,
+  codePromptModelId,
+  codeLanguageFor,
+  type CodePrompt,
+  type CodeModelId,
+} from './code';
 export {
   summarizePrompt,
   openAiMessageOverhead,
