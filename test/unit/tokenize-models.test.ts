@@ -136,7 +136,7 @@ describe('tokenizerForModel', () => {
       assert.match(t.method, /^Approximate/, id);
       assert.equal(t.fallback, undefined);
     }
-    assert.equal(tokenizerForModel('anthropic:claude-3-5-sonnet-latest').errorBand, 0.15);
+    assert.equal(tokenizerForModel('anthropic:claude-3-5-sonnet-latest').errorBand, 0.03);
     assert.equal(tokenizerForModel('meta-llama/Llama-2-7b').encoding, 'cl100k_base');
   });
 });
@@ -155,9 +155,9 @@ describe('countForModel', () => {
       approximate: false,
     });
   });
-  it('Claude: o200k count × 1.2, rounded up, approximate', () => {
+  it('Claude: the claude vocabulary count × 1.1, rounded up, approximate', () => {
     const r = countForModel(text, 'anthropic:claude-3-5-sonnet-latest');
-    assert.deepEqual(r, { tokens: Math.ceil(countTokens(text, 'o200k_base') * 1.2), encoding: 'o200k_base', approximate: true });
+    assert.deepEqual(r, { tokens: Math.ceil(countTokens(text, 'claude') * 1.1), encoding: 'claude', approximate: true });
   });
 });
 
