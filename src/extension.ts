@@ -8,6 +8,7 @@ import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
 import { registerPromptContextKey } from './features/promptContext';
+import { registerPromptDiagnostics } from './features/promptDiagnostics';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
@@ -17,6 +18,8 @@ import { Services, createServices } from './features/services';
 import { StatusBar } from './features/statusBar';
 import { registerUpdatePrices } from './features/updatePrices';
 import { registerProviderCount } from './features/providerCount';
+import { ChangesApi, registerChanges } from './features/changes';
+import { registerPromptBudgets } from './features/promptBudgets';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;
@@ -35,6 +38,9 @@ export interface PromptCostApi {
   readonly history: HistoryApi;
   /** The model comparison panel: last posted rows, and the webview's message path. */
   readonly comparePanel: ComparePanelApi;
+  /** Cost of the working tree's changes vs HEAD (tracker, Changed Prompts view) and budget diagnostics. */
+  readonly changes: ChangesApi;
+  readonly budgetDiagnostics: vscode.DiagnosticCollection;
 }
 
 export function activate(context: vscode.ExtensionContext): PromptCostApi | undefined {
@@ -47,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerCodeLens(services),
     registerHover(services),
     registerPromptContextKey(services),
+    registerPromptDiagnostics(services),
     registerEstimateCommands(services),
     registerComparePanel(services),
     registerFlujoDiagnostics(services),
@@ -59,12 +66,24 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerUpdatePrices(services),
     registerProviderCount(services),
   );
+  const changes = registerChanges(services);
+  const budgets = registerPromptBudgets(services);
+  context.subscriptions.push(changes.disposable, budgets.disposable);
   const activationMs = performance.now() - started;
   services.log.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)`);
   // The test API reaches the services (and through them SecretStorage): never hand it to other
   // extensions in a normal installation, only to the extension's own tests and development host.
   if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
-  return { activationMs, moduleEvalMs, services, statusBar, history: historyApi(services), comparePanel: comparePanelApi };
+  return {
+    activationMs,
+    moduleEvalMs,
+    services,
+    statusBar,
+    history: historyApi(services),
+    comparePanel: comparePanelApi,
+    changes: changes.api,
+    budgetDiagnostics: budgets.collection,
+  };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 // `prompt-cost compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json]`:
 // the comparison-panel table, same numbers, sorted by total cost.
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
+import { formatUsd } from '../core/format';
 import { alignTable, loadCliCatalog, nonNegativeInt, nonNegativeNumber, parseArgs, readInput, splitList } from './estimate';
 import {
   DEFAULT_COMPARE_MODELS,
@@ -58,19 +59,19 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
       j.model,
       `${j.approximate ? '≈ ' : ''}${j.encoding}`,
       String(j.inputTokens),
-      `$${j.inputUsd}`,
-      `$${j.outputUsd}`,
-      j.cachedInputUsd === null ? '–' : `$${j.cachedInputUsd}`,
-      j.batchUsd === null ? '–' : `$${j.batchUsd}`,
-      `$${j.totalUsd}`,
-      `$${j.per1kRequestsUsd}`,
-      `$${j.monthlyUsd}`,
+      formatUsd(j.inputUsd, j.approximate),
+      formatUsd(j.outputUsd, j.approximate),
+      j.cachedInputUsd === null ? '–' : formatUsd(j.cachedInputUsd, j.approximate),
+      j.batchUsd === null ? '–' : formatUsd(j.batchUsd, j.approximate),
+      formatUsd(j.totalUsd, j.approximate),
+      formatUsd(j.per1kRequestsUsd, j.approximate),
+      formatUsd(j.monthlyUsd, j.approximate),
       j.contextUsedPct === null ? '–' : `${j.contextUsedPct}%`,
       `${j.priceSource}${j.priceDate ? ` ${j.priceDate}` : ''}`,
     ];
   });
   io.stdout(
-    `${file}: ${outputTokens} output tokens, ${requestsPerDay} requests/day\n` +
+    `${file}: ${outputTokens.toLocaleString('en-US')} output tokens, ${requestsPerDay.toLocaleString('en-US')} requests/day\n` +
       alignTable(
         [
           'provider',

@@ -8,6 +8,7 @@ import { findFlujoConfig } from '../core/flujo/config';
 import { decodeTomlBytes } from '../core/flujo/decode';
 import { PriceCatalog } from '../core/pricing/catalog';
 import { computeCost } from '../core/pricing/cost';
+import { formatUsd } from '../core/format';
 import { promptFileTokens } from '../core/estimate';
 
 export interface ParsedArgs {
@@ -148,9 +149,9 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
     e.model,
     `${e.approximate ? '≈' : ''}${e.inputTokens}`,
     String(e.outputTokens),
-    `$${e.inputUsd}`,
-    `$${e.outputUsd}`,
-    `$${e.totalUsd}`,
+    formatUsd(e.inputUsd, e.approximate),
+    formatUsd(e.outputUsd, e.approximate),
+    formatUsd(e.totalUsd, e.approximate),
     e.priceSource,
   ]);
   io.stdout(

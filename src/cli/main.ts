@@ -10,6 +10,8 @@ Commands:
   compare   FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json]
   lint      [FILE|DIR] [--json]                               check flujo.toml
   history   [list|import DB|export --csv] [--json]            run history
+  diff      [--base REF] [PATH...] [--json|--markdown]        cost of the prompts changed since REF
+  check     [PATH...] [--base REF] [--max-increase PCT] [--sarif FILE]   budgets + increase gate (CI)
 
 Exit codes: 0 success, 1 findings, 2 usage or input error.
 `;
@@ -21,6 +23,8 @@ const commands: Record<string, () => Promise<Command>> = {
   compare: async () => (await import('./compare')).runCompare,
   lint: async () => (await import('./lint')).runLint,
   history: async () => (await import('./history')).runHistory,
+  diff: async () => (await import('./diff')).runDiff,
+  check: async () => (await import('./check')).runCheck,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

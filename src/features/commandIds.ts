@@ -28,3 +28,8 @@ export const RUNS_COMMANDS = {
   delete: 'promptCost.runs.delete',
   restore: 'promptCost.runs.restore',
 } as const;
+
+/** The Changed Prompts view's title command. */
+export const CHANGES_COMMANDS = {
+  refresh: 'promptCost.changes.refresh',
+} as const;

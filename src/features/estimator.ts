@@ -4,10 +4,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellationError } from '../core/cancellation';
-import type { Counters, PromptEstimate } from '../core/estimate';
+import type { Counters, ModelSummary, PromptEstimate } from '../core/estimate';
 import type { LargePromptCounts, LargePromptRequest } from '../core/estimate/large';
 import { LatestRequestWorker } from '../core/worker/latest';
-import type { CodePrompt, PromptDocument } from '../core/prompt';
+import type { CodePrompt, PromptDocument, PromptSummary } from '../core/prompt';
 import { isPromptFile } from '../core/prompt/glob';
 import type { EncodingName, ModelTokenizer } from '../core/tokenize';
 import { WorkerTokenCounter } from '../core/tokenize/workerClient';
@@ -78,6 +78,8 @@ export class Estimator extends Disposable {
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentEstimate | undefined> }>();
   private readonly workers = new Map<string, WorkerTokenCounter>();
   private readonly largeWorkers = new Map<string, LatestRequestWorker<LargePromptRequest, LargePromptCounts>>();
+  /** Prompt summaries in encodings an estimate did not need (`modelSummaries`), per document version. */
+  private readonly extraSummaries = new Map<string, Promise<PromptSummary>>();
   private generation = 0;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when estimates may differ (settings, prices); consumers re-query. */
@@ -92,6 +94,7 @@ export class Estimator extends Disposable {
     const invalidate = () => {
       this.generation++;
       this.cache.clear();
+      this.extraSummaries.clear();
       this.changed.fire();
     };
     this._register(pricing.onDidChange(invalidate));
@@ -101,6 +104,7 @@ export class Estimator extends Disposable {
         const key = d.uri.toString();
         this.cache.delete(key);
         this.cache.delete(key + FORCED);
+        for (const k of [...this.extraSummaries.keys()]) if (k.startsWith(`${key}\u0000`)) this.extraSummaries.delete(k);
         this.disposeWorker(key);
         this.largeWorkers.get(key)?.dispose();
         this.largeWorkers.delete(key);
@@ -159,15 +163,62 @@ export class Estimator extends Disposable {
     purpose = 'selection',
   ): Promise<{ tokens: number; tokenizer: ModelTokenizer; inputUsd?: import('../core/pricing').Decimal }> {
     const [tokenize, estimate] = await Promise.all([import('../core/tokenize'), import('../core/estimate')]);
-    const tokenizer = tokenize.tokenizerForModel(model);
-    const config = readConfig(uri);
-    const raw =
-      text.length > config.workerThreshold
-        ? await this.worker(purpose, tokenizer.encoding).count(text, tokenizer.encoding)
-        : tokenize.countTokens(text, tokenizer.encoding);
-    const tokens = tokenizer.approximate ? tokenize.applyFactor(raw, tokenizer) : raw;
+    const { encoding } = tokenize.tokenizerForModel(model);
+    // Big texts are counted in a worker thread; the count for the model is the same either way.
+    const inWorker = text.length > readConfig(uri).workerThreshold ? await this.worker(purpose, encoding).count(text, encoding) : undefined;
+    const { tokens, tokenizer } = tokenize.countForModel(text, model, inWorker === undefined ? undefined : () => inWorker);
     const ctx = await this.pricing.forDocument(uri);
     return { tokens, tokenizer, inputUsd: estimate.inputCost(ctx.catalog, model, tokens) };
+  }
+
+  /**
+   * Input tokens of an estimated prompt file for `models`, which may go beyond the estimate's (models
+   * added in the comparison panel): the estimate's own figures where it has them, else counted exactly
+   * as the estimate counts (same summary; a worker thread for big documents), cached per document version.
+   */
+  async modelSummaries(doc: vscode.TextDocument, result: PromptFileEstimate, models: readonly string[]): Promise<ModelSummary[]> {
+    const [estimateCore, tokenize] = await Promise.all([import('../core/estimate'), import('../core/tokenize')]);
+    const out: ModelSummary[] = [];
+    for (const model of models) {
+      const known = result.estimate.models.find((m) => m.model === model);
+      if (known) {
+        out.push(known);
+        continue;
+      }
+      const { encoding } = tokenize.tokenizerForModel(model);
+      const summary = result.estimate.summaries.get(encoding) ?? (await this.summaryIn(doc, result, encoding));
+      out.push(estimateCore.modelSummary(model, () => summary));
+    }
+    return out;
+  }
+
+  private summaryIn(doc: vscode.TextDocument, result: PromptFileEstimate, encoding: EncodingName): Promise<PromptSummary> {
+    const prefix = `${doc.uri.toString()}\u0000${doc.version}\u0000${this.generation}\u0000`;
+    for (const key of [...this.extraSummaries.keys()])
+      if (key.startsWith(`${doc.uri.toString()}\u0000`) && !key.startsWith(prefix)) this.extraSummaries.delete(key);
+    const key = prefix + encoding;
+    let summary = this.extraSummaries.get(key);
+    if (!summary) {
+      summary = this.countSummary(doc, result, encoding);
+      summary.catch(() => this.extraSummaries.delete(key));
+      this.extraSummaries.set(key, summary);
+    }
+    return summary;
+  }
+
+  private async countSummary(doc: vscode.TextDocument, result: PromptFileEstimate, encoding: EncodingName): Promise<PromptSummary> {
+    const [tokenize, promptCore] = await Promise.all([import('../core/tokenize'), import('../core/prompt')]);
+    const { document, config } = result;
+    if (doc.getText().length <= config.workerThreshold)
+      return promptCore.summarizePrompt(document, (t) => tokenize.countTokens(t, encoding));
+    // Big document: count each message in a worker thread, then summarise.
+    const worker = this.worker(doc.uri.toString(), encoding);
+    const counted = new Map<string, number>();
+    for (const m of document.messages) {
+      if (m.content.length === 0 || counted.has(m.content)) continue;
+      counted.set(m.content, await worker.count(m.content, encoding));
+    }
+    return promptCore.summarizePrompt(document, (t) => counted.get(t) ?? tokenize.countTokens(t, encoding));
   }
 
   private async compute(doc: vscode.TextDocument, force: boolean): Promise<DocumentEstimate | undefined> {
@@ -237,9 +288,7 @@ export class Estimator extends Disposable {
           ? prompt.model
           : `${prompt.provider}:${prompt.model}`
         : primary;
-      const tokenizer = tokenize.tokenizerForModel(model);
-      const raw = tokenize.countTokens(prompt.text, tokenizer.encoding);
-      const tokens = tokenizer.approximate ? tokenize.applyFactor(raw, tokenizer) : raw;
+      const { tokens, tokenizer } = tokenize.countForModel(prompt.text, model);
       const resolved = pricing.catalog.resolve(model);
       return {
         prompt,

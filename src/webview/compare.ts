@@ -164,6 +164,45 @@ const COLUMNS: Column[] = [
   },
 ];
 
+// ---- fitting the panel's width ----
+// Columns by priority: 1 always shows (model, total, monthly); higher numbers hide first when the panel is
+// too narrow, so every visible column fits without sideways scrolling. "Show all columns" scrolls instead.
+const COLUMN_PRIORITY: Partial<Record<SortKey, number>> = {
+  model: 1,
+  totalUsd: 1,
+  monthlyUsd: 1,
+  inputTokens: 2,
+  inputUsd: 2,
+  outputUsd: 2,
+  cachedInputUsd: 3,
+  batchUsd: 3,
+  per1kRequestsUsd: 3,
+  contextUsedPct: 3,
+  provider: 4,
+  encoding: 4,
+  priceSource: 4,
+};
+const priorityOf = (col: Column): number => (col.key ? (COLUMN_PRIORITY[col.key] ?? 4) : 1);
+let showAllColumns = false;
+
+/** Hides the lowest-priority columns until the table fits; lists what is hidden with a way to show it. */
+function fitColumns(): void {
+  if (!view) return;
+  for (let p = 2; p <= 4; p++) table.classList.remove(`hide-p${p}`);
+  let hideFrom = 5;
+  while (!showAllColumns && hideFrom > 2 && table.scrollWidth > tableWrap.clientWidth + 1) {
+    hideFrom--;
+    table.classList.add(`hide-p${hideFrom}`);
+  }
+  const hidden = COLUMNS.filter((c) => priorityOf(c) >= hideFrom).map((c) => c.title(view!));
+  tableWrap.classList.toggle('all-columns', showAllColumns);
+  fitNote.hidden = !hidden.length && !showAllColumns;
+  fitText.textContent = showAllColumns
+    ? 'All columns shown: scroll sideways. '
+    : `${hidden.length} column${hidden.length === 1 ? '' : 's'} hidden to fit the panel (${hidden.join(', ')}). `;
+  fitToggle.textContent = showAllColumns ? 'Fit to width' : 'Show all columns';
+}
+
 /** `128K`, `1M`, `1,048,576`: context windows at a glance (the cell's title has the exact figure). */
 function compactInt(n: number): string {
   if (n >= 1_000_000 && n % 1_000_000 === 0) return `${n / 1_000_000}M`;
@@ -267,6 +306,14 @@ const tableWrap = h(
   { className: 'table-wrap', attrs: { tabindex: '0', role: 'region', 'aria-label': 'Comparison table (scrolls horizontally)' } },
   table,
 );
+const fitText = h('span');
+const fitToggle = h('button', { className: 'link', attrs: { type: 'button' } });
+fitToggle.addEventListener('click', () => {
+  showAllColumns = !showAllColumns;
+  fitColumns();
+});
+const fitNote = h('p', { className: 'fit-note' }, fitText, fitToggle);
+new ResizeObserver(() => fitColumns()).observe(tableWrap);
 const errorsBox = h('ul', { className: 'errors' });
 const chartTitle = h('h2', { text: 'Total cost per request' });
 const chartBox = h('div', { className: 'chart' });
@@ -284,6 +331,7 @@ app.append(
   status,
   messageBox,
   tableWrap,
+  fitNote,
   errorsBox,
   chartSection,
   notesBox,
@@ -304,7 +352,7 @@ function announce(text: string): void {
 function renderHead(v: PanelView): void {
   const tr = h('tr');
   for (const col of COLUMNS) {
-    const th = h('th', { attrs: { scope: 'col' } });
+    const th = h('th', { attrs: { scope: 'col', 'data-priority': String(priorityOf(col)) } });
     if (col.numeric) th.classList.add('num');
     const title = col.title(v);
     if (!col.key) {
@@ -346,6 +394,7 @@ function renderBody(v: PanelView): void {
     if (row.origin === 'added') tr.classList.add('added');
     for (const col of COLUMNS) {
       const td = col.key === 'model' ? h('th', { attrs: { scope: 'row' } }) : h('td');
+      td.setAttribute('data-priority', String(priorityOf(col)));
       if (col.numeric) td.classList.add('num');
       col.cell(row, td as HTMLTableCellElement, v);
       tr.append(td);
@@ -452,6 +501,7 @@ function render(): void {
   caption.textContent = `Cost of ${v.document?.name ?? 'the prompt'} per model, ${displayInt(v.outputTokens)} output tokens per request, ${displayInt(v.requestsPerDay)} requests per day${sort ? `, sorted by ${sort.key} ${SORT_LABEL[sort.direction]}` : ''}.`;
   renderHead(v);
   renderBody(v);
+  fitColumns();
   renderErrors(v);
   renderChart(v);
   notesBox.replaceChildren(...v.notes.map((n) => h('li', { text: n })));

@@ -47,7 +47,7 @@ test('compare --json: the core table, same numbers, sorted by total', async () =
 test('compare human output, defaults and errors', async () => {
   let io = fakeIO(dir);
   assert.equal(await main(['compare', 'p.txt'], io), 0, io.err);
-  assert.match(io.out, /500 output tokens, 1000 requests\/day/);
+  assert.match(io.out, /500 output tokens, 1,000 requests\/day/);
   assert.match(io.out, /gpt-4o-mini/);
   io = fakeIO(dir);
   assert.equal(await main(['compare', 'p.txt', '--models', 'nope:x'], io), 2);

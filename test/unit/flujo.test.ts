@@ -340,3 +340,14 @@ test('scanModelUsages finds provider:model in Python, TS and YAML, not URLs', ()
     ['groq:llama-3.1-8b-instant'],
   );
 });
+
+test('completion and hover know the typed sections (flujo/infra/config_manager.py SettingsOverrides, SandboxOverrides)', () => {
+  const labels = (text: string) =>
+    completeFlujoToml(text, { line: text.split('\n').length - 1, character: text.split('\n').pop()!.length }).map((c) => c.label);
+  assert.ok(labels('[settings]\ndefault_sol').includes('default_solution_model'));
+  assert.ok(labels('[settings.sandbox]\n').includes('timeout_seconds'));
+  assert.ok(labels('[settings.').includes('sandbox'));
+  assert.ok(labels('[cost.historical.openai."gpt-4o"]\n').includes('avg_cost_usd'));
+  const hover = hoverFlujoToml('[settings.sandbox]\ntimeout_seconds = 30\n', { line: 1, character: 2 });
+  assert.match(hover!.markdown, /timeout_seconds.*integer/s);
+});

@@ -93,7 +93,8 @@ describe('claude vocabulary vs tiktoken (Rust) on the same ranks', () => {
   it('a Claude model id: ceil(count × 1.1), approximate, with the source of its band', () => {
     const text = 'Summarise the following report in three bullet points.\n';
     for (const id of ['anthropic:claude-sonnet-4-5', 'claude-3-5-haiku-latest', 'bedrock/anthropic.claude-3-opus']) {
-      assert.deepEqual(countForModel(text, id), { tokens: Math.ceil(oracle(text) * 1.1), encoding: 'claude', approximate: true });
+      const { tokens, encoding, approximate } = countForModel(text, id);
+      assert.deepEqual({ tokens, encoding, approximate }, { tokens: Math.ceil(oracle(text) * 1.1), encoding: 'claude', approximate: true });
       assert.match(tokenizerForModel(id).method, /ai-tokenizer/);
     }
   });

@@ -142,14 +142,20 @@ describe('tokenizerForModel', () => {
 });
 
 describe('countForModel', () => {
+  const withoutTokenizer = ({ tokens, encoding, approximate }: ReturnType<typeof countForModel>) => ({ tokens, encoding, approximate });
+  it('counts with the given counter (a worker) in the model encoding', () => {
+    const seen: string[] = [];
+    const r = countForModel('abc', 'anthropic:claude-3-5-sonnet-latest', (_t, enc) => (seen.push(enc), 10));
+    assert.deepEqual([seen, r.tokens], [['claude'], 11]); // ceil(10 × 1.1)
+  });
   const text = 'Summarise the following report in three bullet points.\n';
   it('exact for OpenAI ids', () => {
-    assert.deepEqual(countForModel(text, 'openai:gpt-4o'), {
+    assert.deepEqual(withoutTokenizer(countForModel(text, 'openai:gpt-4o')), {
       tokens: oracleCount(text, 'o200k_base'),
       encoding: 'o200k_base',
       approximate: false,
     });
-    assert.deepEqual(countForModel(text, 'gpt-4'), {
+    assert.deepEqual(withoutTokenizer(countForModel(text, 'gpt-4')), {
       tokens: oracleCount(text, 'cl100k_base'),
       encoding: 'cl100k_base',
       approximate: false,
@@ -157,7 +163,12 @@ describe('countForModel', () => {
   });
   it('Claude: the claude vocabulary count × 1.1, rounded up, approximate', () => {
     const r = countForModel(text, 'anthropic:claude-3-5-sonnet-latest');
-    assert.deepEqual(r, { tokens: Math.ceil(countTokens(text, 'claude') * 1.1), encoding: 'claude', approximate: true });
+    assert.deepEqual(r.tokenizer, tokenizerForModel('anthropic:claude-3-5-sonnet-latest'));
+    assert.deepEqual(withoutTokenizer(r), {
+      tokens: Math.ceil(countTokens(text, 'claude') * 1.1),
+      encoding: 'claude',
+      approximate: true,
+    });
   });
 });
 

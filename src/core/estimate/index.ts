@@ -3,7 +3,8 @@
 import { Decimal } from '../pricing/decimal';
 import { CompareRow, CompareTable, buildComparisonTable } from '../pricing/compare';
 import { PriceCatalog } from '../pricing/catalog';
-import { computeCost, formatUsd } from '../pricing/cost';
+import { computeCost } from '../pricing/cost';
+import { formatUsd } from '../format';
 import { GROUPED, formatTokens, shortModel, shortUsd } from './display';
 
 export { formatTokens, shortModel, shortUsd } from './display';
@@ -47,6 +48,14 @@ export function encodingsFor(models: readonly string[]): EncodingName[] {
   return [...new Set(models.map((m) => tokenizerForModel(m).encoding))];
 }
 
+/** A model's input tokens from the prompt's summary in that model's encoding (scaled for approximate families). */
+export function modelSummary(model: string, summaryIn: (encoding: EncodingName) => PromptSummary): ModelSummary {
+  const tokenizer = tokenizerForModel(model);
+  const s = summaryIn(tokenizer.encoding);
+  const scale = (n: number) => applyFactor(n, tokenizer);
+  return { model, tokenizer, inputTokens: scale(s.totalTokens), messageTokens: s.messages.map((m) => scale(m.totalTokens)) };
+}
+
 /** Per model input tokens of a parsed prompt, summarising each encoding once. */
 function modelSummaries(doc: PromptDocument, counters: Counters, models: readonly string[]) {
   const summaries = new Map<EncodingName, PromptSummary>();
@@ -55,12 +64,7 @@ function modelSummaries(doc: PromptDocument, counters: Counters, models: readonl
     if (!s) summaries.set(encoding, (s = summarizePrompt(doc, counters(encoding))));
     return s;
   };
-  const summarize = (model: string): ModelSummary => {
-    const tokenizer = tokenizerForModel(model);
-    const s = summaryFor(tokenizer.encoding);
-    const scale = (n: number) => (tokenizer.approximate ? applyFactor(n, tokenizer) : n);
-    return { model, tokenizer, inputTokens: scale(s.totalTokens), messageTokens: s.messages.map((m) => scale(m.totalTokens)) };
-  };
+  const summarize = (model: string): ModelSummary => modelSummary(model, summaryFor);
   return { summaries, models: [...new Set(models)].map(summarize), summarize };
 }
 
@@ -156,16 +160,16 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       );
       continue;
     }
-    const a = row.approximate ? '≈' : '';
+    const approx = row.approximate;
     const ctx =
       row.contextUsedPct === undefined
         ? '—'
         : `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : ''}`;
     lines.push(
-      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${a}${formatUsd(row.inputUsd)} | ${a}${formatUsd(row.outputUsd)} | **${a}${formatUsd(row.totalUsd)}** | ${a}${formatUsd(row.monthlyUsd, 2)} |`,
+      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${formatUsd(row.inputUsd, approx)} | ${formatUsd(row.outputUsd, approx)} | **${formatUsd(row.totalUsd, approx)}** | ${formatUsd(row.monthlyUsd, approx)} |`,
     );
     variants.push(
-      `| ${name} | ${row.cachedInputUsd ? a + formatUsd(row.cachedInputUsd) : '—'} | ${row.batchUsd ? a + formatUsd(row.batchUsd) : '—'} | ${a}${formatUsd(row.per1kRequestsUsd, 4)} | ${ctx} |`,
+      `| ${name} | ${row.cachedInputUsd ? formatUsd(row.cachedInputUsd, approx) : '—'} | ${row.batchUsd ? formatUsd(row.batchUsd, approx) : '—'} | ${formatUsd(row.per1kRequestsUsd, approx)} | ${ctx} |`,
     );
   }
   if (variants.length > 2) lines.push('', ...variants);
@@ -176,6 +180,8 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   if (approx.length) notes.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
   if (estimate.unfilled.length)
     notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
+  // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).
+  for (const w of new Set(estimate.table.rows.flatMap((r) => r.warnings.filter((x) => x.startsWith('Flujo itself'))))) notes.push(`⚠ ${w}`);
   for (const n of notes) lines.push('', n);
   return lines.join('\n');
 }

@@ -4,7 +4,19 @@ import { perMtokToPer1k } from '../pricing/catalog';
 import { ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from '../pricing/reference';
 import { tomlNumber } from './analyze';
 import { KeyPart, KeyValue, Position, Range, ValueNode, scanToml, tomlKey } from './scanner';
-import { BUDGET_KEYS, BUDGET_TABLES, COST_TABLES, ESTIMATOR_KEYS, KeySpec, MODEL_PRICE_KEYS, ROOT_KEYS, SECTIONS, keyDoc } from './schema';
+import {
+  BUDGET_KEYS,
+  BUDGET_TABLES,
+  COST_TABLES,
+  ESTIMATOR_KEYS,
+  HISTORICAL_KEYS,
+  KeySpec,
+  LEARNABLE_KEYS,
+  MODEL_PRICE_KEYS,
+  ROOT_KEYS,
+  SECTIONS,
+  keyDoc,
+} from './schema';
 import { referencePer1k } from './fixes';
 
 export type CompletionKind = 'section' | 'key' | 'provider' | 'model' | 'value';
@@ -119,6 +131,11 @@ export function completeFlujoToml(text: string, position: Position, options: Lan
     const [a, b, p] = parent;
     if (parent.length === 1 && a === 'cost') return items(Object.entries(COST_TABLES), 'section');
     if (parent.length === 1 && a === 'budgets') return items(Object.entries(BUDGET_TABLES), 'section');
+    if (parent.length === 1 && SECTIONS[a]?.tables)
+      return items(
+        Object.entries(SECTIONS[a].tables!).map(([k, t]) => [k, t.doc]),
+        'section',
+      );
     if (parent.length === 2 && a === 'cost' && (b === 'providers' || b === 'estimators')) {
       return items(
         reference.providers.map((x) => [x.id, x.name]),
@@ -174,6 +191,10 @@ export function completeFlujoToml(text: string, position: Position, options: Lan
     return keyItems(MODEL_PRICE_KEYS, present, range, { prompt_tokens_per_1k: ref.prompt, completion_tokens_per_1k: ref.completion });
   }
   if (a === 'cost' && b === 'estimators' && path.length === 4) return keyItems(ESTIMATOR_KEYS, present, range);
+  if (a === 'cost' && b === 'historical' && path.length === 4) return keyItems(HISTORICAL_KEYS, present, range);
+  if (a === 'cost' && b === 'learnable' && path.length === 2) return keyItems(LEARNABLE_KEYS, present, range);
+  const sub = SECTIONS[a]?.tables?.[b];
+  if (sub && path.length === 2) return keyItems(sub.keys, present, range);
   if (a === 'budgets' && ((b === 'default' && path.length === 2) || (b === 'pipeline' && path.length === 3)))
     return keyItems(BUDGET_KEYS, present, range);
   const spec = SECTIONS[a];

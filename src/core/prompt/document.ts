@@ -5,6 +5,7 @@ import { parseDocument, type Document as YamlDocument, type Node as YamlNode } f
 import { findPlaceholders, type PlaceholderStyles } from './placeholders';
 import { makeModelRef, providerForConfigType } from './model';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
+import { lastAtOrBefore } from '../sorted';
 
 export type PromptFormat = 'prompty' | 'prompt-md' | 'prompt' | 'jinja' | 'markdown' | 'text';
 
@@ -399,7 +400,20 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
       return undefined;
     }
   };
-  const m = data.model;
+  const ref = modelRefOf(data.model, doc, nodeRange);
+  if (ref) {
+    doc.modelRef = ref;
+    doc.model = ref.id;
+  }
+  readMaxTokens(data, doc, (path) => nodeRange(path) ?? toDoc(undefined));
+}
+
+/** The model a front matter names: a string, Prompty v2 `{ id, provider }` or v1 `{ configuration: … }`; sets `doc.api`. */
+function modelRefOf(
+  m: unknown,
+  doc: PromptDocument,
+  nodeRange: (path: (string | number)[]) => OffsetRange | undefined,
+): ModelRef | undefined {
   let ref: ModelRef | undefined;
   if (typeof m === 'string') {
     ref = modelFromString(m, undefined, nodeRange(['model']));
@@ -426,11 +440,11 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
       if (!ref && typeof m[field] === 'string') ref = modelFromString(m[field] as string, providerHint, nodeRange(['model', field]));
     }
   }
-  if (ref) {
-    doc.modelRef = ref;
-    doc.model = ref.id;
-  }
-  // Expected output tokens.
+  return ref;
+}
+
+/** Expected output tokens: the first `max_tokens`-like field present, which must be a positive integer. */
+function readMaxTokens(data: Record<string, unknown>, doc: PromptDocument, rangeOf: (path: (string | number)[]) => OffsetRange): void {
   const candidates: (string | number)[][] = [
     ['model', 'parameters', 'max_tokens'],
     ['model', 'parameters', 'max_completion_tokens'],
@@ -451,7 +465,7 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
         severity: 'warning',
         code: 'front-matter-type',
         message: `${path.join('.')} should be a positive integer (got ${JSON.stringify(v)}).`,
-        range: nodeRange(path) ?? toDoc(undefined),
+        range: rangeOf(path),
       });
     }
     break;
@@ -496,14 +510,8 @@ export class LineIndex {
     return this.starts.length;
   }
   positionAt(offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.starts[lo] };
+    const line = lastAtOrBefore(this.starts, offset);
+    return { line, character: offset - this.starts[line] };
   }
   offsetAt(line: number, character: number): number {
     const l = Math.max(0, Math.min(line, this.starts.length - 1));

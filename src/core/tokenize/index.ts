@@ -3,7 +3,7 @@
 // live editing and a worker-thread counter for big documents.
 import { EncodingName } from './encodings';
 import { getEncoder } from './bpe';
-import { applyFactor, tokenizerForModel } from './models';
+import { ModelTokenizer, applyFactor, tokenizerForModel } from './models';
 
 export {
   EncodingName,
@@ -31,8 +31,15 @@ export function countTokens(text: string, encoding: EncodingName): number {
   return getEncoder(encoding).count(text);
 }
 
-/** Token count for a model: exact for OpenAI models, an estimate (approximate: true) otherwise. */
-export function countForModel(text: string, modelId: string): { tokens: number; encoding: EncodingName; approximate: boolean } {
+/**
+ * Token count for a model: exact for OpenAI models, an estimate (approximate: true) otherwise. `count`
+ * counts in the model's encoding (default: here, on this thread; the extension passes a worker's count).
+ */
+export function countForModel(
+  text: string,
+  modelId: string,
+  count: (text: string, encoding: EncodingName) => number = countTokens,
+): { tokens: number; encoding: EncodingName; approximate: boolean; tokenizer: ModelTokenizer } {
   const t = tokenizerForModel(modelId);
-  return { tokens: applyFactor(countTokens(text, t.encoding), t), encoding: t.encoding, approximate: t.approximate };
+  return { tokens: applyFactor(count(text, t.encoding), t), encoding: t.encoding, approximate: t.approximate, tokenizer: t };
 }

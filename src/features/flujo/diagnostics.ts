@@ -15,6 +15,9 @@ const MAX_SCANNED_FILES = 5000;
 /** The folders CODE_EXCLUDE leaves out, for the watcher's events. */
 const EXCLUDED_DIR = /\/(node_modules|\.venv|venv|\.git|dist|out|build|__pycache__|\.tox|site-packages)\//;
 const MAX_SCANNED_BYTES = 2_000_000;
+/** A workspace scan that failed (file search unavailable for a moment) is retried this much later, this often. */
+const SCAN_RETRY_MS = 2_000;
+const SCAN_RETRIES = 3;
 
 /** The core diagnostic behind each vscode.Diagnostic, for the quick-fix provider. */
 export const coreDiagnostic = new WeakMap<vscode.Diagnostic, FlujoDiagnostic>();
@@ -25,6 +28,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   const usages = new WorkspaceModelUsages();
   /** The latest lint run per document: only its result is shown (an older run may finish last). */
   const runs = new Map<string, number>();
+  let scanFailures = 0;
 
   const lint = async (doc: vscode.TextDocument) => {
     if (!isFlujoToml(doc.uri)) return;
@@ -38,7 +42,17 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     const current = () => runs.get(key) === run && !doc.isClosed; // a newer run (an edit, new usages, new prices) supersedes this one
     // Until the first workspace scan (of many files) is done, show the file's own diagnostics at once.
     if (!usages.ready && current()) publish(doc, flujo.analyzeFlujoToml(text, options).diagnostics);
-    const analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels: await usages.get() });
+    let usedModels: ModelUsage[];
+    try {
+      usedModels = await usages.get();
+      scanFailures = 0;
+    } catch (err) {
+      // The scan failed (file search unavailable for a moment): the file's own diagnostics stay; try again soon.
+      services.log.warn(`could not scan the workspace for the models it uses: ${(err as Error)?.message ?? err}`);
+      if (++scanFailures <= SCAN_RETRIES) debouncer.schedule(() => void lint(doc).catch(report), { key, delayMs: SCAN_RETRY_MS });
+      return;
+    }
+    const analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels });
     if (!current()) return;
     publish(doc, analysis.diagnostics);
     const found = analysis.diagnostics;
@@ -63,11 +77,9 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     collection.set(doc.uri, diagnostics);
   };
 
+  const report = (e: unknown) => services.log.error(`flujo.toml lint failed: ${(e as Error)?.stack ?? e}`);
   const schedule = (doc: vscode.TextDocument) => {
-    if (isFlujoToml(doc.uri))
-      debouncer.schedule(() => void lint(doc).catch((e) => services.log.error(`flujo.toml lint failed: ${e?.stack ?? e}`)), {
-        key: doc.uri.toString(),
-      });
+    if (isFlujoToml(doc.uri)) debouncer.schedule(() => void lint(doc).catch(report), { key: doc.uri.toString() });
   };
   const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
 
@@ -104,14 +116,25 @@ class WorkspaceModelUsages {
   ready = false;
 
   get(): Promise<ModelUsage[]> {
-    this.initial ??= this.scanAll().finally(() => (this.ready = true));
+    // A failed scan is not kept: the next call scans again.
+    this.initial ??= this.scanAll().then(
+      () => void (this.ready = true),
+      (err) => {
+        this.initial = undefined;
+        throw err;
+      },
+    );
     return this.initial.then(() => [...this.byFile.values()].flat());
   }
 
   /** A file changed or appeared: rescan it (only once the initial scan exists). */
   async update(uri: vscode.Uri): Promise<void> {
     if (!this.initial || EXCLUDED_DIR.test(uri.path)) return;
-    await this.initial;
+    const scanned = await this.initial.then(
+      () => true,
+      () => false,
+    );
+    if (!scanned) return; // the next full scan reads it
     const found = await this.scanFile(uri);
     if (found) this.byFile.set(uri.toString(), found);
     else this.byFile.delete(uri.toString());

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
 import type { RunRecord, RunStep } from '../../core/history/record';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { CONFIG_KEYS, GROUP_BY_OPTIONS, onConfigChange, readRunSettings, updateSetting } from '../config';
 import { Disposable } from '../util/dispose';
@@ -79,7 +80,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const runs = this.visibleRuns().map((v) => v.run);
     const t = G!.totalsOf(runs);
     this.view.description = runs.length
-      ? `${this.filterText ? `“${this.filterText}” · ` : ''}$${t.costUsd.toString()}`
+      ? `${this.filterText ? `“${this.filterText}” · ` : ''}${formatUsd(t.costUsd)}`
       : this.filterText
         ? `“${this.filterText}”`
         : undefined;
@@ -138,7 +139,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
           ...(t.deltaPct !== undefined
             ? ['', `Estimates: $${t.estimateUsd.toString()} for $${t.comparableActualUsd.toString()} actual`]
             : []),
-          ...(t.avgLatencyMs !== undefined ? ['', `Mean latency ${(t.avgLatencyMs / 1000).toFixed(2)} s`] : []),
+          ...(t.avgLatencyMs !== undefined ? ['', `Mean latency ${formatDuration(t.avgLatencyMs)}`] : []),
         ].join('\n'),
       );
       item.contextValue = 'promptCost.group';
@@ -229,28 +230,7 @@ export function registerRunsView(services: Services): vscode.Disposable {
       await store.refresh();
       provider.refresh();
     }),
-    vscode.commands.registerCommand(RUNS_COMMANDS.groupBy, async (by?: GroupBy) => {
-      if (!by) {
-        const current = provider.groupBy;
-        const labels: Record<GroupBy, string> = {
-          day: 'Day',
-          prompt: 'Prompt file',
-          model: 'Model',
-          pipeline: 'Flujo pipeline',
-          status: 'Status',
-        };
-        const pick = await vscode.window.showQuickPick(
-          GROUP_BY_OPTIONS.map((g) => ({ label: labels[g], description: g === current ? 'current' : undefined, value: g })),
-          { title: 'Prompt Cost: group runs by' },
-        );
-        by = pick?.value;
-      }
-      if (!by || !GROUP_BY_OPTIONS.includes(by)) return undefined;
-      // A view preference: user settings, unless a value is already pinned elsewhere.
-      await updateSetting('history.groupBy', by, vscode.ConfigurationTarget.Global);
-      provider.refresh();
-      return by;
-    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.groupBy, (by?: GroupBy) => setGroupBy(provider, by)),
     vscode.commands.registerCommand(RUNS_COMMANDS.filter, async (text?: string) => {
       if (typeof text !== 'string') {
         text = await vscode.window.showInputBox({
@@ -264,49 +244,8 @@ export function registerRunsView(services: Services): vscode.Disposable {
       return provider.filter;
     }),
     vscode.commands.registerCommand(RUNS_COMMANDS.clearFilter, () => provider.setFilter('')),
-    vscode.commands.registerCommand(RUNS_COMMANDS.exportCsv, async (target?: vscode.Uri) => {
-      const { runsToCsv } = await import('../../core/history/group');
-      await loadModules();
-      const runs: RunRecord[] = provider.visibleRuns().map((v) => v.run);
-      if (!target) {
-        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-        target = await vscode.window.showSaveDialog({
-          title: 'Export runs as CSV',
-          defaultUri: folder ? vscode.Uri.joinPath(folder, 'prompt-cost-runs.csv') : undefined,
-          filters: { CSV: ['csv'] },
-        });
-        if (!target) return undefined;
-      }
-      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(runsToCsv(runs)));
-      void vscode.window.showInformationMessage(
-        `Prompt Cost: exported ${runs.length} run${runs.length === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(target)}.`,
-      );
-      return target;
-    }),
-    vscode.commands.registerCommand(RUNS_COMMANDS.importFlujo, async (db?: string) => {
-      if (!db && !store.flujoSources().some((s) => s.flujo.db)) {
-        const s = store.flujoSources()[0];
-        void vscode.window.showWarningMessage(
-          s
-            ? `Prompt Cost: no Flujo state database found (looked for ${s.flujo.candidates.map((c) => vscode.workspace.asRelativePath(c)).join(', ')}).`
-            : 'Prompt Cost: no flujo.toml in this workspace.',
-        );
-        return [];
-      }
-      try {
-        const results = await store.importFlujo(typeof db === 'string' ? db : undefined);
-        const added = results.reduce((n, r) => n + r.added, 0);
-        const updated = results.reduce((n, r) => n + r.updated, 0);
-        for (const r of results) for (const w of r.warnings) services.log.warn(`Flujo import ${r.db}: ${w}`);
-        void vscode.window.showInformationMessage(
-          `Prompt Cost: imported ${added} new and ${updated} updated Flujo run${added + updated === 1 ? '' : 's'} from ${results.map((r) => vscode.workspace.asRelativePath(r.db)).join(', ')}.`,
-        );
-        return results;
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Prompt Cost: Flujo import failed: ${(err as Error).message}`);
-        return undefined;
-      }
-    }),
+    vscode.commands.registerCommand(RUNS_COMMANDS.exportCsv, (target?: vscode.Uri) => exportRunsCsv(provider, target)),
+    vscode.commands.registerCommand(RUNS_COMMANDS.importFlujo, (db?: string) => importFlujoRuns(services, store, db)),
     vscode.commands.registerCommand(RUNS_COMMANDS.openPrompt, async (arg?: unknown) => {
       const v = requireRun(arg);
       const uri = v && promptUri(v);
@@ -359,4 +298,83 @@ export function registerRunsView(services: Services): vscode.Disposable {
       return ok;
     }),
   );
+}
+
+/** "Group by…": the given grouping, else the one picked; saved as a (user) setting. */
+async function setGroupBy(provider: RunsTreeProvider, by?: GroupBy): Promise<GroupBy | undefined> {
+  if (!by) {
+    const current = provider.groupBy;
+    const labels: Record<GroupBy, string> = {
+      day: 'Day',
+      prompt: 'Prompt file',
+      model: 'Model',
+      pipeline: 'Flujo pipeline',
+      status: 'Status',
+    };
+    const pick = await vscode.window.showQuickPick(
+      GROUP_BY_OPTIONS.map((g) => ({ label: labels[g], description: g === current ? 'current' : undefined, value: g })),
+      { title: 'Prompt Cost: group runs by' },
+    );
+    by = pick?.value;
+  }
+  if (!by || !GROUP_BY_OPTIONS.includes(by)) return undefined;
+  // A view preference: user settings, unless a value is already pinned elsewhere.
+  await updateSetting('history.groupBy', by, vscode.ConfigurationTarget.Global);
+  provider.refresh();
+  return by;
+}
+
+/** "Export CSV": the runs the view shows (filter applied), to `target` or a file the user picks. */
+async function exportRunsCsv(provider: RunsTreeProvider, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const { runsToCsv } = await import('../../core/history/group');
+  await loadModules();
+  const runs: RunRecord[] = provider.visibleRuns().map((v) => v.run);
+  if (!target) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    target = await vscode.window.showSaveDialog({
+      title: 'Export runs as CSV',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, 'prompt-cost-runs.csv') : undefined,
+      filters: { CSV: ['csv'] },
+    });
+    if (!target) return undefined;
+  }
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(runsToCsv(runs)));
+  void vscode.window.showInformationMessage(
+    `Prompt Cost: exported ${runs.length} run${runs.length === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(target)}.`,
+  );
+  return target;
+}
+
+/** "Import Flujo runs": from `db`, else every state database found, into the ledger. */
+async function importFlujoRuns(services: Services, store: HistoryStore, db?: string) {
+  await store.whenReady(); // flujo.toml read: where Flujo keeps its database is known
+  if (!db && !store.flujoSources().some((s) => s.flujo.db)) {
+    // None where Flujo keeps it: let the user pick the file rather than stop at a message.
+    const s = store.flujoSources()[0];
+    const looked = s
+      ? `No Flujo state database at ${s.flujo.candidates.map((c) => vscode.workspace.asRelativePath(c)).join(', ')}`
+      : 'No flujo.toml in this workspace';
+    const picked = await vscode.window.showOpenDialog({
+      title: `Import Flujo Runs — ${looked}: pick Flujo's SQLite state database`,
+      openLabel: 'Import Runs',
+      canSelectMany: false,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      filters: { 'SQLite databases': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] },
+    });
+    if (!picked?.[0]) return [];
+    db = picked[0].fsPath;
+  }
+  try {
+    const results = await store.importFlujo(typeof db === 'string' ? db : undefined);
+    const added = results.reduce((n, r) => n + r.added, 0);
+    const updated = results.reduce((n, r) => n + r.updated, 0);
+    for (const r of results) for (const w of r.warnings) services.log.warn(`Flujo import ${r.db}: ${w}`);
+    void vscode.window.showInformationMessage(
+      `Prompt Cost: imported ${added} new and ${updated} updated Flujo run${added + updated === 1 ? '' : 's'} from ${results.map((r) => vscode.workspace.asRelativePath(r.db)).join(', ')}.`,
+    );
+    return results;
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Prompt Cost: Flujo import failed: ${(err as Error).message}`);
+    return undefined;
+  }
 }

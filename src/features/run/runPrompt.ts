@@ -7,7 +7,10 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import type { RunEstimate, RunRecord } from '../../core/history/record';
 import type { Endpoint, RunPromptResult } from '../../core/providers/types';
-import { baseUrlFromWorkspace, readConfig, readRunSettings } from '../config';
+import type { PromptDocument } from '../../core/prompt';
+import { PromptCostConfig, RunSettings, baseUrlFromWorkspace, readConfig, readRunSettings } from '../config';
+import type { PricingContext } from '../pricingService';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
 import { getApiKey } from './apiKeys';
@@ -73,7 +76,7 @@ function formatCount(n: number): string {
 }
 
 function fmtUsd(s: string | undefined, approximate?: boolean): string {
-  return s === undefined ? 'no price' : `${approximate ? '≈' : ''}$${s}`;
+  return s === undefined ? 'no price' : formatUsd(s, approximate);
 }
 
 /** The footer under the answer: usage buckets, exact cost, estimate and Δ, latency. */
@@ -92,8 +95,32 @@ function footer(record: RunRecord): string {
   } else if (record.status === 'ok') parts.push('the server reported no usage');
   if (record.costUsd !== undefined) parts.push(`**$${record.costUsd}**`);
   if (record.estimate) parts.push(`estimate ${fmtUsd(record.estimate.costUsd, record.estimate.approximate)}`);
-  if (record.latencyMs !== undefined) parts.push(`${(record.latencyMs / 1000).toFixed(1)} s`);
+  if (record.latencyMs !== undefined) parts.push(formatDuration(record.latencyMs));
   return `\n\n---\n\n*${record.status === 'ok' ? '' : `${record.status} · `}${parts.join(' · ')}*\n`;
+}
+
+/** The modules a run needs: loaded on first run, not at activation. */
+interface RunModules {
+  logic: typeof import('./runLogic');
+  promptCore: typeof import('../../core/prompt');
+  estimateCore: typeof import('../../core/estimate');
+  history: typeof import('../../core/history');
+  providers: typeof import('../../core/providers');
+  tokenize: typeof import('../../core/tokenize');
+}
+
+/** What the steps of one run share. */
+interface RunContext {
+  services: Services;
+  modules: RunModules;
+  doc: vscode.TextDocument;
+  name: string;
+  text: string;
+  parsed: PromptDocument;
+  config: PromptCostConfig;
+  settings: RunSettings;
+  pricing: PricingContext;
+  options: RunPromptOptions;
 }
 
 export async function runPromptCommand(
@@ -101,20 +128,12 @@ export async function runPromptCommand(
   uri?: vscode.Uri,
   options: RunPromptOptions = {},
 ): Promise<RunPromptOutcome | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    const choice = await vscode.window.showWarningMessage(
-      'Prompt Cost: running prompts is disabled in untrusted workspaces (Workspace Trust).',
-      'Manage Workspace Trust',
-    );
-    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
-    return undefined;
-  }
+  if (!(await ensureTrusted())) return undefined;
   const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
   if (!doc) {
     void vscode.window.showWarningMessage('Prompt Cost: open a prompt file to run it.');
     return undefined;
   }
-  // Everything heavy loads on first run, not at activation.
   const [logic, promptCore, estimateCore, history, providers, tokenize] = await Promise.all([
     import('./runLogic'),
     import('../../core/prompt'),
@@ -124,117 +143,205 @@ export async function runPromptCommand(
     import('../../core/tokenize'),
   ]);
   const text = doc.getText();
-  const parsed = promptCore.parsePromptDocument(text, path.posix.basename(doc.uri.path));
-  const config = readConfig(doc.uri);
-  const settings = readRunSettings(doc.uri);
-  const pricing = await services.pricing.forDocument(doc.uri);
+  const name = path.posix.basename(doc.uri.path);
+  const run: RunContext = {
+    services,
+    modules: { logic, promptCore, estimateCore, history, providers, tokenize },
+    doc,
+    name,
+    text,
+    parsed: promptCore.parsePromptDocument(text, name),
+    config: readConfig(doc.uri),
+    settings: readRunSettings(doc.uri),
+    pricing: await services.pricing.forDocument(doc.uri),
+    options,
+  };
 
-  // 1. Model: the prompt's own, the primary, then the configured ones.
+  // 1. Model, 2. endpoint and key (before any placeholder is asked for), 3. template variables: each may
+  // be cancelled by the user.
   let modelId = options.model;
   if (!modelId) {
-    const primary = options.preferredModel ?? parsed.model ?? (config.primaryModel || pricing.models[0]);
-    const models = [...new Set([primary, ...pricing.models].filter(Boolean))];
-    const other = '$(edit) Other model…';
-    const picked = await vscode.window.showQuickPick(
-      [
-        ...models.map((m, i) => ({
-          label: m,
-          description:
-            i === 0 ? (m === options.preferredModel ? 'as before' : m === parsed.model ? 'from the prompt file' : 'primary') : undefined,
-        })),
-        { label: other, description: 'any provider:model id' },
-      ],
-      { title: `Prompt Cost: run ${path.posix.basename(doc.uri.path)} with`, matchOnDescription: true },
-    );
-    if (!picked) return undefined;
-    modelId =
-      picked.label === other
-        ? await vscode.window.showInputBox({
-            title: 'Prompt Cost: model id',
-            prompt: 'provider:model, e.g. openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest, ollama:llama3.2',
-            ignoreFocusOut: true,
-          })
-        : picked.label;
+    modelId = await pickRunModel(run);
     if (!modelId?.trim()) return undefined;
   }
-  const target: RunTarget = logic.runTargetFor(modelId);
-
-  // 2. Template variables.
-  const values: Record<string, string> = { ...(options.variables ?? {}) };
-  if (options.variables === undefined) {
-    const samples = logic.sampleValues(parsed);
-    const names = logic.templateVariables(parsed);
-    for (const [i, name] of names.entries()) {
-      const v = await vscode.window.showInputBox({
-        title: `Prompt Cost: value of {{${name}}} (${i + 1}/${names.length})`,
-        prompt: 'Filled into the messages before sending. Escape cancels the run.',
-        value: samples[name] ?? '',
-        ignoreFocusOut: true,
-      });
-      if (v === undefined) return undefined;
-      values[name] = v;
-    }
-  }
-  const sent = logic.filledDocument(parsed, text, values);
-  const messages = logic.fillMessages(text, parsed, values);
+  const target = logic.runTargetFor(modelId);
+  const access = await resolveEndpoint(run, target);
+  if (!access) return undefined;
+  const values = await askVariables(run);
+  if (!values) return undefined;
+  const sent = logic.filledDocument(run.parsed, text, values);
+  const messages = logic.fillMessages(text, run.parsed, values);
   if (!messages.length) {
     void vscode.window.showWarningMessage('Prompt Cost: the prompt has no messages to send.');
     return undefined;
   }
 
-  // 3. Endpoint and key (SecretStorage only).
-  const apiKey = await getApiKey(services.context, target.kind);
+  // 4. The estimate at send time, 5. the answer editor, 6. send (cancellable), 7. record and report.
+  const estimate = estimateAtSend(run, sent, target);
+  const writer = options.showAnswer === false ? undefined : await openAnswer(run, target, messages.length, estimate);
+  const time = new Date();
+  const { result, error } = await send(run, target, access.endpoint, messages, writer);
+  const record = recordOf(run, { target, time, estimate, result, error, apiKey: access.apiKey });
+  let ledgerFile = '';
+  try {
+    ledgerFile = await historyStore(services).append(record, doc.uri);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Prompt Cost: could not record the run in the history: ${(err as Error).message}`);
+  }
+  if (writer) {
+    if (record.status !== 'ok' && record.error)
+      writer.write(`\n\n> **${record.status === 'cancelled' ? 'Cancelled' : 'Error'}:** ${record.error.message.replace(/\n/g, ' ')}`);
+    writer.write(footer(record));
+    await writer.flush();
+  }
+  if (record.status !== 'ok' && record.error) reportFailure(run, record, error, target, access.baseUrl, values);
+  services.log.info(
+    `run ${record.id}: ${target.id} ${record.status}${record.costUsd ? ` $${record.costUsd}` : ''}${record.error ? ` (${record.error.kind})` : ''}`,
+  );
+  return { record, answer: writer?.doc.uri, ledgerFile };
+}
+
+async function ensureTrusted(): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return true;
+  const choice = await vscode.window.showWarningMessage(
+    'Prompt Cost: running prompts is disabled in untrusted workspaces (Workspace Trust).',
+    'Manage Workspace Trust',
+  );
+  if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+  return false;
+}
+
+/** The model: the prompt's own, the primary, then the configured ones, or any id typed in. */
+async function pickRunModel({
+  services,
+  modules,
+  settings,
+  parsed,
+  config,
+  pricing,
+  options,
+  name,
+}: RunContext): Promise<string | undefined> {
+  const primary = options.preferredModel ?? parsed.model ?? (config.primaryModel || pricing.models[0]);
+  const models = [...new Set([primary, ...pricing.models].filter(Boolean))];
+  const other = '$(edit) Other model…';
+  // Say up front which models cannot run yet for want of a key.
+  const kindOf = (m: string) => modules.logic.runTargetFor(m).kind;
+  const missingKey = new Map<string, boolean>();
+  for (const kind of new Set(models.map(kindOf)))
+    missingKey.set(kind, keyRequired(kind, settings) && (await getApiKey(services.context, kind)) === undefined);
+  const picked = await vscode.window.showQuickPick(
+    [
+      ...models.map((m, i) => ({
+        label: m,
+        description: [
+          i === 0 ? (m === options.preferredModel ? 'as before' : m === parsed.model ? 'from the prompt file' : 'primary') : '',
+          missingKey.get(kindOf(m)) ? '$(key) no API key yet' : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      })),
+      { label: other, description: 'any provider:model id' },
+    ],
+    { title: `Prompt Cost: run ${name} with`, matchOnDescription: true },
+  );
+  if (!picked) return undefined;
+  if (picked.label !== other) return picked.label;
+  return vscode.window.showInputBox({
+    title: 'Prompt Cost: model id',
+    prompt: 'provider:model, e.g. openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest, ollama:llama3.2',
+    ignoreFocusOut: true,
+  });
+}
+
+/** Values of the template variables: given, or asked one by one (Escape cancels the run: undefined). */
+async function askVariables({ modules, parsed, options }: RunContext): Promise<Record<string, string> | undefined> {
+  const values: Record<string, string> = { ...(options.variables ?? {}) };
+  if (options.variables !== undefined) return values;
+  const samples = modules.logic.sampleValues(parsed);
+  const names = modules.logic.templateVariables(parsed);
+  for (const [i, name] of names.entries()) {
+    const v = await vscode.window.showInputBox({
+      title: `Prompt Cost: value of {{${name}}} (${i + 1}/${names.length})`,
+      prompt: 'Filled into the messages before sending. Escape cancels the run.',
+      value: samples[name] ?? '',
+      ignoreFocusOut: true,
+    });
+    if (v === undefined) return undefined;
+    values[name] = v;
+  }
+  return values;
+}
+
+/**
+ * The endpoint and its key (SecretStorage only). Without a needed key it offers to set one and goes on
+ * once it is stored; undefined when the user declines or does not approve where the key goes.
+ */
+async function resolveEndpoint(
+  { services, modules, settings }: RunContext,
+  target: RunTarget,
+): Promise<{ endpoint: Endpoint; apiKey?: string; baseUrl: string } | undefined> {
+  let apiKey = await getApiKey(services.context, target.kind);
   const baseUrl = target.kind === 'anthropic' ? settings.anthropicBaseUrl : settings.openaiBaseUrl;
-  const needsKey = target.kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(baseUrl));
-  if (!apiKey && needsKey) {
+  if (!apiKey && keyRequired(target.kind, settings)) {
     const choice = await vscode.window.showErrorMessage(
-      `Prompt Cost: no ${PROVIDER_LABELS[target.kind]} API key is set for ${providers.displayUrl(baseUrl)}.`,
+      `Prompt Cost: no ${PROVIDER_LABELS[target.kind]} API key is set for ${modules.providers.displayUrl(baseUrl)}. Set one to run ${target.id}.`,
       'Set API Key…',
     );
-    if (choice) void vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
-    return undefined;
+    if (!choice) return undefined;
+    await vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
+    apiKey = await getApiKey(services.context, target.kind);
+    if (!apiKey) return undefined;
   }
   if (apiKey && !(await approveKeyDestination(services, target.kind, baseUrl))) return undefined;
   const endpoint: Endpoint =
     target.kind === 'anthropic'
       ? { provider: 'anthropic', baseUrl, apiKey: apiKey ?? '' }
       : { provider: 'openai', baseUrl, ...(apiKey ? { apiKey } : {}) };
+  return { endpoint, apiKey, baseUrl };
+}
 
-  // 4. The estimate at send time: the Estimator's core on the messages actually sent.
+/** The estimate at send time: the Estimator's core on the messages actually sent. */
+function estimateAtSend({ services, modules, config, pricing, parsed, options }: RunContext, sent: PromptDocument, target: RunTarget) {
   const outputTokens = options.maxOutputTokens ?? parsed.maxTokens ?? config.expectedOutputTokens;
-  let estimate: RunEstimate | undefined;
   try {
-    const est = estimateCore.estimatePrompt(sent, (enc) => (t) => tokenize.countTokens(t, enc), {
+    const est = modules.estimateCore.estimatePrompt(sent, (enc) => (t) => modules.tokenize.countTokens(t, enc), {
       models: [target.id],
       catalog: pricing.catalog,
       outputTokens,
       requestsPerDay: config.requestsPerDay,
     });
     const m = est.models[0];
-    const row = estimateCore.rowFor(est.table, target.id);
-    estimate = { inputTokens: m.inputTokens, outputTokens, approximate: m.tokenizer.approximate };
+    const row = modules.estimateCore.rowFor(est.table, target.id);
+    const estimate: RunEstimate = { inputTokens: m.inputTokens, outputTokens, approximate: m.tokenizer.approximate };
     if (row) {
       estimate.costUsd = row.totalUsd.toString();
       estimate.priceSource = row.priceSource;
     }
+    return estimate;
   } catch (err) {
     services.log.warn(`estimate before running failed: ${(err as Error).message}`);
+    return undefined;
   }
+}
 
-  // 5. The answer editor.
-  const name = path.posix.basename(doc.uri.path);
-  let writer: AnswerWriter | undefined;
-  if (options.showAnswer !== false) {
-    const header = `# ▶ ${name} · ${target.id}\n\n*${new Date().toLocaleString()} · ${messages.length} message${messages.length === 1 ? '' : 's'}${estimate?.costUsd ? ` · estimate ${fmtUsd(estimate.costUsd, estimate.approximate)}` : ''}*\n\n`;
-    const answerDoc = await vscode.workspace.openTextDocument({ language: 'markdown', content: header });
-    await vscode.window.showTextDocument(answerDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
-    writer = new AnswerWriter(answerDoc);
-  }
+/** The Markdown editor beside the prompt that the answer streams into. */
+async function openAnswer({ name }: RunContext, target: RunTarget, messageCount: number, estimate: RunEstimate | undefined) {
+  const header = `# ▶ ${name} · ${target.id}\n\n*${new Date().toLocaleString()} · ${messageCount} message${messageCount === 1 ? '' : 's'}${estimate?.costUsd ? ` · estimate ${fmtUsd(estimate.costUsd, estimate.approximate)}` : ''}*\n\n`;
+  const answerDoc = await vscode.workspace.openTextDocument({ language: 'markdown', content: header });
+  await vscode.window.showTextDocument(answerDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+  return new AnswerWriter(answerDoc);
+}
 
-  // 6. Send, cancellable.
-  const time = new Date();
-  let result: RunPromptResult | undefined;
-  let error: unknown;
+/** Sends the messages with the provider client, streaming into `writer`; cancellable from the progress notification. */
+async function send(
+  { modules, name, parsed, settings, options }: RunContext,
+  target: RunTarget,
+  endpoint: Endpoint,
+  messages: ReturnType<RunModules['logic']['fillMessages']>,
+  writer: AnswerWriter | undefined,
+): Promise<{ result?: RunPromptResult; error?: unknown }> {
+  const outcome: { result?: RunPromptResult; error?: unknown } = {};
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Prompt Cost: running ${name} on ${target.id}`, cancellable: true },
     async (progress, token) => {
@@ -242,7 +349,7 @@ export async function runPromptCommand(
       const sub = token.onCancellationRequested(() => abort.abort());
       let chars = 0;
       try {
-        result = await providers.runPrompt({
+        outcome.result = await modules.providers.runPrompt({
           endpoint,
           model: target.model,
           messages,
@@ -257,19 +364,27 @@ export async function runPromptCommand(
           },
         });
       } catch (err) {
-        error = err;
+        outcome.error = err;
       } finally {
         sub.dispose();
       }
     },
   );
+  return outcome;
+}
 
-  // 7. Record: prices for the actual usage from the catalog (flujo.toml > settings > reference).
-  const usage = result?.usage ?? (error instanceof providers.ProviderError ? error.details.partialUsage : undefined);
+/** The ledger record: prices for the actual usage from the catalog (flujo.toml > settings > reference). */
+function recordOf(
+  { services, modules, doc, text, pricing, settings }: RunContext,
+  run: { target: RunTarget; time: Date; estimate?: RunEstimate; result?: RunPromptResult; error?: unknown; apiKey?: string },
+): RunRecord {
+  const { target, result, error } = run;
+  const usage = result?.usage ?? (error instanceof modules.providers.ProviderError ? error.details.partialUsage : undefined);
   const resolved = pricing.catalog.resolve(target.id);
-  const prices = usage && resolved.ok ? logic.bucketPricesFor(resolved.price, usage) : undefined;
-  const record = history.buildRunRecord({
-    time,
+  const prices = usage && resolved.ok ? modules.logic.bucketPricesFor(resolved.price, usage) : undefined;
+  if (usage && !prices) services.log.warn(`no price for ${target.id}: the run is recorded without an actual cost`);
+  return modules.history.buildRunRecord({
+    time: run.time,
     source: 'vscode',
     provider: target.provider,
     model: target.model,
@@ -279,65 +394,62 @@ export async function runPromptCommand(
         ? doc.uri.fsPath
         : undefined,
     promptContent: text,
-    estimate,
+    estimate: run.estimate,
     result,
     error,
     prices,
     storeText: settings.storeText,
-    secrets: apiKey ? [apiKey] : [],
+    secrets: run.apiKey ? [run.apiKey] : [],
   });
-  if (usage && !prices) services.log.warn(`no price for ${target.id}: the run is recorded without an actual cost`);
-  let ledgerFile = '';
-  try {
-    ledgerFile = await historyStore(services).append(record, doc.uri);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Prompt Cost: could not record the run in the history: ${(err as Error).message}`);
-  }
+}
 
-  if (writer) {
-    if (record.status !== 'ok' && record.error)
-      writer.write(`\n\n> **${record.status === 'cancelled' ? 'Cancelled' : 'Error'}:** ${record.error.message.replace(/\n/g, ' ')}`);
-    writer.write(footer(record));
-    await writer.flush();
-  }
-  if (record.status !== 'ok' && record.error) {
-    const view = logic.providerErrorView(
-      {
-        kind: record.error.kind,
-        message: record.error.message,
-        status: record.error.status,
-        retryAfterMs: error instanceof providers.ProviderError ? error.retryAfterMs : undefined,
-      },
-      {
-        providerLabel: PROVIDER_LABELS[target.kind],
-        model: target.model,
-        baseUrl: providers.displayUrl(baseUrl),
-        timeoutSeconds: settings.timeoutSeconds,
-      },
-    );
-    const show =
-      view.severity === 'info'
-        ? vscode.window.showInformationMessage
-        : view.severity === 'warning'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showErrorMessage;
-    void show(`Prompt Cost: ${view.message}`, ...view.actions).then((choice) => {
-      if (choice === 'Set API Key…') void vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
-      else if (choice === 'Open Settings')
-        void vscode.commands.executeCommand(
-          'workbench.action.openSettings',
-          target.kind === 'anthropic' ? 'promptCost.providers.anthropic' : 'promptCost.providers.openai',
-        );
-      else if (choice === 'Retry') void runPromptCommand(services, doc.uri, { ...options, model: target.id, variables: values });
-    });
-  }
-  services.log.info(
-    `run ${record.id}: ${target.id} ${record.status}${record.costUsd ? ` $${record.costUsd}` : ''}${record.error ? ` (${record.error.kind})` : ''}`,
+/** A failed run's message, with what can be done about it (set a key, open settings, retry). */
+function reportFailure(
+  { services, modules, doc, settings, options }: RunContext,
+  record: RunRecord,
+  error: unknown,
+  target: RunTarget,
+  baseUrl: string,
+  values: Record<string, string>,
+): void {
+  const { providers } = modules;
+  const view = modules.logic.providerErrorView(
+    {
+      kind: record.error!.kind,
+      message: record.error!.message,
+      status: record.error!.status,
+      retryAfterMs: error instanceof providers.ProviderError ? error.retryAfterMs : undefined,
+    },
+    {
+      providerLabel: PROVIDER_LABELS[target.kind],
+      model: target.model,
+      baseUrl: providers.displayUrl(baseUrl),
+      timeoutSeconds: settings.timeoutSeconds,
+    },
   );
-  return { record, answer: writer?.doc.uri, ledgerFile };
+  const show =
+    view.severity === 'info'
+      ? vscode.window.showInformationMessage
+      : view.severity === 'warning'
+        ? vscode.window.showWarningMessage
+        : vscode.window.showErrorMessage;
+  void show(`Prompt Cost: ${view.message}`, ...view.actions).then((choice) => {
+    if (choice === 'Set API Key…') void vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
+    else if (choice === 'Open Settings')
+      void vscode.commands.executeCommand(
+        'workbench.action.openSettings',
+        target.kind === 'anthropic' ? 'promptCost.providers.anthropic' : 'promptCost.providers.openai',
+      );
+    else if (choice === 'Retry') void runPromptCommand(services, doc.uri, { ...options, model: target.id, variables: values });
+  });
 }
 
 const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
+
+/** Anthropic and the hosted OpenAI-compatible services need a key; a local server (Ollama, vLLM) does not. */
+function keyRequired(kind: 'openai' | 'anthropic', settings: RunSettings): boolean {
+  return kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(settings.openaiBaseUrl));
+}
 
 /**
  * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.

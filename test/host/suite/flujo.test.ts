@@ -184,4 +184,72 @@ describe('flujo.toml language service', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  // Flujo v0.6.11 (flujo/infra/config.py get_cost_config): one invalid price table rejects the whole
+  // [cost], and Flujo records $0 for every model. The editor prices from the reference and says so.
+  it('predicts what Flujo does: one broken price table, and every estimate says Flujo records $0', async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    const root = path.join(workspaceRoot(), 'flujo.toml');
+    const original = fs.readFileSync(root, 'utf8');
+    const resolve = async () => (await api.services.pricing.forDocument(vscode.Uri.file(root))).catalog.resolve('openai:gpt-4o-mini');
+    try {
+      fs.writeFileSync(
+        root,
+        `${original}\n[cost.providers.openai.gpt-3.5-turbo]\nprompt_tokens_per_1k = 0.0005\ncompletion_tokens_per_1k = 0.0015\n`,
+      );
+      const broken = await waitFor('gpt-4o-mini priced from the reference', async () => {
+        const r = await resolve();
+        return r.ok && r.price.source === 'reference' ? r : undefined;
+      });
+      assert.ok(broken.ok);
+      assert.match(
+        broken.warnings.join('\n'),
+        /Flujo itself would record \$0 for openai:gpt-4o-mini: the \[cost\] section fails Flujo's validation/,
+      );
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(root));
+      const dotted = await waitFor('dotted-model-key', () =>
+        vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'dotted-model-key'),
+      );
+      assert.match(dotted.message, /records \$0 for every model, not just this one/);
+    } finally {
+      fs.writeFileSync(root, original);
+    }
+    await waitFor('gpt-4o-mini priced from flujo.toml again', async () => {
+      const r = await resolve();
+      return r.ok && r.price.source === 'flujo.toml' ? true : undefined;
+    });
+  });
+
+  it('quick fixes that leave nothing behind: [budget] → [budgets.default], a lax value → its literal', async () => {
+    const dir = path.join(workspaceRoot(), 'fixes');
+    fs.mkdirSync(dir, { recursive: true });
+    const f = path.join(dir, 'flujo.toml');
+    fs.writeFileSync(f, '[budget]\ntotal_cost_usd_limit = "5"\n');
+    const fixDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(f));
+    await vscode.window.showTextDocument(fixDoc);
+    try {
+      const apply = async (code: string, title: RegExp) => {
+        const d = await waitFor(code, () => vscode.languages.getDiagnostics(fixDoc.uri).find((x) => x.code === code));
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider',
+          fixDoc.uri,
+          d.range,
+          vscode.CodeActionKind.QuickFix.value,
+        );
+        const a = actions.find((x) => title.test(x.title));
+        assert.ok(a?.edit, `actions: ${actions.map((x) => x.title).join(' | ')}`);
+        assert.ok(await vscode.workspace.applyEdit(a.edit));
+      };
+      await apply('unknown-section', /budgets\.default/);
+      assert.equal(fixDoc.lineAt(0).text, '[budgets.default]');
+      await apply('lax-value', /^Write 5\.0$/);
+      assert.equal(fixDoc.getText(), '[budgets.default]\ntotal_cost_usd_limit = 5.0\n');
+      // (Models used elsewhere in the workspace that Flujo would raise for may still be reported here.)
+      await waitFor('no diagnostics left', () => (codes(fixDoc.uri).filter((c) => c !== 'unpriced-model').length === 0 ? true : undefined));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,0 +1,125 @@
+// What the comparison panel shows: the estimator's estimate of the target document, extended with the
+// models added in the panel (counted by the estimator, which owns the workers and the summary cache),
+// priced through the core comparison table. The panel posts `view`; exports read `table`.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { shortModel } from '../core/estimate/display';
+import type { CompareRow, CompareTable, ModelTokens } from '../core/pricing/compare';
+import type { PanelError, PanelRow, PanelView, PersistedState } from '../protocol/compare';
+import { readConfig } from './config';
+import { isUnestimated } from './estimator';
+import type { Services } from './services';
+import { findOpenDocument } from './vscodeConvert';
+
+export interface ComparisonView {
+  view: PanelView;
+  /** The table behind the view, rows in configured order, and the document's name (for exports). */
+  table?: { table: CompareTable; name: string };
+}
+
+/** The file name of the panel's target document. */
+export function targetName(state: PersistedState): string | undefined {
+  return state.uri ? path.posix.basename(vscode.Uri.parse(state.uri).path) : undefined;
+}
+
+/** The open document for `uri`, else the document opened from disk; undefined when it cannot be opened. */
+export async function openTarget(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  const open = findOpenDocument(uri);
+  if (open) return open;
+  try {
+    return await vscode.workspace.openTextDocument(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A view with no rows, only `message` (no document, nothing estimated, an error). */
+export function emptyView(state: PersistedState, message: string, config = readConfig(targetUri(state))): ComparisonView {
+  const uri = state.uri;
+  return {
+    view: {
+      document: uri ? { uri, name: targetName(state) ?? uri } : undefined,
+      pinned: state.pinned,
+      message,
+      outputTokens: state.outputTokens ?? config.expectedOutputTokens,
+      outputTokensSource: state.outputTokens !== null ? 'panel' : 'settings',
+      requestsPerDay: state.requestsPerDay ?? config.requestsPerDay,
+      requestsPerDaySource: state.requestsPerDay !== null ? 'panel' : 'settings',
+      rows: [],
+      errors: [],
+      sort: state.sort,
+      notes: [],
+    },
+  };
+}
+
+/** The comparison for the panel's state; undefined when a newer version of the document superseded it. */
+export async function computeComparison(services: Services, state: PersistedState): Promise<ComparisonView | undefined> {
+  const uri = targetUri(state);
+  if (!uri) return emptyView(state, 'Open a prompt file to compare models for it.');
+  const doc = await openTarget(uri);
+  if (!doc) return emptyView(state, `Cannot open ${targetName(state)}.`);
+  const estimator = services.estimator;
+  const result = await estimator.get(doc, !estimator.isPromptDocument(doc));
+  if (!result) return undefined;
+  if (isUnestimated(result)) return emptyView(state, result.message);
+  if (result.kind !== 'prompt') return emptyView(state, 'Not a prompt file.');
+  const { estimate, document, pricing, config } = result;
+
+  // Token counts: the estimator's, for the configured models and those added in the panel alike.
+  const configured = estimate.models.map((m) => m.model);
+  const order = [...configured, ...state.extraModels.filter((id) => !configured.includes(id))];
+  const summaries = await estimator.modelSummaries(doc, result, order);
+  const counts = new Map<string, ModelTokens>(
+    summaries.map((m) => [m.model, { tokens: m.inputTokens, encoding: m.tokenizer.encoding, approximate: m.tokenizer.approximate }]),
+  );
+  const compareCore = await import('../core/pricing/compare');
+  const outputTokens = state.outputTokens ?? estimate.outputTokens;
+  const requestsPerDay = state.requestsPerDay ?? config.requestsPerDay;
+  const table = compareCore.buildComparisonTable({
+    models: order,
+    tokens: (id) => counts.get(id)!,
+    outputTokens,
+    requestsPerDay,
+    catalog: pricing.catalog,
+  });
+  const byId = new Map(table.rows.map((r) => [r.id, r]));
+  const rows = order.map((id) => byId.get(id)).filter((r): r is CompareRow => r !== undefined);
+  const origin = (id: string): 'configured' | 'added' => (configured.includes(id) ? 'configured' : 'added');
+  const name = targetName(state) ?? uri.toString();
+  return {
+    view: {
+      document: { uri: uri.toString(), name },
+      pinned: state.pinned,
+      outputTokens,
+      outputTokensSource: state.outputTokens !== null ? 'panel' : document.maxTokens !== undefined ? 'document' : 'settings',
+      requestsPerDay,
+      requestsPerDaySource: state.requestsPerDay !== null ? 'panel' : 'settings',
+      rows: rows.map((r): PanelRow => ({
+        ...compareCore.rowToJson(r),
+        id: r.id,
+        origin: origin(r.id),
+        exceedsContext: r.exceedsContext,
+        warnings: [...r.warnings],
+      })),
+      errors: table.errors.map((e): PanelError => ({ id: e.id, message: e.message, origin: origin(e.id) })),
+      sort: state.sort,
+      notes: notes(summaries, estimate.unfilled),
+    },
+    table: { table: { ...table, rows }, name: targetName(state) ?? '' },
+  };
+}
+
+/** One note per approximation method (naming its models), and the unfilled placeholders. */
+function notes(summaries: { model: string; tokenizer: { approximate: boolean; method: string } }[], unfilled: string[]): string[] {
+  const methods = new Map<string, string[]>();
+  for (const { model, tokenizer } of summaries)
+    if (tokenizer.approximate) methods.set(tokenizer.method, [...(methods.get(tokenizer.method) ?? []), model]);
+  const out = [...methods].map(([method, ids]) => `≈ ${ids.map(shortModel).join(', ')}: ${method}`);
+  if (unfilled.length) out.push(`Unfilled placeholders are counted as written: ${unfilled.join(', ')}.`);
+  return out;
+}
+
+function targetUri(state: PersistedState): vscode.Uri | undefined {
+  return state.uri ? vscode.Uri.parse(state.uri) : undefined;
+}
