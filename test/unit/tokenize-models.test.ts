@@ -125,7 +125,6 @@ describe('tokenizerForModel', () => {
       'google:gemini-1.5-pro',
       'gemini-2.0-flash',
       'mistral:mistral-large-latest',
-      'open-mistral-nemo',
       'codestral-latest',
       'meta-llama/Llama-2-7b-chat-hf',
       'cohere:command-r',

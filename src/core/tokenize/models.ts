@@ -133,6 +133,9 @@ function openAiEncoding(m: string): ModelTokenizer | undefined {
   return undefined;
 }
 
+/** Mistral NeMo counts with tekken 240718 (mistral-common's Tekkenizer: tiktoken on that rank file). */
+const TEKKEN_MODELS = /^(?:open-)?mistral-nemo(?:-instruct)?(?:-2407|-latest)?$|^mistral-nemo-(?:base|instruct)-2407$/;
+
 const OPENAI_LOOKING = /^(?:gpt|chatgpt|o\d|text-|code-|davinci|curie|babbage|ada|whisper|tts|dall-e|omni|codex|ft:)/;
 
 interface Family {
@@ -177,6 +180,12 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
     }
   }
   const bare = bareModelName(model);
+  if (TEKKEN_MODELS.test(bare))
+    return {
+      encoding: 'tekken',
+      approximate: false,
+      method: 'Exact: Mistral tekken (240718, Mistral NeMo), counted locally like tiktoken.',
+    };
   const exactFamily = EXACT_FAMILIES.find((f) => f.test.test(bare));
   if (exactFamily) {
     const spec = FAMILIES[exactFamily.family];
