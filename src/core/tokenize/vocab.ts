@@ -7,7 +7,7 @@
 // token bytes and a few bytes per merge.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encodingDataDir } from './ranks';
+import { encodingDataDir, fnv1a } from './ranks';
 
 const MAGIC = 0x31564350;
 const HEADER_BYTES = 28;
@@ -158,15 +158,6 @@ export class Vocabulary {
   tokenBytes(id: number): Uint8Array {
     return this.bytes.subarray(this.offsets[id], this.offsets[id + 1]);
   }
-}
-
-function fnv1a(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193);
-  }
-  return h;
 }
 
 const vocabularies = new Map<string, { vocab: Vocabulary; meta: VocabularyMeta }>();
