@@ -87,7 +87,10 @@ export function convertFamily(family) {
   for (const [s, id] of Object.entries(model.vocab)) tokens[id] = toBytes(s);
   const byBytes = new Map();
   tokens.forEach((t, id) => {
-    if (t && !byBytes.has(t.toString('latin1'))) byBytes.set(t.toString('latin1'), id);
+    if (!t) return;
+    if (byBytes.has(t.toString('latin1')))
+      throw new Error(`${family}: tokens ${byBytes.get(t.toString('latin1'))} and ${id} have the same bytes`);
+    byBytes.set(t.toString('latin1'), id);
   });
   const idOf = (b) => {
     const id = byBytes.get(b.toString('latin1'));

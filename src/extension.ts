@@ -17,7 +17,10 @@ import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
 import { StatusBar } from './features/statusBar';
 import { registerUpdatePrices } from './features/updatePrices';
+import { registerDeploymentModels } from './features/deploymentModels';
 import { registerProviderCount } from './features/providerCount';
+import { ChangesApi, registerChanges } from './features/changes';
+import { registerPromptBudgets } from './features/promptBudgets';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;
@@ -36,6 +39,9 @@ export interface PromptCostApi {
   readonly history: HistoryApi;
   /** The model comparison panel: last posted rows, and the webview's message path. */
   readonly comparePanel: ComparePanelApi;
+  /** Cost of the working tree's changes vs HEAD (tracker, Changed Prompts view) and budget diagnostics. */
+  readonly changes: ChangesApi;
+  readonly budgetDiagnostics: vscode.DiagnosticCollection;
 }
 
 export function activate(context: vscode.ExtensionContext): PromptCostApi | undefined {
@@ -59,14 +65,27 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerRunsView(services),
     registerBudgetsView(services),
     registerUpdatePrices(services),
+    registerDeploymentModels(services),
     registerProviderCount(services),
   );
+  const changes = registerChanges(services);
+  const budgets = registerPromptBudgets(services);
+  context.subscriptions.push(changes.disposable, budgets.disposable);
   const activationMs = performance.now() - started;
   services.log.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)`);
   // The test API reaches the services (and through them SecretStorage): never hand it to other
   // extensions in a normal installation, only to the extension's own tests and development host.
   if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
-  return { activationMs, moduleEvalMs, services, statusBar, history: historyApi(services), comparePanel: comparePanelApi };
+  return {
+    activationMs,
+    moduleEvalMs,
+    services,
+    statusBar,
+    history: historyApi(services),
+    comparePanel: comparePanelApi,
+    changes: changes.api,
+    budgetDiagnostics: budgets.collection,
+  };
 }
 
 export function deactivate(): void {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
-import { parseArgs } from './estimate';
+import { parseArgs } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
 import { BudgetConfig, BudgetRow, budgetsFromToml, summarizeBudgets } from '../core/history/budgets';
@@ -138,7 +138,7 @@ function runJson(r: RunRecord) {
 }
 
 async function list(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['ledger', 'group', 'limit', 'config', 'budget-mode'], ['json']);
+  const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'group', 'limit', 'config', 'budget-mode'], booleans: ['json'] });
   if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const group = (flags.get('group') as string | undefined) ?? 'day';
   if (!GROUPS.includes(group as GroupBy)) throw new UsageError(`--group must be one of ${GROUPS.join(', ')}, got '${group}'`);
@@ -237,7 +237,7 @@ function resolveDb(io: CliIO, arg: string | undefined, configFlag: string | unde
 }
 
 async function importCmd(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['ledger', 'config'], ['json', 'dry-run']);
+  const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
   const db = resolveDb(io, positional[0], flags.get('config') as string | undefined);
   let read;
@@ -279,7 +279,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function exportCmd(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['ledger'], ['json', 'csv']);
+  const { positional, flags } = parseArgs(argv, { valued: ['ledger'], booleans: ['json', 'csv'] });
   if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
   if (flags.has('json') && flags.has('csv')) throw new UsageError('choose one of --csv or --json');
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);

@@ -11,6 +11,7 @@ export const COMMANDS = {
   runPrompt: 'promptCost.runPrompt',
   setApiKey: 'promptCost.setApiKey',
   clearApiKey: 'promptCost.clearApiKey',
+  pickDeploymentModel: 'promptCost.pickDeploymentModel',
   providerCount: 'promptCost.countWithProvider',
 } as const;
 
@@ -27,4 +28,9 @@ export const RUNS_COMMANDS = {
   copyDetails: 'promptCost.runs.copyDetails',
   delete: 'promptCost.runs.delete',
   restore: 'promptCost.runs.restore',
+} as const;
+
+/** The Changed Prompts view's title command. */
+export const CHANGES_COMMANDS = {
+  refresh: 'promptCost.changes.refresh',
 } as const;

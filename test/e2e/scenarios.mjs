@@ -1,5 +1,6 @@
 // The e2e scenarios, in order. Each asserts on what is rendered and saves a screenshot.
 import { assert, clearNotifications, editorText, openFile, runCommand, setTheme, settled } from './workbench.mjs';
+import { changeScenarios } from './changesScenario.mjs';
 
 export const scenarios = [
   {
@@ -300,6 +301,9 @@ export const scenarios = [
     },
   );
 }
+
+// The cost of a change (git in the workspace) runs last: it makes the folder a repository for a while.
+scenarios.push(...changeScenarios);
 
 /** Scenarios for a session with Workspace Trust on, in which the user does not trust the folder. */
 export const restrictedScenarios = [

@@ -20,6 +20,7 @@
 // Both rules are checked by property tests against full counts for every encoding.
 import { EncodingName, isWhiteSpaceCode } from './encodings';
 import { ShouldStop, TokenCounter, getEncoder } from './bpe';
+import { lastAtOrBefore } from '../sorted';
 
 export const DEFAULT_CHUNK_SIZE = 2048;
 const CACHE_MAX_CHUNKS = 8192;
@@ -165,15 +166,7 @@ export class IncrementalCounter {
 
   /** Index of the chunk containing offset (the last chunk for offset === length). */
   private chunkAt(offset: number): number {
-    const s = this.starts;
-    let a = 0;
-    let b = s.length - 1;
-    while (a < b) {
-      const m = (a + b + 1) >> 1;
-      if (s[m] <= offset) a = m;
-      else b = m - 1;
-    }
-    return a;
+    return lastAtOrBefore(this.starts, offset);
   }
 
   private rebuildStarts(from: number): void {

@@ -8,7 +8,8 @@ const MAGIC = 0x33544350;
 const HEADER_WORDS = 6;
 const DATA_DIR_ENV = 'PROMPT_COST_ENCODINGS_DIR';
 
-function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+/** FNV-1a of `bytes[start, end)`: the hash of every rank and vocabulary table (also vocab.ts). */
+export function fnv1a(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) {
     h ^= bytes[i];

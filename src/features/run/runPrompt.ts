@@ -446,16 +446,16 @@ function reportFailure(
 
 const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
 
-/**
- * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.
- * Asks once per origin when the URL comes from workspace (or folder) settings; remembers the answer.
- */
 /** Anthropic and the hosted OpenAI-compatible services need a key; a local server (Ollama, vLLM) does not. */
 function keyRequired(kind: 'openai' | 'anthropic', settings: RunSettings): boolean {
   return kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(settings.openaiBaseUrl));
 }
 
-async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
+/**
+ * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.
+ * Asks once per origin when the URL comes from workspace (or folder) settings; remembers the answer.
+ */
+export async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
   if (services.context.extensionMode === vscode.ExtensionMode.Test) return true; // tests set the URL themselves
   if (!baseUrlFromWorkspace(kind)) return true;
   let origin: string;

@@ -1,0 +1,224 @@
+// `prompt-cost check [PATH...] [--base REF] [--max-increase PCT] [--sarif FILE] [--json]`: the CI gate.
+// Exit 1 when a prompt breaks its budget, a change raises a prompt's cost per request by more than
+// allowed, or flujo.toml has errors (`lint`); --sarif writes all findings as SARIF 2.1.0.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
+import { nonNegativeNumber, parseArgs } from './args';
+import { collectWorkspaceUsages } from './lint';
+import { DIFF_VALUED } from './diff';
+import { loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
+import { BUDGET_RULES, SarifFinding, buildSarif } from './sarif';
+import { GitError, diffWorkingTree, primaryDelta, toPathspec, CODE_LANGUAGE_BY_EXTENSION, type PromptChange } from '../core/diff';
+import { listFiles, repoRoot } from '../core/diff/git';
+import { signedTokens, signedUsd } from '../core/diff/format';
+import { checkFileBudgets } from '../core/promptBudgets/check';
+import { increasePct, resolveBudget } from '../core/promptBudgets';
+import { readFrontMatterBudget } from '../core/promptBudgets';
+import { analyzeFlujoToml } from '../core/flujo/analyze';
+import { findFlujoConfig } from '../core/flujo/config';
+import { decodeTomlBytes } from '../core/flujo/decode';
+
+declare const PACKAGE_VERSION: string;
+
+export const CHECK_USAGE = `Usage: prompt-cost check [PATH...] [--base REF] [--max-increase PCT] [--sarif FILE] [--json]
+  Budgets (front matter \`budget:\` and prompt-cost.json rules) for every prompt under PATH (default: the
+  current folder), the increase of each changed prompt's cost per request since REF (default: merge-base
+  with the upstream branch, else HEAD), and flujo.toml lint errors. Exit 1 on any error finding.
+  Options: --models ID,... --output-tokens N --requests-per-day N --config FLUJO_TOML
+`;
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', '.tox', '.vscode-test']);
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+interface Finding extends SarifFinding {
+  source: 'budget' | 'increase' | 'lint';
+}
+
+export async function runCheck(argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(CHECK_USAGE);
+    return EXIT_OK;
+  }
+  const { positional, flags } = parseArgs(argv, { valued: [...DIFF_VALUED, 'max-increase', 'sarif'], booleans: ['json', 'no-lint'] });
+  const maxIncreaseFlag = flags.has('max-increase') ? nonNegativeNumber(flags, 'max-increase', 0) : undefined;
+  const sarifFile = flags.get('sarif');
+  if (sarifFile === true) throw new UsageError('--sarif needs a FILE');
+  const root = (await repoRoot(io.cwd)) ?? undefined;
+  if (!root && flags.has('base')) throw new UsageError(`--base needs a git repository, and ${io.cwd} is not inside one`);
+  const top = root ?? io.cwd;
+  const ws = loadPromptWorkspace(io, flags, top);
+  for (const w of ws.warnings) io.stderr(`warning: ${w}\n`);
+  const findings: Finding[] = [];
+  const rel = (abs: string) => path.relative(top, abs).split(path.sep).join('/');
+
+  // 1. Budgets of every prompt under PATH.
+  const files = root ? await gitFiles(root, io.cwd, positional) : walkFiles(io.cwd, positional);
+  let checked = 0;
+  for (const relPath of files) {
+    const type = fileType(ws, relPath);
+    if (!type) continue;
+    const abs = path.join(top, relPath);
+    const configPath = ws.configRelative(abs);
+    // Prompts in code are only read when a prompt-cost.json rule covers them.
+    if (type.kind === 'code' && !ws.config.rules.some((r) => r.matches(configPath))) continue;
+    let text: string;
+    try {
+      const bytes = fs.readFileSync(abs);
+      if (bytes.length > MAX_FILE_BYTES || bytes.includes(0)) continue;
+      text = bytes.toString('utf8');
+    } catch {
+      continue;
+    }
+    checked++;
+    for (const f of checkFileBudgets({ path: relPath, configPath, text, type, pricing: ws, config: ws.config }))
+      findings.push({ source: 'budget', ruleId: f.rule, level: f.level, message: f.message, path: relPath, ...oneBased(f.range) });
+  }
+
+  // 2. Increases since the base (needs git).
+  let baseLabel: string | undefined;
+  let changes: PromptChange[] = [];
+  if (root) {
+    try {
+      const base = flags.get('base');
+      const diff = await diffWorkingTree({ ...ws, cwd: io.cwd, base: typeof base === 'string' ? base : undefined, paths: positional });
+      baseLabel = diff.base.label;
+      changes = diff.changes;
+    } catch (err) {
+      if (err instanceof GitError) throw new UsageError(err.message);
+      throw err;
+    }
+    for (const c of changes) {
+      if (!c.before || !c.after) continue;
+      const limit = increaseLimit(ws, c, top, maxIncreaseFlag);
+      if (limit === undefined) continue;
+      const d = primaryDelta(c);
+      if (!d) continue;
+      const priced = d.perRequestBefore !== undefined && d.perRequestAfter !== undefined;
+      const pct = priced ? increasePct(d.perRequestBefore, d.perRequestAfter) : increasePct(d.tokensBefore, d.tokensAfter);
+      if (pct === undefined || pct <= limit) continue;
+      const what = priced
+        ? `cost per request ${signedUsd(d.perRequestDelta!, d.approximate)}`
+        : `input tokens ${signedTokens(d.tokensDelta, d.approximate)}`;
+      const line = c.after.line + 1;
+      findings.push({
+        source: 'increase',
+        ruleId: 'budget/max-increase',
+        level: 'error',
+        message: `${c.kind === 'code' ? `${c.label}: ` : ''}${what} for ${d.model} (${Number.isFinite(pct) ? `+${pct.toFixed(1)}%` : 'from 0'}) vs ${baseLabel}: more than the allowed +${limit}% (${signedTokens(d.tokensDelta, d.approximate)} tokens${d.monthlyDelta ? `, ${signedUsd(d.monthlyDelta, d.approximate)}/month` : ''})`,
+        path: c.path,
+        startLine: line,
+        startColumn: 1,
+        endLine: line,
+        endColumn: 1,
+      });
+    }
+  } else if (maxIncreaseFlag !== undefined) io.stderr('warning: not a git repository: increases are not checked\n');
+
+  // 3. flujo.toml, found as Flujo finds it.
+  if (!flags.has('no-lint')) findings.push(...flujoFindings(io, rel));
+
+  const failed = findings.some((f) => f.level === 'error');
+  if (typeof sarifFile === 'string') writeSarif(io, sarifFile, findings, top);
+  if (flags.has('json')) {
+    printJson(io, {
+      ok: !failed,
+      base: baseLabel ?? null,
+      promptsChecked: checked,
+      changedPrompts: changes.length,
+      findings: findings.map(({ source, ...f }) => ({ source, ...f })),
+    });
+  } else if (sarifFile !== '-') {
+    for (const f of findings) io.stdout(`${f.path}:${f.startLine}:${f.startColumn}: ${f.level} ${f.ruleId}: ${f.message}\n`);
+    const n = (s: Finding['source']) => findings.filter((f) => f.source === s && f.level === 'error').length;
+    io.stdout(
+      `${failed ? 'FAILED' : 'OK'}: ${checked} prompt file(s) checked, ${changes.length} changed prompt(s)${baseLabel ? ` vs ${baseLabel}` : ''}; ` +
+        `${n('budget')} over budget, ${n('increase')} over the allowed increase, ${n('lint')} flujo.toml error(s)\n`,
+    );
+  }
+  return failed ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The flujo.toml diagnostics as findings (the file found as Flujo finds it, from the working directory). */
+function flujoFindings(io: CliIO, rel: (abs: string) => string): Finding[] {
+  const loc = findFlujoConfig({ env: io.env, startDir: io.cwd });
+  if (!loc || !fs.existsSync(loc.path)) return [];
+  const { text, encodingError } = decodeTomlBytes(fs.readFileSync(loc.path));
+  const analysis = analyzeFlujoToml(text, { usedModels: collectWorkspaceUsages(path.dirname(loc.path)), path: loc.path });
+  const diags = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
+  const p = rel(loc.path);
+  return diags.map((d) => ({
+    source: 'lint',
+    ruleId: `flujo/${d.code}`,
+    level: d.severity === 'info' ? 'note' : d.severity,
+    message: d.message,
+    path: p.startsWith('..') ? loc.path : p,
+    startLine: d.range.start.line + 1,
+    startColumn: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+  }));
+}
+
+/** SARIF 2.1.0 of the findings to `file` (`-`: standard output). */
+function writeSarif(io: CliIO, file: string, findings: Finding[], root: string): void {
+  const sarif = buildSarif(findings, BUDGET_RULES, { root, version: typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev' });
+  const text = JSON.stringify(sarif, null, 2) + '\n';
+  if (file === '-') return io.stdout(text);
+  try {
+    fs.writeFileSync(path.resolve(io.cwd, file), text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function oneBased(r: { line: number; column: number; endLine: number; endColumn: number }) {
+  return { startLine: r.line + 1, startColumn: r.column + 1, endLine: r.endLine + 1, endColumn: r.endColumn + 1 };
+}
+
+function fileType(ws: PromptWorkspace, relPath: string): { kind: 'file' } | { kind: 'code'; languageId: string } | undefined {
+  if (ws.isPromptFile(relPath)) return { kind: 'file' };
+  const lang = CODE_LANGUAGE_BY_EXTENSION[path.posix.extname(relPath).toLowerCase()];
+  return lang ? { kind: 'code', languageId: lang } : undefined;
+}
+
+/** The prompt's own max_increase_pct (front matter, then rules), else --max-increase, else prompt-cost.json's default. */
+function increaseLimit(ws: PromptWorkspace, c: PromptChange, top: string, flag: number | undefined): number | undefined {
+  const abs = path.join(top, c.path);
+  const config = flag !== undefined ? { ...ws.config, maxIncreasePct: flag } : ws.config;
+  let fm;
+  if (c.kind === 'file' && c.after) {
+    const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---/.exec(c.after.text);
+    if (m) fm = readFrontMatterBudget(m[1], 1);
+  }
+  return resolveBudget(config, ws.configRelative(abs), fm, c.path).limits.max_increase_pct;
+}
+
+async function gitFiles(root: string, cwd: string, paths: string[]): Promise<string[]> {
+  const specs = paths.length ? paths.map((p) => toPathspec(root, cwd, p)) : [toPathspec(root, cwd, '.')];
+  try {
+    return await listFiles(root, specs);
+  } catch (err) {
+    if (err instanceof GitError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Without git: files under PATH (default cwd), relative to cwd, skipping dependency and build folders. */
+function walkFiles(cwd: string, paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (abs: string, depth: number) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      throw new UsageError(`cannot read ${path.relative(cwd, abs) || abs}: no such file or folder`);
+    }
+    if (st.isFile()) out.push(path.relative(cwd, abs).split(path.sep).join('/'));
+    else if (st.isDirectory() && depth < 20)
+      for (const e of fs.readdirSync(abs, { withFileTypes: true }))
+        if (!(e.isDirectory() && (SKIP_DIRS.has(e.name) || e.name.startsWith('.')))) walk(path.join(abs, e.name), depth + 1);
+  };
+  for (const p of paths.length ? paths : ['.']) walk(path.resolve(cwd, p), 0);
+  return out;
+}

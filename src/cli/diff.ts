@@ -1,0 +1,100 @@
+// `prompt-cost diff [--base REF] [PATH...] [--json | --markdown]`: every prompt that changed between REF
+// (default: the merge-base with the upstream/default branch, else HEAD) and the working tree.
+import { CliIO, EXIT_OK, UsageError, printJson } from './io';
+import { alignTable } from './estimate';
+import { parseArgs } from './args';
+import { loadPromptWorkspace } from './promptWorkspace';
+import { GitError, WorkingTreeDiff, diffWorkingTree, modelDeltas, primaryDelta, totals } from '../core/diff';
+import { changeLocation, changeToJson, diffMarkdown, signedTokens, signedUsd, statusWord } from '../core/diff/format';
+import { repoRoot } from '../core/diff/git';
+import { shortModel } from '../core/estimate/display';
+import { formatUsd } from '../core/pricing/cost';
+
+export const DIFF_VALUED = ['base', 'models', 'model', 'output-tokens', 'requests-per-day', 'config'];
+
+/** Runs the diff for `diff` and `check` (usage errors for git problems: exit 2 with git's message). */
+export async function computeDiff(
+  io: CliIO,
+  positional: string[],
+  flags: Map<string, string | true>,
+): Promise<{ diff: WorkingTreeDiff; workspace: ReturnType<typeof loadPromptWorkspace> }> {
+  const root = await repoRoot(io.cwd);
+  if (!root) throw new UsageError(`not inside a git repository (or git is not installed): ${io.cwd}`);
+  const workspace = loadPromptWorkspace(io, flags, root);
+  const base = flags.get('base');
+  try {
+    const diff = await diffWorkingTree({ ...workspace, cwd: io.cwd, base: typeof base === 'string' ? base : undefined, paths: positional });
+    return { diff, workspace };
+  } catch (err) {
+    if (err instanceof GitError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export const DIFF_USAGE = `Usage: prompt-cost diff [--base REF] [PATH...] [--json | --markdown]
+  Every prompt (prompt files and prompts in code) that changed between REF (default: the merge-base with
+  the upstream/default branch, else HEAD) and the working tree: tokens and cost per request before/after,
+  monthly Δ at the prompt's requests/day, for its own model and the configured ones (prompt-cost.json
+  \`models\`, else flujo.toml's priced models, else the editor's defaults).
+  Options: --models ID,... --output-tokens N --requests-per-day N --config FLUJO_TOML
+`;
+
+export async function runDiff(argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(DIFF_USAGE);
+    return EXIT_OK;
+  }
+  const { positional, flags } = parseArgs(argv, { valued: DIFF_VALUED, booleans: ['json', 'markdown'] });
+  if (flags.has('json') && flags.has('markdown')) throw new UsageError('--json and --markdown cannot be combined');
+  const { diff, workspace } = await computeDiff(io, positional, flags);
+  for (const w of workspace.warnings) io.stderr(`warning: ${w}\n`);
+  for (const s of diff.skipped) io.stderr(`warning: ${s.path}: skipped (${s.reason})\n`);
+  const baseLabel = diff.base.how === 'merge-base' ? `${diff.base.label} (merge-base ${diff.base.commit.slice(0, 7)})` : diff.base.label;
+  const sums = totals(diff.changes);
+  if (flags.has('json')) {
+    printJson(io, {
+      base: { ref: diff.base.label, commit: diff.base.commit, how: diff.base.how },
+      root: diff.root,
+      changes: diff.changes.map((c) => changeToJson(c, modelDeltas(c))),
+      totals: [...sums].map(([model, t]) => ({
+        model,
+        approximate: t.approximate,
+        tokensDelta: t.tokensDelta,
+        monthlyDeltaUsd: t.monthlyDelta?.toString() ?? null,
+      })),
+      filesRead: diff.filesRead,
+      skipped: diff.skipped,
+    });
+    return EXIT_OK;
+  }
+  if (flags.has('markdown')) {
+    io.stdout(diffMarkdown(diff.changes, primaryDelta, sums, { baseLabel: diff.base.label }));
+    return EXIT_OK;
+  }
+  if (!diff.changes.length) {
+    io.stdout(`No prompt changed vs ${baseLabel}.\n`);
+    return EXIT_OK;
+  }
+  const rows = diff.changes.map((c) => {
+    const d = primaryDelta(c)!;
+    const a = d.approximate ? '≈' : '';
+    const usd = (v: import('../core/pricing/decimal').Decimal | undefined) => (v === undefined ? '—' : a + formatUsd(v));
+    return [
+      changeLocation(c) + (c.kind === 'code' ? ` ${c.label}` : ''),
+      statusWord(c),
+      shortModel(d.model),
+      `${d.tokensBefore ?? '—'} → ${d.tokensAfter ?? '—'}`,
+      signedTokens(d.tokensDelta, d.approximate),
+      d.priceError ? 'no price' : `${usd(d.perRequestBefore)} → ${usd(d.perRequestAfter)}`,
+      d.monthlyDelta ? signedUsd(d.monthlyDelta, d.approximate) : '—',
+    ];
+  });
+  io.stdout(`Prompt cost changes vs ${baseLabel}\n`);
+  io.stdout(alignTable(['prompt', 'change', 'model', 'tokens', 'Δ tokens', 'per request', 'Δ/month'], rows, [3, 4, 5, 6]));
+  const parts = [...sums].map(
+    ([model, t]) =>
+      `${shortModel(model)} ${signedTokens(t.tokensDelta, t.approximate)} tokens${t.monthlyDelta ? ` ${signedUsd(t.monthlyDelta, t.approximate)}/month` : ''}`,
+  );
+  io.stdout(`\nTotal (${diff.changes.length} prompt${diff.changes.length === 1 ? '' : 's'}): ${parts.join(' · ')}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,262 @@
+// A small, safe reader of git: every call is `execFile('git', [args...])` (no shell, so no quoting
+// or injection), and only what changed is read. Pure Node (no `vscode`), shared by the CLI and the editor.
+import { execFile, spawn } from 'node:child_process';
+
+/** git failed or is missing; `message` is git's own first stderr line when it gave one. */
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode?: number,
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+const MAX_BUFFER = 256 * 1024 * 1024;
+
+/** Runs `git args...` in `cwd` and returns its stdout bytes. */
+export function runGit(cwd: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args as string[],
+      { cwd, encoding: 'buffer', maxBuffer: MAX_BUFFER, windowsHide: true, env: gitEnv() },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const e = err as NodeJS.ErrnoException & { code?: string | number };
+        if (e.code === 'ENOENT') return reject(new GitError('git is not installed or not on PATH'));
+        const first = stderr.toString('utf8').trim().split('\n')[0] || e.message;
+        reject(new GitError(first, typeof e.code === 'number' ? e.code : undefined));
+      },
+    );
+  });
+}
+
+/** No pager, no prompts, no locale-dependent messages, no optional locks (we only read). */
+function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', GIT_PAGER: 'cat' };
+}
+
+async function gitText(cwd: string, args: readonly string[]): Promise<string> {
+  return (await runGit(cwd, args)).toString('utf8').trim();
+}
+
+/** The repository's top folder, or undefined when `dir` is not inside a work tree (or git is missing). */
+export async function repoRoot(dir: string): Promise<string | undefined> {
+  try {
+    return (await gitText(dir, ['rev-parse', '--show-toplevel'])) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tree git compares against when there is no commit yet. */
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+/** A ref is passed to git as an argument; one starting with `-` would be read as an option. */
+export function checkRefSyntax(ref: string): void {
+  if (!ref || ref.startsWith('-') || /[\0\n]/.test(ref)) throw new GitError(`invalid git ref '${ref}'`);
+}
+
+/** Resolves REF to a commit id (or the empty tree for an unborn HEAD); a clear error when REF does not exist. */
+export async function resolveCommit(root: string, ref: string): Promise<string> {
+  checkRefSyntax(ref);
+  try {
+    return await gitText(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    if (ref === 'HEAD' && !(await hasCommits(root))) return EMPTY_TREE;
+    throw new GitError(`unknown git revision '${ref}'`);
+  }
+}
+
+async function hasCommits(root: string): Promise<boolean> {
+  try {
+    await gitText(root, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An explicit REF, compared at its merge-base with HEAD (like a pull request's diff: a branch that is
+ * behind REF does not show REF's newer commits as reverted). REF = HEAD or an ancestor is itself.
+ */
+export async function explicitBase(root: string, ref: string): Promise<BaseChoice> {
+  const commit = await resolveCommit(root, ref);
+  if (commit === EMPTY_TREE || !(await hasCommits(root))) return { label: ref, commit, how: 'explicit' };
+  try {
+    const mb = await gitText(root, ['merge-base', 'HEAD', commit]);
+    if (mb && mb !== commit) return { label: ref, commit: mb, how: 'merge-base' };
+  } catch {
+    // unrelated histories: compare with REF itself
+  }
+  return { label: ref, commit, how: 'explicit' };
+}
+
+export interface BaseChoice {
+  /** What the user would write: `origin/main`, `HEAD`. */
+  label: string;
+  /** The commit compared against (a merge-base when `label` is a branch), or EMPTY_TREE. */
+  commit: string;
+  how: 'explicit' | 'merge-base' | 'HEAD';
+}
+
+/**
+ * The default base of a change: the merge-base of HEAD with the current branch's upstream, else with
+ * the remote's default branch (`origin/HEAD`), else HEAD itself (a repository without remotes).
+ */
+export async function defaultBase(root: string): Promise<BaseChoice> {
+  if (!(await hasCommits(root))) return { label: 'HEAD', commit: EMPTY_TREE, how: 'HEAD' };
+  const candidates: string[] = [];
+  try {
+    candidates.push(await gitText(root, ['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{upstream}']));
+  } catch {
+    // no upstream configured
+  }
+  try {
+    candidates.push((await gitText(root, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])).replace(/^refs\/remotes\//, ''));
+  } catch {
+    // no origin/HEAD
+  }
+  for (const label of candidates.filter(Boolean)) {
+    try {
+      const commit = await gitText(root, ['merge-base', 'HEAD', label]);
+      if (commit) return { label, commit, how: 'merge-base' };
+    } catch {
+      // unrelated histories: try the next candidate
+    }
+  }
+  return { label: 'HEAD', commit: await gitText(root, ['rev-parse', 'HEAD']), how: 'HEAD' };
+}
+
+export type ChangeStatus = 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed' | 'untracked';
+
+export interface FileChange {
+  status: ChangeStatus;
+  /** Path relative to the repository root, `/`-separated (the new path for renames). */
+  path: string;
+  /** Path at the base, for renames and copies. */
+  oldPath?: string;
+  /** Rename/copy similarity in percent, as git reports it. */
+  similarity?: number;
+}
+
+const STATUS: Record<string, ChangeStatus> = {
+  A: 'added',
+  M: 'modified',
+  D: 'deleted',
+  R: 'renamed',
+  C: 'copied',
+  T: 'type-changed',
+};
+
+/** Parses `git diff --name-status -z` output (NUL-separated, so any file name survives). */
+export function parseNameStatus(out: string): FileChange[] {
+  const parts = out.split('\0');
+  const changes: FileChange[] = [];
+  for (let i = 0; i < parts.length;) {
+    const code = parts[i++];
+    if (!code) continue;
+    const letter = code[0];
+    const status = STATUS[letter];
+    if (!status) {
+      i++; // unmerged (U) or unknown (X): skip its path
+      continue;
+    }
+    if (letter === 'R' || letter === 'C') {
+      const oldPath = parts[i++];
+      const path = parts[i++];
+      changes.push({ status, path, oldPath, similarity: Number(code.slice(1)) || undefined });
+    } else changes.push({ status, path: parts[i++] });
+  }
+  return changes;
+}
+
+/**
+ * Files that differ between `base` and the working tree, renames detected (`-M`), limited to
+ * `pathspecs` (repository-relative; empty = everything), plus untracked files that are not ignored.
+ */
+export async function changedFiles(root: string, base: string, pathspecs: readonly string[] = []): Promise<FileChange[]> {
+  const spec = pathspecs.length ? ['--', ...pathspecs] : ['--'];
+  const [diff, untracked] = await Promise.all([
+    runGit(root, ['-c', 'core.quotepath=off', 'diff', '--name-status', '-z', '-M', '--no-ext-diff', base, ...spec]),
+    runGit(root, ['ls-files', '--others', '--exclude-standard', '-z', ...spec]),
+  ]);
+  const changes = parseNameStatus(diff.toString('utf8'));
+  const known = new Set(changes.map((c) => c.path));
+  for (const p of untracked.toString('utf8').split('\0')) if (p && !known.has(p)) changes.push({ status: 'untracked', path: p });
+  return changes;
+}
+
+/**
+ * Reads `rev:path` for many paths with one `git cat-file --batch` process (paths on stdin, so
+ * nothing is parsed by a shell). Missing objects map to undefined.
+ */
+export function readBlobs(root: string, rev: string, paths: readonly string[]): Promise<Map<string, Buffer | undefined>> {
+  const result = new Map<string, Buffer | undefined>();
+  const unique = [...new Set(paths)];
+  if (!unique.length || rev === EMPTY_TREE) {
+    for (const p of unique) result.set(p, undefined);
+    return Promise.resolve(result);
+  }
+  checkRefSyntax(rev);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: root, env: gitEnv(), windowsHide: true });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', (err) =>
+      reject(new GitError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : err.message)),
+    );
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new GitError(stderr.trim().split('\n')[0] || `git cat-file exited with ${code}`, code ?? undefined));
+      try {
+        parseCatFileBatch(Buffer.concat(chunks), unique, result);
+        resolve(result);
+      } catch (err) {
+        reject(err);
+      }
+    });
+    // A path with a newline cannot be asked through --batch; it reads as missing.
+    for (const p of unique) child.stdin.write(/\n/.test(p) ? `${rev}:\n` : `${rev}:${p}\n`);
+    child.stdin.end();
+  });
+}
+
+/** `<oid> <type> <size>\n<bytes>\n` per found object, `<name> missing\n` (or `ambiguous`) otherwise. */
+function parseCatFileBatch(out: Buffer, paths: readonly string[], into: Map<string, Buffer | undefined>): void {
+  let pos = 0;
+  for (const p of paths) {
+    const nl = out.indexOf(10, pos);
+    if (nl < 0) throw new GitError('git cat-file: truncated output');
+    const header = out.toString('utf8', pos, nl);
+    pos = nl + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      into.set(p, undefined);
+      continue;
+    }
+    const size = Number(m[2]);
+    into.set(p, m[1] === 'blob' ? out.subarray(pos, pos + size) : undefined);
+    pos += size + 1;
+  }
+}
+
+/** Tracked and untracked (not ignored) files under `pathspecs`, repository-relative, without reading them. */
+export async function listFiles(root: string, pathspecs: readonly string[] = []): Promise<string[]> {
+  const out = await runGit(root, [
+    '-c',
+    'core.quotepath=off',
+    'ls-files',
+    '-z',
+    '--cached',
+    '--others',
+    '--exclude-standard',
+    '--',
+    ...pathspecs,
+  ]);
+  return [...new Set(out.toString('utf8').split('\0').filter(Boolean))];
+}

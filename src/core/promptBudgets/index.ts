@@ -1,0 +1,339 @@
+// Per-prompt budgets: limits from the prompt's front matter (`budget:`) and from `prompt-cost.json`
+// rules by glob, merged key by key, and checked against a prompt's numbers. Pure: no fs, no vscode.
+import { parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
+import { Decimal } from '../pricing/decimal';
+import { compileGlob } from '../prompt/glob';
+import { GROUPED } from '../estimate/display';
+import { CONFIG_FILE_NAME, LIMIT_KEYS, type LimitKey } from './schema';
+
+export { CONFIG_FILE_NAME, BUDGET_CONFIG_SCHEMA, LIMIT_KEYS, type LimitKey } from './schema';
+
+export interface Limits {
+  max_input_tokens?: number;
+  max_cost_per_request?: Decimal;
+  max_monthly_cost?: Decimal;
+  max_increase_pct?: number;
+  requests_per_day?: number;
+}
+
+/** Where a limit was set, so a finding can say it. */
+export interface LimitSource {
+  /** `front matter` or `prompt-cost.json budgets[2] (prompts/**)`. */
+  label: string;
+  file: string;
+  /** 0-based line of the key, when known. */
+  line?: number;
+}
+
+export interface ResolvedBudget {
+  limits: Limits;
+  sources: Partial<Record<LimitKey, LimitSource>>;
+}
+
+export interface BudgetRule {
+  files: string[];
+  limits: Limits;
+  index: number;
+  matches: (relPath: string) => boolean;
+  line?: number;
+}
+
+export interface BudgetConfig {
+  /** Absolute path of prompt-cost.json ('' for none). */
+  file: string;
+  models: string[];
+  requestsPerDay?: number;
+  outputTokens?: number;
+  promptFiles?: string[];
+  maxIncreasePct?: number;
+  rules: BudgetRule[];
+}
+
+export const EMPTY_BUDGET_CONFIG: BudgetConfig = { file: '', models: [], rules: [] };
+
+/** A problem in prompt-cost.json or a front matter budget, located (0-based line/column). */
+export interface BudgetConfigError {
+  message: string;
+  line: number;
+  column: number;
+}
+
+// ---- prompt-cost.json ----
+
+/** Reads prompt-cost.json text. Never throws: bad parts are errors and are left out of the config. */
+export function parseBudgetConfig(text: string, file: string): { config: BudgetConfig; errors: BudgetConfigError[] } {
+  const errors: BudgetConfigError[] = [];
+  const config: BudgetConfig = { file, models: [], rules: [] };
+  let data: unknown;
+  const src = text.replace(/^\uFEFF/, '');
+  try {
+    data = JSON.parse(src);
+  } catch (err) {
+    // V8 does not always say where; the YAML parser (JSON is YAML 1.2 flow syntax) does.
+    const m = /position (\d+)/.exec((err as Error).message);
+    let at = m ? lineCol(src, Number(m[1])) : undefined;
+    if (!at) {
+      const yamlError = parseDocument(src, { prettyErrors: false }).errors[0];
+      at = yamlError ? lineCol(src, yamlError.pos[0]) : { line: 0, column: 0 };
+    }
+    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, ...at });
+    return { config, errors };
+  }
+  const locate = (pointer: string) => locateKey(src, pointer);
+  const fail = (pointer: string, message: string) => errors.push({ message: `${pointer}: ${message}`, ...locate(pointer) });
+  if (!isObject(data)) {
+    errors.push({ message: `${CONFIG_FILE_NAME} must be a JSON object`, line: 0, column: 0 });
+    return { config, errors };
+  }
+  const known = new Set(['$schema', 'models', 'requests_per_day', 'output_tokens', 'prompt_files', 'max_increase_pct', 'budgets']);
+  for (const k of Object.keys(data)) if (!known.has(k)) fail(k, `unknown key (known: ${[...known].slice(1).join(', ')})`);
+  if (data.models !== undefined) {
+    if (Array.isArray(data.models) && data.models.every((m) => typeof m === 'string' && m.trim() !== ''))
+      config.models = (data.models as string[]).map((m) => m.trim());
+    else fail('models', 'must be an array of model ids ("openai:gpt-4o")');
+  }
+  if (data.requests_per_day !== undefined) config.requestsPerDay = nonNegative(data.requests_per_day, 'requests_per_day', fail);
+  if (data.output_tokens !== undefined) config.outputTokens = nonNegativeInt(data.output_tokens, 'output_tokens', fail);
+  if (data.max_increase_pct !== undefined) config.maxIncreasePct = nonNegative(data.max_increase_pct, 'max_increase_pct', fail);
+  if (data.prompt_files !== undefined) {
+    if (Array.isArray(data.prompt_files) && data.prompt_files.every((g) => typeof g === 'string'))
+      config.promptFiles = data.prompt_files as string[];
+    else fail('prompt_files', 'must be an array of globs');
+  }
+  if (data.budgets !== undefined) {
+    if (!Array.isArray(data.budgets)) fail('budgets', 'must be an array of rules ({"files": "prompts/**", "max_input_tokens": 2000})');
+    else
+      data.budgets.forEach((rule, index) => {
+        const at = `budgets[${index}]`;
+        if (!isObject(rule)) return fail(at, 'must be an object with "files" and limits');
+        const files = typeof rule.files === 'string' ? [rule.files] : rule.files;
+        if (!Array.isArray(files) || !files.length || !files.every((f) => typeof f === 'string' && f !== ''))
+          return fail(`${at}.files`, 'is required: a glob or a list of globs');
+        for (const k of Object.keys(rule))
+          if (k !== 'files' && !(LIMIT_KEYS as readonly string[]).includes(k))
+            fail(`${at}.${k}`, `unknown key (limits: ${LIMIT_KEYS.join(', ')})`);
+        const limits = readLimits(rule, (key, message) => fail(`${at}.${key}`, message));
+        const globs = (files as string[]).map((g) => compileGlob(g.replace(/^\.\//, '')));
+        config.rules.push({ files: files as string[], limits, index, matches: (p) => globs.some((g) => g(p)), line: locate(at).line });
+      });
+  }
+  return { config, errors };
+}
+
+/** The limits of one JSON object or YAML mapping (snake_case keys, the same in both places). */
+function readLimits(obj: Record<string, unknown>, fail: (key: string, message: string) => void): Limits {
+  const limits: Limits = {};
+  if (obj.max_input_tokens !== undefined) limits.max_input_tokens = nonNegativeInt(obj.max_input_tokens, 'max_input_tokens', fail);
+  if (obj.max_cost_per_request !== undefined) limits.max_cost_per_request = money(obj.max_cost_per_request, 'max_cost_per_request', fail);
+  if (obj.max_monthly_cost !== undefined) limits.max_monthly_cost = money(obj.max_monthly_cost, 'max_monthly_cost', fail);
+  if (obj.max_increase_pct !== undefined) limits.max_increase_pct = nonNegative(obj.max_increase_pct, 'max_increase_pct', fail);
+  if (obj.requests_per_day !== undefined) limits.requests_per_day = nonNegative(obj.requests_per_day, 'requests_per_day', fail);
+  for (const k of Object.keys(limits) as LimitKey[]) if (limits[k] === undefined) delete limits[k];
+  return limits;
+}
+
+function nonNegativeInt(v: unknown, key: string, fail: (key: string, message: string) => void): number | undefined {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  fail(key, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return undefined;
+}
+
+function nonNegative(v: unknown, key: string, fail: (key: string, message: string) => void): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  fail(key, `must be a non-negative number, got ${JSON.stringify(v)}`);
+  return undefined;
+}
+
+/** USD as a number or an exact decimal string; never negative. */
+function money(v: unknown, key: string, fail: (key: string, message: string) => void): Decimal | undefined {
+  try {
+    const d = typeof v === 'number' ? Decimal.fromNumber(v) : typeof v === 'string' ? Decimal.parse(v) : undefined;
+    if (d && !d.isNegative()) return d;
+  } catch {
+    // reported below
+  }
+  fail(key, `must be a non-negative amount in USD (0.02 or "0.02"), got ${JSON.stringify(v)}`);
+  return undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function lineCol(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split('\n').length - 1;
+  return { line, column: before.length - (before.lastIndexOf('\n') + 1) };
+}
+
+/**
+ * Best-effort position of a key named by `budgets[2].max_input_tokens`: the n-th `{` after `"budgets"`
+ * is not tracked exactly; we find the last key's occurrence after the array key (good for messages).
+ */
+function locateKey(text: string, pointer: string): { line: number; column: number } {
+  const parts = pointer.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+  let from = 0;
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) {
+      // Skip to the n-th object start after the array's `[`.
+      let n = Number(part);
+      let i = text.indexOf('[', from);
+      while (i >= 0 && n >= 0) {
+        i = text.indexOf('{', i + 1);
+        if (n-- === 0 || i < 0) break;
+        i = matchingBrace(text, i);
+      }
+      if (i < 0) break;
+      from = i;
+    } else {
+      const i = text.indexOf(JSON.stringify(part), from);
+      if (i < 0) break;
+      from = i;
+    }
+  }
+  return lineCol(text, from);
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+// ---- front matter ----
+
+/**
+ * The `budget:` mapping of a prompt's front matter (YAML text between the fences), with located
+ * errors (0-based line/column in the whole file: `contentStartLine` is the line after the opening `---`).
+ */
+export function readFrontMatterBudget(
+  yamlText: string,
+  contentStartLine: number,
+): { limits?: Limits; line?: number; errors: BudgetConfigError[] } {
+  const errors: BudgetConfigError[] = [];
+  let doc;
+  try {
+    doc = parseDocument(yamlText, { prettyErrors: false });
+  } catch {
+    return { errors };
+  }
+  if (doc.errors.length || !isMap(doc.contents)) return { errors };
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'budget');
+  if (!pair) return { errors };
+  const at = (node: YamlNode | null | undefined) => {
+    const off = node?.range?.[0] ?? 0;
+    const lc = lineCol(yamlText, off);
+    return { line: contentStartLine + lc.line, column: lc.column };
+  };
+  const keyPos = at(pair.key as YamlNode);
+  const value = pair.value as YamlNode | null;
+  if (!isMap(value)) {
+    errors.push({ message: `budget: must be a mapping of limits (${LIMIT_KEYS.join(', ')})`, ...keyPos });
+    return { errors, line: keyPos.line };
+  }
+  const nodes = new Map<string, YamlNode>();
+  for (const p of value.items) if (isScalar(p.key)) nodes.set(String(p.key.value), (p.value as YamlNode) ?? (p.key as YamlNode));
+  const data = value.toJSON() as Record<string, unknown>;
+  for (const k of Object.keys(data))
+    if (!(LIMIT_KEYS as readonly string[]).includes(k))
+      errors.push({ message: `budget.${k}: unknown key (limits: ${LIMIT_KEYS.join(', ')})`, ...at(nodes.get(k)) });
+  const limits = readLimits(data, (key, message) => errors.push({ message: `budget.${key}: ${message}`, ...at(nodes.get(key)) }));
+  return { limits, errors, line: keyPos.line };
+}
+
+// ---- merge and check ----
+
+/** Rules by glob (relPath is relative to the config's folder, `/`-separated), then front matter, key by key. */
+export function resolveBudget(
+  config: BudgetConfig,
+  relPath: string,
+  frontMatter?: { limits?: Limits; line?: number },
+  promptFile = relPath,
+): ResolvedBudget {
+  const out: ResolvedBudget = { limits: {}, sources: {} };
+  const set = (limits: Limits, source: LimitSource) => {
+    for (const k of LIMIT_KEYS) {
+      if (limits[k] === undefined) continue;
+      (out.limits as Record<string, unknown>)[k] = limits[k];
+      out.sources[k] = source;
+    }
+  };
+  if (config.maxIncreasePct !== undefined) set({ max_increase_pct: config.maxIncreasePct }, { label: CONFIG_FILE_NAME, file: config.file });
+  for (const r of config.rules)
+    if (r.matches(relPath))
+      set(r.limits, { label: `${CONFIG_FILE_NAME} budgets[${r.index}] (${r.files.join(', ')})`, file: config.file, line: r.line });
+  if (frontMatter?.limits) set(frontMatter.limits, { label: 'front matter', file: promptFile, line: frontMatter.line });
+  return out;
+}
+
+export interface PromptNumbers {
+  model: string;
+  inputTokens: number;
+  approximate: boolean;
+  /** Undefined when the model has no price (then only token limits can be checked). */
+  costPerRequest?: Decimal;
+  monthly?: Decimal;
+  requestsPerDay: number;
+}
+
+export type BudgetRuleId = 'budget/max-input-tokens' | 'budget/max-cost-per-request' | 'budget/max-monthly-cost' | 'budget/max-increase';
+
+export interface BudgetViolation {
+  rule: BudgetRuleId;
+  limit: LimitKey;
+  message: string;
+  source: LimitSource;
+}
+
+/** Every limit the numbers break, with both numbers in the message. */
+export function checkBudget(n: PromptNumbers, budget: ResolvedBudget): BudgetViolation[] {
+  const out: BudgetViolation[] = [];
+  const { limits, sources } = budget;
+  const a = n.approximate ? '≈' : '';
+  const where = (k: LimitKey) => ` (${sources[k]?.label ?? 'budget'})`;
+  if (limits.max_input_tokens !== undefined && n.inputTokens > limits.max_input_tokens)
+    out.push({
+      rule: 'budget/max-input-tokens',
+      limit: 'max_input_tokens',
+      source: sources.max_input_tokens!,
+      message: `${a}${GROUPED.format(n.inputTokens)} input tokens for ${n.model} exceed max_input_tokens ${GROUPED.format(limits.max_input_tokens)} by ${GROUPED.format(n.inputTokens - limits.max_input_tokens)}${where('max_input_tokens')}`,
+    });
+  if (limits.max_cost_per_request !== undefined && n.costPerRequest && n.costPerRequest.compare(limits.max_cost_per_request) > 0)
+    out.push({
+      rule: 'budget/max-cost-per-request',
+      limit: 'max_cost_per_request',
+      source: sources.max_cost_per_request!,
+      message: `${a}$${n.costPerRequest.toString()} per request for ${n.model} exceeds max_cost_per_request $${limits.max_cost_per_request.toString()}${where('max_cost_per_request')}`,
+    });
+  if (limits.max_monthly_cost !== undefined && n.monthly && n.monthly.compare(limits.max_monthly_cost) > 0)
+    out.push({
+      rule: 'budget/max-monthly-cost',
+      limit: 'max_monthly_cost',
+      source: sources.max_monthly_cost!,
+      message: `${a}$${n.monthly.toFixed(2)}/month for ${n.model} (${GROUPED.format(n.requestsPerDay)} requests/day) exceeds max_monthly_cost $${limits.max_monthly_cost.toString()}${where('max_monthly_cost')}`,
+    });
+  return out;
+}
+
+/**
+ * Percent increase from `before` to `after` (cost if both are priced, else tokens); Infinity when
+ * the base was 0 and the new value is not; undefined when there is no base.
+ */
+export function increasePct(before: Decimal | number | undefined, after: Decimal | number | undefined): number | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  const b = typeof before === 'number' ? before : before.toNumber();
+  const x = typeof after === 'number' ? after : after.toNumber();
+  if (b === 0) return x > 0 ? Infinity : 0;
+  // The difference exactly (Decimal), one division at the end: 0.01 → 0.0125 is 25, not 25.000000000000007.
+  const delta = typeof before === 'number' || typeof after === 'number' ? (x - b) * 100 : after.minus(before).times(100).toNumber();
+  return delta / b;
+}

@@ -1,0 +1,92 @@
+// The change against HEAD where the prompt is: a CodeLens ("+42 tokens · +$1.26/month vs HEAD") above a
+// changed prompt file or prompt in code, and a hover table (tokens and money before → after per model).
+// Own providers (VS Code merges lenses and hovers), so the estimate features stay untouched.
+import * as vscode from 'vscode';
+import type { ModelDelta, PromptChange } from '../../core/diff/prompts';
+import { readConfig } from '../config';
+import { offsetRange } from '../vscodeConvert';
+import { BASE_LABEL, ChangeTracker, DocumentChanges } from './tracker';
+
+const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }];
+
+export function registerChangeLensAndHover(tracker: ChangeTracker): vscode.Disposable {
+  const changed = new vscode.EventEmitter<void>();
+  const lenses: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: changed.event,
+    async provideCodeLenses(document, token) {
+      if (!readConfig(document.uri).codeLensEnabled) return [];
+      const dc = await tracker.forDocument(document);
+      if (!dc || token.isCancellationRequested) return [];
+      const [{ deltaSummary }, { modelDeltas }] = await Promise.all([import('../../core/diff/format'), import('../../core/diff/prompts')]);
+      return dc.changes.flatMap((c) => {
+        const d = deltaFor(dc, c, modelDeltas);
+        if (!d || !c.after) return [];
+        const at = c.kind === 'file' ? new vscode.Range(0, 0, 0, 0) : offsetRange(document, c.after.range.start, c.after.range.start);
+        const title = c.status === 'added' ? `new prompt: ${deltaSummary(d, BASE_LABEL)}` : deltaSummary(d, BASE_LABEL);
+        return [
+          new vscode.CodeLens(at, {
+            title,
+            tooltip: `Cost change of this prompt vs ${BASE_LABEL} (${d.model}); click to open the change`,
+            command: 'git.openChange',
+            arguments: [document.uri],
+          }),
+        ];
+      });
+    },
+  };
+  const hover: vscode.HoverProvider = {
+    async provideHover(document, position, token) {
+      const dc = await tracker.forDocument(document);
+      if (!dc?.changes.length || token.isCancellationRequested) return undefined;
+      const offset = document.offsetAt(position);
+      const c = dc.changes.find((x) => x.after && (x.kind === 'file' || (x.after.range.start <= offset && offset <= x.after.range.end)));
+      if (!c?.after) return undefined;
+      const md = new vscode.MarkdownString(await changeMarkdown(dc, c));
+      return new vscode.Hover(md, c.kind === 'code' ? offsetRange(document, c.after.range.start, c.after.range.end) : undefined);
+    },
+  };
+  return vscode.Disposable.from(
+    changed,
+    vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
+    vscode.languages.registerHoverProvider(SELECTOR, hover),
+    tracker.onDidChange(() => changed.fire()),
+  );
+}
+
+function deltaFor(dc: DocumentChanges, c: PromptChange, modelDeltas: (c: PromptChange) => ModelDelta[]): ModelDelta | undefined {
+  const all = modelDeltas(c);
+  return all.find((d) => d.model === dc.primary(c)) ?? all.find((d) => d.model === c.primaryModel) ?? all[0];
+}
+
+/** The hover: one row per model, tokens and money before → after, then the monthly Δ. */
+export async function changeMarkdown(dc: DocumentChanges, c: PromptChange): Promise<string> {
+  const [{ modelDeltas }, fmt, { shortModel, GROUPED }, { formatUsd }] = await Promise.all([
+    import('../../core/diff/prompts'),
+    import('../../core/diff/format'),
+    import('../../core/estimate/display'),
+    import('../../core/pricing/cost'),
+  ]);
+  const primary = deltaFor(dc, c, modelDeltas);
+  const rows = modelDeltas(c).map((d) => {
+    const a = d.approximate ? '≈' : '';
+    const t = (n?: number) => (n === undefined ? '—' : a + GROUPED.format(n));
+    const usd = (v?: import('../../core/pricing/decimal').Decimal) => (v === undefined ? '—' : a + formatUsd(v));
+    const name = d.model === primary?.model ? `**${shortModel(d.model)}**` : shortModel(d.model);
+    return d.priceError
+      ? `| ${name} | ${t(d.tokensBefore)} → ${t(d.tokensAfter)} (${fmt.signedTokens(d.tokensDelta, d.approximate)}) | no price | — |`
+      : `| ${name} | ${t(d.tokensBefore)} → ${t(d.tokensAfter)} (${fmt.signedTokens(d.tokensDelta, d.approximate)}) | ${usd(d.perRequestBefore)} → ${usd(d.perRequestAfter)} | ${d.monthlyDelta ? fmt.signedUsd(d.monthlyDelta, d.approximate) : '—'} |`;
+  });
+  const side = c.after ?? c.before!;
+  const what = c.status === 'renamed' ? `renamed from \`${c.oldPath}\`` : c.status === 'added' ? 'new since HEAD' : 'modified';
+  return [
+    `**Prompt Cost · change vs ${BASE_LABEL}** (${c.kind === 'code' ? `${c.label}, ` : ''}${what})`,
+    '',
+    primary ? fmt.deltaSummary(primary, BASE_LABEL) : '',
+    '',
+    '| Model | Input tokens | Per request | Monthly Δ |',
+    '|---|---:|---:|---:|',
+    ...rows,
+    '',
+    `Monthly at ${GROUPED.format(side.requestsPerDay)} requests/day × 30${c.kind === 'file' ? `; per request includes ${GROUPED.format(side.outputTokens)} expected output tokens` : '; input only'}.`,
+  ].join('\n');
+}
