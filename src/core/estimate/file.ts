@@ -104,7 +104,6 @@ export function codeLanguageForFile(fileName: string): string | undefined {
   return m ? CODE_EXTENSIONS[m[1].toLowerCase()] : undefined;
 }
 
-
 /**
  * A string found in code as a one-message document. Only the string is counted (no chat framing):
  * the call around it decides the framing, and the editor's CodeLens counts the same.
