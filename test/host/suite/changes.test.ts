@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { Decimal } from '../../../src/core/pricing/decimal';
 import { countTokens } from '../../../src/core/tokenize';
 import { extensionApi, waitFor, workspaceRoot } from './helpers';
+import { formatUsd } from '../../../src/core/format';
 
 interface GitApiLike {
   openRepository?(root: vscode.Uri): Promise<unknown>;
@@ -100,7 +101,7 @@ describe('cost of a change (Git extension)', function () {
     const monthly = Decimal.parse('0.0000025')
       .times(dTokens)
       .times(1000 * 30);
-    assert.equal(m[4], monthly.toFixed(2), lens.title);
+    assert.equal(`$${m[4]}`, formatUsd(monthly.toString()), lens.title); // rounded like every money figure (core/format)
     assert.equal(lens.line, 0);
     const hover = hoverText(
       await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(4, 2)),
