@@ -9,6 +9,11 @@ export const scenarios = [
       await setTheme(page, 'Dark Modern');
       await clearNotifications(page);
       await openFile(page, 'prompts/support-triage.prompt.md');
+      // The tab is active before Monaco has rendered the lines: wait for the text, then read it.
+      await page
+        .locator('.editor-group-container.active .view-line', { hasText: 'support triage assistant' })
+        .first()
+        .waitFor({ timeout: 10_000 });
       const text = await editorText(page);
       assert(text.includes('support triage assistant'), 'the prompt file is shown in the editor');
       // The screenshot shows the estimates: wait for the CodeLens and the status bar item.
