@@ -213,7 +213,9 @@ describe('cost of a change (Git extension)', function () {
     );
     assert.equal(diag.code, 'budget/max-input-tokens');
     assert.equal(diag.range.start.line, 2); // the `budget:` line
-    const expected = 3 + countTokens('system', 'o200k_base') + countTokens('word '.repeat(60).trim(), 'o200k_base') + 3;
+    // A .prompt file is dotprompt: `system:` is text there (roles come from {{role "system"}}; google/dotprompt
+    // js/src/parse.ts), so the body is one user message "system:\nword word …".
+    const expected = 3 + countTokens('user', 'o200k_base') + countTokens(`system:\n${'word '.repeat(60).trim()}`, 'o200k_base') + 3;
     assert.equal(diag.message, `${expected} input tokens for openai:gpt-4o exceed max_input_tokens 20 by ${expected - 20} (front matter)`);
     const code = await vscode.workspace.openTextDocument(path.join(repoA, 'app', 'agent.py'));
     const codeDiag = await waitFor(
