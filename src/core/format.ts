@@ -10,8 +10,9 @@ export const MINUS = '\u2212';
 export const USD_SIGNIFICANT_DIGITS = 3;
 
 /**
- * Money for display: below $1, three significant digits (`$0.0123`, `$0.00818`, `$0.000197`,
- * `$0.50`); from $1 on, cents with grouping (`$14.72`, `$196.20`, `$1,234.57`). Rounds half away
+ * Money for display: below $1, three significant digits (`$0.0123`, `$0.00818`, `$0.0100` for
+ * 0.0100339), an exact shorter amount as written (`$0.003`, `$0.50`); from $1 on, cents with grouping
+ * (`$14.72`, `$196.20`, `$1,234.57`). Rounds half away
  * from zero on the exact decimal text. `value` is exact decimal text (`Decimal.toString()`) or a
  * Decimal-like object; `≈` marks approximate token counts.
  */
@@ -30,9 +31,15 @@ export function formatUsd(value: string | { toString(): string }, approximate = 
     const firstNonZero = frac.search(/[1-9]/);
     places = firstNonZero + USD_SIGNIFICANT_DIGITS;
   }
+  const exact = /^0*$/.test(frac.slice(places));
   let [int, f] = roundDecimal(digits, frac, places);
-  if (int !== '0' && places > 2) [int, f] = roundDecimal(int, f, 2); // 0.9996 rounded up to 1.000 → $1.00
-  if (int === '0') f = f.replace(/0+$/, '').padEnd(2, '0');
+  if (int !== '0' && places > 2)
+    [int, f] = roundDecimal(int, f, 2); // 0.9996 rounded up to 1.000 → $1.00
+  else if (int === '0' && f.search(/[1-9]/) < places - USD_SIGNIFICANT_DIGITS)
+    f = f.slice(0, -1); // 0.000999999 → 0.00100
+  // An exact amount shows its own digits ($0.003, $0.50); a rounded one keeps three significant digits,
+  // zeros included ($0.0100 for 0.0100339), so it never looks shorter than its neighbours.
+  else if (int === '0' && exact) f = f.replace(/0+$/, '').padEnd(2, '0');
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${prefix}${negative ? MINUS : ''}$${grouped}.${f}`;
 }

@@ -165,41 +165,40 @@ const COLUMNS: Column[] = [
 ];
 
 // ---- fitting the panel's width ----
-// Columns by priority: 1 always shows (model, total, monthly); higher numbers hide first when the panel is
-// too narrow, so every visible column fits without sideways scrolling. "Show all columns" scrolls instead.
-const COLUMN_PRIORITY: Partial<Record<SortKey, number>> = {
-  model: 1,
-  totalUsd: 1,
-  monthlyUsd: 1,
-  inputTokens: 2,
-  inputUsd: 2,
-  outputUsd: 2,
-  cachedInputUsd: 3,
-  batchUsd: 3,
-  per1kRequestsUsd: 3,
-  contextUsedPct: 3,
-  provider: 4,
-  encoding: 4,
-  priceSource: 4,
-};
-const priorityOf = (col: Column): number => (col.key ? (COLUMN_PRIORITY[col.key] ?? 4) : 1);
+// Model, Total and Monthly always show. When the panel is too narrow, the other columns hide one at a
+// time in this order (least telling first) until the table fits without sideways scrolling; "Show all
+// columns" scrolls instead.
+const HIDE_ORDER: SortKey[] = [
+  'provider',
+  'encoding',
+  'priceSource',
+  'contextUsedPct',
+  'per1kRequestsUsd',
+  'batchUsd',
+  'cachedInputUsd',
+  'outputUsd',
+  'inputUsd',
+  'inputTokens',
+];
 let showAllColumns = false;
 
-/** Hides the lowest-priority columns until the table fits; lists what is hidden with a way to show it. */
+/** Hides columns in HIDE_ORDER until the table fits; lists what is hidden with a way to show it. */
 function fitColumns(): void {
   if (!view) return;
-  for (let p = 2; p <= 4; p++) table.classList.remove(`hide-p${p}`);
-  let hideFrom = 5;
-  while (!showAllColumns && hideFrom > 2 && table.scrollWidth > tableWrap.clientWidth + 1) {
-    hideFrom--;
-    table.classList.add(`hide-p${hideFrom}`);
+  for (const cell of table.querySelectorAll('.col-hidden')) cell.classList.remove('col-hidden');
+  const hidden: SortKey[] = [];
+  for (const key of HIDE_ORDER) {
+    if (showAllColumns || table.scrollWidth <= tableWrap.clientWidth + 1) break;
+    for (const cell of table.querySelectorAll(`[data-col="${key}"]`)) cell.classList.add('col-hidden');
+    hidden.push(key);
   }
-  const hidden = COLUMNS.filter((c) => priorityOf(c) >= hideFrom).map((c) => c.title(view!));
+  table.classList.toggle('fitted', hidden.length > 0);
   tableWrap.classList.toggle('all-columns', showAllColumns);
+  const titles = COLUMNS.filter((c) => c.key && hidden.includes(c.key)).map((c) => c.title(view!));
   fitNote.hidden = !hidden.length && !showAllColumns;
   fitText.textContent = showAllColumns
     ? 'All columns shown: scroll sideways. '
-    : `${hidden.length} column${hidden.length === 1 ? '' : 's'} hidden to fit the panel (${hidden.join(', ')}). `;
+    : `${hidden.length} column${hidden.length === 1 ? '' : 's'} hidden to fit the panel (${titles.join(', ')}). `;
   fitToggle.textContent = showAllColumns ? 'Fit to width' : 'Show all columns';
 }
 
@@ -352,7 +351,7 @@ function announce(text: string): void {
 function renderHead(v: PanelView): void {
   const tr = h('tr');
   for (const col of COLUMNS) {
-    const th = h('th', { attrs: { scope: 'col', 'data-priority': String(priorityOf(col)) } });
+    const th = h('th', { attrs: { scope: 'col', 'data-col': col.key ?? 'actions' } });
     if (col.numeric) th.classList.add('num');
     const title = col.title(v);
     if (!col.key) {
@@ -394,7 +393,7 @@ function renderBody(v: PanelView): void {
     if (row.origin === 'added') tr.classList.add('added');
     for (const col of COLUMNS) {
       const td = col.key === 'model' ? h('th', { attrs: { scope: 'row' } }) : h('td');
-      td.setAttribute('data-priority', String(priorityOf(col)));
+      td.setAttribute('data-col', col.key ?? 'actions');
       if (col.numeric) td.classList.add('num');
       col.cell(row, td as HTMLTableCellElement, v);
       tr.append(td);

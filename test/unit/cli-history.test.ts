@@ -78,7 +78,7 @@ describe('prompt-cost history', () => {
     const t = io(ws);
     assert.equal(await main(['history'], t.cli), 0);
     assert.match(t.out(), /2025-01-0\d {2}\(1 run, \$0\.0000015, Δ −25\.0 %\)/); // one minus sign (U+2212) in every view
-    assert.match(t.out(), /Total: 2 runs, \$0\.60,/); // rounded for reading; --json keeps 0.6000015
+    assert.match(t.out(), /Total: 2 runs, \$0\.600,/); // rounded for reading; --json keeps 0.6000015
   });
 
   it('budgets from flujo.toml: over → exit 1', async () => {

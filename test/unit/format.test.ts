@@ -14,6 +14,9 @@ describe('formatUsd: one money format for every surface', () => {
     assert.equal(formatUsd('0.5'), '$0.50');
     assert.equal(formatUsd('0.012'), '$0.012');
     assert.equal(formatUsd('0.1'), '$0.10');
+    // Rounded amounts keep three significant digits, zeros included: never "$0.01" beside "$0.00242".
+    assert.equal(formatUsd('0.0100339'), '$0.0100');
+    assert.equal(formatUsd('0.30000004'), '$0.300');
   });
   it('cents with grouping from $1 on; monthly figures round the same way everywhere', () => {
     assert.equal(formatUsd('196.2'), '$196.20');
@@ -28,7 +31,7 @@ describe('formatUsd: one money format for every surface', () => {
     assert.equal(formatUsd('0.9996'), '$1.00');
     assert.equal(formatUsd('0.99949'), '$0.999');
     assert.equal(formatUsd('9.995'), '$10.00');
-    assert.equal(formatUsd('0.000999999'), '$0.001');
+    assert.equal(formatUsd('0.000999999'), '$0.00100');
   });
   it('zero, negative, approximate, Decimal input, odd text', () => {
     assert.equal(formatUsd('0'), '$0');

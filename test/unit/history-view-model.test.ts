@@ -46,7 +46,7 @@ describe('history view model', () => {
       run('b', { status: 'error', usage, costUsd: '0.0000001' }),
     ];
     const t = totalsOf(runs);
-    assert.equal(groupDescription(t), '2 runs · 2,500 tok · $0.0011 · Δ +10.0 % · 1 failed');
+    assert.equal(groupDescription(t), '2 runs · 2,500 tok · $0.00110 · Δ +10.0 % · 1 failed');
     assert.equal(compactTokens(12_345), '12.3k');
     assert.equal(compactTokens(2_000_000), '2.0M');
   });

@@ -36,8 +36,9 @@ export function isChunkBoundary(text: string, p: number, encoding: EncodingName)
   const atWs = isWhiteSpaceCode(at);
   if (before === 0x0a || before === 0x0d) {
     if (atWs) return false;
-    if (encoding === 'o200k_base' || encoding === 'o200k_harmony') return at !== 0x2f;
-    if (encoding === 'r50k_base' || encoding === 'p50k_base') return p === 1 || !isWhiteSpaceCode(text.charCodeAt(p - 2));
+    if (encoding === 'o200k_base' || encoding === 'o200k_harmony' || encoding === 'tekken') return at !== 0x2f;
+    if (encoding === 'r50k_base' || encoding === 'p50k_base' || encoding === 'claude')
+      return p === 1 || !isWhiteSpaceCode(text.charCodeAt(p - 2));
     return true;
   }
   return atWs && at !== 0x0a && at !== 0x0d && !isWhiteSpaceCode(before);

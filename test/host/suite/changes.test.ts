@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Decimal } from '../../../src/core/pricing/decimal';
-import { formatUsd } from '../../../src/core/format';
 import { countTokens } from '../../../src/core/tokenize';
 import { extensionApi, waitFor, workspaceRoot } from './helpers';
+import { formatUsd } from '../../../src/core/format';
 
 interface GitApiLike {
   openRepository?(root: vscode.Uri): Promise<unknown>;
@@ -101,8 +101,7 @@ describe('cost of a change (Git extension)', function () {
     const monthly = Decimal.parse('0.0000025')
       .times(dTokens)
       .times(1000 * 30);
-    // Shown with the one money rule (src/core/format.ts: 3 significant digits below $1).
-    assert.equal(`$${m[4]}`, formatUsd(monthly.toString()), lens.title);
+    assert.equal(`$${m[4]}`, formatUsd(monthly.toString()), lens.title); // rounded like every money figure (core/format)
     assert.equal(lens.line, 0);
     const hover = hoverText(
       await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(4, 2)),

@@ -59,10 +59,11 @@ describe('prompt formats', () => {
     );
     const titles = await waitFor('CodeLens', async () => {
       const t = await codeLensTitles(editor.document.uri);
-      return t.some((x) => / tokens( \+ [\d,]+ out)?$/.test(x)) ? t : undefined;
+      return t.some((x) => / tokens \+ [\d,]+ out$/.test(x)) ? t : undefined;
     });
+    // The top lens: the prompt's tokens, then the expected output its costs include.
     assert.ok(
-      titles[0].startsWith(`${formatTokens(cli.estimates[0].inputTokens, cli.estimates[0].approximate)} tokens`),
+      titles[0].startsWith(`${formatTokens(cli.estimates[0].inputTokens, cli.estimates[0].approximate)} tokens + `),
       titles.join(' | '),
     );
     assert.ok(
@@ -97,7 +98,7 @@ describe('prompt formats', () => {
       titles.some((t) => /^claude-sonnet-4-5 ≈\$/.test(t)),
       titles.join(' | '),
     );
-    assert.ok(titles[0].startsWith(`${formatTokens(cli.estimates[0].inputTokens, true)} tokens`), titles.join(' | '));
+    assert.ok(titles[0].startsWith(`${formatTokens(cli.estimates[0].inputTokens, true)} tokens + `), titles.join(' | '));
   });
 
   it('a deployment name that is no model name is priced as the model chosen for it, remembered per workspace', async () => {
