@@ -95,6 +95,7 @@ function cliCount(name, file) {
   return { ms: performance.now() - t0, tokens: JSON.parse(r.stdout).totalTokens };
 }
 const fmt = (ms) => (ms === undefined ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
+const cell = (r, key) => (r.error ? `fails: ${r.error.slice(0, 60)}` : fmt(r[key]));
 const ratio = (a, b) => (a === undefined || b === undefined ? '—' : (a / b).toFixed(2));
 const log = (...a) => console.error(...a);
 
@@ -153,7 +154,15 @@ for (const enc of ['o200k_base', 'cl100k_base']) {
       r = peer(lib, enc, inputFile['corpus 1 MB'], 3);
       walls.push(r.wallMs);
     }
-    row[lib] = { cold: median(walls), load: r.loadMs, first: r.countMs?.[0], warm: r.countMs && median(r.countMs), tokens: r.tokens };
+    row[lib] = r.error
+      ? {
+          error:
+            r.error
+              .split('\n')
+              .find((l) => /Error/.test(l))
+              ?.trim() ?? 'failed',
+        }
+      : { cold: median(walls), load: r.loadMs, first: r.countMs?.[0], warm: r.countMs && median(r.countMs), tokens: r.tokens };
   }
   peerRows.push(row);
 }
@@ -185,10 +194,10 @@ for (const r of peerRows) {
     ['count 1 MB, warm median', 'warm'],
   ])
     lines.push(
-      `| ${r.enc} | ${label} | ${fmt(r.ours[key])} | ${fmt(r['ai-tokenizer'][key])} | ${fmt(r['tiktoken-node'][key])} | ${ratio(r.ours[key], r['ai-tokenizer'][key])} | ${ratio(r.ours[key], r['tiktoken-node'][key])} |`,
+      `| ${r.enc} | ${label} | ${cell(r.ours, key)} | ${cell(r['ai-tokenizer'], key)} | ${cell(r['tiktoken-node'], key)} | ${ratio(r.ours[key], r['ai-tokenizer'][key])} | ${ratio(r.ours[key], r['tiktoken-node'][key])} |`,
     );
   lines.push(
-    `| ${r.enc} | tokens of the 1 MB corpus | ${r.ours.tokens} | ${r['ai-tokenizer'].tokens} | ${r['tiktoken-node'].tokens} | | |`,
+    `| ${r.enc} | tokens of the 1 MB corpus | ${r.ours.tokens} | ${r['ai-tokenizer'].tokens ?? '—'} | ${r['tiktoken-node'].tokens ?? '—'} | | |`,
   );
 }
 const version = (m) => JSON.parse(fs.readFileSync(path.join(root, '.oracle', 'node_modules', m, 'package.json'), 'utf8')).version;

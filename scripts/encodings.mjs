@@ -8,9 +8,9 @@
 //
 // File format (`<name>.bin`, little endian, every section 4-byte aligned):
 //   u32 magic 'PCT3' (0x33544350), u32 nTokens, u32 maxTokenLen, u32 tableSize (power of 2),
-//   u32 bytesLen, u32 flags (bit 0: ranks stored)
+//   u32 bytesLen, u32 flags (bit 0: ranks stored; bit 1: lengths are u16)
 //   u32 ranks[nTokens]          rank of token i — only when not simply i (p50k_base has gaps)
-//   u8  lens[nTokens]           byte length of token i (padded to 4 bytes)
+//   u8  lens[nTokens]           byte length of token i, u16 with flag bit 1 (padded to 4 bytes)
 //   u8  bytes[bytesLen]         token bytes in order
 // The open-addressing hash table (tableSize slots of token indexes, slot = fnv1a(bytes) &
 // (tableSize - 1), linear probing) is not stored: it is random-looking and would not compress in
@@ -36,7 +36,11 @@ function parseRanks(json) {
 }
 
 export function encodeTable(json) {
-  const tokens = parseRanks(json);
+  return { ...encodeTokens(parseRanks(json)), pat_str: json.pat_str };
+}
+
+/** The `.bin` table of a list of { bytes, rank } in rank order. */
+export function encodeTokens(tokens) {
   const n = tokens.length;
   let bytesLen = 0;
   let maxLen = 0;
@@ -46,17 +50,20 @@ export function encodeTable(json) {
   }
   let tableSize = 1;
   while (tableSize < n * 2) tableSize <<= 1;
-  if (maxLen > 255) throw new Error('a token longer than 255 bytes does not fit the u8 length table');
+  const wideLens = maxLen > 255;
+  if (maxLen > 0xffff) throw new Error('a token longer than 65535 bytes');
   const storeRanks = tokens.some((t, i) => t.rank !== i);
   const ranksWords = storeRanks ? n : 0;
-  const lensPadded = (n + 3) & ~3;
+  const lensPadded = ((wideLens ? 2 : 1) * n + 3) & ~3;
   const paddedBytes = (bytesLen + 3) & ~3;
   const total = 4 * (HEADER_WORDS + ranksWords) + lensPadded + paddedBytes;
   const buf = new ArrayBuffer(total);
   const u32 = new Uint32Array(buf);
-  u32.set([MAGIC, n, maxLen, tableSize, bytesLen, storeRanks ? 1 : 0], 0);
+  u32.set([MAGIC, n, maxLen, tableSize, bytesLen, (storeRanks ? 1 : 0) | (wideLens ? 2 : 0)], 0);
   const ranks = new Uint32Array(buf, 4 * HEADER_WORDS, ranksWords);
-  const lens = new Uint8Array(buf, 4 * (HEADER_WORDS + ranksWords), n);
+  const lens = wideLens
+    ? new Uint16Array(buf, 4 * (HEADER_WORDS + ranksWords), n)
+    : new Uint8Array(buf, 4 * (HEADER_WORDS + ranksWords), n);
   const bytes = new Uint8Array(buf, 4 * (HEADER_WORDS + ranksWords) + lensPadded, bytesLen);
   let pos = 0;
   tokens.forEach((t, i) => {
@@ -65,7 +72,7 @@ export function encodeTable(json) {
     bytes.set(t.bytes, pos);
     pos += t.bytes.length;
   });
-  return { buffer: Buffer.from(buf), pat_str: json.pat_str, nTokens: n, maxTokenLen: maxLen };
+  return { buffer: Buffer.from(buf), nTokens: n, maxTokenLen: maxLen };
 }
 
 /**

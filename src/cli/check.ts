@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
-import { nonNegativeNumber, parseArgs } from './estimate';
+import { nonNegativeNumber, parseArgs } from './args';
 import { collectWorkspaceUsages } from './lint';
 import { DIFF_VALUED } from './diff';
 import { loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
@@ -40,7 +40,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     io.stdout(CHECK_USAGE);
     return EXIT_OK;
   }
-  const { positional, flags } = parseArgs(argv, [...DIFF_VALUED, 'max-increase', 'sarif'], ['json', 'no-lint']);
+  const { positional, flags } = parseArgs(argv, { valued: [...DIFF_VALUED, 'max-increase', 'sarif'], booleans: ['json', 'no-lint'] });
   const maxIncreaseFlag = flags.has('max-increase') ? nonNegativeNumber(flags, 'max-increase', 0) : undefined;
   const sarifFile = flags.get('sarif');
   if (sarifFile === true) throw new UsageError('--sarif needs a FILE');
@@ -116,41 +116,10 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   } else if (maxIncreaseFlag !== undefined) io.stderr('warning: not a git repository: increases are not checked\n');
 
   // 3. flujo.toml, found as Flujo finds it.
-  if (!flags.has('no-lint')) {
-    const loc = findFlujoConfig({ env: io.env, startDir: io.cwd });
-    if (loc && fs.existsSync(loc.path)) {
-      const { text, encodingError } = decodeTomlBytes(fs.readFileSync(loc.path));
-      const analysis = analyzeFlujoToml(text, { usedModels: collectWorkspaceUsages(path.dirname(loc.path)), path: loc.path });
-      const diags = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
-      const p = rel(loc.path);
-      for (const d of diags)
-        findings.push({
-          source: 'lint',
-          ruleId: `flujo/${d.code}`,
-          level: d.severity === 'info' ? 'note' : d.severity,
-          message: d.message,
-          path: p.startsWith('..') ? loc.path : p,
-          startLine: d.range.start.line + 1,
-          startColumn: d.range.start.character + 1,
-          endLine: d.range.end.line + 1,
-          endColumn: d.range.end.character + 1,
-        });
-    }
-  }
+  if (!flags.has('no-lint')) findings.push(...flujoFindings(io, rel));
 
   const failed = findings.some((f) => f.level === 'error');
-  if (typeof sarifFile === 'string') {
-    const sarif = buildSarif(findings, BUDGET_RULES, { root: top, version: typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev' });
-    const text = JSON.stringify(sarif, null, 2) + '\n';
-    if (sarifFile === '-') io.stdout(text);
-    else {
-      try {
-        fs.writeFileSync(path.resolve(io.cwd, sarifFile), text);
-      } catch (err) {
-        throw new UsageError(`cannot write ${sarifFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
-    }
-  }
+  if (typeof sarifFile === 'string') writeSarif(io, sarifFile, findings, top);
   if (flags.has('json')) {
     printJson(io, {
       ok: !failed,
@@ -168,6 +137,39 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     );
   }
   return failed ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The flujo.toml diagnostics as findings (the file found as Flujo finds it, from the working directory). */
+function flujoFindings(io: CliIO, rel: (abs: string) => string): Finding[] {
+  const loc = findFlujoConfig({ env: io.env, startDir: io.cwd });
+  if (!loc || !fs.existsSync(loc.path)) return [];
+  const { text, encodingError } = decodeTomlBytes(fs.readFileSync(loc.path));
+  const analysis = analyzeFlujoToml(text, { usedModels: collectWorkspaceUsages(path.dirname(loc.path)), path: loc.path });
+  const diags = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
+  const p = rel(loc.path);
+  return diags.map((d) => ({
+    source: 'lint',
+    ruleId: `flujo/${d.code}`,
+    level: d.severity === 'info' ? 'note' : d.severity,
+    message: d.message,
+    path: p.startsWith('..') ? loc.path : p,
+    startLine: d.range.start.line + 1,
+    startColumn: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+  }));
+}
+
+/** SARIF 2.1.0 of the findings to `file` (`-`: standard output). */
+function writeSarif(io: CliIO, file: string, findings: Finding[], root: string): void {
+  const sarif = buildSarif(findings, BUDGET_RULES, { root, version: typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev' });
+  const text = JSON.stringify(sarif, null, 2) + '\n';
+  if (file === '-') return io.stdout(text);
+  try {
+    fs.writeFileSync(path.resolve(io.cwd, file), text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 function oneBased(r: { line: number; column: number; endLine: number; endColumn: number }) {

@@ -1,95 +1,88 @@
-// `prompt-cost compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json]`:
-// the comparison-panel table, same numbers, sorted by total cost.
+// `prompt-cost compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--config PATH] [--json]`:
+// the comparison-panel table (same models, same numbers), sorted by total cost; one table per prompt.
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
-import { alignTable, loadCliCatalog, nonNegativeInt, nonNegativeNumber, parseArgs, readInput, splitList } from './estimate';
-import {
-  DEFAULT_COMPARE_MODELS,
-  DEFAULT_OUTPUT_TOKENS,
-  DEFAULT_REQUESTS_PER_DAY,
-  buildComparisonTable,
-  rowToJson,
-} from '../core/pricing/compare';
-import * as path from 'node:path';
-import { promptFileTokens } from '../core/estimate';
+import { parseArgs } from './args';
+import { OUTPUT_SOURCE, alignTable, cliRows, estimateCliFile, reportProblems } from './estimate';
+import { formatUsd } from '../core/format';
+import type { FilePrompt } from '../core/estimate';
+
+const HEAD = [
+  'provider',
+  'model',
+  'encoding',
+  'input tokens',
+  'input',
+  'output',
+  'cached input',
+  'batch',
+  'total',
+  'per 1K requests',
+  'monthly',
+  'context',
+  'price',
+];
 
 export async function runCompare(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['models', 'model', 'output-tokens', 'requests-per-day', 'config'], ['json']);
-  if (positional.length !== 1)
-    throw new UsageError(
-      'expected exactly one FILE (usage: compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json])',
-    );
+  const { positional, flags } = parseArgs(argv, {
+    valued: ['models', 'model', 'output-tokens', 'requests-per-day', 'config'],
+    booleans: ['json'],
+    aliases: { m: 'models' },
+  });
+  if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
   const file = positional[0];
-  const requestsPerDay = nonNegativeNumber(flags, 'requests-per-day', DEFAULT_REQUESTS_PER_DAY);
-  const config = flags.get('config');
-  const text = await readInput(file, io);
-  // The same numbers as the comparison panel: messages with chat overhead, the file's max_tokens as output.
-  const prompt = promptFileTokens(text, path.basename(file === '-' ? 'stdin.txt' : file));
-  const outputTokens = nonNegativeInt(flags, 'output-tokens', prompt.maxTokens ?? DEFAULT_OUTPUT_TOKENS);
-  const { catalog, warnings } = loadCliCatalog(io, typeof config === 'string' ? config : undefined);
-  const modelsFlag = flags.get('models') ?? flags.get('model');
-  let models: string[];
-  if (typeof modelsFlag === 'string') {
-    models = splitList(modelsFlag);
-    if (!models.length) throw new UsageError('--models needs at least one model id');
-  } else {
-    // Configured models first (flujo.toml), then the defaults.
-    const configured = [...(catalog.flujo?.providers ?? new Map())].flatMap(([p, ms]) => [...ms.keys()].map((m) => `${p}:${m}`));
-    models = [...new Set([...configured, ...DEFAULT_COMPARE_MODELS])];
-  }
-  const table = buildComparisonTable({ models, tokens: prompt.tokens, outputTokens, requestsPerDay, catalog });
-  for (const w of warnings) io.stderr(`warning: ${w}\n`);
-  for (const r of table.rows) for (const w of r.warnings) io.stderr(`warning: ${r.id}: ${w}\n`);
-  for (const e of table.errors) io.stderr(`error: ${e.id}: ${e.message}\n`);
-  if (typeof modelsFlag === 'string' && table.errors.length === models.length) throw new UsageError(table.errors[0].message);
+  const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['models', 'model']);
+  const rowsOf = result.prompts.map((p: FilePrompt) => cliRows(p, settings.catalog, warnings));
+  reportProblems(io, result, warnings, explicit);
+  const requestsPerDay = settings.requestsPerDay;
   if (flags.has('json')) {
+    const prompts = result.prompts.map((p, i) => ({
+      name: p.name,
+      location: `${file}:${p.line}`,
+      line: p.line,
+      model: p.document.model ?? null,
+      outputTokens: p.estimate.outputTokens,
+      outputTokensSource: p.estimate.outputTokensSource,
+      rows: rowsOf[i],
+      errors: p.estimate.table.errors,
+    }));
     printJson(io, {
       file,
-      outputTokens,
+      format: result.format,
+      outputTokens: prompts[0]?.outputTokens ?? null,
       requestsPerDay,
-      rows: table.rows.map(rowToJson),
-      errors: table.errors,
+      rows: prompts[0]?.rows ?? [],
+      errors: prompts[0]?.errors ?? [],
+      prompts,
+      notes: result.notes,
     });
     return EXIT_OK;
   }
-  const rows = table.rows.map((r) => {
-    const j = rowToJson(r);
-    return [
+  if (result.prompts.length === 0) {
+    io.stdout(`${file}: no prompts found\n`);
+    return EXIT_OK;
+  }
+  const blocks = result.prompts.map((p, i) => {
+    const rows = rowsOf[i].map((j) => [
       j.provider,
-      j.model,
+      j.model.startsWith(`${j.provider}:`) ? j.model.slice(j.provider.length + 1) : j.model,
       `${j.approximate ? '≈ ' : ''}${j.encoding}`,
       String(j.inputTokens),
-      `$${j.inputUsd}`,
-      `$${j.outputUsd}`,
-      j.cachedInputUsd === null ? '–' : `$${j.cachedInputUsd}`,
-      j.batchUsd === null ? '–' : `$${j.batchUsd}`,
-      `$${j.totalUsd}`,
-      `$${j.per1kRequestsUsd}`,
-      `$${j.monthlyUsd}`,
+      formatUsd(j.inputUsd, j.approximate),
+      formatUsd(j.outputUsd, j.approximate),
+      j.cachedInputUsd === null ? '–' : formatUsd(j.cachedInputUsd, j.approximate),
+      j.batchUsd === null ? '–' : formatUsd(j.batchUsd, j.approximate),
+      formatUsd(j.totalUsd, j.approximate),
+      formatUsd(j.per1kRequestsUsd, j.approximate),
+      formatUsd(j.monthlyUsd, j.approximate),
       j.contextUsedPct === null ? '–' : `${j.contextUsedPct}%`,
       `${j.priceSource}${j.priceDate ? ` ${j.priceDate}` : ''}`,
-    ];
+    ]);
+    const where = result.prompts.length > 1 || p.kind !== 'file' ? `${file}:${p.line} ${p.name}` : file;
+    return (
+      `${where}: ${p.estimate.outputTokens.toLocaleString('en-US')} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]}), ${requestsPerDay.toLocaleString('en-US')} requests/day\n` +
+      alignTable(HEAD, rows, [3, 4, 5, 6, 7, 8, 9, 10, 11])
+    );
   });
-  io.stdout(
-    `${file}: ${outputTokens} output tokens, ${requestsPerDay} requests/day\n` +
-      alignTable(
-        [
-          'provider',
-          'model',
-          'encoding',
-          'input tokens',
-          'input',
-          'output',
-          'cached input',
-          'batch',
-          'total',
-          'per 1K requests',
-          'monthly',
-          'context',
-          'price',
-        ],
-        rows,
-        [3, 4, 5, 6, 7, 8, 9, 10, 11],
-      ),
-  );
+  io.stdout(blocks.join('\n'));
   return EXIT_OK;
 }

@@ -6,8 +6,8 @@
 import * as path from 'node:path';
 import { CliIO, EXIT_OK, EXIT_USAGE, UsageError, printJson, readFileOrThrow } from './io';
 import { providerCounter } from './providerCount';
+import { decodeTextInput, parseArgs, stringFlag } from './args';
 import {
-  ENCODING_NAMES,
   TOKENIZER_NAMES,
   EncodingName,
   ModelTokenizer,
@@ -16,20 +16,6 @@ import {
   isEncodingName,
   tokenizerForModel,
 } from '../core/tokenize';
-
-const HELP = `Usage: prompt-cost count [--encoding NAME | --model ID [--provider-count]] [--json] FILE...
-
-Counts tokens of each FILE (- reads standard input) as ordinary text.
-  --encoding NAME   ${ENCODING_NAMES.join(', ')} (default o200k_base),
-                    or an open-model family: ${TOKENIZER_NAMES.filter((n) => !ENCODING_NAMES.includes(n as never)).join(', ')}
-  --model ID        count as model ID does, e.g. gpt-4o, openai:gpt-4.1-mini,
-                    anthropic:claude-3-5-sonnet-latest (non-OpenAI models are approximate)
-  --provider-count  for Claude and Gemini, ask the provider's free count endpoint (each file
-                    sent as one user message; ANTHROPIC_API_KEY / GEMINI_API_KEY; cached by
-                    content hash in .prompt-cost/provider-counts.json)
-  --json            print {"files":[{"path","encoding","tokens","approximate"}],"totalTokens"}
-                    (with --provider-count also "source" and "cached")
-`;
 
 interface FileCount {
   path: string;
@@ -41,81 +27,19 @@ interface FileCount {
   cached?: boolean;
 }
 
-interface Options {
-  encoding?: string;
-  model?: string;
-  json: boolean;
-  providerCount?: boolean;
-  files: string[];
-  help: boolean;
-}
-
-function parseArgs(argv: string[]): Options {
-  const opts: Options = { json: false, files: [], help: false };
-  let onlyFiles = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (onlyFiles || a === '-' || !a.startsWith('-')) {
-      opts.files.push(a);
-      continue;
-    }
-    if (a === '--') {
-      onlyFiles = true;
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (eq > 0) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    switch (name) {
-      case '--json':
-        opts.json = true;
-        break;
-      case '--provider-count':
-        opts.providerCount = true;
-        break;
-      case '--encoding':
-      case '-e':
-        opts.encoding = value();
-        break;
-      case '--model':
-      case '-m':
-        opts.model = value();
-        break;
-      case '--help':
-      case '-h':
-        opts.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${a} (try --help)`);
-    }
-  }
-  return opts;
-}
-
-/** Decodes a file's bytes as UTF-8 text, or throws UsageError for binary content. */
-function decodeText(label: string, bytes: Buffer): string {
-  const head = bytes.subarray(0, 8000);
-  if (head.includes(0)) throw new UsageError(`${label}: binary file (contains NUL bytes), not counted`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UsageError(`${label}: not valid UTF-8 text (binary file?), not counted`);
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
 export async function runCount(argv: string[], io: CliIO): Promise<number> {
-  const opts = parseArgs(argv);
-  if (opts.help) {
-    io.stdout(HELP);
-    return EXIT_OK;
-  }
+  const { positional, flags } = parseArgs(argv, {
+    valued: ['encoding', 'model'],
+    booleans: ['json', 'provider-count'],
+    aliases: { e: 'encoding', m: 'model' },
+  });
+  const opts = {
+    encoding: stringFlag(flags, 'encoding'),
+    model: stringFlag(flags, 'model'),
+    json: flags.has('json'),
+    providerCount: flags.has('provider-count'),
+    files: positional,
+  };
   if (opts.encoding !== undefined && opts.model !== undefined) throw new UsageError('use either --encoding or --model, not both');
   if (opts.files.length === 0) throw new UsageError('no input files (use - for standard input)');
   let tokenizer: ModelTokenizer;
@@ -147,7 +71,7 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
       } else {
         bytes = readFileOrThrow(path.resolve(io.cwd, file));
       }
-      const text = decodeText(file === '-' ? 'standard input' : file, bytes);
+      const text = decodeTextInput(file === '-' ? 'standard input' : file, bytes);
       const tokens = applyFactor(countTokens(text, tokenizer.encoding), tokenizer);
       if (counter) {
         const exact = await counter.count([{ role: 'user', content: text }], tokens);

@@ -1,7 +1,8 @@
 // `prompt-cost diff [--base REF] [PATH...] [--json | --markdown]`: every prompt that changed between REF
 // (default: the merge-base with the upstream/default branch, else HEAD) and the working tree.
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
-import { alignTable, parseArgs } from './estimate';
+import { alignTable } from './estimate';
+import { parseArgs } from './args';
 import { loadPromptWorkspace } from './promptWorkspace';
 import { GitError, WorkingTreeDiff, diffWorkingTree, modelDeltas, primaryDelta, totals } from '../core/diff';
 import { changeLocation, changeToJson, diffMarkdown, signedTokens, signedUsd, statusWord } from '../core/diff/format';
@@ -43,7 +44,7 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
     io.stdout(DIFF_USAGE);
     return EXIT_OK;
   }
-  const { positional, flags } = parseArgs(argv, DIFF_VALUED, ['json', 'markdown']);
+  const { positional, flags } = parseArgs(argv, { valued: DIFF_VALUED, booleans: ['json', 'markdown'] });
   if (flags.has('json') && flags.has('markdown')) throw new UsageError('--json and --markdown cannot be combined');
   const { diff, workspace } = await computeDiff(io, positional, flags);
   for (const w of workspace.warnings) io.stderr(`warning: ${w}\n`);

@@ -1,86 +1,40 @@
-// `prompt-cost estimate FILE --model ID[,ID...] [--output-tokens N] [--config PATH] [--json]`
+// `prompt-cost estimate FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--json]`
+// The answer comes from the core's estimateFile(), the same function behind the editor's numbers.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliIO, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
+import { CliIO, EXIT_OK, UsageError, printJson } from './io';
+import { nonNegativeInt, nonNegativeNumber, parseArgs, readTextInput, splitList, stringFlag } from './args';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
-import { flujoRecordNote } from '../core/pricing/flujo';
 import { findFlujoConfig } from '../core/flujo/config';
 import { decodeTomlBytes } from '../core/flujo/decode';
 import { PriceCatalog } from '../core/pricing/catalog';
-import { computeCost } from '../core/pricing/cost';
-import { promptFileTokens } from '../core/estimate';
-
-export interface ParsedArgs {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-/** Small strict option parser: `--name value`, `--name=value`, boolean flags; unknown options are usage errors. */
-export function parseArgs(argv: string[], valued: readonly string[], booleans: readonly string[]): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-      if (booleans.includes(name)) {
-        if (eq > 0) throw new UsageError(`--${name} takes no value`);
-        flags.set(name, true);
-      } else if (valued.includes(name)) {
-        const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
-        if (v === undefined || (eq < 0 && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-        flags.set(name, v);
-      } else throw new UsageError(`unknown option ${a}`);
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
-
-export function nonNegativeInt(flags: Map<string, string | true>, name: string, fallback: number): number {
-  const v = flags.get(name);
-  if (v === undefined) return fallback;
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
-    throw new UsageError(`--${name} must be a non-negative integer, got '${v}'`);
-  return Number(v);
-}
-
-export function nonNegativeNumber(flags: Map<string, string | true>, name: string, fallback: number): number {
-  const v = flags.get(name);
-  if (v === undefined) return fallback;
-  if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--${name} must be a non-negative number, got '${v}'`);
-  return Number(v);
-}
-
-export function splitList(v: string): string[] {
-  return v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** Reads the prompt FILE (`-` = stdin) as UTF-8 text. */
-export async function readInput(file: string, io: CliIO): Promise<string> {
-  const bytes = file === '-' ? await io.readStdin() : readFileOrThrow(path.resolve(io.cwd, file));
-  return new TextDecoder('utf-8').decode(bytes);
-}
+import { flujoRecordNote, type FlujoRecordNote } from '../core/pricing/flujo';
+import { formatUsd } from '../core/format';
+import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
+import {
+  DEFAULT_EXPECTED_OUTPUT_TOKENS,
+  DEFAULT_MODELS,
+  EstimateRowJson,
+  EstimateSettings,
+  FileEstimate,
+  FilePrompt,
+  estimateFile,
+  estimateRowJson,
+} from '../core/estimate';
 
 /** The catalog the CLI prices with: flujo.toml (explicit --config, FLUJO_CONFIG_PATH, or found from cwd) over the reference. */
 export function loadCliCatalog(
   io: CliIO,
   configPath: string | undefined,
-): { catalog: PriceCatalog; configFile?: string; warnings: string[] } {
+): { catalog: PriceCatalog; configFile?: string; configuredModels: string[]; warnings: string[] } {
   const loc = findFlujoConfig({ explicitPath: configPath, env: io.env, startDir: io.cwd });
-  if (!loc) return { catalog: new PriceCatalog(), warnings: [] };
+  const none = { catalog: new PriceCatalog(), configuredModels: [...DEFAULT_MODELS], warnings: [] };
+  if (!loc) return none;
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(loc.path);
   } catch (err) {
-    if (loc.reason === 'search') return { catalog: new PriceCatalog(), warnings: [] };
+    if (loc.reason === 'search') return none;
     throw new UsageError(`cannot read config ${loc.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const { text } = decodeTomlBytes(bytes);
@@ -94,70 +48,173 @@ export function loadCliCatalog(
   const warnings: string[] = [];
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) warnings.push(`${loc.path} has ${errors.length} error(s); run \`prompt-cost lint\` (prices there may be ignored)`);
-  return { catalog: new PriceCatalog({ flujo: analysis.pricing }), configFile: loc.path, warnings };
+  // As the editor: the models priced in flujo.toml, else the default set.
+  const priced = analysis.models.filter((m) => !m.inline || m.keys.size > 0).map((m) => `${m.provider}:${m.model}`);
+  return {
+    catalog: new PriceCatalog({ flujo: analysis.pricing }),
+    configFile: loc.path,
+    configuredModels: priced.length ? [...new Set(priced)] : [...DEFAULT_MODELS],
+    warnings,
+  };
+}
+
+/** What estimate and compare share: read FILE, find its prompts, price them with the editor's defaults. */
+export async function estimateCliFile(
+  io: CliIO,
+  file: string,
+  flags: Map<string, string | true>,
+  modelFlags: readonly string[],
+): Promise<{ result: FileEstimate; settings: EstimateSettings; warnings: string[]; explicit: boolean }> {
+  const text = await readTextInput(file, io);
+  const { catalog, configuredModels, warnings } = loadCliCatalog(io, stringFlag(flags, 'config'));
+  let onlyModels: string[] | undefined;
+  for (const name of modelFlags) {
+    const v = stringFlag(flags, name);
+    if (v === undefined) continue;
+    onlyModels = [...(onlyModels ?? []), ...splitList(v)];
+    if (!onlyModels.length) throw new UsageError(`--${name} needs at least one model id`);
+  }
+  const settings: EstimateSettings = {
+    catalog,
+    configuredModels,
+    onlyModels,
+    expectedOutputTokens: DEFAULT_EXPECTED_OUTPUT_TOKENS,
+    outputTokens: nonNegativeInt(flags, 'output-tokens'),
+    requestsPerDay: nonNegativeNumber(flags, 'requests-per-day') ?? DEFAULT_REQUESTS_PER_DAY,
+  };
+  const dir = file === '-' ? io.cwd : path.dirname(path.resolve(io.cwd, file));
+  const readSibling = (name: string) => {
+    try {
+      return fs.readFileSync(path.join(dir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const result = estimateFile(text, file === '-' ? 'stdin.txt' : path.basename(file), settings, { readSibling });
+  return { result, settings, warnings, explicit: onlyModels !== undefined };
+}
+
+/** A row, plus (with a flujo.toml) what Flujo's own ledger will hold for the call (it may differ from the bill). */
+export type CliRow = EstimateRowJson & { flujoRecords?: FlujoRecordNote };
+
+export function cliRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
+  return p.estimate.table.rows.map((r) => {
+    const row: CliRow = estimateRowJson(r, p.estimate);
+    const res = catalog.flujo ? catalog.resolve(r.id) : undefined;
+    if (!res?.ok || !res.flujo) return row;
+    const flujo = flujoRecordNote(res.flujo, r.inputTokens, r.outputTokens);
+    // ($0 and PricingNotConfiguredError are already in the resolution's warning.)
+    const priced = res.flujo.kind === 'configured' || res.flujo.kind === 'default';
+    if (priced && (flujo.usd !== r.totalUsd.toString() || flujo.float !== undefined)) warnings.push(`${row.model}: ${flujo.text}`);
+    return { ...row, flujoRecords: flujo };
+  });
+}
+
+/** Rows in the prompt's model order (the file's own model first). */
+export function promptRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
+  const order = p.estimate.models.map((m) => m.model);
+  const byId = new Map(p.estimate.table.rows.map((r, i) => [r.id, i]));
+  const rows = cliRows(p, catalog, warnings);
+  return order.filter((id) => byId.has(id)).map((id) => rows[byId.get(id)!]);
+}
+
+/** Warnings and unpriced models on stderr; a usage error when every explicitly requested model failed. */
+export function reportProblems(io: CliIO, result: FileEstimate, warnings: string[], explicit: boolean): void {
+  const seen = new Set<string>();
+  const warn = (w: string) => {
+    if (!seen.has(w)) io.stderr(`warning: ${w}\n`);
+    seen.add(w);
+  };
+  for (const w of warnings) warn(w);
+  for (const p of result.prompts) {
+    for (const r of p.estimate.table.rows) for (const w of r.warnings) warn(`${r.id}: ${w}`);
+    if (explicit && p.estimate.table.rows.length === 0 && p.estimate.table.errors.length)
+      throw new UsageError(p.estimate.table.errors[0].message);
+    for (const e of p.estimate.table.errors) warn(`${e.id}: ${e.message}`);
+  }
+}
+
+export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
+  const first = p.estimate.summaries.values().next().value;
+  return {
+    name: p.name,
+    location: `${file}:${p.line}`,
+    line: p.line,
+    model: p.document.model ?? null,
+    outputTokens: p.estimate.outputTokens,
+    outputTokensSource: p.estimate.outputTokensSource,
+    messages: p.document.messages.map((m, i) => ({
+      role: m.role,
+      ...(m.name ? { name: m.name } : {}),
+      line: m.headerLine + 1,
+      contentTokens: first?.messages[i]?.contentTokens ?? 0,
+      encoding: first ? [...p.estimate.summaries.keys()][0] : null,
+    })),
+    unfilled: p.estimate.unfilled,
+    notes: p.document.notes ?? [],
+    estimates: rows,
+    errors: p.estimate.table.errors,
+  };
 }
 
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['model', 'output-tokens', 'config'], ['json']);
-  if (positional.length !== 1)
-    throw new UsageError(
-      'expected exactly one FILE (usage: estimate FILE --model ID[,ID...] [--output-tokens N] [--config PATH] [--json])',
-    );
-  const modelFlag = flags.get('model');
-  if (typeof modelFlag !== 'string' || !splitList(modelFlag).length) throw new UsageError('--model ID[,ID...] is required');
-  const models = [...new Set(splitList(modelFlag))];
-  const config = flags.get('config');
-  const file = positional[0];
-  const text = await readInput(file, io);
-  // Counted like the editor: the prompt's messages with chat overhead; the file's max_tokens is the default output.
-  const prompt = promptFileTokens(text, path.basename(file === '-' ? 'stdin.txt' : file));
-  const outputTokens = nonNegativeInt(flags, 'output-tokens', prompt.maxTokens ?? 0);
-  const { catalog, warnings } = loadCliCatalog(io, typeof config === 'string' ? config : undefined);
-
-  const estimates = models.map((model) => {
-    const res = catalog.resolve(model);
-    if (!res.ok) throw new UsageError(res.message);
-    warnings.push(...res.warnings);
-    const count = prompt.tokens(model);
-    const cost = computeCost(res.price, { inputTokens: count.tokens, outputTokens });
-    if (cost.missing.length) warnings.push(`${model}: no price for ${cost.missing.join(', ')} (counted as $0)`);
-    // With a flujo.toml: what Flujo's own ledger will hold for this call (it may differ from the bill).
-    const flujo = res.flujo && flujoRecordNote(res.flujo, count.tokens, res.price.embedding ? 0 : outputTokens);
-    // ($0 and PricingNotConfiguredError are already in the resolution's warning.)
-    const priced = res.flujo?.kind === 'configured' || res.flujo?.kind === 'default';
-    if (flujo && priced && (flujo.usd !== cost.totalUsd.toString() || flujo.float !== undefined)) warnings.push(`${model}: ${flujo.text}`);
-    return {
-      model,
-      encoding: count.encoding,
-      inputTokens: count.tokens,
-      outputTokens: res.price.embedding ? 0 : outputTokens,
-      inputUsd: cost.inputUsd.toString(),
-      outputUsd: cost.outputUsd.toString(),
-      totalUsd: cost.totalUsd.toString(),
-      priceSource: res.price.source,
-      approximate: count.approximate,
-      ...(flujo ? { flujoRecords: flujo } : {}),
-    };
+  const { positional, flags } = parseArgs(argv, {
+    valued: ['model', 'models', 'output-tokens', 'config'],
+    booleans: ['json'],
+    aliases: { m: 'model' },
   });
-  for (const w of warnings) io.stderr(`warning: ${w}\n`);
+  if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
+  const file = positional[0];
+  const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['model', 'models']);
+  const rowsOf = result.prompts.map((p) => promptRows(p, settings.catalog, warnings));
+  reportProblems(io, result, warnings, explicit);
   if (flags.has('json')) {
-    printJson(io, { file, estimates });
+    const prompts = result.prompts.map((p, i) => promptJson(file, p, rowsOf[i]));
+    printJson(io, {
+      file,
+      format: result.format,
+      // The file's (first) prompt; files with several prompts list each under `prompts`.
+      estimates: prompts[0]?.estimates ?? [],
+      outputTokens: prompts[0]?.outputTokens ?? null,
+      prompts,
+      notes: result.notes,
+    });
     return EXIT_OK;
   }
-  const rows = estimates.map((e) => [
-    e.model,
-    `${e.approximate ? '≈' : ''}${e.inputTokens}`,
-    String(e.outputTokens),
-    `$${e.inputUsd}`,
-    `$${e.outputUsd}`,
-    `$${e.totalUsd}`,
-    e.priceSource,
-  ]);
+  if (result.prompts.length === 0) {
+    io.stdout(`${file}: no prompts found\n`);
+    return EXIT_OK;
+  }
+  const blocks = result.prompts.map((p, i) => {
+    const rows = rowsOf[i].map((e) => [
+      e.model,
+      `${e.approximate ? '≈' : ''}${e.inputTokens}`,
+      String(e.outputTokens),
+      formatUsd(e.inputUsd, e.approximate),
+      formatUsd(e.outputUsd, e.approximate),
+      formatUsd(e.totalUsd, e.approximate),
+      e.priceSource,
+    ]);
+    const roles = p.document.messages.map((m) => m.role).join(', ') || 'no messages';
+    const head =
+      result.prompts.length > 1 || p.kind !== 'file'
+        ? `${file}:${p.line} ${p.name} (${roles})`
+        : `${file} (${p.document.messages.length} message${p.document.messages.length === 1 ? '' : 's'}: ${roles})`;
+    const out = `${p.estimate.outputTokens} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]})`;
+    const notes = (p.document.notes ?? []).map((n) => `note: ${n}\n`).join('');
+    return `${head}, ${out}\n${alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5])}${notes}`;
+  });
   io.stdout(
-    `${file}\n` + alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5]),
+    blocks.join('\n') +
+      result.notes
+        .filter((n) => !result.prompts.some((p) => p.document.notes?.includes(n)))
+        .map((n) => `note: ${n}\n`)
+        .join(''),
   );
   return EXIT_OK;
 }
+
+export const OUTPUT_SOURCE = { option: '--output-tokens', file: "the prompt's max tokens", setting: 'default' } as const;
 
 /** Plain aligned text table; `right` lists right-aligned column indexes. */
 export function alignTable(head: string[], rows: string[][], right: number[] = []): string {

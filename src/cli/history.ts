@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
-import { parseArgs } from './estimate';
+import { parseArgs } from './args';
+import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
 import { BudgetConfig, BudgetRow, budgetsFromToml, summarizeBudgets } from '../core/history/budgets';
 import { findFlujoStateDb, flujoRunToRecord, flujoStateDbCandidates, importFlujoRunsToLedger, readFlujoRuns } from '../core/history/flujo';
@@ -18,6 +19,7 @@ import {
   RunTotals,
   compareRunsNewestFirst,
   describeRun,
+  formatDeltaPct,
   groupRuns,
   runDeltaPct,
   runsToCsv,
@@ -136,7 +138,7 @@ function runJson(r: RunRecord) {
 }
 
 async function list(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['ledger', 'group', 'limit', 'config', 'budget-mode'], ['json']);
+  const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'group', 'limit', 'config', 'budget-mode'], booleans: ['json'] });
   if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
   const group = (flags.get('group') as string | undefined) ?? 'day';
   if (!GROUPS.includes(group as GroupBy)) throw new UsageError(`--group must be one of ${GROUPS.join(', ')}, got '${group}'`);
@@ -175,31 +177,29 @@ async function list(argv: string[], io: CliIO): Promise<number> {
   if (!runs.length) io.stdout(`No runs recorded in ${file}.\n`);
   for (const g of groups) {
     const t = g.totals;
-    const delta = t.deltaPct === undefined ? '' : `, Δ ${t.deltaPct >= 0 ? '+' : ''}${t.deltaPct.toFixed(1)} %`;
-    io.stdout(`${g.label}  (${t.runs} run${t.runs === 1 ? '' : 's'}, $${t.costUsd.toString()}${delta})\n`);
+    const delta = formatDeltaPct(t.deltaPct) ? `, Δ ${formatDeltaPct(t.deltaPct)}` : '';
+    io.stdout(`${g.label}  (${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatUsd(t.costUsd)}${delta})\n`);
     for (const r of g.runs)
       io.stdout(`  ${r.time.slice(0, 19).replace('T', ' ')}  ${r.promptFile ?? r.pipeline ?? r.id}  ${describeRun(r)}\n`);
   }
   if (runs.length) {
     const t = totalsOf(runs);
-    io.stdout(
-      `Total: ${t.runs} run${t.runs === 1 ? '' : 's'}, $${t.costUsd.toString()}, ${t.totalTokens.toLocaleString('en-US')} tokens\n`,
-    );
+    io.stdout(`Total: ${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatUsd(t.costUsd)}, ${t.totalTokens.toLocaleString('en-US')} tokens\n`);
   }
   if (budgetRows.length) {
     io.stdout(`\nBudgets (${config!.path}, ${modeFlag}):\n`);
     for (const b of budgetRows) {
       const lim = [
-        b.limits.totalCostUsdLimit ? `$${b.limits.totalCostUsdLimit.toString()}` : '',
-        b.limits.totalTokensLimit !== undefined ? `${b.limits.totalTokensLimit} tokens` : '',
+        b.limits.totalCostUsdLimit ? formatUsd(b.limits.totalCostUsdLimit) : '',
+        b.limits.totalTokensLimit !== undefined ? `${b.limits.totalTokensLimit.toLocaleString('en-US')} tokens` : '',
       ]
         .filter(Boolean)
         .join(' / ');
       const pct = b.costRatio !== undefined && Number.isFinite(b.costRatio) ? ` (${Math.round(b.costRatio * 100)} %)` : '';
       const spent =
         modeFlag === 'per-run'
-          ? `max run $${b.maxRunUsd.toString()}${pct}, total $${b.spentUsd.toString()}`
-          : `spent $${b.spentUsd.toString()}${pct}`;
+          ? `max run ${formatUsd(b.maxRunUsd)}${pct}, total ${formatUsd(b.spentUsd)}`
+          : `spent ${formatUsd(b.spentUsd)}${pct}`;
       io.stdout(`  ${b.status.toUpperCase().padEnd(7)} ${b.key}: limit ${lim || 'none'}; ${b.runs} run(s), ${spent}\n`);
     }
   }
@@ -237,7 +237,7 @@ function resolveDb(io: CliIO, arg: string | undefined, configFlag: string | unde
 }
 
 async function importCmd(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['ledger', 'config'], ['json', 'dry-run']);
+  const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
   const db = resolveDb(io, positional[0], flags.get('config') as string | undefined);
   let read;
@@ -279,7 +279,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function exportCmd(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, ['ledger'], ['json', 'csv']);
+  const { positional, flags } = parseArgs(argv, { valued: ['ledger'], booleans: ['json', 'csv'] });
   if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
   if (flags.has('json') && flags.has('csv')) throw new UsageError('choose one of --csv or --json');
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);

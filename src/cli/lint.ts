@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
-import { parseArgs } from './estimate';
+import { parseArgs } from './args';
 import { FlujoDiagnostic, ModelUsage, analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
 import { decodeTomlBytes } from '../core/flujo/decode';
@@ -68,7 +68,7 @@ export function diagnosticToJson(d: FlujoDiagnostic) {
 }
 
 export async function runLint(argv: string[], io: CliIO): Promise<number> {
-  const { positional, flags } = parseArgs(argv, [], ['json']);
+  const { positional, flags } = parseArgs(argv, { valued: [], booleans: ['json'] });
   if (positional.length > 1) throw new UsageError('expected at most one FILE or DIR');
   let file: string;
   if (positional.length === 1) {

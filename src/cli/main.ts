@@ -1,58 +1,156 @@
 #!/usr/bin/env node
 // `prompt-cost`: the command line on the same core as the extension.
-import { CliIO, Command, EXIT_USAGE, UsageError, processIO } from './io';
+import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
+import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 
-const USAGE = `Usage: prompt-cost <command> [options]
+interface CommandEntry {
+  /** One line for the overview: options after the command name. */
+  synopsis: string;
+  /** `prompt-cost <command> --help`: what it does and every option; absent when the command answers `--help` itself. */
+  help?: string;
+  /** Loaded lazily so `prompt-cost count` never pays for the TOML parser and vice versa. */
+  load: () => Promise<Command>;
+}
+
+const MODELS_NOTE = `Models default to the file's own model, then promptCost-style configured models: the models priced
+in flujo.toml (--config, FLUJO_CONFIG_PATH, or found from the current folder), else the editor's
+default set. Output tokens default as in the editor: the file's max tokens, else 500.`;
+
+/** Add a command here: its help text and a lazy import of its `run…(argv, io)` function. */
+const commands: Record<string, CommandEntry> = {
+  count: {
+    synopsis: '[--encoding NAME | --model ID [--provider-count]] [--json] FILE...   count tokens (- = stdin)',
+    help: `Usage: prompt-cost count [--encoding NAME | --model ID [--provider-count]] [--json] FILE...
+
+Counts tokens of each FILE (- reads standard input) as ordinary text.
+  --encoding, -e NAME  ${ENCODING_NAMES.join(', ')} (default o200k_base),
+                       or an open-model family: ${TOKENIZER_NAMES.filter((n) => !ENCODING_NAMES.includes(n as never)).join(', ')}
+  --model, -m ID       count as model ID does, e.g. gpt-4o, openai:gpt-4.1-mini,
+                       anthropic:claude-3-5-sonnet-latest (non-OpenAI models are approximate)
+  --provider-count     for Claude and Gemini, ask the provider's free count endpoint (each file
+                       sent as one user message; ANTHROPIC_API_KEY / GEMINI_API_KEY; cached by
+                       content hash in .prompt-cost/provider-counts.json)
+  --json               print {"files":[{"path","encoding","tokens","approximate"}],"totalTokens"}
+                       (with --provider-count also "source" and "cached")
+`,
+    load: async () => (await import('./count')).runCount,
+  },
+  estimate: {
+    synopsis: 'FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--json]',
+    help: `Usage: prompt-cost estimate FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--json]
+
+Prices each prompt in FILE (- = stdin) as its runtime sends it: the messages with chat framing.
+Prompt files (.prompty, .prompt, .prompt.md, Copilot files, JSON chat prompts, Semantic Kernel
+YAML, promptfoo '---' lists) and code files (.py, .ts, .js: every prompt found, with file:line).
+  --model, -m ID,...   only these models
+  --output-tokens N    expected output tokens
+  --config PATH        flujo.toml to price with
+  --json               {"file","estimates":[row...],"prompts":[{"name","line","messages","estimates"}]}
+${MODELS_NOTE}
+`,
+    load: async () => (await import('./estimate')).runEstimate,
+  },
+  compare: {
+    synopsis: 'FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json]',
+    help: `Usage: prompt-cost compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--config PATH] [--json]
+
+The comparison panel's table for FILE's prompt, sorted by total cost.
+  --models ID,...         only these models (--model works too)
+  --output-tokens N       expected output tokens
+  --requests-per-day N    for the monthly column (default 1000)
+  --config PATH           flujo.toml to price with
+  --json                  {"file","outputTokens","requestsPerDay","rows":[row...],"errors":[...]}
+${MODELS_NOTE}
+`,
+    load: async () => (await import('./compare')).runCompare,
+  },
+  lint: {
+    synopsis: '[FILE|DIR] [--json]                               check flujo.toml',
+    help: `Usage: prompt-cost lint [FILE|DIR] [--json]
+
+Checks a flujo.toml (default: found as Flujo finds it: FLUJO_CONFIG_PATH, then the current folder
+and its parents). Exit 1 when there is an error.
+  --json   {"file","diagnostics":[{"severity","code","message","line","column","endLine","endColumn"}]}
+`,
+    load: async () => (await import('./lint')).runLint,
+  },
+  history: {
+    synopsis: '[list|import DB|export --csv] [--json]            run history',
+    help: `Usage: prompt-cost history [list|import DB|export --csv] [--json]
+
+  list [--group day|prompt|model|pipeline|status] [--limit N] [--ledger PATH] [--config PATH] [--json]
+  import [DB] [--config PATH] [--ledger PATH] [--dry-run] [--json]   Flujo runs into the ledger
+  export [--csv|--json] [--ledger PATH]
+`,
+    load: async () => (await import('./history')).runHistory,
+  },
+  diff: {
+    synopsis: '[--base REF] [PATH...] [--json|--markdown]        cost of the prompts changed since REF',
+    load: async () => (await import('./diff')).runDiff,
+  },
+  check: {
+    synopsis: '[PATH...] [--base REF] [--max-increase PCT] [--sarif FILE]   budgets + increase gate (CI)',
+    load: async () => (await import('./check')).runCheck,
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  return `Usage: prompt-cost <command> [options]
 
 Commands:
-  count     [--encoding NAME | --model ID] [--json] FILE...   count tokens (- = stdin)
-  estimate  FILE --model ID[,ID...] [--output-tokens N] [--config PATH] [--json]
-  compare   FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json]
-  lint      [FILE|DIR] [--json]                               check flujo.toml
-  history   [list|import DB|export --csv] [--json]            run history
-  diff      [--base REF] [PATH...] [--json|--markdown]        cost of the prompts changed since REF
-  check     [PATH...] [--base REF] [--max-increase PCT] [--sarif FILE]   budgets + increase gate (CI)
+${Object.entries(commands)
+  .map(([n, c]) => `  ${n.padEnd(width)}  ${c.synopsis}`)
+  .join('\n')}
 
+\`prompt-cost <command> --help\` explains a command.
 Exit codes: 0 success, 1 findings, 2 usage or input error.
 `;
+}
 
-/** Commands load lazily so `prompt-cost count` never pays for the TOML parser and vice versa. */
-const commands: Record<string, () => Promise<Command>> = {
-  count: async () => (await import('./count')).runCount,
-  estimate: async () => (await import('./estimate')).runEstimate,
-  compare: async () => (await import('./compare')).runCompare,
-  lint: async () => (await import('./lint')).runLint,
-  history: async () => (await import('./history')).runHistory,
-  diff: async () => (await import('./diff')).runDiff,
-  check: async () => (await import('./check')).runCheck,
-};
+/** `--help`/`-h` among the options (not after `--`). */
+function wantsHelp(argv: readonly string[]): boolean {
+  for (const a of argv) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
+}
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    (name ? io.stdout : io.stderr)(USAGE);
-    return name ? 0 : EXIT_USAGE;
+    const topic = name === 'help' && Object.prototype.hasOwnProperty.call(commands, rest[0] ?? '') ? commands[rest[0]] : undefined;
+    if (topic && !topic.help) return (await topic.load())(['--help'], io);
+    (name ? io.stdout : io.stderr)(topic?.help ?? usage());
+    return name ? EXIT_OK : EXIT_USAGE;
   }
   if (name === '--version' || name === '-v') {
     io.stdout(`${typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev'}\n`);
-    return 0;
+    return EXIT_OK;
   }
-  const load = commands[name];
-  if (!load) {
+  const entry = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  if (!entry) {
     io.stderr(`prompt-cost: unknown command '${name}' (try --help)\n`);
     return EXIT_USAGE;
   }
+  if (entry.help && wantsHelp(rest)) {
+    io.stdout(entry.help);
+    return EXIT_OK;
+  }
+  const json = rest.slice(0, rest.includes('--') ? rest.indexOf('--') : undefined).includes('--json');
+  const fail = (code: string, message: string) => {
+    if (json) printJson(io, { error: { code, message } });
+    io.stderr(`prompt-cost ${name}: ${message}\n`);
+    return EXIT_USAGE;
+  };
   try {
     return await (
-      await load()
+      await entry.load()
     )(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`prompt-cost ${name}: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.stderr(`prompt-cost ${name}: internal error: ${(err as Error).stack ?? err}\n`);
-    return EXIT_USAGE;
+    if (err instanceof UsageError) return fail('usage', err.message);
+    return fail('internal', `internal error: ${(err as Error).stack ?? err}`);
   }
 }
 

@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, UsageError } from './io';
-import { loadCliCatalog, nonNegativeInt, nonNegativeNumber, splitList } from './estimate';
+import { loadCliCatalog } from './estimate';
+import { nonNegativeInt, nonNegativeNumber, splitList } from './args';
 import { BudgetConfig, CONFIG_FILE_NAME, EMPTY_BUDGET_CONFIG, parseBudgetConfig } from '../core/promptBudgets';
 import { DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
 import type { PriceCatalog } from '../core/pricing/catalog';

@@ -40,23 +40,35 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       }
       const { estimate, primary, document: prompt } = result;
       const summary = estimateCore.codeLensSummary(estimate, primary);
+      // The model costs are per request: input plus the expected output. Say so, and cap the line so it never
+      // runs under the minimap; the rest of the models are one "+N" away (the comparison panel).
+      const output = estimateCore.formatTokens(estimate.outputTokens, false);
+      const shown = capModels(summary.modelTitles, primary, MAX_LENS_MODELS);
+      const hidden = summary.modelTitles.filter((m) => !shown.includes(m));
       const lenses: vscode.CodeLens[] = [
         new vscode.CodeLens(top, {
-          title: summary.tokensTitle,
-          tooltip: 'Show the cost breakdown',
+          title: `${summary.tokensTitle} + ${output} out`,
+          tooltip: `${summary.tokensTitle} in the prompt (chat framing included) + ${output} expected output tokens (max_tokens, else promptCost.expectedOutputTokens). The costs beside are per request for both. Click for the breakdown.`,
           command: COMMANDS.showBreakdown,
           arguments: [document.uri],
         }),
-        ...summary.modelTitles.map(
+        ...shown.map(
           (m) =>
             new vscode.CodeLens(top, {
               title: m.title,
-              tooltip: `Compare models for this prompt (${m.model})`,
+              tooltip: `${m.model}: cost per request, input + ${output} expected output tokens. Click to compare models.`,
               command: COMMANDS.openComparison,
               arguments: [document.uri, m.model],
             }),
         ),
-        new vscode.CodeLens(top, { title: 'Compare…', command: COMMANDS.openComparison, arguments: [document.uri] }),
+        hidden.length
+          ? new vscode.CodeLens(top, {
+              title: `+${hidden.length} more…`,
+              tooltip: `Compare all models: ${hidden.map((m) => m.title).join(' · ')}`,
+              command: COMMANDS.openComparison,
+              arguments: [document.uri],
+            })
+          : new vscode.CodeLens(top, { title: 'Compare…', command: COMMANDS.openComparison, arguments: [document.uri] }),
         // Running sends the prompt to a provider: only offered in trusted workspaces.
         ...(vscode.workspace.isTrusted
           ? [
@@ -77,10 +89,11 @@ export function registerCodeLens(services: Services): vscode.Disposable {
           const tokens = primaryModel.messageTokens[i] ?? 0;
           const cost = estimateCore.inputCost(result.pricing.catalog, primaryModel.model, tokens);
           const approx = primaryModel.tokenizer.approximate;
-          const title = `${message.role}: ${estimateCore.formatTokens(tokens, approx)} tokens${cost ? ` · ${estimateCore.shortModel(primaryModel.model)} ${estimateCore.shortUsd(cost, approx)}` : ''}`;
+          const title = `${message.role}: ${estimateCore.formatTokens(tokens, approx)} tokens${cost ? ` · ${estimateCore.shortModel(primaryModel.model)} ${estimateCore.shortUsd(cost, approx)} input` : ''}`;
           lenses.push(
             new vscode.CodeLens(new vscode.Range(message.headerLine, 0, message.headerLine, 0), {
               title,
+              tooltip: `The ${message.role} message alone: its input tokens (with the message's chat framing) and their input cost for ${primaryModel.model}; no output.`,
               command: COMMANDS.showBreakdown,
               arguments: [document.uri, message.range.start],
             }),
@@ -97,4 +110,16 @@ export function registerCodeLens(services: Services): vscode.Disposable {
     onConfigChange(CONFIG_KEYS.codeLens, () => changed.fire()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()), // the ▶ Run lens appears
   );
+}
+
+/** Models on the top lens line; more go behind "+N more…". */
+export const MAX_LENS_MODELS = 3;
+
+/** The first `max` models in configured order, with the primary model always among them. */
+export function capModels<T extends { model: string }>(models: readonly T[], primary: string, max: number): T[] {
+  if (models.length <= max) return [...models];
+  const first = models.slice(0, max);
+  const p = models.find((m) => m.model === primary);
+  if (!p || first.includes(p)) return first;
+  return [p, ...first.slice(0, max - 1)];
 }

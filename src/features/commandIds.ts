@@ -11,6 +11,7 @@ export const COMMANDS = {
   runPrompt: 'promptCost.runPrompt',
   setApiKey: 'promptCost.setApiKey',
   clearApiKey: 'promptCost.clearApiKey',
+  pickDeploymentModel: 'promptCost.pickDeploymentModel',
   providerCount: 'promptCost.countWithProvider',
 } as const;
 

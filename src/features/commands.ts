@@ -85,7 +85,7 @@ async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offs
     const r = await services.estimator.estimateText(found.prompt.text, model, uri);
     const approx = r.tokenizer.approximate;
     rows.push(
-      `| ${model}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`,
+      `| ${model}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? core.shortUsd(r.inputUsd, approx) : 'no price'} |`,
     );
   }
   const line = doc.positionAt(found.prompt.range.start).line + 1;

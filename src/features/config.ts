@@ -31,6 +31,8 @@ export interface PromptCostConfig {
   maxDocumentSize: number;
 }
 
+/** The default model set lives in the core so the CLI uses the same one. */
+export { DEFAULT_MODELS } from '../core/estimate/defaults';
 /** The run and history settings (`promptCost.providers.*`, `promptCost.run.*`, `promptCost.history.*`). */
 export interface RunSettings {
   /** Base URL of the OpenAI-compatible endpoint (restricted in untrusted workspaces). */
@@ -45,7 +47,6 @@ export interface RunSettings {
   groupBy: GroupBy;
 }
 
-export const DEFAULT_MODELS = ['openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest'];
 export const GROUP_BY_OPTIONS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
 
 /** The keys (below `promptCost.`) each consumer depends on, for `onConfigChange`. */

@@ -256,16 +256,15 @@ export class Estimator extends Disposable {
       document = result.document;
       counters = countersFromWorker(result, tokenize.countTokens);
     }
-    const models = document.model ? [document.model, ...pricing.models.filter((m) => m !== document.model)] : pricing.models;
-    // The setting wins (it is what "Pick Primary Model" sets), then the prompt's own model.
-    const primary = config.primaryModel || document.model || models[0];
-    const ordered = models.includes(primary) ? models : [primary, ...models];
-    const estimate = estimateCore.estimatePrompt(document, counters, {
-      models: ordered,
+    // The core's one answer (models, primary, output tokens, prices), the same as `prompt-cost estimate`.
+    const estimate = estimateCore.estimateDocument(document, counters, {
       catalog: pricing.catalog,
-      outputTokens: config.expectedOutputTokens,
+      configuredModels: pricing.models,
+      primaryModel: config.primaryModel,
+      expectedOutputTokens: config.expectedOutputTokens,
       requestsPerDay: config.requestsPerDay,
     });
+    const primary = estimate.primary;
     return { kind: 'prompt', document, estimate, primary, pricing, config };
   }
 
@@ -283,11 +282,7 @@ export class Estimator extends Disposable {
     ]);
     const primary = config.primaryModel || pricing.models[0];
     const prompts = promptCore.findPromptsInCode(text, doc.languageId).map((prompt): CodePromptEstimate => {
-      const model = prompt.model
-        ? prompt.model.includes(':') || !prompt.provider
-          ? prompt.model
-          : `${prompt.provider}:${prompt.model}`
-        : primary;
+      const model = promptCore.codePromptModelId(prompt) ?? primary;
       const { tokens, tokenizer } = tokenize.countForModel(prompt.text, model);
       const resolved = pricing.catalog.resolve(model);
       return {

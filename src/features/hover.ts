@@ -29,7 +29,7 @@ export function registerHover(services: Services): vscode.Disposable {
         const md = new vscode.MarkdownString();
         md.appendMarkdown(`**Prompt Cost** · ${p.prompt.role ?? 'prompt'} for \`${p.model}\`\n\n`);
         md.appendMarkdown(
-          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${approx ? '≈' : ''}$${p.inputUsd.toString()} input` : ' · no price'}${p.priceSource ? ` (${p.priceSource})` : ''}\n\n`,
+          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${estimateCore.shortUsd(p.inputUsd, approx)} input` : ' · no price'}${p.priceSource ? ` (${p.priceSource})` : ''}\n\n`,
         );
         const unfilled = p.prompt.placeholders.map((x) => x.name);
         if (unfilled.length)
@@ -41,7 +41,7 @@ export function registerHover(services: Services): vscode.Disposable {
       const message = (await import('../core/prompt')).messageAt(parsed, offset);
       const title =
         message && parsed.messages.length > 1
-          ? `Prompt Cost · whole prompt (cursor in the ${message.role} message)`
+          ? `Prompt Cost · whole prompt (mouse over the ${message.role} message)`
           : 'Prompt Cost · whole prompt';
       const md = new vscode.MarkdownString(
         estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay }),
@@ -69,7 +69,7 @@ async function selectionHover(
     const r = await services.estimator.estimateText(text, model, document.uri, 'hover');
     const approx = r.tokenizer.approximate;
     rows.push(
-      `| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? `${approx ? '≈' : ''}$${r.inputUsd.toString()}` : 'no price'} |`,
+      `| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} |`,
     );
   }
   return new vscode.Hover(

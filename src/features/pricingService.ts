@@ -26,6 +26,8 @@ export interface PricingContext {
 }
 
 const UPDATED_CATALOG_FILE = 'genai-prices.json';
+/** workspaceState: deployment names the user mapped to a model (`azure:my-deployment` → `openai:gpt-4o`). */
+const DEPLOYMENTS_KEY = 'promptCost.deploymentModels';
 
 export class PricingService extends Disposable {
   private readonly cache = new Map<string, Promise<PricingContext>>();
@@ -56,6 +58,22 @@ export class PricingService extends Disposable {
   invalidate(): void {
     this.cache.clear();
     this.changed.fire();
+  }
+
+  /** Deployment names mapped to models in this workspace. */
+  deploymentModels(): Record<string, string> {
+    const v = this.context.workspaceState.get<unknown>(DEPLOYMENTS_KEY);
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  }
+
+  /** Remembers (for this workspace) which model a deployment name runs, and re-prices. */
+  async setDeploymentModel(deployment: string, model: string | undefined): Promise<void> {
+    const all = this.deploymentModels();
+    if (model) all[deployment] = model;
+    else delete all[deployment];
+    await this.context.workspaceState.update(DEPLOYMENTS_KEY, all);
+    this.invalidate();
   }
 
   /** The pricing that applies to a document (its workspace folder's flujo.toml). */
@@ -114,7 +132,12 @@ export class PricingService extends Disposable {
     const flujo = await this.loadFlujo(folder, config, reference);
     const { overrides, errors } = pricing.parseSettingsOverrides(config.pricingOverrides);
     for (const e of errors) this.log.warn(`promptCost.pricingOverrides: ${e}`);
-    const catalog = new pricing.PriceCatalog({ flujo: flujo?.analysis.pricing, settings: overrides, reference });
+    const catalog = new pricing.PriceCatalog({
+      flujo: flujo?.analysis.pricing,
+      settings: overrides,
+      reference,
+      deployments: new Map(Object.entries(this.deploymentModels())),
+    });
     let models = config.models;
     if (models.length === 0 && flujo)
       models = flujo.analysis.models.filter((m) => !m.inline || m.keys.size > 0).map((m) => `${m.provider}:${m.model}`);

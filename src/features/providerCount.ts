@@ -6,10 +6,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
-import { readConfig } from './config';
+import { readConfig, readRunSettings } from './config';
 import type { Services } from './services';
 import { getApiKey } from './run/apiKeys';
-import { readRunSettings } from './config';
+import { approveKeyDestination } from './run/runPrompt';
 
 export interface ProviderCountOptions {
   /** Count for this model without asking (tests, other commands). */
@@ -70,6 +70,9 @@ async function countCommand(
     apiKey = apiKey.trim();
     await context.secrets.store(target.provider === 'anthropic' ? 'promptCost.apiKey.anthropic' : GEMINI_SECRET, apiKey);
   }
+  const baseUrl = target.provider === 'anthropic' ? readRunSettings(doc.uri).anthropicBaseUrl : undefined;
+  // a base URL set by the workspace (a cloned repository) gets the key only with the user's consent
+  if (baseUrl && !(await approveKeyDestination(services, 'anthropic', baseUrl))) return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
   const cache = new counts.ProviderCountCache(folder ? path.join(folder.uri.fsPath, '.prompt-cost', 'provider-counts.json') : undefined);
   const key = counts.countCacheKey(target.provider, target.model, messages);
@@ -86,7 +89,7 @@ async function countCommand(
             ...target,
             messages,
             apiKey: apiKey!,
-            baseUrl: target.provider === 'anthropic' ? readRunSettings(doc.uri).anthropicBaseUrl : undefined,
+            baseUrl,
           }),
       );
       cache.set(key, { ...r, at: new Date().toISOString() });

@@ -59,7 +59,7 @@ export class StatusBar extends Disposable {
         const approx = r.tokenizer.approximate;
         return update(
           `$(selection) ${estimateCore.formatTokens(r.tokens, approx)} tok · ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} ${estimateCore.shortModel(model)}`,
-          `Selection: ${r.tokens} tokens for ${model}${r.inputUsd ? `, input $${r.inputUsd.toString()}` : ''}. Click to pick the primary model.`,
+          `Selection: ${r.tokens} input tokens for ${model}${r.inputUsd ? `, input cost $${r.inputUsd.toString()} exactly (no output)` : ''}. Click to pick the primary model.`,
         );
       }
       const result = await this.services.estimator.get(doc);
@@ -71,9 +71,9 @@ export class StatusBar extends Disposable {
       if (!m) return update('', '');
       const approx = m.tokenizer.approximate;
       update(
-        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${estimateCore.shortModel(m.model)}`,
+        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)}${row ? ` + ${estimateCore.formatTokens(row.outputTokens, false)}` : ''} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${estimateCore.shortModel(m.model)}`,
         row
-          ? `${m.model}: ${m.inputTokens} input + ${row.outputTokens} expected output tokens = $${row.totalUsd.toString()} per request (${row.priceSource}). Click to pick the primary model.`
+          ? `${m.model}, per request: ${m.inputTokens} input + ${row.outputTokens} expected output tokens = $${row.totalUsd.toString()} exactly (${row.priceSource} prices). Click to pick the primary model.`
           : `${m.model}: ${m.inputTokens} input tokens; no price found. Click to pick the primary model.`,
       );
     } catch (err) {

@@ -6,6 +6,8 @@
 // bundle and its type-check (`tsc -p src/webview`, DOM lib, no Node types) never pull in the Node-side
 // core; test/unit/compare-table.test.ts asserts at compile time that it is the core's `CompareRowJson`.
 
+import { formatUsd } from '../core/format';
+
 /** Where a price comes from (core `PriceSource`). */
 export type PriceSource = 'flujo.toml' | 'settings' | 'reference';
 
@@ -324,12 +326,9 @@ export function nextSort(current: SortState | null, key: SortKey): SortState {
   return { key, direction: 'asc' };
 }
 
-/** Exact money for display: `$1,234.000045` (integer part grouped, every fractional digit kept). */
+/** Money in the panel, rounded like every other surface (src/core/format.ts); the cell's tooltip keeps the exact value. */
 export function displayUsd(value: string, approximate = false): string {
-  const negative = value.startsWith('-');
-  const [int, frac] = (negative ? value.slice(1) : value).split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${approximate ? '≈' : ''}${negative ? '-' : ''}$${grouped}${frac ? `.${frac}` : ''}`;
+  return formatUsd(value, approximate);
 }
 
 /** `1,234` (integers grouped, en-US). */

@@ -164,6 +164,44 @@ const COLUMNS: Column[] = [
   },
 ];
 
+// ---- fitting the panel's width ----
+// Model, Total and Monthly always show. When the panel is too narrow, the other columns hide one at a
+// time in this order (least telling first) until the table fits without sideways scrolling; "Show all
+// columns" scrolls instead.
+const HIDE_ORDER: SortKey[] = [
+  'provider',
+  'encoding',
+  'priceSource',
+  'contextUsedPct',
+  'per1kRequestsUsd',
+  'batchUsd',
+  'cachedInputUsd',
+  'outputUsd',
+  'inputUsd',
+  'inputTokens',
+];
+let showAllColumns = false;
+
+/** Hides columns in HIDE_ORDER until the table fits; lists what is hidden with a way to show it. */
+function fitColumns(): void {
+  if (!view) return;
+  for (const cell of table.querySelectorAll('.col-hidden')) cell.classList.remove('col-hidden');
+  const hidden: SortKey[] = [];
+  for (const key of HIDE_ORDER) {
+    if (showAllColumns || table.scrollWidth <= tableWrap.clientWidth + 1) break;
+    for (const cell of table.querySelectorAll(`[data-col="${key}"]`)) cell.classList.add('col-hidden');
+    hidden.push(key);
+  }
+  table.classList.toggle('fitted', hidden.length > 0);
+  tableWrap.classList.toggle('all-columns', showAllColumns);
+  const titles = COLUMNS.filter((c) => c.key && hidden.includes(c.key)).map((c) => c.title(view!));
+  fitNote.hidden = !hidden.length && !showAllColumns;
+  fitText.textContent = showAllColumns
+    ? 'All columns shown: scroll sideways. '
+    : `${hidden.length} column${hidden.length === 1 ? '' : 's'} hidden to fit the panel (${titles.join(', ')}). `;
+  fitToggle.textContent = showAllColumns ? 'Fit to width' : 'Show all columns';
+}
+
 /** `128K`, `1M`, `1,048,576`: context windows at a glance (the cell's title has the exact figure). */
 function compactInt(n: number): string {
   if (n >= 1_000_000 && n % 1_000_000 === 0) return `${n / 1_000_000}M`;
@@ -267,6 +305,14 @@ const tableWrap = h(
   { className: 'table-wrap', attrs: { tabindex: '0', role: 'region', 'aria-label': 'Comparison table (scrolls horizontally)' } },
   table,
 );
+const fitText = h('span');
+const fitToggle = h('button', { className: 'link', attrs: { type: 'button' } });
+fitToggle.addEventListener('click', () => {
+  showAllColumns = !showAllColumns;
+  fitColumns();
+});
+const fitNote = h('p', { className: 'fit-note' }, fitText, fitToggle);
+new ResizeObserver(() => fitColumns()).observe(tableWrap);
 const errorsBox = h('ul', { className: 'errors' });
 const chartTitle = h('h2', { text: 'Total cost per request' });
 const chartBox = h('div', { className: 'chart' });
@@ -284,6 +330,7 @@ app.append(
   status,
   messageBox,
   tableWrap,
+  fitNote,
   errorsBox,
   chartSection,
   notesBox,
@@ -304,7 +351,7 @@ function announce(text: string): void {
 function renderHead(v: PanelView): void {
   const tr = h('tr');
   for (const col of COLUMNS) {
-    const th = h('th', { attrs: { scope: 'col' } });
+    const th = h('th', { attrs: { scope: 'col', 'data-col': col.key ?? 'actions' } });
     if (col.numeric) th.classList.add('num');
     const title = col.title(v);
     if (!col.key) {
@@ -346,6 +393,7 @@ function renderBody(v: PanelView): void {
     if (row.origin === 'added') tr.classList.add('added');
     for (const col of COLUMNS) {
       const td = col.key === 'model' ? h('th', { attrs: { scope: 'row' } }) : h('td');
+      td.setAttribute('data-col', col.key ?? 'actions');
       if (col.numeric) td.classList.add('num');
       col.cell(row, td as HTMLTableCellElement, v);
       tr.append(td);
@@ -452,6 +500,7 @@ function render(): void {
   caption.textContent = `Cost of ${v.document?.name ?? 'the prompt'} per model, ${displayInt(v.outputTokens)} output tokens per request, ${displayInt(v.requestsPerDay)} requests per day${sort ? `, sorted by ${sort.key} ${SORT_LABEL[sort.direction]}` : ''}.`;
   renderHead(v);
   renderBody(v);
+  fitColumns();
   renderErrors(v);
   renderChart(v);
   notesBox.replaceChildren(...v.notes.map((n) => h('li', { text: n })));

@@ -16,6 +16,8 @@ async function main() {
     throw new Error('out/test/host/suite/index.js missing: run `npm run compile-tests` first');
   fs.rmSync(resultsFile, { force: true });
   const workspace = copyWorkspace(path.join(root, 'examples'));
+  // The suites record and import runs themselves: start them without the example history.
+  for (const d of ['.prompt-cost', '.flujo']) fs.rmSync(path.join(workspace, d), { recursive: true, force: true });
   const started = Date.now();
   const host = await startHost({ verbose });
   let code;

@@ -1,13 +1,71 @@
-// Flujo state databases for tests, written by better-sqlite3 (dev only, native) in real WAL mode with
-// Flujo's schema; the code under test reads them with sql.js.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BetterSqlite = require('better-sqlite3') as new (file: string) => BetterDb;
+// Flujo state databases for tests, written by the real SQLite through Python's sqlite3 module
+// (test/support/sqlite_writer.py) in WAL mode with Flujo's schema; the code under test reads them with sql.js.
+// No native Node module: `npm install` stays a download. Each statement runs in a short Python process; a
+// BEGIN … COMMIT block is sent as one, so a transaction is one WAL commit, as it would be in Flujo.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
-export interface BetterDb {
+export interface SqliteDb {
   pragma(s: string): unknown;
   exec(s: string): void;
   prepare(s: string): { run(...params: unknown[]): unknown };
   close(): void;
+}
+
+interface Op {
+  sql: string;
+  params?: unknown[];
+}
+
+const WRITER = [path.resolve(__dirname, 'sqlite_writer.py'), path.resolve(__dirname, '../../../test/support/sqlite_writer.py')].find((f) =>
+  fs.existsSync(f),
+);
+
+function runPython(file: string, ops: Op[], keepWal: boolean): unknown[][] {
+  if (!WRITER) throw new Error('test/support/sqlite_writer.py not found');
+  const python = process.env.PYTHON || 'python3';
+  const r = spawnSync(python, [WRITER], { input: JSON.stringify({ file, ops, keepWal }), encoding: 'utf8' });
+  if (r.error) throw new Error(`${python} is needed to write test SQLite databases (Debian: apt-get install python3): ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`sqlite_writer.py failed on ${file}: ${r.stderr.trim()}`);
+  return (JSON.parse(r.stdout) as { rows: unknown[][] }).rows;
+}
+
+/**
+ * A database file written statement by statement, as if one writer kept it open: commits stay in the
+ * -wal file (no auto-checkpoint) until close(), which checkpoints like closing the last connection does.
+ */
+class PythonSqliteDb implements SqliteDb {
+  private pending: Op[] | undefined;
+  constructor(private readonly file: string) {}
+
+  private run(op: Op): unknown[][] {
+    if (this.pending) {
+      this.pending.push(op);
+      return [];
+    }
+    return runPython(this.file, [op], true);
+  }
+  pragma(s: string): unknown {
+    return this.run({ sql: `PRAGMA ${s}` });
+  }
+  exec(sql: string): void {
+    const word = sql.trim().replace(/;$/, '').toUpperCase();
+    if (word === 'BEGIN' || word === 'BEGIN TRANSACTION') {
+      this.pending = [{ sql: 'BEGIN' }];
+    } else if (word === 'COMMIT' || word === 'END') {
+      const ops = this.pending ?? [];
+      this.pending = undefined;
+      runPython(this.file, [...ops, { sql: 'COMMIT' }], true);
+    } else this.run({ sql });
+  }
+  prepare(sql: string): { run(...params: unknown[]): unknown } {
+    return { run: (...params: unknown[]) => this.run({ sql, params }) };
+  }
+  close(): void {
+    this.pending = undefined;
+    runPython(this.file, [], false);
+  }
 }
 
 // The schema of flujo/state/backends/sqlite_core.py.
@@ -29,15 +87,14 @@ CREATE TABLE IF NOT EXISTS steps (
 CREATE INDEX IF NOT EXISTS idx_steps_run_id ON steps(run_id);
 `;
 
-export function openBetterDb(file: string): BetterDb {
-  return new BetterSqlite(file);
+export function openSqliteDb(file: string): SqliteDb {
+  return new PythonSqliteDb(file);
 }
 
 /** Opens (creating) a Flujo state DB in WAL mode that keeps every commit in the -wal file. */
-export function openFlujoWal(file: string): BetterDb {
-  const db = openBetterDb(file);
+export function openFlujoWal(file: string): SqliteDb {
+  const db = openSqliteDb(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('wal_autocheckpoint = 0');
   db.exec(FLUJO_SCHEMA);
   return db;
 }
@@ -52,7 +109,7 @@ export interface StepIn {
 
 /** One run in one transaction (so a cut WAL drops whole runs): `runs` row + `workflow_state.step_history`. */
 export function insertFlujoRun(
-  db: BetterDb,
+  db: SqliteDb,
   id: string,
   pipeline: string,
   status: string,

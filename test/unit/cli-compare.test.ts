@@ -34,20 +34,24 @@ test('compare --json: the core table, same numbers, sorted by total', async () =
     requestsPerDay: 500,
     catalog: new PriceCatalog(),
   });
-  assert.deepEqual(j.rows, expected.rows.map(rowToJson));
-  assert.equal(j.rows[0].model, 'gpt-4o-mini');
+  // The panel's row, with the model id spelled `provider:model` as in `estimate`, plus per-message tokens.
+  assert.deepEqual(
+    j.rows.map(({ messageTokens: _m, priceStandIn: _s, ...r }: Record<string, unknown>) => r),
+    expected.rows.map((r) => ({ ...rowToJson(r), model: r.id })),
+  );
+  assert.equal(j.rows[0].model, 'openai:gpt-4o-mini');
   const totals = j.rows.map((r: { totalUsd: string }) => Number(r.totalUsd));
   assert.deepEqual(
     [...totals].sort((a, b) => a - b),
     totals,
   );
-  assert.equal(j.rows.find((r: { model: string }) => r.model === 'claude-3-5-haiku-latest').approximate, true);
+  assert.equal(j.rows.find((r: { model: string }) => r.model === 'anthropic:claude-3-5-haiku-latest').approximate, true);
 });
 
 test('compare human output, defaults and errors', async () => {
   let io = fakeIO(dir);
   assert.equal(await main(['compare', 'p.txt'], io), 0, io.err);
-  assert.match(io.out, /500 output tokens, 1000 requests\/day/);
+  assert.match(io.out, /500 output tokens \(default\), 1,000 requests\/day/);
   assert.match(io.out, /gpt-4o-mini/);
   io = fakeIO(dir);
   assert.equal(await main(['compare', 'p.txt', '--models', 'nope:x'], io), 2);

@@ -22,23 +22,29 @@ test('estimate --json: exact decimal strings, reference source', async () => {
   assert.equal(j.file, 'p.txt');
   // Priced like the editor: one user message with OpenAI's chat overhead.
   const n = chatTokens([{ role: 'user', content: prompt }], 'o200k_base');
-  assert.deepEqual(j.estimates[0], {
-    model: 'openai:gpt-4o-mini',
-    encoding: 'o200k_base',
-    inputTokens: n,
-    outputTokens: 100,
-    inputUsd: (BigInt(n) * 15n)
-      .toString()
-      .padStart(9, '0')
-      .replace(/^(\d*)(\d{8})$/, (_, a, b) => `${a || '0'}.${b}`)
-      .replace(/\.?0+$/, ''),
-    outputUsd: '0.00006',
-    totalUsd: j.estimates[0].totalUsd,
-    priceSource: 'reference',
-    approximate: false,
-  });
+  const { model, encoding, inputTokens, outputTokens, inputUsd, outputUsd, totalUsd, priceSource, approximate } = j.estimates[0];
+  assert.deepEqual(
+    { model, encoding, inputTokens, outputTokens, inputUsd, outputUsd, totalUsd, priceSource, approximate },
+    {
+      model: 'openai:gpt-4o-mini',
+      encoding: 'o200k_base',
+      inputTokens: n,
+      outputTokens: 100,
+      inputUsd: (BigInt(n) * 15n)
+        .toString()
+        .padStart(9, '0')
+        .replace(/^(\d*)(\d{8})$/, (_, a, b) => `${a || '0'}.${b}`)
+        .replace(/\.?0+$/, ''),
+      outputUsd: '0.00006',
+      totalUsd: j.estimates[0].totalUsd,
+      priceSource: 'reference',
+      approximate: false,
+    },
+  );
   assert.equal(typeof j.estimates[0].totalUsd, 'string');
-  assert.equal(j.estimates[1].model, 'gpt-4o');
+  // One spelling for model ids: `gpt-4o` is `openai:gpt-4o` (provider inferred as Flujo does), as in compare.
+  assert.equal(j.estimates[1].model, 'openai:gpt-4o');
+  assert.deepEqual(j.estimates[0].messageTokens, [n - 3]);
 });
 
 test('estimate with flujo.toml (--config and found from cwd); strict error exits 2 with Flujo text', async () => {
@@ -64,7 +70,6 @@ test('estimate with flujo.toml (--config and found from cwd); strict error exits
 test('estimate usage errors exit 2', async () => {
   for (const argv of [
     ['estimate'],
-    ['estimate', 'p.txt'],
     ['estimate', 'p.txt', '--model', 'x', '--output-tokens', '-1'],
     ['estimate', 'missing.txt', '--model', 'gpt-4o'],
     ['estimate', 'p.txt', '--model', 'nope:nothing'],
@@ -78,7 +83,7 @@ test('estimate usage errors exit 2', async () => {
 
 test('estimate human output and stdin', async () => {
   const io = fakeIO(dir, {}, 'hello world');
-  assert.equal(await main(['estimate', '-', '--model', 'gpt-4o-mini'], io), 0, io.err);
+  assert.equal(await main(['estimate', '-', '--model', 'gpt-4o-mini', '--output-tokens', '0'], io), 0, io.err);
   // 'hello world' is 2 tokens; as one chat message: + 3 framing + 1 role + 3 reply priming = 9.
   assert.match(io.out, /gpt-4o-mini\s+9\s+0\s+\$0.00000135\s+\$0\s+\$0.00000135\s+reference/);
 });

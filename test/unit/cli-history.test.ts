@@ -6,14 +6,7 @@ import { main } from '../../src/cli/main';
 import { CliIO } from '../../src/cli/io';
 import { appendRun } from '../../src/core/history/ledger';
 import { tempDir } from '../support/tempDir';
-
-interface BetterDb {
-  pragma(s: string): unknown;
-  exec(s: string): void;
-  close(): void;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const BetterSqlite = require('better-sqlite3') as new (file: string) => BetterDb;
+import { openSqliteDb } from '../support/flujoFixture';
 
 function io(cwd: string, env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
@@ -84,8 +77,8 @@ describe('prompt-cost history', () => {
     await seed(ws);
     const t = io(ws);
     assert.equal(await main(['history'], t.cli), 0);
-    assert.match(t.out(), /2025-01-0\d {2}\(1 run, \$0\.0000015, Δ -25\.0 %\)/);
-    assert.match(t.out(), /Total: 2 runs, \$0\.6000015/);
+    assert.match(t.out(), /2025-01-0\d {2}\(1 run, \$0\.0000015, Δ −25\.0 %\)/); // one minus sign (U+2212) in every view
+    assert.match(t.out(), /Total: 2 runs, \$0\.600,/); // rounded for reading; --json keeps 0.6000015
   });
 
   it('budgets from flujo.toml: over → exit 1', async () => {
@@ -102,7 +95,7 @@ describe('prompt-cost history', () => {
       doc.budgets.rows.map((r: { key: string; status: string; spentUsd: string }) => [r.key, r.status, r.spentUsd]),
       [
         ['team-*', 'over', '0.6'],
-        ['default', 'ok', '0'],
+        ['default', 'ok', '0.0000015'], // the extension's run counts against [budgets.default] (issue 13, edge 7)
       ],
     );
     const h = io(ws);
@@ -125,9 +118,8 @@ describe('prompt-cost history', () => {
     const ws = workspace();
     fs.writeFileSync(path.join(ws, 'flujo.toml'), 'state_uri = "sqlite:///data/ops.db"\n');
     fs.mkdirSync(path.join(ws, 'data'));
-    const db = new BetterSqlite(path.join(ws, 'data', 'ops.db'));
+    const db = openSqliteDb(path.join(ws, 'data', 'ops.db'));
     db.pragma('journal_mode = WAL');
-    db.pragma('wal_autocheckpoint = 0');
     db.exec(`CREATE TABLE runs (run_id TEXT PRIMARY KEY, pipeline_name TEXT, status TEXT, created_at TEXT);
              CREATE TABLE workflow_state (run_id TEXT PRIMARY KEY, step_history TEXT, status TEXT);
              INSERT INTO runs VALUES ('w1', 'analytics', 'completed', '2025-02-01T00:00:00+00:00');

@@ -134,11 +134,12 @@ test('nextSort: a new column starts ascending, the same column flips', () => {
   assert.deepEqual(nextSort({ key: 'totalUsd', direction: 'desc' }, 'model'), { key: 'model', direction: 'asc' });
 });
 
-test('displayUsd keeps every digit and groups the integer part', () => {
+test('displayUsd rounds like every surface (3 significant digits below $1, cents above) and groups the integer part', () => {
   assert.equal(displayUsd('0.0000015'), '$0.0000015');
-  assert.equal(displayUsd('1234567.891'), '$1,234,567.891');
-  assert.equal(displayUsd('135', true), '≈$135');
-  assert.equal(displayUsd('-1000.5'), '-$1,000.5');
+  assert.equal(displayUsd('0.012252'), '$0.0123');
+  assert.equal(displayUsd('1234567.891'), '$1,234,567.89');
+  assert.equal(displayUsd('135', true), '≈$135.00');
+  assert.equal(displayUsd('-1000.5'), '−$1,000.50');
   assert.equal(displayInt(1234567), '1,234,567');
   assert.equal(displayInt(0), '0');
 });

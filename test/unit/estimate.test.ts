@@ -73,12 +73,13 @@ test('summarizePrompt agrees with the tokenizer chat rule for every encoding (pr
   );
 });
 
-test('shortUsd: 3 significant digits under a cent, cents above, exact zero, ≈ prefix', () => {
+test('shortUsd: 3 significant digits below $1, cents above (src/core/format.ts), exact zero, ≈ prefix', () => {
   assert.equal(shortUsd(Decimal.parse('0.00019665')), '$0.000197');
   assert.equal(shortUsd(Decimal.parse('0.0031')), '$0.0031');
   assert.equal(shortUsd(Decimal.parse('0.00000015')), '$0.00000015');
   assert.equal(shortUsd(Decimal.parse('1.234')), '$1.23');
-  assert.equal(shortUsd(Decimal.parse('123.6')), '$124');
+  assert.equal(shortUsd(Decimal.parse('123.6')), '$123.60');
+  assert.equal(shortUsd(Decimal.parse('0.012252')), '$0.0123'); // was $0.01 beside $0.00818
   assert.equal(shortUsd(Decimal.ZERO), '$0');
   assert.equal(shortUsd(Decimal.parse('0.0049'), true), '≈$0.0049');
 });

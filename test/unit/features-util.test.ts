@@ -1,6 +1,8 @@
-// The shared helpers of src/features/util (no VS Code needed: they only use its Disposable shape).
+// The shared helpers of src/features/util (no VS Code needed: they only use its Disposable shape) and core/sorted.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { lastAtOrBefore } from '../../src/core/sorted';
 import { Debouncer } from '../../src/features/util/debounce';
 import { Disposable, disposeAll } from '../../src/features/util/dispose';
 
@@ -69,5 +71,20 @@ describe('Debouncer', () => {
     await sleep(20);
     assert.ok(ran);
     d.dispose();
+  });
+});
+
+describe('lastAtOrBefore (core/sorted.ts)', () => {
+  it('equals a linear scan for the last element ≤ value', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1 }), fc.integer({ min: -10, max: 1010 }), (xs, v) => {
+        const sorted = [...new Set(xs)].sort((a, b) => a - b);
+        let expected = 0;
+        sorted.forEach((x, i) => {
+          if (x <= v) expected = i;
+        });
+        assert.equal(lastAtOrBefore(sorted, v), expected);
+      }),
+    );
   });
 });

@@ -439,3 +439,29 @@ test('the hover estimate says what Flujo itself records when it differs from the
   assert.match(md, /⚠ Flujo itself would record \$0 for openai:gpt-4o-mini: the \[cost\] section fails Flujo's validation/);
   assert.match(md, /Prices: reference/);
 });
+
+test('estimator values go through Python float()/int() (flujo/application/core/runtime/estimation.py)', () => {
+  const a = analyzeFlujoToml('[cost.estimators.openai."gpt-4o"]\nexpected_cost_usd = "0.02"\nexpected_tokens = 2.7\n');
+  assert.deepEqual(
+    a.diagnostics.map((d) => [d.code, d.data?.kind === 'replace-value' ? d.data.replacement : undefined]),
+    [
+      ['lax-value', '0.02'],
+      ['lax-value', '2'], // int(2.7) == 2: truncated, not rounded
+    ],
+  );
+  const skipped = analyzeFlujoToml('[cost.estimators.openai."gpt-4o"]\nexpected_tokens = "2.5"\n');
+  assert.match(skipped.diagnostics[0].message, /int\(\) fails on it and it skips this estimate/);
+  assert.equal(skipped.diagnostics[0].severity, 'warning');
+});
+
+test('integers from strings as pydantic-core reads them (clean_int_str: "42.0" yes, "42." no, "4_2" yes)', () => {
+  const read = (v: string) => analyzeFlujoToml(`[bench]\nrounds = ${v}\n`).diagnostics.map((d) => d.code);
+  assert.deepEqual(read('"42.0"'), ['lax-value']);
+  assert.deepEqual(read('"4_2"'), ['lax-value']);
+  assert.deepEqual(read('" 7 "'), ['lax-value']);
+  assert.deepEqual(read('"42."'), ['wrong-type']);
+  assert.deepEqual(read('"1e3"'), ['wrong-type']);
+  assert.deepEqual(read('2.5'), ['wrong-type']);
+  assert.deepEqual(read('3.0'), ['lax-value']);
+  assert.deepEqual(read('10'), []);
+});

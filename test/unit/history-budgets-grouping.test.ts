@@ -68,7 +68,7 @@ describe('budgets', () => {
       run('r1', { pipeline: 'team-a', costUsd: '0.3', totalTokens: 100 }),
       run('r2', { pipeline: 'team-b', costUsd: '0.45', totalTokens: 100 }),
       run('r3', { pipeline: 'misc', costUsd: '0.1' }),
-      run('r4', { model: 'gpt-4o', costUsd: '5' }), // no pipeline: not under [budgets]
+      run('r4', { model: 'gpt-4o', promptFile: 'prompts/a.md', costUsd: '0.85' }), // recorded by the extension: [budgets.default] (issue 13, edge 7)
     ];
     const [team, def] = summarizeBudgets(b, runs);
     assert.equal(team.key, 'team-*');
@@ -76,7 +76,10 @@ describe('budgets', () => {
     assert.equal(team.status, 'warning'); // worst run 0.45 ≥ 80 % of 0.5
     assert.equal(team.worstRunId, 'r2');
     assert.deepEqual(team.pipelines, ['team-a', 'team-b']);
-    assert.equal(def.status, 'ok');
+    assert.equal(def.status, 'warning'); // r4 0.85 ≥ 80 % of 1
+    assert.equal(def.runs, 2);
+    assert.deepEqual(def.pipelines, ['misc', 'prompts/a.md']);
+    assert.equal(summarizeBudgets({ pipeline: b.pipeline }, [runs[3]])[0].runs, 0); // no default: editor runs are under no budget
     const cum = summarizeBudgets(b, runs, { mode: 'cumulative' });
     assert.equal(cum[0].status, 'over'); // 0.75 > 0.5
   });
@@ -171,7 +174,7 @@ describe('grouping, totals, CSV', () => {
     assert.equal(formatDeltaPct(-3), '−3.0 %');
     assert.equal(formatDeltaPct(0.01), '±0 %');
     assert.equal(runDeltaPct(runs[2]), undefined);
-    assert.equal(describeRun(runs[0]), 'gpt-4o · 1,200→50 tok · $0.1 · Δ +25.0 % · 1.0 s');
+    assert.equal(describeRun(runs[0]), '$0.10 · Δ +25.0 % · gpt-4o · 1,200→50 tok · 1.0 s');
   });
 
   it('filter by text, status and time', () => {

@@ -13,7 +13,7 @@ import {
 import { readLedger } from '../../src/core/history/ledger';
 import { replayWal } from '../../src/core/history/wal';
 import { tempDir } from '../support/tempDir';
-import { insertFlujoRun, openBetterDb, openFlujoWal } from '../support/flujoFixture';
+import { insertFlujoRun, openSqliteDb, openFlujoWal } from '../support/flujoFixture';
 
 const dirs: string[] = [];
 function tmpDir(): string {
@@ -50,7 +50,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
     insertRun(db, 'run-2', 'team-a', 'failed', '2025-03-02 11:00:00', [{ name: 'plan', cost: 0.000001, tokens: 7, success: false }]);
     assert.ok(fs.statSync(`${file}-wal`).size > 0, 'run-2 should be only in the WAL');
 
-    // Live: read the real files while Flujo (better-sqlite3) holds them open.
+    // Live: read the real files while Flujo (SQLite via Python) holds them open.
     const r = await readFlujoRuns(file);
     assert.deepEqual(
       r.runs.map((x) => x.runId),
@@ -156,7 +156,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
   it('reads columns by name: missing and extra columns, bad step_history, the old steps table', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'state.db');
-    const db = openBetterDb(file);
+    const db = openSqliteDb(file);
     db.exec(`CREATE TABLE runs (run_id TEXT PRIMARY KEY, pipeline_name TEXT, status TEXT, created_at TEXT, shiny_new_column BLOB);
              CREATE TABLE workflow_state (run_id TEXT PRIMARY KEY, step_history TEXT, extra INTEGER);
              CREATE TABLE steps (run_id TEXT, step_name TEXT, step_index INTEGER, status TEXT, cost_usd REAL, token_counts INTEGER);`);

@@ -46,7 +46,7 @@ describe('history view model', () => {
       run('b', { status: 'error', usage, costUsd: '0.0000001' }),
     ];
     const t = totalsOf(runs);
-    assert.equal(groupDescription(t), '2 runs · 2,500 tok · $0.0011001 · Δ +10.0 % · 1 failed');
+    assert.equal(groupDescription(t), '2 runs · 2,500 tok · $0.00110 · Δ +10.0 % · 1 failed');
     assert.equal(compactTokens(12_345), '12.3k');
     assert.equal(compactTokens(2_000_000), '2.0M');
   });
@@ -62,7 +62,7 @@ describe('history view model', () => {
     assert.equal(statusIcon('error').id, 'error');
     assert.equal(
       stepDescription({ name: 's', tokens: 1200, costUsd: '0.2', latencyMs: 1250, success: false }),
-      '1,200 tok · $0.2 · 1.3 s · failed',
+      '1,200 tok · $0.20 · 1.3 s · failed',
     );
   });
 
@@ -105,7 +105,7 @@ describe('history view model', () => {
         ['default', 'pass'],
       ],
     );
-    assert.equal(rows[0].description, 'max run $1.2 of $1.5 (80 %) · 2 runs, total $1.3');
+    assert.equal(rows[0].description, 'max run $1.20 of $1.50 (80 %) · 2 runs, total $1.30');
     assert.match(rows[1].description, /150 %/);
   });
 });

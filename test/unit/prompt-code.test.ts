@@ -262,3 +262,34 @@ test('large code file is scanned quickly', () => {
   findPromptsInCode('f"{'.repeat(100_000), 'python');
   assert.ok(performance.now() - t1 < 4000);
 });
+
+test('Claude Agent SDK: ClaudeAgentOptions(system_prompt=…, model=…) is an Anthropic system prompt (claude-agent-sdk-python README, ClaudeAgentOptions)', () => {
+  const src =
+    'from claude_agent_sdk import ClaudeAgentOptions\noptions = ClaudeAgentOptions(\n    system_prompt="You are an expert Python developer.",\n    model="claude-sonnet-4-5",\n)\n';
+  const [p] = findPromptsInCode(src, 'python');
+  assert.equal(p.text, 'You are an expert Python developer.');
+  assert.equal(p.role, 'system');
+  assert.equal(p.model, 'claude-sonnet-4-5');
+  assert.equal(p.provider, 'anthropic');
+});
+
+test('OpenAI Agents SDK: Agent(instructions=…, model=…) links the model to its prompt (openai/openai-agents-python examples)', () => {
+  const src = 'from agents import Agent\nagent = Agent(name="Assistant", instructions="You only respond in haikus.", model="gpt-4.1")\n';
+  const [p] = findPromptsInCode(src, 'python');
+  assert.equal(p.text, 'You only respond in haikus.');
+  assert.equal(p.model, 'gpt-4.1');
+});
+
+test('prompts built with .replace("a", "b") on literals: Python replaces all, JS replace the first, replaceAll all', () => {
+  const py = findPromptsInCode('system_prompt = "Be {tone}. Stay {tone}.".replace("{tone}", "kind")\n', 'python');
+  assert.equal(py[0].text, 'Be kind. Stay kind.');
+  const js = findPromptsInCode('const systemPrompt = "Be {tone}. Stay {tone}.".replace("{tone}", "kind");\n', 'typescript');
+  assert.equal(js[0].text, 'Be kind. Stay {tone}.');
+  const all = findPromptsInCode('const systemPrompt = "Be {tone}. Stay {tone}.".replaceAll("{tone}", "kind");\n', 'typescript');
+  assert.equal(all[0].text, 'Be kind. Stay kind.');
+  const dedented = findPromptsInCode(
+    'import textwrap\nSYSTEM_PROMPT = textwrap.dedent("""\n    Be brief.\n    Be kind.\n""").strip()\n',
+    'python',
+  );
+  assert.equal(dedented[0].text, 'Be brief.\nBe kind.');
+});

@@ -210,7 +210,8 @@ test('markdown role headings, fences, preamble, .prompt.md ${} variables', () =>
   const doc = parsePromptDocument(text, 'review.prompt.md');
   checkInvariants(doc, text);
   assert.equal(doc.format, 'prompt-md');
-  assert.equal(doc.model, 'GPT-4o');
+  // VS Code writes display names (awesome-copilot prompts: `model: GPT-4.1`): mapped to the catalog id.
+  assert.equal(doc.model, 'openai:gpt-4o');
   assert.deepEqual(
     doc.messages.map((m) => [m.role, m.implicit]),
     [
@@ -237,9 +238,9 @@ test('markdown role headings, fences, preamble, .prompt.md ${} variables', () =>
   assert.equal(parsePromptDocument('# System\nA\n## User\nB', 'x.prompty', { roleHeadings: true }).messages.length, 2);
 });
 
-test('empty sections are kept with empty content', () => {
+test('Prompty: empty sections are kept with empty content (microsoft/prompty spec/spec.md §6.6 "Empty messages")', () => {
   const text = 'system:\n\nuser:\nHi\nassistant:\n';
-  const doc = parsePromptDocument(text, 'x.prompt');
+  const doc = parsePromptDocument(text, 'x.prompty');
   checkInvariants(doc, text);
   assert.deepEqual(
     doc.messages.map((m) => [m.role, m.content]),
@@ -305,7 +306,7 @@ test('5 MB document parses in linear time', () => {
   const unit = 'user:\nSome text with {{var}} and {name} and {"json": true} here.\n{{ unclosed\nassistant:\nok\n';
   const big = '---\nmodel: gpt-4o\n---\n' + unit.repeat(Math.ceil((5 * 1024 * 1024) / unit.length));
   const t0 = performance.now();
-  const doc = parsePromptDocument(big, 'big.prompt');
+  const doc = parsePromptDocument(big, 'big.prompty');
   const ms = performance.now() - t0;
   assert.ok(doc.messages.length > 50_000);
   assert.ok(ms < 3000, `took ${ms} ms`);

@@ -71,8 +71,26 @@ test('isPromptFile: built-in extensions and globs', () => {
     '/ws/prompts/system.md',
     '/ws/prompts/sub/a.txt',
     '/ws/prompts/README',
+    // VS Code / Copilot customization files and Semantic Kernel templates, wherever they are
+    '/ws/.github/agents/plan.agent.md',
+    '/ws/.github/instructions/ts.instructions.md',
+    '/ws/.github/chatmodes/a.chatmode.md',
+    '/ws/skills/pdf/SKILL.md',
+    '/ws/Plugins/Summarize/skprompt.txt',
+    // promptfoo JSON chat prompts and SK YAML under the prompt folders
+    '/ws/prompts/chat.json',
+    '/ws/prompts/summarize.yaml',
   ];
-  const no = ['/ws/src/a.md', '/ws/prompts/code.py', '/ws/prompts/img.png', '.prompt', '/ws/notes.txt', '/ws/prompts.md'];
+  const no = [
+    '/ws/src/a.md',
+    '/ws/package.json',
+    '/ws/config.yaml',
+    '/ws/prompts/code.py',
+    '/ws/prompts/img.png',
+    '.prompt',
+    '/ws/notes.txt',
+    '/ws/prompts.md',
+  ];
   for (const p of yes) assert.equal(isPromptFile(p), true, p);
   for (const p of no) assert.equal(isPromptFile(p), false, p);
   assert.equal(isPromptFile('/ws/docs/a.md', ['docs/**']), true);

@@ -23,8 +23,8 @@ test('per-message counts with OpenAI chat overhead', () => {
   assert.equal(s.totalTokens, openAiChatTokens(doc.messages, words));
 });
 
-test('chatTokens from the tokenizer decides the total; empty messages are skipped', () => {
-  const doc = parsePromptDocument('system:\n\nuser:\nhello world\n', 'x.prompt');
+test('chatTokens from the tokenizer decides the total; empty Prompty messages are sent and framed (microsoft/prompty spec/spec.md §6.6)', () => {
+  const doc = parsePromptDocument('system:\n\nuser:\nhello world\n', 'x.prompty');
   let seen: unknown;
   const s = summarizePrompt(doc, words, {
     chatTokens: (ms) => {
@@ -32,10 +32,14 @@ test('chatTokens from the tokenizer decides the total; empty messages are skippe
       return 42;
     },
   });
-  assert.deepEqual(seen, [{ role: 'user', content: 'hello world' }]);
+  assert.deepEqual(seen, [
+    { role: 'system', content: '' },
+    { role: 'user', content: 'hello world' },
+  ]);
   assert.equal(s.totalTokens, 42);
   assert.equal(s.messages[0].empty, true);
-  assert.equal(s.messages[0].totalTokens, 0);
+  // 3 per message + the role's one word.
+  assert.equal(s.messages[0].totalTokens, 4);
   assert.equal(s.overheadTokens, 40);
 });
 

@@ -202,7 +202,7 @@ describe('prompt-cost count --provider-count', () => {
     assert.equal(await runCount(['--model', 'anthropic:claude-sonnet-4-5', '--provider-count', '--json', 'p.txt'], io), 0, io.err);
     assert.deepEqual(JSON.parse(io.out).files[0], {
       path: 'p.txt',
-      encoding: 'o200k_base',
+      encoding: 'claude',
       tokens: 17,
       approximate: false,
       source: 'Anthropic count_tokens API',

@@ -26,9 +26,9 @@ describe('vocabulary packaging', () => {
   it('the VSIX allow-list ships dist/encodings whole', () => {
     assert.match(fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8'), /^!dist\/encodings\/\*\*$/m);
   });
-  it('all tables and vocabularies deflate to ≤ 6 MiB (the VSIX limit is 8 MiB; the rest is ~0.7 MiB)', () => {
+  it('all tables and vocabularies deflate to ≤ 7 MiB (the VSIX limit is 8 MiB; the rest is ~0.8 MiB)', () => {
     let total = 0;
     for (const f of fs.readdirSync(dir)) total += zlib.deflateRawSync(fs.readFileSync(path.join(dir, f)), { level: 9 }).length;
-    assert.ok(total <= 6 * 1024 * 1024, `${(total / 1048576).toFixed(2)} MiB`);
+    assert.ok(total <= 7 * 1024 * 1024, `${(total / 1048576).toFixed(2)} MiB`);
   });
 });

@@ -6,9 +6,10 @@ import { PriceCatalog } from '../pricing/catalog';
 import { computeCost, monthlyCost } from '../pricing/cost';
 import { promptFileTokens } from '../estimate';
 import { parsePromptDocument, type PromptDocument } from '../prompt/document';
-import { findPromptsInCode, type CodePrompt } from '../prompt/code';
-import { applyFactor, countTokens, tokenizerForModel } from '../tokenize';
+import { codePromptModelId, findPromptsInCode, type CodePrompt } from '../prompt/code';
+import { countForModel } from '../tokenize';
 import { alignLines, splitLines } from './lines';
+import { lastAtOrBefore } from '../sorted';
 
 export type PromptChangeStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'unchanged';
 
@@ -164,29 +165,14 @@ export interface CodeSide {
 export function codeSides(path: string, text: string, languageId: string, pricing: PricingOptions): CodeSide[] {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = (offset: number) => lastAtOrBefore(lineStarts, offset);
   const rpd = pricing.requestsPerDay(path);
   return findPromptsInCode(text, languageId).map((prompt) => {
-    // The same model resolution as the editor's lens on prompts in code.
-    const own = prompt.model
-      ? prompt.model.includes(':') || !prompt.provider
-        ? prompt.model
-        : `${prompt.provider}:${prompt.model}`
-      : undefined;
+    // The same model resolution and count as the editor's lens on prompts in code.
+    const own = codePromptModelId(prompt);
     const costs = uniqueModels(own, pricing.models).map((model) => {
-      const tokenizer = tokenizerForModel(model);
-      const raw = countTokens(prompt.text, tokenizer.encoding);
-      const tokens = tokenizer.approximate ? applyFactor(raw, tokenizer) : raw;
-      return price(model, tokens, tokenizer.encoding, tokenizer.approximate, 0, rpd, pricing.catalog);
+      const { tokens, encoding, approximate } = countForModel(prompt.text, model);
+      return price(model, tokens, encoding, approximate, 0, rpd, pricing.catalog);
     });
     const startLine = lineOf(prompt.range.start);
     const name = prompt.source === 'assignment' ? assignedName(text, lineStarts[startLine], prompt.range.start) : undefined;

@@ -3,14 +3,16 @@
 import { Decimal } from '../pricing/decimal';
 import { CompareRow, CompareTable, buildComparisonTable } from '../pricing/compare';
 import { PriceCatalog } from '../pricing/catalog';
-import { computeCost, formatUsd } from '../pricing/cost';
+import { computeCost } from '../pricing/cost';
+import { formatUsd } from '../format';
 import { GROUPED, formatTokens, shortModel, shortUsd } from './display';
 
 export { formatTokens, shortModel, shortUsd } from './display';
-import type { ModelTokens } from '../pricing/compare';
+export * from './file';
 import type { PromptDocument, PromptSummary } from '../prompt';
-import { parsePromptDocument } from '../prompt/document';
 import { summarizePrompt } from '../prompt/summary';
+import { parsePromptDocument } from '../prompt/document';
+import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, ModelTokenizer, applyFactor, countTokens, tokenizerForModel } from '../tokenize';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
@@ -21,8 +23,13 @@ export interface EstimateOptions {
   catalog: PriceCatalog;
   /** Expected output tokens when the prompt does not say (front matter max_tokens wins). */
   outputTokens: number;
+  /** Output tokens chosen by the user (CLI `--output-tokens`, the panel): wins over the prompt's max tokens. */
+  outputTokensOverride?: number;
   requestsPerDay: number;
 }
+
+/** Where the expected output tokens came from. */
+export type OutputTokensSource = 'option' | 'file' | 'setting';
 
 export interface ModelSummary {
   model: string;
@@ -39,6 +46,7 @@ export interface PromptEstimate {
   models: ModelSummary[];
   table: CompareTable;
   outputTokens: number;
+  outputTokensSource: OutputTokensSource;
   unfilled: string[];
 }
 
@@ -69,7 +77,7 @@ function modelSummaries(doc: PromptDocument, counters: Counters, models: readonl
 
 /**
  * Input tokens per model of a prompt file's text, exactly as the editor counts it (messages and chat
- * overhead): what `prompt-cost estimate` and `compare` price. Also returns the file's `max_tokens`.
+ * overhead), and the file's `max_tokens` (used by `prompt-cost diff`; `estimateFile` answers the rest).
  */
 export function promptFileTokens(text: string, fileName: string): { tokens: (model: string) => ModelTokens; maxTokens?: number } {
   const doc = parsePromptDocument(text, fileName);
@@ -86,7 +94,9 @@ export function promptFileTokens(text: string, fileName: string): { tokens: (mod
 export function estimatePrompt(doc: PromptDocument, counters: Counters, options: EstimateOptions): PromptEstimate {
   const { summaries, models } = modelSummaries(doc, counters, options.models);
   const byModel = new Map(models.map((m) => [m.model, m]));
-  const outputTokens = doc.maxTokens ?? options.outputTokens;
+  const outputTokensSource: OutputTokensSource =
+    options.outputTokensOverride !== undefined ? 'option' : doc.maxTokens !== undefined ? 'file' : 'setting';
+  const outputTokens = options.outputTokensOverride ?? doc.maxTokens ?? options.outputTokens;
   const table = buildComparisonTable({
     models: models.map((m) => m.model),
     tokens: (id) => {
@@ -98,7 +108,7 @@ export function estimatePrompt(doc: PromptDocument, counters: Counters, options:
     catalog: options.catalog,
   });
   const first = summaries.values().next().value as PromptSummary | undefined;
-  return { summaries, models, table, outputTokens, unfilled: first?.unfilled ?? [] };
+  return { summaries, models, table, outputTokens, outputTokensSource, unfilled: first?.unfilled ?? [] };
 }
 
 /** Input cost of `tokens` for a model (section CodeLens, prompts in code); undefined when unpriced. */
@@ -159,16 +169,16 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       );
       continue;
     }
-    const a = row.approximate ? '≈' : '';
+    const approx = row.approximate;
     const ctx =
       row.contextUsedPct === undefined
         ? '—'
         : `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : ''}`;
     lines.push(
-      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${a}${formatUsd(row.inputUsd)} | ${a}${formatUsd(row.outputUsd)} | **${a}${formatUsd(row.totalUsd)}** | ${a}${formatUsd(row.monthlyUsd, 2)} |`,
+      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${formatUsd(row.inputUsd, approx)} | ${formatUsd(row.outputUsd, approx)} | **${formatUsd(row.totalUsd, approx)}** | ${formatUsd(row.monthlyUsd, approx)} |`,
     );
     variants.push(
-      `| ${name} | ${row.cachedInputUsd ? a + formatUsd(row.cachedInputUsd) : '—'} | ${row.batchUsd ? a + formatUsd(row.batchUsd) : '—'} | ${a}${formatUsd(row.per1kRequestsUsd, 4)} | ${ctx} |`,
+      `| ${name} | ${row.cachedInputUsd ? formatUsd(row.cachedInputUsd, approx) : '—'} | ${row.batchUsd ? formatUsd(row.batchUsd, approx) : '—'} | ${formatUsd(row.per1kRequestsUsd, approx)} | ${ctx} |`,
     );
   }
   if (variants.length > 2) lines.push('', ...variants);

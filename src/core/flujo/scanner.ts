@@ -2,6 +2,7 @@
 // their source ranges. smol-toml tells us whether a file is valid and where the first syntax error is;
 // this scanner tells us *where* everything is, keeps going after errors, and gives each value its exact
 // source text (so prices are read as decimal text, never through a float). Linear time, no backtracking.
+import { lastAtOrBefore } from '../sorted';
 
 export interface Position {
   line: number; // 0-based
@@ -78,14 +79,8 @@ export function lineStartsOf(text: string): number[] {
 }
 
 export function positionAt(lineStarts: number[], offset: number): Position {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - lineStarts[lo] };
+  const line = lastAtOrBefore(lineStarts, offset);
+  return { line, character: offset - lineStarts[line] };
 }
 
 export function offsetAt(lineStarts: number[], pos: Position): number {

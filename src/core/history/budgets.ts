@@ -144,8 +144,9 @@ export interface BudgetSummaryOptions {
 }
 
 /**
- * Spend per budget for runs that have a pipeline name (Flujo runs). Rows follow flujo.toml order:
- * pipeline keys first, then default.
+ * Spend per budget. Flujo runs resolve by their pipeline name; runs recorded by the extension or the
+ * CLI have no pipeline and count against `[budgets.default]` (what Flujo applies to a name no pipeline
+ * key matches), listed under their prompt file. Rows follow flujo.toml order: pipeline keys, then default.
  */
 export function summarizeBudgets(budgets: BudgetConfig, runs: readonly RunRecord[], options: BudgetSummaryOptions = {}): BudgetRow[] {
   const mode = options.mode ?? 'perRun';
@@ -171,16 +172,20 @@ export function summarizeBudgets(budgets: BudgetConfig, runs: readonly RunRecord
   const rank = { ok: 0, warning: 1, over: 2 } as const;
   const worstCost = new Map<BudgetRow, Decimal>();
   for (const run of runs) {
-    if (!run.pipeline) continue;
-    const res = resolveBudget(budgets, run.pipeline);
+    const res: ResolvedBudget = run.pipeline
+      ? resolveBudget(budgets, run.pipeline)
+      : budgets.default
+        ? { limits: budgets.default, source: 'default' }
+        : { source: 'none' };
     if (res.source === 'none' || !res.limits) continue;
+    const name = run.pipeline ?? run.promptFile ?? run.model ?? run.id;
     const row = rows.get(res.source === 'default' ? 'default' : `p:${res.pattern}`)!;
     const cost = runCost(run);
     const tokens = runTokens(run);
     row.runs++;
     row.spentUsd = row.spentUsd.plus(cost);
     row.tokens += tokens;
-    if (!row.pipelines.includes(run.pipeline)) row.pipelines.push(run.pipeline);
+    if (!row.pipelines.includes(name)) row.pipelines.push(name);
     if (cost.compare(row.maxRunUsd) > 0) row.maxRunUsd = cost;
     row.maxRunTokens = Math.max(row.maxRunTokens, tokens);
     if (mode === 'perRun') {

@@ -1,5 +1,6 @@
 // Pure views of the ledger for the Runs tree and the CLI: grouping with exact totals,
 // estimate-vs-actual Δ %, filtering, CSV.
+import { formatDuration, formatSignedPercent, formatUsd } from '../format';
 import { Decimal } from '../pricing/decimal';
 import { promptTokens } from '../providers/types';
 import { runCost, runTokens } from './budgets';
@@ -48,10 +49,7 @@ export function runDeltaPct(r: RunRecord): number | undefined {
 
 /** Display helper: "+12.5 %", "−3.0 %", "±0 %". */
 export function formatDeltaPct(pct: number | undefined): string {
-  if (pct === undefined || !Number.isFinite(pct)) return '';
-  const r = Math.round(pct * 10) / 10;
-  if (r === 0) return '±0 %';
-  return `${r > 0 ? '+' : '−'}${Math.abs(r).toFixed(1)} %`;
+  return formatSignedPercent(pct);
 }
 
 export function totalsOf(runs: readonly RunRecord[]): RunTotals {
@@ -189,19 +187,29 @@ export function filterRuns(runs: readonly RunRecord[], f: RunFilter): RunRecord[
   });
 }
 
-/** One-line description for a tree item: "gpt-4o · 1,200→50 tok · $0.00225 · Δ +4.2 % · 1.3 s". */
+/**
+ * One-line description for a tree item, most telling first so a narrow side bar cuts the least useful
+ * part: "$0.00225 · Δ +4.2 % · gpt-4o · 1.2k→50 tok · 1.3 s" (exact figures are in the tooltip).
+ */
 export function describeRun(r: RunRecord): string {
   const parts: string[] = [];
-  if (r.model) parts.push(r.model);
-  else if (r.steps) parts.push(`${r.steps.length} step${r.steps.length === 1 ? '' : 's'}`);
-  if (r.usage) parts.push(`${promptTokens(r.usage).toLocaleString('en-US')}→${r.usage.outputTokens.toLocaleString('en-US')} tok`);
-  else if (r.totalTokens !== undefined) parts.push(`${r.totalTokens.toLocaleString('en-US')} tok`);
-  if (r.costUsd !== undefined) parts.push(`$${r.costUsd}`);
+  if (r.costUsd !== undefined) parts.push(formatUsd(r.costUsd));
   const d = formatDeltaPct(runDeltaPct(r));
   if (d) parts.push(`Δ ${d}`);
   if (r.status !== 'ok') parts.push(r.status);
-  if (r.latencyMs !== undefined) parts.push(`${(r.latencyMs / 1000).toFixed(1)} s`);
+  if (r.model) parts.push(r.model.replace(/^[\w.-]+:/, ''));
+  else if (r.steps) parts.push(`${r.steps.length} step${r.steps.length === 1 ? '' : 's'}`);
+  if (r.usage) parts.push(`${compactCount(promptTokens(r.usage))}→${compactCount(r.usage.outputTokens)} tok`);
+  else if (r.totalTokens !== undefined) parts.push(`${compactCount(r.totalTokens)} tok`);
+  if (r.latencyMs !== undefined) parts.push(formatDuration(r.latencyMs));
   return parts.join(' · ');
+}
+
+/** Compact token count for one-line descriptions: 950, 9,999, 12.3k, 4.5M. */
+export function compactCount(n: number): string {
+  if (n < 10_000) return n.toLocaleString('en-US');
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 100_000_000 ? 1 : 0)}M`;
 }
 
 export const CSV_COLUMNS = [

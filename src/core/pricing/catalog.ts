@@ -4,6 +4,7 @@ import { Decimal } from './decimal';
 import { ModelRef, parseModelId } from './model-id';
 import { FLUJO_BUILTIN_DEFAULTS, FlujoRecording, describeFlujoRecording, flujoRecording } from './flujo';
 import { Rate, ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from './reference';
+import { findStandIn } from './standIn';
 
 export type PriceSource = 'flujo.toml' | 'settings' | 'reference';
 
@@ -63,6 +64,8 @@ export interface ResolvedPrice {
   readonly reference?: ReferenceModel;
   /** How components not given by the source were filled in, for hover/tooltips. */
   readonly notes: readonly string[];
+  /** Set when another model's reference price stands in (a deployment or host name), saying which. */
+  readonly standIn?: string;
 }
 
 export type PriceResolution =
@@ -155,21 +158,39 @@ export interface CatalogOptions {
   flujo?: FlujoPricing;
   settings?: ReadonlyMap<string, SettingsOverride>;
   reference?: ReferenceCatalog;
+  /**
+   * Deployment names the user mapped to a model (`azure:my-deployment` → `openai:gpt-4o`), used when
+   * nothing else prices the name.
+   */
+  deployments?: ReadonlyMap<string, string>;
 }
 
 export class PriceCatalog {
   readonly reference: ReferenceCatalog;
   readonly flujo?: FlujoPricing;
   readonly settings: ReadonlyMap<string, SettingsOverride>;
+  readonly deployments: ReadonlyMap<string, string>;
 
   constructor(options: CatalogOptions = {}) {
     this.reference = options.reference ?? bundledReferenceCatalog();
     this.flujo = options.flujo;
     this.settings = options.settings ?? new Map();
+    this.deployments = options.deployments ?? new Map();
   }
 
-  /** The reference model for a `provider:model` or bare id (provider inferred), if the catalog has it. */
+  /** The reference model for a `provider:model` or bare id (provider inferred), if the catalog has it (or a stand-in). */
   findReference(ref: ModelRef): ReferenceModel | undefined {
+    return this.lookupReference(ref).model;
+  }
+
+  /** The reference model and, when it is another model's price, the note saying so. */
+  lookupReference(ref: ModelRef): { model?: ReferenceModel; standIn?: string } {
+    const direct = this.findDirect(ref);
+    const standIn = findStandIn(this.reference, ref.provider, ref.model, direct);
+    return standIn ? { model: standIn.model, standIn: standIn.note } : { model: direct };
+  }
+
+  private findDirect(ref: ModelRef): ReferenceModel | undefined {
     if (ref.provider) return this.reference.find(ref.provider, ref.model);
     for (const p of this.reference.providers) {
       const m = this.reference.find(p.id, ref.model);
@@ -184,7 +205,7 @@ export class PriceCatalog {
    */
   resolve(modelId: string | ModelRef): PriceResolution {
     const ref = typeof modelId === 'string' ? parseModelId(modelId) : modelId;
-    const reference = this.findReference(ref);
+    const { model: reference, standIn } = this.lookupReference(ref);
     const warnings: string[] = [];
     const flujo = this.flujo ? flujoRecording(this.flujo, typeof modelId === 'string' ? modelId : ref.id) : undefined;
     if (flujo?.kind === 'configured') {
@@ -196,7 +217,18 @@ export class PriceCatalog {
     const settings = this.settings.get(ref.id) ?? this.settings.get(ref.model);
     let price: ResolvedPrice | undefined;
     if (settings) price = this.fromSettings(ref, settings, reference);
-    else if (reference) price = this.fromReference(ref, reference);
+    else if (reference) {
+      price = { ...this.fromReference(ref, reference), ...(standIn ? { standIn } : {}) };
+      if (standIn) warnings.push(standIn);
+    }
+    const mapped = !price ? this.deployments.get(ref.id) : undefined;
+    if (mapped && mapped !== ref.id && !this.deployments.has(mapped)) {
+      const target = this.resolve(mapped);
+      if (target.ok) {
+        const note = `${parseModelId(mapped).id}'s price stands in for ${ref.id} (the model chosen for this deployment).`;
+        return { ok: true, price: { ...target.price, ref, standIn: note }, warnings: [...target.warnings, note] };
+      }
+    }
     if (!price) {
       return {
         ok: false,

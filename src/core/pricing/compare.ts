@@ -44,6 +44,8 @@ export interface CompareRow {
   exceedsContext: boolean;
   priceSource: PriceSource;
   priceDate?: string;
+  /** Another model's price used for this one (a deployment / host name), saying which. */
+  priceStandIn?: string;
   warnings: string[];
 }
 
@@ -106,6 +108,7 @@ export function buildComparisonTable(input: CompareInput): CompareTable {
       exceedsContext: p.contextWindow !== undefined && t.tokens + outputTokens > p.contextWindow,
       priceSource: p.source,
       priceDate: p.date,
+      ...(p.standIn ? { priceStandIn: p.standIn } : {}),
       warnings,
     });
   }

@@ -50,9 +50,13 @@ export interface ReferenceCatalog {
   readonly version?: string;
   /** ISO date (YYYY-MM-DD) the data is as of. */
   readonly dataDate: string;
-  readonly providers: readonly { id: string; name: string }[];
+  readonly providers: readonly { id: string; name: string; fallbacks?: readonly string[] }[];
   readonly models: readonly ReferenceModel[];
-  /** Finds the model `model` of `provider` by the catalog's match rules (case-insensitive, like genai-prices). */
+  /**
+   * Finds the model `model` of `provider` by the catalog's match rules (case-insensitive, like
+   * genai-prices), then in the provider's `fallback_model_providers` (genai-prices: azure → openai,
+   * anthropic, …; google → anthropic). A fallback's model has that provider's id in `provider`.
+   */
   find(provider: string, model: string): ReferenceModel | undefined;
   /** All `provider:model` ids, for completion and suggestions. */
   ids(): string[];
@@ -72,6 +76,19 @@ export const PROVIDER_ALIASES: Readonly<Record<string, string>> = {
   grok: 'x-ai',
   mistralai: 'mistral',
   'azure-openai': 'azure',
+  azure_openai: 'azure',
+  azure_ai: 'azure',
+  vertex: 'google',
+  vertex_ai: 'google',
+  googleai: 'google',
+  'google-genai': 'google',
+  aws: 'aws',
+  'amazon-bedrock': 'aws',
+  together_ai: 'together',
+  'together-ai': 'together',
+  togetherai: 'together',
+  fireworks_ai: 'fireworks',
+  'fireworks-ai': 'fireworks',
 };
 
 export function referenceProviderId(provider: string): string {
@@ -236,6 +253,15 @@ export function loadReferenceCatalog(json: unknown, options: LoadOptions = {}): 
   const dataDate = String(wrapper.dataDate ?? options.dataDate ?? now.toISOString()).slice(0, 10);
   const models: ReferenceModel[] = [];
   const byProvider = new Map<string, ReferenceModel[]>();
+  const fallbacks = new Map<string, string[]>();
+  for (const p of rawProviders) {
+    const f = p.fallback_model_providers;
+    if (Array.isArray(f))
+      fallbacks.set(
+        String(p.id),
+        f.filter((x): x is string => typeof x === 'string'),
+      );
+  }
   for (const p of rawProviders) {
     const list: ReferenceModel[] = [];
     for (const m of p.models as Record<string, unknown>[]) {
@@ -268,15 +294,31 @@ export function loadReferenceCatalog(json: unknown, options: LoadOptions = {}): 
     source: String(wrapper.source ?? options.source ?? '@pydantic/genai-prices'),
     version: typeof wrapper.version === 'string' ? wrapper.version : undefined,
     dataDate,
-    providers: rawProviders.map((p) => ({ id: String(p.id), name: String(p.name ?? p.id) })),
+    providers: rawProviders.map((p) => {
+      const f = fallbacks.get(String(p.id));
+      return { id: String(p.id), name: String(p.name ?? p.id), ...(f ? { fallbacks: f } : {}) };
+    }),
     models,
     find(provider: string, model: string) {
       const key = `${provider}\u0000${model}`;
       const hit = cache.get(key);
       if (hit !== undefined) return hit ?? undefined;
-      const list = byProvider.get(referenceProviderId(provider)) ?? [];
-      // An exact id wins over match rules, then the first rule that matches (the upstream order).
-      const found = list.find((m) => m.id === model) ?? list.find((m) => matches(m.match, model)) ?? null;
+      // An exact id wins over match rules, then the first rule that matches (the upstream order); then the
+      // provider's fallback providers, depth first, each visited once (genai-prices find_model_by_id).
+      const visited = new Set<string>();
+      const search = (pid: string): ReferenceModel | undefined => {
+        if (visited.has(pid)) return undefined;
+        visited.add(pid);
+        const list = byProvider.get(pid) ?? [];
+        const own = list.find((m) => m.id === model) ?? list.find((m) => matches(m.match, model));
+        if (own) return own;
+        for (const f of fallbacks.get(pid) ?? []) {
+          const hit = search(f);
+          if (hit) return hit;
+        }
+        return undefined;
+      };
+      const found = search(referenceProviderId(provider)) ?? null;
       cache.set(key, found);
       return found ?? undefined;
     },

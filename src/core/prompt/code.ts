@@ -9,14 +9,15 @@
 //   completion / acompletion (LiteLLM), generateText / streamText / generateObject / streamObject
 //   (Vercel AI SDK), Agent / FastroAgent (pydantic-ai / FastroAI), make_agent_async / make_agent
 //   (Flujo: model, system_prompt positionally), *.run_sync / *.run_stream (first argument is the
-//   user prompt), SystemMessage / HumanMessage / AIMessage (LangChain).
+//   user prompt), SystemMessage / HumanMessage / AIMessage (LangChain), ClaudeAgentOptions /
+//   ClaudeCodeOptions (Claude Agent SDK: system_prompt, model; provider anthropic).
 // Keys read in those calls (keyword arguments in Python, properties of the options object in JS):
 //   model; system, system_prompt, systemPrompt, instructions, system_instruction, systemInstruction
 //   (role system); prompt, input, user_prompt, contents (role user, or a list of messages);
 //   messages (a list of `{role, content}` dicts; content may be a list of `{type: "text", text}`).
 // Values may be: a string literal, adjacent literals (Python) or `+`-joined literals, wrapped in
 // parentheses, `textwrap.dedent(...)`/`inspect.cleandoc(...)` (applied), `.strip()`/`.trim()`
-// (applied); an identifier bound by a simple assignment in the same file (`X = "..."`,
+// and `.replace("a", "b")` with literal arguments (applied); an identifier bound by a simple assignment in the same file (`X = "..."`,
 // `const X = ...`; first binding wins, scopes are ignored); a list of those.
 // Also reported without a call: `{role, content}` dicts anywhere, and string assignments to
 // names containing "prompt" / "instruction(s)" / "system_message".
@@ -210,6 +211,25 @@ class Analyzer {
     readonly root: Group,
   ) {}
 
+  /**
+   * `"…".replace("a", "b")` / `.replaceAll(…)` with literal arguments, applied as the language does:
+   * Python's str.replace and JS replaceAll replace every occurrence, JS replace the first one.
+   */
+  replaced(items: Item[], depth: number): StrValue | undefined {
+    const n = items.length;
+    if (n < 4 || !isTok(items[n - 3], '.') || !isIdent(items[n - 2]) || !isGroup(items[n - 1], '(')) return undefined;
+    const method = (items[n - 2] as CodeToken).text;
+    if (method !== 'replace' && method !== 'replaceAll') return undefined;
+    const args = splitTop((items[n - 1] as Group).children);
+    if (args.length !== 2) return undefined;
+    const from = this.stringExpr(args[0], depth + 1);
+    const to = this.stringExpr(args[1], depth + 1);
+    const inner = from && to ? this.stringExpr(items.slice(0, n - 3), depth + 1) : undefined;
+    if (!inner || !from || !to || from.text === '') return undefined;
+    const all = this.lang === 'python' || method === 'replaceAll';
+    return { ...inner, text: all ? inner.text.split(from.text).join(to.text) : inner.text.replace(from.text, () => to.text) };
+  }
+
   /** String value of an expression made only of literals; undefined otherwise. */
   stringExpr(items: Item[], depth = 0): StrValue | undefined {
     if (depth > 8 || items.length === 0) return undefined;
@@ -229,10 +249,13 @@ class Analyzer {
       (items[n - 1] as Group).children.length === 0
     ) {
       const fn = STRIP_METHODS[(items[n - 2] as CodeToken).text];
-      if (!fn) return undefined;
+      if (!fn) return this.replaced(items, depth);
       const inner = this.stringExpr(items.slice(0, n - 3), depth + 1);
       return inner && { ...inner, text: fn(inner.text) };
     }
+    // "…".replace("a", "b") with literal arguments
+    const replaced = this.replaced(items, depth);
+    if (replaced) return replaced;
     // dedent(...) / textwrap.dedent(...) / inspect.cleandoc(...)
     if (isGroup(items[n - 1], '(') && n >= 2 && isIdent(items[n - 2])) {
       const fnName = (items[n - 2] as CodeToken).text;
@@ -622,6 +645,8 @@ function matchCall(segs: string[], lang: CodeLanguage): CallSpec | undefined {
     if (segs.length >= 2 && (last === 'run_sync' || last === 'run_stream')) return { userArg: 0 };
   }
   if (lang === 'js' && (last === 'Agent' || last === 'FastroAgent')) return {};
+  // Claude Agent SDK options (Python ClaudeAgentOptions / older ClaudeCodeOptions): system_prompt, model.
+  if (last === 'ClaudeAgentOptions' || last === 'ClaudeCodeOptions') return { provider: 'anthropic' };
   if (last === 'SystemMessage') return { role: 'system', userArg: 0 };
   if (last === 'HumanMessage') return { role: 'user', userArg: 0 };
   if (last === 'AIMessage') return { role: 'assistant', userArg: 0 };
@@ -671,7 +696,14 @@ function guessLanguage(text: string): CodeLanguage {
   return /^\s*(def |import \w+\s*$|from [\w.]+ import |class \w+.*:\s*$)/m.test(head) ? 'python' : 'js';
 }
 
+/** The model a prompt in code names, as `provider:model` when the call tells the provider; undefined when it names none. */
+export function codePromptModelId(p: CodePrompt): string | undefined {
+  if (!p.model) return undefined;
+  return p.model.includes(':') || !p.provider ? p.model : `${p.provider}:${p.model}`;
+}
+
 /** The prompt whose literal contains `offset` (for hover). */
+
 export function promptAt(prompts: readonly CodePrompt[], offset: number): CodePrompt | undefined {
   let lo = 0;
   let hi = prompts.length - 1;

@@ -3,10 +3,19 @@
 
 import { parseDocument, type Document as YamlDocument, type Node as YamlNode } from 'yaml';
 import { findPlaceholders, type PlaceholderStyles } from './placeholders';
-import { makeModelRef, providerForConfigType } from './model';
+import { makeModelRef, modelFromDisplayName, providerForConfigType } from './model';
+import { dotpromptMessages, type DotpromptMessage } from './dotprompt';
+import { parseStructuredPrompt } from './structured';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
+import { lastAtOrBefore } from '../sorted';
 
-export type PromptFormat = 'prompty' | 'prompt-md' | 'prompt' | 'jinja' | 'markdown' | 'text';
+/**
+ * `prompt` is dotprompt (Genkit); `prompt-md` a VS Code prompt file; `copilot` the other VS Code / Copilot
+ * customization files (`.instructions.md`, `.agent.md`, `.chatmode.md`, `SKILL.md`), sent as instructions;
+ * `json` a JSON chat prompt (promptfoo, OpenAI / Gemini request shapes); `semantic-kernel` a Semantic
+ * Kernel prompt (YAML with `template:`, or `skprompt.txt`).
+ */
+export type PromptFormat = 'prompty' | 'prompt-md' | 'copilot' | 'prompt' | 'jinja' | 'markdown' | 'json' | 'semantic-kernel' | 'text';
 
 export interface PromptMessage {
   role: PromptRole;
@@ -55,8 +64,15 @@ export interface PromptDocument {
   modelRef?: ModelRef;
   /** Expected output: `parameters.max_tokens` (or `max_completion_tokens`, `max_output_tokens`, `options.maxOutputTokens`, `config.maxOutputTokens`). */
   maxTokens?: number;
-  /** Prompty `model.api` (`chat` | `completion`); completion prompts get no chat overhead. */
+  /**
+   * Prompty `model.api` / `model.apiType` (`chat` | `completion` | `embedding` | `responses`); completion
+   * and embedding prompts get no chat framing, nor does `fragment` (a string found in code).
+   */
   api?: string;
+  /** What the count leaves out or assumes: history inserted at run time, media parts, partials, tools. */
+  notes?: string[];
+  /** Function/tool definitions and output schemas sent with the request, as the provider receives them. */
+  tools?: ToolDefinition[];
   /** Offsets of the body (after front matter). */
   body: OffsetRange;
   /** 0-based line where the body starts. */
@@ -67,7 +83,21 @@ export interface PromptDocument {
   diagnostics: PromptDiagnostic[];
 }
 
+/** A function definition sent with the request (OpenAI `{type:'function', function:{name, description, parameters}}`). */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments (or of the structured output). */
+  parameters?: unknown;
+  /** `tool` for a function; `output` for a structured-output schema. */
+  kind: 'tool' | 'output';
+}
+
 export interface ParseOptions {
+  /** Reads a file next to this one (Semantic Kernel's `config.json` beside `skprompt.txt`). */
+  readSibling?: (name: string) => string | undefined;
+  /** Split the body at role lines/headings (default true; a promptfoo list entry is one message). */
+  roles?: boolean;
   /** Which placeholder syntaxes to look for; default depends on the format (see `defaultPlaceholderStyles`). */
   placeholderStyles?: PlaceholderStyles;
   /** Treat markdown headings named after roles (`## User`) as sections. Default: every format except `.prompty`. */
@@ -76,10 +106,18 @@ export interface ParseOptions {
   maxFrontMatterLength?: number;
 }
 
+/** VS Code / Copilot customization files whose body is sent as instructions. */
+const COPILOT_SUFFIXES = ['.instructions.md', '.agent.md', '.chatmode.md'];
+const COPILOT_NAMES = ['skill.md', 'copilot-instructions.md', 'agents.md'];
+
 export function detectPromptFormat(fileName: string): PromptFormat {
   const f = fileName.toLowerCase();
+  const base = f.replace(/^.*[\\/]/, '');
   if (f.endsWith('.prompty')) return 'prompty';
   if (f.endsWith('.prompt.md')) return 'prompt-md';
+  if (COPILOT_SUFFIXES.some((x) => f.endsWith(x)) || COPILOT_NAMES.includes(base)) return 'copilot';
+  if (base === 'skprompt.txt' || f.endsWith('.yaml') || f.endsWith('.yml')) return 'semantic-kernel';
+  if (f.endsWith('.json')) return 'json';
   if (f.endsWith('.prompt')) return 'prompt';
   if (f.endsWith('.jinja') || f.endsWith('.jinja2') || f.endsWith('.j2')) return 'jinja';
   if (f.endsWith('.md') || f.endsWith('.markdown') || f.endsWith('.mdx')) return 'markdown';
@@ -96,7 +134,12 @@ export function defaultPlaceholderStyles(format: PromptFormat): PlaceholderStyle
     case 'jinja':
       return { mustache: true, format: false, dollar: false };
     case 'prompt-md':
+    case 'copilot':
       return { mustache: true, format: false, dollar: true };
+    case 'prompt':
+    case 'semantic-kernel':
+    case 'json':
+      return { mustache: true, format: false, dollar: false };
     default:
       return { mustache: true, format: true, dollar: false };
   }
@@ -173,8 +216,14 @@ function fenceMarker(text: string, start: number, end: number): string | undefin
 
 export function parsePromptDocument(text: string, fileName: string, options: ParseOptions = {}): PromptDocument {
   const format = detectPromptFormat(fileName);
+  const structured = parseStructuredPrompt(text, fileName, format, options);
+  if (structured) return structured;
   const styles = options.placeholderStyles ?? defaultPlaceholderStyles(format);
-  const roleHeadings = options.roleHeadings ?? format !== 'prompty';
+  const splitRoles = options.roles ?? true;
+  // Prompty only knows `role:` lines (spec §2.10); Copilot files and dotprompt have no role headings.
+  const roleHeadings =
+    splitRoles && (options.roleHeadings ?? (format === 'markdown' || format === 'text' || format === 'jinja' || format === 'prompt-md'));
+  const roleLines = splitRoles && format !== 'copilot' && format !== 'prompt';
   const diagnostics: PromptDiagnostic[] = [];
   const len = text.length;
   const bom = len > 0 && text.charCodeAt(0) === 0xfeff;
@@ -188,17 +237,18 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
     placeholders: [],
     diagnostics,
   };
+  const notes: string[] = [];
 
   // ---- front matter ----
-  const fm = findFrontMatter(text, bom ? 1 : 0);
-  if (fm === 'unclosed') {
+  const fm = findFrontMatter(text, bom ? 1 : 0, format);
+  if (fm && fm !== 'unclosed' && fm.unclosed) {
     diagnostics.push({
       severity: 'warning',
       code: 'front-matter-unclosed',
       message: 'Front matter starts with "---" but has no closing "---" line; the file is read as prompt text.',
-      range: { start: bom ? 1 : 0, end: Math.min(len, (bom ? 1 : 0) + 3) },
+      range: fm.range,
     });
-  } else if (fm) {
+  } else if (fm && fm !== 'unclosed') {
     doc.frontMatter = { range: fm.range, contentRange: fm.contentRange, data: undefined };
     doc.frontMatterRange = fm.range;
     doc.body = { start: fm.range.end, end: len };
@@ -206,27 +256,101 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
     readFrontMatter(text, doc, options.maxFrontMatterLength ?? 256 * 1024);
   }
 
-  // ---- sections ----
+  // ---- placeholders ----
+  findPlaceholders(text, styles, doc.body.start, len, doc.placeholders);
+
+  if (format === 'prompt' && isDotprompt(text, doc)) {
+    // dotprompt: `template: body.trim()` when there is front matter (js/src/parse.ts parseDocument).
+    const r = doc.frontMatter ? trimRange(text, doc.body.start, len) : { start: doc.body.start, end: len };
+    const body = dotpromptMessages(text, r.start, r.end, doc.placeholders);
+    // Helpers are structure, not unfilled variables.
+    for (const p of doc.placeholders) if (p.kind === 'variable' && DOTPROMPT_HELPER.test(p.name)) p.kind = 'block';
+    for (const m of body.messages) doc.messages.push(dotpromptMessage(text, m, doc.bodyStartLine));
+    if (body.history) notes.push('{{history}}: the conversation history is inserted at run time and is not counted.');
+    if (body.media) notes.push(`${body.media} {{media}} part(s) (images, audio, video) are not counted: their tokens depend on the file.`);
+    if (body.partials.length) notes.push(`Partials are counted as written: ${body.partials.join(', ')}.`);
+  } else {
+    splitSections(text, doc, format === 'prompt' ? 'text' : format, format === 'prompt' || roleLines, roleHeadings, notes);
+  }
+  assignPlaceholders(doc);
+  if (doc.api === 'embedding') notes.push('Embedding prompt: the input text is counted without chat framing.');
+  if (notes.length || doc.notes) doc.notes = [...notes, ...(doc.notes ?? [])];
+  return doc;
+}
+
+/**
+ * A `.prompt` file is read as dotprompt when it has front matter or uses a dotprompt helper; an
+ * older-style `.prompt` without either but with `system:`/`user:` lines is split at those lines.
+ */
+function isDotprompt(text: string, doc: PromptDocument): boolean {
+  if (doc.frontMatter || doc.placeholders.some((p) => /^(role|history|media|section)\b/.test(p.name))) return true;
+  const body = text.slice(doc.body.start, Math.min(text.length, doc.body.start + 200_000));
+  return !body.split('\n').some((l) => parseRoleLine(l.replace(/\r$/, '')) !== undefined);
+}
+
+const DOTPROMPT_HELPER = /^~?\s*(role|history|media|section|json|ifEquals|unlessEquals|else)\b/;
+
+/** Prompty's trim: only leading/trailing line breaks go, indentation stays (spec §6.6, vectors/parse content_trimmed). */
+function trimLineBreaks(text: string, start: number, end: number): OffsetRange {
+  let s = start;
+  let e = end;
+  while (s < e && (text.charCodeAt(s) === 10 || text.charCodeAt(s) === 13)) s++;
+  while (e > s && (text.charCodeAt(e - 1) === 10 || text.charCodeAt(e - 1) === 13)) e--;
+  return { start: s, end: e };
+}
+
+function dotpromptMessage(text: string, m: DotpromptMessage, bodyStartLine: number): PromptMessage {
+  const first = m.segments[0];
+  const last = m.segments[m.segments.length - 1];
+  const start = first?.start ?? m.marker?.end ?? 0;
+  const range = first ? { start: first.start, end: last.end } : { start, end: start };
+  const sectionStart = m.marker?.start ?? range.start;
+  const line = countNewlines(text, 0, range.start);
+  const msg: PromptMessage = {
+    role: m.role,
+    content: m.content.replace(/\r\n?/g, '\n'),
+    range,
+    sectionRange: { start: sectionStart, end: Math.max(range.end, sectionStart) },
+    headerLine: m.marker ? countNewlines(text, 0, m.marker.start) : Math.max(line, bodyStartLine),
+    startLine: line,
+    implicit: !m.marker,
+    placeholders: [],
+  };
+  if (m.marker) msg.headerRange = m.marker;
+  return msg;
+}
+
+/** Role sections of Prompty, Markdown, text, Jinja and Copilot bodies. */
+function splitSections(
+  text: string,
+  doc: PromptDocument,
+  format: PromptFormat,
+  roleLines: boolean,
+  roleHeadings: boolean,
+  notes: string[],
+): void {
+  const len = text.length;
+  const prompty = format === 'prompty';
   const headers: Header[] = [];
   let pos = doc.body.start;
   let line = doc.bodyStartLine;
   let fence: string | undefined;
-  while (pos < len) {
+  while (pos < len && (roleLines || roleHeadings)) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 ? len : nl;
     const next = nl < 0 ? len : nl + 1;
     const contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
     const short = contentEnd - pos <= MAX_HEADER_LINE;
-    const marker = short ? fenceMarker(text, pos, contentEnd) : undefined;
-    const fenceAware = format !== 'prompty'; // Prompty splits on role lines even inside code fences
-    if (marker && fenceAware) {
+    const marker = short && !prompty ? fenceMarker(text, pos, contentEnd) : undefined;
+    if (marker) {
+      // Prompty splits on role lines even inside code fences (spec §6.4 looks at every line).
       if (!fence) fence = marker;
       else if (marker[0] === fence[0] && marker.length >= fence.length && text.slice(pos, contentEnd).trim() === marker) fence = undefined;
-    } else if (short && (!fence || !fenceAware)) {
+    } else if (short && !fence) {
       const lineText = text.slice(pos, contentEnd);
-      const r = parseRoleLine(lineText);
+      const r = roleLines ? (prompty ? parsePromptyRoleLine(lineText) : parseRoleLine(lineText)) : undefined;
       if (r) headers.push({ role: r.role, name: r.name, line, start: pos, lineEnd: contentEnd, next });
-      else if (roleHeadings && !fence) {
+      else if (roleHeadings) {
         const h = parseRoleHeading(lineText);
         if (h) headers.push({ role: h, name: undefined, line, start: pos, lineEnd: contentEnd, next });
       }
@@ -235,27 +359,23 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
     line++;
   }
 
-  // ---- placeholders ----
-  findPlaceholders(text, styles, doc.body.start, len, doc.placeholders);
-
-  // ---- messages ----
+  const trim = prompty ? trimLineBreaks : trimRange;
   const mk = (
     role: PromptRole,
     secStart: number,
     contentStart: number,
     secEnd: number,
-    headerLine: number,
     contentStartLine: number,
     header?: Header,
   ): PromptMessage => {
-    const r = trimRange(text, contentStart, secEnd);
+    const r = trim(text, contentStart, secEnd);
     const startLine = contentStartLine + countNewlines(text, contentStart, r.start);
     const m: PromptMessage = {
       role,
       content: text.slice(r.start, r.end).replace(/\r\n?/g, '\n'),
       range: r.start < r.end ? r : { start: contentStart, end: contentStart },
       sectionRange: { start: secStart, end: secEnd },
-      headerLine: header ? headerLine : startLine,
+      headerLine: header ? header.line : startLine,
       startLine,
       implicit: !header,
       placeholders: [],
@@ -267,38 +387,119 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
     return m;
   };
   const bodyStart = doc.body.start;
+  // Text before any role line: `system` in Prompty (spec §2.10 "Default role"); Copilot instruction
+  // files are instructions; a prompt file without sections is the user's message.
+  const implicitRole: PromptRole = prompty || format === 'copilot' ? 'system' : 'user';
   if (headers.length === 0) {
     const r = trimRange(text, bodyStart, len);
-    if (r.start < r.end) doc.messages.push(mk(format === 'prompty' ? 'system' : 'user', bodyStart, bodyStart, len, 0, doc.bodyStartLine));
+    if (r.start < r.end) doc.messages.push(mk(implicitRole, bodyStart, bodyStart, len, doc.bodyStartLine));
   } else {
     const pre = trimRange(text, bodyStart, headers[0].start);
-    if (pre.start < pre.end) doc.messages.push(mk('system', bodyStart, bodyStart, headers[0].start, 0, doc.bodyStartLine));
+    if (pre.start < pre.end) doc.messages.push(mk('system', bodyStart, bodyStart, headers[0].start, doc.bodyStartLine));
     for (let k = 0; k < headers.length; k++) {
       const h = headers[k];
       const secEnd = k + 1 < headers.length ? headers[k + 1].start : len;
-      doc.messages.push(mk(h.role, h.start, h.next, secEnd, h.line, h.line + 1, h));
+      doc.messages.push(mk(h.role, h.start, h.next, secEnd, h.line + 1, h));
     }
   }
-  // Assign placeholders to sections (both lists are sorted by offset).
+  if (prompty) expandPromptyThreads(doc, notes);
+  // Prompty sends empty messages (spec §6.6: "MUST NOT be silently discarded"); elsewhere an empty
+  // section is nothing to send.
+  else doc.messages = doc.messages.filter((m) => m.content.length > 0);
+}
+
+/** Prompty role boundary (spec §6.2): `system|user|assistant`, optional leading whitespace and `#`, optional `[attrs]`. */
+const PROMPTY_ROLE_LINE = /^\s*#?\s*(system|user|assistant)(\[(?:\w+\s*=\s*"?[^"]*"?\s*,?\s*)+\])?\s*:\s*$/i;
+
+export function parsePromptyRoleLine(line: string): { role: PromptRole; name?: string } | undefined {
+  if (line.length > MAX_HEADER_LINE) return undefined;
+  const m = PROMPTY_ROLE_LINE.exec(line);
+  if (!m) return undefined;
+  const role = m[1].toLowerCase() as PromptRole;
+  const n = m[2] ? /name\s*=\s*"?([^",\]]*)"?/.exec(m[2]) : null;
+  return n && n[1].trim() ? { role, name: n[1].trim() } : { role };
+}
+
+/**
+ * Prompty `kind: thread` inputs are conversation history the runtime splices in where the template
+ * names them (spec §5.2, §6.7): the text around it stays its own message (trimmed), the history is
+ * not counted here.
+ */
+function expandPromptyThreads(doc: PromptDocument, notes: string[]): void {
+  const inputs = isMap(doc.frontMatter?.data) ? (doc.frontMatter!.data as Record<string, unknown>).inputs : undefined;
+  const threads = new Set<string>();
+  if (isMap(inputs)) {
+    for (const [k, v] of Object.entries(inputs)) if (isMap(v) && v.kind === 'thread') threads.add(k);
+  } else if (Array.isArray(inputs)) {
+    for (const v of inputs) if (isMap(v) && v.kind === 'thread' && typeof v.name === 'string') threads.add(v.name);
+  }
+  if (!threads.size) return;
+  const out: PromptMessage[] = [];
+  for (const m of doc.messages) {
+    const re = /\{\{-?\s*([A-Za-z_][\w]*)\s*-?\}\}/g;
+    let hit: RegExpExecArray | null;
+    let cut: { at: number; end: number; name: string } | undefined;
+    while ((hit = re.exec(m.content))) {
+      if (threads.has(hit[1])) {
+        cut = { at: hit.index, end: hit.index + hit[0].length, name: hit[1] };
+        break;
+      }
+    }
+    if (!cut) {
+      out.push(m);
+      continue;
+    }
+    notes.push(`Thread input '${cut.name}' is conversation history supplied at run time: not counted.`);
+    const before = m.content.slice(0, cut.at).trim();
+    const after = m.content.slice(cut.end).trim();
+    const base = m.range.start;
+    if (before) out.push({ ...m, content: before, range: { start: base, end: base + cut.at } });
+    if (after)
+      out.push({ ...m, content: after, range: { start: base + cut.end, end: m.range.end }, headerRange: undefined, implicit: true });
+  }
+  doc.messages = out;
+}
+
+/** Assigns placeholders to the sections containing them (both lists are sorted by offset). */
+function assignPlaceholders(doc: PromptDocument): void {
   let mi = 0;
   for (const p of doc.placeholders) {
     while (mi < doc.messages.length && doc.messages[mi].sectionRange.end <= p.range.start) mi++;
     if (mi >= doc.messages.length) break;
     if (doc.messages[mi].sectionRange.start <= p.range.start) doc.messages[mi].placeholders.push(p);
   }
-  return doc;
 }
 
 interface FoundFrontMatter {
   range: OffsetRange;
   contentRange: OffsetRange;
+  unclosed?: boolean;
 }
 
-function findFrontMatter(text: string, start: number): FoundFrontMatter | 'unclosed' | undefined {
-  if (!text.startsWith('---', start)) return undefined;
-  const firstNl = text.indexOf('\n', start);
-  const firstLine = text.slice(start, firstNl < 0 ? text.length : firstNl);
-  if (firstLine.trimEnd() !== '---') return undefined;
+/**
+ * Front matter where each runtime finds it: at the start of the file; Prompty also after leading
+ * whitespace and with `+++` fences (spec §2.2); dotprompt also after blank lines and `#` comment or
+ * licence lines (js/src/parse.ts FRONTMATTER_AND_BODY_REGEX).
+ */
+function findFrontMatter(text: string, start: number, format: PromptFormat = 'text'): FoundFrontMatter | 'unclosed' | undefined {
+  let open = start;
+  if (format === 'prompty') {
+    while (open < text.length && isWs(text.charCodeAt(open))) open++;
+  } else if (format === 'prompt') {
+    // Lines that are blank or start with `#`, before the `---` line.
+    for (;;) {
+      const nl = text.indexOf('\n', open);
+      if (nl < 0) break;
+      const lineText = text.slice(open, nl);
+      if (lineText.startsWith('#') || /^[ \t]*\r?$/.test(lineText)) open = nl + 1;
+      else break;
+    }
+  }
+  const fences = format === 'prompty' ? ['---', '+++'] : ['---'];
+  if (!fences.some((f) => text.startsWith(f, open))) return undefined;
+  const firstNl = text.indexOf('\n', open);
+  const firstLine = text.slice(open, firstNl < 0 ? text.length : firstNl);
+  if (!fences.includes(firstLine.trimEnd())) return undefined;
   if (firstNl < 0) return 'unclosed';
   const contentStart = firstNl + 1;
   let pos = contentStart;
@@ -306,12 +507,12 @@ function findFrontMatter(text: string, start: number): FoundFrontMatter | 'unclo
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 ? text.length : nl;
     // Closing fence: `---` (trailing whitespace allowed). Only look at short lines.
-    if (lineEnd - pos <= 8 && text.startsWith('---', pos) && text.slice(pos, lineEnd).trimEnd() === '---') {
-      return { range: { start, end: nl < 0 ? text.length : nl + 1 }, contentRange: { start: contentStart, end: pos } };
+    if (lineEnd - pos <= 8 && fences.includes(text.slice(pos, lineEnd).trimEnd())) {
+      return { range: { start: open, end: nl < 0 ? text.length : nl + 1 }, contentRange: { start: contentStart, end: pos } };
     }
     pos = nl < 0 ? text.length : nl + 1;
   }
-  return 'unclosed';
+  return { range: { start: open, end: Math.min(text.length, open + 3) }, contentRange: { start: open, end: open }, unclosed: true };
 }
 
 function clampRange(r: OffsetRange, min: number, max: number): OffsetRange {
@@ -399,23 +600,27 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
       return undefined;
     }
   };
-  const ref = modelRefOf(data.model, doc, nodeRange);
+  // Copilot files may list several models (the first available is used).
+  const listed = Array.isArray(data.model) && typeof data.model[0] === 'string';
+  const ref = modelRefOf(listed ? (data.model as unknown[])[0] : data.model, listed, doc, nodeRange);
   if (ref) {
     doc.modelRef = ref;
     doc.model = ref.id;
   }
+  readTools(data, doc);
   readMaxTokens(data, doc, (path) => nodeRange(path) ?? toDoc(undefined));
 }
 
 /** The model a front matter names: a string, Prompty v2 `{ id, provider }` or v1 `{ configuration: … }`; sets `doc.api`. */
 function modelRefOf(
   m: unknown,
+  listed: boolean,
   doc: PromptDocument,
   nodeRange: (path: (string | number)[]) => OffsetRange | undefined,
 ): ModelRef | undefined {
   let ref: ModelRef | undefined;
   if (typeof m === 'string') {
-    ref = modelFromString(m, undefined, nodeRange(['model']));
+    ref = modelFromString(m, undefined, nodeRange(listed ? ['model', 0] : ['model']));
   } else if (isMap(m)) {
     if (typeof m.api === 'string') doc.api = m.api;
     if (typeof m.apiType === 'string') doc.api = m.apiType;
@@ -449,6 +654,7 @@ function readMaxTokens(data: Record<string, unknown>, doc: PromptDocument, range
     ['model', 'parameters', 'max_completion_tokens'],
     ['model', 'parameters', 'max_output_tokens'],
     ['model', 'options', 'maxOutputTokens'],
+    ['model', 'options', 'max_output_tokens'],
     ['model', 'options', 'max_tokens'],
     ['parameters', 'max_tokens'],
     ['config', 'maxOutputTokens'],
@@ -471,11 +677,99 @@ function readMaxTokens(data: Record<string, unknown>, doc: PromptDocument, range
   }
 }
 
+const PROPERTY_KIND_TYPE: Readonly<Record<string, string>> = {
+  string: 'string',
+  integer: 'integer',
+  float: 'number',
+  number: 'number',
+  boolean: 'boolean',
+  array: 'array',
+  object: 'object',
+};
+
+/** Prompty `list[Property]` (or `{properties: [...]}`, or a name → Property map) → JSON Schema (spec §7.1.4). */
+function propertiesToSchema(params: unknown): unknown {
+  const list = Array.isArray(params)
+    ? params
+    : isMap(params) && Array.isArray(params.properties)
+      ? params.properties
+      : isMap(params) && !('type' in params) && !('properties' in params)
+        ? Object.entries(params).map(([name, v]) => (isMap(v) ? { name, ...v } : { name, kind: typeof v }))
+        : undefined;
+  if (!list) return params; // already JSON Schema
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const p of list) {
+    if (!isMap(p) || typeof p.name !== 'string') continue;
+    const prop: Record<string, unknown> = { type: PROPERTY_KIND_TYPE[String(p.kind ?? p.type)] ?? 'string' };
+    if (typeof p.description === 'string') prop.description = p.description;
+    const e = p.enumValues ?? p.enum;
+    if (Array.isArray(e)) prop.enum = e;
+    properties[p.name] = prop;
+    if (p.required === true) required.push(p.name);
+  }
+  return { type: 'object', properties, required };
+}
+
+/**
+ * Tool definitions in front matter: Prompty `tools` (kind `function`, spec §2.9, sent as OpenAI
+ * function definitions §7.1.3, bound parameters stripped §2.9.1); dotprompt and Copilot `tools`
+ * are names of tools defined elsewhere — said, not counted.
+ */
+function readTools(data: Record<string, unknown>, doc: PromptDocument): void {
+  if ((isMap(data.output) && data.output.schema !== undefined) || data.outputs !== undefined)
+    (doc.notes ??= []).push('The output schema is sent as a structured-output setting and is not counted.');
+  const tools = data.tools;
+  if (!Array.isArray(tools) || tools.length === 0) return;
+  const out: ToolDefinition[] = [];
+  const named: string[] = [];
+  let other = 0;
+  for (const t of tools) {
+    if (typeof t === 'string') named.push(t);
+    else if (isMap(t) && typeof t.name === 'string' && (t.kind === undefined || t.kind === 'function' || t.type === 'function')) {
+      const fn = isMap(t.function) ? t.function : t;
+      const schema = propertiesToSchema(fn.parameters);
+      if (isMap(t.bindings) && isMap(schema) && isMap(schema.properties)) {
+        const props = { ...schema.properties };
+        for (const b of Object.keys(t.bindings)) delete props[b];
+        const required = Array.isArray(schema.required) ? schema.required.filter((r) => !(r in (t.bindings as object))) : schema.required;
+        out.push({
+          kind: 'tool',
+          name: t.name,
+          description: typeof fn.description === 'string' ? fn.description : undefined,
+          parameters: { ...schema, properties: props, required },
+        });
+      } else
+        out.push({
+          kind: 'tool',
+          name: t.name,
+          description: typeof fn.description === 'string' ? fn.description : undefined,
+          parameters: schema,
+        });
+    } else other++;
+  }
+  const notes = (doc.notes ??= []);
+  if (out.length) {
+    doc.tools = out;
+    notes.push(`${out.length} tool definition(s) counted as OpenAI function definitions (OpenAI cookbook rule, approximate).`);
+  }
+  if (named.length)
+    notes.push(
+      `Tools named here are defined elsewhere and not counted: ${named.slice(0, 10).join(', ')}${named.length > 10 ? ', …' : ''}.`,
+    );
+  if (other) notes.push(`${other} MCP/OpenAPI/custom tool(s) are resolved at run time and not counted.`);
+}
+
 /** Dotprompt writes `googleai/gemini-1.5-pro`; map its plugin prefixes to providers. */
 const SLASH_PROVIDERS: Record<string, string> = { googleai: 'google', vertexai: 'google', openai: 'openai', anthropic: 'anthropic' };
 
 function modelFromString(value: string, providerHint: string | undefined, range: OffsetRange | undefined): ModelRef | undefined {
   const v = value.trim();
+  // A display name (`Claude Sonnet 4.5`, `GPT-5 mini (copilot)`) or a bare family name (`claude-sonnet-4.5`).
+  if (!providerHint && (/[\s()]/.test(v) || /^(claude|gemini|grok)-/i.test(v) || /^GPT-/.test(v))) {
+    const id = modelFromDisplayName(v);
+    if (id) return { ...makeModelRef(id, undefined, range)!, name: v };
+  }
   const slash = /^([a-z]+)\/([A-Za-z0-9][\w.\-:@]*)$/.exec(v);
   if (slash && SLASH_PROVIDERS[slash[1]]) return makeModelRef(`${SLASH_PROVIDERS[slash[1]]}:${slash[2]}`, undefined, range);
   return makeModelRef(v, providerHint, range);
@@ -509,14 +803,8 @@ export class LineIndex {
     return this.starts.length;
   }
   positionAt(offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.starts[lo] };
+    const line = lastAtOrBefore(this.starts, offset);
+    return { line, character: offset - this.starts[line] };
   }
   offsetAt(line: number, character: number): number {
     const l = Math.max(0, Math.min(line, this.starts.length - 1));

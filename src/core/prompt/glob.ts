@@ -198,9 +198,23 @@ export function matchGlob(glob: string, path: string, options: GlobOptions & { b
   return false;
 }
 
-export const PROMPT_FILE_SUFFIXES: readonly string[] = ['.prompt', '.prompt.md', '.prompty', '.jinja', '.jinja2', '.j2'];
+export const PROMPT_FILE_SUFFIXES: readonly string[] = [
+  '.prompt',
+  '.prompt.md',
+  '.prompty',
+  '.jinja',
+  '.jinja2',
+  '.j2',
+  // VS Code / Copilot customization files
+  '.instructions.md',
+  '.agent.md',
+  '.chatmode.md',
+];
+/** Files that are prompts by their whole name (Copilot skills, Semantic Kernel prompt templates). */
+const PROMPT_FILE_NAMES: ReadonlySet<string> = new Set(['skill.md', 'skprompt.txt', 'copilot-instructions.md']);
 export const DEFAULT_PROMPT_GLOBS: readonly string[] = ['**/prompts/**'];
-const TEXT_SUFFIXES = ['.md', '.markdown', '.mdx', '.txt', '.text'];
+// JSON chat prompts (promptfoo) and Semantic Kernel YAML are prompts where `promptCost.promptFiles` says so.
+const TEXT_SUFFIXES = ['.md', '.markdown', '.mdx', '.txt', '.text', '.json', '.yaml', '.yml'];
 const TEXT_LANGUAGES = new Set(['markdown', 'plaintext', 'prompt', 'prompty', 'jinja', 'mdx']);
 
 /**
@@ -215,7 +229,7 @@ export function isPromptFile(
 ): boolean {
   const p = normalizePath(path);
   const name = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
-  if (PROMPT_FILE_SUFFIXES.some((s) => name.endsWith(s) && name.length > s.length)) return true;
+  if (PROMPT_FILE_SUFFIXES.some((s) => name.endsWith(s) && name.length > s.length) || PROMPT_FILE_NAMES.has(name)) return true;
   const dot = name.lastIndexOf('.');
   const isText =
     (options.languageId !== undefined && TEXT_LANGUAGES.has(options.languageId)) || dot <= 0 || TEXT_SUFFIXES.some((s) => name.endsWith(s));

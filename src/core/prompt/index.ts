@@ -1,7 +1,7 @@
 // Prompt file formats and prompts inside code: pure text → structure with offsets.
 export * from './types';
 export { findPlaceholders, matchFormatField, MAX_TAG_LENGTH, type PlaceholderStyles } from './placeholders';
-export { looksLikeModelId, makeModelRef, providerForConfigType, KNOWN_PROVIDERS } from './model';
+export { looksLikeModelId, makeModelRef, modelFromDisplayName, providerForConfigType, KNOWN_PROVIDERS } from './model';
 export {
   compileGlob,
   matchGlob,
@@ -26,7 +26,15 @@ export {
   type FrontMatter,
   type ParseOptions,
 } from './document';
-export { findPromptsInCode, findModelIdsInCode, promptAt, codeLanguageFor, type CodePrompt, type CodeModelId } from './code';
+export {
+  findPromptsInCode,
+  findModelIdsInCode,
+  promptAt,
+  codePromptModelId,
+  codeLanguageFor,
+  type CodePrompt,
+  type CodeModelId,
+} from './code';
 export {
   summarizePrompt,
   openAiMessageOverhead,

@@ -93,3 +93,32 @@ export function makeModelRef(name: string, providerHint?: string, range?: Offset
   if (providerHint) return { id: `${providerHint}:${n}`, name: n, provider: providerHint, providerSource: 'configuration', range };
   return { id: n, name: n, providerSource: 'none', range };
 }
+
+/** Model families → provider, for names written without one (Copilot display names, SK `model_id`). */
+const FAMILY_PROVIDER: readonly [RegExp, string][] = [
+  [/^claude-/, 'anthropic'],
+  [/^(gpt-|o[1-9](?:$|-)|chatgpt-)/, 'openai'],
+  [/^gemini-/, 'google'],
+  [/^grok-/, 'x-ai'],
+];
+
+/**
+ * A model as VS Code / Copilot files name it (`Claude Sonnet 4.5`, `GPT-4.1`, `GPT-5 mini (copilot)`,
+ * `Gemini 2.5 Pro`) → `provider:model-id` (`anthropic:claude-sonnet-4-5`, `openai:gpt-4.1`,
+ * `openai:gpt-5-mini`). Undefined for names that are not a model (`inherit`, placeholders).
+ */
+export function modelFromDisplayName(value: string): string | undefined {
+  const v = value
+    .trim()
+    .replace(/\s*\([^)]*\)\s*$/, '')
+    .trim();
+  if (!v || /[[\]<>{}]/.test(v) || /^(inherit|default|auto)$/i.test(v)) return undefined;
+  if (looksLikeModelId(v)) return v;
+  let id = v.toLowerCase().replace(/\s+/g, '-');
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(id)) return undefined;
+  const family = FAMILY_PROVIDER.find(([re]) => re.test(id));
+  if (!family) return undefined;
+  // Anthropic's ids use dashes between version digits (claude-sonnet-4-5).
+  if (family[1] === 'anthropic') id = id.replace(/(\d)\.(\d)/g, '$1-$2');
+  return `${family[1]}:${id}`;
+}

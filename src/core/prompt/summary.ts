@@ -2,7 +2,7 @@
 // The token counter is passed in (the tokenizer lives in src/core/tokenize), so this stays pure
 // and tests can pass a fake.
 
-import type { PromptDocument } from './document';
+import type { PromptDocument, ToolDefinition } from './document';
 import type { OffsetRange, Placeholder, PromptRole } from './types';
 
 export type CountFn = (text: string) => number;
@@ -42,12 +42,14 @@ export interface MessageSummary {
   sectionRange: OffsetRange;
   placeholders: Placeholder[];
   implicit: boolean;
-  /** Empty messages are listed but not counted (Prompty drops them). */
+  /** No content: still sent (Prompty spec §6.6), so its framing counts. */
   empty: boolean;
 }
 
 export interface PromptSummary {
   messages: MessageSummary[];
+  /** Tokens of the tool / function definitions sent with the request (included in `totalTokens`). */
+  toolTokens: number;
   contentTokens: number;
   overheadTokens: number;
   /** Input tokens of the whole prompt, chat overhead included. */
@@ -61,6 +63,9 @@ export interface PromptSummary {
   /** Expected output tokens from the front matter, if any. */
   maxTokens?: number;
 }
+
+/** APIs that send the text without chat framing: completions, embeddings, and a string found in code (`fragment`). */
+const NO_FRAMING: ReadonlySet<string> = new Set(['completion', 'embedding', 'fragment']);
 
 export const TOKENS_PER_MESSAGE = 3;
 export const TOKENS_PER_NAME = 1;
@@ -82,11 +87,11 @@ export function openAiChatTokens(messages: readonly ChatMessageLike[], count: Co
 }
 
 export function summarizePrompt(doc: PromptDocument, count: CountFn, options: SummaryOptions = {}): PromptSummary {
-  const overhead = options.overhead ?? (doc.api === 'completion' ? 'none' : 'openai');
+  const overhead = options.overhead ?? (NO_FRAMING.has(doc.api ?? '') ? 'none' : 'openai');
   const messages: MessageSummary[] = doc.messages.map((m, index) => {
     const empty = m.content.length === 0;
     const contentTokens = empty ? 0 : count(m.content);
-    const overheadTokens = empty || overhead === 'none' ? 0 : openAiMessageOverhead(m, count);
+    const overheadTokens = overhead === 'none' ? 0 : openAiMessageOverhead(m, count);
     const s: MessageSummary = {
       index,
       role: m.role,
@@ -103,17 +108,17 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
     if (m.name) s.name = m.name;
     return s;
   });
-  const counted = messages.filter((m) => !m.empty);
+  const counted = messages;
   const contentTokens = counted.reduce((a, m) => a + m.contentTokens, 0);
   const replyPrimingTokens = overhead === 'openai' && counted.length > 0 ? REPLY_PRIMING_TOKENS : 0;
   let totalTokens = contentTokens + counted.reduce((a, m) => a + m.overheadTokens, 0) + replyPrimingTokens;
   if (options.chatTokens && overhead === 'openai' && counted.length > 0) {
     totalTokens = options.chatTokens(
-      doc.messages
-        .filter((m) => m.content.length > 0)
-        .map((m) => (m.name ? { role: m.role, content: m.content, name: m.name } : { role: m.role, content: m.content })),
+      doc.messages.map((m) => (m.name ? { role: m.role, content: m.content, name: m.name } : { role: m.role, content: m.content })),
     );
   }
+  const toolTokens = doc.tools?.length ? functionDefinitionTokens(doc.tools, count) : 0;
+  totalTokens += toolTokens;
   const unfilled: string[] = [];
   const seen = new Set<string>();
   for (const p of doc.placeholders) {
@@ -125,8 +130,9 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
   }
   const out: PromptSummary = {
     messages,
+    toolTokens,
     contentTokens,
-    overheadTokens: totalTokens - contentTokens,
+    overheadTokens: totalTokens - contentTokens - toolTokens,
     totalTokens,
     replyPrimingTokens,
     placeholders: doc.placeholders,
@@ -135,4 +141,36 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
   if (doc.model) out.model = doc.model;
   if (doc.maxTokens !== undefined) out.maxTokens = doc.maxTokens;
   return out;
+}
+
+/**
+ * Tokens of function definitions as OpenAI bills them, by the rule in OpenAI's cookbook
+ * (examples/How_to_count_tokens_with_tiktoken.ipynb, `num_tokens_for_tools`, gpt-4o constants):
+ * per function 7 + tokens("name:description"); with parameters 3, then per property
+ * 3 + tokens("name:type:description") (enums: -3 + per item 3 + its tokens); 12 at the end. An
+ * approximation OpenAI publishes, not an exact count; other providers are approximate anyway.
+ */
+export function functionDefinitionTokens(tools: readonly ToolDefinition[], count: CountFn): number {
+  if (!tools.length) return 0;
+  const strip = (s: unknown) => (typeof s === 'string' ? s.replace(/\.$/, '') : '');
+  let n = 0;
+  for (const t of tools) {
+    n += 7 + count(`${t.name}:${strip(t.description)}`);
+    const params = t.parameters;
+    const props =
+      params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>).properties : undefined;
+    if (!props || typeof props !== 'object' || Array.isArray(props) || Object.keys(props).length === 0) continue;
+    n += 3;
+    for (const [key, raw] of Object.entries(props as Record<string, unknown>)) {
+      const p = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+      n += 3;
+      if (Array.isArray(p.enum)) {
+        n -= 3;
+        for (const item of p.enum) n += 3 + count(String(item));
+      }
+      const type = Array.isArray(p.type) ? p.type.join(',') : typeof p.type === 'string' ? p.type : 'object';
+      n += count(`${key}:${type}:${strip(p.description)}`);
+    }
+  }
+  return n + 12;
 }

@@ -12,6 +12,7 @@ import {
   readFrontMatterBudget,
   resolveBudget,
 } from './index';
+import { lastAtOrBefore } from '../sorted';
 
 export type BudgetFindingRule = BudgetRuleId | 'budget/invalid';
 
@@ -69,14 +70,8 @@ export function checkFileBudgets(input: BudgetCheckInput): BudgetFinding[] {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const pos = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, column: offset - lineStarts[lo] };
+    const line = lastAtOrBefore(lineStarts, offset);
+    return { line, column: offset - lineStarts[line] };
   };
   const lineRange = (line: number): FindingRange => {
     const start = lineStarts[line] ?? 0;

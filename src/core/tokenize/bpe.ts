@@ -7,7 +7,7 @@
 //    byte-pair merge. Short pieces use tiktoken's own O(n²) loop; long pieces (one giant word,
 //    a base64 blob, a run of whitespace) use a binary heap plus a linked list of parts, O(n log n),
 //    with the same merge order (lowest rank first, leftmost on ties), hence identical output.
-import { EncodingName, OpenAiEncodingName, SPLIT_PATTERNS, isOpenAiEncoding, tableFor } from './encodings';
+import { EncodingName, RankEncodingName, SPLIT_PATTERNS, tableFor } from './encodings';
 import { isFamilyName } from './families';
 import { getFamilyEncoder } from './hfbpe';
 import { RankTable, loadRankTable } from './ranks';
@@ -31,7 +31,7 @@ export interface TokenCounter {
 }
 
 export class Encoder implements TokenCounter {
-  readonly name: OpenAiEncodingName;
+  readonly name: RankEncodingName;
   readonly ranks: RankTable;
   private readonly regex: RegExp;
   private cache = new Map<string, number>();
@@ -42,7 +42,7 @@ export class Encoder implements TokenCounter {
   private stop: ShouldStop | undefined;
 
   /** `heapThreshold` (tests only) lowers the piece length from which the heap merge is used. */
-  constructor(name: OpenAiEncodingName, ranks: RankTable, options: { heapThreshold?: number } = {}) {
+  constructor(name: RankEncodingName, ranks: RankTable, options: { heapThreshold?: number } = {}) {
     this.name = name;
     this.ranks = ranks;
     this.heapThreshold = options.heapThreshold ?? HEAP_THRESHOLD;
@@ -260,14 +260,14 @@ export function toWellFormed(text: string): string {
   return wellFormed ? wellFormed.call(text) : text.replace(LONE_SURROGATE, '\ufffd');
 }
 
-const encoders = new Map<OpenAiEncodingName, Encoder>();
+const encoders = new Map<RankEncodingName, Encoder>();
 
 /** The (lazily created) encoder for a tokenizer; loads only that encoding's table or family's vocabulary. */
-export function getEncoder(encoding: OpenAiEncodingName): Encoder;
+export function getEncoder(encoding: RankEncodingName): Encoder;
 export function getEncoder(encoding: EncodingName): TokenCounter;
 export function getEncoder(encoding: EncodingName): TokenCounter {
   if (isFamilyName(encoding)) return getFamilyEncoder(encoding);
-  if (!isOpenAiEncoding(encoding)) throw new Error(`unknown encoding '${encoding as string}'`);
+  if (!Object.prototype.hasOwnProperty.call(SPLIT_PATTERNS, encoding)) throw new Error(`unknown encoding '${encoding as string}'`);
   let e = encoders.get(encoding);
   if (!e) {
     e = new Encoder(encoding, loadRankTable(tableFor(encoding)));

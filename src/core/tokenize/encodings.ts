@@ -12,13 +12,21 @@ import type { FamilyName } from './families';
 /** OpenAI's tiktoken encodings. */
 export type OpenAiEncodingName = 'o200k_base' | 'cl100k_base' | 'o200k_harmony' | 'p50k_base' | 'r50k_base';
 
-/** Every tokenizer we count with exactly: OpenAI's encodings and the open-model families (families.ts). */
-export type EncodingName = OpenAiEncodingName | FamilyName;
+/**
+ * Rank-BPE tables counted by the tiktoken-style engine (bpe.ts): OpenAI's encodings, and `claude`,
+ * the Claude vocabulary ai-tokenizer ships (p50k_base's split pattern) — the base of Claude's
+ * offline approximation, not an exact tokenizer of any current Claude model; and `tekken`,
+ * Mistral's tiktoken-style tokenizer of Mistral NeMo (tekken 240718).
+ */
+export type RankEncodingName = OpenAiEncodingName | 'claude' | 'tekken';
+
+/** Every tokenizer we count with: OpenAI's encodings, `claude`, and the open-model families (families.ts). */
+export type EncodingName = RankEncodingName | FamilyName;
 
 /** OpenAI's encodings (tiktoken); the open-model families are FAMILY_NAMES, all of them TOKENIZER_NAMES. */
 export const ENCODING_NAMES: readonly OpenAiEncodingName[] = ['o200k_base', 'cl100k_base', 'o200k_harmony', 'p50k_base', 'r50k_base'];
 
-export const TOKENIZER_NAMES: readonly EncodingName[] = [...ENCODING_NAMES, 'llama3', 'qwen3', 'deepseek_v3', 'gemma3'];
+export const TOKENIZER_NAMES: readonly EncodingName[] = [...ENCODING_NAMES, 'llama3', 'qwen3', 'deepseek_v3', 'gemma3', 'tekken', 'claude'];
 
 /** True for any tokenizer name (an OpenAI encoding or an open-model family). */
 export function isEncodingName(name: string): name is EncodingName {
@@ -30,7 +38,7 @@ export function isOpenAiEncoding(name: string): name is OpenAiEncodingName {
 }
 
 /** The rank table file an encoding reads: o200k_harmony shares o200k_base's mergeable ranks. */
-export function tableFor(encoding: OpenAiEncodingName): string {
+export function tableFor(encoding: RankEncodingName): string {
   return encoding === 'o200k_harmony' ? 'o200k_base' : encoding;
 }
 
@@ -55,13 +63,20 @@ const O200K =
   `|[^\\r\\n\\p{L}\\p{N}]?${UPPERISH}+${LOWERISH}*(?:${CI_CONTRACTIONS})?` +
   `|\\p{N}{1,3}| ?[^${WS}\\p{L}\\p{N}]+[\\r\\n/]*|${S}*[\\r\\n]+|${S}+(?!${NOT_S})|${S}+`;
 
+/** Mistral tekken: o200k's letter classes without contractions, single digits (tekken.json `config.pattern`). */
+const TEKKEN =
+  `[^\\r\\n\\p{L}\\p{N}]?${UPPERISH}*${LOWERISH}+|[^\\r\\n\\p{L}\\p{N}]?${UPPERISH}+${LOWERISH}*` +
+  `|\\p{N}| ?[^${WS}\\p{L}\\p{N}]+[\\r\\n/]*|${S}*[\\r\\n]+|${S}+(?!${NOT_S})|${S}+`;
+
 /** The JavaScript source of each encoding's split pattern (use with flags `gu`). */
-export const SPLIT_PATTERNS: Record<OpenAiEncodingName, string> = {
+export const SPLIT_PATTERNS: Record<RankEncodingName, string> = {
   o200k_base: O200K,
   o200k_harmony: O200K,
   cl100k_base: CL100K,
   p50k_base: P50K,
   r50k_base: P50K,
+  claude: P50K,
+  tekken: TEKKEN,
 };
 
 /** The original tiktoken pattern strings (documentation; what the oracle uses). */

@@ -20,6 +20,7 @@
 // Both rules are checked by property tests against full counts for every encoding.
 import { EncodingName, isWhiteSpaceCode } from './encodings';
 import { ShouldStop, TokenCounter, getEncoder } from './bpe';
+import { lastAtOrBefore } from '../sorted';
 
 export const DEFAULT_CHUNK_SIZE = 2048;
 const CACHE_MAX_CHUNKS = 8192;
@@ -35,8 +36,9 @@ export function isChunkBoundary(text: string, p: number, encoding: EncodingName)
   const atWs = isWhiteSpaceCode(at);
   if (before === 0x0a || before === 0x0d) {
     if (atWs) return false;
-    if (encoding === 'o200k_base' || encoding === 'o200k_harmony') return at !== 0x2f;
-    if (encoding === 'r50k_base' || encoding === 'p50k_base') return p === 1 || !isWhiteSpaceCode(text.charCodeAt(p - 2));
+    if (encoding === 'o200k_base' || encoding === 'o200k_harmony' || encoding === 'tekken') return at !== 0x2f;
+    if (encoding === 'r50k_base' || encoding === 'p50k_base' || encoding === 'claude')
+      return p === 1 || !isWhiteSpaceCode(text.charCodeAt(p - 2));
     return true;
   }
   return atWs && at !== 0x0a && at !== 0x0d && !isWhiteSpaceCode(before);
@@ -165,15 +167,7 @@ export class IncrementalCounter {
 
   /** Index of the chunk containing offset (the last chunk for offset === length). */
   private chunkAt(offset: number): number {
-    const s = this.starts;
-    let a = 0;
-    let b = s.length - 1;
-    while (a < b) {
-      const m = (a + b + 1) >> 1;
-      if (s[m] <= offset) a = m;
-      else b = m - 1;
-    }
-    return a;
+    return lastAtOrBefore(this.starts, offset);
   }
 
   private rebuildStarts(from: number): void {

@@ -5,7 +5,15 @@ import { EncodingName } from './encodings';
 import { getEncoder } from './bpe';
 import { ModelTokenizer, applyFactor, tokenizerForModel } from './models';
 
-export { EncodingName, OpenAiEncodingName, ENCODING_NAMES, TOKENIZER_NAMES, isEncodingName, isOpenAiEncoding } from './encodings';
+export {
+  EncodingName,
+  OpenAiEncodingName,
+  RankEncodingName,
+  ENCODING_NAMES,
+  TOKENIZER_NAMES,
+  isEncodingName,
+  isOpenAiEncoding,
+} from './encodings';
 export { FamilyName, FAMILY_NAMES, FAMILIES, isFamilyName } from './families';
 export { loadedVocabularies } from './vocab';
 export { ModelTokenizer, tokenizerForModel, familyForModel, splitModelId, applyFactor } from './models';

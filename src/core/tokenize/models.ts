@@ -14,10 +14,11 @@
 // Every other family is APPROXIMATE — no exact offline tokenizer exists for Claude 3+, and we do
 // not ship Mistral or Llama 2/4 vocabularies. The method is:
 //     estimate = ceil(count(text, proxyEncoding) × factor)
-//   - Anthropic Claude: proxy o200k_base, factor 1.20. Published side-by-side measurements
-//     of Claude 3.5 Sonnet against GPT-4o on the same inputs (Vantage, 2025) found Claude
-//     emits ~16% more tokens on English prose, ~21% more on math, ~30% more on Python code;
-//     1.20 sits in that range and the ±15% band covers it with margin for other content.
+//   - Anthropic Claude: the Claude vocabulary that ai-tokenizer (MIT) ships (a tiktoken-style
+//     rank list with p50k's split pattern; `claude` in encodings.ts) × 1.1, ai-tokenizer's own
+//     fit for every Claude 3–4.5 model; ai-tokenizer publishes 97.6–99.9 % agreement with
+//     Anthropic's API counts (band ±3 %, their figure, not measured here). Exact on demand
+//     through Anthropic's count_tokens (providers/countTokens.ts). (Before: o200k_base × 1.2, ±15 %.)
 //   - Llama 3+ (and Llama-derived): proxy cl100k_base, factor 1.0. Llama 3's 128k vocabulary
 //     is a tiktoken BPE that contains cl100k_base's 100k tokens and uses the same split regex,
 //     so cl100k is close (equal or slightly higher on English, higher on other scripts).
@@ -132,6 +133,9 @@ function openAiEncoding(m: string): ModelTokenizer | undefined {
   return undefined;
 }
 
+/** Mistral NeMo counts with tekken 240718 (mistral-common's Tekkenizer: tiktoken on that rank file). */
+const TEKKEN_MODELS = /^(?:open-)?mistral-nemo(?:-instruct)?(?:-2407|-latest)?$|^mistral-nemo-(?:base|instruct)-2407$/;
+
 const OPENAI_LOOKING = /^(?:gpt|chatgpt|o\d|text-|code-|davinci|curie|babbage|ada|whisper|tts|dall-e|omni|codex|ft:)/;
 
 interface Family {
@@ -140,10 +144,19 @@ interface Family {
   encoding: EncodingName;
   factor: number;
   errorBand?: number;
+  /** Replaces the generic method sentence (how the estimate is made and how good it is). */
+  note?: string;
 }
 
 const APPROXIMATE_FAMILIES: Family[] = [
-  { test: /^(?:anthropic|claude|bedrock\/anthropic)|claude/, name: 'Claude', encoding: 'o200k_base', factor: 1.2, errorBand: 0.15 },
+  {
+    test: /^(?:anthropic|claude|bedrock\/anthropic)|claude/,
+    name: 'Claude',
+    encoding: 'claude',
+    factor: 1.1,
+    errorBand: 0.03,
+    note: "the Claude vocabulary ai-tokenizer ships × 1.1, its fit; ai-tokenizer publishes 97.6–99.9 % agreement with Anthropic's counts for Claude 3 to 4.5, not measured here; exact with the provider count",
+  },
   { test: /llama/, name: 'Llama', encoding: 'cl100k_base', factor: 1.0, errorBand: 0.1 },
   { test: /gemini|gemma|^google|^vertex/, name: 'Gemini', encoding: 'o200k_base', factor: 1.0 },
   { test: /mistral|mixtral|codestral|magistral|pixtral|ministral/, name: 'Mistral', encoding: 'o200k_base', factor: 1.0 },
@@ -167,6 +180,12 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
     }
   }
   const bare = bareModelName(model);
+  if (TEKKEN_MODELS.test(bare))
+    return {
+      encoding: 'tekken',
+      approximate: false,
+      method: 'Exact: Mistral tekken (240718, Mistral NeMo), counted locally like tiktoken.',
+    };
   const exactFamily = EXACT_FAMILIES.find((f) => f.test.test(bare));
   if (exactFamily) {
     const spec = FAMILIES[exactFamily.family];
@@ -197,8 +216,9 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
         approximate: true,
         factor: f.factor,
         errorBand: f.errorBand,
-        method:
-          f.factor === 1
+        method: f.note
+          ? `Approximate: ${f.name}: ${f.note} (±${Math.round((f.errorBand ?? 0) * 100)}%).`
+          : f.factor === 1
             ? `Approximate: ${f.name} tokenizer is not available offline; ${f.encoding} count used as an estimate${band}.`
             : `Approximate: ${f.name} tokenizer is not available offline; ${f.encoding} count × ${f.factor}${band}.`,
       };

@@ -8,7 +8,8 @@ const MAGIC = 0x33544350;
 const HEADER_WORDS = 6;
 const DATA_DIR_ENV = 'PROMPT_COST_ENCODINGS_DIR';
 
-function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+/** FNV-1a of `bytes[start, end)`: the hash of every rank and vocabulary table (also vocab.ts). */
+export function fnv1a(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) {
     h ^= bytes[i];
@@ -49,13 +50,16 @@ export class RankTable {
       this.ranks = new Uint32Array(n);
       for (let i = 0; i < n; i++) this.ranks[i] = i;
     }
-    const lens = new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords), n);
+    const wide = (head[5] & 2) !== 0;
+    const lens = wide
+      ? new Uint16Array(buf, base + 4 * (HEADER_WORDS + ranksWords), n)
+      : new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords), n);
     const offsets = (this.offsets = new Uint32Array(n + 1));
     for (let i = 0, pos = 0; i <= n; i++) {
       offsets[i] = pos;
       if (i < n) pos += lens[i];
     }
-    this.bytes = new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords) + ((n + 3) & ~3), bytesLen);
+    this.bytes = new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords) + (((wide ? 2 : 1) * n + 3) & ~3), bytesLen);
     const table = (this.table = new Int32Array(tableSize).fill(-1));
     const mask = this.mask;
     for (let i = 0; i < n; i++) {

@@ -7,7 +7,7 @@
 // token bytes and a few bytes per merge.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encodingDataDir } from './ranks';
+import { encodingDataDir, fnv1a } from './ranks';
 
 const MAGIC = 0x31564350;
 const HEADER_BYTES = 28;
@@ -78,13 +78,10 @@ export class Vocabulary {
       const s = offsets[i];
       const e = offsets[i + 1];
       if (s === e) continue;
+      // no two ids share bytes (scripts/vocabularies.mjs refuses such a vocabulary)
       let slot = fnv1a(bytes, s, e) & this.mask;
-      let dup = false;
-      while (table[slot] >= 0) {
-        if (equalBytes(bytes, offsets[table[slot]], offsets[table[slot] + 1], bytes, s, e)) dup = true;
-        slot = (slot + 1) & this.mask;
-      }
-      if (!dup) table[slot] = i; // (no two ids share bytes in these vocabularies; if they did, the lowest would win)
+      while (table[slot] >= 0) slot = (slot + 1) & this.mask;
+      table[slot] = i;
     }
     // merges: decode (token, split) in rank order, then bucket them by token
     const tokenOf = new Int32Array(nMerges);
@@ -92,23 +89,25 @@ export class Vocabulary {
     const counts = new Uint32Array(n + 1);
     let p = mergesAt;
     const end = mergesAt + mergesLen;
-    const varint = (): number => {
-      let v = 0;
-      let mul = 1;
-      for (;;) {
-        if (p >= end) throw new Error('truncated prompt-cost vocabulary merges');
-        const b = data[p++];
-        v += (b & 0x7f) * mul;
-        if (b < 0x80) return v;
-        mul *= 128;
-      }
-    };
     let t = 0;
     for (let r = 0; r < nMerges; r++) {
-      const z = varint();
+      // two varints: zigzag delta of the merged token, byte length of the left part
+      let z = 0;
+      for (let mul = 1; ; mul *= 128) {
+        const b = data[p++];
+        z += (b & 0x7f) * mul;
+        if (b < 0x80) break;
+      }
+      let split = 0;
+      for (let mul = 1; ; mul *= 128) {
+        const b = data[p++];
+        split += (b & 0x7f) * mul;
+        if (b < 0x80) break;
+      }
       t += z & 1 ? -(z + 1) / 2 : z / 2;
+      if (p > end || t < 0 || t >= n) throw new Error('corrupt prompt-cost vocabulary merges');
       tokenOf[r] = t;
-      splitOf[r] = varint();
+      splitOf[r] = split;
       counts[t + 1]++;
     }
     const start = (this.mergeStart = new Uint32Array(n + 1));
@@ -159,21 +158,6 @@ export class Vocabulary {
   tokenBytes(id: number): Uint8Array {
     return this.bytes.subarray(this.offsets[id], this.offsets[id + 1]);
   }
-}
-
-function fnv1a(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h ^= bytes[i];
-    h = Math.imul(h, 0x01000193);
-  }
-  return h;
-}
-
-function equalBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
-  if (ae - as !== be - bs) return false;
-  for (let i = 0; i < ae - as; i++) if (a[as + i] !== b[bs + i]) return false;
-  return true;
 }
 
 const vocabularies = new Map<string, { vocab: Vocabulary; meta: VocabularyMeta }>();

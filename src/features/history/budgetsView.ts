@@ -1,5 +1,5 @@
 // The "Budgets" view: `[budgets]` of the workspace's flujo.toml (default and `pipeline."<glob>"`)
-// against the recorded Flujo runs, per run as Flujo enforces them: ok, warning at 80 %, over.
+// against the recorded runs (Flujo runs by pipeline, runs from the editor and CLI under default), per run as Flujo enforces them: ok, warning at 80 %, over.
 import * as vscode from 'vscode';
 import type { BudgetRow } from '../../core/history/budgets';
 import type { Services } from '../services';

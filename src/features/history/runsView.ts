@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
 import type { RunRecord, RunStep } from '../../core/history/record';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { CONFIG_KEYS, GROUP_BY_OPTIONS, onConfigChange, readRunSettings, updateSetting } from '../config';
 import { Disposable } from '../util/dispose';
@@ -79,7 +80,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const runs = this.visibleRuns().map((v) => v.run);
     const t = G!.totalsOf(runs);
     this.view.description = runs.length
-      ? `${this.filterText ? `“${this.filterText}” · ` : ''}$${t.costUsd.toString()}`
+      ? `${this.filterText ? `“${this.filterText}” · ` : ''}${formatUsd(t.costUsd)}`
       : this.filterText
         ? `“${this.filterText}”`
         : undefined;
@@ -138,7 +139,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
           ...(t.deltaPct !== undefined
             ? ['', `Estimates: $${t.estimateUsd.toString()} for $${t.comparableActualUsd.toString()} actual`]
             : []),
-          ...(t.avgLatencyMs !== undefined ? ['', `Mean latency ${(t.avgLatencyMs / 1000).toFixed(2)} s`] : []),
+          ...(t.avgLatencyMs !== undefined ? ['', `Mean latency ${formatDuration(t.avgLatencyMs)}`] : []),
         ].join('\n'),
       );
       item.contextValue = 'promptCost.group';
@@ -346,14 +347,22 @@ async function exportRunsCsv(provider: RunsTreeProvider, target?: vscode.Uri): P
 
 /** "Import Flujo runs": from `db`, else every state database found, into the ledger. */
 async function importFlujoRuns(services: Services, store: HistoryStore, db?: string) {
+  await store.whenReady(); // flujo.toml read: where Flujo keeps its database is known
   if (!db && !store.flujoSources().some((s) => s.flujo.db)) {
+    // None where Flujo keeps it: let the user pick the file rather than stop at a message.
     const s = store.flujoSources()[0];
-    void vscode.window.showWarningMessage(
-      s
-        ? `Prompt Cost: no Flujo state database found (looked for ${s.flujo.candidates.map((c) => vscode.workspace.asRelativePath(c)).join(', ')}).`
-        : 'Prompt Cost: no flujo.toml in this workspace.',
-    );
-    return [];
+    const looked = s
+      ? `No Flujo state database at ${s.flujo.candidates.map((c) => vscode.workspace.asRelativePath(c)).join(', ')}`
+      : 'No flujo.toml in this workspace';
+    const picked = await vscode.window.showOpenDialog({
+      title: `Import Flujo Runs — ${looked}: pick Flujo's SQLite state database`,
+      openLabel: 'Import Runs',
+      canSelectMany: false,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      filters: { 'SQLite databases': ['db', 'sqlite', 'sqlite3'], 'All files': ['*'] },
+    });
+    if (!picked?.[0]) return [];
+    db = picked[0].fsPath;
   }
   try {
     const results = await store.importFlujo(typeof db === 'string' ? db : undefined);

@@ -4,7 +4,8 @@
 import type { BudgetRow } from '../../core/history/budgets';
 import { runInputTokens, runTokens } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
-import { formatDeltaPct, runDeltaPct } from '../../core/history/group';
+import { compactCount, formatDeltaPct, runDeltaPct } from '../../core/history/group';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { RunRecord, RunStatus, RunStep } from '../../core/history/record';
 
 export type RunOrigin = 'ledger' | 'flujo-db';
@@ -43,14 +44,12 @@ const GROUPED = new Intl.NumberFormat('en-US');
 
 /** Compact token count for descriptions: 950, 12.3k, 4.5M. */
 export function compactTokens(n: number): string {
-  if (n < 10_000) return GROUPED.format(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 100_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(n < 100_000_000 ? 1 : 0)}M`;
+  return compactCount(n);
 }
 
-/** `3 runs · 12.3k tok · $0.0123 · Δ +4.2 % · 1 failed` (exact cost). */
+/** `3 runs · 12.3k tok · $0.0123 · Δ +4.2 % · 1 failed` (the exact cost is in the tooltip). */
 export function groupDescription(t: RunTotals): string {
-  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, `$${t.costUsd.toString()}`];
+  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, formatUsd(t.costUsd)];
   const d = formatDeltaPct(t.deltaPct);
   if (d) parts.push(`Δ ${d}`);
   if (t.failed) parts.push(`${t.failed} failed`);
@@ -111,12 +110,12 @@ export function statusIcon(status: RunStatus): { id: string; color?: string } {
   }
 }
 
-/** `extract · 350 tok · $0.3 · 1.3 s` for a Flujo step. */
+/** `350 tok · $0.30 · 1.3 s` for a Flujo step. */
 export function stepDescription(s: RunStep): string {
   const parts: string[] = [];
   if (s.tokens !== undefined) parts.push(`${GROUPED.format(s.tokens)} tok`);
-  if (s.costUsd !== undefined) parts.push(`$${s.costUsd}`);
-  if (s.latencyMs !== undefined) parts.push(`${(s.latencyMs / 1000).toFixed(1)} s`);
+  if (s.costUsd !== undefined) parts.push(formatUsd(s.costUsd));
+  if (s.latencyMs !== undefined) parts.push(formatDuration(s.latencyMs));
   if (s.success === false) parts.push('failed');
   return parts.join(' · ');
 }
@@ -155,7 +154,7 @@ export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
   }
   const d = formatDeltaPct(runDeltaPct(r));
   if (d) rows.push(['Actual vs estimate', d]);
-  if (r.latencyMs !== undefined) rows.push(['Latency', `${(r.latencyMs / 1000).toFixed(2)} s`]);
+  if (r.latencyMs !== undefined) rows.push(['Latency', formatDuration(r.latencyMs)]);
   if (rows.length) {
     lines.push('| | |', '|---|---:|', ...rows.map(([k, val]) => `| ${k} | ${mdEscape(val)} |`), '');
   }
@@ -182,7 +181,7 @@ export function runDetailsText(r: RunRecord): string {
     lines.push(
       `estimate: ${r.estimate.approximate ? '≈' : ''}$${r.estimate.costUsd}${formatDeltaPct(runDeltaPct(r)) ? ` (Δ ${formatDeltaPct(runDeltaPct(r))})` : ''}`,
     );
-  if (r.latencyMs !== undefined) lines.push(`latency: ${(r.latencyMs / 1000).toFixed(2)} s`);
+  if (r.latencyMs !== undefined) lines.push(`latency: ${formatDuration(r.latencyMs)}`);
   if (r.error) lines.push(`error: ${r.error.kind}: ${r.error.message}`);
   for (const s of r.steps ?? []) lines.push(`  step ${s.name}: ${stepDescription(s)}`);
   lines.push('', JSON.stringify(r, null, 2));
@@ -205,15 +204,15 @@ export interface BudgetRowView {
 /** One `[budgets]` row (per-run mode: the worst run against the limit, as Flujo enforces it per run). */
 export function budgetRowView(b: BudgetRow): BudgetRowView {
   const limits = [
-    b.limits.totalCostUsdLimit ? `$${b.limits.totalCostUsdLimit.toString()}` : '',
+    b.limits.totalCostUsdLimit ? formatUsd(b.limits.totalCostUsdLimit) : '',
     b.limits.totalTokensLimit !== undefined ? `${compactTokens(b.limits.totalTokensLimit)} tok` : '',
   ].filter(Boolean);
   const pct = [ratioPct(b.costRatio), b.costRatio === undefined ? ratioPct(b.tokensRatio) : undefined].filter(Boolean)[0];
   const parts: string[] = [];
   if (b.runs === 0) parts.push('no runs');
   else {
-    parts.push(`max run $${b.maxRunUsd.toString()}${limits.length ? ` of ${limits.join(' / ')}` : ''}${pct ? ` (${pct})` : ''}`);
-    parts.push(`${b.runs} run${b.runs === 1 ? '' : 's'}, total $${b.spentUsd.toString()}`);
+    parts.push(`max run ${formatUsd(b.maxRunUsd)}${limits.length ? ` of ${limits.join(' / ')}` : ''}${pct ? ` (${pct})` : ''}`);
+    parts.push(`${b.runs} run${b.runs === 1 ? '' : 's'}, total ${formatUsd(b.spentUsd)}`);
   }
   if (b.runs === 0 && limits.length) parts.push(`limit ${limits.join(' / ')}`);
   const icon =
@@ -232,7 +231,7 @@ export function budgetRowView(b: BudgetRow): BudgetRowView {
     `**${b.source === 'default' ? '[budgets.default]' : `[budgets.pipeline."${b.key}"]`}** — ${statusText}`,
     '',
     `Limits: ${limits.join(', ') || 'none'} per run (Flujo stops a run that exceeds them).`,
-    `Pipelines: ${b.pipelines.join(', ') || '—'}`,
+    `Pipelines and prompts: ${b.pipelines.join(', ') || '—'}`,
     `Runs: ${b.runs}, total $${b.spentUsd.toString()}, ${compactTokens(b.tokens)} tokens; most expensive run $${b.maxRunUsd.toString()} / ${compactTokens(b.maxRunTokens)} tokens.`,
   ].join('\n\n');
   return { label: b.source === 'default' ? 'default' : b.key, description: parts.join(' · '), tooltip, icon };

@@ -10,6 +10,7 @@ import type { Endpoint, RunPromptResult } from '../../core/providers/types';
 import type { PromptDocument } from '../../core/prompt';
 import { PromptCostConfig, RunSettings, baseUrlFromWorkspace, readConfig, readRunSettings } from '../config';
 import type { PricingContext } from '../pricingService';
+import { formatDuration, formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
 import { getApiKey } from './apiKeys';
@@ -75,7 +76,7 @@ function formatCount(n: number): string {
 }
 
 function fmtUsd(s: string | undefined, approximate?: boolean): string {
-  return s === undefined ? 'no price' : `${approximate ? '≈' : ''}$${s}`;
+  return s === undefined ? 'no price' : formatUsd(s, approximate);
 }
 
 /** The footer under the answer: usage buckets, exact cost, estimate and Δ, latency. */
@@ -94,7 +95,7 @@ function footer(record: RunRecord): string {
   } else if (record.status === 'ok') parts.push('the server reported no usage');
   if (record.costUsd !== undefined) parts.push(`**$${record.costUsd}**`);
   if (record.estimate) parts.push(`estimate ${fmtUsd(record.estimate.costUsd, record.estimate.approximate)}`);
-  if (record.latencyMs !== undefined) parts.push(`${(record.latencyMs / 1000).toFixed(1)} s`);
+  if (record.latencyMs !== undefined) parts.push(formatDuration(record.latencyMs));
   return `\n\n---\n\n*${record.status === 'ok' ? '' : `${record.status} · `}${parts.join(' · ')}*\n`;
 }
 
@@ -156,13 +157,16 @@ export async function runPromptCommand(
     options,
   };
 
-  // 1. Model, 2. template variables, 3. endpoint and key: each may be cancelled by the user.
+  // 1. Model, 2. endpoint and key (before any placeholder is asked for), 3. template variables: each may
+  // be cancelled by the user.
   let modelId = options.model;
   if (!modelId) {
     modelId = await pickRunModel(run);
     if (!modelId?.trim()) return undefined;
   }
   const target = logic.runTargetFor(modelId);
+  const access = await resolveEndpoint(run, target);
+  if (!access) return undefined;
   const values = await askVariables(run);
   if (!values) return undefined;
   const sent = logic.filledDocument(run.parsed, text, values);
@@ -171,8 +175,6 @@ export async function runPromptCommand(
     void vscode.window.showWarningMessage('Prompt Cost: the prompt has no messages to send.');
     return undefined;
   }
-  const access = await resolveEndpoint(run, target);
-  if (!access) return undefined;
 
   // 4. The estimate at send time, 5. the answer editor, 6. send (cancellable), 7. record and report.
   const estimate = estimateAtSend(run, sent, target);
@@ -210,16 +212,34 @@ async function ensureTrusted(): Promise<boolean> {
 }
 
 /** The model: the prompt's own, the primary, then the configured ones, or any id typed in. */
-async function pickRunModel({ parsed, config, pricing, options, name }: RunContext): Promise<string | undefined> {
+async function pickRunModel({
+  services,
+  modules,
+  settings,
+  parsed,
+  config,
+  pricing,
+  options,
+  name,
+}: RunContext): Promise<string | undefined> {
   const primary = options.preferredModel ?? parsed.model ?? (config.primaryModel || pricing.models[0]);
   const models = [...new Set([primary, ...pricing.models].filter(Boolean))];
   const other = '$(edit) Other model…';
+  // Say up front which models cannot run yet for want of a key.
+  const kindOf = (m: string) => modules.logic.runTargetFor(m).kind;
+  const missingKey = new Map<string, boolean>();
+  for (const kind of new Set(models.map(kindOf)))
+    missingKey.set(kind, keyRequired(kind, settings) && (await getApiKey(services.context, kind)) === undefined);
   const picked = await vscode.window.showQuickPick(
     [
       ...models.map((m, i) => ({
         label: m,
-        description:
-          i === 0 ? (m === options.preferredModel ? 'as before' : m === parsed.model ? 'from the prompt file' : 'primary') : undefined,
+        description: [
+          i === 0 ? (m === options.preferredModel ? 'as before' : m === parsed.model ? 'from the prompt file' : 'primary') : '',
+          missingKey.get(kindOf(m)) ? '$(key) no API key yet' : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
       })),
       { label: other, description: 'any provider:model id' },
     ],
@@ -253,21 +273,25 @@ async function askVariables({ modules, parsed, options }: RunContext): Promise<R
   return values;
 }
 
-/** The endpoint and its key (SecretStorage only); undefined when a key is missing or not approved. */
+/**
+ * The endpoint and its key (SecretStorage only). Without a needed key it offers to set one and goes on
+ * once it is stored; undefined when the user declines or does not approve where the key goes.
+ */
 async function resolveEndpoint(
   { services, modules, settings }: RunContext,
   target: RunTarget,
 ): Promise<{ endpoint: Endpoint; apiKey?: string; baseUrl: string } | undefined> {
-  const apiKey = await getApiKey(services.context, target.kind);
+  let apiKey = await getApiKey(services.context, target.kind);
   const baseUrl = target.kind === 'anthropic' ? settings.anthropicBaseUrl : settings.openaiBaseUrl;
-  const needsKey = target.kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(baseUrl));
-  if (!apiKey && needsKey) {
+  if (!apiKey && keyRequired(target.kind, settings)) {
     const choice = await vscode.window.showErrorMessage(
-      `Prompt Cost: no ${PROVIDER_LABELS[target.kind]} API key is set for ${modules.providers.displayUrl(baseUrl)}.`,
+      `Prompt Cost: no ${PROVIDER_LABELS[target.kind]} API key is set for ${modules.providers.displayUrl(baseUrl)}. Set one to run ${target.id}.`,
       'Set API Key…',
     );
-    if (choice) void vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
-    return undefined;
+    if (!choice) return undefined;
+    await vscode.commands.executeCommand(COMMANDS.setApiKey, target.kind);
+    apiKey = await getApiKey(services.context, target.kind);
+    if (!apiKey) return undefined;
   }
   if (apiKey && !(await approveKeyDestination(services, target.kind, baseUrl))) return undefined;
   const endpoint: Endpoint =
@@ -422,11 +446,16 @@ function reportFailure(
 
 const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
 
+/** Anthropic and the hosted OpenAI-compatible services need a key; a local server (Ollama, vLLM) does not. */
+function keyRequired(kind: 'openai' | 'anthropic', settings: RunSettings): boolean {
+  return kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(settings.openaiBaseUrl));
+}
+
 /**
  * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.
  * Asks once per origin when the URL comes from workspace (or folder) settings; remembers the answer.
  */
-async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
+export async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
   if (services.context.extensionMode === vscode.ExtensionMode.Test) return true; // tests set the URL themselves
   if (!baseUrlFromWorkspace(kind)) return true;
   let origin: string;

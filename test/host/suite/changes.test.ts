@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { Decimal } from '../../../src/core/pricing/decimal';
 import { countTokens } from '../../../src/core/tokenize';
 import { extensionApi, waitFor, workspaceRoot } from './helpers';
+import { formatUsd } from '../../../src/core/format';
 
 interface GitApiLike {
   openRepository?(root: vscode.Uri): Promise<unknown>;
@@ -100,7 +101,7 @@ describe('cost of a change (Git extension)', function () {
     const monthly = Decimal.parse('0.0000025')
       .times(dTokens)
       .times(1000 * 30);
-    assert.equal(m[4], monthly.toFixed(2), lens.title);
+    assert.equal(`$${m[4]}`, formatUsd(monthly.toString()), lens.title); // rounded like every money figure (core/format)
     assert.equal(lens.line, 0);
     const hover = hoverText(
       await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(4, 2)),
@@ -212,7 +213,9 @@ describe('cost of a change (Git extension)', function () {
     );
     assert.equal(diag.code, 'budget/max-input-tokens');
     assert.equal(diag.range.start.line, 2); // the `budget:` line
-    const expected = 3 + countTokens('system', 'o200k_base') + countTokens('word '.repeat(60).trim(), 'o200k_base') + 3;
+    // A .prompt file is dotprompt: `system:` is text there (roles come from {{role "system"}}; google/dotprompt
+    // js/src/parse.ts), so the body is one user message "system:\nword word …".
+    const expected = 3 + countTokens('user', 'o200k_base') + countTokens(`system:\n${'word '.repeat(60).trim()}`, 'o200k_base') + 3;
     assert.equal(diag.message, `${expected} input tokens for openai:gpt-4o exceed max_input_tokens 20 by ${expected - 20} (front matter)`);
     const code = await vscode.workspace.openTextDocument(path.join(repoA, 'app', 'agent.py'));
     const codeDiag = await waitFor(

@@ -119,9 +119,10 @@ function checkEstimateKey(sink: DiagnosticSink, leaf: Leaf, keys: Readonly<Recor
   const skipped = `Flujo's ${spec.type === 'integer' ? 'int()' : 'float()'} fails on it and it skips this estimate (falling back to its heuristic).`;
   const d = laxNumber(v);
   let read = laxRead(spec, v);
-  // Python int() truncates floats (int(2.5) == 2) where pydantic would reject them.
-  if (!read.ok && spec.type === 'integer' && v.kind === 'float' && d)
-    read = { ok: true, exact: false, canonical: d.toFixed(0).replace(/\..*$/, ''), means: d.toString().replace(/\..*$/, '') };
+  // Python int() truncates floats (int(2.5) == 2) where pydantic would reject them, and rejects "5.0".
+  if (spec.type === 'integer' && v.kind === 'string' && !/^\s*[+-]?\d+\s*$/.test(v.string ?? '')) read = { ok: false };
+  else if (!read.ok && spec.type === 'integer' && v.kind === 'float' && d)
+    read = { ok: true, exact: false, canonical: d.toString().replace(/\..*$/, ''), means: d.toString().replace(/\..*$/, '') };
   if (!read.ok || !d)
     return sink.once({
       severity: 'warning',

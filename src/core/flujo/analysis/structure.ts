@@ -68,10 +68,12 @@ export function reportUnknownSection(sink: DiagnosticSink, name: string, range: 
 
 /** Unknown sections at the top level and under [budgets] and [cost]. */
 export function checkSections(flat: Flattened, sink: DiagnosticSink): void {
+  const unknown = new Set<string>(); // [project] and [project.dependencies]: one report
   for (const t of flat.tables) {
     const [a, b] = t.path;
     if (!SECTIONS[a]) {
-      reportUnknownSection(sink, a, t.parts[0].range, t.path);
+      if (!unknown.has(a)) reportUnknownSection(sink, a, t.parts[0].range, t.path);
+      unknown.add(a);
       continue;
     }
     if (a === 'budgets' && t.path.length >= 2 && !BUDGET_TABLES[b]) {

@@ -93,7 +93,7 @@ export function laxBoolean(v: ValueNode): boolean | undefined {
     return undefined;
   }
   if (v.kind === 'string') {
-    const s = (v.string ?? '').trim().toLowerCase();
+    const s = (v.string ?? '').toLowerCase(); // pydantic-core str_as_bool: ASCII case-insensitive, not trimmed
     if (TRUE_STRINGS.has(s)) return true;
     if (FALSE_STRINGS.has(s)) return false;
   }
@@ -120,10 +120,15 @@ function readScalar(type: 'string' | 'boolean' | 'number' | 'integer', v: ValueN
     }
     case 'integer': {
       if (v.kind === 'integer') return { ok: true, exact: true };
-      const d =
-        v.kind === 'float' || v.kind === 'boolean' ? laxNumber(v) : v.kind === 'string' ? decimalOfString(v.string ?? '') : undefined;
-      // A string with an exponent is not an int to pydantic; fractional values are rejected.
-      if (!d || !isIntegral(d) || (v.kind === 'string' && /[eE]/.test(v.string ?? ''))) return { ok: false };
+      if (v.kind === 'string') {
+        // pydantic-core clean_int_str: whitespace, single underscores and a `.0+` tail are allowed; `42.` is not.
+        const t = (v.string ?? '').trim();
+        if (!/^[+-]?\d+(_\d+)*(\.0+)?$/.test(t)) return { ok: false };
+        const d = Decimal.parse(t.replace(/_/g, '').replace(/\.0+$/, '').replace(/^\+/, ''));
+        return { ok: true, exact: false, canonical: d.toString(), means: d.toString() };
+      }
+      const d = v.kind === 'float' || v.kind === 'boolean' ? laxNumber(v) : undefined;
+      if (!d || !isIntegral(d)) return { ok: false }; // int_from_float: no fractional part allowed
       return { ok: true, exact: false, canonical: d.toString(), means: d.toString() };
     }
   }

@@ -1,0 +1,207 @@
+// "What does this file cost for these models?" — the one answer for the editor, the comparison
+// panel and the CLI (`estimate`, `compare`): which prompts the file holds (one for a prompt file,
+// several for a promptfoo list or a code file), their messages as the runtime sends them, which
+// models to price (the file's own first, then the configured ones), how many output tokens to
+// expect (the user's choice, else the file's max tokens, else the setting) and the priced table.
+import { parseModelId } from '../pricing/model-id';
+import { PriceCatalog } from '../pricing/catalog';
+import { CompareRow, CompareRowJson, rowToJson } from '../pricing/compare';
+import { codePromptModelId, findPromptsInCode } from '../prompt/code';
+import { LineIndex, PromptDocument, parsePromptDocument } from '../prompt/document';
+import { splitPromptList } from '../prompt/structured';
+import type { CodePrompt } from '../prompt/code';
+import { countTokens } from '../tokenize';
+import type { Counters, PromptEstimate } from './index';
+import { estimatePrompt } from './index';
+
+export { DEFAULT_MODELS, DEFAULT_EXPECTED_OUTPUT_TOKENS } from './defaults';
+
+export interface EstimateSettings {
+  catalog: PriceCatalog;
+  /** The configured models: `promptCost.models`, else the models priced in flujo.toml, else DEFAULT_MODELS. */
+  configuredModels: readonly string[];
+  /** `promptCost.primaryModel` (empty: the prompt's own model, else the first). */
+  primaryModel?: string;
+  /** Price exactly these models (CLI `--model`); the file's own model is then not added. */
+  onlyModels?: readonly string[];
+  /** Expected output tokens when the prompt does not say (`promptCost.expectedOutputTokens`). */
+  expectedOutputTokens: number;
+  /** Output tokens chosen by the user: wins over the prompt's max tokens. */
+  outputTokens?: number;
+  requestsPerDay: number;
+}
+
+/** `gpt-4o` and `openai:gpt-4o` are one model: the spelling every row and list uses (provider inferred as Flujo does). */
+export function canonicalModelId(id: string): string {
+  return parseModelId(id).id;
+}
+
+/** The models to price for a prompt whose own model is `own`, and the primary one (status bar, first column). */
+export function planModels(own: string | undefined, s: Pick<EstimateSettings, 'configuredModels' | 'primaryModel' | 'onlyModels'>) {
+  const dedupe = (ids: readonly string[]) => [...new Map(ids.map((m) => [canonicalModelId(m), m.trim()])).keys()];
+  if (s.onlyModels?.length) {
+    const models = dedupe(s.onlyModels);
+    return { models, primary: models[0] };
+  }
+  const mine = own ? canonicalModelId(own) : undefined;
+  const models = dedupe(mine ? [mine, ...s.configuredModels] : s.configuredModels);
+  const primary = s.primaryModel ? canonicalModelId(s.primaryModel) : (mine ?? models[0]);
+  return { models: primary && !models.includes(primary) ? [primary, ...models] : models, primary };
+}
+
+export interface DocumentEstimate extends PromptEstimate {
+  primary: string;
+}
+
+/** One parsed prompt priced for the planned models. */
+export function estimateDocument(doc: PromptDocument, counters: Counters, s: EstimateSettings): DocumentEstimate {
+  const { models, primary } = planModels(doc.model, s);
+  const estimate = estimatePrompt(doc, counters, {
+    models,
+    catalog: s.catalog,
+    outputTokens: s.expectedOutputTokens,
+    outputTokensOverride: s.outputTokens,
+    requestsPerDay: s.requestsPerDay,
+  });
+  return { ...estimate, primary };
+}
+
+/** One prompt of a file: the whole prompt file, one prompt of a promptfoo list, or a prompt found in code. */
+export interface FilePrompt {
+  /** `system_prompt` / `messages.create` for code, `prompt 2` in a list; the file name otherwise. */
+  name: string;
+  /** 1-based line where the prompt starts. */
+  line: number;
+  kind: 'file' | 'list' | 'code';
+  document: PromptDocument;
+  estimate: DocumentEstimate;
+}
+
+export interface FileEstimate {
+  fileName: string;
+  format: string;
+  prompts: FilePrompt[];
+  /** What the numbers leave out or assume (history inserted at run time, media, tools...). */
+  notes: string[];
+}
+
+const CODE_EXTENSIONS: Readonly<Record<string, string>> = {
+  py: 'python',
+  pyi: 'python',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'typescriptreact',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascriptreact',
+};
+
+/** The VS Code language id of a code file whose prompts we look for, by its name. */
+export function codeLanguageForFile(fileName: string): string | undefined {
+  const m = /\.([a-z]+)$/i.exec(fileName);
+  return m ? CODE_EXTENSIONS[m[1].toLowerCase()] : undefined;
+}
+
+/**
+ * A string found in code as a one-message document. Only the string is counted (no chat framing):
+ * the call around it decides the framing, and the editor's CodeLens counts the same.
+ */
+export function codePromptDocument(p: CodePrompt, fileName: string, lines: LineIndex): PromptDocument {
+  const line = lines.positionAt(p.range.start).line;
+  const model = codePromptModelId(p);
+  return {
+    fileName,
+    format: 'text',
+    bom: false,
+    body: p.range,
+    bodyStartLine: line,
+    api: 'fragment',
+    ...(model ? { model } : {}),
+    messages: [
+      {
+        role: p.role ?? 'user',
+        content: p.text,
+        range: p.range,
+        sectionRange: p.range,
+        headerLine: line,
+        startLine: line,
+        implicit: true,
+        placeholders: p.placeholders,
+      },
+    ],
+    placeholders: p.placeholders,
+    diagnostics: [],
+  };
+}
+
+export interface FileEstimateOptions {
+  /** Counts text in one encoding; default: the exact tokenizer on this thread. */
+  counters?: Counters;
+  /** Reads a file next to this one (Semantic Kernel's `config.json` beside `skprompt.txt`); undefined when absent. */
+  readSibling?: (name: string) => string | undefined;
+}
+
+/** Every prompt in a file, each priced: what `prompt-cost estimate` and `compare` print. */
+export function estimateFile(text: string, fileName: string, s: EstimateSettings, options: FileEstimateOptions = {}): FileEstimate {
+  const counters: Counters = options.counters ?? ((enc) => (t) => countTokens(t, enc));
+  const base = fileName.replace(/^.*[\\/]/, '');
+  const language = codeLanguageForFile(base);
+  const prompts: FilePrompt[] = [];
+  const notes: string[] = [];
+  if (language) {
+    const lines = new LineIndex(text);
+    for (const p of findPromptsInCode(text, language)) {
+      const document = codePromptDocument(p, base, lines);
+      prompts.push({
+        name: p.key ?? p.call ?? p.source,
+        line: document.bodyStartLine + 1,
+        kind: 'code',
+        document,
+        estimate: estimateDocument(document, counters, s),
+      });
+    }
+    notes.push('Prompts in code: each string is counted as written, without chat framing (the call decides it).');
+    return { fileName, format: `code:${language}`, prompts, notes };
+  }
+  const list = splitPromptList(text, base);
+  if (list) {
+    list.forEach((part, i) => {
+      const document = parsePromptDocument(part.text, base, { readSibling: options.readSibling });
+      prompts.push({
+        name: `prompt ${i + 1}`,
+        line: part.line + 1,
+        kind: 'list',
+        document,
+        estimate: estimateDocument(document, counters, s),
+      });
+    });
+    notes.push("promptfoo prompt list: each '---'-separated prompt is estimated on its own.");
+    return { fileName, format: 'promptfoo-list', prompts, notes };
+  }
+  const document = parsePromptDocument(text, base, { readSibling: options.readSibling });
+  prompts.push({
+    name: base,
+    line: document.bodyStartLine + 1,
+    kind: 'file',
+    document,
+    estimate: estimateDocument(document, counters, s),
+  });
+  notes.push(...(document.notes ?? []));
+  return { fileName, format: document.format, prompts, notes };
+}
+
+/** One priced row as JSON — the same shape from `estimate` and `compare`; `model` is always `provider:model`. */
+export interface EstimateRowJson extends CompareRowJson {
+  /** Another model's price used for this one (a deployment or host name), saying which; else null. */
+  priceStandIn: string | null;
+  /** Input tokens per message, in message order (chat framing included). */
+  messageTokens: number[];
+}
+
+export function estimateRowJson(row: CompareRow, estimate: PromptEstimate): EstimateRowJson {
+  const j = rowToJson(row);
+  const m = estimate.models.find((x) => x.model === row.id);
+  return { ...j, model: canonicalModelId(row.id), priceStandIn: row.priceStandIn ?? null, messageTokens: m?.messageTokens ?? [] };
+}
