@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { budgetConfigFor, configRelative, editorPromptWorkspace } from './promptWorkspace';
-import { MAX_LIVE_CHARS } from './changes/tracker';
+import { MAX_LIVE_CHARS, documentLength } from './changes/tracker';
 
 export const BUDGET_DIAGNOSTIC_SOURCE = 'Prompt Cost budget';
 const DEBOUNCE_MS = 300;
@@ -21,9 +21,9 @@ export function registerPromptBudgets(services: Services): { collection: vscode.
     const version = doc.version;
     versions.set(key, version);
     try {
-      const text = doc.getText();
       // Counted on the extension host's thread: very large documents are left to `prompt-cost check`.
-      if (text.length > MAX_LIVE_CHARS) return collection.delete(doc.uri);
+      if (documentLength(doc) > MAX_LIVE_CHARS) return collection.delete(doc.uri);
+      const text = doc.getText();
       // Cheap exits first: code needs a matching rule, a prompt file a rule or a `budget:` key.
       const config = await budgetConfigFor(doc.uri);
       const ws = await editorPromptWorkspace(services, doc.uri);

@@ -38,11 +38,8 @@ export const changeScenarios = [
         assert(/\+\d+ tokens · \+\$[\d.]+\/month vs HEAD/.test(text), `the Δ lens: ${text}`);
         await page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 20_000 });
         await runCommand(page, 'Focus on Changed Prompts View');
-        // The row of the Changed Prompts view (the Runs view lists the example's runs of the same prompt).
-        const row = page
-          .locator('.pane-body .monaco-list-row', { hasText: 'support-triage.prompt.md' })
-          .filter({ hasText: 'modified' })
-          .first();
+        const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Changed Prompts' }) });
+        const row = pane.locator('.monaco-list-row', { hasText: 'support-triage.prompt.md' }).first();
         await row.waitFor({ timeout: 30_000 });
         const rowText = (await row.innerText()).replace(/\u00a0/g, ' ');
         assert(/\+\d+ tokens · \+\$[\d.]+\/month · modified/.test(rowText), `the view row: ${rowText}`);

@@ -97,7 +97,7 @@ export class ChangeTracker implements vscode.Disposable {
   /** The document's changed prompts vs HEAD (unchanged or merely moved prompts are left out). */
   async forDocument(doc: vscode.TextDocument): Promise<DocumentChanges | undefined> {
     const type = this.typeOf(doc.uri, doc);
-    if (!type || doc.uri.scheme !== 'file' || doc.getText().length > MAX_LIVE_CHARS) return undefined;
+    if (!type || doc.uri.scheme !== 'file' || documentLength(doc) > MAX_LIVE_CHARS) return undefined;
     const api = await this.gitApi();
     const repo = api?.getRepository(doc.uri);
     if (!repo) return undefined;
@@ -209,6 +209,14 @@ export class ChangeTracker implements vscode.Disposable {
     }
     return out;
   }
+}
+
+/**
+ * The document's length without building its text: `getText()` on a multi-megabyte document on every
+ * lens request would churn hundreds of MB of strings (and stall the host in garbage collection).
+ */
+export function documentLength(doc: vscode.TextDocument): number {
+  return doc.offsetAt(new vscode.Position(doc.lineCount, 0));
 }
 
 async function readText(uri: vscode.Uri): Promise<string | undefined> {
