@@ -20,6 +20,7 @@ import {
   FilePrompt,
   estimateFile,
   estimateRowJson,
+  summaryEncoding,
 } from '../core/estimate';
 
 /** The catalog the CLI prices with: flujo.toml (explicit --config, FLUJO_CONFIG_PATH, or found from cwd) over the reference. */
@@ -148,7 +149,7 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
       ...(m.name ? { name: m.name } : {}),
       line: m.headerLine + 1,
       contentTokens: first?.messages[i]?.contentTokens ?? 0,
-      encoding: first ? [...p.estimate.summaries.keys()][0] : null,
+      encoding: first ? summaryEncoding([...p.estimate.summaries.keys()][0]) : null,
     })),
     unfilled: p.estimate.unfilled,
     notes: p.document.notes ?? [],

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellationError } from '../core/cancellation';
-import type { Counters, ModelSummary, PromptEstimate } from '../core/estimate';
+import type { Counters, FamilyFraming, ModelSummary, PromptEstimate, SummaryKey } from '../core/estimate';
 import type { LargePromptCounts, LargePromptRequest } from '../core/estimate/large';
 import { LatestRequestWorker } from '../core/worker/latest';
 import type { CodePrompt, PromptDocument, PromptSummary } from '../core/prompt';
@@ -177,7 +177,7 @@ export class Estimator extends Disposable {
    * as the estimate counts (same summary; a worker thread for big documents), cached per document version.
    */
   async modelSummaries(doc: vscode.TextDocument, result: PromptFileEstimate, models: readonly string[]): Promise<ModelSummary[]> {
-    const [estimateCore, tokenize] = await Promise.all([import('../core/estimate'), import('../core/tokenize')]);
+    const estimateCore = await import('../core/estimate');
     const out: ModelSummary[] = [];
     for (const model of models) {
       const known = result.estimate.models.find((m) => m.model === model);
@@ -185,14 +185,14 @@ export class Estimator extends Disposable {
         out.push(known);
         continue;
       }
-      const { encoding } = tokenize.tokenizerForModel(model);
-      const summary = result.estimate.summaries.get(encoding) ?? (await this.summaryIn(doc, result, encoding));
+      const key = estimateCore.summaryKeyFor(model);
+      const summary = result.estimate.summaries.get(key) ?? (await this.summaryIn(doc, result, key));
       out.push(estimateCore.modelSummary(model, () => summary));
     }
     return out;
   }
 
-  private summaryIn(doc: vscode.TextDocument, result: PromptFileEstimate, encoding: EncodingName): Promise<PromptSummary> {
+  private summaryIn(doc: vscode.TextDocument, result: PromptFileEstimate, encoding: SummaryKey): Promise<PromptSummary> {
     const prefix = `${doc.uri.toString()}\u0000${doc.version}\u0000${this.generation}\u0000`;
     for (const key of [...this.extraSummaries.keys()])
       if (key.startsWith(`${doc.uri.toString()}\u0000`) && !key.startsWith(prefix)) this.extraSummaries.delete(key);
@@ -206,11 +206,12 @@ export class Estimator extends Disposable {
     return summary;
   }
 
-  private async countSummary(doc: vscode.TextDocument, result: PromptFileEstimate, encoding: EncodingName): Promise<PromptSummary> {
-    const [tokenize, promptCore] = await Promise.all([import('../core/tokenize'), import('../core/prompt')]);
+  private async countSummary(doc: vscode.TextDocument, result: PromptFileEstimate, key: SummaryKey): Promise<PromptSummary> {
+    const [tokenize, estimateCore] = await Promise.all([import('../core/tokenize'), import('../core/estimate')]);
     const { document, config } = result;
+    const encoding = estimateCore.summaryEncoding(key);
     if (doc.getText().length <= config.workerThreshold)
-      return promptCore.summarizePrompt(document, (t) => tokenize.countTokens(t, encoding));
+      return estimateCore.summarizeFor(document, key, (enc) => (t) => tokenize.countTokens(t, enc));
     // Big document: count each message in a worker thread, then summarise.
     const worker = this.worker(doc.uri.toString(), encoding);
     const counted = new Map<string, number>();
@@ -218,7 +219,9 @@ export class Estimator extends Disposable {
       if (m.content.length === 0 || counted.has(m.content)) continue;
       counted.set(m.content, await worker.count(m.content, encoding));
     }
-    return promptCore.summarizePrompt(document, (t) => counted.get(t) ?? tokenize.countTokens(t, encoding));
+    // A family's chat framing (a model added in the comparison panel) is rendered and counted here;
+    // its segments between special tokens are counted once each.
+    return estimateCore.summarizeFor(document, key, () => (t) => counted.get(t) ?? tokenize.countTokens(t, encoding));
   }
 
   private async compute(doc: vscode.TextDocument, force: boolean): Promise<DocumentEstimate | undefined> {
@@ -245,25 +248,32 @@ export class Estimator extends Disposable {
     const fileName = path.posix.basename(doc.uri.path);
     let document: PromptDocument;
     let counters: Counters;
+    let framing: FamilyFraming | undefined;
     if (text.length <= config.workerThreshold) {
       document = promptCore.parsePromptDocument(text, fileName);
       counters = (enc) => (t) => tokenize.countTokens(t, enc);
     } else {
       // Large: parse and count in a worker thread; a newer version of the document supersedes this one.
-      const { countersFromWorker } = await import('../core/estimate/large');
+      const { countersFromWorker, framingFromWorker } = await import('../core/estimate/large');
       const models = config.primaryModel ? [config.primaryModel, ...pricing.models] : pricing.models;
       const result = await this.largePromptWorker(doc.uri.toString()).request({ text, fileName, models });
       document = result.document;
       counters = countersFromWorker(result, tokenize.countTokens);
+      framing = framingFromWorker(result);
     }
     // The core's one answer (models, primary, output tokens, prices), the same as `prompt-cost estimate`.
-    const estimate = estimateCore.estimateDocument(document, counters, {
-      catalog: pricing.catalog,
-      configuredModels: pricing.models,
-      primaryModel: config.primaryModel,
-      expectedOutputTokens: config.expectedOutputTokens,
-      requestsPerDay: config.requestsPerDay,
-    });
+    const estimate = estimateCore.estimateDocument(
+      document,
+      counters,
+      {
+        catalog: pricing.catalog,
+        configuredModels: pricing.models,
+        primaryModel: config.primaryModel,
+        expectedOutputTokens: config.expectedOutputTokens,
+        requestsPerDay: config.requestsPerDay,
+      },
+      framing,
+    );
     const primary = estimate.primary;
     return { kind: 'prompt', document, estimate, primary, pricing, config };
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { estimatePrompt } from '../../src/core/estimate';
-import { LargePromptCounts, LargePromptRequest, countersFromWorker } from '../../src/core/estimate/large';
+import { LargePromptCounts, LargePromptRequest, countersFromWorker, framingFromWorker } from '../../src/core/estimate/large';
 import { PriceCatalog } from '../../src/core/pricing';
 import { parsePromptDocument } from '../../src/core/prompt';
 import { countTokens } from '../../src/core/tokenize';
@@ -11,7 +11,8 @@ import { LatestRequestWorker } from '../../src/core/worker/latest';
 
 const script = path.resolve(__dirname, '../../../dist/estimate-worker.js');
 const catalog = new PriceCatalog();
-const models = ['openai:gpt-4o', 'openai:gpt-4', 'anthropic:claude-3-5-sonnet-latest'];
+// Family models (Llama 3, Qwen 3) are framed by their chat template in the worker too.
+const models = ['openai:gpt-4o', 'openai:gpt-4', 'anthropic:claude-3-5-sonnet-latest', 'groq:llama-3.1-8b-instant', 'Qwen/Qwen3-32B'];
 
 function bigPrompt(n: number): string {
   let s = '---\nmodel: openai:gpt-4.1\nmax_tokens: 100\n---\nsystem:\nYou are terse. {{style}}\n\nuser:\n';
@@ -24,12 +25,18 @@ test('the worker estimate equals the main-thread estimate, for every model and m
   try {
     for (const text of [bigPrompt(3000), bigPrompt(3000).replace('Line 5:', 'Line five:'), 'no front matter at all', '']) {
       const result = await w.request({ text, fileName: 'big.prompty', models });
-      const viaWorker = estimatePrompt(result.document, countersFromWorker(result, countTokens), {
-        models: [...(result.document.model ? [result.document.model] : []), ...models],
-        catalog,
-        outputTokens: 10,
-        requestsPerDay: 1,
-      });
+      if (result.document.messages.length > 0) assert.deepEqual(Object.keys(result.framed ?? {}).sort(), ['llama3', 'qwen3']);
+      const viaWorker = estimatePrompt(
+        result.document,
+        countersFromWorker(result, countTokens),
+        {
+          models: [...(result.document.model ? [result.document.model] : []), ...models],
+          catalog,
+          outputTokens: 10,
+          requestsPerDay: 1,
+        },
+        framingFromWorker(result),
+      );
       const doc = parsePromptDocument(text, 'big.prompty');
       const direct = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
         models: [...(doc.model ? [doc.model] : []), ...models],

@@ -11,7 +11,7 @@ import { LineIndex, PromptDocument, parsePromptDocument } from '../prompt/docume
 import { splitPromptList } from '../prompt/structured';
 import type { CodePrompt } from '../prompt/code';
 import { countTokens } from '../tokenize';
-import type { Counters, PromptEstimate } from './index';
+import type { Counters, FamilyFraming, PromptEstimate } from './index';
 import { estimatePrompt } from './index';
 
 export { DEFAULT_MODELS, DEFAULT_EXPECTED_OUTPUT_TOKENS } from './defaults';
@@ -54,15 +54,20 @@ export interface DocumentEstimate extends PromptEstimate {
 }
 
 /** One parsed prompt priced for the planned models. */
-export function estimateDocument(doc: PromptDocument, counters: Counters, s: EstimateSettings): DocumentEstimate {
+export function estimateDocument(doc: PromptDocument, counters: Counters, s: EstimateSettings, framing?: FamilyFraming): DocumentEstimate {
   const { models, primary } = planModels(doc.model, s);
-  const estimate = estimatePrompt(doc, counters, {
-    models,
-    catalog: s.catalog,
-    outputTokens: s.expectedOutputTokens,
-    outputTokensOverride: s.outputTokens,
-    requestsPerDay: s.requestsPerDay,
-  });
+  const estimate = estimatePrompt(
+    doc,
+    counters,
+    {
+      models,
+      catalog: s.catalog,
+      outputTokens: s.expectedOutputTokens,
+      outputTokensOverride: s.outputTokens,
+      requestsPerDay: s.requestsPerDay,
+    },
+    framing,
+  );
   return { ...estimate, primary };
 }
 

@@ -10,13 +10,50 @@ import { GROUPED, formatTokens, shortModel, shortUsd } from './display';
 export { formatTokens, shortModel, shortUsd } from './display';
 export * from './file';
 import type { PromptDocument, PromptSummary } from '../prompt';
-import { summarizePrompt } from '../prompt/summary';
+import { ChatMessageLike, summarizePrompt } from '../prompt/summary';
 import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
-import { EncodingName, ModelTokenizer, applyFactor, countTokens, tokenizerForModel } from '../tokenize';
+import { EncodingName, FamilyName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
 export type Counters = (encoding: EncodingName) => (text: string) => number;
+
+/**
+ * A conversation framed by an open-model family's chat template: total and per-message figures
+ * (`frameFamilyChat`, the default; the extension passes a big document's worker results).
+ */
+export type FamilyFraming = (family: FamilyName, messages: ChatMessageLike[]) => { tokens: number; messageTokens: readonly number[] };
+
+/**
+ * How a model's prompt is summarised. OpenAI and approximate models: by encoding, with OpenAI's chat
+ * rule (3 per message + role, 3 to prime the reply). Exact open-model families (Llama 3, Qwen,
+ * DeepSeek, Gemma 3): `<family> chat`, the conversation rendered with the family's chat template
+ * (BOS and generation prompt included) and counted as its server does. Approximate models that
+ * borrow a family's vocabulary (Gemini, hosted Qwen) keep the OpenAI rule: their framing is unknown.
+ */
+export type SummaryKey = EncodingName | `${FamilyName} chat`;
+
+export function summaryKeyFor(model: string): SummaryKey {
+  const t = tokenizerForModel(model);
+  return t.family && !t.approximate ? `${t.family} chat` : t.encoding;
+}
+
+/** The encoding a summary key counts in. */
+export function summaryEncoding(key: SummaryKey): EncodingName {
+  return (key.endsWith(' chat') ? key.slice(0, -' chat'.length) : key) as EncodingName;
+}
+
+/** A parsed prompt summarised as `key` says (see SummaryKey). */
+export function summarizeFor(
+  doc: PromptDocument,
+  key: SummaryKey,
+  counters: Counters,
+  framing: FamilyFraming = frameFamilyChat,
+): PromptSummary {
+  const encoding = summaryEncoding(key);
+  if (key === encoding) return summarizePrompt(doc, counters(encoding));
+  return summarizePrompt(doc, counters(encoding), { framedChat: (messages) => framing(encoding as FamilyName, messages) });
+}
 
 export interface EstimateOptions {
   models: readonly string[];
@@ -41,8 +78,8 @@ export interface ModelSummary {
 }
 
 export interface PromptEstimate {
-  /** One summary per encoding used. */
-  summaries: Map<EncodingName, PromptSummary>;
+  /** One summary per encoding (or family chat framing) used; see SummaryKey. */
+  summaries: Map<SummaryKey, PromptSummary>;
   models: ModelSummary[];
   table: CompareTable;
   outputTokens: number;
@@ -55,20 +92,20 @@ export function encodingsFor(models: readonly string[]): EncodingName[] {
   return [...new Set(models.map((m) => tokenizerForModel(m).encoding))];
 }
 
-/** A model's input tokens from the prompt's summary in that model's encoding (scaled for approximate families). */
-export function modelSummary(model: string, summaryIn: (encoding: EncodingName) => PromptSummary): ModelSummary {
+/** A model's input tokens from the prompt's summary for that model (summaryKeyFor; scaled for approximate families). */
+export function modelSummary(model: string, summaryIn: (key: SummaryKey) => PromptSummary): ModelSummary {
   const tokenizer = tokenizerForModel(model);
-  const s = summaryIn(tokenizer.encoding);
+  const s = summaryIn(summaryKeyFor(model));
   const scale = (n: number) => applyFactor(n, tokenizer);
   return { model, tokenizer, inputTokens: scale(s.totalTokens), messageTokens: s.messages.map((m) => scale(m.totalTokens)) };
 }
 
-/** Per model input tokens of a parsed prompt, summarising each encoding once. */
-function modelSummaries(doc: PromptDocument, counters: Counters, models: readonly string[]) {
-  const summaries = new Map<EncodingName, PromptSummary>();
-  const summaryFor = (encoding: EncodingName) => {
-    let s = summaries.get(encoding);
-    if (!s) summaries.set(encoding, (s = summarizePrompt(doc, counters(encoding))));
+/** Per model input tokens of a parsed prompt, summarising each encoding (or family framing) once. */
+function modelSummaries(doc: PromptDocument, counters: Counters, models: readonly string[], framing?: FamilyFraming) {
+  const summaries = new Map<SummaryKey, PromptSummary>();
+  const summaryFor = (key: SummaryKey) => {
+    let s = summaries.get(key);
+    if (!s) summaries.set(key, (s = summarizeFor(doc, key, counters, framing)));
     return s;
   };
   const summarize = (model: string): ModelSummary => modelSummary(model, summaryFor);
@@ -91,8 +128,8 @@ export function promptFileTokens(text: string, fileName: string): { tokens: (mod
   };
 }
 
-export function estimatePrompt(doc: PromptDocument, counters: Counters, options: EstimateOptions): PromptEstimate {
-  const { summaries, models } = modelSummaries(doc, counters, options.models);
+export function estimatePrompt(doc: PromptDocument, counters: Counters, options: EstimateOptions, framing?: FamilyFraming): PromptEstimate {
+  const { summaries, models } = modelSummaries(doc, counters, options.models, framing);
   const byModel = new Map(models.map((m) => [m.model, m]));
   const outputTokensSource: OutputTokensSource =
     options.outputTokensOverride !== undefined ? 'option' : doc.maxTokens !== undefined ? 'file' : 'setting';

@@ -1,7 +1,9 @@
 // Large prompt documents are parsed and counted in a worker (worker.ts); this is what travels back.
 import type { PromptDocument } from '../prompt';
 import type { EncodingName } from '../tokenize/encodings';
-import type { Counters } from './index';
+import type { FamilyName } from '../tokenize/families';
+import { frameFamilyChat } from '../tokenize/framing';
+import type { Counters, FamilyFraming } from './index';
 
 export interface LargePromptRequest {
   text: string;
@@ -14,6 +16,8 @@ export interface LargePromptCounts {
   document: PromptDocument;
   /** Content tokens per message index, per encoding counted. */
   contentTokens: Partial<Record<EncodingName, number[]>>;
+  /** The conversation framed by each exact open-model family's chat template (see SummaryKey), counted in the worker too. */
+  framed?: Partial<Record<FamilyName, { tokens: number; messageTokens: number[] }>>;
 }
 
 /** Placeholders kept per message (and for the document): enough for the hover, cheap to send. */
@@ -39,4 +43,9 @@ export function countersFromWorker(result: LargePromptCounts, count: (text: stri
     if (counts) result.document.messages.forEach((m, i) => known.set(m.content, counts[i]));
     return (text) => known.get(text) ?? count(text, encoding);
   };
+}
+
+/** The worker's chat-framed counts; a family it did not frame (a model added later) is framed here. */
+export function framingFromWorker(result: LargePromptCounts): FamilyFraming {
+  return (family, messages) => result.framed?.[family] ?? frameFamilyChat(family, messages);
 }

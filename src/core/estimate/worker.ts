@@ -5,6 +5,7 @@
 import { parsePromptDocument } from '../prompt/document';
 import { EncodingName } from '../tokenize/encodings';
 import { IncrementalCounter } from '../tokenize/incremental';
+import { frameFamilyChat } from '../tokenize/framing';
 import { tokenizerForModel } from '../tokenize/models';
 import { CancellationError } from '../cancellation';
 import { serveLatest } from '../worker/latest';
@@ -29,7 +30,20 @@ serveLatest<LargePromptRequest, LargePromptCounts>((req, superseded) => {
       m.content.length === 0 ? 0 : counterFor(encoding, i).setText(m.content, superseded),
     );
   }
+  // Exact open-model families: the whole conversation rendered with the family's chat template and
+  // counted here as well (the host would otherwise tokenize the big contents again on its thread).
+  // Not incremental: each segment between special tokens is counted once per request.
+  const framed: LargePromptCounts['framed'] = {};
+  if (document.api !== 'completion' && document.api !== 'embedding' && document.messages.length > 0) {
+    for (const model of models) {
+      const t = tokenizerForModel(model);
+      if (!t.family || t.approximate || framed[t.family]) continue;
+      if (superseded()) throw new CancellationError('superseded by a newer request');
+      const { tokens, messageTokens } = frameFamilyChat(t.family, document.messages);
+      framed[t.family] = { tokens, messageTokens };
+    }
+  }
   // Counters of messages that no longer exist are dropped.
   for (const key of counters.keys()) if (Number(key.split(':')[1]) >= document.messages.length) counters.delete(key);
-  return { document: slimDocument(document), contentTokens };
+  return { document: slimDocument(document), contentTokens, framed };
 });

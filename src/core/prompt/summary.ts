@@ -21,6 +21,14 @@ export interface SummaryOptions {
    */
   chatTokens?: (messages: ChatMessageLike[]) => number;
   /**
+   * The conversation as an open model's chat template frames it (`frameFamilyChat` from
+   * src/core/tokenize): `tokens` is the total and each message's figure is what it adds to the
+   * rendered conversation (the first carries BOS, default system text and the generation prompt),
+   * so the message figures sum to the total; `overheadTokens` is that figure minus the content's
+   * own tokens and `replyPrimingTokens` is 0. Wins over `chatTokens`; not used with `overhead: 'none'`.
+   */
+  framedChat?: (messages: ChatMessageLike[]) => { tokens: number; messageTokens: readonly number[] };
+  /**
    * `openai` (default): 3 tokens per message + the role's tokens (+ name's tokens + 1) + 3 to prime
    * the reply, as in OpenAI's cookbook. `none`: content tokens only (completion prompts, Prompty
    * `api: completion`, or providers without a known rule — the caller marks those approximate).
@@ -88,10 +96,13 @@ export function openAiChatTokens(messages: readonly ChatMessageLike[], count: Co
 
 export function summarizePrompt(doc: PromptDocument, count: CountFn, options: SummaryOptions = {}): PromptSummary {
   const overhead = options.overhead ?? (NO_FRAMING.has(doc.api ?? '') ? 'none' : 'openai');
+  const chatMessages = () =>
+    doc.messages.map((m) => (m.name ? { role: m.role, content: m.content, name: m.name } : { role: m.role, content: m.content }));
+  const framed = options.framedChat && overhead === 'openai' && doc.messages.length > 0 ? options.framedChat(chatMessages()) : undefined;
   const messages: MessageSummary[] = doc.messages.map((m, index) => {
     const empty = m.content.length === 0;
     const contentTokens = empty ? 0 : count(m.content);
-    const overheadTokens = overhead === 'none' ? 0 : openAiMessageOverhead(m, count);
+    const overheadTokens = framed ? framed.messageTokens[index] - contentTokens : overhead === 'none' ? 0 : openAiMessageOverhead(m, count);
     const s: MessageSummary = {
       index,
       role: m.role,
@@ -110,13 +121,10 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
   });
   const counted = messages;
   const contentTokens = counted.reduce((a, m) => a + m.contentTokens, 0);
-  const replyPrimingTokens = overhead === 'openai' && counted.length > 0 ? REPLY_PRIMING_TOKENS : 0;
+  const replyPrimingTokens = !framed && overhead === 'openai' && counted.length > 0 ? REPLY_PRIMING_TOKENS : 0;
   let totalTokens = contentTokens + counted.reduce((a, m) => a + m.overheadTokens, 0) + replyPrimingTokens;
-  if (options.chatTokens && overhead === 'openai' && counted.length > 0) {
-    totalTokens = options.chatTokens(
-      doc.messages.map((m) => (m.name ? { role: m.role, content: m.content, name: m.name } : { role: m.role, content: m.content })),
-    );
-  }
+  if (framed) totalTokens = framed.tokens;
+  else if (options.chatTokens && overhead === 'openai' && counted.length > 0) totalTokens = options.chatTokens(chatMessages());
   const toolTokens = doc.tools?.length ? functionDefinitionTokens(doc.tools, count) : 0;
   totalTokens += toolTokens;
   const unfilled: string[] = [];

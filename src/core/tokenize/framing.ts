@@ -59,20 +59,27 @@ export function renderChat(family: FamilyName, messages: readonly ChatMessage[])
 }
 
 /** Tokens of `text` with the family's added tokens recognised (HF `encode(text, add_special_tokens=False)`). */
-export function countWithSpecialTokens(family: FamilyName, text: string): number {
+export function countWithSpecialTokens(family: FamilyName, text: string, memo?: Map<string, number>): number {
   const { added } = familyTemplate(family);
   const enc = getFamilyEncoder(family);
-  if (!added) return enc.count(text);
+  // The text between two added tokens is tokenized on its own, so its count can be reused.
+  const count = (piece: string) => {
+    if (!memo) return enc.count(piece);
+    let n = memo.get(piece);
+    if (n === undefined) memo.set(piece, (n = enc.count(piece)));
+    return n;
+  };
+  if (!added) return count(text);
   let total = 0;
   let last = 0;
   added.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = added.exec(text)) !== null) {
-    if (m.index > last) total += enc.count(text.slice(last, m.index));
+    if (m.index > last) total += count(text.slice(last, m.index));
     total += 1;
     last = added.lastIndex;
   }
-  if (last < text.length) total += enc.count(text.slice(last));
+  if (last < text.length) total += count(text.slice(last));
   return total;
 }
 
@@ -85,6 +92,48 @@ export function countFamilyChat(family: FamilyName, messages: readonly ChatMessa
     const tokens = messages.reduce((sum, m) => sum + enc.count(m.content), 0);
     return { tokens, family, templateError: err instanceof Error ? err.message : String(err) };
   }
+}
+
+export interface FramedChat extends ChatCount {
+  /**
+   * Per message: the tokens the message adds to the conversation, i.e. count(render(messages[0..i]))
+   * − count(render(messages[0..i−1])). So the first message also carries BOS, the generation prompt
+   * and any default system text the template adds (Llama 3.1's date lines), and the figures sum to
+   * `tokens` exactly. A prefix the template refuses (Qwen 3 without a user turn yet) gets its
+   * content tokens; the next accepted prefix takes the rest. After a templateError: contents only.
+   */
+  messageTokens: number[];
+}
+
+/** The conversation's count for a family and each message's share of it (see FramedChat). */
+export function frameFamilyChat(family: FamilyName, messages: readonly ChatMessage[]): FramedChat {
+  const enc = getFamilyEncoder(family);
+  const memo = new Map<string, number>();
+  let whole: ChatCount;
+  try {
+    whole = { tokens: countWithSpecialTokens(family, renderChat(family, messages), memo), family };
+  } catch (err) {
+    const messageTokens = messages.map((m) => enc.count(m.content));
+    const templateError = err instanceof Error ? err.message : String(err);
+    return { tokens: messageTokens.reduce((a, b) => a + b, 0), family, templateError, messageTokens };
+  }
+  const messageTokens: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < messages.length; i++) {
+    let prefix: number | undefined;
+    if (i === messages.length - 1) prefix = whole.tokens;
+    else {
+      try {
+        prefix = countWithSpecialTokens(family, renderChat(family, messages.slice(0, i + 1)), memo);
+      } catch {
+        prefix = undefined;
+      }
+    }
+    const n = prefix === undefined ? enc.count(messages[i].content) : prefix - sum;
+    messageTokens.push(n);
+    sum += n;
+  }
+  return { ...whole, messageTokens };
 }
 
 /**

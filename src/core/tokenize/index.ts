@@ -17,7 +17,7 @@ export {
 export { FamilyName, FAMILY_NAMES, FAMILIES, isFamilyName } from './families';
 export { loadedVocabularies } from './vocab';
 export { ModelTokenizer, tokenizerForModel, familyForModel, splitModelId, applyFactor } from './models';
-export { ChatCount, countChat, countFamilyChat, renderChat } from './framing';
+export { ChatCount, FramedChat, countChat, countFamilyChat, frameFamilyChat, renderChat } from './framing';
 export { ChatMessage, chatTokens, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMING_TOKENS } from './chat';
 export { IncrementalCounter, isChunkBoundary, splitChunks, chunkStarts, DEFAULT_CHUNK_SIZE } from './incremental';
 export { ShouldStop, TokenCounter, getEncoder } from './bpe';

@@ -1,0 +1,124 @@
+// `prompt-cost estimate` for exact open-model families counts the prompt the way the hosted model
+// receives it: the family's chat_template (tokenizer_config.json of the published model) rendered
+// with add_generation_prompt=True, then tokenized with special tokens recognised — as transformers'
+// apply_chat_template(tokenize=True) and vLLM / TGI do. The expectations below are computed
+// independently of our code: the template is taken from the oracle package's own
+// tokenizer_config.json, rendered here with @huggingface/jinja, and tokenized by Hugging Face
+// tokenizers (the Rust library) with the full tokenizer.json (test/unit/tokenize/hfOracle.ts).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Template } from '@huggingface/jinja';
+import './tokenize/oracle';
+import { fullOracle, tokenizerConfig } from './tokenize/hfOracle';
+import { main } from '../../src/cli/main';
+import { fakeIO } from '../support/fakeIO';
+import { tempDir } from '../support/tempDir';
+import { parsePromptDocument } from '../../src/core/prompt';
+import { FamilyName, chatTokens, countTokens } from '../../src/core/tokenize';
+import { summarizePrompt } from '../../src/core/prompt/summary';
+
+function tokenText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
+  return '';
+}
+
+/** The conversation rendered by the oracle package's own chat_template (independent of src/). */
+function oracleRender(family: FamilyName, messages: { role: string; content: string }[]): string {
+  const cfg = tokenizerConfig(family);
+  return new Template(String(cfg.chat_template)).render({
+    messages,
+    bos_token: tokenText(cfg.bos_token),
+    eos_token: tokenText(cfg.eos_token),
+    add_generation_prompt: true,
+  });
+}
+
+async function oracleCount(family: FamilyName, messages: { role: string; content: string }[]): Promise<number> {
+  return (await fullOracle(family).encode(oracleRender(family, messages), null, { addSpecialTokens: false })).getIds().length;
+}
+
+const dir = tempDir('pcl-family-framing-');
+const prompty = [
+  '---',
+  'name: Support',
+  'model:',
+  '  api: chat',
+  '---',
+  'system:',
+  'You are a terse support agent for ACME. Answer in at most 3 sentences.',
+  '',
+  'user:',
+  'My order #48213 arrived damaged — the 2 mugs (東京 edition) are cracked. Refund? 🙂',
+  '',
+].join('\n');
+fs.writeFileSync(path.join(dir, 'support.prompty'), prompty);
+const markdown = [
+  '---',
+  'mode: agent',
+  '---',
+  '## System',
+  'You review code.  Be specific.',
+  '',
+  '## User',
+  'Review this:\n\n```ts\nconst x = 1 +  2;\n```',
+  '',
+].join('\n');
+fs.writeFileSync(path.join(dir, 'review.prompt.md'), markdown);
+
+const cases: { model: string; family: FamilyName }[] = [
+  { model: 'groq:llama-3.1-8b-instant', family: 'llama3' },
+  { model: 'Qwen/Qwen3-32B', family: 'qwen3' },
+  { model: 'deepseek-chat', family: 'deepseek_v3' },
+  { model: 'gemma-3-27b-it', family: 'gemma3' },
+];
+
+async function estimateJson(file: string, models: string[]) {
+  const io = fakeIO(dir);
+  assert.equal(await main(['estimate', file, '--model', models.join(','), '--output-tokens', '10', '--json'], io), 0, io.err);
+  const j = JSON.parse(io.out) as { prompts?: unknown[]; estimates?: unknown[] };
+  return j as unknown as { estimates: { model: string; inputTokens: number; approximate: boolean; messageTokens: number[] }[] };
+}
+
+for (const file of ['support.prompty', 'review.prompt.md']) {
+  describe(`estimate --json, family chat framing: ${file}`, () => {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const messages = parsePromptDocument(text, file).messages.map((m) => ({ role: m.role, content: m.content }));
+    for (const { model, family } of cases) {
+      it(`${model}: inputTokens = oracle(template-rendered conversation); message figures sum to it`, async () => {
+        assert.ok(messages.length >= 2);
+        const j = await estimateJson(file, [model]);
+        const row = j.estimates[0];
+        const expected = await oracleCount(family, messages);
+        assert.equal(row.approximate, false);
+        assert.equal(row.inputTokens, expected);
+        assert.equal(
+          row.messageTokens.reduce((a, b) => a + b, 0),
+          expected,
+        );
+        // The last message's figure is what it adds to the conversation before it.
+        const before = await oracleCount(family, messages.slice(0, -1)).catch(() => undefined);
+        if (before !== undefined) assert.equal(row.messageTokens.at(-1), expected - before);
+      });
+    }
+    it('OpenAI models keep the OpenAI chat rule; Gemini (approximate, Gemma 3 vocabulary) is unchanged', async () => {
+      const j = await estimateJson(file, ['openai:gpt-4o', 'google:gemini-2.5-flash']);
+      const byModel = new Map(j.estimates.map((r) => [r.model, r]));
+      assert.equal(byModel.get('openai:gpt-4o')?.inputTokens, chatTokens(messages, 'o200k_base'));
+      const doc = parsePromptDocument(text, file);
+      assert.equal(byModel.get('google:gemini-2.5-flash')?.inputTokens, summarizePrompt(doc, (t) => countTokens(t, 'gemma3')).totalTokens);
+      assert.equal(byModel.get('google:gemini-2.5-flash')?.approximate, true);
+    });
+  });
+}
+
+describe('family chat framing in summarizePrompt', () => {
+  it('completion prompts are not framed (content only), as for every model', async () => {
+    const text = '---\nmodel:\n  api: completion\n---\nWrite a haiku about rain.\n';
+    fs.writeFileSync(path.join(dir, 'c.prompty'), text);
+    const j = await estimateJson('c.prompty', ['groq:llama-3.1-8b-instant']);
+    assert.equal(j.estimates[0].inputTokens, countTokens(parsePromptDocument(text, 'c.prompty').messages[0].content, 'llama3'));
+  });
+});
