@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { main } from '../../../src/cli/main';
 import type { CliIO } from '../../../src/cli/io';
 import { formatTokens } from '../../../src/core/estimate';
+import { countChat } from '../../../src/core/tokenize';
 import { extensionApi, openInEditor, waitFor, workspaceRoot } from './helpers';
 
 async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
@@ -76,6 +77,37 @@ describe('prompt formats', () => {
     );
     assert.ok(
       titles.some((t) => t.startsWith('user: ')),
+      titles.join(' | '),
+    );
+  });
+
+  it('an open-model family (Llama 3.1 on Groq): framed by its chat template, the same count and message figures as the CLI', async () => {
+    // The Llama 3.1 chat_template (meta-llama/Llama-3.1-8B-Instruct tokenizer_config.json) with the
+    // generation prompt and BOS; the core's countChat renders it, the unit tests check it against HF tokenizers.
+    write('prompts/llama.prompty', '---\nmodel: groq:llama-3.1-8b-instant\n---\nsystem:\nYou are terse.\n\nuser:\nName 3 primes.\n');
+    const editor = await openInEditor('prompts', 'llama.prompty');
+    const cli = (await cliEstimate('prompts/llama.prompty')) as Awaited<ReturnType<typeof cliEstimate>> & {
+      estimates: { messageTokens: number[] }[];
+    };
+    const row = cli.estimates[0];
+    assert.equal(row.model, 'groq:llama-3.1-8b-instant');
+    assert.equal(row.approximate, false);
+    const framed = countChat('groq:llama-3.1-8b-instant', [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Name 3 primes.' },
+    ]);
+    assert.equal(row.inputTokens, framed?.tokens);
+    const titles = await waitFor('CodeLens', async () => {
+      const t = await codeLensTitles(editor.document.uri);
+      return t.some((x) => x.startsWith('user: ')) ? t : undefined;
+    });
+    assert.ok(titles[0].startsWith(`${formatTokens(row.inputTokens, false)} tokens + `), titles.join(' | '));
+    assert.ok(
+      titles.some((t) => t.startsWith(`system: ${formatTokens(row.messageTokens[0], false)} tokens`)),
+      titles.join(' | '),
+    );
+    assert.ok(
+      titles.some((t) => t.startsWith(`user: ${formatTokens(row.messageTokens[1], false)} tokens`)),
       titles.join(' | '),
     );
   });
