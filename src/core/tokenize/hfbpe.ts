@@ -20,7 +20,7 @@
 // (leftmost, longest first), one token each.
 import { ShouldStop, toWellFormed } from './bpe';
 import { CancellationError } from '../cancellation';
-import { FamilyName, FamilySpec, FAMILIES } from './families';
+import { FamilyName, FamilySpec, FAMILIES, splitRegex } from './families';
 import { AddedToken, Vocabulary, loadVocabulary } from './vocab';
 
 const NONE = 0x7fffffff;
@@ -49,7 +49,7 @@ export class FamilyEncoder {
     this.spec = spec;
     this.vocab = vocab;
     this.heapThreshold = options.heapThreshold ?? HEAP_THRESHOLD;
-    this.regexes = spec.splits.map((p) => new RegExp(p, 'gu'));
+    this.regexes = spec.splits.map(splitRegex);
     this.added = addedTokenRegex((options.addedTokens ?? []).filter(([, , special]) => !special).map(([, content]) => content));
   }
 
