@@ -4,12 +4,14 @@
 // e.g. U+323B0, the first CJK Extension J ideograph, found by the fast-check property "chat framing:
 // llama3" with the counterexample "𲎰.A" (seed -291670891) — is a letter for `\p{L}` here but
 // unassigned for Oniguruma, so the pieces (and counts) differed. vLLM, TGI and transformers count
-// with HF tokenizers, so Oniguruma's answer is the servers' answer: families.ts takes the Unicode 17
-// additions out of every property class (splitRegex). This suite checks every letter, digit, mark,
-// punctuation and symbol this runtime knows, in three contexts, against the oracle.
+// with HF tokenizers, so Oniguruma's answer is the servers' answer. tiktoken (openai/tiktoken, Rust
+// `fancy_regex` on the regex crate's Unicode 16 tables; the WASM oracle here) has the same tables.
+// encodings.ts takes the Unicode 17 additions out of every property class (splitRegex). This suite
+// checks every letter, digit, mark, punctuation and symbol this runtime knows, in three contexts,
+// against the oracles.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import './tokenize/oracle';
+import { oracleCount } from './tokenize/oracle';
 import { fullOracle, ordinaryOracle } from './tokenize/hfOracle';
 import { FamilyName, countTokens } from '../../src/core/tokenize';
 import { countFamilyChat, renderChat } from '../../src/core/tokenize/framing';
@@ -53,6 +55,17 @@ describe('Unicode version of the pre-tokenizer classes (Oniguruma, Unicode 16)',
     }
   });
   const chars = codePoints(/[\p{L}\p{N}\p{M}\p{P}\p{S}]/u);
+  for (const encoding of ['cl100k_base', 'o200k_base'] as const) {
+    it(`${encoding}: every letter, digit, mark, punctuation and symbol of this runtime counts as tiktoken does`, () => {
+      const bad = new Set<string>();
+      for (const context of CONTEXTS)
+        for (const c of chars) if (countTokens(context(c), encoding) !== oracleCount(context(c), encoding)) bad.add(c);
+      assert.deepEqual(
+        [...bad].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase()}`),
+        [],
+      );
+    });
+  }
   for (const family of ['llama3', 'qwen3', 'deepseek_v3'] as const) {
     it(`${family}: every letter, digit, mark, punctuation and symbol of this runtime (${process.versions.unicode}) counts as the oracle does`, async () => {
       assert.deepEqual(await mismatches(family, chars), []);

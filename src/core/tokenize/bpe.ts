@@ -7,7 +7,7 @@
 //    byte-pair merge. Short pieces use tiktoken's own O(n²) loop; long pieces (one giant word,
 //    a base64 blob, a run of whitespace) use a binary heap plus a linked list of parts, O(n log n),
 //    with the same merge order (lowest rank first, leftmost on ties), hence identical output.
-import { EncodingName, RankEncodingName, SPLIT_PATTERNS, tableFor } from './encodings';
+import { EncodingName, RankEncodingName, SPLIT_PATTERNS, splitRegex, tableFor } from './encodings';
 import { isFamilyName } from './families';
 import { getFamilyEncoder } from './hfbpe';
 import { RankTable, loadRankTable } from './ranks';
@@ -46,7 +46,7 @@ export class Encoder implements TokenCounter {
     this.name = name;
     this.ranks = ranks;
     this.heapThreshold = options.heapThreshold ?? HEAP_THRESHOLD;
-    this.regex = new RegExp(SPLIT_PATTERNS[name], 'gu');
+    this.regex = splitRegex(SPLIT_PATTERNS[name]);
   }
 
   /** Number of tokens of `text` as ordinary text. */
@@ -79,7 +79,7 @@ export class Encoder implements TokenCounter {
 
   /** The regex pieces of `text` (for tests and diagnostics). */
   split(text: string): string[] {
-    return toWellFormed(text).match(new RegExp(SPLIT_PATTERNS[this.name], 'gu')) ?? [];
+    return toWellFormed(text).match(splitRegex(SPLIT_PATTERNS[this.name])) ?? [];
   }
 
   /** Token count of one regex piece. */
