@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assert, openFile, runCommand } from './workbench.mjs';
+import { assert, openFile, runCommand, settled } from './workbench.mjs';
 
 const PROMPT = 'prompts/support-triage.prompt.md';
 
@@ -48,7 +48,7 @@ export const changeScenarios = [
         await budgetKey.hover({ position: { x: 20, y: 8 } });
         const hover = page.locator('.monaco-hover', { hasText: 'exceed max_input_tokens 120' }).first();
         await hover.waitFor({ state: 'visible', timeout: 10_000 });
-        await page.waitForTimeout(300);
+        await settled(page);
         await shot('change-vs-head');
         await page.mouse.move(5, 5);
       } finally {
