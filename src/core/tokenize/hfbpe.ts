@@ -18,7 +18,7 @@
 // tokenizer always matches before BPE (Gemma's newline and space runs and HTML tags, Qwen's
 // <think>/<tool_call>, DeepSeek's <｜User｜>): they are matched here as Hugging Face does
 // (leftmost, longest first), one token each.
-import { ShouldStop, toWellFormed } from './bpe';
+import { ShouldStop, encodeUtf8, toWellFormed } from './bpe';
 import { CancellationError } from '../cancellation';
 import { FamilyName, FamilySpec, FAMILIES, splitRegex } from './families';
 import { AddedToken, Vocabulary, loadVocabulary } from './vocab';
@@ -317,28 +317,7 @@ export class FamilyEncoder {
       this.buf = new Uint8Array(n * 3 + 16);
       this.bounds = new Int32Array(n * 3 + 17);
     }
-    const b = this.buf;
-    let j = 0;
-    for (let i = 0; i < n; i++) {
-      let c = s.charCodeAt(i);
-      if (c < 0x80) {
-        b[j++] = c;
-      } else if (c < 0x800) {
-        b[j++] = 0xc0 | (c >> 6);
-        b[j++] = 0x80 | (c & 63);
-      } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
-        b[j++] = 0xf0 | (c >> 18);
-        b[j++] = 0x80 | ((c >> 12) & 63);
-        b[j++] = 0x80 | ((c >> 6) & 63);
-        b[j++] = 0x80 | (c & 63);
-      } else {
-        b[j++] = 0xe0 | (c >> 12);
-        b[j++] = 0x80 | ((c >> 6) & 63);
-        b[j++] = 0x80 | (c & 63);
-      }
-    }
-    return j;
+    return encodeUtf8(s, this.buf);
   }
 }
 
