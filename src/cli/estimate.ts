@@ -11,6 +11,8 @@ import { PriceCatalog } from '../core/pricing/catalog';
 import { flujoRecordNote, type FlujoRecordNote } from '../core/pricing/flujo';
 import { formatUsd } from '../core/format';
 import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
+import { ProviderCountCache } from '../core/providers/countTokens';
+import { PROVIDER_COUNT_CACHE } from './providerCount';
 import {
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
   DEFAULT_MODELS,
@@ -81,6 +83,8 @@ export async function estimateCliFile(
     expectedOutputTokens: DEFAULT_EXPECTED_OUTPUT_TOKENS,
     outputTokens: nonNegativeInt(flags, 'output-tokens'),
     requestsPerDay: nonNegativeNumber(flags, 'requests-per-day') ?? DEFAULT_REQUESTS_PER_DAY,
+    // exact counts cached by `count --provider-count` / the editor command (read only, never the network)
+    providerCounts: new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE)),
   };
   const dir = file === '-' ? io.cwd : path.dirname(path.resolve(io.cwd, file));
   const readSibling = (name: string) => {
@@ -201,7 +205,7 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
         ? `${file}:${p.line} ${p.name} (${roles})`
         : `${file} (${p.document.messages.length} message${p.document.messages.length === 1 ? '' : 's'}: ${roles})`;
     const out = `${p.estimate.outputTokens} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]})`;
-    const notes = (p.document.notes ?? []).map((n) => `note: ${n}\n`).join('');
+    const notes = [...(p.document.notes ?? []), ...countNotes(p)].map((n) => `note: ${n}\n`).join('');
     return `${head}, ${out}\n${alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5])}${notes}`;
   });
   io.stdout(
@@ -212,6 +216,17 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
         .join(''),
   );
   return EXIT_OK;
+}
+
+/** Where a row's input tokens come from when not the offline tokenizer alone: a cached provider count, a calibration. */
+export function countNotes(p: FilePrompt): string[] {
+  return p.estimate.models.flatMap((m) =>
+    m.providerCount
+      ? [`${m.model}: exact input tokens, ${m.providerCount.source}`]
+      : m.calibration
+        ? [`${m.model}: calibrated estimate (× ${m.calibration.factor.toFixed(3)}), ${m.calibration.band}`]
+        : [],
+  );
 }
 
 export const OUTPUT_SOURCE = { option: '--output-tokens', file: "the prompt's max tokens", setting: 'default' } as const;

@@ -9,11 +9,13 @@ import { GROUPED, formatTokens, shortModel, shortUsd } from './display';
 
 export { formatTokens, shortModel, shortUsd } from './display';
 export * from './file';
+export * from './providerCounts';
 import type { PromptDocument, PromptSummary } from '../prompt';
 import { summarizePrompt } from '../prompt/summary';
 import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, ModelTokenizer, applyFactor, countTokens, tokenizerForModel } from '../tokenize';
+import { ProviderCounts, applyProviderCounts } from './providerCounts';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
 export type Counters = (encoding: EncodingName) => (text: string) => number;
@@ -26,6 +28,8 @@ export interface EstimateOptions {
   /** Output tokens chosen by the user (CLI `--output-tokens`, the panel): wins over the prompt's max tokens. */
   outputTokensOverride?: number;
   requestsPerDay: number;
+  /** Cached provider counts of the workspace (exact counts, calibration); see providerCounts.ts. */
+  providerCounts?: ProviderCounts;
 }
 
 /** Where the expected output tokens came from. */
@@ -38,6 +42,10 @@ export interface ModelSummary {
   inputTokens: number;
   /** Per message input tokens, same order as the document's messages. */
   messageTokens: number[];
+  /** Set when the total is a cached provider count (exact), with its source and date. */
+  providerCount?: { source: string; at: string };
+  /** Set when the estimate is calibrated on the workspace's cached counts. */
+  calibration?: { factor: number; errorBand: number; n: number; band: string };
 }
 
 export interface PromptEstimate {
@@ -92,7 +100,8 @@ export function promptFileTokens(text: string, fileName: string): { tokens: (mod
 }
 
 export function estimatePrompt(doc: PromptDocument, counters: Counters, options: EstimateOptions): PromptEstimate {
-  const { summaries, models } = modelSummaries(doc, counters, options.models);
+  const { summaries, models: offline } = modelSummaries(doc, counters, options.models);
+  const models = offline.map((m) => applyProviderCounts(m, doc, options.providerCounts));
   const byModel = new Map(models.map((m) => [m.model, m]));
   const outputTokensSource: OutputTokensSource =
     options.outputTokensOverride !== undefined ? 'option' : doc.maxTokens !== undefined ? 'file' : 'setting';
@@ -186,6 +195,7 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   const notes: string[] = [];
   if (sources.length) notes.push(`Prices: ${sources.join(', ')}.`);
   const approx = estimate.models.filter((m) => m.tokenizer.approximate);
+  for (const m of estimate.models) if (m.providerCount) notes.push(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`);
   if (approx.length) notes.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
   if (estimate.unfilled.length)
     notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
