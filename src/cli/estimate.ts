@@ -12,7 +12,7 @@ import { flujoRecordNote, type FlujoRecordNote } from '../core/pricing/flujo';
 import { formatUsd } from '../core/format';
 import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
 import { ProviderCountCache } from '../core/providers/countTokens';
-import { PROVIDER_COUNT_CACHE } from './providerCount';
+import { PROVIDER_COUNT_CACHE, ProviderCounter, providerCounter } from './providerCount';
 import {
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
   DEFAULT_MODELS,
@@ -20,6 +20,7 @@ import {
   EstimateSettings,
   FileEstimate,
   FilePrompt,
+  countMessagesOf,
   estimateFile,
   estimateRowJson,
 } from '../core/estimate';
@@ -83,8 +84,6 @@ export async function estimateCliFile(
     expectedOutputTokens: DEFAULT_EXPECTED_OUTPUT_TOKENS,
     outputTokens: nonNegativeInt(flags, 'output-tokens'),
     requestsPerDay: nonNegativeNumber(flags, 'requests-per-day') ?? DEFAULT_REQUESTS_PER_DAY,
-    // exact counts cached by `count --provider-count` / the editor command (read only, never the network)
-    providerCounts: new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE)),
   };
   const dir = file === '-' ? io.cwd : path.dirname(path.resolve(io.cwd, file));
   const readSibling = (name: string) => {
@@ -94,8 +93,34 @@ export async function estimateCliFile(
       return undefined;
     }
   };
-  const result = estimateFile(text, file === '-' ? 'stdin.txt' : path.basename(file), settings, { readSibling });
+  const name = file === '-' ? 'stdin.txt' : path.basename(file);
+  if (flags.has('provider-count'))
+    await askProviderCounts(io, estimateFile(text, name, { ...settings, providerCounts: undefined }, { readSibling }));
+  const result = estimateFile(
+    text,
+    name,
+    { ...settings, providerCounts: new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE)) },
+    { readSibling },
+  );
   return { result, settings, warnings, explicit: onlyModels !== undefined };
+}
+
+/**
+ * `--provider-count`: the exact count of every prompt for every Claude / Gemini model from the
+ * provider's endpoint (cache first), stored with the offline estimate for calibration. The estimate
+ * that follows reads them back from the cache, as it reads counts cached earlier (never the network).
+ */
+async function askProviderCounts(io: CliIO, offline: FileEstimate): Promise<void> {
+  const counters = new Map<string, ProviderCounter | undefined>();
+  for (const p of offline.prompts) {
+    const messages = countMessagesOf(p.document);
+    if (!messages.length) continue;
+    for (const m of p.estimate.models) {
+      if (!m.tokenizer.approximate) continue;
+      if (!counters.has(m.model)) counters.set(m.model, providerCounter(m.model, io));
+      await counters.get(m.model)?.count(messages, m.inputTokens);
+    }
+  }
 }
 
 /** A row, plus (with a flujo.toml) what Flujo's own ledger will hold for the call (it may differ from the bill). */
@@ -164,7 +189,7 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
     valued: ['model', 'models', 'output-tokens', 'config'],
-    booleans: ['json'],
+    booleans: ['json', 'provider-count'],
     aliases: { m: 'model' },
   });
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');

@@ -219,3 +219,65 @@ describe('count --provider-count then estimate: the same cache key end to end (l
     assert.ok(promptFileTokens('Summarise this report.', 'p.txt').tokens(CLAUDE).approximate);
   });
 });
+
+describe('prompt-cost estimate --provider-count (loopback servers for both endpoints)', () => {
+  let server: http.Server;
+  let url: string;
+  const seen: string[] = [];
+  before(async () => {
+    server = http.createServer((req, res) => {
+      seen.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        // Anthropic: {"input_tokens"}; Gemini: {"totalTokens"} (countTokens.ts header)
+        res.end(JSON.stringify(req.url?.includes(':countTokens') ? { totalTokens: 23 } : { input_tokens: 29 }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('asks each endpoint once per prompt, shows exact counts, stores the offline estimates; a second run sends nothing', async () => {
+    const dir = tempDir('pcl-estimate-provider-count-');
+    fs.writeFileSync(path.join(dir, 'p.prompt.md'), PROMPT);
+    const env = {
+      ANTHROPIC_API_KEY: 'sk-ant-test-0123456789',
+      ANTHROPIC_BASE_URL: url,
+      GEMINI_API_KEY: 'g-test-key',
+      GEMINI_BASE_URL: url,
+    };
+    const models = `${CLAUDE},google:gemini-2.5-flash,openai:gpt-4o`;
+    let io = fakeIO(dir, env);
+    assert.equal(await main(['estimate', 'p.prompt.md', '--model', models, '--provider-count', '--json'], io), 0, io.err);
+    assert.deepEqual(seen, ['/v1/messages/count_tokens', '/v1beta/models/gemini-2.5-flash:countTokens']);
+    const rows = JSON.parse(io.out).estimates;
+    assert.deepEqual(
+      rows.map((r: { inputTokens: number; approximate: boolean }) => [r.inputTokens, r.approximate]),
+      [
+        [29, false],
+        [23, false],
+        [offline('openai:gpt-4o').inputTokens, false],
+      ],
+    );
+    // both entries survive (two counters, one file), each with the uncalibrated offline estimate
+    const stored = Object.values(JSON.parse(fs.readFileSync(path.join(dir, PROVIDER_COUNT_CACHE), 'utf8')) as Record<string, CachedCount>);
+    assert.deepEqual(stored.map((c) => [c.provider, c.tokens, c.estimate]).sort(), [
+      ['anthropic', 29, offline(CLAUDE).inputTokens],
+      ['gemini', 23, offline('google:gemini-2.5-flash').inputTokens],
+    ]);
+    io = fakeIO(dir, env);
+    assert.equal(await main(['estimate', 'p.prompt.md', '--model', models, '--provider-count'], io), 0, io.err);
+    assert.equal(seen.length, 2, 'unchanged prompt: answered from the cache');
+    assert.match(io.out, /note: google:gemini-2\.5-flash: exact input tokens, Gemini countTokens API, cached \d{4}-\d\d-\d\d/);
+  });
+
+  it('without the key: a usage error naming the variable, exit 2', async () => {
+    const dir = tempDir('pcl-estimate-provider-count-nokey-');
+    fs.writeFileSync(path.join(dir, 'p.prompt.md'), PROMPT);
+    const io = fakeIO(dir);
+    assert.equal(await main(['estimate', 'p.prompt.md', '--provider-count'], io), 2);
+    assert.match(io.err, /ANTHROPIC_API_KEY is not set/);
+  });
+});
