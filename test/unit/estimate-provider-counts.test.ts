@@ -16,11 +16,12 @@ import {
   applyProviderCounts,
   countMessagesOf,
   formatBand,
-  modelSummary,
+  estimatePrompt,
   providerCalibration,
   promptFileTokens,
 } from '../../src/core/estimate';
-import { parsePromptDocument, summarizePrompt } from '../../src/core/prompt';
+import { parsePromptDocument } from '../../src/core/prompt';
+import { PriceCatalog } from '../../src/core/pricing/catalog';
 import { countTokens } from '../../src/core/tokenize';
 import { fakeIO } from '../support/fakeIO';
 import { tempDir } from '../support/tempDir';
@@ -30,7 +31,14 @@ const PROMPT =
   '---\nmodel: anthropic:claude-sonnet-4-5\n---\n# system\nYou are terse.\n\n# user\nSummarise the attached report in two sentences.\n';
 
 const doc = parsePromptDocument(PROMPT, 'p.prompt.md');
-const offline = (model: string) => modelSummary(model, (enc) => summarizePrompt(doc, (t) => countTokens(t, enc)));
+/** A model's offline summary, as the estimate makes it before the cache is applied. */
+const offline = (model: string) =>
+  estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
+    models: [model],
+    catalog: new PriceCatalog(),
+    outputTokens: 0,
+    requestsPerDay: 1,
+  }).models[0];
 
 function memoryCounts(entries: Record<string, CachedCount>) {
   return { get: (k: string) => entries[k], values: () => Object.values(entries) };
