@@ -201,7 +201,15 @@ export class Estimator extends Disposable {
       }
       const { encoding } = tokenize.tokenizerForModel(model);
       const summary = result.estimate.summaries.get(encoding) ?? (await this.summaryIn(doc, result, encoding));
-      out.push(estimateCore.modelSummary(model, () => summary));
+      // models added in the panel use the workspace's cached provider counts too
+      const counts = await this.providerCountsFor(doc.uri);
+      out.push(
+        estimateCore.applyProviderCounts(
+          estimateCore.modelSummary(model, () => summary),
+          result.document,
+          counts,
+        ),
+      );
     }
     return out;
   }
