@@ -16,6 +16,7 @@ import {
   applyProviderCounts,
   countMessagesOf,
   formatBand,
+  estimateMarkdown,
   estimatePrompt,
   providerCalibration,
   promptFileTokens,
@@ -118,6 +119,35 @@ describe('applyProviderCounts (core)', () => {
     assert.equal(formatBand(0.0476), '±4.8 %');
     assert.equal(formatBand(0), '±0.0 %');
     assert.equal(formatBand(0.1249), '±12 %');
+  });
+});
+
+describe('the hover table (estimateMarkdown)', () => {
+  const key = countCacheKey('anthropic', 'claude-sonnet-4-5', countMessagesOf(doc));
+  const md = (entries: Record<string, CachedCount>) =>
+    estimateMarkdown(
+      estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
+        models: [CLAUDE, 'google:gemini-2.5-flash'],
+        catalog: new PriceCatalog(),
+        outputTokens: 100,
+        requestsPerDay: 1,
+        providerCounts: memoryCounts(entries),
+      }),
+      { requestsPerDay: 1 },
+    );
+
+  it('a cached count: the row without ≈, a note with source and date; Gemini keeps its own ≈ note', () => {
+    const text = md({ [key]: count(42) });
+    assert.match(text, /\| claude-sonnet-4-5 \| 42 \| \$/);
+    assert.match(text, /claude-sonnet-4-5: exact, Anthropic count_tokens API, cached 2026-11-29\./);
+    assert.match(text, /≈ gemini-2\.5-flash: Approximate: /);
+    assert.doesNotMatch(text, /≈ [^\n]*claude-sonnet-4-5/);
+  });
+
+  it('calibrated Claude and documented Gemini: one note per method', () => {
+    const text = md({ a: count(110, 100), b: count(210, 200), c: count(340, 300) });
+    assert.match(text, /≈ claude-sonnet-4-5: Approximate: offline estimate × 1\.100, [^\n]*±4\.8 % \(measured on 3 counts\)\./);
+    assert.match(text, /≈ gemini-2\.5-flash: Approximate: (?!offline estimate)/);
   });
 });
 

@@ -196,7 +196,14 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   if (sources.length) notes.push(`Prices: ${sources.join(', ')}.`);
   const approx = estimate.models.filter((m) => m.tokenizer.approximate);
   for (const m of estimate.models) if (m.providerCount) notes.push(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`);
-  if (approx.length) notes.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
+  // one note per method (a calibrated model's method differs from its family's documented one)
+  for (const method of new Set(approx.map((m) => m.tokenizer.method)))
+    notes.push(
+      `≈ ${approx
+        .filter((m) => m.tokenizer.method === method)
+        .map((m) => shortModel(m.model))
+        .join(', ')}: ${method}`,
+    );
   if (estimate.unfilled.length)
     notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
   // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).
