@@ -2,7 +2,7 @@
 // the comparison-panel table (same models, same numbers), sorted by total cost; one table per prompt.
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { parseArgs } from './args';
-import { OUTPUT_SOURCE, alignTable, cliRows, estimateCliFile, reportProblems } from './estimate';
+import { OUTPUT_SOURCE, alignTable, cliRows, countNotes, estimateCliFile, reportProblems } from './estimate';
 import { formatUsd } from '../core/format';
 import type { FilePrompt } from '../core/estimate';
 
@@ -80,7 +80,10 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
     const where = result.prompts.length > 1 || p.kind !== 'file' ? `${file}:${p.line} ${p.name}` : file;
     return (
       `${where}: ${p.estimate.outputTokens.toLocaleString('en-US')} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]}), ${requestsPerDay.toLocaleString('en-US')} requests/day\n` +
-      alignTable(HEAD, rows, [3, 4, 5, 6, 7, 8, 9, 10, 11])
+      alignTable(HEAD, rows, [3, 4, 5, 6, 7, 8, 9, 10, 11]) +
+      countNotes(p)
+        .map((n) => `note: ${n}\n`)
+        .join('')
     );
   });
   io.stdout(blocks.join('\n'));

@@ -12,6 +12,7 @@ import {
   EncodingName,
   ModelTokenizer,
   applyFactor,
+  chatTokens,
   countTokens,
   isEncodingName,
   tokenizerForModel,
@@ -74,7 +75,9 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
       const text = decodeTextInput(file === '-' ? 'standard input' : file, bytes);
       const tokens = applyFactor(countTokens(text, tokenizer.encoding), tokenizer);
       if (counter) {
-        const exact = await counter.count([{ role: 'user', content: text }], tokens);
+        // the pair stored for calibration: the estimate as `estimate` makes it for this one user message (chat framing included)
+        const messages = [{ role: 'user', content: text }];
+        const exact = await counter.count(messages, applyFactor(chatTokens(messages, tokenizer.encoding), tokenizer));
         results.push({
           path: file,
           encoding: tokenizer.encoding,

@@ -8,7 +8,7 @@ import { GitError, WorkingTreeDiff, diffWorkingTree, modelDeltas, primaryDelta, 
 import { changeLocation, changeToJson, diffMarkdown, signedTokens, signedUsd, statusWord } from '../core/diff/format';
 import { repoRoot } from '../core/diff/git';
 import { shortModel } from '../core/estimate/display';
-import { formatUsd } from '../core/pricing/cost';
+import { formatUsd } from '../core/format';
 
 export const DIFF_VALUED = ['base', 'models', 'model', 'output-tokens', 'requests-per-day', 'config'];
 

@@ -11,6 +11,8 @@ import { PriceCatalog } from '../core/pricing/catalog';
 import { flujoRecordNote, type FlujoRecordNote } from '../core/pricing/flujo';
 import { formatUsd } from '../core/format';
 import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
+import { ProviderCountCache } from '../core/providers/countTokens';
+import { PROVIDER_COUNT_CACHE, ProviderCounter, providerCounter } from './providerCount';
 import {
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
   DEFAULT_MODELS,
@@ -18,6 +20,7 @@ import {
   EstimateSettings,
   FileEstimate,
   FilePrompt,
+  countMessagesOf,
   estimateFile,
   estimateRowJson,
   summaryEncoding,
@@ -91,8 +94,34 @@ export async function estimateCliFile(
       return undefined;
     }
   };
-  const result = estimateFile(text, file === '-' ? 'stdin.txt' : path.basename(file), settings, { readSibling });
+  const name = file === '-' ? 'stdin.txt' : path.basename(file);
+  if (flags.has('provider-count'))
+    await askProviderCounts(io, estimateFile(text, name, { ...settings, providerCounts: undefined }, { readSibling }));
+  const result = estimateFile(
+    text,
+    name,
+    { ...settings, providerCounts: new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE)) },
+    { readSibling },
+  );
   return { result, settings, warnings, explicit: onlyModels !== undefined };
+}
+
+/**
+ * `--provider-count`: the exact count of every prompt for every Claude / Gemini model from the
+ * provider's endpoint (cache first), stored with the offline estimate for calibration. The estimate
+ * that follows reads them back from the cache, as it reads counts cached earlier (never the network).
+ */
+async function askProviderCounts(io: CliIO, offline: FileEstimate): Promise<void> {
+  const counters = new Map<string, ProviderCounter | undefined>();
+  for (const p of offline.prompts) {
+    const messages = countMessagesOf(p.document);
+    if (!messages.length) continue;
+    for (const m of p.estimate.models) {
+      if (!m.tokenizer.approximate) continue;
+      if (!counters.has(m.model)) counters.set(m.model, providerCounter(m.model, io));
+      await counters.get(m.model)?.count(messages, m.inputTokens);
+    }
+  }
 }
 
 /** A row, plus (with a flujo.toml) what Flujo's own ledger will hold for the call (it may differ from the bill). */
@@ -161,7 +190,7 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
     valued: ['model', 'models', 'output-tokens', 'config'],
-    booleans: ['json'],
+    booleans: ['json', 'provider-count'],
     aliases: { m: 'model' },
   });
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
@@ -202,7 +231,7 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
         ? `${file}:${p.line} ${p.name} (${roles})`
         : `${file} (${p.document.messages.length} message${p.document.messages.length === 1 ? '' : 's'}: ${roles})`;
     const out = `${p.estimate.outputTokens} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]})`;
-    const notes = (p.document.notes ?? []).map((n) => `note: ${n}\n`).join('');
+    const notes = [...(p.document.notes ?? []), ...countNotes(p)].map((n) => `note: ${n}\n`).join('');
     return `${head}, ${out}\n${alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5])}${notes}`;
   });
   io.stdout(
@@ -213,6 +242,17 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
         .join(''),
   );
   return EXIT_OK;
+}
+
+/** Where a row's input tokens come from when not the offline tokenizer alone: a cached provider count, a calibration. */
+export function countNotes(p: FilePrompt): string[] {
+  return p.estimate.models.flatMap((m) =>
+    m.providerCount
+      ? [`${m.model}: exact input tokens, ${m.providerCount.source}`]
+      : m.calibration
+        ? [`${m.model}: calibrated estimate (× ${m.calibration.factor.toFixed(3)}), ${m.calibration.band}`]
+        : [],
+  );
 }
 
 export const OUTPUT_SOURCE = { option: '--output-tokens', file: "the prompt's max tokens", setting: 'default' } as const;

@@ -36,8 +36,8 @@ Counts tokens of each FILE (- reads standard input) as ordinary text.
     load: async () => (await import('./count')).runCount,
   },
   estimate: {
-    synopsis: 'FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--json]',
-    help: `Usage: prompt-cost estimate FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--json]
+    synopsis: 'FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--provider-count] [--json]',
+    help: `Usage: prompt-cost estimate FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--provider-count] [--json]
 
 Prices each prompt in FILE (- = stdin) as its runtime sends it: the messages with chat framing.
 Prompt files (.prompty, .prompt, .prompt.md, Copilot files, JSON chat prompts, Semantic Kernel
@@ -45,6 +45,9 @@ YAML, promptfoo '---' lists) and code files (.py, .ts, .js: every prompt found, 
   --model, -m ID,...   only these models
   --output-tokens N    expected output tokens
   --config PATH        flujo.toml to price with
+  --provider-count     for Claude and Gemini, ask the provider's free count endpoint for each prompt's
+                       messages (ANTHROPIC_API_KEY / GEMINI_API_KEY; cached by content hash in
+                       .prompt-cost/provider-counts.json); cached counts are used even without it
   --json               {"file","estimates":[row...],"prompts":[{"name","line","messages","estimates"}]}
 ${MODELS_NOTE}
 `,

@@ -111,11 +111,15 @@ export async function computeComparison(services: Services, state: PersistedStat
 }
 
 /** One note per approximation method (naming its models), and the unfilled placeholders. */
-function notes(summaries: { model: string; tokenizer: { approximate: boolean; method: string } }[], unfilled: string[]): string[] {
+function notes(
+  summaries: { model: string; tokenizer: { approximate: boolean; method: string }; providerCount?: { source: string } }[],
+  unfilled: string[],
+): string[] {
+  const exact = summaries.flatMap((m) => (m.providerCount ? [`${shortModel(m.model)}: exact, ${m.providerCount.source}.`] : []));
   const methods = new Map<string, string[]>();
   for (const { model, tokenizer } of summaries)
     if (tokenizer.approximate) methods.set(tokenizer.method, [...(methods.get(tokenizer.method) ?? []), model]);
-  const out = [...methods].map(([method, ids]) => `≈ ${ids.map(shortModel).join(', ')}: ${method}`);
+  const out = [...exact, ...[...methods].map(([method, ids]) => `≈ ${ids.map(shortModel).join(', ')}: ${method}`)];
   if (unfilled.length) out.push(`Unfilled placeholders are counted as written: ${unfilled.join(', ')}.`);
   return out;
 }

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellationError } from '../core/cancellation';
-import type { Counters, FamilyFraming, ModelSummary, PromptEstimate, SummaryKey } from '../core/estimate';
+import type { Counters, FamilyFraming, ModelSummary, PromptEstimate, ProviderCounts, SummaryKey } from '../core/estimate';
 import type { LargePromptCounts, LargePromptRequest } from '../core/estimate/large';
 import { LatestRequestWorker } from '../core/worker/latest';
 import type { CodePrompt, PromptDocument, PromptSummary } from '../core/prompt';
@@ -81,6 +81,10 @@ export class Estimator extends Disposable {
   /** Prompt summaries in encodings an estimate did not need (`modelSummaries`), per document version. */
   private readonly extraSummaries = new Map<string, Promise<PromptSummary>>();
   private generation = 0;
+  /** The workspace folders' cached provider counts, read lazily (undefined: no folder or untrusted). */
+  private readonly providerCounts = new Map<string, Promise<ProviderCounts | undefined>>();
+  /** Forget the cached provider counts and re-estimate (the file changed; the count command wrote it). */
+  readonly invalidateCounts: () => void;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when estimates may differ (settings, prices); consumers re-query. */
   readonly onDidChange = this.changed.event;
@@ -99,6 +103,16 @@ export class Estimator extends Disposable {
     };
     this._register(pricing.onDidChange(invalidate));
     this._register(onConfigChange(CONFIG_KEYS.estimate, invalidate));
+    // Cached provider counts (.prompt-cost/provider-counts.json): re-read when the file changes.
+    this.invalidateCounts = () => {
+      this.providerCounts.clear();
+      invalidate();
+    };
+    const watcher = this._register(vscode.workspace.createFileSystemWatcher(`**/${PROVIDER_COUNTS_FILE}`));
+    this._register(watcher.onDidChange(this.invalidateCounts));
+    this._register(watcher.onDidCreate(this.invalidateCounts));
+    this._register(watcher.onDidDelete(this.invalidateCounts));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(this.invalidateCounts));
     this._register(
       vscode.workspace.onDidCloseTextDocument((d) => {
         const key = d.uri.toString();
@@ -187,7 +201,15 @@ export class Estimator extends Disposable {
       }
       const key = estimateCore.summaryKeyFor(model);
       const summary = result.estimate.summaries.get(key) ?? (await this.summaryIn(doc, result, key));
-      out.push(estimateCore.modelSummary(model, () => summary));
+      // models added in the panel use the workspace's cached provider counts too
+      const counts = await this.providerCountsFor(doc.uri);
+      out.push(
+        estimateCore.applyProviderCounts(
+          estimateCore.modelSummary(model, () => summary),
+          result.document,
+          counts,
+        ),
+      );
     }
     return out;
   }
@@ -261,11 +283,13 @@ export class Estimator extends Disposable {
       counters = countersFromWorker(result, tokenize.countTokens);
       framing = framingFromWorker(result);
     }
+    const providerCounts = await this.providerCountsFor(doc.uri);
     // The core's one answer (models, primary, output tokens, prices), the same as `prompt-cost estimate`.
     const estimate = estimateCore.estimateDocument(
       document,
       counters,
       {
+        providerCounts,
         catalog: pricing.catalog,
         configuredModels: pricing.models,
         primaryModel: config.primaryModel,
@@ -276,6 +300,19 @@ export class Estimator extends Disposable {
     );
     const primary = estimate.primary;
     return { kind: 'prompt', document, estimate, primary, pricing, config };
+  }
+
+  /** The cache of the document's workspace folder; only in a trusted workspace (a cloned repository could claim any count). */
+  private providerCountsFor(uri: vscode.Uri): Promise<ProviderCounts | undefined> {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || !vscode.workspace.isTrusted) return Promise.resolve(undefined);
+    const file = path.join(folder.uri.fsPath, PROVIDER_COUNTS_FILE);
+    let counts = this.providerCounts.get(file);
+    if (!counts) {
+      counts = import('../core/providers/countTokens').then((m) => new m.ProviderCountCache(file));
+      this.providerCounts.set(file, counts);
+    }
+    return counts;
   }
 
   private async computeCode(
@@ -351,6 +388,9 @@ export class Estimator extends Disposable {
     }
   }
 }
+
+/** Where the provider-count command and `prompt-cost count --provider-count` cache exact counts (per workspace folder). */
+export const PROVIDER_COUNTS_FILE = '.prompt-cost/provider-counts.json';
 
 /** NUL characters in the first 8 KB: a binary file opened as text. */
 function looksBinary(text: string): boolean {

@@ -40,7 +40,11 @@ async function countCommand(
     void vscode.window.showWarningMessage('Prompt Cost: open a prompt to count it.');
     return undefined;
   }
-  const [counts, promptCore] = await Promise.all([import('../core/providers/countTokens'), import('../core/prompt')]);
+  const [counts, promptCore, estimateCore] = await Promise.all([
+    import('../core/providers/countTokens'),
+    import('../core/prompt'),
+    import('../core/estimate'),
+  ]);
   let model = options.model;
   if (!model) {
     const candidates = [...new Set([...readConfig(doc.uri).models, 'anthropic:claude-sonnet-4-5', 'google:gemini-2.5-flash'])].filter((m) =>
@@ -55,7 +59,8 @@ async function countCommand(
     return undefined;
   }
   const parsed = promptCore.parsePromptDocument(doc.getText(), path.posix.basename(doc.uri.path));
-  const messages = parsed.messages.filter((m) => m.content.length > 0).map((m) => ({ role: m.role, content: m.content }));
+  // the same messages (and so the same cache key) the estimate looks up (core/estimate/providerCounts.ts)
+  const messages = estimateCore.countMessagesOf(parsed);
   if (!messages.length) messages.push({ role: 'user', content: doc.getText() });
 
   const context = services.context;
@@ -92,7 +97,10 @@ async function countCommand(
             baseUrl,
           }),
       );
-      cache.set(key, { ...r, at: new Date().toISOString() });
+      // the offline estimate of the same prompt (as the editor counts it, uncalibrated) calibrates later estimates
+      const estimate = estimateCore.promptFileTokens(doc.getText(), path.posix.basename(doc.uri.path)).tokens(model).tokens;
+      cache.set(key, { ...r, estimate, at: new Date().toISOString() });
+      services.estimator.invalidateCounts();
       outcome = { model, tokens: r.tokens, source: r.source, cached: false };
     } catch (err) {
       void vscode.window.showErrorMessage(`Prompt Cost: ${err instanceof Error ? err.message : String(err)}`);

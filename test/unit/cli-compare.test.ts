@@ -36,7 +36,7 @@ test('compare --json: the core table, same numbers, sorted by total', async () =
   });
   // The panel's row, with the model id spelled `provider:model` as in `estimate`, plus per-message tokens.
   assert.deepEqual(
-    j.rows.map(({ messageTokens: _m, priceStandIn: _s, ...r }: Record<string, unknown>) => r),
+    j.rows.map(({ messageTokens: _m, priceStandIn: _s, countSource: _c, calibration: _k, ...r }: Record<string, unknown>) => r),
     expected.rows.map((r) => ({ ...rowToJson(r), model: r.id })),
   );
   assert.equal(j.rows[0].model, 'openai:gpt-4o-mini');

@@ -2,7 +2,7 @@
 // the pull-request Markdown and the JSON document. Pure and light (no tokenizer behind it).
 import { Decimal } from '../pricing/decimal';
 import { GROUPED, shortModel, shortUsd } from '../estimate/display';
-import { formatUsd } from '../pricing/cost';
+import { formatUsd } from '../format';
 import type { ModelDelta, PromptChange } from './prompts';
 
 const MINUS = '−';

@@ -13,6 +13,7 @@ import type { CodePrompt } from '../prompt/code';
 import { countTokens } from '../tokenize';
 import type { Counters, FamilyFraming, PromptEstimate } from './index';
 import { estimatePrompt } from './index';
+import type { ProviderCounts } from './providerCounts';
 
 export { DEFAULT_MODELS, DEFAULT_EXPECTED_OUTPUT_TOKENS } from './defaults';
 
@@ -29,6 +30,8 @@ export interface EstimateSettings {
   /** Output tokens chosen by the user: wins over the prompt's max tokens. */
   outputTokens?: number;
   requestsPerDay: number;
+  /** The workspace's cached provider counts (`.prompt-cost/provider-counts.json`), if read. */
+  providerCounts?: ProviderCounts;
 }
 
 /** `gpt-4o` and `openai:gpt-4o` are one model: the spelling every row and list uses (provider inferred as Flujo does). */
@@ -65,6 +68,7 @@ export function estimateDocument(doc: PromptDocument, counters: Counters, s: Est
       outputTokens: s.expectedOutputTokens,
       outputTokensOverride: s.outputTokens,
       requestsPerDay: s.requestsPerDay,
+      providerCounts: s.providerCounts,
     },
     framing,
   );
@@ -203,10 +207,22 @@ export interface EstimateRowJson extends CompareRowJson {
   priceStandIn: string | null;
   /** Input tokens per message, in message order (chat framing included). */
   messageTokens: number[];
+  /** Where an exact count not made offline comes from ("Anthropic count_tokens API, cached 2026-11-30"); else null. */
+  countSource: string | null;
+  /** The workspace calibration applied to an approximate count (factor, measured band, pairs); else null. */
+  calibration: { factor: number; errorBand: number; n: number } | null;
 }
 
 export function estimateRowJson(row: CompareRow, estimate: PromptEstimate): EstimateRowJson {
   const j = rowToJson(row);
   const m = estimate.models.find((x) => x.model === row.id);
-  return { ...j, model: canonicalModelId(row.id), priceStandIn: row.priceStandIn ?? null, messageTokens: m?.messageTokens ?? [] };
+  const cal = m?.calibration;
+  return {
+    ...j,
+    model: canonicalModelId(row.id),
+    priceStandIn: row.priceStandIn ?? null,
+    messageTokens: m?.messageTokens ?? [],
+    countSource: m?.providerCount?.source ?? null,
+    calibration: cal ? { factor: cal.factor, errorBand: cal.errorBand, n: cal.n } : null,
+  };
 }

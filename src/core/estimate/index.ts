@@ -9,11 +9,13 @@ import { GROUPED, formatTokens, shortModel, shortUsd } from './display';
 
 export { formatTokens, shortModel, shortUsd } from './display';
 export * from './file';
+export * from './providerCounts';
 import type { PromptDocument, PromptSummary } from '../prompt';
 import { ChatMessageLike, summarizePrompt } from '../prompt/summary';
 import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, FamilyName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
+import { ProviderCounts, applyProviderCounts } from './providerCounts';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
 export type Counters = (encoding: EncodingName) => (text: string) => number;
@@ -63,6 +65,8 @@ export interface EstimateOptions {
   /** Output tokens chosen by the user (CLI `--output-tokens`, the panel): wins over the prompt's max tokens. */
   outputTokensOverride?: number;
   requestsPerDay: number;
+  /** Cached provider counts of the workspace (exact counts, calibration); see providerCounts.ts. */
+  providerCounts?: ProviderCounts;
 }
 
 /** Where the expected output tokens came from. */
@@ -75,6 +79,10 @@ export interface ModelSummary {
   inputTokens: number;
   /** Per message input tokens, same order as the document's messages. */
   messageTokens: number[];
+  /** Set when the total is a cached provider count (exact), with its source and date. */
+  providerCount?: { source: string; at: string };
+  /** Set when the estimate is calibrated on the workspace's cached counts. */
+  calibration?: { factor: number; errorBand: number; n: number; band: string };
 }
 
 export interface PromptEstimate {
@@ -129,7 +137,8 @@ export function promptFileTokens(text: string, fileName: string): { tokens: (mod
 }
 
 export function estimatePrompt(doc: PromptDocument, counters: Counters, options: EstimateOptions, framing?: FamilyFraming): PromptEstimate {
-  const { summaries, models } = modelSummaries(doc, counters, options.models, framing);
+  const { summaries, models: offline } = modelSummaries(doc, counters, options.models, framing);
+  const models = offline.map((m) => applyProviderCounts(m, doc, options.providerCounts));
   const byModel = new Map(models.map((m) => [m.model, m]));
   const outputTokensSource: OutputTokensSource =
     options.outputTokensOverride !== undefined ? 'option' : doc.maxTokens !== undefined ? 'file' : 'setting';
@@ -223,7 +232,15 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   const notes: string[] = [];
   if (sources.length) notes.push(`Prices: ${sources.join(', ')}.`);
   const approx = estimate.models.filter((m) => m.tokenizer.approximate);
-  if (approx.length) notes.push(`≈ ${approx.map((m) => shortModel(m.model)).join(', ')}: ${approx[0].tokenizer.method}`);
+  for (const m of estimate.models) if (m.providerCount) notes.push(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`);
+  // one note per method (a calibrated model's method differs from its family's documented one)
+  for (const method of new Set(approx.map((m) => m.tokenizer.method)))
+    notes.push(
+      `≈ ${approx
+        .filter((m) => m.tokenizer.method === method)
+        .map((m) => shortModel(m.model))
+        .join(', ')}: ${method}`,
+    );
   if (estimate.unfilled.length)
     notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
   // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).

@@ -169,9 +169,13 @@ export class ProviderCountCache {
   private entries = new Map<string, CachedCount>();
 
   constructor(private readonly file?: string) {
-    if (file && fs.existsSync(file)) {
+    this.load();
+  }
+
+  private load(): void {
+    if (this.file && fs.existsSync(this.file)) {
       try {
-        const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, CachedCount>;
+        const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as Record<string, CachedCount>;
         for (const [k, v] of Object.entries(data)) if (v && typeof v.tokens === 'number') this.entries.set(k, v);
       } catch {
         // a damaged cache is only a cache: start empty, it is rewritten on the next count
@@ -186,6 +190,10 @@ export class ProviderCountCache {
   set(key: string, value: CachedCount): void {
     this.entries.set(key, value);
     if (!this.file) return;
+    // keep what others (the editor, another counter) wrote since this cache was read
+    const mine = new Map(this.entries);
+    this.load();
+    for (const [k, v] of mine) this.entries.set(k, v);
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries), null, 1) + '\n');

@@ -64,7 +64,7 @@ export async function changeMarkdown(dc: DocumentChanges, c: PromptChange): Prom
     import('../../core/diff/prompts'),
     import('../../core/diff/format'),
     import('../../core/estimate/display'),
-    import('../../core/pricing/cost'),
+    import('../../core/format'),
   ]);
   const primary = deltaFor(dc, c, modelDeltas);
   const rows = modelDeltas(c).map((d) => {
