@@ -12,14 +12,13 @@ import { isFamilyName } from './families';
 import { getFamilyEncoder } from './hfbpe';
 import { RankTable, loadRankTable } from './ranks';
 import { CancellationError } from '../cancellation';
+import { MergeHeap, NO_MERGE as NONE, positionOf, rankOf } from './mergeHeap';
 
-const NONE = 0x7fffffff;
 /** Pieces up to this many bytes use the simple quadratic merge (faster for short pieces). */
 const HEAP_THRESHOLD = 128;
 /** Pieces up to this many UTF-16 units are cached. */
 const CACHE_MAX_PIECE = 64;
 const CACHE_MAX_ENTRIES = 200_000;
-const POS_SCALE = 4294967296; // heap key = rank * 2^32 + position
 
 /** Returns true to abandon a count in progress (checked every few thousand pieces). */
 export type ShouldStop = () => boolean;
@@ -178,8 +177,7 @@ export class Encoder implements TokenCounter {
     const next = new Int32Array(len + 1);
     const prev = new Int32Array(len + 1);
     const pr = new Int32Array(len + 1); // rank of part starting at i merged with its successor; -2 = dead
-    let heap = new Float64Array(len + 16);
-    let size = 0;
+    const heap = new MergeHeap(len);
     for (let i = 0; i <= len; i++) {
       next[i] = i + 1;
       prev[i] = i - 1;
@@ -187,42 +185,21 @@ export class Encoder implements TokenCounter {
     for (let i = 0; i < len - 1; i++) {
       const r = ranks.rank(buf, i, i + 2);
       pr[i] = r < 0 ? NONE : r;
-      if (r >= 0) heap[size++] = r * POS_SCALE + i;
+      if (r >= 0) heap.add(r, i);
     }
     pr[len - 1] = NONE;
-    // heapify
-    for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, i);
+    heap.heapify();
     let parts = len;
-    const push = (key: number) => {
-      if (size === heap.length) {
-        const h2 = new Float64Array(heap.length * 2);
-        h2.set(heap);
-        heap = h2;
-      }
-      let i = size++;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (heap[p] <= key) break;
-        heap[i] = heap[p];
-        i = p;
-      }
-      heap[i] = key;
-    };
     const stop = this.stop;
     let steps = 0;
-    while (size > 0) {
+    while (!heap.isEmpty) {
       if (stop !== undefined && (++steps & 0xffff) === 0 && stop()) {
         this.stop = undefined;
         throw new CancellationError('token count cancelled');
       }
-      const key = heap[0];
-      size--;
-      if (size > 0) {
-        heap[0] = heap[size];
-        siftDown(heap, size, 0);
-      }
-      const r = Math.floor(key / POS_SCALE);
-      const i = key - r * POS_SCALE;
+      const key = heap.pop();
+      const r = rankOf(key);
+      const i = positionOf(key, r);
       if (pr[i] !== r) continue; // stale entry
       const j = next[i];
       const k = next[j];
@@ -233,30 +210,17 @@ export class Encoder implements TokenCounter {
       if (k < len) {
         const r2 = ranks.rank(buf, i, next[k]);
         pr[i] = r2 < 0 ? NONE : r2;
-        if (r2 >= 0) push(r2 * POS_SCALE + i);
+        if (r2 >= 0) heap.push(r2, i);
       } else pr[i] = NONE;
       if (i > 0) {
         const h = prev[i];
         const r3 = ranks.rank(buf, h, k);
         pr[h] = r3 < 0 ? NONE : r3;
-        if (r3 >= 0) push(r3 * POS_SCALE + h);
+        if (r3 >= 0) heap.push(r3, h);
       }
     }
     return parts;
   }
-}
-
-function siftDown(heap: Float64Array, size: number, i: number): void {
-  const key = heap[i];
-  for (;;) {
-    let c = 2 * i + 1;
-    if (c >= size) break;
-    if (c + 1 < size && heap[c + 1] < heap[c]) c++;
-    if (heap[c] >= key) break;
-    heap[i] = heap[c];
-    i = c;
-  }
-  heap[i] = key;
 }
 
 const wellFormed = (String.prototype as unknown as { toWellFormed?: () => string }).toWellFormed;

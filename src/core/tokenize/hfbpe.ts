@@ -20,14 +20,13 @@
 // (leftmost, longest first), one token each.
 import { ShouldStop, encodeUtf8, toWellFormed } from './bpe';
 import { CancellationError } from '../cancellation';
+import { MergeHeap, NO_MERGE as NONE, positionOf, rankOf } from './mergeHeap';
 import { FamilyName, FamilySpec, FAMILIES, splitRegex } from './families';
 import { AddedToken, Vocabulary, loadVocabulary } from './vocab';
 
-const NONE = 0x7fffffff;
 const HEAP_THRESHOLD = 128;
 const CACHE_MAX_PIECE = 64;
 const CACHE_MAX_ENTRIES = 200_000;
-const POS_SCALE = 4294967296;
 
 export class FamilyEncoder {
   readonly name: FamilyName;
@@ -247,8 +246,7 @@ export class FamilyEncoder {
     const next = new Int32Array(parts + 1);
     const prev = new Int32Array(parts + 1);
     const pr = new Int32Array(parts + 1); // merge rank of part i with its successor; NONE if none; -2 dead
-    let heap = new Float64Array(parts + 16);
-    let size = 0;
+    const heap = new MergeHeap(parts);
     for (let i = 0; i <= parts; i++) {
       next[i] = i + 1;
       prev[i] = i - 1;
@@ -256,38 +254,18 @@ export class FamilyEncoder {
     for (let i = 0; i < parts - 1; i++) {
       const r = vocab.mergeRank(buf, start[i], start[i + 1], start[i + 2]);
       pr[i] = r < 0 ? NONE : r;
-      if (r >= 0) heap[size++] = r * POS_SCALE + i;
+      if (r >= 0) heap.add(r, i);
     }
     pr[parts - 1] = NONE;
-    for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, i);
-    const push = (key: number) => {
-      if (size === heap.length) {
-        const h2 = new Float64Array(heap.length * 2);
-        h2.set(heap);
-        heap = h2;
-      }
-      let i = size++;
-      while (i > 0) {
-        const q = (i - 1) >> 1;
-        if (heap[q] <= key) break;
-        heap[i] = heap[q];
-        i = q;
-      }
-      heap[i] = key;
-    };
+    heap.heapify();
     let count = parts;
     const stop = this.stop;
     let steps = 0;
-    while (size > 0) {
+    while (!heap.isEmpty) {
       if (stop !== undefined && (++steps & 0xffff) === 0 && stop()) throw new CancellationError('token count cancelled');
-      const key = heap[0];
-      size--;
-      if (size > 0) {
-        heap[0] = heap[size];
-        siftDown(heap, size, 0);
-      }
-      const r = Math.floor(key / POS_SCALE);
-      const i = key - r * POS_SCALE;
+      const key = heap.pop();
+      const r = rankOf(key);
+      const i = positionOf(key, r);
       if (pr[i] !== r) continue; // stale
       const j = next[i];
       const k = next[j];
@@ -298,13 +276,13 @@ export class FamilyEncoder {
       if (k < parts) {
         const r2 = vocab.mergeRank(buf, start[i], start[k], start[next[k]]);
         pr[i] = r2 < 0 ? NONE : r2;
-        if (r2 >= 0) push(r2 * POS_SCALE + i);
+        if (r2 >= 0) heap.push(r2, i);
       } else pr[i] = NONE;
       if (i > 0) {
         const h = prev[i];
         const r3 = vocab.mergeRank(buf, start[h], start[i], start[k]);
         pr[h] = r3 < 0 ? NONE : r3;
-        if (r3 >= 0) push(r3 * POS_SCALE + h);
+        if (r3 >= 0) heap.push(r3, h);
       }
     }
     return count;
@@ -326,19 +304,6 @@ export function addedTokenRegex(contents: readonly string[]): RegExp | undefined
   if (contents.length === 0) return undefined;
   const sorted = [...contents].sort((a, b) => b.length - a.length);
   return new RegExp(sorted.map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
-}
-
-function siftDown(heap: Float64Array, size: number, i: number): void {
-  const key = heap[i];
-  for (;;) {
-    let c = 2 * i + 1;
-    if (c >= size) break;
-    if (c + 1 < size && heap[c + 1] < heap[c]) c++;
-    if (heap[c] >= key) break;
-    heap[i] = heap[c];
-    i = c;
-  }
-  heap[i] = key;
 }
 
 const encoders = new Map<FamilyName, FamilyEncoder>();
