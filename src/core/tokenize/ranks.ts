@@ -8,8 +8,8 @@ const MAGIC = 0x33544350;
 const HEADER_WORDS = 6;
 const DATA_DIR_ENV = 'PROMPT_COST_ENCODINGS_DIR';
 
-/** FNV-1a of `bytes[start, end)`: the hash of every rank and vocabulary table (also vocab.ts). */
-export function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+/** FNV-1a of `bytes[start, end)`: the hash of every rank and vocabulary table. */
+function fnv1a(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) {
     h ^= bytes[i];
@@ -18,11 +18,54 @@ export function fnv1a(bytes: Uint8Array, start: number, end: number): number {
   return h;
 }
 
+/**
+ * Open-addressing index (FNV-1a, linear probing) of the byte strings bytes[offsets[i], offsets[i+1])
+ * for i < n, in a power-of-two table of `size` slots; empty strings are left out. Rank tables and
+ * vocabularies (vocab.ts) share it: the index is rebuilt at load, never shipped.
+ */
+export function buildByteIndex(bytes: Uint8Array, offsets: Uint32Array, n: number, size: number): Int32Array {
+  const table = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  for (let i = 0; i < n; i++) {
+    const s = offsets[i];
+    const e = offsets[i + 1];
+    if (s === e) continue;
+    let slot = fnv1a(bytes, s, e) & mask;
+    while (table[slot] >= 0) slot = (slot + 1) & mask;
+    table[slot] = i;
+  }
+  return table;
+}
+
+/** The i whose bytes equal buf[start, end) in an index from buildByteIndex, or -1. */
+export function findInByteIndex(
+  table: Int32Array,
+  bytes: Uint8Array,
+  offsets: Uint32Array,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  const len = end - start;
+  const mask = table.length - 1;
+  let slot = fnv1a(buf, start, end) & mask;
+  for (;;) {
+    const idx = table[slot];
+    if (idx < 0) return -1;
+    const o = offsets[idx];
+    if (offsets[idx + 1] - o === len) {
+      let i = 0;
+      while (i < len && bytes[o + i] === buf[start + i]) i++;
+      if (i === len) return idx;
+    }
+    slot = (slot + 1) & mask;
+  }
+}
+
 /** Byte-sequence → rank lookup over one encoding's mergeable ranks. */
 export class RankTable {
   readonly nTokens: number;
   readonly maxTokenLen: number;
-  private readonly mask: number;
   private readonly ranks: Uint32Array;
   private readonly offsets: Uint32Array;
   private readonly table: Int32Array;
@@ -43,7 +86,6 @@ export class RankTable {
     this.maxTokenLen = head[2];
     const tableSize = head[3];
     const bytesLen = head[4];
-    this.mask = tableSize - 1;
     const ranksWords = head[5] & 1 ? n : 0;
     if (ranksWords) this.ranks = new Uint32Array(buf, base + 4 * HEADER_WORDS, n);
     else {
@@ -60,13 +102,7 @@ export class RankTable {
       if (i < n) pos += lens[i];
     }
     this.bytes = new Uint8Array(buf, base + 4 * (HEADER_WORDS + ranksWords) + (((wide ? 2 : 1) * n + 3) & ~3), bytesLen);
-    const table = (this.table = new Int32Array(tableSize).fill(-1));
-    const mask = this.mask;
-    for (let i = 0; i < n; i++) {
-      let slot = fnv1a(this.bytes, this.offsets[i], this.offsets[i + 1]) & mask;
-      while (table[slot] !== -1) slot = (slot + 1) & mask;
-      table[slot] = i;
-    }
+    this.table = buildByteIndex(this.bytes, offsets, n, tableSize);
     this.byteLength = data.byteLength;
     this.byteRanks = new Int32Array(256);
     const one = new Uint8Array(1);
@@ -78,29 +114,9 @@ export class RankTable {
 
   /** Rank of bytes buf[start, end), or -1 when that byte sequence is not a token. */
   rank(buf: Uint8Array, start: number, end: number): number {
-    const len = end - start;
-    if (len > this.maxTokenLen) return -1;
-    let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) {
-      h ^= buf[i];
-      h = Math.imul(h, 0x01000193);
-    }
-    const table = this.table;
-    const offsets = this.offsets;
-    const bytes = this.bytes;
-    const mask = this.mask;
-    let slot = h & mask;
-    for (;;) {
-      const idx = table[slot];
-      if (idx < 0) return -1;
-      const o = offsets[idx];
-      if (offsets[idx + 1] - o === len) {
-        let i = 0;
-        while (i < len && bytes[o + i] === buf[start + i]) i++;
-        if (i === len) return this.ranks[idx];
-      }
-      slot = (slot + 1) & mask;
-    }
+    if (end - start > this.maxTokenLen) return -1;
+    const idx = findInByteIndex(this.table, this.bytes, this.offsets, buf, start, end);
+    return idx < 0 ? -1 : this.ranks[idx];
   }
 }
 

@@ -7,7 +7,7 @@
 // token bytes and a few bytes per merge.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encodingDataDir, fnv1a } from './ranks';
+import { buildByteIndex, encodingDataDir, findInByteIndex } from './ranks';
 
 const MAGIC = 0x31564350;
 const HEADER_BYTES = 28;
@@ -36,7 +36,6 @@ export class Vocabulary {
   readonly maxTokenLen: number;
   private readonly offsets: Uint32Array;
   private readonly bytes: Uint8Array;
-  private readonly mask: number;
   private readonly table: Int32Array;
   /** Merges of token t: mergeSplit/mergeRankOf[mergeStart[t] .. mergeStart[t+1]). */
   private readonly mergeStart: Uint32Array;
@@ -71,18 +70,8 @@ export class Vocabulary {
     this.maxTokenLen = maxLen;
     let size = 1;
     while (size < n * 2) size <<= 1;
-    this.mask = size - 1;
-    const table = (this.table = new Int32Array(size).fill(-1));
-    const bytes = this.bytes;
-    for (let i = 0; i < n; i++) {
-      const s = offsets[i];
-      const e = offsets[i + 1];
-      if (s === e) continue;
-      // no two ids share bytes (scripts/vocabularies.mjs refuses such a vocabulary)
-      let slot = fnv1a(bytes, s, e) & this.mask;
-      while (table[slot] >= 0) slot = (slot + 1) & this.mask;
-      table[slot] = i;
-    }
+    // no two ids share bytes (scripts/vocabularies.mjs refuses such a vocabulary)
+    this.table = buildByteIndex(this.bytes, offsets, n, size);
     // merges: decode (token, split) in rank order, then bucket them by token
     const tokenOf = new Int32Array(nMerges);
     const splitOf = new Uint16Array(nMerges);
@@ -126,21 +115,7 @@ export class Vocabulary {
   id(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
     if (len > this.maxTokenLen || len <= 0) return -1;
-    const table = this.table;
-    const offsets = this.offsets;
-    const bytes = this.bytes;
-    let slot = fnv1a(buf, start, end) & this.mask;
-    for (;;) {
-      const idx = table[slot];
-      if (idx < 0) return -1;
-      const o = offsets[idx];
-      if (offsets[idx + 1] - o === len) {
-        let i = 0;
-        while (i < len && bytes[o + i] === buf[start + i]) i++;
-        if (i === len) return idx;
-      }
-      slot = (slot + 1) & this.mask;
-    }
+    return findInByteIndex(this.table, this.bytes, this.offsets, buf, start, end);
   }
 
   /** Rank of the merge of parts buf[start, mid) and buf[mid, end), or -1 when there is none. */
