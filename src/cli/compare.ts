@@ -2,7 +2,7 @@
 // the comparison-panel table (same models, same numbers), sorted by total cost; one table per prompt.
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { parseArgs } from './args';
-import { OUTPUT_SOURCE, alignTable, cliRows, countNotes, estimateCliFile, reportProblems } from './estimate';
+import { OUTPUT_SOURCE, alignTable, cliRows, countNotes, estimateCliFile, promptHeadJson, reportProblems } from './estimate';
 import { formatUsd } from '../core/format';
 import type { FilePrompt } from '../core/estimate';
 
@@ -36,12 +36,7 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const requestsPerDay = settings.requestsPerDay;
   if (flags.has('json')) {
     const prompts = result.prompts.map((p, i) => ({
-      name: p.name,
-      location: `${file}:${p.line}`,
-      line: p.line,
-      model: p.document.model ?? null,
-      outputTokens: p.estimate.outputTokens,
-      outputTokensSource: p.estimate.outputTokensSource,
+      ...promptHeadJson(file, p),
       rows: rowsOf[i],
       errors: p.estimate.table.errors,
     }));

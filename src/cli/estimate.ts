@@ -164,8 +164,8 @@ export function reportProblems(io: CliIO, result: FileEstimate, warnings: string
   }
 }
 
-export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
-  const first = p.estimate.summaries.values().next().value;
+/** Where a prompt is and what it is priced with: the head of each prompt's JSON in `estimate` and `compare`. */
+export function promptHeadJson(file: string, p: FilePrompt) {
   return {
     name: p.name,
     location: `${file}:${p.line}`,
@@ -173,6 +173,13 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
     model: p.document.model ?? null,
     outputTokens: p.estimate.outputTokens,
     outputTokensSource: p.estimate.outputTokensSource,
+  };
+}
+
+export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
+  const first = p.estimate.summaries.values().next().value;
+  return {
+    ...promptHeadJson(file, p),
     messages: p.document.messages.map((m, i) => ({
       role: m.role,
       ...(m.name ? { name: m.name } : {}),
