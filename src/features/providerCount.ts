@@ -8,8 +8,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import { readConfig, readRunSettings } from './config';
 import type { Services } from './services';
-import { getApiKey } from './run/apiKeys';
-import { approveKeyDestination } from './run/runPrompt';
+import { approveKeyDestination, getApiKey } from './run/apiKeys';
 
 export interface ProviderCountOptions {
   /** Count for this model without asking (tests, other commands). */

@@ -5,7 +5,7 @@ import type { ProviderKind } from '../../core/providers/types';
 import { COMMANDS } from '../commandIds';
 import type { Services } from '../services';
 import { PROVIDER_LABELS, secretKeyFor } from './keys';
-import { readRunSettings } from '../config';
+import { baseUrlFromWorkspace, readRunSettings } from '../config';
 
 const PROVIDERS: ProviderKind[] = ['openai', 'anthropic'];
 
@@ -70,4 +70,31 @@ export function registerApiKeyCommands(services: Services): vscode.Disposable {
       return true;
     }),
   );
+}
+
+const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
+
+/**
+ * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.
+ * Asks once per origin when the URL comes from workspace (or folder) settings; remembers the answer.
+ */
+export async function approveKeyDestination(services: Services, kind: ProviderKind, baseUrl: string): Promise<boolean> {
+  if (services.context.extensionMode === vscode.ExtensionMode.Test) return true; // tests set the URL themselves
+  if (!baseUrlFromWorkspace(kind)) return true;
+  let origin: string;
+  try {
+    origin = new URL(baseUrl).origin;
+  } catch {
+    return true; // an invalid URL fails at the request with its own message
+  }
+  const approved = services.context.globalState.get<string[]>(APPROVED_ORIGINS, []);
+  if (approved.includes(`${kind} ${origin}`)) return true;
+  const choice = await vscode.window.showWarningMessage(
+    `This workspace's settings send ${PROVIDER_LABELS[kind]} requests to ${origin}. Send your ${PROVIDER_LABELS[kind]} API key there?`,
+    { modal: true },
+    'Send Key',
+  );
+  if (choice !== 'Send Key') return false;
+  await services.context.globalState.update(APPROVED_ORIGINS, [...approved, `${kind} ${origin}`]);
+  return true;
 }

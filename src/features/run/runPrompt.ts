@@ -8,12 +8,12 @@ import { COMMANDS } from '../commandIds';
 import type { RunEstimate, RunRecord } from '../../core/history/record';
 import type { Endpoint, RunPromptResult } from '../../core/providers/types';
 import type { PromptDocument } from '../../core/prompt';
-import { PromptCostConfig, RunSettings, baseUrlFromWorkspace, readConfig, readRunSettings } from '../config';
+import { PromptCostConfig, RunSettings, readConfig, readRunSettings } from '../config';
 import type { PricingContext } from '../pricingService';
 import { formatDuration, formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
-import { getApiKey } from './apiKeys';
+import { approveKeyDestination, getApiKey } from './apiKeys';
 import { PROVIDER_LABELS } from './keys';
 import type { RunTarget } from './runLogic';
 
@@ -444,36 +444,9 @@ function reportFailure(
   });
 }
 
-const APPROVED_ORIGINS = 'promptCost.approvedKeyOrigins';
-
 /** Anthropic and the hosted OpenAI-compatible services need a key; a local server (Ollama, vLLM) does not. */
 function keyRequired(kind: 'openai' | 'anthropic', settings: RunSettings): boolean {
   return kind === 'anthropic' || /(^|\.)openai\.com$|openrouter\.ai$|azure\.com$/i.test(safeHost(settings.openaiBaseUrl));
-}
-
-/**
- * A workspace's settings can point the base URL anywhere; the user's key must not follow silently.
- * Asks once per origin when the URL comes from workspace (or folder) settings; remembers the answer.
- */
-export async function approveKeyDestination(services: Services, kind: 'openai' | 'anthropic', baseUrl: string): Promise<boolean> {
-  if (services.context.extensionMode === vscode.ExtensionMode.Test) return true; // tests set the URL themselves
-  if (!baseUrlFromWorkspace(kind)) return true;
-  let origin: string;
-  try {
-    origin = new URL(baseUrl).origin;
-  } catch {
-    return true; // an invalid URL fails at the request with its own message
-  }
-  const approved = services.context.globalState.get<string[]>(APPROVED_ORIGINS, []);
-  if (approved.includes(`${kind} ${origin}`)) return true;
-  const choice = await vscode.window.showWarningMessage(
-    `This workspace's settings send ${PROVIDER_LABELS[kind]} requests to ${origin}. Send your ${PROVIDER_LABELS[kind]} API key there?`,
-    { modal: true },
-    'Send Key',
-  );
-  if (choice !== 'Send Key') return false;
-  await services.context.globalState.update(APPROVED_ORIGINS, [...approved, `${kind} ${origin}`]);
-  return true;
 }
 
 function safeHost(url: string): string {
