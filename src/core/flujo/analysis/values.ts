@@ -6,10 +6,27 @@ import { Decimal } from '../../pricing/decimal';
 import type { ValueNode } from '../scanner';
 import type { KeySpec, KeyType } from '../schema';
 
+/**
+ * Recently read number texts: a price table repeats the same few prices, and each stage reads every
+ * price again (type, sign, reference, the pricing itself). Decimals are immutable, so sharing is safe.
+ */
+const recentNumbers = new Map<string, Decimal | undefined>();
+const RECENT_NUMBERS = 4096;
+
 /** Exact decimal of a TOML number's source text; undefined for inf/nan or non-numbers. */
 export function tomlNumber(v: ValueNode): Decimal | undefined {
   if (v.kind !== 'integer' && v.kind !== 'float') return undefined;
-  const t = v.text.replace(/_/g, '');
+  // Only short texts: V8 copies those on slice, a longer one would keep the whole old document alive.
+  if (v.text.length > 12) return parseTomlNumber(v.text);
+  if (recentNumbers.has(v.text)) return recentNumbers.get(v.text);
+  if (recentNumbers.size >= RECENT_NUMBERS) recentNumbers.clear();
+  const d = parseTomlNumber(v.text);
+  recentNumbers.set(v.text, d);
+  return d;
+}
+
+function parseTomlNumber(text: string): Decimal | undefined {
+  const t = text.replace(/_/g, '');
   if (/^[+-]?(inf|nan)$/.test(t)) return undefined;
   if (/^0[xob]/.test(t)) return Decimal.fromInteger(BigInt(t));
   try {
