@@ -54,12 +54,18 @@ export class DiagnosticSink {
   private readonly reported = new Set<string>();
   private readonly dropped = { error: 0, warning: 0, info: 0 };
   private total = 0;
+  private readonly unchecked = new Map<string, number>();
 
   constructor(private readonly max: number = MAX_DIAGNOSTICS) {}
 
   /** `max` diagnostics were reported: stages may skip work that only finds more. */
   get full(): boolean {
     return this.total >= this.max;
+  }
+
+  /** A stage skipped a check because the sink is full: the summary says how many were not checked. */
+  skipped(what: string): void {
+    this.unchecked.set(what, (this.unchecked.get(what) ?? 0) + 1);
   }
 
   push(d: FlujoDiagnostic): void {
@@ -89,16 +95,18 @@ export class DiagnosticSink {
     );
     const { error, warning, info } = this.dropped;
     const n = error + warning + info;
-    if (n > 0) {
-      const parts = [
-        error && `${error.toLocaleString('en-US')} error${error === 1 ? '' : 's'}`,
-        warning && `${warning.toLocaleString('en-US')} warning${warning === 1 ? '' : 's'}`,
-        info && `${info.toLocaleString('en-US')} info`,
-      ].filter(Boolean);
+    const count = (k: number, what: string) => `${k.toLocaleString('en-US')} ${what}${k === 1 ? '' : 's'}`;
+    const max = this.max.toLocaleString('en-US');
+    const notShown =
+      n > 0
+        ? `${count(n, 'more problem')} not shown (${[error && count(error, 'error'), warning && count(warning, 'warning'), info && `${info.toLocaleString('en-US')} info`].filter(Boolean).join(', ')}): only the first ${max} are listed, errors first.`
+        : `Only ${max} problems are listed.`;
+    const skipped = [...this.unchecked].map(([what, k]) => count(k, what));
+    if (n > 0 || skipped.length) {
       out.push({
         severity: error ? 'error' : 'warning',
         code: 'too-many-problems',
-        message: `${n.toLocaleString('en-US')} more problem${n === 1 ? '' : 's'} not shown (${parts.join(', ')}): only the first ${this.max.toLocaleString('en-US')} are listed, errors first. After the first ${this.max.toLocaleString('en-US')}, the reference-catalog checks of model tables (unknown-model, price-differs, price-magnitude) are skipped.`,
+        message: `${notShown}${skipped.length ? ` ${skipped.join(' and ')} past the first ${max} problems were not compared with the reference catalog (unknown-model, price-differs, price-magnitude).` : ''}`,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       });
     }

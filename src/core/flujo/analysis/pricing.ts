@@ -356,7 +356,8 @@ export function checkModelTables(ctx: AnalysisContext, models: ModelTables): Map
     // Reference checks only while diagnostics can still be reported (a 10 MB file must stay fast).
     const ref = sink.full ? undefined : reference.find(m.provider, m.model);
     reportMissingPrices(ctx, m, ref);
-    if (!sink.full) {
+    if (sink.full) sink.skipped('model table');
+    else {
       // A table that only exists because TOML nested something in it is no model the user named.
       if (!(m.nested.length && !m.keys.size)) reportUnknownModel(sink, reference, m, ref);
       comparePrice(sink, reference, m, 'prompt_tokens_per_1k', refPer1k(ref, 'input'));
