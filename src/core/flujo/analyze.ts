@@ -3,7 +3,7 @@
 // pricing → budgets → usage; each lives in ./analysis and reports into one capped sink.
 import { bundledReferenceCatalog } from '../pricing/reference';
 import { CancellationError } from '../cancellation';
-import { scanToml } from './scanner';
+import { lineStartsOf, scanToml } from './scanner';
 import { AnalysisContext, Consequences, DiagnosticSink, MAX_DIAGNOSTICS, flatten } from './analysis/context';
 import { checkSyntax } from './analysis/syntax';
 import { checkDottedModelKeys, checkSections } from './analysis/structure';
@@ -24,11 +24,13 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
     if (options.cancelled?.()) throw new CancellationError('superseded by a newer request');
   };
   const sink = new DiagnosticSink(options.maxDiagnostics ?? MAX_DIAGNOSTICS);
-  const scan = scanToml(text);
-  checkpoint();
+  // smol-toml first: its parse tree is garbage before the scan's positions are built (a lower peak).
+  const lineStarts = lineStartsOf(text);
   const consequences: Consequences = { loadFails: [], costInvalid: [] };
-  const valid = checkSyntax(text, scan, sink);
+  const valid = checkSyntax(text, { lineStarts }, sink);
   if (!valid) consequences.loadFails.push('TOML syntax error');
+  checkpoint();
+  const scan = scanToml(text, lineStarts);
   checkpoint();
   const flat = flatten(scan);
   const reference = options.reference ?? bundledReferenceCatalog();

@@ -118,6 +118,43 @@ class ScannedValue implements ValueNode {
   }
 }
 
+/** A `key = value` as scanned: its key range is made when read. */
+class ScannedEntry implements KeyValue {
+  constructor(
+    readonly path: string[],
+    readonly keys: KeyPart[],
+    readonly value: ValueNode,
+    readonly table: string[],
+    readonly tableKeys: KeyPart[],
+    private readonly lineStarts: number[],
+    private readonly keyFrom: number,
+    private readonly keyTo: number,
+  ) {}
+  get keyRange(): Range {
+    return new SourceRange(this.lineStarts, this.keyFrom, this.keyTo);
+  }
+}
+
+/** A table header as scanned: its ranges are made when read. */
+class ScannedHeader implements TableHeader {
+  constructor(
+    readonly path: string[],
+    readonly keys: KeyPart[],
+    readonly array: boolean,
+    private readonly lineStarts: number[],
+    private readonly from: number,
+    private readonly to: number,
+    private readonly keyFrom: number,
+    private readonly keyTo: number,
+  ) {}
+  get range(): Range {
+    return new SourceRange(this.lineStarts, this.from, this.to);
+  }
+  get keyRange(): Range {
+    return new SourceRange(this.lineStarts, this.keyFrom, this.keyTo);
+  }
+}
+
 /** A plain copy of a range (Position objects with own properties), safe to post, store or compare. */
 export function plainRange(r: Range): Range {
   const { line: sl, character: sc } = r.start;
@@ -171,8 +208,11 @@ class Scanner {
   table: string[] = [];
   tableKeys: KeyPart[] = [];
 
-  constructor(readonly text: string) {
-    this.lineStarts = lineStartsOf(text);
+  constructor(
+    readonly text: string,
+    lineStarts?: number[],
+  ) {
+    this.lineStarts = lineStarts ?? lineStartsOf(text);
   }
 
   /** Short key names repeat on every line ([cost.providers.openai…]): one copy of each. */
@@ -257,7 +297,7 @@ class Scanner {
     this.skipLine();
     if (keys.length) {
       const path = keys.map((k) => k.name);
-      this.headers.push({ path, keys, array, range: this.range(start, end), keyRange: this.range(keyStart, keyEnd) });
+      this.headers.push(new ScannedHeader(path, keys, array, this.lineStarts, start, end, keyStart, keyEnd));
       this.table = path;
       this.tableKeys = keys;
     }
@@ -288,14 +328,8 @@ class Scanner {
     this.i++;
     this.skipWs();
     const value = this.value(depth);
-    const kv: KeyValue = {
-      path: table.concat(keys.map((k) => k.name)),
-      keys,
-      keyRange: this.range(keyStart, keyEnd),
-      value,
-      table,
-      tableKeys,
-    };
+    const path = table.concat(keys.map((k) => k.name));
+    const kv = new ScannedEntry(path, keys, value, table, tableKeys, this.lineStarts, keyStart, keyEnd);
     if (depth === 0) this.entries.push(kv);
     return kv;
   }
@@ -499,8 +533,8 @@ export function scalarKind(text: string): ValueKind {
 }
 
 /** Scans TOML text for positions. Never throws; always terminates in time linear in the text length. */
-export function scanToml(text: string): ScanResult {
-  return new Scanner(text).run();
+export function scanToml(text: string, lineStarts?: number[]): ScanResult {
+  return new Scanner(text, lineStarts).run();
 }
 
 /** Formats a key part for TOML: bare when possible, else a basic string. */

@@ -2,7 +2,7 @@
 // flattened into tables and leaf values with absolute key paths.
 import type { ReferenceCatalog } from '../../pricing/reference';
 import { plainRange } from '../scanner';
-import type { KeyPart, KeyValue, Range, ScanResult, ValueNode } from '../scanner';
+import type { KeyPart, KeyValue, Range, ScanResult, TableHeader, ValueNode } from '../scanner';
 import type { FlujoDiagnostic } from './types';
 
 export function rangeKey(r: Range): string {
@@ -139,19 +139,55 @@ export interface Flattened {
   tables: TableDef[];
 }
 
+/** A leaf of the flattened file; its key range is read from the entry when asked for. */
+class FlatLeaf implements Leaf {
+  constructor(
+    readonly path: string[],
+    private readonly baseParts: KeyPart[],
+    private readonly kv: KeyValue,
+  ) {}
+  /** Made when read (few stages need them): one array fewer per leaf in memory. */
+  get parts(): KeyPart[] {
+    return this.baseParts.concat(this.kv.keys);
+  }
+  get ownFrom(): number {
+    return this.baseParts.length;
+  }
+  get keyRange(): Range {
+    return this.kv.keyRange;
+  }
+  get value(): ValueNode {
+    return this.kv.value;
+  }
+}
+
+/** A table of the flattened file: a header (its range) or an inline table (its key's range). */
+class FlatTable implements TableDef {
+  constructor(
+    readonly path: string[],
+    readonly parts: KeyPart[],
+    readonly ownFrom: number,
+    readonly inline: boolean,
+    private readonly source: TableHeader | KeyValue,
+  ) {}
+  get range(): Range {
+    return this.inline ? (this.source as KeyValue).keyRange : (this.source as TableHeader).range;
+  }
+}
+
 export function flatten(scan: ScanResult): Flattened {
   const leaves: Leaf[] = [];
   const tables: TableDef[] = [];
-  for (const h of scan.headers) tables.push({ path: h.path, parts: h.keys, ownFrom: 0, range: h.range, inline: false });
+  for (const h of scan.headers) tables.push(new FlatTable(h.path, h.keys, 0, false, h));
   const visit = (kv: KeyValue, baseParts: KeyPart[], depth: number) => {
-    const parts = baseParts.concat(kv.keys);
-    // A top-level entry's path is already absolute (table + keys); one array per leaf is enough.
-    const path = depth === 0 ? kv.path : parts.map((p) => p.name);
+    // A top-level entry's path is already absolute (table + keys): no second array for it.
+    const path = depth === 0 ? kv.path : baseParts.concat(kv.keys).map((p) => p.name);
     if (kv.value.kind === 'inline-table' && depth < 16) {
-      tables.push({ path, parts, ownFrom: baseParts.length, range: kv.keyRange, inline: true });
+      const parts = baseParts.concat(kv.keys);
+      tables.push(new FlatTable(path, parts, baseParts.length, true, kv));
       for (const child of kv.value.entries ?? []) visit(child, parts, depth + 1);
     } else {
-      leaves.push({ path, parts, ownFrom: baseParts.length, keyRange: kv.keyRange, value: kv.value });
+      leaves.push(new FlatLeaf(path, baseParts, kv));
     }
   };
   for (const kv of scan.entries) visit(kv, kv.tableKeys, 0);

@@ -4,7 +4,7 @@ import { Decimal } from '../../pricing/decimal';
 import { FlujoModelPrice, perMtokToPer1k } from '../../pricing/catalog';
 import type { ReferenceCatalog, ReferenceModel } from '../../pricing/reference';
 import { referenceProviderId } from '../../pricing/reference';
-import type { KeyPart, Range } from '../scanner';
+import type { KeyPart, Range, ValueNode } from '../scanner';
 import { COST_TABLES, ESTIMATOR_KEYS, HISTORICAL_KEYS, IMAGE_KEY_RE, KeySpec, LEARNABLE_KEYS, MODEL_PRICE_KEYS, SECTIONS } from '../schema';
 import { COST_FAILS } from './context';
 import type { AnalysisContext, DiagnosticSink, Flattened, Leaf } from './context';
@@ -13,6 +13,36 @@ import { Impact, reportLaxValue, reportUnknownKey, reportWrongType } from './rep
 import type { ModelTable } from './types';
 import { TYPE_NAMES, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
 import { didYouMean, hint } from './words';
+
+/** A model table whose ranges are read from the scan when a diagnostic needs them. */
+class ScannedModelTable implements ModelTable {
+  readonly keys = new Map<string, { keyRange: Range; value: ValueNode }>();
+  readonly nested: string[] = [];
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    private readonly modelPart: KeyPart,
+    private readonly anchorOf: { readonly range: Range },
+    readonly inline: boolean,
+  ) {}
+  get modelRange(): Range {
+    return this.modelPart.range;
+  }
+  get anchor(): Range {
+    return this.anchorOf.range;
+  }
+}
+
+/** A key of a price table. */
+class PriceKey {
+  constructor(
+    private readonly part: KeyPart,
+    readonly value: ValueNode,
+  ) {}
+  get keyRange(): Range {
+    return this.part.range;
+  }
+}
 
 /** The model tables `cost.providers.<p>.<m>`, from headers, inline tables and dotted keys. */
 export class ModelTables {
@@ -23,17 +53,18 @@ export class ModelTables {
     for (const t of flat.tables) {
       if (t.path[0] !== 'cost' || t.path[1] !== 'providers' || t.path.length < 4) continue;
       // A deeper table ([cost.providers.azure.prod-east.gpt4o]) still makes `prod-east` a model for pydantic.
-      if (t.path.length === 4) this.of(t.path, t.parts, t.range, t.inline);
-      else if (!isDotted(t.path)) this.of(t.path, t.parts, t.parts[3].range, false).nested.push(t.path[4]);
+      if (t.path.length === 4) this.of(t.path, t.parts, t, t.inline);
+      else if (!isDotted(t.path)) this.of(t.path, t.parts, t.parts[3], false).nested.push(t.path[4]);
     }
   }
 
-  of(path: string[], parts: KeyPart[], anchor: Range, inline: boolean): ModelTable {
+  /** `anchor` is whatever has the table's anchor range (read only when a diagnostic needs it). */
+  of(path: string[], parts: KeyPart[], anchor: { readonly range: Range }, inline: boolean): ModelTable {
     let byModel = this.byProvider.get(path[2]);
     if (!byModel) this.byProvider.set(path[2], (byModel = new Map()));
     let m = byModel.get(path[3]);
     if (!m) {
-      m = { provider: path[2], model: path[3], modelRange: parts[3].range, anchor, keys: new Map(), inline, nested: [] };
+      m = new ScannedModelTable(path[2], path[3], parts[3], anchor, inline);
       byModel.set(path[3], m);
       this.order.push(m);
     }
@@ -89,7 +120,7 @@ export function checkCostLeaf(ctx: AnalysisContext, leaf: Leaf, models: ModelTab
   if (ctx.isDotted(p)) return;
   if (p.length > 5) {
     // A sub-table inside a model table: pydantic drops it, but the model table still needs its prices.
-    if (prices) models.of(p, leaf.parts, leaf.parts[3].range, false).nested.push(p[4]);
+    if (prices) models.of(p, leaf.parts, leaf.parts[3], false).nested.push(p[4]);
     return;
   }
   if (prices) checkPriceKey(ctx, leaf, models);
@@ -167,8 +198,8 @@ function checkPriceKey(ctx: AnalysisContext, leaf: Leaf, models: ModelTables): v
   const keyPart = leaf.parts[leaf.parts.length - 1];
   const name = keyPart.name;
   const v = leaf.value;
-  const m = models.of(p, leaf.parts, leaf.parts[3].range, false);
-  m.keys.set(name, { keyRange: keyPart.range, value: v });
+  const m = models.of(p, leaf.parts, leaf.parts[3], false);
+  m.keys.set(name, new PriceKey(keyPart, v));
   if (name.startsWith('price_per_image_') && !IMAGE_KEY_RE.test(name)) {
     const s = didYouMean(
       name,

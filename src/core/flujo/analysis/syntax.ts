@@ -11,7 +11,7 @@ function lineEnd(text: string, lines: number[], line: number): number {
 }
 
 /** True when the file parses; otherwise reports a `toml-syntax` error. */
-export function checkSyntax(text: string, scan: ScanResult, sink: DiagnosticSink): boolean {
+export function checkSyntax(text: string, scan: Pick<ScanResult, 'lineStarts'>, sink: DiagnosticSink): boolean {
   const bom = text.charCodeAt(0) === 0xfeff;
   try {
     parseToml(bom ? text.slice(1) : text);
