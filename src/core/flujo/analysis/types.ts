@@ -21,6 +21,7 @@ export const DIAGNOSTIC_CODES = [
   'budget-invalid',
   'unpriced-model',
   'lax-value',
+  'absurd-value',
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
