@@ -21,7 +21,7 @@ import { Decimal } from '../pricing/decimal';
 import { appendEntries, LedgerFold, readLedger } from './ledger';
 import { RunRecord, RunStatus, RunStep, validateEntry } from './record';
 import { loadSqlJs } from './sqlite';
-import { readDatabaseSnapshot, WalSnapshotError } from './wal';
+import { readDatabaseSnapshot, WalReplay, WalSnapshotError } from './wal';
 
 export interface FlujoStep {
   name: string;
@@ -139,6 +139,8 @@ const MAX_MS = 1e12; // ~31 years
 const MAX_COST = Decimal.fromInteger(1_000_000_000); // USD per step or run
 const MAX_ID_CHARS = 1000;
 const MAX_TEXT_CHARS = 10_000; // error messages and names are cut there
+/** A step history beyond this is not parsed (its JSON objects would take several times that in memory). */
+const MAX_STEP_HISTORY_CHARS = 64 * 1024 * 1024;
 /** Located problems listed one by one; beyond this, one line says how many more. */
 const MAX_ROW_WARNINGS = 20;
 
@@ -331,6 +333,11 @@ export function flujoStatusToRunStatus(status: string): RunStatus {
 }
 
 function parseSteps(raw: unknown, warn: (m: string) => void, where: string, problems: RowWarnings): FlujoStep[] | undefined {
+  const size = raw instanceof Uint8Array ? raw.length : typeof raw === 'string' ? raw.length : 0;
+  if (size > MAX_STEP_HISTORY_CHARS) {
+    warn(`${where}, step_history: ${(size / 1048576).toFixed(0)} MB is more than ${MAX_STEP_HISTORY_CHARS / 1048576} MB; steps skipped`);
+    return undefined;
+  }
   const text = str(raw);
   if (!text || !text.trim()) return undefined;
   let list: unknown;
@@ -512,6 +519,11 @@ export async function readFlujoRuns(dbPath: string, options: { maxBytes?: number
       cause: err,
     });
   }
+  return readFlujoRunsFromSnapshot(dbPath, snap);
+}
+
+/** readFlujoRuns on an image already read (replayWal): what the fuzz tests drive directly. */
+export async function readFlujoRunsFromSnapshot(dbPath: string, snap: WalReplay): Promise<FlujoReadResult> {
   const SQL = await loadSqlJs();
   const warnings: string[] = [];
   if (snap.ignoredReason) warnings.push(`${path.basename(dbPath)}-wal ignored: ${snap.ignoredReason}`);

@@ -61,6 +61,8 @@ export class WalSnapshotError extends Error {
  * database with 100k runs is about 60 MB.
  */
 export const MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024;
+/** Zero-filled pages allowed before a WAL page beyond the main file (at least; see replayWal). */
+const MAX_GAP_BYTES = 16 * 1024 * 1024;
 
 function checksum(dv: DataView, start: number, end: number, s0: number, s1: number, bigEndian: boolean): [number, number] {
   for (let i = start; i < end; i += 8) {
@@ -195,12 +197,25 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
       ...(stop ? { stoppedAt: { frame: stop.index + 1, offset: stop.off, reason: stop.reason } } : {}),
     });
 
-  // The commit frame's "database size in pages" is only a claim. Pages the files do not hold would read
-  // as zeros (no table or overflow page is ever all zeros), so the image stops at the last page that
-  // exists and its header says so; a claim beyond that allocates nothing.
-  let maxWalPage = 0;
-  for (const p of committed.keys()) if (p > maxWalPage) maxWalPage = p;
-  const present = Math.max(Math.floor(db.length / pageSize), Math.min(maxWalPage, dbPages));
+  // The commit frame's "database size in pages" and the frames' page numbers are only claims. Pages the
+  // files do not hold read as zeros in SQLite; no table or overflow page is ever all zeros, only free-list
+  // leaves SQLite allocated but never wrote (pager "don't write"). So the image stops at the last page that
+  // exists, and zero-filled gaps before a WAL page are allowed only up to as many pages as exist (at least
+  // 16 MB): a claim beyond that allocates nothing, and the header says how many pages the image has.
+  const mainPages = Math.floor(db.length / pageSize);
+  const walPages = [...committed.keys()].filter((p) => p > mainPages && p <= dbPages).sort((a, b) => a - b);
+  const allowedGap = Math.max(Math.floor(MAX_GAP_BYTES / pageSize), mainPages + committed.size);
+  let present = mainPages;
+  let gap = 0;
+  let cutAt: number | undefined;
+  for (const p of walPages) {
+    gap += p - present - 1;
+    if (gap > allowedGap) {
+      cutAt = p;
+      break;
+    }
+    present = p;
+  }
   const pages = Math.min(dbPages, present);
   const image = new Uint8Array(pages * pageSize);
   image.set(db.subarray(0, Math.min(db.length, image.length)));
@@ -208,14 +223,15 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
     if (pgno <= pages) image.set(wal.subarray(dataOff, dataOff + pageSize), (pgno - 1) * pageSize);
   }
   if (pages < dbPages && image.length >= 100) {
-    // Pages SQLite allocated but never wrote are free-list leaves (pager "don't write"): only a gap larger
-    // than the free list is worth a warning.
+    // Free-list leaves never written are normal: only a gap larger than the free list is worth a warning.
     const freePages = new DataView(image.buffer).getUint32(36, false);
-    if (dbPages - pages > freePages)
+    if (cutAt !== undefined || dbPages - pages > freePages)
       warnings.push(
-        `${walName}: its last commit claims a database of ${plural(dbPages, 'page')}, but the database and WAL hold ${plural(pages, 'page')}; read as ${pages.toLocaleString('en-US')}`,
+        `${walName}: its last commit claims a database of ${plural(dbPages, 'page')}` +
+          (cutAt !== undefined ? ` with page ${cutAt.toLocaleString('en-US')} far beyond the others` : '') +
+          `, but the database and WAL hold ${plural(pages, 'page')}; read as ${pages.toLocaleString('en-US')}`,
       );
-    new DataView(image.buffer).setUint32(28, pages, false); // in-header database size (§1.3.7)
+    new DataView(image.buffer).setUint32(28, pages, false); // in-header database size (fileformat2 §1.3.7)
   }
   return {
     image: markRollbackJournal(image),
