@@ -1,6 +1,6 @@
 // Stage 4 — pricing: the [cost] keys, each model's price table against the reference catalog, and
 // the prices Flujo will actually use.
-import { Decimal } from '../../pricing/decimal';
+import { Decimal, previewNumber } from '../../pricing/decimal';
 import { FlujoModelPrice, perMtokToPer1k } from '../../pricing/catalog';
 import type { ReferenceCatalog, ReferenceModel } from '../../pricing/reference';
 import { referenceProviderId } from '../../pricing/reference';
@@ -11,7 +11,7 @@ import type { AnalysisContext, DiagnosticSink, Flattened, Leaf } from './context
 import type { LeafFacts } from './keys';
 import { Impact, reportLaxValue, reportUnknownKey, reportWrongType } from './reports';
 import type { ModelTable } from './types';
-import { TYPE_NAMES, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
+import { TYPE_NAMES, absurdNumber, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
 import { didYouMean, hint } from './words';
 
 /** A model table whose ranges are read from the scan when a diagnostic needs them. */
@@ -167,6 +167,7 @@ function checkEstimateKey(sink: DiagnosticSink, leaf: Leaf, keys: Readonly<Recor
   const v = leaf.value;
   const spec = keys[name];
   if (!spec) return reportUnknownKey(sink, leaf, Object.keys(keys), `[cost.${p[1]}.${p[2]}.${p[3]}]`);
+  if (absurdNumber(v, true)) return; // reported as absurd-value
   const skipped = `Flujo's ${spec.type === 'integer' ? 'int()' : 'float()'} fails on it and it skips this estimate (falling back to its heuristic).`;
   const d = laxNumber(v);
   let read = laxRead(spec, v);
@@ -303,6 +304,12 @@ function reportUnknownModel(sink: DiagnosticSink, reference: ReferenceCatalog, m
   });
 }
 
+/** "5000", or "4.0e+317" for a ratio no one reads digit by digit (and never "Infinity"). */
+function timesBelow(ratio: number): string {
+  const r = 1 / ratio;
+  return !Number.isFinite(r) ? 'more than 1e308' : r < 1e9 ? String(Math.round(r)) : r.toExponential(1);
+}
+
 /** A price far from the reference (per-1M written as per-1K, or divided twice), or just different. */
 function comparePrice(
   sink: DiagnosticSink,
@@ -324,8 +331,8 @@ function comparePrice(
         severity: 'warning',
         code: 'price-magnitude',
         message: up
-          ? `${key} = ${e.value.text} looks like a price per 1M tokens: the reference is $${refValue} per 1K for '${m.provider}:${m.model}'. Per 1K it would be ${replacement}.`
-          : `${key} = ${e.value.text} is ${Math.round(1 / ratio)}× below the reference ($${refValue} per 1K) for '${m.provider}:${m.model}': was it divided by 1000 twice? Per 1K it would be ${replacement}.`,
+          ? `${key} = ${e.value.text} looks like a price per 1M tokens: the reference is $${refValue} per 1K for '${m.provider}:${m.model}'. Per 1K it would be ${previewNumber(replacement.toString())}.`
+          : `${key} = ${e.value.text} is ${timesBelow(ratio)}× below the reference ($${refValue} per 1K) for '${m.provider}:${m.model}': was it divided by 1000 twice? Per 1K it would be ${previewNumber(replacement.toString())}.`,
         range: e.value.range,
         data: {
           kind: 'convert-magnitude',

@@ -21,6 +21,7 @@ export const DIAGNOSTIC_CODES = [
   'budget-invalid',
   'unpriced-model',
   'lax-value',
+  'absurd-value',
   /** The cap on reported diagnostics was reached: how many more there are. */
   'too-many-problems',
 ] as const;
