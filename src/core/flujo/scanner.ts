@@ -101,11 +101,8 @@ class ScannedKey implements KeyPart {
   }
 }
 
-/** A value as scanned: its range is made when read. */
+/** A value as scanned: its range is made when read (strings, arrays and inline tables add their content). */
 class ScannedValue implements ValueNode {
-  string?: string;
-  entries?: KeyValue[];
-  items?: ValueNode[];
   constructor(
     readonly kind: ValueKind,
     readonly text: string,
@@ -121,7 +118,6 @@ class ScannedValue implements ValueNode {
 /** A `key = value` as scanned: its key range is made when read. */
 class ScannedEntry implements KeyValue {
   constructor(
-    readonly path: string[],
     readonly keys: KeyPart[],
     readonly value: ValueNode,
     readonly table: string[],
@@ -132,6 +128,12 @@ class ScannedEntry implements KeyValue {
   ) {}
   get keyRange(): Range {
     return new SourceRange(this.lineStarts, this.keyFrom, this.keyTo);
+  }
+  /** Made when read: kept, one array per entry would be most of a 10 MB file's memory. */
+  get path(): string[] {
+    const path = this.table.slice();
+    for (const k of this.keys) path.push(k.name);
+    return path;
   }
 }
 
@@ -328,8 +330,7 @@ class Scanner {
     this.i++;
     this.skipWs();
     const value = this.value(depth);
-    const path = table.concat(keys.map((k) => k.name));
-    const kv = new ScannedEntry(path, keys, value, table, tableKeys, this.lineStarts, keyStart, keyEnd);
+    const kv = new ScannedEntry(keys, value, table, tableKeys, this.lineStarts, keyStart, keyEnd);
     if (depth === 0) this.entries.push(kv);
     return kv;
   }

@@ -142,10 +142,14 @@ export interface Flattened {
 /** A leaf of the flattened file; its key range is read from the entry when asked for. */
 class FlatLeaf implements Leaf {
   constructor(
-    readonly path: string[],
+    private readonly absolute: string[] | undefined,
     private readonly baseParts: KeyPart[],
     private readonly kv: KeyValue,
   ) {}
+  /** Made when read for a top-level entry (most leaves): 100k tables would otherwise keep 200k arrays. */
+  get path(): string[] {
+    return this.absolute ?? this.kv.path;
+  }
   /** Made when read (few stages need them): one array fewer per leaf in memory. */
   get parts(): KeyPart[] {
     return this.baseParts.concat(this.kv.keys);
@@ -180,14 +184,13 @@ export function flatten(scan: ScanResult): Flattened {
   const tables: TableDef[] = [];
   for (const h of scan.headers) tables.push(new FlatTable(h.path, h.keys, 0, false, h));
   const visit = (kv: KeyValue, baseParts: KeyPart[], depth: number) => {
-    // A top-level entry's path is already absolute (table + keys): no second array for it.
-    const path = depth === 0 ? kv.path : baseParts.concat(kv.keys).map((p) => p.name);
     if (kv.value.kind === 'inline-table' && depth < 16) {
       const parts = baseParts.concat(kv.keys);
-      tables.push(new FlatTable(path, parts, baseParts.length, true, kv));
+      tables.push(new FlatTable(parts.map((p) => p.name), parts, baseParts.length, true, kv));
       for (const child of kv.value.entries ?? []) visit(child, parts, depth + 1);
     } else {
-      leaves.push(new FlatLeaf(path, baseParts, kv));
+      // A top-level entry's path is absolute (table + keys) and made when read; a nested one is kept.
+      leaves.push(new FlatLeaf(depth === 0 ? undefined : baseParts.concat(kv.keys).map((p) => p.name), baseParts, kv));
     }
   };
   for (const kv of scan.entries) visit(kv, kv.tableKeys, 0);
