@@ -46,7 +46,10 @@ describe('prompt-cost lint on crafted flujo.toml shapes, each under a 256 MB hea
       const lines = text.split(/\r\n|\r|\n/);
       for (const d of diagnostics) {
         assert.ok(d.message.length <= 1300, `${d.code}: a message of ${d.message.length} characters`);
-        assert.ok(d.line >= 1 && d.endLine <= lines.length && d.line <= d.endLine, `${d.code} at ${d.line}-${d.endLine} of ${lines.length}`);
+        assert.ok(
+          d.line >= 1 && d.endLine <= lines.length && d.line <= d.endLine,
+          `${d.code} at ${d.line}-${d.endLine} of ${lines.length}`,
+        );
         assert.ok(d.column >= 1 && d.endColumn <= lines[d.endLine - 1].length + 1, `${d.code} column ${d.column}-${d.endColumn}`);
       }
       const codes = new Set(diagnostics.map((d) => d.code));

@@ -97,10 +97,10 @@ const tomlSoup = fc
 const mutated = fc
   .tuple(
     fc.constantFrom(...SEEDS),
-    fc.array(
-      fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 4 }), fc.constant(''))),
-      { minLength: 1, maxLength: 6 },
-    ),
+    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 4 }), fc.constant(''))), {
+      minLength: 1,
+      maxLength: 6,
+    }),
   )
   .map(([seed, edits]) => {
     let t = seed;

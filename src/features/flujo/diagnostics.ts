@@ -41,7 +41,8 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   const workers = new Map<string, FlujoAnalysisWorker>();
   const workerFor = (key: string, create: (script: string) => FlujoAnalysisWorker) => {
     let w = workers.get(key);
-    if (w) workers.delete(key); // most recently used last
+    if (w)
+      workers.delete(key); // most recently used last
     else w = create(services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
     workers.set(key, w);
     while (workers.size > MAX_WORKERS) {
@@ -88,7 +89,8 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     } catch (err) {
       // The scan failed (file search unavailable for a moment): the file's own diagnostics stay; try again soon.
       services.log.warn(`could not scan the workspace for the models it uses: ${(err as Error)?.message ?? err}`);
-      if (++scanFailures <= SCAN_RETRIES) debouncer.schedule(() => void lint(doc).catch((e) => failed(doc, e)), { key, delayMs: SCAN_RETRY_MS });
+      if (++scanFailures <= SCAN_RETRIES)
+        debouncer.schedule(() => void lint(doc).catch((e) => failed(doc, e)), { key, delayMs: SCAN_RETRY_MS });
       return;
     }
     if (!current()) return;

@@ -90,9 +90,7 @@ export class DiagnosticSink {
   /** The kept diagnostics by position, then one summary of what was left out (if anything was). */
   get diagnostics(): FlujoDiagnostic[] {
     this.trim();
-    const out = [...this.kept].sort(
-      (x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character,
-    );
+    const out = [...this.kept].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
     const { error, warning, info } = this.dropped;
     const n = error + warning + info;
     const count = (k: number, what: string) => `${k.toLocaleString('en-US')} ${what}${k === 1 ? '' : 's'}`;
@@ -186,7 +184,15 @@ export function flatten(scan: ScanResult): Flattened {
   const visit = (kv: KeyValue, baseParts: KeyPart[], depth: number) => {
     if (kv.value.kind === 'inline-table' && depth < 16) {
       const parts = baseParts.concat(kv.keys);
-      tables.push(new FlatTable(parts.map((p) => p.name), parts, baseParts.length, true, kv));
+      tables.push(
+        new FlatTable(
+          parts.map((p) => p.name),
+          parts,
+          baseParts.length,
+          true,
+          kv,
+        ),
+      );
       for (const child of kv.value.entries ?? []) visit(child, parts, depth + 1);
     } else {
       // A top-level entry's path is absolute (table + keys) and made when read; a nested one is kept.
