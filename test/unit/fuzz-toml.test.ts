@@ -23,6 +23,7 @@ import {
 } from '../../src/core/flujo';
 import { FlujoAnalysisWorker } from '../../src/core/flujo/workerClient';
 import { isCancellationError } from '../../src/core/cancellation';
+import { manyTables } from '../support/tomlShapes';
 
 const root = path.resolve(__dirname, '../../..');
 const SEEDS = ['examples/flujo.toml', 'examples/with-mistakes/flujo.toml', 'test/fixtures/flujo/problems.toml'].map((f) =>
@@ -188,6 +189,27 @@ test('hover and completion at any position never throw and stay inside the docum
       for (const c of completeFlujoToml(text, position)) assertInside(lengths, c.range, `completion ${c.label}`);
     }),
     { numRuns: 300 },
+  );
+});
+
+test('hover and completion in a big file (read around the position) equal those of the whole-file scan', () => {
+  // A mutated seed, then 1.2 MB of model tables: each table once (a repeated table would merge its keys in a whole-file scan).
+  const tables = manyTables(12_000);
+  fc.assert(
+    fc.property(mutated, fc.nat(), fc.nat({ max: 60 }), (head, pick, c) => {
+      const big = `${head}\n${tables}`;
+      const lengths = lineLengths(big);
+      const line = pick % Math.min(lengths.length, lineLengths(head).length + 40);
+      const position = { line, character: Math.min(c, lengths[line]) };
+      const whole = { windowFromChars: Infinity };
+      assert.deepEqual(hoverFlujoToml(big, position), hoverFlujoToml(big, position, whole), `hover at ${line}:${position.character}`);
+      assert.deepEqual(
+        completeFlujoToml(big, position),
+        completeFlujoToml(big, position, whole),
+        `completion at ${line}:${position.character}`,
+      );
+    }),
+    { numRuns: 40 },
   );
 });
 
