@@ -40,10 +40,9 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   /** Big files are analysed in a worker thread, one per document (latest edit wins), the most recently used kept. */
   const workers = new Map<string, FlujoAnalysisWorker>();
   const workerFor = (key: string, create: (script: string) => FlujoAnalysisWorker) => {
-    let w = workers.get(key);
-    if (w)
-      workers.delete(key); // most recently used last
-    else w = create(services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
+    // Most recently used last, so the oldest is the first to go.
+    const w = workers.get(key) ?? create(services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
+    workers.delete(key);
     workers.set(key, w);
     while (workers.size > MAX_WORKERS) {
       const oldest = workers.keys().next().value as string;
