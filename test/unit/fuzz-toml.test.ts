@@ -209,7 +209,7 @@ test('hover and completion in a big file (read around the position) equal those 
         `completion at ${line}:${position.character}`,
       );
     }),
-    { numRuns: 40 },
+    { numRuns: 25 },
   );
 });
 
