@@ -54,6 +54,8 @@ export class DiagnosticSink {
   private readonly reported = new Set<string>();
   private readonly dropped = { error: 0, warning: 0, info: 0 };
   private total = 0;
+  /** The last of the `max` kept, once there are that many. */
+  private worst: FlujoDiagnostic | undefined;
   private readonly unchecked = new Map<string, number>();
 
   constructor(private readonly max: number = MAX_DIAGNOSTICS) {}
@@ -70,6 +72,11 @@ export class DiagnosticSink {
 
   push(d: FlujoDiagnostic): void {
     this.total++;
+    // Once the cap was reached, one that comes after the last kept is only counted (not copied).
+    if (this.worst && before(d, this.worst) >= 0) {
+      this.dropped[d.severity]++;
+      return;
+    }
     this.kept.push(settled(d));
     if (this.kept.length >= 2 * Math.max(this.max, 1)) this.trim();
   }
@@ -85,6 +92,7 @@ export class DiagnosticSink {
     this.kept.sort(before);
     for (const d of this.kept.slice(this.max)) this.dropped[d.severity]++;
     this.kept.length = Math.min(this.kept.length, this.max);
+    if (this.kept.length >= this.max) this.worst = this.kept[this.kept.length - 1];
   }
 
   /** The kept diagnostics by position, then one summary of what was left out (if anything was). */
