@@ -3,8 +3,7 @@
 // Loads the pricing core lazily and caches one catalog per folder until something changes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FlujoAnalysis } from '../core/flujo';
-import type { PriceCatalog, ReferenceCatalog } from '../core/pricing';
+import type { FlujoPricing, PriceCatalog, ReferenceCatalog } from '../core/pricing';
 import { CONFIG_KEYS, DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import { Debouncer } from './util/debounce';
 import { Disposable } from './util/dispose';
@@ -13,8 +12,16 @@ import { findOpenDocument, watchWorkspaceFiles } from './vscodeConvert';
 export interface FlujoState {
   uri: vscode.Uri;
   reason: string;
-  analysis: FlujoAnalysis;
+  analysis: {
+    /** What Flujo will price with. */
+    pricing: FlujoPricing;
+    /** `provider:model` of the model tables the file names (the default set of models to show). */
+    pricedModels: string[];
+  };
 }
+
+/** From this size on the workspace's flujo.toml is analysed for prices in a worker thread (as its diagnostics are). */
+const FLUJO_WORKER_MIN_CHARS = 100_000;
 
 export interface PricingContext {
   catalog: PriceCatalog;
@@ -149,8 +156,7 @@ export class PricingService extends Disposable {
       deployments: new Map(Object.entries(this.deploymentModels())),
     });
     let models = config.models;
-    if (models.length === 0 && flujo)
-      models = flujo.analysis.models.filter((m) => !m.inline || m.keys.size > 0).map((m) => `${m.provider}:${m.model}`);
+    if (models.length === 0 && flujo) models = flujo.analysis.pricedModels;
     if (models.length === 0) models = DEFAULT_MODELS;
     return { catalog, flujo, models: [...new Set(models)], settingsErrors: errors };
   }
@@ -173,8 +179,31 @@ export class PricingService extends Disposable {
       (st) => new Date(st.mtime).toISOString().slice(0, 10),
       () => undefined,
     );
-    const analysis = flujoCore.analyzeFlujoToml(text, { reference, path: uri.uri.fsPath, date });
-    return { uri: uri.uri, reason: uri.reason, analysis };
+    const options = { path: uri.uri.fsPath, date };
+    if (text.length < FLUJO_WORKER_MIN_CHARS) {
+      const analysis = flujoCore.analyzeFlujoToml(text, { ...options, reference });
+      return {
+        uri: uri.uri,
+        reason: uri.reason,
+        analysis: { pricing: analysis.pricing, pricedModels: flujoCore.pricedModelIds(analysis) },
+      };
+    }
+    // A big file: off the host thread, in a worker of its own (loads of several folders must not supersede each other).
+    const { FlujoAnalysisWorker } = await import('../core/flujo/workerClient');
+    const worker = new FlujoAnalysisWorker(this.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
+    try {
+      const result = await worker.analyze(text, { ...options, maxDiagnostics: 1 }, this.referenceData(reference), true);
+      return {
+        uri: uri.uri,
+        reason: uri.reason,
+        analysis: { pricing: flujoCore.pricingFromPortable(result.pricing!), pricedModels: result.pricedModels ?? [] },
+      };
+    } catch (err) {
+      this.log.error(`could not read the prices in ${uri.uri.fsPath}: ${(err as Error)?.message ?? err}`);
+      return undefined;
+    } finally {
+      worker.dispose();
+    }
   }
 }
 

@@ -18,6 +18,8 @@ import {
   completeFlujoToml,
   hoverFlujoToml,
   lineStartsOf,
+  pricedModelIds,
+  pricingFromPortable,
   quickFixes,
   type Range,
 } from '../../src/core/flujo';
@@ -224,6 +226,11 @@ test('the worker (dist/flujo-worker.js) returns exactly the in-process analysis'
       const inProcess = analyzeFlujoToml(text, options);
       assert.deepEqual(inWorker.diagnostics, inProcess.diagnostics, JSON.stringify(text).slice(0, 200));
       assert.equal(inWorker.valid, inProcess.valid);
+      // What the price catalog reads (PricingService asks for it with a cap of one diagnostic).
+      const priced = await worker.analyze(text, { maxDiagnostics: 1 }, undefined, true);
+      const whole = analyzeFlujoToml(text);
+      assert.deepEqual(pricingFromPortable(priced.pricing!), whole.pricing, JSON.stringify(text).slice(0, 200));
+      assert.deepEqual(priced.pricedModels, pricedModelIds(whole));
     }
     // Latest wins: a request started before the previous one settled supersedes it.
     const first = worker.analyze(SEEDS[0].repeat(200), {});

@@ -7,3 +7,4 @@ export * from './language';
 export * from './config';
 export * from './usage';
 export * from './decode';
+export * from './portable';

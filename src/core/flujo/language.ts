@@ -45,15 +45,13 @@ export interface LanguageOptions {
   windowFromChars?: number;
 }
 
+/** The text of a line, with the scanner's line breaks (\n, \r\n and a lone \r). */
 function lineText(text: string, line: number): string {
-  let start = 0;
-  for (let l = 0; l < line; l++) {
-    const n = text.indexOf('\n', start);
-    if (n < 0) return '';
-    start = n + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+  const starts = lineStartsOf(text);
+  if (line < 0 || line >= starts.length) return '';
+  let end = line + 1 < starts.length ? starts[line + 1] : text.length;
+  while (end > starts[line] && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return text.slice(starts[line], end);
 }
 
 /** Splits a partial header `cost.providers."gpt` into parts (quotes removed), last one possibly incomplete. */

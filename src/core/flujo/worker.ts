@@ -5,6 +5,7 @@
 import { ReferenceCatalog, bundledReferenceCatalog, loadReferenceCatalog } from '../pricing/reference';
 import { serveLatest } from '../worker/latest';
 import { analyzeFlujoToml } from './analyze';
+import { portablePricing, pricedModelIds } from './portable';
 import type { FlujoWorkerRequest, FlujoWorkerResult } from './workerClient';
 
 /** The last catalog the host sent (it sends the data only when the catalog changed). */
@@ -20,5 +21,10 @@ function referenceFor(req: FlujoWorkerRequest): ReferenceCatalog {
 
 serveLatest<FlujoWorkerRequest, FlujoWorkerResult>((req, superseded) => {
   const analysis = analyzeFlujoToml(req.text, { ...req.options, reference: referenceFor(req), cancelled: superseded });
-  return { diagnostics: analysis.diagnostics, valid: analysis.valid };
+  const result: FlujoWorkerResult = { diagnostics: analysis.diagnostics, valid: analysis.valid };
+  if (req.withPricing) {
+    result.pricing = portablePricing(analysis.pricing);
+    result.pricedModels = pricedModelIds(analysis);
+  }
+  return result;
 });

@@ -9,6 +9,7 @@
 import type { ReferenceCatalog } from '../pricing/reference';
 import { LatestRequestWorker } from '../worker/latest';
 import type { AnalyzeOptions, FlujoDiagnostic } from './analysis/types';
+import type { PortablePricing } from './portable';
 
 /** What crosses to the worker: plain data only (no catalog object, no callbacks). */
 export type FlujoWorkerOptions = Pick<AnalyzeOptions, 'usedModels' | 'maxDiagnostics' | 'date' | 'path'>;
@@ -16,6 +17,8 @@ export type FlujoWorkerOptions = Pick<AnalyzeOptions, 'usedModels' | 'maxDiagnos
 export interface FlujoWorkerRequest {
   text: string;
   options: FlujoWorkerOptions;
+  /** Also return the pricing Flujo will use and the priced models (the price catalog needs them). */
+  withPricing?: boolean;
   /** A catalog other than the bundled one: `json` is sent only when `key` changed since the last request. */
   reference?: { key: string; source?: string; json?: unknown };
 }
@@ -23,6 +26,9 @@ export interface FlujoWorkerRequest {
 export interface FlujoWorkerResult {
   diagnostics: FlujoDiagnostic[];
   valid: boolean;
+  /** With `withPricing`: see portable.ts. */
+  pricing?: PortablePricing;
+  pricedModels?: string[];
 }
 
 /** The old generation of the worker's heap, in MB: a 10 MB flujo.toml needs about a quarter of it. */
@@ -45,7 +51,7 @@ export class FlujoAnalysisWorker {
   }
 
   /** Analyses `text` in the worker; without `reference` the worker uses the bundled catalog. */
-  async analyze(text: string, options: FlujoWorkerOptions, reference?: ReferenceData): Promise<FlujoWorkerResult> {
+  async analyze(text: string, options: FlujoWorkerOptions, reference?: ReferenceData, withPricing = false): Promise<FlujoWorkerResult> {
     let ref: FlujoWorkerRequest['reference'];
     if (reference) {
       let key = this.keys.get(reference.catalog);
@@ -55,7 +61,7 @@ export class FlujoAnalysisWorker {
       this.sentCatalog = reference.catalog;
     }
     try {
-      return await this.worker.request({ text, options, reference: ref });
+      return await this.worker.request({ text, options, reference: ref, withPricing });
     } catch (err) {
       // The worker may have died (out of memory) before it kept the catalog: send it again next time.
       this.sentCatalog = undefined;
