@@ -194,6 +194,7 @@ test('every diagnostic code is exercised by the fixture set', () => {
   ];
   for (const t of texts) for (const d of lintFlujoToml(t)) seen.add(d.code);
   for (const d of lintFlujoToml('[cost]\nstrict = true\n', { usedModels: [{ id: 'x:y' }] })) seen.add(d.code);
+  for (const d of lintFlujoToml('a = 1\nb = 2\nc = 3\n', { maxDiagnostics: 2 })) seen.add(d.code);
   assert.deepEqual([...seen].sort(), [...DIAGNOSTIC_CODES].sort());
 });
 

@@ -16,7 +16,8 @@ import { didYouMean, hint } from './words';
 
 /** The model tables `cost.providers.<p>.<m>`, from headers, inline tables and dotted keys. */
 export class ModelTables {
-  private readonly byKey = new Map<string, ModelTable>();
+  /** provider → model → table (two lookups, no key string built per price key). */
+  private readonly byProvider = new Map<string, Map<string, ModelTable>>();
 
   constructor(flat: Flattened, isDotted: (path: string[]) => boolean) {
     for (const t of flat.tables) {
@@ -28,25 +29,44 @@ export class ModelTables {
   }
 
   of(path: string[], parts: KeyPart[], anchor: Range, inline: boolean): ModelTable {
-    const k = `${path[2]}\0${path[3]}`;
-    let m = this.byKey.get(k);
+    let byModel = this.byProvider.get(path[2]);
+    if (!byModel) this.byProvider.set(path[2], (byModel = new Map()));
+    let m = byModel.get(path[3]);
     if (!m) {
       m = { provider: path[2], model: path[3], modelRange: parts[3].range, anchor, keys: new Map(), inline, nested: [] };
-      this.byKey.set(k, m);
+      byModel.set(path[3], m);
+      this.order.push(m);
     }
     return m;
   }
 
+  /** In the order the file first names them. */
+  private readonly order: ModelTable[] = [];
+
   all(): ModelTable[] {
-    return [...this.byKey.values()];
+    return this.order;
   }
 }
 
+/** Model ids per provider, per catalog (a file with many unknown models asks once per table). */
+const idsByCatalog = new WeakMap<ReferenceCatalog, Map<string, Set<string>>>();
+
+function providerModelIds(reference: ReferenceCatalog, provider: string): Set<string> {
+  let byProvider = idsByCatalog.get(reference);
+  if (!byProvider) {
+    byProvider = new Map();
+    for (const m of reference.models) {
+      let ids = byProvider.get(m.provider);
+      if (!ids) byProvider.set(m.provider, (ids = new Set()));
+      ids.add(m.id);
+    }
+    idsByCatalog.set(reference, byProvider);
+  }
+  return byProvider.get(referenceProviderId(provider)) ?? new Set();
+}
+
 export function suggestModels(reference: ReferenceCatalog, provider: string, model: string): string[] {
-  const target = referenceProviderId(provider);
-  const ids = new Set<string>();
-  for (const m of reference.models) if (m.provider === target) ids.add(m.id);
-  return didYouMean(model, ids, 3);
+  return didYouMean(model, providerModelIds(reference, provider), 3);
 }
 
 /** `cost.strict`, `cost.estimation_strategy`, `cost.<table>` and the keys of price, estimator and historical tables. */

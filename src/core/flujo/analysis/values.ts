@@ -10,17 +10,35 @@ import type { KeySpec, KeyType } from '../schema';
 const MAX_RADIX_INTEGER_TEXT = 2 + 64;
 
 /**
+ * Recently read number texts: a price table repeats the same few prices, and each stage reads every
+ * price again (type, sign, reference, the pricing itself). Decimals are immutable, so sharing is safe.
+ */
+const recentNumbers = new Map<string, Decimal | undefined>();
+const RECENT_NUMBERS = 4096;
+
+/**
  * Exact decimal of a TOML number's source text; undefined for inf/nan, non-numbers and absurd values
  * (see absurdNumber: beyond a float's range, or more digits than MONEY_LIMITS allow). Bounded: a
  * megabyte of digits or an exponent of 999999999 costs microseconds.
  */
 export function tomlNumber(v: ValueNode): Decimal | undefined {
   if (v.kind !== 'integer' && v.kind !== 'float') return undefined;
-  const t = v.text.replace(/_/g, '');
+  // Only short texts: V8 copies those on slice, a longer one would keep the whole old document alive.
+  if (v.text.length > 12) return parseTomlNumber(v.text, v.kind);
+  const key = `${v.kind}:${v.text}`;
+  if (recentNumbers.has(key)) return recentNumbers.get(key);
+  if (recentNumbers.size >= RECENT_NUMBERS) recentNumbers.clear();
+  const d = parseTomlNumber(v.text, v.kind);
+  recentNumbers.set(key, d);
+  return d;
+}
+
+function parseTomlNumber(text: string, kind: 'integer' | 'float'): Decimal | undefined {
+  const t = text.replace(/_/g, '');
   if (/^[+-]?(inf|nan)$/.test(t)) return undefined;
   if (/^0[xob]/.test(t)) return t.length <= MAX_RADIX_INTEGER_TEXT + 1 ? Decimal.fromInteger(BigInt(t.replace(/^\+/, ''))) : undefined;
-  if (v.kind === 'float' && pythonFloatOf(t) !== 'finite') return undefined;
-  return Decimal.tryParse(t, v.kind === 'float' ? MONEY_LIMITS : DECIMAL_LIMITS);
+  if (kind === 'float' && pythonFloatOf(t) !== 'finite') return undefined;
+  return Decimal.tryParse(t, kind === 'float' ? MONEY_LIMITS : DECIMAL_LIMITS);
 }
 
 /**
