@@ -264,7 +264,7 @@ export function readFrontMatterBudget(
     const written = yamlText.slice(node.range[0], node.range[1]).trim();
     if (!/[1-9]/.test(written.split(/[eE]/)[0])) continue;
     errors.push({
-      message: `budget.${k}: absurd value ${previewNumber(written)}: closer to zero than a float can hold, so YAML reads it as 0 (a limit every prompt exceeds); ignored`,
+      message: `budget.${k}: absurd value ${previewNumber(written)}: closer to zero than a float can hold, so YAML reads it as 0; ignored`,
       ...at(node),
     });
     delete data[k];
