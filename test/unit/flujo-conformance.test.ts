@@ -158,11 +158,21 @@ const ROWS: Row[] = [
   },
   {
     behaviour: 'a price beyond a float’s range is inf in Flujo (tomllib → float, pydantic keeps inf): every call costs inf',
-    flujo: 'flujo/infra/config_manager.py: load_config (tomllib.load); flujo/infra/config.py: ProviderPricing (Optional[float]); flujo/cost.py: CostCalculator.calculate',
+    flujo:
+      'flujo/infra/config_manager.py: load_config (tomllib.load); flujo/infra/config.py: ProviderPricing (Optional[float]); flujo/cost.py: CostCalculator.calculate',
     toml: MINI.replace('0.00015', '1e999999999'),
     report: ['absurd-value'],
     says: /reads it as inf: every call that uses these tokens with 'openai:gpt-4o-mini' costs inf USD/,
-    check: (a) => assert.equal(a.pricing.providers.get('openai')!.get('gpt-4o-mini')!.promptPer1k, undefined),
+    records: [['openai:gpt-4o-mini', 'configured']],
+    check: (a) => {
+      const price = a.pricing.providers.get('openai')!.get('gpt-4o-mini')!;
+      assert.equal(price.promptPer1k, undefined);
+      assert.deepEqual(price.nonFinite, { promptPer1k: 'inf' });
+      // Python floats: 1000/1000 × inf = inf; 0/1000 × inf = nan (CostCalculator.calculate).
+      const r = flujoRecording(a.pricing, 'openai:gpt-4o-mini');
+      assert.match(flujoRecordNote(r, 1000, 10).text, /^Flujo would record inf USD/);
+      assert.match(flujoRecordNote(r, 0, 10).text, /^Flujo would record nan USD/);
+    },
   },
   {
     behaviour: 'a price below a float’s range is 0.0 in Flujo: it records $0 for those tokens',
@@ -170,6 +180,7 @@ const ROWS: Row[] = [
     toml: MINI.replace('0.00015', '1e-999999999'),
     report: ['absurd-value'],
     says: /reads it as 0\.0: Flujo records \$0/,
+    check: (a) => assert.equal(a.pricing.providers.get('openai')!.get('gpt-4o-mini')!.promptPer1k!.toString(), '0'),
   },
   {
     behaviour: 'inf and nan literals are floats pydantic accepts (allow_inf_nan), not wrong types',

@@ -14,6 +14,8 @@ export interface FlujoModelPrice {
   completionPer1k?: Decimal;
   /** `price_per_image_<quality>_<size>` keyed `<quality>_<size>`, USD per image. */
   images?: Readonly<Record<string, Decimal>>;
+  /** Token prices Flujo reads as a non-finite float (`1e999999999` → inf, `nan`): no Decimal holds them. */
+  nonFinite?: { promptPer1k?: 'inf' | '-inf' | 'nan'; completionPer1k?: 'inf' | '-inf' | 'nan' };
 }
 
 /** The pricing part of a flujo.toml (produced by `flujoPricing()` in src/core/flujo). */
