@@ -157,7 +157,9 @@ const md = [
   '| where | analysis | longest stall |',
   '| --- | ---: | ---: |',
   `| in-process (the host thread) | ${Math.round(inProcess.ms)} ms | ${Math.round(inProcess.maxStallMs)} ms |`,
-  ...(inWorker ? [`| flujo worker (what the extension does) | ${Math.round(inWorker.ms)} ms | ${Math.round(inWorker.maxStallMs)} ms |`] : []),
+  ...(inWorker
+    ? [`| flujo worker (what the extension does) | ${Math.round(inWorker.ms)} ms | ${Math.round(inWorker.maxStallMs)} ms |`]
+    : []),
   '',
 ];
 fs.writeFileSync(path.join(here, 'TOML-SCALE.md'), md.join('\n'));

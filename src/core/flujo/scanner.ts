@@ -125,7 +125,6 @@ export function plainRange(r: Range): Range {
   return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
 }
 
-
 export function lineStartsOf(text: string): number[] {
   const starts = [0];
   if (!text.includes('\r')) {

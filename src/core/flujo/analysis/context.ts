@@ -84,9 +84,7 @@ export class DiagnosticSink {
   /** The kept diagnostics by position, then one summary of what was left out (if anything was). */
   get diagnostics(): FlujoDiagnostic[] {
     this.trim();
-    const out = [...this.kept].sort(
-      (x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character,
-    );
+    const out = [...this.kept].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
     const { error, warning, info } = this.dropped;
     const n = error + warning + info;
     if (n > 0) {
