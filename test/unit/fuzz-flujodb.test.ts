@@ -6,12 +6,11 @@
 // https://www.sqlite.org/fileformat2.html §4.3 ("a frame is valid if … the salt values … match … and the
 // checksum … match"; "the WAL is read up to the last valid commit frame") and SQLite's wal.c
 // (walIndexRecover stops at the first frame walDecodeFrame rejects).
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type { SqlJsStatic } from 'sql.js';
 import { FlujoImportError, flujoRunToRecord, readFlujoRunsFromDb, readFlujoRunsFromSnapshot } from '../../src/core/history/flujo';
 import type { FlujoReadResult } from '../../src/core/history/flujo';
 import { validateEntry } from '../../src/core/history/record';
@@ -23,7 +22,6 @@ import { tempDir } from '../support/tempDir';
 
 let DB: Buffer;
 let WAL: Buffer;
-let SQL: SqlJsStatic;
 const RUNS = 4; // 2 in the main file, 2 only in the -wal
 
 before(async () => {
@@ -38,7 +36,6 @@ before(async () => {
   DB = fs.readFileSync(file);
   WAL = fs.readFileSync(`${file}-wal`);
   fs.rmSync(dir, { recursive: true, force: true });
-  SQL = await loadSqlJs();
 });
 
 /** The import of these bytes: its result, or the FlujoImportError it rejected with; anything else fails the test. */
@@ -59,7 +56,7 @@ async function importBytes(db: Uint8Array, wal: Uint8Array | undefined): Promise
   }
 }
 
-const FAST = { numRuns: 150 };
+const FAST = { numRuns: 100 };
 
 describe('fuzz: Flujo state database and WAL bytes', () => {
   it('the unmutated files: 4 runs, 2 of them only in the -wal', async () => {
@@ -218,6 +215,14 @@ const jsonStep = fc.dictionary(
 );
 
 describe('fuzz: Flujo rows with arbitrary values', () => {
+  let db: import('sql.js').Database;
+  before(async () => {
+    db = new (await loadSqlJs()).Database();
+    // The schema without NOT NULL (a hand-made or foreign database may hold anything).
+    db.exec(FLUJO_SCHEMA.replace(/ NOT NULL/g, ''));
+  });
+  after(() => db.close());
+
   it('one row with arbitrary values never fails the import nor hides the good row; its problems are located', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -236,76 +241,70 @@ describe('fuzz: Flujo rows with arbitrary values', () => {
           token_counts: sqlValue,
         }),
         async (bad) => {
-          const db = new SQL.Database();
-          try {
-            // The schema without NOT NULL (a hand-made or foreign database may hold anything).
-            db.exec(FLUJO_SCHEMA.replace(/ NOT NULL/g, ''));
-            const ws = db.prepare(
-              'INSERT INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at, execution_time_ms, error_message) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+          db.exec('DELETE FROM workflow_state; DELETE FROM runs; DELETE FROM steps;');
+          const ws = db.prepare(
+            'INSERT INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at, execution_time_ms, error_message) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
+          );
+          ws.run([
+            'good',
+            'p',
+            'good-pipe',
+            '1',
+            1,
+            '[{"name":"s","cost_usd":0.25,"token_counts":7}]',
+            'completed',
+            '2025-01-01T00:00:00Z',
+            '2025-01-01T00:00:00Z',
+            5,
+            null,
+          ]);
+          ws.run([
+            'bad',
+            'p',
+            bad.pipeline_name,
+            '1',
+            1,
+            bad.step_history,
+            bad.status,
+            bad.created_at,
+            bad.updated_at,
+            bad.execution_time_ms,
+            bad.error_message,
+          ]);
+          ws.free();
+          db.run(
+            'INSERT INTO runs (run_id, pipeline_id, pipeline_name, pipeline_version, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?)',
+            ['steps-only', 'p', 'x', '1', 'completed', bad.created_at, bad.updated_at],
+          );
+          db.run('INSERT INTO steps (run_id, step_name, step_index, status, cost_usd, token_counts, created_at) VALUES (?,?,?,?,?,?,?)', [
+            'steps-only',
+            's',
+            0,
+            'completed',
+            bad.cost_usd,
+            bad.token_counts,
+            '2025-01-01',
+          ]);
+          const warnings: string[] = [];
+          const runs = readFlujoRunsFromDb(db, warnings);
+          const good = runs.find((r) => r.runId === 'good');
+          assert.ok(good, 'the good run is imported');
+          assert.equal(good.costUsd?.toString(), '0.25');
+          assert.equal(good.totalTokens, 7);
+          assert.ok(
+            runs.some((r) => r.runId === 'bad'),
+            'the bad run is kept (bad values are left unknown)',
+          );
+          for (const r of runs) assert.equal(validateEntry(flujoRunToRecord(r)), undefined);
+          for (const w of warnings.filter((x) => / is .*; left unknown$/.test(x)))
+            assert.match(
+              w,
+              /^(workflow_state|runs|steps) rowid \d+ \(run "[^"]+"\), [a-z_]+(\[\d+\]\.[a-z_]+)?: /,
+              'located: table, rowid, run, column',
             );
-            ws.run([
-              'good',
-              'p',
-              'good-pipe',
-              '1',
-              1,
-              '[{"name":"s","cost_usd":0.25,"token_counts":7}]',
-              'completed',
-              '2025-01-01T00:00:00Z',
-              '2025-01-01T00:00:00Z',
-              5,
-              null,
-            ]);
-            ws.run([
-              'bad',
-              'p',
-              bad.pipeline_name,
-              '1',
-              1,
-              bad.step_history,
-              bad.status,
-              bad.created_at,
-              bad.updated_at,
-              bad.execution_time_ms,
-              bad.error_message,
-            ]);
-            ws.free();
-            db.run(
-              'INSERT INTO runs (run_id, pipeline_id, pipeline_name, pipeline_version, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?)',
-              ['steps-only', 'p', 'x', '1', 'completed', bad.created_at, bad.updated_at],
-            );
-            db.run('INSERT INTO steps (run_id, step_name, step_index, status, cost_usd, token_counts, created_at) VALUES (?,?,?,?,?,?,?)', [
-              'steps-only',
-              's',
-              0,
-              'completed',
-              bad.cost_usd,
-              bad.token_counts,
-              '2025-01-01',
-            ]);
-            const warnings: string[] = [];
-            const runs = readFlujoRunsFromDb(db, warnings);
-            const good = runs.find((r) => r.runId === 'good');
-            assert.ok(good, 'the good run is imported');
-            assert.equal(good.costUsd?.toString(), '0.25');
-            assert.equal(good.totalTokens, 7);
-            assert.ok(
-              runs.some((r) => r.runId === 'bad'),
-              'the bad run is kept (bad values are left unknown)',
-            );
-            for (const r of runs) assert.equal(validateEntry(flujoRunToRecord(r)), undefined);
-            for (const w of warnings.filter((x) => / is .*; left unknown$/.test(x)))
-              assert.match(
-                w,
-                /^(workflow_state|runs|steps) rowid \d+ \(run "[^"]+"\), [a-z_]+(\[\d+\]\.[a-z_]+)?: /,
-                'located: table, rowid, run, column',
-              );
-          } finally {
-            db.close();
-          }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });

@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
-import { Decimal } from '../pricing/decimal';
+import { AbsurdNumberError, Decimal, MONEY_LIMITS } from '../pricing/decimal';
 import { appendEntries, LedgerFold, readLedger } from './ledger';
 import { RunRecord, RunStatus, RunStep, validateEntry } from './record';
 import { loadSqlJs } from './sqlite';
@@ -237,13 +237,17 @@ function money(v: unknown, problem: Problem, column: string): Decimal | undefine
   let d: Decimal | undefined;
   try {
     if (typeof v === 'number') d = Decimal.fromNumber(v);
-    else if (typeof v === 'string' && v.trim()) d = Decimal.parse(v.trim());
-  } catch {
+    else if (typeof v === 'string' && v.trim()) d = Decimal.parse(v.trim(), MONEY_LIMITS);
+  } catch (err) {
+    if (err instanceof AbsurdNumberError) {
+      problem(column, v, `an absurd value (${err.reason})`);
+      return undefined;
+    }
     d = undefined;
   }
   if (d === undefined) problem(column, v, 'not a decimal number');
   else if (d.isNegative()) problem(column, v, 'a negative cost');
-  else if (d.compare(MAX_COST) > 0) problem(column, v, 'an absurd cost (over $1,000,000,000)');
+  else if (d.compare(MAX_COST) > 0) problem(column, v, 'an absurd value (over $1,000,000,000)');
   else return d;
   return undefined;
 }
