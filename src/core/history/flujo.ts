@@ -31,6 +31,8 @@ export interface FlujoStep {
   tokens: number | undefined;
   /** undefined: Flujo did not record it (NULL), so unknown — not $0. */
   costUsd: Decimal | undefined;
+  /** cost_usd was present but unusable (reported as a warning): the run's cost is unknown. */
+  costUnusable?: boolean;
   attempts?: number;
 }
 
@@ -367,6 +369,7 @@ function parseSteps(raw: unknown, warn: (m: string) => void, where: string, prob
       tokens: tokens(o.token_counts, problem, 'token_counts'),
       costUsd: money(o.cost_usd, problem, 'cost_usd'),
     };
+    if (step.costUsd === undefined && o.cost_usd !== undefined && o.cost_usd !== null) step.costUnusable = true;
     if (typeof o.success === 'boolean') step.success = o.success;
     else if (typeof o.success === 'number') step.success = o.success !== 0;
     const latency = duration(o.latency_s, problem, 'latency_s', 1000);
@@ -486,7 +489,10 @@ export function readFlujoRunsFromDb(db: Database, warnings: string[] = []): Fluj
     // (kept rather than dropped, so its cost still counts; a bad time value was already reported).
     if (!r.createdAt) r.createdAt = r.updatedAt ?? new Date(0).toISOString();
     // A run with step history (even an empty one) has a known cost; one without has none recorded.
-    const known = withSteps.has(r.runId) || (r.steps.length > 0 && r.steps.every((s) => s.costUsd !== undefined));
+    // A cost that was there but unusable (absurd, negative, junk) makes the run's cost unknown.
+    const known = withSteps.has(r.runId)
+      ? r.steps.every((s) => !s.costUnusable)
+      : r.steps.length > 0 && r.steps.every((s) => s.costUsd !== undefined);
     r.costUsd = known ? Decimal.sum(r.steps.map((s) => s.costUsd ?? Decimal.ZERO)) : undefined;
     if (r.costUsd !== undefined && r.costUsd.compare(MAX_COST) > 0) {
       problems.add(firstSeen.get(r.runId)!, `its steps add up to an absurd cost ($${r.costUsd.toFixed(0)}); cost left unknown`);
