@@ -401,9 +401,17 @@ async function importFlujoRuns(services: Services, store: HistoryStore, db?: str
     const added = results.reduce((n, r) => n + r.added, 0);
     const updated = results.reduce((n, r) => n + r.updated, 0);
     for (const r of results) for (const w of r.warnings) services.log.warn(`Flujo import ${r.db}: ${w}`);
-    void vscode.window.showInformationMessage(
-      `Prompt Cost: imported ${added} new and ${updated} updated Flujo run${added + updated === 1 ? '' : 's'} from ${results.map((r) => vscode.workspace.asRelativePath(r.db)).join(', ')}.`,
-    );
+    const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
+    const message = `Prompt Cost: imported ${added} new and ${updated} updated Flujo run${added + updated === 1 ? '' : 's'} from ${results.map((r) => vscode.workspace.asRelativePath(r.db)).join(', ')}.`;
+    if (warnings) {
+      // Lost WAL commits and unusable values are worth a look: say so, and open the log on request.
+      void vscode.window
+        .showWarningMessage(
+          `${message} ${warnings} warning${warnings === 1 ? '' : 's'} (values left unknown, WAL frames ignored …).`,
+          'Show Warnings',
+        )
+        .then((pick) => pick && services.log.show(true));
+    } else void vscode.window.showInformationMessage(message);
     return results;
   } catch (err) {
     void vscode.window.showErrorMessage(`Prompt Cost: Flujo import failed: ${(err as Error).message}`);
