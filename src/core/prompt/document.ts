@@ -215,15 +215,44 @@ function fenceMarker(text: string, start: number, end: number): string | undefin
 }
 
 export function parsePromptDocument(text: string, fileName: string, options: ParseOptions = {}): PromptDocument {
-  const format = detectPromptFormat(fileName);
-  const structured = parseStructuredPrompt(text, fileName, format, options);
-  if (structured) return structured;
-  const styles = options.placeholderStyles ?? defaultPlaceholderStyles(format);
+  return parseWithSections(text, fileName, options).doc;
+}
+
+/** How the body is split into role sections (the line scan of `splitSections`). */
+export interface SectionRules {
+  format: PromptFormat;
+  /** `role:` lines (Prompty's own rule for `.prompty`). */
+  roleLines: boolean;
+  /** Markdown headings named after roles. */
+  roleHeadings: boolean;
+}
+
+export function sectionRules(format: PromptFormat, options: ParseOptions = {}): SectionRules {
   const splitRoles = options.roles ?? true;
   // Prompty only knows `role:` lines (spec §2.10); Copilot files and dotprompt have no role headings.
   const roleHeadings =
     splitRoles && (options.roleHeadings ?? (format === 'markdown' || format === 'text' || format === 'jinja' || format === 'prompt-md'));
   const roleLines = splitRoles && format !== 'copilot' && format !== 'prompt';
+  // A `.prompt` file that is not dotprompt is split at `role:` lines like text.
+  return { format: format === 'prompt' ? 'text' : format, roleLines: format === 'prompt' || roleLines, roleHeadings };
+}
+
+/**
+ * The parse, plus — when the body was split by the line scan (not a structured or dotprompt file, no
+ * Prompty thread inputs) — every section before empty ones were dropped, for the incremental parser
+ * (incremental.ts), which re-derives only the section an edit falls in.
+ */
+export function parseWithSections(
+  text: string,
+  fileName: string,
+  options: ParseOptions = {},
+): { doc: PromptDocument; sections?: PromptMessage[]; rules?: SectionRules } {
+  const format = detectPromptFormat(fileName);
+  const structured = parseStructuredPrompt(text, fileName, format, options);
+  if (structured) return { doc: structured };
+  const styles = options.placeholderStyles ?? defaultPlaceholderStyles(format);
+  const rules = sectionRules(format, options);
+  let sections: PromptMessage[] | undefined;
   const diagnostics: PromptDiagnostic[] = [];
   const len = text.length;
   const bom = len > 0 && text.charCodeAt(0) === 0xfeff;
@@ -270,12 +299,12 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
     if (body.media) notes.push(`${body.media} {{media}} part(s) (images, audio, video) are not counted: their tokens depend on the file.`);
     if (body.partials.length) notes.push(`Partials are counted as written: ${body.partials.join(', ')}.`);
   } else {
-    splitSections(text, doc, format === 'prompt' ? 'text' : format, format === 'prompt' || roleLines, roleHeadings, notes);
+    sections = splitSections(text, doc, rules, notes);
   }
   assignPlaceholders(doc);
   if (doc.api === 'embedding') notes.push('Embedding prompt: the input text is counted without chat framing.');
   if (notes.length || doc.notes) doc.notes = [...notes, ...(doc.notes ?? [])];
-  return doc;
+  return sections ? { doc, sections, rules } : { doc };
 }
 
 /**
@@ -320,15 +349,66 @@ function dotpromptMessage(text: string, m: DotpromptMessage, bodyStartLine: numb
   return msg;
 }
 
-/** Role sections of Prompty, Markdown, text, Jinja and Copilot bodies. */
-function splitSections(
+/** The line `[pos, contentEnd)` (line break excluded) as a fence marker (not in Prompty), a role header, or neither. */
+export function classifyLine(
   text: string,
-  doc: PromptDocument,
-  format: PromptFormat,
-  roleLines: boolean,
-  roleHeadings: boolean,
-  notes: string[],
-): void {
+  pos: number,
+  contentEnd: number,
+  rules: SectionRules,
+): { marker: string } | { header: { role: PromptRole; name?: string } } | undefined {
+  if (contentEnd - pos > MAX_HEADER_LINE) return undefined;
+  const prompty = rules.format === 'prompty';
+  const marker = prompty ? undefined : fenceMarker(text, pos, contentEnd);
+  if (marker) return { marker };
+  const lineText = text.slice(pos, contentEnd);
+  const r = rules.roleLines ? (prompty ? parsePromptyRoleLine(lineText) : parseRoleLine(lineText)) : undefined;
+  if (r) return { header: r };
+  if (rules.roleHeadings) {
+    const h = parseRoleHeading(lineText);
+    if (h) return { header: { role: h } };
+  }
+  return undefined;
+}
+
+/**
+ * One section's message: its content is `[contentStart, secEnd)` trimmed (Prompty: line breaks only) with
+ * line endings normalised; `contentStartLine` is the line of `contentStart`.
+ */
+export function sectionMessage(
+  text: string,
+  rules: SectionRules,
+  role: PromptRole,
+  secStart: number,
+  contentStart: number,
+  secEnd: number,
+  contentStartLine: number,
+  header?: { name?: string; line: number; start: number; lineEnd: number },
+): PromptMessage {
+  const r = (rules.format === 'prompty' ? trimLineBreaks : trimRange)(text, contentStart, secEnd);
+  const startLine = contentStartLine + countNewlines(text, contentStart, r.start);
+  const m: PromptMessage = {
+    role,
+    content: text.slice(r.start, r.end).replace(/\r\n?/g, '\n'),
+    range: r.start < r.end ? r : { start: contentStart, end: contentStart },
+    sectionRange: { start: secStart, end: secEnd },
+    headerLine: header ? header.line : startLine,
+    startLine,
+    implicit: !header,
+    placeholders: [],
+  };
+  if (header) {
+    m.headerRange = { start: header.start, end: header.lineEnd };
+    if (header.name) m.name = header.name;
+  }
+  return m;
+}
+
+/**
+ * Role sections of Prompty, Markdown, text, Jinja and Copilot bodies. Returns every section (empty
+ * ones too), or undefined when Prompty thread inputs re-cut the messages.
+ */
+function splitSections(text: string, doc: PromptDocument, rules: SectionRules, notes: string[]): PromptMessage[] | undefined {
+  const { format, roleLines, roleHeadings } = rules;
   const len = text.length;
   const prompty = format === 'prompty';
   const headers: Header[] = [];
@@ -340,26 +420,19 @@ function splitSections(
     const lineEnd = nl < 0 ? len : nl;
     const next = nl < 0 ? len : nl + 1;
     const contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-    const short = contentEnd - pos <= MAX_HEADER_LINE;
-    const marker = short && !prompty ? fenceMarker(text, pos, contentEnd) : undefined;
-    if (marker) {
+    const kind = classifyLine(text, pos, contentEnd, rules);
+    if (kind && 'marker' in kind) {
       // Prompty splits on role lines even inside code fences (spec §6.4 looks at every line).
+      const marker = kind.marker;
       if (!fence) fence = marker;
       else if (marker[0] === fence[0] && marker.length >= fence.length && text.slice(pos, contentEnd).trim() === marker) fence = undefined;
-    } else if (short && !fence) {
-      const lineText = text.slice(pos, contentEnd);
-      const r = roleLines ? (prompty ? parsePromptyRoleLine(lineText) : parseRoleLine(lineText)) : undefined;
-      if (r) headers.push({ role: r.role, name: r.name, line, start: pos, lineEnd: contentEnd, next });
-      else if (roleHeadings) {
-        const h = parseRoleHeading(lineText);
-        if (h) headers.push({ role: h, name: undefined, line, start: pos, lineEnd: contentEnd, next });
-      }
+    } else if (kind && !fence) {
+      headers.push({ role: kind.header.role, name: kind.header.name, line, start: pos, lineEnd: contentEnd, next });
     }
     pos = next;
     line++;
   }
 
-  const trim = prompty ? trimLineBreaks : trimRange;
   const mk = (
     role: PromptRole,
     secStart: number,
@@ -367,25 +440,7 @@ function splitSections(
     secEnd: number,
     contentStartLine: number,
     header?: Header,
-  ): PromptMessage => {
-    const r = trim(text, contentStart, secEnd);
-    const startLine = contentStartLine + countNewlines(text, contentStart, r.start);
-    const m: PromptMessage = {
-      role,
-      content: text.slice(r.start, r.end).replace(/\r\n?/g, '\n'),
-      range: r.start < r.end ? r : { start: contentStart, end: contentStart },
-      sectionRange: { start: secStart, end: secEnd },
-      headerLine: header ? header.line : startLine,
-      startLine,
-      implicit: !header,
-      placeholders: [],
-    };
-    if (header) {
-      m.headerRange = { start: header.start, end: header.lineEnd };
-      if (header.name) m.name = header.name;
-    }
-    return m;
-  };
+  ): PromptMessage => sectionMessage(text, rules, role, secStart, contentStart, secEnd, contentStartLine, header);
   const bodyStart = doc.body.start;
   // Text before any role line: `system` in Prompty (spec §2.10 "Default role"); Copilot instruction
   // files are instructions; a prompt file without sections is the user's message.
@@ -402,10 +457,17 @@ function splitSections(
       doc.messages.push(mk(h.role, h.start, h.next, secEnd, h.line + 1, h));
     }
   }
-  if (prompty) expandPromptyThreads(doc, notes);
+  const sections = doc.messages;
+  if (prompty && expandPromptyThreads(doc, notes)) return undefined;
   // Prompty sends empty messages (spec §6.6: "MUST NOT be silently discarded"); elsewhere an empty
   // section is nothing to send.
-  else doc.messages = doc.messages.filter((m) => m.content.length > 0);
+  doc.messages = keptSections(sections, rules);
+  return sections;
+}
+
+/** The sections that are sent: all in Prompty, the non-empty ones elsewhere. */
+export function keptSections(sections: PromptMessage[], rules: SectionRules): PromptMessage[] {
+  return rules.format === 'prompty' ? sections.slice() : sections.filter((m) => m.content.length > 0);
 }
 
 /** Prompty role boundary (spec §6.2): `system|user|assistant`, optional leading whitespace and `#`, optional `[attrs]`. */
@@ -425,7 +487,7 @@ export function parsePromptyRoleLine(line: string): { role: PromptRole; name?: s
  * names them (spec §5.2, §6.7): the text around it stays its own message (trimmed), the history is
  * not counted here.
  */
-function expandPromptyThreads(doc: PromptDocument, notes: string[]): void {
+function expandPromptyThreads(doc: PromptDocument, notes: string[]): boolean {
   const inputs = isMap(doc.frontMatter?.data) ? (doc.frontMatter!.data as Record<string, unknown>).inputs : undefined;
   const threads = new Set<string>();
   if (isMap(inputs)) {
@@ -433,7 +495,7 @@ function expandPromptyThreads(doc: PromptDocument, notes: string[]): void {
   } else if (Array.isArray(inputs)) {
     for (const v of inputs) if (isMap(v) && v.kind === 'thread' && typeof v.name === 'string') threads.add(v.name);
   }
-  if (!threads.size) return;
+  if (!threads.size) return false;
   const out: PromptMessage[] = [];
   for (const m of doc.messages) {
     const re = /\{\{-?\s*([A-Za-z_][\w]*)\s*-?\}\}/g;
@@ -458,10 +520,11 @@ function expandPromptyThreads(doc: PromptDocument, notes: string[]): void {
       out.push({ ...m, content: after, range: { start: base + cut.end, end: m.range.end }, headerRange: undefined, implicit: true });
   }
   doc.messages = out;
+  return true;
 }
 
 /** Assigns placeholders to the sections containing them (both lists are sorted by offset). */
-function assignPlaceholders(doc: PromptDocument): void {
+export function assignPlaceholders(doc: PromptDocument): void {
   let mi = 0;
   for (const p of doc.placeholders) {
     while (mi < doc.messages.length && doc.messages[mi].sectionRange.end <= p.range.start) mi++;
