@@ -103,6 +103,14 @@ function clip(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/**
+ * A text field of a server reply as we keep it (model name, finish reason, error message): a string,
+ * clipped to `max` characters; anything else (a number, a 1,000,000-deep array) is `undefined`.
+ */
+export function serverText(v: unknown, max = 300): string | undefined {
+  return typeof v === 'string' ? clip(v, max) : undefined;
+}
+
 /** Per-request context: the combined abort signal, the idle timer, and the error factory. */
 export class RequestScope {
   readonly controller = new AbortController();
