@@ -95,6 +95,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       );
     }
     for (const s of this.store.flujoSources()) if (s.flujo.error) messages.push(`Flujo: ${s.flujo.error}`);
+    messages.push(...this.store.notices());
     this.view.message = messages.length ? messages.join(' ') : undefined;
   }
 
