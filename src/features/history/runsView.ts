@@ -2,6 +2,7 @@
 // (switchable), exact totals per group, Flujo runs with their steps, a context menu (open prompt,
 // rerun, copy details, delete with undo) and title actions (refresh, group by, filter, export CSV,
 // import Flujo runs). Follows the ledger and the Flujo state DB live through the HistoryStore.
+import { escapeMarkdown } from '../../core/untrustedText';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
@@ -96,6 +97,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       );
     }
     for (const s of this.store.flujoSources()) if (s.flujo.error) messages.push(`Flujo: ${s.flujo.error}`);
+    messages.push(...this.store.notices());
     this.view.message = messages.length ? messages.join(' ') : undefined;
   }
 
@@ -138,7 +140,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const t = node.group.totals;
       item.tooltip = new vscode.MarkdownString(
         [
-          `**${node.group.label}**`,
+          `**${escapeMarkdown(node.group.label)}**`,
           '',
           `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running)`,
           '',
