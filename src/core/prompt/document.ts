@@ -386,9 +386,10 @@ export function sectionMessage(
 ): PromptMessage {
   const r = (rules.format === 'prompty' ? trimLineBreaks : trimRange)(text, contentStart, secEnd);
   const startLine = contentStartLine + countNewlines(text, contentStart, r.start);
+  const raw = text.slice(r.start, r.end);
   const m: PromptMessage = {
     role,
-    content: text.slice(r.start, r.end).replace(/\r\n?/g, '\n'),
+    content: raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n'),
     range: r.start < r.end ? r : { start: contentStart, end: contentStart },
     sectionRange: { start: secStart, end: secEnd },
     headerLine: header ? header.line : startLine,
