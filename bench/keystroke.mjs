@@ -152,10 +152,21 @@ function makePipeline(fileName, doc) {
         },
         large.framingFromWorker(result),
       );
-      // What the CodeLens provider builds: the top line and one title per message section.
+      // What the CodeLens provider builds: the top line and one title per message section (src/features/codeLens.ts).
       const summary = estimate.codeLensSummary(e, e.primary);
       const primary = e.models.find((m) => m.model === e.primary) ?? e.models[0];
-      const titles = result.document.messages.map((m, i) => `${m.role}: ${estimate.formatTokens(primary.messageTokens[i] ?? 0, false)}`);
+      const amounts = new Map();
+      const amount = (tokens) => {
+        if (!amounts.has(tokens)) {
+          const cost = estimate.inputCost(catalog, primary.model, tokens);
+          amounts.set(
+            tokens,
+            `${estimate.formatTokens(tokens, false)} tokens${cost ? ` · ${estimate.shortModel(primary.model)} ${estimate.shortUsd(cost, false)} input` : ''}`,
+          );
+        }
+        return amounts.get(tokens);
+      };
+      const titles = result.document.messages.map((m, i) => `${m.role}: ${amount(primary.messageTokens[i] ?? 0)}`);
       return { total: primary.inputTokens, title: summary.tokensTitle, lenses: titles.length + 1 };
     },
     dispose: () => worker.dispose(),

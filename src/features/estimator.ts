@@ -130,9 +130,6 @@ export class Estimator extends Disposable {
         this.largeWorkers.delete(key);
       }),
     );
-    // Saving is a sync point: the next request sends the whole text (a safety net; the worker checks
-    // each batch of edits by length and the text around the last one).
-    this._register(vscode.workspace.onDidSaveTextDocument((d) => this.largeWorkers.get(d.uri.toString())?.client.forget()));
     // A large prompt's worker gets the edits, not the text: record every change in order.
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -151,6 +148,12 @@ export class Estimator extends Disposable {
         this.largeWorkers.clear();
       },
     });
+  }
+
+  /** How a large prompt's text reached its worker: requests with the whole text and with edits only (for tests). */
+  largeDocumentRequests(uri: vscode.Uri): { text: number; edits: number } | undefined {
+    const large = this.largeWorkers.get(uri.toString());
+    return large && { ...large.client.sent };
   }
 
   /** True for the documents the extension estimates: prompt files (by name or `promptCost.promptFiles`). */

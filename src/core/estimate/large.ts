@@ -50,11 +50,21 @@ export function slimDocument(doc: PromptDocument): PromptDocument {
  * (role names, a few tokens) directly.
  */
 export function countersFromWorker(result: LargePromptCounts, count: (text: string, encoding: EncodingName) => number): Counters {
+  const messages = result.document.messages;
   return (encoding) => {
-    const known = new Map<string, number>();
     const counts = result.contentTokens[encoding];
-    if (counts) result.document.messages.forEach((m, i) => known.set(m.content, counts[i]));
-    return (text) => known.get(text) ?? count(text, encoding);
+    // Summaries ask for the contents in message order: the next message's content is recognised by
+    // reference; a map by text (hashing megabytes of content) is built only for other callers.
+    let next = 0;
+    let known: Map<string, number> | undefined;
+    return (text) => {
+      if (!counts) return count(text, encoding);
+      while (next < messages.length && messages[next].content.length === 0) next++;
+      if (next < messages.length && messages[next].content === text) return counts[next++];
+      if (text.length < 64 && !known) return count(text, encoding); // a role or name
+      known ??= new Map(messages.map((m, i) => [m.content, counts[i]]));
+      return known.get(text) ?? count(text, encoding);
+    };
   };
 }
 

@@ -28,6 +28,9 @@ export class LargePromptClient {
   private pendingChars = 0;
   private pendingVersion: number | undefined;
 
+  /** Requests sent with the whole text and with edits only (for tests and the log). */
+  readonly sent = { text: 0, edits: 0 };
+
   constructor(private readonly worker: LatestRequestWorker<LargePromptRequest, LargePromptReply>) {}
 
   /**
@@ -65,8 +68,10 @@ export class LargePromptClient {
       req = { fileName, models, version, baseVersion: this.sentVersion, edits: this.pending, length: doc.length };
       const probe = this.probeFor(doc, this.pending);
       if (probe) req.probe = probe;
+      this.sent.edits++;
     } else {
       req = { fileName, models, version, text: doc.getText(), length: doc.length };
+      this.sent.text++;
     }
     this.sentVersion = version;
     this.pending = [];

@@ -2,27 +2,26 @@
 // its messages off the extension host's thread. It keeps its own copy of the text: the host sends the
 // whole text once, then only the edits (VS Code's change events), which every request applies in
 // order — superseded ones too — so the copy stays the host's. The parse is incremental (only the
-// edited section is re-derived, prompt/incremental.ts) and so are the counts: one IncrementalCounter
-// per (encoding, message) recounts only the changed chunks of a changed message.
+// edited section is re-derived, prompt/incremental.ts) and so are the counts (messageCounts.ts):
+// unchanged messages are not recounted, a long changed one only around the change.
 // Protocol: in { id, ...LargePromptRequest } → out { id, result: LargePromptReply } (see latest.ts).
 import { IncrementalPromptParser } from '../prompt/incremental';
 import { EncodingName } from '../tokenize/encodings';
-import { IncrementalCounter } from '../tokenize/incremental';
+import { MessageTokenCounts } from './messageCounts';
 import { frameFamilyChat } from '../tokenize/framing';
 import { tokenizerForModel } from '../tokenize/models';
 import { CancellationError } from '../cancellation';
 import { serveLatest } from '../worker/latest';
 import { LargePromptCounts, LargePromptReply, LargePromptRequest, packCounts } from './large';
 
-const counters = new Map<string, IncrementalCounter>();
+const counters = new Map<EncodingName, MessageTokenCounts>();
 let parser: IncrementalPromptParser | undefined;
 /** The version of the worker's copy; undefined once it cannot be trusted (the host then sends the text). */
 let version: number | undefined;
 
-function counterFor(encoding: EncodingName, message: number): IncrementalCounter {
-  const key = `${encoding}:${message}`;
-  let c = counters.get(key);
-  if (!c) counters.set(key, (c = new IncrementalCounter(encoding)));
+function countsIn(encoding: EncodingName): MessageTokenCounts {
+  let c = counters.get(encoding);
+  if (!c) counters.set(encoding, (c = new MessageTokenCounts(encoding)));
   return c;
 }
 
@@ -58,8 +57,9 @@ serveLatest<LargePromptRequest, LargePromptReply>(
     const contentTokens: LargePromptCounts['contentTokens'] = {};
     const models = document.model ? [document.model, ...req.models] : req.models;
     for (const encoding of new Set(models.map((m) => tokenizerForModel(m).encoding))) {
-      contentTokens[encoding] = document.messages.map((m, i) =>
-        m.content.length === 0 ? 0 : counterFor(encoding, i).update(m.content, superseded),
+      contentTokens[encoding] = countsIn(encoding).count(
+        document.messages.map((m) => m.content),
+        superseded,
       );
     }
     // Exact open-model families: the whole conversation rendered with the family's chat template and
@@ -75,8 +75,6 @@ serveLatest<LargePromptRequest, LargePromptReply>(
         framed[t.family] = { tokens, messageTokens };
       }
     }
-    // Counters of messages that no longer exist are dropped.
-    for (const key of counters.keys()) if (Number(key.split(':')[1]) >= document.messages.length) counters.delete(key);
     return packCounts({ document, contentTokens, framed });
   },
   { accept },
