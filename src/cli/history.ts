@@ -250,8 +250,17 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
   const dry = flags.has('dry-run');
   const result = dry
-    ? { added: read.runs.length, updated: 0, unchanged: 0, skippedDeleted: 0, records: read.runs.map(flujoRunToRecord) }
+    ? {
+        added: read.runs.length,
+        updated: 0,
+        unchanged: 0,
+        skippedDeleted: 0,
+        skippedInvalid: 0,
+        warnings: [] as string[],
+        records: read.runs.map(flujoRunToRecord),
+      }
     : await importFlujoRunsToLedger(file, read.runs);
+  for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
   if (flags.has('json')) {
     printJson(io, {
       db,
@@ -263,17 +272,20 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
       updated: result.updated,
       unchanged: result.unchanged,
       skippedDeleted: result.skippedDeleted,
-      warnings: read.warnings,
+      skippedInvalid: result.skippedInvalid,
+      warnings: [...read.warnings, ...result.warnings],
       runs: result.records.map(runJson),
     });
     return EXIT_OK;
   }
-  const walNote = read.wal.present ? ` (${read.wal.framesApplied} WAL frame(s) applied)` : '';
+  const walNote = read.wal.present
+    ? ` (${read.wal.framesApplied} WAL frame(s) applied${read.wal.framesIgnored ? `, ${read.wal.framesIgnored} ignored` : ''})`
+    : '';
   io.stdout(`${db}${walNote}: ${read.runs.length} run(s) found\n`);
   io.stdout(
     dry
       ? `dry run: nothing written to ${file}\n`
-      : `${file}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${result.skippedDeleted ? `, ${result.skippedDeleted} deleted earlier (skipped)` : ''}\n`,
+      : `${file}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${result.skippedDeleted ? `, ${result.skippedDeleted} deleted earlier (skipped)` : ''}${result.skippedInvalid ? `, ${result.skippedInvalid} invalid (skipped)` : ''}\n`,
   );
   return EXIT_OK;
 }

@@ -3,7 +3,7 @@
 // pricing → budgets → usage; each lives in ./analysis and reports into one capped sink.
 import { bundledReferenceCatalog } from '../pricing/reference';
 import { scanToml } from './scanner';
-import { AnalysisContext, Consequences, DiagnosticSink, flatten } from './analysis/context';
+import { AnalysisContext, Consequences, DiagnosticSink, MAX_DIAGNOSTICS, flatten } from './analysis/context';
 import { checkSyntax } from './analysis/syntax';
 import { checkDottedModelKeys, checkSections } from './analysis/structure';
 import { checkLeaves } from './analysis/keys';
@@ -16,9 +16,10 @@ export * from './analysis/types';
 export { levenshtein, didYouMean } from './analysis/words';
 export { tomlNumber } from './analysis/values';
 export { suggestModels } from './analysis/pricing';
+export { MAX_DIAGNOSTICS } from './analysis/context';
 
 export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): FlujoAnalysis {
-  const sink = new DiagnosticSink(options.maxDiagnostics ?? 500);
+  const sink = new DiagnosticSink(options.maxDiagnostics ?? MAX_DIAGNOSTICS);
   const scan = scanToml(text);
   const consequences: Consequences = { loadFails: [], costInvalid: [] };
   const valid = checkSyntax(text, scan, sink);
@@ -43,7 +44,6 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
   }
 
   const diagnostics = sink.diagnostics;
-  diagnostics.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
   return {
     diagnostics,
     pricing,

@@ -3,7 +3,7 @@ import { Decimal } from '../pricing/decimal';
 import { perMtokToPer1k } from '../pricing/catalog';
 import { ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from '../pricing/reference';
 import { tomlNumber } from './analyze';
-import { KeyPart, KeyValue, Position, Range, ValueNode, scanToml, tomlKey } from './scanner';
+import { KeyPart, KeyValue, Position, Range, ValueNode, plainRange, scanToml, tomlKey } from './scanner';
 import {
   BUDGET_KEYS,
   BUDGET_TABLES,
@@ -236,7 +236,7 @@ export function hoverFlujoToml(text: string, position: Position, options: Langua
   const scan = scanToml(text);
   const describe = (parts: KeyPart[], index: number): HoverInfo | undefined => {
     const path = parts.slice(0, index + 1).map((p) => p.name);
-    const range = parts[index].range;
+    const range = plainRange(parts[index].range);
     if (path[0] === 'cost' && (path[1] === 'providers' || path[1] === 'estimators') && path.length === 4) {
       // An unquoted dotted model name (`gpt-3.5-turbo`) is split into more key parts: describe the
       // model the user meant, and say why Flujo will not see it.
@@ -307,5 +307,5 @@ function valueHover(reference: ReferenceCatalog, path: string[], v: ValueNode): 
       '',
       `Reference: $${refValue} per 1K (${reference.source} ${reference.dataDate})${Decimal.parse(refValue).compare(d) === 0 ? ' — same' : ''}`,
     );
-  return { range: v.range, markdown: lines.join('\n') };
+  return { range: plainRange(v.range), markdown: lines.join('\n') };
 }

@@ -68,8 +68,70 @@ export interface ScanResult {
   lineStarts: number[];
 }
 
+/**
+ * A range the scanner found, kept as offsets: line/character are worked out when read (a 10 MB file has
+ * millions of ranges and almost none is ever shown). Read-only and not a plain object: copy it with
+ * `plainRange` before it leaves the process (structured clone and JSON drop getters).
+ */
+export class SourceRange implements Range {
+  constructor(
+    private readonly lineStarts: number[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+  get start(): Position {
+    return positionAt(this.lineStarts, this.from);
+  }
+  get end(): Position {
+    return positionAt(this.lineStarts, this.to);
+  }
+}
+
+/** A key part as scanned: its range is made when read. */
+class ScannedKey implements KeyPart {
+  constructor(
+    readonly name: string,
+    readonly quoted: boolean,
+    private readonly lineStarts: number[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+  get range(): Range {
+    return new SourceRange(this.lineStarts, this.from, this.to);
+  }
+}
+
+/** A value as scanned: its range is made when read. */
+class ScannedValue implements ValueNode {
+  string?: string;
+  entries?: KeyValue[];
+  items?: ValueNode[];
+  constructor(
+    readonly kind: ValueKind,
+    readonly text: string,
+    private readonly lineStarts: number[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+  get range(): Range {
+    return new SourceRange(this.lineStarts, this.from, this.to);
+  }
+}
+
+/** A plain copy of a range (Position objects with own properties), safe to post, store or compare. */
+export function plainRange(r: Range): Range {
+  const { line: sl, character: sc } = r.start;
+  const { line: el, character: ec } = r.end;
+  return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
+}
+
 export function lineStartsOf(text: string): number[] {
   const starts = [0];
+  if (!text.includes('\r')) {
+    // The common case, by indexOf (much faster than a loop over every character).
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) starts.push(i + 1);
@@ -97,6 +159,7 @@ function endsScalar(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 93 || c === 125 || c === 35 || c === 12 || c === 11;
 }
 const MAX_DEPTH = 32;
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', e: '\x1b' };
 
 class Scanner {
   i = 0;
@@ -111,11 +174,18 @@ class Scanner {
     this.lineStarts = lineStartsOf(text);
   }
 
-  pos(o: number): Position {
-    return positionAt(this.lineStarts, o);
+  /** Short key names repeat on every line ([cost.providers.openai…]): one copy of each. */
+  private readonly names = new Map<string, string>();
+  intern(name: string): string {
+    if (name.length > 32) return name;
+    const seen = this.names.get(name);
+    if (seen !== undefined) return seen;
+    if (this.names.size < 10_000) this.names.set(name, name);
+    return name;
   }
+
   range(a: number, b: number): Range {
-    return { start: this.pos(a), end: this.pos(b) };
+    return new SourceRange(this.lineStarts, a, b);
   }
   problem(message: string, a: number, b: number) {
     if (this.problems.length < 1000) this.problems.push({ message, range: this.range(a, Math.max(a, b)) });
@@ -173,7 +243,7 @@ class Scanner {
     this.skipWs();
     const keyStart = this.i;
     const keys = this.dottedKey();
-    const keyEnd = keys.length ? offsetAt(this.lineStarts, keys[keys.length - 1].range.end) : this.i;
+    const keyEnd = keys.length ? (keys[keys.length - 1] as ScannedKey).to : this.i;
     this.skipWs();
     if (t[this.i] === ']' && (!array || t[this.i + 1] === ']')) {
       this.i += array ? 2 : 1;
@@ -208,7 +278,7 @@ class Scanner {
       this.problem('expected a key', keyStart, keyStart + 1);
       return undefined;
     }
-    const keyEnd = offsetAt(this.lineStarts, keys[keys.length - 1].range.end);
+    const keyEnd = (keys[keys.length - 1] as ScannedKey).to;
     this.skipWs();
     if (t[this.i] !== '=') {
       this.problem("expected '=' after the key", this.i, this.i + 1);
@@ -218,7 +288,7 @@ class Scanner {
     this.skipWs();
     const value = this.value(depth);
     const kv: KeyValue = {
-      path: [...table, ...keys.map((k) => k.name)],
+      path: table.concat(keys.map((k) => k.name)),
       keys,
       keyRange: this.range(keyStart, keyEnd),
       value,
@@ -246,14 +316,14 @@ class Scanner {
       } else {
         while (this.i < t.length && isBare(t.charCodeAt(this.i))) this.i++;
         if (this.i === s) break;
-        name = t.slice(s, this.i);
+        name = this.intern(t.slice(s, this.i));
       }
-      parts.push({ name, quoted, range: this.range(s, this.i) });
+      parts.push(new ScannedKey(name, quoted, this.lineStarts, s, this.i));
       this.skipWs();
       if (t[this.i] === '.') this.i++;
       else break;
     }
-    return parts;
+    return parts.slice(); // exact size: a pushed-to array keeps room for 16 more, and there is one per key
   }
 
   /** A one-line basic or literal string starting at the quote; undefined (with a problem) when unterminated. */
@@ -261,20 +331,25 @@ class Scanner {
     const t = this.text;
     const s = this.i;
     this.i++;
+    // Plain runs are sliced whole: adding one character at a time builds a rope of one node per character.
     let out = '';
+    let run = this.i;
     while (this.i < t.length) {
       const c = t[this.i];
       if (c === '\n' || c === '\r') break;
       if (c === q) {
+        out += t.slice(run, this.i);
         this.i++;
         return out;
       }
       if (c === '\\' && q === '"') {
+        out += t.slice(run, this.i);
         const e = t[this.i + 1];
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', e: '\x1b' };
-        if (e !== undefined && map[e] !== undefined) {
-          out += map[e];
+        const escaped = e === undefined ? undefined : ESCAPES[e];
+        if (escaped !== undefined) {
+          out += escaped;
           this.i += 2;
+          run = this.i;
           continue;
         }
         if (e === 'u' || e === 'U') {
@@ -284,13 +359,14 @@ class Scanner {
           if (Number.isFinite(cp) && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) out += String.fromCodePoint(cp);
           else this.problem('invalid unicode escape', this.i, this.i + 2 + n);
           this.i += 2 + n;
+          run = this.i;
           continue;
         }
         this.problem('invalid escape', this.i, this.i + 2);
         this.i += 2;
+        run = this.i;
         continue;
       }
-      out += c;
       this.i++;
     }
     this.problem('unterminated string', s, this.i);
@@ -301,12 +377,11 @@ class Scanner {
     const t = this.text;
     const s = this.i;
     const c = t[s];
-    const node = (kind: ValueKind, extra: Partial<ValueNode> = {}): ValueNode => ({
-      kind,
-      text: t.slice(s, this.i),
-      range: this.range(s, this.i),
-      ...extra,
-    });
+    const node = (kind: ValueKind, extra?: Pick<ValueNode, 'string' | 'entries' | 'items'>): ValueNode => {
+      const v = new ScannedValue(kind, t.slice(s, this.i), this.lineStarts, s, this.i);
+      if (extra) Object.assign(v, extra);
+      return v;
+    };
     if (c === undefined || c === '\n' || c === '\r' || c === '#') {
       this.problem('expected a value', s, s + 1);
       return node('invalid');

@@ -59,6 +59,8 @@ export interface RunRecord {
   costUsd?: string;
   latencyMs?: number;
   error?: { kind: string; message: string; status?: number };
+  /** What the server sent that could not be used (e.g. a usage count as a string: tokens and cost left unknown). */
+  warnings?: string[];
   /** Only when `promptCost.history.storeText` is on. */
   promptText?: string;
   answerText?: string;
@@ -159,8 +161,10 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
   if (input.estimate) rec.estimate = input.estimate;
   let usage: UsageBuckets | undefined;
   let answer: string | undefined;
+  let warnings: string[] | undefined;
   if (input.result) {
     usage = input.result.usage;
+    warnings = input.result.warnings;
     answer = input.result.text;
     rec.latencyMs = input.result.latencyMs;
     if (input.result.responseModel && input.result.responseModel !== input.model)
@@ -172,6 +176,7 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
       rec.error = { kind: err.kind, message: err.message, ...(err.status !== undefined ? { status: err.status } : {}) };
       usage = err.details.partialUsage;
       answer = err.details.partialText;
+      warnings = err.details.warnings;
     } else {
       rec.status = 'error';
       const message = err instanceof Error ? err.message : String(err ?? 'unknown error');
@@ -181,8 +186,16 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
   }
   if (usage) {
     rec.usage = usage;
-    if (input.prices) rec.costUsd = costOfUsage(usage, input.prices).totalUsd.toString();
+    if (input.prices) {
+      try {
+        rec.costUsd = costOfUsage(usage, input.prices).totalUsd.toString();
+      } catch (err) {
+        // Counts reach here checked (providers/usage.ts); should one still not price, the run is recorded without a cost.
+        (warnings = [...(warnings ?? [])]).push(`cost not computed: ${(err as Error).message}`);
+      }
+    }
   }
+  if (warnings?.length) rec.warnings = warnings;
   if (input.storeText) {
     if (input.promptContent !== undefined) rec.promptText = input.promptContent;
     if (answer !== undefined) rec.answerText = answer;

@@ -1,7 +1,7 @@
 // Anthropic Messages API (`POST /v1/messages`), streaming and not.
 import { RequestScope, joinUrl, parseEventJson, readJson, send, sseEvents } from './http';
 import { AnthropicEndpoint, ChatMessage, RunPromptRequest, RunPromptResult } from './types';
-import { mergeAnthropicStreamUsage, normalizeAnthropicUsage } from './usage';
+import { parseAnthropicStreamUsage, parseAnthropicUsage } from './usage';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 export const ANTHROPIC_DEFAULT_VERSION = '2023-06-01';
@@ -61,9 +61,11 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
       if (!Array.isArray(j.content)) throw scope.badResponse('no `content` array in the body', { requestId });
       text = textOf(j.content);
       if (text) req.onText?.(text);
+      const parsed = parseAnthropicUsage(j.usage);
       return scope.result({
         text,
-        usage: normalizeAnthropicUsage(j.usage),
+        usage: parsed.usage,
+        ...(parsed.warnings.length ? { warnings: parsed.warnings } : {}),
         responseModel: typeof j.model === 'string' ? j.model : undefined,
         finishReason: typeof j.stop_reason === 'string' ? j.stop_reason : undefined,
         requestId,
@@ -98,20 +100,24 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
         const etype = String(err.type ?? 'error');
         const kind =
           etype === 'rate_limit_error' ? 'rate_limit' : etype === 'overloaded_error' || etype === 'api_error' ? 'server' : 'bad_request';
+        const parsed = parseAnthropicStreamUsage(startUsage, deltaUsage);
         throw scope.error(kind, `Anthropic stream failed (${etype}): ${String(err.message ?? 'unknown error')}`, {
           partialText: text,
-          partialUsage: mergeAnthropicStreamUsage(startUsage, deltaUsage),
+          partialUsage: parsed.usage,
           requestId,
+          ...(parsed.warnings.length ? { warnings: parsed.warnings } : {}),
         });
       }
       // ping, content_block_start/stop and unknown future events are ignored.
     }
-    const usage = mergeAnthropicStreamUsage(startUsage, deltaUsage);
+    const parsed = parseAnthropicStreamUsage(startUsage, deltaUsage);
+    const usage = parsed.usage;
+    const warnings = parsed.warnings.length ? { warnings: parsed.warnings } : {};
     if (!stopped) {
       if (scope.aborted) throw scope.fromThrown(new Error('aborted'), { partialText: text });
-      throw scope.badResponse('the stream ended before message_stop', { partialText: text, partialUsage: usage, requestId });
+      throw scope.badResponse('the stream ended before message_stop', { partialText: text, partialUsage: usage, requestId, ...warnings });
     }
-    return scope.result({ text, usage, responseModel, finishReason, requestId });
+    return scope.result({ text, usage, responseModel, finishReason, requestId, ...warnings });
   } catch (err) {
     throw scope.fromThrown(err, { partialText: text || undefined });
   } finally {

@@ -1,7 +1,7 @@
 // OpenAI-compatible chat completions (OpenAI, Azure OpenAI, OpenRouter, Ollama, vLLM, LM Studio).
 import { RequestScope, joinUrl, parseEventJson, readJson, send, sseEvents } from './http';
-import { OpenAIEndpoint, RunPromptRequest, RunPromptResult, UsageBuckets } from './types';
-import { normalizeOpenAIUsage } from './usage';
+import { OpenAIEndpoint, RunPromptRequest, RunPromptResult } from './types';
+import { ParsedUsage, parseOpenAIUsage } from './usage';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,16 +66,18 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
       if (!message) throw scope.badResponse('no choices[0].message in the body', { requestId });
       text = typeof message.content === 'string' ? message.content : '';
       if (text) req.onText?.(text);
+      const parsed = parseOpenAIUsage(j.usage);
       return scope.result({
         text,
-        usage: normalizeOpenAIUsage(j.usage),
+        usage: parsed.usage,
+        ...(parsed.warnings.length ? { warnings: parsed.warnings } : {}),
         responseModel: typeof j.model === 'string' ? j.model : undefined,
         finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
         requestId,
       });
     }
 
-    let usage: UsageBuckets | undefined;
+    let parsed: ParsedUsage = { warnings: [] };
     let responseModel: string | undefined;
     let finishReason: string | undefined;
     let done = false;
@@ -91,8 +93,7 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
       }
       if (typeof chunk.model === 'string' && chunk.model) responseModel = chunk.model;
       // The usage chunk (choices: []) comes last; some servers also put usage on every chunk: last wins.
-      const u = normalizeOpenAIUsage(chunk.usage);
-      if (u) usage = u;
+      if (chunk.usage !== undefined && chunk.usage !== null) parsed = parseOpenAIUsage(chunk.usage);
       const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
       for (const c of choices) {
         if (!isObject(c)) continue;
@@ -105,12 +106,14 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
         }
       }
     }
+    const usage = parsed.usage;
+    const warnings = parsed.warnings.length ? { warnings: parsed.warnings } : {};
     if (!done) {
       if (scope.aborted) throw scope.fromThrown(new Error('aborted'), { partialText: text });
       // The connection closed before `data: [DONE]`: the answer may be cut off.
-      throw scope.badResponse('the stream ended before [DONE]', { partialText: text, partialUsage: usage, requestId });
+      throw scope.badResponse('the stream ended before [DONE]', { partialText: text, partialUsage: usage, requestId, ...warnings });
     }
-    return scope.result({ text, usage, responseModel, finishReason, requestId });
+    return scope.result({ text, usage, responseModel, finishReason, requestId, ...warnings });
   } catch (err) {
     throw scope.fromThrown(err, { partialText: text || undefined });
   } finally {

@@ -218,7 +218,7 @@ export class HistoryStore extends Disposable {
         updated: r.updated,
         unchanged: r.unchanged,
         skippedDeleted: r.skippedDeleted,
-        warnings: read.warnings,
+        warnings: [...read.warnings, ...r.warnings],
       });
     }
     return out;

@@ -1,6 +1,7 @@
 // What every analysis stage shares: the diagnostic sink (capped, de-duplicated) and the file
 // flattened into tables and leaf values with absolute key paths.
 import type { ReferenceCatalog } from '../../pricing/reference';
+import { plainRange } from '../scanner';
 import type { KeyPart, KeyValue, Range, ScanResult, ValueNode } from '../scanner';
 import type { FlujoDiagnostic } from './types';
 
@@ -12,27 +13,94 @@ export function joinRange(a: Range, b: Range): Range {
   return { start: a.start, end: b.end };
 }
 
-/** Collects diagnostics up to a cap; `once` drops a second report of the same code at the same range. */
+/** How many diagnostics one file reports at most; the rest are counted in one "N more" diagnostic. */
+export const MAX_DIAGNOSTICS = 1000;
+/** A message quotes values from the file: past this many characters the middle is cut (a 1 MB string stays out of the Problems view). */
+const MAX_MESSAGE = 1200;
+
+const SEVERITY_RANK: Record<FlujoDiagnostic['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors first (one bad record must not hide the reasons Flujo fails to load), then by position. */
+function before(a: FlujoDiagnostic, b: FlujoDiagnostic): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character
+  );
+}
+
+function shorten(message: string): string {
+  if (message.length <= MAX_MESSAGE) return message;
+  const keep = MAX_MESSAGE / 2 - 40;
+  return `${message.slice(0, keep)} … (${(message.length - 2 * keep).toLocaleString('en-US')} characters) … ${message.slice(-keep)}`;
+}
+
+/** A diagnostic as it leaves the analysis: plain ranges (the scanner's are lazy) and a bounded message. */
+function settled(d: FlujoDiagnostic): FlujoDiagnostic {
+  const out: FlujoDiagnostic = { ...d, message: shorten(d.message), range: plainRange(d.range) };
+  const data = d.data;
+  if (data?.kind === 'add-missing-prices') out.data = { ...data, insertAfter: plainRange(data.insertAfter) };
+  else if (data?.kind === 'replace-model' && data.prices)
+    out.data = { ...data, prices: data.prices.map((p) => ({ ...p, range: plainRange(p.range), text: p.text })) };
+  return out;
+}
+
+/**
+ * Collects diagnostics, keeping the `max` that come first (errors, then by position) and counting the
+ * rest, in memory bounded by `max`; `once` drops a second report of the same code at the same range.
+ */
 export class DiagnosticSink {
-  readonly diagnostics: FlujoDiagnostic[] = [];
+  private kept: FlujoDiagnostic[] = [];
   private readonly reported = new Set<string>();
+  private readonly dropped = { error: 0, warning: 0, info: 0 };
+  private total = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number = MAX_DIAGNOSTICS) {}
 
+  /** `max` diagnostics were reported: stages may skip work that only finds more. */
   get full(): boolean {
-    return this.diagnostics.length >= this.max;
+    return this.total >= this.max;
   }
 
   push(d: FlujoDiagnostic): void {
-    if (!this.full) this.diagnostics.push(d);
+    this.total++;
+    this.kept.push(settled(d));
+    if (this.kept.length >= 2 * Math.max(this.max, 1)) this.trim();
   }
 
   once(d: FlujoDiagnostic): void {
-    if (this.full) return;
     const k = `${d.code}@${rangeKey(d.range)}`;
     if (this.reported.has(k)) return;
     this.reported.add(k);
     this.push(d);
+  }
+
+  private trim(): void {
+    this.kept.sort(before);
+    for (const d of this.kept.slice(this.max)) this.dropped[d.severity]++;
+    this.kept.length = Math.min(this.kept.length, this.max);
+  }
+
+  /** The kept diagnostics by position, then one summary of what was left out (if anything was). */
+  get diagnostics(): FlujoDiagnostic[] {
+    this.trim();
+    const out = [...this.kept].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+    const { error, warning, info } = this.dropped;
+    const n = error + warning + info;
+    if (n > 0) {
+      const parts = [
+        error && `${error.toLocaleString('en-US')} error${error === 1 ? '' : 's'}`,
+        warning && `${warning.toLocaleString('en-US')} warning${warning === 1 ? '' : 's'}`,
+        info && `${info.toLocaleString('en-US')} info`,
+      ].filter(Boolean);
+      out.push({
+        severity: error ? 'error' : 'warning',
+        code: 'too-many-problems',
+        message: `${n.toLocaleString('en-US')} more problem${n === 1 ? '' : 's'} not shown (${parts.join(', ')}): only the first ${this.max.toLocaleString('en-US')} are listed, errors first. After the first ${this.max.toLocaleString('en-US')}, the reference-catalog checks of model tables (unknown-model, price-differs, price-magnitude) are skipped.`,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      });
+    }
+    return out;
   }
 }
 
@@ -66,8 +134,9 @@ export function flatten(scan: ScanResult): Flattened {
   const tables: TableDef[] = [];
   for (const h of scan.headers) tables.push({ path: h.path, parts: h.keys, ownFrom: 0, range: h.range, inline: false });
   const visit = (kv: KeyValue, baseParts: KeyPart[], depth: number) => {
-    const parts = [...baseParts, ...kv.keys];
-    const path = parts.map((p) => p.name);
+    const parts = baseParts.concat(kv.keys);
+    // A top-level entry's path is already absolute (table + keys); one array per leaf is enough.
+    const path = depth === 0 ? kv.path : parts.map((p) => p.name);
     if (kv.value.kind === 'inline-table' && depth < 16) {
       tables.push({ path, parts, ownFrom: baseParts.length, range: kv.keyRange, inline: true });
       for (const child of kv.value.entries ?? []) visit(child, parts, depth + 1);

@@ -1,6 +1,6 @@
 // Stage 4 — pricing: the [cost] keys, each model's price table against the reference catalog, and
 // the prices Flujo will actually use.
-import { Decimal } from '../../pricing/decimal';
+import { Decimal, previewNumber } from '../../pricing/decimal';
 import { FlujoModelPrice, perMtokToPer1k } from '../../pricing/catalog';
 import type { ReferenceCatalog, ReferenceModel } from '../../pricing/reference';
 import { referenceProviderId } from '../../pricing/reference';
@@ -11,12 +11,13 @@ import type { AnalysisContext, DiagnosticSink, Flattened, Leaf } from './context
 import type { LeafFacts } from './keys';
 import { Impact, reportLaxValue, reportUnknownKey, reportWrongType } from './reports';
 import type { ModelTable } from './types';
-import { TYPE_NAMES, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
+import { TYPE_NAMES, absurdNumber, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
 import { didYouMean, hint } from './words';
 
 /** The model tables `cost.providers.<p>.<m>`, from headers, inline tables and dotted keys. */
 export class ModelTables {
-  private readonly byKey = new Map<string, ModelTable>();
+  /** provider → model → table (two lookups, no key string built per price key). */
+  private readonly byProvider = new Map<string, Map<string, ModelTable>>();
 
   constructor(flat: Flattened, isDotted: (path: string[]) => boolean) {
     for (const t of flat.tables) {
@@ -28,25 +29,44 @@ export class ModelTables {
   }
 
   of(path: string[], parts: KeyPart[], anchor: Range, inline: boolean): ModelTable {
-    const k = `${path[2]}\0${path[3]}`;
-    let m = this.byKey.get(k);
+    let byModel = this.byProvider.get(path[2]);
+    if (!byModel) this.byProvider.set(path[2], (byModel = new Map()));
+    let m = byModel.get(path[3]);
     if (!m) {
       m = { provider: path[2], model: path[3], modelRange: parts[3].range, anchor, keys: new Map(), inline, nested: [] };
-      this.byKey.set(k, m);
+      byModel.set(path[3], m);
+      this.order.push(m);
     }
     return m;
   }
 
+  /** In the order the file first names them. */
+  private readonly order: ModelTable[] = [];
+
   all(): ModelTable[] {
-    return [...this.byKey.values()];
+    return this.order;
   }
 }
 
+/** Model ids per provider, per catalog (a file with many unknown models asks once per table). */
+const idsByCatalog = new WeakMap<ReferenceCatalog, Map<string, Set<string>>>();
+
+function providerModelIds(reference: ReferenceCatalog, provider: string): Set<string> {
+  let byProvider = idsByCatalog.get(reference);
+  if (!byProvider) {
+    byProvider = new Map();
+    for (const m of reference.models) {
+      let ids = byProvider.get(m.provider);
+      if (!ids) byProvider.set(m.provider, (ids = new Set()));
+      ids.add(m.id);
+    }
+    idsByCatalog.set(reference, byProvider);
+  }
+  return byProvider.get(referenceProviderId(provider)) ?? new Set();
+}
+
 export function suggestModels(reference: ReferenceCatalog, provider: string, model: string): string[] {
-  const target = referenceProviderId(provider);
-  const ids = new Set<string>();
-  for (const m of reference.models) if (m.provider === target) ids.add(m.id);
-  return didYouMean(model, ids, 3);
+  return didYouMean(model, providerModelIds(reference, provider), 3);
 }
 
 /** `cost.strict`, `cost.estimation_strategy`, `cost.<table>` and the keys of price, estimator and historical tables. */
@@ -116,6 +136,7 @@ function checkEstimateKey(sink: DiagnosticSink, leaf: Leaf, keys: Readonly<Recor
   const v = leaf.value;
   const spec = keys[name];
   if (!spec) return reportUnknownKey(sink, leaf, Object.keys(keys), `[cost.${p[1]}.${p[2]}.${p[3]}]`);
+  if (absurdNumber(v, true)) return; // reported as absurd-value
   const skipped = `Flujo's ${spec.type === 'integer' ? 'int()' : 'float()'} fails on it and it skips this estimate (falling back to its heuristic).`;
   const d = laxNumber(v);
   let read = laxRead(spec, v);
@@ -252,6 +273,12 @@ function reportUnknownModel(sink: DiagnosticSink, reference: ReferenceCatalog, m
   });
 }
 
+/** "5000", or "4.0e+317" for a ratio no one reads digit by digit (and never "Infinity"). */
+function timesBelow(ratio: number): string {
+  const r = 1 / ratio;
+  return !Number.isFinite(r) ? 'more than 1e308' : r < 1e9 ? String(Math.round(r)) : r.toExponential(1);
+}
+
 /** A price far from the reference (per-1M written as per-1K, or divided twice), or just different. */
 function comparePrice(
   sink: DiagnosticSink,
@@ -273,8 +300,8 @@ function comparePrice(
         severity: 'warning',
         code: 'price-magnitude',
         message: up
-          ? `${key} = ${e.value.text} looks like a price per 1M tokens: the reference is $${refValue} per 1K for '${m.provider}:${m.model}'. Per 1K it would be ${replacement}.`
-          : `${key} = ${e.value.text} is ${Math.round(1 / ratio)}× below the reference ($${refValue} per 1K) for '${m.provider}:${m.model}': was it divided by 1000 twice? Per 1K it would be ${replacement}.`,
+          ? `${key} = ${e.value.text} looks like a price per 1M tokens: the reference is $${refValue} per 1K for '${m.provider}:${m.model}'. Per 1K it would be ${previewNumber(replacement.toString())}.`
+          : `${key} = ${e.value.text} is ${timesBelow(ratio)}× below the reference ($${refValue} per 1K) for '${m.provider}:${m.model}': was it divided by 1000 twice? Per 1K it would be ${previewNumber(replacement.toString())}.`,
         range: e.value.range,
         data: {
           kind: 'convert-magnitude',

@@ -1,0 +1,107 @@
+/* eslint-disable no-control-regex -- matching control characters is what these escapers are for */
+// Text that came from a file or a server (model, prompt, pipeline and step names, run ids, file paths,
+// server error messages) on its way out to a renderer that would otherwise interpret it: Markdown
+// (hovers, tooltips, PR comments), spreadsheets (CSV export) and terminals (the CLI). One function per
+// renderer; every writer of that format calls it, so no caller has to remember which characters matter.
+
+// ---- Markdown -------------------------------------------------------------------------------------
+
+/**
+ * `text` as literal Markdown inline content: every ASCII punctuation character is backslash-escaped
+ * (CommonMark 0.31 §2.4: any ASCII punctuation may be escaped), so no link, image, autolink
+ * (`https\:`, `www\.`, `a\@b` no longer match GFM's extended autolinks), HTML tag, entity, emphasis
+ * or table pipe can form; line breaks and other control characters become spaces, so the text cannot
+ * start a new block (heading, list, fence, table row). Safe in a paragraph and in a GFM table cell.
+ * (VS Code's own `MarkdownString.appendText` leaves `:` `.` `@` `<` `|` alone: bare URLs still link.)
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(MD_CONTROL, ' ').replace(MD_PUNCTUATION, '\\$&');
+}
+
+/** Any ASCII punctuation (CommonMark's escapable set). */
+const MD_PUNCTUATION = /[!-/:-@[-`{-~]/g;
+/** C0 controls, DEL, C1 controls and the Unicode line/paragraph separators. */
+const MD_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * `text` as a Markdown code span (rendered in a monospace font, literally): the fence is one backtick
+ * longer than the longest backtick run inside, padded with spaces when the text starts or ends with
+ * a backtick or space (CommonMark §6.1 strips exactly one such space on each side). Line breaks and
+ * controls become spaces. Empty text gives an empty string.
+ */
+export function markdownCode(text: string): string {
+  const flat = text.replace(MD_CONTROL, ' ');
+  if (!flat) return '';
+  let longest = 0;
+  for (const run of flat.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = /[^ ]/.test(flat) && (/^[` ]/.test(flat) || /[` ]$/.test(flat)) ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+// ---- CSV --------------------------------------------------------------------------------------------
+
+/**
+ * One CSV cell: neutralised against formula injection, then quoted as RFC 4180 §2.6–2.7 requires.
+ * OWASP "CSV Injection" (owasp.org/www-community/attacks/CSV_Injection): a cell starting with
+ * `=` `+` `-` `@`, tab (0x09) or carriage return (0x0D) is run as a formula by Excel, LibreOffice and
+ * Google Sheets; prefixing a single quote makes it text. We also treat a leading line feed, NUL
+ * (OWASP ASVS 5.0 V1.2.10) and the full-width forms `＝＋－＠` (which some locales' spreadsheets
+ * accept as operators) the same way. A plain number (`-12.5`, `1e-3`) is left alone: it cannot call
+ * anything, and a quote would turn it into text. Every CSV writer calls this for every cell.
+ */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === undefined || value === null) return '';
+  let s = String(value);
+  if (FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const FORMULA_START = /^[=+\-@\t\r\n\u0000\uff1d\uff0b\uff0d\uff20]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** One CSV record (no line end). */
+export function csvRow(values: readonly (string | number | boolean | null | undefined)[]): string {
+  return values.map(csvCell).join(',');
+}
+
+// ---- Terminal ---------------------------------------------------------------------------------------
+
+/**
+ * Characters a terminal acts on instead of showing: C0 controls except tab and line feed (ESC starts
+ * ANSI CSI/OSC sequences: colours, cursor moves, window titles, OSC 8 hyperlinks, OSC 52 clipboard
+ * writes), DEL, C1 controls (U+0080–U+009F: 8-bit CSI/OSC/DCS), and the Unicode bidirectional
+ * controls that reorder what is displayed (the "Trojan Source" set, CVE-2021-42574: U+202A–U+202E,
+ * U+2066–U+2069, plus U+200E/U+200F/U+061C marks). A carriage return is kept only before a line feed.
+ */
+const TERMINAL_UNSAFE_SOURCE =
+  '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]|\\r(?!\\n)';
+const TERMINAL_UNSAFE_ANY = new RegExp(TERMINAL_UNSAFE_SOURCE);
+const TERMINAL_UNSAFE = new RegExp(TERMINAL_UNSAFE_SOURCE, 'g');
+
+/**
+ * `text` safe to write to a terminal: every character in TERMINAL_UNSAFE is shown as a visible escape
+ * (`\x1b`, `\u202e`) instead of being sent raw. The CLI passes everything it writes (human output,
+ * Markdown, CSV) through this at one place, its output boundary (cli/main.ts).
+ */
+export function sanitizeTerminal(text: string): string {
+  if (!TERMINAL_UNSAFE_ANY.test(text)) return text;
+  return text.replace(TERMINAL_UNSAFE, visibleEscape);
+}
+
+function visibleEscape(c: string): string {
+  const code = c.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** Characters JSON.stringify leaves raw that a terminal (or a JavaScript parser) would act on. */
+const JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/**
+ * `JSON.stringify(value, null, 2)` with the characters it leaves raw (DEL, C1, bidi controls,
+ * U+2028/U+2029) written as `\uXXXX` escapes: the same JSON value when parsed, nothing a terminal acts
+ * on when shown. (JSON.stringify already escapes C0 controls, ESC included.)
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(JSON_RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
