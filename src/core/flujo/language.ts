@@ -1,5 +1,6 @@
 // Completion and hover for flujo.toml, as pure functions of (text, position); a big file is read only
 // around the position (the tables there), so a hover in a 10 MB file does not stall the editor.
+import { escapeMarkdown, markdownCode } from '../untrustedText';
 import { Decimal } from '../pricing/decimal';
 import { perMtokToPer1k } from '../pricing/catalog';
 import { ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from '../pricing/reference';
@@ -253,8 +254,8 @@ function contains(r: Range, p: Position): boolean {
 function modelHover(reference: ReferenceCatalog, provider: string, model: string): string {
   const m = reference.find(provider, model);
   if (!m)
-    return `**${provider}:${model}**\n\nNot in the reference catalog (${reference.source} ${reference.dataDate}). Flujo matches model names exactly and case-sensitively.`;
-  const lines = [`**${provider}:${model}**${m.name ? ` — ${m.name}` : ''}`, ''];
+    return `**${escapeMarkdown(`${provider}:${model}`)}**\n\nNot in the reference catalog (${reference.source} ${reference.dataDate}). Flujo matches model names exactly and case-sensitively.`;
+  const lines = [`**${escapeMarkdown(`${provider}:${model}`)}**${m.name ? ` — ${escapeMarkdown(m.name)}` : ''}`, ''];
   const row = (label: string, r: { base: Decimal } | undefined) =>
     r && lines.push(`- ${label}: $${perMtokToPer1k(r.base)} per 1K ($${r.base} per 1M)`);
   row('input', m.prices.input);
@@ -268,7 +269,7 @@ function modelHover(reference: ReferenceCatalog, provider: string, model: string
       `- long context: above ${tiers.map((t) => `${t.start.toLocaleString('en-US')} input tokens $${perMtokToPer1k(t.price)} per 1K`).join(', ')}`,
     );
   if (m.contextWindow) lines.push(`- context window: ${m.contextWindow.toLocaleString('en-US')} tokens`);
-  lines.push('', `Reference: ${reference.source} ${reference.dataDate}${m.id !== model ? ` (catalog id \`${m.id}\`)` : ''}.`);
+  lines.push('', `Reference: ${reference.source} ${reference.dataDate}${m.id !== model ? ` (catalog id ${markdownCode(m.id)})` : ''}.`);
   return lines.join('\n');
 }
 
@@ -296,11 +297,11 @@ function hoverIn(text: string, position: Position, options: LanguageOptions): Ho
           .join('.');
         const split = parts
           .slice(3)
-          .map((p) => `'${p.name}'`)
+          .map((p) => `'${escapeMarkdown(p.name)}'`)
           .join(' → ');
         return {
           range,
-          markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no model '${meant}'${path[1] === 'providers' ? `, rejects the whole [cost] section and records $0 for every model` : ''}. Write \`"${meant}"\`.\n\n${modelHover(reference, path[2], meant)}`,
+          markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no model '${escapeMarkdown(meant)}'${path[1] === 'providers' ? `, rejects the whole [cost] section and records $0 for every model` : ''}. Write ${markdownCode(`"${meant}"`)}.\n\n${modelHover(reference, path[2], meant)}`,
         };
       }
       return { range, markdown: modelHover(reference, path[2], path[3]) };

@@ -12,12 +12,19 @@ const disposed = () => new CancellationError('worker disposed');
  * once a newer request was started; a handler that throws a `CancellationError` (e.g. from a count
  * that checked it) is reported as cancelled, any other error as an error.
  */
-export function serveLatest<Q, R>(handle: (request: Q, superseded: () => boolean) => R): void {
+export function serveLatest<Q, R>(
+  handle: (request: Q, superseded: () => boolean) => R,
+  options: {
+    /** Called for every request in order, superseded ones too (e.g. to apply the edits it carries). */
+    accept?: (request: Q) => void;
+  } = {},
+): void {
   const data = (workerData ?? {}) as { latest?: SharedArrayBuffer };
   const slot = data.latest ? new Int32Array(data.latest) : undefined;
   parentPort?.on('message', (req: Q & { id: number }) => {
     const newerStarted = () => slot !== undefined && Atomics.load(slot, 0) !== req.id;
     try {
+      options.accept?.(req);
       if (newerStarted()) throw superseded();
       parentPort!.postMessage({ id: req.id, result: handle(req, newerStarted) });
     } catch (err) {

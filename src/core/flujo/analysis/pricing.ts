@@ -367,20 +367,37 @@ function comparePrice(
 }
 
 /** The price Flujo reads from one table, as pydantic converts it (negative prices included: Flujo uses them). */
+/**
+ * The number Flujo computes with for a price value: as written, or for an absurd one what Python's
+ * float() makes of it — 0.0 below a float's range, the nearest double for too many digits — or the
+ * non-finite float (inf, nan) no Decimal can hold.
+ */
+function flujoPriceOf(v: ValueNode): Decimal | 'inf' | '-inf' | 'nan' | undefined {
+  const d = laxNumber(v);
+  if (d) return d;
+  const a = absurdNumber(v, true);
+  if (!a) return undefined;
+  if (a.flujoReads === '0.0') return Decimal.ZERO;
+  if (a.flujoReads) return a.flujoReads;
+  if (a.tooPrecise) return Decimal.fromNumber(Number(v.kind === 'string' ? (v.string ?? '').trim() : v.text.replace(/_/g, '')));
+  return undefined;
+}
+
+/** The price Flujo reads from one table, as pydantic converts it (negative prices included: Flujo uses them). */
 function priceOf(m: ModelTable): FlujoModelPrice {
   const images: Record<string, Decimal> = {};
   for (const [k, e] of m.keys) {
     const match = IMAGE_KEY_RE.exec(k);
-    const d = laxNumber(e.value);
-    if (match && d) images[`${match[1]}_${match[2]}`] = d;
+    const d = match ? flujoPriceOf(e.value) : undefined;
+    if (match && d instanceof Decimal) images[`${match[1]}_${match[2]}`] = d;
   }
   const price: FlujoModelPrice = {};
-  const prompt = m.keys.get('prompt_tokens_per_1k');
-  const completion = m.keys.get('completion_tokens_per_1k');
-  const pd = prompt && laxNumber(prompt.value);
-  const cd = completion && laxNumber(completion.value);
-  if (pd) price.promptPer1k = pd;
-  if (cd) price.completionPer1k = cd;
+  for (const key of ['promptPer1k', 'completionPer1k'] as const) {
+    const e = m.keys.get(key === 'promptPer1k' ? 'prompt_tokens_per_1k' : 'completion_tokens_per_1k');
+    const d = e && flujoPriceOf(e.value);
+    if (d instanceof Decimal) price[key] = d;
+    else if (d) price.nonFinite = { ...price.nonFinite, [key]: d };
+  }
   if (Object.keys(images).length) price.images = images;
   return price;
 }
@@ -402,7 +419,7 @@ export function checkModelTables(ctx: AnalysisContext, models: ModelTables): Map
       comparePrice(sink, reference, m, 'completion_tokens_per_1k', ref?.embedding ? refPer1k(ref, 'input') : refPer1k(ref, 'output'));
     }
     const price = priceOf(m);
-    if (price.promptPer1k || price.completionPer1k || price.images) {
+    if (price.promptPer1k || price.completionPer1k || price.images || price.nonFinite) {
       let byModel = providers.get(m.provider);
       if (!byModel) providers.set(m.provider, (byModel = new Map()));
       byModel.set(m.model, price);
