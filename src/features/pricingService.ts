@@ -38,6 +38,8 @@ const DEPLOYMENTS_KEY = 'promptCost.deploymentModels';
 
 export class PricingService extends Disposable {
   private readonly cache = new Map<string, Promise<PricingContext>>();
+  /** The flujo.toml files the cached prices were read from (located, whether or not readable). */
+  private readonly flujoFiles = new Set<string>();
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
   private readonly referenceLoaded = this._register(new vscode.EventEmitter<ReferenceCatalog>());
@@ -58,14 +60,23 @@ export class PricingService extends Disposable {
     // Typing in flujo.toml re-prices every open prompt: once typing pauses, not per keystroke.
     this._register(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (isFlujoToml(e.document.uri) && e.contentChanges.length > 0) this.typing.schedule(() => this.invalidate());
+        // Only the flujo.toml the prices come from: typing in another one (a 10 MB test file, a copy in a
+        // subfolder) would otherwise re-price and re-lint everything at every pause.
+        if (isFlujoToml(e.document.uri) && e.contentChanges.length > 0 && this.pricesFrom(e.document.uri))
+          this.typing.schedule(() => this.invalidate());
       }),
     );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate()));
   }
 
+  /** Whether `uri` is (or, before the first load, may be) a flujo.toml the prices come from. */
+  private pricesFrom(uri: vscode.Uri): boolean {
+    return this.cache.size === 0 || this.flujoFiles.has(uri.toString());
+  }
+
   invalidate(): void {
     this.cache.clear();
+    this.flujoFiles.clear();
     this.changed.fire();
   }
 
@@ -169,6 +180,7 @@ export class PricingService extends Disposable {
     const flujoCore = await import('../core/flujo');
     const uri = locateFlujoToml(folder, config, flujoCore.findFlujoConfig);
     if (!uri) return undefined;
+    this.flujoFiles.add(uri.uri.toString());
     const text = await readText(uri.uri);
     if (text === undefined) {
       if (uri.reason !== 'search') this.log.warn(`flujo.toml not readable at ${uri.uri.fsPath} (${uri.reason})`);
