@@ -20,12 +20,13 @@ import {
   compareRunsNewestFirst,
   describeRun,
   formatDeltaPct,
+  formatTotalCost,
   groupRuns,
   runDeltaPct,
   runsToCsv,
   totalsOf,
 } from '../core/history/group';
-import { LedgerReadResult, readLedger } from '../core/history/ledger';
+import { LedgerReadResult, LedgerWarning, ledgerWarnings, readLedger } from '../core/history/ledger';
 import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
@@ -71,14 +72,18 @@ async function loadLedger(file: string): Promise<LedgerReadResult> {
   }
 }
 
-function warnCorrupt(io: CliIO, file: string, l: LedgerReadResult): void {
-  if (l.corrupt.length) {
-    const lines = l.corrupt.map((c) => c.line);
-    io.stderr(
-      `warning: ${file}: ${l.corrupt.length} corrupt line(s) skipped: ${lines.slice(0, 10).join(', ')}${lines.length > 10 ? ', …' : ''}\n`,
-    );
-  }
-  if (l.tornTail) io.stderr(`warning: ${file}: incomplete last line ${l.tornTail.line} (a write was interrupted) ignored\n`);
+/** Most skipped-line warnings printed one per line; the rest are counted (all are in --json). */
+const MAX_PRINTED_WARNINGS = 20;
+
+/** Every skipped ledger line as a located warning on stderr; returns them for --json. */
+function warnSkipped(io: CliIO, file: string, l: LedgerReadResult): LedgerWarning[] {
+  const warnings = ledgerWarnings(file, l.corrupt, l.tornTail);
+  for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) io.stderr(`warning: ${w.message}\n`);
+  if (warnings.length > MAX_PRINTED_WARNINGS)
+    io.stderr(`warning: ${file}: ${warnings.length - MAX_PRINTED_WARNINGS} more skipped line(s) (see --json)\n`);
+  if (l.corrupt.length > 1)
+    io.stderr(`warning: ${file}: ${l.corrupt.length} ledger lines skipped; ${l.runs.length + l.deleted.length} run(s) read\n`);
+  return warnings;
 }
 
 function totalsJson(t: RunTotals) {
@@ -89,6 +94,7 @@ function totalsJson(t: RunTotals) {
     cancelled: t.cancelled,
     running: t.running,
     costUsd: t.costUsd.toString(),
+    costUnknownRuns: t.costUnknown,
     estimateUsd: t.estimateUsd.toString(),
     deltaPct: t.deltaPct === undefined ? null : Math.round(t.deltaPct * 100) / 100,
     inputTokens: t.inputTokens,
@@ -164,7 +170,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--budget-mode must be per-run or cumulative, got '${modeFlag}'`);
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
   const ledger = await loadLedger(file);
-  warnCorrupt(io, file, ledger);
+  const warnings = warnSkipped(io, file, ledger);
   let runs = [...ledger.runs].sort(compareRunsNewestFirst);
   if (limitFlag !== undefined) runs = runs.slice(0, Number(limitFlag));
   const config = readFlujoConfig(io, flags.get('config') as string | undefined, flags.has('config'));
@@ -183,6 +189,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       runs: runs.map(runJson),
       corrupt: ledger.corrupt,
       tornTail: ledger.tornTail ?? null,
+      warnings,
       budgets: config?.budgets ? { config: config.path, mode: modeFlag, rows: budgetRows.map(budgetJson) } : null,
     });
     return over ? EXIT_FINDINGS : EXIT_OK;
@@ -192,13 +199,13 @@ async function list(argv: string[], io: CliIO): Promise<number> {
   for (const g of groups) {
     const t = g.totals;
     const delta = formatDeltaPct(t.deltaPct) ? `, Δ ${formatDeltaPct(t.deltaPct)}` : '';
-    io.stdout(`${g.label}  (${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatUsd(t.costUsd)}${delta})\n`);
+    io.stdout(`${g.label}  (${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatTotalCost(t)}${delta})\n`);
     for (const r of g.runs)
       io.stdout(`  ${r.time.slice(0, 19).replace('T', ' ')}  ${r.promptFile ?? r.pipeline ?? r.id}  ${describeRun(r)}\n`);
   }
   if (runs.length) {
     const t = totalsOf(runs);
-    io.stdout(`Total: ${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatUsd(t.costUsd)}, ${t.totalTokens.toLocaleString('en-US')} tokens\n`);
+    io.stdout(`Total: ${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatTotalCost(t)}, ${t.totalTokens.toLocaleString('en-US')} tokens\n`);
   }
   if (budgetRows.length) {
     io.stdout(`\nBudgets (${config!.path}, ${modeFlag}):\n`);
@@ -269,8 +276,17 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   requireRegularFile(file, file, { mayBeMissing: true });
   const dry = flags.has('dry-run');
   const result = dry
-    ? { added: read.runs.length, updated: 0, unchanged: 0, skippedDeleted: 0, records: read.runs.map(flujoRunToRecord) }
+    ? {
+        added: read.runs.length,
+        updated: 0,
+        unchanged: 0,
+        skippedDeleted: 0,
+        skippedInvalid: 0,
+        warnings: [] as string[],
+        records: read.runs.map(flujoRunToRecord),
+      }
     : await importFlujoRunsToLedger(file, read.runs);
+  for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
   if (flags.has('json')) {
     printJson(io, {
       db,
@@ -282,17 +298,20 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
       updated: result.updated,
       unchanged: result.unchanged,
       skippedDeleted: result.skippedDeleted,
-      warnings: read.warnings,
+      skippedInvalid: result.skippedInvalid,
+      warnings: [...read.warnings, ...result.warnings],
       runs: result.records.map(runJson),
     });
     return EXIT_OK;
   }
-  const walNote = read.wal.present ? ` (${read.wal.framesApplied} WAL frame(s) applied)` : '';
+  const walNote = read.wal.present
+    ? ` (${read.wal.framesApplied} WAL frame(s) applied${read.wal.framesIgnored ? `, ${read.wal.framesIgnored} ignored` : ''})`
+    : '';
   io.stdout(`${db}${walNote}: ${read.runs.length} run(s) found\n`);
   io.stdout(
     dry
       ? `dry run: nothing written to ${file}\n`
-      : `${file}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${result.skippedDeleted ? `, ${result.skippedDeleted} deleted earlier (skipped)` : ''}\n`,
+      : `${file}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${result.skippedDeleted ? `, ${result.skippedDeleted} deleted earlier (skipped)` : ''}${result.skippedInvalid ? `, ${result.skippedInvalid} invalid (skipped)` : ''}\n`,
   );
   return EXIT_OK;
 }
@@ -303,9 +322,9 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
   if (flags.has('json') && flags.has('csv')) throw new UsageError('choose one of --csv or --json');
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
   const ledger = await loadLedger(file);
-  warnCorrupt(io, file, ledger);
+  const warnings = warnSkipped(io, file, ledger);
   const runs = [...ledger.runs].sort(compareRunsNewestFirst);
-  if (flags.has('json')) printJson(io, { ledger: file, runs: runs.map(runJson) });
+  if (flags.has('json')) printJson(io, { ledger: file, runs: runs.map(runJson), warnings });
   else io.stdout(runsToCsv(runs));
   return EXIT_OK;
 }

@@ -40,6 +40,8 @@ export interface RunSettings {
   anthropicBaseUrl: string;
   /** Idle timeout of a run, seconds. */
   timeoutSeconds: number;
+  /** Overall limit of a run, seconds (a stream that keeps trickling still ends). */
+  maxDurationSeconds: number;
   /** Ledger path, absolute or relative to the workspace folder. */
   historyPath: string;
   /** Record prompt and answer text in the ledger. */
@@ -90,11 +92,16 @@ export function readConfig(scope?: vscode.ConfigurationScope): PromptCostConfig 
 export function readRunSettings(scope?: vscode.ConfigurationScope): RunSettings {
   const c = vscode.workspace.getConfiguration(SECTION, scope);
   const timeout = c.get<number>('run.timeoutSeconds');
+  const maxDuration = c.get<number>('run.maxDurationSeconds');
   const groupBy = c.get<string>('history.groupBy') as GroupBy;
   return {
     openaiBaseUrl: nonEmpty(c, 'providers.openai.baseUrl'),
     anthropicBaseUrl: nonEmpty(c, 'providers.anthropic.baseUrl'),
     timeoutSeconds: typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0 ? timeout : declared(c, 'run.timeoutSeconds'),
+    maxDurationSeconds:
+      typeof maxDuration === 'number' && Number.isFinite(maxDuration) && maxDuration > 0
+        ? maxDuration
+        : declared(c, 'run.maxDurationSeconds'),
     historyPath: nonEmpty(c, 'history.path'),
     storeText: c.get<boolean>('history.storeText') === true,
     groupBy: GROUP_BY_OPTIONS.includes(groupBy) ? groupBy : declared(c, 'history.groupBy'),

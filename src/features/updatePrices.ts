@@ -8,7 +8,6 @@ import { COMMANDS } from './commandIds';
 /** The URL @pydantic/genai-prices itself uses for its updates. */
 export const PRICES_URL = 'https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json';
 const TIMEOUT_MS = 30_000;
-const MAX_BYTES = 20_000_000;
 
 export function registerUpdatePrices(services: Services, fetchImpl: typeof fetch = fetch): vscode.Disposable {
   let warned = false;
@@ -38,15 +37,9 @@ export function registerUpdatePrices(services: Services, fetchImpl: typeof fetch
           token.onCancellationRequested(() => controller.abort());
           const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
           try {
-            const res = await fetchImpl(url, { signal: controller.signal });
-            if (!res.ok) throw new Error(`HTTP ${res.status} from ${new URL(url).host}`);
-            const text = await res.text();
-            if (text.length > MAX_BYTES) throw new Error('the response is larger than 20 MB');
-            const data: unknown = JSON.parse(text);
-            const today = new Date().toISOString().slice(0, 10);
-            // The upstream file is a bare provider list: record the download date with it.
-            const wrapped = Array.isArray(data) ? { source: `genai-prices (downloaded ${today})`, dataDate: today, providers: data } : data;
-            const catalog = await services.pricing.storeUpdatedCatalog(wrapped);
+            const { downloadPriceData } = await import('../core/pricing/download');
+            const { data } = await downloadPriceData(url, { fetch: fetchImpl, signal: controller.signal });
+            const catalog = await services.pricing.storeUpdatedCatalog(data);
             void vscode.window.showInformationMessage(
               `Prompt Cost: prices updated (${catalog.models.length} models, data of ${catalog.dataDate}).`,
             );

@@ -26,7 +26,10 @@ export type FakeMode =
   | 'truncated' // stream some text, then close without the terminal event
   | 'stream-error' // stream some text, then an in-stream error event
   | 'no-usage' // a stream without any usage (an old OpenAI-compatible server)
-  | 'destroy'; // drop the connection without a response
+  | 'destroy' // drop the connection without a response
+  | 'huge-line' // 200 + a stream whose first line is `hugeBytes` long and never ends (written in 64 KB pieces)
+  | 'huge-body' // 200 + a JSON body `hugeBytes` long (a long string field), with or without Content-Length
+  | 'trickle-body'; // 200 + the normal JSON body, one piece per `chunkDelayMs` (bytes keep arriving)
 
 export interface FakeScenario {
   mode?: FakeMode;
@@ -46,6 +49,12 @@ export interface FakeScenario {
   anthropicUsage?: Record<string, unknown>;
   /** Anthropic streaming: usage in `message_delta` (default `{output_tokens}` of anthropicUsage). */
   anthropicDeltaUsage?: Record<string, unknown>;
+  /** For `huge-line` / `huge-body`: how many bytes to send. */
+  hugeBytes?: number;
+  /** For `huge-body`: announce the size in Content-Length (default: chunked, size unknown up front). */
+  contentLength?: boolean;
+  /** For `trickle-body`: bytes per piece (default 8). */
+  trickleBytes?: number;
 }
 
 export interface RecordedRequest {
@@ -139,6 +148,26 @@ function errorBody(api: 'openai' | 'anthropic', status: number, message: string)
   return JSON.stringify({ error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code } });
 }
 
+/** Writes `head`, then `fill` repeated to `bytes` in 64 KB pieces (waiting for the socket to drain), then `tail`. */
+async function writeRepeated(res: http.ServerResponse, head: string, fill: string, bytes: number, tail: string): Promise<void> {
+  const piece = Buffer.from(fill.repeat(64 * 1024));
+  res.write(head);
+  for (let sent = 0; sent < bytes && !res.destroyed; sent += piece.length) {
+    const ok = res.write(sent + piece.length <= bytes ? piece : piece.subarray(0, bytes - sent));
+    if (!ok)
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+  }
+  if (!res.destroyed) res.write(tail);
+}
+
 export async function startFakeProviderServer(options: FakeProviderServerOptions = {}): Promise<FakeProviderServer> {
   const queue: FakeScenario[] = [];
   let defaults: FakeScenario = options.defaults ?? {};
@@ -227,12 +256,37 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"id": "chatcmpl-broken", "choices": [');
         return;
+      case 'huge-line': {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        await writeRepeated(res, 'data: ', 'x', sc.hugeBytes ?? 16 * 1024 * 1024, '');
+        res.end();
+        return;
+      }
+      case 'huge-body': {
+        const head = '{"choices":[{"message":{"role":"assistant","content":"';
+        const tail = '"}}]}';
+        const n = sc.hugeBytes ?? 16 * 1024 * 1024;
+        res.writeHead(200, { 'content-type': 'application/json', ...(sc.contentLength ? { 'content-length': String(n) } : {}) });
+        await writeRepeated(res, head, 'x', n - head.length - tail.length, tail);
+        res.end();
+        return;
+      }
     }
 
     if (!stream) {
       res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_fake_ok', 'request-id': 'req_fake_ok' });
+      // `trickle-body`: the same body, a few bytes at a time.
+      const end = async (body: string) => {
+        if (mode !== 'trickle-body') return void res.end(body);
+        const step = sc.trickleBytes ?? 8;
+        for (let i = 0; i < body.length && !res.destroyed; i += step) {
+          res.write(body.slice(i, i + step));
+          await sleep(sc.chunkDelayMs ?? 100);
+        }
+        res.end();
+      };
       if (api === 'openai') {
-        res.end(
+        await end(
           JSON.stringify({
             id: 'chatcmpl-fake',
             object: 'chat.completion',
@@ -244,7 +298,7 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
           }),
         );
       } else {
-        res.end(
+        await end(
           JSON.stringify({
             id: 'msg_fake',
             type: 'message',

@@ -10,6 +10,8 @@ export interface SqliteDb {
   pragma(s: string): unknown;
   exec(s: string): void;
   prepare(s: string): { run(...params: unknown[]): unknown };
+  /** Rows of one statement (outside a BEGIN … COMMIT block). */
+  query(sql: string, ...params: unknown[]): unknown[][];
   close(): void;
 }
 
@@ -61,6 +63,9 @@ class PythonSqliteDb implements SqliteDb {
   }
   prepare(sql: string): { run(...params: unknown[]): unknown } {
     return { run: (...params: unknown[]) => this.run({ sql, params }) };
+  }
+  query(sql: string, ...params: unknown[]): unknown[][] {
+    return runPython(this.file, [{ sql, params }], true);
   }
   close(): void {
     this.pending = undefined;

@@ -177,7 +177,7 @@ describe('Flujo run import (sql.js + WAL replay)', () => {
     assert.equal(byId.r2.costUsd!.toString(), '0.25');
     assert.equal(byId.r2.steps[0].name, 'old');
     assert.equal(byId.r3.steps.length, 0);
-    assert.match(r.warnings.join('\n'), /r3: step_history is not valid JSON/);
+    assert.match(r.warnings.join('\n'), /workflow_state rowid \d+ \(run "r3"\), step_history: not valid JSON/);
   });
 
   it('a file that is not a database gives a clear error', async () => {

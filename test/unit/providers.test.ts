@@ -11,6 +11,7 @@ import {
   mergeAnthropicStreamUsage,
   normalizeAnthropicUsage,
   normalizeOpenAIUsage,
+  parseOpenAIUsage,
   redact,
   runPrompt,
 } from '../../src/core/providers';
@@ -37,7 +38,7 @@ describe('usage normalisation', () => {
     });
   });
 
-  it('OpenAI without details, and a cached count larger than the prompt, stay sane', () => {
+  it('OpenAI without details; a cached count larger than the prompt is unusable (unknown + warning, never a guessed split)', () => {
     assert.deepEqual(normalizeOpenAIUsage({ prompt_tokens: 10, completion_tokens: 2 }), {
       inputTokens: 10,
       cachedInputTokens: 0,
@@ -45,7 +46,13 @@ describe('usage normalisation', () => {
       cacheWrite1hTokens: 0,
       outputTokens: 2,
     });
-    assert.equal(normalizeOpenAIUsage({ prompt_tokens: 10, prompt_tokens_details: { cached_tokens: 50 } })!.inputTokens, 0);
+    assert.equal(
+      normalizeOpenAIUsage({ prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 50 } }),
+      undefined,
+    );
+    assert.deepEqual(parseOpenAIUsage({ prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 50 } }).warnings, [
+      'usage.prompt_tokens_details.cached_tokens: 50 is more than prompt_tokens (10), which includes it',
+    ]);
     assert.equal(normalizeOpenAIUsage(null), undefined);
   });
 

@@ -1,10 +1,11 @@
-// Completion and hover for flujo.toml, as pure functions of (text, position).
+// Completion and hover for flujo.toml, as pure functions of (text, position); a big file is read only
+// around the position (the tables there), so a hover in a 10 MB file does not stall the editor.
 import { escapeMarkdown, markdownCode } from '../untrustedText';
 import { Decimal } from '../pricing/decimal';
 import { perMtokToPer1k } from '../pricing/catalog';
 import { ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from '../pricing/reference';
 import { tomlNumber } from './analyze';
-import { KeyPart, KeyValue, Position, Range, ValueNode, scanToml, tomlKey } from './scanner';
+import { KeyPart, KeyValue, Position, Range, ValueNode, lineStartsOf, plainRange, scanToml, tomlKey } from './scanner';
 import {
   BUDGET_KEYS,
   BUDGET_TABLES,
@@ -41,6 +42,8 @@ export interface HoverInfo {
 
 export interface LanguageOptions {
   reference?: ReferenceCatalog;
+  /** From this many characters on, read only the tables around the position (default 1,000,000). */
+  windowFromChars?: number;
 }
 
 function lineText(text: string, line: number): string {
@@ -101,8 +104,49 @@ function keyItems(
     });
 }
 
+/** From this size on, hover and completion read only the tables around the position (a full scan of 10 MB takes ~0.5 s). */
+const WINDOW_FROM_CHARS = 1_000_000;
+/** How far (in lines) the window looks for the enclosing and the next table header. */
+const WINDOW_LINES = 20_000;
+/** A table header line: `[a.b]` or `[[a]]`, maybe a comment after it. */
+const HEADER_LINE = /^[ \t]*\[\[?[ \t]*[A-Za-z0-9_"'-][^=\n]*\]\]?[ \t]*(#[^\n]*)?\r?\n?$/;
+
+/**
+ * The part of a big file hover and completion need: from the header of the table around `line` to the
+ * next header. Tables cannot span a header, so this is exact unless a multi-line string holds a line that
+ * looks like a header (then the window starts or ends early: a missing hover, never a wrong edit).
+ */
+function windowAround(text: string, line: number): { text: string; firstLine: number } {
+  const starts = lineStartsOf(text);
+  const lineAt = (l: number) => text.slice(starts[l], l + 1 < starts.length ? starts[l + 1] : text.length);
+  // The header strictly above: on a header line itself, completion reads the table before it.
+  let first = Math.min(Math.max(line - 1, 0), starts.length - 1);
+  const back = Math.max(0, first - WINDOW_LINES);
+  while (first > back && !HEADER_LINE.test(lineAt(first))) first--;
+  let end = Math.min(Math.max(line, 0), starts.length - 1) + 1;
+  const forward = Math.min(starts.length, end + WINDOW_LINES);
+  while (end < forward && !HEADER_LINE.test(lineAt(end))) end++;
+  return { text: text.slice(starts[first], end < starts.length ? starts[end] : text.length), firstLine: first };
+}
+
+function shifted(r: Range, lines: number): Range {
+  return {
+    start: { line: r.start.line + lines, character: r.start.character },
+    end: { line: r.end.line + lines, character: r.end.character },
+  };
+}
+
 /** Completion items at `position` (0-based line/character). */
 export function completeFlujoToml(text: string, position: Position, options: LanguageOptions = {}): CompletionItem[] {
+  if (text.length < (options.windowFromChars ?? WINDOW_FROM_CHARS)) return completeIn(text, position, options);
+  const w = windowAround(text, position.line);
+  return completeIn(w.text, { line: position.line - w.firstLine, character: position.character }, options).map((c) => ({
+    ...c,
+    range: shifted(c.range, w.firstLine),
+  }));
+}
+
+function completeIn(text: string, position: Position, options: LanguageOptions): CompletionItem[] {
   const reference = options.reference ?? bundledReferenceCatalog();
   const prefix = lineText(text, position.line).slice(0, position.character);
   const header = /^\s*\[\[?([^\]]*)$/.exec(prefix);
@@ -233,11 +277,18 @@ function modelHover(reference: ReferenceCatalog, provider: string, model: string
 
 /** Hover documentation at `position`: keys, sections, model tables (reference prices) and price values. */
 export function hoverFlujoToml(text: string, position: Position, options: LanguageOptions = {}): HoverInfo | undefined {
+  if (text.length < (options.windowFromChars ?? WINDOW_FROM_CHARS)) return hoverIn(text, position, options);
+  const w = windowAround(text, position.line);
+  const info = hoverIn(w.text, { line: position.line - w.firstLine, character: position.character }, options);
+  return info && { ...info, range: shifted(info.range, w.firstLine) };
+}
+
+function hoverIn(text: string, position: Position, options: LanguageOptions): HoverInfo | undefined {
   const reference = options.reference ?? bundledReferenceCatalog();
   const scan = scanToml(text);
   const describe = (parts: KeyPart[], index: number): HoverInfo | undefined => {
     const path = parts.slice(0, index + 1).map((p) => p.name);
-    const range = parts[index].range;
+    const range = plainRange(parts[index].range);
     if (path[0] === 'cost' && (path[1] === 'providers' || path[1] === 'estimators') && path.length === 4) {
       // An unquoted dotted model name (`gpt-3.5-turbo`) is split into more key parts: describe the
       // model the user meant, and say why Flujo will not see it.
@@ -308,5 +359,5 @@ function valueHover(reference: ReferenceCatalog, path: string[], v: ValueNode): 
       '',
       `Reference: $${refValue} per 1K (${reference.source} ${reference.dataDate})${Decimal.parse(refValue).compare(d) === 0 ? ' — same' : ''}`,
     );
-  return { range: v.range, markdown: lines.join('\n') };
+  return { range: plainRange(v.range), markdown: lines.join('\n') };
 }

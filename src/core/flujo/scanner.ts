@@ -68,8 +68,109 @@ export interface ScanResult {
   lineStarts: number[];
 }
 
+/**
+ * A range the scanner found, kept as offsets: line/character are worked out when read (a 10 MB file has
+ * millions of ranges and almost none is ever shown). Read-only and not a plain object: copy it with
+ * `plainRange` before it leaves the process (structured clone and JSON drop getters).
+ */
+export class SourceRange implements Range {
+  constructor(
+    private readonly lineStarts: number[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+  get start(): Position {
+    return positionAt(this.lineStarts, this.from);
+  }
+  get end(): Position {
+    return positionAt(this.lineStarts, this.to);
+  }
+}
+
+/** A key part as scanned: its range is made when read. */
+class ScannedKey implements KeyPart {
+  constructor(
+    readonly name: string,
+    readonly quoted: boolean,
+    private readonly lineStarts: number[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+  get range(): Range {
+    return new SourceRange(this.lineStarts, this.from, this.to);
+  }
+}
+
+/** A value as scanned: its range is made when read (strings, arrays and inline tables add their content). */
+class ScannedValue implements ValueNode {
+  constructor(
+    readonly kind: ValueKind,
+    readonly text: string,
+    private readonly lineStarts: number[],
+    readonly from: number,
+    readonly to: number,
+  ) {}
+  get range(): Range {
+    return new SourceRange(this.lineStarts, this.from, this.to);
+  }
+}
+
+/** A `key = value` as scanned: its key range is made when read. */
+class ScannedEntry implements KeyValue {
+  constructor(
+    readonly keys: KeyPart[],
+    readonly value: ValueNode,
+    readonly table: string[],
+    readonly tableKeys: KeyPart[],
+    private readonly lineStarts: number[],
+    private readonly keyFrom: number,
+    private readonly keyTo: number,
+  ) {}
+  get keyRange(): Range {
+    return new SourceRange(this.lineStarts, this.keyFrom, this.keyTo);
+  }
+  /** Made when read: kept, one array per entry would be most of a 10 MB file's memory. */
+  get path(): string[] {
+    const path = this.table.slice();
+    for (const k of this.keys) path.push(k.name);
+    return path;
+  }
+}
+
+/** A table header as scanned: its ranges are made when read. */
+class ScannedHeader implements TableHeader {
+  constructor(
+    readonly path: string[],
+    readonly keys: KeyPart[],
+    readonly array: boolean,
+    private readonly lineStarts: number[],
+    private readonly from: number,
+    private readonly to: number,
+    private readonly keyFrom: number,
+    private readonly keyTo: number,
+  ) {}
+  get range(): Range {
+    return new SourceRange(this.lineStarts, this.from, this.to);
+  }
+  get keyRange(): Range {
+    return new SourceRange(this.lineStarts, this.keyFrom, this.keyTo);
+  }
+}
+
+/** A plain copy of a range (Position objects with own properties), safe to post, store or compare. */
+export function plainRange(r: Range): Range {
+  const { line: sl, character: sc } = r.start;
+  const { line: el, character: ec } = r.end;
+  return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
+}
+
 export function lineStartsOf(text: string): number[] {
   const starts = [0];
+  if (!text.includes('\r')) {
+    // The common case, by indexOf (much faster than a loop over every character).
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) starts.push(i + 1);
@@ -97,6 +198,7 @@ function endsScalar(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 93 || c === 125 || c === 35 || c === 12 || c === 11;
 }
 const MAX_DEPTH = 32;
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', e: '\x1b' };
 
 class Scanner {
   i = 0;
@@ -107,15 +209,25 @@ class Scanner {
   table: string[] = [];
   tableKeys: KeyPart[] = [];
 
-  constructor(readonly text: string) {
-    this.lineStarts = lineStartsOf(text);
+  constructor(
+    readonly text: string,
+    lineStarts?: number[],
+  ) {
+    this.lineStarts = lineStarts ?? lineStartsOf(text);
   }
 
-  pos(o: number): Position {
-    return positionAt(this.lineStarts, o);
+  /** Short key names repeat on every line ([cost.providers.openai…]): one copy of each. */
+  private readonly names = new Map<string, string>();
+  intern(name: string): string {
+    if (name.length > 32) return name;
+    const seen = this.names.get(name);
+    if (seen !== undefined) return seen;
+    if (this.names.size < 10_000) this.names.set(name, name);
+    return name;
   }
+
   range(a: number, b: number): Range {
-    return { start: this.pos(a), end: this.pos(b) };
+    return new SourceRange(this.lineStarts, a, b);
   }
   problem(message: string, a: number, b: number) {
     if (this.problems.length < 1000) this.problems.push({ message, range: this.range(a, Math.max(a, b)) });
@@ -173,7 +285,7 @@ class Scanner {
     this.skipWs();
     const keyStart = this.i;
     const keys = this.dottedKey();
-    const keyEnd = keys.length ? offsetAt(this.lineStarts, keys[keys.length - 1].range.end) : this.i;
+    const keyEnd = keys.length ? (keys[keys.length - 1] as ScannedKey).to : this.i;
     this.skipWs();
     if (t[this.i] === ']' && (!array || t[this.i + 1] === ']')) {
       this.i += array ? 2 : 1;
@@ -186,7 +298,7 @@ class Scanner {
     this.skipLine();
     if (keys.length) {
       const path = keys.map((k) => k.name);
-      this.headers.push({ path, keys, array, range: this.range(start, end), keyRange: this.range(keyStart, keyEnd) });
+      this.headers.push(new ScannedHeader(path, keys, array, this.lineStarts, start, end, keyStart, keyEnd));
       this.table = path;
       this.tableKeys = keys;
     }
@@ -208,7 +320,7 @@ class Scanner {
       this.problem('expected a key', keyStart, keyStart + 1);
       return undefined;
     }
-    const keyEnd = offsetAt(this.lineStarts, keys[keys.length - 1].range.end);
+    const keyEnd = (keys[keys.length - 1] as ScannedKey).to;
     this.skipWs();
     if (t[this.i] !== '=') {
       this.problem("expected '=' after the key", this.i, this.i + 1);
@@ -217,14 +329,7 @@ class Scanner {
     this.i++;
     this.skipWs();
     const value = this.value(depth);
-    const kv: KeyValue = {
-      path: [...table, ...keys.map((k) => k.name)],
-      keys,
-      keyRange: this.range(keyStart, keyEnd),
-      value,
-      table,
-      tableKeys,
-    };
+    const kv = new ScannedEntry(keys, value, table, tableKeys, this.lineStarts, keyStart, keyEnd);
     if (depth === 0) this.entries.push(kv);
     return kv;
   }
@@ -246,14 +351,14 @@ class Scanner {
       } else {
         while (this.i < t.length && isBare(t.charCodeAt(this.i))) this.i++;
         if (this.i === s) break;
-        name = t.slice(s, this.i);
+        name = this.intern(t.slice(s, this.i));
       }
-      parts.push({ name, quoted, range: this.range(s, this.i) });
+      parts.push(new ScannedKey(name, quoted, this.lineStarts, s, this.i));
       this.skipWs();
       if (t[this.i] === '.') this.i++;
       else break;
     }
-    return parts;
+    return parts.slice(); // exact size: a pushed-to array keeps room for 16 more, and there is one per key
   }
 
   /** A one-line basic or literal string starting at the quote; undefined (with a problem) when unterminated. */
@@ -261,20 +366,25 @@ class Scanner {
     const t = this.text;
     const s = this.i;
     this.i++;
+    // Plain runs are sliced whole: adding one character at a time builds a rope of one node per character.
     let out = '';
+    let run = this.i;
     while (this.i < t.length) {
       const c = t[this.i];
       if (c === '\n' || c === '\r') break;
       if (c === q) {
+        out += t.slice(run, this.i);
         this.i++;
         return out;
       }
       if (c === '\\' && q === '"') {
+        out += t.slice(run, this.i);
         const e = t[this.i + 1];
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', e: '\x1b' };
-        if (e !== undefined && map[e] !== undefined) {
-          out += map[e];
+        const escaped = e === undefined ? undefined : ESCAPES[e];
+        if (escaped !== undefined) {
+          out += escaped;
           this.i += 2;
+          run = this.i;
           continue;
         }
         if (e === 'u' || e === 'U') {
@@ -284,13 +394,14 @@ class Scanner {
           if (Number.isFinite(cp) && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) out += String.fromCodePoint(cp);
           else this.problem('invalid unicode escape', this.i, this.i + 2 + n);
           this.i += 2 + n;
+          run = this.i;
           continue;
         }
         this.problem('invalid escape', this.i, this.i + 2);
         this.i += 2;
+        run = this.i;
         continue;
       }
-      out += c;
       this.i++;
     }
     this.problem('unterminated string', s, this.i);
@@ -301,12 +412,11 @@ class Scanner {
     const t = this.text;
     const s = this.i;
     const c = t[s];
-    const node = (kind: ValueKind, extra: Partial<ValueNode> = {}): ValueNode => ({
-      kind,
-      text: t.slice(s, this.i),
-      range: this.range(s, this.i),
-      ...extra,
-    });
+    const node = (kind: ValueKind, extra?: Pick<ValueNode, 'string' | 'entries' | 'items'>): ValueNode => {
+      const v = new ScannedValue(kind, t.slice(s, this.i), this.lineStarts, s, this.i);
+      if (extra) Object.assign(v, extra);
+      return v;
+    };
     if (c === undefined || c === '\n' || c === '\r' || c === '#') {
       this.problem('expected a value', s, s + 1);
       return node('invalid');
@@ -423,8 +533,8 @@ export function scalarKind(text: string): ValueKind {
 }
 
 /** Scans TOML text for positions. Never throws; always terminates in time linear in the text length. */
-export function scanToml(text: string): ScanResult {
-  return new Scanner(text).run();
+export function scanToml(text: string, lineStarts?: number[]): ScanResult {
+  return new Scanner(text, lineStarts).run();
 }
 
 /** Formats a key part for TOML: bare when possible, else a basic string. */

@@ -17,19 +17,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
-import { Decimal } from '../pricing/decimal';
-import { appendEntry, LedgerFold, readLedger } from './ledger';
-import { RunRecord, RunStatus, RunStep } from './record';
+import { AbsurdNumberError, Decimal, MONEY_LIMITS } from '../pricing/decimal';
+import { appendEntries, LedgerFold, readLedger } from './ledger';
+import { RunRecord, RunStatus, RunStep, validateEntry } from './record';
 import { loadSqlJs } from './sqlite';
-import { readDatabaseSnapshot } from './wal';
+import { readDatabaseSnapshot, WalReplay, WalSnapshotError } from './wal';
 
 export interface FlujoStep {
   name: string;
   success?: boolean;
   latencyMs?: number;
-  tokens: number;
+  /** undefined: Flujo did not record it (NULL) or it was unusable, so unknown — not 0. */
+  tokens: number | undefined;
   /** undefined: Flujo did not record it (NULL), so unknown — not $0. */
   costUsd: Decimal | undefined;
+  /** cost_usd was present but unusable (reported as a warning): the run's cost is unknown. */
+  costUnusable?: boolean;
   attempts?: number;
 }
 
@@ -48,8 +51,8 @@ export interface FlujoRun {
   steps: FlujoStep[];
   /** Σ step cost_usd, exact (each float read through its shortest decimal text); undefined when any step's cost (or the run's steps) is unknown. */
   costUsd: Decimal | undefined;
-  /** Σ step token_counts. */
-  totalTokens: number;
+  /** Σ step token_counts; undefined when any step's count (or the run's steps) is unknown. */
+  totalTokens?: number;
 }
 
 export interface FlujoReadResult {
@@ -57,7 +60,17 @@ export interface FlujoReadResult {
   runs: FlujoRun[];
   /** Non-fatal problems: unparsable step_history, missing tables … */
   warnings: string[];
-  wal: { present: boolean; framesApplied: number; commits: number; framesIgnored: number; ignoredReason?: string };
+  wal: {
+    present: boolean;
+    framesApplied: number;
+    commits: number;
+    framesIgnored: number;
+    /** Commits after an invalid frame (lost, as in SQLite). */
+    commitsIgnored: number;
+    /** The invalid frame that ended replay. */
+    stoppedAt?: { frame: number; offset: number; reason: string };
+    ignoredReason?: string;
+  };
 }
 
 /** The files a live view should watch: the database and its WAL. */
@@ -118,21 +131,90 @@ export function findFlujoStateDb(configDir: string, stateUri?: string, env: Node
 
 type Row = Record<string, SqlValue>;
 
+/** The import cannot read the database at all (missing, not SQLite, too large …). Located: `file`. */
+export class FlujoImportError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FlujoImportError';
+  }
+}
+
+// What a value from the database may be before it is "absurd": Flujo writes times as ISO text, costs in
+// USD per step, token counts and latencies of one pipeline step. Out of range → the value is dropped
+// (unknown) with a located warning; the rest of the row is still imported.
+const MIN_TIME_MS = Date.UTC(1970, 0, 1);
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const MAX_TOKENS = 1e15; // far beyond any run, still an exact integer
+const MAX_MS = 1e12; // ~31 years
+const MAX_COST = Decimal.fromInteger(1_000_000_000); // USD per step or run
+const MAX_ID_CHARS = 1000;
+const MAX_TEXT_CHARS = 10_000; // error messages and names are cut there
+/** A step history beyond this is not parsed (its JSON objects would take several times that in memory). */
+const MAX_STEP_HISTORY_CHARS = 64 * 1024 * 1024;
+/** Located problems listed one by one; beyond this, one line says how many more. */
+const MAX_ROW_WARNINGS = 20;
+
+/** Collects located row problems ("runs rowid 7 (run r-1), created_at: …"), capped. */
+class RowWarnings {
+  private shown = 0;
+  private more = 0;
+  constructor(private readonly out: string[]) {}
+  add(where: string, message: string): void {
+    if (this.shown < MAX_ROW_WARNINGS) {
+      this.out.push(`${where}: ${message}`);
+      this.shown++;
+    } else this.more++;
+  }
+  finish(): void {
+    if (this.more)
+      this.out.push(`… and ${this.more.toLocaleString('en-US')} more value(s) out of range or unreadable (dropped the same way)`);
+  }
+}
+
 function columns(db: Database, table: string): Set<string> {
   const res = db.exec(`PRAGMA table_info("${table.replace(/"/g, '""')}")`);
   return new Set((res[0]?.values ?? []).map((v) => String(v[1])));
 }
 
-/** SELECT of the wanted columns that exist (others read as undefined). */
-function selectRows(db: Database, table: string, wanted: string[], orderBy?: string): Row[] {
+/** A row with its rowid (undefined for WITHOUT ROWID tables), for located warnings. */
+interface LocatedRow {
+  rowid: number | undefined;
+  row: Row;
+}
+
+/**
+ * SELECT of the wanted columns that exist (others read as undefined), with the rowid. A table SQLite finds
+ * corrupt midway keeps the rows read before the damage, with a warning.
+ */
+function selectRows(db: Database, table: string, wanted: string[], warn: (m: string) => void, orderBy?: string): LocatedRow[] {
   const have = columns(db, table);
   const cols = wanted.filter((c) => have.has(c));
   if (!cols.length) return [];
   const order = orderBy && have.has(orderBy) ? ` ORDER BY "${orderBy}"` : '';
-  const stmt = db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${table}"${order}`);
-  const rows: Row[] = [];
+  const list = cols.map((c) => `"${c}"`).join(', ');
+  let stmt;
+  let withRowid = true;
   try {
-    while (stmt.step()) rows.push(stmt.getAsObject() as Row);
+    stmt = db.prepare(`SELECT rowid AS "__rowid", ${list} FROM "${table}"${order}`);
+  } catch {
+    withRowid = false; // WITHOUT ROWID table
+    stmt = db.prepare(`SELECT ${list} FROM "${table}"${order}`);
+  }
+  const rows: LocatedRow[] = [];
+  try {
+    while (stmt.step()) {
+      const row = stmt.getAsObject() as Row;
+      const rowid = withRowid && typeof row.__rowid === 'number' ? row.__rowid : undefined;
+      rows.push({ rowid, row });
+    }
+  } catch (err) {
+    warn(
+      `table ${table}: SQLite stopped reading after ${rows.length.toLocaleString('en-US')} row(s) (${(err as Error).message}); the rest of the table is not imported`,
+    );
   } finally {
     stmt.free();
   }
@@ -145,49 +227,119 @@ function str(v: unknown): string | undefined {
   return String(v);
 }
 
+function clip(s: string | undefined, max = MAX_TEXT_CHARS): string | undefined {
+  return s !== undefined && s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
 function num(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() && Number.isFinite(Number(v))) return Number(v);
+  if (typeof v === 'string' && v.trim() && v.length < 40 && Number.isFinite(Number(v))) return Number(v);
   return undefined;
 }
 
-/** A float from Python/SQLite as exact money: through its shortest round-trip text; NULL or junk is unknown. */
-function money(v: unknown): Decimal | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return Decimal.fromNumber(v);
-  if (typeof v === 'string') {
-    try {
-      return Decimal.parse(v.trim());
-    } catch {
+const preview = (v: unknown): string => {
+  const s = v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+};
+
+/** Reports a value that is present but unusable; NULL/missing is silently unknown. */
+type Problem = (column: string, value: unknown, why: string) => void;
+
+/** A float from Python/SQLite as exact money: through its shortest round-trip text; NULL is unknown, junk or absurd is unknown with a warning. */
+function money(v: unknown, problem: Problem, column: string): Decimal | undefined {
+  if (v === null || v === undefined) return undefined;
+  let d: Decimal | undefined;
+  try {
+    if (typeof v === 'number') d = Decimal.fromNumber(v);
+    else if (typeof v === 'string' && v.trim()) d = Decimal.parse(v.trim(), MONEY_LIMITS);
+  } catch (err) {
+    if (err instanceof AbsurdNumberError) {
+      problem(column, v, `an absurd value (${err.reason})`);
       return undefined;
     }
+    d = undefined;
   }
+  if (d === undefined) problem(column, v, 'not a decimal number');
+  else if (d.isNegative()) problem(column, v, 'a negative cost');
+  else if (d.compare(MAX_COST) > 0) problem(column, v, 'an absurd value (over $1,000,000,000)');
+  else return d;
   return undefined;
 }
 
-function tokens(v: unknown): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return Math.max(0, Math.round(v));
-  if (v && typeof v === 'object') {
+function count(v: unknown, problem: Problem, column: string): number | undefined {
+  const n = num(v);
+  if (n === undefined) return undefined;
+  if (n < 0 || n > MAX_TOKENS) {
+    problem(column, v, 'out of range');
+    return undefined;
+  }
+  return Math.round(n);
+}
+
+/** Token counts: a number, or a {prompt_tokens, completion_tokens}-style dict; NULL/missing is unknown, never 0. */
+function tokens(v: unknown, problem: Problem, column: string): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'object' && !(v instanceof Uint8Array)) {
     // Some agents report {prompt_tokens, completion_tokens}-style dicts: sum what is numeric,
     // except an explicit total, which wins.
     const o = v as Record<string, unknown>;
     const total = num(o.total) ?? num(o.total_tokens);
-    if (total !== undefined) return Math.max(0, Math.round(total));
-    return Object.values(o).reduce<number>((s, x) => s + (num(x) ?? 0), 0);
+    if (total !== undefined) return count(total, problem, column);
+    let sum = 0;
+    let any = false;
+    for (const x of Object.values(o)) {
+      const n = num(x);
+      if (n === undefined) continue;
+      any = true;
+      sum += n;
+    }
+    return any ? count(sum, problem, column) : undefined;
   }
-  return num(v) ?? 0;
+  const n = num(v);
+  if (n === undefined) {
+    problem(column, v, 'not a number');
+    return undefined;
+  }
+  return count(n, problem, column);
 }
 
-/** Flujo timestamps (`2025-01-02T03:04:05.123456+00:00`, `2025-01-02 03:04:05`, epoch) → ISO UTC. */
+function duration(v: unknown, problem: Problem, column: string, unitMs: number): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  const n = num(v);
+  if (n === undefined || n < 0 || n * unitMs > MAX_MS) {
+    problem(column, v, n === undefined ? 'not a number' : 'out of range');
+    return undefined;
+  }
+  return Math.round(n * unitMs);
+}
+
+/**
+ * Flujo timestamps (`2025-01-02T03:04:05.123456+00:00`, `2025-01-02 03:04:05`, epoch seconds or ms) →
+ * ISO UTC; undefined for anything unreadable or outside years 1970–9999.
+ */
 export function flujoTime(v: unknown): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v > 1e12 ? v : v * 1000).toISOString();
-  const s = str(v)?.trim();
-  if (!s) return undefined;
-  let t = s.replace(' ', 'T');
-  // Python gives microseconds; Date.parse wants at most milliseconds.
-  t = t.replace(/(\.\d{3})\d+/, '$1');
-  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(t) && /T\d/.test(t)) t += 'Z'; // naive → UTC
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  let ms: number;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return undefined;
+    ms = v > 1e12 ? v : v * 1000;
+  } else {
+    const s = str(v)?.trim();
+    if (!s || s.length > 64) return undefined;
+    let t = s.replace(' ', 'T');
+    // Python gives microseconds; Date.parse wants at most milliseconds.
+    t = t.replace(/(\.\d{3})\d+/, '$1');
+    if (!/(Z|[+-]\d\d:?\d\d)$/i.test(t) && /T\d/.test(t)) t += 'Z'; // naive → UTC
+    ms = Date.parse(t);
+  }
+  if (Number.isNaN(ms) || ms < MIN_TIME_MS || ms > MAX_TIME_MS) return undefined;
+  return new Date(ms).toISOString();
+}
+
+function time(v: unknown, problem: Problem, column: string): string | undefined {
+  if (v === null || v === undefined || v === '') return undefined;
+  const t = flujoTime(v);
+  if (t === undefined) problem(column, v, 'not a time between 1970 and 9999');
+  return t;
 }
 
 export function flujoStatusToRunStatus(status: string): RunStatus {
@@ -198,63 +350,94 @@ export function flujoStatusToRunStatus(status: string): RunStatus {
   return 'running';
 }
 
-function parseSteps(raw: unknown, warn: (m: string) => void, runId: string): FlujoStep[] | undefined {
+function parseSteps(raw: unknown, warn: (m: string) => void, where: string, problems: RowWarnings): FlujoStep[] | undefined {
+  const size = raw instanceof Uint8Array ? raw.length : typeof raw === 'string' ? raw.length : 0;
+  if (size > MAX_STEP_HISTORY_CHARS) {
+    warn(`${where}, step_history: ${(size / 1048576).toFixed(0)} MB is more than ${MAX_STEP_HISTORY_CHARS / 1048576} MB; steps skipped`);
+    return undefined;
+  }
   const text = str(raw);
   if (!text || !text.trim()) return undefined;
   let list: unknown;
   try {
     list = JSON.parse(text);
   } catch {
-    warn(`run ${runId}: step_history is not valid JSON; steps skipped`);
+    warn(`${where}, step_history: not valid JSON; steps skipped`);
     return undefined;
   }
   if (!Array.isArray(list)) {
-    warn(`run ${runId}: step_history is not a list; steps skipped`);
+    warn(`${where}, step_history: not a list; steps skipped`);
     return undefined;
   }
   // Top-level steps only: a loop/parallel step's own cost_usd already aggregates its children.
-  return list
-    .filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null)
-    .map((s) => {
-      const latency = num(s.latency_s);
-      const step: FlujoStep = { name: str(s.name) ?? '(unnamed step)', tokens: tokens(s.token_counts), costUsd: money(s.cost_usd) };
-      if (typeof s.success === 'boolean') step.success = s.success;
-      else if (typeof s.success === 'number') step.success = s.success !== 0;
-      if (latency !== undefined) step.latencyMs = Math.round(latency * 1000);
-      const attempts = num(s.attempts);
-      if (attempts !== undefined) step.attempts = attempts;
-      return step;
-    });
+  const steps: FlujoStep[] = [];
+  list.forEach((s: unknown, i) => {
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) return;
+    const o = s as Record<string, unknown>;
+    const problem: Problem = (column, value, why) =>
+      problems.add(`${where}, step_history[${i}].${column}`, `${preview(value)} is ${why}; left unknown`);
+    const step: FlujoStep = {
+      name: clip(str(o.name), MAX_ID_CHARS) ?? '(unnamed step)',
+      tokens: tokens(o.token_counts, problem, 'token_counts'),
+      costUsd: money(o.cost_usd, problem, 'cost_usd'),
+    };
+    if (step.costUsd === undefined && o.cost_usd !== undefined && o.cost_usd !== null) step.costUnusable = true;
+    if (typeof o.success === 'boolean') step.success = o.success;
+    else if (typeof o.success === 'number') step.success = o.success !== 0;
+    const latency = duration(o.latency_s, problem, 'latency_s', 1000);
+    if (latency !== undefined) step.latencyMs = latency;
+    const attempts = count(o.attempts, problem, 'attempts');
+    if (attempts !== undefined) step.attempts = attempts;
+    steps.push(step);
+  });
+  return steps;
 }
 
-/** Reads all runs from an opened Flujo database. */
+/**
+ * Reads all runs from an opened Flujo database. Never fails on one bad row: an unusable value is left
+ * unknown and a row without a usable run id or time is skipped, each with a warning naming table, rowid and
+ * column; a table SQLite finds corrupt keeps the rows read before the damage.
+ */
 export function readFlujoRunsFromDb(db: Database, warnings: string[] = []): FlujoRun[] {
   const tables = new Set((db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0]?.values ?? []).map((v) => String(v[0])));
   const warn = (m: string) => warnings.push(m);
+  const problems = new RowWarnings(warnings);
   if (!tables.has('runs') && !tables.has('workflow_state')) {
     warn('no `runs` or `workflow_state` table: not a Flujo state database?');
     return [];
   }
   const byId = new Map<string, FlujoRun>();
-  const ensure = (row: Row): FlujoRun | undefined => {
+  const firstSeen = new Map<string, string>(); // run id → where its row is, for later warnings
+  const located = (table: string, rowid: number | undefined, runId?: string) =>
+    `${table} ${rowid !== undefined ? `rowid ${rowid}` : 'row'}${runId !== undefined ? ` (run ${JSON.stringify(clip(runId, 80))})` : ''}`;
+  const ensure = (table: string, { rowid, row }: LocatedRow): FlujoRun | undefined => {
     const runId = str(row.run_id);
-    if (!runId) return undefined;
+    if (!runId || runId.length > MAX_ID_CHARS) {
+      problems.add(
+        located(table, rowid),
+        `run_id ${runId ? `is ${runId.length.toLocaleString('en-US')} characters long` : 'is missing'}; row skipped`,
+      );
+      return undefined;
+    }
+    const where = located(table, rowid, runId);
+    const problem: Problem = (column, value, why) => problems.add(`${where}, ${column}`, `${preview(value)} is ${why}; left unknown`);
     let run = byId.get(runId);
     if (!run) {
-      run = { runId, pipelineName: '', status: 'unknown', createdAt: '', steps: [], costUsd: undefined, totalTokens: 0 };
+      run = { runId, pipelineName: '', status: 'unknown', createdAt: '', steps: [], costUsd: undefined };
       byId.set(runId, run);
+      firstSeen.set(runId, where);
     }
     const set = <K extends keyof FlujoRun>(k: K, v: FlujoRun[K] | undefined) => {
       if (v !== undefined && (run![k] === undefined || run![k] === '' || run![k] === 'unknown')) run![k] = v;
     };
-    set('pipelineName', str(row.pipeline_name));
-    set('pipelineId', str(row.pipeline_id));
-    set('pipelineVersion', str(row.pipeline_version));
-    set('status', str(row.status));
-    set('createdAt', flujoTime(row.created_at));
-    set('updatedAt', flujoTime(row.updated_at));
-    set('executionTimeMs', num(row.execution_time_ms));
-    set('errorMessage', str(row.error_message) || undefined);
+    set('pipelineName', clip(str(row.pipeline_name), MAX_ID_CHARS));
+    set('pipelineId', clip(str(row.pipeline_id), MAX_ID_CHARS));
+    set('pipelineVersion', clip(str(row.pipeline_version), MAX_ID_CHARS));
+    set('status', clip(str(row.status), 100));
+    set('createdAt', time(row.created_at, problem, 'created_at'));
+    set('updatedAt', time(row.updated_at, problem, 'updated_at'));
+    set('executionTimeMs', duration(row.execution_time_ms, problem, 'execution_time_ms', 1));
+    set('errorMessage', clip(str(row.error_message)) || undefined);
     return run;
   };
 
@@ -269,16 +452,17 @@ export function readFlujoRunsFromDb(db: Database, warnings: string[] = []): Fluj
     'execution_time_ms',
     'error_message',
   ];
-  if (tables.has('runs')) for (const row of selectRows(db, 'runs', common, 'created_at')) ensure(row);
+  if (tables.has('runs')) for (const row of selectRows(db, 'runs', common, warn, 'created_at')) ensure('runs', row);
   const withSteps = new Set<string>();
   if (tables.has('workflow_state')) {
-    for (const row of selectRows(db, 'workflow_state', [...common, 'step_history'], 'created_at')) {
-      const run = ensure(row);
+    for (const located of selectRows(db, 'workflow_state', [...common, 'step_history'], warn, 'created_at')) {
+      const run = ensure('workflow_state', located);
       if (!run) continue;
       // workflow_state is updated as the run progresses: prefer its status over a stale `runs` row.
-      const st = str(row.status);
+      const st = clip(str(located.row.status), 100);
       if (st) run.status = st;
-      const steps = parseSteps(row.step_history, warn, run.runId);
+      const where = `workflow_state ${located.rowid !== undefined ? `rowid ${located.rowid}` : 'row'} (run ${JSON.stringify(clip(run.runId, 80))})`;
+      const steps = parseSteps(located.row.step_history, warn, where, problems);
       if (steps) {
         run.steps = steps;
         withSteps.add(run.runId);
@@ -290,51 +474,87 @@ export function readFlujoRunsFromDb(db: Database, warnings: string[] = []): Fluj
       db,
       'steps',
       ['run_id', 'step_name', 'step_index', 'status', 'cost_usd', 'token_counts', 'execution_time_ms'],
+      warn,
       'step_index',
     );
-    for (const row of rows) {
+    for (const { rowid, row } of rows) {
       const id = str(row.run_id);
       const run = id ? byId.get(id) : undefined;
       if (!run || withSteps.has(run.runId)) continue;
+      const where = located('steps', rowid, run.runId);
+      const problem: Problem = (column, value, why) => problems.add(`${where}, ${column}`, `${preview(value)} is ${why}; left unknown`);
       const status = str(row.status)?.toLowerCase();
-      const ms = num(row.execution_time_ms);
+      const ms = duration(row.execution_time_ms, problem, 'execution_time_ms', 1);
       run.steps.push({
-        name: str(row.step_name) ?? '(unnamed step)',
+        name: clip(str(row.step_name), MAX_ID_CHARS) ?? '(unnamed step)',
         success: status ? ['completed', 'success', 'succeeded', 'ok'].includes(status) : undefined,
         ...(ms !== undefined ? { latencyMs: ms } : {}),
-        tokens: tokens(row.token_counts),
-        costUsd: money(row.cost_usd),
+        tokens: tokens(row.token_counts, problem, 'token_counts'),
+        costUsd: money(row.cost_usd, problem, 'cost_usd'),
       });
     }
   }
-  const runs = [...byId.values()];
+  const runs: FlujoRun[] = [];
   let unknown = 0;
-  for (const r of runs) {
+  for (const r of byId.values()) {
+    // A run needs a time to be placed in the history: its last update is the next best, else the epoch
+    // (kept rather than dropped, so its cost still counts; a bad time value was already reported).
+    if (!r.createdAt) r.createdAt = r.updatedAt ?? new Date(0).toISOString();
     // A run with step history (even an empty one) has a known cost; one without has none recorded.
-    const known = withSteps.has(r.runId) || (r.steps.length > 0 && r.steps.every((s) => s.costUsd !== undefined));
+    // A cost that was there but unusable (absurd, negative, junk) makes the run's cost unknown.
+    const known = withSteps.has(r.runId)
+      ? r.steps.every((s) => !s.costUnusable)
+      : r.steps.length > 0 && r.steps.every((s) => s.costUsd !== undefined);
     r.costUsd = known ? Decimal.sum(r.steps.map((s) => s.costUsd ?? Decimal.ZERO)) : undefined;
-    if (!known) unknown++;
-    r.totalTokens = r.steps.reduce((n, s) => n + s.tokens, 0);
+    if (r.costUsd !== undefined && r.costUsd.compare(MAX_COST) > 0) {
+      problems.add(firstSeen.get(r.runId)!, `its steps add up to an absurd cost ($${r.costUsd.toFixed(0)}); cost left unknown`);
+      r.costUsd = undefined;
+    }
+    if (r.costUsd === undefined) unknown++;
+    // Tokens are known when every step's are (an empty step history is 0); a NULL is unknown, not 0.
+    const tokensKnown = (withSteps.has(r.runId) || r.steps.length > 0) && r.steps.every((s) => s.tokens !== undefined);
+    if (tokensKnown) {
+      const total = r.steps.reduce((n, s) => n + s.tokens!, 0);
+      if (total <= MAX_TOKENS) r.totalTokens = total;
+    }
     if (!r.pipelineName) r.pipelineName = '(unknown pipeline)';
+    runs.push(r);
   }
+  problems.finish();
   if (unknown)
     warn(
-      `${unknown} run${unknown === 1 ? ' has' : 's have'} no recorded cost (no workflow_state step history; Flujo leaves steps.cost_usd NULL): imported with cost unknown, not $0`,
+      `${unknown} run${unknown === 1 ? ' has' : 's have'} no recorded cost (no workflow_state step history, Flujo leaves steps.cost_usd NULL, or a cost was unusable): imported with cost unknown, not $0`,
     );
   return runs.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.runId.localeCompare(b.runId)));
 }
 
-/** Opens the state database read-only (WAL frames applied in memory) and reads its runs. */
-export async function readFlujoRuns(dbPath: string): Promise<FlujoReadResult> {
-  const snap = readDatabaseSnapshot(dbPath);
+/**
+ * Opens the state database read-only (WAL frames applied in memory) and reads its runs. Rejects only with
+ * FlujoImportError (the file cannot be read as a database at all); everything else is a warning.
+ */
+export async function readFlujoRuns(dbPath: string, options: { maxBytes?: number } = {}): Promise<FlujoReadResult> {
+  let snap;
+  try {
+    snap = readDatabaseSnapshot(dbPath, 5, options.maxBytes);
+  } catch (err) {
+    throw new FlujoImportError(dbPath, err instanceof WalSnapshotError ? err.message : `${dbPath}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return readFlujoRunsFromSnapshot(dbPath, snap);
+}
+
+/** readFlujoRuns on an image already read (replayWal): what the fuzz tests drive directly. */
+export async function readFlujoRunsFromSnapshot(dbPath: string, snap: WalReplay): Promise<FlujoReadResult> {
   const SQL = await loadSqlJs();
   const warnings: string[] = [];
   if (snap.ignoredReason) warnings.push(`${path.basename(dbPath)}-wal ignored: ${snap.ignoredReason}`);
+  warnings.push(...snap.warnings);
   let db: Database;
   try {
     db = new SQL.Database(snap.image);
   } catch (err) {
-    throw new Error(`${dbPath} is not a SQLite database (${(err as Error).message})`, { cause: err });
+    throw new FlujoImportError(dbPath, `${dbPath} is not a SQLite database (${(err as Error).message})`, { cause: err });
   }
   try {
     const runs = readFlujoRunsFromDb(db, warnings);
@@ -347,11 +567,14 @@ export async function readFlujoRuns(dbPath: string): Promise<FlujoReadResult> {
         framesApplied: snap.framesApplied,
         commits: snap.commits,
         framesIgnored: snap.framesIgnored,
+        commitsIgnored: snap.commitsIgnored,
+        ...(snap.stoppedAt ? { stoppedAt: snap.stoppedAt } : {}),
         ignoredReason: snap.ignoredReason,
       },
     };
   } catch (err) {
-    throw new Error(`cannot read ${dbPath}: ${(err as Error).message}`, { cause: err });
+    // SQLite refused the image as a whole (header or schema unreadable: "file is not a database", "malformed").
+    throw new FlujoImportError(dbPath, `cannot read ${dbPath}: ${(err as Error).message}`, { cause: err });
   } finally {
     db.close();
   }
@@ -369,10 +592,12 @@ export function flujoRunToRecord(run: FlujoRun): RunRecord {
     statusDetail: run.status,
     provider: 'flujo',
     pipeline: run.pipelineName,
-    totalTokens: run.totalTokens,
+    ...(run.totalTokens !== undefined ? { totalTokens: run.totalTokens } : {}),
     ...(run.costUsd !== undefined ? { costUsd: run.costUsd.toString() } : {}),
     steps: run.steps.map((s): RunStep => {
-      const step: RunStep = { name: s.name, tokens: s.tokens, ...(s.costUsd !== undefined ? { costUsd: s.costUsd.toString() } : {}) };
+      const step: RunStep = { name: s.name };
+      if (s.tokens !== undefined) step.tokens = s.tokens;
+      if (s.costUsd !== undefined) step.costUsd = s.costUsd.toString();
       if (s.success !== undefined) step.success = s.success;
       if (s.latencyMs !== undefined) step.latencyMs = s.latencyMs;
       return step;
@@ -394,20 +619,24 @@ export interface ImportResult {
   unchanged: number;
   /** Runs the user deleted from the history: not re-added. */
   skippedDeleted: number;
+  /** Runs whose record the ledger would reject (a located warning each): not written. */
+  skippedInvalid: number;
+  warnings: string[];
   records: RunRecord[];
 }
 
 /**
  * Appends Flujo runs to the ledger: new runs, and runs whose record changed since the last import
  * (a running pipeline that finished). Unchanged and user-deleted runs are skipped, so importing
- * twice appends nothing.
+ * twice appends nothing. The records go in batches (one write and one fsync per batch, appendEntries),
+ * not one fsync per run.
  */
 export async function importFlujoRunsToLedger(ledgerFile: string, runs: FlujoRun[]): Promise<ImportResult> {
   const current = await readLedger(ledgerFile);
   const fold = new LedgerFold();
   fold.apply(current.runs);
   const deleted = new Set(current.deleted.map((r) => r.id));
-  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, skippedDeleted: 0, records: [] };
+  const result: ImportResult = { added: 0, updated: 0, unchanged: 0, skippedDeleted: 0, skippedInvalid: 0, warnings: [], records: [] };
   for (const run of runs) {
     const rec = flujoRunToRecord(run);
     if (deleted.has(rec.id)) {
@@ -419,10 +648,19 @@ export async function importFlujoRunsToLedger(ledgerFile: string, runs: FlujoRun
       result.unchanged++;
       continue;
     }
-    await appendEntry(ledgerFile, rec);
+    const reason = validateEntry(rec);
+    if (reason) {
+      result.skippedInvalid++;
+      if (result.skippedInvalid <= MAX_ROW_WARNINGS)
+        result.warnings.push(`run ${JSON.stringify(clip(run.runId, 80))}: not imported (${reason})`);
+      continue;
+    }
     result.records.push(rec);
     if (prev) result.updated++;
     else result.added++;
   }
+  if (result.skippedInvalid > MAX_ROW_WARNINGS)
+    result.warnings.push(`… and ${(result.skippedInvalid - MAX_ROW_WARNINGS).toLocaleString('en-US')} more run(s) not imported`);
+  await appendEntries(ledgerFile, result.records);
   return result;
 }

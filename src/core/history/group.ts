@@ -17,6 +17,8 @@ export interface RunTotals {
   running: number;
   /** Σ actual cost of runs that have one (exact). */
   costUsd: Decimal;
+  /** Runs whose actual cost is unknown (no price, a failed call, a Flujo step without cost): not in costUsd. */
+  costUnknown: number;
   /** Σ estimates of runs that have both an estimate and an actual cost. */
   estimateUsd: Decimal;
   /** Σ actual of those same runs (the Δ base). */
@@ -61,6 +63,7 @@ export function totalsOf(runs: readonly RunRecord[]): RunTotals {
     cancelled: 0,
     running: 0,
     costUsd: Decimal.ZERO,
+    costUnknown: 0,
     estimateUsd: Decimal.ZERO,
     comparableActualUsd: Decimal.ZERO,
     inputTokens: 0,
@@ -82,7 +85,7 @@ export function totalsOf(runs: readonly RunRecord[]): RunTotals {
         t.estimateUsd = t.estimateUsd.plus(Decimal.parse(r.estimate.costUsd));
         t.comparableActualUsd = t.comparableActualUsd.plus(c);
       }
-    }
+    } else t.costUnknown++;
     if (r.usage) {
       t.inputTokens += promptTokens(r.usage);
       t.cachedInputTokens += r.usage.cachedInputTokens;
@@ -97,6 +100,15 @@ export function totalsOf(runs: readonly RunRecord[]): RunTotals {
   if (!t.estimateUsd.isZero()) t.deltaPct = (t.comparableActualUsd.minus(t.estimateUsd).toNumber() / t.estimateUsd.toNumber()) * 100;
   if (latN) t.avgLatencyMs = Math.round(latSum / latN);
   return t;
+}
+
+/**
+ * The total cost of some runs for display: `$0.0123`; `$0.0123 + 2 unknown` when some runs have no
+ * known cost (their cost is not $0, it is not known); `cost unknown` when none has one.
+ */
+export function formatTotalCost(t: RunTotals): string {
+  if (t.runs > 0 && t.costUnknown === t.runs) return 'cost unknown';
+  return `${formatUsd(t.costUsd)}${t.costUnknown ? ` + ${t.costUnknown} unknown` : ''}`;
 }
 
 /** `YYYY-MM-DD` of an ISO time in a time zone (IANA name; default: the system's). */
@@ -194,7 +206,7 @@ export function filterRuns(runs: readonly RunRecord[], f: RunFilter): RunRecord[
  */
 export function describeRun(r: RunRecord): string {
   const parts: string[] = [];
-  if (r.costUsd !== undefined) parts.push(formatUsd(r.costUsd));
+  parts.push(r.costUsd !== undefined ? formatUsd(r.costUsd) : 'cost unknown');
   const d = formatDeltaPct(runDeltaPct(r));
   if (d) parts.push(`Δ ${d}`);
   if (r.status !== 'ok') parts.push(r.status);

@@ -6,6 +6,8 @@ export * from './budgets';
 export {
   readFlujoRuns,
   readFlujoRunsFromDb,
+  readFlujoRunsFromSnapshot,
+  FlujoImportError,
   flujoRunToRecord,
   importFlujoRunsToLedger,
   findFlujoStateDb,
@@ -15,6 +17,6 @@ export {
   flujoStatusToRunStatus,
 } from './flujo';
 export type { FlujoRun, FlujoStep, FlujoReadResult, ImportResult } from './flujo';
-export { replayWal, readDatabaseSnapshot } from './wal';
+export { replayWal, readDatabaseSnapshot, WalSnapshotError, MAX_SNAPSHOT_BYTES } from './wal';
 export type { WalReplay } from './wal';
 export { setSqlWasmPath } from './sqlite';

@@ -17,6 +17,7 @@
 //      SQLite in sql.js treats the image as a self-contained database.
 // The files on disk are only read, never written; Flujo keeps writing undisturbed.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const WAL_MAGIC_LE = 0x377f0682;
 const WAL_MAGIC_BE = 0x377f0683;
@@ -35,10 +36,35 @@ export interface WalReplay {
   framesIgnored: number;
   /** Why the WAL was not used at all (bad magic, page-size mismatch …). */
   ignoredReason?: string;
+  /** Where replay stopped at an invalid frame (1-based frame number), when it did. */
+  stoppedAt?: { frame: number; offset: number; reason: string };
+  /** Commits written after the invalid frame that stopped replay: their transactions are lost, as in SQLite. */
+  commitsIgnored: number;
+  /** Problems worth telling the user (committed frames ignored, an impossible page count), as sentences. */
+  warnings: string[];
 }
 
-function checksum(buf: Uint8Array, start: number, end: number, s0: number, s1: number, bigEndian: boolean): [number, number] {
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+/** The database or WAL cannot be read at all (too large, not a regular file …). */
+export class WalSnapshotError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'WalSnapshotError';
+  }
+}
+
+/**
+ * Largest database or WAL read into memory. sql.js keeps the whole image in WebAssembly memory (at most
+ * 2 GB, shared with SQLite's page cache), so a bigger file could not be opened anyway; a Flujo state
+ * database with 100k runs is about 60 MB.
+ */
+export const MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024;
+/** Zero-filled pages allowed before a WAL page beyond the main file (at least; see replayWal). */
+const MAX_GAP_BYTES = 16 * 1024 * 1024;
+
+function checksum(dv: DataView, start: number, end: number, s0: number, s1: number, bigEndian: boolean): [number, number] {
   for (let i = start; i < end; i += 8) {
     s0 = (s0 + dv.getUint32(i, !bigEndian) + s1) >>> 0;
     s1 = (s1 + dv.getUint32(i + 4, !bigEndian) + s0) >>> 0;
@@ -46,11 +72,12 @@ function checksum(buf: Uint8Array, start: number, end: number, s0: number, s1: n
   return [s0, s1];
 }
 
-/** Page size from the main database header (offset 16, big-endian u16; 1 means 65536). */
+/** Page size from the main database header (offset 16, big-endian u16; 1 means 65536); undefined when no valid header. */
 function dbPageSize(db: Uint8Array): number | undefined {
   if (db.length < 100) return undefined;
   const v = (db[16] << 8) | db[17];
-  return v === 1 ? 65536 : v;
+  const size = v === 1 ? 65536 : v;
+  return size >= 512 && (size & (size - 1)) === 0 ? size : undefined;
 }
 
 function markRollbackJournal(image: Uint8Array): Uint8Array {
@@ -61,45 +88,69 @@ function markRollbackJournal(image: Uint8Array): Uint8Array {
   return image;
 }
 
-/** Applies the committed frames of `wal` to a copy of `db`. Never throws on a bad WAL: it is ignored with a reason. */
-export function replayWal(db: Uint8Array, wal: Uint8Array | undefined): WalReplay {
-  const base = (): WalReplay => ({
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Applies the committed frames of `wal` to a copy of `db`. Never throws on a bad WAL: a WAL that
+ * cannot be used is ignored with a reason, a bad frame ends replay there (fileformat2 §4.3/§4.4,
+ * SQLite's wal.c walIndexRecover/walDecodeFrame) with a warning when committed frames are lost, and
+ * every size taken from the WAL is checked against what the files really hold before anything is
+ * allocated: memory is at most one copy of the files.
+ */
+export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName = 'WAL'): WalReplay {
+  const base = (extra: Partial<WalReplay> = {}): WalReplay => ({
     image: markRollbackJournal(new Uint8Array(db)),
     walPresent: !!wal,
     framesApplied: 0,
     commits: 0,
     framesIgnored: 0,
+    commitsIgnored: 0,
+    warnings: [],
+    ...extra,
   });
   if (!wal || wal.length < WAL_HEADER) return base();
   const dv = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
   const magic = dv.getUint32(0, false);
-  if (magic !== WAL_MAGIC_LE && magic !== WAL_MAGIC_BE) return { ...base(), ignoredReason: 'bad WAL magic' };
+  if (magic !== WAL_MAGIC_LE && magic !== WAL_MAGIC_BE) return base({ ignoredReason: 'bad WAL magic' });
   const bigEndian = (magic & 1) === 1;
-  if (dv.getUint32(4, false) !== WAL_VERSION) return { ...base(), ignoredReason: 'unsupported WAL version' };
+  if (dv.getUint32(4, false) !== WAL_VERSION) return base({ ignoredReason: 'unsupported WAL version' });
   const pageSize = dv.getUint32(8, false);
-  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return { ...base(), ignoredReason: 'bad WAL page size' };
+  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return base({ ignoredReason: 'bad WAL page size' });
   const salt1 = dv.getUint32(16, false);
   const salt2 = dv.getUint32(20, false);
-  let [s0, s1] = checksum(wal, 0, 24, 0, 0, bigEndian);
-  if (s0 !== dv.getUint32(24, false) || s1 !== dv.getUint32(28, false)) return { ...base(), ignoredReason: 'WAL header checksum mismatch' };
+  let [s0, s1] = checksum(dv, 0, 24, 0, 0, bigEndian);
+  if (s0 !== dv.getUint32(24, false) || s1 !== dv.getUint32(28, false)) return base({ ignoredReason: 'WAL header checksum mismatch' });
   const mainPageSize = dbPageSize(db);
-  if (mainPageSize !== undefined && mainPageSize !== pageSize)
-    return { ...base(), ignoredReason: 'WAL page size differs from the database' };
+  if (mainPageSize !== undefined && mainPageSize !== pageSize) return base({ ignoredReason: 'WAL page size differs from the database' });
 
+  const frameSize = FRAME_HEADER + pageSize;
+  const framesInFile = Math.floor((wal.length - WAL_HEADER) / frameSize);
   const committed = new Map<number, number>(); // page number → offset of its page data in wal
   let pending = new Map<number, number>();
   let dbPages = 0;
   let commits = 0;
   let framesApplied = 0;
   let pendingCount = 0;
-  const frameSize = FRAME_HEADER + pageSize;
-  for (let off = WAL_HEADER; off + frameSize <= wal.length; off += frameSize) {
+  let stop: { index: number; off: number; reason: string } | undefined;
+  for (let i = 0; i < framesInFile; i++) {
+    const off = WAL_HEADER + i * frameSize;
     const pgno = dv.getUint32(off, false);
     const commitSize = dv.getUint32(off + 4, false);
-    if (pgno === 0 || dv.getUint32(off + 8, false) !== salt1 || dv.getUint32(off + 12, false) !== salt2) break;
-    let [c0, c1] = checksum(wal, off, off + 8, s0, s1, bigEndian);
-    [c0, c1] = checksum(wal, off + FRAME_HEADER, off + frameSize, c0, c1, bigEndian);
-    if (c0 !== dv.getUint32(off + 16, false) || c1 !== dv.getUint32(off + 20, false)) break;
+    // walDecodeFrame: salts first, then page number 0, then the cumulative checksum.
+    if (dv.getUint32(off + 8, false) !== salt1 || dv.getUint32(off + 12, false) !== salt2) {
+      stop = { index: i, off, reason: 'its salt differs from the WAL header' };
+      break;
+    }
+    if (pgno === 0) {
+      stop = { index: i, off, reason: 'page number 0' };
+      break;
+    }
+    let [c0, c1] = checksum(dv, off, off + 8, s0, s1, bigEndian);
+    [c0, c1] = checksum(dv, off + FRAME_HEADER, off + frameSize, c0, c1, bigEndian);
+    if (c0 !== dv.getUint32(off + 16, false) || c1 !== dv.getUint32(off + 20, false)) {
+      stop = { index: i, off, reason: 'bad checksum' };
+      break;
+    }
     s0 = c0;
     s1 = c1;
     pending.set(pgno, off + FRAME_HEADER);
@@ -113,40 +164,139 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined): WalRepla
       commits++;
     }
   }
-  const framesInFile = Math.floor((wal.length - WAL_HEADER) / frameSize);
   const framesIgnored = framesInFile - framesApplied;
-  if (commits === 0) return { ...base(), framesIgnored };
+  const warnings: string[] = [];
+  let commitsIgnored = 0;
+  if (stop) {
+    // Frames from here on are not read, as in SQLite. That is normal for frames left from before a WAL
+    // reset (both salts differ: §4.3) and for one half-written last frame; anything else that looks like
+    // this WAL's frames, and above all a commit among them, means committed transactions are lost.
+    let current = 0;
+    for (let i = stop.index; i < framesInFile; i++) {
+      const off = WAL_HEADER + i * frameSize;
+      const looksCurrent = dv.getUint32(off + 8, false) === salt1 || dv.getUint32(off + 12, false) === salt2;
+      if (!looksCurrent) continue;
+      current++;
+      if (dv.getUint32(off + 4, false) !== 0) commitsIgnored++;
+    }
+    const tornLastFrame = current === 1 && commitsIgnored === 0 && stop.index === framesInFile - 1;
+    if (current > 0 && !tornLastFrame)
+      warnings.push(
+        `${walName}: frame ${stop.index + 1} of ${framesInFile} (byte ${stop.off.toLocaleString('en-US')}) has ${stop.reason}; ` +
+          `WAL replay stops there as in SQLite, so ${plural(framesInFile - stop.index, 'frame')} after it` +
+          (commitsIgnored ? ` (${plural(commitsIgnored, 'commit')})` : '') +
+          ` ${framesInFile - stop.index === 1 ? 'is' : 'are'} ignored: runs written only there are not imported`,
+      );
+  }
+  if (commits === 0)
+    return base({
+      walPresent: true,
+      framesIgnored,
+      commitsIgnored,
+      warnings,
+      ...(stop ? { stoppedAt: { frame: stop.index + 1, offset: stop.off, reason: stop.reason } } : {}),
+    });
 
-  const image = new Uint8Array(dbPages * pageSize);
+  // The commit frame's "database size in pages" and the frames' page numbers are only claims. Pages the
+  // files do not hold read as zeros in SQLite; no table or overflow page is ever all zeros, only free-list
+  // leaves SQLite allocated but never wrote (pager "don't write"). So the image stops at the last page that
+  // exists, and zero-filled gaps before a WAL page are allowed only up to as many pages as exist (at least
+  // 16 MB): a claim beyond that allocates nothing, and the header says how many pages the image has.
+  const mainPages = Math.floor(db.length / pageSize);
+  const walPages = [...committed.keys()].filter((p) => p > mainPages && p <= dbPages).sort((a, b) => a - b);
+  const allowedGap = Math.max(Math.floor(MAX_GAP_BYTES / pageSize), mainPages + committed.size);
+  let present = mainPages;
+  let gap = 0;
+  let cutAt: number | undefined;
+  for (const p of walPages) {
+    gap += p - present - 1;
+    if (gap > allowedGap) {
+      cutAt = p;
+      break;
+    }
+    present = p;
+  }
+  const pages = Math.min(dbPages, present);
+  const image = new Uint8Array(pages * pageSize);
   image.set(db.subarray(0, Math.min(db.length, image.length)));
   for (const [pgno, dataOff] of committed) {
-    if (pgno <= dbPages) image.set(wal.subarray(dataOff, dataOff + pageSize), (pgno - 1) * pageSize);
+    if (pgno <= pages) image.set(wal.subarray(dataOff, dataOff + pageSize), (pgno - 1) * pageSize);
   }
-  return { image: markRollbackJournal(image), walPresent: true, framesApplied, commits, framesIgnored };
+  if (pages < dbPages && image.length >= 100) {
+    // Free-list leaves never written are normal: only a gap larger than the free list is worth a warning.
+    const freePages = new DataView(image.buffer).getUint32(36, false);
+    if (cutAt !== undefined || dbPages - pages > freePages)
+      warnings.push(
+        `${walName}: its last commit claims a database of ${plural(dbPages, 'page')}` +
+          (cutAt !== undefined ? ` with page ${cutAt.toLocaleString('en-US')} far beyond the others` : '') +
+          `, but the database and WAL hold ${plural(pages, 'page')}; read as ${pages.toLocaleString('en-US')}`,
+      );
+    new DataView(image.buffer).setUint32(28, pages, false); // in-header database size (fileformat2 §1.3.7)
+  }
+  return {
+    image: markRollbackJournal(image),
+    walPresent: true,
+    framesApplied,
+    commits,
+    framesIgnored,
+    commitsIgnored,
+    warnings,
+    ...(stop ? { stoppedAt: { frame: stop.index + 1, offset: stop.off, reason: stop.reason } } : {}),
+  };
 }
 
-function readHeader(file: string): Buffer | undefined {
+// O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a regular file).
+const OPEN_READ = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/** Reads a whole regular file of at most `limit` bytes; undefined when it does not exist. */
+function readBounded(file: string, limit: number): Buffer | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return undefined;
+    fd = fs.openSync(file, OPEN_READ);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new WalSnapshotError(file, `cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   try {
-    const b = Buffer.alloc(WAL_HEADER);
-    const n = fs.readSync(fd, b, 0, WAL_HEADER, 0);
-    return b.subarray(0, n);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new WalSnapshotError(file, 'not a regular file');
+    if (st.size > limit)
+      throw new WalSnapshotError(
+        file,
+        `${(st.size / 1048576).toFixed(0)} MB is more than the ${(limit / 1048576).toFixed(0)} MB a state database can have to be read in memory`,
+      );
+    const buf = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break; // shrank while we read (a checkpoint truncated it): use what is there
+      got += n;
+    }
+    return got === buf.length ? buf : buf.subarray(0, got);
+  } catch (err) {
+    if (err instanceof WalSnapshotError) throw err;
+    throw new WalSnapshotError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-function readIfExists(file: string): Buffer | undefined {
+function readHeader(file: string): Buffer | undefined {
+  let fd: number;
   try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
+    fd = fs.openSync(file, OPEN_READ);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return undefined;
+    const b = Buffer.alloc(WAL_HEADER);
+    const n = fs.readSync(fd, b, 0, WAL_HEADER, 0);
+    return b.subarray(0, n);
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -156,15 +306,18 @@ function readIfExists(file: string): Buffer | undefined {
  * after it. If the header (salts, checkpoint sequence) is unchanged, no WAL reset happened in
  * between, so every page a concurrent checkpoint copied into the main file is also in the WAL we
  * hold (same or newer), and replaying it over the main file gives the committed state. If it
- * changed, read again.
+ * changed, read again. Throws WalSnapshotError when a file is missing, not a regular file or larger
+ * than `limit`.
  */
-export function readDatabaseSnapshot(dbPath: string, attempts = 5): WalReplay {
+export function readDatabaseSnapshot(dbPath: string, attempts = 5, limit = MAX_SNAPSHOT_BYTES): WalReplay {
   let last: WalReplay | undefined;
+  const walPath = `${dbPath}-wal`;
   for (let i = 0; i < attempts; i++) {
-    const before = readHeader(`${dbPath}-wal`);
-    const db = fs.readFileSync(dbPath);
-    const wal = readIfExists(`${dbPath}-wal`);
-    last = replayWal(db, wal);
+    const before = readHeader(walPath);
+    const db = readBounded(dbPath, limit);
+    if (!db) throw new WalSnapshotError(dbPath, 'no such file');
+    const wal = readBounded(walPath, limit);
+    last = replayWal(db, wal, path.basename(walPath));
     const after = wal?.subarray(0, WAL_HEADER);
     const same =
       (!before && !after) ||

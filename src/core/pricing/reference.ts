@@ -4,6 +4,7 @@
 // nearest double prints back as exactly that decimal (ECMAScript Number::toString gives the shortest
 // round-trip text), so Decimal.fromNumber recovers the author's decimal text exactly.
 import { Decimal } from './decimal';
+import { MAX_PATTERN_LENGTH, compileSafePattern, patternProblem } from './safePattern';
 
 /** A price per unit that may depend on the request's input-token count (long-context tiers). */
 export interface Rate {
@@ -115,74 +116,210 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function validPrice(v: unknown): boolean {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0;
-  if (!isObject(v)) return false;
-  if (typeof v.base !== 'number' || !Number.isFinite(v.base) || v.base < 0 || !Array.isArray(v.tiers)) return false;
-  return v.tiers.every(
-    (t) =>
-      isObject(t) && typeof t.start === 'number' && t.start >= 0 && typeof t.price === 'number' && Number.isFinite(t.price) && t.price >= 0,
-  );
+/**
+ * What price data may hold. Far above the real data (43 providers, ~1,700 models, prices from $0.002 to
+ * $600 per unit, tiers from 128k to 512k tokens), far below what could hurt: a file that does not fit
+ * is rejected as a whole and the prices in use stay.
+ */
+export const CATALOG_LIMITS = {
+  providers: 1_000,
+  models: 50_000,
+  /** Any price, in USD per unit (1M tokens, 1k requests …). */
+  maxPrice: 100_000,
+  /** Smallest non-zero price: anything smaller is a unit or exponent mistake. */
+  minNonZeroPrice: 1e-9,
+  tiers: 100,
+  maxTierStart: 1e10,
+  maxContextWindow: 1e9,
+  priceSets: 100,
+  idLength: 200,
+  textLength: 2_000,
+  matchDepth: 10,
+  matchClauses: 500,
+  fallbacks: 50,
+  errors: 20,
+} as const;
+
+/** `-1`, `"12"`, `{…}`: a bad value as shown in an error (short). */
+function shown(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    // e.g. an array nested a million deep: JSON.stringify and String both overflow the stack
+    text = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+  }
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-function validMatch(m: unknown, depth = 0): boolean {
-  if (!isObject(m) || depth > 20) return false;
-  const keys = Object.keys(m);
-  if (keys.length !== 1) return false;
-  const k = keys[0];
-  if (k === 'and' || k === 'or') return Array.isArray(m[k]) && (m[k] as unknown[]).every((x) => validMatch(x, depth + 1));
-  if (k === 'regex') {
-    if (typeof m.regex !== 'string') return false;
-    try {
-      new RegExp(m.regex);
-      return true;
-    } catch {
-      return false;
-    }
+/** Collects located errors: `providers[3] (openai).models[12] (gpt-4o).prices.input_mtok: …`. */
+class Problems {
+  readonly errors: string[] = [];
+  get full(): boolean {
+    return this.errors.length >= CATALOG_LIMITS.errors;
   }
-  return ['equals', 'starts_with', 'ends_with', 'contains'].includes(k) && typeof m[k] === 'string';
+  add(where: string, message: string): void {
+    if (this.errors.length < CATALOG_LIMITS.errors) this.errors.push(`${where}: ${message}`);
+    else if (this.errors.length === CATALOG_LIMITS.errors) this.errors.push('… more errors not shown');
+  }
+  string(where: string, v: unknown, max: number, required: boolean): v is string {
+    if (v === undefined && !required) return false;
+    if (typeof v !== 'string' || (required && v.trim() === '')) return (void this.add(where, `expected a text, got ${shown(v)}`), false);
+    if (v.length > max) return (void this.add(where, `longer than ${max} characters`), false);
+    return true;
+  }
+}
+
+/** Like forEach, but visits every index (a hole is `undefined`, and so an error, not skipped). */
+function each(list: unknown[], visit: (item: unknown, index: number) => void): void {
+  for (let i = 0; i < list.length; i++) visit(list[i], i);
+}
+
+function checkPriceNumber(p: Problems, where: string, v: unknown): void {
+  const { maxPrice, minNonZeroPrice } = CATALOG_LIMITS;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return p.add(where, `expected a price (a number), got ${shown(v)}`);
+  if (v < 0) return p.add(where, `a price cannot be negative, got ${shown(v)}`);
+  if (v > maxPrice || (v > 0 && v < minNonZeroPrice))
+    p.add(where, `absurd price ${shown(v)} (expected 0 or between ${minNonZeroPrice} and ${maxPrice} USD per unit)`);
+}
+
+function checkPrice(p: Problems, where: string, v: unknown): void {
+  if (typeof v === 'number' || !isObject(v)) return checkPriceNumber(p, where, v);
+  checkPriceNumber(p, `${where}.base`, v.base);
+  if (!Array.isArray(v.tiers)) return p.add(`${where}.tiers`, `expected a list of tiers, got ${shown(v.tiers)}`);
+  if (v.tiers.length > CATALOG_LIMITS.tiers) return p.add(`${where}.tiers`, `more than ${CATALOG_LIMITS.tiers} tiers`);
+  each(v.tiers, (t, i) => {
+    const at = `${where}.tiers[${i}]`;
+    if (!isObject(t)) return p.add(at, `expected {start, price}, got ${shown(t)}`);
+    if (typeof t.start !== 'number' || !Number.isSafeInteger(t.start) || t.start < 0 || t.start > CATALOG_LIMITS.maxTierStart)
+      p.add(`${at}.start`, `expected a token count between 0 and ${CATALOG_LIMITS.maxTierStart}, got ${shown(t.start)}`);
+    checkPriceNumber(p, `${at}.price`, t.price);
+  });
+}
+
+/** A match rule: one of the clause kinds genai-prices defines; `regex` only in the safe subset (safePattern.ts). */
+function checkMatch(p: Problems, where: string, m: unknown, depth: number, count: { clauses: number }): void {
+  if (++count.clauses > CATALOG_LIMITS.matchClauses) {
+    if (count.clauses === CATALOG_LIMITS.matchClauses + 1) p.add(where, `more than ${CATALOG_LIMITS.matchClauses} match clauses`);
+    return;
+  }
+  if (depth > CATALOG_LIMITS.matchDepth) return p.add(where, `match rules nested deeper than ${CATALOG_LIMITS.matchDepth}`);
+  if (!isObject(m) || Object.keys(m).length !== 1)
+    return p.add(where, `expected one of {equals|starts_with|ends_with|contains|regex|and|or}, got ${shown(m)}`);
+  const [k] = Object.keys(m);
+  const v = m[k];
+  if (k === 'and' || k === 'or') {
+    if (!Array.isArray(v) || v.length === 0) return p.add(`${where}.${k}`, `expected a non-empty list of rules, got ${shown(v)}`);
+    each(v, (x, i) => checkMatch(p, `${where}.${k}[${i}]`, x, depth + 1, count));
+    return;
+  }
+  if (!['equals', 'starts_with', 'ends_with', 'contains', 'regex'].includes(k)) return p.add(where, `unknown match rule '${k}'`);
+  if (!p.string(`${where}.${k}`, v, k === 'regex' ? MAX_PATTERN_LENGTH : CATALOG_LIMITS.idLength, true)) return;
+  if (k === 'regex') {
+    const problem = patternProblem(v);
+    if (problem) p.add(`${where}.regex`, `pattern ${shown(v)} is not accepted: ${problem}`);
+  }
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+
+function checkConstraint(p: Problems, where: string, c: unknown): void {
+  if (c === undefined || c === null) return;
+  if (!isObject(c)) return p.add(where, `expected a constraint object, got ${shown(c)}`);
+  if (
+    c.start_date !== undefined &&
+    !(typeof c.start_date === 'string' && DATE.test(c.start_date) && !Number.isNaN(Date.parse(c.start_date)))
+  )
+    p.add(`${where}.start_date`, `expected an ISO date, got ${shown(c.start_date)}`);
+  for (const k of ['start_time', 'end_time']) if (c[k] !== undefined) p.string(`${where}.${k}`, c[k], 40, true);
+  if (c.type !== undefined) p.string(`${where}.type`, c.type, 40, true);
+}
+
+function checkModel(p: Problems, where: string, m: unknown): void {
+  if (!isObject(m)) return p.add(where, `expected a model {id, match, prices}, got ${shown(m)}`);
+  if (!p.string(`${where}.id`, m.id, CATALOG_LIMITS.idLength, true)) return;
+  const at = `${where} (${m.id})`;
+  p.string(`${at}.name`, m.name, CATALOG_LIMITS.textLength, false);
+  if (m.deprecated !== undefined && typeof m.deprecated !== 'boolean')
+    p.add(`${at}.deprecated`, `expected true or false, got ${shown(m.deprecated)}`);
+  if (
+    m.context_window !== undefined &&
+    !(
+      typeof m.context_window === 'number' &&
+      Number.isSafeInteger(m.context_window) &&
+      m.context_window > 0 &&
+      m.context_window <= CATALOG_LIMITS.maxContextWindow
+    )
+  )
+    p.add(
+      `${at}.context_window`,
+      `expected a token count between 1 and ${CATALOG_LIMITS.maxContextWindow}, got ${shown(m.context_window)}`,
+    );
+  checkMatch(p, `${at}.match`, m.match, 0, { clauses: 0 });
+  const checkSet = (setAt: string, ps: unknown) => {
+    if (!isObject(ps)) return p.add(setAt, `expected prices {input_mtok, output_mtok, …}, got ${shown(ps)}`);
+    for (const [k, v] of Object.entries(ps)) if (v !== undefined && v !== null) checkPrice(p, `${setAt}.${k}`, v);
+  };
+  if (Array.isArray(m.prices)) {
+    if (m.prices.length === 0 || m.prices.length > CATALOG_LIMITS.priceSets)
+      return p.add(`${at}.prices`, `expected 1 to ${CATALOG_LIMITS.priceSets} price sets, got ${m.prices.length}`);
+    each(m.prices, (c, i) => {
+      if (!isObject(c)) return p.add(`${at}.prices[${i}]`, `expected {constraint, prices}, got ${shown(c)}`);
+      checkConstraint(p, `${at}.prices[${i}].constraint`, c.constraint);
+      checkSet(`${at}.prices[${i}].prices`, c.prices);
+    });
+  } else checkSet(`${at}.prices`, m.prices);
 }
 
 /**
  * Validates reference data before use: either the bundled wrapper `{source, dataDate, providers}` or the
- * upstream `data.json` (a bare Provider[] array) downloaded by "Update prices". Pure; never throws.
+ * upstream `data.json` (a bare Provider[] array) downloaded by "Update prices". The whole shape is
+ * checked — types, ranges (CATALOG_LIMITS), match rules (regexes only in the safe subset) — and each
+ * error names its path in the data, e.g. `providers[3] (openai).models[12] (gpt-4o).prices.input_mtok:
+ * a price cannot be negative, got -1`. Pure; never throws.
  */
 export function validateCatalogData(json: unknown): CatalogValidation {
-  const errors: string[] = [];
+  const p = new Problems();
   const providers = Array.isArray(json) ? json : isObject(json) ? json.providers : undefined;
-  if (!Array.isArray(providers)) return { ok: false, errors: ['expected a list of providers'] };
-  if (isObject(json) && json.dataDate !== undefined && !(typeof json.dataDate === 'string' && /^\d{4}-\d{2}-\d{2}/.test(json.dataDate))) {
-    errors.push('dataDate must be an ISO date');
+  if (!Array.isArray(providers)) return { ok: false, errors: [`expected a list of providers, got ${shown(json)}`] };
+  if (isObject(json)) {
+    const d = json.dataDate;
+    if (d !== undefined && !(typeof d === 'string' && DATE.test(d) && !Number.isNaN(Date.parse(d.slice(0, 10)))))
+      p.add('dataDate', `expected an ISO date, got ${shown(d)}`);
+    p.string('source', json.source, CATALOG_LIMITS.textLength, false);
+    p.string('version', json.version, CATALOG_LIMITS.idLength, false);
   }
-  if (providers.length === 0) errors.push('no providers');
-  let models = 0;
-  providers.forEach((p, i) => {
-    if (errors.length > 20) return;
-    if (!isObject(p) || typeof p.id !== 'string' || !Array.isArray(p.models)) {
-      errors.push(`providers[${i}]: expected {id, models}`);
-      return;
-    }
-    p.models.forEach((m, j) => {
-      const where = `${p.id}.models[${j}]`;
-      if (!isObject(m) || typeof m.id !== 'string') return void errors.push(`${where}: expected {id, match, prices}`);
-      models++;
-      if (!validMatch(m.match)) errors.push(`${where} (${m.id}): invalid match rule`);
-      if (m.context_window !== undefined && !(typeof m.context_window === 'number' && m.context_window > 0))
-        errors.push(`${where} (${m.id}): invalid context_window`);
-      const priceSets = Array.isArray(m.prices) ? m.prices.map((c) => (isObject(c) ? c.prices : undefined)) : [m.prices];
-      for (const ps of priceSets) {
-        if (!isObject(ps)) {
-          errors.push(`${where} (${m.id}): invalid prices`);
-          continue;
-        }
-        for (const [k, v] of Object.entries(ps)) {
-          if (v !== undefined && !validPrice(v)) errors.push(`${where} (${m.id}): invalid price ${k}`);
-        }
-      }
+  if (providers.length === 0) p.add('providers', 'no providers');
+  if (providers.length > CATALOG_LIMITS.providers)
+    return { ok: false, errors: [`providers: more than ${CATALOG_LIMITS.providers} providers (${providers.length})`] };
+  const total = providers.reduce<number>((n, x) => n + (isObject(x) && Array.isArray(x.models) ? x.models.length : 0), 0);
+  if (total > CATALOG_LIMITS.models)
+    return { ok: false, errors: [`providers: more than ${CATALOG_LIMITS.models} models in all (${total})`] };
+  each(providers, (prov, i) => {
+    if (p.full) return;
+    const where = `providers[${i}]`;
+    if (!isObject(prov)) return p.add(where, `expected a provider {id, models}, got ${shown(prov)}`);
+    if (!p.string(`${where}.id`, prov.id, CATALOG_LIMITS.idLength, true)) return;
+    const at = `${where} (${prov.id})`;
+    p.string(`${at}.name`, prov.name, CATALOG_LIMITS.textLength, false);
+    const f = prov.fallback_model_providers;
+    if (
+      f !== undefined &&
+      !(
+        Array.isArray(f) &&
+        f.length <= CATALOG_LIMITS.fallbacks &&
+        f.every((x) => typeof x === 'string' && x.length <= CATALOG_LIMITS.idLength)
+      )
+    )
+      p.add(`${at}.fallback_model_providers`, `expected a list of provider ids, got ${shown(f)}`);
+    if (!Array.isArray(prov.models)) return p.add(`${at}.models`, `expected a list of models, got ${shown(prov.models)}`);
+    each(prov.models, (m, j) => {
+      if (!p.full) checkModel(p, `${at}.models[${j}]`, m);
     });
   });
-  if (models === 0) errors.push('no models');
-  return { ok: errors.length === 0, errors };
+  if (total === 0) p.add('providers', 'no models');
+  return { ok: p.errors.length === 0, errors: p.errors };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -226,8 +363,9 @@ export function matches(logic: MatchLogic, text: string): boolean {
   if ('ends_with' in logic) return t.endsWith(logic.ends_with.toLowerCase());
   if ('contains' in logic) return t.includes(logic.contains.toLowerCase());
   if ('regex' in logic) {
+    // Never a backtracking RegExp from downloaded data (ReDoS): the safe subset, validated on load.
     try {
-      return new RegExp(logic.regex).test(text);
+      return compileSafePattern(logic.regex).test(text);
     } catch {
       return false;
     }

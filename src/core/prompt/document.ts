@@ -215,15 +215,44 @@ function fenceMarker(text: string, start: number, end: number): string | undefin
 }
 
 export function parsePromptDocument(text: string, fileName: string, options: ParseOptions = {}): PromptDocument {
-  const format = detectPromptFormat(fileName);
-  const structured = parseStructuredPrompt(text, fileName, format, options);
-  if (structured) return structured;
-  const styles = options.placeholderStyles ?? defaultPlaceholderStyles(format);
+  return parseWithSections(text, fileName, options).doc;
+}
+
+/** How the body is split into role sections (the line scan of `splitSections`). */
+export interface SectionRules {
+  format: PromptFormat;
+  /** `role:` lines (Prompty's own rule for `.prompty`). */
+  roleLines: boolean;
+  /** Markdown headings named after roles. */
+  roleHeadings: boolean;
+}
+
+export function sectionRules(format: PromptFormat, options: ParseOptions = {}): SectionRules {
   const splitRoles = options.roles ?? true;
   // Prompty only knows `role:` lines (spec §2.10); Copilot files and dotprompt have no role headings.
   const roleHeadings =
     splitRoles && (options.roleHeadings ?? (format === 'markdown' || format === 'text' || format === 'jinja' || format === 'prompt-md'));
   const roleLines = splitRoles && format !== 'copilot' && format !== 'prompt';
+  // A `.prompt` file that is not dotprompt is split at `role:` lines like text.
+  return { format: format === 'prompt' ? 'text' : format, roleLines: format === 'prompt' || roleLines, roleHeadings };
+}
+
+/**
+ * The parse, plus — when the body was split by the line scan (not a structured or dotprompt file, no
+ * Prompty thread inputs) — every section before empty ones were dropped, for the incremental parser
+ * (incremental.ts), which re-derives only the section an edit falls in.
+ */
+export function parseWithSections(
+  text: string,
+  fileName: string,
+  options: ParseOptions = {},
+): { doc: PromptDocument; sections?: PromptMessage[]; rules?: SectionRules } {
+  const format = detectPromptFormat(fileName);
+  const structured = parseStructuredPrompt(text, fileName, format, options);
+  if (structured) return { doc: structured };
+  const styles = options.placeholderStyles ?? defaultPlaceholderStyles(format);
+  const rules = sectionRules(format, options);
+  let sections: PromptMessage[] | undefined;
   const diagnostics: PromptDiagnostic[] = [];
   const len = text.length;
   const bom = len > 0 && text.charCodeAt(0) === 0xfeff;
@@ -270,12 +299,12 @@ export function parsePromptDocument(text: string, fileName: string, options: Par
     if (body.media) notes.push(`${body.media} {{media}} part(s) (images, audio, video) are not counted: their tokens depend on the file.`);
     if (body.partials.length) notes.push(`Partials are counted as written: ${body.partials.join(', ')}.`);
   } else {
-    splitSections(text, doc, format === 'prompt' ? 'text' : format, format === 'prompt' || roleLines, roleHeadings, notes);
+    sections = splitSections(text, doc, rules, notes);
   }
   assignPlaceholders(doc);
   if (doc.api === 'embedding') notes.push('Embedding prompt: the input text is counted without chat framing.');
   if (notes.length || doc.notes) doc.notes = [...notes, ...(doc.notes ?? [])];
-  return doc;
+  return sections ? { doc, sections, rules } : { doc };
 }
 
 /**
@@ -320,15 +349,67 @@ function dotpromptMessage(text: string, m: DotpromptMessage, bodyStartLine: numb
   return msg;
 }
 
-/** Role sections of Prompty, Markdown, text, Jinja and Copilot bodies. */
-function splitSections(
+/** The line `[pos, contentEnd)` (line break excluded) as a fence marker (not in Prompty), a role header, or neither. */
+export function classifyLine(
   text: string,
-  doc: PromptDocument,
-  format: PromptFormat,
-  roleLines: boolean,
-  roleHeadings: boolean,
-  notes: string[],
-): void {
+  pos: number,
+  contentEnd: number,
+  rules: SectionRules,
+): { marker: string } | { header: { role: PromptRole; name?: string } } | undefined {
+  if (contentEnd - pos > MAX_HEADER_LINE) return undefined;
+  const prompty = rules.format === 'prompty';
+  const marker = prompty ? undefined : fenceMarker(text, pos, contentEnd);
+  if (marker) return { marker };
+  const lineText = text.slice(pos, contentEnd);
+  const r = rules.roleLines ? (prompty ? parsePromptyRoleLine(lineText) : parseRoleLine(lineText)) : undefined;
+  if (r) return { header: r };
+  if (rules.roleHeadings) {
+    const h = parseRoleHeading(lineText);
+    if (h) return { header: { role: h } };
+  }
+  return undefined;
+}
+
+/**
+ * One section's message: its content is `[contentStart, secEnd)` trimmed (Prompty: line breaks only) with
+ * line endings normalised; `contentStartLine` is the line of `contentStart`.
+ */
+export function sectionMessage(
+  text: string,
+  rules: SectionRules,
+  role: PromptRole,
+  secStart: number,
+  contentStart: number,
+  secEnd: number,
+  contentStartLine: number,
+  header?: { name?: string; line: number; start: number; lineEnd: number },
+): PromptMessage {
+  const r = (rules.format === 'prompty' ? trimLineBreaks : trimRange)(text, contentStart, secEnd);
+  const startLine = contentStartLine + countNewlines(text, contentStart, r.start);
+  const raw = text.slice(r.start, r.end);
+  const m: PromptMessage = {
+    role,
+    content: raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n'),
+    range: r.start < r.end ? r : { start: contentStart, end: contentStart },
+    sectionRange: { start: secStart, end: secEnd },
+    headerLine: header ? header.line : startLine,
+    startLine,
+    implicit: !header,
+    placeholders: [],
+  };
+  if (header) {
+    m.headerRange = { start: header.start, end: header.lineEnd };
+    if (header.name) m.name = header.name;
+  }
+  return m;
+}
+
+/**
+ * Role sections of Prompty, Markdown, text, Jinja and Copilot bodies. Returns every section (empty
+ * ones too), or undefined when Prompty thread inputs re-cut the messages.
+ */
+function splitSections(text: string, doc: PromptDocument, rules: SectionRules, notes: string[]): PromptMessage[] | undefined {
+  const { format, roleLines, roleHeadings } = rules;
   const len = text.length;
   const prompty = format === 'prompty';
   const headers: Header[] = [];
@@ -340,26 +421,19 @@ function splitSections(
     const lineEnd = nl < 0 ? len : nl;
     const next = nl < 0 ? len : nl + 1;
     const contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-    const short = contentEnd - pos <= MAX_HEADER_LINE;
-    const marker = short && !prompty ? fenceMarker(text, pos, contentEnd) : undefined;
-    if (marker) {
+    const kind = classifyLine(text, pos, contentEnd, rules);
+    if (kind && 'marker' in kind) {
       // Prompty splits on role lines even inside code fences (spec §6.4 looks at every line).
+      const marker = kind.marker;
       if (!fence) fence = marker;
       else if (marker[0] === fence[0] && marker.length >= fence.length && text.slice(pos, contentEnd).trim() === marker) fence = undefined;
-    } else if (short && !fence) {
-      const lineText = text.slice(pos, contentEnd);
-      const r = roleLines ? (prompty ? parsePromptyRoleLine(lineText) : parseRoleLine(lineText)) : undefined;
-      if (r) headers.push({ role: r.role, name: r.name, line, start: pos, lineEnd: contentEnd, next });
-      else if (roleHeadings) {
-        const h = parseRoleHeading(lineText);
-        if (h) headers.push({ role: h, name: undefined, line, start: pos, lineEnd: contentEnd, next });
-      }
+    } else if (kind && !fence) {
+      headers.push({ role: kind.header.role, name: kind.header.name, line, start: pos, lineEnd: contentEnd, next });
     }
     pos = next;
     line++;
   }
 
-  const trim = prompty ? trimLineBreaks : trimRange;
   const mk = (
     role: PromptRole,
     secStart: number,
@@ -367,25 +441,7 @@ function splitSections(
     secEnd: number,
     contentStartLine: number,
     header?: Header,
-  ): PromptMessage => {
-    const r = trim(text, contentStart, secEnd);
-    const startLine = contentStartLine + countNewlines(text, contentStart, r.start);
-    const m: PromptMessage = {
-      role,
-      content: text.slice(r.start, r.end).replace(/\r\n?/g, '\n'),
-      range: r.start < r.end ? r : { start: contentStart, end: contentStart },
-      sectionRange: { start: secStart, end: secEnd },
-      headerLine: header ? header.line : startLine,
-      startLine,
-      implicit: !header,
-      placeholders: [],
-    };
-    if (header) {
-      m.headerRange = { start: header.start, end: header.lineEnd };
-      if (header.name) m.name = header.name;
-    }
-    return m;
-  };
+  ): PromptMessage => sectionMessage(text, rules, role, secStart, contentStart, secEnd, contentStartLine, header);
   const bodyStart = doc.body.start;
   // Text before any role line: `system` in Prompty (spec §2.10 "Default role"); Copilot instruction
   // files are instructions; a prompt file without sections is the user's message.
@@ -402,10 +458,17 @@ function splitSections(
       doc.messages.push(mk(h.role, h.start, h.next, secEnd, h.line + 1, h));
     }
   }
-  if (prompty) expandPromptyThreads(doc, notes);
+  const sections = doc.messages;
+  if (prompty && expandPromptyThreads(doc, notes)) return undefined;
   // Prompty sends empty messages (spec §6.6: "MUST NOT be silently discarded"); elsewhere an empty
   // section is nothing to send.
-  else doc.messages = doc.messages.filter((m) => m.content.length > 0);
+  doc.messages = keptSections(sections, rules);
+  return sections;
+}
+
+/** The sections that are sent: all in Prompty, the non-empty ones elsewhere. */
+export function keptSections(sections: PromptMessage[], rules: SectionRules): PromptMessage[] {
+  return rules.format === 'prompty' ? sections.slice() : sections.filter((m) => m.content.length > 0);
 }
 
 /** Prompty role boundary (spec §6.2): `system|user|assistant`, optional leading whitespace and `#`, optional `[attrs]`. */
@@ -425,7 +488,7 @@ export function parsePromptyRoleLine(line: string): { role: PromptRole; name?: s
  * names them (spec §5.2, §6.7): the text around it stays its own message (trimmed), the history is
  * not counted here.
  */
-function expandPromptyThreads(doc: PromptDocument, notes: string[]): void {
+function expandPromptyThreads(doc: PromptDocument, notes: string[]): boolean {
   const inputs = isMap(doc.frontMatter?.data) ? (doc.frontMatter!.data as Record<string, unknown>).inputs : undefined;
   const threads = new Set<string>();
   if (isMap(inputs)) {
@@ -433,7 +496,7 @@ function expandPromptyThreads(doc: PromptDocument, notes: string[]): void {
   } else if (Array.isArray(inputs)) {
     for (const v of inputs) if (isMap(v) && v.kind === 'thread' && typeof v.name === 'string') threads.add(v.name);
   }
-  if (!threads.size) return;
+  if (!threads.size) return false;
   const out: PromptMessage[] = [];
   for (const m of doc.messages) {
     const re = /\{\{-?\s*([A-Za-z_][\w]*)\s*-?\}\}/g;
@@ -458,10 +521,11 @@ function expandPromptyThreads(doc: PromptDocument, notes: string[]): void {
       out.push({ ...m, content: after, range: { start: base + cut.end, end: m.range.end }, headerRange: undefined, implicit: true });
   }
   doc.messages = out;
+  return true;
 }
 
 /** Assigns placeholders to the sections containing them (both lists are sorted by offset). */
-function assignPlaceholders(doc: PromptDocument): void {
+export function assignPlaceholders(doc: PromptDocument): void {
   let mi = 0;
   for (const p of doc.placeholders) {
     while (mi < doc.messages.length && doc.messages[mi].sectionRange.end <= p.range.start) mi++;
@@ -515,6 +579,31 @@ function findFrontMatter(text: string, start: number, format: PromptFormat = 'te
   return { range: { start: open, end: Math.min(text.length, open + 3) }, contentRange: { start: open, end: open }, unclosed: true };
 }
 
+const MAX_FRONT_MATTER_DEPTH = 1000;
+
+/**
+ * An upper bound on the YAML's nesting above `max`: open flow brackets, or on one line its indentation
+ * plus the block indicators (`- `, `? `) that open a collection each. Conservative (brackets in quoted
+ * strings count too); real front matter nests a few levels.
+ */
+function yamlNestingExceeds(src: string, max: number): boolean {
+  let flow = 0;
+  let lead = true; // in the line's indentation and indicators
+  let lineStart = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 10) {
+      lead = true;
+      lineStart = i + 1;
+    } else if (lead && c !== 32 && !((c === 45 || c === 63) && src.charCodeAt(i + 1) === 32)) lead = false;
+    if (lead && i - lineStart > max) return true;
+    if (c === 91 || c === 123) {
+      if (++flow > max) return true;
+    } else if ((c === 93 || c === 125) && flow > 0) flow--;
+  }
+  return false;
+}
+
 function clampRange(r: OffsetRange, min: number, max: number): OffsetRange {
   const s = Math.max(min, Math.min(max, r.start));
   const e = Math.max(s, Math.min(max, r.end));
@@ -530,6 +619,16 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
       severity: 'info',
       code: 'front-matter-too-large',
       message: `Front matter is larger than ${maxLen} characters and was not read.`,
+      range: { start: fm.range.start, end: fm.range.start + 3 },
+    });
+    return;
+  }
+  if (yamlNestingExceeds(src, MAX_FRONT_MATTER_DEPTH)) {
+    // The YAML library's memory grows with nesting (100k `[` in 200 KB: > 256 MB).
+    doc.diagnostics.push({
+      severity: 'info',
+      code: 'front-matter-too-deep',
+      message: `Front matter nests deeper than ${MAX_FRONT_MATTER_DEPTH} levels and was not read.`,
       range: { start: fm.range.start, end: fm.range.start + 3 },
     });
     return;

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { readRegularFileSync } from '../files';
 import * as path from 'node:path';
-import { displayUrl, kindForStatus, redact, serverErrorText } from './http';
+import { ResponseLimitError, displayUrl, kindForStatus, readBodyCapped, redact, serverErrorText } from './http';
+import { shownValue } from './usage';
 import type { ProviderErrorKind } from './types';
 
 export type CountProvider = 'anthropic' | 'gemini';
@@ -18,6 +19,8 @@ export const ANTHROPIC_COUNT_BASE_URL = 'https://api.anthropic.com';
 export const GEMINI_COUNT_BASE_URL = 'https://generativelanguage.googleapis.com';
 const ANTHROPIC_VERSION = '2023-06-01';
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The answer is `{"input_tokens": N}`; 1 MB is generous, and an error body is clipped to 300 characters anyway. */
+export const MAX_COUNT_RESPONSE_BYTES = 1024 * 1024;
 
 export interface CountMessage {
   role: string;
@@ -31,7 +34,10 @@ export interface ProviderCountRequest {
   messages: readonly CountMessage[];
   apiKey: string;
   baseUrl?: string;
+  /** Overall limit of the request, body included (default 30 s). */
   timeoutMs?: number;
+  /** Cap on the answer's size (default 1 MB). */
+  maxResponseBytes?: number;
   signal?: AbortSignal;
   fetch?: typeof fetch;
 }
@@ -110,10 +116,23 @@ export async function providerCount(req: ProviderCountRequest): Promise<Provider
   } else {
     headers['x-goog-api-key'] = req.apiKey;
   }
-  const timeout = AbortSignal.timeout(req.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
   const doFetch = req.fetch ?? fetch;
+  // The one signal covers the body too: a reply trickling in stops at the same overall limit.
+  const failed = (err: unknown): ProviderCountError => {
+    if (err instanceof ProviderCountError) return err;
+    if (req.signal?.aborted) return new ProviderCountError('cancelled', `${label}: cancelled.`);
+    if (timeout.aborted)
+      return new ProviderCountError('timeout', `${label}: no complete answer from ${displayUrl(url)} within ${timeoutMs} ms.`);
+    if (err instanceof ResponseLimitError)
+      return new ProviderCountError('bad_response', `${label}: ${err.message}; the rest was not read.`);
+    const msg = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+    return new ProviderCountError('network', `${label}: cannot reach ${displayUrl(url)}: ${redact(msg, [req.apiKey])}`);
+  };
   let res: Response;
+  let text: string;
   try {
     res = await doFetch(url, {
       method: 'POST',
@@ -121,33 +140,26 @@ export async function providerCount(req: ProviderCountRequest): Promise<Provider
       body: JSON.stringify(countRequestBody(req.provider, req.model, req.messages)),
       signal,
     });
+    const max = req.maxResponseBytes ?? MAX_COUNT_RESPONSE_BYTES;
+    text = (await readBodyCapped(res, max, { what: 'the answer', truncate: !res.ok })).text;
   } catch (err) {
-    if (req.signal?.aborted) throw new ProviderCountError('cancelled', `${label}: cancelled.`);
-    if (timeout.aborted)
-      throw new ProviderCountError(
-        'timeout',
-        `${label}: no answer from ${displayUrl(url)} within ${req.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms.`,
-      );
-    const msg = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-    throw new ProviderCountError('network', `${label}: cannot reach ${displayUrl(url)}: ${redact(msg, [req.apiKey])}`);
+    throw failed(err);
   }
-  const text = await res.text();
   if (!res.ok) {
     const detail = redact(serverErrorText(text), [req.apiKey]).slice(0, 300);
     throw new ProviderCountError(kindForStatus(res.status), `${label}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
   }
-  let body: Record<string, unknown>;
+  let body: unknown;
   try {
-    body = JSON.parse(text) as Record<string, unknown>;
+    body = JSON.parse(text);
   } catch {
     throw new ProviderCountError('bad_response', `${label}: the answer is not JSON.`);
   }
-  const tokens = req.provider === 'anthropic' ? body.input_tokens : body.totalTokens;
-  if (typeof tokens !== 'number' || !Number.isInteger(tokens) || tokens < 0)
-    throw new ProviderCountError(
-      'bad_response',
-      `${label}: no ${req.provider === 'anthropic' ? 'input_tokens' : 'totalTokens'} in the answer.`,
-    );
+  const field = req.provider === 'anthropic' ? 'input_tokens' : 'totalTokens';
+  const tokens = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[field] : undefined;
+  if (tokens === undefined) throw new ProviderCountError('bad_response', `${label}: no ${field} in the answer.`);
+  if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0)
+    throw new ProviderCountError('bad_response', `${label}: ${field} must be a whole number ≥ 0, got ${shownValue(tokens)}.`);
   return { tokens, provider: req.provider, model: req.model, source: label };
 }
 

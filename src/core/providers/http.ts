@@ -3,6 +3,35 @@
 import { ProviderError, ProviderErrorKind, ProviderKind, RunPromptRequest, RunPromptResult } from './types';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Overall limit of one run, however alive the stream is (a token every 300 ms never idles out). */
+export const DEFAULT_TOTAL_TIMEOUT_MS = 600_000;
+/**
+ * Response size caps. A real answer is far below them: 100k output tokens stream as ~20 MB of SSE
+ * (each delta is a ~200-byte JSON chunk), and one event carries one delta, usage or an error.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
+/** Of an error body only the first 300 characters are shown; more is never read. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** `16 MB`, `512 KB`, `100 bytes`: how a cap is named in messages. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MB`;
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KB`;
+  return `${n} bytes`;
+}
+
+/** A response went past one of our size caps; the message names the cap. */
+export class ResponseLimitError extends RangeError {
+  override readonly name = 'ResponseLimitError';
+  constructor(
+    readonly what: string,
+    readonly limitBytes: number,
+  ) {
+    super(`${what} is larger than ${formatBytes(limitBytes)} (the limit)`);
+  }
+}
 
 /**
  * Removes the API key, and anything that looks like one, from text that goes into an error
@@ -74,15 +103,28 @@ function clip(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/**
+ * A text field of a server reply as we keep it (model name, finish reason, error message): a string,
+ * clipped to `max` characters; anything else (a number, a 1,000,000-deep array) is `undefined`.
+ */
+export function serverText(v: unknown, max = 300): string | undefined {
+  return typeof v === 'string' ? clip(v, max) : undefined;
+}
+
 /** Per-request context: the combined abort signal, the idle timer, and the error factory. */
 export class RequestScope {
   readonly controller = new AbortController();
   private idleTimer: NodeJS.Timeout | undefined;
   private totalTimer: NodeJS.Timeout | undefined;
   private reason: 'timeout' | 'cancelled' | undefined;
+  /** Which limit fired: no bytes for `timeoutMs` (idle) or the whole run past `totalTimeoutMs`. */
+  private timeoutKind: 'idle' | 'total' | undefined;
   private readonly onAbort = () => this.abort('cancelled');
   readonly started = Date.now();
   readonly timeoutMs: number;
+  readonly totalTimeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly maxEventBytes: number;
   /** When the first answer text arrived (streaming), for time-to-first-token. */
   firstTokenAt: number | undefined;
 
@@ -94,11 +136,12 @@ export class RequestScope {
     private readonly req: RunPromptRequest,
   ) {
     this.timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.totalTimeoutMs = req.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+    this.maxResponseBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.maxEventBytes = req.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     if (req.signal?.aborted) this.reason = 'cancelled';
     req.signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (req.totalTimeoutMs !== undefined) {
-      this.totalTimer = setTimeout(() => this.abort('timeout'), req.totalTimeoutMs);
-    }
+    this.totalTimer = setTimeout(() => this.abort('timeout', 'total'), this.totalTimeoutMs);
     this.touch();
   }
 
@@ -108,15 +151,16 @@ export class RequestScope {
     return { ...fields, latencyMs: Date.now() - this.started, ...(timeToFirstTokenMs !== undefined ? { timeToFirstTokenMs } : {}) };
   }
 
-  /** Resets the idle timer: call on response headers and on every chunk. */
+  /** Resets the idle timer: call on response headers and on every chunk of bytes. */
   touch(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.abort('timeout'), this.timeoutMs);
+    this.idleTimer = setTimeout(() => this.abort('timeout', 'idle'), this.timeoutMs);
   }
 
-  private abort(reason: 'timeout' | 'cancelled'): void {
+  private abort(reason: 'timeout' | 'cancelled', timeoutKind?: 'idle' | 'total'): void {
     if (this.reason && this.controller.signal.aborted) return;
     this.reason ??= reason;
+    if (this.reason === 'timeout') this.timeoutKind ??= timeoutKind;
     this.controller.abort();
   }
 
@@ -141,12 +185,14 @@ export class RequestScope {
     const aborted = this.aborted;
     if (aborted === 'cancelled') return this.error('cancelled', `Request to ${where} was cancelled.`, partial);
     if (aborted === 'timeout') {
-      const limit =
-        this.req.totalTimeoutMs !== undefined && Date.now() - this.started >= this.req.totalTimeoutMs
-          ? this.req.totalTimeoutMs
-          : this.timeoutMs;
-      return this.error('timeout', `${where} did not respond within ${Math.round(limit / 1000)} s (model ${this.model}).`, partial);
+      const timeout = this.timeoutKind ?? 'idle';
+      const message =
+        timeout === 'total'
+          ? `${where} did not finish the answer within ${formatSeconds(this.totalTimeoutMs)} (the overall limit of a run; model ${this.model}).`
+          : `${where} sent nothing for ${formatSeconds(this.timeoutMs)} (model ${this.model}).`;
+      return this.error('timeout', message, { ...partial, timeout });
     }
+    if (err instanceof ResponseLimitError) return this.badResponse(`${err.message}; the rest was not read.`, partial);
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
     const code = cause?.code ?? (err as { code?: string })?.code;
     const detail = code ?? cause?.message ?? (err as Error)?.message ?? String(err);
@@ -163,7 +209,7 @@ export class RequestScope {
   async fromResponse(res: Response): Promise<ProviderError> {
     let body = '';
     try {
-      body = await res.text();
+      body = (await readBodyCapped(res, MAX_ERROR_BODY_BYTES, { truncate: true, onBytes: () => this.touch() })).text;
     } catch {
       /* body unreadable: status alone */
     }
@@ -224,11 +270,58 @@ export async function send(
   return res;
 }
 
-/** Reads a whole (non-streaming) body as JSON, honouring the idle timeout. */
+function formatSeconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 120 && s % 60 === 0 ? `${s / 60} min` : `${s} s`;
+}
+
+/**
+ * Reads a body chunk by chunk, at most `maxBytes` (the Content-Length is checked first, so a declared
+ * oversize body is refused before any byte is read). Over the cap: throws ResponseLimitError and stops
+ * the download, or with `truncate` returns what fits. `onBytes` runs per chunk (the idle timer).
+ */
+export async function readBodyCapped(
+  res: Response,
+  maxBytes: number,
+  options: { what?: string; truncate?: boolean; onBytes?: (n: number) => void } = {},
+): Promise<{ text: string; bytes: number; truncated: boolean }> {
+  const what = options.what ?? 'the response body';
+  const declared = Number(res.headers.get('content-length'));
+  if (!options.truncate && Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new ResponseLimitError(what, maxBytes);
+  }
+  if (!res.body) return { text: '', bytes: 0, truncated: false };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let truncated = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      options.onBytes?.(value.byteLength);
+      if (bytes + value.byteLength > maxBytes) {
+        if (!options.truncate) throw new ResponseLimitError(what, maxBytes);
+        chunks.push(value.subarray(0, maxBytes - bytes));
+        bytes = maxBytes;
+        truncated = true;
+        break;
+      }
+      chunks.push(value);
+      bytes += value.byteLength;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  return { text: new TextDecoder('utf-8').decode(Buffer.concat(chunks, bytes)), bytes, truncated };
+}
+
+/** Reads a whole (non-streaming) body as JSON: idle means no bytes, and the size is capped. */
 export async function readJson(scope: RequestScope, res: Response): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await res.text();
+    text = (await readBodyCapped(res, scope.maxResponseBytes, { onBytes: () => scope.touch() })).text;
   } catch (err) {
     throw scope.fromThrown(err);
   }
@@ -246,73 +339,158 @@ export interface SseEvent {
   data: string;
 }
 
+const LF = 0x0a;
+const CR = 0x0d;
+
 /**
- * Incremental Server-Sent Events parser (WHATWG rules: `\n`, `\r\n` or `\r` line ends, blank
- * line dispatches, `data:` lines joined with `\n`, `:` comments ignored). Decodes UTF-8 across
- * chunk boundaries.
+ * Incremental Server-Sent Events parser (WHATWG HTML §9.2.6 "Interpreting an event stream": `\n`,
+ * `\r\n` or `\r` line ends, blank line dispatches, `data:` lines joined with `\n`, `:` comments
+ * ignored, one leading BOM stripped). Linear: only new bytes are searched for line ends; what
+ * precedes a chunk's last line end is decoded and split in one go (CR and LF never occur inside a
+ * UTF-8 sequence, so no character is cut), the rest is kept as bytes until its line end arrives.
+ * A line, or an event's data, larger than `maxEventBytes` throws ResponseLimitError.
  */
 export class SseParser {
-  private buffer = '';
+  /** Pieces of the line not yet ended, and their total size. */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
   private data: string[] = [];
+  private dataBytes = 0;
+  private dataExact = false;
   private event: string | undefined;
-  private readonly decoder = new TextDecoder('utf-8');
+  /** The last byte seen was CR: an LF right after it ends nothing. */
+  private afterCR = false;
+  /** The stream's first bytes while fewer than 3 (a BOM may start it); undefined once past. */
+  private head: Uint8Array | undefined = new Uint8Array(0);
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  private readonly encoder = new TextEncoder();
+
+  constructor(readonly maxEventBytes = DEFAULT_MAX_EVENT_BYTES) {}
 
   push(chunk: Uint8Array | string): SseEvent[] {
-    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    return this.drain(false);
-  }
-
-  /** End of stream: flush a final event not followed by a blank line. */
-  end(): SseEvent[] {
-    this.buffer += this.decoder.decode();
-    return this.drain(true);
-  }
-
-  private drain(final: boolean): SseEvent[] {
+    let bytes = typeof chunk === 'string' ? this.encoder.encode(chunk) : chunk;
+    if (this.head) {
+      // The first bytes are held until we know whether they are a BOM.
+      const head = this.head.byteLength ? Buffer.concat([this.head, bytes]) : bytes;
+      if (head.byteLength < 3) {
+        this.head = head.slice();
+        return [];
+      }
+      this.head = undefined;
+      bytes = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+    }
     const events: SseEvent[] = [];
-    for (;;) {
-      const m = /\r\n|\r|\n/.exec(this.buffer);
-      // A lone trailing '\r' may be the first half of '\r\n': wait for more unless final.
-      if (!m || (m[0] === '\r' && m.index === this.buffer.length - 1 && !final)) break;
-      const line = this.buffer.slice(0, m.index);
-      this.buffer = this.buffer.slice(m.index + m[0].length);
-      this.line(line, events);
+    let at = 0;
+    if (this.afterCR && bytes.byteLength > 0) {
+      if (bytes[0] === LF) at = 1;
+      this.afterCR = false;
     }
-    if (final) {
-      if (this.buffer) this.line(this.buffer, events);
-      this.buffer = '';
-      this.line('', events);
+    // Everything up to the chunk's last line end is decoded and split at once (native, linear); the
+    // rest waits, as bytes, for its line end. Only the new bytes are searched.
+    const last = Math.max(bytes.lastIndexOf(LF), bytes.lastIndexOf(CR));
+    if (last < at) {
+      if (at < bytes.byteLength) this.hold(bytes.subarray(at));
+      return events;
     }
+    const ended = bytes.subarray(at, last + 1);
+    const region = this.pendingBytes ? Buffer.concat([...this.pending, ended], this.pendingBytes + ended.byteLength) : ended;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const lines = this.decoder.decode(region).split(/\r\n|\r|\n/);
+    lines.pop(); // '' after the last line end
+    for (const line of lines) this.line(line, events);
+    this.afterCR = last === bytes.byteLength - 1 && bytes[last] === CR;
+    if (last + 1 < bytes.byteLength) this.hold(bytes.subarray(last + 1));
     return events;
+  }
+
+  /** End of stream: a last line without its line end, and a last event not followed by a blank line, still count. */
+  end(): SseEvent[] {
+    const events: SseEvent[] = [];
+    if (this.head) {
+      const head = this.head;
+      this.head = undefined;
+      events.push(...this.push(head));
+    }
+    if (this.pendingBytes) {
+      const bytes = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.line(this.decoder.decode(bytes), events);
+    }
+    this.line('', events);
+    return events;
+  }
+
+  private hold(piece: Uint8Array): void {
+    this.checkSize(this.pendingBytes + piece.byteLength, 'a stream line');
+    // Copy: the caller may reuse its buffer.
+    this.pending.push(piece.slice());
+    this.pendingBytes += piece.byteLength;
+  }
+
+  private checkSize(bytes: number, what: string): void {
+    if (bytes <= this.maxEventBytes) return;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.data = [];
+    this.dataBytes = 0;
+    this.dataExact = false;
+    throw new ResponseLimitError(what, this.maxEventBytes);
+  }
+
+  /**
+   * UTF-8 size of decoded text. A UTF-16 unit is 1–3 UTF-8 bytes, so while three times the length
+   * stays far under the cap the length stands in (exactness is only needed near the cap).
+   */
+  private sizeOf(text: string): number {
+    return text.length * 3 <= this.maxEventBytes ? text.length : Buffer.byteLength(text, 'utf8');
   }
 
   private line(line: string, events: SseEvent[]): void {
     if (line === '') {
       if (this.data.length) events.push({ event: this.event, data: this.data.join('\n') });
       this.data = [];
+      this.dataBytes = 0;
+      this.dataExact = false;
       this.event = undefined;
       return;
     }
+    this.checkSize(this.sizeOf(line), 'a stream line');
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
-    else if (field === 'event') this.event = value;
+    if (field === 'data') {
+      this.data.push(value);
+      // An upper bound (3 bytes per UTF-16 unit) while it is under the cap; exact bytes from there on.
+      this.dataBytes += this.dataExact ? Buffer.byteLength(value, 'utf8') + 1 : 3 * value.length + 1;
+      if (!this.dataExact && this.dataBytes > this.maxEventBytes) {
+        this.dataExact = true;
+        this.dataBytes = this.data.reduce((n, d) => n + Buffer.byteLength(d, 'utf8') + 1, 0);
+      }
+      this.checkSize(this.dataBytes, 'a stream event');
+    } else if (field === 'event') this.event = value;
   }
 }
 
-/** Iterates the SSE events of a streaming response, resetting the idle timer per chunk. */
+/**
+ * Iterates the SSE events of a streaming response: the idle timer restarts per chunk of bytes,
+ * each event and the whole stream are size-capped (ResponseLimitError, mapped by fromThrown).
+ */
 export async function* sseEvents(scope: RequestScope, res: Response): AsyncGenerator<SseEvent> {
   if (!res.body) throw scope.badResponse('empty streaming body');
-  const parser = new SseParser();
+  const parser = new SseParser(scope.maxEventBytes);
   const reader = res.body.getReader();
+  let total = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       scope.touch();
+      total += value.byteLength;
+      if (total > scope.maxResponseBytes) throw new ResponseLimitError('the streamed answer', scope.maxResponseBytes);
       for (const e of parser.push(value)) yield e;
     }
     for (const e of parser.end()) yield e;

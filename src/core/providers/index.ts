@@ -6,9 +6,17 @@ import { runOpenAI } from './openai';
 import { ProviderError, RunPromptRequest, RunPromptResult } from './types';
 
 export * from './types';
-export { costOfUsage, normalizeAnthropicUsage, normalizeOpenAIUsage, mergeAnthropicStreamUsage } from './usage';
-export type { BucketPrices, UsageCost } from './usage';
-export { redact, displayUrl, SseParser } from './http';
+export {
+  costOfUsage,
+  normalizeAnthropicUsage,
+  normalizeOpenAIUsage,
+  mergeAnthropicStreamUsage,
+  parseAnthropicStreamUsage,
+  parseAnthropicUsage,
+  parseOpenAIUsage,
+} from './usage';
+export type { BucketPrices, ParsedUsage, UsageCost } from './usage';
+export { redact, displayUrl, SseParser, ResponseLimitError } from './http';
 
 /**
  * Sends `messages` to the endpoint, streams answer text through `onText`, and resolves with the

@@ -1,7 +1,7 @@
 // OpenAI-compatible chat completions (OpenAI, Azure OpenAI, OpenRouter, Ollama, vLLM, LM Studio).
-import { RequestScope, joinUrl, parseEventJson, readJson, send, sseEvents } from './http';
-import { OpenAIEndpoint, RunPromptRequest, RunPromptResult, UsageBuckets } from './types';
-import { normalizeOpenAIUsage } from './usage';
+import { RequestScope, joinUrl, parseEventJson, readJson, send, serverText, sseEvents } from './http';
+import { OpenAIEndpoint, RunPromptRequest, RunPromptResult } from './types';
+import { ParsedUsage, parseOpenAIUsage } from './usage';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,22 +60,26 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
       // Some servers ignore `stream: true` and answer with one JSON body; accept it.
       const j = await readJson(scope, res);
       if (isObject(j.error))
-        throw scope.error('server', `Server error: ${String((j.error as Record<string, unknown>).message ?? 'unknown')}`, { requestId });
+        throw scope.error('server', `Server error: ${serverText((j.error as Record<string, unknown>).message) ?? 'unknown'}`, {
+          requestId,
+        });
       const choice = Array.isArray(j.choices) && isObject(j.choices[0]) ? j.choices[0] : undefined;
       const message = choice && isObject(choice.message) ? choice.message : undefined;
       if (!message) throw scope.badResponse('no choices[0].message in the body', { requestId });
       text = typeof message.content === 'string' ? message.content : '';
       if (text) req.onText?.(text);
+      const parsed = parseOpenAIUsage(j.usage);
       return scope.result({
         text,
-        usage: normalizeOpenAIUsage(j.usage),
-        responseModel: typeof j.model === 'string' ? j.model : undefined,
-        finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
+        usage: parsed.usage,
+        ...(parsed.warnings.length ? { warnings: parsed.warnings } : {}),
+        responseModel: serverText(j.model, 200),
+        finishReason: serverText(choice?.finish_reason, 100),
         requestId,
       });
     }
 
-    let usage: UsageBuckets | undefined;
+    let parsed: ParsedUsage = { warnings: [] };
     let responseModel: string | undefined;
     let finishReason: string | undefined;
     let done = false;
@@ -87,16 +91,18 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
       const chunk = parseEventJson(scope, e, text);
       if (isObject(chunk.error)) {
         // OpenRouter and vLLM report mid-stream failures as a chunk with `error`.
-        throw scope.error('server', `Stream failed: ${String(chunk.error.message ?? 'unknown error')}`, { partialText: text, requestId });
+        throw scope.error('server', `Stream failed: ${serverText(chunk.error.message) ?? 'unknown error'}`, {
+          partialText: text,
+          requestId,
+        });
       }
-      if (typeof chunk.model === 'string' && chunk.model) responseModel = chunk.model;
+      if (typeof chunk.model === 'string' && chunk.model) responseModel = serverText(chunk.model, 200);
       // The usage chunk (choices: []) comes last; some servers also put usage on every chunk: last wins.
-      const u = normalizeOpenAIUsage(chunk.usage);
-      if (u) usage = u;
+      if (chunk.usage !== undefined && chunk.usage !== null) parsed = parseOpenAIUsage(chunk.usage);
       const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
       for (const c of choices) {
         if (!isObject(c)) continue;
-        if (typeof c.finish_reason === 'string') finishReason = c.finish_reason;
+        if (typeof c.finish_reason === 'string') finishReason = serverText(c.finish_reason, 100);
         const delta = isObject(c.delta) ? c.delta : undefined;
         if (delta && typeof delta.content === 'string' && delta.content) {
           scope.firstTokenAt ??= Date.now();
@@ -105,12 +111,14 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
         }
       }
     }
+    const usage = parsed.usage;
+    const warnings = parsed.warnings.length ? { warnings: parsed.warnings } : {};
     if (!done) {
       if (scope.aborted) throw scope.fromThrown(new Error('aborted'), { partialText: text });
       // The connection closed before `data: [DONE]`: the answer may be cut off.
-      throw scope.badResponse('the stream ended before [DONE]', { partialText: text, partialUsage: usage, requestId });
+      throw scope.badResponse('the stream ended before [DONE]', { partialText: text, partialUsage: usage, requestId, ...warnings });
     }
-    return scope.result({ text, usage, responseModel, finishReason, requestId });
+    return scope.result({ text, usage, responseModel, finishReason, requestId, ...warnings });
   } catch (err) {
     throw scope.fromThrown(err, { partialText: text || undefined });
   } finally {

@@ -79,8 +79,12 @@ export interface RunPromptRequest {
   signal?: AbortSignal;
   /** Idle timeout: no response headers or no new bytes for this long → kind `timeout`. Default 60 000 ms. */
   timeoutMs?: number;
-  /** Hard cap on the whole request, including a long stream. Default: none. */
+  /** Hard cap on the whole request, including a stream that trickles forever. Default 600 000 ms (10 min). */
   totalTimeoutMs?: number;
+  /** Cap on the response body or the whole stream, in bytes (default 64 MB): over it → `bad_response`. */
+  maxResponseBytes?: number;
+  /** Cap on one stream line or event, in bytes (default 4 MB). */
+  maxEventBytes?: number;
   /** Injectable fetch (tests, proxies). Default: global fetch (Node 20 undici). */
   fetch?: typeof fetch;
 }
@@ -98,6 +102,11 @@ export interface RunPromptResult {
   timeToFirstTokenMs?: number;
   /** Provider request id (`x-request-id` / `request-id`), for support tickets. */
   requestId?: string;
+  /**
+   * What the server sent that could not be used, e.g. `usage.prompt_tokens: expected a whole number
+   * ≥ 0, got "12"` (then `usage` is undefined: tokens and cost unknown, never a guessed $0).
+   */
+  warnings?: string[];
 }
 
 export type ProviderErrorKind =
@@ -126,6 +135,10 @@ export class ProviderError extends Error {
       partialText?: string;
       /** Usage received before the failure, if any. */
       partialUsage?: UsageBuckets;
+      /** For `timeout`: nothing arrived for the idle timeout, or the whole run went past its overall limit. */
+      timeout?: 'idle' | 'total';
+      /** Server data that could not be used (see RunPromptResult.warnings). */
+      warnings?: string[];
     },
   ) {
     super(message);

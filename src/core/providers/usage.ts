@@ -2,36 +2,102 @@
 import { Decimal } from '../pricing/decimal';
 import { UsageBuckets } from './types';
 
-function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0;
-}
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Usage as the server reported it, checked: `usage` undefined means tokens (and so cost) unknown. */
+export interface ParsedUsage {
+  usage?: UsageBuckets;
+  /** One per unusable field: where it is and what came, e.g. `usage.prompt_tokens: expected a whole number ≥ 0, got "12"`. */
+  warnings: string[];
+}
+
+/** How a bad value is shown in a warning: short, and never a 1 MB string. */
+export function shownValue(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (v === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    // e.g. an array nested a million deep: JSON.stringify and String both overflow the stack
+    text = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+  }
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** Reads token counts out of one usage object; every count must be a non-negative safe integer. */
+class UsageReader {
+  readonly warnings: string[] = [];
+  constructor(private readonly where: string) {}
+
+  /** A count at `path` (e.g. ['prompt_tokens_details', 'cached_tokens']); absent/null optional → 0. */
+  count(obj: Record<string, unknown>, path: string[], required: boolean): number {
+    let v: unknown = obj;
+    for (const k of path) v = isObject(v) ? v[k] : undefined;
+    const at = `${this.where}.${path.join('.')}`;
+    if (v === undefined || v === null) {
+      if (required) this.warnings.push(`${at}: missing`);
+      return 0;
+    }
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      this.warnings.push(`${at}: expected a whole number ≥ 0, got ${shownValue(v)}`);
+      return 0;
+    }
+    return v;
+  }
+
+  /** A nested object that may be absent or null, but not something else. */
+  object(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+    const v = obj[key];
+    if (v !== undefined && v !== null && !isObject(v)) this.warnings.push(`${this.where}.${key}: expected an object, got ${shownValue(v)}`);
+    return isObject(v) ? v : {};
+  }
+
+  done(usage: UsageBuckets): ParsedUsage {
+    const sum = usage.inputTokens + usage.cachedInputTokens + usage.cacheWrite5mTokens + usage.cacheWrite1hTokens + usage.outputTokens;
+    if (!this.warnings.length && !Number.isSafeInteger(sum))
+      this.warnings.push(`${this.where}: the token counts add up to more than ${Number.MAX_SAFE_INTEGER}`);
+    return this.warnings.length ? { warnings: this.warnings } : { usage, warnings: [] };
+  }
+}
+
+function notAnObject(where: string, usage: unknown): ParsedUsage {
+  if (usage === undefined || usage === null) return { warnings: [] };
+  return { warnings: [`${where}: expected an object, got ${shownValue(usage)}`] };
 }
 
 /**
  * OpenAI chat-completions `usage`: `prompt_tokens` INCLUDES the cached tokens
  * (`prompt_tokens_details.cached_tokens`), so the uncached part is the difference.
  * `completion_tokens` includes `completion_tokens_details.reasoning_tokens`.
- * Returns undefined when `usage` is absent or not an object.
+ * A count that is not a whole number ≥ 0 (a string, negative, 1e300), a missing
+ * `prompt_tokens`/`completion_tokens`, or more cached than prompt tokens makes the whole usage
+ * unknown, with a warning naming the field and the value: a wrong count is never billed.
  */
-export function normalizeOpenAIUsage(usage: unknown): UsageBuckets | undefined {
-  if (!isObject(usage)) return undefined;
-  const prompt = count(usage.prompt_tokens);
-  const details = isObject(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
-  // Never let a misbehaving server make the uncached count negative.
-  const cached = Math.min(count(details.cached_tokens), prompt);
-  const completionDetails = isObject(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
+export function parseOpenAIUsage(usage: unknown, where = 'usage'): ParsedUsage {
+  if (!isObject(usage)) return notAnObject(where, usage);
+  const r = new UsageReader(where);
+  const prompt = r.count(usage, ['prompt_tokens'], true);
+  const completion = r.count(usage, ['completion_tokens'], true);
+  const details = r.object(usage, 'prompt_tokens_details');
+  const cached = r.count(details, ['cached_tokens'], false);
+  const completionDetails = r.object(usage, 'completion_tokens_details');
+  const reasoning = completionDetails.reasoning_tokens;
+  const reasoningTokens =
+    reasoning === undefined || reasoning === null ? undefined : r.count(completionDetails, ['reasoning_tokens'], false);
+  if (cached > prompt)
+    r.warnings.push(`${where}.prompt_tokens_details.cached_tokens: ${cached} is more than prompt_tokens (${prompt}), which includes it`);
   const out: UsageBuckets = {
     inputTokens: prompt - cached,
     cachedInputTokens: cached,
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
-    outputTokens: count(usage.completion_tokens),
+    outputTokens: completion,
   };
-  if (typeof completionDetails.reasoning_tokens === 'number') out.reasoningTokens = count(completionDetails.reasoning_tokens);
-  return out;
+  if (reasoningTokens !== undefined) out.reasoningTokens = reasoningTokens;
+  return r.done(out);
 }
 
 /**
@@ -39,26 +105,29 @@ export function normalizeOpenAIUsage(usage: unknown): UsageBuckets | undefined {
  * `cache_creation_input_tokens`; each is its own bucket. Cache writes are split into 5-minute
  * and 1-hour TTLs by `cache_creation.ephemeral_5m_input_tokens` / `ephemeral_1h_input_tokens`
  * when present; otherwise (older API versions) all writes are 5-minute, the default TTL.
+ * Counts are checked as for OpenAI (`input_tokens` and `output_tokens` required).
  */
-export function normalizeAnthropicUsage(usage: unknown): UsageBuckets | undefined {
-  if (!isObject(usage)) return undefined;
-  const creationTotal = count(usage.cache_creation_input_tokens);
+export function parseAnthropicUsage(usage: unknown, where = 'usage'): ParsedUsage {
+  if (!isObject(usage)) return notAnObject(where, usage);
+  const r = new UsageReader(where);
+  const creationTotal = r.count(usage, ['cache_creation_input_tokens'], false);
   let w5 = creationTotal;
   let w1h = 0;
+  const creation = r.object(usage, 'cache_creation');
   if (isObject(usage.cache_creation)) {
-    const c5 = count(usage.cache_creation.ephemeral_5m_input_tokens);
-    const c1h = count(usage.cache_creation.ephemeral_1h_input_tokens);
+    const c5 = r.count(creation, ['ephemeral_5m_input_tokens'], false);
+    const c1h = r.count(creation, ['ephemeral_1h_input_tokens'], false);
     w1h = c1h;
     // The breakdown is authoritative; if the total says more, the rest is 5-minute writes.
     w5 = Math.max(c5, creationTotal - c1h);
   }
-  return {
-    inputTokens: count(usage.input_tokens),
-    cachedInputTokens: count(usage.cache_read_input_tokens),
+  return r.done({
+    inputTokens: r.count(usage, ['input_tokens'], true),
+    cachedInputTokens: r.count(usage, ['cache_read_input_tokens'], false),
     cacheWrite5mTokens: w5,
     cacheWrite1hTokens: w1h,
-    outputTokens: count(usage.output_tokens),
-  };
+    outputTokens: r.count(usage, ['output_tokens'], true),
+  });
 }
 
 /**
@@ -66,13 +135,27 @@ export function normalizeAnthropicUsage(usage: unknown): UsageBuckets | undefine
  * `message_delta.usage` (cumulative; carries the final `output_tokens` and, on newer API
  * versions, the input-side fields again). Fields present in the delta win.
  */
-export function mergeAnthropicStreamUsage(start: unknown, delta: unknown): UsageBuckets | undefined {
-  if (!isObject(start) && !isObject(delta)) return undefined;
+export function parseAnthropicStreamUsage(start: unknown, delta: unknown): ParsedUsage {
+  if (!isObject(start) && !isObject(delta)) return { warnings: [] };
   const merged: Record<string, unknown> = { ...(isObject(start) ? start : {}) };
   if (isObject(delta)) {
     for (const [k, v] of Object.entries(delta)) if (v !== null && v !== undefined) merged[k] = v;
   }
-  return normalizeAnthropicUsage(merged);
+  return parseAnthropicUsage(merged);
+}
+
+/** The usage buckets, or undefined when absent or not usable (see parseOpenAIUsage). */
+export function normalizeOpenAIUsage(usage: unknown): UsageBuckets | undefined {
+  return parseOpenAIUsage(usage).usage;
+}
+
+/** The usage buckets, or undefined when absent or not usable (see parseAnthropicUsage). */
+export function normalizeAnthropicUsage(usage: unknown): UsageBuckets | undefined {
+  return parseAnthropicUsage(usage).usage;
+}
+
+export function mergeAnthropicStreamUsage(start: unknown, delta: unknown): UsageBuckets | undefined {
+  return parseAnthropicStreamUsage(start, delta).usage;
 }
 
 /** Prices in USD per 1,000,000 tokens for each bucket. */

@@ -230,7 +230,7 @@ export class HistoryStore extends Disposable {
         updated: r.updated,
         unchanged: r.unchanged,
         skippedDeleted: r.skippedDeleted,
-        warnings: read.warnings,
+        warnings: [...read.warnings, ...r.warnings],
       });
     }
     return out;
@@ -251,8 +251,8 @@ export class HistoryStore extends Disposable {
   private async pollLedger(f: FolderHistory, fire: boolean): Promise<void> {
     try {
       const update = await f.follower.poll();
-      for (const c of update.corrupt)
-        this.services.log.warn(`${f.ledgerFile}:${c.line}: corrupt ledger line skipped (${c.reason}): ${c.preview}`);
+      const { ledgerWarnings } = await import('../../core/history/ledger');
+      for (const w of ledgerWarnings(f.ledgerFile, update.corrupt)) this.services.log.warn(w.message);
       if (fire && update.changed) this.changed.fire();
     } catch (err) {
       this.services.log.error(`cannot read ${f.ledgerFile}: ${(err as Error).message}`);

@@ -5,7 +5,7 @@ import { escapeMarkdown, markdownCode } from '../../core/untrustedText';
 import type { BudgetRow } from '../../core/history/budgets';
 import { runInputTokens, runTokens } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
-import { compactCount, formatDeltaPct, runDeltaPct } from '../../core/history/group';
+import { compactCount, formatDeltaPct, formatTotalCost, runDeltaPct } from '../../core/history/group';
 import { formatDuration, formatUsd } from '../../core/format';
 import type { RunRecord, RunStatus, RunStep } from '../../core/history/record';
 
@@ -50,7 +50,7 @@ export function compactTokens(n: number): string {
 
 /** `3 runs · 12.3k tok · $0.0123 · Δ +4.2 % · 1 failed` (the exact cost is in the tooltip). */
 export function groupDescription(t: RunTotals): string {
-  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, formatUsd(t.costUsd)];
+  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, formatTotalCost(t)];
   const d = formatDeltaPct(t.deltaPct);
   if (d) parts.push(`Δ ${d}`);
   if (t.failed) parts.push(`${t.failed} failed`);
@@ -115,7 +115,7 @@ export function statusIcon(status: RunStatus): { id: string; color?: string } {
 export function stepDescription(s: RunStep): string {
   const parts: string[] = [];
   if (s.tokens !== undefined) parts.push(`${GROUPED.format(s.tokens)} tok`);
-  if (s.costUsd !== undefined) parts.push(formatUsd(s.costUsd));
+  parts.push(s.costUsd !== undefined ? formatUsd(s.costUsd) : 'cost unknown');
   if (s.latencyMs !== undefined) parts.push(formatDuration(s.latencyMs));
   if (s.success === false) parts.push('failed');
   return parts.join(' · ');
@@ -142,7 +142,7 @@ export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
     if (u.cacheWrite1hTokens) rows.push(['Cache write 1 h', GROUPED.format(u.cacheWrite1hTokens)]);
     rows.push(['Output', GROUPED.format(u.outputTokens) + (u.reasoningTokens ? ` (${GROUPED.format(u.reasoningTokens)} reasoning)` : '')]);
   } else if (r.totalTokens !== undefined) rows.push(['Tokens', GROUPED.format(r.totalTokens)]);
-  if (r.costUsd !== undefined) rows.push(['Actual cost', `$${r.costUsd}`]);
+  rows.push(['Actual cost', r.costUsd !== undefined ? `$${r.costUsd}` : 'unknown']);
   if (r.estimate) {
     const e = r.estimate;
     const a = e.approximate ? '≈ ' : '';
@@ -175,7 +175,7 @@ export function runDetailsText(r: RunRecord): string {
       `tokens: ${GROUPED.format(inTok)} in (${GROUPED.format(r.usage.cachedInputTokens)} cached) → ${GROUPED.format(r.usage.outputTokens)} out`,
     );
   else if (r.totalTokens !== undefined) lines.push(`tokens: ${GROUPED.format(runTokens(r))}`);
-  if (r.costUsd !== undefined) lines.push(`cost: $${r.costUsd}`);
+  lines.push(`cost: ${r.costUsd !== undefined ? `$${r.costUsd}` : 'unknown'}`);
   if (r.estimate?.costUsd !== undefined)
     lines.push(
       `estimate: ${r.estimate.approximate ? '≈' : ''}$${r.estimate.costUsd}${formatDeltaPct(runDeltaPct(r)) ? ` (Δ ${formatDeltaPct(runDeltaPct(r))})` : ''}`,

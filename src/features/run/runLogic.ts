@@ -120,6 +120,8 @@ export interface ErrorContext {
   /** Display form of the base URL (no credentials, no query). */
   baseUrl: string;
   timeoutSeconds: number;
+  /** Overall limit of a run (promptCost.run.maxDurationSeconds). */
+  maxDurationSeconds?: number;
 }
 
 export interface ErrorView {
@@ -132,7 +134,7 @@ export interface ErrorView {
 
 /** A clear message per ProviderError kind. `detail` is the client's (already key-scrubbed) message. */
 export function providerErrorView(
-  err: { kind: ProviderErrorKind | string; message: string; status?: number; retryAfterMs?: number },
+  err: { kind: ProviderErrorKind | string; message: string; status?: number; retryAfterMs?: number; timeout?: 'idle' | 'total' },
   ctx: ErrorContext,
 ): ErrorView {
   const detail = err.message ? ` ${err.message}` : '';
@@ -165,7 +167,10 @@ export function providerErrorView(
       return {
         severity: 'error',
         actions: ['Retry', 'Open Settings'],
-        message: `No response from ${ctx.baseUrl} for ${ctx.timeoutSeconds} s (promptCost.run.timeoutSeconds).${detail}`,
+        message:
+          err.timeout === 'total'
+            ? `${ctx.baseUrl} was still answering after ${ctx.maxDurationSeconds ?? '?'} s, the overall limit of a run (promptCost.run.maxDurationSeconds).${detail}`
+            : `No response from ${ctx.baseUrl} for ${ctx.timeoutSeconds} s (promptCost.run.timeoutSeconds).${detail}`,
       };
     case 'network':
       return {

@@ -92,7 +92,8 @@ function footer(record: RunRecord): string {
       .filter(Boolean)
       .join(', ');
     parts.push(`${formatCount(inTok)} in${extra ? ` (${extra})` : ''} → ${formatCount(u.outputTokens)} out`);
-  } else if (record.status === 'ok') parts.push('the server reported no usage');
+  } else if (record.warnings?.length) parts.push(`usage unusable (${record.warnings.join('; ')}): tokens and cost unknown`);
+  else if (record.status === 'ok') parts.push('the server reported no usage');
   if (record.costUsd !== undefined) parts.push(`**$${record.costUsd}**`);
   if (record.estimate) parts.push(`estimate ${fmtUsd(record.estimate.costUsd, record.estimate.approximate)}`);
   if (record.latencyMs !== undefined) parts.push(formatDuration(record.latencyMs));
@@ -181,7 +182,7 @@ export async function runPromptCommand(
   const writer = options.showAnswer === false ? undefined : await openAnswer(run, target, messages.length, estimate);
   const time = new Date();
   const { result, error } = await send(run, target, access.endpoint, messages, writer);
-  const record = recordOf(run, { target, time, estimate, result, error, apiKey: access.apiKey });
+  const record = safeRecordOf(run, { target, time, estimate, result, error, apiKey: access.apiKey });
   let ledgerFile = '';
   try {
     ledgerFile = await historyStore(services).append(record, doc.uri);
@@ -195,6 +196,12 @@ export async function runPromptCommand(
     await writer.flush();
   }
   if (record.status !== 'ok' && record.error) reportFailure(run, record, error, target, access.baseUrl, values);
+  if (record.warnings?.length) {
+    services.log.warn(`run ${record.id}: ${record.warnings.join('; ')}`);
+    void vscode.window.showWarningMessage(
+      `Prompt Cost: ${target.id} answered, but its usage could not be used, so tokens and cost are unknown: ${record.warnings.join('; ')}`,
+    );
+  }
   services.log.info(
     `run ${record.id}: ${target.id} ${record.status}${record.costUsd ? ` $${record.costUsd}` : ''}${record.error ? ` (${record.error.kind})` : ''}`,
   );
@@ -357,6 +364,7 @@ async function send(
           stream: true,
           signal: abort.signal,
           timeoutMs: settings.timeoutSeconds * 1000,
+          totalTimeoutMs: settings.maxDurationSeconds * 1000,
           onText: (delta) => {
             chars += delta.length;
             writer?.write(delta);
@@ -371,6 +379,18 @@ async function send(
     },
   );
   return outcome;
+}
+
+type RecordInput = Parameters<typeof recordOf>[1];
+
+/** Every reply ends in a recorded run: if building the record fails, the run is recorded as an error saying why. */
+function safeRecordOf(run: RunContext, input: RecordInput): RunRecord {
+  try {
+    return recordOf(run, input);
+  } catch (err) {
+    run.services.log.warn(`recording the run failed: ${(err as Error).message}`);
+    return recordOf(run, { ...input, result: undefined, error: err });
+  }
 }
 
 /** The ledger record: prices for the actual usage from the catalog (flujo.toml > settings > reference). */
@@ -419,12 +439,14 @@ function reportFailure(
       message: record.error!.message,
       status: record.error!.status,
       retryAfterMs: error instanceof providers.ProviderError ? error.retryAfterMs : undefined,
+      timeout: error instanceof providers.ProviderError ? error.details.timeout : undefined,
     },
     {
       providerLabel: PROVIDER_LABELS[target.kind],
       model: target.model,
       baseUrl: providers.displayUrl(baseUrl),
       timeoutSeconds: settings.timeoutSeconds,
+      maxDurationSeconds: settings.maxDurationSeconds,
     },
   );
   const show =

@@ -5,6 +5,7 @@ import type { Range } from '../scanner';
 import { KeySpec, ROOT_KEYS, SECTIONS, SectionSpec } from '../schema';
 import type { AnalysisContext, Leaf } from './context';
 import { checkBudgetLeaf } from './budgets';
+import { reportAbsurdNumber } from './numbers';
 import { ModelTables, checkCostLeaf } from './pricing';
 import { reportLaxValue, reportUnknownKey, reportWrongType } from './reports';
 import { ROOT_CANDIDATES, reportUnknownSection } from './structure';
@@ -62,6 +63,7 @@ export function checkLeaves(ctx: AnalysisContext, models: ModelTables): LeafFact
   const facts: LeafFacts = { strict: false };
   for (const leaf of ctx.flat.leaves) {
     const [a] = leaf.path;
+    reportAbsurdNumber(ctx, leaf);
     if (leaf.path.length === 1) {
       checkRootLeaf(ctx, leaf);
       continue;

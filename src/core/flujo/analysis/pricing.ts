@@ -1,52 +1,103 @@
 // Stage 4 — pricing: the [cost] keys, each model's price table against the reference catalog, and
 // the prices Flujo will actually use.
-import { Decimal } from '../../pricing/decimal';
+import { Decimal, previewNumber } from '../../pricing/decimal';
 import { FlujoModelPrice, perMtokToPer1k } from '../../pricing/catalog';
 import type { ReferenceCatalog, ReferenceModel } from '../../pricing/reference';
 import { referenceProviderId } from '../../pricing/reference';
-import type { KeyPart, Range } from '../scanner';
+import type { KeyPart, Range, ValueNode } from '../scanner';
 import { COST_TABLES, ESTIMATOR_KEYS, HISTORICAL_KEYS, IMAGE_KEY_RE, KeySpec, LEARNABLE_KEYS, MODEL_PRICE_KEYS, SECTIONS } from '../schema';
 import { COST_FAILS } from './context';
 import type { AnalysisContext, DiagnosticSink, Flattened, Leaf } from './context';
 import type { LeafFacts } from './keys';
 import { Impact, reportLaxValue, reportUnknownKey, reportWrongType } from './reports';
 import type { ModelTable } from './types';
-import { TYPE_NAMES, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
+import { TYPE_NAMES, absurdNumber, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
 import { didYouMean, hint } from './words';
+
+/** A model table whose ranges are read from the scan when a diagnostic needs them. */
+class ScannedModelTable implements ModelTable {
+  readonly keys = new Map<string, { keyRange: Range; value: ValueNode }>();
+  readonly nested: string[] = [];
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    private readonly modelPart: KeyPart,
+    private readonly anchorOf: { readonly range: Range },
+    readonly inline: boolean,
+  ) {}
+  get modelRange(): Range {
+    return this.modelPart.range;
+  }
+  get anchor(): Range {
+    return this.anchorOf.range;
+  }
+}
+
+/** A key of a price table. */
+class PriceKey {
+  constructor(
+    private readonly part: KeyPart,
+    readonly value: ValueNode,
+  ) {}
+  get keyRange(): Range {
+    return this.part.range;
+  }
+}
 
 /** The model tables `cost.providers.<p>.<m>`, from headers, inline tables and dotted keys. */
 export class ModelTables {
-  private readonly byKey = new Map<string, ModelTable>();
+  /** provider → model → table (two lookups, no key string built per price key). */
+  private readonly byProvider = new Map<string, Map<string, ModelTable>>();
 
   constructor(flat: Flattened, isDotted: (path: string[]) => boolean) {
     for (const t of flat.tables) {
       if (t.path[0] !== 'cost' || t.path[1] !== 'providers' || t.path.length < 4) continue;
       // A deeper table ([cost.providers.azure.prod-east.gpt4o]) still makes `prod-east` a model for pydantic.
-      if (t.path.length === 4) this.of(t.path, t.parts, t.range, t.inline);
-      else if (!isDotted(t.path)) this.of(t.path, t.parts, t.parts[3].range, false).nested.push(t.path[4]);
+      if (t.path.length === 4) this.of(t.path, t.parts, t, t.inline);
+      else if (!isDotted(t.path)) this.of(t.path, t.parts, t.parts[3], false).nested.push(t.path[4]);
     }
   }
 
-  of(path: string[], parts: KeyPart[], anchor: Range, inline: boolean): ModelTable {
-    const k = `${path[2]}\0${path[3]}`;
-    let m = this.byKey.get(k);
+  /** `anchor` is whatever has the table's anchor range (read only when a diagnostic needs it). */
+  of(path: string[], parts: KeyPart[], anchor: { readonly range: Range }, inline: boolean): ModelTable {
+    let byModel = this.byProvider.get(path[2]);
+    if (!byModel) this.byProvider.set(path[2], (byModel = new Map()));
+    let m = byModel.get(path[3]);
     if (!m) {
-      m = { provider: path[2], model: path[3], modelRange: parts[3].range, anchor, keys: new Map(), inline, nested: [] };
-      this.byKey.set(k, m);
+      m = new ScannedModelTable(path[2], path[3], parts[3], anchor, inline);
+      byModel.set(path[3], m);
+      this.order.push(m);
     }
     return m;
   }
 
+  /** In the order the file first names them. */
+  private readonly order: ModelTable[] = [];
+
   all(): ModelTable[] {
-    return [...this.byKey.values()];
+    return this.order;
   }
 }
 
+/** Model ids per provider, per catalog (a file with many unknown models asks once per table). */
+const idsByCatalog = new WeakMap<ReferenceCatalog, Map<string, Set<string>>>();
+
+function providerModelIds(reference: ReferenceCatalog, provider: string): Set<string> {
+  let byProvider = idsByCatalog.get(reference);
+  if (!byProvider) {
+    byProvider = new Map();
+    for (const m of reference.models) {
+      let ids = byProvider.get(m.provider);
+      if (!ids) byProvider.set(m.provider, (ids = new Set()));
+      ids.add(m.id);
+    }
+    idsByCatalog.set(reference, byProvider);
+  }
+  return byProvider.get(referenceProviderId(provider)) ?? new Set();
+}
+
 export function suggestModels(reference: ReferenceCatalog, provider: string, model: string): string[] {
-  const target = referenceProviderId(provider);
-  const ids = new Set<string>();
-  for (const m of reference.models) if (m.provider === target) ids.add(m.id);
-  return didYouMean(model, ids, 3);
+  return didYouMean(model, providerModelIds(reference, provider), 3);
 }
 
 /** `cost.strict`, `cost.estimation_strategy`, `cost.<table>` and the keys of price, estimator and historical tables. */
@@ -69,7 +120,7 @@ export function checkCostLeaf(ctx: AnalysisContext, leaf: Leaf, models: ModelTab
   if (ctx.isDotted(p)) return;
   if (p.length > 5) {
     // A sub-table inside a model table: pydantic drops it, but the model table still needs its prices.
-    if (prices) models.of(p, leaf.parts, leaf.parts[3].range, false).nested.push(p[4]);
+    if (prices) models.of(p, leaf.parts, leaf.parts[3], false).nested.push(p[4]);
     return;
   }
   if (prices) checkPriceKey(ctx, leaf, models);
@@ -116,6 +167,7 @@ function checkEstimateKey(sink: DiagnosticSink, leaf: Leaf, keys: Readonly<Recor
   const v = leaf.value;
   const spec = keys[name];
   if (!spec) return reportUnknownKey(sink, leaf, Object.keys(keys), `[cost.${p[1]}.${p[2]}.${p[3]}]`);
+  if (absurdNumber(v, true)) return; // reported as absurd-value
   const skipped = `Flujo's ${spec.type === 'integer' ? 'int()' : 'float()'} fails on it and it skips this estimate (falling back to its heuristic).`;
   const d = laxNumber(v);
   let read = laxRead(spec, v);
@@ -147,8 +199,8 @@ function checkPriceKey(ctx: AnalysisContext, leaf: Leaf, models: ModelTables): v
   const keyPart = leaf.parts[leaf.parts.length - 1];
   const name = keyPart.name;
   const v = leaf.value;
-  const m = models.of(p, leaf.parts, leaf.parts[3].range, false);
-  m.keys.set(name, { keyRange: keyPart.range, value: v });
+  const m = models.of(p, leaf.parts, leaf.parts[3], false);
+  m.keys.set(name, new PriceKey(keyPart, v));
   if (name.startsWith('price_per_image_') && !IMAGE_KEY_RE.test(name)) {
     const s = didYouMean(
       name,
@@ -252,6 +304,12 @@ function reportUnknownModel(sink: DiagnosticSink, reference: ReferenceCatalog, m
   });
 }
 
+/** "5000", or "4.0e+317" for a ratio no one reads digit by digit (and never "Infinity"). */
+function timesBelow(ratio: number): string {
+  const r = 1 / ratio;
+  return !Number.isFinite(r) ? 'more than 1e308' : r < 1e9 ? String(Math.round(r)) : r.toExponential(1);
+}
+
 /** A price far from the reference (per-1M written as per-1K, or divided twice), or just different. */
 function comparePrice(
   sink: DiagnosticSink,
@@ -273,8 +331,8 @@ function comparePrice(
         severity: 'warning',
         code: 'price-magnitude',
         message: up
-          ? `${key} = ${e.value.text} looks like a price per 1M tokens: the reference is $${refValue} per 1K for '${m.provider}:${m.model}'. Per 1K it would be ${replacement}.`
-          : `${key} = ${e.value.text} is ${Math.round(1 / ratio)}× below the reference ($${refValue} per 1K) for '${m.provider}:${m.model}': was it divided by 1000 twice? Per 1K it would be ${replacement}.`,
+          ? `${key} = ${e.value.text} looks like a price per 1M tokens: the reference is $${refValue} per 1K for '${m.provider}:${m.model}'. Per 1K it would be ${previewNumber(replacement.toString())}.`
+          : `${key} = ${e.value.text} is ${timesBelow(ratio)}× below the reference ($${refValue} per 1K) for '${m.provider}:${m.model}': was it divided by 1000 twice? Per 1K it would be ${previewNumber(replacement.toString())}.`,
         range: e.value.range,
         data: {
           kind: 'convert-magnitude',
@@ -309,20 +367,37 @@ function comparePrice(
 }
 
 /** The price Flujo reads from one table, as pydantic converts it (negative prices included: Flujo uses them). */
+/**
+ * The number Flujo computes with for a price value: as written, or for an absurd one what Python's
+ * float() makes of it — 0.0 below a float's range, the nearest double for too many digits — or the
+ * non-finite float (inf, nan) no Decimal can hold.
+ */
+function flujoPriceOf(v: ValueNode): Decimal | 'inf' | '-inf' | 'nan' | undefined {
+  const d = laxNumber(v);
+  if (d) return d;
+  const a = absurdNumber(v, true);
+  if (!a) return undefined;
+  if (a.flujoReads === '0.0') return Decimal.ZERO;
+  if (a.flujoReads) return a.flujoReads;
+  if (a.tooPrecise) return Decimal.fromNumber(Number(v.kind === 'string' ? (v.string ?? '').trim() : v.text.replace(/_/g, '')));
+  return undefined;
+}
+
+/** The price Flujo reads from one table, as pydantic converts it (negative prices included: Flujo uses them). */
 function priceOf(m: ModelTable): FlujoModelPrice {
   const images: Record<string, Decimal> = {};
   for (const [k, e] of m.keys) {
     const match = IMAGE_KEY_RE.exec(k);
-    const d = laxNumber(e.value);
-    if (match && d) images[`${match[1]}_${match[2]}`] = d;
+    const d = match ? flujoPriceOf(e.value) : undefined;
+    if (match && d instanceof Decimal) images[`${match[1]}_${match[2]}`] = d;
   }
   const price: FlujoModelPrice = {};
-  const prompt = m.keys.get('prompt_tokens_per_1k');
-  const completion = m.keys.get('completion_tokens_per_1k');
-  const pd = prompt && laxNumber(prompt.value);
-  const cd = completion && laxNumber(completion.value);
-  if (pd) price.promptPer1k = pd;
-  if (cd) price.completionPer1k = cd;
+  for (const key of ['promptPer1k', 'completionPer1k'] as const) {
+    const e = m.keys.get(key === 'promptPer1k' ? 'prompt_tokens_per_1k' : 'completion_tokens_per_1k');
+    const d = e && flujoPriceOf(e.value);
+    if (d instanceof Decimal) price[key] = d;
+    else if (d) price.nonFinite = { ...price.nonFinite, [key]: d };
+  }
   if (Object.keys(images).length) price.images = images;
   return price;
 }
@@ -336,14 +411,15 @@ export function checkModelTables(ctx: AnalysisContext, models: ModelTables): Map
     // Reference checks only while diagnostics can still be reported (a 10 MB file must stay fast).
     const ref = sink.full ? undefined : reference.find(m.provider, m.model);
     reportMissingPrices(ctx, m, ref);
-    if (!sink.full) {
+    if (sink.full) sink.skipped('model table');
+    else {
       // A table that only exists because TOML nested something in it is no model the user named.
       if (!(m.nested.length && !m.keys.size)) reportUnknownModel(sink, reference, m, ref);
       comparePrice(sink, reference, m, 'prompt_tokens_per_1k', refPer1k(ref, 'input'));
       comparePrice(sink, reference, m, 'completion_tokens_per_1k', ref?.embedding ? refPer1k(ref, 'input') : refPer1k(ref, 'output'));
     }
     const price = priceOf(m);
-    if (price.promptPer1k || price.completionPer1k || price.images) {
+    if (price.promptPer1k || price.completionPer1k || price.images || price.nonFinite) {
       let byModel = providers.get(m.provider);
       if (!byModel) providers.set(m.provider, (byModel = new Map()));
       byModel.set(m.model, price);

@@ -47,7 +47,7 @@ export function checkDottedModelKeys(
   for (const l of flat.leaves) {
     if (l.path.length >= 6 && l.path[0] === 'cost') check(l.parts, l.path, l.path.length - 1);
   }
-  return (path: string[]) => path.length > 4 && dotted.has(path.slice(0, 4).join('\0'));
+  return (path: string[]) => dotted.size > 0 && path.length > 4 && dotted.has(path.slice(0, 4).join('\0'));
 }
 
 /**

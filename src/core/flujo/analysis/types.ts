@@ -21,6 +21,9 @@ export const DIAGNOSTIC_CODES = [
   'budget-invalid',
   'unpriced-model',
   'lax-value',
+  'absurd-value',
+  /** The cap on reported diagnostics was reached: how many more there are. */
+  'too-many-problems',
 ] as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 
@@ -74,8 +77,10 @@ export interface AnalyzeOptions {
   reference?: ReferenceCatalog;
   /** Models used in the workspace, for `unpriced-model` in strict mode. */
   usedModels?: readonly ModelUsage[];
-  /** Cap on reported diagnostics (a binary file could otherwise produce millions). */
+  /** Cap on reported diagnostics, default 1,000 (a binary file could otherwise produce millions); the rest are counted in one `too-many-problems`. */
   maxDiagnostics?: number;
+  /** Checked between stages: when it returns true the analysis stops with a CancellationError (a newer edit superseded it). */
+  cancelled?: () => boolean;
   /** File modification date for the pricing source date. */
   date?: string;
   path?: string;

@@ -2,19 +2,100 @@
 // (flujo/infra/config_manager.py, flujo/infra/config.py, flujo/domain/models.py), so "0.005" is a
 // float, "true" and 1 are booleans, 5.0 is an integer — the pydantic conversion table
 // (docs.pydantic.dev/latest/concepts/conversion_table). We read exactly that, and say when it is fragile.
-import { Decimal } from '../../pricing/decimal';
+import { AbsurdNumberError, DECIMAL_LIMITS, Decimal, MONEY_LIMITS, previewNumber } from '../../pricing/decimal';
 import type { ValueNode } from '../scanner';
 import type { KeySpec, KeyType } from '../schema';
 
-/** Exact decimal of a TOML number's source text; undefined for inf/nan or non-numbers. */
+/** Hex, octal and binary TOML integers longer than this are absurd (TOML integers are 64-bit). */
+const MAX_RADIX_INTEGER_TEXT = 2 + 64;
+
+/**
+ * Recently read number texts: a price table repeats the same few prices, and each stage reads every
+ * price again (type, sign, reference, the pricing itself). Decimals are immutable, so sharing is safe.
+ */
+const recentNumbers = new Map<string, Decimal | undefined>();
+const RECENT_NUMBERS = 4096;
+
+/**
+ * Exact decimal of a TOML number's source text; undefined for inf/nan, non-numbers and absurd values
+ * (see absurdNumber: beyond a float's range, or more digits than MONEY_LIMITS allow). Bounded: a
+ * megabyte of digits or an exponent of 999999999 costs microseconds.
+ */
 export function tomlNumber(v: ValueNode): Decimal | undefined {
   if (v.kind !== 'integer' && v.kind !== 'float') return undefined;
-  const t = v.text.replace(/_/g, '');
+  // Only short texts: V8 copies those on slice, a longer one would keep the whole old document alive.
+  if (v.text.length > 12) return parseTomlNumber(v.text, v.kind);
+  const key = `${v.kind}:${v.text}`;
+  if (recentNumbers.has(key)) return recentNumbers.get(key);
+  if (recentNumbers.size >= RECENT_NUMBERS) recentNumbers.clear();
+  const d = parseTomlNumber(v.text, v.kind);
+  recentNumbers.set(key, d);
+  return d;
+}
+
+function parseTomlNumber(text: string, kind: 'integer' | 'float'): Decimal | undefined {
+  const t = text.replace(/_/g, '');
   if (/^[+-]?(inf|nan)$/.test(t)) return undefined;
-  if (/^0[xob]/.test(t)) return Decimal.fromInteger(BigInt(t));
+  if (/^0[xob]/.test(t)) return t.length <= MAX_RADIX_INTEGER_TEXT + 1 ? Decimal.fromInteger(BigInt(t.replace(/^\+/, ''))) : undefined;
+  if (kind === 'float' && pythonFloatOf(t) !== 'finite') return undefined;
+  return Decimal.tryParse(t, kind === 'float' ? MONEY_LIMITS : DECIMAL_LIMITS);
+}
+
+/**
+ * What Python's float() — tomllib's reading of a TOML float, and pydantic's of a numeric string —
+ * makes of decimal text: a finite value, or inf / 0.0 when the text is beyond a double's range.
+ * JavaScript's Number() rounds decimal text the same way (IEEE 754 round-to-nearest), in linear time.
+ */
+function pythonFloatOf(text: string): 'finite' | 'inf' | '-inf' | 'zero' {
+  const n = Number(text);
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  if (n === 0 && /[1-9]/.test(text.split(/[eE]/)[0])) return 'zero';
+  return 'finite';
+}
+
+/** A number Flujo reads as something else than what is written (or cannot hold at all). */
+export interface AbsurdNumber {
+  /** The value as written, shortened for messages. */
+  shown: string;
+  /** Why it is absurd, e.g. "beyond a float's range (±1.8e308)". */
+  reason: string;
+  /** What Flujo reads instead: 'inf', '-inf', 'nan', '0.0', or undefined when Flujo keeps a float of it. */
+  flujoReads?: 'inf' | '-inf' | 'nan' | '0.0';
+  /** A float with more significant digits than MONEY_LIMITS (Flujo rounds it to a double). */
+  tooPrecise?: boolean;
+}
+
+/**
+ * Is this TOML value (a number, or a numeric string where Flujo wants a number) absurd? inf/nan
+ * literals, floats past a double's range (tomllib → float('1e999999999') is inf; '1e-999999999' is
+ * 0.0), more significant digits than MONEY_LIMITS, integers past DECIMAL_LIMITS, radix integers past
+ * 64 bits. Linear in the text.
+ */
+export function absurdNumber(v: ValueNode, numericStrings = false): AbsurdNumber | undefined {
+  let t: string;
+  if (v.kind === 'integer' || v.kind === 'float') t = v.text.replace(/_/g, '');
+  else if (numericStrings && v.kind === 'string' && NUMERIC_STRING.test((v.string ?? '').trim())) t = (v.string ?? '').trim();
+  else return undefined;
+  const shown = previewNumber(v.kind === 'string' ? `"${v.string}"` : v.text);
+  const special = /^([+-]?)(inf|nan)$/.exec(t);
+  if (special)
+    return special[2] === 'nan'
+      ? { shown, reason: 'not a number', flujoReads: 'nan' }
+      : { shown, reason: 'infinite', flujoReads: special[1] === '-' ? '-inf' : 'inf' };
+  if (/^0[xob]/.test(t))
+    return t.length > MAX_RADIX_INTEGER_TEXT + 1 ? { shown, reason: 'more than 64 bits (TOML integers are 64-bit)' } : undefined;
+  if (v.kind !== 'integer') {
+    const f = pythonFloatOf(t);
+    if (f === 'inf' || f === '-inf') return { shown, reason: "beyond a float's range (±1.8e308)", flujoReads: f };
+    if (f === 'zero') return { shown, reason: 'closer to zero than a float can hold (5e-324)', flujoReads: '0.0' };
+  }
   try {
-    return Decimal.parse(t);
-  } catch {
+    Decimal.parse(t, v.kind === 'integer' ? DECIMAL_LIMITS : MONEY_LIMITS);
+    return undefined;
+  } catch (err) {
+    if (err instanceof AbsurdNumberError)
+      return { shown, reason: err.reason, tooPrecise: v.kind !== 'integer' && /significant/.test(err.reason) };
     return undefined;
   }
 }
@@ -54,20 +135,8 @@ const NUMERIC_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function decimalOfString(s: string): Decimal | undefined {
   const t = s.trim();
-  if (!NUMERIC_STRING.test(t)) return undefined;
-  const [mantissa, exp] = t.split(/[eE]/);
-  try {
-    const d = Decimal.parse(
-      mantissa
-        .replace(/^\+/, '')
-        .replace(/^(-?)\./, '$10.')
-        .replace(/\.$/, ''),
-    );
-    const e = exp ? Number(exp) : 0;
-    return e >= 0 ? d.times(10n ** BigInt(e)) : d.shiftLeft(-e);
-  } catch {
-    return undefined;
-  }
+  if (!NUMERIC_STRING.test(t) || pythonFloatOf(t) !== 'finite') return undefined;
+  return Decimal.tryParse(t, MONEY_LIMITS);
 }
 
 function floatLiteral(d: Decimal): string {
@@ -114,9 +183,11 @@ function readScalar(type: 'string' | 'boolean' | 'number' | 'integer', v: ValueN
       return b === undefined ? { ok: false } : { ok: true, exact: false, canonical: String(b), means: String(b) };
     }
     case 'number': {
-      if (v.kind === 'integer' || v.kind === 'float') return tomlNumber(v) ? { ok: true, exact: true } : { ok: false };
+      // pydantic accepts any float, inf and nan included; an absurd one is reported as absurd-value.
+      if (v.kind === 'integer' || v.kind === 'float') return tomlNumber(v) || absurdNumber(v) ? { ok: true, exact: true } : { ok: false };
       const d = laxNumber(v);
-      return d ? { ok: true, exact: false, canonical: floatLiteral(d), means: floatLiteral(d) } : { ok: false };
+      if (d) return { ok: true, exact: false, canonical: floatLiteral(d), means: floatLiteral(d) };
+      return absurdNumber(v, true) ? { ok: true, exact: true } : { ok: false };
     }
     case 'integer': {
       if (v.kind === 'integer') return { ok: true, exact: true };
@@ -124,7 +195,8 @@ function readScalar(type: 'string' | 'boolean' | 'number' | 'integer', v: ValueN
         // pydantic-core clean_int_str: whitespace, single underscores and a `.0+` tail are allowed; `42.` is not.
         const t = (v.string ?? '').trim();
         if (!/^[+-]?\d+(_\d+)*(\.0+)?$/.test(t)) return { ok: false };
-        const d = Decimal.parse(t.replace(/_/g, '').replace(/\.0+$/, '').replace(/^\+/, ''));
+        const d = Decimal.tryParse(t.replace(/_/g, '').replace(/\.0+$/, '').replace(/^\+/, ''));
+        if (!d) return { ok: false };
         return { ok: true, exact: false, canonical: d.toString(), means: d.toString() };
       }
       const d = v.kind === 'float' || v.kind === 'boolean' ? laxNumber(v) : undefined;
