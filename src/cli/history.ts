@@ -31,8 +31,9 @@ import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
 
-/** The ledger is read whole: beyond this size it is refused with a message. */
+/** The ledger and a Flujo database are read whole (sql.js): beyond these sizes they are refused with a message. */
 const MAX_LEDGER_BYTES = 256 * 1024 * 1024;
+const MAX_DB_BYTES = 1024 * 1024 * 1024;
 
 /** SQLite's file header (sqlite.org/fileformat2.html §1.3.1): anything else is not handed to sql.js. */
 function requireSqliteHeader(db: string): void {
@@ -260,10 +261,10 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
   const db = resolveDb(io, positional[0], flags.get('config') as string | undefined);
-  // A regular file with SQLite's header, before anything reads it whole (the import itself bounds
-  // the database and -wal sizes and refuses a special -wal file).
-  requireRegularFile(db);
+  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
+  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
   requireSqliteHeader(db);
+  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
   let read;
   try {
     read = await readFlujoRuns(db);
