@@ -557,6 +557,7 @@ scenarios.push({
       JSON.stringify({ 'promptCost.providers.openai.baseUrl': server.openaiBaseUrl, 'promptCost.models': ['openai:fake-model'] }),
     );
     try {
+      await setTheme(page, 'Dark Modern');
       await runCommand(page, 'View: Close All Editors');
       await clearNotifications(page);
       await openFile(page, 'prompts/summarize.txt');
