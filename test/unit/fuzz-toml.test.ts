@@ -242,6 +242,50 @@ test('the worker (dist/flujo-worker.js) returns exactly the in-process analysis'
   }
 });
 
+test('a document in the worker: edits only after the first text, and the result of the text as edited', async () => {
+  const worker = new FlujoAnalysisWorker(workerScript);
+  try {
+    // A model of the editor's document: text and version, change events as VS Code sends them.
+    let text = SEEDS[0].repeat(40);
+    let version = 1;
+    const view = {
+      get version() {
+        return version;
+      },
+      get length() {
+        return text.length;
+      },
+      getText: () => text,
+      textAt: (start: number, end: number) => text.slice(start, end),
+    };
+    const edits = fc.sample(fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.constantFrom(...TOKENS, 'strickt = 1\n', '')), {
+      numRuns: 40,
+      seed: 3,
+    });
+    assert.deepEqual((await worker.analyzeDocument(view, {})).diagnostics, analyzeFlujoToml(text).diagnostics);
+    for (let i = 0; i < edits.length; i++) {
+      const [at, len, insert] = edits[i];
+      const offset = at % (text.length + 1);
+      const deleteLength = Math.min(len, text.length - offset);
+      text = text.slice(0, offset) + insert + text.slice(offset + deleteLength);
+      worker.recordChange(++version, [{ offset, deleteLength, text: insert }]);
+      if (i % 4 !== 3) continue; // several change events per request, as typing between lints
+      assert.deepEqual((await worker.analyzeDocument(view, {})).diagnostics, analyzeFlujoToml(text).diagnostics, `after edit ${i}`);
+    }
+    assert.equal(worker.sent.text, 1, `the text was sent ${worker.sent.text} times`);
+    assert.ok(worker.sent.edits >= 10);
+    // A change recorded wrong (same length, other text): the probe disagrees, the worker asks for the text.
+    const editsBefore = worker.sent.edits;
+    text = `x = 1\n${text}`;
+    worker.recordChange(++version, [{ offset: 0, deleteLength: 0, text: 'y = 2\n' }]);
+    assert.deepEqual((await worker.analyzeDocument(view, {})).diagnostics, analyzeFlujoToml(text).diagnostics);
+    assert.equal(worker.sent.edits, editsBefore + 1);
+    assert.equal(worker.sent.text, 2);
+  } finally {
+    worker.dispose();
+  }
+});
+
 test('a cancelled analysis stops with a CancellationError and nothing else', () => {
   let calls = 0;
   assert.throws(

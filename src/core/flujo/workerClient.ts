@@ -7,6 +7,8 @@
 // with a CancellationError and the worker stops at its next stage). The worker's heap is capped: a file
 // that would need more fails that request with an Error, never the extension host.
 import type { ReferenceCatalog } from '../pricing/reference';
+import { isCancellationError } from '../cancellation';
+import type { TextEdit } from '../prompt/incremental';
 import { LatestRequestWorker } from '../worker/latest';
 import type { AnalyzeOptions, FlujoDiagnostic } from './analysis/types';
 import type { PortablePricing } from './portable';
@@ -15,13 +17,42 @@ import type { PortablePricing } from './portable';
 export type FlujoWorkerOptions = Pick<AnalyzeOptions, 'usedModels' | 'maxDiagnostics' | 'date' | 'path'>;
 
 export interface FlujoWorkerRequest {
-  text: string;
+  /** The whole text (a plain analysis, or the first request for a document) … */
+  text?: string;
+  /** … or, for a document the worker holds a copy of, the edits since `baseVersion` (VS Code's change events, in order). */
+  baseVersion?: number;
+  edits?: TextEdit[];
+  /** The document version this request brings the worker's copy to (absent for a plain text). */
+  version?: number;
+  /** The text's length after the edits and a piece of it: the worker checks its copy against both. */
+  length?: number;
+  probe?: { offset: number; text: string };
   options: FlujoWorkerOptions;
   /** Also return the pricing Flujo will use and the priced models (the price catalog needs them). */
   withPricing?: boolean;
   /** A catalog other than the bundled one: `json` is sent only when `key` changed since the last request. */
   reference?: { key: string; source?: string; json?: unknown };
 }
+
+/** The worker's copy of the document is not the host's: send the whole text. */
+export interface NeedText {
+  needText: true;
+}
+
+/** What the client needs of the editor's document (VS Code's TextDocument, or a test's model of it). */
+export interface DocumentView {
+  version: number;
+  /** Length in UTF-16 code units, without building the text. */
+  length: number;
+  getText(): string;
+  /** The text in [start, end), cheaply (a small range). */
+  textAt(start: number, end: number): string;
+}
+
+/** Edits kept for the next request before the client gives up and sends the whole text. */
+const MAX_PENDING_EDITS = 2000;
+const MAX_PENDING_CHARS = 1_000_000;
+const PROBE_CHARS = 64;
 
 export interface FlujoWorkerResult {
   diagnostics: FlujoDiagnostic[];
@@ -41,7 +72,14 @@ export interface ReferenceData {
 }
 
 export class FlujoAnalysisWorker {
-  private readonly worker: LatestRequestWorker<FlujoWorkerRequest, FlujoWorkerResult>;
+  private readonly worker: LatestRequestWorker<FlujoWorkerRequest, FlujoWorkerResult | NeedText>;
+  /** The document version the worker's copy is at once it has read everything sent; undefined: send the text. */
+  private sentVersion: number | undefined;
+  private pending: TextEdit[] = [];
+  private pendingChars = 0;
+  private pendingVersion: number | undefined;
+  /** Requests sent with the whole text and with edits only (for tests). */
+  readonly sent = { text: 0, edits: 0 };
   private sentCatalog: ReferenceCatalog | undefined;
   private readonly keys = new WeakMap<ReferenceCatalog, string>();
   private static nextKey = 0;
@@ -50,8 +88,79 @@ export class FlujoAnalysisWorker {
     this.worker = new LatestRequestWorker(scriptPath, {}, { resourceLimits: { maxOldGenerationSizeMb: FLUJO_WORKER_HEAP_MB } });
   }
 
+  /**
+   * Records a change event of the document this worker analyses (in order: VS Code fires one per
+   * version). The changes of one event refer to the text before it and do not overlap: applied from the
+   * last offset to the first, each one's offset still holds.
+   */
+  recordChange(version: number, edits: readonly TextEdit[]): void {
+    if (this.sentVersion === undefined) return;
+    for (const e of [...edits].sort((a, b) => b.offset - a.offset)) {
+      this.pending.push({ offset: e.offset, deleteLength: e.deleteLength, text: e.text });
+      this.pendingChars += e.text.length;
+    }
+    this.pendingVersion = version;
+    if (this.pending.length > MAX_PENDING_EDITS || this.pendingChars > MAX_PENDING_CHARS) this.forget();
+  }
+
+  /** Analyses a document the worker keeps a copy of: its whole text once, then only the edits since. */
+  async analyzeDocument(doc: DocumentView, options: FlujoWorkerOptions, reference?: ReferenceData): Promise<FlujoWorkerResult> {
+    const first = await this.send(this.documentRequest(doc, false), options, reference, false);
+    if (!('needText' in first)) return first;
+    const retry = await this.send(this.documentRequest(doc, true), options, reference, false);
+    if ('needText' in retry) throw new Error('the flujo worker did not take the document text');
+    return retry;
+  }
+
+  private documentRequest(doc: DocumentView, wholeText: boolean): Omit<FlujoWorkerRequest, 'options'> {
+    const version = doc.version;
+    const inStep =
+      !wholeText &&
+      this.sentVersion !== undefined &&
+      (this.pending.length === 0 ? this.sentVersion === version : this.pendingVersion === version);
+    let req: Omit<FlujoWorkerRequest, 'options'>;
+    if (inStep) {
+      req = { version, baseVersion: this.sentVersion, edits: this.pending, length: doc.length };
+      const last = this.pending[this.pending.length - 1];
+      if (last) {
+        const start = Math.max(0, last.offset - PROBE_CHARS);
+        const end = Math.min(doc.length, last.offset + last.text.length + PROBE_CHARS);
+        req.probe = { offset: start, text: doc.textAt(start, end) };
+      }
+      this.sent.edits++;
+    } else {
+      req = { version, text: doc.getText(), length: doc.length };
+      this.sent.text++;
+    }
+    this.sentVersion = version;
+    this.pending = [];
+    this.pendingChars = 0;
+    this.pendingVersion = undefined;
+    return req;
+  }
+
+  /** The next document request sends the whole text. */
+  forget(): void {
+    this.sentVersion = undefined;
+    this.pending = [];
+    this.pendingChars = 0;
+    this.pendingVersion = undefined;
+  }
+
   /** Analyses `text` in the worker; without `reference` the worker uses the bundled catalog. */
   async analyze(text: string, options: FlujoWorkerOptions, reference?: ReferenceData, withPricing = false): Promise<FlujoWorkerResult> {
+    this.forget(); // the worker drops its copy of a document: a later document request sends the text
+    const reply = await this.send({ text }, options, reference, withPricing);
+    if ('needText' in reply) throw new Error('the flujo worker did not take the text');
+    return reply;
+  }
+
+  private async send(
+    request: Omit<FlujoWorkerRequest, 'options'>,
+    options: FlujoWorkerOptions,
+    reference: ReferenceData | undefined,
+    withPricing: boolean,
+  ): Promise<FlujoWorkerResult | NeedText> {
     let ref: FlujoWorkerRequest['reference'];
     if (reference) {
       let key = this.keys.get(reference.catalog);
@@ -61,10 +170,13 @@ export class FlujoAnalysisWorker {
       this.sentCatalog = reference.catalog;
     }
     try {
-      return await this.worker.request({ text, options, reference: ref, withPricing });
+      return await this.worker.request({ ...request, options, reference: ref, withPricing });
     } catch (err) {
-      // The worker may have died (out of memory) before it kept the catalog: send it again next time.
-      this.sentCatalog = undefined;
+      // The worker may have died (out of memory) before it kept the catalog or the text: send them again next time.
+      if (!isCancellationError(err)) {
+        this.sentCatalog = undefined;
+        this.forget();
+      }
       throw err;
     }
   }

@@ -9,6 +9,7 @@ import { isCancellationError } from '../../core/cancellation';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
 import { Debouncer } from '../util/debounce';
+import { documentLength } from '../changes/tracker';
 import { findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
 
 export const DIAGNOSTIC_SOURCE = 'flujo.toml';
@@ -67,13 +68,25 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
       import('../../core/flujo/workerClient'),
     ]);
     const reference = await services.pricing.referenceCatalog();
-    const text = doc.getText();
     const options = { path: doc.uri.fsPath, maxDiagnostics: flujo.MAX_DIAGNOSTICS };
     const current = () => runs.get(key) === run && !doc.isClosed; // a newer run (an edit, new usages, new prices) supersedes this one
     const analyze = async (usedModels?: ModelUsage[]): Promise<FlujoDiagnostic[]> => {
-      if (text.length < WORKER_MIN_CHARS) return flujo.analyzeFlujoToml(text, { ...options, usedModels, reference }).diagnostics;
+      if (documentLength(doc) < WORKER_MIN_CHARS)
+        return flujo.analyzeFlujoToml(doc.getText(), { ...options, usedModels, reference }).diagnostics;
+      // The worker keeps a copy of the text and gets only the edits since (no 10 MB getText per keystroke).
       const worker = workerFor(key, (script) => new FlujoAnalysisWorker(script));
-      const result = await worker.analyze(text, { ...options, usedModels }, services.pricing.referenceData(reference));
+      // Read when each request is sent (the document may change while a request waits).
+      const view = {
+        get version() {
+          return doc.version;
+        },
+        get length() {
+          return documentLength(doc);
+        },
+        getText: () => doc.getText(),
+        textAt: (start: number, end: number) => doc.getText(new vscode.Range(doc.positionAt(start), doc.positionAt(end))),
+      };
+      const result = await worker.analyzeDocument(view, { ...options, usedModels }, services.pricing.referenceData(reference));
       return result.diagnostics;
     };
     // Until the first workspace scan (of many files) is done, show the file's own diagnostics at once.
@@ -148,7 +161,15 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
       relintAll();
     }),
     vscode.workspace.onDidOpenTextDocument(schedule),
-    vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length && schedule(e.document)),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length === 0) return;
+      // A big file's worker gets the edits, not the text: record every change in order.
+      workers.get(e.document.uri.toString())?.recordChange(
+        e.document.version,
+        e.contentChanges.map((c) => ({ offset: c.rangeOffset, deleteLength: c.rangeLength, text: c.text })),
+      );
+      schedule(e.document);
+    }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
       debouncer.cancel(doc.uri.toString());
       runs.delete(doc.uri.toString());
