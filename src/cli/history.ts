@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
+import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow, requireRegularFile } from './io';
 import { parseArgs } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
@@ -31,6 +31,23 @@ import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
 
+/** The ledger and a Flujo database are read whole (sql.js): beyond these sizes they are refused with a message. */
+const MAX_LEDGER_BYTES = 256 * 1024 * 1024;
+const MAX_DB_BYTES = 1024 * 1024 * 1024;
+
+/** SQLite's file header (sqlite.org/fileformat2.html §1.3.1): anything else is not handed to sql.js. */
+function requireSqliteHeader(db: string): void {
+  const head = Buffer.alloc(16);
+  const fd = fs.openSync(db, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    fs.readSync(fd, head, 0, 16, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head.toString('latin1') !== 'SQLite format 3\u0000')
+    throw new UsageError(`${db} is not a SQLite database (no SQLite header); not read`, 'input');
+}
+
 /** --ledger, else PROMPT_COST_LEDGER, else the nearest folder (cwd or a parent) with `.prompt-cost/`, else cwd. */
 export function defaultLedgerPath(io: CliIO, explicit?: string): string {
   if (explicit) return path.resolve(io.cwd, explicit);
@@ -46,6 +63,8 @@ export function defaultLedgerPath(io: CliIO, explicit?: string): string {
 }
 
 async function loadLedger(file: string): Promise<LedgerReadResult> {
+  // a FIFO or device as the ledger would hang the read; the reader holds the whole file in memory
+  requireRegularFile(file, file, { mayBeMissing: true, maxBytes: MAX_LEDGER_BYTES });
   try {
     return await readLedger(file);
   } catch (err) {
@@ -116,12 +135,7 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
     if (required) throw new UsageError('no flujo.toml found (use --config PATH)');
     return undefined;
   }
-  let text: string;
-  try {
-    text = fs.readFileSync(loc.path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${loc.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+  const text = readFileOrThrow(loc.path).toString('utf8');
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(text) as Record<string, unknown>;
@@ -247,6 +261,10 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
   const db = resolveDb(io, positional[0], flags.get('config') as string | undefined);
+  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
+  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
+  requireSqliteHeader(db);
+  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
   let read;
   try {
     read = await readFlujoRuns(db);
@@ -255,6 +273,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   }
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
+  requireRegularFile(file, file, { mayBeMissing: true });
   const dry = flags.has('dry-run');
   const result = dry
     ? {

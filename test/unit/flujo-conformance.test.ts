@@ -477,7 +477,7 @@ test('the hover estimate says what Flujo itself records when it differs from the
     requestsPerDay: 10,
   });
   const md = estimateMarkdown(e, { requestsPerDay: 10 });
-  assert.match(md, /⚠ Flujo itself would record \$0 for openai:gpt-4o-mini: the \[cost\] section fails Flujo's validation/);
+  assert.match(md, /⚠ Flujo itself would record \$0 for openai:gpt-4o-mini: the \\\[cost\\\] section fails Flujo's validation/);
   assert.match(md, /Prices: reference/);
 });
 

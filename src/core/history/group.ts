@@ -1,5 +1,6 @@
 // Pure views of the ledger for the Runs tree and the CLI: grouping with exact totals,
 // estimate-vs-actual Δ %, filtering, CSV.
+import { csvRow } from '../untrustedText';
 import { formatDuration, formatSignedPercent, formatUsd } from '../format';
 import { Decimal } from '../pricing/decimal';
 import { promptTokens } from '../providers/types';
@@ -252,19 +253,13 @@ export const CSV_COLUMNS = [
   'error',
 ] as const;
 
-const TEXT_COLUMNS = new Set(['id', 'source', 'status_detail', 'provider', 'model', 'pipeline', 'prompt_file', 'error']);
-
-function csvCell(value: string | number | undefined, column: string): string {
-  if (value === undefined) return '';
-  let s = String(value);
-  // Spreadsheet formula injection: a text cell starting with = + - @ (or tab/CR) is made literal.
-  if (TEXT_COLUMNS.has(column) && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** RFC 4180 CSV (CRLF line ends, header row). Money columns are exact decimal strings. */
+/**
+ * RFC 4180 CSV (CRLF line ends, header row). Money columns are exact decimal strings. Every cell (the
+ * ledger's time, hashes and numbers too: a hand-edited or imported ledger can hold anything) goes
+ * through csvCell, which neutralises spreadsheet formulas.
+ */
 export function runsToCsv(runs: readonly RunRecord[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  const lines = [csvRow(CSV_COLUMNS)];
   for (const r of runs) {
     const u = r.usage;
     const delta = runDeltaPct(r);
@@ -295,7 +290,7 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
       steps: r.steps?.length,
       error: r.error?.message,
     };
-    lines.push(CSV_COLUMNS.map((c) => csvCell(row[c], c)).join(','));
+    lines.push(csvRow(CSV_COLUMNS.map((c) => row[c])));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

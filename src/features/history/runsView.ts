@@ -2,6 +2,7 @@
 // (switchable), exact totals per group, Flujo runs with their steps, a context menu (open prompt,
 // rerun, copy details, delete with undo) and title actions (refresh, group by, filter, export CSV,
 // import Flujo runs). Follows the ledger and the Flujo state DB live through the HistoryStore.
+import { escapeMarkdown } from '../../core/untrustedText';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
@@ -96,6 +97,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       );
     }
     for (const s of this.store.flujoSources()) if (s.flujo.error) messages.push(`Flujo: ${s.flujo.error}`);
+    messages.push(...this.store.notices());
     this.view.message = messages.length ? messages.join(' ') : undefined;
   }
 
@@ -138,7 +140,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const t = node.group.totals;
       item.tooltip = new vscode.MarkdownString(
         [
-          `**${node.group.label}**`,
+          `**${escapeMarkdown(node.group.label)}**`,
           '',
           `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running)`,
           '',
@@ -401,9 +403,17 @@ async function importFlujoRuns(services: Services, store: HistoryStore, db?: str
     const added = results.reduce((n, r) => n + r.added, 0);
     const updated = results.reduce((n, r) => n + r.updated, 0);
     for (const r of results) for (const w of r.warnings) services.log.warn(`Flujo import ${r.db}: ${w}`);
-    void vscode.window.showInformationMessage(
-      `Prompt Cost: imported ${added} new and ${updated} updated Flujo run${added + updated === 1 ? '' : 's'} from ${results.map((r) => vscode.workspace.asRelativePath(r.db)).join(', ')}.`,
-    );
+    const warnings = results.reduce((n, r) => n + r.warnings.length, 0);
+    const message = `Prompt Cost: imported ${added} new and ${updated} updated Flujo run${added + updated === 1 ? '' : 's'} from ${results.map((r) => vscode.workspace.asRelativePath(r.db)).join(', ')}.`;
+    if (warnings) {
+      // Lost WAL commits and unusable values are worth a look: say so, and open the log on request.
+      void vscode.window
+        .showWarningMessage(
+          `${message} ${warnings} warning${warnings === 1 ? '' : 's'} (values left unknown, WAL frames ignored …).`,
+          'Show Warnings',
+        )
+        .then((pick) => pick && services.log.show(true));
+    } else void vscode.window.showInformationMessage(message);
     return results;
   } catch (err) {
     void vscode.window.showErrorMessage(`Prompt Cost: Flujo import failed: ${(err as Error).message}`);

@@ -1,6 +1,7 @@
 // The pure part of the Runs and Budgets views: merging the ledger with live Flujo runs, labels,
 // descriptions, tooltips, "copy details" text and budget rows. No `vscode` import: unit-tested
 // under node (test/unit/history-view-model.test.ts).
+import { escapeMarkdown, markdownCode } from '../../core/untrustedText';
 import type { BudgetRow } from '../../core/history/budgets';
 import { runInputTokens, runTokens } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
@@ -120,18 +121,16 @@ export function stepDescription(s: RunStep): string {
   return parts.join(' · ');
 }
 
-function mdEscape(s: string): string {
-  // Only what is markup inside a line or a table cell (nothing here starts a line with user text).
-  return s.replace(/[\\`*_[\]<>|]/g, '\\$&');
-}
-
 /** Markdown tooltip of a run: usage buckets, estimate vs actual, error, origin. */
 export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
   const r = v.run;
   const lines: string[] = [];
-  lines.push(`**${mdEscape(runSubject(r))}** — ${r.status}${r.statusDetail ? ` (${mdEscape(r.statusDetail)})` : ''}`, '');
   lines.push(
-    `${mdEscape(new Date(r.time).toLocaleString('en-US'))}${r.model ? ` · ${mdEscape(r.provider && r.provider !== 'flujo' ? `${r.provider}:${r.model}` : r.model)}` : ''}`,
+    `**${escapeMarkdown(runSubject(r))}** — ${escapeMarkdown(r.status)}${r.statusDetail ? ` (${escapeMarkdown(r.statusDetail)})` : ''}`,
+    '',
+  );
+  lines.push(
+    `${escapeMarkdown(new Date(r.time).toLocaleString('en-US'))}${r.model ? ` · ${escapeMarkdown(r.provider && r.provider !== 'flujo' ? `${r.provider}:${r.model}` : r.model)}` : ''}`,
     '',
   );
   const rows: [string, string][] = [];
@@ -156,11 +155,11 @@ export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
   if (d) rows.push(['Actual vs estimate', d]);
   if (r.latencyMs !== undefined) rows.push(['Latency', formatDuration(r.latencyMs)]);
   if (rows.length) {
-    lines.push('| | |', '|---|---:|', ...rows.map(([k, val]) => `| ${k} | ${mdEscape(val)} |`), '');
+    lines.push('| | |', '|---|---:|', ...rows.map(([k, val]) => `| ${k} | ${escapeMarkdown(val)} |`), '');
   }
-  if (r.error) lines.push(`**Error** (${mdEscape(r.error.kind)}): ${mdEscape(r.error.message)}`, '');
+  if (r.error) lines.push(`**Error** (${escapeMarkdown(r.error.kind)}): ${escapeMarkdown(r.error.message)}`, '');
   if (v.origin === 'flujo-db') lines.push('*Read live from the Flujo state database; "Import Flujo Runs" records it in the ledger.*', '');
-  lines.push(`\`${r.id}\`${ledgerFile ? ` · ${mdEscape(ledgerFile)}` : ''}`);
+  lines.push(`${markdownCode(r.id)}${ledgerFile ? ` · ${escapeMarkdown(ledgerFile)}` : ''}`);
   return lines.join('\n');
 }
 
@@ -228,10 +227,10 @@ export function budgetRowView(b: BudgetRow): BudgetRowView {
         ? `${b.warningRunIds.length} run(s) at 80 % or more of the limit`
         : 'within the limit';
   const tooltip = [
-    `**${b.source === 'default' ? '[budgets.default]' : `[budgets.pipeline."${b.key}"]`}** — ${statusText}`,
+    `**${escapeMarkdown(b.source === 'default' ? '[budgets.default]' : `[budgets.pipeline."${b.key}"]`)}** — ${statusText}`,
     '',
     `Limits: ${limits.join(', ') || 'none'} per run (Flujo stops a run that exceeds them).`,
-    `Pipelines and prompts: ${b.pipelines.join(', ') || '—'}`,
+    `Pipelines and prompts: ${escapeMarkdown(b.pipelines.join(', ')) || '—'}`,
     `Runs: ${b.runs}, total $${b.spentUsd.toString()}, ${compactTokens(b.tokens)} tokens; most expensive run $${b.maxRunUsd.toString()} / ${compactTokens(b.maxRunTokens)} tokens.`,
   ].join('\n\n');
   return { label: b.source === 'default' ? 'default' : b.key, description: parts.join(' · '), tooltip, icon };
