@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
-import { Decimal } from '../pricing/decimal';
+import { AbsurdNumberError, Decimal, MONEY_LIMITS } from '../pricing/decimal';
 import { appendEntries, LedgerFold, readLedger } from './ledger';
 import { RunRecord, RunStatus, RunStep, validateEntry } from './record';
 import { loadSqlJs } from './sqlite';
@@ -31,6 +31,8 @@ export interface FlujoStep {
   tokens: number | undefined;
   /** undefined: Flujo did not record it (NULL), so unknown — not $0. */
   costUsd: Decimal | undefined;
+  /** cost_usd was present but unusable (reported as a warning): the run's cost is unknown. */
+  costUnusable?: boolean;
   attempts?: number;
 }
 
@@ -77,22 +79,34 @@ export function flujoWatchFiles(dbPath: string): string[] {
 }
 
 /**
- * Resolves Flujo's `state_uri` like flujo/state/sqlite_uri.py: `sqlite:///rel.db` is relative to
- * the flujo.toml folder, `sqlite:////abs.db` is absolute; a bare path is taken as a path.
+ * The database file Flujo opens for `state_uri`, resolved as Flujo 0.6.11 does
+ * (aandresalvarez/flujo flujo/state/sqlite_uri.py `normalize_sqlite_path`, called from
+ * flujo/cli/config.py and flujo/application/core/runtime/factories.py with the flujo.toml folder):
+ * only a `sqlite*` scheme names a file (`postgres://`, `memory://` and a bare path do not: Flujo
+ * uses Postgres, memory, or rejects it as "Unsupported backend URI"). Parsed as Python's urlparse:
+ * `sqlite:///rel.db` and `sqlite:rel.db` are relative to the flujo.toml folder, `sqlite:////abs.db`
+ * is absolute, `sqlite://dir/x.db` (netloc form) is `dir/x.db` relative unless absolute; query and
+ * fragment are dropped; an empty path is Flujo's "Malformed SQLite URI" (undefined here).
  */
 export function sqlitePathFromStateUri(stateUri: string, configDir: string): string | undefined {
   const uri = stateUri.trim();
-  if (!/^sqlite(\+\w+)?:/i.test(uri)) return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? undefined : path.resolve(configDir, uri);
-  let rest = uri.replace(/^sqlite(\+\w+)?:/i, '');
-  rest = rest.split('?')[0];
-  if (rest.startsWith('///')) {
-    const p = rest.slice(3);
-    if (p.startsWith('/')) return path.resolve(p); // sqlite:////abs
-    if (/^[A-Za-z]:[\\/]/.test(p) || path.isAbsolute(p)) return path.resolve(p);
-    return path.resolve(configDir, p);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
+  if (!scheme || !scheme[1].toLowerCase().startsWith('sqlite')) return undefined;
+  let rest = uri.slice(scheme[0].length).split('#')[0].split('?')[0];
+  let netloc = '';
+  if (rest.startsWith('//')) {
+    const end = rest.indexOf('/', 2);
+    netloc = end < 0 ? rest.slice(2) : rest.slice(2, end);
+    rest = end < 0 ? '' : rest.slice(end);
   }
-  if (rest.startsWith('//')) return path.resolve(configDir, rest.slice(2)); // sqlite://foo.db (netloc form)
-  return path.resolve(configDir, rest);
+  if (netloc) {
+    const p = netloc + rest;
+    return path.isAbsolute(p) ? path.resolve(p) : path.resolve(configDir, p);
+  }
+  if (!rest.trim()) return undefined;
+  if (rest.startsWith('//')) return path.resolve(rest.slice(1));
+  const clean = rest.startsWith('/') ? rest.slice(1) : rest;
+  return path.isAbsolute(clean) ? path.resolve(clean) : path.resolve(configDir, clean);
 }
 
 /**
@@ -237,13 +251,17 @@ function money(v: unknown, problem: Problem, column: string): Decimal | undefine
   let d: Decimal | undefined;
   try {
     if (typeof v === 'number') d = Decimal.fromNumber(v);
-    else if (typeof v === 'string' && v.trim()) d = Decimal.parse(v.trim());
-  } catch {
+    else if (typeof v === 'string' && v.trim()) d = Decimal.parse(v.trim(), MONEY_LIMITS);
+  } catch (err) {
+    if (err instanceof AbsurdNumberError) {
+      problem(column, v, `an absurd value (${err.reason})`);
+      return undefined;
+    }
     d = undefined;
   }
   if (d === undefined) problem(column, v, 'not a decimal number');
   else if (d.isNegative()) problem(column, v, 'a negative cost');
-  else if (d.compare(MAX_COST) > 0) problem(column, v, 'an absurd cost (over $1,000,000,000)');
+  else if (d.compare(MAX_COST) > 0) problem(column, v, 'an absurd value (over $1,000,000,000)');
   else return d;
   return undefined;
 }
@@ -363,6 +381,7 @@ function parseSteps(raw: unknown, warn: (m: string) => void, where: string, prob
       tokens: tokens(o.token_counts, problem, 'token_counts'),
       costUsd: money(o.cost_usd, problem, 'cost_usd'),
     };
+    if (step.costUsd === undefined && o.cost_usd !== undefined && o.cost_usd !== null) step.costUnusable = true;
     if (typeof o.success === 'boolean') step.success = o.success;
     else if (typeof o.success === 'number') step.success = o.success !== 0;
     const latency = duration(o.latency_s, problem, 'latency_s', 1000);
@@ -482,7 +501,10 @@ export function readFlujoRunsFromDb(db: Database, warnings: string[] = []): Fluj
     // (kept rather than dropped, so its cost still counts; a bad time value was already reported).
     if (!r.createdAt) r.createdAt = r.updatedAt ?? new Date(0).toISOString();
     // A run with step history (even an empty one) has a known cost; one without has none recorded.
-    const known = withSteps.has(r.runId) || (r.steps.length > 0 && r.steps.every((s) => s.costUsd !== undefined));
+    // A cost that was there but unusable (absurd, negative, junk) makes the run's cost unknown.
+    const known = withSteps.has(r.runId)
+      ? r.steps.every((s) => !s.costUnusable)
+      : r.steps.length > 0 && r.steps.every((s) => s.costUsd !== undefined);
     r.costUsd = known ? Decimal.sum(r.steps.map((s) => s.costUsd ?? Decimal.ZERO)) : undefined;
     if (r.costUsd !== undefined && r.costUsd.compare(MAX_COST) > 0) {
       problems.add(firstSeen.get(r.runId)!, `its steps add up to an absurd cost ($${r.costUsd.toFixed(0)}); cost left unknown`);

@@ -1,7 +1,7 @@
 // A worker thread that answers only the newest request: starting a request supersedes (rejects) the
 // one before it, and the worker sees that through a shared "latest id" slot it polls while working.
 // Used for counting and parsing big documents off the extension host's thread.
-import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { Worker, WorkerOptions, parentPort, workerData } from 'node:worker_threads';
 import { CancellationError, isCancellationError } from '../cancellation';
 
 const superseded = () => new CancellationError('superseded by a newer request');
@@ -55,10 +55,11 @@ export class LatestRequestWorker<Q extends object, R> {
   private pending: Pending<R> | undefined;
   private disposed = false;
 
-  /** `workerData` gets `{ latest: SharedArrayBuffer, ...extraData }`. */
+  /** `workerData` gets `{ latest: SharedArrayBuffer, ...extraData }`; `options` e.g. `resourceLimits` for the thread. */
   constructor(
     private readonly scriptPath: string,
     private readonly extraData: Record<string, unknown> = {},
+    private readonly options: Pick<WorkerOptions, 'resourceLimits'> = {},
   ) {}
 
   /** Sends `{ id, ...payload }`; rejects with a CancellationError when a newer request starts first. */
@@ -86,7 +87,7 @@ export class LatestRequestWorker<Q extends object, R> {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.scriptPath, { workerData: { latest: this.latest.buffer, ...this.extraData } });
+    const w = new Worker(this.scriptPath, { ...this.options, workerData: { latest: this.latest.buffer, ...this.extraData } });
     w.unref();
     w.on('message', (msg: WorkerReply<R>) => {
       const p = this.pending;
