@@ -5,8 +5,9 @@
 //   fsync before the promise resolves ("acknowledged"). O_APPEND makes the kernel pick the
 //   offset atomically, so concurrent writers (processes) never overwrite each other.
 // - If the file does not end with '\n' (a writer died mid-line, a disk filled up), the next
-//   writer first ends that fragment with one '\n' (under a lock file, so racing writers add exactly
-//   one and leave no blank line), so a torn fragment can never swallow a good record.
+//   writer first ends that fragment with one '\n', so a torn fragment can never swallow a good record.
+//   The check and the write happen under `<ledger>.lock` (see withLedgerLock), so racing writers add
+//   exactly one '\n' and never take another's write in progress for a torn line: no blank lines.
 // - Readers never drop silently: lines that are not valid entries are returned as `corrupt`
 //   with their 1-based line numbers; an unterminated last line is `tornTail` (it may still be
 //   being written) and is retried by the incremental reader.
@@ -78,8 +79,13 @@ export async function appendEntries(file: string, entries: readonly LedgerEntry[
   const fh = await fs.promises.open(file, 'a+', 0o644);
   try {
     const writeBatch = async (lines: Buffer[]) => {
-      await terminateTornTail(fh, file);
-      await writeAll(fh, Buffer.concat(lines));
+      const buf = Buffer.concat(lines);
+      // Check-and-write under the lock: the last byte we check is another writer's finished write, never
+      // one still being copied in (a reader can see the size of a write in progress, page by page).
+      await withLedgerLock(file, async () => {
+        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
+        await writeAll(fh, buf);
+      });
       await fh.sync();
     };
     let batch: Buffer[] = [];
@@ -130,42 +136,43 @@ async function endsWithNewline(fh: fs.promises.FileHandle): Promise<boolean> {
   return last[0] === 0x0a;
 }
 
+/** A lock older than this belongs to a writer that died holding it (a batch write takes milliseconds). */
+const STALE_LOCK_MS = 5000;
+/** After this long without the lock a writer appends anyway: a blank line is better than a lost run. */
+const LOCK_WAIT_MS = 10_000;
+
 /**
- * Ends a torn last line (a writer died mid-line) with '\n' — exactly once, even when many writers
- * find it at the same moment: the one that creates `<ledger>.lock` (O_EXCL) re-checks and writes the
- * '\n', the others wait until the file ends with '\n'. Without the lock each of them would write its
- * own '\n' and leave blank lines. A lock older than 5 s is a dead writer's and is removed; after 10 s
- * (or when no lock can be created) the '\n' is written anyway: a blank line is better than a lost run.
+ * Runs `fn` holding `<ledger>.lock` (created with O_EXCL, removed after). Appenders take it only for the
+ * check of the last byte and their write() — not for fsync — so a torn last line (a writer died
+ * mid-line) is ended with exactly one '\n' however many writers find it at once, and no writer mistakes
+ * another's write in progress for a torn line (both used to leave blank lines). A lock older than
+ * STALE_LOCK_MS is a dead writer's and is removed; without the lock after LOCK_WAIT_MS (or when no lock
+ * file can be created) `fn` runs anyway.
  */
-async function terminateTornTail(fh: fs.promises.FileHandle, file: string): Promise<void> {
-  if (await endsWithNewline(fh)) return;
+async function withLedgerLock(file: string, fn: () => Promise<void>): Promise<void> {
   const lock = `${file}.lock`;
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let held: fs.promises.FileHandle | undefined;
   for (;;) {
-    let held: fs.promises.FileHandle | undefined;
     try {
       held = await fs.promises.open(lock, 'wx');
+      break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) {
-        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
-        return;
-      }
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) break;
     }
-    if (held) {
-      try {
-        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
-      } finally {
-        await held.close();
-        await fs.promises.rm(lock, { force: true });
-      }
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
-    if (await endsWithNewline(fh)) return;
     try {
-      if (Date.now() - (await fs.promises.stat(lock)).mtimeMs > 5000) await fs.promises.rm(lock, { force: true });
+      if (Date.now() - (await fs.promises.stat(lock)).mtimeMs > STALE_LOCK_MS) await fs.promises.rm(lock, { force: true });
     } catch {
-      /* gone already */
+      /* released meanwhile */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
+  }
+  try {
+    await fn();
+  } finally {
+    if (held) {
+      await held.close();
+      await fs.promises.rm(lock, { force: true });
     }
   }
 }
