@@ -71,7 +71,7 @@ describe('Flujo import: WAL frames that end replay', () => {
     assert.match(
       t.err(),
       new RegExp(
-        `warning: flujo_ops\\.db-wal: frame ${framesAfterW1 + 1} of ${offsets.length} \\(byte [\\d,]+\\) has bad checksum; WAL replay stops there as in SQLite, so ${lost} frames after it \\(2 commits\\) are ignored: runs written only there are not imported`,
+        `warning: flujo_ops\\.db-wal: frame ${framesAfterW1 + 1} of ${offsets.length} \\(byte [\\d,]+\\) has a bad checksum; WAL replay stops there as in SQLite, so ${lost} frames after it \\(2 commits\\) are ignored: runs written only there are not imported`,
       ),
     );
     assert.match(t.out(), new RegExp(`\\(${framesAfterW1} WAL frame\\(s\\) applied, ${lost} ignored\\): 1 run\\(s\\) found`));
@@ -122,7 +122,7 @@ describe('Flujo import: WAL frames that end replay', () => {
     const r = await readFlujoRuns(file);
     assert.deepEqual(r.warnings, []);
     assert.equal(r.runs.length, 1);
-    assert.equal(r.wal.stoppedAt?.reason, 'bad checksum');
+    assert.equal(r.wal.stoppedAt?.reason, 'a bad checksum');
   });
 });
 
