@@ -2,7 +2,8 @@
 // flags, `--` ends options, `-` is a file (stdin). Unknown options and missing values are usage
 // errors (exit 2). Also the shared value checks and the one way input files are read.
 import * as path from 'node:path';
-import { CliIO, UsageError, readFileOrThrow } from './io';
+import { CliIO, UsageError, readFileOrThrow, readStdinOrThrow } from './io';
+import { DecodedToml, decodeTomlBytes } from '../core/flujo/decode';
 
 export interface OptionSpec {
   /** Options that take a value (`--model ID`). */
@@ -87,18 +88,29 @@ export function splitList(v: string): string[] {
  */
 export function decodeTextInput(label: string, bytes: Uint8Array): string {
   const head = bytes.subarray(0, 8000);
-  if (head.includes(0)) throw new UsageError(`${label}: binary file (contains NUL bytes), not read`);
+  if (head.includes(0)) throw new UsageError(`${label}: binary file (contains NUL bytes), not read`, 'input');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new UsageError(`${label}: not valid UTF-8 text (binary file?), not read`);
+    throw new UsageError(`${label}: not valid UTF-8 text (binary file?), not read`, 'input');
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** Reads FILE (`-` = standard input) as text; binary input is a usage error. */
+/**
+ * A flujo.toml to lint: read as every input file (regular file, size limit: else exit 2); binary
+ * content is not refused but reported where it is, as a `toml-syntax` diagnostic (invalid UTF-8).
+ */
+export function readTomlInput(file: string, label = file): DecodedToml {
+  return decodeTomlBytes(readFileOrThrow(file, label));
+}
+
+/**
+ * The one reader of prompt files for every subcommand: FILE (`-` = standard input) as text. A
+ * FIFO/device/socket/directory, a file over the size limit, or binary content is a usage error (exit 2).
+ */
 export async function readTextInput(file: string, io: CliIO): Promise<string> {
-  const bytes = file === '-' ? await io.readStdin() : readFileOrThrow(path.resolve(io.cwd, file));
+  const bytes = file === '-' ? await readStdinOrThrow(io) : readFileOrThrow(path.resolve(io.cwd, file), file);
   return decodeTextInput(file === '-' ? 'standard input' : file, bytes);
 }

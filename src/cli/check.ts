@@ -4,10 +4,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
-import { nonNegativeNumber, parseArgs } from './args';
+import { readRegularFileSync } from '../core/files';
+import { terminalSafeJson } from '../core/untrustedText';
+import { nonNegativeNumber, parseArgs, readTomlInput } from './args';
 import { collectWorkspaceUsages } from './lint';
 import { DIFF_VALUED } from './diff';
-import { loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
+import { checkPathArguments, loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
 import { BUDGET_RULES, SarifFinding, buildSarif } from './sarif';
 import { GitError, diffWorkingTree, primaryDelta, toPathspec, CODE_LANGUAGE_BY_EXTENSION, type PromptChange } from '../core/diff';
 import { listFiles, repoRoot } from '../core/diff/git';
@@ -17,7 +19,6 @@ import { increasePct, resolveBudget } from '../core/promptBudgets';
 import { readFrontMatterBudget } from '../core/promptBudgets';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
-import { decodeTomlBytes } from '../core/flujo/decode';
 
 declare const PACKAGE_VERSION: string;
 
@@ -44,6 +45,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const maxIncreaseFlag = flags.has('max-increase') ? nonNegativeNumber(flags, 'max-increase', 0) : undefined;
   const sarifFile = flags.get('sarif');
   if (sarifFile === true) throw new UsageError('--sarif needs a FILE');
+  checkPathArguments(io, positional);
   const root = (await repoRoot(io.cwd)) ?? undefined;
   if (!root && flags.has('base')) throw new UsageError(`--base needs a git repository, and ${io.cwd} is not inside one`);
   const top = root ?? io.cwd;
@@ -64,8 +66,8 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     if (type.kind === 'code' && !ws.config.rules.some((r) => r.matches(configPath))) continue;
     let text: string;
     try {
-      const bytes = fs.readFileSync(abs);
-      if (bytes.length > MAX_FILE_BYTES || bytes.includes(0)) continue;
+      const bytes = readRegularFileSync(abs, MAX_FILE_BYTES); // no FIFO, device or oversized file
+      if (bytes.includes(0)) continue;
       text = bytes.toString('utf8');
     } catch {
       continue;
@@ -143,7 +145,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
 function flujoFindings(io: CliIO, rel: (abs: string) => string): Finding[] {
   const loc = findFlujoConfig({ env: io.env, startDir: io.cwd });
   if (!loc || !fs.existsSync(loc.path)) return [];
-  const { text, encodingError } = decodeTomlBytes(fs.readFileSync(loc.path));
+  const { text, encodingError } = readTomlInput(loc.path);
   const analysis = analyzeFlujoToml(text, { usedModels: collectWorkspaceUsages(path.dirname(loc.path)), path: loc.path });
   const diags = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
   const p = rel(loc.path);
@@ -163,7 +165,7 @@ function flujoFindings(io: CliIO, rel: (abs: string) => string): Finding[] {
 /** SARIF 2.1.0 of the findings to `file` (`-`: standard output). */
 function writeSarif(io: CliIO, file: string, findings: Finding[], root: string): void {
   const sarif = buildSarif(findings, BUDGET_RULES, { root, version: typeof PACKAGE_VERSION === 'string' ? PACKAGE_VERSION : 'dev' });
-  const text = JSON.stringify(sarif, null, 2) + '\n';
+  const text = terminalSafeJson(sarif) + '\n';
   if (file === '-') return io.stdout(text);
   try {
     fs.writeFileSync(path.resolve(io.cwd, file), text);

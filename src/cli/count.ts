@@ -3,10 +3,9 @@
 // count as plain text). A UTF-8 byte order mark is not counted (editors don't show it).
 // A file that cannot be read or is binary (NUL bytes or invalid UTF-8) gets a one-line error
 // on stderr; the other files are still counted and the exit code is 2.
-import * as path from 'node:path';
-import { CliIO, EXIT_OK, EXIT_USAGE, UsageError, printJson, readFileOrThrow } from './io';
+import { CliIO, EXIT_OK, EXIT_USAGE, UsageError, printJson } from './io';
 import { providerCounter } from './providerCount';
-import { decodeTextInput, parseArgs, stringFlag } from './args';
+import { parseArgs, readTextInput, stringFlag } from './args';
 import {
   TOKENIZER_NAMES,
   EncodingName,
@@ -60,19 +59,15 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
       `prompt-cost count: note: ${tokenizer.approximate ? 'no count endpoint serves' : 'exact offline for'} ${opts.model}; counted locally\n`,
     );
   const results: FileCount[] = [];
-  let failed = false;
+  const failures: { path: string; code: string; message: string }[] = [];
   let stdinUsed = false;
   for (const file of opts.files) {
     try {
-      let bytes: Buffer;
       if (file === '-') {
         if (stdinUsed) throw new UsageError('standard input (-) given more than once');
         stdinUsed = true;
-        bytes = await io.readStdin();
-      } else {
-        bytes = readFileOrThrow(path.resolve(io.cwd, file));
       }
-      const text = decodeTextInput(file === '-' ? 'standard input' : file, bytes);
+      const text = await readTextInput(file, io);
       const tokens = applyFactor(countTokens(text, tokenizer.encoding), tokenizer);
       if (counter) {
         // the pair stored for calibration: the estimate as `estimate` makes it for this one user message (chat framing included)
@@ -90,13 +85,21 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       io.stderr(`prompt-cost count: ${err.message}\n`);
-      failed = true;
+      failures.push({ path: file, code: err.code, message: err.message });
     }
   }
 
   const totalTokens = results.reduce((a, r) => a + r.tokens, 0);
   if (opts.json) {
-    printJson(io, { files: results, totalTokens });
+    // A file that could not be counted: the others are still listed, and `error` says which failed.
+    const error = failures.length
+      ? {
+          code: failures[0].code,
+          message: `${failures.length} of ${opts.files.length} file(s) not counted: ${failures[0].message}`,
+          files: failures,
+        }
+      : undefined;
+    printJson(io, { files: results, totalTokens, ...(error ? { error } : {}) });
   } else if (results.length > 0) {
     const mark = tokenizer.approximate && !counter ? '≈' : '';
     const width = Math.max(...results.map((r) => String(r.tokens).length), String(totalTokens).length) + mark.length;
@@ -108,5 +111,5 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
     lines.push(`(${method}${opts.model !== undefined ? ` Model: ${opts.model}.` : ''})`);
     io.stdout(lines.join('\n') + '\n');
   }
-  return failed ? EXIT_USAGE : EXIT_OK;
+  return failures.length ? EXIT_USAGE : EXIT_OK;
 }

@@ -3,7 +3,7 @@
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { alignTable } from './estimate';
 import { parseArgs } from './args';
-import { loadPromptWorkspace } from './promptWorkspace';
+import { checkPathArguments, loadPromptWorkspace } from './promptWorkspace';
 import { GitError, WorkingTreeDiff, diffWorkingTree, modelDeltas, primaryDelta, totals } from '../core/diff';
 import { changeLocation, changeToJson, diffMarkdown, signedTokens, signedUsd, statusWord } from '../core/diff/format';
 import { repoRoot } from '../core/diff/git';
@@ -18,6 +18,7 @@ export async function computeDiff(
   positional: string[],
   flags: Map<string, string | true>,
 ): Promise<{ diff: WorkingTreeDiff; workspace: ReturnType<typeof loadPromptWorkspace> }> {
+  checkPathArguments(io, positional);
   const root = await repoRoot(io.cwd);
   if (!root) throw new UsageError(`not inside a git repository (or git is not installed): ${io.cwd}`);
   const workspace = loadPromptWorkspace(io, flags, root);

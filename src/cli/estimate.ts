@@ -2,7 +2,8 @@
 // The answer comes from the core's estimateFile(), the same function behind the editor's numbers.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliIO, EXIT_OK, UsageError, printJson } from './io';
+import { CliIO, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
+import { readRegularFileSync } from '../core/files';
 import { nonNegativeInt, nonNegativeNumber, parseArgs, readTextInput, splitList, stringFlag } from './args';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
@@ -36,10 +37,10 @@ export function loadCliCatalog(
   if (!loc) return none;
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(loc.path);
+    bytes = readFileOrThrow(loc.path, `config ${loc.path}`);
   } catch (err) {
     if (loc.reason === 'search') return none;
-    throw new UsageError(`cannot read config ${loc.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw err;
   }
   const { text } = decodeTomlBytes(bytes);
   let date: string | undefined;
@@ -89,7 +90,7 @@ export async function estimateCliFile(
   const dir = file === '-' ? io.cwd : path.dirname(path.resolve(io.cwd, file));
   const readSibling = (name: string) => {
     try {
-      return fs.readFileSync(path.join(dir, name), 'utf8');
+      return readRegularFileSync(path.join(dir, name)).toString('utf8');
     } catch {
       return undefined;
     }

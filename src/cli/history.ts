@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
+import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow, requireRegularFile } from './io';
 import { parseArgs } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
@@ -20,15 +20,33 @@ import {
   compareRunsNewestFirst,
   describeRun,
   formatDeltaPct,
+  formatTotalCost,
   groupRuns,
   runDeltaPct,
   runsToCsv,
   totalsOf,
 } from '../core/history/group';
-import { LedgerReadResult, readLedger } from '../core/history/ledger';
+import { LedgerReadResult, LedgerWarning, ledgerWarnings, readLedger } from '../core/history/ledger';
 import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
+
+/** The ledger and a Flujo database are read whole (sql.js): beyond these sizes they are refused with a message. */
+const MAX_LEDGER_BYTES = 256 * 1024 * 1024;
+const MAX_DB_BYTES = 1024 * 1024 * 1024;
+
+/** SQLite's file header (sqlite.org/fileformat2.html §1.3.1): anything else is not handed to sql.js. */
+function requireSqliteHeader(db: string): void {
+  const head = Buffer.alloc(16);
+  const fd = fs.openSync(db, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    fs.readSync(fd, head, 0, 16, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head.toString('latin1') !== 'SQLite format 3\u0000')
+    throw new UsageError(`${db} is not a SQLite database (no SQLite header); not read`, 'input');
+}
 
 /** --ledger, else PROMPT_COST_LEDGER, else the nearest folder (cwd or a parent) with `.prompt-cost/`, else cwd. */
 export function defaultLedgerPath(io: CliIO, explicit?: string): string {
@@ -45,6 +63,8 @@ export function defaultLedgerPath(io: CliIO, explicit?: string): string {
 }
 
 async function loadLedger(file: string): Promise<LedgerReadResult> {
+  // a FIFO or device as the ledger would hang the read; the reader holds the whole file in memory
+  requireRegularFile(file, file, { mayBeMissing: true, maxBytes: MAX_LEDGER_BYTES });
   try {
     return await readLedger(file);
   } catch (err) {
@@ -52,14 +72,18 @@ async function loadLedger(file: string): Promise<LedgerReadResult> {
   }
 }
 
-function warnCorrupt(io: CliIO, file: string, l: LedgerReadResult): void {
-  if (l.corrupt.length) {
-    const lines = l.corrupt.map((c) => c.line);
-    io.stderr(
-      `warning: ${file}: ${l.corrupt.length} corrupt line(s) skipped: ${lines.slice(0, 10).join(', ')}${lines.length > 10 ? ', …' : ''}\n`,
-    );
-  }
-  if (l.tornTail) io.stderr(`warning: ${file}: incomplete last line ${l.tornTail.line} (a write was interrupted) ignored\n`);
+/** Most skipped-line warnings printed one per line; the rest are counted (all are in --json). */
+const MAX_PRINTED_WARNINGS = 20;
+
+/** Every skipped ledger line as a located warning on stderr; returns them for --json. */
+function warnSkipped(io: CliIO, file: string, l: LedgerReadResult): LedgerWarning[] {
+  const warnings = ledgerWarnings(file, l.corrupt, l.tornTail);
+  for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) io.stderr(`warning: ${w.message}\n`);
+  if (warnings.length > MAX_PRINTED_WARNINGS)
+    io.stderr(`warning: ${file}: ${warnings.length - MAX_PRINTED_WARNINGS} more skipped line(s) (see --json)\n`);
+  if (l.corrupt.length > 1)
+    io.stderr(`warning: ${file}: ${l.corrupt.length} ledger lines skipped; ${l.runs.length + l.deleted.length} run(s) read\n`);
+  return warnings;
 }
 
 function totalsJson(t: RunTotals) {
@@ -70,6 +94,7 @@ function totalsJson(t: RunTotals) {
     cancelled: t.cancelled,
     running: t.running,
     costUsd: t.costUsd.toString(),
+    costUnknownRuns: t.costUnknown,
     estimateUsd: t.estimateUsd.toString(),
     deltaPct: t.deltaPct === undefined ? null : Math.round(t.deltaPct * 100) / 100,
     inputTokens: t.inputTokens,
@@ -110,12 +135,7 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
     if (required) throw new UsageError('no flujo.toml found (use --config PATH)');
     return undefined;
   }
-  let text: string;
-  try {
-    text = fs.readFileSync(loc.path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${loc.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+  const text = readFileOrThrow(loc.path).toString('utf8');
   let doc: Record<string, unknown>;
   try {
     doc = parseToml(text) as Record<string, unknown>;
@@ -150,7 +170,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--budget-mode must be per-run or cumulative, got '${modeFlag}'`);
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
   const ledger = await loadLedger(file);
-  warnCorrupt(io, file, ledger);
+  const warnings = warnSkipped(io, file, ledger);
   let runs = [...ledger.runs].sort(compareRunsNewestFirst);
   if (limitFlag !== undefined) runs = runs.slice(0, Number(limitFlag));
   const config = readFlujoConfig(io, flags.get('config') as string | undefined, flags.has('config'));
@@ -169,6 +189,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       runs: runs.map(runJson),
       corrupt: ledger.corrupt,
       tornTail: ledger.tornTail ?? null,
+      warnings,
       budgets: config?.budgets ? { config: config.path, mode: modeFlag, rows: budgetRows.map(budgetJson) } : null,
     });
     return over ? EXIT_FINDINGS : EXIT_OK;
@@ -178,13 +199,13 @@ async function list(argv: string[], io: CliIO): Promise<number> {
   for (const g of groups) {
     const t = g.totals;
     const delta = formatDeltaPct(t.deltaPct) ? `, Δ ${formatDeltaPct(t.deltaPct)}` : '';
-    io.stdout(`${g.label}  (${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatUsd(t.costUsd)}${delta})\n`);
+    io.stdout(`${g.label}  (${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatTotalCost(t)}${delta})\n`);
     for (const r of g.runs)
       io.stdout(`  ${r.time.slice(0, 19).replace('T', ' ')}  ${r.promptFile ?? r.pipeline ?? r.id}  ${describeRun(r)}\n`);
   }
   if (runs.length) {
     const t = totalsOf(runs);
-    io.stdout(`Total: ${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatUsd(t.costUsd)}, ${t.totalTokens.toLocaleString('en-US')} tokens\n`);
+    io.stdout(`Total: ${t.runs} run${t.runs === 1 ? '' : 's'}, ${formatTotalCost(t)}, ${t.totalTokens.toLocaleString('en-US')} tokens\n`);
   }
   if (budgetRows.length) {
     io.stdout(`\nBudgets (${config!.path}, ${modeFlag}):\n`);
@@ -240,6 +261,10 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
   const db = resolveDb(io, positional[0], flags.get('config') as string | undefined);
+  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
+  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
+  requireSqliteHeader(db);
+  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
   let read;
   try {
     read = await readFlujoRuns(db);
@@ -248,6 +273,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   }
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
+  requireRegularFile(file, file, { mayBeMissing: true });
   const dry = flags.has('dry-run');
   const result = dry
     ? {
@@ -296,9 +322,9 @@ async function exportCmd(argv: string[], io: CliIO): Promise<number> {
   if (flags.has('json') && flags.has('csv')) throw new UsageError('choose one of --csv or --json');
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
   const ledger = await loadLedger(file);
-  warnCorrupt(io, file, ledger);
+  const warnings = warnSkipped(io, file, ledger);
   const runs = [...ledger.runs].sort(compareRunsNewestFirst);
-  if (flags.has('json')) printJson(io, { ledger: file, runs: runs.map(runJson) });
+  if (flags.has('json')) printJson(io, { ledger: file, runs: runs.map(runJson), warnings });
   else io.stdout(runsToCsv(runs));
   return EXIT_OK;
 }

@@ -1,11 +1,12 @@
 // The CLI's view of the outside world, injectable so commands are testable in-process.
-import * as fs from 'node:fs';
+import { FileReadError, MAX_TEXT_FILE_BYTES, assertRegularFile, formatBytes, readRegularFileSync } from '../core/files';
+import { terminalSafeJson } from '../core/untrustedText';
 
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Reads all of standard input (used for the `-` file argument). */
-  readStdin(): Promise<Buffer>;
+  /** Reads standard input (the `-` file argument); may stop once more than `maxBytes` arrived. */
+  readStdin(maxBytes?: number): Promise<Buffer>;
   cwd: string;
   env: NodeJS.ProcessEnv;
 }
@@ -15,8 +16,19 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-/** A usage or input error: main() prints its one-line message to stderr and exits 2. */
-export class UsageError extends Error {}
+/**
+ * A usage or input error: main() prints its one-line message to stderr (and, with --json, the object
+ * `{"error":{"code","message"}}` on stdout) and exits 2. `code`: `usage` for a wrong command line,
+ * `input` for a file that cannot be used (missing, not a regular file, too large, binary).
+ */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'usage' | 'input' = 'usage',
+  ) {
+    super(message);
+  }
+}
 
 export type Command = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -24,9 +36,15 @@ export function processIO(): CliIO {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    readStdin: async () => {
+    readStdin: async (maxBytes = Infinity) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        chunks.push(chunk as Buffer);
+        total += (chunk as Buffer).length;
+        if (total > maxBytes) break; // `< /dev/zero` never ends: stop reading, the caller reports the limit
+      }
+      process.stdin.destroy();
       return Buffer.concat(chunks);
     },
     cwd: process.cwd(),
@@ -34,16 +52,39 @@ export function processIO(): CliIO {
   };
 }
 
-/** Prints one JSON document, the `--json` output of every command. */
+/** Prints one JSON document, the `--json` output of every command (exact values; no raw C1/bidi controls). */
 export function printJson(io: CliIO, value: unknown): void {
-  io.stdout(JSON.stringify(value, null, 2) + '\n');
+  io.stdout(terminalSafeJson(value) + '\n');
 }
 
-export function readFileOrThrow(path: string): Buffer {
+/**
+ * The one way the CLI reads an input file (prompt files, flujo.toml, prompt-cost.json): a regular
+ * file only (a FIFO, socket, device or directory is refused before it is opened) of at most
+ * `maxBytes`; anything else is a usage error naming the file (exit 2).
+ */
+export function readFileOrThrow(file: string, label = file, maxBytes = MAX_TEXT_FILE_BYTES): Buffer {
   try {
-    return fs.readFileSync(path);
+    return readRegularFileSync(file, maxBytes, label);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${path}: ${code ?? (err as Error).message}`);
+    if (err instanceof FileReadError) throw new UsageError(err.message, 'input');
+    throw err;
   }
+}
+
+/** A usage error unless `file` is a regular file of at most `maxBytes` (for files a library reads itself: ledgers, databases). */
+export function requireRegularFile(file: string, label = file, options: { mayBeMissing?: boolean; maxBytes?: number } = {}): void {
+  try {
+    assertRegularFile(file, label, options.maxBytes);
+  } catch (err) {
+    if (err instanceof FileReadError && !(err.problem === 'missing' && options.mayBeMissing)) throw new UsageError(err.message, 'input');
+    if (!(err instanceof FileReadError)) throw err;
+  }
+}
+
+/** Standard input, at most `maxBytes` of it, else a usage error. */
+export async function readStdinOrThrow(io: CliIO, maxBytes = MAX_TEXT_FILE_BYTES): Promise<Buffer> {
+  const bytes = await io.readStdin(maxBytes);
+  if (bytes.length > maxBytes)
+    throw new UsageError(`standard input is larger than the ${formatBytes(maxBytes)} limit for input files; not read`, 'input');
+  return bytes;
 }

@@ -1,11 +1,10 @@
 // `prompt-cost lint [FILE|DIR] [--json]`: flujo.toml diagnostics; exit 1 if any error.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
-import { parseArgs } from './args';
+import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
+import { parseArgs, readTomlInput } from './args';
 import { FlujoDiagnostic, ModelUsage, analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
-import { decodeTomlBytes } from '../core/flujo/decode';
 import { scanModelUsages } from '../core/flujo/usage';
 
 const CODE_EXTENSIONS = new Set(['.py', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.yaml', '.yml']);
@@ -89,7 +88,7 @@ export async function runLint(argv: string[], io: CliIO): Promise<number> {
     if (!loc) throw new UsageError('no flujo.toml found (looked at FLUJO_CONFIG_PATH, then the current folder and its parents)');
     file = loc.path;
   }
-  const { text, encodingError } = decodeTomlBytes(readFileOrThrow(file));
+  const { text, encodingError } = readTomlInput(file, path.relative(io.cwd, file) || file);
   const usedModels = collectWorkspaceUsages(path.dirname(file));
   const analysis = analyzeFlujoToml(text, { usedModels, path: file });
   const diagnostics = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;

@@ -2,6 +2,7 @@
 // `prompt-cost`: the command line on the same core as the extension.
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
+import { sanitizeTerminal } from '../core/untrustedText';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -120,8 +121,29 @@ function wantsHelp(argv: readonly string[]): boolean {
   return false;
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+/** `--json` among the options (not after `--`): then every error is also a JSON object on stdout. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return argv.slice(0, end < 0 ? undefined : end).includes('--json');
+}
+
+/**
+ * The output boundary: names, paths and messages from files and servers reach the terminal only
+ * through here, with ESC, C0/C1 controls and bidi overrides made visible (`\x1b`). JSON output is
+ * already free of them (printJson writes them as \u escapes), so it passes unchanged.
+ */
+function terminalSafeIO(io: CliIO): CliIO {
+  return { ...io, stdout: (t) => io.stdout(sanitizeTerminal(t)), stderr: (t) => io.stderr(sanitizeTerminal(t)) };
+}
+
+export async function main(argv: string[], rawIO: CliIO): Promise<number> {
+  const io = terminalSafeIO(rawIO);
   const [name, ...rest] = argv;
+  if (name === '--json') {
+    printJson(io, { error: { code: 'usage', message: 'missing command (try --help)' } });
+    io.stderr(usage());
+    return EXIT_USAGE;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' && Object.prototype.hasOwnProperty.call(commands, rest[0] ?? '') ? commands[rest[0]] : undefined;
     if (topic && !topic.help) return (await topic.load())(['--help'], io);
@@ -134,6 +156,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const entry = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
   if (!entry) {
+    if (wantsJson(rest)) printJson(io, { error: { code: 'usage', message: `unknown command '${name}' (try --help)` } });
     io.stderr(`prompt-cost: unknown command '${name}' (try --help)\n`);
     return EXIT_USAGE;
   }
@@ -141,7 +164,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(entry.help);
     return EXIT_OK;
   }
-  const json = rest.slice(0, rest.includes('--') ? rest.indexOf('--') : undefined).includes('--json');
+  const json = wantsJson(rest);
   const fail = (code: string, message: string) => {
     if (json) printJson(io, { error: { code, message } });
     io.stderr(`prompt-cost ${name}: ${message}\n`);
@@ -152,7 +175,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       await entry.load()
     )(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) return fail('usage', err.message);
+    if (err instanceof UsageError) return fail(err.code, err.message);
     return fail('internal', `internal error: ${(err as Error).stack ?? err}`);
   }
 }

@@ -2,9 +2,9 @@
 // repository root), flujo.toml prices over the reference catalog, the models and requests/day.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliIO, UsageError } from './io';
+import { CliIO, UsageError, readFileOrThrow } from './io';
 import { loadCliCatalog } from './estimate';
-import { nonNegativeInt, nonNegativeNumber, splitList } from './args';
+import { decodeTextInput, nonNegativeInt, nonNegativeNumber, splitList } from './args';
 import { BudgetConfig, CONFIG_FILE_NAME, EMPTY_BUDGET_CONFIG, parseBudgetConfig } from '../core/promptBudgets';
 import { DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
 import type { PriceCatalog } from '../core/pricing/catalog';
@@ -24,6 +24,25 @@ export interface PromptWorkspace extends PricingOptions {
   configRelative: (absPath: string) => string;
 }
 
+/**
+ * PATH arguments of `diff` and `check`: each is a folder, a file that no longer exists (a deletion
+ * to diff), or a readable text file under the size limit. A FIFO, device or socket, an oversized or a
+ * binary file named on the command line is an input error (exit 2), as for every other subcommand.
+ */
+export function checkPathArguments(io: CliIO, paths: readonly string[]): void {
+  for (const p of paths) {
+    const abs = path.resolve(io.cwd, p);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(abs);
+    } catch {
+      continue; // deleted since the base: git knows it
+    }
+    if (st.isDirectory()) continue;
+    decodeTextInput(p, readFileOrThrow(abs, p));
+  }
+}
+
 /** prompt-cost.json in `dir` or a parent (stops after `stopAt`, the repository root, when given). */
 export function findBudgetConfigFile(dir: string, stopAt?: string): string | undefined {
   let d = path.resolve(dir);
@@ -40,12 +59,7 @@ export function findBudgetConfigFile(dir: string, stopAt?: string): string | und
 /** Reads prompt-cost.json; a broken file is a usage error with its location (file:line:column). */
 export function loadBudgetConfig(file: string | undefined): BudgetConfig {
   if (!file) return EMPTY_BUDGET_CONFIG;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+  const text = readFileOrThrow(file).toString('utf8');
   const { config, errors } = parseBudgetConfig(text, file);
   if (errors.length) {
     const e = errors[0];

@@ -7,19 +7,33 @@
 // ---- Markdown -------------------------------------------------------------------------------------
 
 /**
- * `text` as literal Markdown inline content: every ASCII punctuation character is backslash-escaped
- * (CommonMark 0.31 §2.4: any ASCII punctuation may be escaped), so no link, image, autolink
- * (`https\:`, `www\.`, `a\@b` no longer match GFM's extended autolinks), HTML tag, entity, emphasis
- * or table pipe can form; line breaks and other control characters become spaces, so the text cannot
- * start a new block (heading, list, fence, table row). Safe in a paragraph and in a GFM table cell.
- * (VS Code's own `MarkdownString.appendText` leaves `:` `.` `@` `<` `|` alone: bare URLs still link.)
+ * `text` as literal Markdown inline content, readable in the raw Markdown too (`gpt-4o-mini`,
+ * `openai:gpt-4o` stay as written). Backslash-escaped (CommonMark 0.31 §2.4): `\` `` ` `` `*` `~` `[`
+ * `]` `<` `>` `|` `&` `@` everywhere (no link, image, reference, HTML tag, entity, emphasis, table
+ * pipe or e-mail autolink can form), `_` unless inside a word (where it cannot emphasise), `:` before
+ * `/` and `.` after `www` (GFM's extended URL autolinks need `https://` or `www.` written together),
+ * and a block marker at the very start (`#`, `-`, `+`, `=`, `>`, `1.`; leading spaces that would indent
+ * a code block become no-break spaces). Line breaks and control
+ * characters become spaces, so the text cannot start a new block. Safe in a paragraph, at the start
+ * of a line and in a GFM table cell. (VS Code's `MarkdownString.appendText` leaves `:`, `.`, `@`, `<`
+ * and `|` alone, so a bare URL in a name still renders as a link.)
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(MD_CONTROL, ' ').replace(MD_PUNCTUATION, '\\$&');
+  return text
+    .replace(MD_CONTROL, ' ')
+    .replace(MD_INLINE, (c, i: number, s: string) => (c === '_' && isWordChar(s[i - 1]) && isWordChar(s[i + 1]) ? c : `\\${c}`))
+    .replace(MD_BLOCK_START, '$1\\$2')
+    .replace(MD_ORDERED_START, '$1\\$2')
+    .replace(/^ {4,}/, (spaces) => '\u00a0'.repeat(spaces.length)); // 4 leading spaces would start a code block
 }
 
-/** Any ASCII punctuation (CommonMark's escapable set). */
-const MD_PUNCTUATION = /[!-/:-@[-`{-~]/g;
+/** Characters that form inline Markdown (see escapeMarkdown). */
+const MD_INLINE = /[\\`*~[\]<>|&@_]|:(?=\/)|(?<=www)\./gi;
+/** A block marker at the start (followed by a space or the end, as CommonMark requires): ATX heading,
+ * bullet, thematic break, setext underline; and an ordered-list number's `.`/`)`. */
+const MD_BLOCK_START = /^( {0,3})([#+\-=]+)(?= |$)/;
+const MD_ORDERED_START = /^( {0,3}\d{1,9})([.)])(?= |$)/;
+const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
 /** C0 controls, DEL, C1 controls and the Unicode line/paragraph separators. */
 const MD_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
@@ -45,15 +59,16 @@ export function markdownCode(text: string): string {
  * One CSV cell: neutralised against formula injection, then quoted as RFC 4180 §2.6–2.7 requires.
  * OWASP "CSV Injection" (owasp.org/www-community/attacks/CSV_Injection): a cell starting with
  * `=` `+` `-` `@`, tab (0x09) or carriage return (0x0D) is run as a formula by Excel, LibreOffice and
- * Google Sheets; prefixing a single quote makes it text. We also treat a leading line feed, NUL
+ * Google Sheets; prefixing a single quote (and quoting the cell) makes it text. We also treat a leading line feed, NUL
  * (OWASP ASVS 5.0 V1.2.10) and the full-width forms `＝＋－＠` (which some locales' spreadsheets
  * accept as operators) the same way. A plain number (`-12.5`, `1e-3`) is left alone: it cannot call
  * anything, and a quote would turn it into text. Every CSV writer calls this for every cell.
  */
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === undefined || value === null) return '';
-  let s = String(value);
-  if (FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
+  const s = String(value);
+  // neutralised cells are also quoted, as OWASP recommends (some importers drop a bare leading quote)
+  if (FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) return `"'${s.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

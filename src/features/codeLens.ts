@@ -84,12 +84,21 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       // One lens per explicit message section, for the primary model.
       const primaryModel = estimate.models.find((m) => m.model === primary) ?? estimate.models[0];
       if (primaryModel && prompt.messages.length > 1) {
+        // Priced and formatted once per distinct count: a huge prompt has thousands of sections.
+        const approx = primaryModel.tokenizer.approximate;
+        const amounts = new Map<number, string>();
+        const amount = (tokens: number): string => {
+          let a = amounts.get(tokens);
+          if (a === undefined) {
+            const cost = estimateCore.inputCost(result.pricing.catalog, primaryModel.model, tokens);
+            a = `${estimateCore.formatTokens(tokens, approx)} tokens${cost ? ` · ${estimateCore.shortModel(primaryModel.model)} ${estimateCore.shortUsd(cost, approx)} input` : ''}`;
+            amounts.set(tokens, a);
+          }
+          return a;
+        };
         prompt.messages.forEach((message, i) => {
           if (message.implicit) return;
-          const tokens = primaryModel.messageTokens[i] ?? 0;
-          const cost = estimateCore.inputCost(result.pricing.catalog, primaryModel.model, tokens);
-          const approx = primaryModel.tokenizer.approximate;
-          const title = `${message.role}: ${estimateCore.formatTokens(tokens, approx)} tokens${cost ? ` · ${estimateCore.shortModel(primaryModel.model)} ${estimateCore.shortUsd(cost, approx)} input` : ''}`;
+          const title = `${message.role}: ${amount(primaryModel.messageTokens[i] ?? 0)}`;
           lenses.push(
             new vscode.CodeLens(new vscode.Range(message.headerLine, 0, message.headerLine, 0), {
               title,

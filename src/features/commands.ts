@@ -1,4 +1,5 @@
 // Estimate commands: estimate any file, show the breakdown, pick the primary model, copy as Markdown, toggle CodeLens.
+import { escapeMarkdown, markdownCode } from '../core/untrustedText';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from './services';
@@ -64,7 +65,7 @@ export async function breakdownMarkdown(services: Services, uri: vscode.Uri | un
     lines.push(`| Message | ${encodings.map((e) => `${e} tokens`).join(' | ')} |`, `|---|${encodings.map(() => '---:').join('|')}|`);
     result.document.messages.forEach((m, i) => {
       const cells = encodings.map((e) => core.formatTokens(result.estimate.summaries.get(e)!.messages[i]?.totalTokens ?? 0, false));
-      lines.push(`| ${m.role} (line ${m.headerLine + 1}) | ${cells.join(' | ')} |`);
+      lines.push(`| ${escapeMarkdown(m.role)} (line ${m.headerLine + 1}) | ${cells.join(' | ')} |`);
     });
     lines.push(`| reply priming | ${encodings.map((e) => String(result.estimate.summaries.get(e)!.replyPrimingTokens)).join(' | ')} |`);
   }
@@ -85,16 +86,16 @@ async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offs
     const r = await services.estimator.estimateText(found.prompt.text, model, uri);
     const approx = r.tokenizer.approximate;
     rows.push(
-      `| ${model}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? core.shortUsd(r.inputUsd, approx) : 'no price'} |`,
+      `| ${escapeMarkdown(model)}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? core.shortUsd(r.inputUsd, approx) : 'no price'} |`,
     );
   }
   const line = doc.positionAt(found.prompt.range.start).line + 1;
   const unfilled = [...new Set(found.prompt.placeholders.map((p) => p.name))];
   const md = [
-    `**Prompt Cost · ${found.prompt.role ?? 'prompt'} in ${path.posix.basename(uri.path)}, line ${line}**${found.prompt.call ? ` (\`${found.prompt.call}\`)` : ''}`,
+    `**Prompt Cost · ${escapeMarkdown(`${found.prompt.role ?? 'prompt'} in ${path.posix.basename(uri.path)}, line ${line}`)}**${found.prompt.call ? ` (${markdownCode(found.prompt.call)})` : ''}`,
     '',
     ...rows,
-    ...(unfilled.length ? ['', `Unfilled (counted as written): ${unfilled.map((u) => `\`${u}\``).join(', ')}`] : []),
+    ...(unfilled.length ? ['', `Unfilled (counted as written): ${unfilled.map(markdownCode).join(', ')}`] : []),
   ].join('\n');
   const shown = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
   await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });

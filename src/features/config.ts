@@ -108,6 +108,16 @@ export function readRunSettings(scope?: vscode.ConfigurationScope): RunSettings 
   };
 }
 
+/**
+ * `history.path` by where it is set: `workspace` (folder or workspace settings, which a repository
+ * can ship in .vscode/settings.json) and `user`; empty values count as unset.
+ */
+export function historyPathSources(scope?: vscode.ConfigurationScope): { workspace?: string; user?: string } {
+  const i = vscode.workspace.getConfiguration(SECTION, scope).inspect<string>('history.path');
+  const set = (v: string | undefined) => (typeof v === 'string' && v.trim() ? v : undefined);
+  return { workspace: set(i?.workspaceFolderValue) ?? set(i?.workspaceValue), user: set(i?.globalValue) };
+}
+
 /** True when the provider's base URL comes from workspace or folder settings (a repository can set it). */
 export function baseUrlFromWorkspace(kind: 'openai' | 'anthropic'): boolean {
   const inspected = vscode.workspace.getConfiguration(SECTION).inspect<string>(`providers.${kind}.baseUrl`);

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isCancellationError } from '../core/cancellation';
 import type { Counters, FamilyFraming, ModelSummary, PromptEstimate, ProviderCounts, SummaryKey } from '../core/estimate';
-import type { LargePromptCounts, LargePromptRequest } from '../core/estimate/large';
+import type { LargePromptReply, LargePromptRequest } from '../core/estimate/large';
+import type { LargePromptClient } from '../core/estimate/largeClient';
 import { LatestRequestWorker } from '../core/worker/latest';
 import type { CodePrompt, PromptDocument, PromptSummary } from '../core/prompt';
 import { isPromptFile } from '../core/prompt/glob';
@@ -14,6 +15,7 @@ import { WorkerTokenCounter } from '../core/tokenize/workerClient';
 import { CONFIG_KEYS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import type { PricingContext, PricingService } from './pricingService';
 import { Disposable, disposeAll } from './util/dispose';
+import { documentLength } from './changes/tracker';
 
 export interface PromptFileEstimate {
   kind: 'prompt';
@@ -77,7 +79,11 @@ const CODE_SCAN_LIMIT = 200_000;
 export class Estimator extends Disposable {
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentEstimate | undefined> }>();
   private readonly workers = new Map<string, WorkerTokenCounter>();
-  private readonly largeWorkers = new Map<string, LatestRequestWorker<LargePromptRequest, LargePromptCounts>>();
+  /** Per large prompt document: its estimate worker and the client that keeps the worker's copy of the text in step. */
+  private readonly largeWorkers = new Map<
+    string,
+    { worker: LatestRequestWorker<LargePromptRequest, LargePromptReply>; client: LargePromptClient }
+  >();
   /** Prompt summaries in encodings an estimate did not need (`modelSummaries`), per document version. */
   private readonly extraSummaries = new Map<string, Promise<PromptSummary>>();
   private generation = 0;
@@ -120,17 +126,34 @@ export class Estimator extends Disposable {
         this.cache.delete(key + FORCED);
         for (const k of [...this.extraSummaries.keys()]) if (k.startsWith(`${key}\u0000`)) this.extraSummaries.delete(k);
         this.disposeWorker(key);
-        this.largeWorkers.get(key)?.dispose();
+        this.largeWorkers.get(key)?.worker.dispose();
         this.largeWorkers.delete(key);
+      }),
+    );
+    // A large prompt's worker gets the edits, not the text: record every change in order.
+    this._register(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const large = this.largeWorkers.get(e.document.uri.toString());
+        if (!large || e.contentChanges.length === 0) return;
+        large.client.recordChange(
+          e.document.version,
+          e.contentChanges.map((c) => ({ offset: c.rangeOffset, deleteLength: c.rangeLength, text: c.text })),
+        );
       }),
     );
     this._register({
       dispose: () => {
         for (const key of [...this.workers.keys()]) this.disposeWorker(key);
-        disposeAll(this.largeWorkers.values());
+        disposeAll([...this.largeWorkers.values()].map((l) => l.worker));
         this.largeWorkers.clear();
       },
     });
+  }
+
+  /** How a large prompt's text reached its worker: requests with the whole text and with edits only (for tests). */
+  largeDocumentRequests(uri: vscode.Uri): { text: number; edits: number } | undefined {
+    const large = this.largeWorkers.get(uri.toString());
+    return large && { ...large.client.sent };
   }
 
   /** True for the documents the extension estimates: prompt files (by name or `promptCost.promptFiles`). */
@@ -232,7 +255,7 @@ export class Estimator extends Disposable {
     const [tokenize, estimateCore] = await Promise.all([import('../core/tokenize'), import('../core/estimate')]);
     const { document, config } = result;
     const encoding = estimateCore.summaryEncoding(key);
-    if (doc.getText().length <= config.workerThreshold)
+    if (documentLength(doc) <= config.workerThreshold)
       return estimateCore.summarizeFor(document, key, (enc) => (t) => tokenize.countTokens(t, enc));
     // Big document: count each message in a worker thread, then summarise.
     const worker = this.worker(doc.uri.toString(), encoding);
@@ -251,16 +274,19 @@ export class Estimator extends Disposable {
     const isPrompt = force || this.isPromptDocument(doc, config);
     const isCode = !isPrompt && this.isCodeDocument(doc, config);
     if (!isPrompt && !isCode) return undefined;
-    const text = doc.getText();
-    if (text.length > config.maxDocumentSize) {
+    // The length and the first 8 KB without building the text: a large prompt's text goes to its
+    // worker as edits (getText() of a 5 MB document on every keystroke stalls the host).
+    const length = documentLength(doc);
+    if (length > config.maxDocumentSize) {
       return {
         kind: 'too-large',
-        message: `Too large to estimate live (${(text.length / 1e6).toFixed(1)} M characters > promptCost.performance.maxDocumentSize).`,
+        message: `Too large to estimate live (${(length / 1e6).toFixed(1)} M characters > promptCost.performance.maxDocumentSize).`,
       };
     }
-    if (looksBinary(text)) return { kind: 'binary', message: 'Looks like a binary file: not estimated.' };
+    if (looksBinary(doc.getText(new vscode.Range(new vscode.Position(0, 0), doc.positionAt(8192)))))
+      return { kind: 'binary', message: 'Looks like a binary file: not estimated.' };
     const pricing = await this.pricing.forDocument(doc.uri);
-    if (isCode) return this.computeCode(doc, text, config, pricing);
+    if (isCode) return this.computeCode(doc, length, config, pricing);
 
     const [promptCore, estimateCore, tokenize] = await Promise.all([
       import('../core/prompt'),
@@ -271,14 +297,25 @@ export class Estimator extends Disposable {
     let document: PromptDocument;
     let counters: Counters;
     let framing: FamilyFraming | undefined;
-    if (text.length <= config.workerThreshold) {
-      document = promptCore.parsePromptDocument(text, fileName);
+    if (length <= config.workerThreshold) {
+      document = promptCore.parsePromptDocument(doc.getText(), fileName);
       counters = (enc) => (t) => tokenize.countTokens(t, enc);
     } else {
       // Large: parse and count in a worker thread; a newer version of the document supersedes this one.
       const { countersFromWorker, framingFromWorker } = await import('../core/estimate/large');
       const models = config.primaryModel ? [config.primaryModel, ...pricing.models] : pricing.models;
-      const result = await this.largePromptWorker(doc.uri.toString()).request({ text, fileName, models });
+      // read when the request is sent (the document may change while the client loads)
+      const view = {
+        get version() {
+          return doc.version;
+        },
+        get length() {
+          return documentLength(doc);
+        },
+        getText: () => doc.getText(),
+        textAt: (start: number, end: number) => doc.getText(new vscode.Range(doc.positionAt(start), doc.positionAt(end))),
+      };
+      const result = await (await this.largePromptClient(doc.uri.toString())).request(view, fileName, models);
       document = result.document;
       counters = countersFromWorker(result, tokenize.countTokens);
       framing = framingFromWorker(result);
@@ -317,11 +354,12 @@ export class Estimator extends Disposable {
 
   private async computeCode(
     doc: vscode.TextDocument,
-    text: string,
+    length: number,
     config: PromptCostConfig,
     pricing: PricingContext,
   ): Promise<CodeFileEstimate> {
-    if (text.length > CODE_SCAN_LIMIT) return { kind: 'code', prompts: [], pricing, config };
+    if (length > CODE_SCAN_LIMIT) return { kind: 'code', prompts: [], pricing, config };
+    const text = doc.getText();
     const [promptCore, tokenize, estimateCore] = await Promise.all([
       import('../core/prompt'),
       import('../core/tokenize'),
@@ -344,22 +382,28 @@ export class Estimator extends Disposable {
     return { kind: 'code', prompts, pricing, config };
   }
 
-  private largePromptWorker(key: string): LatestRequestWorker<LargePromptRequest, LargePromptCounts> {
+  private async largePromptClient(key: string): Promise<LargePromptClient> {
     let w = this.largeWorkers.get(key);
     if (w) {
       // Most recently used last, so the document being edited keeps its worker (and its counters).
       this.largeWorkers.delete(key);
       this.largeWorkers.set(key, w);
-    } else {
-      w = new LatestRequestWorker(this.context.asAbsolutePath(path.join('dist', 'estimate-worker.js')));
-      this.largeWorkers.set(key, w);
-      while (this.largeWorkers.size > MAX_WORKERS) {
-        const oldest = this.largeWorkers.keys().next().value as string;
-        this.largeWorkers.get(oldest)?.dispose();
-        this.largeWorkers.delete(oldest);
-      }
+      return w.client;
     }
-    return w;
+    const { LargePromptClient } = await import('../core/estimate/largeClient');
+    w = this.largeWorkers.get(key); // another request made it meanwhile
+    if (w) return w.client;
+    const worker = new LatestRequestWorker<LargePromptRequest, LargePromptReply>(
+      this.context.asAbsolutePath(path.join('dist', 'estimate-worker.js')),
+    );
+    w = { worker, client: new LargePromptClient(worker) };
+    this.largeWorkers.set(key, w);
+    while (this.largeWorkers.size > MAX_WORKERS) {
+      const oldest = this.largeWorkers.keys().next().value as string;
+      this.largeWorkers.get(oldest)?.worker.dispose();
+      this.largeWorkers.delete(oldest);
+    }
+    return w.client;
   }
 
   private worker(key: string, encoding: EncodingName): WorkerTokenCounter {

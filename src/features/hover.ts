@@ -1,5 +1,6 @@
 // Hover on prompt files (a section, the front matter or a selection) and on prompts inside code:
 // a table per model with tokens, input/output cost, cached, batch, per-1,000 and monthly figures.
+import { escapeMarkdown, markdownCode } from '../core/untrustedText';
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { PROMPT_SELECTOR, codePromptAt, isUnestimated } from './estimator';
@@ -27,14 +28,13 @@ export function registerHover(services: Services): vscode.Disposable {
         if (!p) return undefined;
         const approx = p.tokenizer.approximate;
         const md = new vscode.MarkdownString();
-        md.appendMarkdown(`**Prompt Cost** · ${p.prompt.role ?? 'prompt'} for \`${p.model}\`\n\n`);
+        md.appendMarkdown(`**Prompt Cost** · ${escapeMarkdown(p.prompt.role ?? 'prompt')} for ${markdownCode(p.model)}\n\n`);
         md.appendMarkdown(
-          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${estimateCore.shortUsd(p.inputUsd, approx)} input` : ' · no price'}${p.priceSource ? ` (${p.priceSource})` : ''}\n\n`,
+          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${estimateCore.shortUsd(p.inputUsd, approx)} input` : ' · no price'}${p.priceSource ? ` (${escapeMarkdown(p.priceSource)})` : ''}\n\n`,
         );
         const unfilled = p.prompt.placeholders.map((x) => x.name);
-        if (unfilled.length)
-          md.appendMarkdown(`Unfilled: ${[...new Set(unfilled)].map((u) => `\`${u}\``).join(', ')} (counted as written)\n\n`);
-        if (approx) md.appendMarkdown(`≈ ${p.tokenizer.method}`);
+        if (unfilled.length) md.appendMarkdown(`Unfilled: ${[...new Set(unfilled)].map(markdownCode).join(', ')} (counted as written)\n\n`);
+        if (approx) md.appendMarkdown(`≈ ${escapeMarkdown(p.tokenizer.method)}`);
         return new vscode.Hover(md, offsetRange(document, p.prompt.range.start, p.prompt.range.end));
       }
       const { estimate, document: parsed } = result;
@@ -46,7 +46,6 @@ export function registerHover(services: Services): vscode.Disposable {
       const md = new vscode.MarkdownString(
         estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay }),
       );
-      md.supportThemeIcons = true;
       const range = message ? offsetRange(document, message.sectionRange.start, message.sectionRange.end) : undefined;
       return new vscode.Hover(md, range);
     },
@@ -69,7 +68,7 @@ async function selectionHover(
     const r = await services.estimator.estimateText(text, model, document.uri, 'hover');
     const approx = r.tokenizer.approximate;
     rows.push(
-      `| ${model} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} |`,
+      `| ${escapeMarkdown(model)} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} |`,
     );
   }
   return new vscode.Hover(

@@ -37,6 +37,8 @@ export class PricingService extends Disposable {
   /** Fires when the reference catalog is first loaded (on first use, not at activation) or replaced. */
   readonly onDidLoadReference = this.referenceLoaded.event;
   private reference?: ReferenceCatalog;
+  /** The validated data an updated (downloaded) reference was built from, for the flujo.toml worker. */
+  private referenceJson?: unknown;
   private readonly typing = this._register(new Debouncer(300));
 
   constructor(
@@ -98,6 +100,7 @@ export class PricingService extends Disposable {
       const check = pricing.validateCatalogData(json);
       if (check.ok) {
         this.reference = pricing.loadReferenceCatalog(json, { source: 'updated' });
+        this.referenceJson = json;
         this.referenceLoaded.fire(this.reference);
         return this.reference;
       }
@@ -106,8 +109,14 @@ export class PricingService extends Disposable {
       // No updated copy: the bundled data is the reference.
     }
     this.reference = pricing.bundledReferenceCatalog();
+    this.referenceJson = undefined;
     this.referenceLoaded.fire(this.reference);
     return this.reference;
+  }
+
+  /** The validated data behind `catalog` when it is not the bundled one (a worker rebuilds it from that). */
+  referenceData(catalog: ReferenceCatalog): { catalog: ReferenceCatalog; json: unknown } | undefined {
+    return catalog === this.reference && this.referenceJson !== undefined ? { catalog, json: this.referenceJson } : undefined;
   }
 
   /** Stores a downloaded catalog after validating it ("Update prices"). */
@@ -122,6 +131,7 @@ export class PricingService extends Disposable {
       new TextEncoder().encode(JSON.stringify(json)),
     );
     this.reference = catalog;
+    this.referenceJson = json;
     this.invalidate();
     return catalog;
   }

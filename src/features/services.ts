@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Estimator } from './estimator';
 import { PricingService } from './pricingService';
+import { WorkspaceTrust } from './trust';
 import { disposeAll } from './util/dispose';
 
 export interface Services extends vscode.Disposable {
@@ -9,17 +10,21 @@ export interface Services extends vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly pricing: PricingService;
   readonly estimator: Estimator;
+  /** Workspace Trust (simulated in tests) and the confirmation for paths outside the workspace. */
+  readonly trust: WorkspaceTrust;
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('Prompt Cost Lens', { log: true });
   const pricing = new PricingService(context, log);
   const estimator = new Estimator(context, pricing, log);
+  const trust = new WorkspaceTrust();
   return {
     context,
     log,
     pricing,
     estimator,
-    dispose: () => disposeAll([estimator, pricing, log]),
+    trust,
+    dispose: () => disposeAll([trust, estimator, pricing, log]),
   };
 }

@@ -59,6 +59,22 @@ export const TOML_SHAPES: TomlShape[] = [
     make: () => repeat(100_000, (i) => `stat_uri_${i} = ${i}\n`),
   },
   {
+    name: 'inline-tables-100k',
+    what: '100k model tables as inline tables',
+    make: () =>
+      `[cost.providers.openai]\n${repeat(100_000, (i) => `"gpt-4o-mini-${i}" = { prompt_tokens_per_1k = 0.00015, completion_tokens_per_1k = 0.0006 }\n`)}`,
+  },
+  {
+    name: 'array-tables-100k',
+    what: '100k arrays of tables [[x]]',
+    make: () => repeat(100_000, (i) => `[[project.step]]\nname = "step ${i}"\n`),
+  },
+  {
+    name: 'one-line-10mb',
+    what: 'one 10 MB line (an unterminated string)',
+    make: () => `state_uri = "${'x'.repeat(10_000_000)}`,
+  },
+  {
     name: 'bad-lines-100k',
     what: '100k syntax-error lines',
     make: () => repeat(100_000, (i) => `[[broken ${i}\nk${i} = = "x\n`),

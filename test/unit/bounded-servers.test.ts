@@ -169,6 +169,41 @@ describe('bounded: runPrompt against hostile servers', () => {
   });
 });
 
+describe('bounded: what a reply may hold', () => {
+  it('usage nested a million deep, a 1 MB model name and a 1 MB error message: kept short, recorded, no stack overflow', () => {
+    const r = runCodeBounded(
+      `const http = require('node:http');
+       const providers = require(${compiled('core/providers/index')});
+       const deep = '['.repeat(1e6) + ']'.repeat(1e6);
+       let body;
+       const server = http.createServer(async (req, res) => { for await (const _ of req); res.writeHead(200, { 'content-type': 'application/json' }); res.end(body); });
+       await new Promise((r) => server.listen(0, '127.0.0.1', r));
+       const endpoint = { provider: 'openai', baseUrl: 'http://127.0.0.1:' + server.address().port + '/v1' };
+       const run = () => providers.runPrompt({ endpoint, model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: false })
+         .then((x) => ({ ok: true, model: x.responseModel.length, usage: x.usage ?? null, warnings: x.warnings }), (e) => ({ kind: e.kind, length: e.message.length }));
+       const out = [];
+       body = '{"model":"' + 'm'.repeat(1e6) + '","choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":' + deep + ',"completion_tokens":1}}';
+       out.push(await run());
+       body = '{"error":{"message":"' + 'e'.repeat(1e6) + '"}}';
+       out.push(await run());
+       server.close();
+       console.log(JSON.stringify(out));`,
+      { timeoutMs: 20_000, heapMb: 256 },
+    );
+    assert.equal(r.timedOut, false);
+    assert.equal(r.status, 0, r.stderr);
+    const [deep, error] = JSON.parse(r.stdout) as Record<string, unknown>[];
+    assert.deepEqual(deep, {
+      ok: true,
+      model: 201,
+      usage: null,
+      warnings: ['usage.prompt_tokens: expected a whole number ≥ 0, got a list'],
+    });
+    assert.equal(error.kind, 'server');
+    assert.ok(Number(error.length) < 600, `message of ${String(error.length)} characters`);
+  });
+});
+
 describe('bounded: count-tokens endpoint replies', () => {
   it('a huge reply fails at the 1 MB cap; a trickling reply at the overall timeout; input_tokens 1e300 is refused', () => {
     const r = runCodeBounded(

@@ -136,7 +136,7 @@ test('binary input is rejected alike by count, estimate and compare (exit 2, one
   }
   const { code, json } = await run(['estimate', 'bin.prompt', '--json']);
   assert.equal(code, 2);
-  assert.equal(json.error.code, 'usage');
+  assert.equal(json.error.code, 'input'); // a file that cannot be used (a wrong command line is 'usage')
   assert.match(json.error.message, /binary file/);
 });
 

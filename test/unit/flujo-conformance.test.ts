@@ -157,6 +157,47 @@ const ROWS: Row[] = [
     records: [['openai:gpt-4o', 'zero']],
   },
   {
+    behaviour: 'a price beyond a float’s range is inf in Flujo (tomllib → float, pydantic keeps inf): every call costs inf',
+    flujo:
+      'flujo/infra/config_manager.py: load_config (tomllib.load); flujo/infra/config.py: ProviderPricing (Optional[float]); flujo/cost.py: CostCalculator.calculate',
+    toml: MINI.replace('0.00015', '1e999999999'),
+    report: ['absurd-value'],
+    says: /reads it as inf: every call that uses these tokens with 'openai:gpt-4o-mini' costs inf USD/,
+    records: [['openai:gpt-4o-mini', 'configured']],
+    check: (a) => {
+      const price = a.pricing.providers.get('openai')!.get('gpt-4o-mini')!;
+      assert.equal(price.promptPer1k, undefined);
+      assert.deepEqual(price.nonFinite, { promptPer1k: 'inf' });
+      // Python floats: 1000/1000 × inf = inf; 0/1000 × inf = nan (CostCalculator.calculate).
+      const r = flujoRecording(a.pricing, 'openai:gpt-4o-mini');
+      assert.match(flujoRecordNote(r, 1000, 10).text, /^Flujo would record inf USD/);
+      assert.match(flujoRecordNote(r, 0, 10).text, /^Flujo would record nan USD/);
+    },
+  },
+  {
+    behaviour: 'a price below a float’s range is 0.0 in Flujo: it records $0 for those tokens',
+    flujo: 'flujo/infra/config_manager.py: load_config (tomllib.load → float underflows to 0.0)',
+    toml: MINI.replace('0.00015', '1e-999999999'),
+    report: ['absurd-value'],
+    says: /reads it as 0\.0: Flujo records \$0/,
+    check: (a) => assert.equal(a.pricing.providers.get('openai')!.get('gpt-4o-mini')!.promptPer1k!.toString(), '0'),
+  },
+  {
+    behaviour: 'inf and nan literals are floats pydantic accepts (allow_inf_nan), not wrong types',
+    flujo: 'flujo/infra/config.py: ProviderPricing (float fields, pydantic allow_inf_nan default)',
+    toml: MINI.replace('0.00015', 'inf').replace('0.0006', 'nan'),
+    report: ['absurd-value', 'absurd-value'],
+    says: /reads it as inf/,
+  },
+  {
+    behaviour: 'total_cost_usd_limit = nan fails ge=0 and the whole load; = inf is no limit',
+    flujo: `flujo/domain/models.py: UsageLimits (ge=0); ${LOAD}`,
+    toml: '[budgets.default]\ntotal_cost_usd_limit = nan\n[budgets.pipeline."etl-*"]\ntotal_cost_usd_limit = inf\n',
+    report: ['absurd-value', 'absurd-value'],
+    says: /ge=0 rejects it/,
+    check: (a) => assert.match(a.pricing.loadError ?? '', /total_cost_usd_limit/),
+  },
+  {
     behaviour: 'total_cost_usd_limit = "5" is 5.0; total_tokens_limit = 5.0 is 5',
     flujo: 'flujo/domain/models.py: UsageLimits (float/int, ge=0, lax mode)',
     toml: '[budgets.default]\ntotal_cost_usd_limit = "5"\ntotal_tokens_limit = 5.0\n',
@@ -436,7 +477,7 @@ test('the hover estimate says what Flujo itself records when it differs from the
     requestsPerDay: 10,
   });
   const md = estimateMarkdown(e, { requestsPerDay: 10 });
-  assert.match(md, /⚠ Flujo itself would record \$0 for openai:gpt-4o-mini: the \[cost\] section fails Flujo's validation/);
+  assert.match(md, /⚠ Flujo itself would record \$0 for openai:gpt-4o-mini: the \\\[cost\\\] section fails Flujo's validation/);
   assert.match(md, /Prices: reference/);
 });
 

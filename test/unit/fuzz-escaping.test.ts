@@ -9,6 +9,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Marked } from 'marked';
 import { csvCell, csvRow, escapeMarkdown, markdownCode, sanitizeTerminal, terminalSafeJson } from '../../src/core/untrustedText';
+import { runsToCsv } from '../../src/core/history/group';
+import type { RunRecord } from '../../src/core/history/record';
+import type { BudgetRow } from '../../src/core/history/budgets';
+import { Decimal } from '../../src/core/pricing/decimal';
+import { budgetRowView, runTooltipMarkdown, type ViewRun } from '../../src/features/history/viewModel';
 
 const RUNS = 2000;
 const marked = new Marked({ gfm: true, breaks: false });
@@ -30,6 +35,12 @@ const hostile = fc
         'https://evil.example/a?b=c',
         'http://x.y',
         'www.evil.example',
+        'xWWW.evil.example',
+        '_a_',
+        'a_b_',
+        '1) ',
+        '===',
+        '+ ',
         'user@evil.example',
         'mailto:a@b.c',
         '<img src=x onerror=alert(1)>',
@@ -70,9 +81,10 @@ const hostile = fc
 const anyText = fc.oneof(hostile, fc.string({ unit: 'binary', maxLength: 40 }));
 
 const HTML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
-const decodeHtml = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => HTML_ENTITIES[e]);
-/** What escapeMarkdown promises to show: the text with line breaks and controls as spaces. */
-const flatten = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+/** Entities back to characters; the no-break spaces escapeMarkdown puts for leading indentation back to spaces. */
+const decodeHtml = (s: string) => s.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => HTML_ENTITIES[e]).replace(/\u00a0/g, ' ');
+/** What escapeMarkdown promises to show: the text with line breaks and controls as spaces (no-break spaces compared as spaces). */
+const flatten = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\u00a0/g, ' ');
 
 function assertNoActiveMarkup(html: string, allowed: RegExp): void {
   assert.doesNotMatch(html, /<a[\s>]|<img[\s>]/i);
@@ -95,12 +107,34 @@ test('escapeMarkdown: no string renders a link, image or HTML tag, and the text 
   );
 });
 
+test('escapeMarkdown: safe at the start of a line, after a blank line (no heading, list, quote, rule, code)', () => {
+  fc.assert(
+    fc.property(anyText, fc.constantFrom('', '1', '12', '  ', '-', '#', '>'), (s, lead) => {
+      const text = lead + s;
+      const html = render(`**title**\n\n${escapeMarkdown(text)}\n\nnext`);
+      assertNoActiveMarkup(html, /^<\/?(p|strong)>$/);
+      const paragraphs = [...html.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => decodeHtml(m[1]).trim()).filter(Boolean);
+      const shown = flatten(text)
+        .replace(/\u0000/g, '\ufffd')
+        .trim();
+      // an all-space text leaves no paragraph; otherwise it is the second one, as written (edges trimmed)
+      assert.deepEqual(paragraphs, shown ? ['<strong>title</strong>', shown, 'next'] : ['<strong>title</strong>', 'next']);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('escapeMarkdown: model names stay readable in the raw Markdown', () => {
+  for (const name of ['gpt-4o-mini', 'openai:gpt-4o', 'gpt-3.5-turbo', 'o200k_base', 'claude-3-5-sonnet-latest'])
+    assert.equal(escapeMarkdown(name), name);
+});
+
 test('escapeMarkdown: safe inside a GFM table cell (no cell split, no link, literal text)', () => {
   fc.assert(
     fc.property(anyText, anyText, (a, b) => {
       const html = render(`| model | note |\n|---|---|\n| ${escapeMarkdown(a)} | ${escapeMarkdown(b)} |\n`);
       assertNoActiveMarkup(html, /^<\/?(table|thead|tbody|tr|th|td)>$/);
-      const cells = [...html.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => decodeHtml(m[1]));
+      const cells = [...html.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => decodeHtml(m[1]).trim());
       assert.deepEqual(
         cells,
         [flatten(a).trim(), flatten(b).trim()].map((c) => c.replace(/\u0000/g, '\ufffd')),
@@ -189,7 +223,7 @@ test('csvCell: numbers stay numbers, empty stays empty', () => {
   assert.equal(csvCell('1e-3'), '1e-3');
   assert.equal(csvCell(undefined), '');
   assert.equal(csvCell(null), '');
-  assert.equal(csvCell('-1+1'), "'-1+1");
+  assert.equal(csvCell('-1+1'), `"'-1+1"`);
   assert.equal(csvCell('2026-11-30T01:02:03.000Z'), '2026-11-30T01:02:03.000Z');
   assert.equal(csvCell('=1,2'), `"'=1,2"`);
 });
@@ -241,4 +275,83 @@ test('terminalSafeJson: parses back to the same value; no raw control, C1 or bid
     }),
     { numRuns: RUNS },
   );
+});
+
+// ---- every writer uses the escapers -------------------------------------------------------------
+
+const FORMULA = '=HYPERLINK("https://evil.example","x")';
+const LINK = '[free credits](https://evil.example) ![p](https://evil.example/p.png) https://evil.example';
+
+test('runsToCsv: every column of a hostile ledger record is neutralised (time, hashes, tokens, latency too)', () => {
+  const hostile = {
+    v: 1,
+    type: 'run',
+    id: FORMULA,
+    time: '+cmd|/c calc!A1',
+    source: '@SUM(1)',
+    status: '-2+3',
+    statusDetail: FORMULA,
+    provider: FORMULA,
+    model: FORMULA,
+    pipeline: FORMULA,
+    promptFile: FORMULA,
+    promptHash: '=1+1',
+    usage: {
+      inputTokens: '=1',
+      cachedInputTokens: '+1',
+      cacheWrite5mTokens: '-1+1',
+      cacheWrite1hTokens: '@1',
+      outputTokens: '=2',
+      reasoningTokens: '\t=3',
+    },
+    estimate: { inputTokens: '=4', outputTokens: '=5' },
+    costUsd: '=7',
+    latencyMs: '=8',
+    error: { kind: 'x', message: FORMULA },
+  } as unknown as RunRecord;
+  const [, row] = runsToCsv([hostile]).split('\r\n');
+  for (const cell of parseCsvRecord(row))
+    if (!/^[+-]?\d+(\.\d+)?$/.test(cell)) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, `cell ${cell} in ${row}`); // a plain number is inert
+});
+
+const budgetRow: BudgetRow = {
+  key: 'x',
+  source: 'pipeline',
+  limits: { totalCostUsdLimit: Decimal.parse('1') },
+  pipelines: [],
+  runs: 1,
+  spentUsd: Decimal.parse('2'),
+  tokens: 10,
+  maxRunUsd: Decimal.parse('2'),
+  maxRunTokens: 10,
+  status: 'over',
+  costRatio: 2,
+  tokensRatio: undefined,
+  overRunIds: ['r'],
+  warningRunIds: [],
+} as unknown as BudgetRow;
+
+test('Markdown writers: hostile model, run, pipeline names render no link or image', () => {
+  const view = {
+    folder: 'f',
+    origin: 'ledger',
+    run: {
+      v: 1,
+      type: 'run',
+      id: 'abc` [x](https://evil.example) `',
+      time: '2026-01-01T00:00:00.000Z',
+      source: 'flujo',
+      status: 'failed',
+      statusDetail: LINK,
+      model: LINK,
+      pipeline: LINK,
+      error: { kind: LINK, message: LINK },
+    },
+  } as unknown as ViewRun;
+  const budget = { ...budgetRow, key: LINK, pipelines: [LINK] } as BudgetRow;
+  for (const md of [runTooltipMarkdown(view, '/tmp/[x](https://evil.example)'), budgetRowView(budget).tooltip]) {
+    const html = render(md);
+    assert.doesNotMatch(html, /<a[\s>]|<img[\s>]/, html);
+    assert.ok(decodeHtml(html).includes('[free credits](https://evil.example)'), html);
+  }
 });

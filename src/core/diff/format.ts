@@ -1,5 +1,6 @@
 // How a change is written: "+42 tokens · +$1.26/month vs HEAD" (lens, hover, view), the CLI table,
 // the pull-request Markdown and the JSON document. Pure and light (no tokenizer behind it).
+import { escapeMarkdown, markdownCode } from '../untrustedText';
 import { Decimal } from '../pricing/decimal';
 import { GROUPED, shortModel, shortUsd } from '../estimate/display';
 import { formatUsd } from '../format';
@@ -57,28 +58,24 @@ export function diffMarkdown(
   options: { baseLabel: string; maxRows?: number },
 ): string {
   const max = options.maxRows ?? 30;
-  const lines = [`### Prompt cost changes vs \`${options.baseLabel}\``, ''];
+  const lines = [`### Prompt cost changes vs ${markdownCode(options.baseLabel)}`, ''];
   if (!changes.length) return lines.concat('No prompt changed.', '').join('\n');
   lines.push('| Prompt | Change | Model | Tokens | Per request | Monthly Δ |', '|---|---|---|---:|---:|---:|');
   for (const c of changes.slice(0, max)) {
     const d = deltas(c);
     if (!d) continue;
-    const where = c.kind === 'code' ? `\`${changeLocation(c)}\` ${escapeCell(c.label)}` : `\`${c.path}\``;
+    const where = c.kind === 'code' ? `${markdownCode(changeLocation(c))} ${escapeMarkdown(c.label)}` : markdownCode(c.path);
     lines.push(
-      `| ${where} | ${escapeCell(statusWord(c))} | ${shortModel(d.model)} | ${tokensCell(d)} (${signedTokens(d.tokensDelta, d.approximate)}) | ${perRequestCell(d)} | ${d.monthlyDelta ? `**${signedUsd(d.monthlyDelta, d.approximate)}**` : '—'} |`,
+      `| ${where} | ${escapeMarkdown(statusWord(c))} | ${escapeMarkdown(shortModel(d.model))} | ${tokensCell(d)} (${signedTokens(d.tokensDelta, d.approximate)}) | ${perRequestCell(d)} | ${d.monthlyDelta ? `**${signedUsd(d.monthlyDelta, d.approximate)}**` : '—'} |`,
     );
   }
   if (changes.length > max) lines.push('', `…and ${changes.length - max} more (run \`prompt-cost diff\` for all).`);
   const parts = [...totals].map(
     ([model, t]) =>
-      `${shortModel(model)} ${signedTokens(t.tokensDelta, t.approximate)} tokens${t.monthlyDelta ? ` · ${signedUsd(t.monthlyDelta, t.approximate)}/month` : ''}`,
+      `${escapeMarkdown(shortModel(model))} ${signedTokens(t.tokensDelta, t.approximate)} tokens${t.monthlyDelta ? ` · ${signedUsd(t.monthlyDelta, t.approximate)}/month` : ''}`,
   );
   lines.push('', `**Total** (${changes.length} prompt${changes.length === 1 ? '' : 's'}): ${parts.join('; ')}`, '');
   return lines.join('\n');
-}
-
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 const money = (d?: Decimal) => (d === undefined ? null : d.toString());

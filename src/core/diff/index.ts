@@ -2,6 +2,7 @@
 // Only changed files are read: their list comes from `git diff --name-status -M`, their old content
 // from one `git cat-file --batch`, their new content from disk (or the editor's open buffers).
 import * as fs from 'node:fs';
+import { FileReadError, readRegularFileSync } from '../files';
 import * as path from 'node:path';
 import { BaseChoice, FileChange, GitError, changedFiles, defaultBase, explicitBase, readBlobs, repoRoot } from './git';
 import {
@@ -106,8 +107,11 @@ class SkipFile extends Error {}
 
 function readIfFile(abs: string): Buffer | undefined {
   try {
-    return fs.readFileSync(abs);
-  } catch {
+    // only a regular file: a FIFO or device in the working tree would hang the read
+    return readRegularFileSync(abs, MAX_FILE_BYTES, 'the working-tree version');
+  } catch (err) {
+    if (!(err instanceof FileReadError)) throw err;
+    if (err.problem === 'too-large' || (err.problem === 'not-regular' && !fs.statSync(abs).isDirectory())) throw new SkipFile(err.message);
     return undefined; // a submodule folder, or deleted since git looked
   }
 }

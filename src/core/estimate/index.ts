@@ -1,5 +1,6 @@
 // A prompt's estimate for the editor and the CLI: token counts per encoding (per message, with chat
 // overhead), priced for each model through the comparison table. Pure: counts come from `counters`.
+import { escapeMarkdown, markdownCode } from '../untrustedText';
 import { Decimal } from '../pricing/decimal';
 import { CompareRow, CompareTable, buildComparisonTable } from '../pricing/compare';
 import { PriceCatalog } from '../pricing/catalog';
@@ -199,7 +200,7 @@ export function codeLensSummary(
  */
 export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number }): string {
   const lines: string[] = [];
-  if (options.title) lines.push(`**${options.title}**`, '');
+  if (options.title) lines.push(`**${escapeMarkdown(options.title)}**`, '');
   lines.push(
     `| Model | Input tokens | Input | Output (${GROUPED.format(estimate.outputTokens)} tok) | Total / request | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
     '|---|---:|---:|---:|---:|---:|',
@@ -207,11 +208,11 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   const variants: string[] = ['| Model | All input cached | Batch API | Per 1,000 requests | Context used |', '|---|---:|---:|---:|---:|'];
   for (const m of estimate.models) {
     const row = rowFor(estimate.table, m.model);
-    const name = shortModel(m.model);
+    const name = escapeMarkdown(shortModel(m.model));
     if (!row) {
       const error = estimate.table.errors.find((e) => e.id === m.model);
       lines.push(
-        `| ${name} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeCell(error?.message ?? 'no price')} | | | |`,
+        `| ${name} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeMarkdown(error?.message ?? 'no price')} | | | |`,
       );
       continue;
     }
@@ -230,25 +231,25 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   if (variants.length > 2) lines.push('', ...variants);
   const sources = [...new Set(estimate.table.rows.map((r) => `${r.priceSource}${r.priceDate ? ` (${r.priceDate})` : ''}`))];
   const notes: string[] = [];
-  if (sources.length) notes.push(`Prices: ${sources.join(', ')}.`);
+  if (sources.length) notes.push(`Prices: ${escapeMarkdown(sources.join(', '))}.`);
   const approx = estimate.models.filter((m) => m.tokenizer.approximate);
-  for (const m of estimate.models) if (m.providerCount) notes.push(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`);
+  for (const m of estimate.models)
+    if (m.providerCount) notes.push(escapeMarkdown(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`));
   // one note per method (a calibrated model's method differs from its family's documented one)
   for (const method of new Set(approx.map((m) => m.tokenizer.method)))
     notes.push(
-      `≈ ${approx
-        .filter((m) => m.tokenizer.method === method)
-        .map((m) => shortModel(m.model))
-        .join(', ')}: ${method}`,
+      escapeMarkdown(
+        `≈ ${approx
+          .filter((m) => m.tokenizer.method === method)
+          .map((m) => shortModel(m.model))
+          .join(', ')}: ${method}`,
+      ),
     );
   if (estimate.unfilled.length)
-    notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map((u) => `\`${u}\``).join(', ')}.`);
+    notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map(markdownCode).join(', ')}.`);
   // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).
-  for (const w of new Set(estimate.table.rows.flatMap((r) => r.warnings.filter((x) => x.startsWith('Flujo itself'))))) notes.push(`⚠ ${w}`);
+  for (const w of new Set(estimate.table.rows.flatMap((r) => r.warnings.filter((x) => x.startsWith('Flujo itself')))))
+    notes.push(`⚠ ${escapeMarkdown(w)}`);
   for (const n of notes) lines.push('', n);
   return lines.join('\n');
-}
-
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }

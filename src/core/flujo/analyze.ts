@@ -1,8 +1,9 @@
 // flujo.toml analysis: text in, diagnostics with stable codes and the pricing Flujo will see out.
-// Pure and total (never throws). Named stages like taplo's: syntax → structure → schema/types →
+// Pure and total (never throws, except a CancellationError when `options.cancelled` says so). Named stages like taplo's: syntax → structure → schema/types →
 // pricing → budgets → usage; each lives in ./analysis and reports into one capped sink.
 import { bundledReferenceCatalog } from '../pricing/reference';
-import { scanToml } from './scanner';
+import { CancellationError } from '../cancellation';
+import { lineStartsOf, scanToml } from './scanner';
 import { AnalysisContext, Consequences, DiagnosticSink, MAX_DIAGNOSTICS, flatten } from './analysis/context';
 import { checkSyntax } from './analysis/syntax';
 import { checkDottedModelKeys, checkSections } from './analysis/structure';
@@ -19,11 +20,18 @@ export { suggestModels } from './analysis/pricing';
 export { MAX_DIAGNOSTICS } from './analysis/context';
 
 export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): FlujoAnalysis {
+  const checkpoint = () => {
+    if (options.cancelled?.()) throw new CancellationError('superseded by a newer request');
+  };
   const sink = new DiagnosticSink(options.maxDiagnostics ?? MAX_DIAGNOSTICS);
-  const scan = scanToml(text);
+  // smol-toml first: its parse tree is garbage before the scan's positions are built (a lower peak).
+  const lineStarts = lineStartsOf(text);
   const consequences: Consequences = { loadFails: [], costInvalid: [] };
-  const valid = checkSyntax(text, scan, sink);
+  const valid = checkSyntax(text, { lineStarts }, sink);
   if (!valid) consequences.loadFails.push('TOML syntax error');
+  checkpoint();
+  const scan = scanToml(text, lineStarts);
+  checkpoint();
   const flat = flatten(scan);
   const reference = options.reference ?? bundledReferenceCatalog();
   const isDotted = checkDottedModelKeys(flat, reference, sink, consequences.costInvalid);
@@ -31,6 +39,7 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
   const ctx: AnalysisContext = { text, scan, reference, sink, flat, isDotted, consequences };
   const models = new ModelTables(flat, isDotted);
   const { strict, strictRange } = checkLeaves(ctx, models);
+  checkpoint();
   const providers = checkModelTables(ctx, models);
   const pricing: FlujoPricing = { strict, providers, path: options.path, date: options.date };
   if (consequences.loadFails.length) pricing.loadError = consequences.loadFails[0];

@@ -1,9 +1,11 @@
-// Completion and hover for flujo.toml, as pure functions of (text, position).
+// Completion and hover for flujo.toml, as pure functions of (text, position); a big file is read only
+// around the position (the tables there), so a hover in a 10 MB file does not stall the editor.
+import { escapeMarkdown, markdownCode } from '../untrustedText';
 import { Decimal } from '../pricing/decimal';
 import { perMtokToPer1k } from '../pricing/catalog';
 import { ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from '../pricing/reference';
 import { tomlNumber } from './analyze';
-import { KeyPart, KeyValue, Position, Range, ValueNode, plainRange, scanToml, tomlKey } from './scanner';
+import { KeyPart, KeyValue, Position, Range, ValueNode, lineStartsOf, plainRange, scanToml, tomlKey } from './scanner';
 import {
   BUDGET_KEYS,
   BUDGET_TABLES,
@@ -40,6 +42,8 @@ export interface HoverInfo {
 
 export interface LanguageOptions {
   reference?: ReferenceCatalog;
+  /** From this many characters on, read only the tables around the position (default 1,000,000). */
+  windowFromChars?: number;
 }
 
 function lineText(text: string, line: number): string {
@@ -100,8 +104,49 @@ function keyItems(
     });
 }
 
+/** From this size on, hover and completion read only the tables around the position (a full scan of 10 MB takes ~0.5 s). */
+const WINDOW_FROM_CHARS = 1_000_000;
+/** How far (in lines) the window looks for the enclosing and the next table header. */
+const WINDOW_LINES = 20_000;
+/** A table header line: `[a.b]` or `[[a]]`, maybe a comment after it. */
+const HEADER_LINE = /^[ \t]*\[\[?[ \t]*[A-Za-z0-9_"'-][^=\n]*\]\]?[ \t]*(#[^\n]*)?\r?\n?$/;
+
+/**
+ * The part of a big file hover and completion need: from the header of the table around `line` to the
+ * next header. Tables cannot span a header, so this is exact unless a multi-line string holds a line that
+ * looks like a header (then the window starts or ends early: a missing hover, never a wrong edit).
+ */
+function windowAround(text: string, line: number): { text: string; firstLine: number } {
+  const starts = lineStartsOf(text);
+  const lineAt = (l: number) => text.slice(starts[l], l + 1 < starts.length ? starts[l + 1] : text.length);
+  // The header strictly above: on a header line itself, completion reads the table before it.
+  let first = Math.min(Math.max(line - 1, 0), starts.length - 1);
+  const back = Math.max(0, first - WINDOW_LINES);
+  while (first > back && !HEADER_LINE.test(lineAt(first))) first--;
+  let end = Math.min(Math.max(line, 0), starts.length - 1) + 1;
+  const forward = Math.min(starts.length, end + WINDOW_LINES);
+  while (end < forward && !HEADER_LINE.test(lineAt(end))) end++;
+  return { text: text.slice(starts[first], end < starts.length ? starts[end] : text.length), firstLine: first };
+}
+
+function shifted(r: Range, lines: number): Range {
+  return {
+    start: { line: r.start.line + lines, character: r.start.character },
+    end: { line: r.end.line + lines, character: r.end.character },
+  };
+}
+
 /** Completion items at `position` (0-based line/character). */
 export function completeFlujoToml(text: string, position: Position, options: LanguageOptions = {}): CompletionItem[] {
+  if (text.length < (options.windowFromChars ?? WINDOW_FROM_CHARS)) return completeIn(text, position, options);
+  const w = windowAround(text, position.line);
+  return completeIn(w.text, { line: position.line - w.firstLine, character: position.character }, options).map((c) => ({
+    ...c,
+    range: shifted(c.range, w.firstLine),
+  }));
+}
+
+function completeIn(text: string, position: Position, options: LanguageOptions): CompletionItem[] {
   const reference = options.reference ?? bundledReferenceCatalog();
   const prefix = lineText(text, position.line).slice(0, position.character);
   const header = /^\s*\[\[?([^\]]*)$/.exec(prefix);
@@ -211,8 +256,8 @@ function contains(r: Range, p: Position): boolean {
 function modelHover(reference: ReferenceCatalog, provider: string, model: string): string {
   const m = reference.find(provider, model);
   if (!m)
-    return `**${provider}:${model}**\n\nNot in the reference catalog (${reference.source} ${reference.dataDate}). Flujo matches model names exactly and case-sensitively.`;
-  const lines = [`**${provider}:${model}**${m.name ? ` — ${m.name}` : ''}`, ''];
+    return `**${escapeMarkdown(`${provider}:${model}`)}**\n\nNot in the reference catalog (${reference.source} ${reference.dataDate}). Flujo matches model names exactly and case-sensitively.`;
+  const lines = [`**${escapeMarkdown(`${provider}:${model}`)}**${m.name ? ` — ${escapeMarkdown(m.name)}` : ''}`, ''];
   const row = (label: string, r: { base: Decimal } | undefined) =>
     r && lines.push(`- ${label}: $${perMtokToPer1k(r.base)} per 1K ($${r.base} per 1M)`);
   row('input', m.prices.input);
@@ -226,12 +271,19 @@ function modelHover(reference: ReferenceCatalog, provider: string, model: string
       `- long context: above ${tiers.map((t) => `${t.start.toLocaleString('en-US')} input tokens $${perMtokToPer1k(t.price)} per 1K`).join(', ')}`,
     );
   if (m.contextWindow) lines.push(`- context window: ${m.contextWindow.toLocaleString('en-US')} tokens`);
-  lines.push('', `Reference: ${reference.source} ${reference.dataDate}${m.id !== model ? ` (catalog id \`${m.id}\`)` : ''}.`);
+  lines.push('', `Reference: ${reference.source} ${reference.dataDate}${m.id !== model ? ` (catalog id ${markdownCode(m.id)})` : ''}.`);
   return lines.join('\n');
 }
 
 /** Hover documentation at `position`: keys, sections, model tables (reference prices) and price values. */
 export function hoverFlujoToml(text: string, position: Position, options: LanguageOptions = {}): HoverInfo | undefined {
+  if (text.length < (options.windowFromChars ?? WINDOW_FROM_CHARS)) return hoverIn(text, position, options);
+  const w = windowAround(text, position.line);
+  const info = hoverIn(w.text, { line: position.line - w.firstLine, character: position.character }, options);
+  return info && { ...info, range: shifted(info.range, w.firstLine) };
+}
+
+function hoverIn(text: string, position: Position, options: LanguageOptions): HoverInfo | undefined {
   const reference = options.reference ?? bundledReferenceCatalog();
   const scan = scanToml(text);
   const describe = (parts: KeyPart[], index: number): HoverInfo | undefined => {
@@ -247,11 +299,11 @@ export function hoverFlujoToml(text: string, position: Position, options: Langua
           .join('.');
         const split = parts
           .slice(3)
-          .map((p) => `'${p.name}'`)
+          .map((p) => `'${escapeMarkdown(p.name)}'`)
           .join(' → ');
         return {
           range,
-          markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no model '${meant}'${path[1] === 'providers' ? `, rejects the whole [cost] section and records $0 for every model` : ''}. Write \`"${meant}"\`.\n\n${modelHover(reference, path[2], meant)}`,
+          markdown: `⚠ Unquoted, this is the nested tables ${split}: Flujo finds no model '${escapeMarkdown(meant)}'${path[1] === 'providers' ? `, rejects the whole [cost] section and records $0 for every model` : ''}. Write ${markdownCode(`"${meant}"`)}.\n\n${modelHover(reference, path[2], meant)}`,
         };
       }
       return { range, markdown: modelHover(reference, path[2], path[3]) };

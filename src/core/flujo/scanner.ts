@@ -101,11 +101,8 @@ class ScannedKey implements KeyPart {
   }
 }
 
-/** A value as scanned: its range is made when read. */
+/** A value as scanned: its range is made when read (strings, arrays and inline tables add their content). */
 class ScannedValue implements ValueNode {
-  string?: string;
-  entries?: KeyValue[];
-  items?: ValueNode[];
   constructor(
     readonly kind: ValueKind,
     readonly text: string,
@@ -115,6 +112,48 @@ class ScannedValue implements ValueNode {
   ) {}
   get range(): Range {
     return new SourceRange(this.lineStarts, this.from, this.to);
+  }
+}
+
+/** A `key = value` as scanned: its key range is made when read. */
+class ScannedEntry implements KeyValue {
+  constructor(
+    readonly keys: KeyPart[],
+    readonly value: ValueNode,
+    readonly table: string[],
+    readonly tableKeys: KeyPart[],
+    private readonly lineStarts: number[],
+    private readonly keyFrom: number,
+    private readonly keyTo: number,
+  ) {}
+  get keyRange(): Range {
+    return new SourceRange(this.lineStarts, this.keyFrom, this.keyTo);
+  }
+  /** Made when read: kept, one array per entry would be most of a 10 MB file's memory. */
+  get path(): string[] {
+    const path = this.table.slice();
+    for (const k of this.keys) path.push(k.name);
+    return path;
+  }
+}
+
+/** A table header as scanned: its ranges are made when read. */
+class ScannedHeader implements TableHeader {
+  constructor(
+    readonly path: string[],
+    readonly keys: KeyPart[],
+    readonly array: boolean,
+    private readonly lineStarts: number[],
+    private readonly from: number,
+    private readonly to: number,
+    private readonly keyFrom: number,
+    private readonly keyTo: number,
+  ) {}
+  get range(): Range {
+    return new SourceRange(this.lineStarts, this.from, this.to);
+  }
+  get keyRange(): Range {
+    return new SourceRange(this.lineStarts, this.keyFrom, this.keyTo);
   }
 }
 
@@ -170,8 +209,11 @@ class Scanner {
   table: string[] = [];
   tableKeys: KeyPart[] = [];
 
-  constructor(readonly text: string) {
-    this.lineStarts = lineStartsOf(text);
+  constructor(
+    readonly text: string,
+    lineStarts?: number[],
+  ) {
+    this.lineStarts = lineStarts ?? lineStartsOf(text);
   }
 
   /** Short key names repeat on every line ([cost.providers.openai…]): one copy of each. */
@@ -256,7 +298,7 @@ class Scanner {
     this.skipLine();
     if (keys.length) {
       const path = keys.map((k) => k.name);
-      this.headers.push({ path, keys, array, range: this.range(start, end), keyRange: this.range(keyStart, keyEnd) });
+      this.headers.push(new ScannedHeader(path, keys, array, this.lineStarts, start, end, keyStart, keyEnd));
       this.table = path;
       this.tableKeys = keys;
     }
@@ -287,14 +329,7 @@ class Scanner {
     this.i++;
     this.skipWs();
     const value = this.value(depth);
-    const kv: KeyValue = {
-      path: table.concat(keys.map((k) => k.name)),
-      keys,
-      keyRange: this.range(keyStart, keyEnd),
-      value,
-      table,
-      tableKeys,
-    };
+    const kv = new ScannedEntry(keys, value, table, tableKeys, this.lineStarts, keyStart, keyEnd);
     if (depth === 0) this.entries.push(kv);
     return kv;
   }
@@ -498,8 +533,8 @@ export function scalarKind(text: string): ValueKind {
 }
 
 /** Scans TOML text for positions. Never throws; always terminates in time linear in the text length. */
-export function scanToml(text: string): ScanResult {
-  return new Scanner(text).run();
+export function scanToml(text: string, lineStarts?: number[]): ScanResult {
+  return new Scanner(text, lineStarts).run();
 }
 
 /** Formats a key part for TOML: bare when possible, else a basic string. */

@@ -233,6 +233,10 @@ export function budgetsFromToml(table: unknown): { budgets: BudgetConfig; proble
     const c = o.total_cost_usd_limit;
     if (c !== undefined) {
       if (typeof c === 'number' && Number.isFinite(c) && c >= 0) out.totalCostUsdLimit = Decimal.fromNumber(c);
+      else if (typeof c === 'number' && (c === Infinity || Number.isNaN(c) || c === -Infinity))
+        problems.push(
+          `${where}.total_cost_usd_limit is an absurd value (${c}): ${c === Infinity ? 'Flujo reads it as no limit' : "Flujo's ge=0 check rejects it"}`,
+        );
       else problems.push(`${where}.total_cost_usd_limit must be a number ≥ 0`);
     }
     const k = o.total_tokens_limit;

@@ -79,22 +79,34 @@ export function flujoWatchFiles(dbPath: string): string[] {
 }
 
 /**
- * Resolves Flujo's `state_uri` like flujo/state/sqlite_uri.py: `sqlite:///rel.db` is relative to
- * the flujo.toml folder, `sqlite:////abs.db` is absolute; a bare path is taken as a path.
+ * The database file Flujo opens for `state_uri`, resolved as Flujo 0.6.11 does
+ * (aandresalvarez/flujo flujo/state/sqlite_uri.py `normalize_sqlite_path`, called from
+ * flujo/cli/config.py and flujo/application/core/runtime/factories.py with the flujo.toml folder):
+ * only a `sqlite*` scheme names a file (`postgres://`, `memory://` and a bare path do not: Flujo
+ * uses Postgres, memory, or rejects it as "Unsupported backend URI"). Parsed as Python's urlparse:
+ * `sqlite:///rel.db` and `sqlite:rel.db` are relative to the flujo.toml folder, `sqlite:////abs.db`
+ * is absolute, `sqlite://dir/x.db` (netloc form) is `dir/x.db` relative unless absolute; query and
+ * fragment are dropped; an empty path is Flujo's "Malformed SQLite URI" (undefined here).
  */
 export function sqlitePathFromStateUri(stateUri: string, configDir: string): string | undefined {
   const uri = stateUri.trim();
-  if (!/^sqlite(\+\w+)?:/i.test(uri)) return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? undefined : path.resolve(configDir, uri);
-  let rest = uri.replace(/^sqlite(\+\w+)?:/i, '');
-  rest = rest.split('?')[0];
-  if (rest.startsWith('///')) {
-    const p = rest.slice(3);
-    if (p.startsWith('/')) return path.resolve(p); // sqlite:////abs
-    if (/^[A-Za-z]:[\\/]/.test(p) || path.isAbsolute(p)) return path.resolve(p);
-    return path.resolve(configDir, p);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
+  if (!scheme || !scheme[1].toLowerCase().startsWith('sqlite')) return undefined;
+  let rest = uri.slice(scheme[0].length).split('#')[0].split('?')[0];
+  let netloc = '';
+  if (rest.startsWith('//')) {
+    const end = rest.indexOf('/', 2);
+    netloc = end < 0 ? rest.slice(2) : rest.slice(2, end);
+    rest = end < 0 ? '' : rest.slice(end);
   }
-  if (rest.startsWith('//')) return path.resolve(configDir, rest.slice(2)); // sqlite://foo.db (netloc form)
-  return path.resolve(configDir, rest);
+  if (netloc) {
+    const p = netloc + rest;
+    return path.isAbsolute(p) ? path.resolve(p) : path.resolve(configDir, p);
+  }
+  if (!rest.trim()) return undefined;
+  if (rest.startsWith('//')) return path.resolve(rest.slice(1));
+  const clean = rest.startsWith('/') ? rest.slice(1) : rest;
+  return path.isAbsolute(clean) ? path.resolve(clean) : path.resolve(configDir, clean);
 }
 
 /**

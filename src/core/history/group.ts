@@ -1,5 +1,6 @@
 // Pure views of the ledger for the Runs tree and the CLI: grouping with exact totals,
 // estimate-vs-actual Δ %, filtering, CSV.
+import { csvRow } from '../untrustedText';
 import { formatDuration, formatSignedPercent, formatUsd } from '../format';
 import { Decimal } from '../pricing/decimal';
 import { promptTokens } from '../providers/types';
@@ -16,6 +17,8 @@ export interface RunTotals {
   running: number;
   /** Σ actual cost of runs that have one (exact). */
   costUsd: Decimal;
+  /** Runs whose actual cost is unknown (no price, a failed call, a Flujo step without cost): not in costUsd. */
+  costUnknown: number;
   /** Σ estimates of runs that have both an estimate and an actual cost. */
   estimateUsd: Decimal;
   /** Σ actual of those same runs (the Δ base). */
@@ -60,6 +63,7 @@ export function totalsOf(runs: readonly RunRecord[]): RunTotals {
     cancelled: 0,
     running: 0,
     costUsd: Decimal.ZERO,
+    costUnknown: 0,
     estimateUsd: Decimal.ZERO,
     comparableActualUsd: Decimal.ZERO,
     inputTokens: 0,
@@ -81,7 +85,7 @@ export function totalsOf(runs: readonly RunRecord[]): RunTotals {
         t.estimateUsd = t.estimateUsd.plus(Decimal.parse(r.estimate.costUsd));
         t.comparableActualUsd = t.comparableActualUsd.plus(c);
       }
-    }
+    } else t.costUnknown++;
     if (r.usage) {
       t.inputTokens += promptTokens(r.usage);
       t.cachedInputTokens += r.usage.cachedInputTokens;
@@ -96,6 +100,15 @@ export function totalsOf(runs: readonly RunRecord[]): RunTotals {
   if (!t.estimateUsd.isZero()) t.deltaPct = (t.comparableActualUsd.minus(t.estimateUsd).toNumber() / t.estimateUsd.toNumber()) * 100;
   if (latN) t.avgLatencyMs = Math.round(latSum / latN);
   return t;
+}
+
+/**
+ * The total cost of some runs for display: `$0.0123`; `$0.0123 + 2 unknown` when some runs have no
+ * known cost (their cost is not $0, it is not known); `cost unknown` when none has one.
+ */
+export function formatTotalCost(t: RunTotals): string {
+  if (t.runs > 0 && t.costUnknown === t.runs) return 'cost unknown';
+  return `${formatUsd(t.costUsd)}${t.costUnknown ? ` + ${t.costUnknown} unknown` : ''}`;
 }
 
 /** `YYYY-MM-DD` of an ISO time in a time zone (IANA name; default: the system's). */
@@ -193,7 +206,7 @@ export function filterRuns(runs: readonly RunRecord[], f: RunFilter): RunRecord[
  */
 export function describeRun(r: RunRecord): string {
   const parts: string[] = [];
-  if (r.costUsd !== undefined) parts.push(formatUsd(r.costUsd));
+  parts.push(r.costUsd !== undefined ? formatUsd(r.costUsd) : 'cost unknown');
   const d = formatDeltaPct(runDeltaPct(r));
   if (d) parts.push(`Δ ${d}`);
   if (r.status !== 'ok') parts.push(r.status);
@@ -240,19 +253,13 @@ export const CSV_COLUMNS = [
   'error',
 ] as const;
 
-const TEXT_COLUMNS = new Set(['id', 'source', 'status_detail', 'provider', 'model', 'pipeline', 'prompt_file', 'error']);
-
-function csvCell(value: string | number | undefined, column: string): string {
-  if (value === undefined) return '';
-  let s = String(value);
-  // Spreadsheet formula injection: a text cell starting with = + - @ (or tab/CR) is made literal.
-  if (TEXT_COLUMNS.has(column) && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** RFC 4180 CSV (CRLF line ends, header row). Money columns are exact decimal strings. */
+/**
+ * RFC 4180 CSV (CRLF line ends, header row). Money columns are exact decimal strings. Every cell (the
+ * ledger's time, hashes and numbers too: a hand-edited or imported ledger can hold anything) goes
+ * through csvCell, which neutralises spreadsheet formulas.
+ */
 export function runsToCsv(runs: readonly RunRecord[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
+  const lines = [csvRow(CSV_COLUMNS)];
   for (const r of runs) {
     const u = r.usage;
     const delta = runDeltaPct(r);
@@ -283,7 +290,7 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
       steps: r.steps?.length,
       error: r.error?.message,
     };
-    lines.push(CSV_COLUMNS.map((c) => csvCell(row[c], c)).join(','));
+    lines.push(csvRow(CSV_COLUMNS.map((c) => row[c])));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

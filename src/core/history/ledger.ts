@@ -5,7 +5,8 @@
 //   fsync before the promise resolves ("acknowledged"). O_APPEND makes the kernel pick the
 //   offset atomically, so concurrent writers (processes) never overwrite each other.
 // - If the file does not end with '\n' (a writer died mid-line, a disk filled up), the next
-//   writer starts its line with '\n', so a torn fragment can never swallow a good record.
+//   writer first ends that fragment with one '\n' (under a lock file, so racing writers add exactly
+//   one and leave no blank line), so a torn fragment can never swallow a good record.
 // - Readers never drop silently: lines that are not valid entries are returned as `corrupt`
 //   with their 1-based line numbers; an unterminated last line is `tornTail` (it may still be
 //   being written) and is retried by the incremental reader.
@@ -13,14 +14,19 @@
 //   later `run` line with the same id supersedes the earlier one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DeleteEntry, LedgerEntry, RestoreEntry, RunRecord, newRunId, validateEntry } from './record';
+import { DeleteEntry, EntryProblem, LedgerEntry, RestoreEntry, RunRecord, checkEntry, newRunId, validateEntry } from './record';
 
 export interface CorruptLine {
   /** 1-based line number in the file. */
   line: number;
   /** Byte offset of the line start. */
   offset: number;
+  /** Why, with the field first when one field is at fault: `costUsd: must be a decimal string …`. */
   reason: string;
+  /** Dotted path of the offending field (`usage.inputTokens`), when one field is at fault. */
+  field?: string;
+  /** The entry is from a newer ledger version (its `v`): skipped, not read as v1. */
+  newerVersion?: number;
   /** The first 120 characters, for the message. */
   preview: string;
 }
@@ -72,19 +78,8 @@ export async function appendEntries(file: string, entries: readonly LedgerEntry[
   const fh = await fs.promises.open(file, 'a+', 0o644);
   try {
     const writeBatch = async (lines: Buffer[]) => {
-      let buf = Buffer.concat(lines);
-      const { size } = await fh.stat();
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        await fh.read(last, 0, 1, size - 1);
-        if (last[0] !== 0x0a) buf = Buffer.concat([Buffer.from('\n'), buf]);
-      }
-      let off = 0;
-      while (off < buf.length) {
-        // position null: the kernel appends at the current end (O_APPEND).
-        const { bytesWritten } = await fh.write(buf, off, buf.length - off, null);
-        off += bytesWritten;
-      }
+      await terminateTornTail(fh, file);
+      await writeAll(fh, Buffer.concat(lines));
       await fh.sync();
     };
     let batch: Buffer[] = [];
@@ -114,6 +109,63 @@ export async function appendEntries(file: string, entries: readonly LedgerEntry[
       }
     } catch {
       /* best effort */
+    }
+  }
+}
+
+async function writeAll(fh: fs.promises.FileHandle, buf: Buffer): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    // position null: the kernel appends at the current end (O_APPEND).
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off, null);
+    off += bytesWritten;
+  }
+}
+
+async function endsWithNewline(fh: fs.promises.FileHandle): Promise<boolean> {
+  const { size } = await fh.stat();
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  await fh.read(last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}
+
+/**
+ * Ends a torn last line (a writer died mid-line) with '\n' — exactly once, even when many writers
+ * find it at the same moment: the one that creates `<ledger>.lock` (O_EXCL) re-checks and writes the
+ * '\n', the others wait until the file ends with '\n'. Without the lock each of them would write its
+ * own '\n' and leave blank lines. A lock older than 5 s is a dead writer's and is removed; after 10 s
+ * (or when no lock can be created) the '\n' is written anyway: a blank line is better than a lost run.
+ */
+async function terminateTornTail(fh: fs.promises.FileHandle, file: string): Promise<void> {
+  if (await endsWithNewline(fh)) return;
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    let held: fs.promises.FileHandle | undefined;
+    try {
+      held = await fs.promises.open(lock, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) {
+        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
+        return;
+      }
+    }
+    if (held) {
+      try {
+        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
+      } finally {
+        await held.close();
+        await fs.promises.rm(lock, { force: true });
+      }
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
+    if (await endsWithNewline(fh)) return;
+    try {
+      if (Date.now() - (await fs.promises.stat(lock)).mtimeMs > 5000) await fs.promises.rm(lock, { force: true });
+    } catch {
+      /* gone already */
     }
   }
 }
@@ -153,7 +205,15 @@ export function parseLedgerLines(bytes: Buffer, offset: number, firstLine: numbe
     if (text.trim()) {
       const r = parseLine(text);
       if ('entry' in r) entries.push({ line, entry: r.entry });
-      else corrupt.push({ line, offset: offset + start, reason: r.reason, preview: text.slice(0, 120) });
+      else
+        corrupt.push({
+          line,
+          offset: offset + start,
+          reason: r.reason,
+          ...(r.field ? { field: r.field } : {}),
+          ...(r.newerVersion ? { newerVersion: r.newerVersion } : {}),
+          preview: text.slice(0, 120),
+        });
     }
     start = nl + 1;
     line++;
@@ -161,15 +221,16 @@ export function parseLedgerLines(bytes: Buffer, offset: number, firstLine: numbe
   return { entries, corrupt, nextOffset: offset + start, nextLine: line, pendingBytes: bytes.length - start };
 }
 
-function parseLine(text: string): { entry: LedgerEntry } | { reason: string } {
+function parseLine(text: string): { entry: LedgerEntry } | (EntryProblem & { reason: string }) {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return { reason: 'not valid JSON (torn or hand-edited line)' };
   }
-  const reason = validateEntry(value);
-  return reason ? { reason } : { entry: value as LedgerEntry };
+  const problem = checkEntry(value);
+  if (!problem) return { entry: value as LedgerEntry };
+  return { ...problem, reason: validateEntry(value)! };
 }
 
 /**
@@ -331,6 +392,37 @@ export class LedgerFollower {
   isDeleted(id: string): boolean {
     return this.fold.isDeleted(id);
   }
+}
+
+/** A skipped ledger line as the user reads it: where, which field, why. */
+export interface LedgerWarning {
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** Dotted path of the offending field, when one field is at fault. */
+  field?: string;
+  /** The entry is from a newer ledger version. */
+  newerVersion?: number;
+  /** `runs.jsonl:7: skipped: costUsd: must be a decimal string such as "0.0123", not the JSON number 0.5` */
+  message: string;
+}
+
+/** The located warnings for what a read skipped (invalid lines, newer-version entries, a torn last line). */
+export function ledgerWarnings(file: string, corrupt: readonly CorruptLine[], tornTail?: LedgerReadResult['tornTail']): LedgerWarning[] {
+  const out: LedgerWarning[] = corrupt.map((c) => ({
+    file,
+    line: c.line,
+    ...(c.field ? { field: c.field } : {}),
+    ...(c.newerVersion ? { newerVersion: c.newerVersion } : {}),
+    message: `${file}:${c.line}: skipped ${c.newerVersion ? 'an entry from a newer version' : 'an invalid entry'}: ${c.reason}`,
+  }));
+  if (tornTail)
+    out.push({
+      file,
+      line: tornTail.line,
+      message: `${file}:${tornTail.line}: incomplete last line (a write was interrupted, or is still under way) ignored`,
+    });
+  return out;
 }
 
 /** Resolves the ledger path: an absolute setting as is, a relative one (or the default) under the workspace folder. */

@@ -1,6 +1,6 @@
 // What one line of the run ledger holds, and building a record from a finished (or failed) run.
 import { createHash, randomBytes } from 'node:crypto';
-import { Decimal } from '../pricing/decimal';
+import { AbsurdNumberError, Decimal, previewNumber } from '../pricing/decimal';
 import { ProviderError, RunPromptResult, UsageBuckets } from '../providers/types';
 import { BucketPrices, costOfUsage } from '../providers/usage';
 import { redact } from '../providers/http';
@@ -100,25 +100,180 @@ export function hashPromptContent(content: string | Uint8Array): string {
 
 const STATUSES = new Set(['ok', 'error', 'cancelled', 'running']);
 
-/** Checks the shape of a parsed line; returns a reason when it is not a ledger entry. */
-export function validateEntry(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
-  const e = value as Record<string, unknown>;
-  if (typeof e.id !== 'string' || !e.id) return 'missing id';
-  if (typeof e.time !== 'string') return 'missing time';
-  if (e.type === 'run') {
-    if (typeof e.status !== 'string' || !STATUSES.has(e.status)) return `bad status ${JSON.stringify(e.status)}`;
-    if (e.costUsd !== undefined) {
+/** Why a parsed line is not an entry this version can read: the field (dotted path) and the reason. */
+export interface EntryProblem {
+  /** Dotted path of the offending field (`usage.inputTokens`, `steps[2].costUsd`); undefined for the line as a whole. */
+  field?: string;
+  reason: string;
+  /** The line is a `v` > LEDGER_VERSION entry: written by a newer Prompt Cost Lens, not read as v1. */
+  newerVersion?: number;
+}
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(previewNumber(v));
+  if (typeof v === 'number') return `the JSON number ${v}`;
+  if (v === null) return 'null';
+  return Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : String(v);
+}
+
+/**
+ * Checks one field of an entry; returns a problem or undefined. `kind`:
+ * money = exact decimal string within DECIMAL_LIMITS; count = non-negative safe integer;
+ * ms = finite non-negative number; plus string / boolean / nonempty.
+ */
+function checkField(
+  o: Obj,
+  key: string,
+  kind: 'string' | 'nonempty' | 'boolean' | 'count' | 'ms' | 'money',
+  path: string,
+  required = false,
+): EntryProblem | undefined {
+  const v = o[key];
+  const field = path ? `${path}.${key}` : key;
+  if (v === undefined) return required ? { field, reason: 'missing' } : undefined;
+  switch (kind) {
+    case 'string':
+      return typeof v === 'string' ? undefined : { field, reason: `must be a string, not ${shown(v)}` };
+    case 'nonempty':
+      return typeof v === 'string' && v ? undefined : { field, reason: `must be a non-empty string, not ${shown(v)}` };
+    case 'boolean':
+      return typeof v === 'boolean' ? undefined : { field, reason: `must be true or false, not ${shown(v)}` };
+    case 'count':
+      return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+        ? undefined
+        : { field, reason: `must be a whole number ≥ 0, not ${shown(v)}` };
+    case 'ms':
+      return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : { field, reason: `must be a number ≥ 0, not ${shown(v)}` };
+    case 'money': {
+      if (typeof v !== 'string') return { field, reason: `must be a decimal string such as "0.0123", not ${shown(v)}` };
       try {
-        Decimal.parse(String(e.costUsd));
-      } catch {
-        return `bad costUsd ${JSON.stringify(e.costUsd)}`;
+        Decimal.parse(v);
+        return undefined;
+      } catch (err) {
+        return {
+          field,
+          reason: err instanceof AbsurdNumberError ? err.message : `must be a decimal string such as "0.0123", not ${shown(v)}`,
+        };
       }
     }
-    return undefined;
   }
-  if (e.type === 'delete' || e.type === 'restore') return typeof e.target === 'string' ? undefined : 'missing target';
-  return `unknown type ${JSON.stringify(e.type)}`;
+}
+
+function firstProblem(checks: (EntryProblem | undefined)[]): EntryProblem | undefined {
+  return checks.find((c) => c !== undefined);
+}
+
+const USAGE_FIELDS = ['inputTokens', 'cachedInputTokens', 'cacheWrite5mTokens', 'cacheWrite1hTokens', 'outputTokens'] as const;
+
+function checkRun(e: Obj): EntryProblem | undefined {
+  const top = firstProblem([
+    checkField(e, 'time', 'string', '', true),
+    checkField(e, 'source', 'string', ''),
+    typeof e.status === 'string' && STATUSES.has(e.status)
+      ? undefined
+      : { field: 'status', reason: `must be one of ok, error, cancelled, running, not ${shown(e.status)}` },
+    ...(['statusDetail', 'provider', 'model', 'promptFile', 'promptHash', 'pipeline', 'promptText', 'answerText'] as const).map((k) =>
+      checkField(e, k, 'string', ''),
+    ),
+    checkField(e, 'costUsd', 'money', ''),
+    checkField(e, 'totalTokens', 'count', ''),
+    checkField(e, 'latencyMs', 'ms', ''),
+  ]);
+  if (top) return top;
+  if (e.estimate !== undefined) {
+    if (!isObject(e.estimate)) return { field: 'estimate', reason: `must be an object, not ${shown(e.estimate)}` };
+    const p = firstProblem([
+      checkField(e.estimate, 'inputTokens', 'count', 'estimate', true),
+      checkField(e.estimate, 'outputTokens', 'count', 'estimate'),
+      checkField(e.estimate, 'costUsd', 'money', 'estimate'),
+      checkField(e.estimate, 'approximate', 'boolean', 'estimate'),
+      checkField(e.estimate, 'priceSource', 'string', 'estimate'),
+    ]);
+    if (p) return p;
+  }
+  if (e.usage !== undefined) {
+    if (!isObject(e.usage)) return { field: 'usage', reason: `must be an object, not ${shown(e.usage)}` };
+    const u = e.usage;
+    const p = firstProblem([
+      ...USAGE_FIELDS.map((k) => checkField(u, k, 'count', 'usage', true)),
+      checkField(u, 'reasoningTokens', 'count', 'usage'),
+    ]);
+    if (p) return p;
+  }
+  if (e.error !== undefined) {
+    if (!isObject(e.error)) return { field: 'error', reason: `must be an object, not ${shown(e.error)}` };
+    const p = firstProblem([
+      checkField(e.error, 'kind', 'string', 'error', true),
+      checkField(e.error, 'message', 'string', 'error', true),
+      checkField(e.error, 'status', 'count', 'error'),
+    ]);
+    if (p) return p;
+  }
+  if (e.warnings !== undefined && (!Array.isArray(e.warnings) || e.warnings.some((w) => typeof w !== 'string')))
+    return { field: 'warnings', reason: `must be a list of strings, not ${shown(e.warnings)}` };
+  if (e.steps !== undefined) {
+    if (!Array.isArray(e.steps)) return { field: 'steps', reason: `must be a list, not ${shown(e.steps)}` };
+    for (let i = 0; i < e.steps.length; i++) {
+      const s: unknown = e.steps[i];
+      const at = `steps[${i}]`;
+      if (!isObject(s)) return { field: at, reason: `must be an object, not ${shown(s)}` };
+      const p = firstProblem([
+        checkField(s, 'name', 'string', at, true),
+        checkField(s, 'success', 'boolean', at),
+        checkField(s, 'latencyMs', 'ms', at),
+        checkField(s, 'tokens', 'count', at),
+        checkField(s, 'costUsd', 'money', at),
+      ]);
+      if (p) return p;
+    }
+  }
+  if (e.flujo !== undefined) {
+    if (!isObject(e.flujo)) return { field: 'flujo', reason: `must be an object, not ${shown(e.flujo)}` };
+    const p = firstProblem([
+      checkField(e.flujo, 'runId', 'string', 'flujo', true),
+      checkField(e.flujo, 'pipelineId', 'string', 'flujo'),
+      checkField(e.flujo, 'pipelineVersion', 'string', 'flujo'),
+    ]);
+    if (p) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Checks a parsed line against the ledger schema (v1): every field the readers use has the type
+ * they assume, money is an exact decimal string within DECIMAL_LIMITS. Unknown fields are allowed
+ * (a later v1 may add some); an entry of a newer version is refused, not read as v1.
+ */
+export function checkEntry(value: unknown): EntryProblem | undefined {
+  if (!isObject(value)) return { reason: 'not a JSON object' };
+  const e = value;
+  if (e.v !== undefined && e.v !== LEDGER_VERSION) {
+    if (typeof e.v === 'number' && Number.isInteger(e.v) && e.v > LEDGER_VERSION)
+      return {
+        field: 'v',
+        reason: `ledger v${e.v} (this Prompt Cost Lens reads v${LEDGER_VERSION}); update the extension and the CLI to read it`,
+        newerVersion: e.v,
+      };
+    return { field: 'v', reason: `unknown ledger version ${shown(e.v)}` };
+  }
+  if (typeof e.id !== 'string' || !e.id) return { field: 'id', reason: 'missing id' };
+  if (e.type === 'run') return checkRun(e);
+  if (e.type === 'delete' || e.type === 'restore')
+    return firstProblem([checkField(e, 'time', 'string', '', true), checkField(e, 'target', 'nonempty', '', true)]);
+  return { field: 'type', reason: `unknown type ${shown(e.type)}` };
+}
+
+/** checkEntry as one line of text (`costUsd: must be a decimal string …`); undefined when valid. */
+export function validateEntry(value: unknown): string | undefined {
+  const p = checkEntry(value);
+  if (!p) return undefined;
+  return p.field && !p.newerVersion && p.reason !== 'missing id' ? `${p.field}: ${p.reason}` : p.reason;
 }
 
 export interface BuildRunRecordInput {

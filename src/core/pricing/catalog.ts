@@ -1,6 +1,6 @@
 // The price catalog: flujo.toml > promptCost.pricingOverrides setting > bundled reference.
 // Every resolved price says where it came from and how old it is.
-import { Decimal } from './decimal';
+import { AbsurdNumberError, Decimal, MONEY_LIMITS } from './decimal';
 import { ModelRef, parseModelId } from './model-id';
 import { FLUJO_BUILTIN_DEFAULTS, FlujoRecording, describeFlujoRecording, flujoRecording } from './flujo';
 import { Rate, ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from './reference';
@@ -14,6 +14,8 @@ export interface FlujoModelPrice {
   completionPer1k?: Decimal;
   /** `price_per_image_<quality>_<size>` keyed `<quality>_<size>`, USD per image. */
   images?: Readonly<Record<string, Decimal>>;
+  /** Token prices Flujo reads as a non-finite float (`1e999999999` → inf, `nan`): no Decimal holds them. */
+  nonFinite?: { promptPer1k?: 'inf' | '-inf' | 'nan'; completionPer1k?: 'inf' | '-inf' | 'nan' };
 }
 
 /** The pricing part of a flujo.toml (produced by `flujoPricing()` in src/core/flujo). */
@@ -104,16 +106,17 @@ export function perMtokToPer1k(perMtok: Decimal): Decimal {
   return perMtok.shiftLeft(3);
 }
 
-function toDecimal(v: unknown): Decimal | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return Decimal.fromNumber(v);
+/** A price from settings: a finite JSON number or decimal text within MONEY_LIMITS; else the reason. */
+function toDecimal(v: unknown): Decimal | string {
+  if (typeof v === 'number') return Number.isFinite(v) ? Decimal.fromNumber(v) : "an absurd value (beyond a float's range)";
   if (typeof v === 'string') {
     try {
-      return Decimal.parse(v);
-    } catch {
-      return undefined;
+      return Decimal.parse(v, MONEY_LIMITS);
+    } catch (err) {
+      return err instanceof AbsurdNumberError ? err.message : 'not a number';
     }
   }
-  return undefined;
+  return 'not a number';
 }
 
 /**
@@ -142,8 +145,8 @@ export function parseSettingsOverrides(value: unknown): { overrides: Map<string,
     for (const [field, name] of fields) {
       if (e[name] === undefined) continue;
       const d = toDecimal(e[name]);
-      if (!d || d.isNegative()) {
-        errors.push(`${key}.${name}: expected a number >= 0`);
+      if (typeof d === 'string' || d.isNegative()) {
+        errors.push(`${key}.${name}: expected a number >= 0${typeof d === 'string' && d.startsWith('absurd') ? `, got ${d}` : ''}`);
         bad = true;
       } else o[field] = d;
     }

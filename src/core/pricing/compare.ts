@@ -1,4 +1,5 @@
 // The comparison table (panel and `prompt-cost compare`): one prompt, many models, exact money.
+import { csvRow, escapeMarkdown } from '../untrustedText';
 import { Decimal } from './decimal';
 import { PriceCatalog, PriceSource } from './catalog';
 import { computeCost, contextUsedPct, monthlyCost } from './cost';
@@ -184,25 +185,14 @@ function cell(row: CompareRowJson, key: keyof CompareRowJson): string {
   return String(v);
 }
 
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) || /^[=+\-@\t]/.test(s) ? `"${(/^[=+\-@\t]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"` : s;
-}
-
 /** CSV (RFC 4180, CRLF), exact money strings; cells that a spreadsheet would run as formulas are neutralised. */
 export function renderCsv(table: CompareTable): string {
-  const lines = [TABLE_COLUMNS.map((c) => csvField(c.title)).join(',')];
+  const lines = [csvRow(TABLE_COLUMNS.map((c) => c.title))];
   for (const r of table.rows) {
     const j = rowToJson(r);
-    lines.push(TABLE_COLUMNS.map((c) => csvField(cell(j, c.key))).join(','));
+    lines.push(csvRow(TABLE_COLUMNS.map((c) => cell(j, c.key))));
   }
   return lines.join('\r\n') + '\r\n';
-}
-
-function mdEscape(s: string): string {
-  return s
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ');
 }
 
 const NUMERIC = new Set<keyof CompareRowJson>([
@@ -224,7 +214,7 @@ export function renderMarkdown(table: CompareTable): string {
   const sep = `|${TABLE_COLUMNS.map((c) => (NUMERIC.has(c.key) ? ' ---: ' : ' --- ')).join('|')}|`;
   const body = table.rows.map((r) => {
     const j = rowToJson(r);
-    return `| ${TABLE_COLUMNS.map((c) => mdEscape(cell(j, c.key))).join(' | ')} |`;
+    return `| ${TABLE_COLUMNS.map((c) => escapeMarkdown(cell(j, c.key))).join(' | ')} |`;
   });
   return [head, sep, ...body].join('\n') + '\n';
 }

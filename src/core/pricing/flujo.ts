@@ -163,6 +163,19 @@ export interface FlujoRecordNote {
 export function flujoRecordNote(r: FlujoRecording, promptTokens: number, completionTokens: number): FlujoRecordNote {
   if (r.kind === 'raises') return { text: `Flujo would raise PricingNotConfiguredError: ${r.why}` };
   if (r.kind === 'zero') return { usd: '0', text: `Flujo would record $0: ${r.why}` };
+  if (r.price.nonFinite) {
+    // Python floats: tokens/1000 × inf is inf (nan for 0 tokens); anything + nan is nan.
+    const side = (v: 'inf' | '-inf' | 'nan' | undefined, price: Decimal | undefined, tokens: number): number =>
+      (tokens / 1000.0) *
+      (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : Number((price ?? Decimal.ZERO).toString()));
+    const float =
+      side(r.price.nonFinite.promptPer1k, r.price.promptPer1k, promptTokens) +
+      side(r.price.nonFinite.completionPer1k, r.price.completionPer1k, completionTokens);
+    const py = Number.isNaN(float) ? 'nan' : float === Infinity ? 'inf' : float === -Infinity ? '-inf' : String(float);
+    return {
+      text: `Flujo would record ${py} USD: flujo.toml prices ${r.provider}:${r.model} with a value beyond a float's range (see prompt-cost lint)`,
+    };
+  }
   const cost = flujoRecordedCost(r.price, promptTokens, completionTokens);
   const from = r.kind === 'default' ? ' (its built-in default price)' : '';
   const float = cost.floatDiffers ? `; its float sum may differ in the last digits: ${cost.float}` : '';

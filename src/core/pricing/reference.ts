@@ -147,7 +147,8 @@ function shown(v: unknown): string {
   try {
     text = JSON.stringify(v) ?? String(v);
   } catch {
-    text = String(v);
+    // e.g. an array nested a million deep: JSON.stringify and String both overflow the stack
+    text = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
   }
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
@@ -170,6 +171,11 @@ class Problems {
   }
 }
 
+/** Like forEach, but visits every index (a hole is `undefined`, and so an error, not skipped). */
+function each(list: unknown[], visit: (item: unknown, index: number) => void): void {
+  for (let i = 0; i < list.length; i++) visit(list[i], i);
+}
+
 function checkPriceNumber(p: Problems, where: string, v: unknown): void {
   const { maxPrice, minNonZeroPrice } = CATALOG_LIMITS;
   if (typeof v !== 'number' || !Number.isFinite(v)) return p.add(where, `expected a price (a number), got ${shown(v)}`);
@@ -183,7 +189,7 @@ function checkPrice(p: Problems, where: string, v: unknown): void {
   checkPriceNumber(p, `${where}.base`, v.base);
   if (!Array.isArray(v.tiers)) return p.add(`${where}.tiers`, `expected a list of tiers, got ${shown(v.tiers)}`);
   if (v.tiers.length > CATALOG_LIMITS.tiers) return p.add(`${where}.tiers`, `more than ${CATALOG_LIMITS.tiers} tiers`);
-  v.tiers.forEach((t, i) => {
+  each(v.tiers, (t, i) => {
     const at = `${where}.tiers[${i}]`;
     if (!isObject(t)) return p.add(at, `expected {start, price}, got ${shown(t)}`);
     if (typeof t.start !== 'number' || !Number.isSafeInteger(t.start) || t.start < 0 || t.start > CATALOG_LIMITS.maxTierStart)
@@ -205,7 +211,7 @@ function checkMatch(p: Problems, where: string, m: unknown, depth: number, count
   const v = m[k];
   if (k === 'and' || k === 'or') {
     if (!Array.isArray(v) || v.length === 0) return p.add(`${where}.${k}`, `expected a non-empty list of rules, got ${shown(v)}`);
-    v.forEach((x, i) => checkMatch(p, `${where}.${k}[${i}]`, x, depth + 1, count));
+    each(v, (x, i) => checkMatch(p, `${where}.${k}[${i}]`, x, depth + 1, count));
     return;
   }
   if (!['equals', 'starts_with', 'ends_with', 'contains', 'regex'].includes(k)) return p.add(where, `unknown match rule '${k}'`);
@@ -258,7 +264,7 @@ function checkModel(p: Problems, where: string, m: unknown): void {
   if (Array.isArray(m.prices)) {
     if (m.prices.length === 0 || m.prices.length > CATALOG_LIMITS.priceSets)
       return p.add(`${at}.prices`, `expected 1 to ${CATALOG_LIMITS.priceSets} price sets, got ${m.prices.length}`);
-    m.prices.forEach((c, i) => {
+    each(m.prices, (c, i) => {
       if (!isObject(c)) return p.add(`${at}.prices[${i}]`, `expected {constraint, prices}, got ${shown(c)}`);
       checkConstraint(p, `${at}.prices[${i}].constraint`, c.constraint);
       checkSet(`${at}.prices[${i}].prices`, c.prices);
@@ -290,7 +296,7 @@ export function validateCatalogData(json: unknown): CatalogValidation {
   const total = providers.reduce<number>((n, x) => n + (isObject(x) && Array.isArray(x.models) ? x.models.length : 0), 0);
   if (total > CATALOG_LIMITS.models)
     return { ok: false, errors: [`providers: more than ${CATALOG_LIMITS.models} models in all (${total})`] };
-  providers.forEach((prov, i) => {
+  each(providers, (prov, i) => {
     if (p.full) return;
     const where = `providers[${i}]`;
     if (!isObject(prov)) return p.add(where, `expected a provider {id, models}, got ${shown(prov)}`);
@@ -308,7 +314,7 @@ export function validateCatalogData(json: unknown): CatalogValidation {
     )
       p.add(`${at}.fallback_model_providers`, `expected a list of provider ids, got ${shown(f)}`);
     if (!Array.isArray(prov.models)) return p.add(`${at}.models`, `expected a list of models, got ${shown(prov.models)}`);
-    prov.models.forEach((m, j) => {
+    each(prov.models, (m, j) => {
       if (!p.full) checkModel(p, `${at}.models[${j}]`, m);
     });
   });

@@ -386,9 +386,10 @@ export function sectionMessage(
 ): PromptMessage {
   const r = (rules.format === 'prompty' ? trimLineBreaks : trimRange)(text, contentStart, secEnd);
   const startLine = contentStartLine + countNewlines(text, contentStart, r.start);
+  const raw = text.slice(r.start, r.end);
   const m: PromptMessage = {
     role,
-    content: text.slice(r.start, r.end).replace(/\r\n?/g, '\n'),
+    content: raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n'),
     range: r.start < r.end ? r : { start: contentStart, end: contentStart },
     sectionRange: { start: secStart, end: secEnd },
     headerLine: header ? header.line : startLine,
@@ -578,6 +579,31 @@ function findFrontMatter(text: string, start: number, format: PromptFormat = 'te
   return { range: { start: open, end: Math.min(text.length, open + 3) }, contentRange: { start: open, end: open }, unclosed: true };
 }
 
+const MAX_FRONT_MATTER_DEPTH = 1000;
+
+/**
+ * An upper bound on the YAML's nesting above `max`: open flow brackets, or on one line its indentation
+ * plus the block indicators (`- `, `? `) that open a collection each. Conservative (brackets in quoted
+ * strings count too); real front matter nests a few levels.
+ */
+function yamlNestingExceeds(src: string, max: number): boolean {
+  let flow = 0;
+  let lead = true; // in the line's indentation and indicators
+  let lineStart = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 10) {
+      lead = true;
+      lineStart = i + 1;
+    } else if (lead && c !== 32 && !((c === 45 || c === 63) && src.charCodeAt(i + 1) === 32)) lead = false;
+    if (lead && i - lineStart > max) return true;
+    if (c === 91 || c === 123) {
+      if (++flow > max) return true;
+    } else if ((c === 93 || c === 125) && flow > 0) flow--;
+  }
+  return false;
+}
+
 function clampRange(r: OffsetRange, min: number, max: number): OffsetRange {
   const s = Math.max(min, Math.min(max, r.start));
   const e = Math.max(s, Math.min(max, r.end));
@@ -593,6 +619,16 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
       severity: 'info',
       code: 'front-matter-too-large',
       message: `Front matter is larger than ${maxLen} characters and was not read.`,
+      range: { start: fm.range.start, end: fm.range.start + 3 },
+    });
+    return;
+  }
+  if (yamlNestingExceeds(src, MAX_FRONT_MATTER_DEPTH)) {
+    // The YAML library's memory grows with nesting (100k `[` in 200 KB: > 256 MB).
+    doc.diagnostics.push({
+      severity: 'info',
+      code: 'front-matter-too-deep',
+      message: `Front matter nests deeper than ${MAX_FRONT_MATTER_DEPTH} levels and was not read.`,
       range: { start: fm.range.start, end: fm.range.start + 3 },
     });
     return;

@@ -39,6 +39,8 @@ export class IncrementalPromptParser {
   /** All sections before empty ones are dropped (undefined: not a line-scanned file; edits re-parse). */
   private sections: PromptMessage[] | undefined;
   private rules: SectionRules | undefined;
+  /** An edit since the last parse needs a whole-text parse (done when `document` is read). */
+  private stale = false;
   /** How the last update was made, for tests and the benchmark. */
   lastUpdate: 'full' | 'incremental' = 'full';
 
@@ -49,7 +51,12 @@ export class IncrementalPromptParser {
     this.doc = this.parseFull('');
   }
 
+  /** The parse of the current text (a whole-text parse, if an edit since the last one needed it). */
   get document(): PromptDocument {
+    if (this.stale) {
+      this.stale = false;
+      this.doc = this.parseFull(this.text);
+    }
     return this.doc;
   }
 
@@ -57,19 +64,21 @@ export class IncrementalPromptParser {
     return this.text;
   }
 
-  setText(text: string): PromptDocument {
+  setText(text: string): void {
     this.text = text;
-    this.doc = this.parseFull(text);
-    return this.doc;
+    this.stale = true;
   }
 
   /** Applies edits in order (each offset refers to the text after the previous edit). */
-  applyEdits(edits: readonly TextEdit[]): PromptDocument {
+  applyEdits(edits: readonly TextEdit[]): void {
     for (const e of edits) this.applyEdit(e);
-    return this.doc;
   }
 
-  applyEdit(edit: TextEdit): PromptDocument {
+  /**
+   * Applies one edit. The parse is updated in place when the edit stays in its section; otherwise the
+   * whole text is parsed once, when `document` is next read (so a burst of edits parses once).
+   */
+  applyEdit(edit: TextEdit): void {
     const { offset, deleteLength, text: insert } = edit;
     const old = this.text;
     if (
@@ -81,9 +90,10 @@ export class IncrementalPromptParser {
       throw new RangeError(`edit ${offset}+${deleteLength} outside a document of length ${old.length}`);
     const text = old.slice(0, offset) + insert + old.slice(offset + deleteLength);
     this.text = text;
+    if (this.stale) return;
     const next = this.incremental(old, text, offset, deleteLength, insert.length);
-    this.doc = next ?? this.parseFull(text);
-    return this.doc;
+    if (next) this.doc = next;
+    else this.stale = true;
   }
 
   private parseFull(text: string): PromptDocument {

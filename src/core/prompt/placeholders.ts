@@ -74,6 +74,7 @@ export function findPlaceholders(
   const nextNewline = new NextIndex(text, '\n', end);
   const nextOpen = new NextIndex(text, '{', end);
   let stop = false;
+  let noEndRawFrom = Infinity;
   const push = (s: number, e: number, inner: string, kind: PlaceholderKind, syntax: PlaceholderSyntax): void => {
     out.push({ name: inner.trim(), kind, syntax, range: { start: s, end: e } });
     if (stopAfter?.(e)) stop = true;
@@ -146,7 +147,9 @@ export function findPlaceholders(
         i = e;
         if (c1 === 37 && /^\s*raw\s*$/.test(inner)) {
           // Skip to the matching {% endraw %}: its contents are literal text.
-          const endRaw = findEndRaw(text, i, end);
+          // (no `{% endraw %}` after an earlier unclosed raw means none after this one: linear time)
+          const endRaw = i < noEndRawFrom ? findEndRaw(text, i, end) : undefined;
+          if (!endRaw) noEndRawFrom = Math.min(noEndRawFrom, i);
           if (endRaw) {
             push(endRaw.start, endRaw.end, 'endraw', 'block', 'jinja');
             i = endRaw.end;

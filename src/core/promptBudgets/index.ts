@@ -1,7 +1,7 @@
 // Per-prompt budgets: limits from the prompt's front matter (`budget:`) and from `prompt-cost.json`
 // rules by glob, merged key by key, and checked against a prompt's numbers. Pure: no fs, no vscode.
 import { parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
-import { Decimal } from '../pricing/decimal';
+import { AbsurdNumberError, Decimal, MONEY_LIMITS, previewNumber } from '../pricing/decimal';
 import { compileGlob } from '../prompt/glob';
 import { GROUPED } from '../estimate/display';
 import { CONFIG_FILE_NAME, LIMIT_KEYS, type LimitKey } from './schema';
@@ -132,27 +132,39 @@ function readLimits(obj: Record<string, unknown>, fail: (key: string, message: s
   return limits;
 }
 
+/** A value for a message: short, and saying what JSON/YAML made of an absurd number (1e999 → Infinity). */
+function shown(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v))
+    return `${v} (an absurd value: beyond a float's range, so the JSON/YAML reader made it ${v})`;
+  if (typeof v === 'string') return JSON.stringify(previewNumber(v));
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+}
+
 function nonNegativeInt(v: unknown, key: string, fail: (key: string, message: string) => void): number | undefined {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
-  fail(key, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+  fail(key, `must be a non-negative integer, got ${shown(v)}`);
   return undefined;
 }
 
 function nonNegative(v: unknown, key: string, fail: (key: string, message: string) => void): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-  fail(key, `must be a non-negative number, got ${JSON.stringify(v)}`);
+  fail(key, `must be a non-negative number, got ${shown(v)}`);
   return undefined;
 }
 
-/** USD as a number or an exact decimal string; never negative. */
+/** USD as a number or an exact decimal string (within MONEY_LIMITS); never negative. */
 function money(v: unknown, key: string, fail: (key: string, message: string) => void): Decimal | undefined {
   try {
-    const d = typeof v === 'number' ? Decimal.fromNumber(v) : typeof v === 'string' ? Decimal.parse(v) : undefined;
+    const d = typeof v === 'number' ? Decimal.fromNumber(v) : typeof v === 'string' ? Decimal.parse(v, MONEY_LIMITS) : undefined;
     if (d && !d.isNegative()) return d;
-  } catch {
-    // reported below
+  } catch (err) {
+    if (err instanceof AbsurdNumberError) {
+      fail(key, `${err.message}; write an amount in USD such as 0.02 or "0.02"`);
+      return undefined;
+    }
   }
-  fail(key, `must be a non-negative amount in USD (0.02 or "0.02"), got ${JSON.stringify(v)}`);
+  fail(key, `must be a non-negative amount in USD (0.02 or "0.02"), got ${shown(v)}`);
   return undefined;
 }
 
@@ -246,6 +258,17 @@ export function readFrontMatterBudget(
   for (const k of Object.keys(data))
     if (!(LIMIT_KEYS as readonly string[]).includes(k))
       errors.push({ message: `budget.${k}: unknown key (limits: ${LIMIT_KEYS.join(', ')})`, ...at(nodes.get(k)) });
+  // YAML reads 1e-999999999 as 0 (a float cannot hold it): a limit of 0 the author never wrote.
+  for (const [k, node] of nodes) {
+    if (!isScalar(node) || node.value !== 0 || !node.range || !(LIMIT_KEYS as readonly string[]).includes(k)) continue;
+    const written = yamlText.slice(node.range[0], node.range[1]).trim();
+    if (!/[1-9]/.test(written.split(/[eE]/)[0])) continue;
+    errors.push({
+      message: `budget.${k}: absurd value ${previewNumber(written)}: closer to zero than a float can hold, so YAML reads it as 0; ignored`,
+      ...at(node),
+    });
+    delete data[k];
+  }
   const limits = readLimits(data, (key, message) => errors.push({ message: `budget.${key}: ${message}`, ...at(nodes.get(key)) }));
   return { limits, errors, line: keyPos.line };
 }

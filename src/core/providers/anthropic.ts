@@ -1,5 +1,5 @@
 // Anthropic Messages API (`POST /v1/messages`), streaming and not.
-import { RequestScope, joinUrl, parseEventJson, readJson, send, sseEvents } from './http';
+import { RequestScope, joinUrl, parseEventJson, readJson, send, serverText, sseEvents } from './http';
 import { AnthropicEndpoint, ChatMessage, RunPromptRequest, RunPromptResult } from './types';
 import { parseAnthropicStreamUsage, parseAnthropicUsage } from './usage';
 
@@ -57,7 +57,7 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
     if (!stream || !ctype.includes('text/event-stream')) {
       const j = await readJson(scope, res);
       if (j.type === 'error' && isObject(j.error))
-        throw scope.error('server', `Server error: ${String(j.error.message ?? 'unknown')}`, { requestId });
+        throw scope.error('server', `Server error: ${serverText(j.error.message) ?? 'unknown'}`, { requestId });
       if (!Array.isArray(j.content)) throw scope.badResponse('no `content` array in the body', { requestId });
       text = textOf(j.content);
       if (text) req.onText?.(text);
@@ -66,8 +66,8 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
         text,
         usage: parsed.usage,
         ...(parsed.warnings.length ? { warnings: parsed.warnings } : {}),
-        responseModel: typeof j.model === 'string' ? j.model : undefined,
-        finishReason: typeof j.stop_reason === 'string' ? j.stop_reason : undefined,
+        responseModel: serverText(j.model, 200),
+        finishReason: serverText(j.stop_reason, 100),
         requestId,
       });
     }
@@ -82,7 +82,7 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
       const type = typeof ev.type === 'string' ? ev.type : e.event;
       if (type === 'message_start' && isObject(ev.message)) {
         startUsage = ev.message.usage;
-        if (typeof ev.message.model === 'string') responseModel = ev.message.model;
+        if (typeof ev.message.model === 'string') responseModel = serverText(ev.message.model, 200);
       } else if (type === 'content_block_delta' && isObject(ev.delta)) {
         if (ev.delta.type === 'text_delta' && typeof ev.delta.text === 'string' && ev.delta.text) {
           scope.firstTokenAt ??= Date.now();
@@ -91,17 +91,17 @@ export async function runAnthropic(req: RunPromptRequest, ep: AnthropicEndpoint)
         }
       } else if (type === 'message_delta') {
         if (isObject(ev.usage)) deltaUsage = ev.usage;
-        if (isObject(ev.delta) && typeof ev.delta.stop_reason === 'string') finishReason = ev.delta.stop_reason;
+        if (isObject(ev.delta) && typeof ev.delta.stop_reason === 'string') finishReason = serverText(ev.delta.stop_reason, 100);
       } else if (type === 'message_stop') {
         stopped = true;
         break;
       } else if (type === 'error') {
         const err = isObject(ev.error) ? ev.error : {};
-        const etype = String(err.type ?? 'error');
+        const etype = serverText(err.type, 60) ?? 'error';
         const kind =
           etype === 'rate_limit_error' ? 'rate_limit' : etype === 'overloaded_error' || etype === 'api_error' ? 'server' : 'bad_request';
         const parsed = parseAnthropicStreamUsage(startUsage, deltaUsage);
-        throw scope.error(kind, `Anthropic stream failed (${etype}): ${String(err.message ?? 'unknown error')}`, {
+        throw scope.error(kind, `Anthropic stream failed (${etype}): ${serverText(err.message) ?? 'unknown error'}`, {
           partialText: text,
           partialUsage: parsed.usage,
           requestId,

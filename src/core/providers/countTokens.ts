@@ -7,6 +7,7 @@
 // the offline estimate: calibrate() gives a factor and the measured error band.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { readRegularFileSync } from '../files';
 import * as path from 'node:path';
 import { ResponseLimitError, displayUrl, kindForStatus, readBodyCapped, redact, serverErrorText } from './http';
 import { shownValue } from './usage';
@@ -187,7 +188,8 @@ export class ProviderCountCache {
   private load(): void {
     if (this.file && fs.existsSync(this.file)) {
       try {
-        const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as Record<string, CachedCount>;
+        // a regular file of sane size only: a FIFO or device here must not hang the estimate
+        const data = JSON.parse(readRegularFileSync(this.file).toString('utf8')) as Record<string, CachedCount>;
         for (const [k, v] of Object.entries(data)) if (v && typeof v.tokens === 'number') this.entries.set(k, v);
       } catch {
         // a damaged cache is only a cache: start empty, it is rewritten on the next count

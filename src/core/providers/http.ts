@@ -103,6 +103,14 @@ function clip(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/**
+ * A text field of a server reply as we keep it (model name, finish reason, error message): a string,
+ * clipped to `max` characters; anything else (a number, a 1,000,000-deep array) is `undefined`.
+ */
+export function serverText(v: unknown, max = 300): string | undefined {
+  return typeof v === 'string' ? clip(v, max) : undefined;
+}
+
 /** Per-request context: the combined abort signal, the idle timer, and the error factory. */
 export class RequestScope {
   readonly controller = new AbortController();
@@ -337,8 +345,9 @@ const CR = 0x0d;
 /**
  * Incremental Server-Sent Events parser (WHATWG HTML §9.2.6 "Interpreting an event stream": `\n`,
  * `\r\n` or `\r` line ends, blank line dispatches, `data:` lines joined with `\n`, `:` comments
- * ignored, one leading BOM stripped). Linear: each byte is looked at once. Line ends are found in
- * the bytes (CR and LF never occur inside a UTF-8 sequence), so a line is decoded once, whole.
+ * ignored, one leading BOM stripped). Linear: only new bytes are searched for line ends; what
+ * precedes a chunk's last line end is decoded and split in one go (CR and LF never occur inside a
+ * UTF-8 sequence, so no character is cut), the rest is kept as bytes until its line end arrives.
  * A line, or an event's data, larger than `maxEventBytes` throws ResponseLimitError.
  */
 export class SseParser {
@@ -347,6 +356,7 @@ export class SseParser {
   private pendingBytes = 0;
   private data: string[] = [];
   private dataBytes = 0;
+  private dataExact = false;
   private event: string | undefined;
   /** The last byte seen was CR: an LF right after it ends nothing. */
   private afterCR = false;
@@ -375,18 +385,22 @@ export class SseParser {
       if (bytes[0] === LF) at = 1;
       this.afterCR = false;
     }
-    for (let i = at; i < bytes.byteLength; i++) {
-      const b = bytes[i];
-      if (b !== LF && b !== CR) continue;
-      this.endLine(bytes.subarray(at, i), events);
-      if (b === CR) {
-        if (i + 1 < bytes.byteLength) {
-          if (bytes[i + 1] === LF) i++;
-        } else this.afterCR = true;
-      }
-      at = i + 1;
+    // Everything up to the chunk's last line end is decoded and split at once (native, linear); the
+    // rest waits, as bytes, for its line end. Only the new bytes are searched.
+    const last = Math.max(bytes.lastIndexOf(LF), bytes.lastIndexOf(CR));
+    if (last < at) {
+      if (at < bytes.byteLength) this.hold(bytes.subarray(at));
+      return events;
     }
-    if (at < bytes.byteLength) this.hold(bytes.subarray(at));
+    const ended = bytes.subarray(at, last + 1);
+    const region = this.pendingBytes ? Buffer.concat([...this.pending, ended], this.pendingBytes + ended.byteLength) : ended;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const lines = this.decoder.decode(region).split(/\r\n|\r|\n/);
+    lines.pop(); // '' after the last line end
+    for (const line of lines) this.line(line, events);
+    this.afterCR = last === bytes.byteLength - 1 && bytes[last] === CR;
+    if (last + 1 < bytes.byteLength) this.hold(bytes.subarray(last + 1));
     return events;
   }
 
@@ -398,51 +412,65 @@ export class SseParser {
       this.head = undefined;
       events.push(...this.push(head));
     }
-    if (this.pendingBytes) this.endLine(new Uint8Array(0), events);
+    if (this.pendingBytes) {
+      const bytes = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.line(this.decoder.decode(bytes), events);
+    }
     this.line('', events);
     return events;
   }
 
   private hold(piece: Uint8Array): void {
-    if (this.pendingBytes + piece.byteLength > this.maxEventBytes) this.tooLarge('a stream line');
+    this.checkSize(this.pendingBytes + piece.byteLength, 'a stream line');
     // Copy: the caller may reuse its buffer.
     this.pending.push(piece.slice());
     this.pendingBytes += piece.byteLength;
   }
 
-  private endLine(tail: Uint8Array, events: SseEvent[]): void {
-    if (this.pendingBytes + tail.byteLength > this.maxEventBytes) this.tooLarge('a stream line');
-    const bytes = this.pendingBytes ? Buffer.concat([...this.pending, tail], this.pendingBytes + tail.byteLength) : tail;
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.line(this.decoder.decode(bytes), events, bytes.byteLength);
-  }
-
-  private tooLarge(what: string): never {
+  private checkSize(bytes: number, what: string): void {
+    if (bytes <= this.maxEventBytes) return;
     this.pending = [];
     this.pendingBytes = 0;
     this.data = [];
     this.dataBytes = 0;
+    this.dataExact = false;
     throw new ResponseLimitError(what, this.maxEventBytes);
   }
 
-  private line(line: string, events: SseEvent[], byteLength = 0): void {
+  /**
+   * UTF-8 size of decoded text. A UTF-16 unit is 1–3 UTF-8 bytes, so while three times the length
+   * stays far under the cap the length stands in (exactness is only needed near the cap).
+   */
+  private sizeOf(text: string): number {
+    return text.length * 3 <= this.maxEventBytes ? text.length : Buffer.byteLength(text, 'utf8');
+  }
+
+  private line(line: string, events: SseEvent[]): void {
     if (line === '') {
       if (this.data.length) events.push({ event: this.event, data: this.data.join('\n') });
       this.data = [];
       this.dataBytes = 0;
+      this.dataExact = false;
       this.event = undefined;
       return;
     }
+    this.checkSize(this.sizeOf(line), 'a stream line');
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') {
-      this.dataBytes += byteLength + 1;
-      if (this.dataBytes > this.maxEventBytes) this.tooLarge('a stream event');
       this.data.push(value);
+      // An upper bound (3 bytes per UTF-16 unit) while it is under the cap; exact bytes from there on.
+      this.dataBytes += this.dataExact ? Buffer.byteLength(value, 'utf8') + 1 : 3 * value.length + 1;
+      if (!this.dataExact && this.dataBytes > this.maxEventBytes) {
+        this.dataExact = true;
+        this.dataBytes = this.data.reduce((n, d) => n + Buffer.byteLength(d, 'utf8') + 1, 0);
+      }
+      this.checkSize(this.dataBytes, 'a stream event');
     } else if (field === 'event') this.event = value;
   }
 }

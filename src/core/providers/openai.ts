@@ -1,5 +1,5 @@
 // OpenAI-compatible chat completions (OpenAI, Azure OpenAI, OpenRouter, Ollama, vLLM, LM Studio).
-import { RequestScope, joinUrl, parseEventJson, readJson, send, sseEvents } from './http';
+import { RequestScope, joinUrl, parseEventJson, readJson, send, serverText, sseEvents } from './http';
 import { OpenAIEndpoint, RunPromptRequest, RunPromptResult } from './types';
 import { ParsedUsage, parseOpenAIUsage } from './usage';
 
@@ -60,7 +60,9 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
       // Some servers ignore `stream: true` and answer with one JSON body; accept it.
       const j = await readJson(scope, res);
       if (isObject(j.error))
-        throw scope.error('server', `Server error: ${String((j.error as Record<string, unknown>).message ?? 'unknown')}`, { requestId });
+        throw scope.error('server', `Server error: ${serverText((j.error as Record<string, unknown>).message) ?? 'unknown'}`, {
+          requestId,
+        });
       const choice = Array.isArray(j.choices) && isObject(j.choices[0]) ? j.choices[0] : undefined;
       const message = choice && isObject(choice.message) ? choice.message : undefined;
       if (!message) throw scope.badResponse('no choices[0].message in the body', { requestId });
@@ -71,8 +73,8 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
         text,
         usage: parsed.usage,
         ...(parsed.warnings.length ? { warnings: parsed.warnings } : {}),
-        responseModel: typeof j.model === 'string' ? j.model : undefined,
-        finishReason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : undefined,
+        responseModel: serverText(j.model, 200),
+        finishReason: serverText(choice?.finish_reason, 100),
         requestId,
       });
     }
@@ -89,15 +91,18 @@ export async function runOpenAI(req: RunPromptRequest, ep: OpenAIEndpoint): Prom
       const chunk = parseEventJson(scope, e, text);
       if (isObject(chunk.error)) {
         // OpenRouter and vLLM report mid-stream failures as a chunk with `error`.
-        throw scope.error('server', `Stream failed: ${String(chunk.error.message ?? 'unknown error')}`, { partialText: text, requestId });
+        throw scope.error('server', `Stream failed: ${serverText(chunk.error.message) ?? 'unknown error'}`, {
+          partialText: text,
+          requestId,
+        });
       }
-      if (typeof chunk.model === 'string' && chunk.model) responseModel = chunk.model;
+      if (typeof chunk.model === 'string' && chunk.model) responseModel = serverText(chunk.model, 200);
       // The usage chunk (choices: []) comes last; some servers also put usage on every chunk: last wins.
       if (chunk.usage !== undefined && chunk.usage !== null) parsed = parseOpenAIUsage(chunk.usage);
       const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
       for (const c of choices) {
         if (!isObject(c)) continue;
-        if (typeof c.finish_reason === 'string') finishReason = c.finish_reason;
+        if (typeof c.finish_reason === 'string') finishReason = serverText(c.finish_reason, 100);
         const delta = isObject(c.delta) ? c.delta : undefined;
         if (delta && typeof delta.content === 'string' && delta.content) {
           scope.firstTokenAt ??= Date.now();

@@ -21,7 +21,8 @@ export function shownValue(v: unknown): string {
   try {
     text = JSON.stringify(v) ?? String(v);
   } catch {
-    text = String(v);
+    // e.g. an array nested a million deep: JSON.stringify and String both overflow the stack
+    text = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
   }
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

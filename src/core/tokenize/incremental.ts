@@ -96,6 +96,8 @@ export class IncrementalCounter {
   private length = 0;
   private sum = 0;
   private cache = new Map<string, number>();
+  /** The text of the last `update` (compared by reference first). */
+  private lastText: string | undefined;
 
   constructor(encoding: EncodingName, options: { chunkSize?: number } = {}) {
     this.encoding = encoding;
@@ -122,6 +124,7 @@ export class IncrementalCounter {
   setText(text: string, shouldStop?: ShouldStop): number {
     const chunks = splitChunks(text, this.encoding, this.chunkSize);
     const counts = chunks.map((c) => this.countChunk(c, shouldStop));
+    this.lastText = text;
     this.chunks = chunks;
     this.counts = counts;
     this.length = text.length;
@@ -138,6 +141,7 @@ export class IncrementalCounter {
     if (offset < 0 || deleteLength < 0 || offset + deleteLength > this.length) {
       throw new RangeError(`edit ${offset}+${deleteLength} outside document of length ${this.length}`);
     }
+    this.lastText = undefined;
     const n = this.chunks.length;
     const i = this.chunkAt(offset);
     const j = this.chunkAt(offset + deleteLength);
@@ -171,19 +175,29 @@ export class IncrementalCounter {
    * rest re-split and recounted as `applyEdit` does. Returns the new total.
    */
   update(text: string, shouldStop?: ShouldStop): number {
+    // the same string as last time (a message the edit did not touch): nothing to compare
+    if (text === this.lastText) return this.sum;
+    const total = this.updateChunks(text, shouldStop);
+    this.lastText = text;
+    return total;
+  }
+
+  private updateChunks(text: string, shouldStop?: ShouldStop): number {
     const { chunks, starts } = this;
     const n = chunks.length;
     const oldLen = this.length;
     if (n === 1 && oldLen === 0) return this.setText(text, shouldStop);
     // first chunk that differs, from the start
     let i = 0;
-    while (i < n && starts[i] + chunks[i].length <= text.length && text.startsWith(chunks[i], starts[i])) i++;
+    // (a slice compared with === is a memory compare; startsWith walks characters)
+    while (i < n && text.slice(starts[i], starts[i] + chunks[i].length) === chunks[i]) i++;
     if (i === n && text.length === oldLen) return this.sum;
     const prefixEnd = i < n ? starts[i] : oldLen;
     // last chunk that differs, from the end (never overlapping the kept prefix)
     const delta = text.length - oldLen;
     let j = n - 1;
-    while (j >= i && starts[j] + delta >= prefixEnd && text.startsWith(chunks[j], starts[j] + delta)) j--;
+    while (j >= i && starts[j] + delta >= prefixEnd && text.slice(starts[j] + delta, starts[j] + delta + chunks[j].length) === chunks[j])
+      j--;
     // Re-split one chunk more on each side: the cut before the first changed chunk and after the
     // last one may no longer be safe (the rule looks at up to two characters before a cut).
     const lo = Math.max(0, i - 1);

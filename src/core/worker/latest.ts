@@ -1,7 +1,7 @@
 // A worker thread that answers only the newest request: starting a request supersedes (rejects) the
 // one before it, and the worker sees that through a shared "latest id" slot it polls while working.
 // Used for counting and parsing big documents off the extension host's thread.
-import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { Worker, WorkerOptions, parentPort, workerData } from 'node:worker_threads';
 import { CancellationError, isCancellationError } from '../cancellation';
 
 const superseded = () => new CancellationError('superseded by a newer request');
@@ -12,12 +12,19 @@ const disposed = () => new CancellationError('worker disposed');
  * once a newer request was started; a handler that throws a `CancellationError` (e.g. from a count
  * that checked it) is reported as cancelled, any other error as an error.
  */
-export function serveLatest<Q, R>(handle: (request: Q, superseded: () => boolean) => R): void {
+export function serveLatest<Q, R>(
+  handle: (request: Q, superseded: () => boolean) => R,
+  options: {
+    /** Called for every request in order, superseded ones too (e.g. to apply the edits it carries). */
+    accept?: (request: Q) => void;
+  } = {},
+): void {
   const data = (workerData ?? {}) as { latest?: SharedArrayBuffer };
   const slot = data.latest ? new Int32Array(data.latest) : undefined;
   parentPort?.on('message', (req: Q & { id: number }) => {
     const newerStarted = () => slot !== undefined && Atomics.load(slot, 0) !== req.id;
     try {
+      options.accept?.(req);
       if (newerStarted()) throw superseded();
       parentPort!.postMessage({ id: req.id, result: handle(req, newerStarted) });
     } catch (err) {
@@ -48,10 +55,11 @@ export class LatestRequestWorker<Q extends object, R> {
   private pending: Pending<R> | undefined;
   private disposed = false;
 
-  /** `workerData` gets `{ latest: SharedArrayBuffer, ...extraData }`. */
+  /** `workerData` gets `{ latest: SharedArrayBuffer, ...extraData }`; `options` e.g. `resourceLimits` for the thread. */
   constructor(
     private readonly scriptPath: string,
     private readonly extraData: Record<string, unknown> = {},
+    private readonly options: Pick<WorkerOptions, 'resourceLimits'> = {},
   ) {}
 
   /** Sends `{ id, ...payload }`; rejects with a CancellationError when a newer request starts first. */
@@ -79,7 +87,7 @@ export class LatestRequestWorker<Q extends object, R> {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.scriptPath, { workerData: { latest: this.latest.buffer, ...this.extraData } });
+    const w = new Worker(this.scriptPath, { ...this.options, workerData: { latest: this.latest.buffer, ...this.extraData } });
     w.unref();
     w.on('message', (msg: WorkerReply<R>) => {
       const p = this.pending;

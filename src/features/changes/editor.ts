@@ -1,6 +1,7 @@
 // The change against HEAD where the prompt is: a CodeLens ("+42 tokens · +$1.26/month vs HEAD") above a
 // changed prompt file or prompt in code, and a hover table (tokens and money before → after per model).
 // Own providers (VS Code merges lenses and hovers), so the estimate features stay untouched.
+import { escapeMarkdown, markdownCode } from '../../core/untrustedText';
 import * as vscode from 'vscode';
 import type { ModelDelta, PromptChange } from '../../core/diff/prompts';
 import { readConfig } from '../config';
@@ -71,17 +72,18 @@ export async function changeMarkdown(dc: DocumentChanges, c: PromptChange): Prom
     const a = d.approximate ? '≈' : '';
     const t = (n?: number) => (n === undefined ? '—' : a + GROUPED.format(n));
     const usd = (v?: import('../../core/pricing/decimal').Decimal) => (v === undefined ? '—' : a + formatUsd(v));
-    const name = d.model === primary?.model ? `**${shortModel(d.model)}**` : shortModel(d.model);
+    const name = d.model === primary?.model ? `**${escapeMarkdown(shortModel(d.model))}**` : escapeMarkdown(shortModel(d.model));
     return d.priceError
       ? `| ${name} | ${t(d.tokensBefore)} → ${t(d.tokensAfter)} (${fmt.signedTokens(d.tokensDelta, d.approximate)}) | no price | — |`
       : `| ${name} | ${t(d.tokensBefore)} → ${t(d.tokensAfter)} (${fmt.signedTokens(d.tokensDelta, d.approximate)}) | ${usd(d.perRequestBefore)} → ${usd(d.perRequestAfter)} | ${d.monthlyDelta ? fmt.signedUsd(d.monthlyDelta, d.approximate) : '—'} |`;
   });
   const side = c.after ?? c.before!;
-  const what = c.status === 'renamed' ? `renamed from \`${c.oldPath}\`` : c.status === 'added' ? 'new since HEAD' : 'modified';
+  const what =
+    c.status === 'renamed' ? `renamed from ${markdownCode(c.oldPath ?? '')}` : c.status === 'added' ? 'new since HEAD' : 'modified';
   return [
-    `**Prompt Cost · change vs ${BASE_LABEL}** (${c.kind === 'code' ? `${c.label}, ` : ''}${what})`,
+    `**Prompt Cost · change vs ${BASE_LABEL}** (${c.kind === 'code' ? `${escapeMarkdown(c.label)}, ` : ''}${what})`,
     '',
-    primary ? fmt.deltaSummary(primary, BASE_LABEL) : '',
+    primary ? escapeMarkdown(fmt.deltaSummary(primary, BASE_LABEL)) : '',
     '',
     '| Model | Input tokens | Per request | Monthly Δ |',
     '|---|---:|---:|---:|',

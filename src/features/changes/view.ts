@@ -1,5 +1,6 @@
 // The "Changed Prompts" view: every prompt of the working tree that differs from HEAD, per repository
 // (multi-root: one group per repository), biggest monthly change first, refreshed as files change.
+import { escapeMarkdown } from '../../core/untrustedText';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptChange } from '../../core/diff/prompts';
@@ -73,8 +74,8 @@ export class ChangesViewProvider implements vscode.TreeDataProvider<Node>, vscod
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.description = d ? `${fmt.deltaSummary(d, BASE_LABEL).replace(` vs ${BASE_LABEL}`, '')} · ${c.status}` : c.status;
     item.tooltip = new vscode.MarkdownString(
-      `**${c.path}**${c.oldPath ? ` (from ${c.oldPath})` : ''} — ${c.status}\n\n` +
-        (d ? `${fmt.deltaSummary(d, BASE_LABEL)} (${d.model})` : ''),
+      `**${escapeMarkdown(c.path)}**${c.oldPath ? ` (from ${escapeMarkdown(c.oldPath)})` : ''} — ${c.status}\n\n` +
+        (d ? escapeMarkdown(`${fmt.deltaSummary(d, BASE_LABEL)} (${d.model})`) : ''),
     );
     item.iconPath = new vscode.ThemeIcon(
       c.status === 'added'

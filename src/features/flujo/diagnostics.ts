@@ -1,8 +1,11 @@
-// flujo.toml diagnostics: recomputed 300 ms after typing stops, when the file changes on disk, when
+// flujo.toml diagnostics: recomputed 300 ms after typing stops (big files in a worker thread, latest edit wins), when the file changes on disk, when
 // prices or settings change, and from the `provider:model` strings used in the workspace (strict mode:
 // every unpriced one; otherwise those Flujo would raise PricingNotConfiguredError for).
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
+import type { FlujoAnalysisWorker } from '../../core/flujo/workerClient';
+import { isCancellationError } from '../../core/cancellation';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
 import { Debouncer } from '../util/debounce';
@@ -18,6 +21,10 @@ const MAX_SCANNED_BYTES = 2_000_000;
 /** A workspace scan that failed (file search unavailable for a moment) is retried this much later, this often. */
 const SCAN_RETRY_MS = 2_000;
 const SCAN_RETRIES = 3;
+/** From this size on a flujo.toml is analysed in a worker thread (below it the analysis takes a few ms). */
+const WORKER_MIN_CHARS = 100_000;
+/** Worker threads kept for big flujo.toml files open at once (each holds its last analysis' heap until the next). */
+const MAX_WORKERS = 2;
 
 /** The core diagnostic behind each vscode.Diagnostic, for the quick-fix provider. */
 export const coreDiagnostic = new WeakMap<vscode.Diagnostic, FlujoDiagnostic>();
@@ -30,18 +37,50 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
   const runs = new Map<string, number>();
   let scanFailures = 0;
 
+  /** Big files are analysed in a worker thread, one per document (latest edit wins), the most recently used kept. */
+  const workers = new Map<string, FlujoAnalysisWorker>();
+  const workerFor = (key: string, create: (script: string) => FlujoAnalysisWorker) => {
+    // Most recently used last, so the oldest is the first to go.
+    const w = workers.get(key) ?? create(services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
+    workers.delete(key);
+    workers.set(key, w);
+    while (workers.size > MAX_WORKERS) {
+      const oldest = workers.keys().next().value as string;
+      workers.get(oldest)?.dispose();
+      workers.delete(oldest);
+    }
+    return w;
+  };
+  const disposeWorker = (key: string) => {
+    workers.get(key)?.dispose();
+    workers.delete(key);
+  };
+
   const lint = async (doc: vscode.TextDocument) => {
     if (!isFlujoToml(doc.uri)) return;
     const key = doc.uri.toString();
     const run = (runs.get(key) ?? 0) + 1;
     runs.set(key, run);
-    const [flujo, pricing] = await Promise.all([import('../../core/flujo'), import('../../core/pricing')]);
+    const [flujo, pricing, { FlujoAnalysisWorker }] = await Promise.all([
+      import('../../core/flujo'),
+      import('../../core/pricing'),
+      import('../../core/flujo/workerClient'),
+    ]);
     const reference = await services.pricing.referenceCatalog();
     const text = doc.getText();
-    const options = { reference, path: doc.uri.fsPath, maxDiagnostics: 1000 };
+    const options = { path: doc.uri.fsPath, maxDiagnostics: flujo.MAX_DIAGNOSTICS };
     const current = () => runs.get(key) === run && !doc.isClosed; // a newer run (an edit, new usages, new prices) supersedes this one
+    const analyze = async (usedModels?: ModelUsage[]): Promise<FlujoDiagnostic[]> => {
+      if (text.length < WORKER_MIN_CHARS) return flujo.analyzeFlujoToml(text, { ...options, usedModels, reference }).diagnostics;
+      const worker = workerFor(key, (script) => new FlujoAnalysisWorker(script));
+      const result = await worker.analyze(text, { ...options, usedModels }, services.pricing.referenceData(reference));
+      return result.diagnostics;
+    };
     // Until the first workspace scan (of many files) is done, show the file's own diagnostics at once.
-    if (!usages.ready && current()) publish(doc, flujo.analyzeFlujoToml(text, options).diagnostics);
+    if (!usages.ready && current()) {
+      const own = await analyze();
+      if (current()) publish(doc, own);
+    }
     let usedModels: ModelUsage[];
     try {
       usedModels = await usages.get();
@@ -49,13 +88,14 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     } catch (err) {
       // The scan failed (file search unavailable for a moment): the file's own diagnostics stay; try again soon.
       services.log.warn(`could not scan the workspace for the models it uses: ${(err as Error)?.message ?? err}`);
-      if (++scanFailures <= SCAN_RETRIES) debouncer.schedule(() => void lint(doc).catch(report), { key, delayMs: SCAN_RETRY_MS });
+      if (++scanFailures <= SCAN_RETRIES)
+        debouncer.schedule(() => void lint(doc).catch((e) => failed(doc, e)), { key, delayMs: SCAN_RETRY_MS });
       return;
     }
-    const analysis = flujo.analyzeFlujoToml(text, { ...options, usedModels });
     if (!current()) return;
-    publish(doc, analysis.diagnostics);
-    const found = analysis.diagnostics;
+    const found = await analyze(usedModels);
+    if (!current()) return;
+    publish(doc, found);
     if (
       reference.isStale(new Date()) &&
       found.some((d) => d.code === 'price-differs' || d.code === 'price-magnitude' || d.code === 'unknown-model')
@@ -77,9 +117,22 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     collection.set(doc.uri, diagnostics);
   };
 
-  const report = (e: unknown) => services.log.error(`flujo.toml lint failed: ${(e as Error)?.stack ?? e}`);
+  const failed = (doc: vscode.TextDocument, e: unknown) => {
+    if (isCancellationError(e)) return; // a newer edit superseded this run: its own run publishes
+    services.log.error(`flujo.toml lint failed: ${(e as Error)?.stack ?? e}`);
+    if (doc.isClosed) return;
+    // Say so where the user looks (e.g. the worker ran out of its memory limit on a huge file), not only in the log.
+    const diag = new vscode.Diagnostic(
+      new vscode.Range(0, 0, 0, 0),
+      `flujo.toml could not be analysed: ${String((e as Error)?.message ?? e).split('\n')[0]}`,
+      vscode.DiagnosticSeverity.Warning,
+    );
+    diag.source = DIAGNOSTIC_SOURCE;
+    diag.code = 'analysis-failed';
+    collection.set(doc.uri, [diag]);
+  };
   const schedule = (doc: vscode.TextDocument) => {
-    if (isFlujoToml(doc.uri)) debouncer.schedule(() => void lint(doc).catch(report), { key: doc.uri.toString() });
+    if (isFlujoToml(doc.uri)) debouncer.schedule(() => void lint(doc).catch((e) => failed(doc, e)), { key: doc.uri.toString() });
   };
   const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
 
@@ -99,8 +152,10 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     vscode.workspace.onDidCloseTextDocument((doc) => {
       debouncer.cancel(doc.uri.toString());
       runs.delete(doc.uri.toString());
+      disposeWorker(doc.uri.toString());
       collection.delete(doc.uri);
     }),
+    { dispose: () => [...workers.keys()].forEach(disposeWorker) },
     services.pricing.onDidChange(relintAll),
   );
 }

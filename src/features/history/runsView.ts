@@ -2,12 +2,14 @@
 // (switchable), exact totals per group, Flujo runs with their steps, a context menu (open prompt,
 // rerun, copy details, delete with undo) and title actions (refresh, group by, filter, export CSV,
 // import Flujo runs). Follows the ledger and the Flujo state DB live through the HistoryStore.
+import { escapeMarkdown } from '../../core/untrustedText';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, RUNS_COMMANDS } from '../commandIds';
 import type { GroupBy, RunGroup } from '../../core/history/group';
+import type { CorruptLine } from '../../core/history/ledger';
 import type { RunRecord, RunStep } from '../../core/history/record';
-import { formatDuration, formatUsd } from '../../core/format';
+import { formatDuration } from '../../core/format';
 import type { Services } from '../services';
 import { CONFIG_KEYS, GROUP_BY_OPTIONS, onConfigChange, readRunSettings, updateSetting } from '../config';
 import { Disposable } from '../util/dispose';
@@ -26,7 +28,9 @@ export const RUNS_VIEW = 'promptCost.runs';
 export type RunsNode =
   | { kind: 'group'; group: RunGroup; by: GroupBy }
   | { kind: 'run'; view: ViewRun; by: GroupBy }
-  | { kind: 'step'; view: ViewRun; step: RunStep; index: number };
+  | { kind: 'step'; view: ViewRun; step: RunStep; index: number }
+  /** Ledger lines the reader skipped (invalid, or from a newer version): one item per ledger, first. */
+  | { kind: 'skipped'; file: string; lines: readonly CorruptLine[] };
 
 export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
   private readonly changed = this._register(new vscode.EventEmitter<RunsNode | undefined>());
@@ -80,20 +84,20 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const runs = this.visibleRuns().map((v) => v.run);
     const t = G!.totalsOf(runs);
     this.view.description = runs.length
-      ? `${this.filterText ? `“${this.filterText}” · ` : ''}${formatUsd(t.costUsd)}`
+      ? `${this.filterText ? `“${this.filterText}” · ` : ''}${G!.formatTotalCost(t)}`
       : this.filterText
         ? `“${this.filterText}”`
         : undefined;
-    const corrupt = this.store.corruptLines();
     const messages: string[] = [];
     if (this.filterText && !runs.length) messages.push(`No runs match “${this.filterText}”.`);
-    for (const c of corrupt) {
-      const lines = c.lines.map((l) => l.line);
+    for (const c of this.store.corruptLines()) {
+      const newer = c.lines.filter((l) => l.newerVersion).length;
       messages.push(
-        `${path.basename(c.file)}: ${lines.length} corrupt line(s) skipped (${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}); see the Prompt Cost Lens log.`,
+        `${path.basename(c.file)}: ${skippedLabel(c.lines.length)}${newer ? ` (${newer} from a newer version of Prompt Cost Lens: update it to read them)` : ''}; the other runs are shown.`,
       );
     }
     for (const s of this.store.flujoSources()) if (s.flujo.error) messages.push(`Flujo: ${s.flujo.error}`);
+    messages.push(...this.store.notices());
     this.view.message = messages.length ? messages.join(' ') : undefined;
   }
 
@@ -105,12 +109,16 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const visible = this.visibleRuns();
       const byId = new Map(visible.map((v) => [v.run.id, v]));
       this.lastById = byId;
-      return G!
-        .groupRuns(
-          visible.map((v) => v.run),
-          by,
-        )
-        .map((group) => ({ kind: 'group', group, by }));
+      const skipped: RunsNode[] = this.store.corruptLines().map((c) => ({ kind: 'skipped', file: c.file, lines: c.lines }));
+      return [
+        ...skipped,
+        ...G!
+          .groupRuns(
+            visible.map((v) => v.run),
+            by,
+          )
+          .map((group): RunsNode => ({ kind: 'group', group, by })),
+      ];
     }
     if (node.kind === 'group')
       return node.group.runs.flatMap((r): RunsNode[] => {
@@ -124,6 +132,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private lastById = new Map<string, ViewRun>();
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
+    if (node.kind === 'skipped') return skippedItem(node.file, node.lines);
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(V!.groupLabel(node.group, node.by), vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.group.id}`;
@@ -131,7 +140,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const t = node.group.totals;
       item.tooltip = new vscode.MarkdownString(
         [
-          `**${node.group.label}**`,
+          `**${escapeMarkdown(node.group.label)}**`,
           '',
           `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running)`,
           '',
@@ -185,6 +194,32 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 }
 
+function skippedLabel(n: number): string {
+  return `${n} ledger line${n === 1 ? '' : 's'} skipped`;
+}
+
+/** "3 ledger lines skipped": opens the ledger at the first one; the tooltip says where and why (the log has all). */
+function skippedItem(file: string, lines: readonly CorruptLine[]): vscode.TreeItem {
+  const item = new vscode.TreeItem(skippedLabel(lines.length), vscode.TreeItemCollapsibleState.None);
+  item.id = `skipped:${file}`;
+  const first = lines[0];
+  item.description = `${path.basename(file)}:${first.line} ${first.reason}`;
+  const shown = lines.slice(0, 10).map((l) => `- line ${l.line}: ${l.reason}`);
+  const md = new vscode.MarkdownString();
+  md.appendText(`${file}\n\nThese lines are not read (the other runs are):\n\n`);
+  md.appendText(`${shown.join('\n')}${lines.length > 10 ? `\n- … ${lines.length - 10} more (see Output › Prompt Cost Lens)` : ''}`);
+  item.tooltip = md;
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  item.contextValue = 'promptCost.skippedLines';
+  const at = new vscode.Position(Math.max(0, first.line - 1), 0);
+  item.command = {
+    command: 'vscode.open',
+    title: 'Open the Ledger at the Skipped Line',
+    arguments: [vscode.Uri.file(file), { selection: new vscode.Range(at, at) }],
+  };
+  return item;
+}
+
 const providers = new WeakMap<Services, RunsTreeProvider>();
 
 /** The Runs tree provider of this activation (tests read items and totals through it). */
@@ -195,10 +230,9 @@ export function runsTreeProvider(services: Services): RunsTreeProvider | undefin
 /** A command argument from the tree (node), a run id (tests, notifications), or nothing (selection). */
 function viewRunOf(provider: RunsTreeProvider, arg: unknown, view: vscode.TreeView<RunsNode>): ViewRun | undefined {
   if (typeof arg === 'string') return provider.store.runs().find((v) => v.run.id === arg);
-  if (arg && typeof arg === 'object' && 'kind' in arg && (arg as RunsNode).kind !== 'group')
-    return (arg as Extract<RunsNode, { view: ViewRun }>).view;
+  if (arg && typeof arg === 'object' && 'kind' in arg && 'view' in arg) return (arg as Extract<RunsNode, { view: ViewRun }>).view;
   const sel = view.selection[0];
-  return sel && sel.kind !== 'group' ? sel.view : undefined;
+  return sel && 'view' in sel ? sel.view : undefined;
 }
 
 export function registerRunsView(services: Services): vscode.Disposable {

@@ -14,6 +14,7 @@ import type { RunRecord } from '../../core/history/record';
 import type { Services } from '../services';
 import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
+import { chooseLedgerPath } from './ledgerPath';
 
 export interface FlujoSource {
   /** flujo.toml in use. */
@@ -26,6 +27,8 @@ export interface FlujoSource {
   live: RunRecord[];
   warnings: string[];
   error?: string;
+  /** What flujo.toml asked for that is not followed (state_uri in an untrusted workspace). */
+  notice?: string;
 }
 
 interface FolderHistory {
@@ -34,6 +37,8 @@ interface FolderHistory {
   /** Folder path (undefined: no workspace, the ledger lives in global storage). */
   dir?: string;
   ledgerFile: string;
+  /** Why the configured ledger path is not used, when it is not. */
+  ledgerNotice?: string;
   follower: LedgerFollower;
   flujo?: FlujoSource;
   disposables: vscode.Disposable[];
@@ -73,6 +78,8 @@ export class HistoryStore extends Disposable {
       });
     const reloadFlujoSoon = this._register(new Debouncer(300));
     this._register(onConfigChange(CONFIG_KEYS.historyPath, rebuild));
+    // Trust granted (or simulated by a test): state_uri and a workspace history.path may now apply.
+    this._register(services.trust.onDidChange(rebuild));
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(rebuild));
     // flujo.toml edited, created or deleted: state_uri and [budgets] may differ.
     this._register(
@@ -135,6 +142,11 @@ export class HistoryStore extends Disposable {
 
   flujoSources(): { folder: string; flujo: FlujoSource }[] {
     return this.folders.filter((f) => f.flujo).map((f) => ({ folder: f.name, flujo: f.flujo! }));
+  }
+
+  /** Settings and flujo.toml values not followed, and why (Workspace Trust, an unconfirmed path). */
+  notices(): string[] {
+    return this.folders.flatMap((f) => [f.ledgerNotice, f.flujo?.notice].filter((n): n is string => n !== undefined));
   }
 
   corruptLines(): { file: string; lines: readonly CorruptLine[] }[] {
@@ -239,8 +251,8 @@ export class HistoryStore extends Disposable {
   private async pollLedger(f: FolderHistory, fire: boolean): Promise<void> {
     try {
       const update = await f.follower.poll();
-      for (const c of update.corrupt)
-        this.services.log.warn(`${f.ledgerFile}:${c.line}: corrupt ledger line skipped (${c.reason}): ${c.preview}`);
+      const { ledgerWarnings } = await import('../../core/history/ledger');
+      for (const w of ledgerWarnings(f.ledgerFile, update.corrupt)) this.services.log.warn(w.message);
       if (fire && update.changed) this.changed.fire();
     } catch (err) {
       this.services.log.error(`cannot read ${f.ledgerFile}: ${(err as Error).message}`);
@@ -258,14 +270,25 @@ export class HistoryStore extends Disposable {
       ? wsFolders.map((w) => ({ key: w.uri.toString(), name: w.name, dir: w.uri.fsPath, scope: w.uri }))
       : [{ key: '', name: 'global', dir: undefined }];
     for (const e of entries) {
-      const setting = readRunSettings(e.scope).historyPath;
-      const base = e.dir ?? this.services.context.globalStorageUri.fsPath;
-      const ledgerFile = resolveLedgerPath(base, e.dir ? setting : path.basename(setting));
+      // A workspace folder: its own setting, checked against Workspace Trust and confirmed when outside.
+      const choice =
+        e.dir && e.scope
+          ? await chooseLedgerPath(this.services, e.dir, e.scope)
+          : {
+              file: resolveLedgerPath(this.services.context.globalStorageUri.fsPath, path.basename(readRunSettings(e.scope).historyPath)),
+              notice: undefined,
+            };
+      if (gen !== this.generation) {
+        disposeAll(next.flatMap((x) => x.disposables));
+        return;
+      }
+      const ledgerFile = choice.file;
       const f: FolderHistory = {
         key: e.key,
         name: e.name,
         dir: e.dir,
         ledgerFile,
+        ledgerNotice: choice.notice,
         follower: new LedgerFollower(ledgerFile),
         disposables: [],
       };
@@ -321,8 +344,25 @@ export class HistoryStore extends Disposable {
       }
     }
     const dir = path.dirname(configUri.fsPath);
-    src.candidates = history.flujoStateDbCandidates(dir, stateUri, process.env);
-    src.db = history.findFlujoStateDb(dir, stateUri, process.env);
+    // state_uri is the repository's choice of a path: followed only in a trusted workspace.
+    const { stateDbAccess } = await import('../../core/history/stateAccess');
+    const access = stateDbAccess({
+      configDir: dir,
+      stateUri,
+      env: process.env,
+      workspaceDir: f.dir,
+      trusted: this.services.trust.isTrusted,
+    });
+    src.candidates = access.candidates;
+    src.notice = access.notice;
+    // a regular file only: a FIFO or device planted as the database would block the extension host
+    src.db = access.candidates.find((p) => {
+      try {
+        return fs.statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
     if (src.db) {
       this.ensureSqlWasm(history.setSqlWasmPath);
       try {

@@ -1,10 +1,11 @@
 // The pure part of the Runs and Budgets views: merging the ledger with live Flujo runs, labels,
 // descriptions, tooltips, "copy details" text and budget rows. No `vscode` import: unit-tested
 // under node (test/unit/history-view-model.test.ts).
+import { escapeMarkdown, markdownCode } from '../../core/untrustedText';
 import type { BudgetRow } from '../../core/history/budgets';
 import { runInputTokens, runTokens } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
-import { compactCount, formatDeltaPct, runDeltaPct } from '../../core/history/group';
+import { compactCount, formatDeltaPct, formatTotalCost, runDeltaPct } from '../../core/history/group';
 import { formatDuration, formatUsd } from '../../core/format';
 import type { RunRecord, RunStatus, RunStep } from '../../core/history/record';
 
@@ -49,7 +50,7 @@ export function compactTokens(n: number): string {
 
 /** `3 runs · 12.3k tok · $0.0123 · Δ +4.2 % · 1 failed` (the exact cost is in the tooltip). */
 export function groupDescription(t: RunTotals): string {
-  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, formatUsd(t.costUsd)];
+  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, formatTotalCost(t)];
   const d = formatDeltaPct(t.deltaPct);
   if (d) parts.push(`Δ ${d}`);
   if (t.failed) parts.push(`${t.failed} failed`);
@@ -114,24 +115,22 @@ export function statusIcon(status: RunStatus): { id: string; color?: string } {
 export function stepDescription(s: RunStep): string {
   const parts: string[] = [];
   if (s.tokens !== undefined) parts.push(`${GROUPED.format(s.tokens)} tok`);
-  if (s.costUsd !== undefined) parts.push(formatUsd(s.costUsd));
+  parts.push(s.costUsd !== undefined ? formatUsd(s.costUsd) : 'cost unknown');
   if (s.latencyMs !== undefined) parts.push(formatDuration(s.latencyMs));
   if (s.success === false) parts.push('failed');
   return parts.join(' · ');
-}
-
-function mdEscape(s: string): string {
-  // Only what is markup inside a line or a table cell (nothing here starts a line with user text).
-  return s.replace(/[\\`*_[\]<>|]/g, '\\$&');
 }
 
 /** Markdown tooltip of a run: usage buckets, estimate vs actual, error, origin. */
 export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
   const r = v.run;
   const lines: string[] = [];
-  lines.push(`**${mdEscape(runSubject(r))}** — ${r.status}${r.statusDetail ? ` (${mdEscape(r.statusDetail)})` : ''}`, '');
   lines.push(
-    `${mdEscape(new Date(r.time).toLocaleString('en-US'))}${r.model ? ` · ${mdEscape(r.provider && r.provider !== 'flujo' ? `${r.provider}:${r.model}` : r.model)}` : ''}`,
+    `**${escapeMarkdown(runSubject(r))}** — ${escapeMarkdown(r.status)}${r.statusDetail ? ` (${escapeMarkdown(r.statusDetail)})` : ''}`,
+    '',
+  );
+  lines.push(
+    `${escapeMarkdown(new Date(r.time).toLocaleString('en-US'))}${r.model ? ` · ${escapeMarkdown(r.provider && r.provider !== 'flujo' ? `${r.provider}:${r.model}` : r.model)}` : ''}`,
     '',
   );
   const rows: [string, string][] = [];
@@ -143,7 +142,7 @@ export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
     if (u.cacheWrite1hTokens) rows.push(['Cache write 1 h', GROUPED.format(u.cacheWrite1hTokens)]);
     rows.push(['Output', GROUPED.format(u.outputTokens) + (u.reasoningTokens ? ` (${GROUPED.format(u.reasoningTokens)} reasoning)` : '')]);
   } else if (r.totalTokens !== undefined) rows.push(['Tokens', GROUPED.format(r.totalTokens)]);
-  if (r.costUsd !== undefined) rows.push(['Actual cost', `$${r.costUsd}`]);
+  rows.push(['Actual cost', r.costUsd !== undefined ? `$${r.costUsd}` : 'unknown']);
   if (r.estimate) {
     const e = r.estimate;
     const a = e.approximate ? '≈ ' : '';
@@ -156,11 +155,11 @@ export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
   if (d) rows.push(['Actual vs estimate', d]);
   if (r.latencyMs !== undefined) rows.push(['Latency', formatDuration(r.latencyMs)]);
   if (rows.length) {
-    lines.push('| | |', '|---|---:|', ...rows.map(([k, val]) => `| ${k} | ${mdEscape(val)} |`), '');
+    lines.push('| | |', '|---|---:|', ...rows.map(([k, val]) => `| ${k} | ${escapeMarkdown(val)} |`), '');
   }
-  if (r.error) lines.push(`**Error** (${mdEscape(r.error.kind)}): ${mdEscape(r.error.message)}`, '');
+  if (r.error) lines.push(`**Error** (${escapeMarkdown(r.error.kind)}): ${escapeMarkdown(r.error.message)}`, '');
   if (v.origin === 'flujo-db') lines.push('*Read live from the Flujo state database; "Import Flujo Runs" records it in the ledger.*', '');
-  lines.push(`\`${r.id}\`${ledgerFile ? ` · ${mdEscape(ledgerFile)}` : ''}`);
+  lines.push(`${markdownCode(r.id)}${ledgerFile ? ` · ${escapeMarkdown(ledgerFile)}` : ''}`);
   return lines.join('\n');
 }
 
@@ -176,7 +175,7 @@ export function runDetailsText(r: RunRecord): string {
       `tokens: ${GROUPED.format(inTok)} in (${GROUPED.format(r.usage.cachedInputTokens)} cached) → ${GROUPED.format(r.usage.outputTokens)} out`,
     );
   else if (r.totalTokens !== undefined) lines.push(`tokens: ${GROUPED.format(runTokens(r))}`);
-  if (r.costUsd !== undefined) lines.push(`cost: $${r.costUsd}`);
+  lines.push(`cost: ${r.costUsd !== undefined ? `$${r.costUsd}` : 'unknown'}`);
   if (r.estimate?.costUsd !== undefined)
     lines.push(
       `estimate: ${r.estimate.approximate ? '≈' : ''}$${r.estimate.costUsd}${formatDeltaPct(runDeltaPct(r)) ? ` (Δ ${formatDeltaPct(runDeltaPct(r))})` : ''}`,
@@ -228,10 +227,10 @@ export function budgetRowView(b: BudgetRow): BudgetRowView {
         ? `${b.warningRunIds.length} run(s) at 80 % or more of the limit`
         : 'within the limit';
   const tooltip = [
-    `**${b.source === 'default' ? '[budgets.default]' : `[budgets.pipeline."${b.key}"]`}** — ${statusText}`,
+    `**${escapeMarkdown(b.source === 'default' ? '[budgets.default]' : `[budgets.pipeline."${b.key}"]`)}** — ${statusText}`,
     '',
     `Limits: ${limits.join(', ') || 'none'} per run (Flujo stops a run that exceeds them).`,
-    `Pipelines and prompts: ${b.pipelines.join(', ') || '—'}`,
+    `Pipelines and prompts: ${escapeMarkdown(b.pipelines.join(', ')) || '—'}`,
     `Runs: ${b.runs}, total $${b.spentUsd.toString()}, ${compactTokens(b.tokens)} tokens; most expensive run $${b.maxRunUsd.toString()} / ${compactTokens(b.maxRunTokens)} tokens.`,
   ].join('\n\n');
   return { label: b.source === 'default' ? 'default' : b.key, description: parts.join(' · '), tooltip, icon };

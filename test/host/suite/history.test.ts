@@ -232,6 +232,10 @@ describe('run prompts and run history', function () {
     const failed = t.flatMap((g) => g.children).filter((c) => c.icon === 'error');
     assert.equal(failed.length, 3);
     assert.ok(failed.some((c) => /(?:^| · )error · /.test(c.description)));
+    assert.ok(
+      failed.every((c) => c.description.startsWith('cost unknown · ')),
+      'a run without a cost says so instead of showing nothing',
+    );
 
     // Group by prompt, then filter.
     await vscode.commands.executeCommand('promptCost.runs.groupBy', 'prompt');
@@ -240,7 +244,8 @@ describe('run prompts and run history', function () {
       return x.some((g) => g.label === 'prompts/summarize.txt') ? x : undefined;
     });
     const summarize = byPrompt.find((g) => g.label === 'prompts/summarize.txt')!;
-    assert.match(summarize.description, /^4 runs · .* · \$0\.00323 · .*3 failed$/);
+    // The three failed calls have no cost (no usage came back): counted as unknown, not as $0.
+    assert.match(summarize.description, /^4 runs · .* · \$0\.00323 \+ 3 unknown · .*3 failed$/);
     await vscode.commands.executeCommand('promptCost.runs.filter', 'claude');
     assert.deepEqual(
       (await tree()).map((g) => g.children.length),
@@ -297,6 +302,57 @@ describe('run prompts and run history', function () {
       async () => (allRunIds(await tree()).includes(rec.id) ? true : undefined),
       15_000,
     );
+  });
+
+  it('a bad or newer-version ledger line is skipped with a located item and message; the other runs stay', async () => {
+    const { runs } = await api();
+    const before = fs.readFileSync(ledger, 'utf8');
+    const goodLines = before.trim().split('\n').length;
+    const bad = [
+      JSON.stringify({ v: 1, type: 'run', id: 'bad-cost', time: new Date().toISOString(), source: 'cli', status: 'ok', costUsd: 0.5 }),
+      JSON.stringify({ v: 2, type: 'run', id: 'from-v2', time: new Date().toISOString(), cost: { usd: '1' } }),
+    ];
+    fs.appendFileSync(ledger, bad.map((l) => `${l}\n`).join(''));
+    try {
+      const skipped = await waitFor(
+        'the skipped-lines item',
+        async () => {
+          const nodes = await runs.getChildren();
+          const n = nodes.find((x) => x.kind === 'skipped');
+          return n && n.kind === 'skipped' && n.lines.length === 2 ? n : undefined;
+        },
+        15_000,
+      );
+      const item = runs.getTreeItem(skipped);
+      assert.equal(item.label, '2 ledger lines skipped');
+      assert.equal(
+        item.description,
+        `runs.jsonl:${goodLines + 1} costUsd: must be a decimal string such as "0.0123", not the JSON number 0.5`,
+      );
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning');
+      // Clicking it opens the ledger at the first skipped line.
+      assert.equal(item.command?.command, 'vscode.open');
+      assert.equal((item.command?.arguments?.[0] as vscode.Uri).fsPath, ledger);
+      assert.equal((item.command?.arguments?.[1] as { selection: vscode.Range }).selection.start.line, goodLines);
+      // appendText escapes Markdown (the reasons quote file content): compare the text as rendered.
+      const tooltip = (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+      assert.match(tooltip, new RegExp(`line ${goodLines + 2}: ledger v2 \\(this Prompt Cost Lens reads v1\\)`));
+      assert.match(
+        runs.view?.message ?? '',
+        /runs\.jsonl: 2 ledger lines skipped \(1 from a newer version of Prompt Cost Lens: update it to read them\); the other runs are shown\./,
+      );
+      // Every earlier run is still there, none of the skipped ones.
+      const ids = allRunIds(await tree());
+      assert.ok(ids.includes('cli-written-run') && !ids.includes('bad-cost') && !ids.includes('from-v2'), ids.join(', '));
+    } finally {
+      // Put the ledger back: the follower sees it shrink and rebuilds without the skipped lines.
+      fs.writeFileSync(ledger, before);
+      await waitFor(
+        'the skipped-lines item to go',
+        async () => ((await runs.getChildren()).some((x) => x.kind === 'skipped') ? undefined : true),
+        15_000,
+      );
+    }
   });
 
   it('shows Flujo runs from the WAL-mode state DB live, with steps, imports them, and checks [budgets]', async () => {

@@ -2,7 +2,7 @@
 // flattened into tables and leaf values with absolute key paths.
 import type { ReferenceCatalog } from '../../pricing/reference';
 import { plainRange } from '../scanner';
-import type { KeyPart, KeyValue, Range, ScanResult, ValueNode } from '../scanner';
+import type { KeyPart, KeyValue, Range, ScanResult, TableHeader, ValueNode } from '../scanner';
 import type { FlujoDiagnostic } from './types';
 
 export function rangeKey(r: Range): string {
@@ -54,12 +54,18 @@ export class DiagnosticSink {
   private readonly reported = new Set<string>();
   private readonly dropped = { error: 0, warning: 0, info: 0 };
   private total = 0;
+  private readonly unchecked = new Map<string, number>();
 
   constructor(private readonly max: number = MAX_DIAGNOSTICS) {}
 
   /** `max` diagnostics were reported: stages may skip work that only finds more. */
   get full(): boolean {
     return this.total >= this.max;
+  }
+
+  /** A stage skipped a check because the sink is full: the summary says how many were not checked. */
+  skipped(what: string): void {
+    this.unchecked.set(what, (this.unchecked.get(what) ?? 0) + 1);
   }
 
   push(d: FlujoDiagnostic): void {
@@ -87,16 +93,18 @@ export class DiagnosticSink {
     const out = [...this.kept].sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
     const { error, warning, info } = this.dropped;
     const n = error + warning + info;
-    if (n > 0) {
-      const parts = [
-        error && `${error.toLocaleString('en-US')} error${error === 1 ? '' : 's'}`,
-        warning && `${warning.toLocaleString('en-US')} warning${warning === 1 ? '' : 's'}`,
-        info && `${info.toLocaleString('en-US')} info`,
-      ].filter(Boolean);
+    const count = (k: number, what: string) => `${k.toLocaleString('en-US')} ${what}${k === 1 ? '' : 's'}`;
+    const max = this.max.toLocaleString('en-US');
+    const notShown =
+      n > 0
+        ? `${count(n, 'more problem')} not shown (${[error && count(error, 'error'), warning && count(warning, 'warning'), info && `${info.toLocaleString('en-US')} info`].filter(Boolean).join(', ')}): only the first ${max} are listed, errors first.`
+        : `Only ${max} problems are listed.`;
+    const skipped = [...this.unchecked].map(([what, k]) => count(k, what));
+    if (n > 0 || skipped.length) {
       out.push({
         severity: error ? 'error' : 'warning',
         code: 'too-many-problems',
-        message: `${n.toLocaleString('en-US')} more problem${n === 1 ? '' : 's'} not shown (${parts.join(', ')}): only the first ${this.max.toLocaleString('en-US')} are listed, errors first. After the first ${this.max.toLocaleString('en-US')}, the reference-catalog checks of model tables (unknown-model, price-differs, price-magnitude) are skipped.`,
+        message: `${notShown}${skipped.length ? ` ${skipped.join(' and ')} past the first ${max} problems were not compared with the reference catalog (unknown-model, price-differs, price-magnitude).` : ''}`,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       });
     }
@@ -129,19 +137,66 @@ export interface Flattened {
   tables: TableDef[];
 }
 
+/** A leaf of the flattened file; its key range is read from the entry when asked for. */
+class FlatLeaf implements Leaf {
+  constructor(
+    private readonly absolute: string[] | undefined,
+    private readonly baseParts: KeyPart[],
+    private readonly kv: KeyValue,
+  ) {}
+  /** Made when read for a top-level entry (most leaves): 100k tables would otherwise keep 200k arrays. */
+  get path(): string[] {
+    return this.absolute ?? this.kv.path;
+  }
+  /** Made when read (few stages need them): one array fewer per leaf in memory. */
+  get parts(): KeyPart[] {
+    return this.baseParts.concat(this.kv.keys);
+  }
+  get ownFrom(): number {
+    return this.baseParts.length;
+  }
+  get keyRange(): Range {
+    return this.kv.keyRange;
+  }
+  get value(): ValueNode {
+    return this.kv.value;
+  }
+}
+
+/** A table of the flattened file: a header (its range) or an inline table (its key's range). */
+class FlatTable implements TableDef {
+  constructor(
+    readonly path: string[],
+    readonly parts: KeyPart[],
+    readonly ownFrom: number,
+    readonly inline: boolean,
+    private readonly source: TableHeader | KeyValue,
+  ) {}
+  get range(): Range {
+    return this.inline ? (this.source as KeyValue).keyRange : (this.source as TableHeader).range;
+  }
+}
+
 export function flatten(scan: ScanResult): Flattened {
   const leaves: Leaf[] = [];
   const tables: TableDef[] = [];
-  for (const h of scan.headers) tables.push({ path: h.path, parts: h.keys, ownFrom: 0, range: h.range, inline: false });
+  for (const h of scan.headers) tables.push(new FlatTable(h.path, h.keys, 0, false, h));
   const visit = (kv: KeyValue, baseParts: KeyPart[], depth: number) => {
-    const parts = baseParts.concat(kv.keys);
-    // A top-level entry's path is already absolute (table + keys); one array per leaf is enough.
-    const path = depth === 0 ? kv.path : parts.map((p) => p.name);
     if (kv.value.kind === 'inline-table' && depth < 16) {
-      tables.push({ path, parts, ownFrom: baseParts.length, range: kv.keyRange, inline: true });
+      const parts = baseParts.concat(kv.keys);
+      tables.push(
+        new FlatTable(
+          parts.map((p) => p.name),
+          parts,
+          baseParts.length,
+          true,
+          kv,
+        ),
+      );
       for (const child of kv.value.entries ?? []) visit(child, parts, depth + 1);
     } else {
-      leaves.push({ path, parts, ownFrom: baseParts.length, keyRange: kv.keyRange, value: kv.value });
+      // A top-level entry's path is absolute (table + keys) and made when read; a nested one is kept.
+      leaves.push(new FlatLeaf(depth === 0 ? undefined : baseParts.concat(kv.keys).map((p) => p.name), baseParts, kv));
     }
   };
   for (const kv of scan.entries) visit(kv, kv.tableKeys, 0);

@@ -4,7 +4,7 @@ import { Decimal, previewNumber } from '../../pricing/decimal';
 import { FlujoModelPrice, perMtokToPer1k } from '../../pricing/catalog';
 import type { ReferenceCatalog, ReferenceModel } from '../../pricing/reference';
 import { referenceProviderId } from '../../pricing/reference';
-import type { KeyPart, Range } from '../scanner';
+import type { KeyPart, Range, ValueNode } from '../scanner';
 import { COST_TABLES, ESTIMATOR_KEYS, HISTORICAL_KEYS, IMAGE_KEY_RE, KeySpec, LEARNABLE_KEYS, MODEL_PRICE_KEYS, SECTIONS } from '../schema';
 import { COST_FAILS } from './context';
 import type { AnalysisContext, DiagnosticSink, Flattened, Leaf } from './context';
@@ -13,6 +13,36 @@ import { Impact, reportLaxValue, reportUnknownKey, reportWrongType } from './rep
 import type { ModelTable } from './types';
 import { TYPE_NAMES, absurdNumber, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
 import { didYouMean, hint } from './words';
+
+/** A model table whose ranges are read from the scan when a diagnostic needs them. */
+class ScannedModelTable implements ModelTable {
+  readonly keys = new Map<string, { keyRange: Range; value: ValueNode }>();
+  readonly nested: string[] = [];
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    private readonly modelPart: KeyPart,
+    private readonly anchorOf: { readonly range: Range },
+    readonly inline: boolean,
+  ) {}
+  get modelRange(): Range {
+    return this.modelPart.range;
+  }
+  get anchor(): Range {
+    return this.anchorOf.range;
+  }
+}
+
+/** A key of a price table. */
+class PriceKey {
+  constructor(
+    private readonly part: KeyPart,
+    readonly value: ValueNode,
+  ) {}
+  get keyRange(): Range {
+    return this.part.range;
+  }
+}
 
 /** The model tables `cost.providers.<p>.<m>`, from headers, inline tables and dotted keys. */
 export class ModelTables {
@@ -23,17 +53,18 @@ export class ModelTables {
     for (const t of flat.tables) {
       if (t.path[0] !== 'cost' || t.path[1] !== 'providers' || t.path.length < 4) continue;
       // A deeper table ([cost.providers.azure.prod-east.gpt4o]) still makes `prod-east` a model for pydantic.
-      if (t.path.length === 4) this.of(t.path, t.parts, t.range, t.inline);
-      else if (!isDotted(t.path)) this.of(t.path, t.parts, t.parts[3].range, false).nested.push(t.path[4]);
+      if (t.path.length === 4) this.of(t.path, t.parts, t, t.inline);
+      else if (!isDotted(t.path)) this.of(t.path, t.parts, t.parts[3], false).nested.push(t.path[4]);
     }
   }
 
-  of(path: string[], parts: KeyPart[], anchor: Range, inline: boolean): ModelTable {
+  /** `anchor` is whatever has the table's anchor range (read only when a diagnostic needs it). */
+  of(path: string[], parts: KeyPart[], anchor: { readonly range: Range }, inline: boolean): ModelTable {
     let byModel = this.byProvider.get(path[2]);
     if (!byModel) this.byProvider.set(path[2], (byModel = new Map()));
     let m = byModel.get(path[3]);
     if (!m) {
-      m = { provider: path[2], model: path[3], modelRange: parts[3].range, anchor, keys: new Map(), inline, nested: [] };
+      m = new ScannedModelTable(path[2], path[3], parts[3], anchor, inline);
       byModel.set(path[3], m);
       this.order.push(m);
     }
@@ -89,7 +120,7 @@ export function checkCostLeaf(ctx: AnalysisContext, leaf: Leaf, models: ModelTab
   if (ctx.isDotted(p)) return;
   if (p.length > 5) {
     // A sub-table inside a model table: pydantic drops it, but the model table still needs its prices.
-    if (prices) models.of(p, leaf.parts, leaf.parts[3].range, false).nested.push(p[4]);
+    if (prices) models.of(p, leaf.parts, leaf.parts[3], false).nested.push(p[4]);
     return;
   }
   if (prices) checkPriceKey(ctx, leaf, models);
@@ -168,8 +199,8 @@ function checkPriceKey(ctx: AnalysisContext, leaf: Leaf, models: ModelTables): v
   const keyPart = leaf.parts[leaf.parts.length - 1];
   const name = keyPart.name;
   const v = leaf.value;
-  const m = models.of(p, leaf.parts, leaf.parts[3].range, false);
-  m.keys.set(name, { keyRange: keyPart.range, value: v });
+  const m = models.of(p, leaf.parts, leaf.parts[3], false);
+  m.keys.set(name, new PriceKey(keyPart, v));
   if (name.startsWith('price_per_image_') && !IMAGE_KEY_RE.test(name)) {
     const s = didYouMean(
       name,
@@ -336,20 +367,37 @@ function comparePrice(
 }
 
 /** The price Flujo reads from one table, as pydantic converts it (negative prices included: Flujo uses them). */
+/**
+ * The number Flujo computes with for a price value: as written, or for an absurd one what Python's
+ * float() makes of it — 0.0 below a float's range, the nearest double for too many digits — or the
+ * non-finite float (inf, nan) no Decimal can hold.
+ */
+function flujoPriceOf(v: ValueNode): Decimal | 'inf' | '-inf' | 'nan' | undefined {
+  const d = laxNumber(v);
+  if (d) return d;
+  const a = absurdNumber(v, true);
+  if (!a) return undefined;
+  if (a.flujoReads === '0.0') return Decimal.ZERO;
+  if (a.flujoReads) return a.flujoReads;
+  if (a.tooPrecise) return Decimal.fromNumber(Number(v.kind === 'string' ? (v.string ?? '').trim() : v.text.replace(/_/g, '')));
+  return undefined;
+}
+
+/** The price Flujo reads from one table, as pydantic converts it (negative prices included: Flujo uses them). */
 function priceOf(m: ModelTable): FlujoModelPrice {
   const images: Record<string, Decimal> = {};
   for (const [k, e] of m.keys) {
     const match = IMAGE_KEY_RE.exec(k);
-    const d = laxNumber(e.value);
-    if (match && d) images[`${match[1]}_${match[2]}`] = d;
+    const d = match ? flujoPriceOf(e.value) : undefined;
+    if (match && d instanceof Decimal) images[`${match[1]}_${match[2]}`] = d;
   }
   const price: FlujoModelPrice = {};
-  const prompt = m.keys.get('prompt_tokens_per_1k');
-  const completion = m.keys.get('completion_tokens_per_1k');
-  const pd = prompt && laxNumber(prompt.value);
-  const cd = completion && laxNumber(completion.value);
-  if (pd) price.promptPer1k = pd;
-  if (cd) price.completionPer1k = cd;
+  for (const key of ['promptPer1k', 'completionPer1k'] as const) {
+    const e = m.keys.get(key === 'promptPer1k' ? 'prompt_tokens_per_1k' : 'completion_tokens_per_1k');
+    const d = e && flujoPriceOf(e.value);
+    if (d instanceof Decimal) price[key] = d;
+    else if (d) price.nonFinite = { ...price.nonFinite, [key]: d };
+  }
   if (Object.keys(images).length) price.images = images;
   return price;
 }
@@ -363,14 +411,15 @@ export function checkModelTables(ctx: AnalysisContext, models: ModelTables): Map
     // Reference checks only while diagnostics can still be reported (a 10 MB file must stay fast).
     const ref = sink.full ? undefined : reference.find(m.provider, m.model);
     reportMissingPrices(ctx, m, ref);
-    if (!sink.full) {
+    if (sink.full) sink.skipped('model table');
+    else {
       // A table that only exists because TOML nested something in it is no model the user named.
       if (!(m.nested.length && !m.keys.size)) reportUnknownModel(sink, reference, m, ref);
       comparePrice(sink, reference, m, 'prompt_tokens_per_1k', refPer1k(ref, 'input'));
       comparePrice(sink, reference, m, 'completion_tokens_per_1k', ref?.embedding ? refPer1k(ref, 'input') : refPer1k(ref, 'output'));
     }
     const price = priceOf(m);
-    if (price.promptPer1k || price.completionPer1k || price.images) {
+    if (price.promptPer1k || price.completionPer1k || price.images || price.nonFinite) {
       let byModel = providers.get(m.provider);
       if (!byModel) providers.set(m.provider, (byModel = new Map()));
       byModel.set(m.model, price);

@@ -11,19 +11,21 @@ function lineEnd(text: string, lines: number[], line: number): number {
 }
 
 /** True when the file parses; otherwise reports a `toml-syntax` error. */
-export function checkSyntax(text: string, scan: ScanResult, sink: DiagnosticSink): boolean {
+export function checkSyntax(text: string, scan: Pick<ScanResult, 'lineStarts'>, sink: DiagnosticSink): boolean {
   const bom = text.charCodeAt(0) === 0xfeff;
   try {
     parseToml(bom ? text.slice(1) : text);
     return true;
   } catch (err) {
     const e = err as TomlError;
-    const line = Math.max(0, (typeof e.line === 'number' ? e.line : 1) - 1);
-    const character = Math.max(0, (typeof e.column === 'number' ? e.column : 1) - 1) + (line === 0 && bom ? 1 : 0);
+    const line = Math.min(Math.max(0, (typeof e.line === 'number' ? e.line : 1) - 1), scan.lineStarts.length - 1);
+    const length = lineEnd(text, scan.lineStarts, line);
+    // smol-toml may point at the line break itself (an unterminated string): keep the range on the line.
+    const character = Math.min(length, Math.max(0, (typeof e.column === 'number' ? e.column : 1) - 1) + (line === 0 && bom ? 1 : 0));
     const msg = String(e.message ?? err)
       .split('\n')[0]
       .replace(/^Invalid TOML document: /, '');
-    const end = Math.max(character + 1, lineEnd(text, scan.lineStarts, line));
+    const end = length; // to the end of the line (empty when the error is at its end)
     sink.push({
       severity: 'error',
       code: 'toml-syntax',

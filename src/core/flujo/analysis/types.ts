@@ -79,6 +79,8 @@ export interface AnalyzeOptions {
   usedModels?: readonly ModelUsage[];
   /** Cap on reported diagnostics, default 1,000 (a binary file could otherwise produce millions); the rest are counted in one `too-many-problems`. */
   maxDiagnostics?: number;
+  /** Checked between stages: when it returns true the analysis stops with a CancellationError (a newer edit superseded it). */
+  cancelled?: () => boolean;
   /** File modification date for the pricing source date. */
   date?: string;
   path?: string;
