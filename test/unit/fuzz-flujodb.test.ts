@@ -304,7 +304,7 @@ describe('fuzz: Flujo rows with arbitrary values', () => {
             );
         },
       ),
-      { numRuns: 200 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
     );
   });
 });

@@ -346,33 +346,27 @@ describe('Flujo import: batched ledger appends', () => {
     );
   });
 
-  it(
-    '4 processes appending 1,000 entries each in small batches at once: 4,000 whole lines, none torn, none blank',
-    {
-      todo: 'a racing torn-tail check can add a blank line; the ledger lock from the numbers branch (h-numbers) fixes it',
-    },
-    async () => {
-      const ledger = path.join(tmp(), 'runs.jsonl');
-      const ledgerModule = JSON.stringify(path.join(ROOT, 'out', 'src', 'core', 'history', 'ledger.js'));
-      const writer = (w: number) =>
-        new Promise<number>((resolve, reject) => {
-          const code = `const { appendEntries } = require(${ledgerModule});
+  it('4 processes appending 1,000 entries each in small batches at once: 4,000 whole lines, none torn, none blank', async () => {
+    const ledger = path.join(tmp(), 'runs.jsonl');
+    const ledgerModule = JSON.stringify(path.join(ROOT, 'out', 'src', 'core', 'history', 'ledger.js'));
+    const writer = (w: number) =>
+      new Promise<number>((resolve, reject) => {
+        const code = `const { appendEntries } = require(${ledgerModule});
           const entries = Array.from({ length: 1000 }, (_, i) => ({ v: 1, type: 'run', id: 'w${w}-' + i, time: new Date(0).toISOString(), source: 'cli', status: 'ok', pipeline: 'x'.repeat(i % 300) }));
           (async () => { for (let k = 0; k < entries.length; k += 100) await appendEntries(${JSON.stringify(ledger)}, entries.slice(k, k + 100), 8192); })();`;
-          const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit'] });
-          child.on('error', reject);
-          child.on('close', (c) => resolve(c ?? 1));
-        });
-      const codes = await Promise.all([0, 1, 2, 3].map(writer));
-      assert.deepEqual(codes, [0, 0, 0, 0]);
-      const text = fs.readFileSync(ledger, 'utf8');
-      assert.ok(text.endsWith('\n'));
-      const lines = text.slice(0, -1).split('\n');
-      assert.equal(lines.length, 4000);
-      assert.equal(lines.filter((l) => !l.trim()).length, 0, 'no blank lines');
-      const l = await readLedger(ledger);
-      assert.equal(l.runs.length, 4000);
-      assert.deepEqual(l.corrupt, []);
-    },
-  );
+        const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'inherit'] });
+        child.on('error', reject);
+        child.on('close', (c) => resolve(c ?? 1));
+      });
+    const codes = await Promise.all([0, 1, 2, 3].map(writer));
+    assert.deepEqual(codes, [0, 0, 0, 0]);
+    const text = fs.readFileSync(ledger, 'utf8');
+    assert.ok(text.endsWith('\n'));
+    const lines = text.slice(0, -1).split('\n');
+    assert.equal(lines.length, 4000);
+    assert.equal(lines.filter((l) => !l.trim()).length, 0, 'no blank lines');
+    const l = await readLedger(ledger);
+    assert.equal(l.runs.length, 4000);
+    assert.deepEqual(l.corrupt, []);
+  });
 });

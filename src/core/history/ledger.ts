@@ -1,12 +1,13 @@
 // The run ledger: an append-only JSON Lines file shared by every VS Code window and the CLI.
 //
 // Durability rules:
-// - Each entry is ONE write() of one complete line on a descriptor opened with O_APPEND, then
-//   fsync before the promise resolves ("acknowledged"). O_APPEND makes the kernel pick the
+// - Entries go in batches of complete lines (one entry, or up to 1 MB for an import), each ONE write()
+//   on a descriptor opened with O_APPEND, then fsync before the promise resolves ("acknowledged"). O_APPEND makes the kernel pick the
 //   offset atomically, so concurrent writers (processes) never overwrite each other.
 // - If the file does not end with '\n' (a writer died mid-line, a disk filled up), the next
-//   writer first ends that fragment with one '\n' (under a lock file, so racing writers add exactly
-//   one and leave no blank line), so a torn fragment can never swallow a good record.
+//   writer first ends that fragment with one '\n', so a torn fragment can never swallow a good record.
+//   Appenders look at the end and write under a lock file (`<ledger>.lock`), so a write still in
+//   progress is never mistaken for a torn line: racing writers leave no blank line.
 // - Readers never drop silently: lines that are not valid entries are returned as `corrupt`
 //   with their 1-based line numbers; an unterminated last line is `tornTail` (it may still be
 //   being written) and is retried by the incremental reader.
@@ -78,8 +79,10 @@ export async function appendEntries(file: string, entries: readonly LedgerEntry[
   const fh = await fs.promises.open(file, 'a+', 0o644);
   try {
     const writeBatch = async (lines: Buffer[]) => {
-      await terminateTornTail(fh, file);
-      await writeAll(fh, Buffer.concat(lines));
+      await withAppendLock(file, async () => {
+        await terminateTornTail(fh);
+        await writeAll(fh, Buffer.concat(lines));
+      });
       await fh.sync();
     };
     let batch: Buffer[] = [];
@@ -130,15 +133,20 @@ async function endsWithNewline(fh: fs.promises.FileHandle): Promise<boolean> {
   return last[0] === 0x0a;
 }
 
+/** Ends a torn last line (a writer died mid-line) with '\n', so the fragment never swallows the next record. */
+async function terminateTornTail(fh: fs.promises.FileHandle): Promise<void> {
+  if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
+}
+
 /**
- * Ends a torn last line (a writer died mid-line) with '\n' — exactly once, even when many writers
- * find it at the same moment: the one that creates `<ledger>.lock` (O_EXCL) re-checks and writes the
- * '\n', the others wait until the file ends with '\n'. Without the lock each of them would write its
- * own '\n' and leave blank lines. A lock older than 5 s is a dead writer's and is removed; after 10 s
- * (or when no lock can be created) the '\n' is written anyway: a blank line is better than a lost run.
+ * Runs `fn` (look at the end of the ledger, append) while holding `<ledger>.lock` (O_EXCL), so no appender
+ * looks at the end while another one's write is still being copied in: Linux grows the file page by page
+ * during a write(), so a batch seen half-written looks like a torn line, and without the lock the onlooker
+ * would add a '\n' of its own and leave a blank line (a writer that died mid-line still gets exactly one).
+ * A lock older than 5 s is a dead writer's and is removed; after 10 s (or when no lock can be created,
+ * e.g. a read-only folder) `fn` runs anyway: a blank line is better than a lost run.
  */
-async function terminateTornTail(fh: fs.promises.FileHandle, file: string): Promise<void> {
-  if (await endsWithNewline(fh)) return;
+async function withAppendLock(file: string, fn: () => Promise<void>): Promise<void> {
   const lock = `${file}.lock`;
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -146,22 +154,17 @@ async function terminateTornTail(fh: fs.promises.FileHandle, file: string): Prom
     try {
       held = await fs.promises.open(lock, 'wx');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) {
-        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
-        return;
-      }
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) return fn();
     }
     if (held) {
       try {
-        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
+        return await fn();
       } finally {
         await held.close();
         await fs.promises.rm(lock, { force: true });
       }
-      return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
-    if (await endsWithNewline(fh)) return;
+    await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
     try {
       if (Date.now() - (await fs.promises.stat(lock)).mtimeMs > 5000) await fs.promises.rm(lock, { force: true });
     } catch {
