@@ -78,13 +78,23 @@ const rows = [];
 // 1. The whole import, a fresh CLI process (read + WAL replay + sql.js + ledger).
 const ledger = path.join(work, 'ledger', 'runs.jsonl');
 t = Date.now();
-const imp = spawnSync(process.execPath, [cli, 'history', 'import', db, '--ledger', ledger, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+const imp = spawnSync(process.execPath, [cli, 'history', 'import', db, '--ledger', ledger, '--json'], {
+  encoding: 'utf8',
+  maxBuffer: 1 << 30,
+});
 const importMs = Date.now() - t;
 if (imp.status !== 0) throw new Error(imp.stderr);
 const summary = JSON.parse(imp.stdout);
-rows.push([`\`prompt-cost history import\`, ${RUNS.toLocaleString('en-US')} runs (1% only in the -wal), fresh process`, fmt(importMs), `${summary.added} added, ${summary.wal.framesApplied} WAL frames`]);
+rows.push([
+  `\`prompt-cost history import\`, ${RUNS.toLocaleString('en-US')} runs (1% only in the -wal), fresh process`,
+  fmt(importMs),
+  `${summary.added} added, ${summary.wal.framesApplied} WAL frames`,
+]);
 t = Date.now();
-const again = spawnSync(process.execPath, [cli, 'history', 'import', db, '--ledger', ledger, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+const again = spawnSync(process.execPath, [cli, 'history', 'import', db, '--ledger', ledger, '--json'], {
+  encoding: 'utf8',
+  maxBuffer: 1 << 30,
+});
 rows.push(['the same import again (nothing to append)', fmt(Date.now() - t), `${JSON.parse(again.stdout).unchanged} unchanged`]);
 
 // 2. Reading alone, in process.
@@ -105,12 +115,23 @@ for (const r of records) await history.appendEntry(perRun, r);
 const perRunMs = Date.now() - t;
 if (fs.readFileSync(batched, 'utf8') !== fs.readFileSync(perRun, 'utf8')) throw new Error('the two ledgers differ');
 const ledgerMb = mb(batched);
-rows.push([`append ${records.length.toLocaleString('en-US')} records (${ledgerMb} MB), one write + fsync per run (before)`, fmt(perRunMs), '']);
-rows.push([`append the same records in <= 1 MB batches, one write + fsync per batch (now)`, fmt(batchedMs), `${(perRunMs / batchedMs).toFixed(0)}× faster`]);
+rows.push([
+  `append ${records.length.toLocaleString('en-US')} records (${ledgerMb} MB), one write + fsync per run (before)`,
+  fmt(perRunMs),
+  '',
+]);
+rows.push([
+  `append the same records in <= 1 MB batches, one write + fsync per batch (now)`,
+  fmt(batchedMs),
+  `${(perRunMs / batchedMs).toFixed(0)}× faster`,
+]);
 
 // 4. The issue's hostile WAL: a 4 KB -wal whose commit frame claims 1,000,000 pages.
 const hostile = path.join(work, 'hostile.db');
-spawnSync('python3', ['-c', `import sqlite3; c = sqlite3.connect(${JSON.stringify(hostile)}); c.executescript(open(${JSON.stringify(schema)}).read()); c.close()`]);
+spawnSync('python3', [
+  '-c',
+  `import sqlite3; c = sqlite3.connect(${JSON.stringify(hostile)}); c.executescript(open(${JSON.stringify(schema)}).read()); c.close()`,
+]);
 const main = fs.readFileSync(hostile);
 const pageSize = main.readUInt16BE(16) === 1 ? 65536 : main.readUInt16BE(16);
 const wal = Buffer.alloc(32 + 24 + pageSize);
@@ -140,8 +161,14 @@ wal.writeUInt32BE(s[0], 48);
 wal.writeUInt32BE(s[1], 52);
 fs.writeFileSync(`${hostile}-wal`, wal);
 t = Date.now();
-const h = spawnSync(process.execPath, ['--max-old-space-size=256', cli, 'history', 'import', hostile, '--dry-run', '--json'], { encoding: 'utf8' });
-rows.push([`hostile ${(wal.length / 1024).toFixed(0)} KB -wal claiming a 1,000,000-page database (256 MB heap)`, fmt(Date.now() - t), h.status === 0 ? 'read as 1 page, warned' : `exit ${h.status}`]);
+const h = spawnSync(process.execPath, ['--max-old-space-size=256', cli, 'history', 'import', hostile, '--dry-run', '--json'], {
+  encoding: 'utf8',
+});
+rows.push([
+  `hostile ${(wal.length / 1024).toFixed(0)} KB -wal claiming a 1,000,000-page database (256 MB heap)`,
+  fmt(Date.now() - t),
+  h.status === 0 ? 'read as 1 page, warned' : `exit ${h.status}`,
+]);
 
 const load = os.loadavg()[0].toFixed(1);
 const md = [
