@@ -461,7 +461,10 @@ export function scanJsString(text: string, start: number): ScanResult {
   return { end, lit: { value: b.done(), placeholders, unterminated, prefix: '', interpolated: false, bytes: false } };
 }
 
-export function scanTemplate(text: string, start: number, raw: boolean): ScanResult {
+/** Template literals nested deeper than this (`${`${`…) are not followed: the rest is unterminated (no stack overflow). */
+const MAX_TEMPLATE_NESTING = 200;
+
+export function scanTemplate(text: string, start: number, raw: boolean, nesting = 0): ScanResult {
   const len = text.length;
   const b = new Builder();
   const placeholders: Placeholder[] = [];
@@ -498,7 +501,7 @@ export function scanTemplate(text: string, start: number, raw: boolean): ScanRes
     if (c === '$' && text[k + 1] === '{') {
       b.add(text.slice(chunk, k));
       scanStatic(k);
-      const close = skipJsExpr(text, k + 2);
+      const close = nesting >= MAX_TEMPLATE_NESTING ? len : skipJsExpr(text, k + 2, nesting + 1);
       const e = close < len ? close + 1 : len;
       b.add(text.slice(k, e));
       placeholders.push({
@@ -523,7 +526,7 @@ export function scanTemplate(text: string, start: number, raw: boolean): ScanRes
 }
 
 /** Skips a `${...}` expression; returns the index of the closing `}` or text.length. */
-function skipJsExpr(text: string, k: number): number {
+function skipJsExpr(text: string, k: number, nesting: number): number {
   let depth = 0;
   const len = text.length;
   while (k < len) {
@@ -537,7 +540,7 @@ function skipJsExpr(text: string, k: number): number {
       k = scanJsString(text, k).end;
       continue;
     } else if (c === '`') {
-      k = scanTemplate(text, k, false).end;
+      k = scanTemplate(text, k, false, nesting).end;
       continue;
     } else if (c === '/' && text[k + 1] === '/') {
       const e = text.indexOf('\n', k);
