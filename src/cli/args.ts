@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { CliIO, UsageError, readFileOrThrow, readStdinOrThrow } from './io';
 import { DecodedToml, decodeTomlBytes } from '../core/flujo/decode';
+import { previewNumber } from '../core/pricing/decimal';
 
 export interface OptionSpec {
   /** Options that take a value (`--model ID`). */
@@ -72,6 +73,8 @@ export function nonNegativeNumber(flags: Map<string, string | true>, name: strin
   const v = flags.get(name);
   if (v === undefined) return fallback;
   if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--${name} must be a non-negative number, got '${v}'`);
+  // 400 digits match the pattern but are Infinity as a number: an absurd value, not an internal error later.
+  if (!Number.isFinite(Number(v))) throw new UsageError(`--${name}: absurd value ${previewNumber(v)} (beyond a float's range)`);
   return Number(v);
 }
 

@@ -539,3 +539,59 @@ export const restrictedScenarios = [
     },
   );
 }
+
+// ---- hostile input (issue 17): a server reply whose usage cannot be used ----
+scenarios.push({
+  name: 'i17-run-with-unusable-usage',
+  async run({ page, shot, workspace, root }) {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { startFakeProviderServer } = await import(path.join(root, 'out', 'test', 'support', 'fakeProviderServer.js'));
+    // A local OpenAI-compatible server needs no key; its usage counts arrive as a string and a negative number.
+    const server = await startFakeProviderServer();
+    server.enqueue({ openaiUsage: { prompt_tokens: '12', completion_tokens: -3 } });
+    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({ 'promptCost.providers.openai.baseUrl': server.openaiBaseUrl, 'promptCost.models': ['openai:fake-model'] }),
+    );
+    try {
+      await setTheme(page, 'Dark Modern');
+      await runCommand(page, 'View: Close All Editors');
+      await clearNotifications(page);
+      await openFile(page, 'prompts/summarize.txt');
+      await runCommand(page, 'Prompt Cost: Run Prompt…');
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'openai:fake-model' }).first();
+      await row.waitFor({ timeout: 15_000 });
+      await row.click();
+      // The template variable's input box (if the file has one): keep the value as written.
+      for (let i = 0; i < 3; i++) {
+        const box = page.locator('.quick-input-widget', { hasText: 'value of' });
+        if (!(await box.isVisible().catch(() => false))) {
+          await page.waitForTimeout(500);
+          if (!(await box.isVisible().catch(() => false))) break;
+        }
+        await page.keyboard.press('Enter');
+      }
+      const toast = page.locator('.notification-toast', { hasText: 'usage could not be used' }).first();
+      await toast.waitFor({ timeout: 20_000 });
+      const message = await toast.innerText();
+      assert(
+        message.includes('usage.prompt_tokens: expected a whole number ≥ 0, got "12"'),
+        `the warning names the field and the value: ${message}`,
+      );
+      await page.locator('.editor-group-container .view-line', { hasText: 'usage unusable' }).first().waitFor({ timeout: 10_000 });
+      await settled(page);
+      await shot('i17-run-unusable-usage-dark');
+      await setTheme(page, 'Light Modern');
+      await settled(page);
+      await shot('i17-run-unusable-usage-light');
+      await setTheme(page, 'Dark Modern');
+    } finally {
+      fs.rmSync(settingsFile, { force: true });
+      await clearNotifications(page);
+      await server.close();
+    }
+  },
+});

@@ -221,6 +221,20 @@ describe('bounded: money in prompt budgets, price settings and Decimal itself', 
     assert.ok(errors.every((e) => e.length < 400));
   });
 
+  it('--requests-per-day of 400 digits (Infinity as a number) is a usage error, not a stack trace', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'p.prompt.md'), '---\nmodel: openai:gpt-4o\n---\nHello\n');
+    for (const json of [[], ['--json']]) {
+      const r = runCliBounded(['compare', 'p.prompt.md', '--requests-per-day', '9'.repeat(400), ...json], {
+        cwd: dir,
+        timeoutMs: TIMEOUT_MS,
+        heapMb: HEAP_MB,
+      });
+      assertBounded(r, [2]);
+      assert.match(r.stderr, /--requests-per-day: absurd value 9{24}…/);
+    }
+  });
+
   it('pricingOverrides with absurd prices are refused with a reason', () => {
     const r = runCodeBounded(
       `const c = require(${compiled('core/pricing/catalog')});

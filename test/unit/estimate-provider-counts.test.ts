@@ -202,9 +202,9 @@ describe('prompt-cost estimate / compare with a cached count', () => {
     assert.equal(before.approximate, true);
     assert.equal(before.calibration, null);
     const cache = new ProviderCountCache(path.join(dir, PROVIDER_COUNT_CACHE));
-    cache.set('x', count(110, 100));
-    cache.set('y', count(210, 200));
-    cache.set('z', count(340, 300));
+    cache.set('a'.repeat(64), count(110, 100));
+    cache.set('b'.repeat(64), count(210, 200));
+    cache.set('c'.repeat(64), count(340, 300));
     io = fakeIO(dir);
     assert.equal(await main(['estimate', 'q.prompt.md', '--model', CLAUDE, '--json'], io), 0, io.err);
     const after = JSON.parse(io.out).estimates[0];

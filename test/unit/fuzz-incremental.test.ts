@@ -12,6 +12,7 @@ import { parsePromptDocument } from '../../src/core/prompt';
 import { IncrementalPromptParser, type TextEdit } from '../../src/core/prompt/incremental';
 import { IncrementalCounter } from '../../src/core/tokenize/incremental';
 import { countTokens } from '../../src/core/tokenize';
+import { MessageTokenCounts } from '../../src/core/estimate/messageCounts';
 
 const examples = path.resolve(__dirname, '../../../examples/prompts');
 const real = fs.readdirSync(examples).map((f) => fs.readFileSync(path.join(examples, f), 'utf8'));
@@ -158,5 +159,37 @@ test('IncrementalCounter.update equals a from-scratch count after every edit (ev
       },
     ),
     { numRuns: 150 },
+  );
+});
+
+test('MessageTokenCounts equals countTokens per message over edits that add, drop and shift messages', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...BASES), fc.array(edit, { minLength: 1, maxLength: 8 }), (base, edits) => {
+      const parser = new IncrementalPromptParser('p.prompty');
+      parser.setText(base);
+      const counts = new MessageTokenCounts('o200k_base');
+      const check = () => {
+        const contents = parser.document.messages.map((m) => m.content);
+        assert.deepEqual(
+          counts.count(contents),
+          contents.map((c) => (c ? countTokens(c, 'o200k_base') : 0)),
+        );
+      };
+      check();
+      for (const e of edits) {
+        parser.applyEdit(toEdit(parser.currentText, e));
+        check();
+      }
+    }),
+    { numRuns: 100 },
+  );
+  // a long message (an IncrementalCounter), edited in its middle
+  const counts = new MessageTokenCounts('cl100k_base');
+  let long = repeated(real[0], 40);
+  assert.deepEqual(counts.count(['short', long]), [countTokens('short', 'cl100k_base'), countTokens(long, 'cl100k_base')]);
+  long = long.slice(0, 5000) + ' inserted words ' + long.slice(5000);
+  assert.deepEqual(
+    counts.count(['short', long, 'x']),
+    ['short', long, 'x'].map((c) => countTokens(c, 'cl100k_base')),
   );
 });

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AbsurdNumberError, DECIMAL_LIMITS, Decimal, MONEY_LIMITS } from '../../src/core/pricing/decimal';
-import { analyzeFlujoToml } from '../../src/core/flujo';
+import { analyzeFlujoToml, completeFlujoToml, hoverFlujoToml, quickFixes } from '../../src/core/flujo';
 import { parseLedgerLines, ledgerWarnings } from '../../src/core/history/ledger';
 import { RunRecord, validateEntry } from '../../src/core/history/record';
 import { describeRun, formatTotalCost, groupRuns, runsToCsv, totalsOf } from '../../src/core/history/group';
@@ -131,6 +131,7 @@ const hostileNumber = fc.oneof(
     '0x7fffffffffffffff',
     '0xffffffffffffffffffff',
     '99999999999999999999999',
+    '7'.repeat(320), // an integer past a float's range: never handed on as a price (found by this fuzz test)
     '1_000.000_1',
     '"1e999"',
     '"0.005"',
@@ -163,7 +164,10 @@ function assertAnalysisSane(text: string): void {
     assert.ok(d.range.start.line >= 0 && d.range.end.line < lines + 1, `range of ${d.code} inside the file`);
     assert.ok(d.message.length < 2000, `message of ${d.code} is bounded (${d.message.length} chars)`);
     assert.ok(!/undefined|NaN/.test(d.message), `no undefined/NaN in: ${d.message}`);
+    quickFixes(text, d);
+    hoverFlujoToml(text, d.range.start);
   }
+  for (let line = 0; line < Math.min(lines, 4); line++) completeFlujoToml(text, { line, character: 25 });
   for (const byModel of a.pricing.providers.values())
     for (const price of byModel.values())
       for (const d of [price.promptPer1k, price.completionPer1k, ...Object.values(price.images ?? {})])
@@ -174,7 +178,7 @@ describe('fuzz: flujo.toml analysis on hostile numbers', () => {
   it('every number position: never throws, bounded messages, prices handed on are finite', () => {
     fc.assert(
       fc.property(hostileNumber, fc.integer({ min: 0, max: POSITIONS.length - 1 }), (v, i) => assertAnalysisSane(POSITIONS[i](v))),
-      { numRuns: RUNS },
+      { numRuns: RUNS, includeErrorInReport: true },
     );
   });
 
@@ -207,7 +211,7 @@ describe('fuzz: flujo.toml analysis on hostile numbers', () => {
         }
         assertAnalysisSane(text);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, includeErrorInReport: true },
     );
   });
 });
@@ -300,7 +304,7 @@ describe('fuzz: ledger reader', () => {
         );
         for (const w of ledgerWarnings('runs.jsonl', chunk.corrupt)) assert.match(w.message, /^runs\.jsonl:\d+: skipped /);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, includeErrorInReport: true },
     );
   });
 

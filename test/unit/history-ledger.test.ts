@@ -240,6 +240,38 @@ describe('run ledger', () => {
     for (let w = 0; w < writers; w++) for (let i = 0; i < each; i++) assert.ok(r.runs.some((x) => x.id === `w${w}-${i}`));
   });
 
+  it('20 writers finding a torn last line at once end it with one newline: no blank lines, nothing lost', async () => {
+    const f = tmpFile();
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, '{"v":1,"type":"run","id":"torn-by-a-dead-writer","ti');
+    const writers = 20;
+    const each = 3;
+    const script = `
+      const { appendRun } = require(${JSON.stringify(LEDGER_JS)});
+      Promise.all(Array.from({ length: ${each} }, (_, i) =>
+        appendRun(process.argv[1], { v: 1, type: 'run', id: 'c' + process.argv[2] + '-' + i, time: new Date().toISOString(), source: 'test', status: 'ok' })
+      )).catch((e) => { console.error(e); process.exit(1); });`;
+    const codes = await Promise.all(
+      Array.from(
+        { length: writers },
+        (_, w) =>
+          new Promise<number | null>((resolve) =>
+            spawn(process.execPath, ['-e', script, f, String(w)], { stdio: 'inherit' }).on('exit', resolve),
+          ),
+      ),
+    );
+    assert.deepEqual(codes, Array(writers).fill(0));
+    const text = fs.readFileSync(f, 'utf8');
+    assert.equal(text.split('\n').filter((l) => l === '').length, 1, 'only the final newline: no blank line');
+    assert.equal(fs.existsSync(`${f}.lock`), false, 'the lock file is gone');
+    const r = await readLedger(f);
+    assert.equal(r.runs.length, writers * each);
+    assert.deepEqual(
+      r.corrupt.map((c) => c.line),
+      [1],
+    );
+  });
+
   it('a writer killed with SIGKILL mid-stream: every acknowledged record is there, the file stays readable', async () => {
     const f = tmpFile();
     const script = `

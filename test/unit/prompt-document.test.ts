@@ -326,3 +326,20 @@ test('5 MB document parses in linear time', () => {
     assert.ok(performance.now() - t1 < 2000, `slow on ${JSON.stringify(s.slice(0, 4))}`);
   }
 });
+
+// Dotprompt renders with Handlebars (google/dotprompt js/src/dotprompt.ts compiles the body with Handlebars):
+// only `{{! }}` comments and `{{#…}}` block tags are dropped; Jinja's `{# #}` and `{% %}` are literal text.
+test('dotprompt: Jinja-looking comments and blocks are sent as written; Handlebars comments are dropped', () => {
+  for (const text of [' {#{#}}', 'a {# note #} b', 'a {% if x %} b']) {
+    const doc = parsePromptDocument(text, 'a.prompt');
+    assert.deepEqual(
+      doc.messages.map((m) => [m.role, m.content]),
+      [['user', text]],
+    );
+  }
+  const doc = parsePromptDocument('x {{! c }} y', 'a.prompt');
+  assert.deepEqual(
+    doc.messages.map((m) => m.content),
+    ['x  y'],
+  );
+});

@@ -10,7 +10,7 @@ import {
   summarizePrompt,
 } from '../../src/core/prompt';
 
-const RUNS = 300;
+const RUNS = Number(process.env.PCL_FUZZ_RUNS ?? 300);
 
 /** Strings biased towards the syntax we parse. */
 const promptish = fc

@@ -167,6 +167,31 @@ describe('provider count endpoints', () => {
     fs.writeFileSync(file, '{broken');
     assert.equal(new ProviderCountCache(file).get(k1), undefined);
   });
+  it('cache: a forged entry (committed into a cloned repo) is not used; the good ones are', () => {
+    const dir = tempDir('pc-count-forged-');
+    const file = path.join(dir, 'counts.json');
+    const key = (content: string) => countCacheKey('anthropic', 'claude-x', [{ role: 'user', content }]);
+    const good = { tokens: 5, provider: 'anthropic', model: 'claude-x', source: 's', at: '2026-11-29T00:00:00Z' };
+    const forged: Record<string, unknown> = {
+      [key('ok')]: good,
+      [key('huge')]: { ...good, tokens: 1e300 },
+      [key('negative')]: { ...good, tokens: -5 },
+      [key('fraction')]: { ...good, tokens: 2.5 },
+      [key('string')]: { ...good, tokens: '5' },
+      [key('provider')]: { ...good, provider: 'openai' },
+      [key('long-model')]: { ...good, model: 'm'.repeat(1_000_000) },
+      [key('estimate')]: { ...good, estimate: -1 },
+      'not-a-hash': good,
+      [key('null')]: null,
+    };
+    fs.writeFileSync(file, JSON.stringify(forged));
+    const cache = new ProviderCountCache(file);
+    assert.deepEqual(
+      cache.values().map((v) => v.tokens),
+      [5],
+    );
+    assert.equal(cache.get(key('ok'))?.tokens, 5);
+  });
   it('calibrate: factor from the pairs, error band covers every pair, needs 3 pairs', () => {
     assert.equal(calibrate([{ estimate: 10, exact: 12 }]), undefined);
     const c = calibrate([

@@ -6,8 +6,8 @@
 //   offset atomically, so concurrent writers (processes) never overwrite each other.
 // - If the file does not end with '\n' (a writer died mid-line, a disk filled up), the next
 //   writer first ends that fragment with one '\n', so a torn fragment can never swallow a good record.
-//   Appenders look at the end and write under a lock file (`<ledger>.lock`), so a write still in
-//   progress is never mistaken for a torn line: racing writers leave no blank line.
+//   The check and the write happen under `<ledger>.lock` (see withLedgerLock), so racing writers add
+//   exactly one '\n' and never take another's write in progress for a torn line: no blank lines.
 // - Readers never drop silently: lines that are not valid entries are returned as `corrupt`
 //   with their 1-based line numbers; an unterminated last line is `tornTail` (it may still be
 //   being written) and is retried by the incremental reader.
@@ -79,9 +79,12 @@ export async function appendEntries(file: string, entries: readonly LedgerEntry[
   const fh = await fs.promises.open(file, 'a+', 0o644);
   try {
     const writeBatch = async (lines: Buffer[]) => {
-      await withAppendLock(file, async () => {
-        await terminateTornTail(fh);
-        await writeAll(fh, Buffer.concat(lines));
+      const buf = Buffer.concat(lines);
+      // Check-and-write under the lock: the last byte we check is another writer's finished write, never
+      // one still being copied in (a reader can see the size of a write in progress, page by page).
+      await withLedgerLock(file, async () => {
+        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
+        await writeAll(fh, buf);
       });
       await fh.sync();
     };
@@ -133,42 +136,43 @@ async function endsWithNewline(fh: fs.promises.FileHandle): Promise<boolean> {
   return last[0] === 0x0a;
 }
 
-/** Ends a torn last line (a writer died mid-line) with '\n', so the fragment never swallows the next record. */
-async function terminateTornTail(fh: fs.promises.FileHandle): Promise<void> {
-  if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
-}
+/** A lock older than this belongs to a writer that died holding it (a batch write takes milliseconds). */
+const STALE_LOCK_MS = 5000;
+/** After this long without the lock a writer appends anyway: a blank line is better than a lost run. */
+const LOCK_WAIT_MS = 10_000;
 
 /**
- * Runs `fn` (look at the end of the ledger, append) while holding `<ledger>.lock` (O_EXCL), so no appender
- * looks at the end while another one's write is still being copied in: Linux grows the file page by page
- * during a write(), so a batch seen half-written looks like a torn line, and without the lock the onlooker
- * would add a '\n' of its own and leave a blank line (a writer that died mid-line still gets exactly one).
- * A lock older than 5 s is a dead writer's and is removed; after 10 s (or when no lock can be created,
- * e.g. a read-only folder) `fn` runs anyway: a blank line is better than a lost run.
+ * Runs `fn` holding `<ledger>.lock` (created with O_EXCL, removed after). Appenders take it only for the
+ * check of the last byte and their write() — not for fsync — so a torn last line (a writer died
+ * mid-line) is ended with exactly one '\n' however many writers find it at once, and no writer mistakes
+ * another's write in progress for a torn line (both used to leave blank lines). A lock older than
+ * STALE_LOCK_MS is a dead writer's and is removed; without the lock after LOCK_WAIT_MS (or when no lock
+ * file can be created) `fn` runs anyway.
  */
-async function withAppendLock(file: string, fn: () => Promise<void>): Promise<void> {
+async function withLedgerLock(file: string, fn: () => Promise<void>): Promise<void> {
   const lock = `${file}.lock`;
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let held: fs.promises.FileHandle | undefined;
   for (;;) {
-    let held: fs.promises.FileHandle | undefined;
     try {
       held = await fs.promises.open(lock, 'wx');
+      break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) return fn();
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) break;
     }
-    if (held) {
-      try {
-        return await fn();
-      } finally {
-        await held.close();
-        await fs.promises.rm(lock, { force: true });
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 8));
     try {
-      if (Date.now() - (await fs.promises.stat(lock)).mtimeMs > 5000) await fs.promises.rm(lock, { force: true });
+      if (Date.now() - (await fs.promises.stat(lock)).mtimeMs > STALE_LOCK_MS) await fs.promises.rm(lock, { force: true });
     } catch {
-      /* gone already */
+      /* released meanwhile */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
+  }
+  try {
+    await fn();
+  } finally {
+    if (held) {
+      await held.close();
+      await fs.promises.rm(lock, { force: true });
     }
   }
 }

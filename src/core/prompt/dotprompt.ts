@@ -64,6 +64,8 @@ export function dotpromptMessages(text: string, start: number, end: number, plac
   };
   for (const p of placeholders) {
     if (p.range.start < pos || p.range.end > end) continue;
+    // Dotprompt renders with Handlebars: Jinja's `{# #}` and `{% %}` are plain text there, not tags.
+    if (p.syntax !== 'mustache') continue;
     const name = p.name.replace(/^~|~$/g, '').trim();
     const role = ROLE_HELPER.exec(name);
     let item: Item | undefined;

@@ -177,6 +177,26 @@ export interface CachedCount extends ProviderCount {
   at: string;
 }
 
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+const isShortText = (t: unknown): t is string => typeof t === 'string' && t.length <= 300;
+
+/**
+ * A cache entry as we write it. The file sits in the workspace, so a cloned repository could hold a
+ * forged one (1e300 or negative tokens, a megabyte of model name): such entries are not used.
+ */
+export function isCachedCount(key: string, v: unknown): v is CachedCount {
+  if (!/^[0-9a-f]{64}$/.test(key) || typeof v !== 'object' || v === null) return false;
+  const e = v as Partial<CachedCount>;
+  return (
+    isCount(e.tokens) &&
+    (e.provider === 'anthropic' || e.provider === 'gemini') &&
+    isShortText(e.model) &&
+    isShortText(e.source) &&
+    isShortText(e.at) &&
+    (e.estimate === undefined || isCount(e.estimate))
+  );
+}
+
 /** Cached exact counts, in memory and (optionally) in a JSON file such as `.prompt-cost/provider-counts.json`. */
 export class ProviderCountCache {
   private entries = new Map<string, CachedCount>();
@@ -190,7 +210,7 @@ export class ProviderCountCache {
       try {
         // a regular file of sane size only: a FIFO or device here must not hang the estimate
         const data = JSON.parse(readRegularFileSync(this.file).toString('utf8')) as Record<string, CachedCount>;
-        for (const [k, v] of Object.entries(data)) if (v && typeof v.tokens === 'number') this.entries.set(k, v);
+        for (const [k, v] of Object.entries(data)) if (isCachedCount(k, v)) this.entries.set(k, v);
       } catch {
         // a damaged cache is only a cache: start empty, it is rewritten on the next count
       }

@@ -196,6 +196,7 @@ export class ChangeTracker implements vscode.Disposable {
       for (const f of files.slice(0, MAX_VIEW_FILES)) {
         const deleted = f.status === GitStatus.DELETED || f.status === GitStatus.INDEX_DELETED;
         const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f.uri.fsPath);
+        if (open && documentLength(open) > MAX_LIVE_CHARS) continue; // before building its text
         const after = deleted ? undefined : (open?.getText() ?? (await readText(f.uri)));
         const before = f.headPath ? await this.show(repo, f.headPath) : undefined;
         if ((after?.length ?? 0) > MAX_LIVE_CHARS || (before?.length ?? 0) > MAX_LIVE_CHARS) continue;

@@ -199,7 +199,7 @@ export async function runPromptCommand(
   if (record.warnings?.length) {
     services.log.warn(`run ${record.id}: ${record.warnings.join('; ')}`);
     void vscode.window.showWarningMessage(
-      `Prompt Cost: ${target.id} answered, but its usage could not be used, so tokens and cost are unknown: ${record.warnings.join('; ')}`,
+      `Prompt Cost: tokens and cost unknown — ${target.id} answered, but its usage could not be used: ${record.warnings.join('; ')}`,
     );
   }
   services.log.info(

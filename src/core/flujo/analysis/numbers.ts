@@ -42,6 +42,15 @@ function consequence(leaf: Leaf, a: AbsurdNumber): { severity: FlujoDiagnostic['
   return { severity: reads && reads !== '0.0' ? 'error' : 'warning', then: '' };
 }
 
+/** What our own estimates do with it (pricing.ts priceOf: the number Flujo computes with, where there is one). */
+function ourUse(leaf: Leaf, a: AbsurdNumber): string {
+  const price = leaf.path[0] === 'cost' && leaf.path[1] === 'providers' && leaf.path.length === 5;
+  if (!price) return 'Prompt Cost Lens does not use it.';
+  if (a.flujoReads === '0.0') return 'Prompt Cost Lens prices it at $0 too.';
+  if (a.tooPrecise) return "Prompt Cost Lens uses the same float, so its estimates match Flujo's.";
+  return 'Prompt Cost Lens cannot price with it.';
+}
+
 function report(ctx: AnalysisContext, leaf: Leaf, value: ValueNode, a: AbsurdNumber): void {
   const { severity, then, loadFails } = consequence(leaf, a);
   const where = leaf.path.join('.');
@@ -54,7 +63,7 @@ function report(ctx: AnalysisContext, leaf: Leaf, value: ValueNode, a: AbsurdNum
   ctx.sink.once({
     severity,
     code: 'absurd-value',
-    message: `Absurd value ${a.shown} for '${where}': ${a.reason}.${reads} Prompt Cost Lens does not use it.`,
+    message: `Absurd value ${a.shown} for '${where}': ${a.reason}.${reads} ${ourUse(leaf, a)}`,
     range: value.range,
   });
 }

@@ -2,9 +2,15 @@
 // (flujo/infra/config_manager.py, flujo/infra/config.py, flujo/domain/models.py), so "0.005" is a
 // float, "true" and 1 are booleans, 5.0 is an integer — the pydantic conversion table
 // (docs.pydantic.dev/latest/concepts/conversion_table). We read exactly that, and say when it is fragile.
-import { AbsurdNumberError, DECIMAL_LIMITS, Decimal, MONEY_LIMITS, previewNumber } from '../../pricing/decimal';
+import { AbsurdNumberError, DECIMAL_LIMITS, Decimal, DecimalLimits, MONEY_LIMITS, previewNumber } from '../../pricing/decimal';
 import type { ValueNode } from '../scanner';
 import type { KeySpec, KeyType } from '../schema';
+
+/**
+ * TOML integers: tomllib keeps any size, but a number field converts them to a float, which ends at
+ * 1.8e308 (pydantic cannot convert a larger int), so no integer past 10^308 is a usable number.
+ */
+const INTEGER_LIMITS: Readonly<DecimalLimits> = { ...DECIMAL_LIMITS, maxExponent: 308 };
 
 /** Hex, octal and binary TOML integers longer than this are absurd (TOML integers are 64-bit). */
 const MAX_RADIX_INTEGER_TEXT = 2 + 64;
@@ -38,7 +44,7 @@ function parseTomlNumber(text: string, kind: 'integer' | 'float'): Decimal | und
   if (/^[+-]?(inf|nan)$/.test(t)) return undefined;
   if (/^0[xob]/.test(t)) return t.length <= MAX_RADIX_INTEGER_TEXT + 1 ? Decimal.fromInteger(BigInt(t.replace(/^\+/, ''))) : undefined;
   if (kind === 'float' && pythonFloatOf(t) !== 'finite') return undefined;
-  return Decimal.tryParse(t, kind === 'float' ? MONEY_LIMITS : DECIMAL_LIMITS);
+  return Decimal.tryParse(t, kind === 'float' ? MONEY_LIMITS : INTEGER_LIMITS);
 }
 
 /**
@@ -69,7 +75,7 @@ export interface AbsurdNumber {
 /**
  * Is this TOML value (a number, or a numeric string where Flujo wants a number) absurd? inf/nan
  * literals, floats past a double's range (tomllib → float('1e999999999') is inf; '1e-999999999' is
- * 0.0), more significant digits than MONEY_LIMITS, integers past DECIMAL_LIMITS, radix integers past
+ * 0.0), more significant digits than MONEY_LIMITS, integers past 10^308 (INTEGER_LIMITS), radix integers past
  * 64 bits. Linear in the text.
  */
 export function absurdNumber(v: ValueNode, numericStrings = false): AbsurdNumber | undefined {
@@ -91,7 +97,7 @@ export function absurdNumber(v: ValueNode, numericStrings = false): AbsurdNumber
     if (f === 'zero') return { shown, reason: 'closer to zero than a float can hold (5e-324)', flujoReads: '0.0' };
   }
   try {
-    Decimal.parse(t, v.kind === 'integer' ? DECIMAL_LIMITS : MONEY_LIMITS);
+    Decimal.parse(t, v.kind === 'integer' ? INTEGER_LIMITS : MONEY_LIMITS);
     return undefined;
   } catch (err) {
     if (err instanceof AbsurdNumberError)
