@@ -304,7 +304,7 @@ describe('fuzz: Flujo rows with arbitrary values', () => {
             );
         },
       ),
-      { numRuns: Number(process.env.FUZZ_RUNS ?? 200) },
+      { numRuns: Number(process.env.PCL_FUZZ_RUNS ?? 200) },
     );
   });
 });

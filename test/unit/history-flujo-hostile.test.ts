@@ -196,6 +196,33 @@ describe('Flujo import: one bad row never fails the rest', () => {
     assert.equal(byId['flujo:no-time'].time, '1970-01-01T00:00:00.000Z');
   });
 
+  it('a step whose name is a JSON object (even {"toString": 0}, which String() throws on) is an unnamed step (fuzz-flujodb counterexample)', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'flujo_ops.db');
+    const db = openSqliteDb(file);
+    db.exec(FLUJO_SCHEMA);
+    db.prepare(
+      'INSERT INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)',
+    ).run(
+      'r',
+      'p',
+      'pipe',
+      '1',
+      1,
+      '[{"name":{"toString":0},"cost_usd":0.5},{"name":["x"],"cost_usd":0.25}]',
+      'completed',
+      '2025-01-01T00:00:00Z',
+      '2025-01-01T00:00:00Z',
+    );
+    db.close();
+    const r = await readFlujoRuns(file);
+    assert.deepEqual(
+      r.runs[0].steps.map((s) => s.name),
+      ['(unnamed step)', '(unnamed step)'],
+    );
+    assert.equal(r.runs[0].costUsd?.toString(), '0.75');
+  });
+
   it('thousands of bad rows: 20 located warnings and one line with the rest, not thousands', async () => {
     const dir = tmp();
     const file = path.join(dir, 'flujo_ops.db');
