@@ -17,7 +17,7 @@ import { lexCode } from '../../src/core/prompt/lexer';
 import type { OffsetRange } from '../../src/core/prompt/types';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const RUNS = 250;
+const RUNS = Number(process.env.PCL_FUZZ_RUNS ?? 250);
 
 /** File names that select each prompt format (src/core/prompt/document.ts detectPromptFormat). */
 const FILE_NAMES = [

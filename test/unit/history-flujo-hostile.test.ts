@@ -71,7 +71,7 @@ describe('Flujo import: WAL frames that end replay', () => {
     assert.match(
       t.err(),
       new RegExp(
-        `warning: flujo_ops\\.db-wal: frame ${framesAfterW1 + 1} of ${offsets.length} \\(byte [\\d,]+\\) has bad checksum; WAL replay stops there as in SQLite, so ${lost} frames after it \\(2 commits\\) are ignored: runs written only there are not imported`,
+        `warning: flujo_ops\\.db-wal: frame ${framesAfterW1 + 1} of ${offsets.length} \\(byte [\\d,]+\\) has a bad checksum; WAL replay stops there as in SQLite, so ${lost} frames after it \\(2 commits\\) are ignored: runs written only there are not imported`,
       ),
     );
     assert.match(t.out(), new RegExp(`\\(${framesAfterW1} WAL frame\\(s\\) applied, ${lost} ignored\\): 1 run\\(s\\) found`));
@@ -122,7 +122,7 @@ describe('Flujo import: WAL frames that end replay', () => {
     const r = await readFlujoRuns(file);
     assert.deepEqual(r.warnings, []);
     assert.equal(r.runs.length, 1);
-    assert.equal(r.wal.stoppedAt?.reason, 'bad checksum');
+    assert.equal(r.wal.stoppedAt?.reason, 'a bad checksum');
   });
 });
 
@@ -194,6 +194,33 @@ describe('Flujo import: one bad row never fails the rest', () => {
     assert.deepEqual(byId['flujo:absurd'].steps, [{ name: 's' }, { name: 't', tokens: 3, costUsd: '0.25' }]);
     // No usable time at all: kept (its cost still counts), dated at the epoch.
     assert.equal(byId['flujo:no-time'].time, '1970-01-01T00:00:00.000Z');
+  });
+
+  it('a step whose name is a JSON object (even {"toString": 0}, which String() throws on) is an unnamed step (fuzz-flujodb counterexample)', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'flujo_ops.db');
+    const db = openSqliteDb(file);
+    db.exec(FLUJO_SCHEMA);
+    db.prepare(
+      'INSERT INTO workflow_state (run_id, pipeline_id, pipeline_name, pipeline_version, current_step_index, step_history, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)',
+    ).run(
+      'r',
+      'p',
+      'pipe',
+      '1',
+      1,
+      '[{"name":{"toString":0},"cost_usd":0.5},{"name":["x"],"cost_usd":0.25}]',
+      'completed',
+      '2025-01-01T00:00:00Z',
+      '2025-01-01T00:00:00Z',
+    );
+    db.close();
+    const r = await readFlujoRuns(file);
+    assert.deepEqual(
+      r.runs[0].steps.map((s) => s.name),
+      ['(unnamed step)', '(unnamed step)'],
+    );
+    assert.equal(r.runs[0].costUsd?.toString(), '0.75');
   });
 
   it('thousands of bad rows: 20 located warnings and one line with the rest, not thousands', async () => {

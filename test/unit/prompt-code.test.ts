@@ -2,7 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findModelIdsInCode, findPromptsInCode, looksLikeModelId, promptAt, type CodePrompt } from '../../src/core/prompt';
+import {
+  findModelIdsInCode,
+  findPromptsInCode,
+  looksLikeModelId,
+  parsePromptDocument,
+  promptAt,
+  type CodePrompt,
+} from '../../src/core/prompt';
 import { lexCode } from '../../src/core/prompt/lexer';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'prompt');
@@ -292,4 +299,22 @@ test('prompts built with .replace("a", "b") on literals: Python replaces all, JS
     'python',
   );
   assert.equal(dedented[0].text, 'Be brief.\nBe kind.');
+});
+
+// Counterexamples found by fuzz-prompts at higher run counts, kept as regression tests.
+test('lexCode: a regex literal ending in a backslash at the end of the text stays inside the text', () => {
+  for (const text of ['{{/if}}\\', 'x = /a\\', '/\\']) {
+    for (const t of lexCode(text, 'js')) assert.ok(t.start >= 0 && t.end <= text.length, JSON.stringify(t));
+  }
+});
+
+test('parsePromptDocument: a Prompty role line at the end without a line break puts its empty message on that line', () => {
+  const doc = parsePromptDocument('user:\nhi\nassistant:', 'a.prompty');
+  assert.deepEqual(
+    doc.messages.map((m) => [m.role, m.headerLine, m.startLine]),
+    [
+      ['user', 0, 1],
+      ['assistant', 2, 2],
+    ],
+  );
 });

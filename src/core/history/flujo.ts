@@ -221,10 +221,12 @@ function selectRows(db: Database, table: string, wanted: string[], warn: (m: str
   return rows;
 }
 
+/** A text value: SQLite text, blob or number, or a JSON scalar; an object or array is not one (undefined). */
 function str(v: unknown): string | undefined {
-  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
-  return String(v);
+  return undefined; // null, objects ({"toString": 0} would even throw in String())
 }
 
 function clip(s: string | undefined, max = MAX_TEXT_CHARS): string | undefined {

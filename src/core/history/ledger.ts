@@ -1,8 +1,8 @@
 // The run ledger: an append-only JSON Lines file shared by every VS Code window and the CLI.
 //
 // Durability rules:
-// - Each entry is ONE write() of one complete line on a descriptor opened with O_APPEND, then
-//   fsync before the promise resolves ("acknowledged"). O_APPEND makes the kernel pick the
+// - Entries go in batches of complete lines (one entry, or up to 1 MB for an import), each ONE write()
+//   on a descriptor opened with O_APPEND, then fsync before the promise resolves ("acknowledged"). O_APPEND makes the kernel pick the
 //   offset atomically, so concurrent writers (processes) never overwrite each other.
 // - If the file does not end with '\n' (a writer died mid-line, a disk filled up), the next
 //   writer first ends that fragment with one '\n', so a torn fragment can never swallow a good record.

@@ -138,7 +138,7 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
     const commitSize = dv.getUint32(off + 4, false);
     // walDecodeFrame: salts first, then page number 0, then the cumulative checksum.
     if (dv.getUint32(off + 8, false) !== salt1 || dv.getUint32(off + 12, false) !== salt2) {
-      stop = { index: i, off, reason: 'its salt differs from the WAL header' };
+      stop = { index: i, off, reason: 'a salt that differs from the WAL header' };
       break;
     }
     if (pgno === 0) {
@@ -148,7 +148,7 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
     let [c0, c1] = checksum(dv, off, off + 8, s0, s1, bigEndian);
     [c0, c1] = checksum(dv, off + FRAME_HEADER, off + frameSize, c0, c1, bigEndian);
     if (c0 !== dv.getUint32(off + 16, false) || c1 !== dv.getUint32(off + 20, false)) {
-      stop = { index: i, off, reason: 'bad checksum' };
+      stop = { index: i, off, reason: 'a bad checksum' };
       break;
     }
     s0 = c0;

@@ -385,7 +385,9 @@ export function sectionMessage(
   header?: { name?: string; line: number; start: number; lineEnd: number },
 ): PromptMessage {
   const r = (rules.format === 'prompty' ? trimLineBreaks : trimRange)(text, contentStart, secEnd);
-  const startLine = contentStartLine + countNewlines(text, contentStart, r.start);
+  // A header on the last line with no line break after it: the (empty) content is on the header's line.
+  const headerEndsText = header !== undefined && contentStart > 0 && text.charCodeAt(contentStart - 1) !== 10;
+  const startLine = headerEndsText ? header.line : contentStartLine + countNewlines(text, contentStart, r.start);
   const raw = text.slice(r.start, r.end);
   const m: PromptMessage = {
     role,

@@ -130,7 +130,8 @@ export class IncrementalPromptParser {
     const header = edited.headerRange
       ? { name: edited.name, line: edited.headerLine, start: edited.headerRange.start, lineEnd: edited.headerRange.end }
       : undefined;
-    const contentStart = header ? text.indexOf('\n', header.lineEnd) + 1 : edited.sectionRange.start;
+    const headerBreak = header ? text.indexOf('\n', header.lineEnd) : -1;
+    const contentStart = !header ? edited.sectionRange.start : headerBreak < 0 ? text.length : headerBreak + 1;
     const rebuilt = sectionMessage(
       text,
       rules,

@@ -226,7 +226,8 @@ function skipRegex(text: string, i: number): number {
       return k;
     } else k++;
   }
-  return k;
+  // a trailing backslash steps past the end
+  return Math.min(k, text.length);
 }
 
 interface ScanResult {

@@ -432,6 +432,18 @@ describe('run prompts and run history', function () {
     const second =
       await vscode.commands.executeCommand<{ added: number; updated: number; unchanged: number }[]>('promptCost.runs.importFlujo');
     assert.deepEqual([second[0].added, second[0].updated, second[0].unchanged], [0, 0, 3]);
+    // A run with an absurd timestamp does not fail the import: it is imported (dated by updated_at) and
+    // the warning names table, rowid, run and column.
+    insertFlujoRun(flujoDb, 'f-4', 'nightly-report', 'completed', `${day} 03:00:00`, [{ name: 'report', cost: 0.5, tokens: 10 }], HOST_RUN);
+    flujoDb.exec(
+      "UPDATE workflow_state SET created_at = '99999-01-01' WHERE run_id = 'f-4'; UPDATE runs SET created_at = '99999-01-01' WHERE run_id = 'f-4';",
+    );
+    const third = await vscode.commands.executeCommand<{ added: number; warnings: string[] }[]>('promptCost.runs.importFlujo');
+    assert.equal(third[0].added, 1);
+    assert.match(
+      third[0].warnings.join('\n'),
+      /workflow_state rowid \d+ \(run "f-4"\), created_at: "99999-01-01" is not a time between 1970 and 9999/,
+    );
     const state = await readLedger(ledger);
     const imported = state.runs.find((r) => r.id === 'flujo:f-1')!;
     assert.equal(imported.costUsd, '1.2');
