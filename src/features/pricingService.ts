@@ -20,8 +20,6 @@ export interface FlujoState {
   };
 }
 
-/** From this size on the workspace's flujo.toml is analysed for prices in a worker thread (as its diagnostics are). */
-const FLUJO_WORKER_MIN_CHARS = 100_000;
 
 export interface PricingContext {
   catalog: PriceCatalog;
@@ -192,6 +190,7 @@ export class PricingService extends Disposable {
       () => undefined,
     );
     const options = { path: uri.uri.fsPath, date };
+    const { FLUJO_WORKER_MIN_CHARS, FlujoAnalysisWorker } = await import('../core/flujo/workerClient');
     if (text.length < FLUJO_WORKER_MIN_CHARS) {
       const analysis = flujoCore.analyzeFlujoToml(text, { ...options, reference });
       return {
@@ -201,7 +200,6 @@ export class PricingService extends Disposable {
       };
     }
     // A big file: off the host thread, in a worker of its own (loads of several folders must not supersede each other).
-    const { FlujoAnalysisWorker } = await import('../core/flujo/workerClient');
     const worker = new FlujoAnalysisWorker(this.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
     try {
       const result = await worker.analyze(text, { ...options, maxDiagnostics: 1 }, this.referenceData(reference), true);

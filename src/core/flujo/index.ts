@@ -8,3 +8,4 @@ export * from './config';
 export * from './usage';
 export * from './decode';
 export * from './portable';
+export * from './historyConfig';

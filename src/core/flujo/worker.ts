@@ -7,6 +7,7 @@
 import { ReferenceCatalog, bundledReferenceCatalog, loadReferenceCatalog } from '../pricing/reference';
 import { serveLatest } from '../worker/latest';
 import { analyzeFlujoToml } from './analyze';
+import { readFlujoHistoryConfig } from './historyConfig';
 import { portablePricing, pricedModelIds } from './portable';
 import type { FlujoWorkerRequest, FlujoWorkerResult, NeedText } from './workerClient';
 
@@ -57,6 +58,13 @@ serveLatest<FlujoWorkerRequest, FlujoWorkerResult | NeedText>(
 );
 
 function answer(req: FlujoWorkerRequest, text: string, superseded: () => boolean): FlujoWorkerResult {
+  if (req.historyConfig) {
+    try {
+      return { diagnostics: [], valid: true, historyConfig: readFlujoHistoryConfig(text) };
+    } catch (err) {
+      return { diagnostics: [], valid: false, historyError: (err as Error).message };
+    }
+  }
   const analysis = analyzeFlujoToml(text, { ...req.options, reference: referenceFor(req), cancelled: superseded });
   const result: FlujoWorkerResult = { diagnostics: analysis.diagnostics, valid: analysis.valid };
   if (req.withPricing) {

@@ -11,6 +11,7 @@ import { isCancellationError } from '../cancellation';
 import type { TextEdit } from '../prompt/incremental';
 import { LatestRequestWorker } from '../worker/latest';
 import type { AnalyzeOptions, FlujoDiagnostic } from './analysis/types';
+import type { FlujoHistoryConfig } from './historyConfig';
 import type { PortablePricing } from './portable';
 
 /** What crosses to the worker: plain data only (no catalog object, no callbacks). */
@@ -30,6 +31,8 @@ export interface FlujoWorkerRequest {
   options: FlujoWorkerOptions;
   /** Also return the pricing Flujo will use and the priced models (the price catalog needs them). */
   withPricing?: boolean;
+  /** Only read `state_uri` and `[budgets]` (the run-history views), no analysis. */
+  historyConfig?: boolean;
   /** A catalog other than the bundled one: `json` is sent only when `key` changed since the last request. */
   reference?: { key: string; source?: string; json?: unknown };
 }
@@ -60,7 +63,13 @@ export interface FlujoWorkerResult {
   /** With `withPricing`: see portable.ts. */
   pricing?: PortablePricing;
   pricedModels?: string[];
+  /** With `historyConfig`: what the history views read, or the TOML error that kept it from being read. */
+  historyConfig?: FlujoHistoryConfig;
+  historyError?: string;
 }
+
+/** From this size on a flujo.toml is read in the worker (diagnostics, prices, history config); below it the work takes a few ms. */
+export const FLUJO_WORKER_MIN_CHARS = 100_000;
 
 /** The old generation of the worker's heap, in MB: a 10 MB flujo.toml needs about a quarter of it. */
 export const FLUJO_WORKER_HEAP_MB = 1024;
@@ -153,6 +162,15 @@ export class FlujoAnalysisWorker {
     const reply = await this.send({ text }, options, reference, withPricing);
     if ('needText' in reply) throw new Error('the flujo worker did not take the text');
     return reply;
+  }
+
+  /** `state_uri` and `[budgets]` of `text`, read in the worker; throws an Error with the TOML error's message. */
+  async historyConfig(text: string): Promise<FlujoHistoryConfig> {
+    this.forget();
+    const reply = await this.send({ text, historyConfig: true }, {}, undefined, false);
+    if ('needText' in reply) throw new Error('the flujo worker did not take the text');
+    if (reply.historyError !== undefined) throw new Error(reply.historyError);
+    return reply.historyConfig ?? {};
   }
 
   private async send(

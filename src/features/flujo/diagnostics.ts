@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
-import type { FlujoAnalysisWorker } from '../../core/flujo/workerClient';
+import { FLUJO_WORKER_MIN_CHARS, type FlujoAnalysisWorker } from '../../core/flujo/workerClient';
 import { isCancellationError } from '../../core/cancellation';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
@@ -22,8 +22,6 @@ const MAX_SCANNED_BYTES = 2_000_000;
 /** A workspace scan that failed (file search unavailable for a moment) is retried this much later, this often. */
 const SCAN_RETRY_MS = 2_000;
 const SCAN_RETRIES = 3;
-/** From this size on a flujo.toml is analysed in a worker thread (below it the analysis takes a few ms). */
-const WORKER_MIN_CHARS = 100_000;
 /** Worker threads kept for big flujo.toml files open at once (each holds its last analysis' heap until the next). */
 const MAX_WORKERS = 2;
 
@@ -71,7 +69,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     const options = { path: doc.uri.fsPath, maxDiagnostics: flujo.MAX_DIAGNOSTICS };
     const current = () => runs.get(key) === run && !doc.isClosed; // a newer run (an edit, new usages, new prices) supersedes this one
     const analyze = async (usedModels?: ModelUsage[]): Promise<FlujoDiagnostic[]> => {
-      if (documentLength(doc) < WORKER_MIN_CHARS)
+      if (documentLength(doc) < FLUJO_WORKER_MIN_CHARS)
         return flujo.analyzeFlujoToml(doc.getText(), { ...options, usedModels, reference }).diagnostics;
       // The worker keeps a copy of the text and gets only the edits since (no 10 MB getText per keystroke).
       const worker = workerFor(key, (script) => new FlujoAnalysisWorker(script));

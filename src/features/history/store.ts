@@ -14,6 +14,7 @@ import type { RunRecord } from '../../core/history/record';
 import type { Services } from '../services';
 import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
+import type { FlujoHistoryConfig } from '../../core/flujo/historyConfig';
 import { chooseLedgerPath } from './ledgerPath';
 
 export interface FlujoSource {
@@ -312,6 +313,18 @@ export class HistoryStore extends Disposable {
     await Promise.all(this.folders.map((f) => this.loadFlujo(f)));
   }
 
+  /** `state_uri` and `[budgets]` of a flujo.toml text; a big one is parsed in the flujo worker, off the host thread. */
+  private async readHistoryConfig(text: string): Promise<FlujoHistoryConfig> {
+    const { FLUJO_WORKER_MIN_CHARS, FlujoAnalysisWorker } = await import('../../core/flujo/workerClient');
+    if (text.length < FLUJO_WORKER_MIN_CHARS) return (await import('../../core/flujo/historyConfig')).readFlujoHistoryConfig(text);
+    const worker = new FlujoAnalysisWorker(this.services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
+    try {
+      return await worker.historyConfig(text);
+    } finally {
+      worker.dispose();
+    }
+  }
+
   /** flujo.toml of the folder (as the pricing service found it) → budgets, state DB, live runs, DB watchers. */
   private async loadFlujo(f: FolderHistory): Promise<void> {
     if (!f.dir) return;
@@ -327,11 +340,10 @@ export class HistoryStore extends Disposable {
     try {
       const open = findOpenDocument(configUri);
       const text = open ? open.getText() : await fs.promises.readFile(configUri.fsPath, 'utf8');
-      const { parse } = await import('smol-toml');
-      const doc = parse(text) as Record<string, unknown>;
-      if (typeof doc.state_uri === 'string') stateUri = doc.state_uri;
-      if (doc.budgets !== undefined) {
-        const b = history.budgetsFromToml(doc.budgets);
+      const config = await this.readHistoryConfig(text);
+      stateUri = config.stateUri;
+      if (config.budgets !== undefined) {
+        const b = history.budgetsFromToml(config.budgets);
         src.budgets = b.budgets;
         src.budgetProblems = b.problems;
       }
