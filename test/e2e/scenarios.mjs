@@ -561,9 +561,18 @@ scenarios.push({
       await runCommand(page, 'View: Close All Editors');
       await clearNotifications(page);
       await openFile(page, 'prompts/summarize.txt');
-      await runCommand(page, 'Prompt Cost: Run Prompt…');
+      // The workspace settings are read: the lens prices the configured fake model.
+      await page.locator('.codelens-decoration', { hasText: 'fake-model' }).first().waitFor({ timeout: 20_000 });
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'openai:fake-model' }).first();
-      await row.waitFor({ timeout: 15_000 });
+      for (let attempt = 1; ; attempt++) {
+        await runCommand(page, 'Prompt Cost: Run Prompt…');
+        const shown = await row.waitFor({ timeout: 10_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (shown) break;
+        if (attempt === 3) throw new Error('the Run Prompt model picker did not list openai:fake-model');
+      }
       await row.click();
       // The template variable's input box (if the file has one): keep the value as written.
       for (let i = 0; i < 3; i++) {
