@@ -120,3 +120,19 @@ const JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2
 export function terminalSafeJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(JSON_RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/**
+ * A value from a file or server as a message shows it: short (`max` characters, then …), and never
+ * throwing — a value nested a million deep overflows both JSON.stringify and String.
+ */
+export function shownValue(v: unknown, max = 40): string {
+  if (typeof v === 'number') return String(v);
+  if (v === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    text = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+  }
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

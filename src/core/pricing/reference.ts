@@ -5,6 +5,7 @@
 // round-trip text), so Decimal.fromNumber recovers the author's decimal text exactly.
 import { Decimal } from './decimal';
 import { MAX_PATTERN_LENGTH, compileSafePattern, patternProblem } from './safePattern';
+import { shownValue } from '../untrustedText';
 
 /** A price per unit that may depend on the request's input-token count (long-context tiers). */
 export interface Rate {
@@ -140,19 +141,6 @@ export const CATALOG_LIMITS = {
   errors: 20,
 } as const;
 
-/** `-1`, `"12"`, `{…}`: a bad value as shown in an error (short). */
-function shown(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  let text: string;
-  try {
-    text = JSON.stringify(v) ?? String(v);
-  } catch {
-    // e.g. an array nested a million deep: JSON.stringify and String both overflow the stack
-    text = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
-  }
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
 /** Collects located errors: `providers[3] (openai).models[12] (gpt-4o).prices.input_mtok: …`. */
 class Problems {
   readonly errors: string[] = [];
@@ -165,7 +153,8 @@ class Problems {
   }
   string(where: string, v: unknown, max: number, required: boolean): v is string {
     if (v === undefined && !required) return false;
-    if (typeof v !== 'string' || (required && v.trim() === '')) return (void this.add(where, `expected a text, got ${shown(v)}`), false);
+    if (typeof v !== 'string' || (required && v.trim() === ''))
+      return (void this.add(where, `expected a text, got ${shownValue(v)}`), false);
     if (v.length > max) return (void this.add(where, `longer than ${max} characters`), false);
     return true;
   }
@@ -178,22 +167,22 @@ function each(list: unknown[], visit: (item: unknown, index: number) => void): v
 
 function checkPriceNumber(p: Problems, where: string, v: unknown): void {
   const { maxPrice, minNonZeroPrice } = CATALOG_LIMITS;
-  if (typeof v !== 'number' || !Number.isFinite(v)) return p.add(where, `expected a price (a number), got ${shown(v)}`);
-  if (v < 0) return p.add(where, `a price cannot be negative, got ${shown(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) return p.add(where, `expected a price (a number), got ${shownValue(v)}`);
+  if (v < 0) return p.add(where, `a price cannot be negative, got ${shownValue(v)}`);
   if (v > maxPrice || (v > 0 && v < minNonZeroPrice))
-    p.add(where, `absurd price ${shown(v)} (expected 0 or between ${minNonZeroPrice} and ${maxPrice} USD per unit)`);
+    p.add(where, `absurd price ${shownValue(v)} (expected 0 or between ${minNonZeroPrice} and ${maxPrice} USD per unit)`);
 }
 
 function checkPrice(p: Problems, where: string, v: unknown): void {
   if (typeof v === 'number' || !isObject(v)) return checkPriceNumber(p, where, v);
   checkPriceNumber(p, `${where}.base`, v.base);
-  if (!Array.isArray(v.tiers)) return p.add(`${where}.tiers`, `expected a list of tiers, got ${shown(v.tiers)}`);
+  if (!Array.isArray(v.tiers)) return p.add(`${where}.tiers`, `expected a list of tiers, got ${shownValue(v.tiers)}`);
   if (v.tiers.length > CATALOG_LIMITS.tiers) return p.add(`${where}.tiers`, `more than ${CATALOG_LIMITS.tiers} tiers`);
   each(v.tiers, (t, i) => {
     const at = `${where}.tiers[${i}]`;
-    if (!isObject(t)) return p.add(at, `expected {start, price}, got ${shown(t)}`);
+    if (!isObject(t)) return p.add(at, `expected {start, price}, got ${shownValue(t)}`);
     if (typeof t.start !== 'number' || !Number.isSafeInteger(t.start) || t.start < 0 || t.start > CATALOG_LIMITS.maxTierStart)
-      p.add(`${at}.start`, `expected a token count between 0 and ${CATALOG_LIMITS.maxTierStart}, got ${shown(t.start)}`);
+      p.add(`${at}.start`, `expected a token count between 0 and ${CATALOG_LIMITS.maxTierStart}, got ${shownValue(t.start)}`);
     checkPriceNumber(p, `${at}.price`, t.price);
   });
 }
@@ -206,11 +195,11 @@ function checkMatch(p: Problems, where: string, m: unknown, depth: number, count
   }
   if (depth > CATALOG_LIMITS.matchDepth) return p.add(where, `match rules nested deeper than ${CATALOG_LIMITS.matchDepth}`);
   if (!isObject(m) || Object.keys(m).length !== 1)
-    return p.add(where, `expected one of {equals|starts_with|ends_with|contains|regex|and|or}, got ${shown(m)}`);
+    return p.add(where, `expected one of {equals|starts_with|ends_with|contains|regex|and|or}, got ${shownValue(m)}`);
   const [k] = Object.keys(m);
   const v = m[k];
   if (k === 'and' || k === 'or') {
-    if (!Array.isArray(v) || v.length === 0) return p.add(`${where}.${k}`, `expected a non-empty list of rules, got ${shown(v)}`);
+    if (!Array.isArray(v) || v.length === 0) return p.add(`${where}.${k}`, `expected a non-empty list of rules, got ${shownValue(v)}`);
     each(v, (x, i) => checkMatch(p, `${where}.${k}[${i}]`, x, depth + 1, count));
     return;
   }
@@ -218,7 +207,7 @@ function checkMatch(p: Problems, where: string, m: unknown, depth: number, count
   if (!p.string(`${where}.${k}`, v, k === 'regex' ? MAX_PATTERN_LENGTH : CATALOG_LIMITS.idLength, true)) return;
   if (k === 'regex') {
     const problem = patternProblem(v);
-    if (problem) p.add(`${where}.regex`, `pattern ${shown(v)} is not accepted: ${problem}`);
+    if (problem) p.add(`${where}.regex`, `pattern ${shownValue(v)} is not accepted: ${problem}`);
   }
 }
 
@@ -226,23 +215,23 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})/;
 
 function checkConstraint(p: Problems, where: string, c: unknown): void {
   if (c === undefined || c === null) return;
-  if (!isObject(c)) return p.add(where, `expected a constraint object, got ${shown(c)}`);
+  if (!isObject(c)) return p.add(where, `expected a constraint object, got ${shownValue(c)}`);
   if (
     c.start_date !== undefined &&
     !(typeof c.start_date === 'string' && DATE.test(c.start_date) && !Number.isNaN(Date.parse(c.start_date)))
   )
-    p.add(`${where}.start_date`, `expected an ISO date, got ${shown(c.start_date)}`);
+    p.add(`${where}.start_date`, `expected an ISO date, got ${shownValue(c.start_date)}`);
   for (const k of ['start_time', 'end_time']) if (c[k] !== undefined) p.string(`${where}.${k}`, c[k], 40, true);
   if (c.type !== undefined) p.string(`${where}.type`, c.type, 40, true);
 }
 
 function checkModel(p: Problems, where: string, m: unknown): void {
-  if (!isObject(m)) return p.add(where, `expected a model {id, match, prices}, got ${shown(m)}`);
+  if (!isObject(m)) return p.add(where, `expected a model {id, match, prices}, got ${shownValue(m)}`);
   if (!p.string(`${where}.id`, m.id, CATALOG_LIMITS.idLength, true)) return;
   const at = `${where} (${m.id})`;
   p.string(`${at}.name`, m.name, CATALOG_LIMITS.textLength, false);
   if (m.deprecated !== undefined && typeof m.deprecated !== 'boolean')
-    p.add(`${at}.deprecated`, `expected true or false, got ${shown(m.deprecated)}`);
+    p.add(`${at}.deprecated`, `expected true or false, got ${shownValue(m.deprecated)}`);
   if (
     m.context_window !== undefined &&
     !(
@@ -254,18 +243,18 @@ function checkModel(p: Problems, where: string, m: unknown): void {
   )
     p.add(
       `${at}.context_window`,
-      `expected a token count between 1 and ${CATALOG_LIMITS.maxContextWindow}, got ${shown(m.context_window)}`,
+      `expected a token count between 1 and ${CATALOG_LIMITS.maxContextWindow}, got ${shownValue(m.context_window)}`,
     );
   checkMatch(p, `${at}.match`, m.match, 0, { clauses: 0 });
   const checkSet = (setAt: string, ps: unknown) => {
-    if (!isObject(ps)) return p.add(setAt, `expected prices {input_mtok, output_mtok, …}, got ${shown(ps)}`);
+    if (!isObject(ps)) return p.add(setAt, `expected prices {input_mtok, output_mtok, …}, got ${shownValue(ps)}`);
     for (const [k, v] of Object.entries(ps)) if (v !== undefined && v !== null) checkPrice(p, `${setAt}.${k}`, v);
   };
   if (Array.isArray(m.prices)) {
     if (m.prices.length === 0 || m.prices.length > CATALOG_LIMITS.priceSets)
       return p.add(`${at}.prices`, `expected 1 to ${CATALOG_LIMITS.priceSets} price sets, got ${m.prices.length}`);
     each(m.prices, (c, i) => {
-      if (!isObject(c)) return p.add(`${at}.prices[${i}]`, `expected {constraint, prices}, got ${shown(c)}`);
+      if (!isObject(c)) return p.add(`${at}.prices[${i}]`, `expected {constraint, prices}, got ${shownValue(c)}`);
       checkConstraint(p, `${at}.prices[${i}].constraint`, c.constraint);
       checkSet(`${at}.prices[${i}].prices`, c.prices);
     });
@@ -282,11 +271,11 @@ function checkModel(p: Problems, where: string, m: unknown): void {
 export function validateCatalogData(json: unknown): CatalogValidation {
   const p = new Problems();
   const providers = Array.isArray(json) ? json : isObject(json) ? json.providers : undefined;
-  if (!Array.isArray(providers)) return { ok: false, errors: [`expected a list of providers, got ${shown(json)}`] };
+  if (!Array.isArray(providers)) return { ok: false, errors: [`expected a list of providers, got ${shownValue(json)}`] };
   if (isObject(json)) {
     const d = json.dataDate;
     if (d !== undefined && !(typeof d === 'string' && DATE.test(d) && !Number.isNaN(Date.parse(d.slice(0, 10)))))
-      p.add('dataDate', `expected an ISO date, got ${shown(d)}`);
+      p.add('dataDate', `expected an ISO date, got ${shownValue(d)}`);
     p.string('source', json.source, CATALOG_LIMITS.textLength, false);
     p.string('version', json.version, CATALOG_LIMITS.idLength, false);
   }
@@ -299,7 +288,7 @@ export function validateCatalogData(json: unknown): CatalogValidation {
   each(providers, (prov, i) => {
     if (p.full) return;
     const where = `providers[${i}]`;
-    if (!isObject(prov)) return p.add(where, `expected a provider {id, models}, got ${shown(prov)}`);
+    if (!isObject(prov)) return p.add(where, `expected a provider {id, models}, got ${shownValue(prov)}`);
     if (!p.string(`${where}.id`, prov.id, CATALOG_LIMITS.idLength, true)) return;
     const at = `${where} (${prov.id})`;
     p.string(`${at}.name`, prov.name, CATALOG_LIMITS.textLength, false);
@@ -312,8 +301,8 @@ export function validateCatalogData(json: unknown): CatalogValidation {
         f.every((x) => typeof x === 'string' && x.length <= CATALOG_LIMITS.idLength)
       )
     )
-      p.add(`${at}.fallback_model_providers`, `expected a list of provider ids, got ${shown(f)}`);
-    if (!Array.isArray(prov.models)) return p.add(`${at}.models`, `expected a list of models, got ${shown(prov.models)}`);
+      p.add(`${at}.fallback_model_providers`, `expected a list of provider ids, got ${shownValue(f)}`);
+    if (!Array.isArray(prov.models)) return p.add(`${at}.models`, `expected a list of models, got ${shownValue(prov.models)}`);
     each(prov.models, (m, j) => {
       if (!p.full) checkModel(p, `${at}.models[${j}]`, m);
     });

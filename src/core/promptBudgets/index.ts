@@ -5,6 +5,7 @@ import { AbsurdNumberError, Decimal, MONEY_LIMITS, previewNumber } from '../pric
 import { compileGlob } from '../prompt/glob';
 import { GROUPED } from '../estimate/display';
 import { CONFIG_FILE_NAME, LIMIT_KEYS, type LimitKey } from './schema';
+import { shownValue } from '../untrustedText';
 
 export { CONFIG_FILE_NAME, BUDGET_CONFIG_SCHEMA, LIMIT_KEYS, type LimitKey } from './schema';
 
@@ -137,8 +138,7 @@ function shown(v: unknown): string {
   if (typeof v === 'number' && !Number.isFinite(v))
     return `${v} (an absurd value: beyond a float's range, so the JSON/YAML reader made it ${v})`;
   if (typeof v === 'string') return JSON.stringify(previewNumber(v));
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
+  return shownValue(v, 60);
 }
 
 function nonNegativeInt(v: unknown, key: string, fail: (key: string, message: string) => void): number | undefined {

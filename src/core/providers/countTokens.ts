@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { readRegularFileSync } from '../files';
 import * as path from 'node:path';
 import { ResponseLimitError, displayUrl, kindForStatus, readBodyCapped, redact, serverErrorText } from './http';
-import { shownValue } from './usage';
+import { shownValue } from '../untrustedText';
 import type { ProviderErrorKind } from './types';
 
 export type CountProvider = 'anthropic' | 'gemini';

@@ -1,6 +1,7 @@
 // Provider usage objects → normalised buckets, and buckets × prices → exact cost.
 import { Decimal } from '../pricing/decimal';
 import { UsageBuckets } from './types';
+import { shownValue } from '../untrustedText';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -11,20 +12,6 @@ export interface ParsedUsage {
   usage?: UsageBuckets;
   /** One per unusable field: where it is and what came, e.g. `usage.prompt_tokens: expected a whole number ≥ 0, got "12"`. */
   warnings: string[];
-}
-
-/** How a bad value is shown in a warning: short, and never a 1 MB string. */
-export function shownValue(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (v === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(v) ?? String(v);
-  } catch {
-    // e.g. an array nested a million deep: JSON.stringify and String both overflow the stack
-    text = Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
-  }
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /** Reads token counts out of one usage object; every count must be a non-negative safe integer. */
