@@ -10,6 +10,7 @@ import type { ReferenceCatalog } from '../pricing/reference';
 import { isCancellationError } from '../cancellation';
 import type { TextEdit } from '../prompt/incremental';
 import { LatestRequestWorker } from '../worker/latest';
+import { DocumentEditSync, type DocumentView } from '../worker/documentSync';
 import type { AnalyzeOptions, FlujoDiagnostic } from './analysis/types';
 import type { FlujoHistoryConfig } from './historyConfig';
 import type { PortablePricing } from './portable';
@@ -42,20 +43,8 @@ export interface NeedText {
   needText: true;
 }
 
-/** What the client needs of the editor's document (VS Code's TextDocument, or a test's model of it). */
-export interface DocumentView {
-  version: number;
-  /** Length in UTF-16 code units, without building the text. */
-  length: number;
-  getText(): string;
-  /** The text in [start, end), cheaply (a small range). */
-  textAt(start: number, end: number): string;
-}
-
-/** Edits kept for the next request before the client gives up and sends the whole text. */
-const MAX_PENDING_EDITS = 2000;
-const MAX_PENDING_CHARS = 1_000_000;
-const PROBE_CHARS = 64;
+/** What the client needs of the editor's document. */
+export type { DocumentView };
 
 export interface FlujoWorkerResult {
   diagnostics: FlujoDiagnostic[];
@@ -82,13 +71,7 @@ export interface ReferenceData {
 
 export class FlujoAnalysisWorker {
   private readonly worker: LatestRequestWorker<FlujoWorkerRequest, FlujoWorkerResult | NeedText>;
-  /** The document version the worker's copy is at once it has read everything sent; undefined: send the text. */
-  private sentVersion: number | undefined;
-  private pending: TextEdit[] = [];
-  private pendingChars = 0;
-  private pendingVersion: number | undefined;
-  /** Requests sent with the whole text and with edits only (for tests). */
-  readonly sent = { text: 0, edits: 0 };
+  private readonly sync = new DocumentEditSync();
   private sentCatalog: ReferenceCatalog | undefined;
   private readonly keys = new WeakMap<ReferenceCatalog, string>();
   private static nextKey = 0;
@@ -97,19 +80,14 @@ export class FlujoAnalysisWorker {
     this.worker = new LatestRequestWorker(scriptPath, {}, { resourceLimits: { maxOldGenerationSizeMb: FLUJO_WORKER_HEAP_MB } });
   }
 
-  /**
-   * Records a change event of the document this worker analyses (in order: VS Code fires one per
-   * version). The changes of one event refer to the text before it and do not overlap: applied from the
-   * last offset to the first, each one's offset still holds.
-   */
+  /** Requests sent with the whole text and with edits only (for tests). */
+  get sent(): { text: number; edits: number } {
+    return this.sync.sent;
+  }
+
+  /** Records a change event of the document this worker analyses (see DocumentEditSync.recordChange). */
   recordChange(version: number, edits: readonly TextEdit[]): void {
-    if (this.sentVersion === undefined) return;
-    for (const e of [...edits].sort((a, b) => b.offset - a.offset)) {
-      this.pending.push({ offset: e.offset, deleteLength: e.deleteLength, text: e.text });
-      this.pendingChars += e.text.length;
-    }
-    this.pendingVersion = version;
-    if (this.pending.length > MAX_PENDING_EDITS || this.pendingChars > MAX_PENDING_CHARS) this.forget();
+    this.sync.recordChange(version, edits);
   }
 
   /** Analyses a document the worker keeps a copy of: its whole text once, then only the edits since. */
@@ -122,38 +100,12 @@ export class FlujoAnalysisWorker {
   }
 
   private documentRequest(doc: DocumentView, wholeText: boolean): Omit<FlujoWorkerRequest, 'options'> {
-    const version = doc.version;
-    const inStep =
-      !wholeText &&
-      this.sentVersion !== undefined &&
-      (this.pending.length === 0 ? this.sentVersion === version : this.pendingVersion === version);
-    let req: Omit<FlujoWorkerRequest, 'options'>;
-    if (inStep) {
-      req = { version, baseVersion: this.sentVersion, edits: this.pending, length: doc.length };
-      const last = this.pending[this.pending.length - 1];
-      if (last) {
-        const start = Math.max(0, last.offset - PROBE_CHARS);
-        const end = Math.min(doc.length, last.offset + last.text.length + PROBE_CHARS);
-        req.probe = { offset: start, text: doc.textAt(start, end) };
-      }
-      this.sent.edits++;
-    } else {
-      req = { version, text: doc.getText(), length: doc.length };
-      this.sent.text++;
-    }
-    this.sentVersion = version;
-    this.pending = [];
-    this.pendingChars = 0;
-    this.pendingVersion = undefined;
-    return req;
+    return this.sync.next(doc, wholeText);
   }
 
   /** The next document request sends the whole text. */
   forget(): void {
-    this.sentVersion = undefined;
-    this.pending = [];
-    this.pendingChars = 0;
-    this.pendingVersion = undefined;
+    this.sync.forget();
   }
 
   /** Analyses `text` in the worker; without `reference` the worker uses the bundled catalog. */
