@@ -3,6 +3,7 @@
 // in worker threads so the extension host never blocks; a newer version supersedes an older one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { documentLength, documentView } from './vscodeConvert';
 import { isCancellationError } from '../core/cancellation';
 import type { Counters, FamilyFraming, ModelSummary, PromptEstimate, ProviderCounts, SummaryKey } from '../core/estimate';
 import type { LargePromptReply, LargePromptRequest } from '../core/estimate/large';
@@ -15,7 +16,6 @@ import { WorkerTokenCounter } from '../core/tokenize/workerClient';
 import { CONFIG_KEYS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import type { PricingContext, PricingService } from './pricingService';
 import { Disposable, disposeAll } from './util/dispose';
-import { documentLength } from './changes/tracker';
 
 export interface PromptFileEstimate {
   kind: 'prompt';
@@ -305,17 +305,7 @@ export class Estimator extends Disposable {
       const { countersFromWorker, framingFromWorker } = await import('../core/estimate/large');
       const models = config.primaryModel ? [config.primaryModel, ...pricing.models] : pricing.models;
       // read when the request is sent (the document may change while the client loads)
-      const view = {
-        get version() {
-          return doc.version;
-        },
-        get length() {
-          return documentLength(doc);
-        },
-        getText: () => doc.getText(),
-        textAt: (start: number, end: number) => doc.getText(new vscode.Range(doc.positionAt(start), doc.positionAt(end))),
-      };
-      const result = await (await this.largePromptClient(doc.uri.toString())).request(view, fileName, models);
+      const result = await (await this.largePromptClient(doc.uri.toString())).request(documentView(doc), fileName, models);
       document = result.document;
       counters = countersFromWorker(result, tokenize.countTokens);
       framing = framingFromWorker(result);

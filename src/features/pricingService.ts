@@ -20,7 +20,6 @@ export interface FlujoState {
   };
 }
 
-
 export interface PricingContext {
   catalog: PriceCatalog;
   flujo?: FlujoState;

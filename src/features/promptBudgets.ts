@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { budgetConfigFor, configRelative, editorPromptWorkspace } from './promptWorkspace';
-import { MAX_LIVE_CHARS, documentLength } from './changes/tracker';
+import { MAX_LIVE_CHARS } from './changes/tracker';
+import { documentLength } from './vscodeConvert';
 
 export const BUDGET_DIAGNOSTIC_SOURCE = 'Prompt Cost budget';
 const DEBOUNCE_MS = 300;

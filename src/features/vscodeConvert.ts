@@ -1,6 +1,7 @@
 // Conversions between the core's plain ranges/edits and VS Code's classes.
 import * as vscode from 'vscode';
 import { disposeAll } from './util/dispose';
+import type { DocumentView } from '../core/worker/documentSync';
 
 export interface PlainPosition {
   line: number;
@@ -57,4 +58,26 @@ export function watchWorkspaceFiles(glob: string, listener: (uri: vscode.Uri, ev
   watchAll();
   const folders = vscode.workspace.onDidChangeWorkspaceFolders(watchAll);
   return { dispose: () => disposeAll([folders, ...watchers]) };
+}
+
+/**
+ * The document's length without building its text: `getText()` on a multi-megabyte document on every
+ * lens request would churn hundreds of MB of strings (and stall the host in garbage collection).
+ */
+export function documentLength(doc: vscode.TextDocument): number {
+  return doc.offsetAt(new vscode.Position(doc.lineCount, 0));
+}
+
+/** A worker's view of an editor document (core/worker/documentSync.ts), read when each request is sent. */
+export function documentView(doc: vscode.TextDocument): DocumentView {
+  return {
+    get version() {
+      return doc.version;
+    },
+    get length() {
+      return documentLength(doc);
+    },
+    getText: () => doc.getText(),
+    textAt: (start: number, end: number) => doc.getText(new vscode.Range(doc.positionAt(start), doc.positionAt(end))),
+  };
 }

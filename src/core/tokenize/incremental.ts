@@ -152,21 +152,7 @@ export class IncrementalCounter {
     for (let k = lo; k <= hi; k++) region += this.chunks[k];
     const rel = offset - regionStart;
     region = region.slice(0, rel) + insertText + region.slice(rel + deleteLength);
-    const newChunks = region.length === 0 ? [] : splitChunks(region, this.encoding, this.chunkSize);
-    const newCounts = newChunks.map((c) => this.countChunk(c));
-    let removed = 0;
-    for (let k = lo; k <= hi; k++) removed += this.counts[k];
-    const added = newCounts.reduce((a, b) => a + b, 0);
-    this.chunks.splice(lo, hi - lo + 1, ...newChunks);
-    this.counts.splice(lo, hi - lo + 1, ...newCounts);
-    if (this.chunks.length === 0) {
-      this.chunks = [''];
-      this.counts = [0];
-    }
-    this.length += insertText.length - deleteLength;
-    this.sum += added - removed;
-    this.rebuildStarts(lo);
-    return this.sum;
+    return this.replaceChunks(lo, hi, region, insertText.length - deleteLength);
   }
 
   /**

@@ -10,6 +10,7 @@ import { isPromptFile } from '../../core/prompt/glob';
 import { readConfig } from '../config';
 import { editorPromptWorkspace } from '../promptWorkspace';
 import { GitAPI, GitRepository, GitStatus, headPathOf, loadGitApi } from './gitApi';
+import { documentLength } from '../vscodeConvert';
 
 export const BASE_LABEL = 'HEAD';
 /** A view refresh prices at most this many changed files (a huge working tree stays responsive). */
@@ -210,14 +211,6 @@ export class ChangeTracker implements vscode.Disposable {
     }
     return out;
   }
-}
-
-/**
- * The document's length without building its text: `getText()` on a multi-megabyte document on every
- * lens request would churn hundreds of MB of strings (and stall the host in garbage collection).
- */
-export function documentLength(doc: vscode.TextDocument): number {
-  return doc.offsetAt(new vscode.Position(doc.lineCount, 0));
 }
 
 async function readText(uri: vscode.Uri): Promise<string | undefined> {

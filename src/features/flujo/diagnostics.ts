@@ -9,8 +9,7 @@ import { isCancellationError } from '../../core/cancellation';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
 import { Debouncer } from '../util/debounce';
-import { documentLength } from '../changes/tracker';
-import { findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
+import { documentLength, documentView, findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
 
 export const DIAGNOSTIC_SOURCE = 'flujo.toml';
 const CODE_GLOB = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,yaml,yml}';
@@ -74,17 +73,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
       // The worker keeps a copy of the text and gets only the edits since (no 10 MB getText per keystroke).
       const worker = workerFor(key, (script) => new FlujoAnalysisWorker(script));
       // Read when each request is sent (the document may change while a request waits).
-      const view = {
-        get version() {
-          return doc.version;
-        },
-        get length() {
-          return documentLength(doc);
-        },
-        getText: () => doc.getText(),
-        textAt: (start: number, end: number) => doc.getText(new vscode.Range(doc.positionAt(start), doc.positionAt(end))),
-      };
-      const result = await worker.analyzeDocument(view, { ...options, usedModels }, services.pricing.referenceData(reference));
+      const result = await worker.analyzeDocument(documentView(doc), { ...options, usedModels }, services.pricing.referenceData(reference));
       return result.diagnostics;
     };
     // Until the first workspace scan (of many files) is done, show the file's own diagnostics at once.
