@@ -343,3 +343,14 @@ test('dotprompt: Jinja-looking comments and blocks are sent as written; Handleba
     ['x  y'],
   );
 });
+
+test('front matter max_tokens: an absurd number is named as such (YAML makes 1e999999999 Infinity), the default output tokens stay', () => {
+  const doc = parsePromptDocument('---\nmodel:\n  parameters:\n    max_tokens: 1e999999999\n---\nhi', 'a.prompty');
+  assert.equal(doc.maxTokens, undefined);
+  assert.equal(doc.diagnostics.length, 1);
+  assert.match(doc.diagnostics[0].message, /max_tokens is an absurd value: beyond a float's range/);
+  const text = '---\nmodel:\n  parameters:\n    max_tokens: "x"\n---\nhi';
+  const odd = parsePromptDocument(text, 'a.prompty');
+  assert.match(odd.diagnostics[0].message, /should be a positive integer \(got "x"\)/);
+  assert.equal(text.slice(odd.diagnostics[0].range.start, odd.diagnostics[0].range.end), '"x"');
+});

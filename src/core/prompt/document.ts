@@ -8,6 +8,7 @@ import { dotpromptMessages, type DotpromptMessage } from './dotprompt';
 import { parseStructuredPrompt } from './structured';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
 import { lastAtOrBefore } from '../sorted';
+import { shownValue } from '../untrustedText';
 
 /**
  * `prompt` is dotprompt (Genkit); `prompt-md` a VS Code prompt file; `copilot` the other VS Code / Copilot
@@ -770,7 +771,10 @@ function readMaxTokens(data: Record<string, unknown>, doc: PromptDocument, range
       doc.diagnostics.push({
         severity: 'warning',
         code: 'front-matter-type',
-        message: `${path.join('.')} should be a positive integer (got ${JSON.stringify(v)}).`,
+        message:
+          typeof v === 'number' && !Number.isFinite(v)
+            ? `${path.join('.')} is an absurd value: beyond a float's range, so the YAML reader made it ${v}; the estimate uses the default output tokens.`
+            : `${path.join('.')} should be a positive integer (got ${shownValue(v)}).`,
         range: rangeOf(path),
       });
     }
