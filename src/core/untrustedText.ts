@@ -53,6 +53,17 @@ export function markdownCode(text: string): string {
   return `${fence}${pad}${flat}${pad}${fence}`;
 }
 
+// ---- Labels with icons (CodeLens titles, status bar text) ------------------------------------------
+
+/**
+ * `text` with every `$(name)` escaped as `\$(name)`: VS Code renders `$(name)` in a CodeLens title or
+ * status bar text as an icon, and a model name from a file must read as written (VS Code's own
+ * `escapeIcons` in vs/base/common/iconLabels.ts does the same).
+ */
+export function escapeIcons(text: string): string {
+  return text.replace(/(\\)?\$\(/g, (m, escaped: string | undefined) => (escaped ? m : '\\$('));
+}
+
 // ---- CSV --------------------------------------------------------------------------------------------
 
 /**

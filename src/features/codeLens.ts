@@ -6,6 +6,7 @@ import { PROMPT_SELECTOR, isUnestimated } from './estimator';
 import { CONFIG_KEYS, onConfigChange, readConfig } from './config';
 import { offsetRange } from './vscodeConvert';
 import { COMMANDS } from './commandIds';
+import { escapeIcons } from '../core/untrustedText';
 
 export function registerCodeLens(services: Services): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
@@ -112,9 +113,18 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       return lenses;
     },
   };
+  // Model and prompt names come from files: a `$(name)` in one must read as written, not as an icon.
+  const plainTitles: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: changed.event,
+    async provideCodeLenses(document, token) {
+      const lenses = (await provider.provideCodeLenses(document, token)) ?? [];
+      for (const lens of lenses) if (lens.command) lens.command.title = escapeIcons(lens.command.title);
+      return lenses;
+    },
+  };
   return vscode.Disposable.from(
     changed,
-    vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, provider),
+    vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, plainTitles),
     services.estimator.onDidChange(() => changed.fire()), // settings and prices
     onConfigChange(CONFIG_KEYS.codeLens, () => changed.fire()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()), // the ▶ Run lens appears

@@ -7,6 +7,7 @@ import { readConfig } from './config';
 import { COMMANDS } from './commandIds';
 import { Debouncer } from './util/debounce';
 import { Disposable } from './util/dispose';
+import { escapeIcons } from '../core/untrustedText';
 
 export class StatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('promptCost.status', vscode.StatusBarAlignment.Right, 100));
@@ -58,7 +59,7 @@ export class StatusBar extends Disposable {
         const r = await this.services.estimator.estimateText(doc.getText(selection), model, doc.uri);
         const approx = r.tokenizer.approximate;
         return update(
-          `$(selection) ${estimateCore.formatTokens(r.tokens, approx)} tok · ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} ${estimateCore.shortModel(model)}`,
+          `$(selection) ${estimateCore.formatTokens(r.tokens, approx)} tok · ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} ${escapeIcons(estimateCore.shortModel(model))}`,
           `Selection: ${r.tokens} input tokens for ${model}${r.inputUsd ? `, input cost $${r.inputUsd.toString()} exactly (no output)` : ''}. Click to pick the primary model.`,
         );
       }
@@ -71,7 +72,7 @@ export class StatusBar extends Disposable {
       if (!m) return update('', '');
       const approx = m.tokenizer.approximate;
       update(
-        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)}${row ? ` + ${estimateCore.formatTokens(row.outputTokens, false)}` : ''} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${estimateCore.shortModel(m.model)}`,
+        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)}${row ? ` + ${estimateCore.formatTokens(row.outputTokens, false)}` : ''} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${escapeIcons(estimateCore.shortModel(m.model))}`,
         row
           ? `${m.model}, per request: ${m.inputTokens} input + ${row.outputTokens} expected output tokens = $${row.totalUsd.toString()} exactly (${row.priceSource} prices). Click to pick the primary model.`
           : `${m.model}: ${m.inputTokens} input tokens; no price found. Click to pick the primary model.`,

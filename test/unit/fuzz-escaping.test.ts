@@ -8,7 +8,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Marked } from 'marked';
-import { csvCell, csvRow, escapeMarkdown, markdownCode, sanitizeTerminal, terminalSafeJson } from '../../src/core/untrustedText';
+import {
+  csvCell,
+  csvRow,
+  escapeIcons,
+  escapeMarkdown,
+  markdownCode,
+  sanitizeTerminal,
+  terminalSafeJson,
+} from '../../src/core/untrustedText';
 import { runsToCsv } from '../../src/core/history/group';
 import type { RunRecord } from '../../src/core/history/record';
 import type { BudgetRow } from '../../src/core/history/budgets';
@@ -354,4 +362,19 @@ test('Markdown writers: hostile model, run, pipeline names render no link or ima
     assert.doesNotMatch(html, /<a[\s>]|<img[\s>]/, html);
     assert.ok(decodeHtml(html).includes('[free credits](https://evil.example)'), html);
   }
+});
+
+// VS Code renders `$(name)` in CodeLens titles and status bar text as an icon (vs/base/common/iconLabels.ts,
+// whose escapeIcons writes `\$(name)` to keep it literal).
+test('escapeIcons: no unescaped $( remains, and removing the added backslashes gives the text back', () => {
+  assert.equal(escapeIcons('openai:$(alert)-model'), 'openai:\\$(alert)-model');
+  assert.equal(escapeIcons('a \\$(x) b'), 'a \\$(x) b');
+  fc.assert(
+    fc.property(fc.stringMatching(/^[a-z$()\\ ]{0,30}$/), (text) => {
+      const out = escapeIcons(text);
+      assert.doesNotMatch(out, /(^|[^\\])\$\(/);
+      assert.equal(out.replace(/\\\$\(/g, '$('), text.replace(/\\\$\(/g, '$('));
+    }),
+    { numRuns: RUNS },
+  );
 });

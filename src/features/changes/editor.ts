@@ -1,7 +1,7 @@
 // The change against HEAD where the prompt is: a CodeLens ("+42 tokens · +$1.26/month vs HEAD") above a
 // changed prompt file or prompt in code, and a hover table (tokens and money before → after per model).
 // Own providers (VS Code merges lenses and hovers), so the estimate features stay untouched.
-import { escapeMarkdown, markdownCode } from '../../core/untrustedText';
+import { escapeIcons, escapeMarkdown, markdownCode } from '../../core/untrustedText';
 import * as vscode from 'vscode';
 import type { ModelDelta, PromptChange } from '../../core/diff/prompts';
 import { readConfig } from '../config';
@@ -26,7 +26,7 @@ export function registerChangeLensAndHover(tracker: ChangeTracker): vscode.Dispo
         const title = c.status === 'added' ? `new prompt: ${deltaSummary(d, BASE_LABEL)}` : deltaSummary(d, BASE_LABEL);
         return [
           new vscode.CodeLens(at, {
-            title,
+            title: escapeIcons(title),
             tooltip: `Cost change of this prompt vs ${BASE_LABEL} (${d.model}); click to open the change`,
             command: 'git.openChange',
             arguments: [document.uri],

@@ -69,6 +69,23 @@ describe('hostile workspace content (escaping, Workspace Trust, paths outside th
     }
   });
 
+  it('a model name with $(icon) syntax reads as written in the CodeLens (escaped, not an icon)', async () => {
+    const file = workspaceFile('prompts', 'icon-name.prompt.md');
+    created.push(file.fsPath);
+    fs.writeFileSync(file.fsPath, '---\nmodel: "openai:$(alert)-model"\nmax_tokens: 10\n---\n# User\n\nHello there.\n');
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const titles = await waitFor('the CodeLens', async () => {
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+      const t = (lenses ?? []).map((l) => l.command?.title ?? '');
+      return t.some((x) => x.includes('alert')) ? t : undefined;
+    });
+    for (const t of titles.filter((x) => x.includes('alert'))) {
+      assert.ok(t.includes('\\$(alert)'), `escaped: ${t}`);
+      assert.doesNotMatch(t, /(^|[^\\])\$\(/, `no unescaped $( in ${t}`);
+    }
+  });
+
   it('the Runs tooltip shows a hostile run id, model and error as text', async () => {
     const { history } = await extensionApi();
     const store = history.store;
