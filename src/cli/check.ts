@@ -66,10 +66,15 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     if (type.kind === 'code' && !ws.config.rules.some((r) => r.matches(configPath))) continue;
     let text: string;
     try {
-      const bytes = readRegularFileSync(abs, MAX_FILE_BYTES); // no FIFO, device or oversized file
-      if (bytes.includes(0)) continue;
+      const bytes = readRegularFileSync(abs, MAX_FILE_BYTES, relPath); // no FIFO, device or oversized file
+      if (bytes.includes(0)) {
+        io.stderr(`warning: ${relPath}: binary file (contains NUL bytes); its budgets were not checked\n`);
+        continue;
+      }
       text = bytes.toString('utf8');
-    } catch {
+    } catch (err) {
+      // A prompt that cannot be read is not silently passed: the gate says which one it did not check.
+      io.stderr(`warning: ${(err as Error).message}; its budgets were not checked\n`);
       continue;
     }
     checked++;

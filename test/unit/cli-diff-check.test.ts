@@ -360,3 +360,16 @@ test(
     assert.equal(repo.git('rev-list', '--count', 'HEAD').trim(), '2');
   },
 );
+
+test('check: a prompt file it cannot read (binary, too large) is named on stderr, not silently passed', async () => {
+  const repo = setup();
+  repo.write('prompts/binary.prompt', 'Hello\u0000there\n');
+  repo.write('prompts/huge.prompt', 'word '.repeat(1_200_000));
+  const r = await run(repo.dir, ['check', '--no-lint']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /warning: prompts\/binary\.prompt: binary file \(contains NUL bytes\); its budgets were not checked/);
+  assert.match(
+    r.err,
+    /warning: prompts\/huge\.prompt \(5\.7 MB\) is larger than the 5\.0 MB limit for input files; not read; its budgets were not checked/,
+  );
+});
