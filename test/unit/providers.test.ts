@@ -357,6 +357,25 @@ describe('runPrompt against the loopback server', () => {
     }
   });
 
+  it('an exception that is not the network (here: the text callback) is not reported as "cannot reach"', async () => {
+    for (const mk of [openai, anthropic]) {
+      const e = await rejects(
+        runPrompt(
+          mk({
+            onText: () => {
+              throw new Error('the view was closed');
+            },
+          }),
+        ),
+      );
+      assert.equal(e.kind, 'bad_response');
+      assert.match(e.message, /^Reading the answer from .* failed \(the view was closed\)\.$/);
+    }
+    // The network itself still is: nothing listens on port 9.
+    const down = await rejects(runPrompt(openai({ endpoint: { provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: KEY } })));
+    assert.equal(down.kind, 'network');
+  });
+
   it('cancel mid-stream via AbortSignal, and a signal aborted before sending', async () => {
     for (const mk of [openai, anthropic]) {
       const ac = new AbortController();

@@ -196,6 +196,11 @@ export class RequestScope {
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
     const code = cause?.code ?? (err as { code?: string })?.code;
     const detail = code ?? cause?.message ?? (err as Error)?.message ?? String(err);
+    // fetch reports the network as a TypeError with a cause (ECONNREFUSED, UND_ERR_SOCKET …); anything
+    // else thrown while reading (a bug, the text callback) is not "cannot reach".
+    const network =
+      cause !== undefined || typeof code === 'string' || (err instanceof TypeError && /fetch failed|terminated/i.test(err.message));
+    if (!network) return this.error('bad_response', `Reading the answer from ${where} failed (${detail}).`, partial);
     const hint =
       code === 'ECONNREFUSED'
         ? ' Is the server running and the base URL right?'
