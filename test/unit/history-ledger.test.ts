@@ -30,6 +30,19 @@ function rec(id: string, extra: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
+/** Runs `writers` processes of `script` at once (argv: the ledger, the writer's number); their exit codes. */
+function runWriters(script: string, ledger: string, writers: number): Promise<(number | null)[]> {
+  return Promise.all(
+    Array.from(
+      { length: writers },
+      (_, w) =>
+        new Promise<number | null>((resolve) =>
+          spawn(process.execPath, ['-e', script, ledger, String(w)], { stdio: 'inherit' }).on('exit', resolve),
+        ),
+    ),
+  );
+}
+
 describe('run ledger', () => {
   it('appends and reads back; later versions supersede; delete and undo', async () => {
     const f = tmpFile();
@@ -223,16 +236,7 @@ describe('run ledger', () => {
           await appendRun(process.argv[1], { v: 1, type: 'run', id: 'w' + process.argv[2] + '-' + i, time: new Date().toISOString(), source: 'test', status: 'ok', answerText: 'x'.repeat(3000 + i) });
         }
       })().catch((e) => { console.error(e); process.exit(1); });`;
-    const codes = await Promise.all(
-      Array.from(
-        { length: writers },
-        (_, w) =>
-          new Promise<number | null>((resolve) =>
-            spawn(process.execPath, ['-e', script, f, String(w)], { stdio: 'inherit' }).on('exit', resolve),
-          ),
-      ),
-    );
-    assert.deepEqual(codes, Array(writers).fill(0));
+    assert.deepEqual(await runWriters(script, f, writers), Array(writers).fill(0));
     const r = await readLedger(f);
     assert.deepEqual(r.corrupt, []);
     assert.equal(r.tornTail, undefined);
@@ -251,16 +255,7 @@ describe('run ledger', () => {
       Promise.all(Array.from({ length: ${each} }, (_, i) =>
         appendRun(process.argv[1], { v: 1, type: 'run', id: 'c' + process.argv[2] + '-' + i, time: new Date().toISOString(), source: 'test', status: 'ok' })
       )).catch((e) => { console.error(e); process.exit(1); });`;
-    const codes = await Promise.all(
-      Array.from(
-        { length: writers },
-        (_, w) =>
-          new Promise<number | null>((resolve) =>
-            spawn(process.execPath, ['-e', script, f, String(w)], { stdio: 'inherit' }).on('exit', resolve),
-          ),
-      ),
-    );
-    assert.deepEqual(codes, Array(writers).fill(0));
+    assert.deepEqual(await runWriters(script, f, writers), Array(writers).fill(0));
     const text = fs.readFileSync(f, 'utf8');
     assert.equal(text.split('\n').filter((l) => l === '').length, 1, 'only the final newline: no blank line');
     assert.equal(fs.existsSync(`${f}.lock`), false, 'the lock file is gone');

@@ -15,7 +15,17 @@
 //   later `run` line with the same id supersedes the earlier one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DeleteEntry, EntryProblem, LedgerEntry, RestoreEntry, RunRecord, checkEntry, newRunId, validateEntry } from './record';
+import {
+  DeleteEntry,
+  EntryProblem,
+  LedgerEntry,
+  RestoreEntry,
+  RunRecord,
+  checkEntry,
+  newRunId,
+  problemMessage,
+  validateEntry,
+} from './record';
 
 export interface CorruptLine {
   /** 1-based line number in the file. */
@@ -237,7 +247,7 @@ function parseLine(text: string): { entry: LedgerEntry } | (EntryProblem & { rea
   }
   const problem = checkEntry(value);
   if (!problem) return { entry: value as LedgerEntry };
-  return { ...problem, reason: validateEntry(value)! };
+  return { ...problem, reason: problemMessage(problem) };
 }
 
 /**

@@ -272,7 +272,11 @@ export function checkEntry(value: unknown): EntryProblem | undefined {
 /** checkEntry as one line of text (`costUsd: must be a decimal string …`); undefined when valid. */
 export function validateEntry(value: unknown): string | undefined {
   const p = checkEntry(value);
-  if (!p) return undefined;
+  return p && problemMessage(p);
+}
+
+/** A problem as one line: the field first when one field is at fault (`costUsd: must be …`). */
+export function problemMessage(p: EntryProblem): string {
   return p.field && !p.newerVersion && p.reason !== 'missing id' ? `${p.field}: ${p.reason}` : p.reason;
 }
 
