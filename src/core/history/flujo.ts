@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { AbsurdNumberError, Decimal, MONEY_LIMITS } from '../pricing/decimal';
+import { shownValue } from '../untrustedText';
 import { appendEntries, LedgerFold, readLedger } from './ledger';
 import { RunRecord, RunStatus, RunStep, validateEntry } from './record';
 import { loadSqlJs } from './sqlite';
@@ -239,10 +240,7 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
-const preview = (v: unknown): string => {
-  const s = v instanceof Uint8Array ? `<${v.length} bytes>` : typeof v === 'string' ? JSON.stringify(v) : String(v);
-  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
-};
+const preview = (v: unknown): string => (v instanceof Uint8Array ? `<${v.length} bytes>` : shownValue(v, 60));
 
 /** Reports a value that is present but unusable; NULL/missing is silently unknown. */
 type Problem = (column: string, value: unknown, why: string) => void;
