@@ -115,7 +115,14 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   // Budget findings, judged against the base: a prompt already over budget there fails only if made worse.
   for (const { finding, path: p } of budgetFindings) {
     const judged = flags.has('strict-budgets') || !root ? finding : judgeAgainstBase(finding, p, changes, baseLabel ?? 'the base');
-    findings.push({ source: 'budget', ruleId: judged.rule, level: judged.level, message: judged.message, path: p, ...oneBased(judged.range) });
+    findings.push({
+      source: 'budget',
+      ruleId: judged.rule,
+      level: judged.level,
+      message: judged.message,
+      path: p,
+      ...oneBased(judged.range),
+    });
   }
 
   // 3. flujo.toml, found as Flujo finds it.

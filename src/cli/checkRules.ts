@@ -13,7 +13,12 @@ import type { Decimal } from '../core/pricing/decimal';
 import type { Finding } from './check';
 
 /** The `budget/max-increase` (or unpriced) finding of one change, if it breaks its limit. */
-export function increaseFinding(c: PromptChange, limit: number | undefined, baseLabel = 'the base', allowUnpriced = false): Finding | undefined {
+export function increaseFinding(
+  c: PromptChange,
+  limit: number | undefined,
+  baseLabel = 'the base',
+  allowUnpriced = false,
+): Finding | undefined {
   if (limit === undefined || !c.before || !c.after) return undefined;
   const d = primaryDelta(c);
   if (!d) return undefined;

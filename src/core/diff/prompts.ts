@@ -75,7 +75,16 @@ function diffPromptFile(v: FileVersions, pricing: PricingOptions): PromptChange[
             : 'modified';
     if (status === 'unchanged') continue;
     const label = (news[i] ?? olds[i]).label;
-    changes.push({ kind: 'file', status, path: v.path, oldPath: v.oldPath, label, before, after, primaryModel: primaryOf((after ?? before)!) });
+    changes.push({
+      kind: 'file',
+      status,
+      path: v.path,
+      oldPath: v.oldPath,
+      label,
+      before,
+      after,
+      primaryModel: primaryOf((after ?? before)!),
+    });
   }
   return changes;
 }
@@ -89,7 +98,6 @@ function primaryOf(side: PromptSide): string {
 
 /** A code file's priced prompt (the name the matching below uses). */
 export type CodeSide = PricedPrompt;
-
 
 function diffCodeFile(v: FileVersions, pricing: PricingOptions): PromptChange[] {
   const olds = v.before !== undefined ? pricedPrompts(v.oldPath ?? v.path, v.before, pricing) : [];

@@ -8,7 +8,14 @@ import type { Decimal } from '../pricing/decimal';
 import { monthlyCost } from '../pricing/cost';
 import { filePromptDocuments, type FilePromptDocument } from '../estimate/file';
 import { codeLanguageForFile } from '../estimate/file';
-import { pricedPrompts, priceDocument, type ModelCost, type PricedPrompt, type PricingOptions, type PromptSide } from '../diff/pricedPrompts';
+import {
+  pricedPrompts,
+  priceDocument,
+  type ModelCost,
+  type PricedPrompt,
+  type PricingOptions,
+  type PromptSide,
+} from '../diff/pricedPrompts';
 import {
   BudgetConfig,
   BudgetRuleId,
@@ -153,7 +160,9 @@ export function checkFileBudgets(input: BudgetCheckInput): BudgetFinding[] {
   const { prompts } = filePromptDocuments(input.text, input.path.slice(input.path.lastIndexOf('/') + 1));
   for (const p of prompts) {
     const lineOffset = p.kind === 'list' ? p.line - 1 : 0;
-    findings.push(...(lineOffset === 0 ? frontMatterFindings(p, idx, 0) : frontMatterFindings(p, lineIndex(entryText(input.text, p)), lineOffset)));
+    findings.push(
+      ...(lineOffset === 0 ? frontMatterFindings(p, idx, 0) : frontMatterFindings(p, lineIndex(entryText(input.text, p)), lineOffset)),
+    );
     const fm = documentBudget(input.text, p);
     for (const e of fm.errors)
       findings.push({
