@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
 import { readRegularFileSync } from '../core/files';
-import { terminalSafeJson } from '../core/untrustedText';
+import { oneLineName, terminalSafeJson } from '../core/untrustedText';
 import { nonNegativeNumber, parseArgs, readTomlInput } from './args';
 import { collectWorkspaceUsages } from './lint';
-import { DIFF_VALUED } from './diff';
+import { DIFF_VALUED, baseFallbackFlag, tipWarning } from './diff';
 import { checkPathArguments, loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
 import { BUDGET_RULES, SarifFinding, buildSarif } from './sarif';
 import { GitError, diffWorkingTree, toPathspec, CODE_LANGUAGE_BY_EXTENSION, type PromptChange } from '../core/diff';
@@ -79,7 +79,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     try {
       const bytes = readRegularFileSync(abs, MAX_FILE_BYTES, relPath); // no FIFO, device or oversized file
       if (bytes.includes(0)) {
-        io.stderr(`warning: ${relPath}: binary file (contains NUL bytes); its budgets were not checked\n`);
+        io.stderr(`warning: ${oneLineName(relPath)}: binary file (contains NUL bytes); its budgets were not checked\n`);
         continue;
       }
       text = bytes.toString('utf8');
@@ -95,12 +95,21 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
 
   // 2. Increases since the base (needs git).
   let baseLabel: string | undefined;
+  let baseHow: string | undefined;
   let changes: PromptChange[] = [];
   if (root) {
     try {
       const base = flags.get('base');
-      const diff = await diffWorkingTree({ ...ws, cwd: io.cwd, base: typeof base === 'string' ? base : undefined, paths: positional });
+      const diff = await diffWorkingTree({
+        ...ws,
+        cwd: io.cwd,
+        base: typeof base === 'string' ? base : undefined,
+        baseFallback: baseFallbackFlag(flags),
+        paths: positional,
+      });
       baseLabel = diff.base.label;
+      baseHow = diff.base.how;
+      if (diff.base.how === 'tip') io.stderr(`warning: ${tipWarning(diff.base.label)}\n`);
       changes = diff.changes;
     } catch (err) {
       if (err instanceof GitError) throw new UsageError(err.message);
@@ -134,16 +143,24 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     printJson(io, {
       ok: !failed,
       base: baseLabel ?? null,
+      baseHow: baseHow ?? null,
       promptsChecked: checked,
       changedPrompts: changes.length,
       findings: findings.map(({ source, ...f }) => ({ source, ...f })),
     });
   } else if (sarifFile !== '-') {
-    for (const f of findings) io.stdout(`${f.path}:${f.startLine}:${f.startColumn}: ${f.level} ${f.ruleId}: ${f.message}\n`);
-    const n = (s: Finding['source']) => findings.filter((f) => f.source === s && f.level === 'error').length;
+    for (const f of findings)
+      io.stdout(`${oneLineName(f.path)}:${f.startLine}:${f.startColumn}: ${f.level} ${f.ruleId}: ${oneLineName(f.message)}\n`);
+    const errors = (pred: (f: Finding) => boolean) => findings.filter((f) => f.level === 'error' && pred(f)).length;
+    const unpriced = errors((f) => f.ruleId === 'budget/unpriced-model');
+    const unread = errors((f) => f.ruleId === 'prompt/front-matter');
     io.stdout(
       `${failed ? 'FAILED' : 'OK'}: ${checked} prompt file(s) checked, ${changes.length} changed prompt(s)${baseLabel ? ` vs ${baseLabel}` : ''}; ` +
-        `${n('budget')} over budget, ${n('increase')} over the allowed increase, ${n('lint')} flujo.toml error(s)\n`,
+        `${errors((f) => f.source === 'budget' && f.ruleId !== 'budget/unpriced-model' && f.ruleId !== 'prompt/front-matter')} over budget, ` +
+        `${errors((f) => f.ruleId === 'budget/max-increase')} over the allowed increase, ` +
+        (unpriced ? `${unpriced} unpriced, ` : '') +
+        (unread ? `${unread} unreadable front matter, ` : '') +
+        `${errors((f) => f.source === 'lint')} flujo.toml error(s)\n`,
     );
   }
   return failed ? EXIT_FINDINGS : EXIT_OK;

@@ -32,7 +32,7 @@ export function increaseFinding(
       source: 'increase',
       ruleId: 'budget/unpriced-model',
       level: 'error',
-      message: `${who}the increase vs ${baseLabel} cannot be computed for ${model}: ${d.priceError ?? 'no price'}. Price the model in flujo.toml, or pass --allow-unpriced to compare input tokens instead`,
+      message: `${who}the increase vs ${baseLabel} cannot be computed for ${model}: ${(d.priceError ?? 'no price').replace(/\.$/, '')}. Price the model in flujo.toml, or pass --allow-unpriced to compare input tokens instead`,
       ...at,
     };
   const pct = priced ? increasePct(d.perRequestBefore, d.perRequestAfter) : increasePct(d.tokensBefore, d.tokensAfter);

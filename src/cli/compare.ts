@@ -22,6 +22,14 @@ const HEAD = [
   'price',
 ];
 
+const RPD_SOURCE = {
+  option: '--requests-per-day',
+  file: 'front matter',
+  rule: 'prompt-cost.json rule',
+  setting: 'prompt-cost.json',
+  default: 'default',
+} as const;
+
 export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
     valued: ['models', 'model', 'output-tokens', 'requests-per-day', 'config'],
@@ -30,13 +38,14 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   });
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
   const file = positional[0];
-  const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['models', 'model']);
+  const { result, settings, warnings, explicit, requestsPerDayOf } = await estimateCliFile(io, file, flags, ['models', 'model']);
   const rowsOf = result.prompts.map((p: FilePrompt) => cliRows(p, settings.catalog, warnings));
   reportProblems(io, result, warnings, explicit);
-  const requestsPerDay = settings.requestsPerDay;
+  const first = result.prompts[0];
+  const requestsPerDay = first ? first.estimate.table.requestsPerDay : settings.requestsPerDay;
   if (flags.has('json')) {
     const prompts = result.prompts.map((p, i) => ({
-      ...promptHeadJson(file, p),
+      ...promptHeadJson(file, p, requestsPerDayOf(p.document).source),
       rows: rowsOf[i],
       errors: p.estimate.table.errors,
     }));
@@ -45,6 +54,7 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
       format: result.format,
       outputTokens: prompts[0]?.outputTokens ?? null,
       requestsPerDay,
+      requestsPerDaySource: first ? requestsPerDayOf(first.document).source : null,
       rows: prompts[0]?.rows ?? [],
       errors: prompts[0]?.errors ?? [],
       prompts,
@@ -74,7 +84,7 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
     ]);
     const where = result.prompts.length > 1 || p.kind !== 'file' ? `${file}:${p.line} ${p.name}` : file;
     return (
-      `${where}: ${p.estimate.outputTokens.toLocaleString('en-US')} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]}), ${requestsPerDay.toLocaleString('en-US')} requests/day\n` +
+      `${where}: ${p.estimate.outputTokens.toLocaleString('en-US')} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]}), ${p.estimate.table.requestsPerDay.toLocaleString('en-US')} requests/day (${RPD_SOURCE[requestsPerDayOf(p.document).source]})\n` +
       alignTable(HEAD, rows, [3, 4, 5, 6, 7, 8, 9, 10, 11]) +
       countNotes(p)
         .map((n) => `note: ${n}\n`)

@@ -5,12 +5,36 @@ import { alignTable } from './estimate';
 import { parseArgs } from './args';
 import { checkPathArguments, loadPromptWorkspace } from './promptWorkspace';
 import { GitError, WorkingTreeDiff, diffWorkingTree, modelDeltas, primaryDelta, totals } from '../core/diff';
-import { changeLocation, changeToJson, diffMarkdown, signedTokens, signedUsd, statusWord } from '../core/diff/format';
+import {
+  changeLocation,
+  changeToJson,
+  diffMarkdown,
+  modelCell,
+  shortModels,
+  outputCell,
+  perRequestCell,
+  signedTokens,
+  signedUsd,
+  statusWord,
+  tokensCell,
+} from '../core/diff/format';
+import { oneLineName } from '../core/untrustedText';
 import { repoRoot } from '../core/diff/git';
-import { shortModel } from '../core/estimate/display';
-import { formatUsd } from '../core/format';
 
-export const DIFF_VALUED = ['base', 'models', 'model', 'output-tokens', 'requests-per-day', 'config'];
+export const DIFF_VALUED = ['base', 'base-fallback', 'models', 'model', 'output-tokens', 'requests-per-day', 'config'];
+
+/** `--base-fallback tip` (the only value): compare with REF's tip when a shallow clone lacks the merge-base. */
+export function baseFallbackFlag(flags: Map<string, string | true>): 'tip' | undefined {
+  const v = flags.get('base-fallback');
+  if (v === undefined) return undefined;
+  if (v !== 'tip') throw new UsageError('--base-fallback takes one value: tip');
+  return 'tip';
+}
+
+/** The warning when the base is REF's tip rather than the merge-base (shallow clone, --base-fallback tip). */
+export function tipWarning(label: string): string {
+  return `no merge-base with ${label} in this shallow clone: comparing with ${label}'s tip (--base-fallback tip), so its newer edits show as reverted; fetch with fetch-depth: 0 for the exact base`;
+}
 
 /** Runs the diff for `diff` and `check` (usage errors for git problems: exit 2 with git's message). */
 export async function computeDiff(
@@ -24,7 +48,13 @@ export async function computeDiff(
   const workspace = loadPromptWorkspace(io, flags, root);
   const base = flags.get('base');
   try {
-    const diff = await diffWorkingTree({ ...workspace, cwd: io.cwd, base: typeof base === 'string' ? base : undefined, paths: positional });
+    const diff = await diffWorkingTree({
+      ...workspace,
+      cwd: io.cwd,
+      base: typeof base === 'string' ? base : undefined,
+      baseFallback: baseFallbackFlag(flags),
+      paths: positional,
+    });
     return { diff, workspace };
   } catch (err) {
     if (err instanceof GitError) throw new UsageError(err.message);
@@ -32,11 +62,13 @@ export async function computeDiff(
   }
 }
 
-export const DIFF_USAGE = `Usage: prompt-cost diff [--base REF] [PATH...] [--json | --markdown]
+export const DIFF_USAGE = `Usage: prompt-cost diff [--base REF] [--base-fallback tip] [PATH...] [--json | --markdown]
   Every prompt (prompt files and prompts in code) that changed between REF (default: the merge-base with
-  the upstream/default branch, else HEAD) and the working tree: tokens and cost per request before/after,
-  monthly Δ at the prompt's requests/day, for its own model and the configured ones (prompt-cost.json
-  \`models\`, else flujo.toml's priced models, else the editor's defaults).
+  the upstream/default branch, else HEAD) and the working tree: model, input and output tokens and cost per
+  request before/after (as \`estimate\` prices each version), monthly Δ at the prompt's requests/day, for its
+  own model and the configured ones (prompt-cost.json \`models\`, else flujo.toml's priced models, else the
+  editor's defaults). A shallow clone without the merge-base is an error; --base-fallback tip compares with
+  REF's tip instead (with a warning).
   Options: --models ID,... --output-tokens N --requests-per-day N --config FLUJO_TOML
 `;
 
@@ -49,7 +81,8 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
   if (flags.has('json') && flags.has('markdown')) throw new UsageError('--json and --markdown cannot be combined');
   const { diff, workspace } = await computeDiff(io, positional, flags);
   for (const w of workspace.warnings) io.stderr(`warning: ${w}\n`);
-  for (const s of diff.skipped) io.stderr(`warning: ${s.path}: skipped (${s.reason})\n`);
+  if (diff.base.how === 'tip') io.stderr(`warning: ${tipWarning(diff.base.label)}\n`);
+  for (const s of diff.skipped) io.stderr(`warning: ${oneLineName(s.path)}: skipped (${s.reason})\n`);
   const baseLabel = diff.base.how === 'merge-base' ? `${diff.base.label} (merge-base ${diff.base.commit.slice(0, 7)})` : diff.base.label;
   const sums = totals(diff.changes);
   if (flags.has('json')) {
@@ -69,7 +102,8 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (flags.has('markdown')) {
-    io.stdout(diffMarkdown(diff.changes, primaryDelta, sums, { baseLabel: diff.base.label }));
+    const note = diff.base.how === 'tip' ? tipWarning(diff.base.label) : undefined;
+    io.stdout(diffMarkdown(diff.changes, primaryDelta, sums, { baseLabel: diff.base.label, note }));
     return EXIT_OK;
   }
   if (!diff.changes.length) {
@@ -78,23 +112,24 @@ export async function runDiff(argv: string[], io: CliIO): Promise<number> {
   }
   const rows = diff.changes.map((c) => {
     const d = primaryDelta(c)!;
-    const a = d.approximate ? '≈' : '';
-    const usd = (v: import('../core/pricing/decimal').Decimal | undefined) => (v === undefined ? '—' : a + formatUsd(v));
     return [
-      changeLocation(c) + (c.kind === 'code' ? ` ${c.label}` : ''),
-      statusWord(c),
-      shortModel(d.model),
-      `${d.tokensBefore ?? '—'} → ${d.tokensAfter ?? '—'}`,
+      oneLineName(changeLocation(c) + (c.kind === 'code' ? ` ${c.label}` : '')),
+      oneLineName(statusWord(c)),
+      modelCell(d),
+      tokensCell(d),
       signedTokens(d.tokensDelta, d.approximate),
-      d.priceError ? 'no price' : `${usd(d.perRequestBefore)} → ${usd(d.perRequestAfter)}`,
+      outputCell(c),
+      perRequestCell(d),
       d.monthlyDelta ? signedUsd(d.monthlyDelta, d.approximate) : '—',
     ];
   });
   io.stdout(`Prompt cost changes vs ${baseLabel}\n`);
-  io.stdout(alignTable(['prompt', 'change', 'model', 'tokens', 'Δ tokens', 'per request', 'Δ/month'], rows, [3, 4, 5, 6]));
+  io.stdout(
+    alignTable(['prompt', 'change', 'model', 'input tokens', 'Δ input', 'output tokens', 'per request', 'Δ/month'], rows, [3, 4, 5, 6, 7]),
+  );
   const parts = [...sums].map(
     ([model, t]) =>
-      `${shortModel(model)} ${signedTokens(t.tokensDelta, t.approximate)} tokens${t.monthlyDelta ? ` ${signedUsd(t.monthlyDelta, t.approximate)}/month` : ''}`,
+      `${shortModels(model)} ${signedTokens(t.tokensDelta, t.approximate)} tokens${t.monthlyDelta ? ` ${signedUsd(t.monthlyDelta, t.approximate)}/month` : ''}`,
   );
   io.stdout(`\nTotal (${diff.changes.length} prompt${diff.changes.length === 1 ? '' : 's'}): ${parts.join(' · ')}\n`);
   return EXIT_OK;

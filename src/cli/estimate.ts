@@ -14,6 +14,10 @@ import { formatUsd } from '../core/format';
 import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
 import { ProviderCountCache } from '../core/providers/countTokens';
 import { PROVIDER_COUNT_CACHE, ProviderCounter, providerCounter } from './providerCount';
+import { findBudgetConfigFile, loadBudgetConfig } from './promptWorkspace';
+import { requestsPerDayFor, type RequestsPerDaySource } from '../core/promptBudgets/requestsPerDay';
+import { frontMatterRequestsPerDay } from '../core/diff/pricedPrompts';
+import { LineIndex, type PromptDocument } from '../core/prompt/document';
 import {
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
   DEFAULT_MODELS,
@@ -69,9 +73,35 @@ export async function estimateCliFile(
   file: string,
   flags: Map<string, string | true>,
   modelFlags: readonly string[],
-): Promise<{ result: FileEstimate; settings: EstimateSettings; warnings: string[]; explicit: boolean }> {
+): Promise<{
+  result: FileEstimate;
+  settings: EstimateSettings;
+  warnings: string[];
+  explicit: boolean;
+  requestsPerDayOf: (doc: PromptDocument) => { value: number; source: RequestsPerDaySource };
+}> {
   const text = await readTextInput(file, io);
-  const { catalog, configuredModels, warnings } = loadCliCatalog(io, stringFlag(flags, 'config'));
+  const { catalog, configuredModels: flujoModels, warnings } = loadCliCatalog(io, stringFlag(flags, 'config'));
+  // prompt-cost.json applies to every command alike: models, output_tokens, requests_per_day and its rules.
+  const dir = file === '-' ? io.cwd : path.dirname(path.resolve(io.cwd, file));
+  const budgetConfig = loadBudgetConfig(findBudgetConfigFile(dir));
+  const configuredModels = budgetConfig.models.length ? budgetConfig.models : flujoModels;
+  const rpdOption = nonNegativeNumber(flags, 'requests-per-day');
+  const configPath =
+    file === '-'
+      ? undefined
+      : path
+          .relative(budgetConfig.file ? path.dirname(budgetConfig.file) : dir, path.resolve(io.cwd, file))
+          .split(path.sep)
+          .join('/');
+  const requestsPerDayOf = (doc: PromptDocument) =>
+    requestsPerDayFor({
+      option: rpdOption,
+      fromFrontMatter: frontMatterRequestsPerDay(doc),
+      config: budgetConfig,
+      configPath,
+      fallback: DEFAULT_REQUESTS_PER_DAY,
+    });
   let onlyModels: string[] | undefined;
   for (const name of modelFlags) {
     const v = stringFlag(flags, name);
@@ -83,11 +113,11 @@ export async function estimateCliFile(
     catalog,
     configuredModels,
     onlyModels,
-    expectedOutputTokens: DEFAULT_EXPECTED_OUTPUT_TOKENS,
+    expectedOutputTokens: budgetConfig.outputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS,
     outputTokens: nonNegativeInt(flags, 'output-tokens'),
-    requestsPerDay: nonNegativeNumber(flags, 'requests-per-day') ?? DEFAULT_REQUESTS_PER_DAY,
+    requestsPerDay: rpdOption ?? budgetConfig.requestsPerDay ?? DEFAULT_REQUESTS_PER_DAY,
   };
-  const dir = file === '-' ? io.cwd : path.dirname(path.resolve(io.cwd, file));
+  const requestsPerDay = (doc: PromptDocument) => requestsPerDayOf(doc).value;
   const readSibling = (name: string) => {
     try {
       return readRegularFileSync(path.join(dir, name)).toString('utf8');
@@ -97,14 +127,15 @@ export async function estimateCliFile(
   };
   const name = file === '-' ? 'stdin.txt' : path.basename(file);
   if (flags.has('provider-count'))
-    await askProviderCounts(io, estimateFile(text, name, { ...settings, providerCounts: undefined }, { readSibling }));
+    await askProviderCounts(io, estimateFile(text, name, { ...settings, providerCounts: undefined }, { readSibling, requestsPerDay }));
   const result = estimateFile(
     text,
     name,
     { ...settings, providerCounts: new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE)) },
-    { readSibling },
+    { readSibling, requestsPerDay },
   );
-  return { result, settings, warnings, explicit: onlyModels !== undefined };
+  failOnUnreadFrontMatter(file, text, result);
+  return { result, settings, warnings, explicit: onlyModels !== undefined, requestsPerDayOf };
 }
 
 /**
@@ -122,6 +153,22 @@ async function askProviderCounts(io: CliIO, offline: FileEstimate): Promise<void
       if (!counters.has(m.model)) counters.set(m.model, providerCounter(m.model, io));
       await counters.get(m.model)?.count(messages, m.inputTokens);
     }
+  }
+}
+
+/**
+ * Front matter that cannot be read (a YAML error) is an input error, located (exit 2): its model,
+ * max tokens and budget would silently be dropped and the numbers shown would be for other settings.
+ * The same front matter fails `prompt-cost check` (`prompt/front-matter`) and shows in the editor's Problems.
+ */
+function failOnUnreadFrontMatter(file: string, text: string, result: FileEstimate): void {
+  const lines = new LineIndex(text);
+  for (const p of result.prompts) {
+    const d = p.document.diagnostics.find((x) => x.code === 'front-matter-yaml' && x.severity === 'error');
+    if (!d) continue;
+    const at = lines.positionAt(d.range.start);
+    const line = at.line + (p.kind === 'list' ? p.line - 1 : 0);
+    throw new UsageError(`${file}:${line + 1}:${at.character + 1}: ${d.message} (the model, max tokens and budget in it cannot be read)`);
   }
 }
 
@@ -166,7 +213,7 @@ export function reportProblems(io: CliIO, result: FileEstimate, warnings: string
 }
 
 /** Where a prompt is and what it is priced with: the head of each prompt's JSON in `estimate` and `compare`. */
-export function promptHeadJson(file: string, p: FilePrompt) {
+export function promptHeadJson(file: string, p: FilePrompt, requestsPerDaySource?: RequestsPerDaySource) {
   return {
     name: p.name,
     location: `${file}:${p.line}`,
@@ -174,13 +221,15 @@ export function promptHeadJson(file: string, p: FilePrompt) {
     model: p.document.model ?? null,
     outputTokens: p.estimate.outputTokens,
     outputTokensSource: p.estimate.outputTokensSource,
+    requestsPerDay: p.estimate.table.requestsPerDay,
+    ...(requestsPerDaySource ? { requestsPerDaySource } : {}),
   };
 }
 
-export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
+export function promptJson(file: string, p: FilePrompt, rows: CliRow[], requestsPerDaySource?: RequestsPerDaySource) {
   const first = p.estimate.summaries.values().next().value;
   return {
-    ...promptHeadJson(file, p),
+    ...promptHeadJson(file, p, requestsPerDaySource),
     messages: p.document.messages.map((m, i) => ({
       role: m.role,
       ...(m.name ? { name: m.name } : {}),
@@ -197,17 +246,17 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
 
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
-    valued: ['model', 'models', 'output-tokens', 'config'],
+    valued: ['model', 'models', 'output-tokens', 'requests-per-day', 'config'],
     booleans: ['json', 'provider-count'],
     aliases: { m: 'model' },
   });
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
   const file = positional[0];
-  const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['model', 'models']);
+  const { result, settings, warnings, explicit, requestsPerDayOf } = await estimateCliFile(io, file, flags, ['model', 'models']);
   const rowsOf = result.prompts.map((p) => promptRows(p, settings.catalog, warnings));
   reportProblems(io, result, warnings, explicit);
   if (flags.has('json')) {
-    const prompts = result.prompts.map((p, i) => promptJson(file, p, rowsOf[i]));
+    const prompts = result.prompts.map((p, i) => promptJson(file, p, rowsOf[i], requestsPerDayOf(p.document).source));
     printJson(io, {
       file,
       format: result.format,

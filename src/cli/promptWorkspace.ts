@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { CliIO, UsageError, readFileOrThrow } from './io';
 import { loadCliCatalog } from './estimate';
 import { decodeTextInput, nonNegativeInt, nonNegativeNumber, splitList } from './args';
-import { BudgetConfig, CONFIG_FILE_NAME, EMPTY_BUDGET_CONFIG, parseBudgetConfig } from '../core/promptBudgets';
+import { BudgetConfig, CONFIG_FILE_NAME, EMPTY_BUDGET_CONFIG, parseBudgetConfig, requestsPerDayFor } from '../core/promptBudgets';
 import { DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
 import type { PriceCatalog } from '../core/pricing/catalog';
 import { DEFAULT_PROMPT_GLOBS, isPromptFile } from '../core/prompt/glob';
@@ -43,13 +43,17 @@ export function checkPathArguments(io: CliIO, paths: readonly string[]): void {
   }
 }
 
-/** prompt-cost.json in `dir` or a parent (stops after `stopAt`, the repository root, when given). */
+/**
+ * prompt-cost.json in `dir` or a parent: stops after `stopAt` (the repository root) when given, else
+ * after the first folder holding `.git` (a repository's root), so a stray file above it never applies.
+ */
 export function findBudgetConfigFile(dir: string, stopAt?: string): string | undefined {
   let d = path.resolve(dir);
   for (;;) {
     const p = path.join(d, CONFIG_FILE_NAME);
     if (fs.existsSync(p)) return p;
     if (stopAt && path.resolve(d) === path.resolve(stopAt)) return undefined;
+    if (!stopAt && fs.existsSync(path.join(d, '.git'))) return undefined;
     const up = path.dirname(d);
     if (up === d) return undefined;
     d = up;
@@ -86,7 +90,8 @@ export function loadPromptWorkspace(io: CliIO, flags: Map<string, string | true>
     models = configured.length ? configured : DEFAULT_MODELS;
   }
   const rpdFlag = flags.has('requests-per-day') ? nonNegativeNumber(flags, 'requests-per-day', 0) : undefined;
-  const outputTokens = nonNegativeInt(flags, 'output-tokens', config.outputTokens ?? DEFAULT_OUTPUT_TOKENS);
+  const outputTokensOption = nonNegativeInt(flags, 'output-tokens');
+  const outputTokens = config.outputTokens ?? DEFAULT_OUTPUT_TOKENS;
   const configRelative = (abs: string) => path.relative(configDir, abs).split(path.sep).join('/');
   const globs = config.promptFiles ?? DEFAULT_PROMPT_GLOBS;
   return {
@@ -95,15 +100,17 @@ export function loadPromptWorkspace(io: CliIO, flags: Map<string, string | true>
     warnings,
     models,
     outputTokens,
+    outputTokensOption,
     configRelative,
     isPromptFile: (rel) => isPromptFile(rel, globs),
-    // The prompt's own value, then the last matching budgets rule, then --requests-per-day, the file's default, 1,000.
-    requestsPerDay: (relPath, fromFrontMatter) => {
-      if (fromFrontMatter !== undefined) return fromFrontMatter;
-      const rel = configRelative(path.join(root, relPath));
-      let fromRule: number | undefined;
-      for (const r of config.rules) if (r.limits.requests_per_day !== undefined && r.matches(rel)) fromRule = r.limits.requests_per_day;
-      return fromRule ?? rpdFlag ?? config.requestsPerDay ?? DEFAULT_REQUESTS_PER_DAY;
-    },
+    // The one precedence of every command (requestsPerDayFor): flag, front matter, rule, prompt-cost.json, 1,000.
+    requestsPerDay: (relPath, fromFrontMatter) =>
+      requestsPerDayFor({
+        option: rpdFlag,
+        fromFrontMatter,
+        config,
+        configPath: configRelative(path.join(root, relPath)),
+        fallback: DEFAULT_REQUESTS_PER_DAY,
+      }).value,
   };
 }

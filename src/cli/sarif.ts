@@ -62,7 +62,7 @@ export function buildSarif(findings: readonly SarifFinding[], rules: readonly Sa
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(f.path), uriBaseId: 'SRCROOT' },
+                artifactLocation: { uri: relativeUri(f.path), uriBaseId: 'SRCROOT' },
                 region: {
                   startLine: Math.max(1, f.startLine),
                   startColumn: Math.max(1, f.startColumn),
@@ -78,6 +78,16 @@ export function buildSarif(findings: readonly SarifFinding[], rules: readonly Sa
       },
     ],
   };
+}
+
+/**
+ * A repository-relative path as a relative URI reference (SARIF §3.4.3, RFC 3986 §4.2): each segment
+ * percent-encoded, so `#`, `?`, `%`, spaces and non-ASCII name the file instead of starting a fragment
+ * or query (`encodeURI` leaves `#` and `?` as they are).
+ */
+export function relativeUri(path: string): string {
+  // encodeURIComponent also encodes `:`, so a first segment can never read as a scheme (RFC 3986 §4.2).
+  return path.split('/').map(encodeURIComponent).join('/');
 }
 
 function hash(s: string): string {
@@ -109,6 +119,18 @@ export const BUDGET_RULES: readonly SarifRule[] = [
     id: 'budget/max-increase',
     name: 'MaxIncrease',
     description: 'A change raised the cost per request of a prompt by more than allowed.',
+    level: 'error',
+  },
+  {
+    id: 'budget/unpriced-model',
+    name: 'UnpricedModel',
+    description: 'A money limit or an increase cannot be checked because the model has no price; the gate fails closed.',
+    level: 'error',
+  },
+  {
+    id: 'prompt/front-matter',
+    name: 'FrontMatter',
+    description: "A prompt's front matter cannot be read (YAML error), so its model, max tokens and budget are lost.",
     level: 'error',
   },
   {

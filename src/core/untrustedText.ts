@@ -115,6 +115,20 @@ export function sanitizeTerminal(text: string): string {
   return text.replace(TERMINAL_UNSAFE, visibleEscape);
 }
 
+/**
+ * A name from the file system (a path) for one line of human output: every control character (line
+ * feed, tab, carriage return included) as a visible escape, so `path:line:` problem matchers and the
+ * columns stay intact. JSON output keeps the name as it is.
+ */
+export function oneLineName(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, visibleEscape);
+}
+
+/** Inline code for a GFM table cell: a `|` inside a code span must be escaped too, or it ends the cell. */
+export function markdownCodeCell(text: string): string {
+  return markdownCode(text).replace(/\|/g, '\\|');
+}
+
 function visibleEscape(c: string): string {
   const code = c.charCodeAt(0);
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;

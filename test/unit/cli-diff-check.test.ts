@@ -83,10 +83,13 @@ test('diff --markdown: a table for a pull-request comment; human output; no chan
   repo.write('prompts/support.prompty', PROMPTY('You are a support agent who always double-checks.'));
   r = await run(repo.dir, ['diff', '--markdown']);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /^### Prompt cost changes vs `HEAD`\n\n\| Prompt \| Change \| Model \| Tokens \| Per request \| Monthly Δ \|/);
   assert.match(
     r.out,
-    /\| `prompts\/support\.prompty` \| modified \| gpt-4o \| \d+ → \d+ \(\+\d+\) \| \$[\d.]+ → \$[\d.]+ \| \*\*\+\$[\d.]+\*\* \|/,
+    /^### Prompt cost changes vs `HEAD`\n\n\| Prompt \| Change \| Model \| Input tokens \| Output tokens \| Per request \| Monthly Δ \|/,
+  );
+  assert.match(
+    r.out,
+    /\| `prompts\/support\.prompty` \| modified \| gpt-4o \| \d+ → \d+ \(\+\d+\) \| 500 \(default\) \| \$[\d.]+ → \$[\d.]+ \| \*\*\+\$[\d.]+\*\* \|/,
   );
   r = await run(repo.dir, ['diff']);
   assert.match(r.out, /^Prompt cost changes vs HEAD\n/);

@@ -83,16 +83,43 @@ async function hasCommits(root: string): Promise<boolean> {
  * An explicit REF, compared at its merge-base with HEAD (like a pull request's diff: a branch that is
  * behind REF does not show REF's newer commits as reverted). REF = HEAD or an ancestor is itself.
  */
-export async function explicitBase(root: string, ref: string): Promise<BaseChoice> {
+export async function explicitBase(root: string, ref: string, fallback?: BaseFallback): Promise<BaseChoice> {
   const commit = await resolveCommit(root, ref);
   if (commit === EMPTY_TREE || !(await hasCommits(root))) return { label: ref, commit, how: 'explicit' };
   try {
     const mb = await gitText(root, ['merge-base', 'HEAD', commit]);
     if (mb && mb !== commit) return { label: ref, commit: mb, how: 'merge-base' };
+    if (mb) return { label: ref, commit, how: 'explicit' };
   } catch {
-    // unrelated histories: compare with REF itself
+    // no common commit: a shallow clone's cut history, or unrelated histories
   }
-  return { label: ref, commit, how: 'explicit' };
+  return noMergeBase(root, ref, commit, fallback);
+}
+
+/** What to do when the merge-base is missing from a shallow clone: `tip` compares with REF itself (a warning). */
+export type BaseFallback = 'tip';
+
+/**
+ * No merge-base of HEAD and REF. In a shallow clone the common commit exists but was not fetched:
+ * comparing with REF's tip would show REF's newer edits as reverted, so that is an error naming the fix
+ * (or, with fallback `tip`, REF's tip with how `tip`). Unrelated histories compare with REF itself.
+ */
+async function noMergeBase(root: string, ref: string, commit: string, fallback?: BaseFallback): Promise<BaseChoice> {
+  if (!(await isShallow(root))) return { label: ref, commit, how: 'explicit' };
+  if (fallback === 'tip') return { label: ref, commit, how: 'tip' };
+  throw new GitError(
+    `no merge-base of HEAD and ${ref}: this is a shallow clone and the common commit was not fetched. ` +
+      `Fetch the history (actions/checkout with \`fetch-depth: 0\`, or \`git fetch --deepen=200 origin\` until it is found), ` +
+      `or pass --base-fallback tip to compare with ${ref}'s tip (its newer edits then show as reverted)`,
+  );
+}
+
+async function isShallow(root: string): Promise<boolean> {
+  try {
+    return (await gitText(root, ['rev-parse', '--is-shallow-repository'])) === 'true';
+  } catch {
+    return false;
+  }
 }
 
 export interface BaseChoice {
@@ -100,14 +127,15 @@ export interface BaseChoice {
   label: string;
   /** The commit compared against (a merge-base when `label` is a branch), or EMPTY_TREE. */
   commit: string;
-  how: 'explicit' | 'merge-base' | 'HEAD';
+  /** `tip`: the merge-base was missing from a shallow clone and REF's tip is compared (--base-fallback tip). */
+  how: 'explicit' | 'merge-base' | 'HEAD' | 'tip';
 }
 
 /**
  * The default base of a change: the merge-base of HEAD with the current branch's upstream, else with
  * the remote's default branch (`origin/HEAD`), else HEAD itself (a repository without remotes).
  */
-export async function defaultBase(root: string): Promise<BaseChoice> {
+export async function defaultBase(root: string, fallback?: BaseFallback): Promise<BaseChoice> {
   if (!(await hasCommits(root))) return { label: 'HEAD', commit: EMPTY_TREE, how: 'HEAD' };
   const candidates: string[] = [];
   try {
@@ -125,7 +153,8 @@ export async function defaultBase(root: string): Promise<BaseChoice> {
       const commit = await gitText(root, ['merge-base', 'HEAD', label]);
       if (commit) return { label, commit, how: 'merge-base' };
     } catch {
-      // unrelated histories: try the next candidate
+      // a shallow clone's cut history is an error (or REF's tip); unrelated histories: try the next candidate
+      if (await isShallow(root)) return noMergeBase(root, label, await resolveCommit(root, label), fallback);
     }
   }
   return { label: 'HEAD', commit: await gitText(root, ['rev-parse', 'HEAD']), how: 'HEAD' };

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { FileReadError, readRegularFileSync } from '../files';
 import * as path from 'node:path';
-import { BaseChoice, FileChange, GitError, changedFiles, defaultBase, explicitBase, readBlobs, repoRoot } from './git';
+import { BaseChoice, BaseFallback, FileChange, GitError, changedFiles, defaultBase, explicitBase, readBlobs, repoRoot } from './git';
 import {
   CODE_LANGUAGE_BY_EXTENSION,
   FileVersions,
@@ -16,13 +16,15 @@ import {
 } from './prompts';
 
 export * from './prompts';
-export { GitError, type BaseChoice, type FileChange } from './git';
+export { GitError, type BaseChoice, type BaseFallback, type FileChange } from './git';
 
 export interface WorkingTreeDiffOptions extends PricingOptions {
   /** A folder inside the repository. */
   cwd: string;
   /** REF to compare against (at its merge-base with HEAD); default: merge-base with the upstream/default branch, else HEAD. */
   base?: string;
+  /** A shallow clone without the merge-base: `tip` compares with REF's tip instead of failing. */
+  baseFallback?: BaseFallback;
   /** Limit to these files or folders (absolute or relative to cwd). */
   paths?: readonly string[];
   /** Is this repository-relative path a prompt file? */
@@ -54,7 +56,7 @@ const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export async function diffWorkingTree(opts: WorkingTreeDiffOptions): Promise<WorkingTreeDiff> {
   const root = await repoRoot(opts.cwd);
   if (!root) throw new GitError(`not a git repository (or git is missing): ${opts.cwd}`);
-  const base: BaseChoice = opts.base ? await explicitBase(root, opts.base) : await defaultBase(root);
+  const base: BaseChoice = opts.base ? await explicitBase(root, opts.base, opts.baseFallback) : await defaultBase(root, opts.baseFallback);
   const pathspecs = (opts.paths ?? []).map((p) => toPathspec(root, opts.cwd, p));
   const typeOf = (rel: string): FileVersions['type'] | undefined => {
     if (opts.isPromptFile(rel)) return { kind: 'file' };
@@ -156,11 +158,13 @@ export function totals(changes: readonly PromptChange[]) {
   const byModel = new Map<string, { tokensDelta: number; monthlyDelta?: import('../pricing/decimal').Decimal; approximate: boolean }>();
   for (const c of changes)
     for (const d of modelDeltas(c)) {
-      const t = byModel.get(d.model) ?? { tokensDelta: 0, monthlyDelta: undefined, approximate: false };
+      // A model switch is its own line (`gpt-4o-mini → o1`), never summed into either model's.
+      const key = d.modelBefore ? `${d.modelBefore} → ${d.model}` : d.model;
+      const t = byModel.get(key) ?? { tokensDelta: 0, monthlyDelta: undefined, approximate: false };
       t.tokensDelta += d.tokensDelta;
       if (d.monthlyDelta) t.monthlyDelta = t.monthlyDelta ? t.monthlyDelta.plus(d.monthlyDelta) : d.monthlyDelta;
       t.approximate ||= d.approximate;
-      byModel.set(d.model, t);
+      byModel.set(key, t);
     }
   return byModel;
 }

@@ -150,6 +150,8 @@ export interface FileEstimateOptions {
   counters?: Counters;
   /** Reads a file next to this one (Semantic Kernel's `config.json` beside `skprompt.txt`); undefined when absent. */
   readSibling?: (name: string) => string | undefined;
+  /** Requests per day of one prompt (its front matter can set its own); default: the settings' value. */
+  requestsPerDay?: (doc: PromptDocument) => number;
 }
 
 /** One prompt of a file before it is priced: its document, and for code the literal it came from. */
@@ -216,7 +218,11 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
       line: p.line,
       kind: p.kind,
       document: p.document,
-      estimate: estimateDocument(p.document, counters, s),
+      estimate: estimateDocument(
+        p.document,
+        counters,
+        options.requestsPerDay ? { ...s, requestsPerDay: options.requestsPerDay(p.document) } : s,
+      ),
     })),
     notes,
   };

@@ -84,7 +84,7 @@ export function budgetNumbers(side: PromptSide): PromptNumbers | undefined {
 /** Why a prompt's money limits cannot be checked, or undefined when they can. */
 function unpricedReason(n: PromptNumbers, side: PromptSide): string | undefined {
   if (n.costPerRequest !== undefined) return undefined;
-  return side.costs.find((c) => c.model === n.model)?.priceError ?? `no price for ${n.model}`;
+  return (side.costs.find((c) => c.model === n.model)?.priceError ?? `no price for ${n.model}`).replace(/\.$/, '');
 }
 
 /** 0-based line starts of a text, and offset → position. */

@@ -360,3 +360,5 @@ export function increasePct(before: Decimal | number | undefined, after: Decimal
   const delta = typeof before === 'number' || typeof after === 'number' ? (x - b) * 100 : after.minus(before).times(100).toNumber();
   return delta / b;
 }
+
+export { requestsPerDayFor, type RequestsPerDaySource } from './requestsPerDay';

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetConfig } from '../../core/promptBudgets';
+import { requestsPerDayFor } from '../../core/promptBudgets/requestsPerDay';
 import type { PricingOptions } from '../../core/diff/prompts';
 import { readConfig } from '../config';
 import type { Services } from '../services';
@@ -58,13 +59,15 @@ export async function editorPromptWorkspace(services: Services, uri: vscode.Uri)
       catalog: ctx.catalog,
       models,
       outputTokens: config.outputTokens ?? settings.expectedOutputTokens,
-      requestsPerDay: (relPath, fromFrontMatter) => {
-        if (fromFrontMatter !== undefined) return fromFrontMatter;
-        let fromRule: number | undefined;
-        const rel = configDir && uri.scheme === 'file' ? configRelative(configDir, uri.fsPath) : relPath;
-        for (const r of config.rules) if (r.limits.requests_per_day !== undefined && r.matches(rel)) fromRule = r.limits.requests_per_day;
-        return fromRule ?? config.requestsPerDay ?? settings.requestsPerDay;
-      },
+      // The CLI's precedence (requestsPerDayFor): front matter, rule, prompt-cost.json, the setting.
+      requestsPerDay: (relPath, fromFrontMatter) =>
+        requestsPerDayFor({
+          fromFrontMatter,
+          config,
+          configPath: configDir && uri.scheme === 'file' ? configRelative(configDir, uri.fsPath) : relPath,
+          setting: settings.requestsPerDay,
+          fallback: settings.requestsPerDay,
+        }).value,
     },
   };
 }
