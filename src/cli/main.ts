@@ -3,6 +3,7 @@
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
+import { fsErrorLine } from '../core/safeWrite';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -176,6 +177,9 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) return fail(err.code, err.message);
+    // the machine's state (disk full, read-only, no permission, a refused symlink): one line, no stack
+    const fsLine = fsErrorLine(err, 'cannot access');
+    if (fsLine) return fail('input', fsLine);
     return fail('internal', `internal error: ${(err as Error).stack ?? err}`);
   }
 }

@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import type { Database, SqlValue } from 'sql.js';
 import { AbsurdNumberError, Decimal, MONEY_LIMITS } from '../pricing/decimal';
 import { shownValue } from '../untrustedText';
-import { appendEntries, LedgerFold, readLedger } from './ledger';
+import { AppendOptions, appendEntries, LedgerFold, readLedger } from './ledger';
 import { RunRecord, RunStatus, RunStep, validateEntry } from './record';
 import { loadSqlJs } from './sqlite';
 import { readDatabaseSnapshot, WalReplay, WalSnapshotError } from './wal';
@@ -631,7 +631,7 @@ export interface ImportResult {
  * twice appends nothing. The records go in batches (one write and one fsync per batch, appendEntries),
  * not one fsync per run.
  */
-export async function importFlujoRunsToLedger(ledgerFile: string, runs: FlujoRun[]): Promise<ImportResult> {
+export async function importFlujoRunsToLedger(ledgerFile: string, runs: FlujoRun[], options: AppendOptions = {}): Promise<ImportResult> {
   const current = await readLedger(ledgerFile);
   const fold = new LedgerFold();
   fold.apply(current.runs);
@@ -661,6 +661,6 @@ export async function importFlujoRunsToLedger(ledgerFile: string, runs: FlujoRun
   }
   if (result.skippedInvalid > MAX_ROW_WARNINGS)
     result.warnings.push(`… and ${(result.skippedInvalid - MAX_ROW_WARNINGS).toLocaleString('en-US')} more run(s) not imported`);
-  await appendEntries(ledgerFile, result.records);
+  await appendEntries(ledgerFile, result.records, options);
   return result;
 }

@@ -332,7 +332,11 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
     const err = input.error;
     if (err instanceof ProviderError) {
       rec.status = err.kind === 'cancelled' ? 'cancelled' : 'error';
-      rec.error = { kind: err.kind, message: err.message, ...(err.status !== undefined ? { status: err.status } : {}) };
+      rec.error = {
+        kind: err.kind,
+        message: redact(err.message, input.secrets ?? []),
+        ...(err.status !== undefined ? { status: err.status } : {}),
+      };
       usage = err.details.partialUsage;
       answer = err.details.partialText;
       warnings = err.details.warnings;
