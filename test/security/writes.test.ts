@@ -6,9 +6,9 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compiled, runCliBounded, runCodeBounded } from '../support/bounded';
+import { compiled } from '../support/bounded';
 import { tempDir } from '../support/tempDir';
-import { assertNoStack, flujoDb, withinBounds } from './support';
+import { assertNoStack, flujoDb, runCliAsync, runCodeAsync, withinBounds } from './support';
 
 const PAYLOAD = '$(touch ~/pwned)';
 const RC = '# my shell rc\nexport PATH=/usr/bin\n';
@@ -25,10 +25,10 @@ function repoWithVictim(): { repo: string; victim: string; db: string } {
 }
 
 describe('security 1: a committed symlink is never written through', () => {
-  it('history import refuses .prompt-cost/runs.jsonl → ../../.bashrc, says why, leaves the target alone', () => {
+  it('history import refuses .prompt-cost/runs.jsonl → ../../.bashrc, says why, leaves the target alone', async () => {
     const { repo, victim, db } = repoWithVictim();
     fs.symlinkSync('../../.bashrc', path.join(repo, '.prompt-cost', 'runs.jsonl'));
-    const r = runCliBounded(['history', 'import', db], { cwd: repo });
+    const r = await runCliAsync(['history', 'import', db], { cwd: repo });
     withinBounds('1 ledger symlink (history import)', r);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /runs\.jsonl is a symbolic link .*not written through it/);
@@ -36,33 +36,33 @@ describe('security 1: a committed symlink is never written through', () => {
     assert.equal(fs.readFileSync(victim, 'utf8'), RC);
   });
 
-  it('history import refuses a committed .prompt-cost folder that links out of the repository', () => {
+  it('history import refuses a committed .prompt-cost folder that links out of the repository', async () => {
     const { repo, victim, db } = repoWithVictim();
     fs.rmSync(path.join(repo, '.prompt-cost'), { recursive: true });
     const outside = path.join(path.dirname(victim), 'elsewhere');
     fs.mkdirSync(outside);
     fs.symlinkSync(outside, path.join(repo, '.prompt-cost'));
-    const r = runCliBounded(['history', 'import', db, '--json'], { cwd: repo });
+    const r = await runCliAsync(['history', 'import', db, '--json'], { cwd: repo });
     withinBounds('1 ledger folder symlink (history import)', r);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(JSON.parse(r.stdout).error.message, /outside .*symbolic link/);
     assert.deepEqual(fs.readdirSync(outside), []);
   });
 
-  it('an explicit --ledger outside the repository is the user’s choice and is written (not a symlink)', () => {
+  it('an explicit --ledger outside the repository is the user’s choice and is written (not a symlink)', async () => {
     const { repo, db } = repoWithVictim();
     const mine = path.join(tempDir('pcl-sec-mine-'), 'runs.jsonl');
-    const r = runCliBounded(['history', 'import', db, '--ledger', mine], { cwd: repo });
+    const r = await runCliAsync(['history', 'import', db, '--ledger', mine], { cwd: repo });
     withinBounds('1 explicit ledger (history import)', r);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(fs.readFileSync(mine, 'utf8').includes('$(touch ~/pwned)'), 'the run is recorded as data, in the ledger');
   });
 
-  it('check --sarif refuses a committed prompt-cost.sarif symlink and leaves its target alone', () => {
+  it('check --sarif refuses a committed prompt-cost.sarif symlink and leaves its target alone', async () => {
     const { repo, victim } = repoWithVictim();
     fs.writeFileSync(path.join(repo, 'a.prompt'), 'Hello {{name}}\n');
     fs.symlinkSync(victim, path.join(repo, 'prompt-cost.sarif'));
-    const r = runCliBounded(['check', '--sarif', 'prompt-cost.sarif', 'a.prompt'], { cwd: repo });
+    const r = await runCliAsync(['check', '--sarif', 'prompt-cost.sarif', 'a.prompt'], { cwd: repo });
     withinBounds('1 sarif symlink (check --sarif)', r);
     assert.equal(r.status, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /prompt-cost\.sarif is a symbolic link/);
@@ -70,11 +70,11 @@ describe('security 1: a committed symlink is never written through', () => {
     assert.ok(fs.lstatSync(path.join(repo, 'prompt-cost.sarif')).isSymbolicLink());
   });
 
-  it('check --sarif replaces a regular file whole (temp file + rename, no temp left behind)', () => {
+  it('check --sarif replaces a regular file whole (temp file + rename, no temp left behind)', async () => {
     const { repo } = repoWithVictim();
     fs.writeFileSync(path.join(repo, 'a.prompt'), 'Hello {{name}}\n');
     fs.writeFileSync(path.join(repo, 'prompt-cost.sarif'), 'old');
-    const r = runCliBounded(['check', '--sarif', 'prompt-cost.sarif', 'a.prompt'], { cwd: repo });
+    const r = await runCliAsync(['check', '--sarif', 'prompt-cost.sarif', 'a.prompt'], { cwd: repo });
     withinBounds('1 sarif regular file (check --sarif)', r);
     assert.ok(r.status === 0 || r.status === 1, r.stderr);
     assert.equal(JSON.parse(fs.readFileSync(path.join(repo, 'prompt-cost.sarif'), 'utf8')).version, '2.1.0');
@@ -84,11 +84,11 @@ describe('security 1: a committed symlink is never written through', () => {
     );
   });
 
-  it('the editor’s ledger append and the provider-count cache refuse symlinks (core, as the extension calls them)', () => {
+  it('the editor’s ledger append and the provider-count cache refuse symlinks (core, as the extension calls them)', async () => {
     const { repo, victim } = repoWithVictim();
     fs.symlinkSync(victim, path.join(repo, '.prompt-cost', 'runs.jsonl'));
     fs.symlinkSync(victim, path.join(repo, '.prompt-cost', 'provider-counts.json'));
-    const r = runCodeBounded(
+    const r = await runCodeAsync(
       `const { appendEntry } = require(${compiled('core/history/ledger')});
        const { ProviderCountCache } = require(${compiled('core/providers/countTokens')});
        const out = [];
@@ -141,13 +141,13 @@ fs.promises.open = async function (p, flags, mode) {
 
 describe('security 10: file-system errors are one line, exit 2, and the ledger is left as it was', () => {
   for (const code of ['ENOSPC', 'EROFS', 'EACCES', 'EPERM'] as const) {
-    it(`history import on ${code}`, () => {
+    it(`history import on ${code}`, async () => {
       const { repo, db } = repoWithVictim();
       const ledger = path.join(repo, '.prompt-cost', 'runs.jsonl');
       const before = '{"v":1,"type":"delete","id":"d1","time":"2025-01-01T00:00:00.000Z","target":"zz"}\n';
       fs.writeFileSync(ledger, before);
       const preload = failingFs(tempDir('pcl-sec-fs-'), code);
-      const r = runCliBounded(['history', 'import', db], { cwd: repo, env: { NODE_OPTIONS: `--require ${preload}` } });
+      const r = await runCliAsync(['history', 'import', db], { cwd: repo, env: { NODE_OPTIONS: `--require ${preload}` } });
       withinBounds(`10 history import ${code}`, r);
       assert.equal(r.status, 2, r.stdout + r.stderr);
       assertNoStack(r.stderr);
@@ -172,17 +172,17 @@ describe('security 11: a lock that cannot be a live writer’s is taken over, no
     ['a dangling symlink', (lock) => fs.symlinkSync('/nonexistent/target', lock)],
   ];
   for (const [name, make] of cases) {
-    it(`a lock ${name}: three appends finish quickly, with the lock`, () => {
+    it(`a lock ${name}: three appends finish quickly, with the lock`, async () => {
       const dir = tempDir('pcl-sec-lock-');
       const ledger = path.join(dir, 'runs.jsonl');
       make(`${ledger}.lock`);
-      const r = runCodeBounded(
+      const r = await runCodeAsync(
         `const { appendEntry } = require(${compiled('core/history/ledger')});
          for (let i = 0; i < 3; i++)
            await appendEntry(${JSON.stringify(ledger)}, { v: 1, type: 'delete', id: 'd' + i, time: new Date().toISOString(), target: 't' });`,
         { timeoutMs: 40_000 },
       );
-      withinBounds(`11 stale lock, ${name}`, r, { ms: 3000 });
+      withinBounds(`11 stale lock, ${name}`, r, { wallMs: 8000 });
       assert.equal(r.status, 0, r.stderr);
       assert.equal(fs.readFileSync(ledger, 'utf8').trim().split('\n').length, 3);
       assert.equal(fs.existsSync(`${ledger}.lock`), false, 'the lock is released after the takeover');
