@@ -2,13 +2,13 @@
 import * as vscode from 'vscode';
 import { registerCodeLens } from './features/codeLens';
 import { registerEstimateCommands } from './features/commands';
-import { ComparePanelApi, comparePanelApi, registerComparePanel } from './features/comparePanel';
+import { ComparePanelApi, comparePanelApi, registerComparePanel } from './features/compare/panel';
 import { registerFlujoCodeActions } from './features/flujo/codeActions';
 import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
-import { registerPromptContextKey } from './features/promptContext';
-import { registerPromptDiagnostics } from './features/promptDiagnostics';
+import { registerPromptContextKey } from './features/prompt/context';
+import { registerPromptDiagnostics } from './features/prompt/diagnostics';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
@@ -20,7 +20,7 @@ import { registerUpdatePrices } from './features/updatePrices';
 import { registerDeploymentModels } from './features/deploymentModels';
 import { registerProviderCount } from './features/providerCount';
 import { ChangesApi, registerChanges } from './features/changes';
-import { registerPromptBudgets } from './features/promptBudgets';
+import { registerPromptBudgets } from './features/prompt/budgets';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;

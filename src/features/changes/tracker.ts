@@ -8,7 +8,7 @@ import type { FileVersions, PromptChange } from '../../core/diff/prompts';
 import type { Services } from '../services';
 import { isPromptFile } from '../../core/prompt/glob';
 import { readConfig } from '../config';
-import { editorPromptWorkspace } from '../promptWorkspace';
+import { editorPromptWorkspace } from '../prompt/workspace';
 import { GitAPI, GitRepository, GitStatus, headPathOf, loadGitApi } from './gitApi';
 import { documentLength } from '../vscodeConvert';
 

@@ -1,10 +1,10 @@
 // Budget diagnostics: a prompt over its front matter `budget:` or a prompt-cost.json rule gets an error
 // on the prompt with both numbers — the same check (core/promptBudgets/check) `prompt-cost check` runs.
 import * as vscode from 'vscode';
-import type { Services } from './services';
-import { budgetConfigFor, configRelative, editorPromptWorkspace } from './promptWorkspace';
-import { MAX_LIVE_CHARS } from './changes/tracker';
-import { documentLength } from './vscodeConvert';
+import type { Services } from '../services';
+import { budgetConfigFor, configRelative, editorPromptWorkspace } from './workspace';
+import { MAX_LIVE_CHARS } from '../changes/tracker';
+import { documentLength } from '../vscodeConvert';
 
 export const BUDGET_DIAGNOSTIC_SOURCE = 'Prompt Cost budget';
 const DEBOUNCE_MS = 300;
@@ -34,7 +34,7 @@ export function registerPromptBudgets(services: Services): { collection: vscode.
           : vscode.workspace.asRelativePath(doc.uri, false);
       if (!config.rules.some((r) => r.matches(configPath)) && !(isPrompt && /^budget\s*:/m.test(text.slice(0, 20_000))))
         return collection.delete(doc.uri);
-      const { checkFileBudgets } = await import('../core/promptBudgets/check');
+      const { checkFileBudgets } = await import('../../core/promptBudgets/check');
       const findings = checkFileBudgets({
         path: vscode.workspace.asRelativePath(doc.uri, false),
         configPath,

@@ -1,9 +1,9 @@
 // The comparison panel's "Add model" picker: reference catalog models not shown yet, searchable by id
 // and provider, with context window and prices; any typed `provider:model` id is accepted too.
 import * as vscode from 'vscode';
-import type { PriceCatalog } from '../core/pricing';
-import { displayInt } from '../protocol/compare';
-import { disposeAll } from './util/dispose';
+import type { PriceCatalog } from '../../core/pricing';
+import { displayInt } from '../../protocol/compare';
+import { disposeAll } from '../util/dispose';
 
 export async function pickModel(catalog: PriceCatalog, shown: ReadonlySet<string>): Promise<string | undefined> {
   const ids = catalog.reference.ids();

@@ -1,8 +1,8 @@
 // The `promptCost.isPromptFile` context key, so editor-title buttons (Compare, Run) appear exactly on
 // the files the extension treats as prompts (names and `promptCost.promptFiles` globs), not on every README.
 import * as vscode from 'vscode';
-import type { Services } from './services';
-import { CONFIG_KEYS, onConfigChange } from './config';
+import type { Services } from '../services';
+import { CONFIG_KEYS, onConfigChange } from '../config';
 
 export const PROMPT_FILE_CONTEXT = 'promptCost.isPromptFile';
 

@@ -3,13 +3,13 @@
 // priced through the core comparison table. The panel posts `view`; exports read `table`.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { shortModel } from '../core/estimate/display';
-import type { CompareRow, CompareTable, ModelTokens } from '../core/pricing/compare';
-import type { PanelError, PanelRow, PanelView, PersistedState } from '../protocol/compare';
-import { readConfig } from './config';
-import { isUnestimated } from './estimator';
-import type { Services } from './services';
-import { findOpenDocument } from './vscodeConvert';
+import { shortModel } from '../../core/estimate/display';
+import type { CompareRow, CompareTable, ModelTokens } from '../../core/pricing/compare';
+import type { PanelError, PanelRow, PanelView, PersistedState } from '../../protocol/compare';
+import { readConfig } from '../config';
+import { isUnestimated } from '../estimator';
+import type { Services } from '../services';
+import { findOpenDocument } from '../vscodeConvert';
 
 export interface ComparisonView {
   view: PanelView;
@@ -73,7 +73,7 @@ export async function computeComparison(services: Services, state: PersistedStat
   const counts = new Map<string, ModelTokens>(
     summaries.map((m) => [m.model, { tokens: m.inputTokens, encoding: m.tokenizer.encoding, approximate: m.tokenizer.approximate }]),
   );
-  const compareCore = await import('../core/pricing/compare');
+  const compareCore = await import('../../core/pricing/compare');
   const outputTokens = state.outputTokens ?? estimate.outputTokens;
   const requestsPerDay = state.requestsPerDay ?? config.requestsPerDay;
   const table = compareCore.buildComparisonTable({

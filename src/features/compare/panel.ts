@@ -1,13 +1,13 @@
 // The model comparison panel (webview): one prompt, many models, side by side. This file is the panel's
 // life: one instance that follows the active prompt editor unless pinned, updates live (document edits,
 // settings, prices), restores after a reload through a serializer, and answers the webview's messages.
-// What it shows is computed in compareView.ts (the estimator's counts through the core table, so a model
+// What it shows is computed in view.ts (the estimator's counts through the core table, so a model
 // shows the same figures here as in the CodeLens and the hover); the model picker and the exports have
 // their own files.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { isCancellationError } from '../core/cancellation';
-import type { CompareTable } from '../core/pricing/compare';
+import { isCancellationError } from '../../core/cancellation';
+import type { CompareTable } from '../../core/pricing/compare';
 import {
   COMPARE_VIEW_TYPE,
   FromWebviewMessage,
@@ -17,14 +17,14 @@ import {
   ToWebviewMessage,
   parsePersistedState,
   parseWebviewMessage,
-} from '../protocol/compare';
-import { COMMANDS } from './commandIds';
-import { ExportFormat, exportText, saveExport } from './compareExport';
-import { pickModel } from './compareModelPicker';
-import { ComparisonView, computeComparison, emptyView, openTarget, targetName } from './compareView';
-import type { Services } from './services';
-import { Debouncer } from './util/debounce';
-import { Disposable } from './util/dispose';
+} from '../../protocol/compare';
+import { COMMANDS } from '../commandIds';
+import { ExportFormat, exportText, saveExport } from './export';
+import { pickModel } from './modelPicker';
+import { ComparisonView, computeComparison, emptyView, openTarget, targetName } from './view';
+import type { Services } from '../services';
+import { Debouncer } from '../util/debounce';
+import { Disposable } from '../util/dispose';
 
 /** Typing pauses this long before the panel recomputes. */
 const EDIT_DEBOUNCE_MS = 250;

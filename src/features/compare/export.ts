@@ -2,8 +2,8 @@
 // to the clipboard or saved next to the prompt (through the core renderers).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CompareTable } from '../core/pricing/compare';
-import { PanelRow, SortState, displayInt, sortRows } from '../protocol/compare';
+import type { CompareTable } from '../../core/pricing/compare';
+import { PanelRow, SortState, displayInt, sortRows } from '../../protocol/compare';
 
 export type ExportFormat = 'csv' | 'markdown';
 
@@ -14,7 +14,7 @@ export async function exportText(
   sort: SortState | null,
   format: ExportFormat,
 ): Promise<string> {
-  const core = await import('../core/pricing/compare');
+  const core = await import('../../core/pricing/compare');
   const byId = new Map(last.table.rows.map((r) => [r.id, r]));
   const table: CompareTable = { ...last.table, rows: sortRows(rows, sort).map((j) => byId.get(j.id)!) };
   if (format === 'csv') return core.renderCsv(table);

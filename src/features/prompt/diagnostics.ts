@@ -2,9 +2,9 @@
 // type), found by the core parser when it parses the prompt for the estimate: shown in the Problems
 // panel with their stable codes, updated with the estimate (edits, settings, prices).
 import * as vscode from 'vscode';
-import type { Services } from './services';
-import { Debouncer } from './util/debounce';
-import { offsetRange, toSeverity } from './vscodeConvert';
+import type { Services } from '../services';
+import { Debouncer } from '../util/debounce';
+import { offsetRange, toSeverity } from '../vscodeConvert';
 
 export const PROMPT_DIAGNOSTIC_SOURCE = 'prompt front matter';
 

@@ -3,10 +3,10 @@
 // then the settings (models, primary model, expected output, requests/day) and the folder's prices.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BudgetConfig } from '../core/promptBudgets';
-import type { PricingOptions } from '../core/diff/prompts';
-import { readConfig } from './config';
-import type { Services } from './services';
+import type { BudgetConfig } from '../../core/promptBudgets';
+import type { PricingOptions } from '../../core/diff/prompts';
+import { readConfig } from '../config';
+import type { Services } from '../services';
 
 export interface EditorPromptWorkspace {
   config: BudgetConfig;
@@ -21,7 +21,7 @@ const configCache = new Map<string, { mtime: number; config: BudgetConfig }>();
 
 /** prompt-cost.json for a document (file scheme only; other schemes get no workspace file). */
 export async function budgetConfigFor(uri: vscode.Uri): Promise<BudgetConfig> {
-  const { EMPTY_BUDGET_CONFIG, CONFIG_FILE_NAME, parseBudgetConfig } = await import('../core/promptBudgets');
+  const { EMPTY_BUDGET_CONFIG, CONFIG_FILE_NAME, parseBudgetConfig } = await import('../../core/promptBudgets');
   if (uri.scheme !== 'file') return EMPTY_BUDGET_CONFIG;
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const stop = folder?.uri.fsPath;
