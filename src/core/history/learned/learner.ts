@@ -4,17 +4,10 @@
 // in a worker (learnWorker.ts) and in the CLI alike.
 import type { LedgerEntry, RunRecord } from '../record';
 import { parseModelId } from '../../pricing/model-id';
+import { promptKey } from './promptKey';
 import { LearnedStats, MAX_SAMPLES, OutputSample, compareSamples, summarizeSamples } from './stats';
 
-/**
- * A prompt's identity: its workspace-relative file (forward slashes), plus `#name` for one prompt of
- * a file holding several (a promptfoo list entry, a prompt in code). Ordinary edits keep it; the same
- * identity is what `prompt-cost diff` pairs across a change for a prompt file.
- */
-export function promptKey(file: string, name?: string): string {
-  const norm = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-  return name ? `${norm}#${name}` : norm;
-}
+export { promptKey } from './promptKey';
 
 /** `openai:gpt-4o` for a run recorded as provider `openai`, model `gpt-4o` (or `openai:gpt-4o`). */
 export function runModelId(r: Pick<RunRecord, 'provider' | 'model'>): string | undefined {
