@@ -14,6 +14,7 @@ import { countTokens } from '../tokenize';
 import type { Counters, FamilyFraming, PromptEstimate } from './index';
 import { estimatePrompt } from './index';
 import type { ProviderCounts } from './providerCounts';
+import type { LearnedChoice, LearnedOutput } from '../history/learned/lookup';
 
 export { DEFAULT_MODELS, DEFAULT_EXPECTED_OUTPUT_TOKENS } from './defaults';
 
@@ -29,6 +30,10 @@ export interface EstimateSettings {
   expectedOutputTokens: number;
   /** Output tokens chosen by the user: wins over the prompt's max tokens. */
   outputTokens?: number;
+  /** `promptCost.expectedOutputTokens` when the user set it: wins over learned history. */
+  outputTokensSetting?: number;
+  /** Output tokens learned from runs: `lookup(prompt name, model)` for this file's prompts, and which number. */
+  learned?: { lookup: (promptName: string | undefined, model: string) => LearnedOutput | undefined; choice: LearnedChoice };
   requestsPerDay: number;
   /** The workspace's cached provider counts (`.prompt-cost/provider-counts.json`), if read. */
   providerCounts?: ProviderCounts;
@@ -56,8 +61,18 @@ export interface DocumentEstimate extends PromptEstimate {
   primary: string;
 }
 
-/** One parsed prompt priced for the planned models. */
-export function estimateDocument(doc: PromptDocument, counters: Counters, s: EstimateSettings, framing?: FamilyFraming): DocumentEstimate {
+/**
+ * One parsed prompt priced for the planned models; `promptName` names one prompt of a file that holds
+ * several (its learned history is its own).
+ */
+export function estimateDocument(
+  doc: PromptDocument,
+  counters: Counters,
+  s: EstimateSettings,
+  framing?: FamilyFraming,
+  promptName?: string,
+): DocumentEstimate {
+  const learned = s.learned;
   const { models, primary } = planModels(doc.model, s);
   const estimate = estimatePrompt(
     doc,
@@ -67,6 +82,8 @@ export function estimateDocument(doc: PromptDocument, counters: Counters, s: Est
       catalog: s.catalog,
       outputTokens: s.expectedOutputTokens,
       outputTokensOverride: s.outputTokens,
+      outputTokensSetting: s.outputTokensSetting,
+      learned: learned && { lookup: (model) => learned.lookup(promptName, model), choice: learned.choice },
       requestsPerDay: s.requestsPerDay,
       providerCounts: s.providerCounts,
     },
@@ -168,7 +185,7 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
         line: document.bodyStartLine + 1,
         kind: 'code',
         document,
-        estimate: estimateDocument(document, counters, s),
+        estimate: estimateDocument(document, counters, s, undefined, p.key ?? p.call ?? p.source),
       });
     }
     notes.push('Prompts in code: each string is counted as written, without chat framing (the call decides it).');
@@ -183,7 +200,7 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
         line: part.line + 1,
         kind: 'list',
         document,
-        estimate: estimateDocument(document, counters, s),
+        estimate: estimateDocument(document, counters, s, undefined, `prompt ${i + 1}`),
       });
     });
     notes.push("promptfoo prompt list: each '---'-separated prompt is estimated on its own.");

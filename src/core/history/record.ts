@@ -182,9 +182,9 @@ function checkRun(e: Obj): EntryProblem | undefined {
     typeof e.status === 'string' && STATUSES.has(e.status)
       ? undefined
       : { field: 'status', reason: `must be one of ok, error, cancelled, running, not ${shown(e.status)}` },
-    ...(['statusDetail', 'provider', 'model', 'promptFile', 'promptName', 'promptHash', 'pipeline', 'promptText', 'answerText'] as const).map((k) =>
-      checkField(e, k, 'string', ''),
-    ),
+    ...(
+      ['statusDetail', 'provider', 'model', 'promptFile', 'promptName', 'promptHash', 'pipeline', 'promptText', 'answerText'] as const
+    ).map((k) => checkField(e, k, 'string', '')),
     checkField(e, 'costUsd', 'money', ''),
     checkField(e, 'totalTokens', 'count', ''),
     checkField(e, 'latencyMs', 'ms', ''),
