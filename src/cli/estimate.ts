@@ -310,10 +310,9 @@ export function outputNotes(p: FilePrompt): string[] {
 
 export const OUTPUT_SOURCE: Record<OutputTokensSource, string> = {
   option: '--output-tokens',
-  setting: 'setting',
   history: 'learned from runs',
   file: "the prompt's max tokens",
-  default: 'default',
+  setting: 'default',
 };
 
 /** Plain aligned text table; `right` lists right-aligned column indexes. */

@@ -17,7 +17,7 @@ import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, FamilyName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
-import { ModelOutput, ModelOutputSource, OutputPlan, modelOutput } from './learnedOutput';
+import { ModelOutput, OutputPlan, modelOutput } from './learnedOutput';
 export * from './learnedOutput';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
@@ -67,17 +67,15 @@ export interface EstimateOptions {
   outputTokens: number;
   /** Output tokens chosen by the user (CLI `--output-tokens`, the panel): wins over the prompt's max tokens. */
   outputTokensOverride?: number;
-  /** `promptCost.expectedOutputTokens` when the user set it: wins over learned history (see learnedOutput.ts). */
-  outputTokensSetting?: number;
-  /** Output tokens learned from this prompt's runs, per model, and which number to use. */
+  /** Output tokens learned from this prompt's runs, per model, and which number to use (below the user's choice, above the prompt's max tokens). */
   learned?: OutputPlan['learned'];
   requestsPerDay: number;
   /** Cached provider counts of the workspace (exact counts, calibration); see providerCounts.ts. */
   providerCounts?: ProviderCounts;
 }
 
-/** Where the expected output tokens came from (see learnedOutput.ts). */
-export type OutputTokensSource = ModelOutputSource;
+export { expectedOutputTokens, type OutputTokensSource, type OutputTokensInputs } from './outputTokens';
+import type { OutputTokensSource } from './outputTokens';
 
 export interface ModelSummary {
   model: string;
@@ -152,7 +150,6 @@ export function estimatePrompt(doc: PromptDocument, counters: Counters, options:
   const byModel = new Map(models.map((m) => [m.model, m]));
   const plan: OutputPlan = {
     option: options.outputTokensOverride,
-    setting: options.outputTokensSetting,
     fileMaxTokens: doc.maxTokens,
     fallback: options.outputTokens,
     learned: options.learned,
