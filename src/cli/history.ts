@@ -5,6 +5,7 @@
 //   import  [DB | flujo.toml | DIR] [--ledger PATH] [--dry-run] [--json]
 //           Flujo runs (WAL included) → ledger; without DB, the state_uri of the flujo.toml found.
 //   export  [--csv | --json] [--ledger PATH]
+//   accuracy [--ledger PATH] [--json]   walk-forward backtest of the learned output estimate (historyAccuracy.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -72,7 +73,7 @@ export function ledgerLocation(io: CliIO, explicit?: string): { file: string; ro
   return { file: path.join(path.resolve(io.cwd), DEFAULT_LEDGER_PATH), root: path.resolve(io.cwd) };
 }
 
-async function loadLedger(file: string): Promise<LedgerReadResult> {
+export async function loadLedger(file: string): Promise<LedgerReadResult> {
   // a FIFO or device as the ledger would hang the read; the reader holds the whole file in memory
   requireRegularFile(file, file, { mayBeMissing: true, maxBytes: MAX_LEDGER_BYTES });
   try {
@@ -86,7 +87,7 @@ async function loadLedger(file: string): Promise<LedgerReadResult> {
 const MAX_PRINTED_WARNINGS = 20;
 
 /** Every skipped ledger line as a located warning on stderr; returns them for --json. */
-function warnSkipped(io: CliIO, file: string, l: LedgerReadResult): LedgerWarning[] {
+export function warnSkipped(io: CliIO, file: string, l: LedgerReadResult): LedgerWarning[] {
   const warnings = ledgerWarnings(file, l.corrupt, l.tornTail);
   for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) io.stderr(`warning: ${w.message}\n`);
   if (warnings.length > MAX_PRINTED_WARNINGS)
@@ -361,7 +362,9 @@ export async function runHistory(argv: string[], io: CliIO): Promise<number> {
       return importCmd(rest, io);
     case 'export':
       return exportCmd(rest, io);
+    case 'accuracy':
+      return (await import('./historyAccuracy')).runHistoryAccuracy(rest, io);
     default:
-      throw new UsageError(`unknown subcommand '${sub}' (expected list, import or export)`);
+      throw new UsageError(`unknown subcommand '${sub}' (expected list, import, export or accuracy)`);
   }
 }

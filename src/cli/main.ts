@@ -86,6 +86,7 @@ and its parents). Exit 1 when there is an error.
   list [--group day|prompt|model|pipeline|status] [--limit N] [--ledger PATH] [--config PATH] [--json]
   import [DB] [--config PATH] [--ledger PATH] [--dry-run] [--json]   Flujo runs into the ledger
   export [--csv|--json] [--ledger PATH]
+  accuracy [--ledger PATH] [--json]   how well learned output tokens predicted each run (walk-forward)
 `,
     load: async () => (await import('./history')).runHistory,
   },
