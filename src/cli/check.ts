@@ -90,7 +90,15 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       continue;
     }
     checked++;
-    for (const f of checkFileBudgets({ path: relPath, configPath, text, type, pricing: ws, config: ws.config, allowUnpriced }))
+    for (const f of checkFileBudgets({
+      path: relPath,
+      configPath,
+      text,
+      type,
+      pricing: ws.pricingFor(relPath),
+      config: ws.config,
+      allowUnpriced,
+    }))
       budgetFindings.push({ finding: f, path: relPath });
   }
 
@@ -136,7 +144,14 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   }
 
   // 3. flujo.toml, found as Flujo finds it.
-  if (!flags.has('no-lint')) findings.push(...flujoFindings(io, rel));
+  if (!flags.has('no-lint'))
+    findings.push(
+      ...flujoFindings(
+        io,
+        rel,
+        files.map((f) => path.join(top, f)),
+      ),
+    );
 
   const failed = findings.some((f) => f.level === 'error');
   if (typeof sarifFile === 'string') writeSarif(io, sarifFile, findings, top);
@@ -167,25 +182,34 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   return failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** The flujo.toml diagnostics as findings (the file found as Flujo finds it, from the working directory). */
-function flujoFindings(io: CliIO, rel: (abs: string) => string): Finding[] {
+/**
+ * The flujo.toml diagnostics as findings: the file Flujo finds from the working directory, and every
+ * flujo.toml under the checked paths (a nested one governs its own folder: Flujo run from there loads
+ * it), each with the models used in its own folder (sub-folders with their own flujo.toml left out).
+ * With FLUJO_CONFIG_PATH, Flujo loads that one file from everywhere: only it is linted.
+ */
+function flujoFindings(io: CliIO, rel: (abs: string) => string, checkedFiles: readonly string[]): Finding[] {
   const loc = findFlujoConfig({ env: io.env, startDir: io.cwd });
-  if (!loc || !fs.existsSync(loc.path)) return [];
-  const { text, encodingError } = readTomlInput(loc.path);
-  const analysis = analyzeFlujoToml(text, { usedModels: collectWorkspaceUsages(path.dirname(loc.path)), path: loc.path });
-  const diags = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
-  const p = rel(loc.path);
-  return diags.map((d) => ({
-    source: 'lint',
-    ruleId: `flujo/${d.code}`,
-    level: d.severity === 'info' ? 'note' : d.severity,
-    message: d.message,
-    path: p.startsWith('..') ? loc.path : p,
-    startLine: d.range.start.line + 1,
-    startColumn: d.range.start.character + 1,
-    endLine: d.range.end.line + 1,
-    endColumn: d.range.end.character + 1,
-  }));
+  const configs = new Set<string>();
+  if (loc && fs.existsSync(loc.path)) configs.add(path.resolve(loc.path));
+  if (!io.env.FLUJO_CONFIG_PATH) for (const f of checkedFiles) if (path.basename(f) === 'flujo.toml') configs.add(path.resolve(f));
+  return [...configs].sort().flatMap((file) => {
+    const { text, encodingError } = readTomlInput(file);
+    const analysis = analyzeFlujoToml(text, { usedModels: collectWorkspaceUsages(path.dirname(file)), path: file });
+    const diags = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
+    const p = rel(file);
+    return diags.map((d): Finding => ({
+      source: 'lint',
+      ruleId: `flujo/${d.code}`,
+      level: d.severity === 'info' ? 'note' : d.severity,
+      message: d.message,
+      path: p.startsWith('..') ? file : p,
+      startLine: d.range.start.line + 1,
+      startColumn: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+    }));
+  });
 }
 
 /** SARIF 2.1.0 of the findings to `file` (`-`: standard output). */

@@ -8,6 +8,7 @@ import { decodeTextInput, nonNegativeInt, nonNegativeNumber, splitList } from '.
 import { BudgetConfig, CONFIG_FILE_NAME, EMPTY_BUDGET_CONFIG, parseBudgetConfig, requestsPerDayFor } from '../core/promptBudgets';
 import { DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
 import type { PriceCatalog } from '../core/pricing/catalog';
+import { owningConfigDir } from '../core/flujo/config';
 import { DEFAULT_PROMPT_GLOBS, isPromptFile } from '../core/prompt/glob';
 import type { PricingOptions } from '../core/diff/prompts';
 
@@ -22,6 +23,11 @@ export interface PromptWorkspace extends PricingOptions {
   isPromptFile: (relPath: string) => boolean;
   /** Path of a file relative to prompt-cost.json's folder (for budget globs). */
   configRelative: (absPath: string) => string;
+  /**
+   * What a file is priced with: the prices of the flujo.toml Flujo would load for it (the nearest one
+   * in its folder or a parent; --config and FLUJO_CONFIG_PATH apply to every file), else these.
+   */
+  pricingFor: (relPath: string) => PricingOptions;
 }
 
 /**
@@ -78,23 +84,26 @@ export function loadPromptWorkspace(io: CliIO, flags: Map<string, string | true>
   const config = loadBudgetConfig(findBudgetConfigFile(io.cwd, root));
   const configDir = config.file ? path.dirname(config.file) : root;
   const flujoConfig = flags.get('config');
-  const { catalog, warnings } = loadCliCatalog(io, typeof flujoConfig === 'string' ? flujoConfig : undefined);
+  const explicitFlujo = typeof flujoConfig === 'string' ? flujoConfig : undefined;
+  const { catalog, warnings, configFile } = loadCliCatalog(io, explicitFlujo);
   const modelsFlag = flags.get('models') ?? flags.get('model');
-  let models: string[];
+  let fixedModels: string[] | undefined;
   if (typeof modelsFlag === 'string') {
-    models = splitList(modelsFlag);
-    if (!models.length) throw new UsageError('--models needs at least one model id');
-  } else if (config.models.length) models = config.models;
-  else {
-    const configured = [...(catalog.flujo?.providers ?? new Map())].flatMap(([p, ms]) => [...ms.keys()].map((m) => `${p}:${m}`));
-    models = configured.length ? configured : DEFAULT_MODELS;
-  }
+    fixedModels = splitList(modelsFlag);
+    if (!fixedModels.length) throw new UsageError('--models needs at least one model id');
+  } else if (config.models.length) fixedModels = config.models;
+  const modelsOf = (c: PriceCatalog) => {
+    if (fixedModels) return fixedModels;
+    const configured = [...(c.flujo?.providers ?? new Map())].flatMap(([p, ms]) => [...ms.keys()].map((m) => `${p}:${m}`));
+    return configured.length ? configured : DEFAULT_MODELS;
+  };
+  const models = modelsOf(catalog);
   const rpdFlag = flags.has('requests-per-day') ? nonNegativeNumber(flags, 'requests-per-day', 0) : undefined;
   const outputTokensOption = nonNegativeInt(flags, 'output-tokens');
   const outputTokens = config.outputTokens ?? DEFAULT_OUTPUT_TOKENS;
   const configRelative = (abs: string) => path.relative(configDir, abs).split(path.sep).join('/');
   const globs = config.promptFiles ?? DEFAULT_PROMPT_GLOBS;
-  return {
+  const ws: PromptWorkspace = {
     config,
     catalog,
     warnings,
@@ -112,5 +121,30 @@ export function loadPromptWorkspace(io: CliIO, flags: Map<string, string | true>
         configPath: configRelative(path.join(root, relPath)),
         fallback: DEFAULT_REQUESTS_PER_DAY,
       }).value,
+    pricingFor: () => ws,
   };
+  if (explicitFlujo || io.env.FLUJO_CONFIG_PATH) return ws;
+  // Nested flujo.toml: a file under a folder with its own flujo.toml is priced with that one's prices.
+  const byConfig = new Map<string, PromptWorkspace>();
+  if (configFile) byConfig.set(path.dirname(configFile), ws);
+  const isFile = (p: string) => {
+    try {
+      return fs.statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  ws.pricingFor = (relPath) => {
+    const dir = owningConfigDir(path.dirname(path.join(root, relPath)), (d) => isFile(path.join(d, 'flujo.toml')));
+    if (!dir) return ws;
+    let own = byConfig.get(dir);
+    if (!own) {
+      const loaded = loadCliCatalog(io, path.join(dir, 'flujo.toml'));
+      own = { ...ws, catalog: loaded.catalog, models: modelsOf(loaded.catalog), warnings: loaded.warnings };
+      own.pricingFor = () => own!;
+      byConfig.set(dir, own);
+    }
+    return own;
+  };
+  return ws;
 }

@@ -31,6 +31,8 @@ export interface WorkingTreeDiffOptions extends PricingOptions {
   isPromptFile: (relPath: string) => boolean;
   /** Also look for prompts inside source code (Python, JS/TS). Default true. */
   code?: boolean;
+  /** What a file is priced with (the nearest flujo.toml's prices); default: these options. */
+  pricingFor?: (relPath: string) => PricingOptions;
   /** New content of a file (e.g. an unsaved editor buffer); default: read from disk. */
   readWorkingFile?: (absPath: string) => string | undefined;
 }
@@ -95,7 +97,10 @@ export async function diffWorkingTree(opts: WorkingTreeDiffOptions): Promise<Wor
       if (before === undefined && after === undefined) continue;
       const renamed = change.status === 'renamed' || change.status === 'copied';
       changes.push(
-        ...diffFilePrompts({ path: change.path, oldPath: renamed ? change.oldPath : undefined, before, after, type, renamed }, opts),
+        ...diffFilePrompts(
+          { path: change.path, oldPath: renamed ? change.oldPath : undefined, before, after, type, renamed },
+          opts.pricingFor?.(change.path) ?? opts,
+        ),
       );
     } catch (err) {
       if (err instanceof SkipFile) skipped.push({ path: change.path, reason: err.message });
