@@ -312,7 +312,7 @@ function validateSarif(log: unknown): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the oracle's own ajv (draft-04 schema)
   const Ajv = require(path.join(dir, 'ajv'));
   const ajv = new Ajv({ allErrors: true, schemaId: 'auto' });
-  ajv.addMetaSchema(require(path.join(dir, 'ajv', 'lib', 'refs', 'json-schema-draft-04.json')));
+  ajv.addMetaSchema(JSON.parse(fs.readFileSync(path.join(dir, 'ajv', 'lib', 'refs', 'json-schema-draft-04.json'), 'utf8')));
   const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaFile, 'utf8')));
   assert.ok(validate(log), JSON.stringify(validate.errors, null, 1));
   // The validator can fail: a result without a message is rejected.
