@@ -19,6 +19,7 @@ import { increasePct, resolveBudget } from '../core/promptBudgets';
 import { readFrontMatterBudget } from '../core/promptBudgets';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
+import { errorText } from '../core/errors';
 
 declare const PACKAGE_VERSION: string;
 
@@ -74,7 +75,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       text = bytes.toString('utf8');
     } catch (err) {
       // A prompt that cannot be read is not silently passed: the gate says which one it did not check.
-      io.stderr(`warning: ${(err as Error).message}; its budgets were not checked\n`);
+      io.stderr(`warning: ${errorText(err)}; its budgets were not checked\n`);
       continue;
     }
     checked++;
@@ -175,7 +176,7 @@ function writeSarif(io: CliIO, file: string, findings: Finding[], root: string):
   try {
     fs.writeFileSync(path.resolve(io.cwd, file), text);
   } catch (err) {
-    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot write ${file}: ${errorText(err, 'code')}`);
   }
 }
 

@@ -28,6 +28,7 @@ import {
 } from '../core/history/group';
 import { LedgerReadResult, LedgerWarning, ledgerWarnings, readLedger } from '../core/history/ledger';
 import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
+import { errorText } from '../core/errors';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
 
@@ -68,7 +69,7 @@ async function loadLedger(file: string): Promise<LedgerReadResult> {
   try {
     return await readLedger(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${errorText(err, 'code')}`);
   }
 }
 
@@ -140,7 +141,7 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
   try {
     doc = parseToml(text) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`${loc.path} is not valid TOML: ${(err as Error).message.split('\n')[0]} (run prompt-cost lint)`);
+    throw new UsageError(`${loc.path} is not valid TOML: ${errorText(err).split('\n')[0]} (run prompt-cost lint)`);
   }
   const info: FlujoConfigInfo = { path: loc.path };
   if (typeof doc.state_uri === 'string') info.stateUri = doc.state_uri;
@@ -269,7 +270,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   try {
     read = await readFlujoRuns(db);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(errorText(err));
   }
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
   const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);

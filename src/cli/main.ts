@@ -3,6 +3,7 @@
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
+import { errorText } from '../core/errors';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -176,7 +177,7 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) return fail(err.code, err.message);
-    return fail('internal', `internal error: ${(err as Error).stack ?? err}`);
+    return fail('internal', `internal error: ${errorText(err, 'stack')}`);
   }
 }
 

@@ -2,6 +2,7 @@
 // early, parsed, and validated as a whole (validateCatalogData) before anything replaces the prices in use.
 import { readBodyCapped } from '../providers/http';
 import { validateCatalogData } from './reference';
+import { errorText } from '../errors';
 
 /** The real file is ~1 MB; the download stops as soon as more than this has arrived (bytes, not characters). */
 export const MAX_PRICE_DATA_BYTES = 20 * 1024 * 1024;
@@ -31,7 +32,7 @@ export async function downloadPriceData(
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`the price data is not JSON (${(err as Error).message})`, { cause: err });
+    throw new Error(`the price data is not JSON (${errorText(err)})`, { cause: err });
   }
   const check = validateCatalogData(json);
   if (!check.ok) throw new Error(`the price data is not valid: ${check.errors.slice(0, 3).join('; ')}`);
