@@ -61,6 +61,7 @@ const bundles = [
   { entryPoints: ['src/core/tokenize/worker.ts'], outfile: 'dist/tokenize-worker.js' },
   { entryPoints: ['src/core/estimate/worker.ts'], outfile: 'dist/estimate-worker.js' },
   { entryPoints: ['src/core/flujo/worker.ts'], outfile: 'dist/flujo-worker.js' },
+  { entryPoints: ['src/core/history/learned/worker.ts'], outfile: 'dist/learn-worker.js' },
   // pg's optional native binding and Cloudflare socket are never used (pure JavaScript client).
   {
     entryPoints: ['src/core/history/flujo/pgDriver.ts'],

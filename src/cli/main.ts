@@ -3,6 +3,7 @@
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
+import { fsErrorLine } from '../core/safeWrite';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -85,6 +86,7 @@ and its parents). Exit 1 when there is an error.
   list [--group day|prompt|model|pipeline|status] [--limit N] [--ledger PATH] [--config PATH] [--json]
   import [DB] [--config PATH] [--ledger PATH] [--dry-run] [--json]   Flujo runs into the ledger
   export [--csv|--json] [--ledger PATH]
+  accuracy [--ledger PATH] [--json]   how well learned output tokens predicted each run (walk-forward)
 `,
     load: async () => (await import('./history')).runHistory,
   },
@@ -176,6 +178,9 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) return fail(err.code, err.message);
+    // the machine's state (disk full, read-only, no permission, a refused symlink): one line, no stack
+    const fsLine = fsErrorLine(err, 'cannot access');
+    if (fsLine) return fail('input', fsLine);
     return fail('internal', `internal error: ${(err as Error).stack ?? err}`);
   }
 }
