@@ -38,6 +38,7 @@ import {
 } from '../core/history/group';
 import { LedgerReadResult, LedgerWarning, ledgerWarnings, readLedger } from '../core/history/ledger';
 import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
+import { errorText } from '../core/errors';
 import { checkWriteTarget, fsErrorLine } from '../core/safeWrite';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
@@ -88,7 +89,7 @@ export async function loadLedger(file: string): Promise<LedgerReadResult> {
   try {
     return await readLedger(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${errorText(err, 'code')}`);
   }
 }
 
@@ -160,7 +161,7 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
   try {
     doc = parseToml(text) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`${loc.path} is not valid TOML: ${(err as Error).message.split('\n')[0]} (run prompt-cost lint)`);
+    throw new UsageError(`${loc.path} is not valid TOML: ${errorText(err).split('\n')[0]} (run prompt-cost lint)`);
   }
   const info: FlujoConfigInfo = { path: loc.path };
   if (typeof doc.state_uri === 'string') info.stateUri = doc.state_uri;
@@ -294,7 +295,7 @@ async function readSource(io: CliIO, source: RunSource) {
       const read = await readFlujoRunsFromPostgres(source.uri, { env: io.env });
       return { db: read.db, backend: 'postgres' as const, runs: read.runs, warnings: read.warnings, wal: undefined };
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError(errorText(err));
     }
   }
   const db = source.path;
@@ -306,7 +307,7 @@ async function readSource(io: CliIO, source: RunSource) {
     const read = await readFlujoRuns(db);
     return { db, backend: 'sqlite' as const, runs: read.runs, warnings: read.warnings, wal: read.wal };
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(errorText(err));
   }
 }
 
@@ -321,7 +322,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   try {
     checkWriteTarget(file, root);
   } catch (err) {
-    throw new UsageError((err as Error).message, 'input');
+    throw new UsageError(errorText(err), 'input');
   }
   requireRegularFile(file, file, { mayBeMissing: true });
   const dry = flags.has('dry-run');
