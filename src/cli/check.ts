@@ -20,6 +20,7 @@ import { filePromptDocuments } from '../core/estimate/file';
 import { increaseFinding, judgeAgainstBase } from './checkRules';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
+import { errorText } from '../core/errors';
 
 declare const PACKAGE_VERSION: string;
 
@@ -63,44 +64,11 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const ws = loadPromptWorkspace(io, flags, top);
   for (const w of ws.warnings) io.stderr(`warning: ${w}\n`);
   const findings: Finding[] = [];
-  const budgetFindings: { finding: BudgetFinding; path: string }[] = [];
   const rel = (abs: string) => path.relative(top, abs).split(path.sep).join('/');
 
   // 1. Budgets of every prompt under PATH.
   const files = root ? await gitFiles(root, io.cwd, positional) : walkFiles(io.cwd, positional);
-  let checked = 0;
-  for (const relPath of files) {
-    const type = fileType(ws, relPath);
-    if (!type) continue;
-    const abs = path.join(top, relPath);
-    const configPath = ws.configRelative(abs);
-    // Prompts in code are only read when a prompt-cost.json rule covers them.
-    if (type.kind === 'code' && !ws.config.rules.some((r) => r.matches(configPath))) continue;
-    let text: string;
-    try {
-      const bytes = readRegularFileSync(abs, MAX_FILE_BYTES, relPath); // no FIFO, device or oversized file
-      if (bytes.includes(0)) {
-        io.stderr(`warning: ${oneLineName(relPath)}: binary file (contains NUL bytes); its budgets were not checked\n`);
-        continue;
-      }
-      text = bytes.toString('utf8');
-    } catch (err) {
-      // A prompt that cannot be read is not silently passed: the gate says which one it did not check.
-      io.stderr(`warning: ${(err as Error).message}; its budgets were not checked\n`);
-      continue;
-    }
-    checked++;
-    for (const f of checkFileBudgets({
-      path: relPath,
-      configPath,
-      text,
-      type,
-      pricing: ws.pricingFor(relPath),
-      config: ws.config,
-      allowUnpriced,
-    }))
-      budgetFindings.push({ finding: f, path: relPath });
-  }
+  const { checked, budgetFindings } = checkBudgets(io, ws, top, files, allowUnpriced);
 
   // 2. Increases since the base (needs git).
   let baseLabel: string | undefined;
@@ -164,22 +132,63 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       changedPrompts: changes.length,
       findings: findings.map(({ source, ...f }) => ({ source, ...f })),
     });
-  } else if (sarifFile !== '-') {
-    for (const f of findings)
-      io.stdout(`${oneLineName(f.path)}:${f.startLine}:${f.startColumn}: ${f.level} ${f.ruleId}: ${oneLineName(f.message)}\n`);
-    const errors = (pred: (f: Finding) => boolean) => findings.filter((f) => f.level === 'error' && pred(f)).length;
-    const unpriced = errors((f) => f.ruleId === 'budget/unpriced-model');
-    const unread = errors((f) => f.ruleId === 'prompt/front-matter');
-    io.stdout(
-      `${failed ? 'FAILED' : 'OK'}: ${checked} prompt file(s) checked, ${changes.length} changed prompt(s)${baseLabel ? ` vs ${baseLabel}` : ''}; ` +
-        `${errors((f) => f.source === 'budget' && f.ruleId !== 'budget/unpriced-model' && f.ruleId !== 'prompt/front-matter')} over budget, ` +
-        `${errors((f) => f.ruleId === 'budget/max-increase')} over the allowed increase, ` +
-        (unpriced ? `${unpriced} unpriced, ` : '') +
-        (unread ? `${unread} unreadable front matter, ` : '') +
-        `${errors((f) => f.source === 'lint')} flujo.toml error(s)\n`,
+  } else if (sarifFile !== '-')
+    printFindings(
+      io,
+      findings,
+      `${checked} prompt file(s) checked, ${changes.length} changed prompt(s)${baseLabel ? ` vs ${baseLabel}` : ''}`,
     );
-  }
   return failed ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Every prompt file (and code file a rule covers) against its budgets; a file it cannot read is named on stderr. */
+function checkBudgets(io: CliIO, ws: PromptWorkspace, top: string, files: readonly string[], allowUnpriced: boolean) {
+  const budgetFindings: { finding: BudgetFinding; path: string }[] = [];
+  let checked = 0;
+  for (const relPath of files) {
+    const type = fileType(ws, relPath);
+    if (!type) continue;
+    const abs = path.join(top, relPath);
+    const configPath = ws.configRelative(abs);
+    // Prompts in code are only read when a prompt-cost.json rule covers them.
+    if (type.kind === 'code' && !ws.config.rules.some((r) => r.matches(configPath))) continue;
+    let text: string;
+    try {
+      const bytes = readRegularFileSync(abs, MAX_FILE_BYTES, relPath); // no FIFO, device or oversized file
+      if (bytes.includes(0)) {
+        io.stderr(`warning: ${oneLineName(relPath)}: binary file (contains NUL bytes); its budgets were not checked\n`);
+        continue;
+      }
+      text = bytes.toString('utf8');
+    } catch (err) {
+      // A prompt that cannot be read is not silently passed: the gate says which one it did not check.
+      io.stderr(`warning: ${errorText(err)}; its budgets were not checked\n`);
+      continue;
+    }
+    checked++;
+    const pricing = ws.pricingFor(relPath);
+    for (const f of checkFileBudgets({ path: relPath, configPath, text, type, pricing, config: ws.config, allowUnpriced }))
+      budgetFindings.push({ finding: f, path: relPath });
+  }
+  return { checked, budgetFindings };
+}
+
+/** The human output: one `path:line:column: level rule: message` line per finding (problem matchers), then the summary. */
+function printFindings(io: CliIO, findings: readonly Finding[], what: string): void {
+  for (const f of findings)
+    io.stdout(`${oneLineName(f.path)}:${f.startLine}:${f.startColumn}: ${f.level} ${f.ruleId}: ${oneLineName(f.message)}\n`);
+  const errors = (pred: (f: Finding) => boolean) => findings.filter((f) => f.level === 'error' && pred(f)).length;
+  const unpriced = errors((f) => f.ruleId === 'budget/unpriced-model');
+  const unread = errors((f) => f.ruleId === 'prompt/front-matter');
+  const failed = findings.some((f) => f.level === 'error');
+  io.stdout(
+    `${failed ? 'FAILED' : 'OK'}: ${what}; ` +
+      `${errors((f) => f.source === 'budget' && f.ruleId !== 'budget/unpriced-model' && f.ruleId !== 'prompt/front-matter')} over budget, ` +
+      `${errors((f) => f.ruleId === 'budget/max-increase')} over the allowed increase, ` +
+      (unpriced ? `${unpriced} unpriced, ` : '') +
+      (unread ? `${unread} unreadable front matter, ` : '') +
+      `${errors((f) => f.source === 'lint')} flujo.toml error(s)\n`,
+  );
 }
 
 /**
@@ -222,7 +231,7 @@ function writeSarif(io: CliIO, file: string, findings: Finding[], root: string):
     writeFileAtomicSync(path.resolve(io.cwd, file), text, { root: io.cwd });
   } catch (err) {
     if (err instanceof UnsafeWriteError) throw new UsageError(err.message, 'input');
-    throw new UsageError(`cannot write ${file}: ${fsErrorLine(err)?.replace(/^cannot write [^:]*: /, '') ?? (err as Error).message}`);
+    throw new UsageError(`cannot write ${file}: ${fsErrorLine(err)?.replace(/^cannot write [^:]*: /, '') ?? errorText(err)}`);
   }
 }
 

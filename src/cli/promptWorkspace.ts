@@ -6,14 +6,15 @@ import { CliIO, UsageError, readFileOrThrow } from './io';
 import { loadCliCatalog } from './estimate';
 import { decodeTextInput, nonNegativeInt, nonNegativeNumber, splitList } from './args';
 import { BudgetConfig, CONFIG_FILE_NAME, EMPTY_BUDGET_CONFIG, parseBudgetConfig, requestsPerDayFor } from '../core/promptBudgets';
-import { DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
+import {
+  DEFAULT_EXPECTED_OUTPUT_TOKENS as DEFAULT_OUTPUT_TOKENS,
+  DEFAULT_MODELS,
+  DEFAULT_REQUESTS_PER_DAY,
+} from '../core/estimate/defaults';
 import type { PriceCatalog } from '../core/pricing/catalog';
 import { owningConfigDir } from '../core/flujo/config';
 import { DEFAULT_PROMPT_GLOBS, isPromptFile } from '../core/prompt/glob';
 import type { PricingOptions } from '../core/diff/prompts';
-
-/** The editor's default models (promptCost.models empty, no flujo.toml prices). */
-export const DEFAULT_MODELS = ['openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest'];
 
 export interface PromptWorkspace extends PricingOptions {
   config: BudgetConfig;

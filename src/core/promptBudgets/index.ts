@@ -6,6 +6,7 @@ import { compileGlob } from '../prompt/glob';
 import { GROUPED } from '../estimate/display';
 import { CONFIG_FILE_NAME, LIMIT_KEYS, type LimitKey } from './schema';
 import { shownValue } from '../untrustedText';
+import { errorText } from '../errors';
 
 export { CONFIG_FILE_NAME, BUDGET_CONFIG_SCHEMA, LIMIT_KEYS, type LimitKey } from './schema';
 
@@ -71,13 +72,13 @@ export function parseBudgetConfig(text: string, file: string): { config: BudgetC
     data = JSON.parse(src);
   } catch (err) {
     // V8 does not always say where; the YAML parser (JSON is YAML 1.2 flow syntax) does.
-    const m = /position (\d+)/.exec((err as Error).message);
+    const m = /position (\d+)/.exec(errorText(err));
     let at = m ? lineCol(src, Number(m[1])) : undefined;
     if (!at) {
       const yamlError = parseDocument(src, { prettyErrors: false }).errors[0];
       at = yamlError ? lineCol(src, yamlError.pos[0]) : { line: 0, column: 0 };
     }
-    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, ...at });
+    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${errorText(err).split('\n')[0]}`, ...at });
     return { config, errors };
   }
   const locate = (pointer: string) => locateKey(src, pointer);

@@ -4,7 +4,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BudgetConfig } from '../../core/promptBudgets';
-import { requestsPerDayFor } from '../../core/promptBudgets/requestsPerDay';
 import type { PricingOptions } from '../../core/diff/prompts';
 import { readConfig } from '../config';
 import type { Services } from '../services';
@@ -46,7 +45,11 @@ export async function budgetConfigFor(uri: vscode.Uri): Promise<BudgetConfig> {
 
 export async function editorPromptWorkspace(services: Services, uri: vscode.Uri): Promise<EditorPromptWorkspace> {
   const settings = readConfig(uri);
-  const [ctx, config] = await Promise.all([services.pricing.forDocument(uri), budgetConfigFor(uri)]);
+  const [ctx, config, { requestsPerDayFor }] = await Promise.all([
+    services.pricing.forDocument(uri),
+    budgetConfigFor(uri),
+    import('../../core/promptBudgets'),
+  ]);
   const models = [
     ...new Set([...(settings.primaryModel ? [settings.primaryModel] : []), ...(config.models.length ? config.models : ctx.models)]),
   ];
