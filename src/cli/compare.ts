@@ -80,7 +80,7 @@ export function fitCompareTable(rows: readonly CliRow[], width: number | undefin
 
 export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
-    valued: ['models', 'model', 'output-tokens', 'requests-per-day', 'config'],
+    valued: ['models', 'model', 'output-tokens', 'ledger', 'requests-per-day', 'config'],
     booleans: ['json', 'verbose', 'all-columns'],
     aliases: { m: 'models' },
   });

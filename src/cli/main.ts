@@ -3,6 +3,7 @@
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
+import { fsErrorLine } from '../core/safeWrite';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -84,8 +85,8 @@ and its parents). Exit 1 when there is an error.
     load: async () => (await import('./lint')).runLint,
   },
   history: {
-    synopsis: '[list|import [DB]|export] [--json]                run history, Flujo import, budgets',
-    help: `Usage: prompt-cost history [list|import|export] [options]
+    synopsis: '[list|import [DB]|export|accuracy] [--json]       run history, Flujo import, budgets',
+    help: `Usage: prompt-cost history [list|import|export|accuracy] [options]
 
   list [--group day|prompt|model|pipeline|status] [--limit N] [--budget-mode per-run|cumulative]
        [--ledger PATH] [--config PATH] [--json]
@@ -94,6 +95,8 @@ and its parents). Exit 1 when there is an error.
        Flujo runs into the ledger (again: only new and changed runs); without DB, the state database
        of the flujo.toml found as Flujo finds it (state_uri, else flujo_ops.db or .flujo/state.db)
   export [--csv | --json] [--ledger PATH]
+  accuracy [--ledger PATH] [--json]
+       how well learned output tokens predicted each run (walk-forward)
 
 The ledger is .prompt-cost/runs.jsonl in the nearest folder with a .prompt-cost/ (or $PROMPT_COST_LEDGER).
 `,
@@ -187,6 +190,9 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) return fail(err.code, err.message);
+    // the machine's state (disk full, read-only, no permission, a refused symlink): one line, no stack
+    const fsLine = fsErrorLine(err, 'cannot access');
+    if (fsLine) return fail('input', fsLine);
     return fail('internal', `internal error: ${(err as Error).stack ?? err}`);
   }
 }

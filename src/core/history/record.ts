@@ -16,6 +16,8 @@ export type RunStatus = 'ok' | 'error' | 'cancelled' | 'running';
 export interface RunEstimate {
   inputTokens: number;
   outputTokens?: number;
+  /** Where outputTokens came from (`history`, `file`, `setting`, `option`…): a learned one is no baseline for `history accuracy`. */
+  outputTokensSource?: string;
   /** Exact decimal USD string. */
   costUsd?: string;
   approximate?: boolean;
@@ -47,6 +49,8 @@ export interface RunRecord {
   model?: string;
   /** Workspace-relative (forward slashes) prompt file. */
   promptFile?: string;
+  /** One prompt of a file that holds several (a promptfoo list entry, a prompt in code): its name as the estimate shows it. */
+  promptName?: string;
   /** `sha256:<hex>` of the prompt file content sent. */
   promptHash?: string;
   /** Flujo pipeline name. */
@@ -178,9 +182,9 @@ function checkRun(e: Obj): EntryProblem | undefined {
     typeof e.status === 'string' && STATUSES.has(e.status)
       ? undefined
       : { field: 'status', reason: `must be one of ok, error, cancelled, running, not ${shown(e.status)}` },
-    ...(['statusDetail', 'provider', 'model', 'promptFile', 'promptHash', 'pipeline', 'promptText', 'answerText'] as const).map((k) =>
-      checkField(e, k, 'string', ''),
-    ),
+    ...(
+      ['statusDetail', 'provider', 'model', 'promptFile', 'promptName', 'promptHash', 'pipeline', 'promptText', 'answerText'] as const
+    ).map((k) => checkField(e, k, 'string', '')),
     checkField(e, 'costUsd', 'money', ''),
     checkField(e, 'totalTokens', 'count', ''),
     checkField(e, 'latencyMs', 'ms', ''),
@@ -194,6 +198,7 @@ function checkRun(e: Obj): EntryProblem | undefined {
       checkField(e.estimate, 'costUsd', 'money', 'estimate'),
       checkField(e.estimate, 'approximate', 'boolean', 'estimate'),
       checkField(e.estimate, 'priceSource', 'string', 'estimate'),
+      checkField(e.estimate, 'outputTokensSource', 'string', 'estimate'),
     ]);
     if (p) return p;
   }
@@ -332,7 +337,11 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
     const err = input.error;
     if (err instanceof ProviderError) {
       rec.status = err.kind === 'cancelled' ? 'cancelled' : 'error';
-      rec.error = { kind: err.kind, message: err.message, ...(err.status !== undefined ? { status: err.status } : {}) };
+      rec.error = {
+        kind: err.kind,
+        message: redact(err.message, input.secrets ?? []),
+        ...(err.status !== undefined ? { status: err.status } : {}),
+      };
       usage = err.details.partialUsage;
       answer = err.details.partialText;
       warnings = err.details.warnings;

@@ -1,6 +1,8 @@
 // Reading a downloaded price file ("Update Prices"): streamed with a byte cap that stops the download
 // early, parsed, and validated as a whole (validateCatalogData) before anything replaces the prices in use.
 import { readBodyCapped } from '../providers/http';
+import { sendRequest } from '../providers/request';
+import { displayUrl } from '../providers/urls';
 import { validateCatalogData } from './reference';
 
 /** The real file is ~1 MB; the download stops as soon as more than this has arrived (bytes, not characters). */
@@ -21,10 +23,11 @@ export async function downloadPriceData(
   url: string,
   options: { fetch?: typeof fetch; signal?: AbortSignal; maxBytes?: number; today?: string } = {},
 ): Promise<PriceDataDownload> {
-  const res = await (options.fetch ?? fetch)(url, { signal: options.signal });
+  // through the one request builder: a redirect to another origin or to http is refused, not followed
+  const res = await sendRequest({ url, method: 'GET', signal: options.signal, fetch: options.fetch });
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw new Error(`HTTP ${res.status} from ${new URL(url).host}`);
+    throw new Error(`HTTP ${res.status} from ${displayUrl(url)}`);
   }
   const { text, bytes } = await readBodyCapped(res, options.maxBytes ?? MAX_PRICE_DATA_BYTES, { what: 'the price data' });
   let json: unknown;

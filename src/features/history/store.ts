@@ -182,7 +182,7 @@ export class HistoryStore extends Disposable {
   async append(record: RunRecord, uri?: vscode.Uri): Promise<string> {
     const { appendRun } = await import('../../core/history/ledger');
     const file = await this.ledgerFileFor(uri);
-    await appendRun(file, record);
+    await appendRun(file, record, this.confinement(file));
     await this.pollFile(file);
     return file;
   }
@@ -194,7 +194,7 @@ export class HistoryStore extends Disposable {
     if (!v) return false;
     const { deleteRun } = await import('../../core/history/ledger');
     const file = this.ledgerFileOf(v)!;
-    await deleteRun(file, runId);
+    await deleteRun(file, runId, this.confinement(file));
     await this.pollFile(file);
     return true;
   }
@@ -205,7 +205,7 @@ export class HistoryStore extends Disposable {
     const { restoreRun } = await import('../../core/history/ledger');
     const f = this.folders.find((x) => x.follower.isDeleted(runId));
     if (!f) return false;
-    await restoreRun(f.ledgerFile, runId);
+    await restoreRun(f.ledgerFile, runId, this.confinement(f.ledgerFile));
     await this.pollFile(f.ledgerFile);
     return true;
   }
@@ -223,7 +223,7 @@ export class HistoryStore extends Disposable {
     const out = [];
     for (const { db, f } of targets) {
       const read = await history.readFlujoRuns(db);
-      const r = await history.importFlujoRunsToLedger(f.ledgerFile, read.runs);
+      const r = await history.importFlujoRunsToLedger(f.ledgerFile, read.runs, this.confinement(f.ledgerFile));
       await this.pollLedger(f, true);
       out.push({
         db,
@@ -242,6 +242,14 @@ export class HistoryStore extends Disposable {
     const wasm = this.services.context.asAbsolutePath(path.join('dist', 'sql-wasm.wasm'));
     if (fs.existsSync(wasm)) set(wasm);
     this.sqlWasmSet = true;
+  }
+
+  /**
+   * A ledger inside its workspace folder must stay inside once symlinks are resolved (a cloned repository
+   * may commit `.prompt-cost` → `../..`); one outside was confirmed by the user (ledgerPath.ts).
+   */
+  private confinement(file: string): { root?: string } {
+    return { root: this.folders.find((x) => x.ledgerFile === file)?.dir };
   }
 
   private async pollFile(file: string): Promise<void> {
