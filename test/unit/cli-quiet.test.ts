@@ -60,21 +60,36 @@ test("Flujo's float sum: in --json (flujoRecords) and behind --verbose, equal to
   const file = 'prompts/support-triage.prompt.md';
   const quiet = cli(cwd, ['estimate', file, '--model', 'openai:gpt-4o-mini']);
   assert.equal(quiet.err, '');
-  const verbose = cli(cwd, ['estimate', file, '--model', 'openai:gpt-4o-mini', '--verbose']);
-  assert.match(verbose.err, /^note: openai:gpt-4o-mini: Flujo would record \$0\.00019665; its float sum may differ in the last digits: /m);
-  assert.doesNotMatch(verbose.err, /warning:/);
   const row = JSON.parse(cli(cwd, ['estimate', file, '--model', 'openai:gpt-4o-mini', '--json']).out).estimates[0];
   // Flujo v0.6.11 flujo/cost.py: prompt_tokens / 1000.0 * prompt_tokens_per_1k + completion_tokens / 1000.0 * completion_tokens_per_1k
-  // with the examples/flujo.toml prices 0.00015 / 0.0006, run by the real Python.
+  // with the examples/flujo.toml prices 0.00015 / 0.0006, run by the real Python: its float, and the exact
+  // amount with Python's decimal module.
   const py = spawnSync(
     'python3',
-    ['-c', `print(repr(${row.inputTokens} / 1000.0 * float("0.00015") + ${row.outputTokens} / 1000.0 * float("0.0006")))`],
+    [
+      '-c',
+      `from decimal import Decimal as D
+i, o = ${row.inputTokens}, ${row.outputTokens}
+print(repr(i / 1000.0 * float("0.00015") + o / 1000.0 * float("0.0006")))
+print(format((i * D("0.00015") + o * D("0.0006")) / 1000, "f").rstrip("0"))`,
+    ],
     { encoding: 'utf8' },
   );
   assert.equal(py.status, 0, py.stderr);
-  assert.equal(row.flujoRecords.usd, '0.00019665');
-  assert.equal(String(row.flujoRecords.float), py.stdout.trim());
-  assert.match(verbose.err, new RegExp(`last digits: ${py.stdout.trim().replace(/\./g, '\\.')}$`, 'm'));
+  const [float, exact] = py.stdout.trim().split('\n');
+  assert.equal(row.flujoRecords.usd, exact);
+  // The same double (Python writes it 6.944999999999998e-05, JavaScript 0.00006944999999999998).
+  assert.equal(row.flujoRecords.float, Number(float), 'the example is one where the float sum differs');
+  const verbose = cli(cwd, ['estimate', file, '--model', 'openai:gpt-4o-mini', '--verbose']);
+  const escape = (t: string) => t.replace(/[.$]/g, '\\$&');
+  assert.match(
+    verbose.err,
+    new RegExp(
+      `^note: openai:gpt-4o-mini: Flujo would record ${escape('$' + exact)}; its float sum may differ in the last digits: ${escape(String(Number(float)))}$`,
+      'm',
+    ),
+  );
+  assert.doesNotMatch(verbose.err, /warning:/);
   // compare: the same, quiet by default.
   assert.equal(cli(cwd, ['compare', 'prompts/release-notes.prompty']).err, '');
   assert.match(cli(cwd, ['compare', 'prompts/release-notes.prompty', '--verbose']).err, /^note: openai:gpt-4\.1: Flujo would record/m);
