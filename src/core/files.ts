@@ -2,6 +2,8 @@
 // a size limit. A FIFO, socket or device (`/dev/zero`, a named pipe nobody writes to) would otherwise
 // block the read forever or never end, and a 1 GB file would be read whole into memory.
 import * as fs from 'node:fs';
+import { errorText } from './errors';
+import { formatBytes } from './format';
 
 /** Prompt files, flujo.toml, prompt-cost.json: bigger than this is not a hand-written text file. */
 export const MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024;
@@ -18,39 +20,6 @@ export class FileReadError extends Error {
   }
 }
 
-/** What the common file-system errors mean, in words (the raw code is for programs, not people). */
-const FS_ERROR_WORDS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or folder',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'it is a folder',
-  ENOTDIR: 'a part of the path is not a folder',
-  ELOOP: 'too many symbolic links (a loop?)',
-  ENAMETOOLONG: 'the name is too long',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files',
-  EIO: 'input/output error',
-  EBUSY: 'the file is busy',
-  ENXIO: 'no such device',
-  EAGAIN: 'the file is not ready to be read (try again)',
-  ETIMEDOUT: 'the read timed out',
-};
-
-/**
- * Why a file-system call failed, for a person: `no such file or folder` rather than `ENOENT`. Node's
- * own message for a code not listed (`EROFS: read-only file system, open '…'` → `read-only file
- * system`), else the error's message.
- */
-export function fsErrorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException | undefined;
-  const code = typeof e?.code === 'string' ? e.code : undefined;
-  if (code && FS_ERROR_WORDS[code]) return FS_ERROR_WORDS[code];
-  const message = e instanceof Error ? e.message : String(err);
-  // Node: "<CODE>: <what>, <syscall> '<path>'" — keep <what>.
-  const m = code ? new RegExp(`^${code}: ([^,]+)`).exec(message) : null;
-  return m ? m[1] : message;
-}
-
 /** What a non-regular file is, for messages ("a FIFO (named pipe)"). */
 export function fileKind(st: fs.Stats): string {
   if (st.isDirectory()) return 'a directory';
@@ -60,14 +29,6 @@ export function fileKind(st: fs.Stats): string {
   if (st.isBlockDevice()) return 'a block device';
   if (st.isSymbolicLink()) return 'a symbolic link';
   return 'a regular file';
-}
-
-/** `12.3 MB`, `1.0 GB`, `512 bytes`. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(1)} GB`;
 }
 
 /**
@@ -81,7 +42,7 @@ export function assertRegularFile(file: string, label = file, maxBytes?: number)
     st = fs.statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new FileReadError(code === 'ENOENT' ? 'missing' : 'unreadable', `cannot read ${label}: ${fsErrorText(err)}`);
+    throw new FileReadError(code === 'ENOENT' ? 'missing' : 'unreadable', `cannot read ${label}: ${errorText(err, 'code')}`);
   }
   if (!st.isFile()) throw new FileReadError('not-regular', `${label} is ${fileKind(st)}, not a regular file; not read`);
   if (maxBytes !== undefined && st.size > maxBytes) throw tooLarge(label, st.size, maxBytes);
@@ -107,7 +68,7 @@ export function readRegularFileSync(file: string, maxBytes = MAX_TEXT_FILE_BYTES
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    throw new FileReadError('unreadable', `cannot read ${label}: ${fsErrorText(err)}`);
+    throw new FileReadError('unreadable', `cannot read ${label}: ${errorText(err, 'code')}`);
   }
   try {
     const st = fs.fstatSync(fd);
@@ -126,7 +87,7 @@ export function readRegularFileSync(file: string, maxBytes = MAX_TEXT_FILE_BYTES
     return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof FileReadError) throw err;
-    throw new FileReadError('unreadable', `cannot read ${label}: ${fsErrorText(err)}`);
+    throw new FileReadError('unreadable', `cannot read ${label}: ${errorText(err, 'code')}`);
   } finally {
     fs.closeSync(fd);
   }

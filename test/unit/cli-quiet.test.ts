@@ -12,7 +12,7 @@ import { tempDir } from '../support/tempDir';
 import { COMPARE_HIDE_ORDER } from '../../src/core/compareColumns';
 import { summarizeBudgets, budgetsFromToml, budgetPercentText, closestLimit } from '../../src/core/history/budgets';
 import { budgetRowView } from '../../src/features/history/viewModel';
-import { fsErrorText } from '../../src/core/files';
+import { errorText } from '../../src/core/errors';
 import type { RunRecord } from '../../src/core/history/record';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -112,7 +112,7 @@ test('a missing file is "no such file or folder", never a raw ENOENT, in every c
   }
 });
 
-test("fsErrorText: Node's real errors in words", () => {
+test("errorText(err, 'code'): Node's real errno errors in words", () => {
   const dir = tempDir('pcl-fserr-');
   const file = path.join(dir, 'f.txt');
   fs.writeFileSync(file, 'x');
@@ -125,14 +125,39 @@ test("fsErrorText: Node's real errors in words", () => {
     }
     assert.fail('no error');
   };
-  assert.equal(fsErrorText(errorOf(() => fs.readFileSync(path.join(dir, 'missing')))), 'no such file or folder');
-  assert.equal(fsErrorText(errorOf(() => fs.readFileSync(path.join(file, 'x')))), 'a part of the path is not a folder');
-  assert.equal(fsErrorText(errorOf(() => fs.readFileSync(dir))), 'it is a folder');
-  assert.equal(fsErrorText(errorOf(() => fs.readFileSync(path.join(dir, 'loop')))), 'too many symbolic links (a loop?)');
+  assert.equal(
+    errorText(
+      errorOf(() => fs.readFileSync(path.join(dir, 'missing'))),
+      'code',
+    ),
+    'no such file or folder',
+  );
+  assert.equal(
+    errorText(
+      errorOf(() => fs.readFileSync(path.join(file, 'x'))),
+      'code',
+    ),
+    'a part of the path is not a folder',
+  );
+  assert.equal(
+    errorText(
+      errorOf(() => fs.readFileSync(dir)),
+      'code',
+    ),
+    'it is a folder',
+  );
+  assert.equal(
+    errorText(
+      errorOf(() => fs.readFileSync(path.join(dir, 'loop'))),
+      'code',
+    ),
+    'too many symbolic links (a loop?)',
+  );
   // A code without words of its own: Node's description, without the code and the path.
   const exdev = Object.assign(new Error("EXDEV: cross-device link not permitted, rename 'a' -> 'b'"), { code: 'EXDEV' });
-  assert.equal(fsErrorText(exdev), 'cross-device link not permitted');
-  assert.equal(fsErrorText(new Error('plain')), 'plain');
+  assert.equal(errorText(exdev, 'code'), 'cross-device link not permitted');
+  assert.equal(errorText(new Error('plain'), 'code'), 'plain');
+  assert.equal(errorText({ code: 'ERR_SOMETHING', message: 'not errno' }, 'code'), 'not errno');
 });
 
 test('a mistyped model id gets "did you mean" (estimate: usage error; compare: a warning beside the others)', { skip }, () => {
