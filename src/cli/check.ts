@@ -20,6 +20,7 @@ import { filePromptDocuments } from '../core/estimate/file';
 import { increaseFinding, judgeAgainstBase } from './checkRules';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
+import { errorText } from '../core/errors';
 
 declare const PACKAGE_VERSION: string;
 
@@ -86,7 +87,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       text = bytes.toString('utf8');
     } catch (err) {
       // A prompt that cannot be read is not silently passed: the gate says which one it did not check.
-      io.stderr(`warning: ${(err as Error).message}; its budgets were not checked\n`);
+      io.stderr(`warning: ${errorText(err)}; its budgets were not checked\n`);
       continue;
     }
     checked++;
@@ -181,7 +182,7 @@ function writeSarif(io: CliIO, file: string, findings: Finding[], root: string):
     writeFileAtomicSync(path.resolve(io.cwd, file), text, { root: io.cwd });
   } catch (err) {
     if (err instanceof UnsafeWriteError) throw new UsageError(err.message, 'input');
-    throw new UsageError(`cannot write ${file}: ${fsErrorLine(err)?.replace(/^cannot write [^:]*: /, '') ?? (err as Error).message}`);
+    throw new UsageError(`cannot write ${file}: ${fsErrorLine(err)?.replace(/^cannot write [^:]*: /, '') ?? errorText(err)}`);
   }
 }
 

@@ -29,6 +29,7 @@ import {
 } from '../core/history/group';
 import { LedgerReadResult, LedgerWarning, ledgerWarnings, readLedger } from '../core/history/ledger';
 import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
+import { errorText } from '../core/errors';
 import { checkWriteTarget, fsErrorLine } from '../core/safeWrite';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
@@ -79,7 +80,7 @@ export async function loadLedger(file: string): Promise<LedgerReadResult> {
   try {
     return await readLedger(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${errorText(err, 'code')}`);
   }
 }
 
@@ -151,7 +152,7 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
   try {
     doc = parseToml(text) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`${loc.path} is not valid TOML: ${(err as Error).message.split('\n')[0]} (run prompt-cost lint)`);
+    throw new UsageError(`${loc.path} is not valid TOML: ${errorText(err).split('\n')[0]} (run prompt-cost lint)`);
   }
   const info: FlujoConfigInfo = { path: loc.path };
   if (typeof doc.state_uri === 'string') info.stateUri = doc.state_uri;
@@ -280,7 +281,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   try {
     read = await readFlujoRuns(db);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(errorText(err));
   }
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
   const { file, root } = ledgerLocation(io, flags.get('ledger') as string | undefined);
@@ -288,7 +289,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   try {
     checkWriteTarget(file, root);
   } catch (err) {
-    throw new UsageError((err as Error).message, 'input');
+    throw new UsageError(errorText(err), 'input');
   }
   requireRegularFile(file, file, { mayBeMissing: true });
   const dry = flags.has('dry-run');

@@ -4,6 +4,7 @@ import { readBodyCapped } from '../providers/http';
 import { sendRequest } from '../providers/request';
 import { displayUrl } from '../providers/urls';
 import { validateCatalogData } from './reference';
+import { errorText } from '../errors';
 
 /** The real file is ~1 MB; the download stops as soon as more than this has arrived (bytes, not characters). */
 export const MAX_PRICE_DATA_BYTES = 20 * 1024 * 1024;
@@ -34,7 +35,7 @@ export async function downloadPriceData(
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`the price data is not JSON (${(err as Error).message})`, { cause: err });
+    throw new Error(`the price data is not JSON (${errorText(err)})`, { cause: err });
   }
   const check = validateCatalogData(json);
   if (!check.ok) throw new Error(`the price data is not valid: ${check.errors.slice(0, 3).join('; ')}`);

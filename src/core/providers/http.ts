@@ -2,6 +2,8 @@
 // Retry-After, capped body reads, and scrubbing secrets out of anything we put in a message.
 // Requests themselves are made in request.ts (redirect policy), streams are parsed in sse.ts.
 import { ProviderError, ProviderErrorKind, ProviderKind, RunPromptRequest, RunPromptResult } from './types';
+import { errorText } from '../errors';
+import { formatBytes } from '../format';
 import { RequestRefusedError, sendRequest } from './request';
 import { displayUrl, redactUrlCredentials } from './urls';
 
@@ -18,14 +20,6 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
 /** Of an error body only the first 300 characters are shown; more is never read. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
-
-/** `16 MB`, `512 KB`, `100 bytes`: how a cap is named in messages. */
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MB`;
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KB`;
-  return `${n} bytes`;
-}
 
 /** A response went past one of our size caps; the message names the cap. */
 export class ResponseLimitError extends RangeError {
@@ -191,7 +185,7 @@ export class RequestScope {
     if (err instanceof RequestRefusedError) return this.error('bad_request', `${PROVIDER_LABEL[this.provider]}: ${err.message}.`, partial);
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
     const code = cause?.code ?? (err as { code?: string })?.code;
-    const detail = code ?? cause?.message ?? (err as Error)?.message ?? String(err);
+    const detail = code ?? cause?.message ?? errorText(err);
     // fetch reports the network as a TypeError with a cause (ECONNREFUSED, UND_ERR_SOCKET …); anything
     // else thrown while reading (a bug, the text callback) is not "cannot reach".
     const network =

@@ -16,6 +16,7 @@ import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
 import type { FlujoHistoryConfig } from '../../core/flujo/historyConfig';
 import { chooseLedgerPath } from './ledgerPath';
+import { errorText } from '../../core/errors';
 
 export interface FlujoSource {
   /** flujo.toml in use. */
@@ -264,7 +265,7 @@ export class HistoryStore extends Disposable {
       for (const w of ledgerWarnings(f.ledgerFile, update.corrupt)) this.services.log.warn(w.message);
       if (fire && update.changed) this.changed.fire();
     } catch (err) {
-      this.services.log.error(`cannot read ${f.ledgerFile}: ${(err as Error).message}`);
+      this.services.log.error(`cannot read ${f.ledgerFile}: ${errorText(err)}`);
     }
   }
 
@@ -357,7 +358,7 @@ export class HistoryStore extends Disposable {
       }
     } catch (err) {
       // Diagnostics show TOML errors; keep what we had so a half-typed file doesn't blank the views.
-      src.error = `${path.basename(configUri.fsPath)}: ${(err as Error).message.split('\n')[0]}`;
+      src.error = `${path.basename(configUri.fsPath)}: ${errorText(err).split('\n')[0]}`;
       if (f.flujo) {
         src.budgets = f.flujo.budgets;
         src.budgetProblems = f.flujo.budgetProblems;
@@ -391,7 +392,7 @@ export class HistoryStore extends Disposable {
         src.warnings = read.warnings;
       } catch (err) {
         // A database caught mid-write: keep the last good runs; the next change re-reads it.
-        src.error = (err as Error).message;
+        src.error = errorText(err);
         src.live = f.flujo?.live ?? [];
         this.services.log.warn(`Flujo runs: ${src.error}`);
       }
