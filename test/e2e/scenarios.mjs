@@ -81,6 +81,18 @@ export const scenarios = [
       await settled(page);
       await shot('learned-output');
       await page.mouse.move(5, 5);
+      // The Runs view summarises the walk-forward backtest (prompt-cost history accuracy).
+      await runCommand(page, 'Prompt Cost: Focus on Runs View');
+      const container = page.locator('[id="workbench.view.extension.promptCost"]');
+      const accuracy = container.locator('.monaco-list-row', { hasText: 'Output estimate' }).first();
+      await accuracy.waitFor({ timeout: 30_000 });
+      const accuracyText = await accuracy.innerText();
+      assert(
+        /Output estimate ±[\d.]+ % \(was [\d.]+ %\)[\s\S]*p90 covers/.test(accuracyText),
+        `the Runs view shows the accuracy: ${accuracyText}`,
+      );
+      await settled(page);
+      await shot('learned-output-runs');
     },
   },
   {
