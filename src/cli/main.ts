@@ -3,6 +3,8 @@
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
+import { errorText } from '../core/errors';
+import { fsErrorLine } from '../core/safeWrite';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -177,7 +179,10 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) return fail(err.code, err.message);
-    return fail('internal', `internal error: ${(err as Error).stack ?? err}`);
+    // the machine's state (disk full, read-only, no permission, a refused symlink): one line, no stack
+    const fsLine = fsErrorLine(err, 'cannot access');
+    if (fsLine) return fail('input', fsLine);
+    return fail('internal', `internal error: ${errorText(err, 'stack')}`);
   }
 }
 

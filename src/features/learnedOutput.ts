@@ -16,6 +16,7 @@ import { CONFIG_KEYS, historyPathSources, onConfigChange } from './config';
 import type { WorkspaceTrust } from './trust';
 import { Debouncer } from './util/debounce';
 import { Disposable } from './util/dispose';
+import { errorText } from '../core/errors';
 
 /** What an estimate of one document needs: the folder's learned series and the document's prompt identity. */
 export interface LearnedForDocument {
@@ -159,7 +160,7 @@ export class LearnedOutputService extends Disposable {
     try {
       result = await this.client.poll(files, { accuracy });
     } catch (err) {
-      this.log.error(`learning output tokens from the run history failed: ${(err as Error).message}`);
+      this.log.error(`learning output tokens from the run history failed: ${errorText(err)}`);
       return;
     }
     const started = performance.now();

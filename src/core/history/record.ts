@@ -4,6 +4,7 @@ import { AbsurdNumberError, Decimal, previewNumber } from '../pricing/decimal';
 import { ProviderError, RunPromptResult, UsageBuckets } from '../providers/types';
 import { BucketPrices, costOfUsage } from '../providers/usage';
 import { redact } from '../providers/http';
+import { errorText } from '../errors';
 
 export const LEDGER_VERSION = 1;
 /** Default ledger location, relative to the workspace folder. */
@@ -337,13 +338,17 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
     const err = input.error;
     if (err instanceof ProviderError) {
       rec.status = err.kind === 'cancelled' ? 'cancelled' : 'error';
-      rec.error = { kind: err.kind, message: err.message, ...(err.status !== undefined ? { status: err.status } : {}) };
+      rec.error = {
+        kind: err.kind,
+        message: redact(err.message, input.secrets ?? []),
+        ...(err.status !== undefined ? { status: err.status } : {}),
+      };
       usage = err.details.partialUsage;
       answer = err.details.partialText;
       warnings = err.details.warnings;
     } else {
       rec.status = 'error';
-      const message = err instanceof Error ? err.message : String(err ?? 'unknown error');
+      const message = errorText(err);
       rec.error = { kind: 'internal', message: redact(message, input.secrets ?? []) };
     }
     rec.latencyMs = Date.now() - time.getTime();
@@ -355,7 +360,7 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
         rec.costUsd = costOfUsage(usage, input.prices).totalUsd.toString();
       } catch (err) {
         // Counts reach here checked (providers/usage.ts); should one still not price, the run is recorded without a cost.
-        (warnings = [...(warnings ?? [])]).push(`cost not computed: ${(err as Error).message}`);
+        (warnings = [...(warnings ?? [])]).push(`cost not computed: ${errorText(err)}`);
       }
     }
   }

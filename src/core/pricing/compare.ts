@@ -231,9 +231,8 @@ export function splitModelId(id: string): { provider: string | undefined; model:
   return { provider: r.provider, model: r.model };
 }
 
-/** Defaults shared by the panel and `prompt-cost compare`, so both show the same numbers. */
-export const DEFAULT_OUTPUT_TOKENS = 500;
-export const DEFAULT_REQUESTS_PER_DAY = 1000;
+/** Defaults shared by the panel and `prompt-cost compare`, so both show the same numbers (the settings' defaults). */
+export { DEFAULT_EXPECTED_OUTPUT_TOKENS as DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY } from '../estimate/defaults';
 export const DEFAULT_COMPARE_MODELS: readonly string[] = [
   'openai:gpt-4o',
   'openai:gpt-4o-mini',

@@ -10,6 +10,7 @@ import { LedgerFollower } from '../ledger';
 import { backtestOutputEstimates } from './accuracy';
 import { OutputLearner } from './learner';
 import type { LearnWorkerRequest, LearnWorkerResult, LedgerLearned } from './workerClient';
+import { errorText } from '../../errors';
 
 interface Followed {
   follower: LedgerFollower;
@@ -47,7 +48,7 @@ async function handle(req: LearnWorkerRequest): Promise<LearnWorkerResult> {
       ledgers.push(await learn(file, req.accuracy === true));
     } catch (err) {
       // An unreadable ledger (permissions, a directory) is reported; the others are still learned.
-      ledgers.push({ file, changed: false, entries: [], corruptLines: 0, error: (err as Error).message, ms: 0 });
+      ledgers.push({ file, changed: false, entries: [], corruptLines: 0, error: errorText(err), ms: 0 });
     }
   }
   for (const file of [...followed.keys()]) if (!req.ledgers.includes(file)) followed.delete(file);
@@ -60,7 +61,7 @@ parentPort?.on('message', (req: LearnWorkerRequest & { id: number }) => {
     try {
       parentPort!.postMessage({ id: req.id, result: await handle(req) });
     } catch (err) {
-      parentPort!.postMessage({ id: req.id, error: String((err as Error)?.stack ?? err) });
+      parentPort!.postMessage({ id: req.id, error: errorText(err, 'stack') });
     }
   });
 });
