@@ -97,7 +97,7 @@ export class LearnedOutputService extends Disposable {
           this.accuracyCache = r;
           this.accuracyChanged.fire();
         })
-        .catch((err) => this.log.warn(`output accuracy: ${(err as Error).message}`))
+        .catch((err) => this.log.warn(`output accuracy: ${errorText(err)}`))
         .finally(() => (this.accuracyRunning = undefined));
     }
     return this.accuracyCache;
