@@ -7,6 +7,8 @@
 // `caseInsensitive` is set. Segment matching is a greedy two-pointer algorithm and `**` a DP over
 // segments: no regex, no exponential backtracking.
 
+import { TEXT_FILE_SUFFIXES, TEXT_LANGUAGE_IDS, isPromptFileName } from './formats';
+
 export interface GlobOptions {
   caseInsensitive?: boolean;
 }
@@ -198,24 +200,7 @@ export function matchGlob(glob: string, path: string, options: GlobOptions & { b
   return false;
 }
 
-export const PROMPT_FILE_SUFFIXES: readonly string[] = [
-  '.prompt',
-  '.prompt.md',
-  '.prompty',
-  '.jinja',
-  '.jinja2',
-  '.j2',
-  // VS Code / Copilot customization files
-  '.instructions.md',
-  '.agent.md',
-  '.chatmode.md',
-];
-/** Files that are prompts by their whole name (Copilot skills, Semantic Kernel prompt templates). */
-const PROMPT_FILE_NAMES: ReadonlySet<string> = new Set(['skill.md', 'skprompt.txt', 'copilot-instructions.md']);
 export const DEFAULT_PROMPT_GLOBS: readonly string[] = ['**/prompts/**'];
-// JSON chat prompts (promptfoo) and Semantic Kernel YAML are prompts where `promptCost.promptFiles` says so.
-const TEXT_SUFFIXES = ['.md', '.markdown', '.mdx', '.txt', '.text', '.json', '.yaml', '.yml'];
-const TEXT_LANGUAGES = new Set(['markdown', 'plaintext', 'prompt', 'prompty', 'jinja', 'mdx']);
 
 /**
  * Is this a prompt file? Always for `*.prompt`, `*.prompt.md`, `*.prompty`, `*.jinja`, `*.jinja2`,
@@ -229,10 +214,12 @@ export function isPromptFile(
 ): boolean {
   const p = normalizePath(path);
   const name = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
-  if (PROMPT_FILE_SUFFIXES.some((s) => name.endsWith(s) && name.length > s.length) || PROMPT_FILE_NAMES.has(name)) return true;
+  if (isPromptFileName(name)) return true;
   const dot = name.lastIndexOf('.');
   const isText =
-    (options.languageId !== undefined && TEXT_LANGUAGES.has(options.languageId)) || dot <= 0 || TEXT_SUFFIXES.some((s) => name.endsWith(s));
+    (options.languageId !== undefined && TEXT_LANGUAGE_IDS.has(options.languageId)) ||
+    dot <= 0 ||
+    TEXT_FILE_SUFFIXES.some((s) => name.endsWith(s));
   if (!isText) return false;
   return globs.some((g) => matchGlob(g, p, options));
 }
