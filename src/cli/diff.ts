@@ -4,6 +4,7 @@ import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { alignTable } from './estimate';
 import { parseArgs } from './args';
 import { checkPathArguments, loadPromptWorkspace } from './promptWorkspace';
+import { learnedPricing } from './learned';
 import { GitError, WorkingTreeDiff, diffWorkingTree, modelDeltas, primaryDelta, totals } from '../core/diff';
 import {
   changeLocation,
@@ -21,7 +22,7 @@ import {
 import { oneLineName } from '../core/untrustedText';
 import { repoRoot } from '../core/diff/git';
 
-export const DIFF_VALUED = ['base', 'base-fallback', 'models', 'model', 'output-tokens', 'requests-per-day', 'config'];
+export const DIFF_VALUED = ['base', 'base-fallback', 'models', 'model', 'output-tokens', 'requests-per-day', 'config', 'ledger'];
 
 /** `--base-fallback tip` (the only value): compare with REF's tip when a shallow clone lacks the merge-base. */
 export function baseFallbackFlag(flags: Map<string, string | true>): 'tip' | undefined {
@@ -46,6 +47,8 @@ export async function computeDiff(
   const root = await repoRoot(io.cwd);
   if (!root) throw new UsageError(`not inside a git repository (or git is not installed): ${io.cwd}`);
   const workspace = loadPromptWorkspace(io, flags, root);
+  // The typical (p50) learned output of each prompt, as `estimate` shows it (`--output-tokens` overrides).
+  workspace.learned = await learnedPricing(io, flags, root, 'p50');
   const base = flags.get('base');
   try {
     const diff = await diffWorkingTree({
@@ -69,7 +72,7 @@ export const DIFF_USAGE = `Usage: prompt-cost diff [--base REF] [--base-fallback
   own model and the configured ones (prompt-cost.json \`models\`, else flujo.toml's priced models, else the
   editor's defaults). A shallow clone without the merge-base is an error; --base-fallback tip compares with
   REF's tip instead (with a warning).
-  Options: --models ID,... --output-tokens N --requests-per-day N --config FLUJO_TOML
+  Options: --models ID,... --output-tokens N|p50|p90 --requests-per-day N --ledger PATH --config FLUJO_TOML
 `;
 
 export async function runDiff(argv: string[], io: CliIO): Promise<number> {

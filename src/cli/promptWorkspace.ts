@@ -100,7 +100,9 @@ export function loadPromptWorkspace(io: CliIO, flags: Map<string, string | true>
   };
   const models = modelsOf(catalog);
   const rpdFlag = flags.has('requests-per-day') ? nonNegativeNumber(flags, 'requests-per-day', 0) : undefined;
-  const outputTokensOption = nonNegativeInt(flags, 'output-tokens');
+  // `--output-tokens p50|p90` picks a learned number (cli/learned.ts); a number is the user's own choice (wins).
+  const outFlag = flags.get('output-tokens');
+  const outputTokensOption = outFlag === 'p50' || outFlag === 'p90' ? undefined : nonNegativeInt(flags, 'output-tokens');
   const outputTokens = config.outputTokens ?? DEFAULT_OUTPUT_TOKENS;
   const configRelative = (abs: string) => path.relative(configDir, abs).split(path.sep).join('/');
   const globs = config.promptFiles ?? DEFAULT_PROMPT_GLOBS;
