@@ -6,31 +6,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isSlowUnitFile } from './slow-tests.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // e.g. `npm test -- unit` or `npm test -- host e2e`; `--fast` (npm run test:fast) leaves out the slow unit files.
 const fast = process.argv.includes('--fast');
 const only = process.argv.slice(2).filter((a) => a !== '--fast');
 
-/**
- * `npm run test:fast` (static + unit, for the inner loop): the unit files that take longest are left to
- * `npm test` — hostile inputs under time/memory bounds and fuzzing (bounded-*, fuzz-*), the oracle
- * differentials over whole corpora and every Unicode character, the whole-tree ESLint run, real git
- * repositories, worker threads and the real VS Code server. Measured per file in a full run.
- */
-const SLOW_UNIT_FILES = [
-  /^bounded-/,
-  /^fuzz-/,
-  /^history-flujo(-hostile)?\.test\.js$/,
-  /^tokenize-(unicode-version|families|packaging)\.test\.js$/,
-  /^cli-count-families\.test\.js$/,
-  /^eslint-layers\.test\.js$/,
-  /^diff-git\.test\.js$/,
-  /^cli-diff-check\.test\.js$/,
-  /^estimate-worker\.test\.js$/,
-  /^providers-count\.test\.js$/,
-  /^start-offline\.test\.js$/,
-];
 const started = Date.now();
 
 function run(cmd, args, { capture = false } = {}) {
@@ -67,9 +49,7 @@ async function summaryLine(script, prefix) {
 
 /** Runs the compiled node:test files under out/test/<dir>; counts from the spec reporter's "ℹ pass N" / "ℹ fail N". */
 async function nodeTests(dir) {
-  const files = listTests(path.join(root, 'out', 'test', dir)).filter(
-    (f) => !fast || !SLOW_UNIT_FILES.some((re) => re.test(path.basename(f))),
-  );
+  const files = listTests(path.join(root, 'out', 'test', dir)).filter((f) => !fast || !isSlowUnitFile(path.basename(f)));
   if (!files.length) return { passed: 0, failed: 1, code: 1 };
   const { code, out } = await run(process.execPath, ['--test', '--test-reporter=spec', ...files], { capture: true });
   const count = (name) => Number(new RegExp(`^\\S+ ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
