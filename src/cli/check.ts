@@ -13,7 +13,8 @@ import { DIFF_VALUED } from './diff';
 import { learnedPricing } from './learned';
 import { checkPathArguments, loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
 import { BUDGET_RULES, SarifFinding, buildSarif } from './sarif';
-import { GitError, diffWorkingTree, toPathspec, CODE_LANGUAGE_BY_EXTENSION, type PromptChange } from '../core/diff';
+import { GitError, diffWorkingTree, toPathspec, type PromptChange } from '../core/diff';
+import { SCAN_POLICY, codeLanguageForFile, isSkippedFolder } from '../core/prompt/codeLanguages';
 import { listFiles, repoRoot } from '../core/diff/git';
 import { checkFileBudgets, documentBudget, type BudgetFinding } from '../core/promptBudgets/check';
 import { resolveBudget } from '../core/promptBudgets';
@@ -38,8 +39,7 @@ export const CHECK_USAGE = `Usage: prompt-cost check [PATH...] [--base REF] [--m
     --no-lint             skip flujo.toml
 `;
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', '.tox', '.vscode-test']);
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_FILE_BYTES = SCAN_POLICY.maxFileBytes;
 
 export interface Finding extends SarifFinding {
   source: 'budget' | 'increase' | 'lint';
@@ -195,7 +195,7 @@ function oneBased(r: { line: number; column: number; endLine: number; endColumn:
 
 function fileType(ws: PromptWorkspace, relPath: string): { kind: 'file' } | { kind: 'code'; languageId: string } | undefined {
   if (ws.isPromptFile(relPath)) return { kind: 'file' };
-  const lang = CODE_LANGUAGE_BY_EXTENSION[path.posix.extname(relPath).toLowerCase()];
+  const lang = codeLanguageForFile(relPath);
   return lang ? { kind: 'code', languageId: lang } : undefined;
 }
 
@@ -235,7 +235,7 @@ function walkFiles(cwd: string, paths: string[]): string[] {
     if (st.isFile()) out.push(path.relative(cwd, abs).split(path.sep).join('/'));
     else if (st.isDirectory() && depth < 20)
       for (const e of fs.readdirSync(abs, { withFileTypes: true }))
-        if (!(e.isDirectory() && (SKIP_DIRS.has(e.name) || e.name.startsWith('.')))) walk(path.join(abs, e.name), depth + 1);
+        if (!(e.isDirectory() && isSkippedFolder(e.name))) walk(path.join(abs, e.name), depth + 1);
   };
   for (const p of paths.length ? paths : ['.']) walk(path.resolve(cwd, p), 0);
   return out;

@@ -12,6 +12,7 @@ import type { LargePromptClient } from '../core/estimate/largeClient';
 import { LatestRequestWorker } from '../core/worker/latest';
 import type { CodePrompt, PromptDocument, PromptSummary } from '../core/prompt';
 import { isPromptFile } from '../core/prompt/glob';
+import { codeLanguageById } from '../core/prompt/codeLanguages';
 import type { EncodingName, ModelTokenizer } from '../core/tokenize';
 import { WorkerTokenCounter } from '../core/tokenize/workerClient';
 import { CONFIG_KEYS, PromptCostConfig, onConfigChange, readConfig } from './config';
@@ -67,7 +68,6 @@ export async function codePromptAt(result: CodeFileEstimate, offset: number): Pr
   return hit && result.prompts.find((p) => p.prompt === hit);
 }
 
-const CODE_LANGUAGES = new Set(['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 /**
  * Where a prompt can be, for the hover and CodeLens registrations: files (local, remote or virtual
  * workspaces) and untitled editors — not diff sides (`git:`), output channels, settings or other
@@ -170,7 +170,7 @@ export class Estimator extends Disposable {
   }
 
   isCodeDocument(doc: vscode.TextDocument, config = readConfig(doc.uri)): boolean {
-    return config.codePromptsEnabled && CODE_LANGUAGES.has(doc.languageId);
+    return config.codePromptsEnabled && codeLanguageById(doc.languageId) !== undefined;
   }
 
   /**
