@@ -5,6 +5,7 @@ import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
 import { errorText } from '../core/errors';
 import { fsErrorLine } from '../core/safeWrite';
+import { maxOf } from '../core/arrays';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -102,7 +103,7 @@ and its parents). Exit 1 when there is an error.
 };
 
 function usage(): string {
-  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const width = maxOf(Object.keys(commands).map((n) => n.length));
   return `Usage: prompt-cost <command> [options]
 
 Commands:
