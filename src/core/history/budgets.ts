@@ -96,6 +96,31 @@ export function checkLimits(costUsd: Decimal, tokens: number, limits: UsageLimit
   return out;
 }
 
+/**
+ * The limit a budget is closest to — the larger of spent ÷ limit for cost and for tokens (ties: cost) —
+ * so a budget whose tokens are at 84.5 % and whose cost is at 82 % reads 84 %, not 82 %. Undefined
+ * without limits.
+ */
+export function closestLimit(b: { costRatio?: number; tokensRatio?: number }): { limit: 'cost' | 'tokens'; ratio: number } | undefined {
+  const { costRatio: c, tokensRatio: t } = b;
+  if (c === undefined && t === undefined) return undefined;
+  if (t !== undefined && (c === undefined || t > c)) return { limit: 'tokens', ratio: t };
+  return { limit: 'cost', ratio: c! };
+}
+
+/**
+ * The one percentage the Budgets view and `prompt-cost history` show: `82 %` with one limit, `84 % of
+ * the token limit` / `82 % of the cost limit` when both are set (which one is closest), `∞ %` against
+ * a zero limit.
+ */
+export function budgetPercentText(b: { costRatio?: number; tokensRatio?: number }): string | undefined {
+  const closest = closestLimit(b);
+  if (!closest) return undefined;
+  const pct = Number.isFinite(closest.ratio) ? `${Math.round(closest.ratio * 100)} %` : '∞ %';
+  const both = b.costRatio !== undefined && b.tokensRatio !== undefined;
+  return both ? `${pct} of the ${closest.limit === 'tokens' ? 'token' : 'cost'} limit` : pct;
+}
+
 /** Tokens a run counts against `total_tokens_limit`: Flujo's total, else all usage buckets. */
 export function runTokens(r: RunRecord): number {
   if (r.totalTokens !== undefined) return r.totalTokens;

@@ -13,6 +13,8 @@
 // `**` by a DP over segments; patterns longer than MAX_GLOB_LENGTH or with more than
 // MAX_BRACE_ALTERNATIVES expansions are refused (GlobError), and compiled patterns are cached.
 
+import { TEXT_FILE_SUFFIXES, TEXT_LANGUAGE_IDS, isPromptFileName } from './formats';
+
 export interface GlobOptions {
   caseInsensitive?: boolean;
 }
@@ -307,24 +309,7 @@ export function matchGlob(glob: string, path: string, options: GlobOptions & { b
   return false;
 }
 
-export const PROMPT_FILE_SUFFIXES: readonly string[] = [
-  '.prompt',
-  '.prompt.md',
-  '.prompty',
-  '.jinja',
-  '.jinja2',
-  '.j2',
-  // VS Code / Copilot customization files
-  '.instructions.md',
-  '.agent.md',
-  '.chatmode.md',
-];
-/** Files that are prompts by their whole name (Copilot skills, Semantic Kernel prompt templates). */
-const PROMPT_FILE_NAMES: ReadonlySet<string> = new Set(['skill.md', 'skprompt.txt', 'copilot-instructions.md']);
 export const DEFAULT_PROMPT_GLOBS: readonly string[] = ['**/prompts/**'];
-// JSON chat prompts (promptfoo) and Semantic Kernel YAML are prompts where `promptCost.promptFiles` says so.
-const TEXT_SUFFIXES = ['.md', '.markdown', '.mdx', '.txt', '.text', '.json', '.yaml', '.yml'];
-const TEXT_LANGUAGES = new Set(['markdown', 'plaintext', 'prompt', 'prompty', 'jinja', 'mdx']);
 
 /**
  * Is this a prompt file? Always for `*.prompt`, `*.prompt.md`, `*.prompty`, `*.jinja`, `*.jinja2`,
@@ -338,10 +323,12 @@ export function isPromptFile(
 ): boolean {
   const p = normalizePath(path);
   const name = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
-  if (PROMPT_FILE_SUFFIXES.some((s) => name.endsWith(s) && name.length > s.length) || PROMPT_FILE_NAMES.has(name)) return true;
+  if (isPromptFileName(name)) return true;
   const dot = name.lastIndexOf('.');
   const isText =
-    (options.languageId !== undefined && TEXT_LANGUAGES.has(options.languageId)) || dot <= 0 || TEXT_SUFFIXES.some((s) => name.endsWith(s));
+    (options.languageId !== undefined && TEXT_LANGUAGE_IDS.has(options.languageId)) ||
+    dot <= 0 ||
+    TEXT_FILE_SUFFIXES.some((s) => name.endsWith(s));
   if (!isText) return false;
   return globs.some((g) => matchGlob(g, p, options));
 }
