@@ -10,6 +10,7 @@ import { terminalSafeJson } from '../core/untrustedText';
 import { nonNegativeNumber, parseArgs, readTomlInput } from './args';
 import { collectWorkspaceUsages } from './lint';
 import { DIFF_VALUED } from './diff';
+import { learnedPricing } from './learned';
 import { checkPathArguments, loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
 import { BUDGET_RULES, SarifFinding, buildSarif } from './sarif';
 import { GitError, diffWorkingTree, toPathspec, type PromptChange } from '../core/diff';
@@ -31,7 +32,7 @@ export const CHECK_USAGE = `Usage: prompt-cost check [PATH...] [--base REF] [--m
   with the upstream branch, else HEAD), and flujo.toml lint errors. Exit 1 on any error finding.
   Fails closed: a money limit on an unpriced model, an increase that cannot be priced, front matter that
   cannot be read, and a base that cannot be resolved exactly (a shallow clone) are errors.
-  Options: --models ID,... --output-tokens N --requests-per-day N --config FLUJO_TOML
+  Options: --models ID,... --output-tokens N|p50|p90 --requests-per-day N --ledger PATH --config FLUJO_TOML
     --allow-unpriced      an unpriced model passes money limits and increases (a warning, not an error)
     --strict-budgets      a prompt already over budget on the base fails too (default: only if made worse)
     --base-fallback tip   compare with REF's tip when the merge-base is missing (shallow clone), with a warning
@@ -62,6 +63,8 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   if (!root && flags.has('base')) throw new UsageError(`--base needs a git repository, and ${io.cwd} is not inside one`);
   const top = root ?? io.cwd;
   const ws = loadPromptWorkspace(io, flags, top);
+  // Budgets are checked against the budget (p90) learned output of each prompt unless --output-tokens says otherwise.
+  ws.learned = await learnedPricing(io, flags, top, 'p90');
   for (const w of ws.warnings) io.stderr(`warning: ${w}\n`);
   const findings: Finding[] = [];
   const budgetFindings: { finding: BudgetFinding; path: string }[] = [];
