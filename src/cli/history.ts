@@ -1,4 +1,4 @@
-// `prompt-cost history [list|import DB|export --csv] [--json]`: the run ledger from the command line.
+// `prompt-cost history [list|import [DB]|export] [--json]`: the run ledger from the command line.
 //   list    [--ledger PATH] [--group day|prompt|model|pipeline|status] [--limit N]
 //           [--config flujo.toml] [--budget-mode per-run|cumulative] [--json]
 //           exit 1 when a [budgets] limit is exceeded.
@@ -13,7 +13,7 @@ import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow, 
 import { parseArgs } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
-import { BudgetConfig, BudgetRow, budgetsFromToml, summarizeBudgets } from '../core/history/budgets';
+import { BudgetConfig, BudgetRow, budgetPercentText, budgetsFromToml, closestLimit, summarizeBudgets } from '../core/history/budgets';
 import {
   findFlujoStateDb,
   flujoRunToRecord,
@@ -141,6 +141,7 @@ function budgetJson(b: BudgetRow) {
     status: b.status,
     costRatio: b.costRatio === undefined || !Number.isFinite(b.costRatio) ? null : Math.round(b.costRatio * 10000) / 10000,
     tokensRatio: b.tokensRatio === undefined || !Number.isFinite(b.tokensRatio) ? null : Math.round(b.tokensRatio * 10000) / 10000,
+    closestLimit: closestLimit(b)?.limit ?? null,
     worstRunId: b.worstRunId ?? null,
   };
 }
@@ -238,11 +239,14 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       ]
         .filter(Boolean)
         .join(' / ');
-      const pct = b.costRatio !== undefined && Number.isFinite(b.costRatio) ? ` (${Math.round(b.costRatio * 100)} %)` : '';
+      const percent = budgetPercentText(b);
+      const pct = percent ? ` (${percent})` : '';
+      // With a token limit the tokens are shown too: the percentage may be theirs.
+      const tokens = (n: number) => (b.limits.totalTokensLimit !== undefined ? ` / ${n.toLocaleString('en-US')} tokens` : '');
       const spent =
         modeFlag === 'per-run'
-          ? `max run ${formatUsd(b.maxRunUsd)}${pct}, total ${formatUsd(b.spentUsd)}`
-          : `spent ${formatUsd(b.spentUsd)}${pct}`;
+          ? `max run ${formatUsd(b.maxRunUsd)}${tokens(b.maxRunTokens)}${pct}, total ${formatUsd(b.spentUsd)}`
+          : `spent ${formatUsd(b.spentUsd)}${tokens(b.tokens)}${pct}`;
       io.stdout(`  ${b.status.toUpperCase().padEnd(7)} ${b.key}: limit ${lim || 'none'}; ${b.runs} run(s), ${spent}\n`);
     }
   }
@@ -275,8 +279,8 @@ function resolveSource(io: CliIO, arg: string | undefined, configFlag: string | 
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
-    } catch {
-      throw new UsageError(`cannot read ${p}: ENOENT`);
+    } catch (err) {
+      throw new UsageError(`cannot read ${p}: ${errorText(err, 'code')}`, 'input');
     }
     if (st.isDirectory() || p.endsWith('.toml')) {
       const cfgPath = st.isDirectory() ? path.join(p, 'flujo.toml') : p;

@@ -16,6 +16,7 @@ import {
   nextSort,
   sortRows,
 } from '../protocol/compare';
+import { COMPARE_HIDE_ORDER } from '../core/compareColumns';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -53,6 +54,10 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   const el = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   return el;
+}
+
+function perModelOutput(v: PanelView): boolean {
+  return new Set(v.rows.map((r) => r.outputTokens)).size > 1;
 }
 
 function money(td: HTMLTableCellElement, value: string | null, approximate: boolean): void {
@@ -105,9 +110,14 @@ const COLUMNS: Column[] = [
   { key: 'inputUsd', title: () => 'Input', numeric: true, cell: (r, td) => money(td, r.inputUsd, r.approximate) },
   {
     key: 'outputUsd',
-    title: (v) => `Output (${displayInt(v.outputTokens)} tok)`,
+    // Learned output differs per model: then each cell says its tokens and where they come from.
+    title: (v) => (perModelOutput(v) ? 'Output' : `Output (${displayInt(v.outputTokens)} tok)`),
     numeric: true,
-    cell: (r, td) => money(td, r.outputUsd, r.approximate),
+    cell: (r, td) => {
+      money(td, r.outputUsd, r.approximate);
+      if (view && perModelOutput(view)) td.textContent += ` (${displayInt(r.outputTokens)} tok)`;
+      if (r.outputNote) td.title += ` — ${displayInt(r.outputTokens)} output tokens: ${r.outputNote}`;
+    },
   },
   { key: 'cachedInputUsd', title: () => 'Cached input', numeric: true, cell: (r, td) => money(td, r.cachedInputUsd, r.approximate) },
   { key: 'batchUsd', title: () => 'Batch', numeric: true, cell: (r, td) => money(td, r.batchUsd, r.approximate) },
@@ -166,20 +176,9 @@ const COLUMNS: Column[] = [
 
 // ---- fitting the panel's width ----
 // Model, Total and Monthly always show. When the panel is too narrow, the other columns hide one at a
-// time in this order (least telling first) until the table fits without sideways scrolling; "Show all
-// columns" scrolls instead.
-const HIDE_ORDER: SortKey[] = [
-  'provider',
-  'encoding',
-  'priceSource',
-  'contextUsedPct',
-  'per1kRequestsUsd',
-  'batchUsd',
-  'cachedInputUsd',
-  'outputUsd',
-  'inputUsd',
-  'inputTokens',
-];
+// time in COMPARE_HIDE_ORDER (least telling first; `prompt-cost compare` fits the terminal the same way)
+// until the table fits without sideways scrolling; "Show all columns" scrolls instead.
+const HIDE_ORDER: readonly SortKey[] = COMPARE_HIDE_ORDER;
 let showAllColumns = false;
 
 /** Hides columns in HIDE_ORDER until the table fits; lists what is hidden with a way to show it. */
@@ -475,6 +474,7 @@ function renderErrors(v: PanelView): void {
 
 const OUTPUT_SOURCE: Record<PanelView['outputTokensSource'], string> = {
   panel: 'set here',
+  history: 'learned from runs (per model)',
   document: 'from the prompt (max_tokens)',
   settings: 'from settings',
 };
