@@ -4,10 +4,9 @@
 import { Decimal } from '../pricing/decimal';
 import { PriceCatalog } from '../pricing/catalog';
 import { computeCost, monthlyCost } from '../pricing/cost';
-import { promptFileTokens } from '../estimate';
-import { parsePromptDocument, type PromptDocument } from '../prompt/document';
+import { codePromptDocument, documentTokens, promptFileTokens } from '../estimate';
+import { LineIndex, parsePromptDocument, type PromptDocument } from '../prompt/document';
 import { codePromptModelId, findPromptsInCode, type CodePrompt } from '../prompt/code';
-import { countForModel } from '../tokenize';
 import { alignLines, splitLines } from './lines';
 import { lastAtOrBefore } from '../sorted';
 
@@ -167,12 +166,15 @@ export function codeSides(path: string, text: string, languageId: string, pricin
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const lineOf = (offset: number) => lastAtOrBefore(lineStarts, offset);
   const rpd = pricing.requestsPerDay(path);
+  const lines = new LineIndex(text);
   return findPromptsInCode(text, languageId).map((prompt) => {
-    // The same model resolution and count as the editor's lens on prompts in code.
+    // The same document (messages, chat framing, the call's max tokens) and count as the editor's lens on the call.
     const own = codePromptModelId(prompt);
+    const counted = documentTokens(codePromptDocument(prompt, path, lines));
+    const outputTokens = counted.maxTokens ?? pricing.outputTokens;
     const costs = uniqueModels(own, pricing.models).map((model) => {
-      const { tokens, encoding, approximate } = countForModel(prompt.text, model);
-      return price(model, tokens, encoding, approximate, 0, rpd, pricing.catalog);
+      const { tokens, encoding, approximate } = counted.tokens(model);
+      return price(model, tokens, encoding, approximate, outputTokens, rpd, pricing.catalog);
     });
     const startLine = lineOf(prompt.range.start);
     const name = prompt.source === 'assignment' ? assignedName(text, lineStarts[startLine], prompt.range.start) : undefined;
@@ -182,7 +184,7 @@ export function codeSides(path: string, text: string, languageId: string, pricin
       endLine: lineOf(Math.max(prompt.range.start, prompt.range.end - 1)),
       key: `${prompt.source}|${prompt.call ?? ''}|${prompt.key ?? name ?? ''}|${prompt.role ?? ''}`,
       label: codeLabel(prompt, name),
-      side: { path, line: startLine, range: prompt.range, model: own, requestsPerDay: rpd, outputTokens: 0, costs, text: prompt.text },
+      side: { path, line: startLine, range: prompt.range, model: own, requestsPerDay: rpd, outputTokens, costs, text: prompt.text },
     };
   });
 }

@@ -84,6 +84,28 @@ export interface FilePrompt {
   kind: 'file' | 'list' | 'code';
   document: PromptDocument;
   estimate: DocumentEstimate;
+  /** The call (or string) found in code, for `kind: 'code'`. */
+  code?: CodePrompt;
+}
+
+/**
+ * The prompts of a source file, one per call, each priced: what the editor's CodeLens and hover show
+ * and what `prompt-cost estimate` prints for a code file — the same function, so they agree.
+ */
+export function estimateCodePrompts(text: string, languageId: string, fileName: string, s: EstimateSettings, counters?: Counters): FilePrompt[] {
+  const count: Counters = counters ?? ((enc) => (t) => countTokens(t, enc));
+  const lines = new LineIndex(text);
+  return findPromptsInCode(text, languageId).map((p) => {
+    const document = codePromptDocument(p, fileName, lines);
+    return {
+      name: p.call ?? p.key ?? p.source,
+      line: document.bodyStartLine + 1,
+      kind: 'code',
+      document,
+      estimate: estimateDocument(document, count, s),
+      code: p,
+    };
+  });
 }
 
 export interface FileEstimate {
@@ -114,32 +136,39 @@ export function codeLanguageForFile(fileName: string): string | undefined {
 }
 
 /**
- * A string found in code as a one-message document. Only the string is counted (no chat framing):
- * the call around it decides the framing, and the editor's CodeLens counts the same.
+ * A prompt found in code as a document: a call's messages in order, framed as the chat API frames them
+ * (`api: chat`), with the call's max tokens; a string outside a call (a prompt-named constant) is one
+ * message counted as written (`api: fragment`) — the call that sends it decides the framing.
  */
 export function codePromptDocument(p: CodePrompt, fileName: string, lines: LineIndex): PromptDocument {
   const line = lines.positionAt(p.range.start).line;
   const model = codePromptModelId(p);
+  const notes = p.unread.length
+    ? [`Messages decided at run time are not counted: ${p.unread.map((u) => `\`${u}\``).join(', ')}.`]
+    : [];
   return {
     fileName,
     format: 'text',
     bom: false,
     body: p.range,
     bodyStartLine: line,
-    api: 'fragment',
+    api: p.chat ? 'chat' : 'fragment',
     ...(model ? { model } : {}),
-    messages: [
-      {
-        role: p.role ?? 'user',
-        content: p.text,
-        range: p.range,
-        sectionRange: p.range,
-        headerLine: line,
-        startLine: line,
+    ...(p.maxTokens !== undefined ? { maxTokens: p.maxTokens } : {}),
+    ...(notes.length ? { notes } : {}),
+    messages: p.messages.map((m) => {
+      const at = lines.positionAt(m.range.start).line;
+      return {
+        role: m.role,
+        content: m.text,
+        range: m.range,
+        sectionRange: m.range,
+        headerLine: at,
+        startLine: at,
         implicit: true,
-        placeholders: p.placeholders,
-      },
-    ],
+        placeholders: m.placeholders,
+      };
+    }),
     placeholders: p.placeholders,
     diagnostics: [],
   };
@@ -160,18 +189,10 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
   const prompts: FilePrompt[] = [];
   const notes: string[] = [];
   if (language) {
-    const lines = new LineIndex(text);
-    for (const p of findPromptsInCode(text, language)) {
-      const document = codePromptDocument(p, base, lines);
-      prompts.push({
-        name: p.key ?? p.call ?? p.source,
-        line: document.bodyStartLine + 1,
-        kind: 'code',
-        document,
-        estimate: estimateDocument(document, counters, s),
-      });
-    }
-    notes.push('Prompts in code: each string is counted as written, without chat framing (the call decides it).');
+    prompts.push(...estimateCodePrompts(text, language, base, s, counters));
+    notes.push(
+      "Prompts in code: one per call, its messages framed as the call's chat API sends them; a prompt-named string no call sends is counted as written.",
+    );
     return { fileName, format: `code:${language}`, prompts, notes };
   }
   const list = splitPromptList(text, base);
