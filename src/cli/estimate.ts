@@ -263,7 +263,12 @@ export function countNotes(p: FilePrompt): string[] {
   );
 }
 
-export const OUTPUT_SOURCE = { option: '--output-tokens', file: "the prompt's max tokens", setting: 'default' } as const;
+export const OUTPUT_SOURCE = {
+  option: '--output-tokens',
+  history: 'learned from runs',
+  file: "the prompt's max tokens",
+  setting: 'default',
+} as const;
 
 /** Plain aligned text table; `right` lists right-aligned column indexes. */
 export function alignTable(head: string[], rows: string[][], right: number[] = []): string {

@@ -22,7 +22,10 @@ const SKIP_DIRS = new Set([
   '.vscode-test',
 ]);
 
-/** `provider:model` strings in Python/TS/YAML files under `root` (bounded walk: 5,000 files, 1 MB each). */
+/**
+ * `provider:model` strings in Python/TS/YAML files under `root` (bounded walk: 5,000 files, 1 MB each),
+ * leaving out sub-folders with their own flujo.toml: their code belongs to that one (owningConfigDir).
+ */
 export function collectWorkspaceUsages(root: string, limits = { files: 5000, bytes: 1_000_000 }): ModelUsage[] {
   const out: ModelUsage[] = [];
   let files = 0;
@@ -38,7 +41,7 @@ export function collectWorkspaceUsages(root: string, limits = { files: 5000, byt
       if (files >= limits.files) return;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !isFile(path.join(p, 'flujo.toml'))) walk(p, depth + 1);
       } else if (e.isFile() && CODE_EXTENSIONS.has(path.extname(e.name))) {
         files++;
         try {
@@ -52,6 +55,14 @@ export function collectWorkspaceUsages(root: string, limits = { files: 5000, byt
   };
   walk(root, 0);
   return out;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function diagnosticToJson(d: FlujoDiagnostic) {

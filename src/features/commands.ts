@@ -114,15 +114,16 @@ async function pickPrimaryModel(services: Services, model?: string): Promise<str
   const uri = vscode.window.activeTextEditor?.document.uri;
   if (!model) {
     const ctx = await services.pricing.forDocument(uri);
-    const current = readConfig(uri).primaryModel || ctx.models[0];
-    const configured = ctx.models.map((id) => ({ label: id, description: id === current ? 'current' : 'configured' }));
+    // "current" is the model the status bar shows: the document's own model unless a primary model is set.
+    const { models, primary: current } = await services.estimator.shownModels(vscode.window.activeTextEditor?.document);
+    const configured = models.map((id) => ({ label: id, description: id === current ? 'current' : 'configured' }));
     const others = ctx.catalog.reference
       .ids()
-      .filter((id) => !ctx.models.includes(id))
+      .filter((id) => !models.includes(id))
       .map((id) => ({ label: id, description: 'reference catalog' }));
     const picked = await vscode.window.showQuickPick([...configured, { label: '', kind: vscode.QuickPickItemKind.Separator }, ...others], {
       title: 'Prompt Cost: primary model (status bar)',
-      placeHolder: current,
+      placeHolder: current ?? '',
       matchOnDescription: true,
     });
     model = picked?.label;

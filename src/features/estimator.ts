@@ -205,6 +205,19 @@ export class Estimator extends Disposable {
   }
 
   /**
+   * The models a document's estimate shows, in its order, and the one the status bar shows (the primary):
+   * for a prompt file its own model leads (`model:` in the front matter) unless promptCost.primaryModel says
+   * otherwise. The selection figures and the model picker use this, so they name the model the bar shows.
+   */
+  async shownModels(doc: vscode.TextDocument | undefined): Promise<{ models: string[]; primary: string | undefined }> {
+    const result = doc ? await this.get(doc).catch(() => undefined) : undefined;
+    if (result?.kind === 'prompt') return { models: result.estimate.models.map((m) => m.model), primary: result.primary };
+    const { planModels } = await import('../core/estimate/file');
+    const ctx = await this.pricing.forDocument(doc?.uri);
+    return planModels(undefined, { configuredModels: ctx.models, primaryModel: readConfig(doc?.uri).primaryModel });
+  }
+
+  /**
    * Tokens and input cost of an arbitrary text (a selection) for one model. Callers that may run at the
    * same time (status bar, hover) pass their own `purpose`, so they do not cancel each other's counts.
    */

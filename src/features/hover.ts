@@ -17,7 +17,7 @@ export function registerHover(services: Services): vscode.Disposable {
       // A selection under the mouse: estimate exactly that text.
       const selection = vscode.window.activeTextEditor?.document === document ? vscode.window.activeTextEditor.selection : undefined;
       if (selection && !selection.isEmpty && selection.contains(position)) {
-        return selectionHover(services, document, selection, config.primaryModel, estimateCore);
+        return selectionHover(services, document, selection, estimateCore);
       }
       const result = await services.estimator.get(document);
       if (!result || token.isCancellationRequested) return undefined;
@@ -61,18 +61,17 @@ async function selectionHover(
   services: Services,
   document: vscode.TextDocument,
   selection: vscode.Selection,
-  primaryModel: string,
   estimateCore: typeof import('../core/estimate'),
 ) {
-  const ctx = await services.pricing.forDocument(document.uri);
-  const models = primaryModel ? [primaryModel, ...ctx.models.filter((m) => m !== primaryModel)] : ctx.models;
+  // The same models in the same order as the whole-prompt hover (the status bar's model first).
+  const { models } = await services.estimator.shownModels(document);
   const text = document.getText(selection);
   const rows: string[] = ['| Model | Tokens | Input cost |', '|---|---:|---:|'];
   for (const model of models) {
     const r = await services.estimator.estimateText(text, model, document.uri, 'hover');
     const approx = r.tokenizer.approximate;
     rows.push(
-      `| ${escapeMarkdown(model)} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} |`,
+      `| ${escapeMarkdown(estimateCore.shortModel(model))} | ${estimateCore.formatTokens(r.tokens, approx)} | ${r.inputUsd ? estimateCore.shortUsd(r.inputUsd, approx) : 'no price'} |`,
     );
   }
   return new vscode.Hover(

@@ -54,8 +54,10 @@ export class StatusBar extends Disposable {
       const estimateCore = await import('../core/estimate');
       const selection = editor.selection;
       if (!selection.isEmpty) {
-        const ctx = await this.services.pricing.forDocument(doc.uri);
-        const model = config.primaryModel || ctx.models[0];
+        // The model the bar shows for the whole prompt (its own model unless a primary model is set).
+        const model = (await this.services.estimator.shownModels(doc)).primary;
+        if (seq !== this.seq) return;
+        if (!model) return update('', '');
         const r = await this.services.estimator.estimateText(doc.getText(selection), model, doc.uri);
         const approx = r.tokenizer.approximate;
         return update(

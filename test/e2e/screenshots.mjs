@@ -1,6 +1,6 @@
 // What a person sees: opens the example workspace in the real VS Code (browser workbench) with the
 // extension loaded, runs a few scenarios, asserts on the rendered DOM and saves PNGs under
-// test-results/screenshots/ (git-ignored; README images are copied from there by hand).
+// test-results/screenshots/ (git-ignored; the images in docs/images/ are copied from there by hand).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -43,7 +43,7 @@ interface Outcome {
 function importBounded(db: string): { r: BoundedResult; out: Outcome } {
   const ledger = path.join(path.dirname(db), 'ledger', 'runs.jsonl');
   const r = runCodeBounded(
-    `const f = require(${compiled('core/history/flujo')});
+    `const f = require(${compiled('core/history/flujo/index')});
      try {
        const read = await f.readFlujoRuns(${JSON.stringify(db)});
        await f.importFlujoRunsToLedger(${JSON.stringify(ledger)}, read.runs);

@@ -1,6 +1,6 @@
 // `prompt-cost diff` and `check` on real temporary git repositories: JSON/Markdown shapes, budgets from
 // front matter and prompt-cost.json, the increase gate, SARIF 2.1.0 validated against the required
-// fields of the OASIS schema (oasis-tcs/sarif-spec Schemata/sarif-schema-2.1.0.json), and the README's
+// fields of the OASIS schema (oasis-tcs/sarif-spec Schemata/sarif-schema-2.1.0.json), and the documented
 // CI workflow and git hook run for real.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,7 +116,8 @@ test('check: front matter and prompt-cost.json budgets with the numbers; exit 0 
   const body = 'You are a support agent. Answer with care and cite the knowledge base. '.repeat(20);
   repo.write('prompts/support.prompty', PROMPTY(body, 'budget:\n  max_input_tokens: 50\n'));
   repo.write('prompt-cost.json', JSON.stringify({ models: ['openai:gpt-4o'], budgets: [{ files: 'src/**/*.py', max_input_tokens: 2 }] }));
-  const r = await run(repo.dir, ['check', '--json', '--no-lint']);
+  // --strict-budgets: src/agent.py is unchanged since the base (already over there), which alone would be a warning.
+  const r = await run(repo.dir, ['check', '--json', '--no-lint', '--strict-budgets']);
   assert.equal(r.code, 1, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.ok, false);
@@ -149,7 +150,7 @@ test('check: monthly and per-request limits name both numbers; a malformed budge
     'prompts/support.prompty',
     PROMPTY('Hello.', 'budget:\n  max_monthly_cost: 1\n  requests_per_day: 10000\n  max_cost_per_request: 0.001\n  max_tokens_typo: 3\n'),
   );
-  const r = await run(repo.dir, ['check', '--json', '--no-lint']);
+  const r = await run(repo.dir, ['check', '--json', '--no-lint', '--strict-budgets']);
   assert.equal(r.code, 1);
   const msgs = JSON.parse(r.out).findings.map((f: { ruleId: string; message: string }) => `${f.ruleId}: ${f.message}`);
   assert.ok(
@@ -238,7 +239,7 @@ test('check --sarif: SARIF 2.1.0 with budget and flujo.toml lint findings, rule 
   const repo = setup();
   repo.write('prompts/support.prompty', PROMPTY('Hello there.', 'budget:\n  max_input_tokens: 3\n'));
   repo.write('flujo.toml', '[cost.providers.openai.gpt-3.5-turbo]\nprompt_tokens_per_1k = 0.0005\ncompletion_tokens_per_1k = 0.0015\n');
-  const r = await run(repo.dir, ['check', '--sarif', 'out/report.sarif'.replace('out/', '')]);
+  const r = await run(repo.dir, ['check', '--strict-budgets', '--sarif', 'out/report.sarif'.replace('out/', '')]);
   assert.equal(r.code, 1, r.err);
   const log = JSON.parse(fs.readFileSync(path.join(repo.dir, 'report.sarif'), 'utf8'));
   assertSarifRequired(log);
@@ -282,13 +283,15 @@ test('schemas/prompt-cost.schema.json is generated from the one definition (node
   assert.deepEqual(pkg.contributes.jsonValidation, [{ fileMatch: 'prompt-cost.json', url: './schemas/prompt-cost.schema.json' }]);
 });
 
-// ---- the README's CI workflow and git hook, for real ----
+// ---- the documented CI workflow and git hook (docs/user/diff-budgets-ci.md), for real ----
 
-function readmeBlock(lang: string, marker: string): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const CI_DOC = 'docs/user/diff-budgets-ci.md';
+
+function docBlock(lang: string, marker: string): string {
+  const doc = fs.readFileSync(path.join(ROOT, CI_DOC), 'utf8');
   const re = new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g');
-  for (const m of readme.matchAll(re)) if (m[1].includes(marker)) return m[1];
-  throw new Error(`no \`\`\`${lang} block with ${marker} in README.md`);
+  for (const m of doc.matchAll(re)) if (m[1].includes(marker)) return m[1];
+  throw new Error(`no \`\`\`${lang} block with ${marker} in ${CI_DOC}`);
 }
 
 /** A bin folder whose `npx` runs the built CLI (`npx prompt-cost ...` → node dist/cli.js ...). */
@@ -303,10 +306,10 @@ function fakeNpx(): string {
 }
 
 test(
-  'README workflow: its run steps, in a pull-request clone, write the summary and SARIF and fail on a too large increase',
+  'documented workflow: its run steps, in a pull-request clone, write the summary and SARIF and fail on a too large increase',
   { skip: !fs.existsSync(CLI) },
   () => {
-    const workflow = parseYaml(readmeBlock('yaml', 'upload-sarif')) as { jobs: Record<string, { steps: { run?: string }[] }> };
+    const workflow = parseYaml(docBlock('yaml', 'upload-sarif')) as { jobs: Record<string, { steps: { run?: string }[] }> };
     const steps = Object.values(workflow.jobs)[0]
       .steps.map((s) => s.run)
       .filter((r): r is string => !!r && r.includes('prompt-cost ')); // the npm install step needs the registry
@@ -341,10 +344,10 @@ test(
 );
 
 test(
-  'README git hook: `git commit` is refused while a prompt is over budget and goes through once it is within',
+  'documented git hook: `git commit` is refused while a prompt is over budget and goes through once it is within',
   { skip: !fs.existsSync(CLI) },
   () => {
-    const hook = readmeBlock('sh', 'prompt-cost check');
+    const hook = docBlock('sh', 'prompt-cost check');
     const repo = setup();
     fs.writeFileSync(path.join(repo.dir, '.git', 'hooks', 'pre-commit'), hook, { mode: 0o755 });
     const env = { ...process.env, PATH: `${fakeNpx()}:${process.env.PATH}` };

@@ -88,26 +88,6 @@ export interface FilePrompt {
   code?: CodePrompt;
 }
 
-/**
- * The prompts of a source file, one per call, each priced: what the editor's CodeLens and hover show
- * and what `prompt-cost estimate` prints for a code file — the same function, so they agree.
- */
-export function estimateCodePrompts(text: string, languageId: string, fileName: string, s: EstimateSettings, counters?: Counters): FilePrompt[] {
-  const count: Counters = counters ?? ((enc) => (t) => countTokens(t, enc));
-  const lines = new LineIndex(text);
-  return findPromptsInCode(text, languageId).map((p) => {
-    const document = codePromptDocument(p, fileName, lines);
-    return {
-      name: p.call ?? p.key ?? p.source,
-      line: document.bodyStartLine + 1,
-      kind: 'code',
-      document,
-      estimate: estimateDocument(document, count, s),
-      code: p,
-    };
-  });
-}
-
 export interface FileEstimate {
   fileName: string;
   format: string;
@@ -143,9 +123,7 @@ export function codeLanguageForFile(fileName: string): string | undefined {
 export function codePromptDocument(p: CodePrompt, fileName: string, lines: LineIndex): PromptDocument {
   const line = lines.positionAt(p.range.start).line;
   const model = codePromptModelId(p);
-  const notes = p.unread.length
-    ? [`Messages decided at run time are not counted: ${p.unread.map((u) => `\`${u}\``).join(', ')}.`]
-    : [];
+  const notes = p.unread.length ? [`Messages decided at run time are not counted: ${p.unread.map((u) => `\`${u}\``).join(', ')}.`] : [];
   return {
     fileName,
     format: 'text',
@@ -181,45 +159,99 @@ export interface FileEstimateOptions {
   readSibling?: (name: string) => string | undefined;
 }
 
-/** Every prompt in a file, each priced: what `prompt-cost estimate` and `compare` print. */
-export function estimateFile(text: string, fileName: string, s: EstimateSettings, options: FileEstimateOptions = {}): FileEstimate {
-  const counters: Counters = options.counters ?? ((enc) => (t) => countTokens(t, enc));
+/** One prompt of a file before it is priced: its document, and for code the literal it came from. */
+export interface FilePromptDocument {
+  name: string;
+  /** 1-based line where the prompt starts. */
+  line: number;
+  kind: FilePrompt['kind'];
+  document: PromptDocument;
+  /** The prompt found in code (kind `code`). */
+  codePrompt?: CodePrompt;
+}
+
+/** The prompts of a source file (VS Code language id `languageId`) as documents, one per call. */
+export function codePromptDocuments(text: string, languageId: string, fileName: string): FilePromptDocument[] {
+  const lines = new LineIndex(text);
+  return findPromptsInCode(text, languageId).map((p): FilePromptDocument => {
+    const document = codePromptDocument(p, fileName, lines);
+    return { name: p.call ?? p.key ?? p.source, line: document.bodyStartLine + 1, kind: 'code', document, codePrompt: p };
+  });
+}
+
+/**
+ * The prompts of a file as documents, the way every command reads them (`estimate`, `compare`, `diff`,
+ * `check`, the editor): a code file's prompts, each entry of a promptfoo list, or the whole prompt file.
+ */
+export function filePromptDocuments(
+  text: string,
+  fileName: string,
+  options: Pick<FileEstimateOptions, 'readSibling'> = {},
+): { format: string; prompts: FilePromptDocument[]; notes: string[] } {
   const base = fileName.replace(/^.*[\\/]/, '');
   const language = codeLanguageForFile(base);
-  const prompts: FilePrompt[] = [];
-  const notes: string[] = [];
   if (language) {
-    prompts.push(...estimateCodePrompts(text, language, base, s, counters));
-    notes.push(
-      "Prompts in code: one per call, its messages framed as the call's chat API sends them; a prompt-named string no call sends is counted as written.",
-    );
-    return { fileName, format: `code:${language}`, prompts, notes };
+    const prompts = codePromptDocuments(text, language, base);
+    return {
+      format: `code:${language}`,
+      prompts,
+      notes: [
+        "Prompts in code: one per call, its messages framed as the call's chat API sends them; a prompt-named string no call sends is counted as written.",
+        ...prompts.flatMap((p) => (p.document.notes ?? []).map((n) => `line ${p.line}: ${n}`)),
+      ],
+    };
   }
   const list = splitPromptList(text, base);
   if (list) {
-    list.forEach((part, i) => {
-      const document = parsePromptDocument(part.text, base, { readSibling: options.readSibling });
-      prompts.push({
-        name: `prompt ${i + 1}`,
-        line: part.line + 1,
-        kind: 'list',
-        document,
-        estimate: estimateDocument(document, counters, s),
-      });
-    });
-    notes.push("promptfoo prompt list: each '---'-separated prompt is estimated on its own.");
-    return { fileName, format: 'promptfoo-list', prompts, notes };
+    const prompts = list.map((part, i): FilePromptDocument => ({
+      name: `prompt ${i + 1}`,
+      line: part.line + 1,
+      kind: 'list',
+      document: parsePromptDocument(part.text, base, { readSibling: options.readSibling }),
+    }));
+    return { format: 'promptfoo-list', prompts, notes: ["promptfoo prompt list: each '---'-separated prompt is estimated on its own."] };
   }
   const document = parsePromptDocument(text, base, { readSibling: options.readSibling });
-  prompts.push({
-    name: base,
-    line: document.bodyStartLine + 1,
-    kind: 'file',
-    document,
-    estimate: estimateDocument(document, counters, s),
-  });
-  notes.push(...(document.notes ?? []));
-  return { fileName, format: document.format, prompts, notes };
+  return {
+    format: document.format,
+    prompts: [{ name: base, line: document.bodyStartLine + 1, kind: 'file', document }],
+    notes: [...(document.notes ?? [])],
+  };
+}
+
+/** Every prompt in a file, each priced: what `prompt-cost estimate` and `compare` print. */
+export function estimateFile(text: string, fileName: string, s: EstimateSettings, options: FileEstimateOptions = {}): FileEstimate {
+  const counters: Counters = options.counters ?? ((enc) => (t) => countTokens(t, enc));
+  const { format, prompts, notes } = filePromptDocuments(text, fileName, options);
+  return {
+    fileName,
+    format,
+    prompts: prompts.map((p) => ({
+      name: p.name,
+      line: p.line,
+      kind: p.kind,
+      document: p.document,
+      estimate: estimateDocument(p.document, counters, s),
+      ...(p.codePrompt ? { code: p.codePrompt } : {}),
+    })),
+    notes,
+  };
+}
+
+/**
+ * The prompts of a source file, one per call, each priced: what the editor's CodeLens and hover show —
+ * the documents and pricing `estimateFile` uses, so the editor and `prompt-cost estimate` agree.
+ */
+export function estimateCodePrompts(text: string, languageId: string, fileName: string, s: EstimateSettings, counters?: Counters): FilePrompt[] {
+  const count: Counters = counters ?? ((enc) => (t) => countTokens(t, enc));
+  return codePromptDocuments(text, languageId, fileName).map((p) => ({
+    name: p.name,
+    line: p.line,
+    kind: p.kind,
+    document: p.document,
+    estimate: estimateDocument(p.document, count, s),
+    code: p.codePrompt,
+  }));
 }
 
 /** One priced row as JSON — the same shape from `estimate` and `compare`; `model` is always `provider:model`. */

@@ -17,6 +17,7 @@ import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, FamilyName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
+import { expectedOutputTokens, type OutputTokensSource } from './outputTokens';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
 export type Counters = (encoding: EncodingName) => (text: string) => number;
@@ -65,13 +66,14 @@ export interface EstimateOptions {
   outputTokens: number;
   /** Output tokens chosen by the user (CLI `--output-tokens`, the panel): wins over the prompt's max tokens. */
   outputTokensOverride?: number;
+  /** Output tokens learned from this prompt's runs: below the user's choice, above the prompt's max tokens. */
+  outputTokensLearned?: number;
   requestsPerDay: number;
   /** Cached provider counts of the workspace (exact counts, calibration); see providerCounts.ts. */
   providerCounts?: ProviderCounts;
 }
 
-/** Where the expected output tokens came from. */
-export type OutputTokensSource = 'option' | 'file' | 'setting';
+export { expectedOutputTokens, type OutputTokensSource, type OutputTokensInputs } from './outputTokens';
 
 export interface ModelSummary {
   model: string;
@@ -145,9 +147,12 @@ export function estimatePrompt(doc: PromptDocument, counters: Counters, options:
   const { summaries, models: offline } = modelSummaries(doc, counters, options.models, framing);
   const models = offline.map((m) => applyProviderCounts(m, doc, options.providerCounts));
   const byModel = new Map(models.map((m) => [m.model, m]));
-  const outputTokensSource: OutputTokensSource =
-    options.outputTokensOverride !== undefined ? 'option' : doc.maxTokens !== undefined ? 'file' : 'setting';
-  const outputTokens = options.outputTokensOverride ?? doc.maxTokens ?? options.outputTokens;
+  const { tokens: outputTokens, source: outputTokensSource } = expectedOutputTokens({
+    option: options.outputTokensOverride,
+    history: options.outputTokensLearned,
+    fileMaxTokens: doc.maxTokens,
+    setting: options.outputTokens,
+  });
   const table = buildComparisonTable({
     models: models.map((m) => m.model),
     tokens: (id) => {

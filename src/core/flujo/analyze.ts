@@ -47,7 +47,9 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
   // Strict mode and prices only apply when Flujo can use the [cost] section at all.
   const usable = !pricing.loadError && !pricing.costInvalid;
   checkConfiguredModels(ctx, pricing);
-  if (usable && options.usedModels?.length) {
+  // Strict mode in a file that does not load or whose [cost] section is invalid: Flujo records $0 today and
+  // raises for each unpriced model once those errors are fixed, so these findings are shown now, beside them.
+  if (options.usedModels?.length && valid && (usable || strict)) {
     const anchor = strict ? strictRange! : (scan.headers.find((h) => h.path[0] === 'cost')?.range ?? scan.headers[0]?.range);
     if (anchor) checkUnpricedModels(sink, options.usedModels, pricing, anchor, strict);
   }

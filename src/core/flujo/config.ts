@@ -42,3 +42,25 @@ export function findFlujoConfig(lookup: ConfigLookup): ConfigLocation | undefine
   }
   return undefined;
 }
+
+/**
+ * The folder of the flujo.toml a file belongs to: the nearest folder, from the file's own upwards, that
+ * holds one. That is the flujo.toml Flujo reads when the program is run from the file's folder
+ * (flujo/infra/config_manager.py `_find_config_file`: cwd, then its parents), so a folder with its own
+ * flujo.toml (examples/with-mistakes/) is not governed by the one above it. `dirname` lets the editor use
+ * URI paths (posix) while the CLI uses the platform's.
+ */
+export function owningConfigDir(
+  fileDir: string,
+  hasConfig: (dir: string) => boolean,
+  dirname: (p: string) => string = path.dirname,
+): string | undefined {
+  let dir = fileDir;
+  for (let i = 0; i < 256; i++) {
+    if (hasConfig(dir)) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}

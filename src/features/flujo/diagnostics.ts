@@ -83,7 +83,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     }
     let usedModels: ModelUsage[];
     try {
-      usedModels = await usages.get();
+      usedModels = await usages.get(doc.uri);
       scanFailures = 0;
     } catch (err) {
       // The scan failed (file search unavailable for a moment): the file's own diagnostics stay; try again soon.
@@ -147,6 +147,12 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
       usages.remove(uri);
       relintAll();
     }),
+    // A flujo.toml appearing or going away moves code from one flujo.toml to another.
+    watchWorkspaceFiles('**/flujo.toml', (uri, event) => {
+      if (event === 'change') return;
+      usages.configChanged(uri, event === 'create');
+      relintAll();
+    }),
     vscode.workspace.onDidOpenTextDocument(schedule),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length === 0) return;
@@ -171,14 +177,19 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
 /**
  * `provider:model` strings in the workspace's code and YAML, per file. The first strict-mode lint scans
  * the workspace once; after that a changed file is rescanned alone (and a deleted one dropped).
+ * A file's models count for the flujo.toml it belongs to (the nearest one in its folder or above, as Flujo
+ * finds it when run from there): examples/with-mistakes/agent.py for with-mistakes/flujo.toml only.
  */
 class WorkspaceModelUsages {
-  private readonly byFile = new Map<string, ModelUsage[]>();
+  private readonly byFile = new Map<string, { uri: vscode.Uri; found: ModelUsage[] }>();
+  /** Folders (URI strings, no trailing slash) that hold a flujo.toml. */
+  private readonly configDirs = new Set<string>();
   private initial?: Promise<void>;
   /** The first workspace scan has finished. */
   ready = false;
 
-  get(): Promise<ModelUsage[]> {
+  /** The models used in the code that belongs to the flujo.toml at `config`. */
+  get(config: vscode.Uri): Promise<ModelUsage[]> {
     // A failed scan is not kept: the next call scans again.
     this.initial ??= this.scanAll().then(
       () => void (this.ready = true),
@@ -187,7 +198,17 @@ class WorkspaceModelUsages {
         throw err;
       },
     );
-    return this.initial.then(() => [...this.byFile.values()].flat());
+    return this.initial.then(async () => {
+      const { owningConfigDir } = await import('../../core/flujo/config');
+      const dir = dirOf(config);
+      const has = (d: string) => d === dir || this.configDirs.has(d);
+      return [...this.byFile.values()].filter((f) => owningConfigDir(dirOf(f.uri), has, parentOf) === dir).flatMap((f) => f.found);
+    });
+  }
+
+  configChanged(uri: vscode.Uri, exists: boolean): void {
+    if (exists) this.configDirs.add(dirOf(uri));
+    else this.configDirs.delete(dirOf(uri));
   }
 
   /** A file changed or appeared: rescan it (only once the initial scan exists). */
@@ -199,7 +220,7 @@ class WorkspaceModelUsages {
     );
     if (!scanned) return; // the next full scan reads it
     const found = await this.scanFile(uri);
-    if (found) this.byFile.set(uri.toString(), found);
+    if (found) this.byFile.set(uri.toString(), { uri, found });
     else this.byFile.delete(uri.toString());
   }
 
@@ -208,10 +229,11 @@ class WorkspaceModelUsages {
   }
 
   private async scanAll(): Promise<void> {
+    for (const uri of await vscode.workspace.findFiles('**/flujo.toml', CODE_EXCLUDE)) this.configDirs.add(dirOf(uri));
     const files = await vscode.workspace.findFiles(CODE_GLOB, CODE_EXCLUDE, MAX_SCANNED_FILES);
     for (const uri of files) {
       const found = await this.scanFile(uri);
-      if (found) this.byFile.set(uri.toString(), found);
+      if (found) this.byFile.set(uri.toString(), { uri, found });
     }
   }
 
@@ -230,4 +252,14 @@ class WorkspaceModelUsages {
     const file = vscode.workspace.asRelativePath(uri);
     return scanModelUsages(text).map((m) => ({ id: m.id, file, line: m.line }));
   }
+}
+
+/** A file's folder as a URI string (same scheme and authority, so folders of different roots never match). */
+function dirOf(uri: vscode.Uri): string {
+  return uri.with({ path: path.posix.dirname(uri.path), query: '', fragment: '' }).toString();
+}
+
+/** The parent folder of a folder written as by dirOf. */
+function parentOf(dir: string): string {
+  return dirOf(vscode.Uri.parse(dir));
 }

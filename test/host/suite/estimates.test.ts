@@ -120,6 +120,23 @@ describe('live estimates', () => {
     const tokens = countTokens(selected, 'o200k_base');
     const text = await waitFor('selection status', () => (api.statusBar.text.startsWith('$(selection)') ? api.statusBar.text : undefined));
     assert.ok(text.includes(`${tokens} tok`), text);
+    // Priced with the prompt's own model (front matter `model: openai:gpt-4o-mini`, $0.00015 per 1K input in
+    // examples/flujo.toml), the one the bar shows for the whole prompt — not the first configured model (issue 29).
+    const usd = Decimal.parse('0.00015').times(tokens).shiftLeft(3);
+    assert.ok(text.endsWith(`tok · ${shortUsd(usd)} gpt-4o-mini`), text);
+    // The selection hover: the same models in the same order and spelling as the whole-prompt hover.
+    const hoverAt = async (pos: vscode.Position) =>
+      hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, pos));
+    const modelColumn = (md: string) => [...md.matchAll(/^\| ([^|]+?) \| [≈\d]/gm)].map((m) => m[1]);
+    const selectionMd = await waitFor('selection hover', async () => {
+      const md = await hoverAt(new vscode.Position(6, 10));
+      return md.includes('selection') ? md : undefined;
+    });
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const wholeMd = await hoverAt(new vscode.Position(7, 5));
+    const wholeModels = [...new Set(modelColumn(wholeMd.split('\n\n| Model | All input')[0]))];
+    assert.equal(wholeModels[0], 'gpt-4o-mini', wholeMd);
+    assert.deepEqual(modelColumn(selectionMd), wholeModels, selectionMd);
   });
 
   it('estimates prompts inside Python code for the model named in the call', async () => {

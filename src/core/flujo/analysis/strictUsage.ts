@@ -62,7 +62,8 @@ export function checkConfiguredModels(ctx: AnalysisContext, pricing: FlujoPricin
 
 /**
  * Models used in the workspace's code. Strict mode: each one without a price table is Flujo's
- * PricingNotConfiguredError, reported at `strict = true`. Otherwise only those Flujo would still
+ * PricingNotConfiguredError, reported at `strict = true` (also while the file does not load or its [cost]
+ * section is invalid: then Flujo records $0 until those are fixed, and the message says so). Otherwise only those Flujo would still
  * raise for (a known provider's model it has no default for, or an unknown provider), at `anchor`.
  */
 export function checkUnpricedModels(
@@ -86,10 +87,15 @@ export function checkUnpricedModels(
       const priced = ref.provider !== undefined && pricing.providers.get(ref.provider)?.has(ref.model);
       if (priced) continue;
       // One diagnostic per unpriced model, all at `strict = true` (so not `once`, which keys on the range).
+      // While flujo.toml does not load or [cost] fails validation, Flujo ignores strict mode and records $0: say when this one bites.
+      const hidden = pricing.loadError ?? pricing.costInvalid;
+      const pending = hidden
+        ? ` Flujo raises this PricingNotConfiguredError once the other errors in this file are fixed; until then it records $0 (${hidden}).`
+        : '';
       sink.push({
         severity: 'error',
         code: 'unpriced-model',
-        message: `${strictPricingMessage(ref.provider, ref.model)}${usedIn(list)}`,
+        message: `${strictPricingMessage(ref.provider, ref.model)}${usedIn(list)}${pending}`,
         range: anchor,
         data: { kind: 'add-model-table', provider: ref.provider, model: ref.model, usedIn: list },
       });

@@ -41,6 +41,8 @@ export interface CodePrompt {
   placeholders: CodeMessage['placeholders'];
   /** Callee as written, e.g. `client.chat.completions.create`; absent for call-less findings. */
   call?: string;
+  /** Offset of the call's `(` (one prompt per call: no two prompts share it). */
+  callStart?: number;
   /** Keyword / property of a single-message prompt (`system_prompt`, `content`, ...). */
   key?: string;
   source: 'call' | 'message' | 'assignment';
@@ -152,7 +154,7 @@ export class Analyzer {
   }
 
   /** A recognised call: one prompt of its messages, or nothing when no message has literal text. */
-  call(spec: CallSpec, segs: string[], args: Item[][], range: OffsetRange): boolean {
+  call(spec: CallSpec, segs: string[], args: Item[][], range: OffsetRange, callStart: number): boolean {
     const { positional, named } = this.callArgs(spec, args);
     const system: MessageList = { messages: [], unread: [] };
     const rest: MessageList = { messages: [], unread: [] };
@@ -176,6 +178,7 @@ export class Analyzer {
     const provider = model?.provider ?? (client ? CLIENT_PROVIDERS[client] : undefined) ?? spec.provider;
     const prompt = this.prompt(messages, range, 'call', spec.chat);
     prompt.call = segs.join('.').replace(/\.\(\)/g, '()').replace(/\.\[\]/g, '[]');
+    prompt.callStart = callStart;
     prompt.unread = [...system.unread, ...rest.unread];
     if (model) {
       prompt.model = model.model;
@@ -307,7 +310,7 @@ export class Analyzer {
       if (it.open === '(') {
         const callee = calleeBefore(items, k);
         const spec = callee && matchCall(callee.segs, this.lang);
-        if (callee && spec && this.call(spec, callee.segs, splitTop(it.children), { start: callee.start, end: it.end }))
+        if (callee && spec && this.call(spec, callee.segs, splitTop(it.children), { start: callee.start, end: it.end }, it.start))
           this.callGroups.add(it.start);
       }
       this.walkCalls(it, depth + 1);
