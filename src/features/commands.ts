@@ -81,10 +81,13 @@ async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offs
   if (!found) return undefined;
   const core = await import('../core/estimate');
   const line = doc.positionAt(found.prompt.range.start).line + 1;
-  const what = found.prompt.call ? `${found.prompt.call} in ${path.posix.basename(uri.path)}, line ${line}` : `prompt in ${path.posix.basename(uri.path)}, line ${line}`;
+  const what = found.prompt.call
+    ? `${found.prompt.call} in ${path.posix.basename(uri.path)}, line ${line}`
+    : `prompt in ${path.posix.basename(uri.path)}, line ${line}`;
   const summary = found.estimate.summaries.get(core.summaryKeyFor(found.model)) ?? found.estimate.summaries.values().next().value;
   const messages = found.document.messages.map(
-    (m, i) => `| ${escapeMarkdown(m.role)} (line ${m.headerLine + 1}) | ${core.formatTokens(summary?.messages[i]?.totalTokens ?? 0, false)} |`,
+    (m, i) =>
+      `| ${escapeMarkdown(m.role)} (line ${m.headerLine + 1}) | ${core.formatTokens(summary?.messages[i]?.totalTokens ?? 0, false)} |`,
   );
   const unfilled = [...new Set(found.prompt.placeholders.map((p) => p.name))];
   const md = [

@@ -395,17 +395,19 @@ export class Estimator extends Disposable {
       const summary = estimate.models.find((m) => m.model === model) ?? estimate.models[0];
       if (!summary) return [];
       const row = estimateCore.rowFor(estimate.table, model);
-      return [{
-        prompt: p.code!,
-        document: p.document,
-        estimate,
-        model,
-        tokenizer: summary.tokenizer,
-        tokens: summary.inputTokens,
-        inputUsd: row?.inputUsd,
-        totalUsd: row?.totalUsd,
-        priceSource: row?.priceSource,
-      }];
+      return [
+        {
+          prompt: p.code!,
+          document: p.document,
+          estimate,
+          model,
+          tokenizer: summary.tokenizer,
+          tokens: summary.inputTokens,
+          inputUsd: row?.inputUsd,
+          totalUsd: row?.totalUsd,
+          priceSource: row?.priceSource,
+        },
+      ];
     });
     return { kind: 'code', prompts, pricing, config };
   }

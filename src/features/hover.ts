@@ -29,7 +29,9 @@ export function registerHover(services: Services): vscode.Disposable {
         const approx = p.tokenizer.approximate;
         const md = new vscode.MarkdownString();
         const count = p.document.messages.length;
-        const what = p.prompt.call ? `${markdownCode(p.prompt.call)}: ${count} message${count === 1 ? '' : 's'}` : escapeMarkdown(p.prompt.role ?? 'prompt');
+        const what = p.prompt.call
+          ? `${markdownCode(p.prompt.call)}: ${count} message${count === 1 ? '' : 's'}`
+          : escapeMarkdown(p.prompt.role ?? 'prompt');
         md.appendMarkdown(`**Prompt Cost** · ${what} for ${markdownCode(p.model)}\n\n`);
         const output = estimateCore.formatTokens(p.estimate.outputTokens, false);
         md.appendMarkdown(
@@ -37,7 +39,8 @@ export function registerHover(services: Services): vscode.Disposable {
         );
         const unfilled = p.prompt.placeholders.map((x) => x.name);
         if (unfilled.length) md.appendMarkdown(`Unfilled: ${[...new Set(unfilled)].map(markdownCode).join(', ')} (counted as written)\n\n`);
-        if (p.prompt.unread.length) md.appendMarkdown(`Decided at run time, not counted: ${p.prompt.unread.map(markdownCode).join(', ')}\n\n`);
+        if (p.prompt.unread.length)
+          md.appendMarkdown(`Decided at run time, not counted: ${p.prompt.unread.map(markdownCode).join(', ')}\n\n`);
         if (approx) md.appendMarkdown(`≈ ${escapeMarkdown(p.tokenizer.method)}`);
         return new vscode.Hover(md, offsetRange(document, p.prompt.range.start, p.prompt.range.end));
       }

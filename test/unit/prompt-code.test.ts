@@ -18,7 +18,8 @@ const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'ut
 
 const brief = (ps: CodePrompt[]) => ps.map((p) => [p.role, p.text, p.model, p.provider, p.key ?? null]);
 /** One row per prompt: the call (or how it was found), the model id priced, its messages as `role: text`. */
-const calls = (ps: CodePrompt[]) => ps.map((p) => [p.call ?? p.source, codePromptModelId(p) ?? null, p.messages.map((m) => `${m.role}: ${m.text}`)]);
+const calls = (ps: CodePrompt[]) =>
+  ps.map((p) => [p.call ?? p.source, codePromptModelId(p) ?? null, p.messages.map((m) => `${m.role}: ${m.text}`)]);
 
 function checkRanges(ps: CodePrompt[], text: string): void {
   let last = 0;
@@ -45,12 +46,19 @@ test('python fixture: one prompt per call — OpenAI, Flujo, pydantic-ai, Anthro
     ['make_agent_async', 'openai:gpt-4o', ['system: You review pull requests. Be {{tone}}.']],
     ['Agent', 'anthropic:claude-3-5-sonnet-latest', ['system: You write release notes. Keep them short.']],
     ['writer.run_sync', null, ['user: Write notes for C:\\repo\\CHANGELOG']],
-    ['anthropic_client.messages.create', 'anthropic:claude-3-haiku-20240307', ['system: You are terse.\n  Indented line.\n', 'user: Hi é\\N{BULLET}']],
+    [
+      'anthropic_client.messages.create',
+      'anthropic:claude-3-haiku-20240307',
+      ['system: You are terse.\n  Indented line.\n', 'user: Hi é\\N{BULLET}'],
+    ],
   ]);
   // The call is the prompt; its system message is the constant, where it is written.
   assert.ok(text.slice(ps[0].range.start, ps[0].range.end).startsWith('client.chat.completions.create('));
   assert.ok(text.slice(ps[0].messages[0].range.start, ps[0].messages[0].range.end).startsWith('"""You are'));
-  assert.deepEqual(ps[0].messages.map((m) => m.key), ['content', 'content']);
+  assert.deepEqual(
+    ps[0].messages.map((m) => m.key),
+    ['content', 'content'],
+  );
   assert.equal(ps[0].client, 'OpenAI');
   assert.equal(ps[4].maxTokens, 256);
   assert.equal(ps[4].messages[1].key, 'text');

@@ -242,7 +242,13 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
  * The prompts of a source file, one per call, each priced: what the editor's CodeLens and hover show —
  * the documents and pricing `estimateFile` uses, so the editor and `prompt-cost estimate` agree.
  */
-export function estimateCodePrompts(text: string, languageId: string, fileName: string, s: EstimateSettings, counters?: Counters): FilePrompt[] {
+export function estimateCodePrompts(
+  text: string,
+  languageId: string,
+  fileName: string,
+  s: EstimateSettings,
+  counters?: Counters,
+): FilePrompt[] {
   const count: Counters = counters ?? ((enc) => (t) => countTokens(t, enc));
   return codePromptDocuments(text, languageId, fileName).map((p) => ({
     name: p.name,

@@ -177,7 +177,10 @@ export class Analyzer {
     const client = this.clientOf(segs, spec);
     const provider = model?.provider ?? (client ? CLIENT_PROVIDERS[client] : undefined) ?? spec.provider;
     const prompt = this.prompt(messages, range, 'call', spec.chat);
-    prompt.call = segs.join('.').replace(/\.\(\)/g, '()').replace(/\.\[\]/g, '[]');
+    prompt.call = segs
+      .join('.')
+      .replace(/\.\(\)/g, '()')
+      .replace(/\.\[\]/g, '[]');
     prompt.callStart = callStart;
     prompt.unread = [...system.unread, ...rest.unread];
     if (model) {

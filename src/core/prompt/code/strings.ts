@@ -213,7 +213,11 @@ export class StringReader {
       .slice(0, n - 1)
       .map((t) => (isTok(t) ? t.text : '?'))
       .join('');
-    const v: StrValue = { text: lastTok.str!.value, range: { start: items[0].start, end: lastTok.end }, placeholders: lastTok.str!.placeholders };
+    const v: StrValue = {
+      text: lastTok.str!.value,
+      range: { start: items[0].start, end: lastTok.end },
+      placeholders: lastTok.str!.placeholders,
+    };
     if (tag === 'String.raw') return v;
     if (tag === 'dedent' || tag === 'outdent' || tag === 'stripIndent' || tag === 'ts.stripIndent')
       return {
