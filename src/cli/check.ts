@@ -2,6 +2,7 @@
 // Exit 1 when a prompt breaks its budget, a change raises a prompt's cost per request by more than
 // allowed, or flujo.toml has errors (`lint`); --sarif writes all findings as SARIF 2.1.0.
 import * as fs from 'node:fs';
+import { UnsafeWriteError, fsErrorLine, writeFileAtomicSync } from '../core/safeWrite';
 import * as path from 'node:path';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
 import { readRegularFileSync } from '../core/files';
@@ -19,6 +20,7 @@ import { filePromptDocuments } from '../core/estimate/file';
 import { increaseFinding, judgeAgainstBase } from './checkRules';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
+import { errorText } from '../core/errors';
 
 declare const PACKAGE_VERSION: string;
 
@@ -85,7 +87,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       text = bytes.toString('utf8');
     } catch (err) {
       // A prompt that cannot be read is not silently passed: the gate says which one it did not check.
-      io.stderr(`warning: ${(err as Error).message}; its budgets were not checked\n`);
+      io.stderr(`warning: ${errorText(err)}; its budgets were not checked\n`);
       continue;
     }
     checked++;
@@ -176,9 +178,11 @@ function writeSarif(io: CliIO, file: string, findings: Finding[], root: string):
   const text = terminalSafeJson(sarif) + '\n';
   if (file === '-') return io.stdout(text);
   try {
-    fs.writeFileSync(path.resolve(io.cwd, file), text);
+    // a committed symlink (prompt-cost.sarif → any file) is refused; the file is replaced whole (temp + rename)
+    writeFileAtomicSync(path.resolve(io.cwd, file), text, { root: io.cwd });
   } catch (err) {
-    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof UnsafeWriteError) throw new UsageError(err.message, 'input');
+    throw new UsageError(`cannot write ${file}: ${fsErrorLine(err)?.replace(/^cannot write [^:]*: /, '') ?? errorText(err)}`);
   }
 }
 

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
 import { readRegularFileSync } from '../core/files';
-import { nonNegativeInt, nonNegativeNumber, parseArgs, readTextInput, splitList, stringFlag } from './args';
+import { nonNegativeNumber, parseArgs, readTextInput, splitList, stringFlag } from './args';
+import { learnedLookupFor, loadCliLearned, outputTokensFlag } from './learned';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
 import { decodeTomlBytes } from '../core/flujo/decode';
@@ -21,8 +22,12 @@ import {
   EstimateSettings,
   FileEstimate,
   FilePrompt,
+  ModelOutput,
+  OutputTokensSource,
   countMessagesOf,
+  describeOutput,
   estimateFile,
+  outputSourceName,
   estimateRowJson,
   summaryEncoding,
 } from '../core/estimate';
@@ -79,12 +84,18 @@ export async function estimateCliFile(
     onlyModels = [...(onlyModels ?? []), ...splitList(v)];
     if (!onlyModels.length) throw new UsageError(`--${name} needs at least one model id`);
   }
+  const output = outputTokensFlag(flags);
+  const learned = await loadCliLearned(io, stringFlag(flags, 'ledger'));
+  if (learned?.skippedLines)
+    warnings.push(`${learned.ledger}: ${learned.skippedLines} line(s) skipped (prompt-cost history list shows which)`);
+  const lookup = learnedLookupFor(learned, io, file);
   const settings: EstimateSettings = {
     catalog,
     configuredModels,
     onlyModels,
     expectedOutputTokens: DEFAULT_EXPECTED_OUTPUT_TOKENS,
-    outputTokens: nonNegativeInt(flags, 'output-tokens'),
+    outputTokens: output.tokens,
+    learned: lookup && { lookup, choice: output.choice },
     requestsPerDay: nonNegativeNumber(flags, 'requests-per-day') ?? DEFAULT_REQUESTS_PER_DAY,
   };
   const dir = file === '-' ? io.cwd : path.dirname(path.resolve(io.cwd, file));
@@ -126,43 +137,85 @@ async function askProviderCounts(io: CliIO, offline: FileEstimate): Promise<void
 }
 
 /** A row, plus (with a flujo.toml) what Flujo's own ledger will hold for the call (it may differ from the bill). */
-export type CliRow = EstimateRowJson & { flujoRecords?: FlujoRecordNote };
+export type CliRow = EstimateRowJson & ReturnType<typeof outputJson> & { flujoRecords?: FlujoRecordNote };
 
-export function cliRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
+/** Where a row's output tokens come from, and the learned numbers when there are any (the CLI contract's fields). */
+export function outputJson(o: ModelOutput | undefined) {
+  const l = o?.learned;
+  return {
+    outputTokensSource: o ? outputSourceName(o.source) : 'default',
+    outputTokensP50: l?.p50 ?? null,
+    outputTokensP90: l?.p90 ?? null,
+    reasoningTokensP50: l?.reasoningP50 ?? null,
+    reasoningTokensP90: l?.reasoningP90 ?? null,
+    historyRuns: l?.runs ?? 0,
+    /** The model whose runs of this prompt were borrowed (this one has fewer than 3); else null. */
+    outputTokensBorrowedFrom: l?.borrowedFrom ?? null,
+    /** A reasoning model without runs: the output may reach this many tokens; else null. */
+    outputTokensUpTo: o?.upTo ?? null,
+  };
+}
+
+/** What a command reports besides its table: `warnings` always (stderr), `verbose` notes only with --verbose. */
+export interface CliReport {
+  warnings: string[];
+  verbose: string[];
+}
+
+export function cliRows(p: FilePrompt, catalog: PriceCatalog, report: CliReport): CliRow[] {
   return p.estimate.table.rows.map((r) => {
-    const row: CliRow = estimateRowJson(r, p.estimate);
+    const row: CliRow = { ...estimateRowJson(r, p.estimate), ...outputJson(p.estimate.outputs.get(r.id)) };
     const res = catalog.flujo ? catalog.resolve(r.id) : undefined;
     if (!res?.ok || !res.flujo) return row;
     const flujo = flujoRecordNote(res.flujo, r.inputTokens, r.outputTokens);
     // ($0 and PricingNotConfiguredError are already in the resolution's warning.)
     const priced = res.flujo.kind === 'configured' || res.flujo.kind === 'default';
-    if (priced && (flujo.usd !== r.totalUsd.toString() || flujo.float !== undefined)) warnings.push(`${row.model}: ${flujo.text}`);
+    // Another amount is worth a warning; the same amount whose float sum differs only in the last
+    // digits (0.00019664999999999998 for $0.00019665) is detail: in --json (flujoRecords) and --verbose.
+    if (priced && flujo.usd !== r.totalUsd.toString()) report.warnings.push(`${row.model}: ${flujo.text}`);
+    else if (priced && flujo.float !== undefined) report.verbose.push(`${row.model}: ${flujo.text}`);
     return { ...row, flujoRecords: flujo };
   });
 }
 
 /** Rows in the prompt's model order (the file's own model first). */
-export function promptRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
+export function promptRows(p: FilePrompt, catalog: PriceCatalog, report: CliReport): CliRow[] {
   const order = p.estimate.models.map((m) => m.model);
   const byId = new Map(p.estimate.table.rows.map((r, i) => [r.id, i]));
-  const rows = cliRows(p, catalog, warnings);
+  const rows = cliRows(p, catalog, report);
   return order.filter((id) => byId.has(id)).map((id) => rows[byId.get(id)!]);
 }
 
-/** Warnings and unpriced models on stderr; a usage error when every explicitly requested model failed. */
-export function reportProblems(io: CliIO, result: FileEstimate, warnings: string[], explicit: boolean): void {
+/**
+ * Warnings and unpriced models on stderr (with "did you mean" for a model id close to a known one),
+ * then, with --verbose, the notes; a usage error when every explicitly requested model failed.
+ */
+export function reportProblems(
+  io: CliIO,
+  result: FileEstimate,
+  report: CliReport,
+  options: { explicit: boolean; verbose: boolean; catalog: PriceCatalog },
+): void {
   const seen = new Set<string>();
-  const warn = (w: string) => {
-    if (!seen.has(w)) io.stderr(`warning: ${w}\n`);
+  const say = (kind: string, w: string) => {
+    if (!seen.has(w)) io.stderr(`${kind}: ${w}\n`);
     seen.add(w);
   };
-  for (const w of warnings) warn(w);
+  for (const w of report.warnings) say('warning', w);
+  const errorText = (e: { id: string; message: string }) => e.message + didYouMeanModel(options.catalog, e.id);
   for (const p of result.prompts) {
-    for (const r of p.estimate.table.rows) for (const w of r.warnings) warn(`${r.id}: ${w}`);
-    if (explicit && p.estimate.table.rows.length === 0 && p.estimate.table.errors.length)
-      throw new UsageError(p.estimate.table.errors[0].message);
-    for (const e of p.estimate.table.errors) warn(`${e.id}: ${e.message}`);
+    for (const r of p.estimate.table.rows) for (const w of r.warnings) say('warning', `${r.id}: ${w}`);
+    if (options.explicit && p.estimate.table.rows.length === 0 && p.estimate.table.errors.length)
+      throw new UsageError(errorText(p.estimate.table.errors[0]));
+    for (const e of p.estimate.table.errors) say('warning', `${e.id}: ${errorText(e)}`);
   }
+  if (options.verbose) for (const n of report.verbose) say('note', n);
+}
+
+/** ` Did you mean 'openai:gpt-4o-mini'?` for an id the catalog does not price, else ''. */
+function didYouMeanModel(catalog: PriceCatalog, id: string): string {
+  const close = catalog.suggestModelIds(id);
+  return close.length ? ` Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : '';
 }
 
 /** Where a prompt is and what it is priced with: the head of each prompt's JSON in `estimate` and `compare`. */
@@ -173,7 +226,7 @@ export function promptHeadJson(file: string, p: FilePrompt) {
     line: p.line,
     model: p.document.model ?? null,
     outputTokens: p.estimate.outputTokens,
-    outputTokensSource: p.estimate.outputTokensSource,
+    outputTokensSource: outputSourceName(p.estimate.outputTokensSource),
   };
 }
 
@@ -197,15 +250,16 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
 
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
-    valued: ['model', 'models', 'output-tokens', 'config'],
-    booleans: ['json', 'provider-count'],
+    valued: ['model', 'models', 'output-tokens', 'config', 'ledger'],
+    booleans: ['json', 'provider-count', 'verbose'],
     aliases: { m: 'model' },
   });
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
   const file = positional[0];
   const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['model', 'models']);
-  const rowsOf = result.prompts.map((p) => promptRows(p, settings.catalog, warnings));
-  reportProblems(io, result, warnings, explicit);
+  const report: CliReport = { warnings, verbose: [] };
+  const rowsOf = result.prompts.map((p) => promptRows(p, settings.catalog, report));
+  reportProblems(io, result, report, { explicit, verbose: flags.has('verbose'), catalog: settings.catalog });
   if (flags.has('json')) {
     const prompts = result.prompts.map((p, i) => promptJson(file, p, rowsOf[i]));
     printJson(io, {
@@ -238,8 +292,8 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
       result.prompts.length > 1 || p.kind !== 'file'
         ? `${file}:${p.line} ${p.name} (${roles})`
         : `${file} (${p.document.messages.length} message${p.document.messages.length === 1 ? '' : 's'}: ${roles})`;
-    const out = `${p.estimate.outputTokens} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]})`;
-    const notes = [...(p.document.notes ?? []), ...countNotes(p)].map((n) => `note: ${n}\n`).join('');
+    const out = `${p.estimate.outputTokens} output tokens (${describeOutput(p.estimate.outputs.values().next().value ?? { tokens: p.estimate.outputTokens, source: p.estimate.outputTokensSource })})`;
+    const notes = [...(p.document.notes ?? []), ...countNotes(p), ...outputNotes(p)].map((n) => `note: ${n}\n`).join('');
     return `${head}, ${out}\n${alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5])}${notes}`;
   });
   io.stdout(
@@ -263,12 +317,29 @@ export function countNotes(p: FilePrompt): string[] {
   );
 }
 
-export const OUTPUT_SOURCE = {
+/** Per model: the learned numbers (own or borrowed) and what a reasoning model without runs may reach. */
+export function outputNotes(p: FilePrompt): string[] {
+  return [...p.estimate.outputs.entries()].flatMap(([model, o]) => {
+    const notes: string[] = [];
+    const l = o.learned;
+    if (l) {
+      const figures = `p50 ${l.p50}, p90 ${l.p90} output tokens${l.reasoningP50 !== undefined ? ` (reasoning p50 ${l.reasoningP50}, p90 ${l.reasoningP90})` : ''}`;
+      const from = l.borrowedFrom ? `${l.runs} runs of this prompt on ${l.borrowedFrom} (fewer than 3 of its own)` : `${l.runs} runs`;
+      const unused = o.source === 'history' ? '' : ` — not used: ${OUTPUT_SOURCE[o.source]} wins`;
+      notes.push(`${model}: learned from ${from}: ${figures}${unused}`);
+    }
+    if (o.upTo !== undefined)
+      notes.push(`${model}: a reasoning model without runs of this prompt: its output (reasoning included) may reach ${o.upTo} tokens`);
+    return notes;
+  });
+}
+
+export const OUTPUT_SOURCE: Record<OutputTokensSource, string> = {
   option: '--output-tokens',
   history: 'learned from runs',
   file: "the prompt's max tokens",
   setting: 'default',
-} as const;
+};
 
 /** Plain aligned text table; `right` lists right-aligned column indexes. */
 export function alignTable(head: string[], rows: string[][], right: number[] = []): string {

@@ -1,10 +1,11 @@
-// `prompt-cost history [list|import DB|export --csv] [--json]`: the run ledger from the command line.
+// `prompt-cost history [list|import [DB]|export] [--json]`: the run ledger from the command line.
 //   list    [--ledger PATH] [--group day|prompt|model|pipeline|status] [--limit N]
 //           [--config flujo.toml] [--budget-mode per-run|cumulative] [--json]
 //           exit 1 when a [budgets] limit is exceeded.
 //   import  [DB | flujo.toml | DIR] [--ledger PATH] [--dry-run] [--json]
 //           Flujo runs (WAL included) → ledger; without DB, the state_uri of the flujo.toml found.
 //   export  [--csv | --json] [--ledger PATH]
+//   accuracy [--ledger PATH] [--json]   walk-forward backtest of the learned output estimate (historyAccuracy.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -12,8 +13,17 @@ import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow, 
 import { parseArgs } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
-import { BudgetConfig, BudgetRow, budgetsFromToml, summarizeBudgets } from '../core/history/budgets';
-import { findFlujoStateDb, flujoRunToRecord, flujoStateDbCandidates, importFlujoRunsToLedger, readFlujoRuns } from '../core/history/flujo';
+import { BudgetConfig, BudgetRow, budgetPercentText, budgetsFromToml, closestLimit, summarizeBudgets } from '../core/history/budgets';
+import {
+  findFlujoStateDb,
+  flujoRunToRecord,
+  flujoStateDbCandidates,
+  importFlujoRunsToLedger,
+  pythonUrlScheme,
+  readFlujoRuns,
+  readFlujoRunsFromPostgres,
+  resolveFlujoState,
+} from '../core/history/flujo';
 import {
   GroupBy,
   RunTotals,
@@ -28,6 +38,8 @@ import {
 } from '../core/history/group';
 import { LedgerReadResult, LedgerWarning, ledgerWarnings, readLedger } from '../core/history/ledger';
 import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
+import { errorText } from '../core/errors';
+import { checkWriteTarget, fsErrorLine } from '../core/safeWrite';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
 
@@ -50,25 +62,34 @@ function requireSqliteHeader(db: string): void {
 
 /** --ledger, else PROMPT_COST_LEDGER, else the nearest folder (cwd or a parent) with `.prompt-cost/`, else cwd. */
 export function defaultLedgerPath(io: CliIO, explicit?: string): string {
-  if (explicit) return path.resolve(io.cwd, explicit);
-  if (io.env.PROMPT_COST_LEDGER) return path.resolve(io.cwd, io.env.PROMPT_COST_LEDGER);
+  return ledgerLocation(io, explicit).file;
+}
+
+/**
+ * The ledger and, when it is the default one, the folder it belongs to (`root`): the default ledger must
+ * stay inside that folder once symlinks are resolved. A path given with --ledger or PROMPT_COST_LEDGER is
+ * the user's explicit choice and has no root.
+ */
+export function ledgerLocation(io: CliIO, explicit?: string): { file: string; root?: string } {
+  if (explicit) return { file: path.resolve(io.cwd, explicit) };
+  if (io.env.PROMPT_COST_LEDGER) return { file: path.resolve(io.cwd, io.env.PROMPT_COST_LEDGER) };
   let dir = path.resolve(io.cwd);
   for (let i = 0; i < 256; i++) {
-    if (fs.existsSync(path.join(dir, '.prompt-cost'))) return path.join(dir, DEFAULT_LEDGER_PATH);
+    if (fs.existsSync(path.join(dir, '.prompt-cost'))) return { file: path.join(dir, DEFAULT_LEDGER_PATH), root: dir };
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  return path.join(path.resolve(io.cwd), DEFAULT_LEDGER_PATH);
+  return { file: path.join(path.resolve(io.cwd), DEFAULT_LEDGER_PATH), root: path.resolve(io.cwd) };
 }
 
-async function loadLedger(file: string): Promise<LedgerReadResult> {
+export async function loadLedger(file: string): Promise<LedgerReadResult> {
   // a FIFO or device as the ledger would hang the read; the reader holds the whole file in memory
   requireRegularFile(file, file, { mayBeMissing: true, maxBytes: MAX_LEDGER_BYTES });
   try {
     return await readLedger(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${errorText(err, 'code')}`);
   }
 }
 
@@ -76,7 +97,7 @@ async function loadLedger(file: string): Promise<LedgerReadResult> {
 const MAX_PRINTED_WARNINGS = 20;
 
 /** Every skipped ledger line as a located warning on stderr; returns them for --json. */
-function warnSkipped(io: CliIO, file: string, l: LedgerReadResult): LedgerWarning[] {
+export function warnSkipped(io: CliIO, file: string, l: LedgerReadResult): LedgerWarning[] {
   const warnings = ledgerWarnings(file, l.corrupt, l.tornTail);
   for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) io.stderr(`warning: ${w.message}\n`);
   if (warnings.length > MAX_PRINTED_WARNINGS)
@@ -119,6 +140,7 @@ function budgetJson(b: BudgetRow) {
     status: b.status,
     costRatio: b.costRatio === undefined || !Number.isFinite(b.costRatio) ? null : Math.round(b.costRatio * 10000) / 10000,
     tokensRatio: b.tokensRatio === undefined || !Number.isFinite(b.tokensRatio) ? null : Math.round(b.tokensRatio * 10000) / 10000,
+    closestLimit: closestLimit(b)?.limit ?? null,
     worstRunId: b.worstRunId ?? null,
   };
 }
@@ -140,7 +162,7 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
   try {
     doc = parseToml(text) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`${loc.path} is not valid TOML: ${(err as Error).message.split('\n')[0]} (run prompt-cost lint)`);
+    throw new UsageError(`${loc.path} is not valid TOML: ${errorText(err).split('\n')[0]} (run prompt-cost lint)`);
   }
   const info: FlujoConfigInfo = { path: loc.path };
   if (typeof doc.state_uri === 'string') info.stateUri = doc.state_uri;
@@ -216,63 +238,96 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       ]
         .filter(Boolean)
         .join(' / ');
-      const pct = b.costRatio !== undefined && Number.isFinite(b.costRatio) ? ` (${Math.round(b.costRatio * 100)} %)` : '';
+      const percent = budgetPercentText(b);
+      const pct = percent ? ` (${percent})` : '';
+      // With a token limit the tokens are shown too: the percentage may be theirs.
+      const tokens = (n: number) => (b.limits.totalTokensLimit !== undefined ? ` / ${n.toLocaleString('en-US')} tokens` : '');
       const spent =
         modeFlag === 'per-run'
-          ? `max run ${formatUsd(b.maxRunUsd)}${pct}, total ${formatUsd(b.spentUsd)}`
-          : `spent ${formatUsd(b.spentUsd)}${pct}`;
+          ? `max run ${formatUsd(b.maxRunUsd)}${tokens(b.maxRunTokens)}${pct}, total ${formatUsd(b.spentUsd)}`
+          : `spent ${formatUsd(b.spentUsd)}${tokens(b.tokens)}${pct}`;
       io.stdout(`  ${b.status.toUpperCase().padEnd(7)} ${b.key}: limit ${lim || 'none'}; ${b.runs} run(s), ${spent}\n`);
     }
   }
   return over ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function resolveDb(io: CliIO, arg: string | undefined, configFlag: string | undefined): string {
+/** Where the runs to import are: a SQLite file, or a PostgreSQL server (a `postgres://` argument or state URI). */
+type RunSource = { kind: 'sqlite'; path: string } | { kind: 'postgres'; uri: string };
+
+/** The state Flujo itself would use for the flujo.toml at `cfg` (or none), or a usage error saying why there is none. */
+function sourceFromConfig(io: CliIO, dir: string, cfg: FlujoConfigInfo | undefined, hint: string): RunSource {
+  const where = resolveFlujoState({ configDir: dir, stateUri: cfg?.stateUri, env: io.env, cwd: path.resolve(io.cwd) });
+  const said = where.from === 'state_uri' && cfg ? `${cfg.path}: state_uri` : where.from;
+  if (where.kind === 'postgres') return { kind: 'postgres', uri: where.uri };
+  if (where.kind === 'memory') throw new UsageError(`Flujo keeps its runs in memory here (${where.why}): there is no state to import`);
+  if (where.kind === 'unsupported') throw new UsageError(`${said}: ${where.message} (the flujo CLI stops with this error)`);
+  const db = findFlujoStateDb(dir, cfg?.stateUri, io.env, path.resolve(io.cwd));
+  if (!db)
+    throw new UsageError(
+      `no Flujo state database found (looked for ${flujoStateDbCandidates(dir, cfg?.stateUri, io.env, path.resolve(io.cwd)).join(', ')})${hint}`,
+    );
+  return { kind: 'sqlite', path: db };
+}
+
+function resolveSource(io: CliIO, arg: string | undefined, configFlag: string | undefined): RunSource {
   if (arg) {
+    const scheme = pythonUrlScheme(arg);
+    if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', uri: arg };
     const p = path.resolve(io.cwd, arg);
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
-    } catch {
-      throw new UsageError(`cannot read ${p}: ENOENT`);
+    } catch (err) {
+      throw new UsageError(`cannot read ${p}: ${errorText(err, 'code')}`, 'input');
     }
     if (st.isDirectory() || p.endsWith('.toml')) {
       const cfgPath = st.isDirectory() ? path.join(p, 'flujo.toml') : p;
       const cfg = fs.existsSync(cfgPath) ? readFlujoConfig(io, cfgPath, true) : undefined;
-      const dir = st.isDirectory() ? p : path.dirname(p);
-      const db = findFlujoStateDb(dir, cfg?.stateUri, io.env);
-      if (!db)
-        throw new UsageError(`no Flujo state database found (looked for ${flujoStateDbCandidates(dir, cfg?.stateUri, io.env).join(', ')})`);
-      return db;
+      return sourceFromConfig(io, st.isDirectory() ? p : path.dirname(p), cfg, '');
     }
-    return p;
+    return { kind: 'sqlite', path: p };
   }
   const cfg = readFlujoConfig(io, configFlag, false);
-  const dir = cfg ? path.dirname(cfg.path) : path.resolve(io.cwd);
-  const db = findFlujoStateDb(dir, cfg?.stateUri, io.env);
-  if (!db)
-    throw new UsageError(
-      `no Flujo state database found (looked for ${flujoStateDbCandidates(dir, cfg?.stateUri, io.env).join(', ')}); pass its path`,
-    );
-  return db;
+  return sourceFromConfig(io, cfg ? path.dirname(cfg.path) : path.resolve(io.cwd), cfg, '; pass its path');
+}
+
+/** Reads the runs of `source`; a database that cannot be read at all is a usage error (exit 2). */
+async function readSource(io: CliIO, source: RunSource) {
+  if (source.kind === 'postgres') {
+    try {
+      const read = await readFlujoRunsFromPostgres(source.uri, { env: io.env });
+      return { db: read.db, backend: 'postgres' as const, runs: read.runs, warnings: read.warnings, wal: undefined };
+    } catch (err) {
+      throw new UsageError(errorText(err));
+    }
+  }
+  const db = source.path;
+  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
+  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
+  requireSqliteHeader(db);
+  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
+  try {
+    const read = await readFlujoRuns(db);
+    return { db, backend: 'sqlite' as const, runs: read.runs, warnings: read.warnings, wal: read.wal };
+  } catch (err) {
+    throw new UsageError(errorText(err));
+  }
 }
 
 async function importCmd(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
-  const db = resolveDb(io, positional[0], flags.get('config') as string | undefined);
-  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
-  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
-  requireSqliteHeader(db);
-  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
-  let read;
-  try {
-    read = await readFlujoRuns(db);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const read = await readSource(io, resolveSource(io, positional[0], flags.get('config') as string | undefined));
+  const db = read.db;
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
-  const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
+  const { file, root } = ledgerLocation(io, flags.get('ledger') as string | undefined);
+  // before anything is read or written: a committed symlink (runs.jsonl → ~/.bashrc) is refused
+  try {
+    checkWriteTarget(file, root);
+  } catch (err) {
+    throw new UsageError(errorText(err), 'input');
+  }
   requireRegularFile(file, file, { mayBeMissing: true });
   const dry = flags.has('dry-run');
   const result = dry
@@ -285,14 +340,21 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
         warnings: [] as string[],
         records: read.runs.map(flujoRunToRecord),
       }
-    : await importFlujoRunsToLedger(file, read.runs);
+    : await importFlujoRunsToLedger(file, read.runs, { root }).catch((err: unknown) => {
+        // ENOSPC, EROFS, EACCES …: one line (the ledger was cut back to where it was), exit 2
+        const line = fsErrorLine(err, 'cannot write the ledger');
+        throw line
+          ? new UsageError(`${line}; the failed write was removed from the ledger (run the import again once fixed)`, 'input')
+          : err;
+      });
   for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
   if (flags.has('json')) {
     printJson(io, {
       db,
+      backend: read.backend,
       ledger: file,
       dryRun: dry,
-      wal: read.wal,
+      wal: read.wal ?? null,
       found: read.runs.length,
       added: result.added,
       updated: result.updated,
@@ -304,7 +366,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
     });
     return EXIT_OK;
   }
-  const walNote = read.wal.present
+  const walNote = read.wal?.present
     ? ` (${read.wal.framesApplied} WAL frame(s) applied${read.wal.framesIgnored ? `, ${read.wal.framesIgnored} ignored` : ''})`
     : '';
   io.stdout(`${db}${walNote}: ${read.runs.length} run(s) found\n`);
@@ -339,7 +401,9 @@ export async function runHistory(argv: string[], io: CliIO): Promise<number> {
       return importCmd(rest, io);
     case 'export':
       return exportCmd(rest, io);
+    case 'accuracy':
+      return (await import('./historyAccuracy')).runHistoryAccuracy(rest, io);
     default:
-      throw new UsageError(`unknown subcommand '${sub}' (expected list, import or export)`);
+      throw new UsageError(`unknown subcommand '${sub}' (expected list, import, export or accuracy)`);
   }
 }

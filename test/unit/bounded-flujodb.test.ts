@@ -250,7 +250,7 @@ describe('Flujo import: crafted databases and WALs finish in seconds under a 256
     assert.equal(r.status, 2, r.stderr);
     // The CLI's one bounded input reader (cli/input) refuses it before the import opens it; the core's own
     // check (WalSnapshotError → FlujoImportError) is below.
-    assert.match(r.stderr, /flujo_ops\.db \(1\.1 GB\) is larger than the 1\.0 GB limit/);
+    assert.match(r.stderr, /flujo_ops\.db \(1\.1 GB\) is larger than the 1 GB limit/);
     assert.ok(r.peakRssMb! < MAX_RSS_MB);
     const db2 = copyBase();
     fs.writeFileSync(`${db2}-wal`, '');

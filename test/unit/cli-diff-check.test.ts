@@ -377,6 +377,6 @@ test('check: a prompt file it cannot read (binary, too large) is named on stderr
   assert.match(r.err, /warning: prompts\/binary\.prompt: binary file \(contains NUL bytes\); its budgets were not checked/);
   assert.match(
     r.err,
-    /warning: prompts\/huge\.prompt \(5\.7 MB\) is larger than the 5\.0 MB limit for input files; not read; its budgets were not checked/,
+    /warning: prompts\/huge\.prompt \(5\.7 MB\) is larger than the 5 MB limit for input files; not read; its budgets were not checked/,
   );
 });

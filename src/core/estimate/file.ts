@@ -14,6 +14,7 @@ import { countTokens } from '../tokenize';
 import type { Counters, FamilyFraming, PromptEstimate } from './index';
 import { estimatePrompt } from './index';
 import type { ProviderCounts } from './providerCounts';
+import type { LearnedChoice, LearnedOutput } from '../history/learned/lookup';
 
 export { DEFAULT_MODELS, DEFAULT_EXPECTED_OUTPUT_TOKENS } from './defaults';
 
@@ -29,6 +30,8 @@ export interface EstimateSettings {
   expectedOutputTokens: number;
   /** Output tokens chosen by the user: wins over the prompt's max tokens. */
   outputTokens?: number;
+  /** Output tokens learned from runs: `lookup(prompt name, model)` for this file's prompts, and which number. */
+  learned?: { lookup: (promptName: string | undefined, model: string) => LearnedOutput | undefined; choice: LearnedChoice };
   requestsPerDay: number;
   /** The workspace's cached provider counts (`.prompt-cost/provider-counts.json`), if read. */
   providerCounts?: ProviderCounts;
@@ -56,8 +59,18 @@ export interface DocumentEstimate extends PromptEstimate {
   primary: string;
 }
 
-/** One parsed prompt priced for the planned models. */
-export function estimateDocument(doc: PromptDocument, counters: Counters, s: EstimateSettings, framing?: FamilyFraming): DocumentEstimate {
+/**
+ * One parsed prompt priced for the planned models; `promptName` names one prompt of a file that holds
+ * several (its learned history is its own).
+ */
+export function estimateDocument(
+  doc: PromptDocument,
+  counters: Counters,
+  s: EstimateSettings,
+  framing?: FamilyFraming,
+  promptName?: string,
+): DocumentEstimate {
+  const learned = s.learned;
   const { models, primary } = planModels(doc.model, s);
   const estimate = estimatePrompt(
     doc,
@@ -67,6 +80,7 @@ export function estimateDocument(doc: PromptDocument, counters: Counters, s: Est
       catalog: s.catalog,
       outputTokens: s.expectedOutputTokens,
       outputTokensOverride: s.outputTokens,
+      learned: learned && { lookup: (model) => learned.lookup(promptName, model), choice: learned.choice },
       requestsPerDay: s.requestsPerDay,
       providerCounts: s.providerCounts,
     },
@@ -231,7 +245,7 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
       line: p.line,
       kind: p.kind,
       document: p.document,
-      estimate: estimateDocument(p.document, counters, s),
+      estimate: estimateDocument(p.document, counters, s, undefined, p.kind === 'file' ? undefined : p.name),
       ...(p.codePrompt ? { code: p.codePrompt } : {}),
     })),
     notes,
@@ -255,7 +269,7 @@ export function estimateCodePrompts(
     line: p.line,
     kind: p.kind,
     document: p.document,
-    estimate: estimateDocument(p.document, count, s),
+    estimate: estimateDocument(p.document, count, s, undefined, p.name),
     code: p.codePrompt,
   }));
 }

@@ -2,10 +2,11 @@
 // rules by glob, merged key by key, and checked against a prompt's numbers. Pure: no fs, no vscode.
 import { parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
 import { AbsurdNumberError, Decimal, MONEY_LIMITS, previewNumber } from '../pricing/decimal';
-import { compileGlob } from '../prompt/glob';
+import { GlobError, compileGlob } from '../prompt/glob';
 import { GROUPED } from '../estimate/display';
 import { CONFIG_FILE_NAME, LIMIT_KEYS, type LimitKey } from './schema';
 import { shownValue } from '../untrustedText';
+import { errorText } from '../errors';
 
 export { CONFIG_FILE_NAME, BUDGET_CONFIG_SCHEMA, LIMIT_KEYS, type LimitKey } from './schema';
 
@@ -71,16 +72,17 @@ export function parseBudgetConfig(text: string, file: string): { config: BudgetC
     data = JSON.parse(src);
   } catch (err) {
     // V8 does not always say where; the YAML parser (JSON is YAML 1.2 flow syntax) does.
-    const m = /position (\d+)/.exec((err as Error).message);
+    const m = /position (\d+)/.exec(errorText(err));
     let at = m ? lineCol(src, Number(m[1])) : undefined;
     if (!at) {
       const yamlError = parseDocument(src, { prettyErrors: false }).errors[0];
       at = yamlError ? lineCol(src, yamlError.pos[0]) : { line: 0, column: 0 };
     }
-    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, ...at });
+    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${errorText(err).split('\n')[0]}`, ...at });
     return { config, errors };
   }
   const locate = (pointer: string) => locateKey(src, pointer);
+  let ruleLines: number[] | undefined;
   const fail = (pointer: string, message: string) => errors.push({ message: `${pointer}: ${message}`, ...locate(pointer) });
   if (!isObject(data)) {
     errors.push({ message: `${CONFIG_FILE_NAME} must be a JSON object`, line: 0, column: 0 });
@@ -114,8 +116,22 @@ export function parseBudgetConfig(text: string, file: string): { config: BudgetC
           if (k !== 'files' && !(LIMIT_KEYS as readonly string[]).includes(k))
             fail(`${at}.${k}`, `unknown key (limits: ${LIMIT_KEYS.join(', ')})`);
         const limits = readLimits(rule, (key, message) => fail(`${at}.${key}`, message));
-        const globs = (files as string[]).map((g) => compileGlob(g.replace(/^\.\//, '')));
-        config.rules.push({ files: files as string[], limits, index, matches: (p) => globs.some((g) => g(p)), line: locate(at).line });
+        let globs: ((p: string) => boolean)[];
+        try {
+          globs = (files as string[]).map((g) => compileGlob(g.replace(/^\.\//, '')));
+        } catch (err) {
+          if (!(err instanceof GlobError)) throw err;
+          return fail(`${at}.files`, err.message);
+        }
+        // rule lines come from one pass over the array (locating rule i alone rescans rules 0…i-1: quadratic)
+        ruleLines ??= arrayElementLines(src, 'budgets');
+        config.rules.push({
+          files: files as string[],
+          limits,
+          index,
+          matches: (p) => globs.some((g) => g(p)),
+          line: ruleLines[index] ?? locate(at).line,
+        });
       });
   }
   return { config, errors };
@@ -206,6 +222,29 @@ function locateKey(text: string, pointer: string): { line: number; column: numbe
   return lineCol(text, from);
 }
 
+/** 0-based line of each object element of the top-level array `key`, in one linear pass. */
+function arrayElementLines(text: string, key: string): number[] {
+  const lines: number[] = [];
+  const k = text.indexOf(JSON.stringify(key));
+  let i = k < 0 ? -1 : text.indexOf('[', k);
+  if (i < 0) return lines;
+  let line = 0;
+  let at = 0;
+  const advance = (to: number) => {
+    for (let j = text.indexOf('\n', at); j >= 0 && j < to; j = text.indexOf('\n', j + 1)) line++;
+    at = to;
+  };
+  for (;;) {
+    const open = text.indexOf('{', i + 1);
+    if (open < 0) break;
+    advance(open);
+    lines.push(line);
+    i = matchingBrace(text, open);
+    if (i < 0) break;
+  }
+  return lines;
+}
+
 function matchingBrace(text: string, open: number): number {
   let depth = 0;
   let inString = false;
@@ -274,6 +313,24 @@ export function readFrontMatterBudget(
 }
 
 // ---- merge and check ----
+
+/**
+ * The requests/day a prompt is priced with, in the one precedence the editor and the CLI share: the
+ * prompt's front matter, the last matching budgets rule (relPath relative to the config's folder),
+ * `override` (the CLI's --requests-per-day), prompt-cost.json's `requests_per_day`, then `fallback`.
+ */
+export function requestsPerDayFor(
+  config: BudgetConfig,
+  relPath: string,
+  fromFrontMatter: number | undefined,
+  fallback: number,
+  override?: number,
+): number {
+  if (fromFrontMatter !== undefined) return fromFrontMatter;
+  let fromRule: number | undefined;
+  for (const r of config.rules) if (r.limits.requests_per_day !== undefined && r.matches(relPath)) fromRule = r.limits.requests_per_day;
+  return fromRule ?? override ?? config.requestsPerDay ?? fallback;
+}
 
 /** Rules by glob (relPath is relative to the config's folder, `/`-separated), then front matter, key by key. */
 export function resolveBudget(

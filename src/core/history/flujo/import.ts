@@ -1,5 +1,5 @@
 // Flujo runs into the ledger: one record per run (id `flujo:<run_id>`), appended only when new or changed.
-import { appendEntries, LedgerFold, readLedger } from '../ledger';
+import { AppendOptions, appendEntries, LedgerFold, readLedger } from '../ledger';
 import { RunRecord, RunStatus, RunStep, validateEntry } from '../record';
 import type { FlujoRun } from './model';
 import { clip, MAX_ROW_WARNINGS } from './values';
@@ -63,7 +63,7 @@ export interface ImportResult {
  * twice appends nothing. The records go in batches (one write and one fsync per batch, appendEntries),
  * not one fsync per run.
  */
-export async function importFlujoRunsToLedger(ledgerFile: string, runs: FlujoRun[]): Promise<ImportResult> {
+export async function importFlujoRunsToLedger(ledgerFile: string, runs: FlujoRun[], options: AppendOptions = {}): Promise<ImportResult> {
   const current = await readLedger(ledgerFile);
   const fold = new LedgerFold();
   fold.apply(current.runs);
@@ -93,6 +93,6 @@ export async function importFlujoRunsToLedger(ledgerFile: string, runs: FlujoRun
   }
   if (result.skippedInvalid > MAX_ROW_WARNINGS)
     result.warnings.push(`… and ${(result.skippedInvalid - MAX_ROW_WARNINGS).toLocaleString('en-US')} more run(s) not imported`);
-  await appendEntries(ledgerFile, result.records);
+  await appendEntries(ledgerFile, result.records, options);
   return result;
 }

@@ -13,6 +13,7 @@ import { loadSqlJs } from '../sqlite';
 import { readDatabaseSnapshot, WalReplay, WalSnapshotError } from '../wal';
 import { FlujoRunAssembler, LocatedRow, RUN_COLUMNS, STEP_COLUMNS, WORKFLOW_COLUMNS } from './assemble';
 import { FlujoImportError, FlujoReadResult, FlujoRun } from './model';
+import { errorText } from '../../errors';
 
 function columns(db: Database, table: string): Set<string> {
   const res = db.exec(`PRAGMA table_info("${table.replace(/"/g, '""')}")`);
@@ -46,7 +47,7 @@ function selectRows(db: Database, table: string, wanted: string[], warn: (m: str
     }
   } catch (err) {
     warn(
-      `table ${table}: SQLite stopped reading after ${rows.length.toLocaleString('en-US')} row(s) (${(err as Error).message}); the rest of the table is not imported`,
+      `table ${table}: SQLite stopped reading after ${rows.length.toLocaleString('en-US')} row(s) (${errorText(err)}); the rest of the table is not imported`,
     );
   } finally {
     stmt.free();
@@ -83,7 +84,7 @@ export async function readFlujoRuns(dbPath: string, options: { maxBytes?: number
   try {
     snap = readDatabaseSnapshot(dbPath, 5, options.maxBytes);
   } catch (err) {
-    throw new FlujoImportError(dbPath, err instanceof WalSnapshotError ? err.message : `${dbPath}: ${(err as Error).message}`, {
+    throw new FlujoImportError(dbPath, err instanceof WalSnapshotError ? err.message : `${dbPath}: ${errorText(err)}`, {
       cause: err,
     });
   }
@@ -100,7 +101,7 @@ export async function readFlujoRunsFromSnapshot(dbPath: string, snap: WalReplay)
   try {
     db = new SQL.Database(snap.image);
   } catch (err) {
-    throw new FlujoImportError(dbPath, `${dbPath} is not a SQLite database (${(err as Error).message})`, { cause: err });
+    throw new FlujoImportError(dbPath, `${dbPath} is not a SQLite database (${errorText(err)})`, { cause: err });
   }
   try {
     const runs = readFlujoRunsFromDb(db, warnings);
@@ -120,7 +121,7 @@ export async function readFlujoRunsFromSnapshot(dbPath: string, snap: WalReplay)
     };
   } catch (err) {
     // SQLite refused the image as a whole (header or schema unreadable: "file is not a database", "malformed").
-    throw new FlujoImportError(dbPath, `cannot read ${dbPath}: ${(err as Error).message}`, { cause: err });
+    throw new FlujoImportError(dbPath, `cannot read ${dbPath}: ${errorText(err)}`, { cause: err });
   } finally {
     db.close();
   }
