@@ -285,7 +285,9 @@ test('large code file is scanned quickly', () => {
   const ps = findPromptsInCode(big, 'python');
   const ms = performance.now() - t0;
   assert.ok(ps.length > 1000);
-  assert.ok(ms < 4000, `took ${ms} ms`);
+  // Linear, not fast-at-any-load: 2 MB takes ~1.5 s warm, ~4.5 s cold at load 17 on 2 cores (the per-literal
+  // scanner before the per-call one took the same there); the bound catches a quadratic blow-up, not load.
+  assert.ok(ms < 10_000, `took ${ms} ms`);
   const t1 = performance.now();
   findPromptsInCode('('.repeat(200_000) + '"x"' + '`${'.repeat(2000), 'typescript');
   findPromptsInCode('f"{'.repeat(100_000), 'python');
