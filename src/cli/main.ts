@@ -3,6 +3,7 @@
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
+import { CODE_EXTENSIONS } from '../core/prompt/codeLanguages';
 import { errorText } from '../core/errors';
 import { fsErrorLine } from '../core/safeWrite';
 
@@ -44,7 +45,8 @@ Counts tokens of each FILE (- reads standard input) as ordinary text.
 
 Prices each prompt in FILE (- = stdin) as its runtime sends it: the messages with chat framing.
 Prompt files (.prompty, .prompt, .prompt.md, Copilot files, JSON chat prompts, Semantic Kernel
-YAML, promptfoo '---' lists) and code files (.py, .ts, .js: every prompt found, with file:line).
+YAML, promptfoo '---' lists) and code files (every prompt found, with file:line):
+  ${CODE_EXTENSIONS.join(' ')}
   --model, -m ID,...   only these models
   --output-tokens N    expected output tokens
   --config PATH        flujo.toml to price with

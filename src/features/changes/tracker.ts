@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { FileVersions, PromptChange } from '../../core/diff/prompts';
 import type { Services } from '../services';
 import { isPromptFile } from '../../core/prompt/glob';
+import { codeLanguageForFile } from '../../core/prompt/codeLanguages';
 import { readConfig } from '../config';
 import { editorPromptWorkspace } from '../prompt/workspace';
 import { GitAPI, GitRepository, GitStatus, headPathOf, loadGitApi } from './gitApi';
@@ -18,15 +19,6 @@ export const BASE_LABEL = 'HEAD';
 const MAX_VIEW_FILES = 300;
 /** Bigger documents get no live Δ (both versions are counted on the extension host's thread); `prompt-cost diff` covers them. */
 export const MAX_LIVE_CHARS = 200_000;
-const CODE_EXTENSIONS: Record<string, string> = {
-  '.py': 'python',
-  '.ts': 'typescript',
-  '.tsx': 'typescriptreact',
-  '.js': 'javascript',
-  '.jsx': 'javascriptreact',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-};
 
 export interface DocumentChanges {
   uri: vscode.Uri;
@@ -171,7 +163,7 @@ export class ChangeTracker implements vscode.Disposable {
     const settings = readConfig(uri);
     const rel = vscode.workspace.asRelativePath(uri, false);
     if (isPromptFile(rel, settings.promptFiles) || isPromptFile(uri.path, [])) return { kind: 'file' };
-    const lang = CODE_EXTENSIONS[path.extname(uri.fsPath).toLowerCase()];
+    const lang = codeLanguageForFile(uri.path);
     return lang && settings.codePromptsEnabled ? { kind: 'code', languageId: lang } : undefined;
   }
 

@@ -9,6 +9,7 @@
 // - ./messages: the messages a value stands for (dicts, content parts, LangChain messages and tuples).
 // - ./analyzer: bindings, clients, calls, then message lists / dicts / prompt-named constants outside calls.
 
+import { codeLanguageById } from '../codeLanguages';
 import { lexCode, type CodeLanguage } from '../lexer';
 import { looksLikeModelId } from '../model';
 import type { OffsetRange } from '../types';
@@ -23,18 +24,9 @@ export interface CodeModelId {
   range: OffsetRange;
 }
 
+/** The lexer syntax of a VS Code language id (the code languages registry, ../codeLanguages). */
 export function codeLanguageFor(languageId: string): CodeLanguage | undefined {
-  switch (languageId) {
-    case 'python':
-      return 'python';
-    case 'javascript':
-    case 'javascriptreact':
-    case 'typescript':
-    case 'typescriptreact':
-      return 'js';
-    default:
-      return undefined;
-  }
+  return codeLanguageById(languageId)?.syntax;
 }
 
 /**
