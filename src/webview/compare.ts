@@ -416,7 +416,7 @@ function renderChart(v: PanelView): void {
   const barArea = width - labelWidth - valueWidth - 16;
   const rowHeight = 24;
   const height = rows.length * rowHeight + 8;
-  const max = Math.max(...rows.map((r) => Number(r.totalUsd)), 0);
+  const max = rows.reduce((m, r) => Math.max(m, Number(r.totalUsd)), 0);
   const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
     width,

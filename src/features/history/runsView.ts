@@ -16,6 +16,7 @@ import { Disposable } from '../util/dispose';
 import { HistoryStore, historyStore } from './store';
 import type { ViewRun } from './viewModel';
 import { errorText } from '../../core/errors';
+import { pushAll } from '../../core/arrays';
 
 import type { AccuracyReport } from '../../core/history/learned/accuracy';
 import type { LearnedOutputService } from '../learnedOutput';
@@ -106,7 +107,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       );
     }
     for (const s of this.store.flujoSources()) if (s.flujo.error) messages.push(`Flujo: ${s.flujo.error}`);
-    messages.push(...this.store.notices());
+    pushAll(messages, this.store.notices());
     this.view.message = messages.length ? messages.join(' ') : undefined;
   }
 
