@@ -24,19 +24,21 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       }
       const estimateCore = await import('../core/estimate');
       if (result.kind === 'code') {
-        return result.prompts.flatMap((p) => {
+        // One lens per call: its messages with chat framing, plus the call's max tokens (else the setting) out.
+        return result.prompts.map((p) => {
           const range = offsetRange(document, p.prompt.range.start, p.prompt.range.start);
           const approx = p.tokenizer.approximate;
-          const cost = p.inputUsd
-            ? ` · ${estimateCore.shortModel(p.model)} ${estimateCore.shortUsd(p.inputUsd, approx)} input`
+          const output = estimateCore.formatTokens(p.estimate.outputTokens, false);
+          const cost = p.totalUsd
+            ? ` · ${estimateCore.shortModel(p.model)} ${estimateCore.shortUsd(p.totalUsd, approx)}`
             : ` · ${estimateCore.shortModel(p.model)} no price`;
-          return [
-            new vscode.CodeLens(range, {
-              title: `${estimateCore.formatTokens(p.tokens, approx)} tokens${cost}`,
-              command: COMMANDS.showBreakdown,
-              arguments: [document.uri, p.prompt.range.start],
-            }),
-          ];
+          const messages = p.document.messages.length;
+          return new vscode.CodeLens(range, {
+            title: escapeIcons(`${estimateCore.formatTokens(p.tokens, approx)} tokens + ${output} out${cost}`),
+            tooltip: `${messages} message${messages === 1 ? '' : 's'}${p.prompt.call ? ` sent by ${p.prompt.call}` : ''}: ${p.tokens} input tokens for ${p.model}${p.prompt.chat ? ' (chat framing included)' : ''} + ${output} output tokens (${p.estimate.outputTokensSource === 'file' ? "the call's max tokens" : 'promptCost.expectedOutputTokens'}). Click for the breakdown.`,
+            command: COMMANDS.showBreakdown,
+            arguments: [document.uri, p.prompt.range.start],
+          });
         });
       }
       const { estimate, primary, document: prompt } = result;

@@ -6,7 +6,16 @@ import * as vscode from 'vscode';
 import { documentLength, documentView } from './vscodeConvert';
 import { isCancellationError } from '../core/cancellation';
 import type { OutputPlan } from '../core/estimate/learnedOutput';
-import type { Counters, EstimateSettings, FamilyFraming, ModelSummary, PromptEstimate, ProviderCounts, SummaryKey } from '../core/estimate';
+import type {
+  Counters,
+  DocumentEstimate as CoreDocumentEstimate,
+  EstimateSettings,
+  FamilyFraming,
+  ModelSummary,
+  PromptEstimate,
+  ProviderCounts,
+  SummaryKey,
+} from '../core/estimate';
 import type { LargePromptReply, LargePromptRequest } from '../core/estimate/large';
 import type { LargePromptClient } from '../core/estimate/largeClient';
 import { LatestRequestWorker } from '../core/worker/latest';
@@ -30,12 +39,19 @@ export interface PromptFileEstimate {
   config: PromptCostConfig;
 }
 
+/** One call in code, priced by the core's `estimateCodePrompts` (the same answer as `prompt-cost estimate`). */
 export interface CodePromptEstimate {
   prompt: CodePrompt;
+  document: PromptDocument;
+  estimate: CoreDocumentEstimate;
+  /** The primary model of this prompt (the call's own unless `promptCost.primaryModel` says otherwise). */
   model: string;
   tokenizer: ModelTokenizer;
+  /** Input tokens for `model`, chat framing included. */
   tokens: number;
   inputUsd?: import('../core/pricing').Decimal;
+  /** Input plus the expected output (`estimate.outputTokens`) for `model`. */
+  totalUsd?: import('../core/pricing').Decimal;
   priceSource?: string;
 }
 
@@ -391,24 +407,36 @@ export class Estimator extends Disposable {
   ): Promise<CodeFileEstimate> {
     if (length > CODE_SCAN_LIMIT) return { kind: 'code', prompts: [], pricing, config };
     const text = doc.getText();
-    const [promptCore, tokenize, estimateCore] = await Promise.all([
-      import('../core/prompt'),
-      import('../core/tokenize'),
-      import('../core/estimate'),
-    ]);
-    const primary = config.primaryModel || pricing.models[0];
-    const prompts = promptCore.findPromptsInCode(text, doc.languageId).map((prompt): CodePromptEstimate => {
-      const model = promptCore.codePromptModelId(prompt) ?? primary;
-      const { tokens, tokenizer } = tokenize.countForModel(prompt.text, model);
-      const resolved = pricing.catalog.resolve(model);
-      return {
-        prompt,
-        model,
-        tokenizer,
-        tokens,
-        inputUsd: estimateCore.inputCost(pricing.catalog, model, tokens),
-        priceSource: resolved.ok ? resolved.price.source : undefined,
-      };
+    const estimateCore = await import('../core/estimate');
+    const providerCounts = await this.providerCountsFor(doc.uri);
+    const settings = {
+      providerCounts,
+      catalog: pricing.catalog,
+      configuredModels: pricing.models,
+      primaryModel: config.primaryModel,
+      expectedOutputTokens: config.expectedOutputTokens,
+      requestsPerDay: config.requestsPerDay,
+    };
+    const fileName = path.posix.basename(doc.uri.path);
+    const prompts = estimateCore.estimateCodePrompts(text, doc.languageId, fileName, settings).flatMap((p): CodePromptEstimate[] => {
+      const estimate = p.estimate;
+      const model = estimate.primary;
+      const summary = estimate.models.find((m) => m.model === model) ?? estimate.models[0];
+      if (!summary) return [];
+      const row = estimateCore.rowFor(estimate.table, model);
+      return [
+        {
+          prompt: p.code!,
+          document: p.document,
+          estimate,
+          model,
+          tokenizer: summary.tokenizer,
+          tokens: summary.inputTokens,
+          inputUsd: row?.inputUsd,
+          totalUsd: row?.totalUsd,
+          priceSource: row?.priceSource,
+        },
+      ];
     });
     return { kind: 'code', prompts, pricing, config };
   }

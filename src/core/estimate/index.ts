@@ -137,7 +137,11 @@ function modelSummaries(doc: PromptDocument, counters: Counters, models: readonl
  * overhead), and the file's `max_tokens` (used by `prompt-cost diff`; `estimateFile` answers the rest).
  */
 export function promptFileTokens(text: string, fileName: string): { tokens: (model: string) => ModelTokens; maxTokens?: number } {
-  const doc = parsePromptDocument(text, fileName);
+  return documentTokens(parsePromptDocument(text, fileName));
+}
+
+/** Input tokens per model of a parsed prompt (a prompt file, or a call found in code), and its max tokens. */
+export function documentTokens(doc: PromptDocument): { tokens: (model: string) => ModelTokens; maxTokens?: number } {
   const { summarize } = modelSummaries(doc, (enc) => (t) => countTokens(t, enc), []);
   return {
     tokens: (model) => {

@@ -158,7 +158,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         [
           `**${escapeMarkdown(node.group.label)}**`,
           '',
-          `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running)`,
+          `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running${t.paused ? `, ${t.paused} paused` : ''})`,
           '',
           `Cost: $${t.costUsd.toString()} · tokens ${t.inputTokens.toLocaleString('en-US')} in (${t.cachedInputTokens.toLocaleString('en-US')} cached) / ${t.outputTokens.toLocaleString('en-US')} out · total ${t.totalTokens.toLocaleString('en-US')}`,
           ...(t.deltaPct !== undefined

@@ -55,6 +55,7 @@ export function groupDescription(t: RunTotals): string {
   if (d) parts.push(`Δ ${d}`);
   if (t.failed) parts.push(`${t.failed} failed`);
   if (t.running) parts.push(`${t.running} running`);
+  if (t.paused) parts.push(`${t.paused} paused`);
   return parts.join(' · ');
 }
 
@@ -108,6 +109,8 @@ export function statusIcon(status: RunStatus): { id: string; color?: string } {
       return { id: 'circle-slash', color: 'disabledForeground' };
     case 'running':
       return { id: 'sync~spin', color: 'charts.blue' };
+    case 'paused':
+      return { id: 'debug-pause', color: 'charts.yellow' };
   }
 }
 

@@ -139,25 +139,31 @@ describe('live estimates', () => {
     assert.deepEqual(modelColumn(selectionMd), wholeModels, selectionMd);
   });
 
-  it('estimates prompts inside Python code for the model named in the call', async () => {
+  it('estimates prompts inside Python code: one lens per call, for the model named in the call', async () => {
     const editor = await openInEditor('agents', 'review_agent.py');
     const titles = await waitFor('code CodeLens', async () => {
       const t = await codeLensTitles(editor.document.uri);
       return t.length >= 3 ? t : undefined;
     });
+    // Three calls, three lenses (make_agent_async ×2, chat.completions.create) — not one per string.
+    assert.equal(titles.length, 3, titles.join(' | '));
     const src = editor.document.getText();
     const start = src.indexOf('REVIEW_PROMPT = """') + 'REVIEW_PROMPT = """'.length;
     const reviewPrompt = src.slice(start, src.indexOf('"""', start));
-    const reviewTokens = countTokens(reviewPrompt, 'o200k_base');
-    const reviewUsd = Decimal.parse('0.0025').times(reviewTokens).shiftLeft(3); // flujo.toml: gpt-4o $0.0025 per 1K input
-    assert.ok(titles.includes(`${reviewTokens} tokens · gpt-4o ${shortUsd(reviewUsd)} input`), titles.join(' | '));
+    // The call sends it as a system message: OpenAI's chat rule, 3 per message + the role, 3 to prime the reply.
+    const system = 3 + countTokens('system', 'o200k_base') + countTokens(reviewPrompt, 'o200k_base');
+    const reviewTokens = system + 3;
+    // flujo.toml: gpt-4o $0.0025 per 1K input, $0.01 per 1K output; 500 expected output tokens (the setting).
+    const reviewUsd = Decimal.parse('0.0025').times(reviewTokens).plus(Decimal.parse('0.01').times(500)).shiftLeft(3);
+    assert.ok(titles.includes(`${reviewTokens} tokens + 500 out · gpt-4o ${shortUsd(reviewUsd)}`), titles.join(' | '));
     assert.ok(
       titles.some((t) => t.includes('gpt-4o-mini')),
       titles.join(' | '),
     );
-    // Clicking the lens shows that one prompt's breakdown, not the whole file's.
+    // Clicking the lens (or the constant the call sends) shows that call's breakdown, not the whole file's.
     const md = await vscode.commands.executeCommand<string>('promptCost.showBreakdown', editor.document.uri, start);
-    assert.ok(md.includes(`| openai:gpt-4o (in the call) | ${reviewTokens} | ${shortUsd(reviewUsd)} |`), md);
+    assert.ok(md.includes('make_agent_async in review_agent.py'), md);
+    assert.ok(md.includes(`| system (line 5) | ${system} |`), md);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
