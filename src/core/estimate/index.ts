@@ -193,42 +193,15 @@ export function codeLensSummary(
   return { tokensTitle, modelTitles };
 }
 
-/**
- * The hover / "copy as Markdown" tables: per model the request cost (input, expected output, total,
- * monthly), then the variants (all-cached input, Batch API, per 1,000 requests, context window used).
- * Two narrow tables instead of one wide one, so the hover needs no horizontal scrolling.
- */
-export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number }): string {
-  const lines: string[] = [];
-  if (options.title) lines.push(`**${escapeMarkdown(options.title)}**`, '');
-  lines.push(
-    `| Model | Input tokens | Input | Output (${GROUPED.format(estimate.outputTokens)} tok) | Total / request | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
-    '|---|---:|---:|---:|---:|---:|',
-  );
-  const variants: string[] = ['| Model | All input cached | Batch API | Per 1,000 requests | Context used |', '|---|---:|---:|---:|---:|'];
-  for (const m of estimate.models) {
-    const row = rowFor(estimate.table, m.model);
-    const name = escapeMarkdown(shortModel(m.model));
-    if (!row) {
-      const error = estimate.table.errors.find((e) => e.id === m.model);
-      lines.push(
-        `| ${name} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeMarkdown(error?.message ?? 'no price')} | | | |`,
-      );
-      continue;
-    }
-    const approx = row.approximate;
-    const ctx =
-      row.contextUsedPct === undefined
-        ? '—'
-        : `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : ''}`;
-    lines.push(
-      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${formatUsd(row.inputUsd, approx)} | ${formatUsd(row.outputUsd, approx)} | **${formatUsd(row.totalUsd, approx)}** | ${formatUsd(row.monthlyUsd, approx)} |`,
-    );
-    variants.push(
-      `| ${name} | ${row.cachedInputUsd ? formatUsd(row.cachedInputUsd, approx) : '—'} | ${row.batchUsd ? formatUsd(row.batchUsd, approx) : '—'} | ${formatUsd(row.per1kRequestsUsd, approx)} | ${ctx} |`,
-    );
-  }
-  if (variants.length > 2) lines.push('', ...variants);
+/** Context window used by a row, with a warning near or over the limit. */
+function contextCell(row: CompareRow): string {
+  if (row.contextUsedPct === undefined) return '—';
+  const warn = row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : '';
+  return `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${warn}`;
+}
+
+/** The notes under the tables: price sources, provider counts, approximations, placeholders, what Flujo records. */
+function estimateNotes(estimate: PromptEstimate): string[] {
   const sources = [...new Set(estimate.table.rows.map((r) => `${r.priceSource}${r.priceDate ? ` (${r.priceDate})` : ''}`))];
   const notes: string[] = [];
   if (sources.length) notes.push(`Prices: ${escapeMarkdown(sources.join(', '))}.`);
@@ -250,6 +223,64 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).
   for (const w of new Set(estimate.table.rows.flatMap((r) => r.warnings.filter((x) => x.startsWith('Flujo itself')))))
     notes.push(`⚠ ${escapeMarkdown(w)}`);
+  return notes;
+}
+
+/**
+ * The hover / "copy as Markdown" tables: per model the request cost (input, expected output, total,
+ * monthly), then the variants (all-cached input — input only —, Batch API — the whole request —, per 1,000
+ * requests, context window used). `compact` (the hover, which VS Code caps at max(¼ editor height, 250 px)):
+ * the variants of the first model (the status bar's) on one line and the notes as one paragraph, so it
+ * needs no scrolling; the comparison panel and "copy as Markdown" have every model's variants.
+ */
+export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number; compact?: boolean }): string {
+  const lines: string[] = [];
+  if (options.title) lines.push(`**${escapeMarkdown(options.title)}**`, '');
+  lines.push(
+    `| Model | Input tokens | Input | Output (${GROUPED.format(estimate.outputTokens)} tok) | Total / request | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  const variants: string[] = [
+    '| Model | All input cached (input only) | Batch API (whole request) | Per 1,000 requests | Context used |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  let firstVariants: string | undefined;
+  for (const m of estimate.models) {
+    const row = rowFor(estimate.table, m.model);
+    const name = escapeMarkdown(shortModel(m.model));
+    if (!row) {
+      const error = estimate.table.errors.find((e) => e.id === m.model);
+      lines.push(
+        `| ${name} | ${formatTokens(m.inputTokens, m.tokenizer.approximate)} | ${escapeMarkdown(error?.message ?? 'no price')} | | | |`,
+      );
+      continue;
+    }
+    const approx = row.approximate;
+    const cached = row.cachedInputUsd ? formatUsd(row.cachedInputUsd, approx) : undefined;
+    const batch = row.batchUsd ? formatUsd(row.batchUsd, approx) : undefined;
+    lines.push(
+      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${formatUsd(row.inputUsd, approx)} | ${formatUsd(row.outputUsd, approx)} | **${formatUsd(row.totalUsd, approx)}** | ${formatUsd(row.monthlyUsd, approx)} |`,
+    );
+    variants.push(`| ${name} | ${cached ?? '—'} | ${batch ?? '—'} | ${formatUsd(row.per1kRequestsUsd, approx)} | ${contextCell(row)} |`);
+    firstVariants ??= [
+      `${name}:`,
+      cached && `all input cached ${cached} (input only)`,
+      batch && `Batch API ${batch} (whole request)`,
+      `${formatUsd(row.per1kRequestsUsd, approx)} per 1,000 requests`,
+      row.contextUsedPct === undefined ? undefined : `context ${contextCell(row)}`,
+    ]
+      .filter(Boolean)
+      .join(' · ')
+      .replace(': · ', ': ');
+  }
+  const notes = estimateNotes(estimate);
+  if (options.compact) {
+    if (firstVariants) lines.push('', firstVariants);
+    // One paragraph with line breaks: no paragraph spacing between notes.
+    if (notes.length) lines.push('', notes.join('  \n'));
+    return lines.join('\n');
+  }
+  if (variants.length > 2) lines.push('', ...variants);
   for (const n of notes) lines.push('', n);
   return lines.join('\n');
 }

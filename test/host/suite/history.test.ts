@@ -453,4 +453,22 @@ describe('run prompts and run history', function () {
       return g && g.children.every((c) => c.contextValue === 'promptCost.run flujo') ? true : undefined;
     });
   });
+
+  it('a second run of a prompt appends to its open answer document instead of opening another Untitled tab', async () => {
+    const uri = workspaceFile('prompts', 'summarize.txt');
+    const run = () =>
+      vscode.commands.executeCommand<RunPromptOutcome>('promptCost.runPrompt', uri, {
+        model: 'openai:fake-model',
+        variables: { text: 'x' },
+      });
+    const first = await run();
+    const second = await run();
+    assert.ok(first?.answer && second?.answer);
+    assert.equal(second.answer.toString(), first.answer.toString());
+    const answer = vscode.workspace.textDocuments.find((d) => d.uri.toString() === first.answer!.toString())!;
+    assert.equal(answer.getText().match(/^# ▶ summarize\.txt · openai:fake-model$/gm)?.length, 2, answer.getText());
+    assert.match(answer.getText(), /\n---\n\n# ▶ summarize/);
+    await vscode.window.showTextDocument(answer);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
