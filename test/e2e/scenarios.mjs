@@ -94,7 +94,7 @@ export const scenarios = [
         const tree = page
           .locator('.pane-body .monaco-list[aria-label*="Runs"], [id="workbench.view.extension.promptCost"] .monaco-list')
           .first();
-        await tree.locator('.monaco-list-row', { hasText: 'support-triage.prompt.md' }).first().waitFor({ timeout: 20_000 });
+        await tree.locator('.monaco-list-row', { hasText: 'support-triage' }).first().waitFor({ timeout: 20_000 });
         await tree.locator('.monaco-list-row', { hasText: 'support-email' }).first().waitFor({ timeout: 20_000 });
         // Expand the Flujo run to show its steps.
         await tree.locator('.monaco-list-row', { hasText: 'support-email' }).first().click();

@@ -12,6 +12,7 @@ import {
   mergeRuns,
   runDetailsText,
   runLabel,
+  runDescription,
   runTooltipMarkdown,
   statusIcon,
   stepDescription,
@@ -46,7 +47,7 @@ describe('history view model', () => {
       run('b', { status: 'error', usage, costUsd: '0.0000001' }),
     ];
     const t = totalsOf(runs);
-    assert.equal(groupDescription(t), '2 runs · 2,500 tok · $0.00110 · Δ +10.0 % · 1 failed');
+    assert.equal(groupDescription(t), '$0.00110 · Δ +10.0 % · 1 failed');
     assert.equal(compactTokens(12_345), '12.3k');
     assert.equal(compactTokens(2_000_000), '2.0M');
   });
@@ -56,9 +57,11 @@ describe('history view model', () => {
     const [g] = groupRuns([run('a', { time: new Date(2025, 0, 2, 9, 5).toISOString() })], 'day');
     assert.equal(groupLabel(g, 'day', now), '2025-01-02 · yesterday');
     const r = run('a', { time: new Date(2025, 0, 2, 9, 5).toISOString(), promptFile: 'prompts/x.prompt.md', model: 'gpt-4o' });
-    assert.equal(runLabel(r, 'day'), '09:05  x.prompt.md');
+    assert.equal(runLabel(r, 'day'), '09:05  x');
     assert.equal(runLabel(r, 'prompt'), '01-02 09:05');
-    assert.equal(runLabel(r, 'model'), '01-02 09:05  x.prompt.md');
+    assert.equal(runLabel(r, 'model'), '01-02 09:05  x');
+    assert.equal(runDescription({ ...r, costUsd: '0.1' }), '$0.10');
+    assert.equal(runDescription({ ...r, status: 'error', costUsd: undefined }), 'cost unknown · error');
     assert.equal(statusIcon('error').id, 'error');
     assert.equal(
       stepDescription({ name: 's', tokens: 1200, costUsd: '0.2', latencyMs: 1250, success: false }),

@@ -164,7 +164,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         r.steps?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
       );
       item.id = `run:${node.by}:${r.id}`;
-      item.description = G!.describeRun(r);
+      item.description = V!.runDescription(r);
       item.tooltip = new vscode.MarkdownString(V!.runTooltipMarkdown(node.view, this.store.ledgerFileOf(node.view)));
       const icon = V!.statusIcon(r.status);
       item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);

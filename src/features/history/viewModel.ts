@@ -48,9 +48,12 @@ export function compactTokens(n: number): string {
   return compactCount(n);
 }
 
-/** `3 runs · 12.3k tok · $0.0123 · Δ +4.2 % · 1 failed` (the exact cost is in the tooltip). */
+/**
+ * `$0.0123 · Δ +4.2 % · 1 failed`: short enough for the default side bar width (≈300 px) beside the day;
+ * the run count, tokens and the exact cost are in the tooltip.
+ */
 export function groupDescription(t: RunTotals): string {
-  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, formatTotalCost(t)];
+  const parts = [formatTotalCost(t)];
   const d = formatDeltaPct(t.deltaPct);
   if (d) parts.push(`Δ ${d}`);
   if (t.failed) parts.push(`${t.failed} failed`);
@@ -90,11 +93,25 @@ export function runSubject(r: RunRecord): string {
   return r.model ?? r.id;
 }
 
-/** Tree label of a run: time, then the subject unless the grouping already says it. */
+/** A prompt file's name without its prompt-file suffix (`support-triage.prompt.md` → `support-triage`). */
+function promptStem(name: string): string {
+  return name.replace(/\.(prompt\.md|prompt\.ya?ml|prompt|prompty|md|txt|ya?ml|json|jinja2?|j2)$/i, '') || name;
+}
+
+/**
+ * Tree label of a run: time, then the subject unless the grouping already says it (a prompt file without
+ * its suffix, so label and cost fit the default side bar; the tooltip names the file).
+ */
 export function runLabel(r: RunRecord, by: GroupBy): string {
   const time = localTime(r.time, by !== 'day');
   if (by === 'prompt' || (by === 'pipeline' && r.pipeline)) return time;
-  return `${time}  ${runSubject(r)}`;
+  return `${time}  ${r.promptFile ? promptStem(runSubject(r)) : runSubject(r)}`;
+}
+
+/** Tree description of a run: its cost, and its status unless ok (model, tokens, Δ, latency: the tooltip). */
+export function runDescription(r: RunRecord): string {
+  const cost = r.costUsd !== undefined ? formatUsd(r.costUsd) : 'cost unknown';
+  return r.status === 'ok' ? cost : `${cost} · ${r.status}`;
 }
 
 /** Codicon id and theme colour id per status. */

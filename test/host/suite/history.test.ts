@@ -221,17 +221,17 @@ describe('run prompts and run history', function () {
     });
     const fake = t.find((g) => g.label === 'openai:fake-model');
     assert.ok(fake, `groups: ${t.map((g) => g.label).join(', ')}`);
-    assert.match(fake.description, /^1 run · 1,250 tok · \$0\.0013 · Δ /);
+    assert.match(fake.description, /^\$0\.0013 · Δ /); // short for the default side bar; counts in the tooltip
     const run = fake.children[0];
     assert.match(run.label, /^\d\d-\d\d \d\d:\d\d {2}support-triage\.prompt\.md$/);
-    assert.match(run.description, /^\$0\.0013 · Δ (?:[+−]\d+\.\d|±0) % · fake-model · 1,200→50 tok · \d+\.\d s$/);
+    assert.equal(run.description, '$0.0013'); // model, tokens, Δ and latency: the tooltip
     assert.equal(run.icon, 'pass');
     assert.equal(run.contextValue, 'promptCost.run prompt');
     const claude = t.find((g) => g.label === 'anthropic:claude-3-5-sonnet-20241022')!;
-    assert.match(claude.description, /^1 run · 1,550 tok · \$0\.00323/);
+    assert.match(claude.description, /^\$0\.00323/);
     const failed = t.flatMap((g) => g.children).filter((c) => c.icon === 'error');
     assert.equal(failed.length, 3);
-    assert.ok(failed.some((c) => /(?:^| · )error · /.test(c.description)));
+    assert.ok(failed.some((c) => /(?:^| · )error(?: · |$)/.test(c.description)));
     assert.ok(
       failed.every((c) => c.description.startsWith('cost unknown · ')),
       'a run without a cost says so instead of showing nothing',
@@ -245,7 +245,7 @@ describe('run prompts and run history', function () {
     });
     const summarize = byPrompt.find((g) => g.label === 'prompts/summarize.txt')!;
     // The three failed calls have no cost (no usage came back): counted as unknown, not as $0.
-    assert.match(summarize.description, /^4 runs · .* · \$0\.00323 \+ 3 unknown · .*3 failed$/);
+    assert.match(summarize.description, /^\$0\.00323 \+ 3 unknown · .*3 failed$/);
     await vscode.commands.executeCommand('promptCost.runs.filter', 'claude');
     assert.deepEqual(
       (await tree()).map((g) => g.children.length),
@@ -396,7 +396,7 @@ describe('run prompts and run history', function () {
     const email = flujoGroup.children.find((c) => c.id === 'flujo:f-1')!;
     assert.equal(email.contextValue, 'promptCost.run flujo live');
     assert.match(email.label, /support-email$/);
-    assert.match(email.description, /^\$1\.20 · 2 steps · 4,600 tok · 2\.1 s$/);
+    assert.equal(email.description, '$1.20');
     const { runs } = await api();
     const steps = (await runs.getChildren(email.node)).map((n) => runs.getTreeItem(n));
     assert.deepEqual(
