@@ -49,6 +49,7 @@ const bundles = [
   { entryPoints: ['src/core/tokenize/worker.ts'], outfile: 'dist/tokenize-worker.js' },
   { entryPoints: ['src/core/estimate/worker.ts'], outfile: 'dist/estimate-worker.js' },
   { entryPoints: ['src/core/flujo/worker.ts'], outfile: 'dist/flujo-worker.js' },
+  { entryPoints: ['src/core/history/learned/worker.ts'], outfile: 'dist/learn-worker.js' },
   { entryPoints: ['src/webview/compare.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ]
   .filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])))

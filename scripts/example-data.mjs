@@ -64,6 +64,7 @@ function editorRun(id, time, model, promptFile, est, used, latencyMs, extra = {}
       costUsd: cost(model, est[0], est[1]),
       ...(provider === 'anthropic' ? { approximate: true } : {}),
       priceSource: 'flujo.toml',
+      outputTokensSource: est[1] === 500 ? 'setting' : 'file',
     },
     latencyMs,
   };
@@ -93,6 +94,13 @@ const ledger = [
     error: { kind: 'cancelled', message: 'The run was cancelled.' },
   }),
   editorRun('ex-07', '2026-11-27T09:02:48.000Z', 'openai:gpt-4o-mini', 'prompts/support-triage.prompt.md', [128, 300], [140, 112], 1510),
+  // More triage runs: with 3 or more on a model the estimate uses what the answers really were
+  // (learned output tokens, docs/user/learned-output.md) instead of the file's max_tokens of 300.
+  editorRun('ex-08', '2026-11-27T10:15:09.000Z', 'openai:gpt-4o-mini', 'prompts/support-triage.prompt.md', [128, 300], [152, 94], 1390),
+  editorRun('ex-09', '2026-11-28T08:41:30.000Z', 'openai:gpt-4o-mini', 'prompts/support-triage.prompt.md', [128, 300], [137, 79], 1270),
+  editorRun('ex-10', '2026-11-28T09:03:12.000Z', 'openai:gpt-4o', 'prompts/support-triage.prompt.md', [128, 300], [133, 91], 2050),
+  editorRun('ex-11', '2026-11-28T14:26:44.000Z', 'openai:gpt-4o-mini', 'prompts/support-triage.prompt.md', [128, 300], [161, 131], 1620),
+  editorRun('ex-12', '2026-11-29T09:12:57.000Z', 'openai:gpt-4o-mini', 'prompts/support-triage.prompt.md', [128, 300], [129, 88], 1180),
 ];
 
 // Flujo runs: [run id, pipeline, status, created (Flujo's "YYYY-MM-DD HH:MM:SS" UTC), ms, steps [name, model, in, out, latency s, ok]].

@@ -1,4 +1,5 @@
-// `npm test`: build, then every test layer in turn — static checks, core unit tests (node:test), the integration
+// `npm test`: build, then every test layer in turn — static checks, core unit tests (node:test), the
+// security suite (node:test, bounded hostile inputs), the integration
 // suites inside a real VS Code host, and the browser-level e2e/screenshot step. Ends with one
 // summary line CI reads: "N passed, N failed". Exit code is non-zero when anything failed.
 import { spawn } from 'node:child_process';
@@ -42,6 +43,18 @@ async function summaryLine(script, prefix) {
   return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
 }
 
+/** Runs the compiled node:test files under out/test/<dir>; counts from the spec reporter's "ℹ pass N" / "ℹ fail N". */
+async function nodeTests(dir) {
+  const files = listTests(path.join(root, 'out', 'test', dir));
+  if (!files.length) return { passed: 0, failed: 1, code: 1 };
+  const { code, out } = await run(process.execPath, ['--test', '--test-reporter=spec', ...files], { capture: true });
+  const count = (name) => Number(new RegExp(`^\\S+ ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
+  const passed = count('pass');
+  const failed = count('fail');
+  if (Number.isNaN(passed)) return { passed: 0, failed: 1, code };
+  return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
+}
+
 const layers = {
   /** Type-check (extension, CLI, tests, webview), ESLint and Prettier: one check each. */
   async static() {
@@ -60,16 +73,9 @@ const layers = {
     }
     return { passed, failed, code: failed ? 1 : 0 };
   },
-  async unit() {
-    const files = listTests(path.join(root, 'out', 'test', 'unit'));
-    const { code, out } = await run(process.execPath, ['--test', '--test-reporter=spec', ...files], { capture: true });
-    // The spec reporter ends with "ℹ pass N" / "ℹ fail N".
-    const count = (name) => Number(new RegExp(`^\\S+ ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
-    const passed = count('pass');
-    const failed = count('fail');
-    if (Number.isNaN(passed)) return { passed: 0, failed: 1, code };
-    return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
-  },
+  unit: () => nodeTests('unit'),
+  /** Issue 24: each hostile-input case under a time and memory bound (test/security/). */
+  security: () => nodeTests('security'),
   host: () => summaryLine('test/host/run-host-tests.mjs', 'host'),
   e2e: () => summaryLine('test/e2e/screenshots.mjs', 'e2e'),
 };
@@ -78,7 +84,7 @@ async function main() {
   console.log('> build');
   let r = await run(process.execPath, ['scripts/build.mjs']);
   if (r.code !== 0) return finish([['build', { passed: 0, failed: 1 }]]);
-  if (!only.length || only.includes('unit')) {
+  if (!only.length || only.includes('unit') || only.includes('security')) {
     // The test-only oracles (Hugging Face tokenizers + the families' tokenizer.json, ~700 MB) live in
     // .oracle/, installed once by this separate, cached step rather than by `npm install`.
     console.log('> test oracles (.oracle/, cached)');

@@ -2,6 +2,7 @@
 // Exit 1 when a prompt breaks its budget, a change raises a prompt's cost per request by more than
 // allowed, or flujo.toml has errors (`lint`); --sarif writes all findings as SARIF 2.1.0.
 import * as fs from 'node:fs';
+import { UnsafeWriteError, fsErrorLine, writeFileAtomicSync } from '../core/safeWrite';
 import * as path from 'node:path';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
 import { readRegularFileSync } from '../core/files';
@@ -11,14 +12,15 @@ import { collectWorkspaceUsages } from './lint';
 import { DIFF_VALUED } from './diff';
 import { checkPathArguments, loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
 import { BUDGET_RULES, SarifFinding, buildSarif } from './sarif';
-import { GitError, diffWorkingTree, primaryDelta, toPathspec, CODE_LANGUAGE_BY_EXTENSION, type PromptChange } from '../core/diff';
+import { GitError, diffWorkingTree, toPathspec, CODE_LANGUAGE_BY_EXTENSION, type PromptChange } from '../core/diff';
 import { listFiles, repoRoot } from '../core/diff/git';
-import { signedTokens, signedUsd } from '../core/diff/format';
-import { checkFileBudgets } from '../core/promptBudgets/check';
-import { increasePct, resolveBudget } from '../core/promptBudgets';
-import { readFrontMatterBudget } from '../core/promptBudgets';
+import { checkFileBudgets, documentBudget, type BudgetFinding } from '../core/promptBudgets/check';
+import { resolveBudget } from '../core/promptBudgets';
+import { filePromptDocuments } from '../core/estimate/file';
+import { increaseFinding, judgeAgainstBase } from './checkRules';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
+import { errorText } from '../core/errors';
 
 declare const PACKAGE_VERSION: string;
 
@@ -26,13 +28,19 @@ export const CHECK_USAGE = `Usage: prompt-cost check [PATH...] [--base REF] [--m
   Budgets (front matter \`budget:\` and prompt-cost.json rules) for every prompt under PATH (default: the
   current folder), the increase of each changed prompt's cost per request since REF (default: merge-base
   with the upstream branch, else HEAD), and flujo.toml lint errors. Exit 1 on any error finding.
+  Fails closed: a money limit on an unpriced model, an increase that cannot be priced, front matter that
+  cannot be read, and a base that cannot be resolved exactly (a shallow clone) are errors.
   Options: --models ID,... --output-tokens N --requests-per-day N --config FLUJO_TOML
+    --allow-unpriced      an unpriced model passes money limits and increases (a warning, not an error)
+    --strict-budgets      a prompt already over budget on the base fails too (default: only if made worse)
+    --base-fallback tip   compare with REF's tip when the merge-base is missing (shallow clone), with a warning
+    --no-lint             skip flujo.toml
 `;
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', '.tox', '.vscode-test']);
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-interface Finding extends SarifFinding {
+export interface Finding extends SarifFinding {
   source: 'budget' | 'increase' | 'lint';
 }
 
@@ -41,7 +49,11 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     io.stdout(CHECK_USAGE);
     return EXIT_OK;
   }
-  const { positional, flags } = parseArgs(argv, { valued: [...DIFF_VALUED, 'max-increase', 'sarif'], booleans: ['json', 'no-lint'] });
+  const { positional, flags } = parseArgs(argv, {
+    valued: [...DIFF_VALUED, 'max-increase', 'sarif'],
+    booleans: ['json', 'no-lint', 'allow-unpriced', 'strict-budgets'],
+  });
+  const allowUnpriced = flags.has('allow-unpriced');
   const maxIncreaseFlag = flags.has('max-increase') ? nonNegativeNumber(flags, 'max-increase', 0) : undefined;
   const sarifFile = flags.get('sarif');
   if (sarifFile === true) throw new UsageError('--sarif needs a FILE');
@@ -52,6 +64,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const ws = loadPromptWorkspace(io, flags, top);
   for (const w of ws.warnings) io.stderr(`warning: ${w}\n`);
   const findings: Finding[] = [];
+  const budgetFindings: { finding: BudgetFinding; path: string }[] = [];
   const rel = (abs: string) => path.relative(top, abs).split(path.sep).join('/');
 
   // 1. Budgets of every prompt under PATH.
@@ -74,12 +87,12 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       text = bytes.toString('utf8');
     } catch (err) {
       // A prompt that cannot be read is not silently passed: the gate says which one it did not check.
-      io.stderr(`warning: ${(err as Error).message}; its budgets were not checked\n`);
+      io.stderr(`warning: ${errorText(err)}; its budgets were not checked\n`);
       continue;
     }
     checked++;
-    for (const f of checkFileBudgets({ path: relPath, configPath, text, type, pricing: ws, config: ws.config }))
-      findings.push({ source: 'budget', ruleId: f.rule, level: f.level, message: f.message, path: relPath, ...oneBased(f.range) });
+    for (const f of checkFileBudgets({ path: relPath, configPath, text, type, pricing: ws, config: ws.config, allowUnpriced }))
+      budgetFindings.push({ finding: f, path: relPath });
   }
 
   // 2. Increases since the base (needs git).
@@ -96,31 +109,23 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       throw err;
     }
     for (const c of changes) {
-      if (!c.before || !c.after) continue;
-      const limit = increaseLimit(ws, c, top, maxIncreaseFlag);
-      if (limit === undefined) continue;
-      const d = primaryDelta(c);
-      if (!d) continue;
-      const priced = d.perRequestBefore !== undefined && d.perRequestAfter !== undefined;
-      const pct = priced ? increasePct(d.perRequestBefore, d.perRequestAfter) : increasePct(d.tokensBefore, d.tokensAfter);
-      if (pct === undefined || pct <= limit) continue;
-      const what = priced
-        ? `cost per request ${signedUsd(d.perRequestDelta!, d.approximate)}`
-        : `input tokens ${signedTokens(d.tokensDelta, d.approximate)}`;
-      const line = c.after.line + 1;
-      findings.push({
-        source: 'increase',
-        ruleId: 'budget/max-increase',
-        level: 'error',
-        message: `${c.kind === 'code' ? `${c.label}: ` : ''}${what} for ${d.model} (${Number.isFinite(pct) ? `+${pct.toFixed(1)}%` : 'from 0'}) vs ${baseLabel}: more than the allowed +${limit}% (${signedTokens(d.tokensDelta, d.approximate)} tokens${d.monthlyDelta ? `, ${signedUsd(d.monthlyDelta, d.approximate)}/month` : ''})`,
-        path: c.path,
-        startLine: line,
-        startColumn: 1,
-        endLine: line,
-        endColumn: 1,
-      });
+      const f = increaseFinding(c, increaseLimit(ws, c, top, maxIncreaseFlag), baseLabel, allowUnpriced);
+      if (f) findings.push(f);
     }
   } else if (maxIncreaseFlag !== undefined) io.stderr('warning: not a git repository: increases are not checked\n');
+
+  // Budget findings, judged against the base: a prompt already over budget there fails only if made worse.
+  for (const { finding, path: p } of budgetFindings) {
+    const judged = flags.has('strict-budgets') || !root ? finding : judgeAgainstBase(finding, p, changes, baseLabel ?? 'the base');
+    findings.push({
+      source: 'budget',
+      ruleId: judged.rule,
+      level: judged.level,
+      message: judged.message,
+      path: p,
+      ...oneBased(judged.range),
+    });
+  }
 
   // 3. flujo.toml, found as Flujo finds it.
   if (!flags.has('no-lint')) findings.push(...flujoFindings(io, rel));
@@ -173,9 +178,11 @@ function writeSarif(io: CliIO, file: string, findings: Finding[], root: string):
   const text = terminalSafeJson(sarif) + '\n';
   if (file === '-') return io.stdout(text);
   try {
-    fs.writeFileSync(path.resolve(io.cwd, file), text);
+    // a committed symlink (prompt-cost.sarif → any file) is refused; the file is replaced whole (temp + rename)
+    writeFileAtomicSync(path.resolve(io.cwd, file), text, { root: io.cwd });
   } catch (err) {
-    throw new UsageError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof UnsafeWriteError) throw new UsageError(err.message, 'input');
+    throw new UsageError(`cannot write ${file}: ${fsErrorLine(err)?.replace(/^cannot write [^:]*: /, '') ?? errorText(err)}`);
   }
 }
 
@@ -195,8 +202,9 @@ function increaseLimit(ws: PromptWorkspace, c: PromptChange, top: string, flag: 
   const config = flag !== undefined ? { ...ws.config, maxIncreasePct: flag } : ws.config;
   let fm;
   if (c.kind === 'file' && c.after) {
-    const m = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---/.exec(c.after.text);
-    if (m) fm = readFrontMatterBudget(m[1], 1);
+    // The front matter the estimate reads (the format's own rules), through the one budget reader.
+    const prompt = filePromptDocuments(c.after.text, c.path.slice(c.path.lastIndexOf('/') + 1)).prompts[0];
+    if (prompt) fm = documentBudget(c.after.text, prompt);
   }
   return resolveBudget(config, ws.configRelative(abs), fm, c.path).limits.max_increase_pct;
 }

@@ -24,7 +24,7 @@ const HEAD = [
 
 export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
-    valued: ['models', 'model', 'output-tokens', 'requests-per-day', 'config'],
+    valued: ['models', 'model', 'output-tokens', 'ledger', 'requests-per-day', 'config'],
     booleans: ['json'],
     aliases: { m: 'models' },
   });

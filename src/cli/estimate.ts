@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
 import { readRegularFileSync } from '../core/files';
-import { nonNegativeInt, nonNegativeNumber, parseArgs, readTextInput, splitList, stringFlag } from './args';
+import { nonNegativeNumber, parseArgs, readTextInput, splitList, stringFlag } from './args';
+import { learnedLookupFor, loadCliLearned, outputTokensFlag } from './learned';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
 import { decodeTomlBytes } from '../core/flujo/decode';
@@ -21,8 +22,12 @@ import {
   EstimateSettings,
   FileEstimate,
   FilePrompt,
+  ModelOutput,
+  OutputTokensSource,
   countMessagesOf,
+  describeOutput,
   estimateFile,
+  outputSourceName,
   estimateRowJson,
   summaryEncoding,
 } from '../core/estimate';
@@ -79,12 +84,18 @@ export async function estimateCliFile(
     onlyModels = [...(onlyModels ?? []), ...splitList(v)];
     if (!onlyModels.length) throw new UsageError(`--${name} needs at least one model id`);
   }
+  const output = outputTokensFlag(flags);
+  const learned = await loadCliLearned(io, stringFlag(flags, 'ledger'));
+  if (learned?.skippedLines)
+    warnings.push(`${learned.ledger}: ${learned.skippedLines} line(s) skipped (prompt-cost history list shows which)`);
+  const lookup = learnedLookupFor(learned, io, file);
   const settings: EstimateSettings = {
     catalog,
     configuredModels,
     onlyModels,
     expectedOutputTokens: DEFAULT_EXPECTED_OUTPUT_TOKENS,
-    outputTokens: nonNegativeInt(flags, 'output-tokens'),
+    outputTokens: output.tokens,
+    learned: lookup && { lookup, choice: output.choice },
     requestsPerDay: nonNegativeNumber(flags, 'requests-per-day') ?? DEFAULT_REQUESTS_PER_DAY,
   };
   const dir = file === '-' ? io.cwd : path.dirname(path.resolve(io.cwd, file));
@@ -126,11 +137,28 @@ async function askProviderCounts(io: CliIO, offline: FileEstimate): Promise<void
 }
 
 /** A row, plus (with a flujo.toml) what Flujo's own ledger will hold for the call (it may differ from the bill). */
-export type CliRow = EstimateRowJson & { flujoRecords?: FlujoRecordNote };
+export type CliRow = EstimateRowJson & ReturnType<typeof outputJson> & { flujoRecords?: FlujoRecordNote };
+
+/** Where a row's output tokens come from, and the learned numbers when there are any (the CLI contract's fields). */
+export function outputJson(o: ModelOutput | undefined) {
+  const l = o?.learned;
+  return {
+    outputTokensSource: o ? outputSourceName(o.source) : 'default',
+    outputTokensP50: l?.p50 ?? null,
+    outputTokensP90: l?.p90 ?? null,
+    reasoningTokensP50: l?.reasoningP50 ?? null,
+    reasoningTokensP90: l?.reasoningP90 ?? null,
+    historyRuns: l?.runs ?? 0,
+    /** The model whose runs of this prompt were borrowed (this one has fewer than 3); else null. */
+    outputTokensBorrowedFrom: l?.borrowedFrom ?? null,
+    /** A reasoning model without runs: the output may reach this many tokens; else null. */
+    outputTokensUpTo: o?.upTo ?? null,
+  };
+}
 
 export function cliRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
   return p.estimate.table.rows.map((r) => {
-    const row: CliRow = estimateRowJson(r, p.estimate);
+    const row: CliRow = { ...estimateRowJson(r, p.estimate), ...outputJson(p.estimate.outputs.get(r.id)) };
     const res = catalog.flujo ? catalog.resolve(r.id) : undefined;
     if (!res?.ok || !res.flujo) return row;
     const flujo = flujoRecordNote(res.flujo, r.inputTokens, r.outputTokens);
@@ -173,7 +201,7 @@ export function promptHeadJson(file: string, p: FilePrompt) {
     line: p.line,
     model: p.document.model ?? null,
     outputTokens: p.estimate.outputTokens,
-    outputTokensSource: p.estimate.outputTokensSource,
+    outputTokensSource: outputSourceName(p.estimate.outputTokensSource),
   };
 }
 
@@ -197,7 +225,7 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
 
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
-    valued: ['model', 'models', 'output-tokens', 'config'],
+    valued: ['model', 'models', 'output-tokens', 'config', 'ledger'],
     booleans: ['json', 'provider-count'],
     aliases: { m: 'model' },
   });
@@ -238,8 +266,8 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
       result.prompts.length > 1 || p.kind !== 'file'
         ? `${file}:${p.line} ${p.name} (${roles})`
         : `${file} (${p.document.messages.length} message${p.document.messages.length === 1 ? '' : 's'}: ${roles})`;
-    const out = `${p.estimate.outputTokens} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]})`;
-    const notes = [...(p.document.notes ?? []), ...countNotes(p)].map((n) => `note: ${n}\n`).join('');
+    const out = `${p.estimate.outputTokens} output tokens (${describeOutput(p.estimate.outputs.values().next().value ?? { tokens: p.estimate.outputTokens, source: p.estimate.outputTokensSource })})`;
+    const notes = [...(p.document.notes ?? []), ...countNotes(p), ...outputNotes(p)].map((n) => `note: ${n}\n`).join('');
     return `${head}, ${out}\n${alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5])}${notes}`;
   });
   io.stdout(
@@ -263,7 +291,29 @@ export function countNotes(p: FilePrompt): string[] {
   );
 }
 
-export const OUTPUT_SOURCE = { option: '--output-tokens', file: "the prompt's max tokens", setting: 'default' } as const;
+/** Per model: the learned numbers (own or borrowed) and what a reasoning model without runs may reach. */
+export function outputNotes(p: FilePrompt): string[] {
+  return [...p.estimate.outputs.entries()].flatMap(([model, o]) => {
+    const notes: string[] = [];
+    const l = o.learned;
+    if (l) {
+      const figures = `p50 ${l.p50}, p90 ${l.p90} output tokens${l.reasoningP50 !== undefined ? ` (reasoning p50 ${l.reasoningP50}, p90 ${l.reasoningP90})` : ''}`;
+      const from = l.borrowedFrom ? `${l.runs} runs of this prompt on ${l.borrowedFrom} (fewer than 3 of its own)` : `${l.runs} runs`;
+      const unused = o.source === 'history' ? '' : ` — not used: ${OUTPUT_SOURCE[o.source]} wins`;
+      notes.push(`${model}: learned from ${from}: ${figures}${unused}`);
+    }
+    if (o.upTo !== undefined)
+      notes.push(`${model}: a reasoning model without runs of this prompt: its output (reasoning included) may reach ${o.upTo} tokens`);
+    return notes;
+  });
+}
+
+export const OUTPUT_SOURCE: Record<OutputTokensSource, string> = {
+  option: '--output-tokens',
+  history: 'learned from runs',
+  file: "the prompt's max tokens",
+  setting: 'default',
+};
 
 /** Plain aligned text table; `right` lists right-aligned column indexes. */
 export function alignTable(head: string[], rows: string[][], right: number[] = []): string {

@@ -5,6 +5,7 @@
 //   import  [DB | flujo.toml | DIR] [--ledger PATH] [--dry-run] [--json]
 //           Flujo runs (WAL included) → ledger; without DB, the state_uri of the flujo.toml found.
 //   export  [--csv | --json] [--ledger PATH]
+//   accuracy [--ledger PATH] [--json]   walk-forward backtest of the learned output estimate (historyAccuracy.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -28,6 +29,8 @@ import {
 } from '../core/history/group';
 import { LedgerReadResult, LedgerWarning, ledgerWarnings, readLedger } from '../core/history/ledger';
 import { DEFAULT_LEDGER_PATH, RunRecord } from '../core/history/record';
+import { errorText } from '../core/errors';
+import { checkWriteTarget, fsErrorLine } from '../core/safeWrite';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
 
@@ -50,25 +53,34 @@ function requireSqliteHeader(db: string): void {
 
 /** --ledger, else PROMPT_COST_LEDGER, else the nearest folder (cwd or a parent) with `.prompt-cost/`, else cwd. */
 export function defaultLedgerPath(io: CliIO, explicit?: string): string {
-  if (explicit) return path.resolve(io.cwd, explicit);
-  if (io.env.PROMPT_COST_LEDGER) return path.resolve(io.cwd, io.env.PROMPT_COST_LEDGER);
+  return ledgerLocation(io, explicit).file;
+}
+
+/**
+ * The ledger and, when it is the default one, the folder it belongs to (`root`): the default ledger must
+ * stay inside that folder once symlinks are resolved. A path given with --ledger or PROMPT_COST_LEDGER is
+ * the user's explicit choice and has no root.
+ */
+export function ledgerLocation(io: CliIO, explicit?: string): { file: string; root?: string } {
+  if (explicit) return { file: path.resolve(io.cwd, explicit) };
+  if (io.env.PROMPT_COST_LEDGER) return { file: path.resolve(io.cwd, io.env.PROMPT_COST_LEDGER) };
   let dir = path.resolve(io.cwd);
   for (let i = 0; i < 256; i++) {
-    if (fs.existsSync(path.join(dir, '.prompt-cost'))) return path.join(dir, DEFAULT_LEDGER_PATH);
+    if (fs.existsSync(path.join(dir, '.prompt-cost'))) return { file: path.join(dir, DEFAULT_LEDGER_PATH), root: dir };
     const parent = path.dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  return path.join(path.resolve(io.cwd), DEFAULT_LEDGER_PATH);
+  return { file: path.join(path.resolve(io.cwd), DEFAULT_LEDGER_PATH), root: path.resolve(io.cwd) };
 }
 
-async function loadLedger(file: string): Promise<LedgerReadResult> {
+export async function loadLedger(file: string): Promise<LedgerReadResult> {
   // a FIFO or device as the ledger would hang the read; the reader holds the whole file in memory
   requireRegularFile(file, file, { mayBeMissing: true, maxBytes: MAX_LEDGER_BYTES });
   try {
     return await readLedger(file);
   } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${errorText(err, 'code')}`);
   }
 }
 
@@ -76,7 +88,7 @@ async function loadLedger(file: string): Promise<LedgerReadResult> {
 const MAX_PRINTED_WARNINGS = 20;
 
 /** Every skipped ledger line as a located warning on stderr; returns them for --json. */
-function warnSkipped(io: CliIO, file: string, l: LedgerReadResult): LedgerWarning[] {
+export function warnSkipped(io: CliIO, file: string, l: LedgerReadResult): LedgerWarning[] {
   const warnings = ledgerWarnings(file, l.corrupt, l.tornTail);
   for (const w of warnings.slice(0, MAX_PRINTED_WARNINGS)) io.stderr(`warning: ${w.message}\n`);
   if (warnings.length > MAX_PRINTED_WARNINGS)
@@ -140,7 +152,7 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
   try {
     doc = parseToml(text) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`${loc.path} is not valid TOML: ${(err as Error).message.split('\n')[0]} (run prompt-cost lint)`);
+    throw new UsageError(`${loc.path} is not valid TOML: ${errorText(err).split('\n')[0]} (run prompt-cost lint)`);
   }
   const info: FlujoConfigInfo = { path: loc.path };
   if (typeof doc.state_uri === 'string') info.stateUri = doc.state_uri;
@@ -269,10 +281,16 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   try {
     read = await readFlujoRuns(db);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(errorText(err));
   }
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
-  const file = defaultLedgerPath(io, flags.get('ledger') as string | undefined);
+  const { file, root } = ledgerLocation(io, flags.get('ledger') as string | undefined);
+  // before anything is read or written: a committed symlink (runs.jsonl → ~/.bashrc) is refused
+  try {
+    checkWriteTarget(file, root);
+  } catch (err) {
+    throw new UsageError(errorText(err), 'input');
+  }
   requireRegularFile(file, file, { mayBeMissing: true });
   const dry = flags.has('dry-run');
   const result = dry
@@ -285,7 +303,13 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
         warnings: [] as string[],
         records: read.runs.map(flujoRunToRecord),
       }
-    : await importFlujoRunsToLedger(file, read.runs);
+    : await importFlujoRunsToLedger(file, read.runs, { root }).catch((err: unknown) => {
+        // ENOSPC, EROFS, EACCES …: one line (the ledger was cut back to where it was), exit 2
+        const line = fsErrorLine(err, 'cannot write the ledger');
+        throw line
+          ? new UsageError(`${line}; the failed write was removed from the ledger (run the import again once fixed)`, 'input')
+          : err;
+      });
   for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
   if (flags.has('json')) {
     printJson(io, {
@@ -339,7 +363,9 @@ export async function runHistory(argv: string[], io: CliIO): Promise<number> {
       return importCmd(rest, io);
     case 'export':
       return exportCmd(rest, io);
+    case 'accuracy':
+      return (await import('./historyAccuracy')).runHistoryAccuracy(rest, io);
     default:
-      throw new UsageError(`unknown subcommand '${sub}' (expected list, import or export)`);
+      throw new UsageError(`unknown subcommand '${sub}' (expected list, import, export or accuracy)`);
   }
 }

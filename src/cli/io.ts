@@ -1,5 +1,6 @@
 // The CLI's view of the outside world, injectable so commands are testable in-process.
-import { FileReadError, MAX_TEXT_FILE_BYTES, assertRegularFile, formatBytes, readRegularFileSync } from '../core/files';
+import { FileReadError, MAX_TEXT_FILE_BYTES, assertRegularFile, readRegularFileSync } from '../core/files';
+import { formatBytes } from '../core/format';
 import { terminalSafeJson } from '../core/untrustedText';
 
 export interface CliIO {

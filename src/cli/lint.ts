@@ -6,6 +6,7 @@ import { parseArgs, readTomlInput } from './args';
 import { FlujoDiagnostic, ModelUsage, analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
 import { scanModelUsages } from '../core/flujo/usage';
+import { errorText } from '../core/errors';
 
 const CODE_EXTENSIONS = new Set(['.py', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.yaml', '.yml']);
 const SKIP_DIRS = new Set([
@@ -87,7 +88,7 @@ export async function runLint(argv: string[], io: CliIO): Promise<number> {
     try {
       stat = fs.statSync(target);
     } catch (err) {
-      throw new UsageError(`cannot read ${positional[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(`cannot read ${positional[0]}: ${errorText(err, 'code')}`);
     }
     if (stat.isDirectory()) {
       const loc = findFlujoConfig({ startDir: target });

@@ -3,6 +3,8 @@
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
+import { errorText } from '../core/errors';
+import { fsErrorLine } from '../core/safeWrite';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -85,6 +87,7 @@ and its parents). Exit 1 when there is an error.
   list [--group day|prompt|model|pipeline|status] [--limit N] [--ledger PATH] [--config PATH] [--json]
   import [DB] [--config PATH] [--ledger PATH] [--dry-run] [--json]   Flujo runs into the ledger
   export [--csv|--json] [--ledger PATH]
+  accuracy [--ledger PATH] [--json]   how well learned output tokens predicted each run (walk-forward)
 `,
     load: async () => (await import('./history')).runHistory,
   },
@@ -176,7 +179,10 @@ export async function main(argv: string[], rawIO: CliIO): Promise<number> {
     )(rest, io);
   } catch (err) {
     if (err instanceof UsageError) return fail(err.code, err.message);
-    return fail('internal', `internal error: ${(err as Error).stack ?? err}`);
+    // the machine's state (disk full, read-only, no permission, a refused symlink): one line, no stack
+    const fsLine = fsErrorLine(err, 'cannot access');
+    if (fsLine) return fail('input', fsLine);
+    return fail('internal', `internal error: ${errorText(err, 'stack')}`);
   }
 }
 

@@ -5,14 +5,15 @@ import * as path from 'node:path';
 import { CliIO, UsageError, readFileOrThrow } from './io';
 import { loadCliCatalog } from './estimate';
 import { decodeTextInput, nonNegativeInt, nonNegativeNumber, splitList } from './args';
-import { BudgetConfig, CONFIG_FILE_NAME, EMPTY_BUDGET_CONFIG, parseBudgetConfig } from '../core/promptBudgets';
-import { DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
+import { BudgetConfig, CONFIG_FILE_NAME, EMPTY_BUDGET_CONFIG, parseBudgetConfig, requestsPerDayFor } from '../core/promptBudgets';
+import {
+  DEFAULT_EXPECTED_OUTPUT_TOKENS as DEFAULT_OUTPUT_TOKENS,
+  DEFAULT_MODELS,
+  DEFAULT_REQUESTS_PER_DAY,
+} from '../core/estimate/defaults';
 import type { PriceCatalog } from '../core/pricing/catalog';
 import { DEFAULT_PROMPT_GLOBS, isPromptFile } from '../core/prompt/glob';
 import type { PricingOptions } from '../core/diff/prompts';
-
-/** The editor's default models (promptCost.models empty, no flujo.toml prices). */
-export const DEFAULT_MODELS = ['openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest'];
 
 export interface PromptWorkspace extends PricingOptions {
   config: BudgetConfig;
@@ -98,12 +99,7 @@ export function loadPromptWorkspace(io: CliIO, flags: Map<string, string | true>
     configRelative,
     isPromptFile: (rel) => isPromptFile(rel, globs),
     // The prompt's own value, then the last matching budgets rule, then --requests-per-day, the file's default, 1,000.
-    requestsPerDay: (relPath, fromFrontMatter) => {
-      if (fromFrontMatter !== undefined) return fromFrontMatter;
-      const rel = configRelative(path.join(root, relPath));
-      let fromRule: number | undefined;
-      for (const r of config.rules) if (r.limits.requests_per_day !== undefined && r.matches(rel)) fromRule = r.limits.requests_per_day;
-      return fromRule ?? rpdFlag ?? config.requestsPerDay ?? DEFAULT_REQUESTS_PER_DAY;
-    },
+    requestsPerDay: (relPath, fromFrontMatter) =>
+      requestsPerDayFor(config, configRelative(path.join(root, relPath)), fromFrontMatter, DEFAULT_REQUESTS_PER_DAY, rpdFlag),
   };
 }

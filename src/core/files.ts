@@ -2,6 +2,8 @@
 // a size limit. A FIFO, socket or device (`/dev/zero`, a named pipe nobody writes to) would otherwise
 // block the read forever or never end, and a 1 GB file would be read whole into memory.
 import * as fs from 'node:fs';
+import { errorText } from './errors';
+import { formatBytes } from './format';
 
 /** Prompt files, flujo.toml, prompt-cost.json: bigger than this is not a hand-written text file. */
 export const MAX_TEXT_FILE_BYTES = 16 * 1024 * 1024;
@@ -29,14 +31,6 @@ export function fileKind(st: fs.Stats): string {
   return 'a regular file';
 }
 
-/** `12.3 MB`, `1.0 GB`, `512 bytes`. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(1)} GB`;
-}
-
 /**
  * Throws FileReadError unless `file` (followed through symlinks) is a regular file of at most
  * `maxBytes` (no limit when undefined). Checked with stat, so nothing is opened: a FIFO is never
@@ -48,7 +42,7 @@ export function assertRegularFile(file: string, label = file, maxBytes?: number)
     st = fs.statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new FileReadError(code === 'ENOENT' ? 'missing' : 'unreadable', `cannot read ${label}: ${code ?? (err as Error).message}`);
+    throw new FileReadError(code === 'ENOENT' ? 'missing' : 'unreadable', `cannot read ${label}: ${code ?? errorText(err)}`);
   }
   if (!st.isFile()) throw new FileReadError('not-regular', `${label} is ${fileKind(st)}, not a regular file; not read`);
   if (maxBytes !== undefined && st.size > maxBytes) throw tooLarge(label, st.size, maxBytes);
@@ -74,7 +68,7 @@ export function readRegularFileSync(file: string, maxBytes = MAX_TEXT_FILE_BYTES
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    throw new FileReadError('unreadable', `cannot read ${label}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new FileReadError('unreadable', `cannot read ${label}: ${errorText(err, 'code')}`);
   }
   try {
     const st = fs.fstatSync(fd);
@@ -93,7 +87,7 @@ export function readRegularFileSync(file: string, maxBytes = MAX_TEXT_FILE_BYTES
     return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof FileReadError) throw err;
-    throw new FileReadError('unreadable', `cannot read ${label}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new FileReadError('unreadable', `cannot read ${label}: ${errorText(err, 'code')}`);
   } finally {
     fs.closeSync(fd);
   }

@@ -71,3 +71,24 @@ export function formatDuration(ms: number): string {
   const s = totalSeconds % 60;
   return h ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(s).padStart(2, '0')} s`;
 }
+
+/** A count for reading: `1,234`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+const BYTE_UNITS: readonly [number, string][] = [
+  [1024 ** 3, 'GB'],
+  [1024 ** 2, 'MB'],
+  [1024, 'KB'],
+];
+
+/** A size in messages: `16 MB`, `512 KB`, `5.7 MB`, `1.1 GB`, `100 bytes` (whole units without a decimal). */
+export function formatBytes(n: number): string {
+  for (const [size, unit] of BYTE_UNITS) {
+    if (n < size) continue;
+    const v = n / size;
+    return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
+  }
+  return `${n} bytes`;
+}

@@ -14,6 +14,10 @@ export interface PromptCostConfig {
   primaryModel: string;
   /** Expected completion tokens per request, when the prompt file does not say (`max_tokens`). */
   expectedOutputTokens: number;
+  /** True when the user set `expectedOutputTokens` (any scope): it then wins over learned history, as a CLI flag does. */
+  expectedOutputTokensSet: boolean;
+  /** Which learned output number estimates use (`p50` typical, `p90` budget), or `off`. */
+  learnedOutput: 'p50' | 'p90' | 'off';
   /** Requests per day for the monthly projection (× 30). */
   requestsPerDay: number;
   /** Globs (workspace-relative) of text/markdown files that are prompts. */
@@ -59,6 +63,7 @@ export const CONFIG_KEYS = {
   estimate: [
     'primaryModel',
     'expectedOutputTokens',
+    'learnedOutput',
     'requestsPerDay',
     'promptFiles',
     'codePrompts.enabled',
@@ -78,6 +83,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): PromptCostConfig 
     models: c.get<unknown[]>('models', []).filter((m): m is string => typeof m === 'string' && m.trim() !== ''),
     primaryModel: c.get<string>('primaryModel') || '',
     expectedOutputTokens: nonNegativeInt(c, 'expectedOutputTokens'),
+    expectedOutputTokensSet: isSet(c, 'expectedOutputTokens'),
+    learnedOutput: (['p50', 'p90', 'off'] as const).find((v) => v === c.get('learnedOutput')) ?? 'p50',
     requestsPerDay: nonNegativeInt(c, 'requestsPerDay'),
     promptFiles: c.get<string[]>('promptFiles') ?? declared(c, 'promptFiles'),
     pricingOverrides: c.get('pricingOverrides') ?? {},
@@ -152,6 +159,12 @@ export function onConfigChange(keys: readonly string[], listener: () => void): v
 /** The default declared in package.json (VS Code knows it: it is not repeated in code). */
 function declared<T>(c: vscode.WorkspaceConfiguration, key: string): T {
   return c.inspect<T>(key)?.defaultValue as T;
+}
+
+/** Set by the user or the workspace at any level (not the declared default). */
+function isSet(c: vscode.WorkspaceConfiguration, key: string): boolean {
+  const i = c.inspect(key);
+  return [i?.globalValue, i?.workspaceValue, i?.workspaceFolderValue].some((v) => v !== undefined);
 }
 
 function nonNegativeInt(c: vscode.WorkspaceConfiguration, key: string): number {

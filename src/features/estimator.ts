@@ -16,6 +16,7 @@ import { WorkerTokenCounter } from '../core/tokenize/workerClient';
 import { CONFIG_KEYS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import type { PricingContext, PricingService } from './pricingService';
 import { Disposable, disposeAll } from './util/dispose';
+import { errorText } from '../core/errors';
 
 export interface PromptFileEstimate {
   kind: 'prompt';
@@ -189,7 +190,7 @@ export class Estimator extends Disposable {
     entry.result = entry.result.catch((err) => {
       // Never cache a superseded or failed computation: the next request computes again.
       if (this.cache.get(key) === entry) this.cache.delete(key);
-      if (!isCancellationError(err)) this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${(err as Error)?.stack ?? err}`);
+      if (!isCancellationError(err)) this.log.error(`estimate of ${doc.uri.toString(true)} failed: ${errorText(err, 'stack')}`);
       return undefined;
     });
     this.cache.set(key, entry);

@@ -8,6 +8,7 @@ import { CONFIG_KEYS, DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConf
 import { Debouncer } from './util/debounce';
 import { Disposable } from './util/dispose';
 import { findOpenDocument, watchWorkspaceFiles } from './vscodeConvert';
+import { errorText } from '../core/errors';
 
 export interface FlujoState {
   uri: vscode.Uri;
@@ -208,7 +209,7 @@ export class PricingService extends Disposable {
         analysis: { pricing: flujoCore.pricingFromPortable(result.pricing!), pricedModels: result.pricedModels ?? [] },
       };
     } catch (err) {
-      this.log.error(`could not read the prices in ${uri.uri.fsPath}: ${(err as Error)?.message ?? err}`);
+      this.log.error(`could not read the prices in ${uri.uri.fsPath}: ${errorText(err)}`);
       return undefined;
     } finally {
       worker.dispose();

@@ -9,6 +9,7 @@ import { COMMANDS } from './commandIds';
 import { readConfig, readRunSettings } from './config';
 import type { Services } from './services';
 import { approveKeyDestination, getApiKey } from './run/apiKeys';
+import { errorText } from '../core/errors';
 
 export interface ProviderCountOptions {
   /** Count for this model without asking (tests, other commands). */
@@ -102,7 +103,7 @@ async function countCommand(
       services.estimator.invalidateCounts();
       outcome = { model, tokens: r.tokens, source: r.source, cached: false };
     } catch (err) {
-      void vscode.window.showErrorMessage(`Prompt Cost: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(`Prompt Cost: ${errorText(err)}`);
       return undefined;
     }
   }

@@ -8,6 +8,7 @@ import { COMMANDS } from './commandIds';
 import { Debouncer } from './util/debounce';
 import { Disposable } from './util/dispose';
 import { escapeIcons } from '../core/untrustedText';
+import { errorText } from '../core/errors';
 
 export class StatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('promptCost.status', vscode.StatusBarAlignment.Right, 100));
@@ -80,7 +81,7 @@ export class StatusBar extends Disposable {
           : `${m.model}: ${m.inputTokens} input tokens; no price found. Click to pick the primary model.`,
       );
     } catch (err) {
-      this.services.log.error(`status bar: ${(err as Error)?.stack ?? err}`);
+      this.services.log.error(`status bar: ${errorText(err, 'stack')}`);
     }
   }
 }

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Services } from './services';
 import { COMMANDS } from './commandIds';
+import { errorText } from '../core/errors';
 
 /** The URL @pydantic/genai-prices itself uses for its updates. */
 export const PRICES_URL = 'https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json';
@@ -45,7 +46,7 @@ export function registerUpdatePrices(services: Services, fetchImpl: typeof fetch
             );
             return catalog.dataDate;
           } catch (err) {
-            const reason = controller.signal.aborted ? (token.isCancellationRequested ? 'cancelled' : 'timed out') : (err as Error).message;
+            const reason = controller.signal.aborted ? (token.isCancellationRequested ? 'cancelled' : 'timed out') : errorText(err);
             void vscode.window.showErrorMessage(`Prompt Cost: could not update prices: ${reason}. The prices in use are unchanged.`);
             return undefined;
           } finally {

@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** The CLI under test; PCL_CLI points at another build (e.g. main before a fix, to measure the "before"). */
+export const CLI = process.env.PCL_CLI ?? path.join(ROOT, 'dist', 'cli.js');
 
 export interface BoundedResult {
   status: number | null;
@@ -82,5 +83,6 @@ export function runCodeBounded(code: string, opts: BoundedOptions = {}): Bounded
 
 /** Path of a compiled source module under out/, for `runCodeBounded` (e.g. 'core/history/ledger'). */
 export function compiled(modulePath: string): string {
-  return JSON.stringify(path.join(ROOT, 'out', 'src', `${modulePath}.js`));
+  // PCL_OUT: another compiled tree (e.g. main before a fix, to measure the "before")
+  return JSON.stringify(path.join(process.env.PCL_OUT ?? path.join(ROOT, 'out'), 'src', `${modulePath}.js`));
 }

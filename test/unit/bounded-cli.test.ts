@@ -132,7 +132,7 @@ describe('every subcommand refuses hostile input files within seconds under a 25
     const big = Buffer.alloc(20 * 1024 * 1024, 'a');
     for (const cmd of ['count', 'estimate']) {
       const r = runCliBounded([cmd, '-', '--json'], { ...LIMITS, cwd: dir, input: big });
-      assert.match(assertJsonError(r, `${cmd} - (20 MB)`).message, /standard input is larger than the 16\.0 MB limit/);
+      assert.match(assertJsonError(r, `${cmd} - (20 MB)`).message, /standard input is larger than the 16 MB limit/);
     }
   });
 

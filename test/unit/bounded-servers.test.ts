@@ -37,7 +37,7 @@ function assertBounded(r: ReturnType<typeof withServer>, maxRssMb = 400): void {
 describe('bounded: SSE parser', () => {
   it('a 16 MB line parses in linear time when the cap allows it (the old parser took 8.9 s), and stops at the 4 MB default cap', () => {
     const r = runCodeBounded(
-      `const { SseParser } = require(${compiled('core/providers/http')});
+      `const { SseParser } = require(${compiled('core/providers/sse')});
        const piece = Buffer.alloc(64 * 1024, 120);
        const feed = (p, total) => { p.push('data: '); for (let n = 0; n < total; n += piece.length) p.push(piece); return p.push('\\n\\n'); };
        let t = Date.now();
@@ -57,7 +57,7 @@ describe('bounded: SSE parser', () => {
 
   it('a 100 MB stream of ordinary events parses with flat memory', () => {
     const r = runCodeBounded(
-      `const { SseParser } = require(${compiled('core/providers/http')});
+      `const { SseParser } = require(${compiled('core/providers/sse')});
        const event = Buffer.from('data: {"choices":[{"delta":{"content":"token "}}]}\\n\\n');
        const chunk = Buffer.concat(Array.from({ length: Math.floor(65536 / event.length) }, () => event));
        const p = new SseParser();

@@ -37,7 +37,19 @@ test('compare --json: the core table, same numbers, sorted by total', async () =
   // The panel's row, with the model id spelled `provider:model` as in `estimate`, plus per-message tokens.
   assert.deepEqual(
     j.rows.map(({ messageTokens: _m, priceStandIn: _s, countSource: _c, calibration: _k, ...r }: Record<string, unknown>) => r),
-    expected.rows.map((r) => ({ ...rowToJson(r), model: r.id })),
+    // --output-tokens 200 is the user's number (source `flag`); this folder has no run history.
+    expected.rows.map((r) => ({
+      ...rowToJson(r),
+      model: r.id,
+      outputTokensSource: 'flag',
+      outputTokensP50: null,
+      outputTokensP90: null,
+      reasoningTokensP50: null,
+      reasoningTokensP90: null,
+      historyRuns: 0,
+      outputTokensBorrowedFrom: null,
+      outputTokensUpTo: null,
+    })),
   );
   assert.equal(j.rows[0].model, 'openai:gpt-4o-mini');
   const totals = j.rows.map((r: { totalUsd: string }) => Number(r.totalUsd));

@@ -62,7 +62,8 @@ test('estimate FILE without --model: the file model first, then the editor defau
 test('estimate without a model or max tokens: the editor default of 500 output tokens, never 0 silently', async () => {
   const { json } = await run(['estimate', 'plain.txt', '--json']);
   assert.equal(json.outputTokens, 500);
-  assert.equal(json.prompts[0].outputTokensSource, 'setting');
+  // The CLI contract's name for the 500 fallback (DESIGN.md: flag, setting, history, file, default).
+  assert.equal(json.prompts[0].outputTokensSource, 'default');
   assert.ok(json.estimates.every((e: { outputTokens: number }) => e.outputTokens === 500));
 });
 

@@ -4,7 +4,8 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ResponseLimitError, SseEvent, SseParser } from '../../src/core/providers/http';
+import { ResponseLimitError } from '../../src/core/providers/http';
+import { SseEvent, SseParser } from '../../src/core/providers/sse';
 import { ParsedUsage, costOfUsage, parseAnthropicStreamUsage, parseAnthropicUsage, parseOpenAIUsage } from '../../src/core/providers/usage';
 import { Decimal } from '../../src/core/pricing/decimal';
 import { CATALOG_LIMITS, loadReferenceCatalog, validateCatalogData } from '../../src/core/pricing/reference';

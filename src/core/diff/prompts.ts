@@ -2,53 +2,12 @@
 // prompts inside code are matched across the change by position (lines aligned by a diff), then by
 // the call and key they sit in, so a prompt that moved lines is "modified", not "removed + added".
 import { Decimal } from '../pricing/decimal';
-import { PriceCatalog } from '../pricing/catalog';
-import { computeCost, monthlyCost } from '../pricing/cost';
-import { promptFileTokens } from '../estimate';
-import { parsePromptDocument, type PromptDocument } from '../prompt/document';
-import { codePromptModelId, findPromptsInCode, type CodePrompt } from '../prompt/code';
-import { countForModel } from '../tokenize';
+import { pricedPrompts, type ModelCost, type PricedPrompt, type PricingOptions, type PromptSide } from './pricedPrompts';
 import { alignLines, splitLines } from './lines';
-import { lastAtOrBefore } from '../sorted';
+
+export * from './pricedPrompts';
 
 export type PromptChangeStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'unchanged';
-
-export interface PricingOptions {
-  catalog: PriceCatalog;
-  /** Configured models, priced after the prompt's own model. */
-  models: readonly string[];
-  /** Expected output tokens when a prompt file has no max_tokens (prompts in code are priced on input only, as the editor shows them). */
-  outputTokens: number;
-  /** Requests per day of a prompt (path, the front matter's value). */
-  requestsPerDay: (path: string, fromFrontMatter?: number) => number;
-}
-
-/** One version of one prompt, priced for each model. */
-export interface PromptSide {
-  path: string;
-  /** 0-based line of the prompt (0 for a prompt file). */
-  line: number;
-  /** Offsets of the literal (code) or of the whole file. */
-  range: { start: number; end: number };
-  /** The prompt's own model (front matter, or the call's model), if any. */
-  model?: string;
-  requestsPerDay: number;
-  outputTokens: number;
-  costs: ModelCost[];
-  /** Content hash surrogate: the text itself, to tell "moved" from "edited". */
-  text: string;
-}
-
-export interface ModelCost {
-  model: string;
-  tokens: number;
-  encoding: string;
-  approximate: boolean;
-  /** Per request (input + expected output for prompt files, input for prompts in code); undefined when unpriced. */
-  perRequest?: Decimal;
-  monthly?: Decimal;
-  priceError?: string;
-}
 
 export interface PromptChange {
   kind: 'file' | 'code';
@@ -92,119 +51,60 @@ export const CODE_LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
 
 /** Prompts of one file that changed (unchanged and merely moved prompts are left out). */
 export function diffFilePrompts(v: FileVersions, pricing: PricingOptions): PromptChange[] {
-  return v.type.kind === 'file' ? diffPromptFile(v, pricing) : diffCodeFile(v, v.type.languageId, pricing);
+  return v.type.kind === 'file' ? diffPromptFile(v, pricing) : diffCodeFile(v, pricing);
 }
 
 // ---- prompt files ----
 
-/** A prompt file priced for its own model and the configured ones (also what `check` measures budgets on). */
-export function promptFileSide(path: string, text: string, pricing: PricingOptions): { side: PromptSide; doc: PromptDocument } {
-  const fileName = path.slice(path.lastIndexOf('/') + 1);
-  const doc = parsePromptDocument(text, fileName);
-  const counts = promptFileTokens(text, fileName);
-  const rpd = pricing.requestsPerDay(path, frontMatterRequestsPerDay(doc));
-  const outputTokens = doc.maxTokens ?? pricing.outputTokens;
-  const models = uniqueModels(doc.model, pricing.models);
-  const costs = models.map((model) => {
-    const t = counts.tokens(model);
-    return price(model, t.tokens, t.encoding, t.approximate, outputTokens, rpd, pricing.catalog);
-  });
-  return {
-    side: { path, line: 0, range: { start: 0, end: text.length }, model: doc.model, requestsPerDay: rpd, outputTokens, costs, text },
-    doc,
-  };
-}
-
-/** `budget.requests_per_day` of the front matter, when it is a non-negative number. */
-export function frontMatterRequestsPerDay(doc: PromptDocument): number | undefined {
-  const data = doc.frontMatter?.data as { budget?: { requests_per_day?: unknown } } | undefined;
-  const v = data && typeof data === 'object' ? data.budget?.requests_per_day : undefined;
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
-}
-
+/** The prompt of a prompt file, or the entries of a promptfoo list paired by position. */
 function diffPromptFile(v: FileVersions, pricing: PricingOptions): PromptChange[] {
-  const before = v.before !== undefined ? promptFileSide(v.oldPath ?? v.path, v.before, pricing).side : undefined;
-  const after = v.after !== undefined ? promptFileSide(v.path, v.after, pricing).side : undefined;
-  const status: PromptChangeStatus = !before
-    ? 'added'
-    : !after
-      ? 'removed'
-      : v.renamed
-        ? 'renamed'
-        : before.text === after.text
-          ? 'unchanged'
-          : 'modified';
-  if (status === 'unchanged') return [];
-  const primaryModel = (after ?? before)!.model ?? pricing.models[0] ?? (after ?? before)!.costs[0]?.model;
-  return [
-    {
+  const olds = v.before !== undefined ? pricedPrompts(v.oldPath ?? v.path, v.before, pricing) : [];
+  const news = v.after !== undefined ? pricedPrompts(v.path, v.after, pricing) : [];
+  const changes: PromptChange[] = [];
+  for (let i = 0; i < Math.max(olds.length, news.length); i++) {
+    const before = olds[i]?.side;
+    const after = news[i]?.side;
+    const status: PromptChangeStatus = !before
+      ? 'added'
+      : !after
+        ? 'removed'
+        : v.renamed
+          ? 'renamed'
+          : before.text === after.text
+            ? 'unchanged'
+            : 'modified';
+    if (status === 'unchanged') continue;
+    const label = (news[i] ?? olds[i]).label;
+    changes.push({
       kind: 'file',
       status,
       path: v.path,
       oldPath: v.oldPath,
-      label: v.path.slice(v.path.lastIndexOf('/') + 1),
+      label,
       before,
       after,
-      primaryModel,
-    },
-  ];
+      primaryModel: primaryOf((after ?? before)!),
+    });
+  }
+  return changes;
+}
+
+/** The model a prompt is judged for: its own, else the first configured, else the first priced. */
+function primaryOf(side: PromptSide): string {
+  return side.primary ?? side.costs[0]?.model ?? '';
 }
 
 // ---- prompts in code ----
 
-export interface CodeSide {
-  prompt: CodePrompt;
-  side: PromptSide;
-  startLine: number;
-  endLine: number;
-  key: string;
-  label: string;
-}
+/** A code file's priced prompt (the name the matching below uses). */
+export type CodeSide = PricedPrompt;
 
-/** The prompts of a source file, each priced (also what `check` measures budgets on). */
-export function codeSides(path: string, text: string, languageId: string, pricing: PricingOptions): CodeSide[] {
-  const lineStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineOf = (offset: number) => lastAtOrBefore(lineStarts, offset);
-  const rpd = pricing.requestsPerDay(path);
-  return findPromptsInCode(text, languageId).map((prompt) => {
-    // The same model resolution and count as the editor's lens on prompts in code.
-    const own = codePromptModelId(prompt);
-    const costs = uniqueModels(own, pricing.models).map((model) => {
-      const { tokens, encoding, approximate } = countForModel(prompt.text, model);
-      return price(model, tokens, encoding, approximate, 0, rpd, pricing.catalog);
-    });
-    const startLine = lineOf(prompt.range.start);
-    const name = prompt.source === 'assignment' ? assignedName(text, lineStarts[startLine], prompt.range.start) : undefined;
-    return {
-      prompt,
-      startLine,
-      endLine: lineOf(Math.max(prompt.range.start, prompt.range.end - 1)),
-      key: `${prompt.source}|${prompt.call ?? ''}|${prompt.key ?? name ?? ''}|${prompt.role ?? ''}`,
-      label: codeLabel(prompt, name),
-      side: { path, line: startLine, range: prompt.range, model: own, requestsPerDay: rpd, outputTokens: 0, costs, text: prompt.text },
-    };
-  });
-}
-
-/** `SYSTEM_PROMPT = "..."` / `const userPrompt: string = ...` → the assigned name (labels and matching). */
-function assignedName(text: string, lineStart: number, literalStart: number): string | undefined {
-  const m = /([A-Za-z_$][\w$]*)\s*(?::[^=]*)?=\s*\(?\s*$/.exec(text.slice(lineStart, literalStart));
-  return m?.[1];
-}
-
-function codeLabel(p: CodePrompt, name?: string): string {
-  const what = p.key === 'content' && p.role ? `${p.role} message` : (p.key ?? name ?? p.role ?? 'prompt');
-  return p.call ? `${what} · ${p.call}` : what;
-}
-
-function diffCodeFile(v: FileVersions, languageId: string, pricing: PricingOptions): PromptChange[] {
-  const olds = v.before !== undefined ? codeSides(v.oldPath ?? v.path, v.before, languageId, pricing) : [];
-  const news = v.after !== undefined ? codeSides(v.path, v.after, languageId, pricing) : [];
+function diffCodeFile(v: FileVersions, pricing: PricingOptions): PromptChange[] {
+  const olds = v.before !== undefined ? pricedPrompts(v.oldPath ?? v.path, v.before, pricing) : [];
+  const news = v.after !== undefined ? pricedPrompts(v.path, v.after, pricing) : [];
   const pairs = matchCodePrompts(olds, news, v.before ?? '', v.after ?? '');
   const changes: PromptChange[] = [];
   const matchedNew = new Set<number>();
-  const primaryOf = (s: CodeSide) => s.side.model ?? pricing.models[0] ?? s.side.costs[0]?.model;
   olds.forEach((o, i) => {
     const j = pairs.get(i);
     if (j === undefined) {
@@ -215,7 +115,7 @@ function diffCodeFile(v: FileVersions, languageId: string, pricing: PricingOptio
         oldPath: v.oldPath,
         label: o.label,
         before: o.side,
-        primaryModel: primaryOf(o),
+        primaryModel: primaryOf(o.side),
       });
       return;
     }
@@ -231,7 +131,7 @@ function diffCodeFile(v: FileVersions, languageId: string, pricing: PricingOptio
       label: n.label,
       before: o.side,
       after: n.side,
-      primaryModel: primaryOf(n),
+      primaryModel: primaryOf(n.side),
     });
   });
   news.forEach((n, j) => {
@@ -243,7 +143,7 @@ function diffCodeFile(v: FileVersions, languageId: string, pricing: PricingOptio
         oldPath: v.oldPath,
         label: n.label,
         after: n.side,
-        primaryModel: primaryOf(n),
+        primaryModel: primaryOf(n.side),
       });
   });
   return changes.sort((a, b) => (a.after ?? a.before)!.line - (b.after ?? b.before)!.line);
@@ -325,78 +225,90 @@ export function matchCodePrompts(
   // 4. same key, in order
   olds.forEach((o, i) => {
     if (pairs.has(i)) return;
-    const cands = free((n) => n.key === o.key && n.prompt.source !== 'message');
+    const cands = free((n) => n.key === o.key && n.code?.source !== 'message');
     if (cands.length) pair(i, cands[0]);
   });
   return pairs;
 }
 
-// ---- pricing ----
-
-function uniqueModels(own: string | undefined, configured: readonly string[]): string[] {
-  return [...new Set([...(own ? [own] : []), ...configured])];
-}
-
-function price(
-  model: string,
-  tokens: number,
-  encoding: string,
-  approximate: boolean,
-  outputTokens: number,
-  requestsPerDay: number,
-  catalog: PriceCatalog,
-): ModelCost {
-  const res = catalog.resolve(model);
-  if (!res.ok) return { model, tokens, encoding, approximate, priceError: res.message };
-  const perRequest = computeCost(res.price, { inputTokens: tokens, outputTokens }).totalUsd;
-  return { model, tokens, encoding, approximate, perRequest, monthly: monthlyCost(perRequest, requestsPerDay) };
-}
+// ---- deltas ----
 
 /** Tokens and money of a change for one model: before, after and Δ (missing sides count as 0). */
 export interface ModelDelta {
+  /** The model after the change (or before, for a removed prompt). */
   model: string;
+  /** Set when the prompt's own model changed: the model before. */
+  modelBefore?: string;
   approximate: boolean;
   tokensBefore?: number;
   tokensAfter?: number;
   tokensDelta: number;
+  outputTokensBefore?: number;
+  outputTokensAfter?: number;
   perRequestBefore?: Decimal;
   perRequestAfter?: Decimal;
   perRequestDelta?: Decimal;
   monthlyBefore?: Decimal;
   monthlyAfter?: Decimal;
   monthlyDelta?: Decimal;
+  /** Why a side has no price (the Δ is then unknown, never 0). */
   priceError?: string;
 }
 
-export function modelDeltas(change: PromptChange): ModelDelta[] {
-  const models = uniqueModels(
-    undefined,
-    [...(change.after?.costs ?? []), ...(change.before?.costs ?? [])].map((c) => c.model),
-  );
-  return models.map((model) => {
-    const b = change.before?.costs.find((c) => c.model === model);
-    const a = change.after?.costs.find((c) => c.model === model);
-    const priced = (b === undefined || b.perRequest !== undefined) && (a === undefined || a.perRequest !== undefined);
-    const sub = (x: Decimal | undefined, y: Decimal | undefined) => (x ?? Decimal.ZERO).minus(y ?? Decimal.ZERO);
-    return {
-      model,
-      approximate: (a?.approximate ?? false) || (b?.approximate ?? false),
-      tokensBefore: b?.tokens,
-      tokensAfter: a?.tokens,
-      tokensDelta: (a?.tokens ?? 0) - (b?.tokens ?? 0),
-      perRequestBefore: b?.perRequest,
-      perRequestAfter: a?.perRequest,
-      perRequestDelta: priced ? sub(a?.perRequest, b?.perRequest) : undefined,
-      monthlyBefore: b?.monthly,
-      monthlyAfter: a?.monthly,
-      monthlyDelta: priced ? sub(a?.monthly, b?.monthly) : undefined,
-      priceError: a?.priceError ?? b?.priceError,
-    };
-  });
+function deltaOf(b: ModelCost | undefined, a: ModelCost | undefined): ModelDelta {
+  const priced = (b === undefined || b.perRequest !== undefined) && (a === undefined || a.perRequest !== undefined);
+  const sub = (x: Decimal | undefined, y: Decimal | undefined) => (x ?? Decimal.ZERO).minus(y ?? Decimal.ZERO);
+  const model = (a ?? b)!.model;
+  return {
+    model,
+    ...(a && b && a.model !== b.model ? { modelBefore: b.model } : {}),
+    approximate: (a?.approximate ?? false) || (b?.approximate ?? false),
+    tokensBefore: b?.tokens,
+    tokensAfter: a?.tokens,
+    tokensDelta: (a?.tokens ?? 0) - (b?.tokens ?? 0),
+    outputTokensBefore: b?.outputTokens,
+    outputTokensAfter: a?.outputTokens,
+    perRequestBefore: b?.perRequest,
+    perRequestAfter: a?.perRequest,
+    perRequestDelta: priced ? sub(a?.perRequest, b?.perRequest) : undefined,
+    monthlyBefore: b?.monthly,
+    monthlyAfter: a?.monthly,
+    monthlyDelta: priced ? sub(a?.monthly, b?.monthly) : undefined,
+    priceError: a?.priceError ?? b?.priceError,
+  };
 }
 
-/** The Δ of the change's primary model. */
+/** A side's cost for the model it is judged for (its own model, else the first configured). */
+export function primaryCost(side: PromptSide): ModelCost | undefined {
+  return side.costs.find((c) => c.model === side.primary) ?? side.costs[0];
+}
+
+/**
+ * The Δ a change is judged by: the prompt's own model before against its own model after, so a model
+ * switch (gpt-4o-mini → o1) is the cost change it is, not a new prompt.
+ */
 export function primaryDelta(change: PromptChange): ModelDelta | undefined {
-  const all = modelDeltas(change);
-  return all.find((d) => d.model === change.primaryModel) ?? all[0];
+  const b = change.before && primaryCost(change.before);
+  const a = change.after && primaryCost(change.after);
+  return a || b ? deltaOf(b, a) : undefined;
+}
+
+/**
+ * The primary Δ first, then every other model priced on both sides (a configured model the prompt
+ * does not name). A model priced on one side only because the prompt's own model changed is in the
+ * primary Δ, not listed as added or removed.
+ */
+export function modelDeltas(change: PromptChange): ModelDelta[] {
+  const primary = primaryDelta(change);
+  const out = primary ? [primary] : [];
+  const { before, after } = change;
+  const models = [...new Set([...(after?.costs ?? []), ...(before?.costs ?? [])].map((c) => c.model))];
+  for (const model of models) {
+    if (primary && model === primary.model && !primary.modelBefore) continue;
+    const b = before?.costs.find((c) => c.model === model);
+    const a = after?.costs.find((c) => c.model === model);
+    if (before && after && (!a || !b)) continue;
+    out.push(deltaOf(b, a));
+  }
+  return out;
 }

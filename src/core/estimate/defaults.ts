@@ -5,3 +5,5 @@
 export const DEFAULT_MODELS: string[] = ['openai:gpt-4o', 'openai:gpt-4o-mini', 'anthropic:claude-3-5-sonnet-latest'];
 /** `promptCost.expectedOutputTokens` default. */
 export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 500;
+/** `promptCost.requestsPerDay` default, also prompt-cost.json's and the CLI's. */
+export const DEFAULT_REQUESTS_PER_DAY = 1000;

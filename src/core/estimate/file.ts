@@ -14,6 +14,7 @@ import { countTokens } from '../tokenize';
 import type { Counters, FamilyFraming, PromptEstimate } from './index';
 import { estimatePrompt } from './index';
 import type { ProviderCounts } from './providerCounts';
+import type { LearnedChoice, LearnedOutput } from '../history/learned/lookup';
 
 export { DEFAULT_MODELS, DEFAULT_EXPECTED_OUTPUT_TOKENS } from './defaults';
 
@@ -29,6 +30,8 @@ export interface EstimateSettings {
   expectedOutputTokens: number;
   /** Output tokens chosen by the user: wins over the prompt's max tokens. */
   outputTokens?: number;
+  /** Output tokens learned from runs: `lookup(prompt name, model)` for this file's prompts, and which number. */
+  learned?: { lookup: (promptName: string | undefined, model: string) => LearnedOutput | undefined; choice: LearnedChoice };
   requestsPerDay: number;
   /** The workspace's cached provider counts (`.prompt-cost/provider-counts.json`), if read. */
   providerCounts?: ProviderCounts;
@@ -56,8 +59,18 @@ export interface DocumentEstimate extends PromptEstimate {
   primary: string;
 }
 
-/** One parsed prompt priced for the planned models. */
-export function estimateDocument(doc: PromptDocument, counters: Counters, s: EstimateSettings, framing?: FamilyFraming): DocumentEstimate {
+/**
+ * One parsed prompt priced for the planned models; `promptName` names one prompt of a file that holds
+ * several (its learned history is its own).
+ */
+export function estimateDocument(
+  doc: PromptDocument,
+  counters: Counters,
+  s: EstimateSettings,
+  framing?: FamilyFraming,
+  promptName?: string,
+): DocumentEstimate {
+  const learned = s.learned;
   const { models, primary } = planModels(doc.model, s);
   const estimate = estimatePrompt(
     doc,
@@ -67,6 +80,7 @@ export function estimateDocument(doc: PromptDocument, counters: Counters, s: Est
       catalog: s.catalog,
       outputTokens: s.expectedOutputTokens,
       outputTokensOverride: s.outputTokens,
+      learned: learned && { lookup: (model) => learned.lookup(promptName, model), choice: learned.choice },
       requestsPerDay: s.requestsPerDay,
       providerCounts: s.providerCounts,
     },
@@ -152,53 +166,74 @@ export interface FileEstimateOptions {
   readSibling?: (name: string) => string | undefined;
 }
 
-/** Every prompt in a file, each priced: what `prompt-cost estimate` and `compare` print. */
-export function estimateFile(text: string, fileName: string, s: EstimateSettings, options: FileEstimateOptions = {}): FileEstimate {
-  const counters: Counters = options.counters ?? ((enc) => (t) => countTokens(t, enc));
+/** One prompt of a file before it is priced: its document, and for code the literal it came from. */
+export interface FilePromptDocument {
+  name: string;
+  /** 1-based line where the prompt starts. */
+  line: number;
+  kind: FilePrompt['kind'];
+  document: PromptDocument;
+  /** The prompt found in code (kind `code`). */
+  codePrompt?: CodePrompt;
+}
+
+/**
+ * The prompts of a file as documents, the way every command reads them (`estimate`, `compare`, `diff`,
+ * `check`, the editor): a code file's prompts, each entry of a promptfoo list, or the whole prompt file.
+ */
+export function filePromptDocuments(
+  text: string,
+  fileName: string,
+  options: Pick<FileEstimateOptions, 'readSibling'> = {},
+): { format: string; prompts: FilePromptDocument[]; notes: string[] } {
   const base = fileName.replace(/^.*[\\/]/, '');
   const language = codeLanguageForFile(base);
-  const prompts: FilePrompt[] = [];
-  const notes: string[] = [];
   if (language) {
     const lines = new LineIndex(text);
-    for (const p of findPromptsInCode(text, language)) {
+    const prompts = findPromptsInCode(text, language).map((p): FilePromptDocument => {
       const document = codePromptDocument(p, base, lines);
-      prompts.push({
-        name: p.key ?? p.call ?? p.source,
-        line: document.bodyStartLine + 1,
-        kind: 'code',
-        document,
-        estimate: estimateDocument(document, counters, s),
-      });
-    }
-    notes.push('Prompts in code: each string is counted as written, without chat framing (the call decides it).');
-    return { fileName, format: `code:${language}`, prompts, notes };
+      return { name: p.key ?? p.call ?? p.source, line: document.bodyStartLine + 1, kind: 'code', document, codePrompt: p };
+    });
+    return {
+      format: `code:${language}`,
+      prompts,
+      notes: ['Prompts in code: each string is counted as written, without chat framing (the call decides it).'],
+    };
   }
   const list = splitPromptList(text, base);
   if (list) {
-    list.forEach((part, i) => {
-      const document = parsePromptDocument(part.text, base, { readSibling: options.readSibling });
-      prompts.push({
-        name: `prompt ${i + 1}`,
-        line: part.line + 1,
-        kind: 'list',
-        document,
-        estimate: estimateDocument(document, counters, s),
-      });
-    });
-    notes.push("promptfoo prompt list: each '---'-separated prompt is estimated on its own.");
-    return { fileName, format: 'promptfoo-list', prompts, notes };
+    const prompts = list.map((part, i): FilePromptDocument => ({
+      name: `prompt ${i + 1}`,
+      line: part.line + 1,
+      kind: 'list',
+      document: parsePromptDocument(part.text, base, { readSibling: options.readSibling }),
+    }));
+    return { format: 'promptfoo-list', prompts, notes: ["promptfoo prompt list: each '---'-separated prompt is estimated on its own."] };
   }
   const document = parsePromptDocument(text, base, { readSibling: options.readSibling });
-  prompts.push({
-    name: base,
-    line: document.bodyStartLine + 1,
-    kind: 'file',
-    document,
-    estimate: estimateDocument(document, counters, s),
-  });
-  notes.push(...(document.notes ?? []));
-  return { fileName, format: document.format, prompts, notes };
+  return {
+    format: document.format,
+    prompts: [{ name: base, line: document.bodyStartLine + 1, kind: 'file', document }],
+    notes: [...(document.notes ?? [])],
+  };
+}
+
+/** Every prompt in a file, each priced: what `prompt-cost estimate` and `compare` print. */
+export function estimateFile(text: string, fileName: string, s: EstimateSettings, options: FileEstimateOptions = {}): FileEstimate {
+  const counters: Counters = options.counters ?? ((enc) => (t) => countTokens(t, enc));
+  const { format, prompts, notes } = filePromptDocuments(text, fileName, options);
+  return {
+    fileName,
+    format,
+    prompts: prompts.map((p) => ({
+      name: p.name,
+      line: p.line,
+      kind: p.kind,
+      document: p.document,
+      estimate: estimateDocument(p.document, counters, s, undefined, p.kind === 'file' ? undefined : p.name),
+    })),
+    notes,
+  };
 }
 
 /** One priced row as JSON — the same shape from `estimate` and `compare`; `model` is always `provider:model`. */

@@ -17,6 +17,8 @@ import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, FamilyName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
+import { ModelOutput, OutputPlan, modelOutput } from './learnedOutput';
+export * from './learnedOutput';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
 export type Counters = (encoding: EncodingName) => (text: string) => number;
@@ -65,13 +67,15 @@ export interface EstimateOptions {
   outputTokens: number;
   /** Output tokens chosen by the user (CLI `--output-tokens`, the panel): wins over the prompt's max tokens. */
   outputTokensOverride?: number;
+  /** Output tokens learned from this prompt's runs, per model, and which number to use (below the user's choice, above the prompt's max tokens). */
+  learned?: OutputPlan['learned'];
   requestsPerDay: number;
   /** Cached provider counts of the workspace (exact counts, calibration); see providerCounts.ts. */
   providerCounts?: ProviderCounts;
 }
 
-/** Where the expected output tokens came from. */
-export type OutputTokensSource = 'option' | 'file' | 'setting';
+export { expectedOutputTokens, type OutputTokensSource, type OutputTokensInputs } from './outputTokens';
+import type { OutputTokensSource } from './outputTokens';
 
 export interface ModelSummary {
   model: string;
@@ -91,8 +95,11 @@ export interface PromptEstimate {
   summaries: Map<SummaryKey, PromptSummary>;
   models: ModelSummary[];
   table: CompareTable;
+  /** The first model's output tokens and their source (each model's are in `outputs`). */
   outputTokens: number;
   outputTokensSource: OutputTokensSource;
+  /** Expected output tokens per model, with their source and the learned numbers. */
+  outputs: Map<string, ModelOutput>;
   unfilled: string[];
 }
 
@@ -141,21 +148,34 @@ export function estimatePrompt(doc: PromptDocument, counters: Counters, options:
   const { summaries, models: offline } = modelSummaries(doc, counters, options.models, framing);
   const models = offline.map((m) => applyProviderCounts(m, doc, options.providerCounts));
   const byModel = new Map(models.map((m) => [m.model, m]));
-  const outputTokensSource: OutputTokensSource =
-    options.outputTokensOverride !== undefined ? 'option' : doc.maxTokens !== undefined ? 'file' : 'setting';
-  const outputTokens = options.outputTokensOverride ?? doc.maxTokens ?? options.outputTokens;
+  const plan: OutputPlan = {
+    option: options.outputTokensOverride,
+    fileMaxTokens: doc.maxTokens,
+    fallback: options.outputTokens,
+    learned: options.learned,
+  };
+  const outputs = new Map(models.map((m) => [m.model, modelOutput(m.model, plan)]));
+  const firstOutput = outputs.values().next().value ?? modelOutput('', plan);
   const table = buildComparisonTable({
     models: models.map((m) => m.model),
     tokens: (id) => {
       const m = byModel.get(id)!;
       return { tokens: m.inputTokens, encoding: m.tokenizer.encoding, approximate: m.tokenizer.approximate };
     },
-    outputTokens,
+    outputTokens: (id) => outputs.get(id)?.tokens ?? firstOutput.tokens,
     requestsPerDay: options.requestsPerDay,
     catalog: options.catalog,
   });
   const first = summaries.values().next().value as PromptSummary | undefined;
-  return { summaries, models, table, outputTokens, outputTokensSource, unfilled: first?.unfilled ?? [] };
+  return {
+    summaries,
+    models,
+    table,
+    outputTokens: firstOutput.tokens,
+    outputTokensSource: firstOutput.source,
+    outputs,
+    unfilled: first?.unfilled ?? [],
+  };
 }
 
 /** Input cost of `tokens` for a model (section CodeLens, prompts in code); undefined when unpriced. */

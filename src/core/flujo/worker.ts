@@ -10,6 +10,7 @@ import { analyzeFlujoToml } from './analyze';
 import { readFlujoHistoryConfig } from './historyConfig';
 import { portablePricing, pricedModelIds } from './portable';
 import type { FlujoWorkerRequest, FlujoWorkerResult, NeedText } from './workerClient';
+import { errorText } from '../errors';
 
 /** The last catalog the host sent (it sends the data only when the catalog changed). */
 let catalog: { key: string; reference: ReferenceCatalog } | undefined;
@@ -62,7 +63,7 @@ function answer(req: FlujoWorkerRequest, text: string, superseded: () => boolean
     try {
       return { diagnostics: [], valid: true, historyConfig: readFlujoHistoryConfig(text) };
     } catch (err) {
-      return { diagnostics: [], valid: false, historyError: (err as Error).message };
+      return { diagnostics: [], valid: false, historyError: errorText(err) };
     }
   }
   const analysis = analyzeFlujoToml(text, { ...req.options, reference: referenceFor(req), cancelled: superseded });

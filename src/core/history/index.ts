@@ -15,8 +15,8 @@ export {
   flujoWatchFiles,
   sqlitePathFromStateUri,
   flujoStatusToRunStatus,
-} from './flujo';
-export type { FlujoRun, FlujoStep, FlujoReadResult, ImportResult } from './flujo';
+} from './flujo/index';
+export type { FlujoRun, FlujoStep, FlujoReadResult, ImportResult } from './flujo/index';
 export { replayWal, readDatabaseSnapshot, WalSnapshotError, MAX_SNAPSHOT_BYTES } from './wal';
 export type { WalReplay } from './wal';
 export { setSqlWasmPath } from './sqlite';

@@ -15,6 +15,7 @@
 //   later `run` line with the same id supersedes the earlier one.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { O_NOFOLLOW, checkWriteTarget, noFollowError } from '../safeWrite';
 import {
   DeleteEntry,
   EntryProblem,
@@ -67,8 +68,17 @@ export function serializeEntry(entry: LedgerEntry): string {
  * Appends one entry: one O_APPEND write of the whole line, then fsync. Creates the file and its
  * directory when missing. Resolves once the entry is on disk.
  */
-export async function appendEntry(file: string, entry: LedgerEntry): Promise<void> {
-  await appendEntries(file, [entry]);
+export async function appendEntry(file: string, entry: LedgerEntry, options: AppendOptions = {}): Promise<void> {
+  await appendEntries(file, [entry], options);
+}
+
+export interface AppendOptions {
+  /**
+   * The workspace/repository folder: a ledger inside it as written must stay inside it once symlinks
+   * are resolved (a committed `.prompt-cost` → `../..` is refused). See safeWrite.checkWriteTarget.
+   */
+  root?: string;
+  batchBytes?: number;
 }
 
 /** Most bytes one append write() carries: whole lines only, so a batch never leaves a torn line between writers. */
@@ -81,20 +91,43 @@ export const APPEND_BATCH_BYTES = 1024 * 1024;
  * lines never interleave with ours. Resolves once every entry is on disk; a crash can lose only the
  * batches not yet acknowledged (and leave at most an incomplete last line, which readers skip).
  */
-export async function appendEntries(file: string, entries: readonly LedgerEntry[], batchBytes = APPEND_BATCH_BYTES): Promise<void> {
+export async function appendEntries(
+  file: string,
+  entries: readonly LedgerEntry[],
+  batchBytesOrOptions: number | AppendOptions = {},
+): Promise<void> {
   if (!entries.length) return;
+  const options = typeof batchBytesOrOptions === 'number' ? { batchBytes: batchBytesOrOptions } : batchBytesOrOptions;
+  const batchBytes = options.batchBytes ?? APPEND_BATCH_BYTES;
+  // A committed symlink (runs.jsonl → ~/.bashrc) must never be appended through: refused, and the
+  // open itself does not follow a link in the last component (O_NOFOLLOW) should one appear meanwhile.
+  checkWriteTarget(file, options.root);
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  checkWriteTarget(file, options.root);
   const existed = fs.existsSync(file);
-  // 'a+' = O_APPEND | O_CREAT | O_RDWR: appends, and lets us peek at the last byte.
-  const fh = await fs.promises.open(file, 'a+', 0o644);
+  // O_APPEND | O_CREAT | O_RDWR ('a+'): appends, and lets us peek at the last byte.
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(file, fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_RDWR | O_NOFOLLOW, 0o644);
+  } catch (err) {
+    throw noFollowError(file, err);
+  }
   try {
     const writeBatch = async (lines: Buffer[]) => {
       const buf = Buffer.concat(lines);
       // Check-and-write under the lock: the last byte we check is another writer's finished write, never
       // one still being copied in (a reader can see the size of a write in progress, page by page).
       await withLedgerLock(file, async () => {
-        if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
-        await writeAll(fh, buf);
+        // A failed write (ENOSPC, EIO) must not leave a torn fragment: cut the file back to where it was.
+        // Under the lock no other writer appends meanwhile, so only our own bytes are removed.
+        const before = (await fh.stat()).size;
+        try {
+          if (!(await endsWithNewline(fh))) await writeAll(fh, Buffer.from('\n'));
+          await writeAll(fh, buf);
+        } catch (err) {
+          await fh.truncate(before).catch(() => undefined);
+          throw err;
+        }
       });
       await fh.sync();
     };
@@ -155,9 +188,10 @@ const LOCK_WAIT_MS = 10_000;
  * Runs `fn` holding `<ledger>.lock` (created with O_EXCL, removed after). Appenders take it only for the
  * check of the last byte and their write() — not for fsync — so a torn last line (a writer died
  * mid-line) is ended with exactly one '\n' however many writers find it at once, and no writer mistakes
- * another's write in progress for a torn line (both used to leave blank lines). A lock older than
- * STALE_LOCK_MS is a dead writer's and is removed; without the lock after LOCK_WAIT_MS (or when no lock
- * file can be created) `fn` runs anyway.
+ * another's write in progress for a torn line (both used to leave blank lines). A lock that cannot be a
+ * live writer's is taken over (takeStaleLock): older than STALE_LOCK_MS, dated in the future, or not a
+ * regular file (a directory or symlink committed under that name). Without the lock after LOCK_WAIT_MS
+ * (or when no lock file can be created) `fn` runs anyway.
  */
 async function withLedgerLock(file: string, fn: () => Promise<void>): Promise<void> {
   const lock = `${file}.lock`;
@@ -165,16 +199,13 @@ async function withLedgerLock(file: string, fn: () => Promise<void>): Promise<vo
   let held: fs.promises.FileHandle | undefined;
   for (;;) {
     try {
+      // O_EXCL never follows a symlink: a link named .lock is EEXIST, then taken over below
       held = await fs.promises.open(lock, 'wx');
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) break;
     }
-    try {
-      if (Date.now() - (await fs.promises.stat(lock)).mtimeMs > STALE_LOCK_MS) await fs.promises.rm(lock, { force: true });
-    } catch {
-      /* released meanwhile */
-    }
+    await takeStaleLock(lock);
     await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
   }
   try {
@@ -187,24 +218,55 @@ async function withLedgerLock(file: string, fn: () => Promise<void>): Promise<vo
   }
 }
 
+/**
+ * Removes `lock` when it cannot belong to a live writer: not a regular file, modified more than
+ * STALE_LOCK_MS ago, or dated more than STALE_LOCK_MS in the future (a clock jump, or a forged file).
+ * Taken over safely: the stale lock is renamed to a unique name (atomic, so of racing writers only one
+ * gets it), and if what was renamed is no longer the stale file we judged (another writer replaced it
+ * with its live lock meanwhile) it is linked back, so a live lock is never lost.
+ */
+async function takeStaleLock(lock: string): Promise<void> {
+  let st: fs.Stats;
+  try {
+    st = await fs.promises.lstat(lock);
+  } catch {
+    return; // released meanwhile
+  }
+  const now = Date.now();
+  const stale = !st.isFile() || now - st.mtimeMs > STALE_LOCK_MS || st.mtimeMs - now > STALE_LOCK_MS;
+  if (!stale) return;
+  const aside = `${lock}.stale-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  try {
+    await fs.promises.rename(lock, aside);
+  } catch {
+    return; // another writer took it over first
+  }
+  try {
+    const moved = await fs.promises.lstat(aside);
+    if (moved.ino !== st.ino || moved.dev !== st.dev) await fs.promises.link(aside, lock).catch(() => undefined);
+  } finally {
+    await fs.promises.rm(aside, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /** Appends a run record (validated first, so the ledger never receives a line its readers would reject). */
-export async function appendRun(file: string, record: RunRecord): Promise<void> {
+export async function appendRun(file: string, record: RunRecord, options: AppendOptions = {}): Promise<void> {
   const reason = validateEntry(record);
   if (reason) throw new Error(`invalid run record: ${reason}`);
-  await appendEntry(file, record);
+  await appendEntry(file, record, options);
 }
 
 /** Hides a run; returns the entry (keep it to offer undo). */
-export async function deleteRun(file: string, target: string): Promise<DeleteEntry> {
+export async function deleteRun(file: string, target: string, options: AppendOptions = {}): Promise<DeleteEntry> {
   const entry: DeleteEntry = { v: 1, type: 'delete', id: newRunId(), time: new Date().toISOString(), target };
-  await appendEntry(file, entry);
+  await appendEntry(file, entry, options);
   return entry;
 }
 
 /** Undoes deleteRun. */
-export async function restoreRun(file: string, target: string): Promise<RestoreEntry> {
+export async function restoreRun(file: string, target: string, options: AppendOptions = {}): Promise<RestoreEntry> {
   const entry: RestoreEntry = { v: 1, type: 'restore', id: newRunId(), time: new Date().toISOString(), target };
-  await appendEntry(file, entry);
+  await appendEntry(file, entry, options);
   return entry;
 }
 

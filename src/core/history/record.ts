@@ -4,6 +4,7 @@ import { AbsurdNumberError, Decimal, previewNumber } from '../pricing/decimal';
 import { ProviderError, RunPromptResult, UsageBuckets } from '../providers/types';
 import { BucketPrices, costOfUsage } from '../providers/usage';
 import { redact } from '../providers/http';
+import { errorText } from '../errors';
 
 export const LEDGER_VERSION = 1;
 /** Default ledger location, relative to the workspace folder. */
@@ -16,6 +17,8 @@ export type RunStatus = 'ok' | 'error' | 'cancelled' | 'running';
 export interface RunEstimate {
   inputTokens: number;
   outputTokens?: number;
+  /** Where outputTokens came from (`history`, `file`, `setting`, `option`…): a learned one is no baseline for `history accuracy`. */
+  outputTokensSource?: string;
   /** Exact decimal USD string. */
   costUsd?: string;
   approximate?: boolean;
@@ -47,6 +50,8 @@ export interface RunRecord {
   model?: string;
   /** Workspace-relative (forward slashes) prompt file. */
   promptFile?: string;
+  /** One prompt of a file that holds several (a promptfoo list entry, a prompt in code): its name as the estimate shows it. */
+  promptName?: string;
   /** `sha256:<hex>` of the prompt file content sent. */
   promptHash?: string;
   /** Flujo pipeline name. */
@@ -178,9 +183,9 @@ function checkRun(e: Obj): EntryProblem | undefined {
     typeof e.status === 'string' && STATUSES.has(e.status)
       ? undefined
       : { field: 'status', reason: `must be one of ok, error, cancelled, running, not ${shown(e.status)}` },
-    ...(['statusDetail', 'provider', 'model', 'promptFile', 'promptHash', 'pipeline', 'promptText', 'answerText'] as const).map((k) =>
-      checkField(e, k, 'string', ''),
-    ),
+    ...(
+      ['statusDetail', 'provider', 'model', 'promptFile', 'promptName', 'promptHash', 'pipeline', 'promptText', 'answerText'] as const
+    ).map((k) => checkField(e, k, 'string', '')),
     checkField(e, 'costUsd', 'money', ''),
     checkField(e, 'totalTokens', 'count', ''),
     checkField(e, 'latencyMs', 'ms', ''),
@@ -194,6 +199,7 @@ function checkRun(e: Obj): EntryProblem | undefined {
       checkField(e.estimate, 'costUsd', 'money', 'estimate'),
       checkField(e.estimate, 'approximate', 'boolean', 'estimate'),
       checkField(e.estimate, 'priceSource', 'string', 'estimate'),
+      checkField(e.estimate, 'outputTokensSource', 'string', 'estimate'),
     ]);
     if (p) return p;
   }
@@ -332,13 +338,17 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
     const err = input.error;
     if (err instanceof ProviderError) {
       rec.status = err.kind === 'cancelled' ? 'cancelled' : 'error';
-      rec.error = { kind: err.kind, message: err.message, ...(err.status !== undefined ? { status: err.status } : {}) };
+      rec.error = {
+        kind: err.kind,
+        message: redact(err.message, input.secrets ?? []),
+        ...(err.status !== undefined ? { status: err.status } : {}),
+      };
       usage = err.details.partialUsage;
       answer = err.details.partialText;
       warnings = err.details.warnings;
     } else {
       rec.status = 'error';
-      const message = err instanceof Error ? err.message : String(err ?? 'unknown error');
+      const message = errorText(err);
       rec.error = { kind: 'internal', message: redact(message, input.secrets ?? []) };
     }
     rec.latencyMs = Date.now() - time.getTime();
@@ -350,7 +360,7 @@ export function buildRunRecord(input: BuildRunRecordInput): RunRecord {
         rec.costUsd = costOfUsage(usage, input.prices).totalUsd.toString();
       } catch (err) {
         // Counts reach here checked (providers/usage.ts); should one still not price, the run is recorded without a cost.
-        (warnings = [...(warnings ?? [])]).push(`cost not computed: ${(err as Error).message}`);
+        (warnings = [...(warnings ?? [])]).push(`cost not computed: ${errorText(err)}`);
       }
     }
   }

@@ -2,7 +2,7 @@
 // a path chosen by whoever wrote the repository: in a workspace the user has not trusted (Workspace
 // Trust) it is not followed at all, and only the default locations inside the folder are read.
 import { isInsideFolder } from '../confine';
-import { flujoStateDbCandidates, sqlitePathFromStateUri } from './flujo';
+import { flujoStateDbCandidates, sqlitePathFromStateUri } from './flujo/index';
 
 export interface StateDbAccess {
   /** Databases to look for, first existing wins (already confined when untrusted). */

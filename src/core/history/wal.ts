@@ -18,6 +18,7 @@
 // The files on disk are only read, never written; Flujo keeps writing undisturbed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { errorText } from '../errors';
 
 const WAL_MAGIC_LE = 0x377f0682;
 const WAL_MAGIC_BE = 0x377f0683;
@@ -255,7 +256,7 @@ function readBounded(file: string, limit: number): Buffer | undefined {
     fd = fs.openSync(file, OPEN_READ);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new WalSnapshotError(file, `cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new WalSnapshotError(file, `cannot open (${errorText(err, 'code')})`);
   }
   try {
     const st = fs.fstatSync(fd);
@@ -275,7 +276,7 @@ function readBounded(file: string, limit: number): Buffer | undefined {
     return got === buf.length ? buf : buf.subarray(0, got);
   } catch (err) {
     if (err instanceof WalSnapshotError) throw err;
-    throw new WalSnapshotError(file, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new WalSnapshotError(file, `cannot read (${errorText(err, 'code')})`);
   } finally {
     fs.closeSync(fd);
   }

@@ -16,7 +16,8 @@ export interface CompareInput {
   models: readonly string[];
   /** Token counts per model id, or a function computing them (e.g. `countForModel(text, id)`). */
   tokens: Readonly<Record<string, ModelTokens>> | ((modelId: string) => ModelTokens);
-  outputTokens: number;
+  /** Expected output tokens: one number for every model, or per model (learned from each model's runs). */
+  outputTokens: number | ((modelId: string) => number);
   requestsPerDay: number;
   catalog: PriceCatalog;
 }
@@ -59,6 +60,7 @@ export interface CompareTable {
   rows: CompareRow[];
   /** Models that could not be priced (unknown model, strict mode without a price). */
   errors: CompareError[];
+  /** The output tokens of the first model (each row carries its own). */
   outputTokens: number;
   requestsPerDay: number;
 }
@@ -82,11 +84,12 @@ export function buildComparisonTable(input: CompareInput): CompareTable {
       errors.push({ id, message: `no token count for ${id}` });
       continue;
     }
-    const usage = { inputTokens: t.tokens, outputTokens: input.outputTokens };
+    const expected = typeof input.outputTokens === 'function' ? input.outputTokens(id) : input.outputTokens;
+    const usage = { inputTokens: t.tokens, outputTokens: expected };
     const cost = computeCost(p, usage);
     const cached = p.cacheRead ? computeCost(p, { ...usage, cacheReadTokens: t.tokens }) : undefined;
     const batch = p.batchMultiplier ? computeCost(p, { ...usage, batch: true }) : undefined;
-    const outputTokens = p.embedding ? 0 : input.outputTokens;
+    const outputTokens = p.embedding ? 0 : expected;
     const warnings = [...res.warnings];
     if (cost.missing.length) warnings.push(`no price for: ${cost.missing.join(', ')}`);
     rows.push({
@@ -114,7 +117,10 @@ export function buildComparisonTable(input: CompareInput): CompareTable {
     });
   }
   rows.sort((a, b) => a.totalUsd.compare(b.totalUsd) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { rows, errors, outputTokens: input.outputTokens, requestsPerDay: input.requestsPerDay };
+  const first = input.models[0];
+  const outputTokens =
+    typeof input.outputTokens === 'function' ? (first === undefined ? 0 : input.outputTokens(first)) : input.outputTokens;
+  return { rows, errors, outputTokens, requestsPerDay: input.requestsPerDay };
 }
 
 /** A row as plain JSON: money as exact decimal strings (the CLI `--json` shape and the webview message). */
@@ -225,9 +231,8 @@ export function splitModelId(id: string): { provider: string | undefined; model:
   return { provider: r.provider, model: r.model };
 }
 
-/** Defaults shared by the panel and `prompt-cost compare`, so both show the same numbers. */
-export const DEFAULT_OUTPUT_TOKENS = 500;
-export const DEFAULT_REQUESTS_PER_DAY = 1000;
+/** Defaults shared by the panel and `prompt-cost compare`, so both show the same numbers (the settings' defaults). */
+export { DEFAULT_EXPECTED_OUTPUT_TOKENS as DEFAULT_OUTPUT_TOKENS, DEFAULT_REQUESTS_PER_DAY } from '../estimate/defaults';
 export const DEFAULT_COMPARE_MODELS: readonly string[] = [
   'openai:gpt-4o',
   'openai:gpt-4o-mini',

@@ -1,7 +1,10 @@
 // Reading a downloaded price file ("Update Prices"): streamed with a byte cap that stops the download
 // early, parsed, and validated as a whole (validateCatalogData) before anything replaces the prices in use.
 import { readBodyCapped } from '../providers/http';
+import { sendRequest } from '../providers/request';
+import { displayUrl } from '../providers/urls';
 import { validateCatalogData } from './reference';
+import { errorText } from '../errors';
 
 /** The real file is ~1 MB; the download stops as soon as more than this has arrived (bytes, not characters). */
 export const MAX_PRICE_DATA_BYTES = 20 * 1024 * 1024;
@@ -21,17 +24,18 @@ export async function downloadPriceData(
   url: string,
   options: { fetch?: typeof fetch; signal?: AbortSignal; maxBytes?: number; today?: string } = {},
 ): Promise<PriceDataDownload> {
-  const res = await (options.fetch ?? fetch)(url, { signal: options.signal });
+  // through the one request builder: a redirect to another origin or to http is refused, not followed
+  const res = await sendRequest({ url, method: 'GET', signal: options.signal, fetch: options.fetch });
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw new Error(`HTTP ${res.status} from ${new URL(url).host}`);
+    throw new Error(`HTTP ${res.status} from ${displayUrl(url)}`);
   }
   const { text, bytes } = await readBodyCapped(res, options.maxBytes ?? MAX_PRICE_DATA_BYTES, { what: 'the price data' });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`the price data is not JSON (${(err as Error).message})`, { cause: err });
+    throw new Error(`the price data is not JSON (${errorText(err)})`, { cause: err });
   }
   const check = validateCatalogData(json);
   if (!check.ok) throw new Error(`the price data is not valid: ${check.errors.slice(0, 3).join('; ')}`);

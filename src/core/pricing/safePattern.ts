@@ -9,6 +9,8 @@
 // exponential. Anything else (back-references, lookbehind, flags, `\b`, `\p{…}`) is rejected when the
 // data is validated, with a message naming the construct.
 
+import { errorText } from '../errors';
+
 /** Longest pattern accepted; the real ones are under 60 characters. */
 export const MAX_PATTERN_LENGTH = 300;
 /** Longest text a pattern is run on (model ids are far shorter); longer text never matches. */
@@ -342,6 +344,6 @@ export function patternProblem(source: string): string | undefined {
     compileSafePattern(source);
     return undefined;
   } catch (err) {
-    return (err as Error).message;
+    return errorText(err);
   }
 }

@@ -41,6 +41,8 @@ export interface CodePrompt {
   placeholders: Placeholder[];
   /** Callee as written, e.g. `client.chat.completions.create`; absent for call-less findings. */
   call?: string;
+  /** Offset of the call's `(`: prompts with the same callStart are sent in one request (budgets per call). */
+  callStart?: number;
   /** Keyword / property the literal was passed as (`system_prompt`, `content`, ...). */
   key?: string;
   source: 'call' | 'message' | 'assignment';
@@ -363,6 +365,7 @@ class Analyzer {
     const provider = ctx?.model?.provider ?? ctx?.provider;
     if (provider) p.provider = provider;
     if (ctx) p.call = ctx.call;
+    if (ctx?.start !== undefined) p.callStart = ctx.start;
     if (key) p.key = key;
     this.results.set(v.range.start, p);
   }
@@ -416,8 +419,8 @@ class Analyzer {
   }
 
   /** Handles a recognised call's arguments. */
-  call(spec: CallSpec, callName: string, args: Item[][]): void {
-    const ctx: CallContext = { call: callName, provider: spec.provider };
+  call(spec: CallSpec, callName: string, args: Item[][], start?: number): void {
+    const ctx: CallContext = { call: callName, provider: spec.provider, start };
     const positional: Item[][] = [];
     const named = new Map<string, Item[]>();
     if (this.lang === 'python') {
@@ -528,6 +531,7 @@ class Analyzer {
                 .replace(/\.\(\)/g, '()')
                 .replace(/\.\[\]/g, '[]'),
               splitTop(it.children),
+              it.start,
             );
         }
       }
@@ -567,6 +571,7 @@ class Analyzer {
 
 interface CallContext {
   call: string;
+  start?: number;
   provider?: string;
   model?: { model: string; range: OffsetRange; provider?: string };
 }

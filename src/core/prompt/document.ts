@@ -9,6 +9,7 @@ import { parseStructuredPrompt } from './structured';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
 import { lastAtOrBefore } from '../sorted';
 import { shownValue } from '../untrustedText';
+import { errorText } from '../errors';
 
 /**
  * `prompt` is dotprompt (Genkit); `prompt-md` a VS Code prompt file; `copilot` the other VS Code / Copilot
@@ -651,7 +652,7 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
     doc.diagnostics.push({
       severity: 'error',
       code: 'front-matter-yaml',
-      message: `Front matter: ${(e as Error).message}`,
+      message: `Front matter: ${errorText(e)}`,
       range: toDoc(undefined),
     });
     return;
@@ -676,7 +677,7 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
     doc.diagnostics.push({
       severity: 'error',
       code: 'front-matter-yaml',
-      message: `Front matter YAML: ${firstLine((e as Error).message)}`,
+      message: `Front matter YAML: ${firstLine(errorText(e))}`,
       range: toDoc(undefined),
     });
     return;

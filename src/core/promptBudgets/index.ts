@@ -6,6 +6,7 @@ import { compileGlob } from '../prompt/glob';
 import { GROUPED } from '../estimate/display';
 import { CONFIG_FILE_NAME, LIMIT_KEYS, type LimitKey } from './schema';
 import { shownValue } from '../untrustedText';
+import { errorText } from '../errors';
 
 export { CONFIG_FILE_NAME, BUDGET_CONFIG_SCHEMA, LIMIT_KEYS, type LimitKey } from './schema';
 
@@ -71,13 +72,13 @@ export function parseBudgetConfig(text: string, file: string): { config: BudgetC
     data = JSON.parse(src);
   } catch (err) {
     // V8 does not always say where; the YAML parser (JSON is YAML 1.2 flow syntax) does.
-    const m = /position (\d+)/.exec((err as Error).message);
+    const m = /position (\d+)/.exec(errorText(err));
     let at = m ? lineCol(src, Number(m[1])) : undefined;
     if (!at) {
       const yamlError = parseDocument(src, { prettyErrors: false }).errors[0];
       at = yamlError ? lineCol(src, yamlError.pos[0]) : { line: 0, column: 0 };
     }
-    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${(err as Error).message.split('\n')[0]}`, ...at });
+    errors.push({ message: `${CONFIG_FILE_NAME} is not valid JSON: ${errorText(err).split('\n')[0]}`, ...at });
     return { config, errors };
   }
   const locate = (pointer: string) => locateKey(src, pointer);
@@ -274,6 +275,24 @@ export function readFrontMatterBudget(
 }
 
 // ---- merge and check ----
+
+/**
+ * The requests/day a prompt is priced with, in the one precedence the editor and the CLI share: the
+ * prompt's front matter, the last matching budgets rule (relPath relative to the config's folder),
+ * `override` (the CLI's --requests-per-day), prompt-cost.json's `requests_per_day`, then `fallback`.
+ */
+export function requestsPerDayFor(
+  config: BudgetConfig,
+  relPath: string,
+  fromFrontMatter: number | undefined,
+  fallback: number,
+  override?: number,
+): number {
+  if (fromFrontMatter !== undefined) return fromFrontMatter;
+  let fromRule: number | undefined;
+  for (const r of config.rules) if (r.limits.requests_per_day !== undefined && r.matches(relPath)) fromRule = r.limits.requests_per_day;
+  return fromRule ?? override ?? config.requestsPerDay ?? fallback;
+}
 
 /** Rules by glob (relPath is relative to the config's folder, `/`-separated), then front matter, key by key. */
 export function resolveBudget(

@@ -1,5 +1,6 @@
 // Anthropic Messages API (`POST /v1/messages`), streaming and not.
-import { RequestScope, joinUrl, parseEventJson, readJson, send, serverText, sseEvents } from './http';
+import { RequestScope, joinUrl, readJson, send, serverText } from './http';
+import { parseEventJson, sseEvents } from './sse';
 import { AnthropicEndpoint, ChatMessage, RunPromptRequest, RunPromptResult } from './types';
 import { parseAnthropicStreamUsage, parseAnthropicUsage } from './usage';
 

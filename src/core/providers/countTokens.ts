@@ -8,9 +8,11 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { readRegularFileSync } from '../files';
+import { writeFileAtomicSync } from '../safeWrite';
 import * as path from 'node:path';
 import { ResponseLimitError, displayUrl, kindForStatus, readBodyCapped, redact, serverErrorText } from './http';
 import { shownValue } from '../untrustedText';
+import { RequestRefusedError, sendRequest } from './request';
 import type { ProviderErrorKind } from './types';
 
 export type CountProvider = 'anthropic' | 'gemini';
@@ -119,7 +121,6 @@ export async function providerCount(req: ProviderCountRequest): Promise<Provider
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-  const doFetch = req.fetch ?? fetch;
   // The one signal covers the body too: a reply trickling in stops at the same overall limit.
   const failed = (err: unknown): ProviderCountError => {
     if (err instanceof ProviderCountError) return err;
@@ -128,17 +129,20 @@ export async function providerCount(req: ProviderCountRequest): Promise<Provider
       return new ProviderCountError('timeout', `${label}: no complete answer from ${displayUrl(url)} within ${timeoutMs} ms.`);
     if (err instanceof ResponseLimitError)
       return new ProviderCountError('bad_response', `${label}: ${err.message}; the rest was not read.`);
+    if (err instanceof RequestRefusedError) return new ProviderCountError('bad_request', `${label}: ${err.message}.`);
     const msg = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
     return new ProviderCountError('network', `${label}: cannot reach ${displayUrl(url)}: ${redact(msg, [req.apiKey])}`);
   };
   let res: Response;
   let text: string;
   try {
-    res = await doFetch(url, {
+    res = await sendRequest({
+      url,
       method: 'POST',
       headers,
       body: JSON.stringify(countRequestBody(req.provider, req.model, req.messages)),
       signal,
+      fetch: req.fetch,
     });
     const max = req.maxResponseBytes ?? MAX_COUNT_RESPONSE_BYTES;
     text = (await readBodyCapped(res, max, { what: 'the answer', truncate: !res.ok })).text;
@@ -201,7 +205,14 @@ export function isCachedCount(key: string, v: unknown): v is CachedCount {
 export class ProviderCountCache {
   private entries = new Map<string, CachedCount>();
 
-  constructor(private readonly file?: string) {
+  /**
+   * `root`: the workspace folder the file belongs to (default: the folder above `.prompt-cost/`); the
+   * file is written only if it resolves inside it and is not a symbolic link (safeWrite).
+   */
+  constructor(
+    private readonly file?: string,
+    private readonly root = file ? path.dirname(path.dirname(file)) : undefined,
+  ) {
     this.load();
   }
 
@@ -228,10 +239,7 @@ export class ProviderCountCache {
     const mine = new Map(this.entries);
     this.load();
     for (const [k, v] of mine) this.entries.set(k, v);
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries), null, 1) + '\n');
-    fs.renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, JSON.stringify(Object.fromEntries(this.entries), null, 1) + '\n', { root: this.root });
   }
 
   values(): CachedCount[] {

@@ -16,7 +16,9 @@ export {
   parseOpenAIUsage,
 } from './usage';
 export type { BucketPrices, ParsedUsage, UsageCost } from './usage';
-export { redact, displayUrl, SseParser, ResponseLimitError } from './http';
+export { redact, displayUrl, ResponseLimitError } from './http';
+export { SseParser } from './sse';
+export { sendRequest, RequestRefusedError, MAX_SAME_ORIGIN_REDIRECTS } from './request';
 
 /**
  * Sends `messages` to the endpoint, streams answer text through `onText`, and resolves with the

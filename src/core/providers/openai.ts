@@ -1,5 +1,6 @@
 // OpenAI-compatible chat completions (OpenAI, Azure OpenAI, OpenRouter, Ollama, vLLM, LM Studio).
-import { RequestScope, joinUrl, parseEventJson, readJson, send, serverText, sseEvents } from './http';
+import { RequestScope, joinUrl, readJson, send, serverText } from './http';
+import { parseEventJson, sseEvents } from './sse';
 import { OpenAIEndpoint, RunPromptRequest, RunPromptResult } from './types';
 import { ParsedUsage, parseOpenAIUsage } from './usage';
 

@@ -11,6 +11,7 @@ import { FamilyName } from './families';
 import { addedTokenRegex, getFamilyEncoder } from './hfbpe';
 import { familyForModel, tokenizerForModel } from './models';
 import { loadVocabulary } from './vocab';
+import { errorText } from '../errors';
 
 export interface ChatCount {
   /** Prompt tokens of the whole conversation as the model receives it. */
@@ -90,7 +91,7 @@ export function countFamilyChat(family: FamilyName, messages: readonly ChatMessa
   } catch (err) {
     const enc = getFamilyEncoder(family);
     const tokens = messages.reduce((sum, m) => sum + enc.count(m.content), 0);
-    return { tokens, family, templateError: err instanceof Error ? err.message : String(err) };
+    return { tokens, family, templateError: errorText(err) };
   }
 }
 
@@ -114,7 +115,7 @@ export function frameFamilyChat(family: FamilyName, messages: readonly ChatMessa
     whole = { tokens: countWithSpecialTokens(family, renderChat(family, messages), memo), family };
   } catch (err) {
     const messageTokens = messages.map((m) => enc.count(m.content));
-    const templateError = err instanceof Error ? err.message : String(err);
+    const templateError = errorText(err);
     return { tokens: messageTokens.reduce((a, b) => a + b, 0), family, templateError, messageTokens };
   }
   const messageTokens: number[] = [];

@@ -3,6 +3,7 @@
 // Used for counting and parsing big documents off the extension host's thread.
 import { Worker, WorkerOptions, parentPort, workerData } from 'node:worker_threads';
 import { CancellationError, isCancellationError } from '../cancellation';
+import { errorText } from '../errors';
 
 const superseded = () => new CancellationError('superseded by a newer request');
 const disposed = () => new CancellationError('worker disposed');
@@ -29,7 +30,7 @@ export function serveLatest<Q, R>(
       parentPort!.postMessage({ id: req.id, result: handle(req, newerStarted) });
     } catch (err) {
       if (isCancellationError(err)) parentPort!.postMessage({ id: req.id, cancelled: true });
-      else parentPort!.postMessage({ id: req.id, error: String((err as Error)?.stack ?? err) });
+      else parentPort!.postMessage({ id: req.id, error: errorText(err, 'stack') });
     }
   });
 }

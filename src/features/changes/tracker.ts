@@ -11,6 +11,7 @@ import { readConfig } from '../config';
 import { editorPromptWorkspace } from '../prompt/workspace';
 import { GitAPI, GitRepository, GitStatus, headPathOf, loadGitApi } from './gitApi';
 import { documentLength } from '../vscodeConvert';
+import { errorText } from '../../core/errors';
 
 export const BASE_LABEL = 'HEAD';
 /** A view refresh prices at most this many changed files (a huge working tree stays responsive). */
@@ -107,7 +108,7 @@ export class ChangeTracker implements vscode.Disposable {
     const hit = this.docCache.get(key);
     if (hit && hit.version === doc.version && hit.head === head && hit.generation === this.generation) return hit.result;
     const result = this.computeDocument(doc, repo, type).catch((err) => {
-      this.services.log.warn(`change vs HEAD of ${doc.uri.fsPath}: ${(err as Error).message}`);
+      this.services.log.warn(`change vs HEAD of ${doc.uri.fsPath}: ${errorText(err)}`);
       return undefined;
     });
     this.docCache.set(key, { version: doc.version, head, generation: this.generation, result });

@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { readConfig } from '../config';
 import { CHANGES_COMMANDS } from '../commandIds';
 import { BASE_LABEL, ChangeTracker, RepositoryChanges } from './tracker';
+import { errorText } from '../../core/errors';
 
 export const CHANGES_VIEW_ID = 'promptCost.changes';
 
@@ -40,7 +41,7 @@ export class ChangesViewProvider implements vscode.TreeDataProvider<Node>, vscod
       this.snapshot = this.tracker.forWorkingTree().then(
         (r) => (this.last = r),
         (err) => {
-          this.services.log.warn(`changed prompts: ${(err as Error).message}`);
+          this.services.log.warn(`changed prompts: ${errorText(err)}`);
           return (this.last = []);
         },
       );

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareTable } from '../../core/pricing/compare';
 import { PanelRow, SortState, displayInt, sortRows } from '../../protocol/compare';
+import { errorText } from '../../core/errors';
 
 export type ExportFormat = 'csv' | 'markdown';
 
@@ -43,7 +44,7 @@ export async function saveExport(
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     return path.posix.basename(target.path);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Could not save ${target.fsPath || target.toString()}: ${(err as Error)?.message ?? err}`);
+    void vscode.window.showErrorMessage(`Could not save ${target.fsPath || target.toString()}: ${errorText(err)}`);
     return undefined;
   }
 }

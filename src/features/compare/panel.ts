@@ -25,6 +25,7 @@ import { ComparisonView, computeComparison, emptyView, openTarget, targetName } 
 import type { Services } from '../services';
 import { Debouncer } from '../util/debounce';
 import { Disposable } from '../util/dispose';
+import { errorText } from '../../core/errors';
 
 /** Typing pauses this long before the panel recomputes. */
 const EDIT_DEBOUNCE_MS = 250;
@@ -215,8 +216,8 @@ class ComparePanel extends Disposable {
       computed = await computeComparison(this.services, this.state);
     } catch (err) {
       if (isCancellationError(err)) return;
-      this.services.log.error(`comparison panel: ${(err as Error)?.stack ?? err}`);
-      computed = emptyView(this.state, `Could not compute the comparison: ${(err as Error)?.message ?? err}`);
+      this.services.log.error(`comparison panel: ${errorText(err, 'stack')}`);
+      computed = emptyView(this.state, `Could not compute the comparison: ${errorText(err)}`);
     }
     if (!computed || seq !== this.seq || this.isDisposed) return;
     const { view } = computed;

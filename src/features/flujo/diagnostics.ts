@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
 import { Debouncer } from '../util/debounce';
 import { documentLength, documentView, findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
+import { errorText } from '../../core/errors';
 
 export const DIAGNOSTIC_SOURCE = 'flujo.toml';
 const CODE_GLOB = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,yaml,yml}';
@@ -87,7 +88,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
       scanFailures = 0;
     } catch (err) {
       // The scan failed (file search unavailable for a moment): the file's own diagnostics stay; try again soon.
-      services.log.warn(`could not scan the workspace for the models it uses: ${(err as Error)?.message ?? err}`);
+      services.log.warn(`could not scan the workspace for the models it uses: ${errorText(err)}`);
       if (++scanFailures <= SCAN_RETRIES)
         debouncer.schedule(() => void lint(doc).catch((e) => failed(doc, e)), { key, delayMs: SCAN_RETRY_MS });
       return;
@@ -119,12 +120,12 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
 
   const failed = (doc: vscode.TextDocument, e: unknown) => {
     if (isCancellationError(e)) return; // a newer edit superseded this run: its own run publishes
-    services.log.error(`flujo.toml lint failed: ${(e as Error)?.stack ?? e}`);
+    services.log.error(`flujo.toml lint failed: ${errorText(e, 'stack')}`);
     if (doc.isClosed) return;
     // Say so where the user looks (e.g. the worker ran out of its memory limit on a huge file), not only in the log.
     const diag = new vscode.Diagnostic(
       new vscode.Range(0, 0, 0, 0),
-      `flujo.toml could not be analysed: ${String((e as Error)?.message ?? e).split('\n')[0]}`,
+      `flujo.toml could not be analysed: ${errorText(e).split('\n')[0]}`,
       vscode.DiagnosticSeverity.Warning,
     );
     diag.source = DIAGNOSTIC_SOURCE;

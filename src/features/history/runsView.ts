@@ -15,6 +15,7 @@ import { CONFIG_KEYS, GROUP_BY_OPTIONS, onConfigChange, readRunSettings, updateS
 import { Disposable } from '../util/dispose';
 import { HistoryStore, historyStore } from './store';
 import type { ViewRun } from './viewModel';
+import { errorText } from '../../core/errors';
 
 // The grouping core and the view model load with the first getChildren, not at activation.
 let G: typeof import('../../core/history/group') | undefined;
@@ -416,7 +417,7 @@ async function importFlujoRuns(services: Services, store: HistoryStore, db?: str
     } else void vscode.window.showInformationMessage(message);
     return results;
   } catch (err) {
-    void vscode.window.showErrorMessage(`Prompt Cost: Flujo import failed: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(`Prompt Cost: Flujo import failed: ${errorText(err)}`);
     return undefined;
   }
 }

@@ -16,6 +16,7 @@ import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
 import type { FlujoHistoryConfig } from '../../core/flujo/historyConfig';
 import { chooseLedgerPath } from './ledgerPath';
+import { errorText } from '../../core/errors';
 
 export interface FlujoSource {
   /** flujo.toml in use. */
@@ -182,7 +183,7 @@ export class HistoryStore extends Disposable {
   async append(record: RunRecord, uri?: vscode.Uri): Promise<string> {
     const { appendRun } = await import('../../core/history/ledger');
     const file = await this.ledgerFileFor(uri);
-    await appendRun(file, record);
+    await appendRun(file, record, this.confinement(file));
     await this.pollFile(file);
     return file;
   }
@@ -194,7 +195,7 @@ export class HistoryStore extends Disposable {
     if (!v) return false;
     const { deleteRun } = await import('../../core/history/ledger');
     const file = this.ledgerFileOf(v)!;
-    await deleteRun(file, runId);
+    await deleteRun(file, runId, this.confinement(file));
     await this.pollFile(file);
     return true;
   }
@@ -205,7 +206,7 @@ export class HistoryStore extends Disposable {
     const { restoreRun } = await import('../../core/history/ledger');
     const f = this.folders.find((x) => x.follower.isDeleted(runId));
     if (!f) return false;
-    await restoreRun(f.ledgerFile, runId);
+    await restoreRun(f.ledgerFile, runId, this.confinement(f.ledgerFile));
     await this.pollFile(f.ledgerFile);
     return true;
   }
@@ -223,7 +224,7 @@ export class HistoryStore extends Disposable {
     const out = [];
     for (const { db, f } of targets) {
       const read = await history.readFlujoRuns(db);
-      const r = await history.importFlujoRunsToLedger(f.ledgerFile, read.runs);
+      const r = await history.importFlujoRunsToLedger(f.ledgerFile, read.runs, this.confinement(f.ledgerFile));
       await this.pollLedger(f, true);
       out.push({
         db,
@@ -244,6 +245,14 @@ export class HistoryStore extends Disposable {
     this.sqlWasmSet = true;
   }
 
+  /**
+   * A ledger inside its workspace folder must stay inside once symlinks are resolved (a cloned repository
+   * may commit `.prompt-cost` → `../..`); one outside was confirmed by the user (ledgerPath.ts).
+   */
+  private confinement(file: string): { root?: string } {
+    return { root: this.folders.find((x) => x.ledgerFile === file)?.dir };
+  }
+
   private async pollFile(file: string): Promise<void> {
     const f = this.folders.find((x) => x.ledgerFile === file);
     if (f) await this.pollLedger(f, true);
@@ -256,7 +265,7 @@ export class HistoryStore extends Disposable {
       for (const w of ledgerWarnings(f.ledgerFile, update.corrupt)) this.services.log.warn(w.message);
       if (fire && update.changed) this.changed.fire();
     } catch (err) {
-      this.services.log.error(`cannot read ${f.ledgerFile}: ${(err as Error).message}`);
+      this.services.log.error(`cannot read ${f.ledgerFile}: ${errorText(err)}`);
     }
   }
 
@@ -349,7 +358,7 @@ export class HistoryStore extends Disposable {
       }
     } catch (err) {
       // Diagnostics show TOML errors; keep what we had so a half-typed file doesn't blank the views.
-      src.error = `${path.basename(configUri.fsPath)}: ${(err as Error).message.split('\n')[0]}`;
+      src.error = `${path.basename(configUri.fsPath)}: ${errorText(err).split('\n')[0]}`;
       if (f.flujo) {
         src.budgets = f.flujo.budgets;
         src.budgetProblems = f.flujo.budgetProblems;
@@ -383,7 +392,7 @@ export class HistoryStore extends Disposable {
         src.warnings = read.warnings;
       } catch (err) {
         // A database caught mid-write: keep the last good runs; the next change re-reads it.
-        src.error = (err as Error).message;
+        src.error = errorText(err);
         src.live = f.flujo?.live ?? [];
         this.services.log.warn(`Flujo runs: ${src.error}`);
       }

@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { budgetConfigFor, configRelative, editorPromptWorkspace } from './workspace';
 import { MAX_LIVE_CHARS } from '../changes/tracker';
 import { documentLength } from '../vscodeConvert';
+import { errorText } from '../../core/errors';
 
 export const BUDGET_DIAGNOSTIC_SOURCE = 'Prompt Cost budget';
 const DEBOUNCE_MS = 300;
@@ -58,7 +59,7 @@ export function registerPromptBudgets(services: Services): { collection: vscode.
         }),
       );
     } catch (err) {
-      services.log.warn(`budget check of ${doc.uri.toString(true)}: ${(err as Error).message}`);
+      services.log.warn(`budget check of ${doc.uri.toString(true)}: ${errorText(err)}`);
     }
   };
   const schedule = (doc: vscode.TextDocument) => {

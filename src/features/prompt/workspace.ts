@@ -45,7 +45,11 @@ export async function budgetConfigFor(uri: vscode.Uri): Promise<BudgetConfig> {
 
 export async function editorPromptWorkspace(services: Services, uri: vscode.Uri): Promise<EditorPromptWorkspace> {
   const settings = readConfig(uri);
-  const [ctx, config] = await Promise.all([services.pricing.forDocument(uri), budgetConfigFor(uri)]);
+  const [ctx, config, { requestsPerDayFor }] = await Promise.all([
+    services.pricing.forDocument(uri),
+    budgetConfigFor(uri),
+    import('../../core/promptBudgets'),
+  ]);
   const models = [
     ...new Set([...(settings.primaryModel ? [settings.primaryModel] : []), ...(config.models.length ? config.models : ctx.models)]),
   ];
@@ -59,11 +63,8 @@ export async function editorPromptWorkspace(services: Services, uri: vscode.Uri)
       models,
       outputTokens: config.outputTokens ?? settings.expectedOutputTokens,
       requestsPerDay: (relPath, fromFrontMatter) => {
-        if (fromFrontMatter !== undefined) return fromFrontMatter;
-        let fromRule: number | undefined;
         const rel = configDir && uri.scheme === 'file' ? configRelative(configDir, uri.fsPath) : relPath;
-        for (const r of config.rules) if (r.limits.requests_per_day !== undefined && r.matches(rel)) fromRule = r.limits.requests_per_day;
-        return fromRule ?? config.requestsPerDay ?? settings.requestsPerDay;
+        return requestsPerDayFor(config, rel, fromFrontMatter, settings.requestsPerDay);
       },
     },
   };

@@ -214,8 +214,3 @@ export function providerErrorView(
       return { severity: 'error', actions: [], message: `Run failed.${detail}` };
   }
 }
-
-/** `1,234` */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}

@@ -11,12 +11,13 @@ import type { Endpoint, RunPromptResult } from '../../core/providers/types';
 import type { PromptDocument } from '../../core/prompt';
 import { PromptCostConfig, RunSettings, readConfig, readRunSettings } from '../config';
 import type { PricingContext } from '../pricingService';
-import { formatDuration, formatUsd } from '../../core/format';
+import { formatCount, formatDuration, formatUsd } from '../../core/format';
 import type { Services } from '../services';
 import { historyStore } from '../history/store';
 import { approveKeyDestination, getApiKey } from './apiKeys';
 import { PROVIDER_LABELS } from './keys';
 import type { RunTarget } from './runLogic';
+import { errorText } from '../../core/errors';
 
 /** Arguments that skip the pickers (tests, "Run Again", other extensions). */
 export interface RunPromptOptions {
@@ -70,10 +71,6 @@ class AnswerWriter {
     }
     return this.chain;
   }
-}
-
-function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 function fmtUsd(s: string | undefined, approximate?: boolean): string {
@@ -188,7 +185,7 @@ export async function runPromptCommand(
   try {
     ledgerFile = await historyStore(services).append(record, doc.uri);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Prompt Cost: could not record the run in the history: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(`Prompt Cost: could not record the run in the history: ${errorText(err)}`);
   }
   if (writer) {
     if (record.status !== 'ok' && record.error)
@@ -328,7 +325,7 @@ function estimateAtSend({ services, modules, config, pricing, parsed, options }:
     }
     return estimate;
   } catch (err) {
-    services.log.warn(`estimate before running failed: ${(err as Error).message}`);
+    services.log.warn(`estimate before running failed: ${errorText(err)}`);
     return undefined;
   }
 }
@@ -412,7 +409,7 @@ function safeRecordOf(run: RunContext, input: RecordInput): RunRecord {
   try {
     return recordOf(run, input);
   } catch (err) {
-    run.services.log.warn(`recording the run failed: ${(err as Error).message}`);
+    run.services.log.warn(`recording the run failed: ${errorText(err)}`);
     return recordOf(run, { ...input, result: undefined, error: err });
   }
 }
