@@ -115,9 +115,11 @@ export const tourScenarios = [
       // Fits: VS Code caps a hover at max(¼ of the editor's height, 250 px) and scrolls beyond that.
       const checkHover = async () => {
         const fit = await hover.evaluate((el) => {
-          const scroller = el.querySelector('.monaco-scrollable-element') ?? el;
+          // The hover's rows live in .monaco-hover-content inside a scrollable frame of capped height.
+          const frame = el.querySelector('.monaco-scrollable-element') ?? el;
+          const content = el.querySelector('.monaco-hover-content') ?? el;
           const box = el.getBoundingClientRect();
-          return { scroll: scroller.scrollHeight, client: scroller.clientHeight, bottom: box.bottom, height: box.height, text: el.innerText };
+          return { scroll: content.scrollHeight, client: frame.clientHeight, bottom: box.bottom, height: box.height, text: el.innerText };
         });
         assert(fit.scroll <= fit.client + 1, `the hover needs no scrolling (${fit.scroll} px of content in ${fit.client} px)`);
         assert(fit.bottom <= 1000, `the hover is inside the window: ${JSON.stringify(fit)}`);
@@ -197,7 +199,7 @@ export const tourScenarios = [
       const frame = compareFrame(page);
       await frame.locator('#compare-table tbody tr').nth(1).waitFor({ timeout: 30_000 });
       // Beside the editor, the prompt's lens line keeps its links (one model, then +N more… and ▶ Run).
-      const promptGroup = '.editor-group-container:not(.active)';
+      const promptGroup = '.editor-group-container:has(.tab.active[aria-label^="support-triage.prompt.md"])';
       const lens = await until(page, 'the lens line in the narrower editor', async () => {
         const l = await topLens(page, promptGroup);
         return l && /\+3 more…/.test(l.text) ? l : undefined;
@@ -271,7 +273,10 @@ export const tourScenarios = [
       assert(found.length === 8 && found.some((d) => d.code === 'unpriced-model'), `8 findings from the CLI: ${cli}`);
       assert(editorCount === 0 || editorCount >= found.length, `Problems shows them all (${editorCount} rows, CLI ${found.length})`);
       // The clean flujo.toml at the top: no findings (with-mistakes/ has its own flujo.toml).
-      await openFile(page, 'flujo.toml');
+      // Quick Open lists with-mistakes/flujo.toml too (recently opened): pick the one at the top.
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input.input').fill('flujo.toml');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'flujo.toml', hasNotText: 'with-mistakes' }).first().click();
       await page.locator('.editor-group-container.active .view-line', { hasText: 'strict = false' }).first().waitFor({ timeout: 10_000 });
       const squiggles = await page.locator('.editor-group-container.active .squiggly-error, .editor-group-container.active .squiggly-warning').count();
       assert(squiggles === 0, `no squiggles in the clean flujo.toml: ${squiggles}`);

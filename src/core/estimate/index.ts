@@ -221,15 +221,17 @@ function contextCell(row: CompareRow): string {
 }
 
 /** The notes under the tables: price sources, provider counts, approximations, placeholders, what Flujo records. */
-function estimateNotes(estimate: PromptEstimate): string[] {
+function estimateNotes(estimate: PromptEstimate, compact = false): string[] {
   const sources = [...new Set(estimate.table.rows.map((r) => `${r.priceSource}${r.priceDate ? ` (${r.priceDate})` : ''}`))];
   const notes: string[] = [];
   if (sources.length) notes.push(`Prices: ${escapeMarkdown(sources.join(', '))}.`);
   const approx = estimate.models.filter((m) => m.tokenizer.approximate);
   for (const m of estimate.models)
     if (m.providerCount) notes.push(escapeMarkdown(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`));
+  // The hover names them; how each is approximated is in the comparison panel and "copy as Markdown".
+  if (compact && approx.length) notes.push(escapeMarkdown(`≈ approximate count: ${approx.map((m) => shortModel(m.model)).join(', ')}.`));
   // one note per method (a calibrated model's method differs from its family's documented one)
-  for (const method of new Set(approx.map((m) => m.tokenizer.method)))
+  else for (const method of new Set(approx.map((m) => m.tokenizer.method)))
     notes.push(
       escapeMarkdown(
         `≈ ${approx
@@ -293,11 +295,13 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       .join(' · ')
       .replace(': · ', ': ');
   }
-  const notes = estimateNotes(estimate);
+  const notes = estimateNotes(estimate, options.compact);
   if (options.compact) {
     if (firstVariants) lines.push('', firstVariants);
-    // One paragraph with line breaks: no paragraph spacing between notes.
-    if (notes.length) lines.push('', notes.join('  \n'));
+    // One paragraph (no spacing between notes); Flujo's warnings each on their own line.
+    const plain = notes.filter((n) => !n.startsWith('⚠'));
+    const warnings = notes.filter((n) => n.startsWith('⚠'));
+    if (notes.length) lines.push('', [plain.join(' '), ...warnings].filter(Boolean).join('  \n'));
     return lines.join('\n');
   }
   if (variants.length > 2) lines.push('', ...variants);

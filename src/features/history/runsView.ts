@@ -141,11 +141,11 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const t = node.group.totals;
       item.tooltip = new vscode.MarkdownString(
         [
-          `**${escapeMarkdown(node.group.label)}**`,
+          `**${escapeMarkdown(node.group.label)}${node.by === 'day' && V!.weekdayOf(node.group.key) ? ` · ${V!.weekdayOf(node.group.key)}` : ''}**`,
           '',
           `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running)`,
           '',
-          `Cost: $${t.costUsd.toString()} · tokens ${t.inputTokens.toLocaleString('en-US')} in (${t.cachedInputTokens.toLocaleString('en-US')} cached) / ${t.outputTokens.toLocaleString('en-US')} out · total ${t.totalTokens.toLocaleString('en-US')}`,
+          `Cost: $${t.costUsd.toString()}${t.costUnknown ? ` + ${t.costUnknown} run(s) without a cost` : ''} · tokens ${t.inputTokens.toLocaleString('en-US')} in (${t.cachedInputTokens.toLocaleString('en-US')} cached) / ${t.outputTokens.toLocaleString('en-US')} out · total ${t.totalTokens.toLocaleString('en-US')}`,
           ...(t.deltaPct !== undefined
             ? ['', `Estimates: $${t.estimateUsd.toString()} for $${t.comparableActualUsd.toString()} actual`]
             : []),
