@@ -20,7 +20,10 @@ const statusText = async (page) => clean(await page.locator('.statusbar-item', {
 const tourWindow = (page) => page.setViewportSize({ width: 1600, height: 1000 });
 /** Clicks at the start of a line of the active editor: the cursor there, no selection. */
 async function cursorTo(page, text) {
-  await page.locator('.editor-group-container.active .view-line', { hasText: text }).first().click({ position: { x: 2, y: 8 } });
+  await page
+    .locator('.editor-group-container.active .view-line', { hasText: text })
+    .first()
+    .click({ position: { x: 2, y: 8 } });
   await page.keyboard.press('Home');
 }
 
@@ -35,15 +38,20 @@ async function until(page, what, probe, timeoutMs = 20_000) {
   }
 }
 
-/** No toast, hover or tooltip left over from an earlier step (they would end up in the picture). */
+/**
+ * No toast, hover or tooltip left over from an earlier step (they would end up in the picture). The mouse
+ * rests on the empty title bar: anywhere on the activity bar it shows a tooltip.
+ */
 async function nothingStray(page, { toasts = true } = {}) {
-  await page.mouse.move(2, 300);
+  await page.mouse.move(250, 14);
   if (toasts) await clearNotifications(page);
   await page
     .locator('.monaco-hover:visible, .workbench-hover:visible, .custom-hover:visible')
     .first()
     .waitFor({ state: 'detached', timeout: 5_000 })
     .catch(() => undefined);
+  const stray = await page.locator('.monaco-hover:visible, .workbench-hover:visible, .custom-hover:visible').count();
+  assert(stray === 0, `no tooltip left in the picture (${stray})`);
 }
 
 /**
@@ -63,18 +71,23 @@ async function bothThemes(page, shot, name, { show = async () => {}, check = asy
 
 /** The top lens line of the active editor: its text and whether every link on it is within the editor's width. */
 async function topLens(page, group = '.editor-group-container.active') {
-  return page.locator(`${group} .monaco-editor`).first().evaluate((editor) => {
-    const right = editor.querySelector('.lines-content')?.getBoundingClientRect().right ?? 0;
-    const visibleRight = editor.getBoundingClientRect().right - 14; // the vertical scrollbar
-    const lens = [...editor.querySelectorAll('.codelens-decoration')].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0];
-    if (!lens) return undefined;
-    const links = [...lens.querySelectorAll('a')];
-    return {
-      text: lens.innerText.replace(/\u00a0/g, ' '),
-      links: links.length,
-      clipped: links.filter((a) => a.getBoundingClientRect().right > Math.min(right || Infinity, visibleRight)).map((a) => a.innerText),
-    };
-  });
+  return page
+    .locator(`${group} .monaco-editor`)
+    .first()
+    .evaluate((editor) => {
+      const right = editor.querySelector('.lines-content')?.getBoundingClientRect().right ?? 0;
+      const visibleRight = editor.getBoundingClientRect().right - 14; // the vertical scrollbar
+      const lens = [...editor.querySelectorAll('.codelens-decoration')].sort(
+        (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+      )[0];
+      if (!lens) return undefined;
+      const links = [...lens.querySelectorAll('a')];
+      return {
+        text: lens.innerText.replace(/\u00a0/g, ' '),
+        links: links.length,
+        clipped: links.filter((a) => a.getBoundingClientRect().right > Math.min(right || Infinity, visibleRight)).map((a) => a.innerText),
+      };
+    });
 }
 
 export const tourScenarios = [
@@ -107,7 +120,7 @@ export const tourScenarios = [
       const line = page.locator('.editor-group-container.active .view-line', { hasText: 'support triage assistant' }).first();
       const hover = page.locator('.monaco-hover', { hasText: 'Prompt Cost' }).first();
       const showHover = async () => {
-        await page.mouse.move(2, 300);
+        await page.mouse.move(250, 14);
         await line.hover({ position: { x: 60, y: 8 } });
         await hover.waitFor({ state: 'visible', timeout: 10_000 });
         await settled(page);
@@ -123,7 +136,10 @@ export const tourScenarios = [
         });
         assert(fit.scroll <= fit.client + 1, `the hover needs no scrolling (${fit.scroll} px of content in ${fit.client} px)`);
         assert(fit.bottom <= 1000, `the hover is inside the window: ${JSON.stringify(fit)}`);
-        assert(/input only/.test(fit.text) && /whole request/.test(fit.text), `cached says input only, Batch says whole request: ${fit.text}`);
+        assert(
+          /input only/.test(fit.text) && /whole request/.test(fit.text),
+          `cached says input only, Batch says whole request: ${fit.text}`,
+        );
         assert(/^\s*gpt-4o-mini\s/m.test(fit.text.split('Model')[1] ?? ''), `the prompt's model first: ${fit.text}`);
         assert(/Monthly \(1,000\/day\)/.test(fit.text), `monthly at promptCost.requestsPerDay: ${fit.text}`);
       };
@@ -133,7 +149,7 @@ export const tourScenarios = [
 
       // "Select a few lines and hover the selection: it prices exactly that text" — with the prompt's model.
       const select = async () => {
-        await page.mouse.move(2, 300);
+        await page.mouse.move(250, 14);
         await line.click({ position: { x: 2, y: 8 } });
         await page.keyboard.press('Home');
         await page.keyboard.press('Shift+ArrowDown');
@@ -143,7 +159,7 @@ export const tourScenarios = [
       const showSelection = async () => {
         await select();
         await until(page, 'the status bar to price the selection', async () => (await statusText(page)).match(/^\d[\d,]* tok · /));
-        await page.mouse.move(2, 300);
+        await page.mouse.move(250, 14);
         await line.hover({ position: { x: 80, y: 8 } });
         await selectionHover.waitFor({ state: 'visible', timeout: 10_000 });
         await settled(page);
@@ -152,7 +168,10 @@ export const tourScenarios = [
         const status = await statusText(page);
         assert(/ tok · \$[\d.]+ gpt-4o-mini$/.test(status), `the selection is priced with the prompt's model: ${status}`);
         const rows = await selectionHover.locator('tbody tr').allInnerTexts();
-        assert(rows.length >= 4 && /^gpt-4o-mini\t/.test(rows[0]) && !rows.some((r) => r.includes(':')), `same order and names as the whole-prompt hover: ${rows}`);
+        assert(
+          rows.length >= 4 && /^gpt-4o-mini\t/.test(rows[0]) && !rows.some((r) => r.includes(':')),
+          `same order and names as the whole-prompt hover: ${rows}`,
+        );
       };
       await showSelection();
       await checkSelection();
@@ -212,7 +231,9 @@ export const tourScenarios = [
           const c = await frame.locator('.chart svg').evaluate((svg) => {
             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
             const sizes = [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
-            const overflow = [...svg.querySelectorAll('text')].some((t) => t.getBoundingClientRect().right > svg.getBoundingClientRect().right + 1);
+            const overflow = [...svg.querySelectorAll('text')].some(
+              (t) => t.getBoundingClientRect().right > svg.getBoundingClientRect().right + 1,
+            );
             return { width: svg.getBoundingClientRect().width, minFont: Math.min(...sizes), overflow };
           });
           return c.minFont >= 11 ? c : undefined;
@@ -231,7 +252,7 @@ export const tourScenarios = [
       await frame.locator('.chart').scrollIntoViewIfNeeded();
       await bothThemes(page, shot, 'tour-04-compare-narrow', {
         show: async () => {
-          await page.mouse.move(2, 300);
+          await page.mouse.move(250, 14);
           await frame.locator('.chart').scrollIntoViewIfNeeded();
         },
         check: chartCheck,
@@ -258,13 +279,25 @@ export const tourScenarios = [
       // The six promised findings on sight, the strict-mode one (agent.py's model) among them.
       await panel.locator('.monaco-list-row', { hasText: 'gpt-4.1-mini' }).first().waitFor({ timeout: 30_000 });
       const text = clean(await panel.innerText());
-      for (const what of ['gpt-3.5-turbo', 'per 1M', "Did you mean 'prompt_tokens_per_1k'", 'has no completion_tokens_per_1k', 'total_cost_usd_limit', 'Used in with-mistakes/agent.py:4'])
+      for (const what of [
+        'gpt-3.5-turbo',
+        'per 1M',
+        "Did you mean 'prompt_tokens_per_1k'",
+        'has no completion_tokens_per_1k',
+        'total_cost_usd_limit',
+        'Used in with-mistakes/agent.py:4',
+      ])
         assert(text.includes(what), `Problems lists "${what}": ${text.slice(0, 2000)}`);
       // The editor and `prompt-cost lint with-mistakes` agree: the same number of findings.
-      const editorCount = await page.locator('.markers-panel .monaco-list-row[aria-label*="flujo.toml"]').evaluateAll((rows) => rows.length);
+      const editorCount = await page
+        .locator('.markers-panel .monaco-list-row[aria-label*="flujo.toml"]')
+        .evaluateAll((rows) => rows.length);
       let cli = '';
       try {
-        execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'lint', 'with-mistakes', '--json'], { cwd: workspace, encoding: 'utf8' });
+        execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'lint', 'with-mistakes', '--json'], {
+          cwd: workspace,
+          encoding: 'utf8',
+        });
       } catch (err) {
         assert(err.status === 1, `lint exits 1: ${err.status} ${err.stderr}`);
         cli = err.stdout;
@@ -278,7 +311,9 @@ export const tourScenarios = [
       await page.locator('.quick-input-widget input.input').fill('flujo.toml');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'flujo.toml', hasNotText: 'with-mistakes' }).first().click();
       await page.locator('.editor-group-container.active .view-line', { hasText: 'strict = false' }).first().waitFor({ timeout: 10_000 });
-      const squiggles = await page.locator('.editor-group-container.active .squiggly-error, .editor-group-container.active .squiggly-warning').count();
+      const squiggles = await page
+        .locator('.editor-group-container.active .squiggly-error, .editor-group-container.active .squiggly-warning')
+        .count();
       assert(squiggles === 0, `no squiggles in the clean flujo.toml: ${squiggles}`);
       const cleanCli = execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'lint'], { cwd: workspace, encoding: 'utf8' });
       assert(cleanCli.includes('no problems'), `prompt-cost lint at the top: ${cleanCli}`);
@@ -307,7 +342,10 @@ export const tourScenarios = [
       // The Runs pane gets the room (the panes below are short), and at the default side bar width no
       // description is cut off.
       const layout = await container.evaluate((el) => {
-        const panes = [...el.querySelectorAll('.pane')].map((p) => ({ title: p.querySelector('.title')?.textContent, h: p.getBoundingClientRect().height }));
+        const panes = [...el.querySelectorAll('.pane')].map((p) => ({
+          title: p.querySelector('.title')?.textContent,
+          h: p.getBoundingClientRect().height,
+        }));
         const cut = [...el.querySelectorAll('.monaco-list-row .monaco-icon-label-container')]
           .filter((c) => c.scrollWidth > c.clientWidth + 1)
           .map((c) => c.textContent);
@@ -334,7 +372,7 @@ export const tourScenarios = [
         await row.waitFor({ timeout: 10_000 });
         await row.click();
         await toast.waitFor({ timeout: 10_000 });
-        await page.mouse.move(2, 300);
+        await page.mouse.move(250, 14);
       };
       // The theme picker can push a toast out of view: each picture is checked to show the message.
       const check = async () => {

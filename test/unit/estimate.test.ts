@@ -128,5 +128,8 @@ test('codeLensSummary and estimateMarkdown show every model, approximate ones wi
     /^gpt-4o-mini: (all input cached \$[\d.]+ \(input only\) · )?Batch API \$[\d.]+ \(whole request\) · \$[\d.]+ per 1,000 requests/m,
   );
   const paragraphs = compact.split('\n\n');
-  assert.match(paragraphs[paragraphs.length - 1], /^Prices: [^\n]*≈ approximate count: claude-3-5-sonnet-latest, unknown-model\. Unfilled placeholders[^\n]* {2}\n⚠ Flujo itself/);
+  assert.match(
+    paragraphs[paragraphs.length - 1],
+    /^Prices: [^\n]*≈ approximate count: claude-3-5-sonnet-latest, unknown-model\. Unfilled placeholders[^\n]* {2}\n⚠ Flujo itself/,
+  );
 });

@@ -231,15 +231,16 @@ function estimateNotes(estimate: PromptEstimate, compact = false): string[] {
   // The hover names them; how each is approximated is in the comparison panel and "copy as Markdown".
   if (compact && approx.length) notes.push(escapeMarkdown(`≈ approximate count: ${approx.map((m) => shortModel(m.model)).join(', ')}.`));
   // one note per method (a calibrated model's method differs from its family's documented one)
-  else for (const method of new Set(approx.map((m) => m.tokenizer.method)))
-    notes.push(
-      escapeMarkdown(
-        `≈ ${approx
-          .filter((m) => m.tokenizer.method === method)
-          .map((m) => shortModel(m.model))
-          .join(', ')}: ${method}`,
-      ),
-    );
+  else
+    for (const method of new Set(approx.map((m) => m.tokenizer.method)))
+      notes.push(
+        escapeMarkdown(
+          `≈ ${approx
+            .filter((m) => m.tokenizer.method === method)
+            .map((m) => shortModel(m.model))
+            .join(', ')}: ${method}`,
+        ),
+      );
   if (estimate.unfilled.length)
     notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map(markdownCode).join(', ')}.`);
   // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).
