@@ -230,7 +230,9 @@ export const tourScenarios = [
         const chart = await until(page, 'the chart redrawn at its width', async () => {
           const c = await frame.locator('.chart svg').evaluate((svg) => {
             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-            const sizes = [...svg.querySelectorAll('text')].map((t) => parseFloat(t.ownerDocument.defaultView.getComputedStyle(t).fontSize) * scale);
+            const sizes = [...svg.querySelectorAll('text')].map(
+              (t) => parseFloat(t.ownerDocument.defaultView.getComputedStyle(t).fontSize) * scale,
+            );
             const overflow = [...svg.querySelectorAll('text')].some(
               (t) => t.getBoundingClientRect().right > svg.getBoundingClientRect().right + 1,
             );
