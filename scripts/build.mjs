@@ -23,8 +23,20 @@ const externalPriceData = {
   },
 };
 
+/**
+ * The PostgreSQL client (pg, its URI parser and .pgpass reader, src/core/history/flujo/pgDriver.ts) is its
+ * own bundle, dist/pg.js, required on first use by the bundles next to it: only a Flujo project whose
+ * state_uri is PostgreSQL ever loads it.
+ */
+const externalPgDriver = {
+  name: 'external-pg-driver',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/pgDriver$/ }, () => ({ path: './pg.js', external: true }));
+  },
+};
+
 const common = {
-  plugins: [externalPriceData],
+  plugins: [externalPriceData, externalPgDriver],
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -50,6 +62,13 @@ const bundles = [
   { entryPoints: ['src/core/estimate/worker.ts'], outfile: 'dist/estimate-worker.js' },
   { entryPoints: ['src/core/flujo/worker.ts'], outfile: 'dist/flujo-worker.js' },
   { entryPoints: ['src/core/history/learned/worker.ts'], outfile: 'dist/learn-worker.js' },
+  // pg's optional native binding and Cloudflare socket are never used (pure JavaScript client).
+  {
+    entryPoints: ['src/core/history/flujo/pgDriver.ts'],
+    outfile: 'dist/pg.js',
+    plugins: [externalPriceData],
+    external: ['pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
+  },
   { entryPoints: ['src/webview/compare.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ]
   .filter((b) => fs.existsSync(path.join(root, b.entryPoints[0])))

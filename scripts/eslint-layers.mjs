@@ -19,9 +19,10 @@ const ALLOWED = {
 };
 /**
  * Leaf modules every layer may import (the webview included): pure functions with no imports at all, so
- * sharing them pulls nothing else across a boundary. src/core/format.ts: how money and Δ are written.
+ * sharing them pulls nothing else across a boundary. src/core/format.ts: how money and Δ are written;
+ * src/core/compareColumns.ts: the order in which the comparison panel and `prompt-cost compare` hide columns.
  */
-const SHARED_LEAVES = new Set(['core/format.ts']);
+const SHARED_LEAVES = new Set(['core/format.ts', 'core/compareColumns.ts']);
 
 /** Layers that may import npm packages and Node built-ins. */
 const PACKAGES_ALLOWED = new Set(['core', 'cli', 'features', 'extension']);

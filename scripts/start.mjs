@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CODE_SERVER_VERSION, prepareVSCode, vscodeDir } from '../test/host/prepare-vscode.mjs';
-import { freePort, serverArgs } from '../test/host/vscode-server.mjs';
+import { freePort, isServerNoise, serverArgs, serverEnv } from '../test/host/vscode-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
@@ -60,8 +60,19 @@ step(`VS Code server: starting on http://${host}:${port}`);
 const dataDir = path.join(scratchRoot, 'data');
 fs.mkdirSync(dataDir, { recursive: true });
 // Workspace Trust off: the scratch copy is our own example, so ▶ Run works without a trust prompt.
+// The extension gallery off (serverEnv): nothing but this server is contacted.
 const server = spawn(process.execPath, serverArgs({ serverMain, port, dataDir, host, trust: false }), {
-  stdio: ['ignore', 'pipe', 'inherit'],
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: serverEnv(),
+});
+// Server errors pass through, but not the known noise (isServerNoise: the vsda module it does not ship).
+let errBuffer = '';
+server.stderr.setEncoding('utf8');
+server.stderr.on('data', (d) => {
+  errBuffer += d;
+  const lines = errBuffer.split('\n');
+  errBuffer = lines.pop();
+  for (const line of lines) if (process.env.VERBOSE || !isServerNoise(line)) process.stderr.write(`${line}\n`);
 });
 const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
 const payload = [

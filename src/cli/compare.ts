@@ -1,38 +1,95 @@
-// `prompt-cost compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--config PATH] [--json]`:
-// the comparison-panel table (same models, same numbers), sorted by total cost; one table per prompt.
+// `prompt-cost compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--config PATH] [--all-columns] [--json]`:
+// the comparison-panel table (same models, same numbers), sorted by total cost; one table per prompt,
+// fitted to the terminal's width as the panel fits its own.
 import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { parseArgs } from './args';
-import { OUTPUT_SOURCE, alignTable, cliRows, countNotes, estimateCliFile, promptHeadJson, reportProblems } from './estimate';
+import {
+  CliReport,
+  CliRow,
+  OUTPUT_SOURCE,
+  alignTable,
+  cliRows,
+  countNotes,
+  estimateCliFile,
+  promptHeadJson,
+  reportProblems,
+} from './estimate';
 import { formatUsd } from '../core/format';
+import { COMPARE_HIDE_ORDER } from '../core/compareColumns';
 import type { FilePrompt } from '../core/estimate';
 
-const HEAD = [
-  'provider',
-  'model',
-  'encoding',
-  'input tokens',
-  'input',
-  'output',
-  'cached input',
-  'batch',
-  'total',
-  'per 1K requests',
-  'monthly',
-  'context',
-  'price',
+/** One column of the text table: its title, the row's JSON key (the panel's column key), how a row shows in it. */
+interface Column {
+  key: string;
+  title: string;
+  right?: boolean;
+  cell: (row: CliRow, providerShown: boolean) => string;
+}
+
+const approx = (row: CliRow) => (row.approximate ? '≈' : '');
+const COLUMNS: Column[] = [
+  { key: 'provider', title: 'provider', cell: (j) => j.provider },
+  {
+    key: 'model',
+    title: 'model',
+    // Without the provider column the model carries its provider, as --models takes it.
+    cell: (j, providerShown) => (providerShown && j.model.startsWith(`${j.provider}:`) ? j.model.slice(j.provider.length + 1) : j.model),
+  },
+  { key: 'encoding', title: 'encoding', cell: (j) => `${j.approximate ? '≈ ' : ''}${j.encoding}` },
+  { key: 'inputTokens', title: 'input tokens', right: true, cell: (j) => `${approx(j)}${j.inputTokens}` },
+  { key: 'inputUsd', title: 'input', right: true, cell: (j) => formatUsd(j.inputUsd, j.approximate) },
+  { key: 'outputUsd', title: 'output', right: true, cell: (j) => formatUsd(j.outputUsd, j.approximate) },
+  {
+    key: 'cachedInputUsd',
+    title: 'cached input',
+    right: true,
+    cell: (j) => (j.cachedInputUsd === null ? '–' : formatUsd(j.cachedInputUsd, j.approximate)),
+  },
+  { key: 'batchUsd', title: 'batch', right: true, cell: (j) => (j.batchUsd === null ? '–' : formatUsd(j.batchUsd, j.approximate)) },
+  { key: 'totalUsd', title: 'total', right: true, cell: (j) => formatUsd(j.totalUsd, j.approximate) },
+  { key: 'per1kRequestsUsd', title: 'per 1K requests', right: true, cell: (j) => formatUsd(j.per1kRequestsUsd, j.approximate) },
+  { key: 'monthlyUsd', title: 'monthly', right: true, cell: (j) => formatUsd(j.monthlyUsd, j.approximate) },
+  { key: 'contextUsedPct', title: 'context', right: true, cell: (j) => (j.contextUsedPct === null ? '–' : `${j.contextUsedPct}%`) },
+  { key: 'priceSource', title: 'price', cell: (j) => `${j.priceSource}${j.priceDate ? ` ${j.priceDate}` : ''}` },
 ];
+
+/**
+ * The table within `width` characters: columns give way one at a time in the panel's order
+ * (COMPARE_HIDE_ORDER) until it fits; model, total and monthly always stay. Returns the hidden titles.
+ */
+export function fitCompareTable(rows: readonly CliRow[], width: number | undefined): { text: string; hidden: string[] } {
+  const hidden = new Set<string>();
+  const render = () => {
+    const cols = COLUMNS.filter((c) => !hidden.has(c.key));
+    const providerShown = !hidden.has('provider');
+    return alignTable(
+      cols.map((c) => c.title),
+      rows.map((r) => cols.map((c) => c.cell(r, providerShown))),
+      cols.flatMap((c, i) => (c.right ? [i] : [])),
+    );
+  };
+  const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));
+  let text = render();
+  for (const key of COMPARE_HIDE_ORDER) {
+    if (width === undefined || widest(text) <= width) break;
+    hidden.add(key);
+    text = render();
+  }
+  return { text, hidden: COLUMNS.filter((c) => hidden.has(c.key)).map((c) => c.title) };
+}
 
 export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
     valued: ['models', 'model', 'output-tokens', 'ledger', 'requests-per-day', 'config'],
-    booleans: ['json'],
+    booleans: ['json', 'verbose', 'all-columns'],
     aliases: { m: 'models' },
   });
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
   const file = positional[0];
   const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['models', 'model']);
-  const rowsOf = result.prompts.map((p: FilePrompt) => cliRows(p, settings.catalog, warnings));
-  reportProblems(io, result, warnings, explicit);
+  const report: CliReport = { warnings, verbose: [] };
+  const rowsOf = result.prompts.map((p: FilePrompt) => cliRows(p, settings.catalog, report));
+  reportProblems(io, result, report, { explicit, verbose: flags.has('verbose'), catalog: settings.catalog });
   const requestsPerDay = settings.requestsPerDay;
   if (flags.has('json')) {
     const prompts = result.prompts.map((p, i) => ({
@@ -56,26 +113,20 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${file}: no prompts found\n`);
     return EXIT_OK;
   }
+  const width = flags.has('all-columns') ? undefined : io.columns;
   const blocks = result.prompts.map((p, i) => {
-    const rows = rowsOf[i].map((j) => [
-      j.provider,
-      j.model.startsWith(`${j.provider}:`) ? j.model.slice(j.provider.length + 1) : j.model,
-      `${j.approximate ? '≈ ' : ''}${j.encoding}`,
-      String(j.inputTokens),
-      formatUsd(j.inputUsd, j.approximate),
-      formatUsd(j.outputUsd, j.approximate),
-      j.cachedInputUsd === null ? '–' : formatUsd(j.cachedInputUsd, j.approximate),
-      j.batchUsd === null ? '–' : formatUsd(j.batchUsd, j.approximate),
-      formatUsd(j.totalUsd, j.approximate),
-      formatUsd(j.per1kRequestsUsd, j.approximate),
-      formatUsd(j.monthlyUsd, j.approximate),
-      j.contextUsedPct === null ? '–' : `${j.contextUsedPct}%`,
-      `${j.priceSource}${j.priceDate ? ` ${j.priceDate}` : ''}`,
-    ]);
+    const table = fitCompareTable(rowsOf[i], width);
     const where = result.prompts.length > 1 || p.kind !== 'file' ? `${file}:${p.line} ${p.name}` : file;
+    const hiddenNote = table.hidden.length
+      ? wrapText(
+          `${table.hidden.length} column${table.hidden.length === 1 ? '' : 's'} hidden to fit ${width} columns (${table.hidden.join(', ')}): --all-columns shows them`,
+          width,
+        )
+      : '';
     return (
       `${where}: ${p.estimate.outputTokens.toLocaleString('en-US')} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]}), ${requestsPerDay.toLocaleString('en-US')} requests/day\n` +
-      alignTable(HEAD, rows, [3, 4, 5, 6, 7, 8, 9, 10, 11]) +
+      table.text +
+      hiddenNote +
       countNotes(p)
         .map((n) => `note: ${n}\n`)
         .join('')
@@ -83,4 +134,18 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
   });
   io.stdout(blocks.join('\n'));
   return EXIT_OK;
+}
+
+/** Words wrapped into lines of at most `width` characters (a longer word gets a line of its own). */
+export function wrapText(text: string, width = Infinity): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && [...line].length + 1 + [...word].length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join('\n') + '\n';
 }

@@ -156,7 +156,13 @@ export function outputJson(o: ModelOutput | undefined) {
   };
 }
 
-export function cliRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
+/** What a command reports besides its table: `warnings` always (stderr), `verbose` notes only with --verbose. */
+export interface CliReport {
+  warnings: string[];
+  verbose: string[];
+}
+
+export function cliRows(p: FilePrompt, catalog: PriceCatalog, report: CliReport): CliRow[] {
   return p.estimate.table.rows.map((r) => {
     const row: CliRow = { ...estimateRowJson(r, p.estimate), ...outputJson(p.estimate.outputs.get(r.id)) };
     const res = catalog.flujo ? catalog.resolve(r.id) : undefined;
@@ -164,33 +170,52 @@ export function cliRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]
     const flujo = flujoRecordNote(res.flujo, r.inputTokens, r.outputTokens);
     // ($0 and PricingNotConfiguredError are already in the resolution's warning.)
     const priced = res.flujo.kind === 'configured' || res.flujo.kind === 'default';
-    if (priced && (flujo.usd !== r.totalUsd.toString() || flujo.float !== undefined)) warnings.push(`${row.model}: ${flujo.text}`);
+    // Another amount is worth a warning; the same amount whose float sum differs only in the last
+    // digits (0.00019664999999999998 for $0.00019665) is detail: in --json (flujoRecords) and --verbose.
+    if (priced && flujo.usd !== r.totalUsd.toString()) report.warnings.push(`${row.model}: ${flujo.text}`);
+    else if (priced && flujo.float !== undefined) report.verbose.push(`${row.model}: ${flujo.text}`);
     return { ...row, flujoRecords: flujo };
   });
 }
 
 /** Rows in the prompt's model order (the file's own model first). */
-export function promptRows(p: FilePrompt, catalog: PriceCatalog, warnings: string[]): CliRow[] {
+export function promptRows(p: FilePrompt, catalog: PriceCatalog, report: CliReport): CliRow[] {
   const order = p.estimate.models.map((m) => m.model);
   const byId = new Map(p.estimate.table.rows.map((r, i) => [r.id, i]));
-  const rows = cliRows(p, catalog, warnings);
+  const rows = cliRows(p, catalog, report);
   return order.filter((id) => byId.has(id)).map((id) => rows[byId.get(id)!]);
 }
 
-/** Warnings and unpriced models on stderr; a usage error when every explicitly requested model failed. */
-export function reportProblems(io: CliIO, result: FileEstimate, warnings: string[], explicit: boolean): void {
+/**
+ * Warnings and unpriced models on stderr (with "did you mean" for a model id close to a known one),
+ * then, with --verbose, the notes; a usage error when every explicitly requested model failed.
+ */
+export function reportProblems(
+  io: CliIO,
+  result: FileEstimate,
+  report: CliReport,
+  options: { explicit: boolean; verbose: boolean; catalog: PriceCatalog },
+): void {
   const seen = new Set<string>();
-  const warn = (w: string) => {
-    if (!seen.has(w)) io.stderr(`warning: ${w}\n`);
+  const say = (kind: string, w: string) => {
+    if (!seen.has(w)) io.stderr(`${kind}: ${w}\n`);
     seen.add(w);
   };
-  for (const w of warnings) warn(w);
+  for (const w of report.warnings) say('warning', w);
+  const errorText = (e: { id: string; message: string }) => e.message + didYouMeanModel(options.catalog, e.id);
   for (const p of result.prompts) {
-    for (const r of p.estimate.table.rows) for (const w of r.warnings) warn(`${r.id}: ${w}`);
-    if (explicit && p.estimate.table.rows.length === 0 && p.estimate.table.errors.length)
-      throw new UsageError(p.estimate.table.errors[0].message);
-    for (const e of p.estimate.table.errors) warn(`${e.id}: ${e.message}`);
+    for (const r of p.estimate.table.rows) for (const w of r.warnings) say('warning', `${r.id}: ${w}`);
+    if (options.explicit && p.estimate.table.rows.length === 0 && p.estimate.table.errors.length)
+      throw new UsageError(errorText(p.estimate.table.errors[0]));
+    for (const e of p.estimate.table.errors) say('warning', `${e.id}: ${errorText(e)}`);
   }
+  if (options.verbose) for (const n of report.verbose) say('note', n);
+}
+
+/** ` Did you mean 'openai:gpt-4o-mini'?` for an id the catalog does not price, else ''. */
+function didYouMeanModel(catalog: PriceCatalog, id: string): string {
+  const close = catalog.suggestModelIds(id);
+  return close.length ? ` Did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : '';
 }
 
 /** Where a prompt is and what it is priced with: the head of each prompt's JSON in `estimate` and `compare`. */
@@ -226,14 +251,15 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[]) {
 export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
     valued: ['model', 'models', 'output-tokens', 'config', 'ledger'],
-    booleans: ['json', 'provider-count'],
+    booleans: ['json', 'provider-count', 'verbose'],
     aliases: { m: 'model' },
   });
   if (positional.length !== 1) throw new UsageError('expected exactly one FILE (try --help)');
   const file = positional[0];
   const { result, settings, warnings, explicit } = await estimateCliFile(io, file, flags, ['model', 'models']);
-  const rowsOf = result.prompts.map((p) => promptRows(p, settings.catalog, warnings));
-  reportProblems(io, result, warnings, explicit);
+  const report: CliReport = { warnings, verbose: [] };
+  const rowsOf = result.prompts.map((p) => promptRows(p, settings.catalog, report));
+  reportProblems(io, result, report, { explicit, verbose: flags.has('verbose'), catalog: settings.catalog });
   if (flags.has('json')) {
     const prompts = result.prompts.map((p, i) => promptJson(file, p, rowsOf[i]));
     printJson(io, {

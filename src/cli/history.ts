@@ -1,4 +1,4 @@
-// `prompt-cost history [list|import DB|export --csv] [--json]`: the run ledger from the command line.
+// `prompt-cost history [list|import [DB]|export] [--json]`: the run ledger from the command line.
 //   list    [--ledger PATH] [--group day|prompt|model|pipeline|status] [--limit N]
 //           [--config flujo.toml] [--budget-mode per-run|cumulative] [--json]
 //           exit 1 when a [budgets] limit is exceeded.
@@ -13,8 +13,17 @@ import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow, 
 import { parseArgs } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
-import { BudgetConfig, BudgetRow, budgetsFromToml, summarizeBudgets } from '../core/history/budgets';
-import { findFlujoStateDb, flujoRunToRecord, flujoStateDbCandidates, importFlujoRunsToLedger, readFlujoRuns } from '../core/history/flujo';
+import { BudgetConfig, BudgetRow, budgetPercentText, budgetsFromToml, closestLimit, summarizeBudgets } from '../core/history/budgets';
+import {
+  findFlujoStateDb,
+  flujoRunToRecord,
+  flujoStateDbCandidates,
+  importFlujoRunsToLedger,
+  pythonUrlScheme,
+  readFlujoRuns,
+  readFlujoRunsFromPostgres,
+  resolveFlujoState,
+} from '../core/history/flujo';
 import {
   GroupBy,
   RunTotals,
@@ -131,6 +140,7 @@ function budgetJson(b: BudgetRow) {
     status: b.status,
     costRatio: b.costRatio === undefined || !Number.isFinite(b.costRatio) ? null : Math.round(b.costRatio * 10000) / 10000,
     tokensRatio: b.tokensRatio === undefined || !Number.isFinite(b.tokensRatio) ? null : Math.round(b.tokensRatio * 10000) / 10000,
+    closestLimit: closestLimit(b)?.limit ?? null,
     worstRunId: b.worstRunId ?? null,
   };
 }
@@ -228,61 +238,88 @@ async function list(argv: string[], io: CliIO): Promise<number> {
       ]
         .filter(Boolean)
         .join(' / ');
-      const pct = b.costRatio !== undefined && Number.isFinite(b.costRatio) ? ` (${Math.round(b.costRatio * 100)} %)` : '';
+      const percent = budgetPercentText(b);
+      const pct = percent ? ` (${percent})` : '';
+      // With a token limit the tokens are shown too: the percentage may be theirs.
+      const tokens = (n: number) => (b.limits.totalTokensLimit !== undefined ? ` / ${n.toLocaleString('en-US')} tokens` : '');
       const spent =
         modeFlag === 'per-run'
-          ? `max run ${formatUsd(b.maxRunUsd)}${pct}, total ${formatUsd(b.spentUsd)}`
-          : `spent ${formatUsd(b.spentUsd)}${pct}`;
+          ? `max run ${formatUsd(b.maxRunUsd)}${tokens(b.maxRunTokens)}${pct}, total ${formatUsd(b.spentUsd)}`
+          : `spent ${formatUsd(b.spentUsd)}${tokens(b.tokens)}${pct}`;
       io.stdout(`  ${b.status.toUpperCase().padEnd(7)} ${b.key}: limit ${lim || 'none'}; ${b.runs} run(s), ${spent}\n`);
     }
   }
   return over ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function resolveDb(io: CliIO, arg: string | undefined, configFlag: string | undefined): string {
+/** Where the runs to import are: a SQLite file, or a PostgreSQL server (a `postgres://` argument or state URI). */
+type RunSource = { kind: 'sqlite'; path: string } | { kind: 'postgres'; uri: string };
+
+/** The state Flujo itself would use for the flujo.toml at `cfg` (or none), or a usage error saying why there is none. */
+function sourceFromConfig(io: CliIO, dir: string, cfg: FlujoConfigInfo | undefined, hint: string): RunSource {
+  const where = resolveFlujoState({ configDir: dir, stateUri: cfg?.stateUri, env: io.env, cwd: path.resolve(io.cwd) });
+  const said = where.from === 'state_uri' && cfg ? `${cfg.path}: state_uri` : where.from;
+  if (where.kind === 'postgres') return { kind: 'postgres', uri: where.uri };
+  if (where.kind === 'memory') throw new UsageError(`Flujo keeps its runs in memory here (${where.why}): there is no state to import`);
+  if (where.kind === 'unsupported') throw new UsageError(`${said}: ${where.message} (the flujo CLI stops with this error)`);
+  const db = findFlujoStateDb(dir, cfg?.stateUri, io.env, path.resolve(io.cwd));
+  if (!db)
+    throw new UsageError(
+      `no Flujo state database found (looked for ${flujoStateDbCandidates(dir, cfg?.stateUri, io.env, path.resolve(io.cwd)).join(', ')})${hint}`,
+    );
+  return { kind: 'sqlite', path: db };
+}
+
+function resolveSource(io: CliIO, arg: string | undefined, configFlag: string | undefined): RunSource {
   if (arg) {
+    const scheme = pythonUrlScheme(arg);
+    if (scheme === 'postgres' || scheme === 'postgresql') return { kind: 'postgres', uri: arg };
     const p = path.resolve(io.cwd, arg);
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
-    } catch {
-      throw new UsageError(`cannot read ${p}: ENOENT`);
+    } catch (err) {
+      throw new UsageError(`cannot read ${p}: ${errorText(err, 'code')}`, 'input');
     }
     if (st.isDirectory() || p.endsWith('.toml')) {
       const cfgPath = st.isDirectory() ? path.join(p, 'flujo.toml') : p;
       const cfg = fs.existsSync(cfgPath) ? readFlujoConfig(io, cfgPath, true) : undefined;
-      const dir = st.isDirectory() ? p : path.dirname(p);
-      const db = findFlujoStateDb(dir, cfg?.stateUri, io.env);
-      if (!db)
-        throw new UsageError(`no Flujo state database found (looked for ${flujoStateDbCandidates(dir, cfg?.stateUri, io.env).join(', ')})`);
-      return db;
+      return sourceFromConfig(io, st.isDirectory() ? p : path.dirname(p), cfg, '');
     }
-    return p;
+    return { kind: 'sqlite', path: p };
   }
   const cfg = readFlujoConfig(io, configFlag, false);
-  const dir = cfg ? path.dirname(cfg.path) : path.resolve(io.cwd);
-  const db = findFlujoStateDb(dir, cfg?.stateUri, io.env);
-  if (!db)
-    throw new UsageError(
-      `no Flujo state database found (looked for ${flujoStateDbCandidates(dir, cfg?.stateUri, io.env).join(', ')}); pass its path`,
-    );
-  return db;
+  return sourceFromConfig(io, cfg ? path.dirname(cfg.path) : path.resolve(io.cwd), cfg, '; pass its path');
+}
+
+/** Reads the runs of `source`; a database that cannot be read at all is a usage error (exit 2). */
+async function readSource(io: CliIO, source: RunSource) {
+  if (source.kind === 'postgres') {
+    try {
+      const read = await readFlujoRunsFromPostgres(source.uri, { env: io.env });
+      return { db: read.db, backend: 'postgres' as const, runs: read.runs, warnings: read.warnings, wal: undefined };
+    } catch (err) {
+      throw new UsageError(errorText(err));
+    }
+  }
+  const db = source.path;
+  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
+  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
+  requireSqliteHeader(db);
+  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
+  try {
+    const read = await readFlujoRuns(db);
+    return { db, backend: 'sqlite' as const, runs: read.runs, warnings: read.warnings, wal: read.wal };
+  } catch (err) {
+    throw new UsageError(errorText(err));
+  }
 }
 
 async function importCmd(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
-  const db = resolveDb(io, positional[0], flags.get('config') as string | undefined);
-  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
-  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
-  requireSqliteHeader(db);
-  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
-  let read;
-  try {
-    read = await readFlujoRuns(db);
-  } catch (err) {
-    throw new UsageError(errorText(err));
-  }
+  const read = await readSource(io, resolveSource(io, positional[0], flags.get('config') as string | undefined));
+  const db = read.db;
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
   const { file, root } = ledgerLocation(io, flags.get('ledger') as string | undefined);
   // before anything is read or written: a committed symlink (runs.jsonl → ~/.bashrc) is refused
@@ -314,9 +351,10 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   if (flags.has('json')) {
     printJson(io, {
       db,
+      backend: read.backend,
       ledger: file,
       dryRun: dry,
-      wal: read.wal,
+      wal: read.wal ?? null,
       found: read.runs.length,
       added: result.added,
       updated: result.updated,
@@ -328,7 +366,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
     });
     return EXIT_OK;
   }
-  const walNote = read.wal.present
+  const walNote = read.wal?.present
     ? ` (${read.wal.framesApplied} WAL frame(s) applied${read.wal.framesIgnored ? `, ${read.wal.framesIgnored} ignored` : ''})`
     : '';
   io.stdout(`${db}${walNote}: ${read.runs.length} run(s) found\n`);

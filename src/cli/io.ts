@@ -10,6 +10,8 @@ export interface CliIO {
   readStdin(maxBytes?: number): Promise<Buffer>;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The terminal's width for tables that fit it (`compare`); undefined: no limit (output to a file or pipe). */
+  columns?: number;
 }
 
 /** Exit codes of the CLI contract (DESIGN.md). */
@@ -50,7 +52,15 @@ export function processIO(): CliIO {
     },
     cwd: process.cwd(),
     env: process.env,
+    columns: terminalColumns(process.env, process.stdout),
   };
+}
+
+/** `COLUMNS` when set (as `ls` honours it), else the width of standard output when it is a terminal. */
+export function terminalColumns(env: NodeJS.ProcessEnv, stdout: { isTTY?: boolean; columns?: number }): number | undefined {
+  const fromEnv = Number(env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return stdout.isTTY && stdout.columns ? stdout.columns : undefined;
 }
 
 /** Prints one JSON document, the `--json` output of every command (exact values; no raw C1/bidi controls). */

@@ -40,7 +40,7 @@ Counts tokens of each FILE (- reads standard input) as ordinary text.
   },
   estimate: {
     synopsis: 'FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--provider-count] [--json]',
-    help: `Usage: prompt-cost estimate FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--provider-count] [--json]
+    help: `Usage: prompt-cost estimate FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--provider-count] [--verbose] [--json]
 
 Prices each prompt in FILE (- = stdin) as its runtime sends it: the messages with chat framing.
 Prompt files (.prompty, .prompt, .prompt.md, Copilot files, JSON chat prompts, Semantic Kernel
@@ -51,6 +51,7 @@ YAML, promptfoo '---' lists) and code files (.py, .ts, .js: every prompt found, 
   --provider-count     for Claude and Gemini, ask the provider's free count endpoint for each prompt's
                        messages (ANTHROPIC_API_KEY / GEMINI_API_KEY; cached by content hash in
                        .prompt-cost/provider-counts.json); cached counts are used even without it
+  --verbose            also notes such as Flujo's float sum differing in the last digits
   --json               {"file","estimates":[row...],"prompts":[{"name","line","messages","estimates"}]}
 ${MODELS_NOTE}
 `,
@@ -58,13 +59,17 @@ ${MODELS_NOTE}
   },
   compare: {
     synopsis: 'FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--json]',
-    help: `Usage: prompt-cost compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--config PATH] [--json]
+    help: `Usage: prompt-cost compare FILE [--models ID,...] [--output-tokens N] [--requests-per-day N] [--config PATH] [--all-columns] [--json]
 
-The comparison panel's table for FILE's prompt, sorted by total cost.
+The comparison panel's table for FILE's prompt, sorted by total cost. Like the panel, it fits the
+terminal's width (COLUMNS, else the terminal's): columns give way in the panel's order until it fits;
+model, total and monthly always show, and a line names what is hidden.
   --models ID,...         only these models (--model works too)
   --output-tokens N       expected output tokens
   --requests-per-day N    for the monthly column (default 1000)
   --config PATH           flujo.toml to price with
+  --all-columns           every column, however wide
+  --verbose               also notes such as Flujo's float sum differing in the last digits
   --json                  {"file","outputTokens","requestsPerDay","rows":[row...],"errors":[...]}
 ${MODELS_NOTE}
 `,
@@ -81,13 +86,20 @@ and its parents). Exit 1 when there is an error.
     load: async () => (await import('./lint')).runLint,
   },
   history: {
-    synopsis: '[list|import DB|export --csv] [--json]            run history',
-    help: `Usage: prompt-cost history [list|import DB|export --csv] [--json]
+    synopsis: '[list|import [DB]|export|accuracy] [--json]       run history, Flujo import, budgets',
+    help: `Usage: prompt-cost history [list|import|export|accuracy] [options]
 
-  list [--group day|prompt|model|pipeline|status] [--limit N] [--ledger PATH] [--config PATH] [--json]
-  import [DB] [--config PATH] [--ledger PATH] [--dry-run] [--json]   Flujo runs into the ledger
-  export [--csv|--json] [--ledger PATH]
-  accuracy [--ledger PATH] [--json]   how well learned output tokens predicted each run (walk-forward)
+  list [--group day|prompt|model|pipeline|status] [--limit N] [--budget-mode per-run|cumulative]
+       [--ledger PATH] [--config PATH] [--json]
+       the recorded runs and the flujo.toml budgets; exit 1 when a budget is exceeded
+  import [DB | flujo.toml | DIR] [--config PATH] [--ledger PATH] [--dry-run] [--json]
+       Flujo runs into the ledger (again: only new and changed runs); without DB, the state database
+       of the flujo.toml found as Flujo finds it (state_uri, else flujo_ops.db or .flujo/state.db)
+  export [--csv | --json] [--ledger PATH]
+  accuracy [--ledger PATH] [--json]
+       how well learned output tokens predicted each run (walk-forward)
+
+The ledger is .prompt-cost/runs.jsonl in the nearest folder with a .prompt-cost/ (or $PROMPT_COST_LEDGER).
 `,
     load: async () => (await import('./history')).runHistory,
   },

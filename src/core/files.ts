@@ -42,7 +42,7 @@ export function assertRegularFile(file: string, label = file, maxBytes?: number)
     st = fs.statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new FileReadError(code === 'ENOENT' ? 'missing' : 'unreadable', `cannot read ${label}: ${code ?? errorText(err)}`);
+    throw new FileReadError(code === 'ENOENT' ? 'missing' : 'unreadable', `cannot read ${label}: ${errorText(err, 'code')}`);
   }
   if (!st.isFile()) throw new FileReadError('not-regular', `${label} is ${fileKind(st)}, not a regular file; not read`);
   if (maxBytes !== undefined && st.size > maxBytes) throw tooLarge(label, st.size, maxBytes);

@@ -16,6 +16,7 @@ import {
   nextSort,
   sortRows,
 } from '../protocol/compare';
+import { COMPARE_HIDE_ORDER } from '../core/compareColumns';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -166,20 +167,9 @@ const COLUMNS: Column[] = [
 
 // ---- fitting the panel's width ----
 // Model, Total and Monthly always show. When the panel is too narrow, the other columns hide one at a
-// time in this order (least telling first) until the table fits without sideways scrolling; "Show all
-// columns" scrolls instead.
-const HIDE_ORDER: SortKey[] = [
-  'provider',
-  'encoding',
-  'priceSource',
-  'contextUsedPct',
-  'per1kRequestsUsd',
-  'batchUsd',
-  'cachedInputUsd',
-  'outputUsd',
-  'inputUsd',
-  'inputTokens',
-];
+// time in COMPARE_HIDE_ORDER (least telling first; `prompt-cost compare` fits the terminal the same way)
+// until the table fits without sideways scrolling; "Show all columns" scrolls instead.
+const HIDE_ORDER: readonly SortKey[] = COMPARE_HIDE_ORDER;
 let showAllColumns = false;
 
 /** Hides columns in HIDE_ORDER until the table fits; lists what is hidden with a way to show it. */

@@ -66,6 +66,25 @@ export function serverArgs({ serverMain, port, dataDir, host = '127.0.0.1', trus
 }
 
 /**
+ * The server's environment: the extension gallery off. code-server's product configuration takes the
+ * gallery from `EXTENSIONS_GALLERY` (JSON), else product.json, else open-vsx.org; an empty gallery has
+ * no service URL, so neither the server nor the workbench in the browser queries a marketplace
+ * (offline, that was `[network] … open-vsx.org ENOTFOUND` on the Extensions view).
+ */
+export function serverEnv(env = process.env) {
+  return { ...env, EXTENSIONS_GALLERY: '{}' };
+}
+
+/**
+ * A server stderr line that is noise for `npm start`: the workbench asks for vsda, a signing module only
+ * Microsoft's builds ship (without it the connection is simply not signed), and the server logs
+ * "File not found" for it. Every other line is shown.
+ */
+export function isServerNoise(line) {
+  return /^File not found: .*[\\/]vsda[\\/]/.test(line);
+}
+
+/**
  * Starts server + browser. Workspace Trust is off (everything trusted) unless `workspaceTrust` is set. Returns { port, page, browser, log, url(folder, payload), close() }.
  * `log` collects server output and page console lines, printed by callers on failure.
  */

@@ -65,7 +65,7 @@ describe('prompt-cost count', () => {
     const lines = io.err.trimEnd().split('\n');
     assert.equal(lines.length, 4);
     assert.match(lines[0], /bin\.dat: binary file/);
-    assert.match(lines[1], /cannot read .*missing\.txt: ENOENT/);
+    assert.match(lines[1], /cannot read .*missing\.txt: no such file or folder$/);
     assert.match(lines[2], /latin1\.txt: not valid UTF-8/);
     assert.match(lines[3], /\. is a directory, not a regular file/);
   });

@@ -11,7 +11,7 @@ describe('errorText: the text of anything thrown, never throwing itself', () => 
     const enoent = Object.assign(new Error("ENOENT: no such file or directory, open 'x'"), { code: 'ENOENT' });
     assert.equal(errorText(new TypeError('bad')), 'bad');
     assert.equal(errorText(enoent), "ENOENT: no such file or directory, open 'x'");
-    assert.equal(errorText(enoent, 'code'), 'ENOENT');
+    assert.equal(errorText(enoent, 'code'), 'no such file or folder'); // words, not the raw code (issue 29)
     assert.equal(errorText(new Error('no code'), 'code'), 'no code');
     assert.match(errorText(new Error('with stack'), 'stack'), /^Error: with stack\n\s+at /);
     assert.equal(errorText({ message: 'from a worker' }), 'from a worker');

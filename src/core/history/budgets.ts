@@ -6,6 +6,7 @@
 // Flujo enforces these limits PER RUN (its usage governor stops a run that exceeds them), so the
 // default evaluation is per run: a budget row's status is its worst run. `mode: 'cumulative'`
 // instead compares the total spend of all matching runs with the limit.
+import { GlobError, compileFnmatch } from '../prompt/glob';
 import { Decimal } from '../pricing/decimal';
 import { promptTokens, totalTokens } from '../providers/types';
 import { RunRecord } from './record';
@@ -23,34 +24,27 @@ export interface BudgetConfig {
 
 export type BudgetStatus = 'ok' | 'warning' | 'over';
 
-/** Python's fnmatch.fnmatchcase: `*`, `?`, `[seq]`, `[!seq]`; no special meaning for `/`. */
+/**
+ * Python's fnmatch.fnmatchcase: `*`, `?`, `[seq]`, `[!seq]`; no special meaning for `/`. The shared
+ * linear matcher (prompt/glob.ts compileFnmatch), compiled once per pattern; a pattern past the length
+ * cap matches nothing.
+ */
 export function fnmatchCase(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '!') j++;
-      if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j++;
-      if (j >= pattern.length) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        else if (body.startsWith('^')) body = `\\${body}`;
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  let match = fnmatchCache.get(pattern);
+  if (!match) {
+    try {
+      match = compileFnmatch(pattern);
+    } catch (err) {
+      if (!(err instanceof GlobError)) throw err;
+      match = () => false;
+    }
+    if (fnmatchCache.size >= 1024) fnmatchCache.clear();
+    fnmatchCache.set(pattern, match);
   }
-  try {
-    return new RegExp(`^(?:${re})$`, 's').test(name);
-  } catch {
-    return false;
-  }
+  return match(name);
 }
+
+const fnmatchCache = new Map<string, (name: string) => boolean>();
 
 export interface ResolvedBudget {
   limits?: UsageLimits;
@@ -100,6 +94,31 @@ export function checkLimits(costUsd: Decimal, tokens: number, limits: UsageLimit
     worse(tokens === 0 ? 'ok' : tokens > tcap ? 'over' : tokens * 100 >= tcap * warnAtPercent ? 'warning' : 'ok');
   }
   return out;
+}
+
+/**
+ * The limit a budget is closest to — the larger of spent ÷ limit for cost and for tokens (ties: cost) —
+ * so a budget whose tokens are at 84.5 % and whose cost is at 82 % reads 84 %, not 82 %. Undefined
+ * without limits.
+ */
+export function closestLimit(b: { costRatio?: number; tokensRatio?: number }): { limit: 'cost' | 'tokens'; ratio: number } | undefined {
+  const { costRatio: c, tokensRatio: t } = b;
+  if (c === undefined && t === undefined) return undefined;
+  if (t !== undefined && (c === undefined || t > c)) return { limit: 'tokens', ratio: t };
+  return { limit: 'cost', ratio: c! };
+}
+
+/**
+ * The one percentage the Budgets view and `prompt-cost history` show: `82 %` with one limit, `84 % of
+ * the token limit` / `82 % of the cost limit` when both are set (which one is closest), `∞ %` against
+ * a zero limit.
+ */
+export function budgetPercentText(b: { costRatio?: number; tokensRatio?: number }): string | undefined {
+  const closest = closestLimit(b);
+  if (!closest) return undefined;
+  const pct = Number.isFinite(closest.ratio) ? `${Math.round(closest.ratio * 100)} %` : '∞ %';
+  const both = b.costRatio !== undefined && b.tokensRatio !== undefined;
+  return both ? `${pct} of the ${closest.limit === 'tokens' ? 'token' : 'cost'} limit` : pct;
 }
 
 /** Tokens a run counts against `total_tokens_limit`: Flujo's total, else all usage buckets. */

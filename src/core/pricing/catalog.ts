@@ -5,6 +5,7 @@ import { ModelRef, parseModelId } from './model-id';
 import { FLUJO_BUILTIN_DEFAULTS, FlujoRecording, describeFlujoRecording, flujoRecording } from './flujo';
 import { Rate, ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from './reference';
 import { findStandIn } from './standIn';
+import { didYouMean } from '../flujo/analysis/words';
 
 export type PriceSource = 'flujo.toml' | 'settings' | 'reference';
 
@@ -191,6 +192,35 @@ export class PriceCatalog {
     const direct = this.findDirect(ref);
     const standIn = findStandIn(this.reference, ref.provider, ref.model, direct);
     return standIn ? { model: standIn.model, standIn: standIn.note } : { model: direct };
+  }
+
+  /**
+   * Priced ids close to `modelId` (a typo: `gpt-4o-minii` → `openai:gpt-4o-mini`), best first: the
+   * models of flujo.toml and the settings, then the reference models of the same provider (of every
+   * provider for a bare name no provider is inferred for). Empty when nothing is close, and for a model
+   * the catalog knows (it is no typo: strict mode, say, just lacks its flujo.toml price).
+   */
+  suggestModelIds(modelId: string, limit = 3): string[] {
+    const ref = parseModelId(modelId);
+    const known =
+      this.findDirect(ref) ||
+      this.settings.has(ref.id) ||
+      this.settings.has(ref.model) ||
+      (ref.provider !== undefined && this.flujo?.providers.get(ref.provider)?.has(ref.model));
+    if (known) return [];
+    const byModel = new Map<string, string>(); // model part → the id to suggest
+    const add = (provider: string | undefined, model: string) => {
+      if (ref.provider && provider && provider !== ref.provider) return;
+      if (!byModel.has(model)) byModel.set(model, provider ? `${provider}:${model}` : model);
+    };
+    for (const [provider, models] of this.flujo?.providers ?? []) for (const model of models.keys()) add(provider, model);
+    for (const key of this.settings.keys()) {
+      const r = parseModelId(key);
+      add(r.provider, r.model);
+    }
+    const refProvider = ref.provider ? referenceProviderId(ref.provider) : undefined;
+    for (const m of this.reference.models) if (!refProvider || m.provider === refProvider) add(ref.provider ?? m.provider, m.id);
+    return didYouMean(ref.model, byModel.keys(), limit).map((model) => byModel.get(model)!);
   }
 
   private findDirect(ref: ModelRef): ReferenceModel | undefined {

@@ -10,14 +10,11 @@ import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole }
 import { lastAtOrBefore } from '../sorted';
 import { shownValue } from '../untrustedText';
 import { errorText } from '../errors';
+import { defaultPlaceholderStyles, detectPromptFormat, formatSpec, type PromptFormat } from './formats';
 
-/**
- * `prompt` is dotprompt (Genkit); `prompt-md` a VS Code prompt file; `copilot` the other VS Code / Copilot
- * customization files (`.instructions.md`, `.agent.md`, `.chatmode.md`, `SKILL.md`), sent as instructions;
- * `json` a JSON chat prompt (promptfoo, OpenAI / Gemini request shapes); `semantic-kernel` a Semantic
- * Kernel prompt (YAML with `template:`, or `skprompt.txt`).
- */
-export type PromptFormat = 'prompty' | 'prompt-md' | 'copilot' | 'prompt' | 'jinja' | 'markdown' | 'json' | 'semantic-kernel' | 'text';
+export { defaultPlaceholderStyles, detectPromptFormat } from './formats';
+
+export type { PromptFormat } from './formats';
 
 export interface PromptMessage {
   role: PromptRole;
@@ -108,45 +105,6 @@ export interface ParseOptions {
   maxFrontMatterLength?: number;
 }
 
-/** VS Code / Copilot customization files whose body is sent as instructions. */
-const COPILOT_SUFFIXES = ['.instructions.md', '.agent.md', '.chatmode.md'];
-const COPILOT_NAMES = ['skill.md', 'copilot-instructions.md', 'agents.md'];
-
-export function detectPromptFormat(fileName: string): PromptFormat {
-  const f = fileName.toLowerCase();
-  const base = f.replace(/^.*[\\/]/, '');
-  if (f.endsWith('.prompty')) return 'prompty';
-  if (f.endsWith('.prompt.md')) return 'prompt-md';
-  if (COPILOT_SUFFIXES.some((x) => f.endsWith(x)) || COPILOT_NAMES.includes(base)) return 'copilot';
-  if (base === 'skprompt.txt' || f.endsWith('.yaml') || f.endsWith('.yml')) return 'semantic-kernel';
-  if (f.endsWith('.json')) return 'json';
-  if (f.endsWith('.prompt')) return 'prompt';
-  if (f.endsWith('.jinja') || f.endsWith('.jinja2') || f.endsWith('.j2')) return 'jinja';
-  if (f.endsWith('.md') || f.endsWith('.markdown') || f.endsWith('.mdx')) return 'markdown';
-  return 'text';
-}
-
-/**
- * Prompty and Jinja templates only substitute `{{ }}`; `.prompt.md` (VS Code prompt files) uses
- * `${var}`; plain text/markdown/`.prompt` prompts are often Python format strings too.
- */
-export function defaultPlaceholderStyles(format: PromptFormat): PlaceholderStyles {
-  switch (format) {
-    case 'prompty':
-    case 'jinja':
-      return { mustache: true, format: false, dollar: false };
-    case 'prompt-md':
-    case 'copilot':
-      return { mustache: true, format: false, dollar: true };
-    case 'prompt':
-    case 'semantic-kernel':
-    case 'json':
-      return { mustache: true, format: false, dollar: false };
-    default:
-      return { mustache: true, format: true, dollar: false };
-  }
-}
-
 const ROLE_LINE = /^#?\s*(system|user|assistant|developer|tool|function)\s*(\[[^\]]*\])?\s*:$/i;
 const HEADING = /^ {0,3}#{1,6}[ \t]+(.*?)[ \t#]*$/;
 const HEADING_ROLE = /^(system|user|assistant|developer|human)(?:\s+(?:prompt|message|instructions?))?\s*:?$/i;
@@ -230,13 +188,12 @@ export interface SectionRules {
 }
 
 export function sectionRules(format: PromptFormat, options: ParseOptions = {}): SectionRules {
+  const spec = formatSpec(format);
   const splitRoles = options.roles ?? true;
-  // Prompty only knows `role:` lines (spec §2.10); Copilot files and dotprompt have no role headings.
-  const roleHeadings =
-    splitRoles && (options.roleHeadings ?? (format === 'markdown' || format === 'text' || format === 'jinja' || format === 'prompt-md'));
-  const roleLines = splitRoles && format !== 'copilot' && format !== 'prompt';
-  // A `.prompt` file that is not dotprompt is split at `role:` lines like text.
-  return { format: format === 'prompt' ? 'text' : format, roleLines: format === 'prompt' || roleLines, roleHeadings };
+  const roleHeadings = splitRoles && (options.roleHeadings ?? spec.roleHeadings);
+  // A `.prompt` file that is not dotprompt is split at `role:` lines like text, always.
+  const roleLines = format === 'prompt' || (splitRoles && spec.roleLines);
+  return { format: format === 'prompt' ? 'text' : format, roleLines, roleHeadings };
 }
 
 /**
@@ -449,7 +406,7 @@ function splitSections(text: string, doc: PromptDocument, rules: SectionRules, n
   const bodyStart = doc.body.start;
   // Text before any role line: `system` in Prompty (spec §2.10 "Default role"); Copilot instruction
   // files are instructions; a prompt file without sections is the user's message.
-  const implicitRole: PromptRole = prompty || format === 'copilot' ? 'system' : 'user';
+  const implicitRole: PromptRole = formatSpec(format).implicitRole;
   if (headers.length === 0) {
     const r = trimRange(text, bodyStart, len);
     if (r.start < r.end) doc.messages.push(mk(implicitRole, bodyStart, bodyStart, len, doc.bodyStartLine));
@@ -472,7 +429,7 @@ function splitSections(text: string, doc: PromptDocument, rules: SectionRules, n
 
 /** The sections that are sent: all in Prompty, the non-empty ones elsewhere. */
 export function keptSections(sections: PromptMessage[], rules: SectionRules): PromptMessage[] {
-  return rules.format === 'prompty' ? sections.slice() : sections.filter((m) => m.content.length > 0);
+  return formatSpec(rules.format).keepsEmptySections ? sections.slice() : sections.filter((m) => m.content.length > 0);
 }
 
 /** Prompty role boundary (spec §6.2): `system|user|assistant`, optional leading whitespace and `#`, optional `[attrs]`. */
@@ -551,9 +508,10 @@ interface FoundFrontMatter {
  */
 function findFrontMatter(text: string, start: number, format: PromptFormat = 'text'): FoundFrontMatter | 'unclosed' | undefined {
   let open = start;
-  if (format === 'prompty') {
+  const { frontMatterAfter, frontMatterFences: fences } = formatSpec(format);
+  if (frontMatterAfter === 'whitespace') {
     while (open < text.length && isWs(text.charCodeAt(open))) open++;
-  } else if (format === 'prompt') {
+  } else if (frontMatterAfter === 'comment-lines') {
     // Lines that are blank or start with `#`, before the `---` line.
     for (;;) {
       const nl = text.indexOf('\n', open);
@@ -563,7 +521,6 @@ function findFrontMatter(text: string, start: number, format: PromptFormat = 'te
       else break;
     }
   }
-  const fences = format === 'prompty' ? ['---', '+++'] : ['---'];
   if (!fences.some((f) => text.startsWith(f, open))) return undefined;
   const firstNl = text.indexOf('\n', open);
   const firstLine = text.slice(open, firstNl < 0 ? text.length : firstNl);

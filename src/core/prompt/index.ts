@@ -2,27 +2,23 @@
 export * from './types';
 export { findPlaceholders, matchFormatField, MAX_TAG_LENGTH, type PlaceholderStyles } from './placeholders';
 export { looksLikeModelId, makeModelRef, modelFromDisplayName, providerForConfigType, KNOWN_PROVIDERS } from './model';
+export { compileGlob, matchGlob, matchSegment, expandBraces, isPromptFile, DEFAULT_PROMPT_GLOBS, type GlobOptions } from './glob';
 export {
-  compileGlob,
-  matchGlob,
-  matchSegment,
-  expandBraces,
-  isPromptFile,
+  PROMPT_FORMATS,
   PROMPT_FILE_SUFFIXES,
-  DEFAULT_PROMPT_GLOBS,
-  type GlobOptions,
-} from './glob';
-export {
-  parsePromptDocument,
   detectPromptFormat,
   defaultPlaceholderStyles,
+  type PromptFormat,
+  type PromptFormatSpec,
+} from './formats';
+export {
+  parsePromptDocument,
   parseRoleLine,
   parseRoleHeading,
   messageAt,
   LineIndex,
   type PromptDocument,
   type PromptMessage,
-  type PromptFormat,
   type FrontMatter,
   type ParseOptions,
 } from './document';

@@ -2,7 +2,7 @@
 // rules by glob, merged key by key, and checked against a prompt's numbers. Pure: no fs, no vscode.
 import { parseDocument, isMap, isScalar, type Node as YamlNode } from 'yaml';
 import { AbsurdNumberError, Decimal, MONEY_LIMITS, previewNumber } from '../pricing/decimal';
-import { compileGlob } from '../prompt/glob';
+import { GlobError, compileGlob } from '../prompt/glob';
 import { GROUPED } from '../estimate/display';
 import { CONFIG_FILE_NAME, LIMIT_KEYS, type LimitKey } from './schema';
 import { shownValue } from '../untrustedText';
@@ -82,6 +82,7 @@ export function parseBudgetConfig(text: string, file: string): { config: BudgetC
     return { config, errors };
   }
   const locate = (pointer: string) => locateKey(src, pointer);
+  let ruleLines: number[] | undefined;
   const fail = (pointer: string, message: string) => errors.push({ message: `${pointer}: ${message}`, ...locate(pointer) });
   if (!isObject(data)) {
     errors.push({ message: `${CONFIG_FILE_NAME} must be a JSON object`, line: 0, column: 0 });
@@ -115,8 +116,22 @@ export function parseBudgetConfig(text: string, file: string): { config: BudgetC
           if (k !== 'files' && !(LIMIT_KEYS as readonly string[]).includes(k))
             fail(`${at}.${k}`, `unknown key (limits: ${LIMIT_KEYS.join(', ')})`);
         const limits = readLimits(rule, (key, message) => fail(`${at}.${key}`, message));
-        const globs = (files as string[]).map((g) => compileGlob(g.replace(/^\.\//, '')));
-        config.rules.push({ files: files as string[], limits, index, matches: (p) => globs.some((g) => g(p)), line: locate(at).line });
+        let globs: ((p: string) => boolean)[];
+        try {
+          globs = (files as string[]).map((g) => compileGlob(g.replace(/^\.\//, '')));
+        } catch (err) {
+          if (!(err instanceof GlobError)) throw err;
+          return fail(`${at}.files`, err.message);
+        }
+        // rule lines come from one pass over the array (locating rule i alone rescans rules 0…i-1: quadratic)
+        ruleLines ??= arrayElementLines(src, 'budgets');
+        config.rules.push({
+          files: files as string[],
+          limits,
+          index,
+          matches: (p) => globs.some((g) => g(p)),
+          line: ruleLines[index] ?? locate(at).line,
+        });
       });
   }
   return { config, errors };
@@ -205,6 +220,29 @@ function locateKey(text: string, pointer: string): { line: number; column: numbe
     }
   }
   return lineCol(text, from);
+}
+
+/** 0-based line of each object element of the top-level array `key`, in one linear pass. */
+function arrayElementLines(text: string, key: string): number[] {
+  const lines: number[] = [];
+  const k = text.indexOf(JSON.stringify(key));
+  let i = k < 0 ? -1 : text.indexOf('[', k);
+  if (i < 0) return lines;
+  let line = 0;
+  let at = 0;
+  const advance = (to: number) => {
+    for (let j = text.indexOf('\n', at); j >= 0 && j < to; j = text.indexOf('\n', j + 1)) line++;
+    at = to;
+  };
+  for (;;) {
+    const open = text.indexOf('{', i + 1);
+    if (open < 0) break;
+    advance(open);
+    lines.push(line);
+    i = matchingBrace(text, open);
+    if (i < 0) break;
+  }
+  return lines;
 }
 
 function matchingBrace(text: string, open: number): number {

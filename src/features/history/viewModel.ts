@@ -3,7 +3,7 @@
 // under node (test/unit/history-view-model.test.ts).
 import { escapeMarkdown, markdownCode } from '../../core/untrustedText';
 import type { BudgetRow } from '../../core/history/budgets';
-import { runInputTokens, runTokens } from '../../core/history/budgets';
+import { budgetPercentText, runInputTokens, runTokens } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
 import { compactCount, formatDeltaPct, runDeltaPct } from '../../core/history/group';
 import { formatDuration, formatUsd } from '../../core/format';
@@ -216,12 +216,6 @@ export function runDetailsText(r: RunRecord): string {
   return lines.join('\n');
 }
 
-function ratioPct(r: number | undefined): string | undefined {
-  if (r === undefined) return undefined;
-  if (!Number.isFinite(r)) return '∞ %';
-  return `${Math.round(r * 100)} %`;
-}
-
 export interface BudgetRowView {
   label: string;
   description: string;
@@ -235,7 +229,7 @@ export function budgetRowView(b: BudgetRow): BudgetRowView {
     b.limits.totalCostUsdLimit ? formatUsd(b.limits.totalCostUsdLimit) : '',
     b.limits.totalTokensLimit !== undefined ? `${compactTokens(b.limits.totalTokensLimit)} tok` : '',
   ].filter(Boolean);
-  const pct = [ratioPct(b.costRatio), b.costRatio === undefined ? ratioPct(b.tokensRatio) : undefined].filter(Boolean)[0];
+  const pct = budgetPercentText(b);
   const parts: string[] = [];
   if (b.runs === 0) parts.push('no runs');
   else {

@@ -62,6 +62,11 @@ export class FlujoRunAssembler {
     return `${table} ${rowid !== undefined ? `rowid ${rowid}` : 'row'}${runId !== undefined ? ` (run ${JSON.stringify(clip(runId, 80))})` : ''}`;
   }
 
+  /** Runs seen so far. */
+  get size(): number {
+    return this.byId.size;
+  }
+
   /** A `runs` or `workflow_state` row: creates the run or fills what it still lacks. */
   addRunRow(table: string, { rowid, row }: LocatedRow): FlujoRun | undefined {
     const runId = str(row.run_id);

@@ -7,3 +7,4 @@ export { FlujoRunAssembler } from './assemble';
 export type { LocatedRow } from './assemble';
 export * from './read';
 export * from './import';
+export * from './postgres';

@@ -9,7 +9,7 @@ export interface FlujoStep {
   tokens: number | undefined;
   /** undefined: Flujo did not record it (NULL), so unknown — not $0. */
   costUsd: Decimal | undefined;
-  /** cost_usd was present but unusable (reported as a warning): the run's cost is unknown. */
+  /** cost_usd was present but null or unusable (junk is reported as a warning): the run's cost is unknown. */
   costUnusable?: boolean;
   attempts?: number;
 }

@@ -141,6 +141,7 @@ export function flujoTime(v: unknown): string | undefined {
     let t = s.replace(' ', 'T');
     // Python gives microseconds; Date.parse wants at most milliseconds.
     t = t.replace(/(\.\d{3})\d+/, '$1');
+    t = t.replace(/([+-]\d\d)$/, '$1:00'); // PostgreSQL writes a whole-hour offset as `+00`
     if (!/(Z|[+-]\d\d:?\d\d)$/i.test(t) && /T\d/.test(t)) t += 'Z'; // naive → UTC
     ms = Date.parse(t);
   }
@@ -185,7 +186,9 @@ export function parseSteps(raw: unknown, warn: (m: string) => void, where: strin
       tokens: tokens(o.token_counts, problem, 'token_counts'),
       costUsd: money(o.cost_usd, problem, 'cost_usd'),
     };
-    if (step.costUsd === undefined && o.cost_usd !== undefined && o.cost_usd !== null) step.costUnusable = true;
+    // A JSON null is unknown, not $0 (Flujo's StepResult.cost_usd is a float defaulting to 0.0, flujo/domain/models.py:320:
+    // only a key left out means 0.0; null is not something Flujo writes, so its cost cannot be known).
+    if (step.costUsd === undefined && o.cost_usd !== undefined) step.costUnusable = true;
     if (typeof o.success === 'boolean') step.success = o.success;
     else if (typeof o.success === 'number') step.success = o.success !== 0;
     const latency = duration(o.latency_s, problem, 'latency_s', 1000);

@@ -1,0 +1,83 @@
+// Each extension point is one table in src/ (issue 28); everything that names its rows elsewhere —
+// package.json, the docs' tables, the CLI help — is checked against it here, so a row added in one
+// place and forgotten in another fails.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PROMPT_FORMATS, detectPromptFormat, formatSpec } from '../../src/core/prompt/formats';
+import { isPromptFile } from '../../src/core/prompt/glob';
+import { parsePromptDocument } from '../../src/core/prompt/document';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
+
+/** The first column of every row of the Markdown table under `heading`'s file, lower case. */
+function firstColumn(markdown: string): string {
+  return markdown
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map((l) => l.split('|')[1] ?? '')
+    .join(' ')
+    .toLowerCase();
+}
+
+describe('prompt formats registry (core/prompt/formats.ts)', () => {
+  it('every suffix and name is detected as its row and is a prompt file where the row says', () => {
+    for (const spec of PROMPT_FORMATS) {
+      for (const suffix of spec.promptSuffixes) {
+        const file = `/ws/src/example${suffix}`;
+        assert.equal(detectPromptFormat(file), spec.format, file);
+        assert.equal(isPromptFile(file), true, file);
+      }
+      for (const name of spec.promptNames) {
+        const file = `/ws/src/${name.toUpperCase()}`;
+        assert.equal(detectPromptFormat(file), spec.format, file);
+        assert.equal(isPromptFile(file), true, file);
+      }
+      for (const suffix of spec.textSuffixes) {
+        assert.equal(detectPromptFormat(`/ws/prompts/a${suffix}`), spec.format, suffix);
+        assert.equal(isPromptFile(`/ws/prompts/a${suffix}`), true, suffix);
+        assert.equal(isPromptFile(`/ws/src/a${suffix}`), false, suffix);
+      }
+      for (const id of spec.textLanguageIds) assert.equal(isPromptFile('/ws/prompts/a.log', undefined, { languageId: id }), true, id);
+    }
+  });
+
+  it('AGENTS.md is a Copilot instructions file and a prompt wherever it is (it was missing from the glob table)', () => {
+    assert.equal(isPromptFile('/ws/AGENTS.md'), true);
+    const doc = parsePromptDocument('Always run the tests.\n\n## User\nnot a role heading here\n', '/ws/AGENTS.md');
+    assert.equal(doc.format, 'copilot');
+    assert.deepEqual(
+      doc.messages.map((m) => m.role),
+      ['system'],
+    );
+  });
+
+  it('the rows drive the section rules: implicit role, role headings, empty sections, front matter', () => {
+    assert.equal(parsePromptDocument('hello', 'a.prompty').messages[0].role, formatSpec('prompty').implicitRole);
+    assert.equal(parsePromptDocument('hello', 'a.md').messages[0].role, 'user');
+    assert.equal(parsePromptDocument('# System\nbe brief\n# User\nhi', 'a.md').messages.length, 2);
+    assert.equal(parsePromptDocument('# System\nbe brief\n# User\nhi', 'a.instructions.md').messages.length, 1);
+    const fm = (text: string, file: string) => (parsePromptDocument(text, file).frontMatter?.data as { model?: string } | undefined)?.model;
+    assert.equal(fm('\n\n+++\nmodel: gpt-4o\n+++\nsystem:\nhi', 'a.prompty'), 'gpt-4o');
+    assert.equal(fm('+++\nmodel: gpt-4o\n+++\nhi', 'a.md'), undefined);
+    assert.equal(fm('# licence\n\n---\nmodel: gpt-4o\n---\nhi', 'a.prompt'), 'gpt-4o');
+    assert.equal(fm('# licence\n\n---\nmodel: gpt-4o\n---\nhi', 'a.md'), undefined);
+  });
+
+  it('package.json: our prompty language and the promptFiles setting name the registry', () => {
+    const always = PROMPT_FORMATS.flatMap((s) => [...s.promptSuffixes, ...s.promptNames]);
+    const prompty = pkg.contributes.languages.find((l: { id: string }) => l.id === 'prompty');
+    for (const ext of prompty.extensions) assert.ok(always.includes(ext), `${ext} is in the prompty language but no format row`);
+    const described = String(pkg.contributes.configuration.properties['promptCost.promptFiles'].markdownDescription).toLowerCase();
+    for (const s of always) assert.ok(described.includes(s.startsWith('.') ? `*${s}` : s), `promptCost.promptFiles description lacks ${s}`);
+  });
+
+  it('docs/user/prompt-formats.md: the formats table names every suffix and file name', () => {
+    const files = firstColumn(read('docs/user/prompt-formats.md'));
+    for (const s of PROMPT_FORMATS.flatMap((r) => [...r.promptSuffixes, ...r.promptNames, ...r.textSuffixes]))
+      assert.ok(files.includes(s), `docs/user/prompt-formats.md formats table lacks ${s}`);
+  });
+});
