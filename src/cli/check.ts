@@ -10,9 +10,11 @@ import { terminalSafeJson } from '../core/untrustedText';
 import { nonNegativeNumber, parseArgs, readTomlInput } from './args';
 import { collectWorkspaceUsages } from './lint';
 import { DIFF_VALUED } from './diff';
+import { learnedPricing } from './learned';
 import { checkPathArguments, loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
 import { BUDGET_RULES, SarifFinding, buildSarif } from './sarif';
-import { GitError, diffWorkingTree, toPathspec, CODE_LANGUAGE_BY_EXTENSION, type PromptChange } from '../core/diff';
+import { GitError, diffWorkingTree, toPathspec, type PromptChange } from '../core/diff';
+import { SCAN_POLICY, codeLanguageForFile, isSkippedFolder } from '../core/prompt/codeLanguages';
 import { listFiles, repoRoot } from '../core/diff/git';
 import { checkFileBudgets, documentBudget, type BudgetFinding } from '../core/promptBudgets/check';
 import { resolveBudget } from '../core/promptBudgets';
@@ -21,6 +23,7 @@ import { increaseFinding, judgeAgainstBase } from './checkRules';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
 import { errorText } from '../core/errors';
+import { pushAll } from '../core/arrays';
 
 declare const PACKAGE_VERSION: string;
 
@@ -30,15 +33,14 @@ export const CHECK_USAGE = `Usage: prompt-cost check [PATH...] [--base REF] [--m
   with the upstream branch, else HEAD), and flujo.toml lint errors. Exit 1 on any error finding.
   Fails closed: a money limit on an unpriced model, an increase that cannot be priced, front matter that
   cannot be read, and a base that cannot be resolved exactly (a shallow clone) are errors.
-  Options: --models ID,... --output-tokens N --requests-per-day N --config FLUJO_TOML
+  Options: --models ID,... --output-tokens N|p50|p90 --requests-per-day N --ledger PATH --config FLUJO_TOML
     --allow-unpriced      an unpriced model passes money limits and increases (a warning, not an error)
     --strict-budgets      a prompt already over budget on the base fails too (default: only if made worse)
     --base-fallback tip   compare with REF's tip when the merge-base is missing (shallow clone), with a warning
     --no-lint             skip flujo.toml
 `;
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', '.tox', '.vscode-test']);
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_FILE_BYTES = SCAN_POLICY.maxFileBytes;
 
 export interface Finding extends SarifFinding {
   source: 'budget' | 'increase' | 'lint';
@@ -62,6 +64,8 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   if (!root && flags.has('base')) throw new UsageError(`--base needs a git repository, and ${io.cwd} is not inside one`);
   const top = root ?? io.cwd;
   const ws = loadPromptWorkspace(io, flags, top);
+  // Budgets are checked against the budget (p90) learned output of each prompt unless --output-tokens says otherwise.
+  ws.learned = await learnedPricing(io, flags, top, 'p90');
   for (const w of ws.warnings) io.stderr(`warning: ${w}\n`);
   const findings: Finding[] = [];
   const budgetFindings: { finding: BudgetFinding; path: string }[] = [];
@@ -128,7 +132,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   }
 
   // 3. flujo.toml, found as Flujo finds it.
-  if (!flags.has('no-lint')) findings.push(...flujoFindings(io, rel));
+  if (!flags.has('no-lint')) pushAll(findings, flujoFindings(io, rel));
 
   const failed = findings.some((f) => f.level === 'error');
   if (typeof sarifFile === 'string') writeSarif(io, sarifFile, findings, top);
@@ -192,7 +196,7 @@ function oneBased(r: { line: number; column: number; endLine: number; endColumn:
 
 function fileType(ws: PromptWorkspace, relPath: string): { kind: 'file' } | { kind: 'code'; languageId: string } | undefined {
   if (ws.isPromptFile(relPath)) return { kind: 'file' };
-  const lang = CODE_LANGUAGE_BY_EXTENSION[path.posix.extname(relPath).toLowerCase()];
+  const lang = codeLanguageForFile(relPath);
   return lang ? { kind: 'code', languageId: lang } : undefined;
 }
 
@@ -232,7 +236,7 @@ function walkFiles(cwd: string, paths: string[]): string[] {
     if (st.isFile()) out.push(path.relative(cwd, abs).split(path.sep).join('/'));
     else if (st.isDirectory() && depth < 20)
       for (const e of fs.readdirSync(abs, { withFileTypes: true }))
-        if (!(e.isDirectory() && (SKIP_DIRS.has(e.name) || e.name.startsWith('.')))) walk(path.join(abs, e.name), depth + 1);
+        if (!(e.isDirectory() && isSkippedFolder(e.name))) walk(path.join(abs, e.name), depth + 1);
   };
   for (const p of paths.length ? paths : ['.']) walk(path.resolve(cwd, p), 0);
   return out;

@@ -4,13 +4,14 @@ import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { alignTable } from './estimate';
 import { parseArgs } from './args';
 import { checkPathArguments, loadPromptWorkspace } from './promptWorkspace';
+import { learnedPricing } from './learned';
 import { GitError, WorkingTreeDiff, diffWorkingTree, modelDeltas, primaryDelta, totals } from '../core/diff';
 import { changeLocation, changeToJson, diffMarkdown, signedTokens, signedUsd, statusWord } from '../core/diff/format';
 import { repoRoot } from '../core/diff/git';
 import { shortModel } from '../core/estimate/display';
 import { formatUsd } from '../core/format';
 
-export const DIFF_VALUED = ['base', 'models', 'model', 'output-tokens', 'requests-per-day', 'config'];
+export const DIFF_VALUED = ['base', 'models', 'model', 'output-tokens', 'requests-per-day', 'config', 'ledger'];
 
 /** Runs the diff for `diff` and `check` (usage errors for git problems: exit 2 with git's message). */
 export async function computeDiff(
@@ -22,6 +23,8 @@ export async function computeDiff(
   const root = await repoRoot(io.cwd);
   if (!root) throw new UsageError(`not inside a git repository (or git is not installed): ${io.cwd}`);
   const workspace = loadPromptWorkspace(io, flags, root);
+  // The typical (p50) learned output of each prompt, as `estimate` shows it (`--output-tokens` overrides).
+  workspace.learned = await learnedPricing(io, flags, root, 'p50');
   const base = flags.get('base');
   try {
     const diff = await diffWorkingTree({ ...workspace, cwd: io.cwd, base: typeof base === 'string' ? base : undefined, paths: positional });
@@ -37,7 +40,7 @@ export const DIFF_USAGE = `Usage: prompt-cost diff [--base REF] [PATH...] [--jso
   the upstream/default branch, else HEAD) and the working tree: tokens and cost per request before/after,
   monthly Δ at the prompt's requests/day, for its own model and the configured ones (prompt-cost.json
   \`models\`, else flujo.toml's priced models, else the editor's defaults).
-  Options: --models ID,... --output-tokens N --requests-per-day N --config FLUJO_TOML
+  Options: --models ID,... --output-tokens N|p50|p90 --requests-per-day N --ledger PATH --config FLUJO_TOML
 `;
 
 export async function runDiff(argv: string[], io: CliIO): Promise<number> {

@@ -7,6 +7,8 @@ import { defaultLedgerPath, loadLedger } from './history';
 import { learnFromRuns } from '../core/history/learned/learner';
 import { LearnedChoice, LearnedIndex, LearnedOutput } from '../core/history/learned/lookup';
 import { promptKey } from '../core/history/learned/promptKey';
+import type { PricingOptions } from '../core/diff/pricedPrompts';
+import { stringFlag } from './args';
 
 /** `--output-tokens`: a number the user chose, or which learned number to use (default p50). */
 export function outputTokensFlag(
@@ -50,4 +52,32 @@ export function learnedLookupFor(
   const rel = path.relative(learned.root, path.resolve(io.cwd, file));
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
   return (name, model) => learned.index.lookup(promptKey(rel, name), model);
+}
+
+/**
+ * What `diff` and `check` price output with: the learned numbers of each prompt (`default` p50 for a
+ * diff, p90 for check's budgets), unless `--output-tokens N` names the number itself. `root` is the
+ * folder the diff's paths are relative to.
+ */
+export async function learnedPricing(
+  io: CliIO,
+  flags: Map<string, string | true>,
+  root: string,
+  defaultChoice: LearnedChoice,
+): Promise<PricingOptions['learned']> {
+  const v = flags.get('output-tokens');
+  if (v !== undefined && v !== 'p50' && v !== 'p90') return undefined;
+  const choice = v === 'p50' || v === 'p90' ? v : defaultChoice;
+  const learned = await loadCliLearned(io, stringFlag(flags, 'ledger'));
+  if (!learned) return undefined;
+  if (learned.skippedLines)
+    io.stderr(`warning: ${learned.ledger}: ${learned.skippedLines} line(s) skipped (prompt-cost history list shows which)\n`);
+  return {
+    choice,
+    lookup: (file, name, model) => {
+      const rel = path.relative(learned.root, path.join(root, file));
+      if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+      return learned.index.lookup(promptKey(rel, name), model);
+    },
+  };
 }

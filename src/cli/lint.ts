@@ -7,31 +7,20 @@ import { FlujoDiagnostic, ModelUsage, analyzeFlujoToml } from '../core/flujo/ana
 import { findFlujoConfig } from '../core/flujo/config';
 import { scanModelUsages } from '../core/flujo/usage';
 import { errorText } from '../core/errors';
-
-const CODE_EXTENSIONS = new Set(['.py', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.yaml', '.yml']);
-const SKIP_DIRS = new Set([
-  'node_modules',
-  '.git',
-  '.venv',
-  'venv',
-  '__pycache__',
-  'dist',
-  'out',
-  'build',
-  '.tox',
-  '.mypy_cache',
-  '.vscode-test',
-]);
+import { SCAN_POLICY, isModelUsageFile, isSkippedFolder } from '../core/prompt/codeLanguages';
 
 /**
- * `provider:model` strings in Python/TS/YAML files under `root` (bounded walk: 5,000 files, 1 MB each),
+ * `provider:model` strings in code and YAML files under `root` (the shared SCAN_POLICY: 5,000 files of 5 MB at most),
  * leaving out sub-folders with their own flujo.toml: their code belongs to that one (owningConfigDir).
  */
-export function collectWorkspaceUsages(root: string, limits = { files: 5000, bytes: 1_000_000 }): ModelUsage[] {
+export function collectWorkspaceUsages(
+  root: string,
+  limits = { files: SCAN_POLICY.maxFiles, bytes: SCAN_POLICY.maxFileBytes },
+): ModelUsage[] {
   const out: ModelUsage[] = [];
   let files = 0;
   const walk = (dir: string, depth: number) => {
-    if (depth > 12 || files >= limits.files) return;
+    if (depth > SCAN_POLICY.maxDepth || files >= limits.files) return;
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -42,8 +31,8 @@ export function collectWorkspaceUsages(root: string, limits = { files: 5000, byt
       if (files >= limits.files) return;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !isFile(path.join(p, 'flujo.toml'))) walk(p, depth + 1);
-      } else if (e.isFile() && CODE_EXTENSIONS.has(path.extname(e.name))) {
+        if (!isSkippedFolder(e.name) && !isFile(path.join(p, 'flujo.toml'))) walk(p, depth + 1);
+      } else if (e.isFile() && isModelUsageFile(e.name)) {
         files++;
         try {
           if (fs.statSync(p).size > limits.bytes) continue;

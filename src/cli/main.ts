@@ -3,8 +3,10 @@
 import { CliIO, Command, EXIT_OK, EXIT_USAGE, UsageError, printJson, processIO } from './io';
 import { ENCODING_NAMES, TOKENIZER_NAMES } from '../core/tokenize/encodings';
 import { sanitizeTerminal } from '../core/untrustedText';
+import { CODE_EXTENSIONS } from '../core/prompt/codeLanguages';
 import { errorText } from '../core/errors';
 import { fsErrorLine } from '../core/safeWrite';
+import { maxOf } from '../core/arrays';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -44,7 +46,8 @@ Counts tokens of each FILE (- reads standard input) as ordinary text.
 
 Prices each prompt in FILE (- = stdin) as its runtime sends it: the messages with chat framing.
 Prompt files (.prompty, .prompt, .prompt.md, Copilot files, JSON chat prompts, Semantic Kernel
-YAML, promptfoo '---' lists) and code files (.py, .ts, .js: every prompt found, with file:line).
+YAML, promptfoo '---' lists) and code files (every prompt found, with file:line):
+  ${CODE_EXTENSIONS.join(' ')}
   --model, -m ID,...   only these models
   --output-tokens N    expected output tokens
   --config PATH        flujo.toml to price with
@@ -114,7 +117,7 @@ The ledger is .prompt-cost/runs.jsonl in the nearest folder with a .prompt-cost/
 };
 
 function usage(): string {
-  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const width = maxOf(Object.keys(commands).map((n) => n.length));
   return `Usage: prompt-cost <command> [options]
 
 Commands:

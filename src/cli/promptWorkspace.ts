@@ -87,7 +87,12 @@ export function loadPromptWorkspace(io: CliIO, flags: Map<string, string | true>
     models = configured.length ? configured : DEFAULT_MODELS;
   }
   const rpdFlag = flags.has('requests-per-day') ? nonNegativeNumber(flags, 'requests-per-day', 0) : undefined;
-  const outputTokens = nonNegativeInt(flags, 'output-tokens', config.outputTokens ?? DEFAULT_OUTPUT_TOKENS);
+  // `--output-tokens p50|p90` picks a learned number (cli/learned.ts); a number is the expected output itself.
+  const outFlag = flags.get('output-tokens');
+  const outputTokens =
+    outFlag === 'p50' || outFlag === 'p90'
+      ? (config.outputTokens ?? DEFAULT_OUTPUT_TOKENS)
+      : nonNegativeInt(flags, 'output-tokens', config.outputTokens ?? DEFAULT_OUTPUT_TOKENS);
   const configRelative = (abs: string) => path.relative(configDir, abs).split(path.sep).join('/');
   const globs = config.promptFiles ?? DEFAULT_PROMPT_GLOBS;
   return {

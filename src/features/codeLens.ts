@@ -45,7 +45,8 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       const summary = estimateCore.codeLensSummary(estimate, primary);
       // The model costs are per request: input plus the expected output. Say so, and cap the line so it never
       // runs under the minimap; the rest of the models are one "+N" away (the comparison panel).
-      const output = estimateCore.formatTokens(estimate.outputTokens, false);
+      // The primary model's expected output: learned from this prompt's runs where there are some (`86 out (p50, 7 runs)`).
+      const primaryOutput = estimate.outputs.get(primary) ?? { tokens: estimate.outputTokens, source: estimate.outputTokensSource };
       // Side by side (a split editor, the comparison panel beside it) the line has about half the width: one
       // model, so "+N more…" and "▶ Run" are not clipped off (VS Code cuts a lens line at the editor's edge).
       const split = vscode.window.tabGroups.all.length > 1;
@@ -53,8 +54,8 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       const hidden = summary.modelTitles.filter((m) => !shown.includes(m));
       const lenses: vscode.CodeLens[] = [
         new vscode.CodeLens(top, {
-          title: `${summary.tokensTitle} + ${output} out`,
-          tooltip: `${summary.tokensTitle} in the prompt (chat framing included) + ${output} expected output tokens (max_tokens, else promptCost.expectedOutputTokens). The costs beside are per request for both. Click for the breakdown.`,
+          title: `${summary.tokensTitle} + ${estimateCore.outputLensText(primaryOutput)}`,
+          tooltip: `${summary.tokensTitle} in the prompt (chat framing included) + ${estimateCore.outputSourceSentence(primaryOutput)} The costs beside are per request for both (each model with its own expected output). Click for the breakdown.`,
           command: COMMANDS.showBreakdown,
           arguments: [document.uri],
         }),
@@ -62,7 +63,7 @@ export function registerCodeLens(services: Services): vscode.Disposable {
           (m) =>
             new vscode.CodeLens(top, {
               title: m.title,
-              tooltip: `${m.model}: cost per request, input + ${output} expected output tokens. Click to compare models.`,
+              tooltip: `${m.model}: cost per request, input + ${estimateCore.outputSourceSentence(estimate.outputs.get(m.model) ?? primaryOutput)} Click to compare models.`,
               command: COMMANDS.openComparison,
               arguments: [document.uri, m.model],
             }),

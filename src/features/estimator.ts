@@ -5,17 +5,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { documentLength, documentView } from './vscodeConvert';
 import { isCancellationError } from '../core/cancellation';
-import type { Counters, FamilyFraming, ModelSummary, PromptEstimate, ProviderCounts, SummaryKey } from '../core/estimate';
+import type { OutputPlan } from '../core/estimate/learnedOutput';
+import type { Counters, EstimateSettings, FamilyFraming, ModelSummary, PromptEstimate, ProviderCounts, SummaryKey } from '../core/estimate';
 import type { LargePromptReply, LargePromptRequest } from '../core/estimate/large';
 import type { LargePromptClient } from '../core/estimate/largeClient';
 import { LatestRequestWorker } from '../core/worker/latest';
 import type { CodePrompt, PromptDocument, PromptSummary } from '../core/prompt';
 import { isPromptFile } from '../core/prompt/glob';
+import { codeLanguageById } from '../core/prompt/codeLanguages';
 import type { EncodingName, ModelTokenizer } from '../core/tokenize';
 import { WorkerTokenCounter } from '../core/tokenize/workerClient';
 import { CONFIG_KEYS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import type { PricingContext, PricingService } from './pricingService';
 import { Disposable, disposeAll } from './util/dispose';
+import type { LearnedOutputService } from './learnedOutput';
 import { errorText } from '../core/errors';
 
 export interface PromptFileEstimate {
@@ -65,7 +68,6 @@ export async function codePromptAt(result: CodeFileEstimate, offset: number): Pr
   return hit && result.prompts.find((p) => p.prompt === hit);
 }
 
-const CODE_LANGUAGES = new Set(['python', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
 /**
  * Where a prompt can be, for the hover and CodeLens registrations: files (local, remote or virtual
  * workspaces) and untitled editors — not diff sides (`git:`), output channels, settings or other
@@ -103,6 +105,7 @@ export class Estimator extends Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly pricing: PricingService,
     private readonly log: vscode.LogOutputChannel,
+    private readonly learned?: LearnedOutputService,
   ) {
     super();
     const invalidate = () => {
@@ -112,6 +115,8 @@ export class Estimator extends Disposable {
       this.changed.fire();
     };
     this._register(pricing.onDidChange(invalidate));
+    // A run appended to a ledger (or history learned for the first time): learned output tokens changed.
+    if (learned) this._register(learned.onDidChange(invalidate));
     this._register(onConfigChange(CONFIG_KEYS.estimate, invalidate));
     // Cached provider counts (.prompt-cost/provider-counts.json): re-read when the file changes.
     this.invalidateCounts = () => {
@@ -168,7 +173,7 @@ export class Estimator extends Disposable {
   }
 
   isCodeDocument(doc: vscode.TextDocument, config = readConfig(doc.uri)): boolean {
-    return config.codePromptsEnabled && CODE_LANGUAGES.has(doc.languageId);
+    return config.codePromptsEnabled && codeLanguageById(doc.languageId) !== undefined;
   }
 
   /**
@@ -342,12 +347,34 @@ export class Estimator extends Disposable {
         configuredModels: pricing.models,
         primaryModel: config.primaryModel,
         expectedOutputTokens: config.expectedOutputTokens,
+        // A value the user set wins over learned history, as `--output-tokens N` does on the command line.
+        outputTokens: config.expectedOutputTokensSet ? config.expectedOutputTokens : undefined,
+        learned: this.learnedFor(doc.uri, config),
         requestsPerDay: config.requestsPerDay,
       },
       framing,
     );
     const primary = estimate.primary;
     return { kind: 'prompt', document, estimate, primary, pricing, config };
+  }
+
+  /** How a model's output tokens are decided for this document (the comparison panel's added models). */
+  outputPlan(uri: vscode.Uri, config: PromptCostConfig, fileMaxTokens: number | undefined): OutputPlan {
+    const learned = this.learnedFor(uri, config);
+    return {
+      option: config.expectedOutputTokensSet ? config.expectedOutputTokens : undefined,
+      fileMaxTokens,
+      fallback: config.expectedOutputTokens,
+      learned: learned && { lookup: (model) => learned.lookup(undefined, model), choice: learned.choice },
+    };
+  }
+
+  /** Output tokens learned from the document's folder's runs, unless `promptCost.learnedOutput` is off. */
+  private learnedFor(uri: vscode.Uri, config: PromptCostConfig): EstimateSettings['learned'] {
+    if (config.learnedOutput === 'off') return undefined;
+    const l = this.learned?.forDocument(uri);
+    if (!l) return undefined;
+    return { lookup: (name, model) => l.index.lookup(name ? `${l.prompt}#${name}` : l.prompt, model), choice: config.learnedOutput };
   }
 
   /** The cache of the document's workspace folder; only in a trusted workspace (a cloned repository could claim any count). */

@@ -37,6 +37,12 @@ export class LearnedOutputService extends Disposable {
   /** Fires when a ledger's learned numbers changed (estimates re-query). */
   readonly onDidChange = this.changed.event;
   private readonly pollSoon = this._register(new Debouncer(300));
+  private readonly accuracyChanged = this._register(new vscode.EventEmitter<void>());
+  /** Fires when a newer backtest is ready (accuracySnapshot). */
+  readonly onDidChangeAccuracy = this.accuracyChanged.event;
+  private accuracyCache: { folder: string; ledger: string; report: AccuracyReport }[] = [];
+  private accuracyStale = true;
+  private accuracyRunning: Promise<void> | undefined;
   /** How long the last poll took in the worker and on the host (ms), for the bench and tests. */
   lastPoll: { workerMs: number; hostMs: number } | undefined;
 
@@ -80,6 +86,21 @@ export class LearnedOutputService extends Disposable {
       const r = this.results.get(this.ledgerOf(f));
       return r?.accuracy ? [{ folder: f.name, ledger: r.file, report: r.accuracy }] : [];
     });
+  }
+
+  /** The last backtest (immediately); starts a newer one in the worker when the ledgers changed since. */
+  accuracySnapshot(): { folder: string; ledger: string; report: AccuracyReport }[] {
+    if (this.accuracyStale && !this.accuracyRunning) {
+      this.accuracyStale = false;
+      this.accuracyRunning = this.accuracy()
+        .then((r) => {
+          this.accuracyCache = r;
+          this.accuracyChanged.fire();
+        })
+        .catch((err) => this.log.warn(`output accuracy: ${errorText(err)}`))
+        .finally(() => (this.accuracyRunning = undefined));
+    }
+    return this.accuracyCache;
   }
 
   private start(): void {
@@ -155,6 +176,10 @@ export class LearnedOutputService extends Disposable {
     }
     for (const f of [...this.indexes.keys()]) if (!files.includes(f)) this.indexes.delete(f);
     this.lastPoll = { workerMs: result.ledgers.reduce((s, l) => s + l.ms, 0), hostMs: performance.now() - started };
-    if (changed) this.changed.fire();
+    if (changed) {
+      this.accuracyStale = true;
+      this.changed.fire();
+      this.accuracyChanged.fire();
+    }
   }
 }

@@ -74,10 +74,19 @@ export class StatusBar extends Disposable {
       const row = m && estimateCore.rowFor(result.estimate.table, m.model);
       if (!m) return update('', '');
       const approx = m.tokenizer.approximate;
+      const estimate = result.estimate;
+      const output = estimate.outputs.get(m.model) ?? {
+        tokens: row?.outputTokens ?? estimate.outputTokens,
+        source: estimate.outputTokensSource,
+      };
+      // `+ 88 tok · … · p50 of 6 runs` when learned; `+ 500 … 100,000 tok` for a reasoning model without runs.
+      const lens = estimateCore.outputLensText(output);
+      const out = lens.replace(/ out\b.*$/, '');
+      const learned = output.source === 'history' && output.learned ? ` · ${/\((.*)\)$/.exec(lens)?.[1] ?? ''}` : '';
       update(
-        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)}${row ? ` + ${estimateCore.formatTokens(row.outputTokens, false)}` : ''} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${escapeIcons(estimateCore.shortModel(m.model))}`,
+        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)}${row ? ` + ${out}` : ''} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${escapeIcons(estimateCore.shortModel(m.model))}${learned}`,
         row
-          ? `${m.model}, per request: ${m.inputTokens} input + ${row.outputTokens} expected output tokens = $${row.totalUsd.toString()} exactly (${row.priceSource} prices). Click to pick the primary model.`
+          ? `${m.model}, per request: ${m.inputTokens} input + ${estimateCore.outputSourceSentence(output)} = $${row.totalUsd.toString()} exactly (${row.priceSource} prices). Click to pick the primary model.`
           : `${m.model}: ${m.inputTokens} input tokens; no price found. Click to pick the primary model.`,
       );
     } catch (err) {

@@ -71,6 +71,8 @@ export interface PanelRow extends CompareRowJson {
   origin: 'configured' | 'added';
   exceedsContext: boolean;
   warnings: string[];
+  /** Where this row's output tokens come from when learned from runs (`p50, 6 runs`, `p50 of gpt-4o-mini, 6 runs`) or a reasoning model's reach (`up to 100,000`). */
+  outputNote?: string;
 }
 
 export interface PanelError {
@@ -80,7 +82,7 @@ export interface PanelError {
 }
 
 /** Where the output-token and requests/day figures come from (shown next to the inputs). */
-export type OutputTokensSource = 'panel' | 'document' | 'settings';
+export type OutputTokensSource = 'panel' | 'history' | 'document' | 'settings';
 export type RequestsPerDaySource = 'panel' | 'settings';
 
 /** Everything the webview renders. */

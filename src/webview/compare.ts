@@ -56,6 +56,10 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   return el;
 }
 
+function perModelOutput(v: PanelView): boolean {
+  return new Set(v.rows.map((r) => r.outputTokens)).size > 1;
+}
+
 function money(td: HTMLTableCellElement, value: string | null, approximate: boolean): void {
   if (value === null) {
     td.textContent = '—';
@@ -106,9 +110,14 @@ const COLUMNS: Column[] = [
   { key: 'inputUsd', title: () => 'Input', numeric: true, cell: (r, td) => money(td, r.inputUsd, r.approximate) },
   {
     key: 'outputUsd',
-    title: (v) => `Output (${displayInt(v.outputTokens)} tok)`,
+    // Learned output differs per model: then each cell says its tokens and where they come from.
+    title: (v) => (perModelOutput(v) ? 'Output' : `Output (${displayInt(v.outputTokens)} tok)`),
     numeric: true,
-    cell: (r, td) => money(td, r.outputUsd, r.approximate),
+    cell: (r, td) => {
+      money(td, r.outputUsd, r.approximate);
+      if (view && perModelOutput(view)) td.textContent += ` (${displayInt(r.outputTokens)} tok)`;
+      if (r.outputNote) td.title += ` — ${displayInt(r.outputTokens)} output tokens: ${r.outputNote}`;
+    },
   },
   { key: 'cachedInputUsd', title: () => 'Cached input', numeric: true, cell: (r, td) => money(td, r.cachedInputUsd, r.approximate) },
   { key: 'batchUsd', title: () => 'Batch', numeric: true, cell: (r, td) => money(td, r.batchUsd, r.approximate) },
@@ -427,7 +436,7 @@ function renderChart(v: PanelView): void {
   const barTop = stacked ? 18 : 3;
   const barHeight = stacked ? 16 : rowHeight - 6;
   const height = rows.length * rowHeight + 8;
-  const max = Math.max(...rows.map((r) => Number(r.totalUsd)), 0);
+  const max = rows.reduce((m, r) => Math.max(m, Number(r.totalUsd)), 0);
   const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
     width,
@@ -485,6 +494,7 @@ function renderErrors(v: PanelView): void {
 
 const OUTPUT_SOURCE: Record<PanelView['outputTokensSource'], string> = {
   panel: 'set here',
+  history: 'learned from runs (per model)',
   document: 'from the prompt (max_tokens)',
   settings: 'from settings',
 };

@@ -156,3 +156,42 @@ describe('CLI: learned output tokens', () => {
     assert.match(human.out(), /openai:gpt-4o-mini\s+1\s+11\.1 %\s+100 %\s+233\.3 %/);
   });
 });
+
+describe('CLI: diff and check price output with the learned numbers', () => {
+  /** A repo with one prompt (gpt-4o, no max_tokens) whose runs answered 40–60 tokens, and one run of 2,000. */
+  async function repoWithHistory() {
+    const { gitRepo } = await import('../support/gitRepo');
+    const repo = gitRepo('pcl-cli-learned-diff-');
+    repo.write('prompts/s.prompt.md', '---\nmodel: openai:gpt-4o\n---\n# User\n\nSay hi.\n');
+    repo.commit('init');
+    const outs = [40, 50, 60, 45, 55, 50, 48, 52, 47, 2000];
+    const lines = outs.map((o, i) => serializeEntry({ ...run(i, 'gpt-4o', o), promptFile: 'prompts/s.prompt.md', estimate: undefined }));
+    fs.mkdirSync(path.join(repo.dir, '.prompt-cost'));
+    fs.writeFileSync(path.join(repo.dir, '.prompt-cost', 'runs.jsonl'), lines.join(''));
+    return repo;
+  }
+
+  it('check: a cost budget is measured at the p90 output (the tail run counts), --output-tokens p50 at the typical one', async () => {
+    const repo = await repoWithHistory();
+    // gpt-4o $2.50 / $10 per 1M: p50 ≈ 50 output tokens → ~$0.0005 + input; p90 = 2,000 tokens → $0.02.
+    repo.write('prompts/s.prompt.md', '---\nmodel: openai:gpt-4o\nbudget:\n  max_cost_per_request: 0.005\n---\n# User\n\nSay hi.\n');
+    let t = io(repo.dir);
+    assert.equal(await main(['check', '--models', 'openai:gpt-4o', '--strict-budgets'], t.cli), 1, t.out() + t.err());
+    assert.match(t.out() + t.err(), /max_cost_per_request/);
+    t = io(repo.dir);
+    assert.equal(
+      await main(['check', '--models', 'openai:gpt-4o', '--strict-budgets', '--output-tokens', 'p50'], t.cli),
+      0,
+      t.out() + t.err(),
+    );
+  });
+
+  it('diff --json: each side priced with the learned p50 output', async () => {
+    const repo = await repoWithHistory();
+    repo.write('prompts/s.prompt.md', '---\nmodel: openai:gpt-4o\n---\n# User\n\nSay hi, and say it kindly.\n');
+    const t = io(repo.dir);
+    assert.equal(await main(['diff', '--json', '--models', 'openai:gpt-4o'], t.cli), 0, t.err());
+    const change = JSON.parse(t.out()).changes[0];
+    assert.equal(change.outputTokens, 50, JSON.stringify(change).slice(0, 400));
+  });
+});

@@ -4,10 +4,23 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROMPT_FORMATS, detectPromptFormat, formatSpec } from '../../src/core/prompt/formats';
 import { isPromptFile } from '../../src/core/prompt/glob';
 import { parsePromptDocument } from '../../src/core/prompt/document';
+import { codeLanguageFor } from '../../src/core/prompt/code';
+import {
+  CODE_EXTENSIONS,
+  CODE_LANGUAGES,
+  SCAN_POLICY,
+  codeLanguageForFile,
+  isModelUsageFile,
+  isSkippedFolder,
+  modelUsageGlobs,
+} from '../../src/core/prompt/codeLanguages';
+import { collectWorkspaceUsages } from '../../src/cli/lint';
+import { main } from '../../src/cli/main';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -79,5 +92,63 @@ describe('prompt formats registry (core/prompt/formats.ts)', () => {
     const files = firstColumn(read('docs/user/prompt-formats.md'));
     for (const s of PROMPT_FORMATS.flatMap((r) => [...r.promptSuffixes, ...r.promptNames, ...r.textSuffixes]))
       assert.ok(files.includes(s), `docs/user/prompt-formats.md formats table lacks ${s}`);
+  });
+});
+
+describe('code languages registry and scan policy (core/prompt/codeLanguages.ts)', () => {
+  it('every extension maps to its row; the editor activates on every language id', () => {
+    for (const lang of CODE_LANGUAGES) {
+      assert.ok(pkg.activationEvents.includes(`onLanguage:${lang.languageId}`), `activationEvents lacks onLanguage:${lang.languageId}`);
+      assert.equal(codeLanguageFor(lang.languageId), lang.syntax);
+      for (const ext of lang.extensions) {
+        assert.equal(codeLanguageForFile(`src/a${ext}`), lang.languageId, ext);
+        assert.equal(codeLanguageForFile(`src/A${ext.toUpperCase()}`), lang.languageId, ext);
+        assert.ok(isModelUsageFile(`a${ext}`), ext);
+      }
+    }
+    assert.equal(codeLanguageForFile('a.pyc'), undefined);
+    assert.equal(codeLanguageForFile('a.d.ts'), 'typescript');
+  });
+
+  it('the CLI help names every code extension', async () => {
+    const out: string[] = [];
+    const io = {
+      cwd: ROOT,
+      env: {},
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => out.push(t),
+      readStdin: async () => Buffer.alloc(0),
+    };
+    await main(['estimate', '--help'], io as never);
+    for (const ext of CODE_EXTENSIONS) assert.ok(out.join('').includes(ext), `prompt-cost estimate --help lacks ${ext}`);
+  });
+
+  it('one scan for lint and the editor: dot-folders and dependency/build folders skipped, YAML read, big files not', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-scan-'));
+    try {
+      const put = (rel: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      };
+      put('app/main.pyi', 'MODEL = "openai:gpt-4o"\n');
+      put('app/ui.jsx', 'const m = "anthropic:claude-3-5-haiku-latest";\n');
+      put('pipeline.yaml', 'model: "openai:gpt-4.1-mini"\n');
+      put('.github/workflows/ci.yml', 'model: "openai:o3"\n');
+      put('site-packages/x.py', 'M = "openai:o1"\n');
+      put('node_modules/x/index.js', 'const m = "openai:o1";\n');
+      put('app/big.py', `M = "openai:gpt-4-turbo"\n${'#'.repeat(SCAN_POLICY.maxFileBytes)}\n`);
+      const ids = collectWorkspaceUsages(dir)
+        .map((u) => u.id)
+        .sort();
+      assert.deepEqual(ids, ['anthropic:claude-3-5-haiku-latest', 'openai:gpt-4.1-mini', 'openai:gpt-4o']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(modelUsageGlobs(), {
+      include: `**/*.{${SCAN_POLICY.modelUsageExtensions.map((e) => e.slice(1)).join(',')}}`,
+      exclude: `**/{${SCAN_POLICY.skippedFolders.join(',')},.*}/**`,
+    });
+    for (const name of ['.git', '.venv', '.tox', '.vscode-test', 'node_modules', '__pycache__']) assert.ok(isSkippedFolder(name), name);
+    assert.equal(isSkippedFolder('src'), false);
   });
 });

@@ -3,17 +3,11 @@
 // from one `git cat-file --batch`, their new content from disk (or the editor's open buffers).
 import * as fs from 'node:fs';
 import { FileReadError, readRegularFileSync } from '../files';
+import { formatBytes } from '../format';
 import * as path from 'node:path';
 import { BaseChoice, FileChange, GitError, changedFiles, defaultBase, explicitBase, readBlobs, repoRoot } from './git';
-import {
-  CODE_LANGUAGE_BY_EXTENSION,
-  FileVersions,
-  PricingOptions,
-  PromptChange,
-  diffFilePrompts,
-  modelDeltas,
-  primaryDelta,
-} from './prompts';
+import { SCAN_POLICY, codeLanguageForFile } from '../prompt/codeLanguages';
+import { FileVersions, PricingOptions, PromptChange, diffFilePrompts, modelDeltas, primaryDelta } from './prompts';
 
 export * from './prompts';
 export { GitError, type BaseChoice, type FileChange } from './git';
@@ -48,7 +42,7 @@ export interface WorkingTreeDiff {
 }
 
 /** Files bigger than this are not priced in a diff (they are reported as skipped). */
-const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_FILE_BYTES = SCAN_POLICY.maxFileBytes;
 
 /** Throws GitError when cwd is not in a git work tree, git is missing, or REF is unknown. */
 export async function diffWorkingTree(opts: WorkingTreeDiffOptions): Promise<WorkingTreeDiff> {
@@ -59,7 +53,7 @@ export async function diffWorkingTree(opts: WorkingTreeDiffOptions): Promise<Wor
   const typeOf = (rel: string): FileVersions['type'] | undefined => {
     if (opts.isPromptFile(rel)) return { kind: 'file' };
     if (opts.code === false) return undefined;
-    const lang = CODE_LANGUAGE_BY_EXTENSION[path.posix.extname(rel).toLowerCase()];
+    const lang = codeLanguageForFile(rel);
     return lang ? { kind: 'code', languageId: lang } : undefined;
   };
   const relevant: { change: FileChange; type: FileVersions['type'] }[] = [];
@@ -79,7 +73,7 @@ export async function diffWorkingTree(opts: WorkingTreeDiffOptions): Promise<Wor
   for (const { change, type } of relevant) {
     const decode = (bytes: Buffer | undefined, where: string): string | undefined => {
       if (bytes === undefined) return undefined;
-      if (bytes.length > MAX_FILE_BYTES) throw new SkipFile(`${where} is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+      if (bytes.length > MAX_FILE_BYTES) throw new SkipFile(`${where} is larger than ${formatBytes(MAX_FILE_BYTES)}`);
       if (bytes.includes(0)) throw new SkipFile(`${where} looks binary`);
       return bytes.toString('utf8');
     };

@@ -6,6 +6,7 @@ import type { Decimal } from '../pricing/decimal';
 import type { PriceCatalog } from '../pricing/catalog';
 import { estimateDocument, filePromptDocuments, canonicalModelId, type FilePromptDocument } from '../estimate/file';
 import type { OutputTokensSource } from '../estimate/outputTokens';
+import type { LearnedChoice, LearnedOutput } from '../history/learned/lookup';
 import type { CodePrompt } from '../prompt/code';
 import type { PromptDocument } from '../prompt/document';
 import { countTokens } from '../tokenize';
@@ -19,6 +20,11 @@ export interface PricingOptions {
   outputTokens: number;
   /** Output tokens the user chose (`--output-tokens`): wins over the prompt's max tokens. */
   outputTokensOption?: number;
+  /**
+   * Output tokens learned from the run ledger (issue 21): `lookup(path, prompt name, model)` for one prompt
+   * (the name of one prompt of a list or a code file; undefined for a whole prompt file) and which number.
+   */
+  learned?: { lookup: (path: string, promptName: string | undefined, model: string) => LearnedOutput | undefined; choice: LearnedChoice };
   /** Requests per day of a prompt (path, the front matter's value). */
   requestsPerDay: (path: string, fromFrontMatter?: number) => number;
 }
@@ -98,7 +104,7 @@ export function pricedPrompts(path: string, text: string, pricing: PricingOption
       endLine: code ? lineOf(Math.max(code.range.start, code.range.end - 1)) : startLine,
       key: code ? `${code.source}|${code.call ?? ''}|${code.key ?? name ?? ''}|${code.role ?? ''}` : p.kind === 'list' ? p.name : '',
       label: code ? codeLabel(code, name) : p.kind === 'list' ? `${fileName} ${p.name}` : fileName,
-      side: priceDocument(path, p.document, startLine, range, code ? code.text : text, pricing),
+      side: priceDocument(path, p.document, startLine, range, code ? code.text : text, pricing, p.kind === 'file' ? undefined : p.name),
     };
   });
 }
@@ -111,15 +117,24 @@ export function priceDocument(
   range: { start: number; end: number },
   text: string,
   pricing: PricingOptions,
+  promptName?: string,
 ): PromptSide {
   const requestsPerDay = pricing.requestsPerDay(path, frontMatterRequestsPerDay(doc));
-  const est = estimateDocument(doc, COUNTERS, {
-    catalog: pricing.catalog,
-    configuredModels: pricing.models,
-    expectedOutputTokens: pricing.outputTokens,
-    outputTokens: pricing.outputTokensOption,
-    requestsPerDay,
-  });
+  const learned = pricing.learned;
+  const est = estimateDocument(
+    doc,
+    COUNTERS,
+    {
+      catalog: pricing.catalog,
+      configuredModels: pricing.models,
+      expectedOutputTokens: pricing.outputTokens,
+      outputTokens: pricing.outputTokensOption,
+      learned: learned && { lookup: (name, model) => learned.lookup(path, name, model), choice: learned.choice },
+      requestsPerDay,
+    },
+    undefined,
+    promptName,
+  );
   const costs = est.models.map((m): ModelCost => {
     const row = est.table.rows.find((r) => r.id === m.model);
     const base = { model: m.model, tokens: m.inputTokens, outputTokens: est.outputTokens, encoding: m.tokenizer.encoding };

@@ -35,20 +35,6 @@ export interface FileVersions {
   renamed?: boolean;
 }
 
-/** Source code extensions whose prompts we find, with the language id `findPromptsInCode` takes. */
-export const CODE_LANGUAGE_BY_EXTENSION: Readonly<Record<string, string>> = {
-  '.py': 'python',
-  '.pyi': 'python',
-  '.ts': 'typescript',
-  '.mts': 'typescript',
-  '.cts': 'typescript',
-  '.tsx': 'typescriptreact',
-  '.js': 'javascript',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-  '.jsx': 'javascriptreact',
-};
-
 /** Prompts of one file that changed (unchanged and merely moved prompts are left out). */
 export function diffFilePrompts(v: FileVersions, pricing: PricingOptions): PromptChange[] {
   return v.type.kind === 'file' ? diffPromptFile(v, pricing) : diffCodeFile(v, pricing);

@@ -108,24 +108,9 @@ export interface FileEstimate {
   notes: string[];
 }
 
-const CODE_EXTENSIONS: Readonly<Record<string, string>> = {
-  py: 'python',
-  pyi: 'python',
-  ts: 'typescript',
-  mts: 'typescript',
-  cts: 'typescript',
-  tsx: 'typescriptreact',
-  js: 'javascript',
-  mjs: 'javascript',
-  cjs: 'javascript',
-  jsx: 'javascriptreact',
-};
+import { codeLanguageForFile } from '../prompt/codeLanguages';
 
-/** The VS Code language id of a code file whose prompts we look for, by its name. */
-export function codeLanguageForFile(fileName: string): string | undefined {
-  const m = /\.([a-z]+)$/i.exec(fileName);
-  return m ? CODE_EXTENSIONS[m[1].toLowerCase()] : undefined;
-}
+export { codeLanguageForFile };
 
 /**
  * A string found in code as a one-message document. Only the string is counted (no chat framing):

@@ -19,6 +19,8 @@ import { EncodingName, FamilyName, ModelTokenizer, applyFactor, countTokens, fra
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
 import { ModelOutput, OutputPlan, modelOutput } from './learnedOutput';
 export * from './learnedOutput';
+export * from './learnedDisplay';
+import { LearnedCost, learnedMarkdown, learnedCost } from './learnedDisplay';
 
 /** Counts text in one encoding (exact). The extension passes memoised worker results for big documents. */
 export type Counters = (encoding: EncodingName) => (text: string) => number;
@@ -100,6 +102,8 @@ export interface PromptEstimate {
   outputTokensSource: OutputTokensSource;
   /** Expected output tokens per model, with their source and the learned numbers. */
   outputs: Map<string, ModelOutput>;
+  /** Per model with learned output: the request's cost at the typical (p50) and budget (p90) output. */
+  learnedCosts: Map<string, LearnedCost>;
   unfilled: string[];
 }
 
@@ -167,6 +171,11 @@ export function estimatePrompt(doc: PromptDocument, counters: Counters, options:
     catalog: options.catalog,
   });
   const first = summaries.values().next().value as PromptSummary | undefined;
+  const learnedCosts = new Map<string, LearnedCost>();
+  for (const m of models) {
+    const c = learnedCost(options.catalog, m.model, m.inputTokens, outputs.get(m.model));
+    if (c) learnedCosts.set(m.model, c);
+  }
   return {
     summaries,
     models,
@@ -174,6 +183,7 @@ export function estimatePrompt(doc: PromptDocument, counters: Counters, options:
     outputTokens: firstOutput.tokens,
     outputTokensSource: firstOutput.source,
     outputs,
+    learnedCosts,
     unfilled: first?.unfilled ?? [],
   };
 }
@@ -259,8 +269,11 @@ function estimateNotes(estimate: PromptEstimate, compact = false): string[] {
 export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number; compact?: boolean }): string {
   const lines: string[] = [];
   if (options.title) lines.push(`**${escapeMarkdown(options.title)}**`, '');
+  // One output figure for all models goes in the header; learned ones differ per model and go in the cells.
+  const perModel = new Set(estimate.table.rows.map((r) => r.outputTokens)).size > 1;
+  const outTok = (n: number) => (perModel ? ` (${GROUPED.format(n)} tok)` : '');
   lines.push(
-    `| Model | Input tokens | Input | Output (${GROUPED.format(estimate.outputTokens)} tok) | Total / request | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
+    `| Model | Input tokens | Input | Output${perModel ? '' : ` (${GROUPED.format(estimate.outputTokens)} tok)`} | Total / request | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
     '|---|---:|---:|---:|---:|---:|',
   );
   const variants: string[] = [
@@ -282,7 +295,7 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
     const cached = row.cachedInputUsd ? formatUsd(row.cachedInputUsd, approx) : undefined;
     const batch = row.batchUsd ? formatUsd(row.batchUsd, approx) : undefined;
     lines.push(
-      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${formatUsd(row.inputUsd, approx)} | ${formatUsd(row.outputUsd, approx)} | **${formatUsd(row.totalUsd, approx)}** | ${formatUsd(row.monthlyUsd, approx)} |`,
+      `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${formatUsd(row.inputUsd, approx)} | ${formatUsd(row.outputUsd, approx)}${outTok(row.outputTokens)} | **${formatUsd(row.totalUsd, approx)}** | ${formatUsd(row.monthlyUsd, approx)} |`,
     );
     variants.push(`| ${name} | ${cached ?? '—'} | ${batch ?? '—'} | ${formatUsd(row.per1kRequestsUsd, approx)} | ${contextCell(row)} |`);
     firstVariants ??= [
@@ -305,6 +318,16 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
     if (notes.length) lines.push('', [plain.join(' '), ...warnings].filter(Boolean).join('  \n'));
     return lines.join('\n');
   }
+  const learned = learnedMarkdown(
+    estimate.models.map((m) => ({
+      model: m.model,
+      output: estimate.outputs.get(m.model),
+      cost: estimate.learnedCosts.get(m.model),
+      approximate: m.tokenizer.approximate,
+    })),
+  );
+  // The learned figures right under the request costs they explain, before the variants.
+  if (learned) lines.push('', learned);
   if (variants.length > 2) lines.push('', ...variants);
   for (const n of notes) lines.push('', n);
   return lines.join('\n');

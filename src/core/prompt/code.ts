@@ -23,6 +23,7 @@
 // names containing "prompt" / "instruction(s)" / "system_message".
 
 import { lexCode, type CodeLanguage, type CodeToken } from './lexer';
+import { codeLanguageById } from './codeLanguages';
 import { looksLikeModelId } from './model';
 import type { OffsetRange, Placeholder, PromptRole } from './types';
 
@@ -54,17 +55,7 @@ export interface CodeModelId {
 }
 
 export function codeLanguageFor(languageId: string): CodeLanguage | undefined {
-  switch (languageId) {
-    case 'python':
-      return 'python';
-    case 'javascript':
-    case 'javascriptreact':
-    case 'typescript':
-    case 'typescriptreact':
-      return 'js';
-    default:
-      return undefined;
-  }
+  return codeLanguageById(languageId)?.syntax;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -267,6 +267,7 @@ export async function send(
 }
 
 function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`; // a sub-second timeout is not "0 s"
   const s = Math.round(ms / 1000);
   return s >= 120 && s % 60 === 0 ? `${s / 60} min` : `${s} s`;
 }

@@ -7,26 +7,19 @@ import * as vscode from 'vscode';
 import type { FileVersions, PromptChange } from '../../core/diff/prompts';
 import type { Services } from '../services';
 import { isPromptFile } from '../../core/prompt/glob';
+import { codeLanguageForFile } from '../../core/prompt/codeLanguages';
 import { readConfig } from '../config';
 import { editorPromptWorkspace } from '../prompt/workspace';
 import { GitAPI, GitRepository, GitStatus, headPathOf, loadGitApi } from './gitApi';
 import { documentLength } from '../vscodeConvert';
 import { errorText } from '../../core/errors';
+import { pushAll } from '../../core/arrays';
 
 export const BASE_LABEL = 'HEAD';
 /** A view refresh prices at most this many changed files (a huge working tree stays responsive). */
 const MAX_VIEW_FILES = 300;
 /** Bigger documents get no live Δ (both versions are counted on the extension host's thread); `prompt-cost diff` covers them. */
 export const MAX_LIVE_CHARS = 200_000;
-const CODE_EXTENSIONS: Record<string, string> = {
-  '.py': 'python',
-  '.ts': 'typescript',
-  '.tsx': 'typescriptreact',
-  '.js': 'javascript',
-  '.jsx': 'javascriptreact',
-  '.mjs': 'javascript',
-  '.cjs': 'javascript',
-};
 
 export interface DocumentChanges {
   uri: vscode.Uri;
@@ -171,7 +164,7 @@ export class ChangeTracker implements vscode.Disposable {
     const settings = readConfig(uri);
     const rel = vscode.workspace.asRelativePath(uri, false);
     if (isPromptFile(rel, settings.promptFiles) || isPromptFile(uri.path, [])) return { kind: 'file' };
-    const lang = CODE_EXTENSIONS[path.extname(uri.fsPath).toLowerCase()];
+    const lang = codeLanguageForFile(uri.path);
     return lang && settings.codePromptsEnabled ? { kind: 'code', languageId: lang } : undefined;
   }
 
@@ -205,7 +198,7 @@ export class ChangeTracker implements vscode.Disposable {
         if (before === after || (before === undefined && after === undefined)) continue;
         const type = open ? (this.typeOf(f.uri, open) ?? this.typeOf(f.uri)) : this.typeOf(f.uri);
         if (!type) continue;
-        changes.push(...(await this.diff(repo, f.uri, f.headPath, before, after, type)).changes);
+        pushAll(changes, (await this.diff(repo, f.uri, f.headPath, before, after, type)).changes);
       }
       const { sortChanges } = await import('../../core/diff');
       out.push({ root: repo.rootUri, changes: sortChanges(changes), truncated: Math.max(0, files.length - MAX_VIEW_FILES) });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shortModel } from '../../core/estimate/display';
 import type { CompareRow, CompareTable, ModelTokens } from '../../core/pricing/compare';
+import type { ModelOutput } from '../../core/estimate/learnedOutput';
 import type { PanelError, PanelRow, PanelView, PersistedState } from '../../protocol/compare';
 import { readConfig } from '../config';
 import { isUnestimated } from '../estimator';
@@ -74,12 +75,17 @@ export async function computeComparison(services: Services, state: PersistedStat
     summaries.map((m) => [m.model, { tokens: m.inputTokens, encoding: m.tokenizer.encoding, approximate: m.tokenizer.approximate }]),
   );
   const compareCore = await import('../../core/pricing/compare');
+  const estimateCore = await import('../../core/estimate');
+  // The panel's own number wins for every model; else each model's expected output (learned from runs where there are some).
+  const plan = estimator.outputPlan(doc.uri, config, document.maxTokens);
+  const outputs = new Map(order.map((id) => [id, estimate.outputs.get(id) ?? estimateCore.modelOutput(id, plan)]));
   const outputTokens = state.outputTokens ?? estimate.outputTokens;
+  const outputOf = (id: string) => state.outputTokens ?? outputs.get(id)!.tokens;
   const requestsPerDay = state.requestsPerDay ?? config.requestsPerDay;
   const table = compareCore.buildComparisonTable({
     models: order,
     tokens: (id) => counts.get(id)!,
-    outputTokens,
+    outputTokens: outputOf,
     requestsPerDay,
     catalog: pricing.catalog,
   });
@@ -92,7 +98,14 @@ export async function computeComparison(services: Services, state: PersistedStat
       document: { uri: uri.toString(), name },
       pinned: state.pinned,
       outputTokens,
-      outputTokensSource: state.outputTokens !== null ? 'panel' : document.maxTokens !== undefined ? 'document' : 'settings',
+      outputTokensSource:
+        state.outputTokens !== null
+          ? 'panel'
+          : estimate.outputTokensSource === 'history'
+            ? 'history'
+            : document.maxTokens !== undefined
+              ? 'document'
+              : 'settings',
       requestsPerDay,
       requestsPerDaySource: state.requestsPerDay !== null ? 'panel' : 'settings',
       rows: rows.map((r): PanelRow => ({
@@ -101,6 +114,7 @@ export async function computeComparison(services: Services, state: PersistedStat
         origin: origin(r.id),
         exceedsContext: r.exceedsContext,
         warnings: [...r.warnings],
+        ...(state.outputTokens === null && outputNote(outputs.get(r.id)) ? { outputNote: outputNote(outputs.get(r.id)) } : {}),
       })),
       errors: table.errors.map((e): PanelError => ({ id: e.id, message: e.message, origin: origin(e.id) })),
       sort: state.sort,
@@ -108,6 +122,18 @@ export async function computeComparison(services: Services, state: PersistedStat
     },
     table: { table: { ...table, rows }, name: targetName(state) ?? '' },
   };
+}
+
+/** A row's learned output or a reasoning model's reach, as the panel's Output cell explains it. */
+function outputNote(o: ModelOutput | undefined): string | undefined {
+  if (!o) return undefined;
+  if (o.upTo !== undefined)
+    return `a reasoning model without runs of this prompt: its output may reach ${o.upTo.toLocaleString('en-US')} tokens`;
+  if (o.source !== 'history' || !o.learned) return undefined;
+  const l = o.learned;
+  return l.borrowedFrom
+    ? `${o.choice} of this prompt's ${l.runs} runs on ${shortModel(l.borrowedFrom)} (borrowed: fewer than 3 runs of its own)`
+    : `${o.choice} of ${l.runs} runs (p50 ${l.p50}, p90 ${l.p90})`;
 }
 
 /** One note per approximation method (naming its models), and the unfilled placeholders. */

@@ -11,14 +11,13 @@ import { isFlujoToml } from '../pricingService';
 import { Debouncer } from '../util/debounce';
 import { documentLength, documentView, findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
 import { errorText } from '../../core/errors';
+import { SCAN_POLICY, isSkippedFolder, modelUsageGlobs } from '../../core/prompt/codeLanguages';
 
 export const DIAGNOSTIC_SOURCE = 'flujo.toml';
-const CODE_GLOB = '**/*.{py,ts,tsx,js,jsx,mjs,cjs,yaml,yml}';
-const CODE_EXCLUDE = '**/{node_modules,.venv,venv,.git,dist,out,build,__pycache__,.tox,site-packages}/**';
-const MAX_SCANNED_FILES = 5000;
-/** The folders CODE_EXCLUDE leaves out, for the watcher's events. */
-const EXCLUDED_DIR = /\/(node_modules|\.venv|venv|\.git|dist|out|build|__pycache__|\.tox|site-packages)\//;
-const MAX_SCANNED_BYTES = 2_000_000;
+/** The files `prompt-cost lint` reads too (one scan policy): code and YAML, no dependency/build/dot folders. */
+const { include: CODE_GLOB, exclude: CODE_EXCLUDE } = modelUsageGlobs();
+/** In a folder the scan leaves out (relative to the workspace folder, as the exclude glob is), for the watcher's events. */
+const inSkippedFolder = (uri: vscode.Uri) => vscode.workspace.asRelativePath(uri, false).split('/').slice(0, -1).some(isSkippedFolder);
 /** A workspace scan that failed (file search unavailable for a moment) is retried this much later, this often. */
 const SCAN_RETRY_MS = 2_000;
 const SCAN_RETRIES = 3;
@@ -214,7 +213,7 @@ class WorkspaceModelUsages {
 
   /** A file changed or appeared: rescan it (only once the initial scan exists). */
   async update(uri: vscode.Uri): Promise<void> {
-    if (!this.initial || EXCLUDED_DIR.test(uri.path)) return;
+    if (!this.initial || inSkippedFolder(uri)) return;
     const scanned = await this.initial.then(
       () => true,
       () => false,
@@ -231,7 +230,7 @@ class WorkspaceModelUsages {
 
   private async scanAll(): Promise<void> {
     for (const uri of await vscode.workspace.findFiles('**/flujo.toml', CODE_EXCLUDE)) this.configDirs.add(dirOf(uri));
-    const files = await vscode.workspace.findFiles(CODE_GLOB, CODE_EXCLUDE, MAX_SCANNED_FILES);
+    const files = await vscode.workspace.findFiles(CODE_GLOB, CODE_EXCLUDE, SCAN_POLICY.maxFiles);
     for (const uri of files) {
       const found = await this.scanFile(uri);
       if (found) this.byFile.set(uri.toString(), { uri, found });
@@ -244,7 +243,7 @@ class WorkspaceModelUsages {
     if (text === undefined) {
       try {
         const bytes = await vscode.workspace.fs.readFile(uri);
-        if (bytes.byteLength > MAX_SCANNED_BYTES) return undefined;
+        if (bytes.byteLength > SCAN_POLICY.maxFileBytes) return undefined;
         text = new TextDecoder().decode(bytes);
       } catch {
         return undefined;

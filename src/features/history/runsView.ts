@@ -16,7 +16,10 @@ import { Disposable } from '../util/dispose';
 import { HistoryStore, historyStore } from './store';
 import type { ViewRun } from './viewModel';
 import { errorText } from '../../core/errors';
+import { pushAll } from '../../core/arrays';
 
+import type { AccuracyReport } from '../../core/history/learned/accuracy';
+import type { LearnedOutputService } from '../learnedOutput';
 // The grouping core and the view model load with the first getChildren, not at activation.
 let G: typeof import('../../core/history/group') | undefined;
 let V: typeof import('./viewModel') | undefined;
@@ -31,7 +34,9 @@ export type RunsNode =
   | { kind: 'run'; view: ViewRun; by: GroupBy }
   | { kind: 'step'; view: ViewRun; step: RunStep; index: number }
   /** Ledger lines the reader skipped (invalid, or from a newer version): one item per ledger, first. */
-  | { kind: 'skipped'; file: string; lines: readonly CorruptLine[] };
+  | { kind: 'skipped'; file: string; lines: readonly CorruptLine[] }
+  /** How well learned output tokens predicted the folder's runs (`prompt-cost history accuracy`). */
+  | { kind: 'accuracy'; folder: string; ledger: string; report: AccuracyReport };
 
 export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<RunsNode> {
   private readonly changed = this._register(new vscode.EventEmitter<RunsNode | undefined>());
@@ -40,9 +45,13 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   /** Set by registerRunsView: title description and message follow the content. */
   view?: vscode.TreeView<RunsNode>;
 
-  constructor(readonly store: HistoryStore) {
+  constructor(
+    readonly store: HistoryStore,
+    private readonly learned?: LearnedOutputService,
+  ) {
     super();
     this._register(store.onDidChange(() => this.refresh()));
+    if (learned) this._register(learned.onDidChangeAccuracy(() => this.refresh()));
     this._register(onConfigChange(CONFIG_KEYS.groupBy, () => this.refresh()));
   }
 
@@ -98,7 +107,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       );
     }
     for (const s of this.store.flujoSources()) if (s.flujo.error) messages.push(`Flujo: ${s.flujo.error}`);
-    messages.push(...this.store.notices());
+    pushAll(messages, this.store.notices());
     this.view.message = messages.length ? messages.join(' ') : undefined;
   }
 
@@ -111,8 +120,13 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const byId = new Map(visible.map((v) => [v.run.id, v]));
       this.lastById = byId;
       const skipped: RunsNode[] = this.store.corruptLines().map((c) => ({ kind: 'skipped', file: c.file, lines: c.lines }));
+      // The backtest runs in the learning worker; the view shows the last answer and refreshes when a newer one lands.
+      const accuracy: RunsNode[] = this.filterText
+        ? []
+        : (this.learned?.accuracySnapshot() ?? []).filter((a) => a.report.runsEvaluated > 0).map((a) => ({ kind: 'accuracy', ...a }));
       return [
         ...skipped,
+        ...accuracy,
         ...G!
           .groupRuns(
             visible.map((v) => v.run),
@@ -134,6 +148,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
     if (node.kind === 'skipped') return skippedItem(node.file, node.lines);
+    if (node.kind === 'accuracy') return accuracyItem(node);
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(V!.groupLabel(node.group, node.by), vscode.TreeItemCollapsibleState.Expanded);
       item.id = `group:${node.group.id}`;
@@ -195,6 +210,33 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 }
 
+/** `Output estimate ±19 % (was 241 %)`: the walk-forward backtest of learned output tokens (median p50 error vs without history). */
+function accuracyItem(node: Extract<RunsNode, { kind: 'accuracy' }>): vscode.TreeItem {
+  const r = node.report;
+  const item = new vscode.TreeItem(
+    `Output estimate ±${r.p50MedianAbsPctError} % (was ${r.baselineMedianAbsPctError} %)`,
+    vscode.TreeItemCollapsibleState.None,
+  );
+  item.id = `accuracy:${node.ledger}`;
+  item.description = `p90 covers ${r.p90Coverage} % · ${r.runsEvaluated} run${r.runsEvaluated === 1 ? '' : 's'} checked`;
+  const md = new vscode.MarkdownString();
+  md.appendText(
+    `${node.folder}: each run against the output estimate learned from the runs before it (prompt-cost history accuracy).\n\n` +
+      `Median error of the typical (p50) estimate: ${r.p50MedianAbsPctError} %; the estimate shown without history: ${r.baselineMedianAbsPctError} %.\n` +
+      `Runs at or under the budget (p90) estimate: ${r.p90Coverage} %.\n\n` +
+      Object.entries(r.byModel)
+        .map(
+          ([m, f]) =>
+            `- ${m}: ${f.runsEvaluated} runs, p50 error ${f.p50MedianAbsPctError} %, p90 coverage ${f.p90Coverage} %, without history ${f.baselineMedianAbsPctError} %`,
+        )
+        .join('\n'),
+  );
+  item.tooltip = md;
+  item.iconPath = new vscode.ThemeIcon('graph-line');
+  item.contextValue = 'promptCost.outputAccuracy';
+  return item;
+}
+
 function skippedLabel(n: number): string {
   return `${n} ledger line${n === 1 ? '' : 's'} skipped`;
 }
@@ -238,7 +280,7 @@ function viewRunOf(provider: RunsTreeProvider, arg: unknown, view: vscode.TreeVi
 
 export function registerRunsView(services: Services): vscode.Disposable {
   const store = historyStore(services);
-  const provider = new RunsTreeProvider(store);
+  const provider = new RunsTreeProvider(store, services.learned);
   providers.set(services, provider);
   const view = vscode.window.createTreeView(RUNS_VIEW, { treeDataProvider: provider, showCollapseAll: true });
   provider.view = view;
