@@ -113,6 +113,9 @@ export class Estimator extends Disposable {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when estimates may differ (settings, prices); consumers re-query. */
   readonly onDidChange = this.changed.event;
+  private readonly estimated = this._register(new vscode.EventEmitter<vscode.TextDocument>());
+  /** Fires when a new estimate of a document (a new version) is ready. */
+  readonly onDidEstimate = this.estimated.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -201,6 +204,10 @@ export class Estimator extends Disposable {
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
     const entry = { version: doc.version, generation: this.generation, result: this.compute(doc, forced) };
+    entry.result = entry.result.then((r) => {
+      if (r) this.estimated.fire(doc);
+      return r;
+    });
     entry.result = entry.result.catch((err) => {
       // Never cache a superseded or failed computation: the next request computes again.
       if (this.cache.get(key) === entry) this.cache.delete(key);

@@ -51,7 +51,7 @@ export function registerHover(services: Services): vscode.Disposable {
           ? `Prompt Cost · whole prompt (mouse over the ${message.role} message)`
           : 'Prompt Cost · whole prompt';
       const md = new vscode.MarkdownString(
-        estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay }),
+        estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay, compact: true }),
       );
       const range = message ? offsetRange(document, message.sectionRange.start, message.sectionRange.end) : undefined;
       return new vscode.Hover(md, range);

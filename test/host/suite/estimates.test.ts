@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { promptFileTokens, shortUsd } from '../../../src/core/estimate';
 import { Decimal } from '../../../src/core/pricing/decimal';
 import { countTokens } from '../../../src/core/tokenize';
-import { extensionApi, openInEditor, waitFor, workspaceRoot } from './helpers';
+import { extensionApi, loadFactor, openInEditor, waitFor, workspaceRoot } from './helpers';
 
 /** The top lens: `1,234 tokens + 300 out` (prompt tokens, then the expected output the costs include). */
 const isTopLens = (t: string): boolean => / tokens \+ [\d,]+ out$/.test(t);
@@ -249,8 +249,12 @@ describe('live estimates', () => {
   // keystroke — building the 5 MB text (getText), shipping it to the worker and rebuilding 15k message
   // objects — so that is asserted exactly (only edits travel after the first request), the lens must show
   // the exact count after typing, and the event-loop delay is logged and bounded only generously.
+  // Flaky once (issue 29): not a stale lens — each keystroke's lens did arrive with the new count — but a fixed
+  // 240 s budget for a first count plus five recounts that took 46 s + 5 × 20–28 s at load average 18 on two
+  // cores (162 s, logged below). The budgets and the event-loop bound now scale with the machine's load.
   it('a 5 MB prompt: typing updates the CodeLens to the exact count, only the edits go to the worker, the host stays responsive', async function () {
-    this.timeout(240_000);
+    const factor = loadFactor();
+    this.timeout(240_000 * factor);
     // A Prompty file: as a `.md` the host's time would be VS Code's built-in Markdown extension's, which
     // re-tokenizes the whole 5 MB document per change (13 s of extension-host CPU over five edits,
     // against 0.5 s of ours, in a profile of this test).
@@ -266,7 +270,7 @@ describe('live estimates', () => {
       const t0 = Date.now();
       const editor = await openInEditor('prompts', 'huge.prompty');
       const uri = editor.document.uri;
-      const first = await waitFor('CodeLens on 5 MB', () => topLens(uri), 120_000);
+      const first = await waitFor('CodeLens on 5 MB', () => topLens(uri), 120_000 * factor);
       const firstMs = Date.now() - t0;
       assert.equal(topLensTokens(first), exact(text), first);
 
@@ -290,7 +294,7 @@ describe('live estimates', () => {
             const t = await topLens(uri);
             return t && t !== before ? t : undefined;
           },
-          60_000,
+          60_000 * factor,
         );
         editMs.push(Date.now() - s);
       }
@@ -304,14 +308,15 @@ describe('live estimates', () => {
       console.log(
         `[perf] 5 MB prompt: first CodeLens ${firstMs} ms; keystroke → updated CodeLens ${editMs.join(', ')} ms; ` +
           `event-loop delay while typing p50 ${lag.p50.toFixed(0)} / p99 ${lag.p99.toFixed(0)} / max ${lag.max.toFixed(0)} ms; ` +
-          `worker requests ${JSON.stringify(requests)} (${shown})`,
+          `worker requests ${JSON.stringify(requests)} (${shown}); load factor ${factor.toFixed(1)}`,
       );
       fs.writeFileSync(path.join(__dirname, 'perf-5mb.json'), JSON.stringify({ firstMs, editMs, typingMs, lag, requests }));
       // The whole text went to the worker once, at opening; every keystroke after that sent its edits.
       assert.equal(requests?.text, 1, JSON.stringify(requests));
       assert.ok((requests?.edits ?? 0) >= 5, JSON.stringify(requests));
       // Responsive at all, even on a loaded machine (the benchmark has the real numbers: bench/KEYSTROKE.md).
-      assert.ok(lag.max < 5_000, `extension host blocked for ${lag.max} ms`);
+      // Timer lag also measures the OS scheduling the other processes: the bound scales with the load.
+      assert.ok(lag.max < 5_000 * factor, `extension host blocked for ${lag.max} ms (load factor ${factor.toFixed(1)})`);
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       fs.rmSync(file, { force: true });
