@@ -6,9 +6,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isSlowUnitFile } from './slow-tests.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const only = process.argv.slice(2); // e.g. `npm test -- unit` or `npm test -- host e2e`
+// e.g. `npm test -- unit` or `npm test -- host e2e`; `--fast` (npm run test:fast) leaves out the slow unit files.
+const fast = process.argv.includes('--fast');
+const only = process.argv.slice(2).filter((a) => a !== '--fast');
+
 const started = Date.now();
 
 function run(cmd, args, { capture = false } = {}) {
@@ -45,7 +49,7 @@ async function summaryLine(script, prefix) {
 
 /** Runs the compiled node:test files under out/test/<dir>; counts from the spec reporter's "ℹ pass N" / "ℹ fail N". */
 async function nodeTests(dir) {
-  const files = listTests(path.join(root, 'out', 'test', dir));
+  const files = listTests(path.join(root, 'out', 'test', dir)).filter((f) => !fast || !isSlowUnitFile(path.basename(f)));
   if (!files.length) return { passed: 0, failed: 1, code: 1 };
   const { code, out } = await run(process.execPath, ['--test', '--test-reporter=spec', ...files], { capture: true });
   const count = (name) => Number(new RegExp(`^\\S+ ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);

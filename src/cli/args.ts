@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { CliIO, UsageError, readFileOrThrow, readStdinOrThrow } from './io';
 import { DecodedToml, decodeTomlBytes } from '../core/flujo/decode';
 import { previewNumber } from '../core/pricing/decimal';
+import { pushAll } from '../core/arrays';
 
 export interface OptionSpec {
   /** Options that take a value (`--model ID`). */
@@ -28,7 +29,7 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') {
-      positional.push(...argv.slice(i + 1));
+      pushAll(positional, argv.slice(i + 1));
       break;
     }
     if (a === '-' || !a.startsWith('-')) {

@@ -23,6 +23,7 @@ import { increaseFinding, judgeAgainstBase } from './checkRules';
 import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
 import { errorText } from '../core/errors';
+import { pushAll } from '../core/arrays';
 
 declare const PACKAGE_VERSION: string;
 
@@ -116,8 +117,9 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
 
   // 3. flujo.toml, found as Flujo finds it.
   if (!flags.has('no-lint'))
-    findings.push(
-      ...flujoFindings(
+    pushAll(
+      findings,
+      flujoFindings(
         io,
         rel,
         files.map((f) => path.join(top, f)),

@@ -17,6 +17,7 @@ import {
 import { formatUsd } from '../core/format';
 import { COMPARE_HIDE_ORDER } from '../core/compareColumns';
 import type { FilePrompt } from '../core/estimate';
+import { maxOf } from '../core/arrays';
 
 /** One column of the text table: its title, the row's JSON key (the panel's column key), how a row shows in it. */
 interface Column {
@@ -75,7 +76,7 @@ export function fitCompareTable(rows: readonly CliRow[], width: number | undefin
       cols.flatMap((c, i) => (c.right ? [i] : [])),
     );
   };
-  const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));
+  const widest = (text: string) => maxOf(text.split('\n').map((l) => [...l].length));
   let text = render();
   for (const key of COMPARE_HIDE_ORDER) {
     if (width === undefined || widest(text) <= width) break;

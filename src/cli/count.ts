@@ -16,6 +16,7 @@ import {
   isEncodingName,
   tokenizerForModel,
 } from '../core/tokenize';
+import { maxOf } from '../core/arrays';
 
 interface FileCount {
   path: string;
@@ -102,7 +103,11 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
     printJson(io, { files: results, totalTokens, ...(error ? { error } : {}) });
   } else if (results.length > 0) {
     const mark = tokenizer.approximate && !counter ? '≈' : '';
-    const width = Math.max(...results.map((r) => String(r.tokens).length), String(totalTokens).length) + mark.length;
+    const width =
+      maxOf(
+        results.map((r) => String(r.tokens).length),
+        String(totalTokens).length,
+      ) + mark.length;
     const lines = results.map((r) => `${(mark + r.tokens).padStart(width)}  ${r.path}`);
     if (results.length > 1) lines.push(`${(mark + totalTokens).padStart(width)}  total`);
     const method = counter

@@ -114,6 +114,7 @@ function totalsJson(t: RunTotals) {
     failed: t.failed,
     cancelled: t.cancelled,
     running: t.running,
+    paused: t.paused,
     costUsd: t.costUsd.toString(),
     costUnknownRuns: t.costUnknown,
     estimateUsd: t.estimateUsd.toString(),

@@ -6,6 +6,7 @@ import { sanitizeTerminal } from '../core/untrustedText';
 import { CODE_EXTENSIONS } from '../core/prompt/codeLanguages';
 import { errorText } from '../core/errors';
 import { fsErrorLine } from '../core/safeWrite';
+import { maxOf } from '../core/arrays';
 
 interface CommandEntry {
   /** One line for the overview: options after the command name. */
@@ -116,7 +117,7 @@ The ledger is .prompt-cost/runs.jsonl in the nearest folder with a .prompt-cost/
 };
 
 function usage(): string {
-  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  const width = maxOf(Object.keys(commands).map((n) => n.length));
   return `Usage: prompt-cost <command> [options]
 
 Commands:

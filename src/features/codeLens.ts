@@ -16,7 +16,9 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       const config = readConfig(document.uri);
       if (!config.codeLensEnabled) return [];
       if (!services.estimator.isPromptDocument(document, config) && !services.estimator.isCodeDocument(document, config)) return [];
-      const result = await services.estimator.get(document);
+      let result = await services.estimator.get(document);
+      // Superseded by a newer edit: answer with the newer version's estimate rather than no lenses at all.
+      for (let i = 0; !result && !token.isCancellationRequested && i < 3; i++) result = await services.estimator.get(document);
       if (!result || token.isCancellationRequested) return [];
       const top = new vscode.Range(0, 0, 0, 0);
       if (isUnestimated(result)) {
@@ -24,19 +26,21 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       }
       const estimateCore = await import('../core/estimate');
       if (result.kind === 'code') {
-        return result.prompts.flatMap((p) => {
+        // One lens per call: its messages with chat framing, plus the call's max tokens (else the setting) out.
+        return result.prompts.map((p) => {
           const range = offsetRange(document, p.prompt.range.start, p.prompt.range.start);
           const approx = p.tokenizer.approximate;
-          const cost = p.inputUsd
-            ? ` · ${estimateCore.shortModel(p.model)} ${estimateCore.shortUsd(p.inputUsd, approx)} input`
+          const output = estimateCore.formatTokens(p.estimate.outputTokens, false);
+          const cost = p.totalUsd
+            ? ` · ${estimateCore.shortModel(p.model)} ${estimateCore.shortUsd(p.totalUsd, approx)}`
             : ` · ${estimateCore.shortModel(p.model)} no price`;
-          return [
-            new vscode.CodeLens(range, {
-              title: `${estimateCore.formatTokens(p.tokens, approx)} tokens${cost}`,
-              command: COMMANDS.showBreakdown,
-              arguments: [document.uri, p.prompt.range.start],
-            }),
-          ];
+          const messages = p.document.messages.length;
+          return new vscode.CodeLens(range, {
+            title: escapeIcons(`${estimateCore.formatTokens(p.tokens, approx)} tokens + ${output} out${cost}`),
+            tooltip: `${messages} message${messages === 1 ? '' : 's'}${p.prompt.call ? ` sent by ${p.prompt.call}` : ''}: ${p.tokens} input tokens for ${p.model}${p.prompt.chat ? ' (chat framing included)' : ''} + ${output} output tokens (${p.estimate.outputTokensSource === 'file' ? "the call's max tokens" : 'promptCost.expectedOutputTokens'}). Click for the breakdown.`,
+            command: COMMANDS.showBreakdown,
+            arguments: [document.uri, p.prompt.range.start],
+          });
         });
       }
       const { estimate, primary, document: prompt } = result;
@@ -45,7 +49,10 @@ export function registerCodeLens(services: Services): vscode.Disposable {
       // runs under the minimap; the rest of the models are one "+N" away (the comparison panel).
       // The primary model's expected output: learned from this prompt's runs where there are some (`86 out (p50, 7 runs)`).
       const primaryOutput = estimate.outputs.get(primary) ?? { tokens: estimate.outputTokens, source: estimate.outputTokensSource };
-      const shown = capModels(summary.modelTitles, primary, MAX_LENS_MODELS);
+      // Side by side (a split editor, the comparison panel beside it) the line has about half the width: one
+      // model, so "+N more…" and "▶ Run" are not clipped off (VS Code cuts a lens line at the editor's edge).
+      const split = vscode.window.tabGroups.all.length > 1;
+      const shown = capModels(summary.modelTitles, primary, split ? MAX_LENS_MODELS_SPLIT : MAX_LENS_MODELS);
       const hidden = summary.modelTitles.filter((m) => !shown.includes(m));
       const lenses: vscode.CodeLens[] = [
         new vscode.CodeLens(top, {
@@ -127,6 +134,15 @@ export function registerCodeLens(services: Services): vscode.Disposable {
     changed,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, plainTitles),
     services.estimator.onDidChange(() => changed.fire()), // settings and prices
+    // VS Code cancels an editor's pending lens request when it loses focus and shows its cached lenses (titles
+    // without links) until it is focused again: a prompt also shown in a split, not focused, kept link-less
+    // lenses after an edit. A new estimate asks those editors again (cheap: the estimate is cached).
+    services.estimator.onDidEstimate((doc) => {
+      const active = vscode.window.activeTextEditor;
+      if (vscode.window.visibleTextEditors.some((e) => e.document === doc && e !== active)) changed.fire();
+    }),
+    vscode.window.onDidChangeVisibleTextEditors(() => changed.fire()),
+    vscode.window.tabGroups.onDidChangeTabGroups(() => changed.fire()), // split or joined: one or three models
     onConfigChange(CONFIG_KEYS.codeLens, () => changed.fire()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()), // the ▶ Run lens appears
   );
@@ -134,6 +150,8 @@ export function registerCodeLens(services: Services): vscode.Disposable {
 
 /** Models on the top lens line; more go behind "+N more…". */
 export const MAX_LENS_MODELS = 3;
+/** With two or more editor groups side by side. */
+export const MAX_LENS_MODELS_SPLIT = 1;
 
 /** The first `max` models in configured order, with the primary model always among them. */
 export function capModels<T extends { model: string }>(models: readonly T[], primary: string, max: number): T[] {

@@ -72,7 +72,7 @@ export async function breakdownMarkdown(services: Services, uri: vscode.Uri | un
   return lines.join('\n');
 }
 
-/** One prompt inside code (the CodeLens above a string literal): its tokens and input cost per model. */
+/** One call inside code (its CodeLens): the per-model table and its messages, as for a prompt file. */
 async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offset: number): Promise<string | undefined> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const result = await services.estimator.get(doc);
@@ -80,22 +80,25 @@ async function showCodePromptBreakdown(services: Services, uri: vscode.Uri, offs
   const found = await codePromptAt(result, offset);
   if (!found) return undefined;
   const core = await import('../core/estimate');
-  const models = [found.model, ...result.pricing.models.filter((m) => m !== found.model)];
-  const rows = ['| Model | Input tokens | Input cost |', '|---|---:|---:|'];
-  for (const model of models) {
-    const r = await services.estimator.estimateText(found.prompt.text, model, uri);
-    const approx = r.tokenizer.approximate;
-    rows.push(
-      `| ${escapeMarkdown(model)}${model === found.model ? ' (in the call)' : ''} | ${core.formatTokens(r.tokens, approx)} | ${r.inputUsd ? core.shortUsd(r.inputUsd, approx) : 'no price'} |`,
-    );
-  }
   const line = doc.positionAt(found.prompt.range.start).line + 1;
+  const what = found.prompt.call
+    ? `${found.prompt.call} in ${path.posix.basename(uri.path)}, line ${line}`
+    : `prompt in ${path.posix.basename(uri.path)}, line ${line}`;
+  const summary = found.estimate.summaries.get(core.summaryKeyFor(found.model)) ?? found.estimate.summaries.values().next().value;
+  const messages = found.document.messages.map(
+    (m, i) =>
+      `| ${escapeMarkdown(m.role)} (line ${m.headerLine + 1}) | ${core.formatTokens(summary?.messages[i]?.totalTokens ?? 0, false)} |`,
+  );
   const unfilled = [...new Set(found.prompt.placeholders.map((p) => p.name))];
   const md = [
-    `**Prompt Cost · ${escapeMarkdown(`${found.prompt.role ?? 'prompt'} in ${path.posix.basename(uri.path)}, line ${line}`)}**${found.prompt.call ? ` (${markdownCode(found.prompt.call)})` : ''}`,
+    core.estimateMarkdown(found.estimate, { title: `Prompt Cost · ${what}`, requestsPerDay: result.config.requestsPerDay }),
     '',
-    ...rows,
+    `| Message | Tokens (${escapeMarkdown(found.model)}) |`,
+    '|---|---:|',
+    ...messages,
+    ...(summary && found.prompt.chat ? [`| reply priming | ${summary.replyPrimingTokens} |`] : []),
     ...(unfilled.length ? ['', `Unfilled (counted as written): ${unfilled.map(markdownCode).join(', ')}`] : []),
+    ...(found.prompt.unread.length ? ['', `Decided at run time, not counted: ${found.prompt.unread.map(markdownCode).join(', ')}`] : []),
   ].join('\n');
   const shown = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
   await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });

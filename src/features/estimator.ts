@@ -6,7 +6,16 @@ import * as vscode from 'vscode';
 import { documentLength, documentView } from './vscodeConvert';
 import { isCancellationError } from '../core/cancellation';
 import type { OutputPlan } from '../core/estimate/learnedOutput';
-import type { Counters, EstimateSettings, FamilyFraming, ModelSummary, PromptEstimate, ProviderCounts, SummaryKey } from '../core/estimate';
+import type {
+  Counters,
+  DocumentEstimate as CoreDocumentEstimate,
+  EstimateSettings,
+  FamilyFraming,
+  ModelSummary,
+  PromptEstimate,
+  ProviderCounts,
+  SummaryKey,
+} from '../core/estimate';
 import type { LargePromptReply, LargePromptRequest } from '../core/estimate/large';
 import type { LargePromptClient } from '../core/estimate/largeClient';
 import { LatestRequestWorker } from '../core/worker/latest';
@@ -30,12 +39,19 @@ export interface PromptFileEstimate {
   config: PromptCostConfig;
 }
 
+/** One call in code, priced by the core's `estimateCodePrompts` (the same answer as `prompt-cost estimate`). */
 export interface CodePromptEstimate {
   prompt: CodePrompt;
+  document: PromptDocument;
+  estimate: CoreDocumentEstimate;
+  /** The primary model of this prompt (the call's own unless `promptCost.primaryModel` says otherwise). */
   model: string;
   tokenizer: ModelTokenizer;
+  /** Input tokens for `model`, chat framing included. */
   tokens: number;
   inputUsd?: import('../core/pricing').Decimal;
+  /** Input plus the expected output (`estimate.outputTokens`) for `model`. */
+  totalUsd?: import('../core/pricing').Decimal;
   priceSource?: string;
 }
 
@@ -97,6 +113,9 @@ export class Estimator extends Disposable {
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when estimates may differ (settings, prices); consumers re-query. */
   readonly onDidChange = this.changed.event;
+  private readonly estimated = this._register(new vscode.EventEmitter<vscode.TextDocument>());
+  /** Fires when a new estimate of a document (a new version) is ready. */
+  readonly onDidEstimate = this.estimated.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -185,6 +204,10 @@ export class Estimator extends Disposable {
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
     const entry = { version: doc.version, generation: this.generation, result: this.compute(doc, forced) };
+    entry.result = entry.result.then((r) => {
+      if (r) this.estimated.fire(doc);
+      return r;
+    });
     entry.result = entry.result.catch((err) => {
       // Never cache a superseded or failed computation: the next request computes again.
       if (this.cache.get(key) === entry) this.cache.delete(key);
@@ -391,24 +414,36 @@ export class Estimator extends Disposable {
   ): Promise<CodeFileEstimate> {
     if (length > CODE_SCAN_LIMIT) return { kind: 'code', prompts: [], pricing, config };
     const text = doc.getText();
-    const [promptCore, tokenize, estimateCore] = await Promise.all([
-      import('../core/prompt'),
-      import('../core/tokenize'),
-      import('../core/estimate'),
-    ]);
-    const primary = config.primaryModel || pricing.models[0];
-    const prompts = promptCore.findPromptsInCode(text, doc.languageId).map((prompt): CodePromptEstimate => {
-      const model = promptCore.codePromptModelId(prompt) ?? primary;
-      const { tokens, tokenizer } = tokenize.countForModel(prompt.text, model);
-      const resolved = pricing.catalog.resolve(model);
-      return {
-        prompt,
-        model,
-        tokenizer,
-        tokens,
-        inputUsd: estimateCore.inputCost(pricing.catalog, model, tokens),
-        priceSource: resolved.ok ? resolved.price.source : undefined,
-      };
+    const estimateCore = await import('../core/estimate');
+    const providerCounts = await this.providerCountsFor(doc.uri);
+    const settings = {
+      providerCounts,
+      catalog: pricing.catalog,
+      configuredModels: pricing.models,
+      primaryModel: config.primaryModel,
+      expectedOutputTokens: config.expectedOutputTokens,
+      requestsPerDay: config.requestsPerDay,
+    };
+    const fileName = path.posix.basename(doc.uri.path);
+    const prompts = estimateCore.estimateCodePrompts(text, doc.languageId, fileName, settings).flatMap((p): CodePromptEstimate[] => {
+      const estimate = p.estimate;
+      const model = estimate.primary;
+      const summary = estimate.models.find((m) => m.model === model) ?? estimate.models[0];
+      if (!summary) return [];
+      const row = estimateCore.rowFor(estimate.table, model);
+      return [
+        {
+          prompt: p.code!,
+          document: p.document,
+          estimate,
+          model,
+          tokenizer: summary.tokenizer,
+          tokens: summary.inputTokens,
+          inputUsd: row?.inputUsd,
+          totalUsd: row?.totalUsd,
+          priceSource: row?.priceSource,
+        },
+      ];
     });
     return { kind: 'code', prompts, pricing, config };
   }

@@ -28,12 +28,19 @@ export function registerHover(services: Services): vscode.Disposable {
         if (!p) return undefined;
         const approx = p.tokenizer.approximate;
         const md = new vscode.MarkdownString();
-        md.appendMarkdown(`**Prompt Cost** · ${escapeMarkdown(p.prompt.role ?? 'prompt')} for ${markdownCode(p.model)}\n\n`);
+        const count = p.document.messages.length;
+        const what = p.prompt.call
+          ? `${markdownCode(p.prompt.call)}: ${count} message${count === 1 ? '' : 's'}`
+          : escapeMarkdown(p.prompt.role ?? 'prompt');
+        md.appendMarkdown(`**Prompt Cost** · ${what} for ${markdownCode(p.model)}\n\n`);
+        const output = estimateCore.formatTokens(p.estimate.outputTokens, false);
         md.appendMarkdown(
-          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.inputUsd ? ` · ${estimateCore.shortUsd(p.inputUsd, approx)} input` : ' · no price'}${p.priceSource ? ` (${escapeMarkdown(p.priceSource)})` : ''}\n\n`,
+          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.prompt.chat ? ' (chat framing included)' : ''} + ${output} output${p.estimate.outputTokensSource === 'file' ? " (the call's max tokens)" : ''}${p.totalUsd ? ` · ${estimateCore.shortUsd(p.totalUsd, approx)} per request` : ' · no price'}${p.priceSource ? ` (${escapeMarkdown(p.priceSource)})` : ''}\n\n`,
         );
         const unfilled = p.prompt.placeholders.map((x) => x.name);
         if (unfilled.length) md.appendMarkdown(`Unfilled: ${[...new Set(unfilled)].map(markdownCode).join(', ')} (counted as written)\n\n`);
+        if (p.prompt.unread.length)
+          md.appendMarkdown(`Decided at run time, not counted: ${p.prompt.unread.map(markdownCode).join(', ')}\n\n`);
         if (approx) md.appendMarkdown(`≈ ${escapeMarkdown(p.tokenizer.method)}`);
         return new vscode.Hover(md, offsetRange(document, p.prompt.range.start, p.prompt.range.end));
       }
@@ -44,7 +51,7 @@ export function registerHover(services: Services): vscode.Disposable {
           ? `Prompt Cost · whole prompt (mouse over the ${message.role} message)`
           : 'Prompt Cost · whole prompt';
       const md = new vscode.MarkdownString(
-        estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay }),
+        estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay, compact: true }),
       );
       const range = message ? offsetRange(document, message.sectionRange.start, message.sectionRange.end) : undefined;
       return new vscode.Hover(md, range);

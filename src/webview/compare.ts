@@ -317,6 +317,14 @@ const chartTitle = h('h2', { text: 'Total cost per request' });
 const chartBox = h('div', { className: 'chart' });
 const chartSection = h('section', { className: 'chart-section', attrs: { 'aria-labelledby': 'chart-title' } }, chartTitle, chartBox);
 chartTitle.id = 'chart-title';
+// Redraw the chart at its new width (only when the width changed: drawing changes the height, not the width).
+let chartWidth = 0;
+new ResizeObserver(() => {
+  const w = Math.floor(chartBox.clientWidth);
+  if (w === chartWidth || !view) return;
+  chartWidth = w;
+  renderChart(view);
+}).observe(chartBox);
 const notesBox = h('ul', { className: 'notes' });
 
 app.append(
@@ -402,6 +410,15 @@ function renderBody(v: PanelView): void {
   tbody.replaceChildren(...rows);
 }
 
+/** Below this width the chart puts each model's name above its bar instead of beside it. */
+const STACKED_BELOW_PX = 480;
+/** Approximate advance of a 12 px UI font character, to shorten labels that would not fit. */
+const CHAR_PX = 7;
+
+/**
+ * The bar chart, drawn at the width it is shown at (one SVG unit = one CSS pixel), so its 12 px text stays
+ * 12 px in a narrow panel instead of being scaled down with a fixed-width drawing; redrawn on resize.
+ */
 function renderChart(v: PanelView): void {
   const rows = sortRows(v.rows, { key: 'totalUsd', direction: 'asc' });
   if (rows.length === 0) {
@@ -410,13 +427,16 @@ function renderChart(v: PanelView): void {
   }
   chartSection.hidden = false;
   const cheapest = new Set(rows.length > 1 ? cheapestIds(rows) : []);
-  const width = 640;
-  const labelWidth = 190;
-  const valueWidth = 120;
-  const barArea = width - labelWidth - valueWidth - 16;
-  const rowHeight = 24;
+  const width = Math.max(200, Math.floor(chartBox.clientWidth || 640));
+  const stacked = width < STACKED_BELOW_PX;
+  const labelWidth = stacked ? 0 : Math.min(190, Math.round(width * 0.3));
+  const valueWidth = 96;
+  const barArea = width - labelWidth - valueWidth - 8;
+  const rowHeight = stacked ? 40 : 24;
+  const barTop = stacked ? 18 : 3;
+  const barHeight = stacked ? 16 : rowHeight - 6;
   const height = rows.length * rowHeight + 8;
-  const max = Math.max(...rows.map((r) => Number(r.totalUsd)), 0);
+  const max = rows.reduce((m, r) => Math.max(m, Number(r.totalUsd)), 0);
   const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
     width,
@@ -424,22 +444,22 @@ function renderChart(v: PanelView): void {
     role: 'img',
     'aria-label': `Bar chart of total cost per request: ${rows.map((r) => `${r.model} ${displayUsd(r.totalUsd, r.approximate)}`).join(', ')}`,
   });
+  const maxChars = Math.max(8, Math.floor((stacked ? width : labelWidth - 8) / CHAR_PX));
   rows.forEach((r, i) => {
     const y = 4 + i * rowHeight;
     const g = svg('g', { class: cheapest.has(r.id) ? 'bar cheapest' : 'bar' });
     const t = svg('title');
     t.textContent = `${r.id}: ${displayUsd(r.totalUsd, r.approximate)} per request`;
-    const label = svg('text', {
-      x: labelWidth - 8,
-      y: y + rowHeight / 2,
-      'text-anchor': 'end',
-      'dominant-baseline': 'middle',
-      class: 'label',
-    });
-    label.textContent = r.model.length > 28 ? `${r.model.slice(0, 27)}…` : r.model;
+    const label = svg(
+      'text',
+      stacked
+        ? { x: 0, y: y + 8, 'dominant-baseline': 'middle', class: 'label' }
+        : { x: labelWidth - 8, y: y + rowHeight / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', class: 'label' },
+    );
+    label.textContent = r.model.length > maxChars ? `${r.model.slice(0, maxChars - 1)}…` : r.model;
     const w = max > 0 ? Math.max(2, (Number(r.totalUsd) / max) * barArea) : 2;
-    const rect = svg('rect', { x: labelWidth, y: y + 3, width: w.toFixed(1), height: rowHeight - 6, rx: 2 });
-    const value = svg('text', { x: labelWidth + w + 6, y: y + rowHeight / 2, 'dominant-baseline': 'middle', class: 'value' });
+    const rect = svg('rect', { x: labelWidth, y: y + barTop, width: w.toFixed(1), height: barHeight, rx: 2 });
+    const value = svg('text', { x: labelWidth + w + 6, y: y + barTop + barHeight / 2, 'dominant-baseline': 'middle', class: 'value' });
     value.textContent = displayUsd(r.totalUsd, r.approximate);
     g.append(t, label, rect, value);
     chart.append(g);
@@ -497,7 +517,9 @@ function render(): void {
   messageBox.hidden = !messageBox.textContent;
   tableWrap.hidden = empty;
   for (const b of exportGroup.querySelectorAll('button')) b.disabled = empty;
-  caption.textContent = `Cost of ${v.document?.name ?? 'the prompt'} per model, ${displayInt(v.outputTokens)} output tokens per request, ${displayInt(v.requestsPerDay)} requests per day${sort ? `, sorted by ${sort.key} ${SORT_LABEL[sort.direction]}` : ''}.`;
+  // In words: the sorted column's title ("Total / request"), not its field name.
+  const sortedBy = sort && COLUMNS.find((c) => c.key === sort!.key)?.title(v);
+  caption.textContent = `Cost of ${v.document?.name ?? 'the prompt'} per model, ${displayInt(v.outputTokens)} output tokens per request, ${displayInt(v.requestsPerDay)} requests per day${sortedBy ? `, sorted by ${sortedBy}, ${SORT_LABEL[sort!.direction]}` : ''}.`;
   renderHead(v);
   renderBody(v);
   fitColumns();

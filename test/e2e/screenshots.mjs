@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
 import { restrictedScenarios, scenarios } from './scenarios.mjs';
+import { tourScenarios } from './tourScenario.mjs';
 import { settled } from './workbench.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,6 +46,8 @@ async function session(list, { workspaceTrust = false } = {}) {
         console.log(`  ✘ ${s.name}: ${err.stack || err}`);
         await page.screenshot({ path: path.join(outDir, `FAILED-${s.name}.png`) }).catch(() => {});
       }
+      // The tour works in a 1600×1000 window (a narrow one for a moment); the others expect the default.
+      await page.setViewportSize({ width: 1400, height: 900 });
     }
   } finally {
     if (failed > 0) {
@@ -60,7 +63,8 @@ async function session(list, { workspaceTrust = false } = {}) {
 
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
-  const trusted = await session(scenarios);
+  // The README tour first, on the example workspace as a new user finds it.
+  const trusted = await session([...tourScenarios, ...scenarios]);
   // A second session with Workspace Trust on, where the user declines to trust the folder.
   const restricted = await session(restrictedScenarios, { workspaceTrust: true });
   const passed = trusted.passed + restricted.passed;

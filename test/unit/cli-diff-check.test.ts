@@ -125,7 +125,9 @@ test('check: front matter and prompt-cost.json budgets with the numbers; exit 0 
   const j = JSON.parse(r.out);
   assert.equal(j.ok, false);
   const budget = j.findings.filter((f: { source: string }) => f.source === 'budget');
-  assert.equal(budget.length, 2, JSON.stringify(budget));
+  // The call is one prompt of its messages with OpenAI's chat framing: 3 + 1 (role) + 1 ("Hi") + 3 (reply priming) = 8
+  // (openai-cookbook How_to_count_tokens_with_tiktoken.ipynb, num_tokens_from_messages).
+  assert.equal(budget.length, 3, JSON.stringify(budget));
   const fm = budget.find((f: { path: string }) => f.path === 'prompts/support.prompty');
   assert.equal(fm.ruleId, 'budget/max-input-tokens');
   assert.equal(fm.startLine, 4); // the `budget:` line of the front matter
@@ -136,6 +138,8 @@ test('check: front matter and prompt-cost.json budgets with the numbers; exit 0 
     /^SYSTEM_PROMPT: 3 input tokens for openai:gpt-4o exceed max_input_tokens 2 by 1 \(prompt-cost\.json budgets\[0\] \(src\/\*\*\/\*\.py\)\)$/,
   );
   assert.deepEqual([py.startLine, py.startColumn], [1, 17]);
+  const call = budget.find((f: { path: string; startLine: number }) => f.path === 'src/agent.py' && f.startLine === 2);
+  assert.match(call.message, /^client\.chat\.completions\.create: 8 input tokens for openai:gpt-4o-mini exceed max_input_tokens 2 by 6 /);
   // Raise the limits: within budget, exit 0.
   repo.write(
     'prompts/support.prompty',

@@ -87,19 +87,24 @@ test('estimate and compare: the same row shape and model spelling; compare sorte
   );
 });
 
-test('code files: each prompt found is listed with file:line, priced for the call model', async () => {
+test('code files: one prompt per call, listed with file:line, priced for the call model with chat framing', async () => {
   const { code, json, io } = await run(['estimate', 'agent.py', '--json']);
   assert.equal(code, 0, io.err);
   assert.equal(json.format, 'code:python');
   assert.deepEqual(
     json.prompts.map((p: { location: string }) => p.location),
-    ['agent.py:6', 'agent.py:6'],
+    ['agent.py:4'],
   );
-  assert.equal(json.prompts[0].estimates[0].model, 'openai:gpt-4o-mini');
-  // Only the string is counted (no framing), as the editor's CodeLens does.
-  assert.equal(json.prompts[0].estimates[0].inputTokens, countTokens('You are a helpful bot.', 'o200k_base'));
+  const row = json.prompts[0].estimates[0];
+  assert.equal(row.model, 'openai:gpt-4o-mini');
+  // The call's two messages as sent: OpenAI's rule, 3 per message + the role, 3 to prime the reply
+  // (openai-cookbook examples/How_to_count_tokens_with_tiktoken.ipynb, num_tokens_from_messages).
+  const system = 3 + countTokens('system', 'o200k_base') + countTokens('You are a helpful bot.', 'o200k_base');
+  const user = 3 + countTokens('user', 'o200k_base') + countTokens('Hello there', 'o200k_base');
+  assert.deepEqual(row.messageTokens, [system, user]);
+  assert.equal(row.inputTokens, system + user + 3);
   const human = await run(['compare', 'agent.py']);
-  assert.match(human.io.out, /agent\.py:6 content/);
+  assert.match(human.io.out, /agent\.py:4 client\.chat\.completions\.create/);
 });
 
 test('promptfoo list: one estimate per prompt', async () => {

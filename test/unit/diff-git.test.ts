@@ -129,8 +129,9 @@ test('diffWorkingTree: prompts in code that only move lines are not changes; an 
   const c = d.changes[0];
   assert.equal(c.kind, 'code');
   assert.equal(c.status, 'modified');
-  assert.equal(c.before!.line, 7);
-  assert.equal(c.after!.line, 12);
+  // One prompt per call: its line is the call's (0-based 4 → 9), the token delta that of the edited message.
+  assert.equal(c.before!.line, 4);
+  assert.equal(c.after!.line, 9);
   assert.equal(c.primaryModel, 'openai:gpt-4o');
   assert.equal(
     primaryDelta(c)!.tokensDelta,
@@ -165,7 +166,7 @@ test('diffWorkingTree: a code prompt rewritten on its own lines pairs by call an
   );
   const d = await diffWorkingTree(options(repo.dir));
   const statuses = d.changes.map((c) => `${c.status}:${c.label}`).sort();
-  assert.deepEqual(statuses, ['added:userPrompt', 'modified:instructions · client.responses.create', 'removed:systemPrompt'].sort());
+  assert.deepEqual(statuses, ['added:userPrompt', 'modified:client.responses.create', 'removed:systemPrompt'].sort());
 });
 
 test('diffWorkingTree: PATH limits the files read; --base REF; unknown REF and non-repositories are GitErrors', async () => {

@@ -77,3 +77,23 @@ test('the VSIX allow-list packs README.md and CHANGELOG.md, and nothing under do
     [],
   );
 });
+
+test('npm run test:fast: static + unit --fast, shown in the README; each slow pattern names real unit files and most files stay', async () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  assert.equal(pkg.scripts['test:fast'], 'node scripts/test-all.mjs static unit --fast');
+  assert.match(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), /^npm run test:fast\b/m);
+  // scripts/slow-tests.mjs is an ES module; the tests compile to CommonJS, whose import() would become require().
+  const importEsm = new Function('specifier', 'return import(specifier)') as (
+    s: string,
+  ) => Promise<{ SLOW_UNIT_FILES: RegExp[]; isSlowUnitFile(name: string): boolean }>;
+  const { SLOW_UNIT_FILES, isSlowUnitFile } = await importEsm(path.join(ROOT, 'scripts', 'slow-tests.mjs'));
+  const files = fs.readdirSync(path.join(ROOT, 'test', 'unit')).filter((f) => f.endsWith('.test.ts'));
+  for (const re of SLOW_UNIT_FILES)
+    assert.ok(
+      files.some((f) => re.test(f.replace(/\.ts$/, '.js'))),
+      `${re} matches no test file`,
+    );
+  const kept = files.filter((f) => !isSlowUnitFile(f));
+  assert.ok(kept.length >= files.length / 2, `${kept.length} of ${files.length} unit files in test:fast`);
+  for (const f of ['cli-compare.test.ts', 'docs-layout.test.ts', 'pricing.test.ts', 'tokenize.test.ts']) assert.ok(kept.includes(f), f);
+});

@@ -118,4 +118,18 @@ test('codeLensSummary and estimateMarkdown show every model, approximate ones wi
   assert.match(md, /\| gpt-4o-mini \| \d+ \| \$0\.\d+ \| \$0\.00018 \|/);
   assert.match(md, /Unfilled placeholders .*`ticket`/);
   assert.match(md, /Prices: flujo\.toml/);
+  assert.match(md, /\| All input cached \(input only\) \| Batch API \(whole request\) \|/);
+  // The hover (compact): one table, the first model's variants on one line, the notes as one paragraph — it
+  // has to fit VS Code's hover height cap (max(¼ editor height, 250 px)) without scrolling (issue 29).
+  const compact = estimateMarkdown(e, { title: 'T', requestsPerDay: 10, compact: true });
+  assert.equal(compact.match(/^\|---/gm)?.length, 1, compact);
+  assert.match(
+    compact,
+    /^gpt-4o-mini: (all input cached \$[\d.]+ \(input only\) · )?Batch API \$[\d.]+ \(whole request\) · \$[\d.]+ per 1,000 requests/m,
+  );
+  const paragraphs = compact.split('\n\n');
+  assert.match(
+    paragraphs[paragraphs.length - 1],
+    /^Prices: [^\n]*≈ approximate count: claude-3-5-sonnet-latest, unknown-model\. Unfilled placeholders[^\n]* {2}\n⚠ Flujo itself/,
+  );
 });

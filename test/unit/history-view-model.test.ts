@@ -9,9 +9,11 @@ import {
   compactTokens,
   groupDescription,
   groupLabel,
+  weekdayOf,
   mergeRuns,
   runDetailsText,
   runLabel,
+  runDescription,
   runTooltipMarkdown,
   statusIcon,
   stepDescription,
@@ -46,7 +48,8 @@ describe('history view model', () => {
       run('b', { status: 'error', usage, costUsd: '0.0000001' }),
     ];
     const t = totalsOf(runs);
-    assert.equal(groupDescription(t), '2 runs · 2,500 tok · $0.00110 · Δ +10.0 % · 1 failed');
+    assert.equal(groupDescription(t), '$0.00110 · Δ +10.0 %');
+    assert.equal(groupDescription(totalsOf([...runs, run('c', { costUsd: undefined })])), '≥ $0.00110 · Δ +10.0 %');
     assert.equal(compactTokens(12_345), '12.3k');
     assert.equal(compactTokens(2_000_000), '2.0M');
   });
@@ -55,10 +58,15 @@ describe('history view model', () => {
     const now = new Date(2025, 0, 3, 12);
     const [g] = groupRuns([run('a', { time: new Date(2025, 0, 2, 9, 5).toISOString() })], 'day');
     assert.equal(groupLabel(g, 'day', now), '2025-01-02 · yesterday');
+    assert.equal(groupLabel(g, 'day', new Date(2025, 0, 9, 12)), '2025-01-02');
+    assert.equal(weekdayOf('2025-01-02'), 'Thu');
     const r = run('a', { time: new Date(2025, 0, 2, 9, 5).toISOString(), promptFile: 'prompts/x.prompt.md', model: 'gpt-4o' });
-    assert.equal(runLabel(r, 'day'), '09:05  x.prompt.md');
+    assert.equal(runLabel(r, 'day'), '09:05  x');
     assert.equal(runLabel(r, 'prompt'), '01-02 09:05');
-    assert.equal(runLabel(r, 'model'), '01-02 09:05  x.prompt.md');
+    assert.equal(runLabel(r, 'model'), '01-02 09:05  x');
+    assert.equal(runDescription({ ...r, costUsd: '0.1' }), '$0.10');
+    assert.equal(runDescription({ ...r, status: 'error', costUsd: undefined }), 'error');
+    assert.equal(runDescription({ ...r, costUsd: undefined }), 'cost unknown');
     assert.equal(statusIcon('error').id, 'error');
     assert.equal(
       stepDescription({ name: 's', tokens: 1200, costUsd: '0.2', latencyMs: 1250, success: false }),
@@ -105,7 +113,8 @@ describe('history view model', () => {
         ['default', 'pass'],
       ],
     );
-    assert.equal(rows[0].description, 'max run $1.20 of $1.50 (80 %) · 2 runs, total $1.30');
+    assert.equal(rows[0].description, '80 % · max run $1.20'); // limits and totals in the tooltip
+    assert.match(rows[0].tooltip, /Limits: \$1\.50 per run.*Runs: 2, total \$1\.3,/s);
     assert.match(rows[1].description, /150 %/);
   });
 });

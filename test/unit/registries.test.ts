@@ -146,7 +146,7 @@ describe('code languages registry and scan policy (core/prompt/codeLanguages.ts)
     }
     assert.deepEqual(modelUsageGlobs(), {
       include: `**/*.{${SCAN_POLICY.modelUsageExtensions.map((e) => e.slice(1)).join(',')}}`,
-      exclude: `**/{${SCAN_POLICY.skippedFolders.join(',')},.*}/**`,
+      exclude: `**/{${SCAN_POLICY.skippedFolders.join(',')}}/**`,
     });
     for (const name of ['.git', '.venv', '.tox', '.vscode-test', 'node_modules', '__pycache__']) assert.ok(isSkippedFolder(name), name);
     assert.equal(isSkippedFolder('src'), false);

@@ -10,6 +10,7 @@ import {
   filledDocument,
   fillMessages,
   providerErrorView,
+  machineLooksOffline,
   runTargetFor,
   sampleValues,
   secretKeyFor,
@@ -146,6 +147,28 @@ describe('run: error messages per ProviderError kind', () => {
     assert.match(providerErrorView({ kind: 'server', message: '', status: 503 }, ctx).message, /server error \(HTTP 503\)/);
     assert.match(providerErrorView({ kind: 'bad_response', message: '' }, ctx).message, /malformed/);
     assert.equal(providerErrorView({ kind: 'cancelled', message: 'x' }, ctx).severity, 'info');
+  });
+
+  // The client's message (src/core/providers/http.ts) names the code once; the view says it once, and says
+  // "offline" only when the machine has no network besides loopback (issue 29: it said "Cannot reach" twice).
+  it('network: one message, "offline" when the machine is, the host name or the server otherwise', () => {
+    const client = 'Cannot reach http://127.0.0.1:9/v1 (ENOTFOUND). Check the host name in the base URL.';
+    const offline = providerErrorView({ kind: 'network', message: client }, { ...ctx, offline: true }).message;
+    assert.equal(
+      offline,
+      'Cannot reach http://127.0.0.1:9/v1 (ENOTFOUND): this machine is offline. Token counts and estimates work offline; running a prompt needs the network.',
+    );
+    const online = providerErrorView({ kind: 'network', message: client }, ctx).message;
+    assert.match(online, /^Cannot reach http:\/\/127\.0\.0\.1:9\/v1 \(ENOTFOUND\): the host name does not resolve\./);
+    for (const m of [offline, online]) assert.equal(m.match(/Cannot reach/g)?.length, 1, m);
+    assert.match(
+      providerErrorView({ kind: 'network', message: 'Cannot reach x (ECONNREFUSED). Is the server running?' }, { ...ctx, offline: true })
+        .message,
+      /\(ECONNREFUSED\): nothing listens there\. Is the server running/,
+    );
+    assert.equal(machineLooksOffline({ lo: [{ internal: true, address: '127.0.0.1' }] }), true);
+    assert.equal(machineLooksOffline({ lo: [{ internal: true, address: '::1' }], eth0: [{ internal: false, address: 'fe80::1' }] }), true);
+    assert.equal(machineLooksOffline({ eth0: [{ internal: false, address: '10.0.0.5' }] }), false);
   });
 
   it('never adds a key to the message (the client message is already scrubbed)', () => {

@@ -172,7 +172,8 @@ function assignedName(text: string, lineStart: number, literalStart: number): st
   return m?.[1];
 }
 
+/** A call is named by its callee (one prompt per call); a string outside a call by its name or role. */
 function codeLabel(p: CodePrompt, name?: string): string {
-  const what = p.key === 'content' && p.role ? `${p.role} message` : (p.key ?? name ?? p.role ?? 'prompt');
-  return p.call ? `${what} · ${p.call}` : what;
+  if (p.call) return p.call;
+  return p.key === 'content' && p.role ? `${p.role} message` : (p.key ?? name ?? p.role ?? 'prompt');
 }

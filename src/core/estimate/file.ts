@@ -98,6 +98,8 @@ export interface FilePrompt {
   kind: 'file' | 'list' | 'code';
   document: PromptDocument;
   estimate: DocumentEstimate;
+  /** The call (or string) found in code, for `kind: 'code'`. */
+  code?: CodePrompt;
 }
 
 export interface FileEstimate {
@@ -113,32 +115,37 @@ import { codeLanguageForFile } from '../prompt/codeLanguages';
 export { codeLanguageForFile };
 
 /**
- * A string found in code as a one-message document. Only the string is counted (no chat framing):
- * the call around it decides the framing, and the editor's CodeLens counts the same.
+ * A prompt found in code as a document: a call's messages in order, framed as the chat API frames them
+ * (`api: chat`), with the call's max tokens; a string outside a call (a prompt-named constant) is one
+ * message counted as written (`api: fragment`) — the call that sends it decides the framing.
  */
 export function codePromptDocument(p: CodePrompt, fileName: string, lines: LineIndex): PromptDocument {
   const line = lines.positionAt(p.range.start).line;
   const model = codePromptModelId(p);
+  const notes = p.unread.length ? [`Messages decided at run time are not counted: ${p.unread.map((u) => `\`${u}\``).join(', ')}.`] : [];
   return {
     fileName,
     format: 'text',
     bom: false,
     body: p.range,
     bodyStartLine: line,
-    api: 'fragment',
+    api: p.chat ? 'chat' : 'fragment',
     ...(model ? { model } : {}),
-    messages: [
-      {
-        role: p.role ?? 'user',
-        content: p.text,
-        range: p.range,
-        sectionRange: p.range,
-        headerLine: line,
-        startLine: line,
+    ...(p.maxTokens !== undefined ? { maxTokens: p.maxTokens } : {}),
+    ...(notes.length ? { notes } : {}),
+    messages: p.messages.map((m) => {
+      const at = lines.positionAt(m.range.start).line;
+      return {
+        role: m.role,
+        content: m.text,
+        range: m.range,
+        sectionRange: m.range,
+        headerLine: at,
+        startLine: at,
         implicit: true,
-        placeholders: p.placeholders,
-      },
-    ],
+        placeholders: m.placeholders,
+      };
+    }),
     placeholders: p.placeholders,
     diagnostics: [],
   };
@@ -164,6 +171,15 @@ export interface FilePromptDocument {
   codePrompt?: CodePrompt;
 }
 
+/** The prompts of a source file (VS Code language id `languageId`) as documents, one per call. */
+export function codePromptDocuments(text: string, languageId: string, fileName: string): FilePromptDocument[] {
+  const lines = new LineIndex(text);
+  return findPromptsInCode(text, languageId).map((p): FilePromptDocument => {
+    const document = codePromptDocument(p, fileName, lines);
+    return { name: p.call ?? p.key ?? p.source, line: document.bodyStartLine + 1, kind: 'code', document, codePrompt: p };
+  });
+}
+
 /**
  * The prompts of a file as documents, the way every command reads them (`estimate`, `compare`, `diff`,
  * `check`, the editor): a code file's prompts, each entry of a promptfoo list, or the whole prompt file.
@@ -176,15 +192,14 @@ export function filePromptDocuments(
   const base = fileName.replace(/^.*[\\/]/, '');
   const language = codeLanguageForFile(base);
   if (language) {
-    const lines = new LineIndex(text);
-    const prompts = findPromptsInCode(text, language).map((p): FilePromptDocument => {
-      const document = codePromptDocument(p, base, lines);
-      return { name: p.key ?? p.call ?? p.source, line: document.bodyStartLine + 1, kind: 'code', document, codePrompt: p };
-    });
+    const prompts = codePromptDocuments(text, language, base);
     return {
       format: `code:${language}`,
       prompts,
-      notes: ['Prompts in code: each string is counted as written, without chat framing (the call decides it).'],
+      notes: [
+        "Prompts in code: one per call, its messages framed as the call's chat API sends them; a prompt-named string no call sends is counted as written.",
+        ...prompts.flatMap((p) => (p.document.notes ?? []).map((n) => `line ${p.line}: ${n}`)),
+      ],
     };
   }
   const list = splitPromptList(text, base);
@@ -224,9 +239,32 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
         undefined,
         p.kind === 'file' ? undefined : p.name,
       ),
+      ...(p.codePrompt ? { code: p.codePrompt } : {}),
     })),
     notes,
   };
+}
+
+/**
+ * The prompts of a source file, one per call, each priced: what the editor's CodeLens and hover show —
+ * the documents and pricing `estimateFile` uses, so the editor and `prompt-cost estimate` agree.
+ */
+export function estimateCodePrompts(
+  text: string,
+  languageId: string,
+  fileName: string,
+  s: EstimateSettings,
+  counters?: Counters,
+): FilePrompt[] {
+  const count: Counters = counters ?? ((enc) => (t) => countTokens(t, enc));
+  return codePromptDocuments(text, languageId, fileName).map((p) => ({
+    name: p.name,
+    line: p.line,
+    kind: p.kind,
+    document: p.document,
+    estimate: estimateDocument(p.document, count, s, undefined, p.name),
+    code: p.codePrompt,
+  }));
 }
 
 /** One priced row as JSON — the same shape from `estimate` and `compare`; `model` is always `provider:model`. */

@@ -137,7 +137,11 @@ function modelSummaries(doc: PromptDocument, counters: Counters, models: readonl
  * overhead), and the file's `max_tokens` (used by `prompt-cost diff`; `estimateFile` answers the rest).
  */
 export function promptFileTokens(text: string, fileName: string): { tokens: (model: string) => ModelTokens; maxTokens?: number } {
-  const doc = parsePromptDocument(text, fileName);
+  return documentTokens(parsePromptDocument(text, fileName));
+}
+
+/** Input tokens per model of a parsed prompt (a prompt file, or a call found in code), and its max tokens. */
+export function documentTokens(doc: PromptDocument): { tokens: (model: string) => ModelTokens; maxTokens?: number } {
   const { summarize } = modelSummaries(doc, (enc) => (t) => countTokens(t, enc), []);
   return {
     tokens: (model) => {
@@ -223,12 +227,50 @@ export function codeLensSummary(
   return { tokensTitle, modelTitles };
 }
 
+/** Context window used by a row, with a warning near or over the limit. */
+function contextCell(row: CompareRow): string {
+  if (row.contextUsedPct === undefined) return '—';
+  const warn = row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : '';
+  return `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${warn}`;
+}
+
+/** The notes under the tables: price sources, provider counts, approximations, placeholders, what Flujo records. */
+function estimateNotes(estimate: PromptEstimate, compact = false): string[] {
+  const sources = [...new Set(estimate.table.rows.map((r) => `${r.priceSource}${r.priceDate ? ` (${r.priceDate})` : ''}`))];
+  const notes: string[] = [];
+  if (sources.length) notes.push(`Prices: ${escapeMarkdown(sources.join(', '))}.`);
+  const approx = estimate.models.filter((m) => m.tokenizer.approximate);
+  for (const m of estimate.models)
+    if (m.providerCount) notes.push(escapeMarkdown(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`));
+  // The hover names them; how each is approximated is in the comparison panel and "copy as Markdown".
+  if (compact && approx.length) notes.push(escapeMarkdown(`≈ approximate count: ${approx.map((m) => shortModel(m.model)).join(', ')}.`));
+  // one note per method (a calibrated model's method differs from its family's documented one)
+  else
+    for (const method of new Set(approx.map((m) => m.tokenizer.method)))
+      notes.push(
+        escapeMarkdown(
+          `≈ ${approx
+            .filter((m) => m.tokenizer.method === method)
+            .map((m) => shortModel(m.model))
+            .join(', ')}: ${method}`,
+        ),
+      );
+  if (estimate.unfilled.length)
+    notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map(markdownCode).join(', ')}.`);
+  // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).
+  for (const w of new Set(estimate.table.rows.flatMap((r) => r.warnings.filter((x) => x.startsWith('Flujo itself')))))
+    notes.push(`⚠ ${escapeMarkdown(w)}`);
+  return notes;
+}
+
 /**
  * The hover / "copy as Markdown" tables: per model the request cost (input, expected output, total,
- * monthly), then the variants (all-cached input, Batch API, per 1,000 requests, context window used).
- * Two narrow tables instead of one wide one, so the hover needs no horizontal scrolling.
+ * monthly), then the variants (all-cached input — input only —, Batch API — the whole request —, per 1,000
+ * requests, context window used). `compact` (the hover, which VS Code caps at max(¼ editor height, 250 px)):
+ * the variants of the first model (the status bar's) on one line and the notes as one paragraph, so it
+ * needs no scrolling; the comparison panel and "copy as Markdown" have every model's variants.
  */
-export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number }): string {
+export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number; compact?: boolean }): string {
   const lines: string[] = [];
   if (options.title) lines.push(`**${escapeMarkdown(options.title)}**`, '');
   // One output figure for all models goes in the header; learned ones differ per model and go in the cells.
@@ -238,7 +280,11 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
     `| Model | Input tokens | Input | Output${perModel ? '' : ` (${GROUPED.format(estimate.outputTokens)} tok)`} | Total / request | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
     '|---|---:|---:|---:|---:|---:|',
   );
-  const variants: string[] = ['| Model | All input cached | Batch API | Per 1,000 requests | Context used |', '|---|---:|---:|---:|---:|'];
+  const variants: string[] = [
+    '| Model | All input cached (input only) | Batch API (whole request) | Per 1,000 requests | Context used |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  let firstVariants: string | undefined;
   for (const m of estimate.models) {
     const row = rowFor(estimate.table, m.model);
     const name = escapeMarkdown(shortModel(m.model));
@@ -250,16 +296,31 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       continue;
     }
     const approx = row.approximate;
-    const ctx =
-      row.contextUsedPct === undefined
-        ? '—'
-        : `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : ''}`;
+    const cached = row.cachedInputUsd ? formatUsd(row.cachedInputUsd, approx) : undefined;
+    const batch = row.batchUsd ? formatUsd(row.batchUsd, approx) : undefined;
     lines.push(
       `| ${name} | ${formatTokens(row.inputTokens, row.approximate)} | ${formatUsd(row.inputUsd, approx)} | ${formatUsd(row.outputUsd, approx)}${outTok(row.outputTokens)} | **${formatUsd(row.totalUsd, approx)}** | ${formatUsd(row.monthlyUsd, approx)} |`,
     );
-    variants.push(
-      `| ${name} | ${row.cachedInputUsd ? formatUsd(row.cachedInputUsd, approx) : '—'} | ${row.batchUsd ? formatUsd(row.batchUsd, approx) : '—'} | ${formatUsd(row.per1kRequestsUsd, approx)} | ${ctx} |`,
-    );
+    variants.push(`| ${name} | ${cached ?? '—'} | ${batch ?? '—'} | ${formatUsd(row.per1kRequestsUsd, approx)} | ${contextCell(row)} |`);
+    firstVariants ??= [
+      `${name}:`,
+      cached && `all input cached ${cached} (input only)`,
+      batch && `Batch API ${batch} (whole request)`,
+      `${formatUsd(row.per1kRequestsUsd, approx)} per 1,000 requests`,
+      row.contextUsedPct === undefined ? undefined : `context ${contextCell(row)}`,
+    ]
+      .filter(Boolean)
+      .join(' · ')
+      .replace(': · ', ': ');
+  }
+  const notes = estimateNotes(estimate, options.compact);
+  if (options.compact) {
+    if (firstVariants) lines.push('', firstVariants);
+    // One paragraph (no spacing between notes); Flujo's warnings each on their own line.
+    const plain = notes.filter((n) => !n.startsWith('⚠'));
+    const warnings = notes.filter((n) => n.startsWith('⚠'));
+    if (notes.length) lines.push('', [plain.join(' '), ...warnings].filter(Boolean).join('  \n'));
+    return lines.join('\n');
   }
   const learned = learnedMarkdown(
     estimate.models.map((m) => ({
@@ -272,27 +333,6 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   // The learned figures right under the request costs they explain, before the variants.
   if (learned) lines.push('', learned);
   if (variants.length > 2) lines.push('', ...variants);
-  const sources = [...new Set(estimate.table.rows.map((r) => `${r.priceSource}${r.priceDate ? ` (${r.priceDate})` : ''}`))];
-  const notes: string[] = [];
-  if (sources.length) notes.push(`Prices: ${escapeMarkdown(sources.join(', '))}.`);
-  const approx = estimate.models.filter((m) => m.tokenizer.approximate);
-  for (const m of estimate.models)
-    if (m.providerCount) notes.push(escapeMarkdown(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`));
-  // one note per method (a calibrated model's method differs from its family's documented one)
-  for (const method of new Set(approx.map((m) => m.tokenizer.method)))
-    notes.push(
-      escapeMarkdown(
-        `≈ ${approx
-          .filter((m) => m.tokenizer.method === method)
-          .map((m) => shortModel(m.model))
-          .join(', ')}: ${method}`,
-      ),
-    );
-  if (estimate.unfilled.length)
-    notes.push(`Unfilled placeholders (counted as written): ${estimate.unfilled.map(markdownCode).join(', ')}.`);
-  // With a flujo.toml: where Flujo's own record differs from the price shown (its default price, $0, an error).
-  for (const w of new Set(estimate.table.rows.flatMap((r) => r.warnings.filter((x) => x.startsWith('Flujo itself')))))
-    notes.push(`⚠ ${escapeMarkdown(w)}`);
   for (const n of notes) lines.push('', n);
   return lines.join('\n');
 }

@@ -15,6 +15,7 @@ export interface RunTotals {
   failed: number;
   cancelled: number;
   running: number;
+  paused: number;
   /** Σ actual cost of runs that have one (exact). */
   costUsd: Decimal;
   /** Runs whose actual cost is unknown (no price, a failed call, a Flujo step without cost): not in costUsd. */
@@ -62,6 +63,7 @@ export function totalsOf(runs: readonly RunRecord[]): RunTotals {
     failed: 0,
     cancelled: 0,
     running: 0,
+    paused: 0,
     costUsd: Decimal.ZERO,
     costUnknown: 0,
     estimateUsd: Decimal.ZERO,
@@ -77,6 +79,7 @@ export function totalsOf(runs: readonly RunRecord[]): RunTotals {
     if (r.status === 'ok') t.ok++;
     else if (r.status === 'error') t.failed++;
     else if (r.status === 'cancelled') t.cancelled++;
+    else if (r.status === 'paused') t.paused++;
     else t.running++;
     if (r.costUsd !== undefined) {
       const c = runCost(r);

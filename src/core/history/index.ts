@@ -14,6 +14,8 @@ export {
   flujoStateDbCandidates,
   flujoWatchFiles,
   sqlitePathFromStateUri,
+  resolveFlujoState,
+  redactPostgresUri,
   flujoStatusToRunStatus,
 } from './flujo/index';
 export type { FlujoRun, FlujoStep, FlujoReadResult, ImportResult } from './flujo/index';

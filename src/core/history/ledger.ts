@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { O_NOFOLLOW, checkWriteTarget, noFollowError } from '../safeWrite';
+import { formatBytes } from '../format';
 import {
   DeleteEntry,
   EntryProblem,
@@ -27,6 +28,7 @@ import {
   problemMessage,
   validateEntry,
 } from './record';
+import { pushAll } from '../arrays';
 
 export interface CorruptLine {
   /** 1-based line number in the file. */
@@ -317,6 +319,9 @@ function parseLine(text: string): { entry: LedgerEntry } | (EntryProblem & { rea
  * Consumes complete lines only; an unterminated tail stays pending for the next call.
  * A missing file reads as empty.
  */
+/** Most bytes one ledger read takes (the CLI refuses larger ledgers too): ~500k runs. */
+export const MAX_LEDGER_READ_BYTES = 256 * 1024 * 1024;
+
 export async function readLedgerSince(file: string, offset = 0, firstLine = 1): Promise<LedgerChunk> {
   let fh: fs.promises.FileHandle;
   try {
@@ -331,6 +336,11 @@ export async function readLedgerSince(file: string, offset = 0, firstLine = 1): 
     const fileId = `${st.dev}:${st.ino}`;
     if (st.size <= offset)
       return { entries: [], corrupt: [], nextOffset: offset, nextLine: firstLine, pendingBytes: 0, size: st.size, fileId };
+    // the editor follows this file on every change: a 300 MB file of junk must not stall the host
+    if (st.size - offset > MAX_LEDGER_READ_BYTES)
+      throw new Error(
+        `${file} has ${formatBytes(st.size - offset)} of new data, more than the ${formatBytes(MAX_LEDGER_READ_BYTES)} a ledger read takes; not read (a run ledger of that size is not one we wrote)`,
+      );
     const buf = Buffer.alloc(st.size - offset);
     let got = 0;
     while (got < buf.length) {
@@ -451,7 +461,7 @@ export class LedgerFollower {
     this.offset = chunk.nextOffset;
     this.line = chunk.nextLine;
     this.fold.apply(chunk.entries);
-    this.corruptSeen.push(...chunk.corrupt);
+    pushAll(this.corruptSeen, chunk.corrupt);
     return {
       entries: chunk.entries.map((e) => e.entry),
       corrupt: chunk.corrupt,

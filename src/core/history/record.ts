@@ -11,7 +11,8 @@ export const LEDGER_VERSION = 1;
 export const DEFAULT_LEDGER_PATH = '.prompt-cost/runs.jsonl';
 
 /** ok = answered; error = failed; cancelled = stopped by the user; running = not finished (Flujo). */
-export type RunStatus = 'ok' | 'error' | 'cancelled' | 'running';
+/** `paused`: a Flujo run waiting for a human (flujo/state/models.py:23 WorkflowState.status), neither running nor done. */
+export type RunStatus = 'ok' | 'error' | 'cancelled' | 'running' | 'paused';
 
 /** The estimate shown when the run was sent. */
 export interface RunEstimate {
@@ -103,7 +104,7 @@ export function hashPromptContent(content: string | Uint8Array): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
-const STATUSES = new Set(['ok', 'error', 'cancelled', 'running']);
+const STATUSES = new Set(['ok', 'error', 'cancelled', 'running', 'paused']);
 
 /** Why a parsed line is not an entry this version can read: the field (dotted path) and the reason. */
 export interface EntryProblem {

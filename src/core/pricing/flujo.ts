@@ -80,19 +80,40 @@ export function pricingNotConfiguredMessage(provider: string | undefined, model:
   return `Strict pricing is enabled, but no configuration was found for provider=${p}, model='${model}' in flujo.toml.`;
 }
 
-export type FlujoRecording =
+/**
+ * A bare model id (no `provider:`) on Flujo's agent path: make_agent_async agents return FlujoAgentResult, and
+ * extract_usage_metrics (flujo/cost.py:152-200) takes the provider from extract_provider_and_model
+ * (flujo/utils/model_utils.py:200-203), which infers nothing — provider None, cost stays 0.0, nothing raises,
+ * strict or not. Only the older direct-usage path (cost.py:252-275, 321-345) infers the provider, which is
+ * what the rest of a FlujoRecording describes.
+ */
+export interface FlujoAgentPathZero {
+  inferredProvider: string;
+}
+
+type FlujoAgentPath = { agentPath?: FlujoAgentPathZero };
+
+export type FlujoRecording = FlujoAgentPath &
   /** Priced from flujo.toml. */
-  | { kind: 'configured'; provider: string; model: string; price: FlujoModelPrice }
-  /** Priced from Flujo's hardcoded defaults (non-strict), with a critical warning in Flujo's log. */
-  | { kind: 'default'; provider: string; model: string; price: FlujoModelPrice }
-  /** Flujo raises PricingNotConfiguredError when it prices the call. */
-  | { kind: 'raises'; provider: string | undefined; model: string; why: string; message: string }
-  /** Flujo records cost 0.0 (with a warning in its log). */
-  | { kind: 'zero'; provider: string | undefined; model: string; why: string };
+  (
+    | { kind: 'configured'; provider: string; model: string; price: FlujoModelPrice }
+    /** Priced from Flujo's hardcoded defaults (non-strict), with a critical warning in Flujo's log. */
+    | { kind: 'default'; provider: string; model: string; price: FlujoModelPrice }
+    /** Flujo raises PricingNotConfiguredError when it prices the call. */
+    | { kind: 'raises'; provider: string | undefined; model: string; why: string; message: string }
+    /** Flujo records cost 0.0 (with a warning in its log). */
+    | { kind: 'zero'; provider: string | undefined; model: string; why: string }
+  );
 
 /** What Flujo does when it prices a call to `modelId` under this flujo.toml (undefined pricing: no flujo.toml). */
 export function flujoRecording(pricing: FlujoPricing | undefined, modelId: string): FlujoRecording {
-  const { provider, model } = flujoModelRef(modelId);
+  const ref = flujoModelRef(modelId);
+  const direct = flujoDirectRecording(pricing, ref.provider, ref.model);
+  return ref.inferred && ref.provider !== undefined ? { ...direct, agentPath: { inferredProvider: ref.provider } } : direct;
+}
+
+/** CostCalculator.calculate / get_provider_pricing once the provider is known or inferred. */
+function flujoDirectRecording(pricing: FlujoPricing | undefined, provider: string | undefined, model: string): FlujoRecording {
   // CostCalculator.calculate: a bare name whose provider cannot be inferred costs 0.0 before any lookup.
   if (provider === undefined)
     return { kind: 'zero', provider, model, why: `Flujo cannot infer the provider of '${model}' (write provider:model)` };
@@ -119,6 +140,12 @@ export function flujoRecording(pricing: FlujoPricing | undefined, modelId: strin
 
 /** One sentence for messages: "Flujo itself …". */
 export function describeFlujoRecording(r: FlujoRecording): string {
+  const direct = describeDirectRecording(r);
+  if (!r.agentPath) return direct;
+  return `${direct} That is Flujo's direct-usage path; on its agent path (make_agent_async) an id without 'provider:' has no provider, so Flujo records $0 and never raises, strict or not — write ${r.agentPath.inferredProvider}:${r.model}.`;
+}
+
+function describeDirectRecording(r: FlujoRecording): string {
   const id = r.provider ? `${r.provider}:${r.model}` : r.model;
   switch (r.kind) {
     case 'configured':

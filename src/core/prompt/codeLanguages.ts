@@ -59,7 +59,12 @@ export const SCAN_POLICY = {
     'dist',
     'out',
     'build',
-    // and every dot-folder: .git, .venv, .tox, .mypy_cache, .vscode-test …
+    // and every dot-folder (isSkippedFolder); these are named for the editor's findFiles exclude glob
+    '.git',
+    '.venv',
+    '.tox',
+    '.mypy_cache',
+    '.vscode-test',
   ] as readonly string[],
 } as const;
 
@@ -74,8 +79,11 @@ export function isModelUsageFile(fileName: string): boolean {
   return m !== null && SCAN_POLICY.modelUsageExtensions.includes(m[0].toLowerCase());
 }
 
-/** The policy as VS Code `findFiles` globs: files to read and folders to leave out (dot-folders included). */
+/**
+ * The policy as VS Code `findFiles` globs: files to read and the named folders to leave out (the big
+ * ones, so they do not use up the file budget); other dot-folders are filtered with isSkippedFolder.
+ */
 export function modelUsageGlobs(): { include: string; exclude: string } {
   const exts = SCAN_POLICY.modelUsageExtensions.map((e) => e.slice(1)).join(',');
-  return { include: `**/*.{${exts}}`, exclude: `**/{${[...SCAN_POLICY.skippedFolders, '.*'].join(',')}}/**` };
+  return { include: `**/*.{${exts}}`, exclude: `**/{${SCAN_POLICY.skippedFolders.join(',')}}/**` };
 }

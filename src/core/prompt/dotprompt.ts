@@ -10,6 +10,7 @@
 // - Handlebars: comments and block tags (`{{#if}}`, `{{/if}}`, `{{else}}`) do not render; a line
 //   holding only such a tag is removed with its line break (Handlebars "standalone" lines).
 import type { OffsetRange, Placeholder, PromptRole } from './types';
+import { pushAll } from '../arrays';
 
 export interface DotpromptMessage {
   role: PromptRole;
@@ -117,7 +118,7 @@ export function dotpromptMessages(text: string, start: number, end: number, plac
         const s = part.map((r) => text.slice(r.start, r.end)).join('');
         if (!isWhitespace(s)) {
           current.content += s;
-          current.segments.push(...part);
+          pushAll(current.segments, part);
         }
         part = [];
       };

@@ -27,6 +27,7 @@ import {
   resolveBudget,
 } from './index';
 import { lastAtOrBefore } from '../sorted';
+import { pushAll } from '../arrays';
 
 export type BudgetFindingRule = BudgetRuleId | 'budget/invalid' | 'budget/unpriced-model' | 'prompt/front-matter';
 
@@ -182,7 +183,10 @@ export function checkFileBudgets(input: BudgetCheckInput): BudgetFinding[] {
       const line = v.source.file === input.path && v.source.line !== undefined ? v.source.line : lineOffset;
       findings.push({ rule: v.rule, level: 'error', message: v.message, range: at(line), numbers });
     }
-    findings.push(...unpricedFindings(numbers, side, budget, input, (line) => at(line)));
+    pushAll(
+      findings,
+      unpricedFindings(numbers, side, budget, input, (line) => at(line)),
+    );
   }
   return findings;
 }
@@ -268,7 +272,10 @@ function checkCodeBudgets(input: BudgetCheckInput, idx: ReturnType<typeof lineIn
     const label = unit.length > 1 ? `${unit[0].code?.call ?? 'call'} (${unit.length} messages): ` : `${unit[0].label}: `;
     for (const v of checkBudget(got.numbers, budget))
       findings.push({ rule: v.rule, level: 'error', message: `${label}${v.message}`, range, numbers: got.numbers });
-    findings.push(...unpricedFindings(got.numbers, got.side, budget, input, () => range, label));
+    pushAll(
+      findings,
+      unpricedFindings(got.numbers, got.side, budget, input, () => range, label),
+    );
   }
   return findings;
 }

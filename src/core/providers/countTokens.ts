@@ -14,6 +14,7 @@ import { ResponseLimitError, displayUrl, kindForStatus, readBodyCapped, redact, 
 import { shownValue } from '../untrustedText';
 import { RequestRefusedError, sendRequest } from './request';
 import type { ProviderErrorKind } from './types';
+import { maxOf } from '../arrays';
 
 export type CountProvider = 'anthropic' | 'gemini';
 
@@ -258,6 +259,6 @@ export function calibrate(
   const usable = pairs.filter((p) => p.estimate > 0 && p.exact > 0);
   if (usable.length < 3) return undefined;
   const factor = usable.reduce((a, p) => a + p.exact, 0) / usable.reduce((a, p) => a + p.estimate, 0);
-  const errorBand = Math.max(...usable.map((p) => Math.abs(p.estimate * factor - p.exact) / p.exact));
+  const errorBand = maxOf(usable.map((p) => Math.abs(p.estimate * factor - p.exact) / p.exact));
   return { factor, errorBand, n: usable.length };
 }

@@ -1,6 +1,7 @@
 // Server-Sent Events: the incremental parser (WHATWG HTML §9.2.6) and the reader of a streaming
 // response that feeds it, size-capped per event and per stream.
 import { DEFAULT_MAX_EVENT_BYTES, RequestScope, ResponseLimitError, clip } from './http';
+import { pushAll } from '../arrays';
 
 export interface SseEvent {
   event?: string;
@@ -78,7 +79,7 @@ export class SseParser {
     if (this.head) {
       const head = this.head;
       this.head = undefined;
-      events.push(...this.push(head));
+      pushAll(events, this.push(head));
     }
     if (this.pendingBytes) {
       const bytes = Buffer.concat(this.pending, this.pendingBytes);

@@ -4,7 +4,7 @@
 // Pre-tokenizer regexes: Hugging Face tokenizers runs `Split` patterns with Oniguruma, whose `\s`
 // is Unicode White_Space (as Rust's) and whose `(?i:'s…)` folds `s` with U+017F — the same
 // translation as tiktoken's patterns in encodings.ts, so the shared pieces are reused.
-// The differential tests (test/unit/tokenize/families-oracle.test.ts) check every family
+// The differential tests (test/unit/tokenize-families.test.ts) check every family
 // against the `tokenizers` package loading the same tokenizer.json.
 import { WS } from './encodings';
 export { splitRegex, UNICODE_17_ADDITIONS } from './encodings';

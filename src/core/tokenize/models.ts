@@ -23,8 +23,11 @@
 //     is a tiktoken BPE that contains cl100k_base's 100k tokens and uses the same split regex,
 //     so cl100k is close (equal or slightly higher on English, higher on other scripts).
 //     Band ±10% (by construction, not measured here).
-//   - Gemini, Gemma, Mistral, Cohere, DeepSeek, Qwen, xAI and unknown providers: proxy
-//     o200k_base, factor 1.0, no error band (not calibrated: we have no reference counts).
+//   - Gemini and Qwen's hosted models: the nearest exact family (Gemma 3, Qwen 3; NEAREST_FAMILIES).
+//   - Mistral (but NeMo, exact with tekken), Cohere, xAI and unknown providers: proxy o200k_base,
+//     factor 1.0, no error band (not calibrated: we have no reference counts).
+// A new approximate family is one row in APPROXIMATE_FAMILIES (a new exact one, a row in EXACT_FAMILIES
+// plus its spec in families.ts and its vocabulary asset).
 // All of these carry `approximate: true`; the UI shows "≈" and JSON says "approximate": true.
 import { EncodingName } from './encodings';
 import { FAMILIES, FamilyName } from './families';

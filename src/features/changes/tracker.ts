@@ -13,6 +13,7 @@ import { editorPromptWorkspace } from '../prompt/workspace';
 import { GitAPI, GitRepository, GitStatus, headPathOf, loadGitApi } from './gitApi';
 import { documentLength } from '../vscodeConvert';
 import { errorText } from '../../core/errors';
+import { pushAll } from '../../core/arrays';
 
 export const BASE_LABEL = 'HEAD';
 /** A view refresh prices at most this many changed files (a huge working tree stays responsive). */
@@ -197,7 +198,7 @@ export class ChangeTracker implements vscode.Disposable {
         if (before === after || (before === undefined && after === undefined)) continue;
         const type = open ? (this.typeOf(f.uri, open) ?? this.typeOf(f.uri)) : this.typeOf(f.uri);
         if (!type) continue;
-        changes.push(...(await this.diff(repo, f.uri, f.headPath, before, after, type)).changes);
+        pushAll(changes, (await this.diff(repo, f.uri, f.headPath, before, after, type)).changes);
       }
       const { sortChanges } = await import('../../core/diff');
       out.push({ root: repo.rootUri, changes: sortChanges(changes), truncated: Math.max(0, files.length - MAX_VIEW_FILES) });

@@ -1,5 +1,5 @@
-// The comparison panel's "Add model" picker: reference catalog models not shown yet, searchable by id
-// and provider, with context window and prices; any typed `provider:model` id is accepted too.
+// The comparison panel's "Add model" picker: reference catalog models not shown yet (deprecated ones last),
+// searchable by id and provider, with context window and prices; any typed `provider:model` id is accepted too.
 import * as vscode from 'vscode';
 import type { PriceCatalog } from '../../core/pricing';
 import { displayInt } from '../../protocol/compare';
@@ -7,7 +7,9 @@ import { disposeAll } from '../util/dispose';
 
 export async function pickModel(catalog: PriceCatalog, shown: ReadonlySet<string>): Promise<string | undefined> {
   const ids = catalog.reference.ids();
-  const items: vscode.QuickPickItem[] = [];
+  // Current models first, deprecated ones after a separator (the catalog lists them in its own order).
+  const current: vscode.QuickPickItem[] = [];
+  const deprecated: vscode.QuickPickItem[] = [];
   ids.forEach((id, i) => {
     if (shown.has(id)) return;
     const m = catalog.reference.models[i];
@@ -15,8 +17,14 @@ export async function pickModel(catalog: PriceCatalog, shown: ReadonlySet<string
     const price = m?.prices.input
       ? ` · $${m.prices.input.base.toString()} in / $${m.prices.output?.base.toString() ?? '–'} out per 1M`
       : '';
-    items.push({ label: id, description: `${m?.providerName ?? ''}${ctx}${price}${m?.deprecated ? ' · deprecated' : ''}` });
+    (m?.deprecated ? deprecated : current).push({
+      label: id,
+      description: `${m?.providerName ?? ''}${ctx}${price}${m?.deprecated ? ' · deprecated' : ''}`,
+    });
   });
+  const items: vscode.QuickPickItem[] = deprecated.length
+    ? [...current, { label: 'deprecated', kind: vscode.QuickPickItemKind.Separator }, ...deprecated]
+    : current;
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem>();
   qp.title = 'Prompt Cost: add a model to the comparison';
   qp.placeholder = 'Search models by id or provider (or type provider:model)';

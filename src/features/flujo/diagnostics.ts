@@ -232,6 +232,7 @@ class WorkspaceModelUsages {
     for (const uri of await vscode.workspace.findFiles('**/flujo.toml', CODE_EXCLUDE)) this.configDirs.add(dirOf(uri));
     const files = await vscode.workspace.findFiles(CODE_GLOB, CODE_EXCLUDE, SCAN_POLICY.maxFiles);
     for (const uri of files) {
+      if (inSkippedFolder(uri)) continue; // a dot-folder the exclude glob does not name (as `lint` skips it)
       const found = await this.scanFile(uri);
       if (found) this.byFile.set(uri.toString(), { uri, found });
     }

@@ -16,6 +16,7 @@ import { Disposable } from '../util/dispose';
 import { HistoryStore, historyStore } from './store';
 import type { ViewRun } from './viewModel';
 import { errorText } from '../../core/errors';
+import { pushAll } from '../../core/arrays';
 
 import type { AccuracyReport } from '../../core/history/learned/accuracy';
 import type { LearnedOutputService } from '../learnedOutput';
@@ -106,7 +107,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       );
     }
     for (const s of this.store.flujoSources()) if (s.flujo.error) messages.push(`Flujo: ${s.flujo.error}`);
-    messages.push(...this.store.notices());
+    pushAll(messages, this.store.notices());
     this.view.message = messages.length ? messages.join(' ') : undefined;
   }
 
@@ -155,11 +156,11 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       const t = node.group.totals;
       item.tooltip = new vscode.MarkdownString(
         [
-          `**${escapeMarkdown(node.group.label)}**`,
+          `**${escapeMarkdown(node.group.label)}${node.by === 'day' && V!.weekdayOf(node.group.key) ? ` · ${V!.weekdayOf(node.group.key)}` : ''}**`,
           '',
-          `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running)`,
+          `${t.runs} runs (${t.ok} ok, ${t.failed} failed, ${t.cancelled} cancelled, ${t.running} running${t.paused ? `, ${t.paused} paused` : ''})`,
           '',
-          `Cost: $${t.costUsd.toString()} · tokens ${t.inputTokens.toLocaleString('en-US')} in (${t.cachedInputTokens.toLocaleString('en-US')} cached) / ${t.outputTokens.toLocaleString('en-US')} out · total ${t.totalTokens.toLocaleString('en-US')}`,
+          `Cost: $${t.costUsd.toString()}${t.costUnknown ? ` + ${t.costUnknown} run(s) without a cost` : ''} · tokens ${t.inputTokens.toLocaleString('en-US')} in (${t.cachedInputTokens.toLocaleString('en-US')} cached) / ${t.outputTokens.toLocaleString('en-US')} out · total ${t.totalTokens.toLocaleString('en-US')}`,
           ...(t.deltaPct !== undefined
             ? ['', `Estimates: $${t.estimateUsd.toString()} for $${t.comparableActualUsd.toString()} actual`]
             : []),
@@ -179,7 +180,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         r.steps?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
       );
       item.id = `run:${node.by}:${r.id}`;
-      item.description = G!.describeRun(r);
+      item.description = V!.runDescription(r);
       item.tooltip = new vscode.MarkdownString(V!.runTooltipMarkdown(node.view, this.store.ledgerFileOf(node.view)));
       const icon = V!.statusIcon(r.status);
       item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);

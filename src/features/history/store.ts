@@ -31,6 +31,8 @@ export interface FlujoSource {
   error?: string;
   /** What flujo.toml asked for that is not followed (state_uri in an untrusted workspace). */
   notice?: string;
+  /** Flujo keeps the runs in PostgreSQL (trusted workspace only): read when the user imports them, never on its own. */
+  postgres?: string;
 }
 
 interface FolderHistory {
@@ -219,15 +221,21 @@ export class HistoryStore extends Disposable {
     const history = await import('../../core/history');
     this.ensureSqlWasm(history.setSqlWasmPath);
     const targets = dbOverride
-      ? [{ db: dbOverride, f: this.folders[0] }]
-      : this.folders.filter((f) => f.flujo?.db).map((f) => ({ db: f.flujo!.db!, f }));
+      ? [{ db: dbOverride, f: this.folders[0], postgres: false }]
+      : this.folders
+          .filter((f) => f.flujo?.db || f.flujo?.postgres)
+          .map((f) => ({ db: (f.flujo!.postgres ?? f.flujo!.db)!, f, postgres: f.flujo!.postgres !== undefined }));
     const out = [];
-    for (const { db, f } of targets) {
-      const read = await history.readFlujoRuns(db);
+    for (const { db, f, postgres } of targets) {
+      // PostgreSQL is a network connection: only here, on the user's command, and only in a trusted workspace.
+      if (postgres && !this.services.trust.isTrusted) continue;
+      const read = postgres
+        ? await (await import('../../core/history/flujo/postgres')).readFlujoRunsFromPostgres(db, { env: process.env })
+        : await history.readFlujoRuns(db);
       const r = await history.importFlujoRunsToLedger(f.ledgerFile, read.runs, this.confinement(f.ledgerFile));
       await this.pollLedger(f, true);
       out.push({
-        db,
+        db: postgres ? read.db : db,
         added: r.added,
         updated: r.updated,
         unchanged: r.unchanged,
@@ -376,6 +384,15 @@ export class HistoryStore extends Disposable {
     });
     src.candidates = access.candidates;
     src.notice = access.notice;
+    const where = history.resolveFlujoState({ configDir: dir, stateUri, env: process.env });
+    if (where.kind === 'postgres' && this.services.trust.isTrusted) {
+      src.postgres = where.uri;
+      src.notice = `Flujo keeps these runs in PostgreSQL (${history.redactPostgresUri(where.uri)}): run "Prompt Cost: Import Flujo Runs" to read them — the extension connects only when you ask.`;
+    } else if (where.kind === 'unsupported' || where.kind === 'memory')
+      src.notice ??=
+        where.kind === 'memory'
+          ? `Flujo keeps no runs here (${where.why}).`
+          : `flujo.toml: ${where.message} (the flujo CLI stops with this error).`;
     // a regular file only: a FIFO or device planted as the database would block the extension host
     src.db = access.candidates.find((p) => {
       try {

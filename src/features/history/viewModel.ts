@@ -5,7 +5,7 @@ import { escapeMarkdown, markdownCode } from '../../core/untrustedText';
 import type { BudgetRow } from '../../core/history/budgets';
 import { budgetPercentText, runInputTokens, runTokens } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
-import { compactCount, formatDeltaPct, formatTotalCost, runDeltaPct } from '../../core/history/group';
+import { compactCount, formatDeltaPct, runDeltaPct } from '../../core/history/group';
 import { formatDuration, formatUsd } from '../../core/format';
 import type { RunRecord, RunStatus, RunStep } from '../../core/history/record';
 
@@ -48,27 +48,40 @@ export function compactTokens(n: number): string {
   return compactCount(n);
 }
 
-/** `3 runs · 12.3k tok · $0.0123 · Δ +4.2 % · 1 failed` (the exact cost is in the tooltip). */
+/**
+ * `$0.0123 · Δ +4.2 %`: short enough for the default side bar width (≈300 px) beside the day;
+ * the run count, failures, tokens and the exact cost are in the tooltip (a failed run shows its status).
+ */
 export function groupDescription(t: RunTotals): string {
-  const parts = [`${t.runs} run${t.runs === 1 ? '' : 's'}`, `${compactTokens(t.totalTokens)} tok`, formatTotalCost(t)];
+  // Runs without a cost make the known sum a lower bound: "≥ $0.275" (the tooltip says how many).
+  const all = t.runs > 0 && t.costUnknown === t.runs;
+  const parts = [all ? 'cost unknown' : `${t.costUnknown ? '≥ ' : ''}${formatUsd(t.costUsd)}`];
   const d = formatDeltaPct(t.deltaPct);
   if (d) parts.push(`Δ ${d}`);
-  if (t.failed) parts.push(`${t.failed} failed`);
   if (t.running) parts.push(`${t.running} running`);
+  if (t.paused) parts.push(`${t.paused} paused`);
   return parts.join(' · ');
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-/** Group labels: days get their weekday (`2025-01-02 · Thu`), and `today`/`yesterday` relative to `now`. */
+/** Group labels: days are `2025-01-02`, with `today`/`yesterday` relative to `now`; weekday: weekdayOf (the tooltip). */
 export function groupLabel(group: RunGroup, by: GroupBy, now = new Date()): string {
   if (by !== 'day' || !/^\d{4}-\d{2}-\d{2}$/.test(group.key)) return group.label;
   const [y, m, d] = group.key.split('-').map(Number);
   const date = new Date(y, m - 1, d);
   const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const days = Math.round((today.getTime() - date.getTime()) / 86_400_000);
-  const rel = days === 0 ? 'today' : days === 1 ? 'yesterday' : WEEKDAYS[date.getDay()];
-  return `${group.key} · ${rel}`;
+  // Older days: the date alone, so the day's cost and Δ fit the default side bar (the weekday is in the tooltip).
+  if (days !== 0 && days !== 1) return group.key;
+  return `${group.key} · ${days === 0 ? 'today' : 'yesterday'}`;
+}
+
+/** The weekday of a `YYYY-MM-DD` day key (`Thu`), for the group's tooltip. */
+export function weekdayOf(key: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(key)) return undefined;
+  const [y, m, d] = key.split('-').map(Number);
+  return WEEKDAYS[new Date(y, m - 1, d).getDay()];
 }
 
 function pad(n: number): string {
@@ -90,11 +103,28 @@ export function runSubject(r: RunRecord): string {
   return r.model ?? r.id;
 }
 
-/** Tree label of a run: time, then the subject unless the grouping already says it. */
+/** A prompt file's name without its prompt-file suffix (`support-triage.prompt.md` → `support-triage`). */
+function promptStem(name: string): string {
+  return name.replace(/\.(prompt\.md|prompt\.ya?ml|prompt|prompty|md|txt|ya?ml|json|jinja2?|j2)$/i, '') || name;
+}
+
+/**
+ * Tree label of a run: time, then the subject unless the grouping already says it (a prompt file without
+ * its suffix, so label and cost fit the default side bar; the tooltip names the file).
+ */
 export function runLabel(r: RunRecord, by: GroupBy): string {
   const time = localTime(r.time, by !== 'day');
   if (by === 'prompt' || (by === 'pipeline' && r.pipeline)) return time;
-  return `${time}  ${runSubject(r)}`;
+  return `${time}  ${r.promptFile ? promptStem(runSubject(r)) : runSubject(r)}`;
+}
+
+/**
+ * Tree description of a run: its cost, and its status unless ok — a failed run without a cost shows just
+ * its status, its icon says the rest (model, tokens, Δ, latency and "no cost recorded": the tooltip).
+ */
+export function runDescription(r: RunRecord): string {
+  if (r.costUsd === undefined) return r.status === 'ok' ? 'cost unknown' : r.status;
+  return r.status === 'ok' ? formatUsd(r.costUsd) : `${formatUsd(r.costUsd)} · ${r.status}`;
 }
 
 /** Codicon id and theme colour id per status. */
@@ -108,6 +138,8 @@ export function statusIcon(status: RunStatus): { id: string; color?: string } {
       return { id: 'circle-slash', color: 'disabledForeground' };
     case 'running':
       return { id: 'sync~spin', color: 'charts.blue' };
+    case 'paused':
+      return { id: 'debug-pause', color: 'charts.yellow' };
   }
 }
 
@@ -204,10 +236,10 @@ export function budgetRowView(b: BudgetRow): BudgetRowView {
   const parts: string[] = [];
   if (b.runs === 0) parts.push('no runs');
   else {
-    parts.push(`max run ${formatUsd(b.maxRunUsd)}${limits.length ? ` of ${limits.join(' / ')}` : ''}${pct ? ` (${pct})` : ''}`);
-    parts.push(`${b.runs} run${b.runs === 1 ? '' : 's'}, total ${formatUsd(b.spentUsd)}`);
+    // Short enough for the default side bar width beside the budget's name; limits and totals: the tooltip.
+    if (pct) parts.push(pct);
+    parts.push(`max run ${formatUsd(b.maxRunUsd)}`);
   }
-  if (b.runs === 0 && limits.length) parts.push(`limit ${limits.join(' / ')}`);
   const icon =
     b.status === 'over'
       ? { id: 'error', color: 'errorForeground' }

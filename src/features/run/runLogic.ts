@@ -122,6 +122,32 @@ export interface ErrorContext {
   timeoutSeconds: number;
   /** Overall limit of a run (promptCost.run.maxDurationSeconds). */
   maxDurationSeconds?: number;
+  /** The machine has no network interface besides loopback (machineLooksOffline). */
+  offline?: boolean;
+}
+
+/** The network error codes an offline machine gives (no DNS, no route). */
+const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH']);
+
+/**
+ * True when no network interface other than loopback has an address: the machine is offline (a run cannot
+ * reach a remote provider), as opposed to one host being unreachable. `interfaces` is os.networkInterfaces().
+ */
+export function machineLooksOffline(interfaces: Record<string, { internal: boolean; address: string }[] | undefined>): boolean {
+  return !Object.values(interfaces).some((list) => list?.some((i) => !i.internal && !/^fe80:/i.test(i.address)));
+}
+
+/** One message for a network failure (the client's message names the code once: "Cannot reach … (ENOTFOUND)."). */
+function networkMessage(clientMessage: string, ctx: ErrorContext): string {
+  const code = /\b(E[A-Z0-9_]{3,}|UND_ERR_[A-Z_]+)\b/.exec(clientMessage)?.[1];
+  const what = `Cannot reach ${ctx.baseUrl}${code ? ` (${code})` : ''}`;
+  if (ctx.offline && (!code || OFFLINE_CODES.has(code)))
+    return `${what}: this machine is offline. Token counts and estimates work offline; running a prompt needs the network.`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `${what}: the host name does not resolve. Check the base URL setting, or whether a DNS server or proxy is reachable.`;
+  if (code === 'ECONNREFUSED') return `${what}: nothing listens there. Is the server running and the base URL right?`;
+  if (/^Cannot reach /.test(clientMessage)) return clientMessage;
+  return `${what}.${clientMessage && !code ? ` ${clientMessage}` : ''}`;
 }
 
 export interface ErrorView {
@@ -173,11 +199,7 @@ export function providerErrorView(
             : `No response from ${ctx.baseUrl} for ${ctx.timeoutSeconds} s (promptCost.run.timeoutSeconds).${detail}`,
       };
     case 'network':
-      return {
-        severity: 'error',
-        actions: ['Retry', 'Open Settings'],
-        message: `Cannot reach ${ctx.baseUrl}: is the server running and the base URL right?${detail}`,
-      };
+      return { severity: 'error', actions: ['Retry', 'Open Settings'], message: networkMessage(err.message, ctx) };
     case 'bad_response':
       return {
         severity: 'error',

@@ -2,6 +2,7 @@
 // variables, send the prompt's messages with the real provider client, stream the answer into a
 // Markdown editor beside, cancel through the progress notification, and record the run (estimate
 // at send time, actual usage buckets, exact actual cost) in the ledger. Disabled in untrusted workspaces.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
@@ -329,11 +330,34 @@ function estimateAtSend({ services, modules, config, pricing, parsed, options }:
   }
 }
 
-/** The Markdown editor beside the prompt that the answer streams into. */
-async function openAnswer({ name }: RunContext, target: RunTarget, messageCount: number, estimate: RunEstimate | undefined) {
+/** Each prompt's answer document (untitled Markdown), reused by its next runs while it is open. */
+const answerDocuments = new Map<string, vscode.TextDocument>();
+
+/**
+ * The Markdown editor beside the prompt that the answer streams into: the prompt's answer document of an
+ * earlier run if it is still open (the new run is appended under a rule), else a new one — not one
+ * `Untitled-N` tab per run.
+ */
+async function openAnswer({ name, doc }: RunContext, target: RunTarget, messageCount: number, estimate: RunEstimate | undefined) {
   const header = `# ▶ ${name} · ${target.id}\n\n*${new Date().toLocaleString()} · ${messageCount} message${messageCount === 1 ? '' : 's'}${estimate?.costUsd ? ` · estimate ${fmtUsd(estimate.costUsd, estimate.approximate)}` : ''}*\n\n`;
-  const answerDoc = await vscode.workspace.openTextDocument({ language: 'markdown', content: header });
-  await vscode.window.showTextDocument(answerDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: true });
+  const key = doc.uri.toString();
+  let answerDoc = answerDocuments.get(key);
+  if (answerDoc && !answerDoc.isClosed) {
+    const end = answerDoc.positionAt(answerDoc.getText().length);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(answerDoc.uri, end, `${answerDoc.getText().endsWith('\n') ? '' : '\n'}\n---\n\n${header}`);
+    if (!(await vscode.workspace.applyEdit(edit))) answerDoc = undefined;
+  } else answerDoc = undefined;
+  answerDoc ??= await vscode.workspace.openTextDocument({ language: 'markdown', content: header });
+  answerDocuments.set(key, answerDoc);
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document === answerDoc);
+  const editor = await vscode.window.showTextDocument(answerDoc, {
+    viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside,
+    preview: false,
+    preserveFocus: true,
+  });
+  const last = answerDoc.positionAt(answerDoc.getText().length);
+  editor.revealRange(new vscode.Range(last, last), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return new AnswerWriter(answerDoc);
 }
 
@@ -444,6 +468,7 @@ function reportFailure(
       baseUrl: providers.displayUrl(baseUrl),
       timeoutSeconds: settings.timeoutSeconds,
       maxDurationSeconds: settings.maxDurationSeconds,
+      offline: record.error!.kind === 'network' && modules.logic.machineLooksOffline(os.networkInterfaces()),
     },
   );
   const show =

@@ -135,7 +135,7 @@ describe('cost of a change (Git extension)', function () {
     const doc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(doc);
     const lens = await waitFor('Δ lens in code', async () => (await lensTitles(doc.uri)).find((l) => DELTA.test(l.title)), 20_000);
-    assert.equal(lens.line, 6); // the messages line, 0-based, after two new lines
+    assert.equal(lens.line, 4); // the call's line, 0-based, after two new lines (one prompt per call)
     const dTokens = countTokens(longer, 'o200k_base') - countTokens(system, 'o200k_base');
     assert.equal(Number(DELTA.exec(lens.title)![2]), dTokens);
     const hover = hoverText(
@@ -145,7 +145,7 @@ describe('cost of a change (Git extension)', function () {
         new vscode.Position(6, doc.lineAt(6).text.indexOf(longer) + 3),
       ),
     );
-    assert.match(hover, /change vs HEAD\*\* \(system message · client\.chat\.completions\.create, modified\)/);
+    assert.match(hover, /change vs HEAD\*\* \(client\.chat\.completions\.create, modified\)/);
   });
 
   it('the Changed Prompts view lists the changes of both repositories', async () => {

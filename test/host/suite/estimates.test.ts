@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { promptFileTokens, shortUsd } from '../../../src/core/estimate';
 import { Decimal } from '../../../src/core/pricing/decimal';
 import { countTokens } from '../../../src/core/tokenize';
-import { extensionApi, openInEditor, waitFor, workspaceRoot } from './helpers';
+import { extensionApi, loadFactor, openInEditor, waitFor, workspaceRoot } from './helpers';
 
 /** The top lens: `1,234 tokens + 300 out` (prompt tokens, then the expected output the costs include). */
 const isTopLens = (t: string): boolean => / tokens \+ [\d,]+ out$/.test(t);
@@ -139,25 +139,31 @@ describe('live estimates', () => {
     assert.deepEqual(modelColumn(selectionMd), wholeModels, selectionMd);
   });
 
-  it('estimates prompts inside Python code for the model named in the call', async () => {
+  it('estimates prompts inside Python code: one lens per call, for the model named in the call', async () => {
     const editor = await openInEditor('agents', 'review_agent.py');
     const titles = await waitFor('code CodeLens', async () => {
       const t = await codeLensTitles(editor.document.uri);
       return t.length >= 3 ? t : undefined;
     });
+    // Three calls, three lenses (make_agent_async ×2, chat.completions.create) — not one per string.
+    assert.equal(titles.length, 3, titles.join(' | '));
     const src = editor.document.getText();
     const start = src.indexOf('REVIEW_PROMPT = """') + 'REVIEW_PROMPT = """'.length;
     const reviewPrompt = src.slice(start, src.indexOf('"""', start));
-    const reviewTokens = countTokens(reviewPrompt, 'o200k_base');
-    const reviewUsd = Decimal.parse('0.0025').times(reviewTokens).shiftLeft(3); // flujo.toml: gpt-4o $0.0025 per 1K input
-    assert.ok(titles.includes(`${reviewTokens} tokens · gpt-4o ${shortUsd(reviewUsd)} input`), titles.join(' | '));
+    // The call sends it as a system message: OpenAI's chat rule, 3 per message + the role, 3 to prime the reply.
+    const system = 3 + countTokens('system', 'o200k_base') + countTokens(reviewPrompt, 'o200k_base');
+    const reviewTokens = system + 3;
+    // flujo.toml: gpt-4o $0.0025 per 1K input, $0.01 per 1K output; 500 expected output tokens (the setting).
+    const reviewUsd = Decimal.parse('0.0025').times(reviewTokens).plus(Decimal.parse('0.01').times(500)).shiftLeft(3);
+    assert.ok(titles.includes(`${reviewTokens} tokens + 500 out · gpt-4o ${shortUsd(reviewUsd)}`), titles.join(' | '));
     assert.ok(
       titles.some((t) => t.includes('gpt-4o-mini')),
       titles.join(' | '),
     );
-    // Clicking the lens shows that one prompt's breakdown, not the whole file's.
+    // Clicking the lens (or the constant the call sends) shows that call's breakdown, not the whole file's.
     const md = await vscode.commands.executeCommand<string>('promptCost.showBreakdown', editor.document.uri, start);
-    assert.ok(md.includes(`| openai:gpt-4o (in the call) | ${reviewTokens} | ${shortUsd(reviewUsd)} |`), md);
+    assert.ok(md.includes('make_agent_async in review_agent.py'), md);
+    assert.ok(md.includes(`| system (line 5) | ${system} |`), md);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -243,8 +249,12 @@ describe('live estimates', () => {
   // keystroke — building the 5 MB text (getText), shipping it to the worker and rebuilding 15k message
   // objects — so that is asserted exactly (only edits travel after the first request), the lens must show
   // the exact count after typing, and the event-loop delay is logged and bounded only generously.
+  // Flaky once (issue 29): not a stale lens — each keystroke's lens did arrive with the new count — but a fixed
+  // 240 s budget for a first count plus five recounts that took 46 s + 5 × 20–28 s at load average 18 on two
+  // cores (162 s, logged below). The budgets and the event-loop bound now scale with the machine's load.
   it('a 5 MB prompt: typing updates the CodeLens to the exact count, only the edits go to the worker, the host stays responsive', async function () {
-    this.timeout(240_000);
+    const factor = loadFactor();
+    this.timeout(240_000 * factor);
     // A Prompty file: as a `.md` the host's time would be VS Code's built-in Markdown extension's, which
     // re-tokenizes the whole 5 MB document per change (13 s of extension-host CPU over five edits,
     // against 0.5 s of ours, in a profile of this test).
@@ -260,7 +270,7 @@ describe('live estimates', () => {
       const t0 = Date.now();
       const editor = await openInEditor('prompts', 'huge.prompty');
       const uri = editor.document.uri;
-      const first = await waitFor('CodeLens on 5 MB', () => topLens(uri), 120_000);
+      const first = await waitFor('CodeLens on 5 MB', () => topLens(uri), 120_000 * factor);
       const firstMs = Date.now() - t0;
       assert.equal(topLensTokens(first), exact(text), first);
 
@@ -284,7 +294,7 @@ describe('live estimates', () => {
             const t = await topLens(uri);
             return t && t !== before ? t : undefined;
           },
-          60_000,
+          60_000 * factor,
         );
         editMs.push(Date.now() - s);
       }
@@ -298,14 +308,15 @@ describe('live estimates', () => {
       console.log(
         `[perf] 5 MB prompt: first CodeLens ${firstMs} ms; keystroke → updated CodeLens ${editMs.join(', ')} ms; ` +
           `event-loop delay while typing p50 ${lag.p50.toFixed(0)} / p99 ${lag.p99.toFixed(0)} / max ${lag.max.toFixed(0)} ms; ` +
-          `worker requests ${JSON.stringify(requests)} (${shown})`,
+          `worker requests ${JSON.stringify(requests)} (${shown}); load factor ${factor.toFixed(1)}`,
       );
       fs.writeFileSync(path.join(__dirname, 'perf-5mb.json'), JSON.stringify({ firstMs, editMs, typingMs, lag, requests }));
       // The whole text went to the worker once, at opening; every keystroke after that sent its edits.
       assert.equal(requests?.text, 1, JSON.stringify(requests));
       assert.ok((requests?.edits ?? 0) >= 5, JSON.stringify(requests));
       // Responsive at all, even on a loaded machine (the benchmark has the real numbers: bench/KEYSTROKE.md).
-      assert.ok(lag.max < 5_000, `extension host blocked for ${lag.max} ms`);
+      // Timer lag also measures the OS scheduling the other processes: the bound scales with the load.
+      assert.ok(lag.max < 5_000 * factor, `extension host blocked for ${lag.max} ms (load factor ${factor.toFixed(1)})`);
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       fs.rmSync(file, { force: true });

@@ -1,5 +1,6 @@
 // Helpers shared by the suites that run inside a real VS Code host.
 import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptCostApi } from '../../../src/extension';
@@ -29,8 +30,27 @@ export async function extensionApi(): Promise<PromptCostApi> {
   return api;
 }
 
-/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+/**
+ * How much slower than an idle machine this one is now: the 1-minute load average per core, between 1 and 8.
+ * A CPU-bound wait (counting a 5 MB prompt, a worker answering) takes that much longer in wall time on a
+ * machine shared with other test runs; budgets for such waits are `scaled(ms)` instead of fixed.
+ */
+export function loadFactor(): number {
+  const perCore = os.loadavg()[0] / Math.max(1, os.cpus().length);
+  return Math.min(8, Math.max(1, perCore));
+}
+
+/** `ms` on an idle machine, stretched by the current load (loadFactor). */
+export function scaled(ms: number): number {
+  return Math.round(ms * loadFactor());
+}
+
+/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs` (by default 10 s, load-scaled). */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = scaled(10_000),
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -9,6 +9,8 @@ export function flujoStatusToRunStatus(status: string): RunStatus {
   if (['completed', 'complete', 'success', 'succeeded', 'ok', 'done', 'finished'].includes(s)) return 'ok';
   if (['failed', 'failure', 'error', 'errored', 'timeout'].includes(s)) return 'error';
   if (['cancelled', 'canceled', 'aborted', 'stopped'].includes(s)) return 'cancelled';
+  // Flujo's own status set is running | paused | completed | failed | cancelled (flujo/state/models.py:23).
+  if (s === 'paused') return 'paused';
   return 'running';
 }
 

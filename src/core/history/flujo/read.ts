@@ -14,6 +14,7 @@ import { readDatabaseSnapshot, WalReplay, WalSnapshotError } from '../wal';
 import { FlujoRunAssembler, LocatedRow, RUN_COLUMNS, STEP_COLUMNS, WORKFLOW_COLUMNS } from './assemble';
 import { FlujoImportError, FlujoReadResult, FlujoRun } from './model';
 import { errorText } from '../../errors';
+import { pushAll } from '../../arrays';
 
 function columns(db: Database, table: string): Set<string> {
   const res = db.exec(`PRAGMA table_info("${table.replace(/"/g, '""')}")`);
@@ -96,7 +97,7 @@ export async function readFlujoRunsFromSnapshot(dbPath: string, snap: WalReplay)
   const SQL = await loadSqlJs();
   const warnings: string[] = [];
   if (snap.ignoredReason) warnings.push(`${path.basename(dbPath)}-wal ignored: ${snap.ignoredReason}`);
-  warnings.push(...snap.warnings);
+  pushAll(warnings, snap.warnings);
   let db: Database;
   try {
     db = new SQL.Database(snap.image);
