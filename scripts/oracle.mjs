@@ -32,8 +32,27 @@ export function oracleInstalled() {
   return fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === wanted;
 }
 
+/** A `.oracle` that is a link to nowhere (or to itself) is not a cache: remove the link, install afresh. */
+function dropBrokenLink(dir) {
+  let link;
+  try {
+    link = fs.lstatSync(dir);
+  } catch {
+    return;
+  }
+  if (!link.isSymbolicLink()) return;
+  try {
+    if (fs.statSync(dir).isDirectory()) return;
+  } catch {
+    // dangling or a loop (ELOOP)
+  }
+  console.log(`oracle: ${dir} is a broken link; replacing it with a folder`);
+  fs.unlinkSync(dir);
+}
+
 export function installOracle({ force = false } = {}) {
   if (!force && oracleInstalled()) return false;
+  dropBrokenLink(ORACLE_DIR);
   fs.mkdirSync(ORACLE_DIR, { recursive: true });
   fs.writeFileSync(
     path.join(ORACLE_DIR, 'package.json'),

@@ -135,18 +135,24 @@ test('a budget on code applies to the whole call: all its messages (was: per str
   const code = `from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(\n    model="gpt-4o",\n    messages=[\n        {"role": "system", "content": "${sys}"},\n        {"role": "user", "content": "${user}"},\n    ],\n)\n`;
   const repo = repoWith({ 'README.md': 'x\n' });
   repo.write('src/agent.py', code);
-  const est = json(repo.dir, ['estimate', 'src/agent.py', '--model', 'openai:gpt-4o']);
-  const each = est.j.prompts.map((p: { estimates: { inputTokens: number }[] }) => p.estimates[0].inputTokens);
-  assert.equal(each.length, 2);
+  // One SDK call is one prompt (issue 23): its input is every message plus the chat framing, although
+  // each message alone is under the limit.
+  repo.write('system.txt', sys);
+  repo.write('user.txt', user);
+  const counted = json(repo.dir, ['count', '--model', 'openai:gpt-4o', 'system.txt', 'user.txt']);
+  const each = counted.j.files.map((f: { tokens: number }) => f.tokens);
   assert.ok(each.every((n: number) => n < 1500) && each[0] + each[1] > 1500, String(each));
+  const est = json(repo.dir, ['estimate', 'src/agent.py', '--model', 'openai:gpt-4o']);
+  assert.equal(est.j.prompts.length, 1, 'the call is one prompt');
+  const input = est.j.prompts[0].estimates[0].inputTokens;
+  assert.ok(input > each[0] + each[1], `${input}: the messages and their framing`);
   repo.write('prompt-cost.json', JSON.stringify({ budgets: [{ files: 'src/**/*.py', max_input_tokens: 1500 }] }));
   const r = cli(repo.dir, ['check', '--no-lint']);
   assert.equal(r.code, 1, r.out);
-  const sum = (each[0] + each[1]).toLocaleString('en-US');
   assert.match(
     r.out,
     new RegExp(
-      `src/agent\\.py:6:\\d+: error budget/max-input-tokens: client\\.chat\\.completions\\.create \\(2 messages\\): ${sum} input tokens for openai:gpt-4o exceed max_input_tokens 1,500`,
+      `src/agent\\.py:3:\\d+: error budget/max-input-tokens: client\\.chat\\.completions\\.create: ${input.toLocaleString('en-US')} input tokens for openai:gpt-4o exceed max_input_tokens 1,500`,
     ),
   );
 });
