@@ -20,6 +20,7 @@ import {
 import { CodeMessage, MessageList, MessageReader } from './messages';
 import { StringReader } from './strings';
 import { Group, Item, calleeBefore, isGroup, isIdent, isTok, splitTop } from './tree';
+import { pushAll } from '../../arrays';
 
 export interface CodePrompt {
   /** The messages the call sends, in order (system first, as the SDKs send `system=` / `instructions=`). */
@@ -132,7 +133,7 @@ export class Analyzer {
         else if (!isTok(a[0], '*') && !isTok(a[0], '**')) positional.push(a);
       }
     } else {
-      positional.push(...args);
+      pushAll(positional, args);
       const opts = positional[spec.optionsArg ?? 0];
       const objItems = opts && this.resolve(opts);
       if (objItems && objItems.length === 1 && isGroup(objItems[0], '{'))

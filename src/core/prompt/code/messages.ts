@@ -7,6 +7,7 @@ import type { OffsetRange, Placeholder, PromptRole } from '../types';
 import { MESSAGE_CLASSES, ROLE_NAMES } from './calls';
 import { StrValue, StringReader } from './strings';
 import { Group, Item, calleeBefore, isGroup, isIdent, isTok, itemsRange, splitTop } from './tree';
+import { pushAll } from '../../arrays';
 
 export interface CodeMessage {
   role: PromptRole;
@@ -124,10 +125,10 @@ export class MessageReader {
     if (!content) return;
     const inner: MessageList = { messages: [], unread: [] };
     this.read(content.value, role, content.key, false, inner, depth + 1);
-    out.unread.push(...inner.unread);
+    pushAll(out.unread, inner.unread);
     if (!inner.messages.length) return;
     if (!roleEntry && content.key === 'text') {
-      out.messages.push(...inner.messages);
+      pushAll(out.messages, inner.messages);
       return;
     }
     out.messages.push(joinParts(role, inner.messages, content.key));

@@ -6,6 +6,7 @@
 import type { CodeLanguage, CodeToken } from '../lexer';
 import type { OffsetRange, Placeholder } from '../types';
 import { Group, Item, calleeBefore, isGroup, isIdent, isStr, isTok, itemsRange, splitTop } from './tree';
+import { pushAll } from '../../arrays';
 
 export interface StrValue {
   text: string;
@@ -184,7 +185,7 @@ export class StringReader {
       if (!a) return m;
       if (a.unfilled) {
         unfilled = true;
-        placeholders.push(...a.placeholders);
+        pushAll(placeholders, a.placeholders);
       }
       return a.text;
     });
