@@ -255,6 +255,10 @@ describe('live estimates', () => {
   it('a 5 MB prompt: typing updates the CodeLens to the exact count, only the edits go to the worker, the host stays responsive', async function () {
     const factor = loadFactor();
     this.timeout(240_000 * factor);
+    // Its own state: no editor, comparison panel or second group left open by an earlier suite (a split
+    // caps the lens and VS Code cancels lens requests of unfocused editors).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.joinAllGroups');
     // A Prompty file: as a `.md` the host's time would be VS Code's built-in Markdown extension's, which
     // re-tokenizes the whole 5 MB document per change (13 s of extension-host CPU over five edits,
     // against 0.5 s of ours, in a profile of this test).

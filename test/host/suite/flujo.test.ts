@@ -123,6 +123,9 @@ describe('flujo.toml language service', () => {
 
   it('strict mode: models used in workspace code without a price are errors, updated when code changes', async function () {
     this.timeout(60_000);
+    // Its own state: no editors or panels left open by an earlier suite.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.joinAllGroups');
     const dir = path.join(workspaceRoot(), 'strict');
     fs.mkdirSync(dir, { recursive: true });
     const strictFile = path.join(dir, 'flujo.toml');
