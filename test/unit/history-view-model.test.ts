@@ -113,7 +113,7 @@ describe('history view model', () => {
         ['default', 'pass'],
       ],
     );
-    assert.equal(rows[0].description, '80 % · max run $1.20'); // limits and totals in the tooltip
+    assert.equal(rows[0].description, '80 %'); // the most expensive run, limits and totals in the tooltip
     assert.match(rows[0].tooltip, /Limits: \$1\.50 per run.*Runs: 2, total \$1\.3,/s);
     assert.match(rows[1].description, /150 %/);
   });

@@ -210,15 +210,12 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 }
 
-/** `Output estimate ±19 % (was 241 %)`: the walk-forward backtest of learned output tokens (median p50 error vs without history). */
+/** `Output ±19 %` · `p90 covers 67 %` (short for the default side bar; the error without history in the tooltip): the walk-forward backtest of learned output tokens (median p50 error vs without history). */
 function accuracyItem(node: Extract<RunsNode, { kind: 'accuracy' }>): vscode.TreeItem {
   const r = node.report;
-  const item = new vscode.TreeItem(
-    `Output estimate ±${r.p50MedianAbsPctError} % (was ${r.baselineMedianAbsPctError} %)`,
-    vscode.TreeItemCollapsibleState.None,
-  );
+  const item = new vscode.TreeItem(`Output ±${r.p50MedianAbsPctError} %`, vscode.TreeItemCollapsibleState.None);
   item.id = `accuracy:${node.ledger}`;
-  item.description = `p90 covers ${r.p90Coverage} % · ${r.runsEvaluated} run${r.runsEvaluated === 1 ? '' : 's'} checked`;
+  item.description = `p90 covers ${r.p90Coverage} %`;
   const md = new vscode.MarkdownString();
   md.appendText(
     `${node.folder}: each run against the output estimate learned from the runs before it (prompt-cost history accuracy).\n\n` +

@@ -237,8 +237,8 @@ export function budgetRowView(b: BudgetRow): BudgetRowView {
   if (b.runs === 0) parts.push('no runs');
   else {
     // Short enough for the default side bar width beside the budget's name; limits and totals: the tooltip.
-    if (pct) parts.push(pct);
-    parts.push(`max run ${formatUsd(b.maxRunUsd)}`);
+    // The percentage of the closest limit when there is one, else the most expensive run.
+    parts.push(pct || `max run ${formatUsd(b.maxRunUsd)}`);
   }
   const icon =
     b.status === 'over'

@@ -223,7 +223,7 @@ describe('run prompts and run history', function () {
     assert.ok(fake, `groups: ${t.map((g) => g.label).join(', ')}`);
     assert.match(fake.description, /^\$0\.0013 · Δ /); // short for the default side bar; counts in the tooltip
     const run = fake.children[0];
-    assert.match(run.label, /^\d\d-\d\d \d\d:\d\d {2}support-triage\.prompt\.md$/);
+    assert.match(run.label, /^\d\d-\d\d \d\d:\d\d {2}support-triage$/);
     assert.equal(run.description, '$0.0013'); // model, tokens, Δ and latency: the tooltip
     assert.equal(run.icon, 'pass');
     assert.equal(run.contextValue, 'promptCost.run prompt');
@@ -416,7 +416,7 @@ describe('run prompts and run history', function () {
     const support = rows.find((r) => r.item.label === 'support-*')!;
     assert.equal(support.n.row.status, 'warning');
     assert.equal((support.item.iconPath as vscode.ThemeIcon).id, 'warning');
-    assert.equal(support.item.description, '80 % · max run $1.20');
+    assert.equal(support.item.description, '80 %');
     assert.equal(rows.find((r) => r.item.label === 'nightly-report')!.n.row.status, 'ok');
 
     // A new run appears live (DB -wal watcher); it is over the support-* budget.
