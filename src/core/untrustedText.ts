@@ -29,10 +29,13 @@ export function escapeMarkdown(text: string): string {
 
 /** Characters that form inline Markdown (see escapeMarkdown). */
 const MD_INLINE = /[\\`*~[\]<>|&@_]|:(?=\/)|(?<=www)\./gi;
-/** A block marker at the start (followed by a space or the end, as CommonMark requires): ATX heading,
- * bullet, thematic break, setext underline; and an ordered-list number's `.`/`)`. */
-const MD_BLOCK_START = /^( {0,3})([#+\-=]+)(?= |$)/;
-const MD_ORDERED_START = /^( {0,3}\d{1,9})([.)])(?= |$)/;
+/** A block marker at the start, after up to 3 spaces of indentation (CommonMark 0.31 §4.2, §5.2): ATX
+ * heading, bullet, thematic break, setext underline; and an ordered-list number's `.`/`)`. CommonMark
+ * wants a space or tab after it, but marked 14 (VS Code's renderer) opens a heading on any JavaScript
+ * `\s` (`heading: /^ {0,3}(#{1,6})(?=\s|$)/` in marked's rules): `#` + U+2000 is a heading there, so any
+ * whitespace after the marker counts. */
+const MD_BLOCK_START = /^( {0,3})([#+\-=]+)(?=\s|$)/;
+const MD_ORDERED_START = /^( {0,3}\d{1,9})([.)])(?=\s|$)/;
 const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
 /** C0 controls, DEL, C1 controls and the Unicode line/paragraph separators. */
 const MD_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
