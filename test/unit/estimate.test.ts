@@ -133,3 +133,43 @@ test('codeLensSummary and estimateMarkdown show every model, approximate ones wi
     /^Prices: [^\n]*≈ approximate count: claude-3-5-sonnet-latest, unknown-model\. Unfilled placeholders[^\n]* {2}\n⚠ Flujo itself/,
   );
 });
+
+// The hover is compact (issue 29, item 6) and the learned output must survive that (issue 21): the e2e
+// scenario learned-output found the compact branch returning before the learned figures were added.
+// Costs by Flujo's own rule (flujo/cost.py: prompt_tokens / 1000 × prompt_tokens_per_1k + completion
+// tokens / 1000 × completion_tokens_per_1k), with the prices of FLUJO above.
+test('estimateMarkdown compact: the learned p50/p90 output and their request costs, and the reasoning-model warning, stay in the hover', () => {
+  // no max_tokens: a reasoning model without runs may then think up to its output limit
+  const doc = parsePromptDocument(DOC.replace('max_tokens: 300\n', ''), 'triage.prompt.md');
+  const learned = { p50: 88, p90: 131, runs: 6, lastRun: '2026-12-01T00:00:00Z' };
+  const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
+    models: ['openai:gpt-4o-mini', 'openai:o4-mini'],
+    catalog,
+    outputTokens: 300,
+    requestsPerDay: 10,
+    learned: { lookup: (model) => (model === 'openai:gpt-4o-mini' ? learned : undefined), choice: 'p50' },
+  });
+  const input = e.models.find((m) => m.model === 'openai:gpt-4o-mini')!.inputTokens;
+  const cost = (out: number) => Decimal.parse('0.00015').times(input).plus(Decimal.parse('0.0006').times(out)).shiftLeft(3);
+  const compact = estimateMarkdown(e, { requestsPerDay: 10, compact: true });
+  assert.equal(compact.match(/^\|---/gm)?.length, 1, compact); // still one table: the hover must not scroll
+  assert.ok(
+    compact.includes(
+      `Learned from runs · gpt-4o-mini output: Typical (p50) 88 tok · ${shortUsd(cost(88))}, Budget (p90) 131 tok · ${shortUsd(cost(131))} (6 runs)`,
+    ),
+    compact,
+  );
+  // the table's output column uses the learned p50, not the default (300)
+  assert.match(compact, /\| gpt-4o-mini \| \d+ \| \$[\d.]+ \| \$0\.0000528 \(88 tok\) \|/);
+  assert.match(compact, /⚠ o4-mini: reasoning model with no runs, output may reach [\d,]+ tokens/);
+  // the full hover (Copy as Markdown) keeps the table form
+  assert.match(estimateMarkdown(e, { requestsPerDay: 10 }), /\| Learned from runs \| Typical \(p50\) \| Budget \(p90\) \| Runs \|/);
+  // without learned output the compact hover has no learned line
+  const plain = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
+    models: ['openai:gpt-4o-mini'],
+    catalog,
+    outputTokens: 300,
+    requestsPerDay: 10,
+  });
+  assert.doesNotMatch(estimateMarkdown(plain, { requestsPerDay: 10, compact: true }), /Learned from runs/);
+});

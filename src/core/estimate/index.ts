@@ -314,14 +314,6 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       .replace(': · ', ': ');
   }
   const notes = estimateNotes(estimate, options.compact);
-  if (options.compact) {
-    if (firstVariants) lines.push('', firstVariants);
-    // One paragraph (no spacing between notes); Flujo's warnings each on their own line.
-    const plain = notes.filter((n) => !n.startsWith('⚠'));
-    const warnings = notes.filter((n) => n.startsWith('⚠'));
-    if (notes.length) lines.push('', [plain.join(' '), ...warnings].filter(Boolean).join('  \n'));
-    return lines.join('\n');
-  }
   const learned = learnedMarkdown(
     estimate.models.map((m) => ({
       model: m.model,
@@ -329,7 +321,18 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       cost: estimate.learnedCosts.get(m.model),
       approximate: m.tokenizer.approximate,
     })),
+    options.compact,
   );
+  if (options.compact) {
+    // The learned output (p50 and the p90 budget) right under the costs it explains.
+    if (learned) lines.push('', learned);
+    if (firstVariants) lines.push('', firstVariants);
+    // One paragraph (no spacing between notes); Flujo's warnings each on their own line.
+    const plain = notes.filter((n) => !n.startsWith('⚠'));
+    const warnings = notes.filter((n) => n.startsWith('⚠'));
+    if (notes.length) lines.push('', [plain.join(' '), ...warnings].filter(Boolean).join('  \n'));
+    return lines.join('\n');
+  }
   // The learned figures right under the request costs they explain, before the variants.
   if (learned) lines.push('', learned);
   if (variants.length > 2) lines.push('', ...variants);

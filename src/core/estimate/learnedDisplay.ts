@@ -62,7 +62,9 @@ export function outputSourceSentence(o: ModelOutput): string {
  */
 export function learnedMarkdown(
   rows: readonly { model: string; output: ModelOutput | undefined; cost: LearnedCost | undefined; approximate: boolean }[],
+  compact = false,
 ): string {
+  if (compact) return learnedCompact(rows);
   const learned = rows.filter((r) => r.output?.learned);
   const ranged = rows.filter((r) => r.output?.upTo !== undefined);
   if (!learned.length && !ranged.length) return '';
@@ -95,4 +97,32 @@ export function learnedMarkdown(
       `⚠ ${escapeMarkdown(shortModel(r.model))} is a reasoning model with no runs of this prompt: its output may reach ${GROUPED.format(r.output!.upTo!)} tokens (reasoning included), not the ${GROUPED.format(r.output!.tokens)} shown.`,
     );
   return lines.join('\n');
+}
+
+/**
+ * The compact hover's learned output: one line per model with history (p50 and p90 with their request
+ * cost), so the hover keeps the budget figure without the full table.
+ */
+function learnedCompact(
+  rows: readonly { model: string; output: ModelOutput | undefined; cost: LearnedCost | undefined; approximate: boolean }[],
+): string {
+  const lines: string[] = [];
+  for (const r of rows) {
+    const l = r.output?.learned;
+    if (!l) continue;
+    const name = escapeMarkdown(shortModel(r.model));
+    const usd = (d: Decimal | undefined) => (d ? ` · ${shortUsd(d, r.approximate)}` : '');
+    const whose = l.borrowedFrom
+      ? `${l.runs} run${l.runs === 1 ? '' : 's'} of ${escapeMarkdown(shortModel(l.borrowedFrom))}`
+      : `${l.runs} run${l.runs === 1 ? '' : 's'}`;
+    lines.push(
+      `Learned from runs · ${name} output: Typical (p50) ${GROUPED.format(l.p50)} tok${usd(r.cost?.p50Usd)}, Budget (p90) ${GROUPED.format(l.p90)} tok${usd(r.cost?.p90Usd)} (${whose})`,
+    );
+  }
+  for (const r of rows)
+    if (r.output?.upTo !== undefined)
+      lines.push(
+        `⚠ ${escapeMarkdown(shortModel(r.model))}: reasoning model with no runs, output may reach ${GROUPED.format(r.output.upTo)} tokens`,
+      );
+  return lines.join('  \n');
 }
