@@ -110,46 +110,94 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
     ...extra,
   });
   if (!wal || wal.length < WAL_HEADER) return base();
+  const header = readWalHeader(wal, db);
+  if ('ignoredReason' in header) return base(header);
+  const frames = readFrames(wal, header);
+  const framesIgnored = frames.framesInFile - frames.framesApplied;
+  const { warnings, commitsIgnored } = frames.stop ? stopReport(wal, header, frames.stop, frames.framesInFile, walName) : NO_STOP;
+  const stoppedAt = frames.stop ? { stoppedAt: { frame: frames.stop.index + 1, offset: frames.stop.off, reason: frames.stop.reason } } : {};
+  if (frames.commits === 0) return base({ walPresent: true, framesIgnored, commitsIgnored, warnings, ...stoppedAt });
+  const image = committedImage(db, wal, header.pageSize, frames, walName);
+  return {
+    image: markRollbackJournal(image.image),
+    walPresent: true,
+    framesApplied: frames.framesApplied,
+    commits: frames.commits,
+    framesIgnored,
+    commitsIgnored,
+    warnings: [...warnings, ...image.warnings],
+    ...stoppedAt,
+  };
+}
+
+/** A WAL header that can be used: its page size, salts, checksum byte order and the header's checksum (the chain's start). */
+interface WalHeader {
+  pageSize: number;
+  salt1: number;
+  salt2: number;
+  bigEndian: boolean;
+  checksum: [number, number];
+}
+
+/** Step 1: the 32-byte header (magic, version, page size, checksum) and its page size against the database's. */
+function readWalHeader(wal: Uint8Array, db: Uint8Array): WalHeader | { ignoredReason: string } {
   const dv = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
   const magic = dv.getUint32(0, false);
-  if (magic !== WAL_MAGIC_LE && magic !== WAL_MAGIC_BE) return base({ ignoredReason: 'bad WAL magic' });
+  if (magic !== WAL_MAGIC_LE && magic !== WAL_MAGIC_BE) return { ignoredReason: 'bad WAL magic' };
   const bigEndian = (magic & 1) === 1;
-  if (dv.getUint32(4, false) !== WAL_VERSION) return base({ ignoredReason: 'unsupported WAL version' });
+  if (dv.getUint32(4, false) !== WAL_VERSION) return { ignoredReason: 'unsupported WAL version' };
   const pageSize = dv.getUint32(8, false);
-  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return base({ ignoredReason: 'bad WAL page size' });
-  const salt1 = dv.getUint32(16, false);
-  const salt2 = dv.getUint32(20, false);
-  let [s0, s1] = checksum(dv, 0, 24, 0, 0, bigEndian);
-  if (s0 !== dv.getUint32(24, false) || s1 !== dv.getUint32(28, false)) return base({ ignoredReason: 'WAL header checksum mismatch' });
+  if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) return { ignoredReason: 'bad WAL page size' };
+  const sum = checksum(dv, 0, 24, 0, 0, bigEndian);
+  if (sum[0] !== dv.getUint32(24, false) || sum[1] !== dv.getUint32(28, false)) return { ignoredReason: 'WAL header checksum mismatch' };
   const mainPageSize = dbPageSize(db);
-  if (mainPageSize !== undefined && mainPageSize !== pageSize) return base({ ignoredReason: 'WAL page size differs from the database' });
+  if (mainPageSize !== undefined && mainPageSize !== pageSize) return { ignoredReason: 'WAL page size differs from the database' };
+  return { pageSize, salt1: dv.getUint32(16, false), salt2: dv.getUint32(20, false), bigEndian, checksum: sum };
+}
 
-  const frameSize = FRAME_HEADER + pageSize;
-  const framesInFile = Math.floor((wal.length - WAL_HEADER) / frameSize);
-  const committed = new Map<number, number>(); // page number → offset of its page data in wal
+interface WalFrames {
+  framesInFile: number;
+  /** Page number → offset of its page data in the WAL, for the frames up to the last commit. */
+  committed: Map<number, number>;
+  /** The last commit's database size in pages (a claim, checked in committedImage). */
+  dbPages: number;
+  commits: number;
+  framesApplied: number;
+  /** The first invalid frame, where replay stopped. */
+  stop?: { index: number; off: number; reason: string };
+}
+
+/** Steps 2–3: the frames in order, each checked (salts, page number, chained checksum), kept up to the last commit. */
+function readFrames(wal: Uint8Array, h: WalHeader): WalFrames {
+  const dv = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
+  const frameSize = FRAME_HEADER + h.pageSize;
+  const out: WalFrames = {
+    framesInFile: Math.floor((wal.length - WAL_HEADER) / frameSize),
+    committed: new Map(),
+    dbPages: 0,
+    commits: 0,
+    framesApplied: 0,
+  };
+  let [s0, s1] = h.checksum;
   let pending = new Map<number, number>();
-  let dbPages = 0;
-  let commits = 0;
-  let framesApplied = 0;
   let pendingCount = 0;
-  let stop: { index: number; off: number; reason: string } | undefined;
-  for (let i = 0; i < framesInFile; i++) {
+  for (let i = 0; i < out.framesInFile; i++) {
     const off = WAL_HEADER + i * frameSize;
     const pgno = dv.getUint32(off, false);
     const commitSize = dv.getUint32(off + 4, false);
     // walDecodeFrame: salts first, then page number 0, then the cumulative checksum.
-    if (dv.getUint32(off + 8, false) !== salt1 || dv.getUint32(off + 12, false) !== salt2) {
-      stop = { index: i, off, reason: 'a salt that differs from the WAL header' };
+    if (dv.getUint32(off + 8, false) !== h.salt1 || dv.getUint32(off + 12, false) !== h.salt2) {
+      out.stop = { index: i, off, reason: 'a salt that differs from the WAL header' };
       break;
     }
     if (pgno === 0) {
-      stop = { index: i, off, reason: 'page number 0' };
+      out.stop = { index: i, off, reason: 'page number 0' };
       break;
     }
-    let [c0, c1] = checksum(dv, off, off + 8, s0, s1, bigEndian);
-    [c0, c1] = checksum(dv, off + FRAME_HEADER, off + frameSize, c0, c1, bigEndian);
+    let [c0, c1] = checksum(dv, off, off + 8, s0, s1, h.bigEndian);
+    [c0, c1] = checksum(dv, off + FRAME_HEADER, off + frameSize, c0, c1, h.bigEndian);
     if (c0 !== dv.getUint32(off + 16, false) || c1 !== dv.getUint32(off + 20, false)) {
-      stop = { index: i, off, reason: 'a bad checksum' };
+      out.stop = { index: i, off, reason: 'a bad checksum' };
       break;
     }
     s0 = c0;
@@ -157,52 +205,71 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
     pending.set(pgno, off + FRAME_HEADER);
     pendingCount++;
     if (commitSize !== 0) {
-      for (const [p, o] of pending) committed.set(p, o);
-      framesApplied += pendingCount;
+      for (const [p, o] of pending) out.committed.set(p, o);
+      out.framesApplied += pendingCount;
       pending = new Map();
       pendingCount = 0;
-      dbPages = commitSize;
-      commits++;
+      out.dbPages = commitSize;
+      out.commits++;
     }
   }
-  const framesIgnored = framesInFile - framesApplied;
-  const warnings: string[] = [];
-  let commitsIgnored = 0;
-  if (stop) {
-    // Frames from here on are not read, as in SQLite. That is normal for frames left from before a WAL
-    // reset (both salts differ: §4.3) and for one half-written last frame; anything else that looks like
-    // this WAL's frames, and above all a commit among them, means committed transactions are lost.
-    let current = 0;
-    for (let i = stop.index; i < framesInFile; i++) {
-      const off = WAL_HEADER + i * frameSize;
-      const looksCurrent = dv.getUint32(off + 8, false) === salt1 || dv.getUint32(off + 12, false) === salt2;
-      if (!looksCurrent) continue;
-      current++;
-      if (dv.getUint32(off + 4, false) !== 0) commitsIgnored++;
-    }
-    const tornLastFrame = current === 1 && commitsIgnored === 0 && stop.index === framesInFile - 1;
-    if (current > 0 && !tornLastFrame)
-      warnings.push(
-        `${walName}: frame ${stop.index + 1} of ${framesInFile} (byte ${stop.off.toLocaleString('en-US')}) has ${stop.reason}; ` +
-          `WAL replay stops there as in SQLite, so ${plural(framesInFile - stop.index, 'frame')} after it` +
-          (commitsIgnored ? ` (${plural(commitsIgnored, 'commit')})` : '') +
-          ` ${framesInFile - stop.index === 1 ? 'is' : 'are'} ignored: runs written only there are not imported`,
-      );
-  }
-  if (commits === 0)
-    return base({
-      walPresent: true,
-      framesIgnored,
-      commitsIgnored,
-      warnings,
-      ...(stop ? { stoppedAt: { frame: stop.index + 1, offset: stop.off, reason: stop.reason } } : {}),
-    });
+  return out;
+}
 
-  // The commit frame's "database size in pages" and the frames' page numbers are only claims. Pages the
-  // files do not hold read as zeros in SQLite; no table or overflow page is ever all zeros, only free-list
-  // leaves SQLite allocated but never wrote (pager "don't write"). So the image stops at the last page that
-  // exists, and zero-filled gaps before a WAL page are allowed only up to as many pages as exist (at least
-  // 16 MB): a claim beyond that allocates nothing, and the header says how many pages the image has.
+const NO_STOP = { warnings: [] as string[], commitsIgnored: 0 };
+
+/**
+ * Frames from the stop on are not read, as in SQLite. That is normal for frames left from before a WAL
+ * reset (both salts differ: §4.3) and for one half-written last frame; anything else that looks like
+ * this WAL's frames, and above all a commit among them, means committed transactions are lost: a warning.
+ */
+function stopReport(
+  wal: Uint8Array,
+  h: WalHeader,
+  stop: NonNullable<WalFrames['stop']>,
+  framesInFile: number,
+  walName: string,
+): { warnings: string[]; commitsIgnored: number } {
+  const dv = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
+  const frameSize = FRAME_HEADER + h.pageSize;
+  let current = 0;
+  let commitsIgnored = 0;
+  for (let i = stop.index; i < framesInFile; i++) {
+    const off = WAL_HEADER + i * frameSize;
+    const looksCurrent = dv.getUint32(off + 8, false) === h.salt1 || dv.getUint32(off + 12, false) === h.salt2;
+    if (!looksCurrent) continue;
+    current++;
+    if (dv.getUint32(off + 4, false) !== 0) commitsIgnored++;
+  }
+  const tornLastFrame = current === 1 && commitsIgnored === 0 && stop.index === framesInFile - 1;
+  if (current === 0 || tornLastFrame) return { warnings: [], commitsIgnored };
+  const lost = framesInFile - stop.index;
+  return {
+    commitsIgnored,
+    warnings: [
+      `${walName}: frame ${stop.index + 1} of ${framesInFile} (byte ${stop.off.toLocaleString('en-US')}) has ${stop.reason}; ` +
+        `WAL replay stops there as in SQLite, so ${plural(lost, 'frame')} after it` +
+        (commitsIgnored ? ` (${plural(commitsIgnored, 'commit')})` : '') +
+        ` ${lost === 1 ? 'is' : 'are'} ignored: runs written only there are not imported`,
+    ],
+  };
+}
+
+/**
+ * Step 4: the committed pages over a copy of the main file. The commit frame's "database size in pages"
+ * and the frames' page numbers are only claims. Pages the files do not hold read as zeros in SQLite; no
+ * table or overflow page is ever all zeros, only free-list leaves SQLite allocated but never wrote (pager
+ * "don't write"). So the image stops at the last page that exists, and zero-filled gaps before a WAL page
+ * are allowed only up to as many pages as exist (at least 16 MB): a claim beyond that allocates nothing,
+ * and the header says how many pages the image has.
+ */
+function committedImage(
+  db: Uint8Array,
+  wal: Uint8Array,
+  pageSize: number,
+  { committed, dbPages }: WalFrames,
+  walName: string,
+): { image: Uint8Array; warnings: string[] } {
   const mainPages = Math.floor(db.length / pageSize);
   const walPages = [...committed.keys()].filter((p) => p > mainPages && p <= dbPages).sort((a, b) => a - b);
   const allowedGap = Math.max(Math.floor(MAX_GAP_BYTES / pageSize), mainPages + committed.size);
@@ -223,6 +290,7 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
   for (const [pgno, dataOff] of committed) {
     if (pgno <= pages) image.set(wal.subarray(dataOff, dataOff + pageSize), (pgno - 1) * pageSize);
   }
+  const warnings: string[] = [];
   if (pages < dbPages && image.length >= 100) {
     // Free-list leaves never written are normal: only a gap larger than the free list is worth a warning.
     const freePages = new DataView(image.buffer).getUint32(36, false);
@@ -234,16 +302,7 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
       );
     new DataView(image.buffer).setUint32(28, pages, false); // in-header database size (fileformat2 §1.3.7)
   }
-  return {
-    image: markRollbackJournal(image),
-    walPresent: true,
-    framesApplied,
-    commits,
-    framesIgnored,
-    commitsIgnored,
-    warnings,
-    ...(stop ? { stoppedAt: { frame: stop.index + 1, offset: stop.off, reason: stop.reason } } : {}),
-  };
+  return { image, warnings };
 }
 
 // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a regular file).
