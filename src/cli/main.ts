@@ -99,8 +99,8 @@ and its parents). Exit 1 when there is an error.
        Flujo runs into the ledger (again: only new and changed runs); without DB, the state database
        of the flujo.toml found as Flujo finds it (state_uri, else flujo_ops.db or .flujo/state.db)
   export [--csv | --json] [--ledger PATH]
-  accuracy [--ledger PATH] [--json]
-       how well learned output tokens predicted each run (walk-forward)
+  accuracy [--ledger PATH] [--config PATH] [--json]
+       how well learned output tokens predicted each run (walk-forward), in tokens and in money
 
 The ledger is .prompt-cost/runs.jsonl in the nearest folder with a .prompt-cost/ (or $PROMPT_COST_LEDGER).
 `,
