@@ -104,8 +104,8 @@ and its parents). Exit 1 when there is an error.
   export --otlp URL | --otlp-file FILE [--member NAME] [--include-text] [--timeout-ms N] [--json]
        the runs as OpenTelemetry spans (GenAI conventions v1.41.0) to an OTLP/HTTP endpoint (headers
        from OTEL_EXPORTER_OTLP_HEADERS) or an OTLP JSON Lines file; again = no duplicates
-  accuracy [--ledger PATH] [--json]
-       how well learned output tokens predicted each run (walk-forward)
+  accuracy [--ledger PATH] [--config PATH] [--json]
+       how well learned output tokens predicted each run (walk-forward), in tokens and in money
 
 The ledger is .prompt-cost/runs.jsonl in the nearest folder with a .prompt-cost/ (or $PROMPT_COST_LEDGER).
 `,
