@@ -4,6 +4,7 @@ import { registerCodeLens } from './features/codeLens';
 import { registerEstimateCommands } from './features/commands';
 import { ComparePanelApi, comparePanelApi, registerComparePanel } from './features/compare/panel';
 import { registerFlujoCodeActions } from './features/flujo/codeActions';
+import { registerFlujoHistorical } from './features/flujo/historical';
 import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerComparePanel(services),
     registerFlujoDiagnostics(services),
     registerFlujoCodeActions(services),
+    registerFlujoHistorical(services),
     registerFlujoLanguage(services),
     registerRunPrompt(services),
     registerApiKeyCommands(services),
