@@ -241,5 +241,12 @@ export function parseModelSpelling(raw: string): ModelSpelling {
 /** The model ids of a Copilot `model:` list (`GPT-4.1 | 'gpt-5' | 'Claude Sonnet 4.5'`, or a YAML list), in order. */
 export function splitModelList(text: string | readonly string[]): string[] {
   const items = typeof text === 'string' ? text.replace(/^\s*\[|\]\s*$/g, '').split(/[|,]/) : [...text];
-  return items.map((t) => t.trim().replace(/^['"`]|['"`]$/g, '').trim()).filter((t) => t.length > 0);
+  return items
+    .map((t) =>
+      t
+        .trim()
+        .replace(/^['"`]|['"`]$/g, '')
+        .trim(),
+    )
+    .filter((t) => t.length > 0);
 }
