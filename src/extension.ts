@@ -4,6 +4,7 @@ import { registerCodeLens } from './features/codeLens';
 import { registerEstimateCommands } from './features/commands';
 import { ComparePanelApi, comparePanelApi, registerComparePanel } from './features/compare/panel';
 import { registerFlujoCodeActions } from './features/flujo/codeActions';
+import { registerFlujoHistorical } from './features/flujo/historical';
 import { registerFlujoDiagnostics } from './features/flujo/diagnostics';
 import { registerFlujoLanguage } from './features/flujo/language';
 import { registerHover } from './features/hover';
@@ -21,6 +22,7 @@ import { registerDeploymentModels } from './features/deploymentModels';
 import { registerProviderCount } from './features/providerCount';
 import { ChangesApi, registerChanges } from './features/changes';
 import { registerPromptBudgets } from './features/prompt/budgets';
+import { IN_BROWSER, setUpBrowserFiles } from './features/platform';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;
@@ -29,6 +31,8 @@ const moduleEvalMs = performance.now() - loadStartedAt;
 
 /** What activate() returns outside production (tests, development host): used by the integration tests (the status bar cannot be read through the API). */
 export interface PromptCostApi {
+  /** Which bundle runs: dist/extension.js in a Node extension host, dist/web/extension.js in VS Code for the Web. */
+  readonly platform: 'node' | 'browser';
   /** Milliseconds spent in activate() itself. */
   readonly activationMs: number;
   /** Milliseconds spent evaluating the bundle before activate() ran. */
@@ -47,6 +51,8 @@ export interface PromptCostApi {
 export function activate(context: vscode.ExtensionContext): PromptCostApi | undefined {
   const started = performance.now();
   const services = createServices(context);
+  // VS Code for the Web: encoding tables come through vscode.workspace.fs (before the first estimate needs them).
+  setUpBrowserFiles(context, services.log);
   const statusBar = new StatusBar(services);
   context.subscriptions.push(
     services,
@@ -59,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerComparePanel(services),
     registerFlujoDiagnostics(services),
     registerFlujoCodeActions(services),
+    registerFlujoHistorical(services),
     registerFlujoLanguage(services),
     registerRunPrompt(services),
     registerApiKeyCommands(services),
@@ -72,11 +79,14 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
   const budgets = registerPromptBudgets(services);
   context.subscriptions.push(changes.disposable, budgets.disposable);
   const activationMs = performance.now() - started;
-  services.log.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)`);
+  services.log.info(
+    `activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)${IN_BROWSER ? ' in the browser' : ''}`,
+  );
   // The test API reaches the services (and through them SecretStorage): never hand it to other
   // extensions in a normal installation, only to the extension's own tests and development host.
   if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
   return {
+    platform: IN_BROWSER ? 'browser' : 'node',
     activationMs,
     moduleEvalMs,
     services,

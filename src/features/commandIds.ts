@@ -13,6 +13,7 @@ export const COMMANDS = {
   clearApiKey: 'promptCost.clearApiKey',
   pickDeploymentModel: 'promptCost.pickDeploymentModel',
   providerCount: 'promptCost.countWithProvider',
+  writeFlujoHistorical: 'promptCost.writeFlujoHistorical',
 } as const;
 
 /** The Runs view's title and context-menu commands. */

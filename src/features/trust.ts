@@ -19,6 +19,10 @@ export class WorkspaceTrust implements vscode.Disposable {
   /** A modal question with two answers; tests replace it. */
   confirm: Confirm = (message, allow, deny) => vscode.window.showWarningMessage(message, { modal: true }, allow, deny);
 
+  /** A modal question before a trusted-only write (e.g. learned averages into flujo.toml); tests replace it. */
+  choose = (message: string, ...answers: string[]): Thenable<string | undefined> =>
+    vscode.window.showInformationMessage(message, { modal: true }, ...answers);
+
   /** Tests only: behave as if the workspace were (un)trusted; `undefined` returns to the real state. */
   simulateForTests(trusted: boolean | undefined): void {
     this.override = trusted;

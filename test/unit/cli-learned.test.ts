@@ -154,6 +154,27 @@ describe('CLI: learned output tokens', () => {
     const human = io(ws);
     assert.equal(await main(['history', 'accuracy'], human.cli), 0);
     assert.match(human.out(), /openai:gpt-4o-mini\s+1\s+11\.1 %\s+100 %\s+233\.3 %/);
+    assert.equal(j.runsWithCost, 0, 'the ledger records no cost: no money figures');
+    assert.doesNotMatch(human.out(), /cost error/);
+  });
+
+  it('history accuracy: with costs in the ledger, the output error in money (catalog output price)', async () => {
+    const ws = workspace();
+    // Run 4 of gpt-4o-mini again, with the cost it was billed: 20 input × $0.15/M + 90 output × $0.60/M
+    // (genai-prices gpt-4o-mini) = $0.000057. p50 100 is 10 tokens off: 10 × 0.0000006 / 0.000057 = 10.5 %;
+    // the baseline 300 is 210 off: 210 × 0.0000006 / 0.000057 = 221.1 %.
+    const ledger = path.join(ws, '.prompt-cost', 'runs.jsonl');
+    fs.appendFileSync(ledger, serializeEntry({ ...run(4, 'gpt-4o-mini', 90), costUsd: '0.000057' }));
+    const t = io(ws);
+    assert.equal(await main(['history', 'accuracy', '--json'], t.cli), 0, t.err());
+    const j = JSON.parse(t.out());
+    assert.equal(j.runsWithCost, 1);
+    assert.equal(j.p50CostMedianAbsPctError, 10.5);
+    assert.equal(j.baselineCostMedianAbsPctError, 221.1);
+    const human = io(ws);
+    assert.equal(await main(['history', 'accuracy'], human.cli), 0);
+    assert.match(human.out(), /openai:gpt-4o-mini\s+1\s+11\.1 %\s+100 %\s+233\.3 %\s+10\.5 %\s+221\.1 %/);
+    assert.match(human.out(), /cost error: what the output-token error costs/);
   });
 });
 

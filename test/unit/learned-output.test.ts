@@ -261,6 +261,31 @@ describe('learned output: walk-forward backtest', () => {
     assert.equal(r.runsWarmingUp, 3);
   });
 
+  it("the same errors in money: the output-token error as a share of the run's actual cost", () => {
+    // gpt-4o at $2.50 / $10 per 1M (genai-prices): 100 input tokens cost $0.00025, each output token $0.00001.
+    // run 4: actual 200 out, cost $0.00225; p50 100 → 100 × 0.00001 / 0.00225 = 44.4 %; baseline 500 → 133.3 %.
+    // run 5: actual 100 out, cost $0.00125; p50 100 → 0 %; baseline 500 → 400 × 0.00001 / 0.00125 = 320 %.
+    const cost = (o: number) => String((100 * 2.5 + o * 10) / 1e6);
+    const runs = [100, 100, 100, 200, 100].map((o, i) =>
+      run(i, o, { estimate: { inputTokens: 100, outputTokens: 500 }, costUsd: cost(o) }),
+    );
+    const prices = new Map([['openai:gpt-4o', 10 / 1e6]]);
+    const r = backtestOutputEstimates(runs, (model) => prices.get(model));
+    assert.equal(r.runsWithCost, 2);
+    assert.equal(r.p50CostMedianAbsPctError, 22.2);
+    assert.equal(r.baselineCostMedianAbsPctError, 226.7);
+    assert.equal(r.byModel['openai:gpt-4o'].p50CostMedianAbsPctError, 22.2);
+    // Unpriced model, a run without cost, a free run: no money figures, the token figures unchanged.
+    const none = backtestOutputEstimates(runs, () => undefined);
+    assert.deepEqual([none.runsWithCost, none.p50CostMedianAbsPctError, none.p50MedianAbsPctError], [0, null, 25]);
+    const free = backtestOutputEstimates(
+      runs.map((x) => ({ ...x, costUsd: '0' })),
+      (model) => prices.get(model),
+    );
+    assert.equal(free.runsWithCost, 0);
+    assert.equal(backtestOutputEstimates(runs).p50CostMedianAbsPctError, undefined, 'no price function: no money fields');
+  });
+
   it('a learned estimate recorded with a run is no baseline: the baseline is then 500', () => {
     const runs = [100, 100, 100, 100].map((o, i) =>
       run(i, o, { estimate: { inputTokens: 100, outputTokens: 100, outputTokensSource: 'history' } }),
