@@ -4,6 +4,7 @@
 // (markdown-language-features' `hasConfigurationChanged`): the Runs view's group-by must not re-price.
 import * as vscode from 'vscode';
 import type { GroupBy } from '../core/history/group';
+import { IN_BROWSER } from './platform';
 
 const SECTION = 'promptCost';
 
@@ -93,7 +94,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): PromptCostConfig 
     flujoConfigPath: c.get<string>('flujoConfigPath') || '',
     codeLensEnabled: c.get<boolean>('codeLens.enabled') !== false,
     codePromptsEnabled: c.get<boolean>('codePrompts.enabled') !== false,
-    workerThreshold: nonNegativeInt(c, 'performance.workerThreshold'),
+    // VS Code for the Web has no worker threads; its extension host is itself off the UI thread.
+    workerThreshold: IN_BROWSER ? Number.POSITIVE_INFINITY : nonNegativeInt(c, 'performance.workerThreshold'),
     maxDocumentSize: nonNegativeInt(c, 'performance.maxDocumentSize'),
   };
 }
