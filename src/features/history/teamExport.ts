@@ -11,6 +11,7 @@ import { CONFIG_KEYS, onConfigChange, readTelemetrySettings } from '../config';
 import type { Services } from '../services';
 import { Disposable } from '../util/dispose';
 import { historyStore } from './store';
+import { IN_BROWSER } from '../platform';
 
 export const TELEMETRY_HEADERS_SECRET = 'promptCost.telemetry.headers';
 const QUEUE_FILE = 'otlp-export-queue.json';
@@ -48,7 +49,8 @@ export class TeamExporter extends Disposable {
     this.stop();
     const gen = this.generation;
     const s = readTelemetrySettings();
-    if (!s.endpoint || !this.services.trust.isTrusted) return;
+    // In VS Code for the Web there is no file system for the queue: export is an editor-on-desktop feature.
+    if (!s.endpoint || !this.services.trust.isTrusted || IN_BROWSER) return;
     const [{ OtlpExportQueue }, { exportRunsToOtlp }, { parseOtlpHeaders, tracesUrl }] = await Promise.all([
       import('../../core/history/otel/queue'),
       import('../../core/history/otel/exportRuns'),
