@@ -11,28 +11,10 @@ import { defaultLedgerPath, ledgerLocation, loadLedger, warnSkipped } from './hi
 import { compareRunsNewestFirst } from '../core/history/group';
 import { runsToJsonLines } from '../core/history/otel/jsonl';
 import { exportRunsToOtlp } from '../core/history/otel/exportRuns';
-import { tracesUrl } from '../core/history/otel/send';
+import { parseOtlpHeaders, tracesUrl } from '../core/history/otel/send';
 import { importOtlpFiles } from '../core/history/otel/import';
 import { checkWriteTarget, fsErrorLine, writeFileAtomicSync } from '../core/safeWrite';
 import { errorText } from '../core/errors';
-
-/** OTEL_EXPORTER_OTLP_HEADERS format: comma-separated `key=value`, values percent-decoded. */
-export function parseOtlpHeaders(text: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (text ?? '').split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const key = part.slice(0, eq).trim().toLowerCase();
-    let value = part.slice(eq + 1).trim();
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      // not percent-encoded: used as written
-    }
-    if (key) out[key] = value;
-  }
-  return out;
-}
 
 export async function exportOtlp(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
