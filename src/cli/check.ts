@@ -9,11 +9,11 @@ import { readRegularFileSync } from '../core/files';
 import { oneLineName, terminalSafeJson } from '../core/untrustedText';
 import { nonNegativeNumber, parseArgs, readTomlInput } from './args';
 import { collectWorkspaceUsages } from './lint';
-import { DIFF_VALUED, baseFallbackFlag, tipWarning } from './diff';
+import { DIFF_VALUED, diffSinceBase, tipWarning } from './diff';
 import { learnedPricing } from './learned';
 import { checkPathArguments, loadPromptWorkspace, PromptWorkspace } from './promptWorkspace';
 import { BUDGET_RULES, SarifFinding, buildSarif } from './sarif';
-import { GitError, diffWorkingTree, toPathspec, type PromptChange } from '../core/diff';
+import { GitError, toPathspec, type PromptChange } from '../core/diff';
 import { SCAN_POLICY, codeLanguageForFile, isSkippedFolder } from '../core/prompt/codeLanguages';
 import { listFiles, repoRoot } from '../core/diff/git';
 import { checkFileBudgets, documentBudget, type BudgetFinding } from '../core/promptBudgets/check';
@@ -80,23 +80,11 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   let baseHow: string | undefined;
   let changes: PromptChange[] = [];
   if (root) {
-    try {
-      const base = flags.get('base');
-      const diff = await diffWorkingTree({
-        ...ws,
-        cwd: io.cwd,
-        base: typeof base === 'string' ? base : undefined,
-        baseFallback: baseFallbackFlag(flags),
-        paths: positional,
-      });
-      baseLabel = diff.base.label;
-      baseHow = diff.base.how;
-      if (diff.base.how === 'tip') io.stderr(`warning: ${tipWarning(diff.base.label)}\n`);
-      changes = diff.changes;
-    } catch (err) {
-      if (err instanceof GitError) throw new UsageError(err.message);
-      throw err;
-    }
+    const diff = await diffSinceBase(io, ws, flags, positional);
+    baseLabel = diff.base.label;
+    baseHow = diff.base.how;
+    if (diff.base.how === 'tip') io.stderr(`warning: ${tipWarning(diff.base.label)}\n`);
+    changes = diff.changes;
     for (const c of changes) {
       const f = increaseFinding(c, increaseLimit(ws, c, top, maxIncreaseFlag), baseLabel, allowUnpriced);
       if (f) findings.push(f);

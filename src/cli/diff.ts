@@ -49,16 +49,25 @@ export async function computeDiff(
   const workspace = loadPromptWorkspace(io, flags, root);
   // The typical (p50) learned output of each prompt, as `estimate` shows it (`--output-tokens` overrides).
   workspace.learned = await learnedPricing(io, flags, root, 'p50');
+  return { diff: await diffSinceBase(io, workspace, flags, positional), workspace };
+}
+
+/** The working tree's changed prompts since `--base` (`--base-fallback tip`), for `diff` and `check`: a git problem is a usage error (exit 2, git's message). */
+export async function diffSinceBase(
+  io: CliIO,
+  workspace: Omit<Parameters<typeof diffWorkingTree>[0], 'cwd' | 'base' | 'baseFallback' | 'paths'>,
+  flags: Map<string, string | true>,
+  paths: string[],
+): Promise<WorkingTreeDiff> {
   const base = flags.get('base');
   try {
-    const diff = await diffWorkingTree({
+    return await diffWorkingTree({
       ...workspace,
       cwd: io.cwd,
       base: typeof base === 'string' ? base : undefined,
       baseFallback: baseFallbackFlag(flags),
-      paths: positional,
+      paths,
     });
-    return { diff, workspace };
   } catch (err) {
     if (err instanceof GitError) throw new UsageError(err.message);
     throw err;

@@ -330,12 +330,18 @@ export const scenarios = [
         );
         const tab = page.locator('.tabs-container .tab[aria-label^="Compare: support-triage.prompt.md"]');
         assert((await tab.count()) > 0, 'the restored panel still compares support-triage.prompt.md');
-        // Reset: back to the prompt's max_tokens, and remove the added model through its button.
+        // Reset: back to the default the editor uses, and remove the added model through its button. With the
+        // example history that default is the output learned from the prompt's runs — README step 1: 88, the
+        // p50 of its six runs (scripts/example-data.mjs) — not its max_tokens (300); after the reload the
+        // learning worker may answer a little later.
         await frame.locator('#output-tokens ~ button.reset').click();
         await waitUntil(
           page,
-          'output tokens back to max_tokens',
-          async () => (await frame.locator('#output-tokens').inputValue()) === '300',
+          'output tokens back to the learned default (88, learned from runs)',
+          async () =>
+            (await frame.locator('#output-tokens').inputValue()) === '88' &&
+            (await frame.locator('#output-tokens-source').innerText()) === 'learned from runs (per model)',
+          30_000,
         );
         await frame.locator('tr[data-id="google:gemini-2.5-flash"] button[aria-label^="Remove"]').click();
         await waitUntil(

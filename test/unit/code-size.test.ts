@@ -16,8 +16,6 @@ const EXEMPT_FILES = new Set(['src/core/flujo/scanner.ts']);
 
 /** `file` or `file:function` → owner. Remove the entry with the split. */
 const ALLOWED: Readonly<Record<string, string>> = {
-  'src/features/codeLens.ts:registerCodeLens': 'tour',
-  'src/features/flujo/diagnostics.ts:registerFlujoDiagnostics': 'structure',
 };
 
 function sourceFiles(dir: string, out: string[] = []): string[] {

@@ -6,10 +6,9 @@ import * as vscode from 'vscode';
 import { IN_BROWSER } from '../platform';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
 import { FLUJO_WORKER_MIN_CHARS, type FlujoAnalysisWorker } from '../../core/flujo/workerClient';
-import { isCancellationError } from '../../core/cancellation';
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
-import { Debouncer } from '../util/debounce';
+import { DocumentDiagnostics } from '../util/documentDiagnostics';
 import { documentLength, documentView, findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
 import { errorText } from '../../core/errors';
 import { SCAN_POLICY, isSkippedFolder, modelUsageGlobs } from '../../core/prompt/codeLanguages';
@@ -29,122 +28,50 @@ const MAX_WORKERS = 2;
 export const coreDiagnostic = new WeakMap<vscode.Diagnostic, FlujoDiagnostic>();
 
 export function registerFlujoDiagnostics(services: Services): vscode.Disposable {
-  const collection = vscode.languages.createDiagnosticCollection('flujo');
-  const debouncer = new Debouncer(300);
   const usages = new WorkspaceModelUsages();
-  /** The latest lint run per document: only its result is shown (an older run may finish last). */
-  const runs = new Map<string, number>();
+  const workers = new FlujoWorkers(services);
   let scanFailures = 0;
-
-  /** Big files are analysed in a worker thread, one per document (latest edit wins), the most recently used kept. */
-  const workers = new Map<string, FlujoAnalysisWorker>();
-  const workerFor = (key: string, create: (script: string) => FlujoAnalysisWorker) => {
-    // Most recently used last, so the oldest is the first to go.
-    const w = workers.get(key) ?? create(services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
-    workers.delete(key);
-    workers.set(key, w);
-    while (workers.size > MAX_WORKERS) {
-      const oldest = workers.keys().next().value as string;
-      workers.get(oldest)?.dispose();
-      workers.delete(oldest);
-    }
-    return w;
-  };
-  const disposeWorker = (key: string) => {
-    workers.get(key)?.dispose();
-    workers.delete(key);
-  };
-
-  const lint = async (doc: vscode.TextDocument) => {
-    if (!isFlujoToml(doc.uri)) return;
-    const key = doc.uri.toString();
-    const run = (runs.get(key) ?? 0) + 1;
-    runs.set(key, run);
-    const [flujo, pricing, { FlujoAnalysisWorker }] = await Promise.all([
-      import('../../core/flujo'),
-      import('../../core/pricing'),
-      import('../../core/flujo/workerClient'),
-    ]);
-    const reference = await services.pricing.referenceCatalog();
-    const options = { path: doc.uri.fsPath, maxDiagnostics: flujo.MAX_DIAGNOSTICS };
-    const current = () => runs.get(key) === run && !doc.isClosed; // a newer run (an edit, new usages, new prices) supersedes this one
-    const analyze = async (usedModels?: ModelUsage[]): Promise<FlujoDiagnostic[]> => {
-      if (IN_BROWSER || documentLength(doc) < FLUJO_WORKER_MIN_CHARS)
-        return flujo.analyzeFlujoToml(doc.getText(), { ...options, usedModels, reference }).diagnostics;
-      // The worker keeps a copy of the text and gets only the edits since (no 10 MB getText per keystroke).
-      const worker = workerFor(key, (script) => new FlujoAnalysisWorker(script));
-      // Read when each request is sent (the document may change while a request waits).
-      const result = await worker.analyzeDocument(documentView(doc), { ...options, usedModels }, services.pricing.referenceData(reference));
-      return result.diagnostics;
-    };
-    // Until the first workspace scan (of many files) is done, show the file's own diagnostics at once.
-    if (!usages.ready && current()) {
-      const own = await analyze();
-      if (current()) publish(doc, own);
-    }
-    let usedModels: ModelUsage[];
-    try {
-      usedModels = await usages.get(doc.uri);
-      scanFailures = 0;
-    } catch (err) {
-      // The scan failed (file search unavailable for a moment): the file's own diagnostics stay; try again soon.
-      services.log.warn(`could not scan the workspace for the models it uses: ${errorText(err)}`);
-      if (++scanFailures <= SCAN_RETRIES)
-        debouncer.schedule(() => void lint(doc).catch((e) => failed(doc, e)), { key, delayMs: SCAN_RETRY_MS });
-      return;
-    }
-    if (!current()) return;
-    const found = await analyze(usedModels);
-    if (!current()) return;
-    publish(doc, found);
-    if (
-      reference.isStale(new Date()) &&
-      found.some((d) => d.code === 'price-differs' || d.code === 'price-magnitude' || d.code === 'unknown-model')
-    ) {
-      services.log.warn(
-        `reference prices are from ${reference.dataDate} (older than ${pricing.STALE_AFTER_DAYS} days): run "Prompt Cost: Update Prices"`,
-      );
-    }
-  };
-
-  const publish = (doc: vscode.TextDocument, found: FlujoDiagnostic[]) => {
-    const diagnostics = found.map((d) => {
-      const diag = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
-      diag.source = DIAGNOSTIC_SOURCE;
-      diag.code = d.code;
-      coreDiagnostic.set(diag, d);
-      return diag;
-    });
-    collection.set(doc.uri, diagnostics);
-  };
-
-  const failed = (doc: vscode.TextDocument, e: unknown) => {
-    if (isCancellationError(e)) return; // a newer edit superseded this run: its own run publishes
-    services.log.error(`flujo.toml lint failed: ${errorText(e, 'stack')}`);
-    if (doc.isClosed) return;
+  const diagnostics: DocumentDiagnostics = new DocumentDiagnostics({
+    name: 'flujo',
+    delayMs: 300,
+    log: services.log,
+    applies: (doc) => isFlujoToml(doc.uri),
+    async compute(doc, run) {
+      const analyze = await analyzerFor(services, workers, doc);
+      // Until the first workspace scan (of many files) is done, show the file's own diagnostics at once.
+      if (!usages.ready && run.current()) run.publish(toDiagnostics(await analyze()));
+      let usedModels: ModelUsage[];
+      try {
+        usedModels = await usages.get(doc.uri);
+        scanFailures = 0;
+      } catch (err) {
+        // The scan failed (file search unavailable for a moment): the file's own diagnostics stay; try again soon.
+        services.log.warn(`could not scan the workspace for the models it uses: ${errorText(err)}`);
+        if (++scanFailures <= SCAN_RETRIES) diagnostics.schedule(doc, SCAN_RETRY_MS);
+        return undefined;
+      }
+      if (!run.current()) return undefined; // a newer run (an edit, new usages, new prices) supersedes this one
+      return toDiagnostics(await analyze(usedModels));
+    },
     // Say so where the user looks (e.g. the worker ran out of its memory limit on a huge file), not only in the log.
-    const diag = new vscode.Diagnostic(
-      new vscode.Range(0, 0, 0, 0),
-      `flujo.toml could not be analysed: ${errorText(e).split('\n')[0]}`,
-      vscode.DiagnosticSeverity.Warning,
-    );
-    diag.source = DIAGNOSTIC_SOURCE;
-    diag.code = 'analysis-failed';
-    collection.set(doc.uri, [diag]);
-  };
-  const schedule = (doc: vscode.TextDocument) => {
-    if (isFlujoToml(doc.uri)) debouncer.schedule(() => void lint(doc).catch((e) => failed(doc, e)), { key: doc.uri.toString() });
-  };
-  const relintAll = () => vscode.workspace.textDocuments.forEach(schedule);
-
-  // Re-lint open flujo.toml files once the changed file is rescanned.
-  const onCodeChange = (uri: vscode.Uri) => void usages.update(uri).then(relintAll);
-  vscode.workspace.textDocuments.forEach(schedule);
+    failed(_doc, err) {
+      const diag = new vscode.Diagnostic(
+        new vscode.Range(0, 0, 0, 0),
+        `flujo.toml could not be analysed: ${errorText(err).split('\n')[0]}`,
+        vscode.DiagnosticSeverity.Warning,
+      );
+      diag.source = DIAGNOSTIC_SOURCE;
+      diag.code = 'analysis-failed';
+      return [diag];
+    },
+    closed: (doc) => workers.dispose(doc.uri.toString()),
+  });
+  const relintAll = () => diagnostics.scheduleAll();
   return vscode.Disposable.from(
-    collection,
-    debouncer,
+    diagnostics,
+    // Re-lint open flujo.toml files once the changed file is rescanned.
     watchWorkspaceFiles(CODE_GLOB, (uri, event) => {
-      if (event !== 'delete') return onCodeChange(uri);
+      if (event !== 'delete') return void usages.update(uri).then(relintAll);
       usages.remove(uri);
       relintAll();
     }),
@@ -153,25 +80,86 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
       if (event === 'change') return;
       void usages.configChanged(uri, event === 'create').then(relintAll, relintAll);
     }),
-    vscode.workspace.onDidOpenTextDocument(schedule),
+    // A big file's worker gets the edits, not the text: record every change in order.
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length === 0) return;
-      // A big file's worker gets the edits, not the text: record every change in order.
-      workers.get(e.document.uri.toString())?.recordChange(
-        e.document.version,
-        e.contentChanges.map((c) => ({ offset: c.rangeOffset, deleteLength: c.rangeLength, text: c.text })),
-      );
-      schedule(e.document);
+      if (e.contentChanges.length > 0) workers.recordChange(e);
     }),
-    vscode.workspace.onDidCloseTextDocument((doc) => {
-      debouncer.cancel(doc.uri.toString());
-      runs.delete(doc.uri.toString());
-      disposeWorker(doc.uri.toString());
-      collection.delete(doc.uri);
-    }),
-    { dispose: () => [...workers.keys()].forEach(disposeWorker) },
+    workers,
     services.pricing.onDidChange(relintAll),
   );
+}
+
+/** vscode.Diagnostics for the core's findings (the core diagnostic kept for the quick fixes). */
+function toDiagnostics(found: FlujoDiagnostic[]): vscode.Diagnostic[] {
+  return found.map((d) => {
+    const diag = new vscode.Diagnostic(toRange(d.range), d.message, toSeverity(d.severity));
+    diag.source = DIAGNOSTIC_SOURCE;
+    diag.code = d.code;
+    coreDiagnostic.set(diag, d);
+    return diag;
+  });
+}
+
+/** The analysis of `doc` with or without the workspace's model usages: on this thread, or in a worker for a big file. */
+async function analyzerFor(
+  services: Services,
+  workers: FlujoWorkers,
+  doc: vscode.TextDocument,
+): Promise<(usedModels?: ModelUsage[]) => Promise<FlujoDiagnostic[]>> {
+  const [flujo, pricing] = await Promise.all([import('../../core/flujo'), import('../../core/pricing')]);
+  const reference = await services.pricing.referenceCatalog();
+  const options = { path: doc.uri.fsPath, maxDiagnostics: flujo.MAX_DIAGNOSTICS };
+  return async (usedModels) => {
+    let found: FlujoDiagnostic[];
+    if (IN_BROWSER || documentLength(doc) < FLUJO_WORKER_MIN_CHARS) {
+      found = flujo.analyzeFlujoToml(doc.getText(), { ...options, usedModels, reference }).diagnostics;
+    } else {
+      // The worker keeps a copy of the text and gets only the edits since (no 10 MB getText per keystroke).
+      // Read when each request is sent (the document may change while a request waits).
+      const worker = await workers.for(doc.uri.toString());
+      found = (await worker.analyzeDocument(documentView(doc), { ...options, usedModels }, services.pricing.referenceData(reference)))
+        .diagnostics;
+    }
+    if (usedModels && reference.isStale(new Date()) && found.some((d) => STALE_PRICE_CODES.has(d.code)))
+      services.log.warn(
+        `reference prices are from ${reference.dataDate} (older than ${pricing.STALE_AFTER_DAYS} days): run "Prompt Cost: Update Prices"`,
+      );
+    return found;
+  };
+}
+
+const STALE_PRICE_CODES = new Set(['price-differs', 'price-magnitude', 'unknown-model']);
+
+/** Big files are analysed in a worker thread, one per document (latest edit wins), the most recently used kept. */
+class FlujoWorkers implements vscode.Disposable {
+  private readonly workers = new Map<string, FlujoAnalysisWorker>();
+
+  constructor(private readonly services: Services) {}
+
+  async for(key: string): Promise<FlujoAnalysisWorker> {
+    const { FlujoAnalysisWorker } = await import('../../core/flujo/workerClient');
+    // Most recently used last, so the oldest is the first to go.
+    const w = this.workers.get(key) ?? new FlujoAnalysisWorker(this.services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
+    this.workers.delete(key);
+    this.workers.set(key, w);
+    while (this.workers.size > MAX_WORKERS) this.dispose(this.workers.keys().next().value as string);
+    return w;
+  }
+
+  recordChange(e: vscode.TextDocumentChangeEvent): void {
+    this.workers.get(e.document.uri.toString())?.recordChange(
+      e.document.version,
+      e.contentChanges.map((c) => ({ offset: c.rangeOffset, deleteLength: c.rangeLength, text: c.text })),
+    );
+  }
+
+  /** Disposes one document's worker, or all of them. */
+  dispose(key?: string): void {
+    for (const k of key === undefined ? [...this.workers.keys()] : [key]) {
+      this.workers.get(k)?.dispose();
+      this.workers.delete(k);
+    }
+  }
 }
 
 /**

@@ -67,7 +67,10 @@ describe('comparison panel', () => {
     await extensionApi();
   });
 
+  /** Edits of workspace files to take back after the test (before its editors close). */
+  const restore: (() => Promise<void>)[] = [];
   afterEach(async () => {
+    for (const undo of restore.splice(0)) await undo();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -204,8 +207,17 @@ describe('comparison panel', () => {
     const first = await viewFor(api, 'summarize.txt');
     assert.equal(api.comparePanel.panel?.title, 'Compare: summarize.txt');
 
-    // Live update on edits (debounced).
+    // Live update on edits (debounced). The edit is taken back at the end: the web workbench auto-saves, and
+    // later suites read summarize.txt from disk (the 5 MB prompt test builds its text from it).
     const tokens = first.rows[0].inputTokens;
+    const original = summarize.document.getText();
+    restore.push(async () => {
+      const doc = summarize.document;
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save());
+    });
     await summarize.edit((b) => b.insert(new vscode.Position(0, 0), 'Think step by step and cite the source paragraph for every claim. '));
     const edited = await viewFor(api, 'summarize.txt', (v) => v.rows[0].inputTokens > tokens);
     const est = await promptEstimate(api, summarize.document);

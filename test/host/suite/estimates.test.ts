@@ -252,9 +252,12 @@ describe('live estimates', () => {
   // Flaky once (issue 29): not a stale lens — each keystroke's lens did arrive with the new count — but a fixed
   // 240 s budget for a first count plus five recounts that took 46 s + 5 × 20–28 s at load average 18 on two
   // cores (162 s, logged below). The budgets and the event-loop bound now scale with the machine's load.
-  // QUARANTINED (2026-12-06): passes alone and with its own suite, times out only after the whole host
-  // suite ran before it (order-dependent, cause not found yet) — see the closing note; un-skip once fixed.
-  it.skip('a 5 MB prompt: typing updates the CodeLens to the exact count, only the edits go to the worker, the host stays responsive', async function () {
+  // Timed out after the whole suite (quarantined for a session): the comparison suite edits summarize.txt,
+  // which this test builds its prompt from, and the web workbench auto-saves (files.autoSave is afterDelay in
+  // VS Code for the Web), so the insertion points moved — and ' cheaper' then left the exact count unchanged
+  // (1,056,993 before and after, logged in a traced run): the wait for a *different* lens never ended. A BPE
+  // count need not change after an insertion; the lens must show the estimate of the text as it is now.
+  it('a 5 MB prompt: typing updates the CodeLens to the exact count, only the edits go to the worker, the host stays responsive', async function () {
     const factor = loadFactor();
     this.timeout(240_000 * factor);
     // A Prompty file: as a `.md` the host's time would be VS Code's built-in Markdown extension's, which
@@ -289,12 +292,15 @@ describe('live estimates', () => {
         const at = new vscode.Position(line, Math.floor(editor.document.lineAt(line).text.length / 2));
         const s = Date.now();
         assert.ok(await editor.edit((b) => b.insert(at, word)));
-        const before = shown;
         shown = await waitFor(
           `the CodeLens after typing '${word}'`,
           async () => {
+            // the estimate of this version (counted in the worker from the edits), then the lens showing it
+            const version = editor.document.version;
+            const est = await services.estimator.get(editor.document);
+            const want = est?.kind === 'prompt' ? est.estimate.models.find((m) => m.model === est.primary)?.inputTokens : undefined;
             const t = await topLens(uri);
-            return t && t !== before ? t : undefined;
+            return t && want !== undefined && editor.document.version === version && topLensTokens(t) === want ? t : undefined;
           },
           60_000 * factor,
         );

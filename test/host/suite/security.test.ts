@@ -12,7 +12,7 @@ import { Marked } from 'marked';
 import { appendRun } from '../../../src/core/history/ledger';
 import type { RunsNode } from '../../../src/features/history/runsView';
 import { insertFlujoRun, openFlujoWal } from '../../support/flujoFixture';
-import { extensionApi, waitFor, workspaceFile, workspaceRoot } from './helpers';
+import { extensionApi, waitFor, workspaceFile, workspaceRoot, scaled } from './helpers';
 
 const marked = new Marked({ gfm: true });
 const LINK = '[free credits](https://evil.example/x) ![p](https://evil.example/p.png) https://evil.example';
@@ -37,7 +37,7 @@ function assertInert(md: vscode.MarkdownString, visible: string): void {
 }
 
 describe('hostile workspace content (escaping, Workspace Trust, paths outside the workspace)', function () {
-  this.timeout(60_000);
+  this.timeout(scaled(60_000));
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-outside-'));
   const created: string[] = [];
   const config = () => vscode.workspace.getConfiguration('promptCost');
@@ -72,13 +72,18 @@ describe('hostile workspace content (escaping, Workspace Trust, paths outside th
   it('a model name with $(icon) syntax reads as written in the CodeLens (escaped, not an icon)', async () => {
     const file = workspaceFile('prompts', 'icon-name.prompt.md');
     created.push(file.fsPath);
-    fs.writeFileSync(file.fsPath, '---\nmodel: "openai:$(alert)-model"\nmax_tokens: 10\n---\n# User\n\nHello there.\n');
+    // Two sections: their lenses are titled when VS Code resolves them (resolveCodeLens), escaped as the others.
+    fs.writeFileSync(
+      file.fsPath,
+      '---\nmodel: "openai:$(alert)-model"\nmax_tokens: 10\n---\n# System\n\nBe brief.\n\n# User\n\nHello there.\n',
+    );
     const doc = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(doc);
     const titles = await waitFor('the CodeLens', async () => {
-      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
       const t = (lenses ?? []).map((l) => l.command?.title ?? '');
-      return t.some((x) => x.includes('alert')) ? t : undefined;
+      // the model's lens, and the two section lenses (titled when resolved: through the same escaping)
+      return t.some((x) => x.includes('alert')) && t.some((x) => /^system: /.test(x)) && t.some((x) => /^user: /.test(x)) ? t : undefined;
     });
     for (const t of titles.filter((x) => x.includes('alert'))) {
       assert.ok(t.includes('\\$(alert)'), `escaped: ${t}`);
