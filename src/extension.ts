@@ -81,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
   );
   const changes = registerChanges(services);
   const budgets = registerPromptBudgets(services);
-  context.subscriptions.push(changes.disposable, budgets);
+  context.subscriptions.push(changes, budgets);
   const activationMs = performance.now() - started;
   services.log.info(
     `activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)${IN_BROWSER ? ' in the browser' : ''}`,

@@ -15,8 +15,7 @@ const MAX_FILE_LINES = 600;
 const EXEMPT_FILES = new Set(['src/core/flujo/scanner.ts']);
 
 /** `file` or `file:function` → owner. Remove the entry with the split. */
-const ALLOWED: Readonly<Record<string, string>> = {
-};
+const ALLOWED: Readonly<Record<string, string>> = {};
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -10,11 +10,12 @@ export interface ChangesApi {
   readonly view: ChangesViewProvider;
 }
 
-export function registerChanges(services: Services): { api: ChangesApi; disposable: vscode.Disposable } {
+/** The feature's Disposable, with the API the tests read. */
+export type ChangesFeature = vscode.Disposable & { readonly api: ChangesApi };
+
+export function registerChanges(services: Services): ChangesFeature {
   const tracker = new ChangeTracker(services);
   const view = registerChangesView(services, tracker);
-  return {
-    api: { tracker, view: view.provider },
-    disposable: vscode.Disposable.from(tracker, registerChangeLensAndHover(tracker), view.disposable),
-  };
+  const disposable = vscode.Disposable.from(tracker, registerChangeLensAndHover(tracker), view);
+  return { api: { tracker, view: view.provider }, dispose: () => disposable.dispose() };
 }

@@ -14,6 +14,8 @@ import { GitAPI, GitRepository, GitStatus, headPathOf, loadGitApi } from './gitA
 import { documentLength } from '../vscodeConvert';
 import { errorText } from '../../core/errors';
 import { pushAll } from '../../core/arrays';
+import { Disposable } from '../util/dispose';
+import { Debouncer } from '../util/debounce';
 
 export const BASE_LABEL = 'HEAD';
 /** A view refresh prices at most this many changed files (a huge working tree stays responsive). */
@@ -35,54 +37,46 @@ export interface RepositoryChanges {
   truncated: number;
 }
 
-export class ChangeTracker implements vscode.Disposable {
+export class ChangeTracker extends Disposable {
   private api?: Promise<GitAPI | undefined>;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when Δs may differ: a repository changed (commit, stage, save), settings or prices changed. */
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   private readonly headText = new Map<string, Promise<string | undefined>>();
   private readonly docCache = new Map<
     string,
     { version: number; head: string; generation: number; result: Promise<DocumentChanges | undefined> }
   >();
   private generation = 0;
-  private timer?: ReturnType<typeof setTimeout>;
+  /** Repositories report bursts of changes (a save, then the index refresh): one refresh for the burst. */
+  private readonly burst = this._register(new Debouncer(150));
 
   constructor(private readonly services: Services) {
-    this.disposables.push(
-      services.estimator.onDidChange(() => this.invalidate()),
-      vscode.workspace.onDidCloseTextDocument((d) => this.docCache.delete(d.uri.toString())),
-    );
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    super();
+    this._register(services.estimator.onDidChange(() => this.invalidate()));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.docCache.delete(d.uri.toString())));
   }
 
   private invalidate(): void {
     this.generation++;
     this.headText.clear();
-    // Repositories report bursts of changes (a save, then the index refresh): one refresh for the burst.
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.changed.fire(), 150);
+    this.burst.schedule(() => this.changed.fire());
   }
 
-  /** The Git API, loaded on first use; listens to every repository's state from then on. */
+  /** The Git API, loaded on first use; listens to every repository's state from then on (until disposed). */
   gitApi(): Promise<GitAPI | undefined> {
     if (!this.api) {
       this.api = loadGitApi().then((api) => {
-        if (!api) return undefined;
-        const watch = (r: GitRepository) => this.disposables.push(r.state.onDidChange(() => this.invalidate()));
+        if (!api || this.isDisposed) return undefined;
+        const watch = (r: GitRepository) => this._register(r.state.onDidChange(() => this.invalidate()));
         api.repositories.forEach(watch);
-        this.disposables.push(
+        this._register(
           api.onDidOpenRepository((r) => {
             watch(r);
             this.invalidate();
           }),
-          api.onDidCloseRepository(() => this.invalidate()),
         );
+        this._register(api.onDidCloseRepository(() => this.invalidate()));
         return api;
       });
     }

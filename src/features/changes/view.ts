@@ -9,6 +9,7 @@ import { readConfig } from '../config';
 import { CHANGES_COMMANDS } from '../commandIds';
 import { BASE_LABEL, ChangeTracker, RepositoryChanges } from './tracker';
 import { errorText } from '../../core/errors';
+import { Debouncer } from '../util/debounce';
 
 export const CHANGES_VIEW_ID = 'promptCost.changes';
 
@@ -104,7 +105,7 @@ export class ChangesViewProvider implements vscode.TreeDataProvider<Node>, vscod
 export function registerChangesView(
   services: Services,
   tracker: ChangeTracker,
-): { provider: ChangesViewProvider; disposable: vscode.Disposable } {
+): vscode.Disposable & { readonly provider: ChangesViewProvider } {
   const provider = new ChangesViewProvider(services, tracker);
   const view = vscode.window.createTreeView(CHANGES_VIEW_ID, { treeDataProvider: provider, showCollapseAll: false });
   const update = () => {
@@ -115,20 +116,17 @@ export function registerChangesView(
       const n = repos.reduce((s, r) => s + r.changes.length, 0);
       view.message = repos.length ? (n ? undefined : `No prompt changed since ${BASE_LABEL}.`) : undefined;
     });
+  const soon = new Debouncer(500);
   const disposable = vscode.Disposable.from(
     provider,
     view,
+    soon,
     vscode.commands.registerCommand(CHANGES_COMMANDS.refresh, () => provider.refresh()),
     tracker.onDidChange(update),
     // Unsaved edits of open prompts count too (the repository only reports saves).
-    vscode.workspace.onDidChangeTextDocument(() => scheduleUpdate()),
+    vscode.workspace.onDidChangeTextDocument(() => soon.schedule(update)),
     view.onDidChangeVisibility(() => update()),
     provider.onDidChangeTreeData(() => void updateMessage()),
   );
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  function scheduleUpdate() {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(update, 500);
-  }
-  return { provider, disposable };
+  return { provider, dispose: () => disposable.dispose() };
 }

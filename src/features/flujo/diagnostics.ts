@@ -78,7 +78,8 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     // A flujo.toml appearing or going away moves code from one flujo.toml to another.
     watchWorkspaceFiles('**/flujo.toml', (uri, event) => {
       if (event === 'change') return;
-      void usages.configChanged(uri, event === 'create').then(relintAll, relintAll);
+      usages.configChanged(uri, event === 'create');
+      relintAll();
     }),
     // A big file's worker gets the edits, not the text: record every change in order.
     vscode.workspace.onDidChangeTextDocument((e) => {
@@ -189,31 +190,14 @@ class WorkspaceModelUsages {
     return this.initial.then(async () => {
       const { owningConfigDir } = await import('../../core/flujo/config');
       const dir = dirOf(config);
-      // A flujo.toml that appeared after the scan (its watcher event may not have arrived yet): its folder's code.
-      if (!this.configDirs.has(dir)) await this.configAdded(config);
       const has = (d: string) => d === dir || this.configDirs.has(d);
       return [...this.byFile.values()].filter((f) => owningConfigDir(dirOf(f.uri), has, parentOf) === dir).flatMap((f) => f.found);
     });
   }
 
-  configChanged(uri: vscode.Uri, exists: boolean): Promise<void> {
-    if (exists) return this.configAdded(uri);
-    this.configDirs.delete(dirOf(uri));
-    return Promise.resolve();
-  }
-
-  /**
-   * A new flujo.toml: its folder's code is rescanned. Files written into a new folder together with it may
-   * never get a watcher event of their own (VS Code reports the folder), so they would be missing from the scan.
-   */
-  private async configAdded(uri: vscode.Uri): Promise<void> {
-    const dir = dirOf(uri);
-    if (this.configDirs.has(dir)) return;
-    this.configDirs.add(dir);
-    if (!this.initial) return; // the first scan reads the folder
-    const folder = vscode.Uri.parse(dir);
-    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, CODE_GLOB), CODE_EXCLUDE, SCAN_POLICY.maxFiles);
-    await Promise.all(files.map((f) => this.update(f)));
+  configChanged(uri: vscode.Uri, exists: boolean): void {
+    if (exists) this.configDirs.add(dirOf(uri));
+    else this.configDirs.delete(dirOf(uri));
   }
 
   /** A file changed or appeared: rescan it (only once the initial scan exists). */
