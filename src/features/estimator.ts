@@ -97,7 +97,11 @@ const FORCED = '#forced';
 const CODE_SCAN_LIMIT = 200_000;
 
 export class Estimator extends Disposable {
-  private readonly cache = new Map<string, { version: number; generation: number; result: Promise<DocumentEstimate | undefined> }>();
+  /** Per URI: the estimate of one document object at one version (an untitled URI is reused by the next new document, version 1 again). */
+  private readonly cache = new Map<
+    string,
+    { doc: vscode.TextDocument; version: number; generation: number; result: Promise<DocumentEstimate | undefined> }
+  >();
   private readonly workers = new Map<string, WorkerTokenCounter>();
   /** Per large prompt document: its estimate worker and the client that keeps the worker's copy of the text in step. */
   private readonly largeWorkers = new Map<
@@ -203,8 +207,8 @@ export class Estimator extends Disposable {
     const forced = force && !this.isPromptDocument(doc);
     const key = doc.uri.toString() + (forced ? FORCED : '');
     const hit = this.cache.get(key);
-    if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
-    const entry = { version: doc.version, generation: this.generation, result: withDataFiles(() => this.compute(doc, forced)) };
+    if (hit && hit.doc === doc && hit.version === doc.version && hit.generation === this.generation) return hit.result;
+    const entry = { doc, version: doc.version, generation: this.generation, result: withDataFiles(() => this.compute(doc, forced)) };
     entry.result = entry.result.then((r) => {
       if (r) this.estimated.fire(doc);
       return r;
