@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Decimal } from '../../../src/core/pricing/decimal';
 import { countTokens } from '../../../src/core/tokenize';
-import { extensionApi, waitFor, workspaceRoot } from './helpers';
+import { extensionApi, waitFor, workspaceRoot, scaled } from './helpers';
 import { formatUsd } from '../../../src/core/format';
 
 interface GitApiLike {
@@ -50,7 +50,7 @@ function hoverText(hovers: vscode.Hover[] | undefined): string {
 const DELTA = /^([+−±])(\d[\d,]*) tokens · ([+−±])\$([\d.]+)\/month vs HEAD$/;
 
 describe('cost of a change (Git extension)', function () {
-  this.timeout(60_000);
+  this.timeout(scaled(60_000));
   let repoA: string;
   let repoB: string;
   const system = 'You are a helpful support agent.';

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { parse } from 'smol-toml';
 import { appendRun } from '../../../src/core/history/ledger';
 import type { RunRecord } from '../../../src/core/history/record';
-import { extensionApi, waitFor, workspaceRoot } from './helpers';
+import { extensionApi, waitFor, workspaceRoot, scaled } from './helpers';
 
 const MODEL = 'gpt-4.1-nano';
 
@@ -28,7 +28,7 @@ function nanoRun(i: number, output: number): RunRecord {
 }
 
 describe('learned averages into flujo.toml', function () {
-  this.timeout(60_000);
+  this.timeout(scaled(60_000));
   let file: string;
 
   before(async () => {

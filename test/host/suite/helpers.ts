@@ -45,13 +45,12 @@ export function scaled(ms: number): number {
   return Math.round(ms * loadFactor());
 }
 
-/** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs` (by default 10 s, load-scaled). */
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = scaled(10_000),
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs` — a budget for an
+ * idle machine (default 10 s), stretched by the load (`scaled`): every wait in the host suites scales (issue 29).
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + scaled(timeoutMs);
   let last: unknown;
   for (;;) {
     try {

@@ -12,7 +12,7 @@ import type { BudgetNode } from '../../../src/features/history/budgetsView';
 import type { RunsNode } from '../../../src/features/history/runsView';
 import type { RunPromptOutcome } from '../../../src/features/run/runPrompt';
 import { FAKE_DEFAULT_TEXT, FakeProviderServer, startFakeProviderServer } from '../../support/fakeProviderServer';
-import { extensionApi, waitFor, workspaceFile, workspaceRoot } from './helpers';
+import { extensionApi, waitFor, workspaceFile, workspaceRoot, scaled } from './helpers';
 import { SqliteDb, insertFlujoRun, openFlujoWal } from '../../support/flujoFixture';
 
 /** Flujo runs as this suite writes them: 2.1 s each, no pipeline context. */
@@ -60,7 +60,7 @@ function allRunIds(t: Awaited<ReturnType<typeof tree>>): string[] {
 }
 
 describe('run prompts and run history', function () {
-  this.timeout(60_000);
+  this.timeout(scaled(60_000));
   let server: FakeProviderServer;
   let ledger: string;
   let flujoDb: SqliteDb | undefined;

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
+import { scaled } from './helpers';
 
 interface TestResult {
   title: string;
@@ -13,7 +14,8 @@ interface TestResult {
 }
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
+  // A test's time budget stretches with the machine's load, as every wait in the suites does (helpers.scaled).
+  const mocha = new Mocha({ ui: 'bdd', timeout: scaled(60_000), color: false });
   const grep = process.env.PCL_HOST_GREP;
   if (grep) mocha.grep(grep);
   for (const file of fs

@@ -9,12 +9,12 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { ProviderCountOutcome } from '../../../src/features/providerCount';
-import { extensionApi, workspaceFile, workspaceRoot } from './helpers';
+import { extensionApi, workspaceFile, workspaceRoot, scaled } from './helpers';
 
 const KEY = 'sk-ant-host-test-0123456789';
 
 describe('provider count command', function () {
-  this.timeout(30_000);
+  this.timeout(scaled(30_000));
   const seen: { url: string; headers: http.IncomingHttpHeaders; body: { model: string; system?: string; messages: unknown[] } }[] = [];
   let server: http.Server;
   const cacheFile = () => path.join(workspaceRoot(), '.prompt-cost', 'provider-counts.json');

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { countMessagesOf } from '../../../src/core/estimate';
 import { parsePromptDocument } from '../../../src/core/prompt';
 import { ProviderCountCache, countCacheKey } from '../../../src/core/providers/countTokens';
-import { extensionApi, openInEditor, waitFor, workspaceRoot } from './helpers';
+import { extensionApi, openInEditor, waitFor, workspaceRoot, scaled } from './helpers';
 
 const REL = path.join('prompts', 'cached-count.prompt.md');
 const TEXT = '---\nmodel: anthropic:claude-sonnet-4-5\n---\n# system\nYou are terse.\n\n# user\nList three risks of the plan.\n';
@@ -20,7 +20,7 @@ async function titles(uri: vscode.Uri): Promise<string[]> {
 }
 
 describe('cached provider counts in the editor', function () {
-  this.timeout(30_000);
+  this.timeout(scaled(30_000));
   const cacheFile = () => path.join(workspaceRoot(), '.prompt-cost', 'provider-counts.json');
   before(async () => {
     await extensionApi();

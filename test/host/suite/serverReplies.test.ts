@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { RunPromptOutcome } from '../../../src/features/run/runPrompt';
 import { FakeProviderServer, startFakeProviderServer } from '../../support/fakeProviderServer';
-import { extensionApi, workspaceFile, workspaceRoot } from './helpers';
+import { extensionApi, workspaceFile, workspaceRoot, scaled } from './helpers';
 
 const KEY = 'sk-test-servers-0123456789';
 const LEDGER = '.prompt-cost/server-replies.jsonl';
@@ -31,7 +31,7 @@ function serve(handler: http.RequestListener): Promise<{ url: string; close(): v
 }
 
 describe('hostile server replies', function () {
-  this.timeout(60_000);
+  this.timeout(scaled(60_000));
   let server: FakeProviderServer;
   const config = () => vscode.workspace.getConfiguration('promptCost');
   const run = (model: string, showAnswer = false) =>

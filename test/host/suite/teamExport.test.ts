@@ -10,7 +10,7 @@ import { appendRun } from '../../../src/core/history/ledger';
 import type { RunRecord } from '../../../src/core/history/record';
 import { spanIdOf } from '../../../src/core/history/otel/model';
 import { OtlpReceiver, attr } from '../../support/otlpReceiver';
-import { extensionApi, waitFor, workspaceRoot } from './helpers';
+import { extensionApi, waitFor, workspaceRoot, scaled } from './helpers';
 
 function rec(id: string, extra: Partial<RunRecord> = {}): RunRecord {
   return {
@@ -30,7 +30,7 @@ function rec(id: string, extra: Partial<RunRecord> = {}): RunRecord {
 }
 
 describe('team history export (promptCost.telemetry.endpoint)', function () {
-  this.timeout(90_000);
+  this.timeout(scaled(90_000));
   let rx: OtlpReceiver;
   let ledger: string;
   let ledgerExisted = false;
