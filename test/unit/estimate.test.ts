@@ -143,16 +143,26 @@ test('estimateMarkdown compact: the learned p50/p90 output and their request cos
   const doc = parsePromptDocument(DOC.replace('max_tokens: 300\n', ''), 'triage.prompt.md');
   const learned = { p50: 88, p90: 131, runs: 6, lastRun: '2026-12-01T00:00:00Z' };
   const e = estimatePrompt(doc, (enc) => (t) => countTokens(t, enc), {
-    models: ['openai:gpt-4o-mini', 'openai:o4-mini'],
+    models: ['openai:gpt-4o-mini', 'openai:gpt-4o', 'openai:o4-mini'],
     catalog,
     outputTokens: 300,
     requestsPerDay: 10,
-    learned: { lookup: (model) => (model === 'openai:gpt-4o-mini' ? learned : undefined), choice: 'p50' },
+    learned: {
+      lookup: (model) =>
+        model === 'openai:gpt-4o-mini'
+          ? learned
+          : model === 'openai:gpt-4o'
+            ? { ...learned, borrowedFrom: 'openai:gpt-4o-mini' }
+            : undefined,
+      choice: 'p50',
+    },
   });
   const input = e.models.find((m) => m.model === 'openai:gpt-4o-mini')!.inputTokens;
   const cost = (out: number) => Decimal.parse('0.00015').times(input).plus(Decimal.parse('0.0006').times(out)).shiftLeft(3);
   const compact = estimateMarkdown(e, { requestsPerDay: 10, compact: true });
   assert.equal(compact.match(/^\|---/gm)?.length, 1, compact); // still one table: the hover must not scroll
+  // one learned line, the first model's (the others' learned output is in the table's Output column)
+  assert.equal(compact.match(/Learned from runs/g)?.length, 1, compact);
   assert.ok(
     compact.includes(
       `Learned from runs · gpt-4o-mini output: Typical (p50) 88 tok · ${shortUsd(cost(88))}, Budget (p90) 131 tok · ${shortUsd(cost(131))} (6 runs)`,

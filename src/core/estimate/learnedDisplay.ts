@@ -100,16 +100,17 @@ export function learnedMarkdown(
 }
 
 /**
- * The compact hover's learned output: one line per model with history (p50 and p90 with their request
- * cost), so the hover keeps the budget figure without the full table.
+ * The compact hover's learned output: one line for the first model with history (the status bar's; the table
+ * above has every model's learned output in its Output column), p50 and p90 with their request cost, so the
+ * hover keeps the budget figure and still fits without scrolling (issue 29 item 6).
  */
 function learnedCompact(
   rows: readonly { model: string; output: ModelOutput | undefined; cost: LearnedCost | undefined; approximate: boolean }[],
 ): string {
   const lines: string[] = [];
-  for (const r of rows) {
-    const l = r.output?.learned;
-    if (!l) continue;
+  const r = rows.find((x) => x.output?.learned);
+  const l = r?.output?.learned;
+  if (r && l) {
     const name = escapeMarkdown(shortModel(r.model));
     const usd = (d: Decimal | undefined) => (d ? ` · ${shortUsd(d, r.approximate)}` : '');
     const whose = l.borrowedFrom
