@@ -84,7 +84,7 @@ export const scenarios = [
       // The Runs view summarises the walk-forward backtest (prompt-cost history accuracy).
       await runCommand(page, 'Prompt Cost: Focus on Runs View');
       const container = page.locator('[id="workbench.view.extension.promptCost"]');
-      const accuracy = container.locator('.monaco-list-row', { hasText: 'Output estimate' }).first();
+      const accuracy = container.locator('.monaco-list-row', { hasText: /Output ±[\d.]+ %/ }).first(); // the accuracy row: its label is the error, its description the p90 coverage
       await accuracy.waitFor({ timeout: 30_000 });
       const accuracyText = await accuracy.innerText();
       assert(/Output ±[\d.]+ %[\s\S]*p90 covers/.test(accuracyText), `the Runs view shows the accuracy: ${accuracyText}`);
