@@ -5,6 +5,12 @@ import { parseDocument, type Document as YamlDocument, type Node as YamlNode } f
 import { findPlaceholders, type PlaceholderStyles } from './placeholders';
 import { makeModelRef, modelFromDisplayName, providerForConfigType } from './model';
 import { readDotprompt } from './dotpromptDocument';
+import { nonPromptReason, skippedDocument } from './nonPrompt';
+import { promptFileRules } from './runtimeRoles';
+import { isSkillFile, skillParts, type SkillParts } from './skill';
+
+/** Prompty `apiType: image` (spec §2.4): an image generation request, billed per image. */
+const IMAGE_API_NOTE = 'An image generation prompt (apiType: image): billed per image, not per token — not priced here.';
 import { parseStructuredPrompt } from './structured';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
 import { lastAtOrBefore } from '../sorted';
@@ -70,6 +76,10 @@ export interface PromptDocument {
   api?: string;
   /** What the count leaves out or assumes: history inserted at run time, media parts, partials, tools. */
   notes?: string[];
+  /** Set when the file is not priced, saying why: not a prompt (an OpenAPI description), or billed per image. */
+  notPriced?: string;
+  /** A `SKILL.md`: what the agent loads on every request (name + description); the messages are the body, read on use. */
+  skill?: SkillParts;
   /** Function/tool definitions and output schemas sent with the request, as the provider receives them. */
   tools?: ToolDefinition[];
   /** Offsets of the body (after front matter). */
@@ -207,10 +217,12 @@ export function parseWithSections(
   options: ParseOptions = {},
 ): { doc: PromptDocument; sections?: PromptMessage[]; rules?: SectionRules } {
   const format = detectPromptFormat(fileName);
+  const notPrompt = nonPromptReason(text, format);
+  if (notPrompt) return { doc: skippedDocument(text, fileName, format, notPrompt) };
   const structured = parseStructuredPrompt(text, fileName, format, options);
   if (structured) return { doc: structured };
   const styles = options.placeholderStyles ?? defaultPlaceholderStyles(format);
-  const rules = sectionRules(format, options);
+  let rules = sectionRules(format, options);
   let sections: PromptMessage[] | undefined;
   const diagnostics: PromptDiagnostic[] = [];
   const len = text.length;
@@ -244,6 +256,12 @@ export function parseWithSections(
     readFrontMatter(text, doc, options.maxFrontMatterLength ?? 256 * 1024);
   }
 
+  // ---- who sends it (runtimeRoles.ts, skill.ts) ----
+  const frontMatterData = doc.frontMatter?.data;
+  rules = promptFileRules(rules, format, frontMatterData, options.roleHeadings !== undefined);
+  if (isSkillFile(fileName)) doc.skill = skillParts(frontMatterData);
+  if (doc.api === 'image') doc.notPriced = IMAGE_API_NOTE;
+
   // ---- placeholders ----
   findPlaceholders(text, styles, doc.body.start, len, doc.placeholders);
 
@@ -253,7 +271,8 @@ export function parseWithSections(
     sections = splitSections(text, doc, rules, notes);
   }
   assignPlaceholders(doc);
-  if (doc.api === 'embedding') notes.push('Embedding prompt: the input text is counted without chat framing.');
+  if (doc.api === 'embedding') notes.push('Embedding prompt: the input text is counted without chat framing, and there is no output.');
+  if (doc.notPriced) notes.push(doc.notPriced);
   if (notes.length || doc.notes) doc.notes = [...notes, ...(doc.notes ?? [])];
   return sections ? { doc, sections, rules } : { doc };
 }
