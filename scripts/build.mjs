@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinModules } from 'node:module';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -32,6 +33,27 @@ const externalPgDriver = {
   name: 'external-pg-driver',
   setup(build) {
     build.onResolve({ filter: /^\.\/pgDriver$/ }, () => ({ path: './pg.js', external: true }));
+  },
+};
+
+/**
+ * The browser bundle (VS Code for the Web, `browser` in package.json): the Node built-ins the shared code
+ * imports map to the small browser implementations in src/core/browser/node/ (POSIX paths, files the
+ * extension fetched through vscode.workspace.fs, Web Crypto, "not available" for processes, worker threads
+ * and PostgreSQL). Any other built-in fails the build; test/unit/browser-bundle.test.ts checks the metafile.
+ */
+const BROWSER_SHIMS = ['fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process'];
+const browserNodeShims = {
+  name: 'browser-node-shims',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (BROWSER_SHIMS.includes(name)) return { path: path.join(root, 'src/core/browser/node', `${name}.ts`) };
+      if (args.path.startsWith('node:') || builtinModules.includes(name))
+        return { errors: [{ text: `Node built-in "${args.path}" has no browser implementation (imported by ${args.importer})` }] };
+      return undefined;
+    });
+    build.onResolve({ filter: /^\.\/pgDriver$/ }, () => ({ path: path.join(root, 'src/core/browser/node/pgDriver.ts') }));
   },
 };
 
@@ -68,6 +90,22 @@ const bundles = [
     outfile: 'dist/pg.js',
     plugins: [externalPriceData],
     external: ['pg-native', 'pg-cloudflare', 'cloudflare:sockets'],
+  },
+  // VS Code for the Web: one file (web extensions cannot load chunks or call importScripts), the price
+  // catalog inlined (there is no require), Node built-ins replaced (browserNodeShims); its metafile is kept
+  // for the bundle test and not packed.
+  {
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/web/extension.js',
+    external: ['vscode'],
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    plugins: [browserNodeShims],
+    inject: ['src/core/browser/node/process.ts', 'src/core/browser/node/buffer.ts'],
+    define: { ...common.define, PCL_BROWSER: 'true' },
+    banner: { js: 'var __pclLoadStart = performance.now();' },
+    metafile: true,
   },
   { entryPoints: ['src/webview/compare.ts'], outfile: 'media/compare.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ]
@@ -109,7 +147,8 @@ if (watch) {
   }
   console.log('[watch] esbuild is watching src/ for changes');
 } else {
-  await Promise.all(bundles.map((b) => esbuild.build({ ...common, ...b })));
+  const results = await Promise.all(bundles.map((b) => esbuild.build({ ...common, ...b })));
+  results.forEach((r, i) => r.metafile && fs.writeFileSync(path.join(root, `${bundles[i].outfile}.meta.json`), JSON.stringify(r.metafile)));
   // A production build has no source maps: remove those a development build left behind (not shipped).
   if (production) for (const b of bundles) fs.rmSync(path.join(root, `${b.outfile}.map`), { force: true });
   if (fs.existsSync(path.join(root, 'dist/cli.js'))) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);

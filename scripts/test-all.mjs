@@ -81,6 +81,8 @@ const layers = {
   /** Issue 24: each hostile-input case under a time and memory bound (test/security/). */
   security: () => nodeTests('security'),
   host: () => summaryLine('test/host/run-host-tests.mjs', 'host'),
+  /** The browser bundle in VS Code for the Web's web-worker extension host (issue 27). */
+  web: () => summaryLine('test/web/run-web-tests.mjs', 'web'),
   e2e: () => summaryLine('test/e2e/screenshots.mjs', 'e2e'),
 };
 

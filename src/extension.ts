@@ -13,6 +13,7 @@ import { registerPromptDiagnostics } from './features/prompt/diagnostics';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
+import { registerTeamExport } from './features/history/teamExport';
 import { registerApiKeyCommands } from './features/run/apiKeys';
 import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
@@ -22,6 +23,7 @@ import { registerDeploymentModels } from './features/deploymentModels';
 import { registerProviderCount } from './features/providerCount';
 import { ChangesApi, registerChanges } from './features/changes';
 import { registerPromptBudgets } from './features/prompt/budgets';
+import { IN_BROWSER, fetchedDataFiles, setUpBrowserFiles } from './features/platform';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;
@@ -30,6 +32,10 @@ const moduleEvalMs = performance.now() - loadStartedAt;
 
 /** What activate() returns outside production (tests, development host): used by the integration tests (the status bar cannot be read through the API). */
 export interface PromptCostApi {
+  /** Which bundle runs: dist/extension.js in a Node extension host, dist/web/extension.js in VS Code for the Web. */
+  readonly platform: 'node' | 'browser';
+  /** In the browser: each data file (encoding table, vocabulary) fetched through workspace.fs and its time in ms. */
+  readonly dataFileLoadMs: ReadonlyMap<string, number>;
   /** Milliseconds spent in activate() itself. */
   readonly activationMs: number;
   /** Milliseconds spent evaluating the bundle before activate() ran. */
@@ -48,6 +54,8 @@ export interface PromptCostApi {
 export function activate(context: vscode.ExtensionContext): PromptCostApi | undefined {
   const started = performance.now();
   const services = createServices(context);
+  // VS Code for the Web: encoding tables come through vscode.workspace.fs (before the first estimate needs them).
+  setUpBrowserFiles(context, services.log);
   const statusBar = new StatusBar(services);
   context.subscriptions.push(
     services,
@@ -66,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerApiKeyCommands(services),
     registerRunsView(services),
     registerBudgetsView(services),
+    registerTeamExport(services),
     registerUpdatePrices(services),
     registerDeploymentModels(services),
     registerProviderCount(services),
@@ -74,11 +83,15 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
   const budgets = registerPromptBudgets(services);
   context.subscriptions.push(changes.disposable, budgets.disposable);
   const activationMs = performance.now() - started;
-  services.log.info(`activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)`);
+  services.log.info(
+    `activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${moduleEvalMs.toFixed(1)} ms)${IN_BROWSER ? ' in the browser' : ''}`,
+  );
   // The test API reaches the services (and through them SecretStorage): never hand it to other
   // extensions in a normal installation, only to the extension's own tests and development host.
   if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
   return {
+    platform: IN_BROWSER ? 'browser' : 'node',
+    dataFileLoadMs: fetchedDataFiles,
     activationMs,
     moduleEvalMs,
     services,

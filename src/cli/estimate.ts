@@ -14,8 +14,7 @@ import { PriceCatalog } from '../core/pricing/catalog';
 import { flujoRecordNote, type FlujoRecordNote } from '../core/pricing/flujo';
 import { formatUsd } from '../core/format';
 import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
-import { ProviderCountCache } from '../core/providers/countTokens';
-import { PROVIDER_COUNT_CACHE, ProviderCounter, providerCounter } from './providerCount';
+import { ProviderCounter, openCountCache, providerCounter } from './providerCount';
 import { findBudgetConfigFile, loadBudgetConfig } from './promptWorkspace';
 import { requestsPerDayFor, type RequestsPerDaySource } from '../core/promptBudgets/requestsPerDay';
 import { frontMatterRequestsPerDay } from '../core/diff/pricedPrompts';
@@ -143,7 +142,7 @@ export async function estimateCliFile(
   const result = estimateFile(
     text,
     name,
-    { ...settings, providerCounts: new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE)) },
+    { ...settings, providerCounts: openCountCache(io, !flags.has('provider-count')) }, // --provider-count said it already
     { readSibling, requestsPerDay },
   );
   failOnUnreadFrontMatter(file, text, result);

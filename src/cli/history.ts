@@ -5,6 +5,8 @@
 //   import  [DB | flujo.toml | DIR] [--ledger PATH] [--dry-run] [--json]
 //           Flujo runs (WAL included) → ledger; without DB, the state_uri of the flujo.toml found.
 //   export  [--csv | --json] [--ledger PATH]
+//   export  --otlp URL | --otlp-file FILE [--member NAME] [--include-text]   OpenTelemetry spans (historyOtlp.ts)
+//   import  --otlp-file FILE|DIR [FILE|DIR…]   team runs from OTLP JSON Lines files (historyOtlp.ts)
 //   accuracy [--ledger PATH] [--json]   walk-forward backtest of the learned output estimate (historyAccuracy.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -316,7 +318,10 @@ async function readSource(io: CliIO, source: RunSource) {
   }
 }
 
+const wantsOtlp = (argv: readonly string[]) => argv.some((a) => /^--otlp(-file)?(=|$)/.test(a));
+
 async function importCmd(argv: string[], io: CliIO): Promise<number> {
+  if (wantsOtlp(argv)) return (await import('./historyOtlp')).importOtlp(argv, io);
   const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
   const read = await readSource(io, resolveSource(io, positional[0], flags.get('config') as string | undefined));
@@ -380,6 +385,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
 }
 
 async function exportCmd(argv: string[], io: CliIO): Promise<number> {
+  if (wantsOtlp(argv)) return (await import('./historyOtlp')).exportOtlp(argv, io);
   const { positional, flags } = parseArgs(argv, { valued: ['ledger'], booleans: ['json', 'csv'] });
   if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
   if (flags.has('json') && flags.has('csv')) throw new UsageError('choose one of --csv or --json');

@@ -98,7 +98,12 @@ and its parents). Exit 1 when there is an error.
   import [DB | flujo.toml | DIR] [--config PATH] [--ledger PATH] [--dry-run] [--json]
        Flujo runs into the ledger (again: only new and changed runs); without DB, the state database
        of the flujo.toml found as Flujo finds it (state_uri, else flujo_ops.db or .flujo/state.db)
+  import --otlp-file FILE|DIR [FILE|DIR...] [--ledger PATH] [--dry-run] [--json]
+       team runs from OTLP JSON Lines files (the Collector's file format), each span once
   export [--csv | --json] [--ledger PATH]
+  export --otlp URL | --otlp-file FILE [--member NAME] [--include-text] [--timeout-ms N] [--json]
+       the runs as OpenTelemetry spans (GenAI conventions v1.41.0) to an OTLP/HTTP endpoint (headers
+       from OTEL_EXPORTER_OTLP_HEADERS) or an OTLP JSON Lines file; again = no duplicates
   accuracy [--ledger PATH] [--config PATH] [--json]
        how well learned output tokens predicted each run (walk-forward), in tokens and in money
 

@@ -4,6 +4,7 @@
 // (markdown-language-features' `hasConfigurationChanged`): the Runs view's group-by must not re-price.
 import * as vscode from 'vscode';
 import type { GroupBy } from '../core/history/group';
+import { IN_BROWSER } from './platform';
 
 const SECTION = 'promptCost';
 
@@ -74,6 +75,8 @@ export const CONFIG_KEYS = {
   promptFiles: ['promptFiles'],
   codeLens: ['codeLens.enabled'],
   historyPath: ['history.path'],
+  /** Live export of runs to the team OpenTelemetry endpoint (features/history/teamExport.ts). */
+  telemetry: ['telemetry.endpoint', 'telemetry.includeText', 'telemetry.member'],
   groupBy: ['history.groupBy'],
 } as const;
 
@@ -91,7 +94,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): PromptCostConfig 
     flujoConfigPath: c.get<string>('flujoConfigPath') || '',
     codeLensEnabled: c.get<boolean>('codeLens.enabled') !== false,
     codePromptsEnabled: c.get<boolean>('codePrompts.enabled') !== false,
-    workerThreshold: nonNegativeInt(c, 'performance.workerThreshold'),
+    // VS Code for the Web has no worker threads; its extension host is itself off the UI thread.
+    workerThreshold: IN_BROWSER ? Number.POSITIVE_INFINITY : nonNegativeInt(c, 'performance.workerThreshold'),
     maxDocumentSize: nonNegativeInt(c, 'performance.maxDocumentSize'),
   };
 }
@@ -112,6 +116,22 @@ export function readRunSettings(scope?: vscode.ConfigurationScope): RunSettings 
     historyPath: nonEmpty(c, 'history.path'),
     storeText: c.get<boolean>('history.storeText') === true,
     groupBy: GROUP_BY_OPTIONS.includes(groupBy) ? groupBy : declared(c, 'history.groupBy'),
+  };
+}
+
+/** The team-history export settings (`promptCost.telemetry.*`): empty endpoint = nothing is sent. */
+export interface TelemetrySettings {
+  endpoint: string;
+  includeText: boolean;
+  member: string;
+}
+
+export function readTelemetrySettings(): TelemetrySettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    endpoint: (c.get<string>('telemetry.endpoint') ?? '').trim(),
+    includeText: c.get<boolean>('telemetry.includeText') === true,
+    member: (c.get<string>('telemetry.member') ?? '').trim(),
   };
 }
 

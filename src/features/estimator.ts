@@ -28,6 +28,7 @@ import type { PricingContext, PricingService } from './pricingService';
 import { Disposable, disposeAll } from './util/dispose';
 import type { LearnedOutputService } from './learnedOutput';
 import { errorText } from '../core/errors';
+import { withDataFiles } from './platform';
 
 export interface PromptFileEstimate {
   kind: 'prompt';
@@ -203,7 +204,7 @@ export class Estimator extends Disposable {
     const key = doc.uri.toString() + (forced ? FORCED : '');
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
-    const entry = { version: doc.version, generation: this.generation, result: this.compute(doc, forced) };
+    const entry = { version: doc.version, generation: this.generation, result: withDataFiles(() => this.compute(doc, forced)) };
     entry.result = entry.result.then((r) => {
       if (r) this.estimated.fire(doc);
       return r;
@@ -235,11 +236,20 @@ export class Estimator extends Disposable {
    * Tokens and input cost of an arbitrary text (a selection) for one model. Callers that may run at the
    * same time (status bar, hover) pass their own `purpose`, so they do not cancel each other's counts.
    */
-  async estimateText(
+  estimateText(
     text: string,
     model: string,
     uri?: vscode.Uri,
     purpose = 'selection',
+  ): Promise<{ tokens: number; tokenizer: ModelTokenizer; inputUsd?: import('../core/pricing').Decimal }> {
+    return withDataFiles(() => this.countText(text, model, uri, purpose));
+  }
+
+  private async countText(
+    text: string,
+    model: string,
+    uri: vscode.Uri | undefined,
+    purpose: string,
   ): Promise<{ tokens: number; tokenizer: ModelTokenizer; inputUsd?: import('../core/pricing').Decimal }> {
     const [tokenize, estimate] = await Promise.all([import('../core/tokenize'), import('../core/estimate')]);
     const { encoding } = tokenize.tokenizerForModel(model);
@@ -286,7 +296,7 @@ export class Estimator extends Disposable {
     const key = prefix + encoding;
     let summary = this.extraSummaries.get(key);
     if (!summary) {
-      summary = this.countSummary(doc, result, encoding);
+      summary = withDataFiles(() => this.countSummary(doc, result, encoding));
       summary.catch(() => this.extraSummaries.delete(key));
       this.extraSummaries.set(key, summary);
     }

@@ -3,6 +3,7 @@
 // Loads the pricing core lazily and caches one catalog per folder until something changes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IN_BROWSER } from './platform';
 import type { FlujoPricing, PriceCatalog, ReferenceCatalog } from '../core/pricing';
 import { CONFIG_KEYS, DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import { Debouncer } from './util/debounce';
@@ -191,7 +192,7 @@ export class PricingService extends Disposable {
     );
     const options = { path: uri.uri.fsPath, date };
     const { FLUJO_WORKER_MIN_CHARS, FlujoAnalysisWorker } = await import('../core/flujo/workerClient');
-    if (text.length < FLUJO_WORKER_MIN_CHARS) {
+    if (IN_BROWSER || text.length < FLUJO_WORKER_MIN_CHARS) {
       const analysis = flujoCore.analyzeFlujoToml(text, { ...options, reference });
       return {
         uri: uri.uri,

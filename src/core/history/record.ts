@@ -73,6 +73,10 @@ export interface RunRecord {
   steps?: RunStep[];
   /** Flujo origin. */
   flujo?: { runId: string; pipelineId?: string; pipelineVersion?: string };
+  /** Who ran it, for team history (OpenTelemetry `user.id`): set on runs imported from a team store. */
+  member?: string;
+  /** Where an imported team run came from (an OTLP file, a Langfuse project). */
+  origin?: string;
 }
 
 /** Hides a run (append-only delete). */
@@ -185,7 +189,19 @@ function checkRun(e: Obj): EntryProblem | undefined {
       ? undefined
       : { field: 'status', reason: `must be one of ok, error, cancelled, running, not ${shown(e.status)}` },
     ...(
-      ['statusDetail', 'provider', 'model', 'promptFile', 'promptName', 'promptHash', 'pipeline', 'promptText', 'answerText'] as const
+      [
+        'statusDetail',
+        'provider',
+        'model',
+        'promptFile',
+        'promptName',
+        'promptHash',
+        'pipeline',
+        'promptText',
+        'answerText',
+        'member',
+        'origin',
+      ] as const
     ).map((k) => checkField(e, k, 'string', '')),
     checkField(e, 'costUsd', 'money', ''),
     checkField(e, 'totalTokens', 'count', ''),

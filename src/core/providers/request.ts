@@ -18,8 +18,8 @@ export interface OutgoingRequest {
   url: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
-  /** Sent as is (callers JSON.stringify). */
-  body?: string;
+  /** Sent as is (callers JSON.stringify; OTLP export sends protobuf bytes). */
+  body?: string | Uint8Array;
   signal?: AbortSignal;
   /** Injected in tests; the global fetch otherwise. */
   fetch?: typeof fetch;

@@ -3,6 +3,7 @@
 // every unpriced one; otherwise those Flujo would raise PricingNotConfiguredError for).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IN_BROWSER } from '../platform';
 import type { FlujoDiagnostic, ModelUsage } from '../../core/flujo';
 import { FLUJO_WORKER_MIN_CHARS, type FlujoAnalysisWorker } from '../../core/flujo/workerClient';
 import { isCancellationError } from '../../core/cancellation';
@@ -68,7 +69,7 @@ export function registerFlujoDiagnostics(services: Services): vscode.Disposable 
     const options = { path: doc.uri.fsPath, maxDiagnostics: flujo.MAX_DIAGNOSTICS };
     const current = () => runs.get(key) === run && !doc.isClosed; // a newer run (an edit, new usages, new prices) supersedes this one
     const analyze = async (usedModels?: ModelUsage[]): Promise<FlujoDiagnostic[]> => {
-      if (documentLength(doc) < FLUJO_WORKER_MIN_CHARS)
+      if (IN_BROWSER || documentLength(doc) < FLUJO_WORKER_MIN_CHARS)
         return flujo.analyzeFlujoToml(doc.getText(), { ...options, usedModels, reference }).diagnostics;
       // The worker keeps a copy of the text and gets only the edits since (no 10 MB getText per keystroke).
       const worker = workerFor(key, (script) => new FlujoAnalysisWorker(script));
@@ -239,7 +240,7 @@ class WorkspaceModelUsages {
   }
 
   private async scanFile(uri: vscode.Uri): Promise<ModelUsage[] | undefined> {
-    const { scanModelUsages } = await import('../../core/flujo');
+    const { scanModelUsages, summarizeUsages } = await import('../../core/flujo');
     let text = findOpenDocument(uri)?.getText();
     if (text === undefined) {
       try {
@@ -251,7 +252,7 @@ class WorkspaceModelUsages {
       }
     }
     const file = vscode.workspace.asRelativePath(uri);
-    return scanModelUsages(text).map((m) => ({ id: m.id, file, line: m.line }));
+    return summarizeUsages(scanModelUsages(text), file); // a few locations per model, the rest counted
   }
 }
 

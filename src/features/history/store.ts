@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IN_BROWSER } from '../platform';
 import { Debouncer } from '../util/debounce';
 import { Disposable, disposeAll } from '../util/dispose';
 import { findOpenDocument } from '../vscodeConvert';
@@ -333,7 +334,8 @@ export class HistoryStore extends Disposable {
   /** `state_uri` and `[budgets]` of a flujo.toml text; a big one is parsed in the flujo worker, off the host thread. */
   private async readHistoryConfig(text: string): Promise<FlujoHistoryConfig> {
     const { FLUJO_WORKER_MIN_CHARS, FlujoAnalysisWorker } = await import('../../core/flujo/workerClient');
-    if (text.length < FLUJO_WORKER_MIN_CHARS) return (await import('../../core/flujo/historyConfig')).readFlujoHistoryConfig(text);
+    if (IN_BROWSER || text.length < FLUJO_WORKER_MIN_CHARS)
+      return (await import('../../core/flujo/historyConfig')).readFlujoHistoryConfig(text);
     const worker = new FlujoAnalysisWorker(this.services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
     try {
       return await worker.historyConfig(text);

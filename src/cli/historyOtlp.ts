@@ -1,0 +1,145 @@
+// `prompt-cost history export --otlp URL | --otlp-file FILE` and `history import --otlp-file FILE|DIR…`:
+// the ledger's runs (own and imported Flujo runs) as OpenTelemetry spans, and team runs back in.
+// Headers for --otlp come from OTEL_EXPORTER_OTLP_TRACES_HEADERS / OTEL_EXPORTER_OTLP_HEADERS
+// (`key=value,key2=value2`, values URL-encoded: the OpenTelemetry SDK environment variable format),
+// never from the command line, so a Langfuse key does not land in the shell history.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliIO, EXIT_OK, UsageError, printJson, requireRegularFile } from './io';
+import { parseArgs, stringFlag } from './args';
+import { defaultLedgerPath, ledgerLocation, loadLedger, warnSkipped } from './history';
+import { compareRunsNewestFirst } from '../core/history/group';
+import { runsToJsonLines } from '../core/history/otel/jsonl';
+import { exportRunsToOtlp } from '../core/history/otel/exportRuns';
+import { parseOtlpHeaders, tracesUrl } from '../core/history/otel/send';
+import { importOtlpFiles } from '../core/history/otel/import';
+import { checkWriteTarget, fsErrorLine, writeFileAtomicSync } from '../core/safeWrite';
+import { errorText } from '../core/errors';
+
+export async function exportOtlp(argv: string[], io: CliIO): Promise<number> {
+  const { positional, flags } = parseArgs(argv, {
+    valued: ['ledger', 'otlp', 'otlp-file', 'member', 'timeout-ms'],
+    booleans: ['json', 'include-text'],
+  });
+  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const url = stringFlag(flags, 'otlp');
+  const out = stringFlag(flags, 'otlp-file');
+  if ((url === undefined) === (out === undefined)) throw new UsageError('choose one of --otlp URL or --otlp-file FILE');
+  const file = defaultLedgerPath(io, stringFlag(flags, 'ledger'));
+  const ledger = await loadLedger(file);
+  const warnings = warnSkipped(io, file, ledger);
+  const runs = [...ledger.runs].sort(compareRunsNewestFirst).reverse();
+  const member = stringFlag(flags, 'member') ?? io.env.PROMPT_COST_MEMBER;
+  const options = { member, includeText: flags.has('include-text'), serviceVersion: io.env.npm_package_version };
+  if (out !== undefined) {
+    const target = path.resolve(io.cwd, out);
+    try {
+      writeFileAtomicSync(target, runsToJsonLines(runs, options));
+    } catch (err) {
+      throw new UsageError(fsErrorLine(err, `cannot write ${target}`) ?? `cannot write ${target}: ${errorText(err, 'code')}`, 'input');
+    }
+    const spans = runs.reduce((n, r) => n + 1 + (r.steps?.length ?? 0), 0);
+    if (flags.has('json')) printJson(io, { ledger: file, otlpFile: target, runs: runs.length, spans, warnings });
+    else io.stdout(`${target}: ${runs.length} run(s), ${spans} span(s) (OTLP JSON Lines)\n`);
+    return EXIT_OK;
+  }
+  const headers = { ...parseOtlpHeaders(io.env.OTEL_EXPORTER_OTLP_HEADERS), ...parseOtlpHeaders(io.env.OTEL_EXPORTER_OTLP_TRACES_HEADERS) };
+  const timeoutFlag = stringFlag(flags, 'timeout-ms');
+  if (timeoutFlag !== undefined && !/^\d+$/.test(timeoutFlag))
+    throw new UsageError(`--timeout-ms must be a whole number, got '${timeoutFlag}'`);
+  const target = tracesUrl(url!);
+  const result = await exportRunsToOtlp(runs, {
+    ...options,
+    url: target,
+    headers,
+    ...(timeoutFlag ? { timeoutMs: Number(timeoutFlag) } : {}),
+  });
+  const failedRuns = result.failures.reduce((n, f) => n + f.runIds.length, 0);
+  for (const f of result.failures.slice(0, 10)) io.stderr(`error: ${f.runIds.length} run(s) not exported: ${f.message}\n`);
+  if (flags.has('json'))
+    printJson(io, {
+      ledger: file,
+      url: target,
+      runs: runs.length,
+      sentRuns: result.sentRuns,
+      sentSpans: result.sentSpans,
+      requests: result.requests,
+      rejectedSpans: result.rejectedSpans,
+      failedRuns,
+      failures: result.failures.map((f) => ({ runIds: f.runIds, message: f.message })),
+      warnings,
+    });
+  else
+    io.stdout(
+      `${target}: ${result.sentRuns} of ${runs.length} run(s) sent (${result.sentSpans} span(s), ${result.requests} request(s))` +
+        `${result.rejectedSpans ? `, ${result.rejectedSpans} span(s) rejected by the receiver` : ''}${failedRuns ? `, ${failedRuns} not sent` : ''}\n`,
+    );
+  // Not all sent: an input/connection error (exit 2); running it again is safe (stable span ids).
+  return failedRuns ? 2 : EXIT_OK;
+}
+
+/** Files and the *.jsonl / *.json files directly inside folders (a shared folder, a CI artifact). */
+function otlpFiles(io: CliIO, args: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const a of args) {
+    const p = path.resolve(io.cwd, a);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (err) {
+      throw new UsageError(`cannot read ${p}: ${errorText(err, 'code')}`, 'input');
+    }
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(p).sort())
+        if (/\.(jsonl|json)$/i.test(name) && fs.statSync(path.join(p, name)).isFile()) files.push(path.join(p, name));
+    } else files.push(p);
+  }
+  return files;
+}
+
+export async function importOtlp(argv: string[], io: CliIO): Promise<number> {
+  const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'otlp-file'], booleans: ['json', 'dry-run'] });
+  const first = stringFlag(flags, 'otlp-file');
+  if (first === undefined) throw new UsageError('--otlp-file FILE|DIR is required');
+  const files = otlpFiles(io, [first, ...positional]);
+  const { file, root } = ledgerLocation(io, stringFlag(flags, 'ledger'));
+  try {
+    checkWriteTarget(file, root);
+  } catch (err) {
+    throw new UsageError(errorText(err), 'input');
+  }
+  requireRegularFile(file, file, { mayBeMissing: true });
+  const dry = flags.has('dry-run');
+  const result = await importOtlpFiles(file, files, { root, dryRun: dry }).catch((err: unknown) => {
+    const line = fsErrorLine(err, 'cannot write the ledger');
+    throw line ? new UsageError(`${line}; the failed write was removed from the ledger (run the import again once fixed)`, 'input') : err;
+  });
+  for (const p of result.problems.slice(0, 20)) io.stderr(`warning: ${p.where}: ${p.message}\n`);
+  if (result.problems.length > 20) io.stderr(`warning: ${result.problems.length - 20} more problem(s) (see --json)\n`);
+  if (flags.has('json')) {
+    printJson(io, {
+      files,
+      ledger: file,
+      dryRun: dry,
+      added: result.added,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      skippedDeleted: result.skippedDeleted,
+      duplicateSpans: result.duplicateSpans,
+      otherSpans: result.otherSpans,
+      problems: result.problems,
+      runs: result.records,
+    });
+    return EXIT_OK;
+  }
+  io.stdout(
+    `${files.length} file(s): ${result.records.length + result.unchanged + result.skippedDeleted} run(s) found` +
+      `${result.duplicateSpans ? `, ${result.duplicateSpans} duplicate span(s) skipped` : ''}${result.otherSpans ? `, ${result.otherSpans} non-GenAI span(s) ignored` : ''}\n`,
+  );
+  io.stdout(
+    dry
+      ? `dry run: nothing written to ${file}\n`
+      : `${file}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${result.skippedDeleted ? `, ${result.skippedDeleted} deleted earlier (skipped)` : ''}\n`,
+  );
+  return EXIT_OK;
+}

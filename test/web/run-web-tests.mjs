@@ -1,0 +1,109 @@
+// Runs the mocha suites of test/web/suite in VS Code for the Web: the web workbench of the VS Code 1.96.4
+// server that code-server ships on npm (the same offline host as test/host), with the extension under
+// development loaded into the web-worker extension host. The workbench runs an extension there when its
+// kinds are ['web'], which VS Code deduces for a manifest with `browser` and no `main`
+// (src/vs/workbench/services/extensions/common/extensionManifestPropertiesService.ts, deduceExtensionKind;
+// running location: extensionRunningLocationTracker.ts, pickRunningLocation). The payload option
+// `extensionDevelopmentKind` does not work in a browser workbench of 1.96: the browser environment service
+// exposes it as `extensionDevelopmentLocationKind`, while the tracker reads `extensionDevelopmentKind`.
+// So the harness loads a web-only copy of the manifest (webOnlyExtension), as vscode.dev and github.dev
+// (which have no Node extension host) run the extension. @vscode/test-web cannot be used
+// offline: it needs a web-standalone build downloaded from Microsoft's update service or a VS Code source
+// build (out/vs/workbench/workbench.web.main*.js), neither of which the npm package has (docs/dev/testing.md).
+// Env: PCL_HOST_GREP (a mocha grep), HOST_TEST_TIMEOUT_MS.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
+import { webExpectations } from './expectations.mjs';
+import { webOnlyExtension } from './webExtension.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS || 10 * 60_000);
+const verbose = process.argv.includes('--verbose');
+const suiteBundle = path.join(root, 'out', 'test', 'web', 'suite.js');
+
+/** One CommonJS file for the web worker (no chunks, no Node), mocha's browser build inside. */
+async function bundleSuite() {
+  await esbuild.build({
+    entryPoints: [path.join(root, 'test', 'web', 'suite', 'index.ts')],
+    outfile: suiteBundle,
+    bundle: true,
+    platform: 'browser',
+    format: 'cjs',
+    target: 'es2022',
+    external: ['vscode'],
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, 'dist', 'web', 'extension.js')))
+    throw new Error('dist/web/extension.js missing: run `npm run build` first');
+  await bundleSuite();
+  const workspace = copyWorkspace(path.join(root, 'examples'));
+  for (const d of ['.prompt-cost', '.flujo']) fs.rmSync(path.join(workspace, d), { recursive: true, force: true });
+  const dataDir = path.join(workspace, '.pcl-web');
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(path.join(dataDir, 'options.json'), JSON.stringify({ grep: process.env.PCL_HOST_GREP || undefined }));
+  fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify(webExpectations(workspace)));
+  const resultsFile = path.join(dataDir, 'results.json');
+  const extension = webOnlyExtension(root, suiteBundle);
+  const started = Date.now();
+  const host = await startHost({ verbose });
+  let code;
+  try {
+    const exit = new Promise((resolve) => host.page.exposeFunction('codeAutomationExit', (c) => resolve(Number(c))));
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS));
+    await host.page.goto(
+      host.url(workspace, [
+        ['extensionDevelopmentPath', host.remote(extension)],
+        // Inside the extension's folder: the workbench runs a test module in the host of the extension that
+        // contains it (abstractExtensionService.ts, _findTestExtensionHost), else in the remote Node host.
+        ['extensionTestsPath', host.remote(path.join(extension, 'test', 'suite.js'))],
+        ['skipWelcome', 'true'],
+      ]),
+    );
+    code = await Promise.race([exit, timeout]);
+    if (code === 'timeout') {
+      console.error(`[web] tests did not finish within ${TIMEOUT_MS} ms`);
+      code = 1;
+    }
+  } finally {
+    const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
+    if (results) {
+      for (const t of results.tests)
+        console.log(
+          `${t.state === 'passed' ? '  ✔' : '  ✘'} [vscode ${results.vscodeVersion} ${results.uiKind}] ${t.title}${t.state === 'passed' ? ` (${t.duration} ms)` : ''}`,
+        );
+      for (const t of results.tests.filter((t) => t.state !== 'passed'))
+        console.log(`\n  ✘ ${t.title}\n    ${String(t.error).split('\n').join('\n    ')}`);
+    }
+    const metricsFile = path.join(dataDir, 'metrics.json');
+    if (fs.existsSync(metricsFile)) console.log(`web: start figures ${fs.readFileSync(metricsFile, 'utf8').replace(/\s+/g, ' ')}`);
+    if (code !== 0 || !results) {
+      console.log('\n----- VS Code for the Web log -----');
+      console.log(host.log.join('\n'));
+      console.log('----- end of log -----');
+    }
+    await host.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(extension, { recursive: true, force: true });
+    const passed = results ? results.tests.filter((t) => t.state === 'passed').length : 0;
+    const failed = results ? results.tests.length - passed : 1;
+    console.log(`web: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s (exit code ${code})`);
+    if (!results && code === 0) code = 1; // no results means the suite never really ran
+  }
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[web] ${err.stack || err}`);
+    if (err.hostLog) console.error(err.hostLog.join('\n'));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,68 @@
+// What the web suites use instead of Node: assertions, workspace files through vscode.workspace.fs, waits.
+import * as vscode from 'vscode';
+import type { PromptCostApi } from '../../../src/extension';
+
+export const EXTENSION_ID = 'prompt-cost-lens.prompt-cost-lens';
+
+export function workspaceUri(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the web tests need the examples workspace open');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+export async function readWorkspaceJson<T>(rel: string): Promise<T> {
+  return JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(workspaceUri(rel)))) as T;
+}
+
+export async function writeWorkspaceJson(rel: string, value: unknown): Promise<void> {
+  await vscode.workspace.fs.writeFile(workspaceUri(rel), new TextEncoder().encode(JSON.stringify(value, null, 2)));
+}
+
+export async function extensionApi(): Promise<PromptCostApi> {
+  const ext = vscode.extensions.getExtension<PromptCostApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`${EXTENSION_ID} is not installed in this host`);
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  if (!api) throw new Error('activate() returns the test API in test mode');
+  return api;
+}
+
+export function fail(message: string): never {
+  throw new Error(message);
+}
+
+export function equal<T>(actual: T, expected: T, message = ''): void {
+  if (actual !== expected) fail(`${message ? `${message}: ` : ''}expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+export function ok(value: unknown, message: string): asserts value {
+  if (!value) fail(message);
+}
+
+export function match(text: string, pattern: RegExp, message = ''): void {
+  if (!pattern.test(text)) fail(`${message ? `${message}: ` : ''}${JSON.stringify(text)} does not match ${pattern}`);
+}
+
+/** Polls `probe` until it returns something other than undefined; generous by default (a loaded machine). */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+  return (lenses ?? []).map((l) => l.command?.title ?? '').filter(Boolean);
+}
+
+export function hoverText(hovers: vscode.Hover[] | undefined): string {
+  return (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
