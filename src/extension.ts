@@ -13,6 +13,7 @@ import { registerPromptDiagnostics } from './features/prompt/diagnostics';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
+import { registerTeamExport } from './features/history/teamExport';
 import { registerApiKeyCommands } from './features/run/apiKeys';
 import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerApiKeyCommands(services),
     registerRunsView(services),
     registerBudgetsView(services),
+    registerTeamExport(services),
     registerUpdatePrices(services),
     registerDeploymentModels(services),
     registerProviderCount(services),

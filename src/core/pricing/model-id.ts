@@ -1,4 +1,5 @@
 // Model ids as Flujo writes them: `provider:model`, or a bare model name with the provider inferred.
+import { parseModelSpelling } from '../modelSpelling';
 
 export interface ModelRef {
   /** undefined when a bare name's provider cannot be inferred (Flujo then reports provider=None). */
@@ -23,6 +24,18 @@ export function inferProvider(model: string): string | undefined {
 /** Parses `openai:gpt-4o` or `gpt-4o`. Exact and case-sensitive: nothing is normalised. */
 export function parseModelId(text: string): ModelRef {
   const s = text.trim();
+  const spelling = parseModelSpelling(s);
+  // A LiteLLM route (`openrouter/openai/gpt-4o`, `vertex_ai/claude-…@20241022`, `bedrock/us.anthropic.…`): its host.
+  const route = /^([A-Za-z][\w.-]*)\//.exec(s);
+  if (route && spelling.host) {
+    const model = s.slice(route[0].length);
+    return { provider: spelling.host, model, id: `${spelling.host}:${model}` };
+  }
+  // A bare Bedrock id (`anthropic.claude-…-v2:0`, cross-region `us.anthropic.…`) has a `:` of its own:
+  // it is one Bedrock model, not provider `us.anthropic.claude-…-v2` + model `0` (modelSpelling.ts).
+  if (spelling.host === 'bedrock' && !/^[\w.-]+:/.test(s.replace(/-v?\d+:\d+(?::\w+)?$/, ''))) {
+    return { provider: 'bedrock', model: s, id: `bedrock:${s}` };
+  }
   const colon = s.indexOf(':');
   if (colon > 0) {
     const provider = s.slice(0, colon);

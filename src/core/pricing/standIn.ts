@@ -7,6 +7,7 @@
 // 3. a model of a known family under a provider the reference does not know (`litellm:gpt-4o`).
 // (1) is done by the reference catalog's `find`; (2) and (3) here.
 import { inferProvider } from './model-id';
+import { parseModelSpelling } from '../modelSpelling';
 import type { ReferenceCatalog, ReferenceModel } from './reference';
 import { referenceProviderId } from './reference';
 
@@ -40,19 +41,12 @@ export interface StandIn {
 /** Model-name spellings of hosts, mapped to the maker's spelling; each candidate is `[provider, model]`. */
 function candidates(provider: string, model: string): [string, string][] {
   const out: [string, string][] = [];
-  let m = model.trim();
-  // OpenRouter / Together / Fireworks: `vendor/model` (also `accounts/fireworks/models/x`).
-  const slash = /^([A-Za-z0-9_.-]+)\/(.+)$/.exec(m);
-  if (slash && !m.startsWith('accounts/')) {
-    const vendor = VENDORS[slash[1].toLowerCase()];
-    m = slash[2];
-    if (vendor) out.push([vendor, m]);
-  }
-  // Bedrock: `[region.]anthropic.claude-3-5-sonnet-20240620-v1:0`.
-  const bedrock = /^(?:[a-z]{2}\.)?([a-z-]+)\.(.+?)(?:-v\d+(?::\d+)?)?$/.exec(m);
-  if (bedrock && VENDORS[bedrock[1]]) out.push([VENDORS[bedrock[1]], bedrock[2]]);
-  // Vertex: `claude-3-5-sonnet-v2@20241022`.
-  if (m.includes('@')) m = m.slice(0, m.indexOf('@'));
+  // OpenRouter / Together / Fireworks `vendor/model`, Bedrock `[region.]anthropic.claude-…-v1:0`, Vertex
+  // `claude-…@20241022`, Cloudflare `@cf/meta/…`: the one id reader says who made it and its own name.
+  const spelling = parseModelSpelling(model);
+  let m = spelling.model;
+  const vendor = spelling.vendor ? VENDORS[spelling.vendor] : undefined;
+  if (vendor) out.push([vendor, m]);
   // Azure: `gpt-35-turbo`, `gpt-35-turbo-16k`.
   m = m.replace(/^gpt-35(?=-|$)/i, 'gpt-3.5');
   const family =

@@ -31,6 +31,7 @@
 // All of these carry `approximate: true`; the UI shows "≈" and JSON says "approximate": true.
 import { EncodingName } from './encodings';
 import { FAMILIES, FamilyName } from './families';
+import { ModelSpelling, parseModelSpelling } from '../modelSpelling';
 
 export interface ModelTokenizer {
   /** Encoding used to count (for approximate models: the proxy encoding). */
@@ -52,9 +53,9 @@ export interface ModelTokenizer {
 /** Open-weight families counted exactly (model part of the id, lower-case, vendor prefixes stripped). */
 const EXACT_FAMILIES: { test: RegExp; family: FamilyName; why: string }[] = [
   // Llama 3, 3.1, 3.2, 3.3 share one tokenizer (Llama 2 and Llama 4 do not); R1 distills of Llama use it too
-  { test: /(?:^|[^a-z])llama-?3(?:[.-]\d)?(?!\d)|r1-distill-llama/, family: 'llama3', why: 'Llama 3.x' },
+  { test: /(?:^|[^a-z])llama-?v?3(?:[.-]\d)?(?!\d)|r1-distill-llama/, family: 'llama3', why: 'Llama 3.x' },
   // Qwen2, Qwen2.5, Qwen3, QwQ (and the R1 distills built on Qwen) share one vocabulary and merges
-  { test: /^(?:qwen-?(?:2|2\.5|3)(?![\d])|qwq)|r1-distill-qwen/, family: 'qwen3', why: 'Qwen 2 / 2.5 / 3' },
+  { test: /^(?:qwen-?(?:2|2\.5|3)(?![\d.])|qwq)|r1-distill-qwen|r1-0528-qwen3/, family: 'qwen3', why: 'Qwen 2 / 2.5 / 3' },
   // DeepSeek V3 / V3.1 / V3.2 / R1 and the API names that serve them
   { test: /^deepseek-(?:chat|reasoner|v3|r1)(?![\d])/, family: 'deepseek_v3', why: 'DeepSeek V3 / R1' },
   { test: /^gemma-?3(?![\d])/, family: 'gemma3', why: 'Gemma 3' },
@@ -67,36 +68,40 @@ const NEAREST_FAMILIES: { test: RegExp; family: FamilyName; name: string }[] = [
 ];
 
 /**
- * The model part of an id as users write it, reduced to the model's own name: lower case,
- * without a provider prefix (`groq:`), an organisation path (`meta-llama/`), a Bedrock vendor
- * prefix (`meta.`) or an Ollama tag (`:8b`).
+ * The model's own name from any spelling of its id (modelSpelling.ts: host, org path, Bedrock vendor
+ * and region, Ollama tag removed), lower case, with Together's `Meta-Llama-3.1-…` read as `llama-3.1-…`.
  */
-function bareModelName(model: string): string {
-  let m = model.trim().toLowerCase();
-  const slash = m.lastIndexOf('/');
-  if (slash >= 0) m = m.slice(slash + 1);
-  m = m.replace(/^(?:meta|us\.meta|eu\.meta|mistral|google|alibaba|deepseek|qwen)\./, '');
-  m = m.replace(/^meta-(?=llama)/, '');
-  return m;
+function bareModelName(spelling: ModelSpelling): string {
+  return spelling.name.replace(/^meta-(?=llama)/, '');
+}
+
+/**
+ * Ollama's `deepseek-r1` tags are distills, not DeepSeek R1 (ollama.com/library/deepseek-r1:
+ * 1.5b/7b/14b/32b = DeepSeek-R1-Distill-Qwen, 70b = DeepSeek-R1-Distill-Llama-70B, 671b = R1 itself).
+ */
+function ollamaDistill(spelling: ModelSpelling): string | undefined {
+  if (!/^deepseek-r1$/.test(spelling.name) || !spelling.tag) return undefined;
+  const size = /^(\d+(?:\.\d+)?)b/.exec(spelling.tag.toLowerCase())?.[1];
+  if (size === '671') return 'deepseek-r1';
+  if (size === '70') return 'deepseek-r1-distill-llama-70b';
+  if (size && ['1.5', '7', '14', '32'].includes(size)) return `deepseek-r1-distill-qwen-${size}b`;
+  return undefined;
 }
 
 /** The exact open-model family of an id, if it names one. */
 export function familyForModel(modelId: string): FamilyName | undefined {
-  const m = bareModelName(splitModelId(modelId).model);
+  const spelling = parseModelSpelling(modelId);
+  const m = ollamaDistill(spelling) ?? bareModelName(spelling);
   return EXACT_FAMILIES.find((f) => f.test.test(m))?.family;
 }
 
-const OPENAI_PROVIDERS = new Set(['openai', 'azure', 'azure_openai', 'azure-openai', 'openrouter/openai']);
+/** Hosts that serve OpenAI's own models under OpenAI's names (an unknown name there is still OpenAI's). */
+const OPENAI_HOSTS = new Set(['openai', 'azure', 'github-copilot']);
 
-/** Splits `provider:model` (also `provider/model`, as OpenRouter and LiteLLM write it). */
+/** Splits an id into its host (`provider`) and the model's own name, whatever the spelling (modelSpelling.ts). */
 export function splitModelId(modelId: string): { provider?: string; model: string } {
-  const id = modelId.trim();
-  if (/^ft:/i.test(id)) return { model: id };
-  const colon = id.indexOf(':');
-  if (colon > 0) return { provider: id.slice(0, colon).toLowerCase(), model: id.slice(colon + 1) };
-  const slash = id.lastIndexOf('/');
-  if (slash > 0) return { provider: id.slice(0, slash).toLowerCase(), model: id.slice(slash + 1) };
-  return { model: id };
+  const s = parseModelSpelling(modelId);
+  return s.host ? { provider: s.host, model: s.model } : { model: s.model };
 }
 
 const exact = (encoding: EncodingName, why: string): ModelTokenizer => ({
@@ -160,20 +165,21 @@ const APPROXIMATE_FAMILIES: Family[] = [
     errorBand: 0.03,
     note: "the Claude vocabulary ai-tokenizer ships × 1.1, its fit; ai-tokenizer publishes 97.6–99.9 % agreement with Anthropic's counts for Claude 3 to 4.5, not measured here; exact with the provider count",
   },
-  { test: /llama/, name: 'Llama', encoding: 'cl100k_base', factor: 1.0, errorBand: 0.1 },
+  { test: /(?:^|[^a-z])(?:code)?llama/, name: 'Llama', encoding: 'cl100k_base', factor: 1.0, errorBand: 0.1 },
   { test: /gemini|gemma|^google|^vertex/, name: 'Gemini', encoding: 'o200k_base', factor: 1.0 },
   { test: /mistral|mixtral|codestral|magistral|pixtral|ministral/, name: 'Mistral', encoding: 'o200k_base', factor: 1.0 },
 ];
 
 export function tokenizerForModel(modelId: string): ModelTokenizer {
-  const { provider, model } = splitModelId(modelId);
-  let m = model.trim().toLowerCase();
-  if (m.startsWith('ft:')) m = m.slice(3).split(':')[0]; // ft:gpt-4o-mini-2024-07-18:org::id
-  const isOpenAiProvider = provider === undefined || OPENAI_PROVIDERS.has(provider);
-  if (isOpenAiProvider || provider === 'openrouter') {
-    const known = openAiEncoding(m);
-    if (known) return known;
-    if ((provider !== undefined && OPENAI_PROVIDERS.has(provider)) || OPENAI_LOOKING.test(m)) {
+  const spelling = parseModelSpelling(modelId);
+  const provider = spelling.host;
+  const model = spelling.model;
+  const m = spelling.name;
+  // An OpenAI model name is OpenAI's vocabulary whoever serves it (gpt-oss on Groq, Bedrock, Ollama).
+  const known = openAiEncoding(m);
+  if (known) return known;
+  if (provider === undefined || OPENAI_HOSTS.has(provider) || spelling.vendor === 'openai') {
+    if ((provider !== undefined && OPENAI_HOSTS.has(provider)) || OPENAI_LOOKING.test(m)) {
       return {
         encoding: 'o200k_base',
         approximate: false,
@@ -182,7 +188,7 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
       };
     }
   }
-  const bare = bareModelName(model);
+  const bare = ollamaDistill(spelling) ?? bareModelName(spelling);
   if (TEKKEN_MODELS.test(bare))
     return {
       encoding: 'tekken',
@@ -210,7 +216,7 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
       method: `Approximate: ${nearest.name} counted with the ${spec.label} (the closest published tokenizer; not verified against the provider's count).`,
     };
   }
-  const key = `${provider ?? ''}:${m}`;
+  const key = `${spelling.vendor ?? provider ?? ''}:${m}`;
   for (const f of APPROXIMATE_FAMILIES) {
     if (f.test.test(key) || f.test.test(m)) {
       const band = f.errorBand !== undefined ? ` (±${Math.round(f.errorBand * 100)}%)` : ' (uncalibrated)';
