@@ -10,6 +10,7 @@ import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole }
 import { lastAtOrBefore } from '../sorted';
 import { shownValue } from '../untrustedText';
 import { errorText } from '../errors';
+import { duplicateKeys, yamlRefusal } from './yamlGuard';
 import { defaultPlaceholderStyles, detectPromptFormat, formatSpec, type PromptFormat } from './formats';
 
 export { defaultPlaceholderStyles, detectPromptFormat } from './formats';
@@ -540,31 +541,6 @@ function findFrontMatter(text: string, start: number, format: PromptFormat = 'te
   return { range: { start: open, end: Math.min(text.length, open + 3) }, contentRange: { start: open, end: open }, unclosed: true };
 }
 
-const MAX_FRONT_MATTER_DEPTH = 1000;
-
-/**
- * An upper bound on the YAML's nesting above `max`: open flow brackets, or on one line its indentation
- * plus the block indicators (`- `, `? `) that open a collection each. Conservative (brackets in quoted
- * strings count too); real front matter nests a few levels.
- */
-function yamlNestingExceeds(src: string, max: number): boolean {
-  let flow = 0;
-  let lead = true; // in the line's indentation and indicators
-  let lineStart = 0;
-  for (let i = 0; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 10) {
-      lead = true;
-      lineStart = i + 1;
-    } else if (lead && c !== 32 && !((c === 45 || c === 63) && src.charCodeAt(i + 1) === 32)) lead = false;
-    if (lead && i - lineStart > max) return true;
-    if (c === 91 || c === 123) {
-      if (++flow > max) return true;
-    } else if ((c === 93 || c === 125) && flow > 0) flow--;
-  }
-  return false;
-}
-
 function clampRange(r: OffsetRange, min: number, max: number): OffsetRange {
   const s = Math.max(min, Math.min(max, r.start));
   const e = Math.max(s, Math.min(max, r.end));
@@ -575,21 +551,13 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
   const fm = doc.frontMatter!;
   const base = fm.contentRange.start;
   const src = text.slice(fm.contentRange.start, fm.contentRange.end);
-  if (src.length > maxLen) {
+  // Size and nesting are checked before the YAML library sees the text (yamlGuard.ts: its cost is not linear).
+  const refusal = yamlRefusal(src, maxLen);
+  if (refusal) {
     doc.diagnostics.push({
       severity: 'info',
-      code: 'front-matter-too-large',
-      message: `Front matter is larger than ${maxLen} characters and was not read.`,
-      range: { start: fm.range.start, end: fm.range.start + 3 },
-    });
-    return;
-  }
-  if (yamlNestingExceeds(src, MAX_FRONT_MATTER_DEPTH)) {
-    // The YAML library's memory grows with nesting (100k `[` in 200 KB: > 256 MB).
-    doc.diagnostics.push({
-      severity: 'info',
-      code: 'front-matter-too-deep',
-      message: `Front matter nests deeper than ${MAX_FRONT_MATTER_DEPTH} levels and was not read.`,
+      code: src.length > maxLen ? 'front-matter-too-large' : 'front-matter-too-deep',
+      message: `Front matter ${refusal} and was not read.`,
       range: { start: fm.range.start, end: fm.range.start + 3 },
     });
     return;
@@ -604,7 +572,8 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
   };
   let ydoc: YamlDocument.Parsed;
   try {
-    ydoc = parseDocument(src, { uniqueKeys: true, prettyErrors: false });
+    // duplicate keys are found by duplicateKeys() in one pass: the library's own check is quadratic
+    ydoc = parseDocument(src, { uniqueKeys: false, prettyErrors: false });
   } catch (e) {
     doc.diagnostics.push({
       severity: 'error',
@@ -614,8 +583,12 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
     });
     return;
   }
+  const duplicates = duplicateKeys(ydoc).map((d) => ({
+    message: 'Map keys must be unique',
+    pos: [d.offset, d.offset + 1] as [number, number],
+  }));
   for (const [problems, severity] of [
-    [ydoc.errors, 'error'],
+    [[...ydoc.errors, ...duplicates], 'error'],
     [ydoc.warnings, 'warning'],
   ] as const) {
     for (const p of problems) {

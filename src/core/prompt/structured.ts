@@ -9,6 +9,7 @@
 // - promptfoo text files holding several prompts separated by `---` (promptfoo src/prompts:
 //   `content.split(PROMPT_DELIMITER).map(p => p.trim())`, delimiter `---`).
 import { parse as parseYaml } from 'yaml';
+import { yamlRefusal } from './yamlGuard';
 import type { PromptDocument, PromptFormat, PromptMessage, ParseOptions, ToolDefinition } from './document';
 import { makeModelRef } from './model';
 import { findPlaceholders } from './placeholders';
@@ -393,8 +394,9 @@ export function parseStructuredPrompt(
     return skDocument(text, fileName, body, text.length - body.length, settings, notes);
   }
   let data: unknown;
+  if (yamlRefusal(body)) return undefined; // bounded before the YAML library (yamlGuard.ts): read as text then
   try {
-    data = parseYaml(body, { maxAliasCount: 50 });
+    data = parseYaml(body, { maxAliasCount: 50, uniqueKeys: false });
   } catch {
     return undefined;
   }
