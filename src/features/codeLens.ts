@@ -1,6 +1,7 @@
 // CodeLens on prompt files (file top + each message section) and above prompts inside code:
 // `≈ 1,234 tokens · gpt-4o $0.0031 · claude-3-5-sonnet ≈$0.0037 · Compare…`.
 import * as vscode from 'vscode';
+import { IN_BROWSER } from './platform';
 import type { Services } from './services';
 import { PROMPT_SELECTOR, isUnestimated, type CodeFileEstimate, type PromptFileEstimate } from './estimator';
 import { CONFIG_KEYS, onConfigChange, readConfig } from './config';
@@ -63,7 +64,10 @@ async function documentLenses(
   if (isUnestimated(result)) return [new vscode.CodeLens(top, { title: `Prompt Cost: ${result.message}`, command: '' })];
   const estimateCore = await import('../core/estimate');
   if (result.kind === 'code') return codeCallLenses(document, result, estimateCore);
-  return [...topLenses(document, result, estimateCore), ...sectionLenses(document, result, estimateCore)];
+  const line = topLenses(document, result, estimateCore);
+  // A SKILL.md: what every request carries (name + description) and what using the skill adds (the body).
+  if (result.estimate.skill) line.splice(1, 0, await skillLens(top, document.uri, result.estimate.skill));
+  return [...line, ...sectionLenses(document, result, estimateCore)];
 }
 
 /** One lens per call in code: its messages with chat framing, plus the call's max tokens (else the setting) out. */
@@ -124,7 +128,7 @@ function topLenses(document: vscode.TextDocument, result: PromptFileEstimate, es
         })
       : new vscode.CodeLens(top, { title: 'Compare…', command: COMMANDS.openComparison, arguments: [document.uri] }),
     // Running sends the prompt to a provider: only offered in trusted workspaces.
-    ...(vscode.workspace.isTrusted
+    ...(vscode.workspace.isTrusted && !IN_BROWSER
       ? [
           new vscode.CodeLens(top, {
             title: '▶ Run',
@@ -181,6 +185,17 @@ function sectionLenses(document: vscode.TextDocument, result: PromptFileEstimate
     );
   });
   return lenses;
+}
+
+/** The SKILL.md figures: always loaded and on use (core/prompt/skill.ts). */
+async function skillLens(top: vscode.Range, uri: vscode.Uri, skill: import('../core/prompt/skill').SkillFigures): Promise<vscode.CodeLens> {
+  const { skillText } = await import('../core/prompt/skill');
+  return new vscode.CodeLens(top, {
+    title: skillText(skill),
+    tooltip: `An agent loads every skill's name and description into each request, and reads the body only when it uses the skill (${skill.encoding}).`,
+    command: COMMANDS.showBreakdown,
+    arguments: [uri],
+  });
 }
 
 /** Models on the top lens line; more go behind "+N more…". */

@@ -9,6 +9,7 @@ import { shownValue } from '../untrustedText';
 import { errorText } from '../errors';
 import { duplicateKeys, yamlRefusal } from './yamlGuard';
 import { formatSpec, type PromptFormat } from './formats';
+import { splitModelList } from '../modelSpelling';
 
 /** Whitespace a format allows around fences and sections (a BOM and no-break space included). */
 export function isWs(c: number): boolean {
@@ -154,7 +155,9 @@ export function readFrontMatter(text: string, doc: PromptDocument, maxLen: numbe
   };
   // Copilot files may list several models (the first available is used).
   const listed = Array.isArray(data.model) && typeof data.model[0] === 'string';
-  const ref = modelRefOf(listed ? (data.model as unknown[])[0] : data.model, listed, doc, nodeRange);
+  // …or write them as one string, `GPT-4.1 | 'gpt-5' | 'Claude Sonnet 4.5'` (awesome-copilot agents).
+  const inline = typeof data.model === 'string' && data.model.includes('|') ? splitModelList(data.model)[0] : undefined;
+  const ref = modelRefOf(listed ? (data.model as unknown[])[0] : (inline ?? data.model), listed, doc, nodeRange);
   if (ref) {
     doc.modelRef = ref;
     doc.model = ref.id;
