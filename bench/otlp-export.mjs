@@ -89,7 +89,7 @@ export { runsToTraceRequest } from './src/core/history/otel/jsonl';`,
   const exportCpuMs = (cpu.user + cpu.system) / 1000;
   const first = await ask();
   t = performance.now();
-  const again = await m.exportRunsToOtlp(runs, { url: `http://127.0.0.1:${port}/v1/traces` });
+  await m.exportRunsToOtlp(runs, { url: `http://127.0.0.1:${port}/v1/traces` });
   const againMs = performance.now() - t;
   const second = await ask();
   child.send('stop');
