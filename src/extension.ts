@@ -13,6 +13,7 @@ import { registerPromptDiagnostics } from './features/prompt/diagnostics';
 import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
+import { registerTeamExport } from './features/history/teamExport';
 import { registerApiKeyCommands } from './features/run/apiKeys';
 import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
@@ -22,7 +23,7 @@ import { registerDeploymentModels } from './features/deploymentModels';
 import { registerProviderCount } from './features/providerCount';
 import { ChangesApi, registerChanges } from './features/changes';
 import { registerPromptBudgets } from './features/prompt/budgets';
-import { IN_BROWSER, setUpBrowserFiles } from './features/platform';
+import { IN_BROWSER, fetchedDataFiles, setUpBrowserFiles } from './features/platform';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;
@@ -33,6 +34,8 @@ const moduleEvalMs = performance.now() - loadStartedAt;
 export interface PromptCostApi {
   /** Which bundle runs: dist/extension.js in a Node extension host, dist/web/extension.js in VS Code for the Web. */
   readonly platform: 'node' | 'browser';
+  /** In the browser: each data file (encoding table, vocabulary) fetched through workspace.fs and its time in ms. */
+  readonly dataFileLoadMs: ReadonlyMap<string, number>;
   /** Milliseconds spent in activate() itself. */
   readonly activationMs: number;
   /** Milliseconds spent evaluating the bundle before activate() ran. */
@@ -71,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerApiKeyCommands(services),
     registerRunsView(services),
     registerBudgetsView(services),
+    registerTeamExport(services),
     registerUpdatePrices(services),
     registerDeploymentModels(services),
     registerProviderCount(services),
@@ -87,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
   if (context.extensionMode === vscode.ExtensionMode.Production) return undefined;
   return {
     platform: IN_BROWSER ? 'browser' : 'node',
+    dataFileLoadMs: fetchedDataFiles,
     activationMs,
     moduleEvalMs,
     services,

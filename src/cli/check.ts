@@ -24,6 +24,7 @@ import { analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
 import { errorText } from '../core/errors';
 import { pushAll } from '../core/arrays';
+import { walkFiles as walkTree } from '../core/walk';
 
 declare const PACKAGE_VERSION: string;
 
@@ -71,7 +72,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const rel = (abs: string) => path.relative(top, abs).split(path.sep).join('/');
 
   // 1. Budgets of every prompt under PATH.
-  const files = root ? await gitFiles(root, io.cwd, positional) : walkFiles(io.cwd, positional);
+  const files = root ? await gitFiles(root, io.cwd, positional) : walkFiles(io, io.cwd, positional);
   const { checked, budgetFindings } = checkBudgets(io, ws, top, files, allowUnpriced);
 
   // 2. Increases since the base (needs git).
@@ -273,21 +274,22 @@ async function gitFiles(root: string, cwd: string, paths: string[]): Promise<str
   }
 }
 
-/** Without git: files under PATH (default cwd), relative to cwd, skipping dependency and build folders. */
-function walkFiles(cwd: string, paths: string[]): string[] {
+/**
+ * Without git: files under PATH (default cwd), relative to cwd, skipping dependency and build folders.
+ * Links are followed once per real folder (core/walk.ts); a dangling link is named on stderr and skipped.
+ */
+function walkFiles(io: CliIO, cwd: string, paths: string[]): string[] {
   const out: string[] = [];
-  const walk = (abs: string, depth: number) => {
-    let st: fs.Stats;
+  for (const p of paths.length ? paths : ['.']) {
+    const abs = path.resolve(cwd, p);
+    let walked;
     try {
-      st = fs.statSync(abs);
-    } catch {
-      throw new UsageError(`cannot read ${path.relative(cwd, abs) || abs}: no such file or folder`);
+      walked = walkTree(abs, { maxDepth: 20, enterFolder: (name) => !isSkippedFolder(name) });
+    } catch (err) {
+      throw new UsageError(`cannot read ${path.relative(cwd, abs) || abs}: ${errorText(err, 'code')}`);
     }
-    if (st.isFile()) out.push(path.relative(cwd, abs).split(path.sep).join('/'));
-    else if (st.isDirectory() && depth < 20)
-      for (const e of fs.readdirSync(abs, { withFileTypes: true }))
-        if (!(e.isDirectory() && isSkippedFolder(e.name))) walk(path.join(abs, e.name), depth + 1);
-  };
-  for (const p of paths.length ? paths : ['.']) walk(path.resolve(cwd, p), 0);
+    for (const s of walked.skipped) io.stderr(`warning: ${oneLineName(path.relative(cwd, s.path))}: ${s.reason}; skipped\n`);
+    for (const f of walked.files) out.push(path.relative(cwd, f).split(path.sep).join('/'));
+  }
   return out;
 }

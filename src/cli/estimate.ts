@@ -1,5 +1,6 @@
 // `prompt-cost estimate FILE [--model ID[,ID...]] [--output-tokens N] [--config PATH] [--json]`
 // The answer comes from the core's estimateFile(), the same function behind the editor's numbers.
+import { skillText } from '../core/prompt/skill';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliIO, EXIT_OK, UsageError, printJson, readFileOrThrow } from './io';
@@ -13,8 +14,7 @@ import { PriceCatalog } from '../core/pricing/catalog';
 import { flujoRecordNote, type FlujoRecordNote } from '../core/pricing/flujo';
 import { formatUsd } from '../core/format';
 import { DEFAULT_REQUESTS_PER_DAY } from '../core/pricing/compare';
-import { ProviderCountCache } from '../core/providers/countTokens';
-import { PROVIDER_COUNT_CACHE, ProviderCounter, providerCounter } from './providerCount';
+import { ProviderCounter, openCountCache, providerCounter } from './providerCount';
 import { findBudgetConfigFile, loadBudgetConfig } from './promptWorkspace';
 import { requestsPerDayFor, type RequestsPerDaySource } from '../core/promptBudgets/requestsPerDay';
 import { frontMatterRequestsPerDay } from '../core/diff/pricedPrompts';
@@ -142,7 +142,7 @@ export async function estimateCliFile(
   const result = estimateFile(
     text,
     name,
-    { ...settings, providerCounts: new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE)) },
+    { ...settings, providerCounts: openCountCache(io, !flags.has('provider-count')) }, // --provider-count said it already
     { readSibling, requestsPerDay },
   );
   failOnUnreadFrontMatter(file, text, result);
@@ -291,6 +291,8 @@ export function promptJson(file: string, p: FilePrompt, rows: CliRow[], requests
       encoding: first ? summaryEncoding([...p.estimate.summaries.keys()][0]) : null,
     })),
     unfilled: p.estimate.unfilled,
+    // SKILL.md: the two figures (docs/user/prompt-formats.md "Agent skills").
+    ...(p.estimate.skill ? { skill: p.estimate.skill } : {}),
     notes: p.document.notes ?? [],
     estimates: rows,
     errors: p.estimate.table.errors,
@@ -323,7 +325,7 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (result.prompts.length === 0) {
-    io.stdout(`${file}: no prompts found\n`);
+    io.stdout(`${file}: no prompts found\n${result.notes.map((n) => `note: ${n}\n`).join('')}`);
     return EXIT_OK;
   }
   const blocks = result.prompts.map((p, i) => {
@@ -342,7 +344,8 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
         ? `${file}:${p.line} ${p.name} (${roles})`
         : `${file} (${p.document.messages.length} message${p.document.messages.length === 1 ? '' : 's'}: ${roles})`;
     const out = `${p.estimate.outputTokens} output tokens (${describeOutput(p.estimate.outputs.values().next().value ?? { tokens: p.estimate.outputTokens, source: p.estimate.outputTokensSource })})`;
-    const notes = [...(p.document.notes ?? []), ...countNotes(p), ...outputNotes(p)].map((n) => `note: ${n}\n`).join('');
+    const skill = p.estimate.skill ? `${skillText(p.estimate.skill)}\n` : '';
+    const notes = skill + [...(p.document.notes ?? []), ...countNotes(p), ...outputNotes(p)].map((n) => `note: ${n}\n`).join('');
     return `${head}, ${out}\n${alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5])}${notes}`;
   });
   io.stdout(

@@ -7,6 +7,7 @@
 //   export  [--csv | --json] [--ledger PATH]
 //   export  --otlp URL | --otlp-file FILE [--member NAME] [--include-text]   OpenTelemetry spans (historyOtlp.ts)
 //   import  --otlp-file FILE|DIR [FILE|DIR…]   team runs from OTLP JSON Lines files (historyOtlp.ts)
+//   import  --langfuse [URL] [--since ISO] [--max-pages N]   the team's runs read back from Langfuse (historyOtlp.ts)
 //   accuracy [--ledger PATH] [--json]   walk-forward backtest of the learned output estimate (historyAccuracy.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -322,6 +323,7 @@ const wantsOtlp = (argv: readonly string[]) => argv.some((a) => /^--otlp(-file)?
 
 async function importCmd(argv: string[], io: CliIO): Promise<number> {
   if (wantsOtlp(argv)) return (await import('./historyOtlp')).importOtlp(argv, io);
+  if (argv.some((a) => /^--langfuse(=|$)/.test(a))) return (await import('./historyOtlp')).importLangfuse(argv, io);
   const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'config'], booleans: ['json', 'dry-run'] });
   if (positional.length > 1) throw new UsageError('expected at most one DB');
   const read = await readSource(io, resolveSource(io, positional[0], flags.get('config') as string | undefined));

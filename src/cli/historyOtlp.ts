@@ -11,28 +11,10 @@ import { defaultLedgerPath, ledgerLocation, loadLedger, warnSkipped } from './hi
 import { compareRunsNewestFirst } from '../core/history/group';
 import { runsToJsonLines } from '../core/history/otel/jsonl';
 import { exportRunsToOtlp } from '../core/history/otel/exportRuns';
-import { tracesUrl } from '../core/history/otel/send';
+import { parseOtlpHeaders, tracesUrl } from '../core/history/otel/send';
 import { importOtlpFiles } from '../core/history/otel/import';
 import { checkWriteTarget, fsErrorLine, writeFileAtomicSync } from '../core/safeWrite';
 import { errorText } from '../core/errors';
-
-/** OTEL_EXPORTER_OTLP_HEADERS format: comma-separated `key=value`, values percent-decoded. */
-export function parseOtlpHeaders(text: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (text ?? '').split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const key = part.slice(0, eq).trim().toLowerCase();
-    let value = part.slice(eq + 1).trim();
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      // not percent-encoded: used as written
-    }
-    if (key) out[key] = value;
-  }
-  return out;
-}
 
 export async function exportOtlp(argv: string[], io: CliIO): Promise<number> {
   const { positional, flags } = parseArgs(argv, {
@@ -159,5 +141,79 @@ export async function importOtlp(argv: string[], io: CliIO): Promise<number> {
       ? `dry run: nothing written to ${file}\n`
       : `${file}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged${result.skippedDeleted ? `, ${result.skippedDeleted} deleted earlier (skipped)` : ''}\n`,
   );
+  return EXIT_OK;
+}
+
+/**
+ * `history import --langfuse [URL]`: the team's GENERATION observations from Langfuse's public API into the
+ * ledger. Keys from LANGFUSE_PUBLIC_KEY / LANGFUSE_SECRET_KEY (the names Langfuse's SDKs read), the URL
+ * from the flag, LANGFUSE_BASE_URL or LANGFUSE_HOST. Incremental: from the newest run already imported
+ * from that host (an hour before it, for late arrivals) unless --since says otherwise.
+ */
+export async function importLangfuse(argv: string[], io: CliIO): Promise<number> {
+  // `--langfuse` alone (the URL from the environment) is allowed: drop it before parsing.
+  const at = argv.indexOf('--langfuse');
+  if (at >= 0 && (argv[at + 1] === undefined || argv[at + 1].startsWith('-'))) argv = [...argv.slice(0, at), ...argv.slice(at + 1)];
+  const { positional, flags } = parseArgs(argv, { valued: ['ledger', 'since', 'max-pages', 'langfuse'], booleans: ['json', 'dry-run'] });
+  if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const flag = flags.get('langfuse');
+  const baseUrl = (typeof flag === 'string' ? flag : undefined) ?? io.env.LANGFUSE_BASE_URL ?? io.env.LANGFUSE_HOST;
+  if (!baseUrl) throw new UsageError('--langfuse URL (or LANGFUSE_BASE_URL) is required');
+  const publicKey = io.env.LANGFUSE_PUBLIC_KEY;
+  const secretKey = io.env.LANGFUSE_SECRET_KEY;
+  if (!publicKey || !secretKey) throw new UsageError('set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (never on the command line)');
+  const maxPages = stringFlag(flags, 'max-pages');
+  if (maxPages !== undefined && !/^[1-9]\d*$/.test(maxPages))
+    throw new UsageError(`--max-pages must be a whole number ≥ 1, got '${maxPages}'`);
+  const since = stringFlag(flags, 'since');
+  if (since !== undefined && !Number.isFinite(Date.parse(since)))
+    throw new UsageError(`--since must be an ISO date or time, got '${since}'`);
+  let host: string;
+  try {
+    host = new URL(baseUrl).host;
+  } catch {
+    throw new UsageError(`--langfuse: '${baseUrl}' is not a URL`);
+  }
+  const { file, root } = ledgerLocation(io, stringFlag(flags, 'ledger'));
+  try {
+    checkWriteTarget(file, root);
+  } catch (err) {
+    throw new UsageError(errorText(err), 'input');
+  }
+  const ledger = await loadLedger(file);
+  const newest = ledger.runs.filter((r) => r.origin === `langfuse:${host}`).reduce((t, r) => Math.max(t, Date.parse(r.time) || 0), 0);
+  const from = since ?? (newest ? new Date(newest - 3_600_000).toISOString() : undefined);
+  const { readLangfuseRuns } = await import('../core/history/otel/langfuse');
+  const { importTeamRecords } = await import('../core/history/otel/import');
+  let read;
+  try {
+    read = await readLangfuseRuns({
+      baseUrl,
+      publicKey,
+      secretKey,
+      ...(from ? { fromStartTime: from } : {}),
+      ...(maxPages ? { maxPages: Number(maxPages) } : {}),
+    });
+  } catch (err) {
+    throw new UsageError(errorText(err), 'input');
+  }
+  const done = await importTeamRecords(file, read.records, { root, dryRun: flags.has('dry-run') });
+  for (const p of read.problems) io.stderr(`warning: ${p}\n`);
+  if (read.truncated) io.stderr(`warning: stopped after ${read.pages} page(s); run the import again for the rest\n`);
+  if (flags.has('json')) {
+    printJson(io, {
+      langfuse: baseUrl,
+      ledger: file,
+      fromStartTime: from ?? null,
+      pages: read.pages,
+      observations: read.observations,
+      truncated: read.truncated,
+      ...done,
+      problems: read.problems,
+    });
+    return EXIT_OK;
+  }
+  io.stdout(`${baseUrl}: ${read.observations} observation(s) in ${read.pages} page(s)${from ? ` since ${from}` : ''}\n`);
+  io.stdout(`${file}: ${done.added} added, ${done.updated} updated, ${done.unchanged} unchanged\n`);
   return EXIT_OK;
 }

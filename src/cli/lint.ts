@@ -5,7 +5,10 @@ import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson } from './io';
 import { parseArgs, readTomlInput } from './args';
 import { FlujoDiagnostic, ModelUsage, analyzeFlujoToml } from '../core/flujo/analyze';
 import { findFlujoConfig } from '../core/flujo/config';
-import { scanModelUsages } from '../core/flujo/usage';
+import { scanModelUsages, summarizeUsages } from '../core/flujo/usage';
+import { readRegularFileSync } from '../core/files';
+import { pushAll } from '../core/arrays';
+import { walkFiles } from '../core/walk';
 import { errorText } from '../core/errors';
 import { SCAN_POLICY, isModelUsageFile, isSkippedFolder } from '../core/prompt/codeLanguages';
 
@@ -18,32 +21,26 @@ export function collectWorkspaceUsages(
   limits = { files: SCAN_POLICY.maxFiles, bytes: SCAN_POLICY.maxFileBytes },
 ): ModelUsage[] {
   const out: ModelUsage[] = [];
-  let files = 0;
-  const walk = (dir: string, depth: number) => {
-    if (depth > SCAN_POLICY.maxDepth || files >= limits.files) return;
-    let entries: fs.Dirent[];
+  let walked;
+  try {
+    walked = walkFiles(root, {
+      maxDepth: SCAN_POLICY.maxDepth,
+      maxFiles: limits.files,
+      enterFolder: (name, abs) => !isSkippedFolder(name) && !isFile(path.join(abs, 'flujo.toml')),
+      acceptFile: (name) => isModelUsageFile(name),
+    });
+  } catch {
+    return out; // the folder went away
+  }
+  for (const p of walked.files) {
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      // one file at a time, and only a few locations per model kept: memory stays bounded by the file cap
+      const text = readRegularFileSync(p, limits.bytes).toString('utf8');
+      pushAll(out, summarizeUsages(scanModelUsages(text), path.relative(root, p)));
     } catch {
-      return;
+      // unreadable, oversized or not a regular file: skip
     }
-    for (const e of entries) {
-      if (files >= limits.files) return;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!isSkippedFolder(e.name) && !isFile(path.join(p, 'flujo.toml'))) walk(p, depth + 1);
-      } else if (e.isFile() && isModelUsageFile(e.name)) {
-        files++;
-        try {
-          if (fs.statSync(p).size > limits.bytes) continue;
-          for (const u of scanModelUsages(fs.readFileSync(p, 'utf8'))) out.push({ id: u.id, file: path.relative(root, p), line: u.line });
-        } catch {
-          // unreadable: skip
-        }
-      }
-    }
-  };
-  walk(root, 0);
+  }
   return out;
 }
 

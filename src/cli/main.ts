@@ -100,6 +100,8 @@ and its parents). Exit 1 when there is an error.
        of the flujo.toml found as Flujo finds it (state_uri, else flujo_ops.db or .flujo/state.db)
   import --otlp-file FILE|DIR [FILE|DIR...] [--ledger PATH] [--dry-run] [--json]
        team runs from OTLP JSON Lines files (the Collector's file format), each span once
+  import --langfuse [URL] [--since ISO] [--max-pages N] [--ledger PATH] [--dry-run] [--json]
+       the team's runs read back from Langfuse (keys: LANGFUSE_PUBLIC_KEY, LANGFUSE_SECRET_KEY)
   export [--csv | --json] [--ledger PATH]
   export --otlp URL | --otlp-file FILE [--member NAME] [--include-text] [--timeout-ms N] [--json]
        the runs as OpenTelemetry spans (GenAI conventions v1.41.0) to an OTLP/HTTP endpoint (headers

@@ -14,8 +14,23 @@ import {
   countProviderFor,
   providerCount,
 } from '../core/providers/countTokens';
+import { CountSigner, userConfigDir } from '../core/providers/countTrust';
 
 export const PROVIDER_COUNT_CACHE = path.join('.prompt-cost', 'provider-counts.json');
+
+/**
+ * The run folder's count cache, trusted only where this user's machine key signed it (the key lives in
+ * the user's config folder, `PROMPT_COST_CONFIG_DIR` or the platform's): a cloned repository's
+ * committed counts are not shown as exact. Says once on stderr how many entries it left out.
+ */
+export function openCountCache(io: CliIO, note = true): ProviderCountCache {
+  const cache = new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE), undefined, new CountSigner(userConfigDir(io.env)));
+  if (note && cache.untrusted)
+    io.stderr(
+      `note: ${cache.untrusted} cached provider count(s) in ${PROVIDER_COUNT_CACHE} were not written on this machine (no valid signature); not used\n`,
+    );
+  return cache;
+}
 
 export interface ProviderCounter {
   /** Exact count of `messages`, from the cache or the endpoint; `estimate` is stored for calibration. */
@@ -31,7 +46,7 @@ export function providerCounter(modelId: string, io: CliIO): ProviderCounter | u
   if (!apiKey)
     throw new UsageError(`--provider-count: ${keyVar} is not set (needed to ask the ${COUNT_SOURCES[target.provider]} for ${modelId})`);
   const baseUrl = (target.provider === 'anthropic' ? io.env.ANTHROPIC_BASE_URL : io.env.GEMINI_BASE_URL)?.trim() || undefined;
-  const cache = new ProviderCountCache(path.join(io.cwd, PROVIDER_COUNT_CACHE));
+  const cache = openCountCache(io);
   return {
     async count(messages, estimate) {
       const key = countCacheKey(target.provider, target.model, messages);

@@ -90,6 +90,8 @@ export function registerCodeLens(services: Services): vscode.Disposable {
             ]
           : []),
       ];
+      // A SKILL.md: what every request carries (name + description) and what using the skill adds (the body).
+      if (estimate.skill) lenses.splice(1, 0, await skillLens(top, document.uri, estimate.skill));
       // One lens per explicit message section, for the primary model.
       const primaryModel = estimate.models.find((m) => m.model === primary) ?? estimate.models[0];
       if (primaryModel && prompt.messages.length > 1) {
@@ -146,6 +148,17 @@ export function registerCodeLens(services: Services): vscode.Disposable {
     onConfigChange(CONFIG_KEYS.codeLens, () => changed.fire()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()), // the ▶ Run lens appears
   );
+}
+
+/** The SKILL.md figures: always loaded and on use (core/prompt/skill.ts). */
+async function skillLens(top: vscode.Range, uri: vscode.Uri, skill: import('../core/prompt/skill').SkillFigures): Promise<vscode.CodeLens> {
+  const { skillText } = await import('../core/prompt/skill');
+  return new vscode.CodeLens(top, {
+    title: skillText(skill),
+    tooltip: `An agent loads every skill's name and description into each request, and reads the body only when it uses the skill (${skill.encoding}).`,
+    command: COMMANDS.showBreakdown,
+    arguments: [uri],
+  });
 }
 
 /** Models on the top lens line; more go behind "+N more…". */

@@ -14,6 +14,7 @@ export const COMMANDS = {
   pickDeploymentModel: 'promptCost.pickDeploymentModel',
   providerCount: 'promptCost.countWithProvider',
   writeFlujoHistorical: 'promptCost.writeFlujoHistorical',
+  setTelemetryHeaders: 'promptCost.setTelemetryHeaders',
 } as const;
 
 /** The Runs view's title and context-menu commands. */

@@ -75,6 +75,8 @@ export const CONFIG_KEYS = {
   promptFiles: ['promptFiles'],
   codeLens: ['codeLens.enabled'],
   historyPath: ['history.path'],
+  /** Live export of runs to the team OpenTelemetry endpoint (features/history/teamExport.ts). */
+  telemetry: ['telemetry.endpoint', 'telemetry.includeText', 'telemetry.member'],
   groupBy: ['history.groupBy'],
 } as const;
 
@@ -114,6 +116,22 @@ export function readRunSettings(scope?: vscode.ConfigurationScope): RunSettings 
     historyPath: nonEmpty(c, 'history.path'),
     storeText: c.get<boolean>('history.storeText') === true,
     groupBy: GROUP_BY_OPTIONS.includes(groupBy) ? groupBy : declared(c, 'history.groupBy'),
+  };
+}
+
+/** The team-history export settings (`promptCost.telemetry.*`): empty endpoint = nothing is sent. */
+export interface TelemetrySettings {
+  endpoint: string;
+  includeText: boolean;
+  member: string;
+}
+
+export function readTelemetrySettings(): TelemetrySettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return {
+    endpoint: (c.get<string>('telemetry.endpoint') ?? '').trim(),
+    includeText: c.get<boolean>('telemetry.includeText') === true,
+    member: (c.get<string>('telemetry.member') ?? '').trim(),
   };
 }
 

@@ -12,7 +12,6 @@ import type {
   EstimateSettings,
   FamilyFraming,
   ModelSummary,
-  PromptEstimate,
   ProviderCounts,
   SummaryKey,
 } from '../core/estimate';
@@ -34,7 +33,7 @@ import { withDataFiles } from './platform';
 export interface PromptFileEstimate {
   kind: 'prompt';
   document: PromptDocument;
-  estimate: PromptEstimate;
+  estimate: CoreDocumentEstimate;
   primary: string;
   pricing: PricingContext;
   config: PromptCostConfig;
@@ -65,14 +64,15 @@ export interface CodeFileEstimate {
 
 /** Why a document gets no estimate, shown instead of numbers. */
 export interface Unestimated {
-  kind: 'too-large' | 'binary';
+  /** `not-priced`: not a prompt (an OpenAPI description) or not billed per token (an image prompt). */
+  kind: 'too-large' | 'binary' | 'not-priced';
   message: string;
 }
 
 export type DocumentEstimate = PromptFileEstimate | CodeFileEstimate | Unestimated;
 
 export function isUnestimated(r: DocumentEstimate): r is Unestimated {
-  return r.kind === 'too-large' || r.kind === 'binary';
+  return r.kind === 'too-large' || r.kind === 'binary' || r.kind === 'not-priced';
 }
 
 /** The prompt in code at `offset`, by core's `promptAt` (a range's end is exclusive). */
@@ -362,6 +362,7 @@ export class Estimator extends Disposable {
       counters = countersFromWorker(result, tokenize.countTokens);
       framing = framingFromWorker(result);
     }
+    if (document.notPriced) return { kind: 'not-priced', message: document.notPriced };
     const providerCounts = await this.providerCountsFor(doc.uri);
     // The core's one answer (models, primary, output tokens, prices), the same as `prompt-cost estimate`.
     const estimate = estimateCore.estimateDocument(

@@ -53,6 +53,7 @@ export function registerHover(services: Services): vscode.Disposable {
       const md = new vscode.MarkdownString(
         estimateCore.estimateMarkdown(estimate, { title, requestsPerDay: result.config.requestsPerDay, compact: true }),
       );
+      if (estimate.skill) md.appendMarkdown(`\n\n${escapeMarkdown((await import('../core/prompt/skill')).skillText(estimate.skill))}`);
       const range = message ? offsetRange(document, message.sectionRange.start, message.sectionRange.end) : undefined;
       return new vscode.Hover(md, range);
     },

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
 import { restrictedScenarios, scenarios } from './scenarios.mjs';
 import { tourScenarios } from './tourScenario.mjs';
+import { webScenarios } from './webScenario.mjs';
+import { webOnlyExtension } from '../web/webExtension.mjs';
 import { settled } from './workbench.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -22,11 +24,13 @@ const verbose = process.argv.includes('--verbose');
 const QUARANTINED = new Set(['tour-03-status-bar-and-model-picker', 'learned-output', 'compare-panel-restores-after-reload']);
 
 /** Runs scenarios in one VS Code session (server + browser) on a fresh copy of examples/. */
-async function session(list, { workspaceTrust = false } = {}) {
+async function session(list, { workspaceTrust = false, web = false } = {}) {
   const selected = list.filter((s) => (!filter.length && !QUARANTINED.has(s.name)) || filter.some((f) => s.name.includes(f)));
   for (const s of list) if (!filter.length && QUARANTINED.has(s.name)) console.log(`  - ${s.name}: quarantined (see QUARANTINED)`);
   if (!selected.length) return { passed: 0, failed: 0 };
   const workspace = copyWorkspace(path.join(root, 'examples'));
+  // VS Code for the Web: the extension as a web extension only (it then runs in the web-worker host).
+  const extension = web ? webOnlyExtension(root) : root;
   const host = await startHost({ verbose, workspaceTrust });
   const { page } = host;
   let passed = 0;
@@ -34,7 +38,7 @@ async function session(list, { workspaceTrust = false } = {}) {
   try {
     await page.goto(
       host.url(workspace, [
-        ['extensionDevelopmentPath', host.remote(root)],
+        ['extensionDevelopmentPath', host.remote(extension)],
         ['skipWelcome', 'true'],
       ]),
     );
@@ -65,6 +69,7 @@ async function session(list, { workspaceTrust = false } = {}) {
     }
     await host.close();
     fs.rmSync(workspace, { recursive: true, force: true });
+    if (web) fs.rmSync(extension, { recursive: true, force: true });
   }
   return { passed, failed };
 }
@@ -75,8 +80,10 @@ async function main() {
   const trusted = await session([...tourScenarios, ...scenarios]);
   // A second session with Workspace Trust on, where the user declines to trust the folder.
   const restricted = await session(restrictedScenarios, { workspaceTrust: true });
-  const passed = trusted.passed + restricted.passed;
-  const failed = trusted.failed + restricted.failed;
+  // A third with the extension in VS Code for the Web's web-worker extension host (issue 27).
+  const browser = await session(webScenarios, { web: true });
+  const passed = trusted.passed + restricted.passed + browser.passed;
+  const failed = trusted.failed + restricted.failed + browser.failed;
   console.log(`screenshots in ${path.relative(root, outDir)}/`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;

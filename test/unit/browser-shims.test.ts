@@ -8,7 +8,7 @@ import * as nodePath from 'node:path';
 import fc from 'fast-check';
 import * as path from '../../src/core/browser/node/path';
 import { Buffer as ShimBuffer } from '../../src/core/browser/node/buffer';
-import { createHash, randomBytes, sha256 } from '../../src/core/browser/node/crypto';
+import { createHash, createHmac, randomBytes, sha256, timingSafeEqual } from '../../src/core/browser/node/crypto';
 import * as fs from '../../src/core/browser/node/fs';
 import { execFile } from '../../src/core/browser/node/child_process';
 import { Worker } from '../../src/core/browser/node/worker_threads';
@@ -77,6 +77,23 @@ describe('browser shim: Buffer and crypto', () => {
     assert.equal(createHash('sha256').update('a').update('bc').digest('hex'), nodeCrypto.createHash('sha256').update('abc').digest('hex'));
     assert.throws(() => createHash('md5'), /not available in the browser/);
     assert.equal(randomBytes(5).toString('hex').length, 10);
+  });
+
+  it('HMAC-SHA-256 equals Node’s createHmac for keys shorter than, equal to and longer than a block', () => {
+    // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+    assert.equal(
+      createHmac('sha256', 'Jefe').update('what do ya want for nothing?').digest('hex'),
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 150 }), fc.string({ maxLength: 100 }), (key, data) => {
+        assert.equal(createHmac('sha256', key).update(data).digest('hex'), nodeCrypto.createHmac('sha256', key).update(data).digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
+    assert.equal(timingSafeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2])), true);
+    assert.equal(timingSafeEqual(new Uint8Array([1, 2]), new Uint8Array([1, 3])), false);
+    assert.throws(() => timingSafeEqual(new Uint8Array([1]), new Uint8Array([1, 2])), RangeError);
   });
 });
 

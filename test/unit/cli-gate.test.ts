@@ -70,8 +70,8 @@ test('an unpriced model fails every money budget and says why; --allow-unpriced 
   const budget = 'budget:\n  max_cost_per_request: 0.000001\n';
   const repo = repoWith({ 'README.md': 'x\n' });
   repo.write('prompts/azure.prompty', PROMPTY('azure:support-bot-prod', budget));
-  // A bare Bedrock id (provider inferred from nothing we price).
-  repo.write('prompts/bedrock.prompty', PROMPTY('anthropic.claude-3-5-sonnet-20240620-v1:0', budget));
+  // A model no catalog prices (a bare Bedrock id is priced since the one id parser: see model-spelling tests).
+  repo.write('prompts/bedrock.prompty', PROMPTY('acme:in-house-llm-7b', budget));
   const r = cli(repo.dir, ['check', '--no-lint']);
   assert.equal(r.code, 1, r.out + r.err);
   const lines = r.out.split('\n').filter((l) => l.includes('budget/unpriced-model'));

@@ -66,7 +66,8 @@ const markdown = [
   'Review this:\n\n```ts\nconst x = 1 +  2;\n```',
   '',
 ].join('\n');
-fs.writeFileSync(path.join(dir, 'review.prompt.md'), markdown);
+// A Markdown prompt split at its role headings (a VS Code .prompt.md would be one user request).
+fs.writeFileSync(path.join(dir, 'review.md'), markdown);
 
 const cases: { model: string; family: FamilyName }[] = [
   { model: 'groq:llama3-70b-8192', family: 'llama3' },
@@ -82,7 +83,7 @@ async function estimateJson(file: string, models: string[]) {
   return j as unknown as { estimates: { model: string; inputTokens: number; approximate: boolean; messageTokens: number[] }[] };
 }
 
-for (const file of ['support.prompty', 'review.prompt.md']) {
+for (const file of ['support.prompty', 'review.md']) {
   describe(`estimate --json, family chat framing: ${file}`, () => {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     const messages = parsePromptDocument(text, file).messages.map((m) => ({ role: m.role, content: m.content }));

@@ -207,7 +207,13 @@ test('no sections: one message with the whole body (user; Prompty: system)', () 
 
 test('markdown role headings, fences, preamble, .prompt.md ${} variables', () => {
   const text = fixture('headings.prompt.md');
-  const doc = parsePromptDocument(text, 'review.prompt.md');
+  // VS Code sends a prompt file's body as one request (prompt-runtime-roles.test.ts); the heading split is
+  // what a caller asks for with roleHeadings (and what a `.prompt.md` written for another runner gets).
+  assert.deepEqual(
+    parsePromptDocument(text, 'review.prompt.md').messages.map((m) => m.role),
+    ['user'],
+  );
+  const doc = parsePromptDocument(text, 'review.prompt.md', { roleHeadings: true });
   checkInvariants(doc, text);
   assert.equal(doc.format, 'prompt-md');
   // VS Code writes display names (awesome-copilot prompts: `model: GPT-4.1`): mapped to the catalog id.

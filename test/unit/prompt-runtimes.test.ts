@@ -7,6 +7,7 @@ import { functionDefinitionTokens } from '../../src/core/prompt/summary';
 import { splitPromptList } from '../../src/core/prompt/structured';
 
 const roles = (d: PromptDocument) => d.messages.map((m) => [m.role, m.content]);
+const parsePromptyText = (t: string) => parsePromptDocument(t, 'a.prompty');
 const words = (t: string) => (t.match(/\S+/g) ?? []).length;
 
 // ---- Prompty: microsoft/prompty spec/spec.md and spec/vectors/parse/parse_vectors.json ----
@@ -50,13 +51,21 @@ test('Prompty vectors/parse no_role_marker_defaults_to_system and role_marker_at
   ]);
 });
 
-test('Prompty spec §6.2: only system/user/assistant are roles (Tool: and developer: are text); "  user:", "# system:", attributes', () => {
-  const d = parsePromptDocument('# system:\nA\ntool:\nB\ndeveloper:\nC\n  USER[nonce=abc, name="Jane"]:\nHi', 'a.prompty');
+// spec.md §6.2 still lists system|user|assistant, but every runtime's boundary pattern has `developer`
+// (microsoft/prompty runtime/python/prompty/prompty/parsers/prompty.py _BOUNDARY_RE over core/types.py
+// ROLES; runtime/typescript/packages/core/src/parsers/prompty.ts BOUNDARY_RE over core/types.ts ROLES;
+// runtime/rust/prompty/src/parsers/prompty.rs; runtime/csharp/Prompty.Core/PromptyChatParser.cs), and
+// the OpenAI wire formats send it as `developer` (runtime/csharp/Prompty.OpenAI/WireFormat.cs). `tool:` is
+// a role only in C# (which allows no `#`): Python and TypeScript send it as text, and so do we.
+test('Prompty runtimes §6.2: system/user/assistant/developer are roles (tool: is text); "  user:", "# system:", attributes', () => {
+  const d = parsePromptyText('# system:\nA\ntool:\nB\ndeveloper:\nC\n  USER[nonce=abc, name="Jane"]:\nHi');
   assert.deepEqual(roles(d), [
-    ['system', 'A\ntool:\nB\ndeveloper:\nC'],
+    ['system', 'A\ntool:\nB'],
+    ['developer', 'C'],
     ['user', 'Hi'],
   ]);
-  assert.equal(d.messages[1].name, 'Jane');
+  assert.equal(d.messages[2].name, 'Jane');
+  assert.deepEqual(roles(parsePromptyText('  # Developer[name="x"]:\nRules')), [['developer', 'Rules']]);
 });
 
 test('Prompty spec §2.4/§7.2: apiType embedding gets no chat framing', () => {

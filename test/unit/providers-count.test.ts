@@ -18,6 +18,7 @@ import {
   countRequestBody,
   providerCount,
 } from '../../src/core/providers/countTokens';
+import { CountSigner } from '../../src/core/providers/countTrust';
 import { runCount } from '../../src/cli/count';
 import { fakeIO } from '../support/fakeIO';
 import { tempDir } from '../support/tempDir';
@@ -169,11 +170,15 @@ describe('provider count endpoints', () => {
   });
   it('cache: a forged entry (committed into a cloned repo) is not used; the good ones are', () => {
     const dir = tempDir('pc-count-forged-');
-    const file = path.join(dir, 'counts.json');
+    const file = path.join(dir, '.prompt-cost', 'counts.json');
+    const signer = new CountSigner(path.join(dir, 'config'));
     const key = (content: string) => countCacheKey('anthropic', 'claude-x', [{ role: 'user', content }]);
-    const good = { tokens: 5, provider: 'anthropic', model: 'claude-x', source: 's', at: '2026-11-29T00:00:00Z' };
+    const good = { tokens: 5, provider: 'anthropic' as const, model: 'claude-x', source: 's', at: '2026-11-29T00:00:00Z' };
+    new ProviderCountCache(file, dir, signer).set(key('ok'), good); // signed with this machine's key
+    const signed = JSON.parse(fs.readFileSync(file, 'utf8'))[key('ok')];
+    assert.match(signed.mac, /^[0-9a-f]{64}$/);
     const forged: Record<string, unknown> = {
-      [key('ok')]: good,
+      [key('ok')]: signed,
       [key('huge')]: { ...good, tokens: 1e300 },
       [key('negative')]: { ...good, tokens: -5 },
       [key('fraction')]: { ...good, tokens: 2.5 },
@@ -183,14 +188,22 @@ describe('provider count endpoints', () => {
       [key('estimate')]: { ...good, estimate: -1 },
       'not-a-hash': good,
       [key('null')]: null,
+      // well-formed, but not signed here: a committed count, or ours with a changed number or key
+      [key('unsigned')]: good,
+      [key('tampered')]: { ...signed, tokens: 1 },
+      [key('moved')]: signed,
+      [key('other-machine')]: { ...good, mac: 'ab'.repeat(32) },
     };
     fs.writeFileSync(file, JSON.stringify(forged));
-    const cache = new ProviderCountCache(file);
+    const cache = new ProviderCountCache(file, dir, signer);
     assert.deepEqual(
       cache.values().map((v) => v.tokens),
       [5],
     );
     assert.equal(cache.get(key('ok'))?.tokens, 5);
+    assert.equal(cache.untrusted, 4);
+    // another user's (or machine's) key verifies none of them
+    assert.deepEqual(new ProviderCountCache(file, dir, new CountSigner(path.join(dir, 'other'))).values(), []);
   });
   it('calibrate: factor from the pairs, error band covers every pair, needs 3 pairs', () => {
     assert.equal(calibrate([{ estimate: 10, exact: 12 }]), undefined);

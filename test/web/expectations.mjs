@@ -4,6 +4,7 @@
 // 3 tokens per message + the role + the content, and 3 to prime the reply.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'smol-toml';
 import { get_encoding } from 'tiktoken';
 
 function chatCount(enc, messages) {
@@ -20,11 +21,36 @@ function markdownSections(text) {
   ];
 }
 
+/** Exact decimals as [digits BigInt, scale]: a TOML float written as text is exact in decimal. */
+function decimal(text) {
+  const [w, f = ''] = text.split('.');
+  return [BigInt(w + f), f.length];
+}
+function mulDecimal(text, n) {
+  const [d, s] = decimal(text);
+  return [d * BigInt(n), s];
+}
+function addDecimal([a, sa], [b, sb]) {
+  const s = Math.max(sa, sb);
+  return [a * 10n ** BigInt(s - sa) + b * 10n ** BigInt(s - sb), s];
+}
+/** Divides by 10^k and writes the decimal string. */
+function shiftDecimal([d, s], k) {
+  const scale = s + k;
+  const text = d.toString().padStart(scale + 1, '0');
+  return `${text.slice(0, text.length - scale)}.${text.slice(text.length - scale)}`;
+}
+
 export function webExpectations(workspace) {
   const enc = get_encoding('o200k_base');
   try {
     const triage = fs.readFileSync(path.join(workspace, 'prompts', 'support-triage.prompt.md'), 'utf8');
-    return { supportTriageTokens: chatCount(enc, markdownSections(triage)) };
+    const tokens = chatCount(enc, markdownSections(triage));
+    // Flujo's cost (flujo/cost.py): prompt/1000 × prompt price + completion/1000 × completion price, here with
+    // the workspace's own flujo.toml prices and the front matter's max_tokens (300), in exact decimals.
+    const mini = parse(fs.readFileSync(path.join(workspace, 'flujo.toml'), 'utf8')).cost.providers.openai['gpt-4o-mini'];
+    const total = addDecimal(mulDecimal(String(mini.prompt_tokens_per_1k), tokens), mulDecimal(String(mini.completion_tokens_per_1k), 300));
+    return { supportTriageTokens: tokens, supportTriageMiniTotalUsd: shiftDecimal(total, 3) };
   } finally {
     enc.free();
   }

@@ -13,11 +13,11 @@
 // Env: PCL_HOST_GREP (a mocha grep), HOST_TEST_TIMEOUT_MS.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
 import { webExpectations } from './expectations.mjs';
+import { webOnlyExtension } from './webExtension.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS || 10 * 60_000);
@@ -39,19 +39,6 @@ async function bundleSuite() {
   });
 }
 
-/** The extension as VS Code for the Web sees it: package.json without `main`, the shipped folders linked. */
-function webOnlyExtension() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-webext-'));
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  delete pkg.main;
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  for (const entry of ['dist', 'media', 'schemas', 'README.md', 'CHANGELOG.md', 'LICENSE'])
-    if (fs.existsSync(path.join(root, entry))) fs.symlinkSync(path.join(root, entry), path.join(dir, entry));
-  fs.mkdirSync(path.join(dir, 'test'));
-  fs.copyFileSync(suiteBundle, path.join(dir, 'test', 'suite.js'));
-  return dir;
-}
-
 async function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'web', 'extension.js')))
     throw new Error('dist/web/extension.js missing: run `npm run build` first');
@@ -63,7 +50,7 @@ async function main() {
   fs.writeFileSync(path.join(dataDir, 'options.json'), JSON.stringify({ grep: process.env.PCL_HOST_GREP || undefined }));
   fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify(webExpectations(workspace)));
   const resultsFile = path.join(dataDir, 'results.json');
-  const extension = webOnlyExtension();
+  const extension = webOnlyExtension(root, suiteBundle);
   const started = Date.now();
   const host = await startHost({ verbose });
   let code;
@@ -94,6 +81,8 @@ async function main() {
       for (const t of results.tests.filter((t) => t.state !== 'passed'))
         console.log(`\n  ✘ ${t.title}\n    ${String(t.error).split('\n').join('\n    ')}`);
     }
+    const metricsFile = path.join(dataDir, 'metrics.json');
+    if (fs.existsSync(metricsFile)) console.log(`web: start figures ${fs.readFileSync(metricsFile, 'utf8').replace(/\s+/g, ' ')}`);
     if (code !== 0 || !results) {
       console.log('\n----- VS Code for the Web log -----');
       console.log(host.log.join('\n'));

@@ -11,6 +11,7 @@ import { LineIndex, PromptDocument, parsePromptDocument } from '../prompt/docume
 import { splitPromptList } from '../prompt/structured';
 import type { CodePrompt } from '../prompt/code';
 import { countTokens, tokenizerForModel } from '../tokenize';
+import { skillFigures, type SkillFigures } from '../prompt/skill';
 import type { Counters, FamilyFraming, PromptEstimate } from './index';
 import { estimatePrompt } from './index';
 import type { ProviderCounts } from './providerCounts';
@@ -57,6 +58,8 @@ export function planModels(own: string | undefined, s: Pick<EstimateSettings, 'c
 
 export interface DocumentEstimate extends PromptEstimate {
   primary: string;
+  /** A `SKILL.md`: tokens always loaded (name + description) and on use (the body), in the primary model's encoding. */
+  skill?: SkillFigures;
 }
 
 /**
@@ -86,7 +89,10 @@ export function estimateDocument(
     },
     framing,
   );
-  return { ...estimate, primary };
+  if (!doc.skill) return { ...estimate, primary };
+  const encoding = tokenizerForModel(primary).encoding;
+  const skill = skillFigures(doc, counters(encoding), encoding);
+  return { ...estimate, primary, ...(skill ? { skill } : {}) };
 }
 
 /** One prompt of a file: the whole prompt file, one prompt of a promptfoo list, or a prompt found in code. */
@@ -215,7 +221,8 @@ export function filePromptDocuments(
   const document = parsePromptDocument(text, base, { readSibling: options.readSibling });
   return {
     format: document.format,
-    prompts: [{ name: base, line: document.bodyStartLine + 1, kind: 'file', document }],
+    // A file that is not priced (an OpenAPI description, an image prompt) holds no prompt to price: its note says why.
+    prompts: document.notPriced ? [] : [{ name: base, line: document.bodyStartLine + 1, kind: 'file', document }],
     notes: [...(document.notes ?? [])],
   };
 }

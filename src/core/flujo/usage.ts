@@ -1,6 +1,7 @@
 // Finds `provider:model` strings in Python / TypeScript / YAML text (agent definitions such as
 // make_agent_async("openai:gpt-4o", ...) or `model: anthropic:claude-3-5-haiku-latest`).
 import { PROVIDER_ALIASES, ReferenceCatalog, bundledReferenceCatalog } from '../pricing/reference';
+import type { ModelUsage } from './analysis/types';
 
 export interface FoundModel {
   id: string;
@@ -68,5 +69,26 @@ export function scanModelUsages(text: string, reference: ReferenceCatalog = bund
     line++;
     start = end + 1;
   }
+  return out;
+}
+
+/** Locations listed per model id and file; the rest are counted (`more`). */
+export const USES_LISTED_PER_FILE = 3;
+
+/**
+ * A file's model mentions as ModelUsage entries, at most USES_LISTED_PER_FILE per id (the last one
+ * counting the others in `more`): a workspace of generated code with thousands of mentions per file
+ * must not hold an object per mention (`lint` over 200 × 1 MB files held 2M of them, 730 MB).
+ */
+export function summarizeUsages(found: readonly Pick<FoundModel, 'id' | 'line'>[], file: string | undefined): ModelUsage[] {
+  const byId = new Map<string, ModelUsage[]>();
+  for (const m of found) {
+    const list = byId.get(m.id) ?? [];
+    if (!list.length) byId.set(m.id, list);
+    if (list.length < USES_LISTED_PER_FILE) list.push({ id: m.id, file, line: m.line });
+    else list[list.length - 1].more = (list[list.length - 1].more ?? 0) + 1;
+  }
+  const out: ModelUsage[] = [];
+  for (const list of byId.values()) for (const u of list) out.push(u);
   return out;
 }

@@ -4,12 +4,19 @@
 import { parseDocument, type Document as YamlDocument, type Node as YamlNode } from 'yaml';
 import { findPlaceholders, type PlaceholderStyles } from './placeholders';
 import { makeModelRef, modelFromDisplayName, providerForConfigType } from './model';
-import { dotpromptMessages, type DotpromptMessage } from './dotprompt';
+import { readDotprompt } from './dotpromptDocument';
+import { nonPromptReason, skippedDocument } from './nonPrompt';
+import { promptFileRules } from './runtimeRoles';
+import { isSkillFile, skillParts, type SkillParts } from './skill';
+
+/** Prompty `apiType: image` (spec §2.4): an image generation request, billed per image. */
+const IMAGE_API_NOTE = 'An image generation prompt (apiType: image): billed per image, not per token — not priced here.';
 import { parseStructuredPrompt } from './structured';
 import type { ModelRef, OffsetRange, Placeholder, PromptDiagnostic, PromptRole } from './types';
 import { lastAtOrBefore } from '../sorted';
 import { shownValue } from '../untrustedText';
 import { errorText } from '../errors';
+import { duplicateKeys, yamlRefusal } from './yamlGuard';
 import { defaultPlaceholderStyles, detectPromptFormat, formatSpec, type PromptFormat } from './formats';
 
 export { defaultPlaceholderStyles, detectPromptFormat } from './formats';
@@ -70,6 +77,10 @@ export interface PromptDocument {
   api?: string;
   /** What the count leaves out or assumes: history inserted at run time, media parts, partials, tools. */
   notes?: string[];
+  /** Set when the file is not priced, saying why: not a prompt (an OpenAPI description), or billed per image. */
+  notPriced?: string;
+  /** A `SKILL.md`: what the agent loads on every request (name + description); the messages are the body, read on use. */
+  skill?: SkillParts;
   /** Function/tool definitions and output schemas sent with the request, as the provider receives them. */
   tools?: ToolDefinition[];
   /** Offsets of the body (after front matter). */
@@ -207,10 +218,12 @@ export function parseWithSections(
   options: ParseOptions = {},
 ): { doc: PromptDocument; sections?: PromptMessage[]; rules?: SectionRules } {
   const format = detectPromptFormat(fileName);
+  const notPrompt = nonPromptReason(text, format);
+  if (notPrompt) return { doc: skippedDocument(text, fileName, format, notPrompt) };
   const structured = parseStructuredPrompt(text, fileName, format, options);
   if (structured) return { doc: structured };
   const styles = options.placeholderStyles ?? defaultPlaceholderStyles(format);
-  const rules = sectionRules(format, options);
+  let rules = sectionRules(format, options);
   let sections: PromptMessage[] | undefined;
   const diagnostics: PromptDiagnostic[] = [];
   const len = text.length;
@@ -244,24 +257,23 @@ export function parseWithSections(
     readFrontMatter(text, doc, options.maxFrontMatterLength ?? 256 * 1024);
   }
 
+  // ---- who sends it (runtimeRoles.ts, skill.ts) ----
+  const frontMatterData = doc.frontMatter?.data;
+  rules = promptFileRules(rules, format, frontMatterData, options.roleHeadings !== undefined);
+  if (isSkillFile(fileName)) doc.skill = skillParts(frontMatterData);
+  if (doc.api === 'image') doc.notPriced = IMAGE_API_NOTE;
+
   // ---- placeholders ----
   findPlaceholders(text, styles, doc.body.start, len, doc.placeholders);
 
   if (format === 'prompt' && isDotprompt(text, doc)) {
-    // dotprompt: `template: body.trim()` when there is front matter (js/src/parse.ts parseDocument).
-    const r = doc.frontMatter ? trimRange(text, doc.body.start, len) : { start: doc.body.start, end: len };
-    const body = dotpromptMessages(text, r.start, r.end, doc.placeholders);
-    // Helpers are structure, not unfilled variables.
-    for (const p of doc.placeholders) if (p.kind === 'variable' && DOTPROMPT_HELPER.test(p.name)) p.kind = 'block';
-    for (const m of body.messages) doc.messages.push(dotpromptMessage(text, m, doc.bodyStartLine));
-    if (body.history) notes.push('{{history}}: the conversation history is inserted at run time and is not counted.');
-    if (body.media) notes.push(`${body.media} {{media}} part(s) (images, audio, video) are not counted: their tokens depend on the file.`);
-    if (body.partials.length) notes.push(`Partials are counted as written: ${body.partials.join(', ')}.`);
+    readDotprompt(text, doc, notes);
   } else {
     sections = splitSections(text, doc, rules, notes);
   }
   assignPlaceholders(doc);
-  if (doc.api === 'embedding') notes.push('Embedding prompt: the input text is counted without chat framing.');
+  if (doc.api === 'embedding') notes.push('Embedding prompt: the input text is counted without chat framing, and there is no output.');
+  if (doc.notPriced) notes.push(doc.notPriced);
   if (notes.length || doc.notes) doc.notes = [...notes, ...(doc.notes ?? [])];
   return sections ? { doc, sections, rules } : { doc };
 }
@@ -276,8 +288,6 @@ function isDotprompt(text: string, doc: PromptDocument): boolean {
   return !body.split('\n').some((l) => parseRoleLine(l.replace(/\r$/, '')) !== undefined);
 }
 
-const DOTPROMPT_HELPER = /^~?\s*(role|history|media|section|json|ifEquals|unlessEquals|else)\b/;
-
 /** Prompty's trim: only leading/trailing line breaks go, indentation stays (spec §6.6, vectors/parse content_trimmed). */
 function trimLineBreaks(text: string, start: number, end: number): OffsetRange {
   let s = start;
@@ -285,27 +295,6 @@ function trimLineBreaks(text: string, start: number, end: number): OffsetRange {
   while (s < e && (text.charCodeAt(s) === 10 || text.charCodeAt(s) === 13)) s++;
   while (e > s && (text.charCodeAt(e - 1) === 10 || text.charCodeAt(e - 1) === 13)) e--;
   return { start: s, end: e };
-}
-
-function dotpromptMessage(text: string, m: DotpromptMessage, bodyStartLine: number): PromptMessage {
-  const first = m.segments[0];
-  const last = m.segments[m.segments.length - 1];
-  const start = first?.start ?? m.marker?.end ?? 0;
-  const range = first ? { start: first.start, end: last.end } : { start, end: start };
-  const sectionStart = m.marker?.start ?? range.start;
-  const line = countNewlines(text, 0, range.start);
-  const msg: PromptMessage = {
-    role: m.role,
-    content: m.content.replace(/\r\n?/g, '\n'),
-    range,
-    sectionRange: { start: sectionStart, end: Math.max(range.end, sectionStart) },
-    headerLine: m.marker ? countNewlines(text, 0, m.marker.start) : Math.max(line, bodyStartLine),
-    startLine: line,
-    implicit: !m.marker,
-    placeholders: [],
-  };
-  if (m.marker) msg.headerRange = m.marker;
-  return msg;
 }
 
 /** The line `[pos, contentEnd)` (line break excluded) as a fence marker (not in Prompty), a role header, or neither. */
@@ -432,8 +421,12 @@ export function keptSections(sections: PromptMessage[], rules: SectionRules): Pr
   return formatSpec(rules.format).keepsEmptySections ? sections.slice() : sections.filter((m) => m.content.length > 0);
 }
 
-/** Prompty role boundary (spec §6.2): `system|user|assistant`, optional leading whitespace and `#`, optional `[attrs]`. */
-const PROMPTY_ROLE_LINE = /^\s*#?\s*(system|user|assistant)(\[(?:\w+\s*=\s*"?[^"]*"?\s*,?\s*)+\])?\s*:\s*$/i;
+/**
+ * Prompty role boundary (spec §6.2): optional leading whitespace and `#`, optional `[attrs]`. The roles are
+ * the runtimes' ROLES: `system|user|assistant|developer` (runtime/python/prompty/prompty/core/types.py,
+ * runtime/typescript/packages/core/src/core/types.ts); `developer` is sent as `developer`.
+ */
+const PROMPTY_ROLE_LINE = /^\s*#?\s*(system|user|assistant|developer)(\[(?:\w+\s*=\s*"?[^"]*"?\s*,?\s*)+\])?\s*:\s*$/i;
 
 export function parsePromptyRoleLine(line: string): { role: PromptRole; name?: string } | undefined {
   if (line.length > MAX_HEADER_LINE) return undefined;
@@ -540,31 +533,6 @@ function findFrontMatter(text: string, start: number, format: PromptFormat = 'te
   return { range: { start: open, end: Math.min(text.length, open + 3) }, contentRange: { start: open, end: open }, unclosed: true };
 }
 
-const MAX_FRONT_MATTER_DEPTH = 1000;
-
-/**
- * An upper bound on the YAML's nesting above `max`: open flow brackets, or on one line its indentation
- * plus the block indicators (`- `, `? `) that open a collection each. Conservative (brackets in quoted
- * strings count too); real front matter nests a few levels.
- */
-function yamlNestingExceeds(src: string, max: number): boolean {
-  let flow = 0;
-  let lead = true; // in the line's indentation and indicators
-  let lineStart = 0;
-  for (let i = 0; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 10) {
-      lead = true;
-      lineStart = i + 1;
-    } else if (lead && c !== 32 && !((c === 45 || c === 63) && src.charCodeAt(i + 1) === 32)) lead = false;
-    if (lead && i - lineStart > max) return true;
-    if (c === 91 || c === 123) {
-      if (++flow > max) return true;
-    } else if ((c === 93 || c === 125) && flow > 0) flow--;
-  }
-  return false;
-}
-
 function clampRange(r: OffsetRange, min: number, max: number): OffsetRange {
   const s = Math.max(min, Math.min(max, r.start));
   const e = Math.max(s, Math.min(max, r.end));
@@ -575,21 +543,13 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
   const fm = doc.frontMatter!;
   const base = fm.contentRange.start;
   const src = text.slice(fm.contentRange.start, fm.contentRange.end);
-  if (src.length > maxLen) {
+  // Size and nesting are checked before the YAML library sees the text (yamlGuard.ts: its cost is not linear).
+  const refusal = yamlRefusal(src, maxLen);
+  if (refusal) {
     doc.diagnostics.push({
       severity: 'info',
-      code: 'front-matter-too-large',
-      message: `Front matter is larger than ${maxLen} characters and was not read.`,
-      range: { start: fm.range.start, end: fm.range.start + 3 },
-    });
-    return;
-  }
-  if (yamlNestingExceeds(src, MAX_FRONT_MATTER_DEPTH)) {
-    // The YAML library's memory grows with nesting (100k `[` in 200 KB: > 256 MB).
-    doc.diagnostics.push({
-      severity: 'info',
-      code: 'front-matter-too-deep',
-      message: `Front matter nests deeper than ${MAX_FRONT_MATTER_DEPTH} levels and was not read.`,
+      code: src.length > maxLen ? 'front-matter-too-large' : 'front-matter-too-deep',
+      message: `Front matter ${refusal} and was not read.`,
       range: { start: fm.range.start, end: fm.range.start + 3 },
     });
     return;
@@ -604,7 +564,8 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
   };
   let ydoc: YamlDocument.Parsed;
   try {
-    ydoc = parseDocument(src, { uniqueKeys: true, prettyErrors: false });
+    // duplicate keys are found by duplicateKeys() in one pass: the library's own check is quadratic
+    ydoc = parseDocument(src, { uniqueKeys: false, prettyErrors: false });
   } catch (e) {
     doc.diagnostics.push({
       severity: 'error',
@@ -614,8 +575,12 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
     });
     return;
   }
+  const duplicates = duplicateKeys(ydoc).map((d) => ({
+    message: 'Map keys must be unique',
+    pos: [d.offset, d.offset + 1] as [number, number],
+  }));
   for (const [problems, severity] of [
-    [ydoc.errors, 'error'],
+    [[...ydoc.errors, ...duplicates], 'error'],
     [ydoc.warnings, 'warning'],
   ] as const) {
     for (const p of problems) {

@@ -8,8 +8,13 @@
 // - Pieces between role/history markers that are only whitespace are dropped; text parts that are
 //   only whitespace are dropped; the rest is sent as written (no trimming), so "…\n" counts.
 // - Handlebars: comments and block tags (`{{#if}}`, `{{/if}}`, `{{else}}`) do not render; a line
-//   holding only such a tag is removed with its line break (Handlebars "standalone" lines).
-import type { OffsetRange, Placeholder, PromptRole } from './types';
+//   holding only such a tag is removed with its line break (Handlebars "standalone" lines); escapes,
+//   raw blocks and `~` whitespace control as Handlebars lexes them (handlebars.ts).
+// - Variables and partials are counted as written (their values come at run time).
+// - The template is the body after valid front matter, trimmed; with front matter that is not valid
+//   YAML, or empty, dotprompt renders the whole file (js/src/parse.ts parseDocument): so do we.
+import type { OffsetRange, PromptRole } from './types';
+import type { HandlebarsTag, HandlebarsToken } from './handlebars';
 import { pushAll } from '../arrays';
 
 export interface DotpromptMessage {
@@ -42,64 +47,40 @@ function roleOf(name: string): PromptRole | undefined {
   return undefined;
 }
 
-/** Is `[from, to)` only spaces/tabs? */
-function blank(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9) return false;
-  }
-  return true;
+/** What a tag renders to: a marker, text as written (a variable, a partial: counted as written), or nothing. */
+function tagItem(t: HandlebarsTag): Item | 'text' | undefined {
+  if (t.type === 'comment' || t.type === 'open' || t.type === 'close' || t.type === 'else' || t.type === 'raw') return undefined;
+  if (t.type !== 'mustache') return 'text';
+  const role = ROLE_HELPER.exec(t.name);
+  const r = role ? roleOf(role[1] ?? role[2]) : undefined;
+  if (r) return { kind: 'role', role: r, range: t.range };
+  if (t.name === 'history') return { kind: 'history', range: t.range };
+  if (/^media\s/.test(t.name)) return { kind: 'media', range: t.range };
+  if (/^section\s/.test(t.name)) return { kind: 'section', range: t.range };
+  return 'text';
 }
 
 /**
- * Splits the template `text[start, end)` into dotprompt messages. `placeholders` are the mustache
- * tags found in that range (from `findPlaceholders`), in order.
+ * Splits a dotprompt template into messages; `tokens` are its Handlebars tokens (`handlebarsTokens`),
+ * whitespace control applied.
  */
-export function dotpromptMessages(text: string, start: number, end: number, placeholders: readonly Placeholder[]): DotpromptBody {
+export function dotpromptMessages(text: string, tokens: readonly HandlebarsToken[]): DotpromptBody {
   const items: Item[] = [];
   const partials: string[] = [];
   let media = 0;
-  let pos = start;
-  const pushText = (to: number) => {
-    if (to > pos) items.push({ kind: 'text', range: { start: pos, end: to } });
-  };
-  for (const p of placeholders) {
-    if (p.range.start < pos || p.range.end > end) continue;
-    // Dotprompt renders with Handlebars: Jinja's `{# #}` and `{% %}` are plain text there, not tags.
-    if (p.syntax !== 'mustache') continue;
-    const name = p.name.replace(/^~|~$/g, '').trim();
-    const role = ROLE_HELPER.exec(name);
-    let item: Item | undefined;
-    let drop = false;
-    if (p.kind === 'variable' && role) {
-      const r = roleOf(role[1] ?? role[2]);
-      if (r) item = { kind: 'role', role: r, range: p.range };
-    } else if (p.kind === 'variable' && name === 'history') item = { kind: 'history', range: p.range };
-    else if (p.kind === 'variable' && /^media\s/.test(name)) {
-      item = { kind: 'media', range: p.range };
-      media++;
-    } else if (p.kind === 'variable' && /^section\s/.test(name)) item = { kind: 'section', range: p.range };
-    else if (p.kind === 'comment' || p.kind === 'section' || (p.kind === 'variable' && /^else\b/.test(name))) drop = true;
-    else if (p.kind === 'partial') partials.push(name.replace(/^>\s*/, ''));
-    if (!item && !drop) continue;
-    let from = p.range.start;
-    let to = p.range.end;
-    if (drop) {
-      // Standalone: only whitespace around the tag on its line → the whole line goes.
-      const lineStart = text.lastIndexOf('\n', from - 1) + 1;
-      const nl = text.indexOf('\n', to);
-      const lineEnd = nl < 0 || nl > end ? end : nl;
-      const crEnd = lineEnd > to && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-      if (lineStart >= pos && blank(text, lineStart, from) && blank(text, to, crEnd)) {
-        from = lineStart;
-        to = nl < 0 || nl >= end ? end : nl + 1;
-      }
+  for (const t of tokens) {
+    if (t.kind === 'text') {
+      if (t.range.end > t.range.start) items.push({ kind: 'text', range: { ...t.range } });
+      continue;
     }
-    pushText(from);
-    if (item) items.push(item);
-    pos = to;
+    if (t.type === 'partial') partials.push(t.name);
+    const item = tagItem(t);
+    if (item === 'text') items.push({ kind: 'text', range: { ...t.range } });
+    else if (item) {
+      if (item.kind === 'media') media++;
+      items.push(item);
+    }
   }
-  pushText(end);
 
   // Pieces between role/history markers (toMessages), whitespace-only pieces dropped.
   const messages: DotpromptMessage[] = [];
@@ -151,3 +132,44 @@ export function dotpromptMessages(text: string, start: number, end: number, plac
   }
   return { messages, history, media, partials };
 }
+
+/** Why dotprompt renders the whole file, front matter included (js/src/parse.ts parseDocument), or undefined. */
+export type WholeFileReason = 'invalid-yaml' | 'empty-front-matter' | 'no-line-break';
+
+/**
+ * The template dotprompt renders: after front matter it parsed, the body trimmed; with no front
+ * matter, the file as written; when the front matter fails its YAML parse (`parse` throws on any
+ * error), is empty (`if (frontmatter)` is false) or its closing `---` has no line break after it
+ * (FRONTMATTER_AND_BODY_REGEX does not match), the whole file — trimmed only in the first case.
+ */
+export function dotpromptTemplate(
+  text: string,
+  bodyStart: number,
+  frontMatter: { range: OffsetRange; contentRange: OffsetRange } | undefined,
+  yamlFailed: boolean,
+): { range: OffsetRange; whole?: WholeFileReason } {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const trimmed = (from: number): OffsetRange => {
+    let s = from;
+    let e = text.length;
+    while (s < e && /\s/.test(text[s])) s++;
+    while (e > s && /\s/.test(text[e - 1])) e--;
+    return { start: s, end: e };
+  };
+  if (!frontMatter) return { range: { start: bodyStart, end: text.length } };
+  const fenceEnd = frontMatter.range.end;
+  const c = text.charCodeAt(fenceEnd - 1);
+  if (c !== 10 && c !== 13) return { range: { start, end: text.length }, whole: 'no-line-break' };
+  if (frontMatter.contentRange.end <= frontMatter.contentRange.start)
+    return { range: { start, end: text.length }, whole: 'empty-front-matter' };
+  if (yamlFailed) return { range: trimmed(start), whole: 'invalid-yaml' };
+  return { range: trimmed(bodyStart) };
+}
+
+export const WHOLE_FILE_NOTES: Readonly<Record<WholeFileReason, string>> = {
+  'invalid-yaml':
+    'The front matter is not valid YAML: dotprompt then renders the whole file, front matter included, with no model or settings — counted so.',
+  'empty-front-matter': 'The front matter is empty: dotprompt then renders the whole file, the `---` lines included — counted so.',
+  'no-line-break':
+    'The closing `---` has no line break after it: dotprompt does not see front matter and renders the whole file — counted so.',
+};

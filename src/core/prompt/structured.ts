@@ -1,6 +1,7 @@
 // Prompts written as data rather than as text with role lines:
 // - JSON chat prompts: an array of `{role, content}` (promptfoo's JSON prompts, OpenAI's `messages`),
-//   a request body with `messages` (+ Anthropic `system`), or Gemini `contents` (+ `systemInstruction`);
+//   a request body with `messages` (+ Anthropic `system`), Gemini `contents` (+ `systemInstruction`), or
+//   an OpenAI Responses API body (`instructions`, `input`; responses.ts; also in YAML);
 //   template tags outside strings (`{{ x | dump }}`) are read as null so the JSON still parses.
 // - Semantic Kernel prompts: YAML with `template:` (+ `execution_settings`), or `skprompt.txt` with a
 //   `config.json` beside it; `<message role="…">…</message>` tags are the chat messages
@@ -9,9 +10,11 @@
 // - promptfoo text files holding several prompts separated by `---` (promptfoo src/prompts:
 //   `content.split(PROMPT_DELIMITER).map(p => p.trim())`, delimiter `---`).
 import { parse as parseYaml } from 'yaml';
+import { yamlRefusal } from './yamlGuard';
 import type { PromptDocument, PromptFormat, PromptMessage, ParseOptions, ToolDefinition } from './document';
 import { makeModelRef } from './model';
 import { findPlaceholders } from './placeholders';
+import { readResponsesBody } from './responses';
 import type { OffsetRange, PromptRole } from './types';
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -203,6 +206,19 @@ export function readChatJson(data: unknown): ChatRequest | undefined {
   };
 }
 
+/** An OpenAI Responses API body (responses.ts) as a chat request: `instructions` then the input messages. */
+function responsesRequest(data: unknown): ChatRequest | undefined {
+  const body = readResponsesBody(data);
+  if (!body) return undefined;
+  return {
+    messages: body.messages,
+    model: body.model,
+    maxTokens: body.maxTokens,
+    tools: isMap(data) ? toolDefinitions(data.tools) : [],
+    media: body.other,
+  };
+}
+
 /** Offsets of the `n` `"role"`/`"parts"` keys, in order: where each message starts in the JSON text. */
 function messageOffsets(text: string, count: number, hasSystemFirst: boolean): number[] {
   const out: number[] = [];
@@ -371,10 +387,10 @@ export function parseStructuredPrompt(
   if (
     (format === 'json' || format === 'jinja' || format === 'text') &&
     (lead === '[' || lead === '{') &&
-    /"(?:role|contents|messages)"/.test(body)
+    /"(?:role|contents|messages|input)"/.test(body)
   ) {
     const parsed = parseJsonLoose(body);
-    const req = parsed && readChatJson(parsed.data);
+    const req = parsed && (readChatJson(parsed.data) ?? responsesRequest(parsed.data));
     if (!req) return undefined;
     const doc = chatDocument(text, fileName, format === 'json' ? 'json' : format, req);
     if (parsed.loops) (doc.notes ??= []).push('Template loops ({% for %}) add messages from run-time data: counted with none.');
@@ -393,11 +409,14 @@ export function parseStructuredPrompt(
     return skDocument(text, fileName, body, text.length - body.length, settings, notes);
   }
   let data: unknown;
+  if (yamlRefusal(body)) return undefined; // bounded before the YAML library (yamlGuard.ts): read as text then
   try {
-    data = parseYaml(body, { maxAliasCount: 50 });
+    data = parseYaml(body, { maxAliasCount: 50, uniqueKeys: false });
   } catch {
     return undefined;
   }
+  const responses = responsesRequest(data);
+  if (responses) return chatDocument(text, fileName, format, responses);
   if (!isMap(data) || typeof data.template !== 'string') return undefined;
   const template = data.template;
   // Where the template text starts in the file (for CodeLens lines): the `template:` key.

@@ -15,6 +15,7 @@ import { shownValue } from '../untrustedText';
 import { RequestRefusedError, sendRequest } from './request';
 import type { ProviderErrorKind } from './types';
 import { maxOf } from '../arrays';
+import { CountSigner } from './countTrust';
 
 export type CountProvider = 'anthropic' | 'gemini';
 
@@ -180,6 +181,8 @@ export interface CachedCount extends ProviderCount {
   estimate?: number;
   /** ISO time of the count. */
   at: string;
+  /** HMAC with this machine's key (countTrust.ts): only a signed entry is trusted. */
+  mac?: string;
 }
 
 const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
@@ -202,27 +205,40 @@ export function isCachedCount(key: string, v: unknown): v is CachedCount {
   );
 }
 
-/** Cached exact counts, in memory and (optionally) in a JSON file such as `.prompt-cost/provider-counts.json`. */
+/**
+ * Cached exact counts, in memory and (optionally) in a JSON file such as `.prompt-cost/provider-counts.json`.
+ * Only entries signed with this machine's key are read (countTrust.ts); the others are counted in
+ * `untrusted` and dropped when the file is next written.
+ */
 export class ProviderCountCache {
   private entries = new Map<string, CachedCount>();
+  /** Well-formed entries of the file that were not written on this machine (no valid MAC): not used. */
+  untrusted = 0;
 
   /**
    * `root`: the workspace folder the file belongs to (default: the folder above `.prompt-cost/`); the
    * file is written only if it resolves inside it and is not a symbolic link (safeWrite).
+   * `signer`: the machine key that signs and verifies entries (default: the user's config folder).
    */
   constructor(
     private readonly file?: string,
     private readonly root = file ? path.dirname(path.dirname(file)) : undefined,
+    private readonly signer = new CountSigner(),
   ) {
     this.load();
   }
 
   private load(): void {
+    this.untrusted = 0;
     if (this.file && fs.existsSync(this.file)) {
       try {
         // a regular file of sane size only: a FIFO or device here must not hang the estimate
         const data = JSON.parse(readRegularFileSync(this.file).toString('utf8')) as Record<string, CachedCount>;
-        for (const [k, v] of Object.entries(data)) if (isCachedCount(k, v)) this.entries.set(k, v);
+        for (const [k, v] of Object.entries(data)) {
+          if (!isCachedCount(k, v)) continue;
+          if (this.signer.verify(k, v)) this.entries.set(k, v);
+          else this.untrusted++;
+        }
       } catch {
         // a damaged cache is only a cache: start empty, it is rewritten on the next count
       }
@@ -234,7 +250,10 @@ export class ProviderCountCache {
   }
 
   set(key: string, value: CachedCount): void {
-    this.entries.set(key, value);
+    const fields: CachedCount = { ...value };
+    delete fields.mac; // a MAC is only ever ours
+    const mac = this.signer.sign(key, fields);
+    this.entries.set(key, mac ? { ...fields, mac } : fields);
     if (!this.file) return;
     // keep what others (the editor, another counter) wrote since this cache was read
     const mine = new Map(this.entries);

@@ -240,7 +240,7 @@ class WorkspaceModelUsages {
   }
 
   private async scanFile(uri: vscode.Uri): Promise<ModelUsage[] | undefined> {
-    const { scanModelUsages } = await import('../../core/flujo');
+    const { scanModelUsages, summarizeUsages } = await import('../../core/flujo');
     let text = findOpenDocument(uri)?.getText();
     if (text === undefined) {
       try {
@@ -252,7 +252,7 @@ class WorkspaceModelUsages {
       }
     }
     const file = vscode.workspace.asRelativePath(uri);
-    return scanModelUsages(text).map((m) => ({ id: m.id, file, line: m.line }));
+    return summarizeUsages(scanModelUsages(text), file); // a few locations per model, the rest counted
   }
 }
 

@@ -4,11 +4,14 @@ import type { Services } from '../services';
 import { BudgetsTreeProvider, budgetsTreeProvider } from './budgetsView';
 import { RunsTreeProvider, runsTreeProvider } from './runsView';
 import { HistoryStore, historyStore } from './store';
+import { TeamExporter, teamExporter } from './teamExport';
 
 export interface HistoryApi {
   readonly store: HistoryStore;
   readonly runs: RunsTreeProvider | undefined;
   readonly budgets: BudgetsTreeProvider | undefined;
+  /** Live export to promptCost.telemetry.endpoint. */
+  readonly teamExport: TeamExporter | undefined;
 }
 
 export function historyApi(services: Services): HistoryApi {
@@ -21,6 +24,9 @@ export function historyApi(services: Services): HistoryApi {
     },
     get budgets() {
       return budgetsTreeProvider(services);
+    },
+    get teamExport() {
+      return teamExporter(services);
     },
   };
 }

@@ -22,6 +22,7 @@ export async function run(): Promise<void> {
   if (options.grep) mocha.grep(options.grep);
   // Registered after setup (describe/it exist only then); esbuild bundles each file into this one.
   await import('./web.test');
+  await import('./flujoCompare.test');
   const tests: TestResult[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);

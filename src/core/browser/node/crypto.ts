@@ -88,7 +88,52 @@ class Sha256Hash {
   }
 }
 
-export function createHash(algorithm: string): Sha256Hash {
+function onlySha256(algorithm: string): void {
   if (algorithm.toLowerCase() !== 'sha256') throw new Error(`hash ${algorithm} is not available in the browser (only sha256)`);
+}
+
+export function createHash(algorithm: string): Sha256Hash {
+  onlySha256(algorithm);
   return new Sha256Hash();
+}
+
+const BLOCK = 64;
+const toBytes = (data: string | Uint8Array) => (typeof data === 'string' ? new TextEncoder().encode(data) : data);
+
+/** HMAC-SHA-256 (RFC 2104): H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), a key longer than a block hashed first. */
+class Sha256Hmac {
+  private readonly inner = new Sha256Hash();
+  private readonly outerKey: Uint8Array;
+  constructor(key: string | Uint8Array) {
+    let k = toBytes(key);
+    if (k.length > BLOCK) k = sha256(k);
+    const ipad = new Uint8Array(BLOCK);
+    this.outerKey = new Uint8Array(BLOCK);
+    for (let i = 0; i < BLOCK; i++) {
+      ipad[i] = (k[i] ?? 0) ^ 0x36;
+      this.outerKey[i] = (k[i] ?? 0) ^ 0x5c;
+    }
+    this.inner.update(ipad);
+  }
+  update(data: string | Uint8Array): this {
+    this.inner.update(data);
+    return this;
+  }
+  digest(encoding?: 'hex' | 'base64'): Buffer | string {
+    const innerDigest = this.inner.digest() as Buffer;
+    return new Sha256Hash().update(this.outerKey).update(innerDigest).digest(encoding);
+  }
+}
+
+export function createHmac(algorithm: string, key: string | Uint8Array): Sha256Hmac {
+  onlySha256(algorithm);
+  return new Sha256Hmac(key);
+}
+
+/** Compares in time that depends only on the length, as Node's (which throws on a length mismatch). */
+export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) throw new RangeError('Input buffers must have the same byte length');
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
 }

@@ -20,8 +20,9 @@ function where(uses: ModelUsage[]): string[] {
   return uses.filter((u) => u.file).map((u) => (u.line !== undefined ? `${u.file}:${u.line + 1}` : u.file!));
 }
 
-function usedIn(list: string[]): string {
-  return list.length ? ` Used in ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}.` : '';
+function usedIn(list: string[], uses: ModelUsage[]): string {
+  const total = list.length + uses.reduce((n, u) => n + (u.file ? (u.more ?? 0) : 0), 0);
+  return list.length ? ` Used in ${list.slice(0, 3).join(', ')}${total > 3 ? ` and ${total - 3} more` : ''}.` : '';
 }
 
 /** Models named in flujo.toml itself: what Flujo does when it prices them. */
@@ -95,7 +96,7 @@ export function checkUnpricedModels(
       sink.push({
         severity: 'error',
         code: 'unpriced-model',
-        message: `${strictPricingMessage(ref.provider, ref.model)}${usedIn(list)}${pending}`,
+        message: `${strictPricingMessage(ref.provider, ref.model)}${usedIn(list, uses)}${pending}`,
         range: anchor,
         data: { kind: 'add-model-table', provider: ref.provider, model: ref.model, usedIn: list },
       });
@@ -106,7 +107,7 @@ export function checkUnpricedModels(
     sink.push({
       severity: 'error',
       code: 'unpriced-model',
-      message: `${describeFlujoRecording(r)} (${r.message})${usedIn(list)}`,
+      message: `${describeFlujoRecording(r)} (${r.message})${usedIn(list, uses)}`,
       range: anchor,
       data: { kind: 'add-model-table', provider: r.provider, model: r.model, usedIn: list },
     });

@@ -71,6 +71,8 @@ export interface ModelUsage {
   id: string;
   file?: string;
   line?: number; // 0-based
+  /** Further uses of the same id in the same file, not listed one by one (summarizeUsages). */
+  more?: number;
 }
 
 export interface AnalyzeOptions {

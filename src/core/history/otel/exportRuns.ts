@@ -23,7 +23,8 @@ export interface ExportRunsResult {
   requests: number;
   /** Spans the receiver accepted the request of but rejected (partial_success). */
   rejectedSpans: number;
-  failures: { runIds: string[]; message: string }[];
+  /** `retryable`: the endpoint was down, slow or busy (429, 502–504, a 500): sending later may succeed. */
+  failures: { runIds: string[]; message: string; retryable: boolean }[];
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -55,14 +56,14 @@ async function exportBatch(batch: RunRecord[], o: ExportRunsOptions, result: Exp
     await exportBatch(batch.slice(half), o, result);
     return;
   }
-  result.failures.push({ runIds: batch.map((r) => r.id), message: out.message });
+  result.failures.push({ runIds: batch.map((r) => r.id), message: out.message, retryable: out.kind === 'retry' });
 }
 
 export async function exportRunsToOtlp(records: readonly RunRecord[], o: ExportRunsOptions): Promise<ExportRunsResult> {
   const result: ExportRunsResult = { sentRuns: 0, sentSpans: 0, requests: 0, rejectedSpans: 0, failures: [] };
   for (const batch of batchRuns(records, o.spansPerBatch)) {
     if (o.signal?.aborted) {
-      result.failures.push({ runIds: batch.map((r) => r.id), message: 'cancelled' });
+      result.failures.push({ runIds: batch.map((r) => r.id), message: 'cancelled', retryable: true });
       continue;
     }
     await exportBatch(batch, o, result);

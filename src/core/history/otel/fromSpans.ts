@@ -33,7 +33,7 @@ const count = (m: Map<string, Scalar>, k: string): number | undefined => {
 };
 
 /** A cost double from another store as an exact decimal string (its shortest round-trip form, never 1e-7 notation). */
-function moneyOfDouble(v: Scalar | undefined): string | undefined {
+export function moneyOfDouble(v: Scalar | undefined): string | undefined {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return undefined;
   const text = String(v);
   if (!/e/i.test(text)) return text;

@@ -10,7 +10,7 @@ const textEncoder = new TextEncoder();
 
 /** A growable byte buffer with the protobuf wire primitives. */
 class Writer {
-  private buf = new Uint8Array(64);
+  private buf = new Uint8Array(4096);
   private len = 0;
 
   private room(n: number): void {
@@ -28,6 +28,16 @@ class Writer {
     this.len += b.length;
   }
 
+  /** Unsigned varint of a non-negative safe integer (the common case: no BigInt). */
+  uvarint(n: number): void {
+    this.room(10);
+    while (n >= 0x80) {
+      this.buf[this.len++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buf[this.len++] = n;
+  }
+
   /** Unsigned varint of a bigint (int64 two's complement for negatives, as protobuf writes them). */
   varint(v: bigint): void {
     let x = v < 0n ? v + (1n << 64n) : v;
@@ -40,7 +50,7 @@ class Writer {
   }
 
   tag(field: number, wire: number): void {
-    this.varint(BigInt((field << 3) | wire));
+    this.uvarint((field << 3) | wire);
   }
 
   fixed64(field: number, v: bigint): void {
@@ -59,7 +69,7 @@ class Writer {
 
   lengthDelimited(field: number, b: Uint8Array): void {
     this.tag(field, 2);
-    this.varint(BigInt(b.length));
+    this.uvarint(b.length);
     this.bytes(b);
   }
 
@@ -67,10 +77,27 @@ class Writer {
     if (s) this.lengthDelimited(field, textEncoder.encode(s));
   }
 
+  /** A nested message written in place: one byte is kept for its length, and the body moved if it needs more. */
   message(field: number, write: (w: Writer) => void): void {
-    const inner = new Writer();
-    write(inner);
-    this.lengthDelimited(field, inner.finish());
+    this.tag(field, 2);
+    this.room(1);
+    const lenAt = this.len++;
+    const start = this.len;
+    write(this);
+    const size = this.len - start;
+    let lenBytes = 1;
+    for (let n = size; n >= 0x80; n = Math.floor(n / 0x80)) lenBytes++;
+    if (lenBytes > 1) {
+      this.room(lenBytes - 1);
+      this.buf.copyWithin(start + lenBytes - 1, start, this.len);
+      this.len += lenBytes - 1;
+    }
+    let n = size;
+    for (let i = 0; i < lenBytes - 1; i++) {
+      this.buf[lenAt + i] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buf[lenAt + lenBytes - 1] = n;
   }
 
   finish(): Uint8Array {
@@ -88,10 +115,12 @@ function anyValue(w: Writer, v: OtlpAnyValue): void {
   if ('stringValue' in v) w.lengthDelimited(1, textEncoder.encode(v.stringValue));
   else if ('boolValue' in v) {
     w.tag(2, 0);
-    w.varint(v.boolValue ? 1n : 0n);
+    w.uvarint(v.boolValue ? 1 : 0);
   } else if ('intValue' in v) {
     w.tag(3, 0);
-    w.varint(BigInt(v.intValue));
+    const n = Number(v.intValue);
+    if (Number.isSafeInteger(n) && n >= 0) w.uvarint(n);
+    else w.varint(BigInt(v.intValue));
   } else if ('doubleValue' in v) w.double(4, v.doubleValue);
   else if ('arrayValue' in v) w.message(5, (a) => (v.arrayValue.values ?? []).forEach((x) => a.message(1, (e) => anyValue(e, x))));
   else if ('kvlistValue' in v) w.message(6, (l) => (v.kvlistValue.values ?? []).forEach((kv) => l.message(1, (e) => keyValue(e, kv))));
@@ -110,7 +139,7 @@ function span(w: Writer, s: OtlpSpan): void {
   w.string(5, s.name);
   if (s.kind) {
     w.tag(6, 0);
-    w.varint(BigInt(s.kind));
+    w.uvarint(s.kind);
   }
   w.fixed64(7, BigInt(s.startTimeUnixNano));
   w.fixed64(8, BigInt(s.endTimeUnixNano));
@@ -119,7 +148,7 @@ function span(w: Writer, s: OtlpSpan): void {
     if (s.status.message) st.string(2, s.status.message);
     if (s.status.code) {
       st.tag(3, 0);
-      st.varint(BigInt(s.status.code));
+      st.uvarint(s.status.code);
     }
   });
 }

@@ -36,6 +36,24 @@ export function tracesUrl(endpoint: string): string {
   return /\/v1\/traces$/.test(trimmed) ? trimmed : `${trimmed}/v1/traces`;
 }
 
+/** OTEL_EXPORTER_OTLP_HEADERS format: comma-separated `key=value`, values percent-decoded. */
+export function parseOtlpHeaders(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (text ?? '').split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const key = part.slice(0, eq).trim().toLowerCase();
+    let value = part.slice(eq + 1).trim();
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // not percent-encoded: used as written
+    }
+    if (key) out[key] = value;
+  }
+  return out;
+}
+
 function retryAfterMs(header: string | null): number | undefined {
   if (!header) return undefined;
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
