@@ -24,6 +24,7 @@ import { registerProviderCount } from './features/providerCount';
 import { ChangesApi, registerChanges } from './features/changes';
 import { registerPromptBudgets } from './features/prompt/budgets';
 import { IN_BROWSER, fetchedDataFiles, setUpBrowserFiles } from './features/platform';
+import { registerBrowserBaseLens } from './features/changes/browserBase';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
 declare const __pclLoadStart: number | undefined;
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerUpdatePrices(services),
     registerDeploymentModels(services),
     registerProviderCount(services),
+    registerBrowserBaseLens(services),
   );
   const changes = registerChanges(services);
   const budgets = registerPromptBudgets(services);

@@ -1,6 +1,7 @@
 // CodeLens on prompt files (file top + each message section) and above prompts inside code:
 // `≈ 1,234 tokens · gpt-4o $0.0031 · claude-3-5-sonnet ≈$0.0037 · Compare…`.
 import * as vscode from 'vscode';
+import { IN_BROWSER } from './platform';
 import type { Services } from './services';
 import { PROMPT_SELECTOR, isUnestimated } from './estimator';
 import { CONFIG_KEYS, onConfigChange, readConfig } from './config';
@@ -79,7 +80,7 @@ export function registerCodeLens(services: Services): vscode.Disposable {
             })
           : new vscode.CodeLens(top, { title: 'Compare…', command: COMMANDS.openComparison, arguments: [document.uri] }),
         // Running sends the prompt to a provider: only offered in trusted workspaces.
-        ...(vscode.workspace.isTrusted
+        ...(vscode.workspace.isTrusted && !IN_BROWSER
           ? [
               new vscode.CodeLens(top, {
                 title: '▶ Run',

@@ -5,6 +5,7 @@
 // `.prompt-cost/provider-counts.json` (shared with `prompt-cost count --provider-count`).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IN_BROWSER, notInBrowser } from './platform';
 import { COMMANDS } from './commandIds';
 import { readConfig, readRunSettings } from './config';
 import type { Services } from './services';
@@ -31,6 +32,12 @@ async function countCommand(
   uri?: vscode.Uri,
   options: ProviderCountOptions = {},
 ): Promise<ProviderCountOutcome | undefined> {
+  if (IN_BROWSER) {
+    // docs/user/browser.md: the signed count cache is written with Node file locks, and Anthropic answers a
+    // browser's cross-origin request only with its "dangerous direct browser access" header.
+    void vscode.window.showWarningMessage(`Prompt Cost: ${notInBrowser('Asking a provider for an exact count')}`);
+    return undefined;
+  }
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Prompt Cost: provider counts are disabled in untrusted workspaces (Workspace Trust).');
     return undefined;

@@ -668,3 +668,81 @@ scenarios.push({
     }
   },
 });
+
+// ---- team history (issue 26): runs of other members, shared as an OTLP JSON Lines file and imported ----
+scenarios.push({
+  name: 'i26-team-runs-in-the-runs-view',
+  async run({ page, shot, workspace, root }) {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { execFileSync } = await import('node:child_process');
+    const { runsToJsonLines } = await import(path.join(root, 'out', 'src', 'core', 'history', 'otel', 'jsonl.js'));
+    const now = Date.now();
+    const teamRun = (i, member, model, file, cost, input, output) => ({
+      v: 1,
+      type: 'run',
+      id: `team-${member}-${i}`,
+      time: new Date(now - i * 60_000).toISOString(),
+      source: 'vscode',
+      status: 'ok',
+      provider: model.split(':')[0],
+      model: model.split(':')[1],
+      promptFile: file,
+      usage: { inputTokens: input, cachedInputTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: output },
+      costUsd: cost,
+      latencyMs: 1200 + i * 100,
+    });
+    // What two teammates exported with `prompt-cost history export --otlp-file team/<name>.jsonl`.
+    const team = path.join(workspace, 'team');
+    fs.mkdirSync(team, { recursive: true });
+    fs.writeFileSync(
+      path.join(team, 'bob.jsonl'),
+      runsToJsonLines(
+        [
+          teamRun(1, 'bob', 'openai:gpt-4o-mini', 'prompts/support-triage.prompt.md', '0.000219', 1100, 90),
+          teamRun(2, 'bob', 'openai:gpt-4o', 'prompts/support-triage.prompt.md', '0.00365', 1100, 90),
+        ],
+        { member: 'bob' },
+      ),
+    );
+    fs.writeFileSync(
+      path.join(team, 'carla.jsonl'),
+      runsToJsonLines([teamRun(3, 'carla', 'anthropic:claude-3-5-haiku', 'prompts/summarize.txt', '0.00092', 600, 110)], {
+        member: 'carla',
+      }),
+    );
+    try {
+      const out = execFileSync(
+        process.execPath,
+        [path.join(root, 'dist', 'cli.js'), 'history', 'import', '--otlp-file', 'team', '--json'],
+        {
+          cwd: workspace,
+          encoding: 'utf8',
+        },
+      );
+      assert(JSON.parse(out).added === 3, `the import adds the three team runs: ${out}`);
+      await runCommand(page, 'View: Close All Editors');
+      await clearNotifications(page);
+      await runCommand(page, 'Prompt Cost: Focus on Runs View');
+      await runCommand(page, 'Prompt Cost: Refresh Runs');
+      const view = page.locator('[id="workbench.view.extension.promptCost"]');
+      await view.locator('.monaco-list-row', { hasText: 'bob' }).first().waitFor({ timeout: 30_000 });
+      await view.locator('.monaco-list-row', { hasText: 'carla' }).first().waitFor({ timeout: 10_000 });
+      const text = await view.innerText();
+      assert(text.includes('· bob') && text.includes('· carla'), `team runs name their member: ${text.slice(0, 500)}`);
+      // Widen the side bar so the descriptions (cost · member) are readable.
+      const box = await page.locator('.part.sidebar').boundingBox();
+      if (box) {
+        await page.mouse.move(box.x + box.width + 1, box.y + 200);
+        await page.mouse.down();
+        await page.mouse.move(560, box.y + 200, { steps: 8 });
+        await page.mouse.up();
+      }
+      await page.mouse.move(900, 600);
+      await settled(page);
+      await shot('i26-team-runs');
+    } finally {
+      fs.rmSync(team, { recursive: true, force: true });
+    }
+  },
+});

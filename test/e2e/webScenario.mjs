@@ -19,6 +19,8 @@ export const webScenarios = [
         /[\d,]+ tokens \+ 300 out/.test(lensText) && lensText.includes('gpt-4o-mini $'),
         `CodeLens shows tokens and cost: ${lensText}`,
       );
+      // Running needs the ledger's locked writes: no ▶ Run lens in the browser (docs/user/browser.md).
+      assert(!lensText.includes('▶ Run'), `no Run lens in the browser: ${lensText}`);
       await page.locator('.statusbar-item', { hasText: 'tok ·' }).first().waitFor({ timeout: 20_000 });
       for (const theme of ['dark', 'light']) {
         if (theme === 'light') await setTheme(page, 'Light Modern');

@@ -66,6 +66,9 @@ describe('history view model', () => {
     assert.equal(runLabel(r, 'model'), '01-02 09:05  x');
     assert.equal(runDescription({ ...r, costUsd: '0.1' }), '$0.10');
     assert.equal(runDescription({ ...r, status: 'error', costUsd: undefined }), 'error');
+    // a team run (issue 26) names its member; a local run with a member set does not
+    assert.equal(runDescription({ ...r, costUsd: '0.1', member: 'bob', origin: 'otlp-file:team.jsonl' }), '$0.10 · bob');
+    assert.equal(runDescription({ ...r, costUsd: '0.1', member: 'me' }), '$0.10');
     assert.equal(runDescription({ ...r, costUsd: undefined }), 'cost unknown');
     assert.equal(statusIcon('error').id, 'error');
     assert.equal(

@@ -177,3 +177,11 @@ test('dotprompt front matter that is not valid YAML: the whole file is the templ
     [['user', 'Hi']],
   );
 });
+
+test('Copilot agent model lists written as one string (github/awesome-copilot agents/laravel-expert-agent.agent.md): the first is used', () => {
+  const doc = parsePromptDocument(
+    "---\ndescription: x\nmodel: GPT-4.1 | 'gpt-5' | 'Claude Sonnet 4.5'\n---\nYou are an expert.",
+    'expert.agent.md',
+  );
+  assert.equal(doc.model, 'openai:gpt-4.1');
+});

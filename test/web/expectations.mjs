@@ -41,6 +41,19 @@ function shiftDecimal([d, s], k) {
   return `${text.slice(0, text.length - scale)}.${text.slice(text.length - scale)}`;
 }
 
+/** The example ledger's runs as its JSON lines say (docs/user/runs.md: one `type: "run"` object a line). */
+function ledgerExpectations(workspace) {
+  const lines = fs
+    .readFileSync(path.join(workspace, '.pcl-web', 'example-runs.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
+  const runs = lines.map((l) => JSON.parse(l)).filter((e) => e.type === 'run');
+  return {
+    ledgerRunIds: runs.map((r) => r.id).sort(),
+    ledgerGroups: [...new Set(runs.map((r) => `${r.provider}:${r.model}`))].sort(),
+  };
+}
+
 export function webExpectations(workspace) {
   const enc = get_encoding('o200k_base');
   try {
@@ -50,7 +63,7 @@ export function webExpectations(workspace) {
     // the workspace's own flujo.toml prices and the front matter's max_tokens (300), in exact decimals.
     const mini = parse(fs.readFileSync(path.join(workspace, 'flujo.toml'), 'utf8')).cost.providers.openai['gpt-4o-mini'];
     const total = addDecimal(mulDecimal(String(mini.prompt_tokens_per_1k), tokens), mulDecimal(String(mini.completion_tokens_per_1k), 300));
-    return { supportTriageTokens: tokens, supportTriageMiniTotalUsd: shiftDecimal(total, 3) };
+    return { supportTriageTokens: tokens, supportTriageMiniTotalUsd: shiftDecimal(total, 3), ...ledgerExpectations(workspace) };
   } finally {
     enc.free();
   }

@@ -36,6 +36,19 @@ async function bundleSuite() {
     external: ['vscode'],
     logLevel: 'warning',
     absWorkingDir: root,
+    // The extension modules a suite imports come with their Node imports: the same browser replacements as
+    // dist/web/extension.js (scripts/build.mjs).
+    plugins: [
+      {
+        name: 'browser-node-shims',
+        setup(build) {
+          build.onResolve({ filter: /^node:[a-z_]+$/ }, (args) => ({
+            path: path.join(root, 'src', 'core', 'browser', 'node', `${args.path.slice(5)}.ts`),
+          }));
+        },
+      },
+    ],
+    inject: ['src/core/browser/node/process.ts', 'src/core/browser/node/buffer.ts'],
   });
 }
 
@@ -44,9 +57,11 @@ async function main() {
     throw new Error('dist/web/extension.js missing: run `npm run build` first');
   await bundleSuite();
   const workspace = copyWorkspace(path.join(root, 'examples'));
-  for (const d of ['.prompt-cost', '.flujo']) fs.rmSync(path.join(workspace, d), { recursive: true, force: true });
   const dataDir = path.join(workspace, '.pcl-web');
   fs.mkdirSync(dataDir, { recursive: true });
+  // The suites record and import runs themselves: the example history is put aside for the Runs view test.
+  fs.copyFileSync(path.join(workspace, '.prompt-cost', 'runs.jsonl'), path.join(dataDir, 'example-runs.jsonl'));
+  for (const d of ['.prompt-cost', '.flujo']) fs.rmSync(path.join(workspace, d), { recursive: true, force: true });
   fs.writeFileSync(path.join(dataDir, 'options.json'), JSON.stringify({ grep: process.env.PCL_HOST_GREP || undefined }));
   fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify(webExpectations(workspace)));
   const resultsFile = path.join(dataDir, 'results.json');

@@ -221,10 +221,17 @@ export async function changedFiles(root: string, base: string, pathspecs: readon
 
 /**
  * Reads `rev:path` for many paths with one `git cat-file --batch` process (paths on stdin, so
- * nothing is parsed by a shell). Missing objects map to undefined.
+ * nothing is parsed by a shell). Missing objects map to undefined; a blob over `maxBytes` maps to its
+ * size and is never held: the output is parsed as it streams, and its bytes are skipped (a 200 MB base
+ * version used to be read whole, then skipped as too large).
  */
-export function readBlobs(root: string, rev: string, paths: readonly string[]): Promise<Map<string, Buffer | undefined>> {
-  const result = new Map<string, Buffer | undefined>();
+export function readBlobs(
+  root: string,
+  rev: string,
+  paths: readonly string[],
+  maxBytes = Infinity,
+): Promise<Map<string, Buffer | number | undefined>> {
+  const result = new Map<string, Buffer | number | undefined>();
   const unique = [...new Set(paths)];
   if (!unique.length || rev === EMPTY_TREE) {
     for (const p of unique) result.set(p, undefined);
@@ -233,21 +240,27 @@ export function readBlobs(root: string, rev: string, paths: readonly string[]): 
   checkRefSyntax(rev);
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['cat-file', '--batch'], { cwd: root, env: gitEnv(), windowsHide: true });
-    const chunks: Buffer[] = [];
+    const parser = new CatFileBatchParser(unique, result, maxBytes);
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    let failed: unknown;
+    child.stdout.on('data', (c: Buffer) => {
+      if (failed) return;
+      try {
+        parser.push(c);
+      } catch (err) {
+        failed = err;
+        child.kill();
+      }
+    });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.on('error', (err) =>
       reject(new GitError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : err.message)),
     );
     child.on('close', (code) => {
+      if (failed) return reject(failed);
       if (code !== 0) return reject(new GitError(stderr.trim().split('\n')[0] || `git cat-file exited with ${code}`, code ?? undefined));
-      try {
-        parseCatFileBatch(Buffer.concat(chunks), unique, result);
-        resolve(result);
-      } catch (err) {
-        reject(err);
-      }
+      if (!parser.done) return reject(new GitError('git cat-file: truncated output'));
+      resolve(result);
     });
     // A path with a newline cannot be asked through --batch; it reads as missing.
     for (const p of unique) child.stdin.write(/\n/.test(p) ? `${rev}:\n` : `${rev}:${p}\n`);
@@ -255,22 +268,62 @@ export function readBlobs(root: string, rev: string, paths: readonly string[]): 
   });
 }
 
-/** `<oid> <type> <size>\n<bytes>\n` per found object, `<name> missing\n` (or `ambiguous`) otherwise. */
-function parseCatFileBatch(out: Buffer, paths: readonly string[], into: Map<string, Buffer | undefined>): void {
-  let pos = 0;
-  for (const p of paths) {
-    const nl = out.indexOf(10, pos);
-    if (nl < 0) throw new GitError('git cat-file: truncated output');
-    const header = out.toString('utf8', pos, nl);
-    pos = nl + 1;
-    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!m) {
-      into.set(p, undefined);
-      continue;
+/**
+ * `<oid> <type> <size>\n<bytes>\n` per found object, `<name> missing\n` (or `ambiguous`) otherwise, parsed
+ * chunk by chunk: a kept blob is copied once into its own buffer, an oversized one only counted past.
+ */
+class CatFileBatchParser {
+  private next = 0; // index of the path whose answer comes next
+  private header: Buffer[] = [];
+  private headerBytes = 0;
+  private body: { buf: Buffer | undefined; size: number; filled: number } | undefined;
+
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly into: Map<string, Buffer | number | undefined>,
+    private readonly maxBytes: number,
+  ) {}
+
+  get done(): boolean {
+    return this.next >= this.paths.length && !this.body;
+  }
+
+  push(chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.body) {
+        // the blob's bytes, then its terminating newline (size + 1 in all)
+        const take = Math.min(chunk.length - pos, this.body.size + 1 - this.body.filled);
+        if (this.body.buf) chunk.copy(this.body.buf, this.body.filled, pos, pos + Math.min(take, this.body.size - this.body.filled));
+        this.body.filled += take;
+        pos += take;
+        if (this.body.filled === this.body.size + 1) this.body = undefined;
+        continue;
+      }
+      if (this.next >= this.paths.length) throw new GitError('git cat-file: unexpected output');
+      const nl = chunk.indexOf(10, pos);
+      const end = nl < 0 ? chunk.length : nl;
+      this.header.push(chunk.subarray(pos, end));
+      this.headerBytes += end - pos;
+      if (this.headerBytes > 4096) throw new GitError('git cat-file: a header line longer than 4 KB');
+      pos = end;
+      if (nl < 0) break;
+      pos++;
+      this.onHeader(Buffer.concat(this.header).toString('utf8'));
+      this.header = [];
+      this.headerBytes = 0;
     }
+  }
+
+  private onHeader(line: string): void {
+    const p = this.paths[this.next++];
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(line);
+    if (!m) return void this.into.set(p, undefined);
     const size = Number(m[2]);
-    into.set(p, m[1] === 'blob' ? out.subarray(pos, pos + size) : undefined);
-    pos += size + 1;
+    // a tree or commit answer is skipped like an oversized blob; a blob within the cap gets its own buffer
+    const buf = m[1] === 'blob' && size <= this.maxBytes ? Buffer.allocUnsafe(size) : undefined;
+    this.into.set(p, buf ?? (m[1] === 'blob' ? size : undefined));
+    this.body = { buf, size, filled: 0 };
   }
 }
 

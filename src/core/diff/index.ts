@@ -71,13 +71,15 @@ export async function diffWorkingTree(opts: WorkingTreeDiffOptions): Promise<Wor
     root,
     base.commit,
     relevant.filter((r) => hasOld(r.change)).map((r) => oldPathOf(r.change)),
+    MAX_FILE_BYTES, // a larger base version is skipped by its size, never read
   );
   const skipped: SkippedFile[] = [];
   const changes: PromptChange[] = [];
   for (const { change, type } of relevant) {
-    const decode = (bytes: Buffer | undefined, where: string): string | undefined => {
+    const decode = (bytes: Buffer | number | undefined, where: string): string | undefined => {
       if (bytes === undefined) return undefined;
-      if (bytes.length > MAX_FILE_BYTES) throw new SkipFile(`${where} is larger than ${formatBytes(MAX_FILE_BYTES)}`);
+      const size = typeof bytes === 'number' ? bytes : bytes.length;
+      if (size > MAX_FILE_BYTES || typeof bytes === 'number') throw new SkipFile(`${where} is larger than ${formatBytes(MAX_FILE_BYTES)}`);
       if (bytes.includes(0)) throw new SkipFile(`${where} looks binary`);
       return bytes.toString('utf8');
     };

@@ -439,6 +439,20 @@ export interface FollowUpdate {
  * Follows a ledger for a live view: call poll() whenever a watcher reports a change (or on a
  * timer). Reads only new bytes; rebuilds from scratch if the file shrank or was replaced.
  */
+/** Reads a ledger's bytes from `offset` on (readLedgerSince on disk; ledgerChunkFromBytes over a fetched file). */
+export type LedgerReader = (file: string, offset: number, firstLine: number) => Promise<LedgerChunk>;
+
+/**
+ * The chunk of a whole ledger file's bytes from `offset` on, for readers that get whole files (VS Code for the
+ * Web reads through vscode.workspace.fs): the same lines and corrupt-line reports as readLedgerSince.
+ */
+export function ledgerChunkFromBytes(bytes: Uint8Array, offset: number, firstLine: number): LedgerChunk {
+  if (bytes.byteLength > MAX_LEDGER_READ_BYTES)
+    throw new Error(`the ledger is ${bytes.byteLength} bytes, more than the ${MAX_LEDGER_READ_BYTES} bytes read at once`);
+  if (bytes.byteLength < offset) return { entries: [], corrupt: [], nextOffset: 0, nextLine: 1, pendingBytes: 0, size: bytes.byteLength };
+  return { ...parseLedgerLines(Buffer.from(bytes.subarray(offset)), offset, firstLine), size: bytes.byteLength };
+}
+
 export class LedgerFollower {
   private offset = 0;
   private line = 1;
@@ -446,16 +460,19 @@ export class LedgerFollower {
   private fold = new LedgerFold();
   private corruptSeen: CorruptLine[] = [];
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly read: LedgerReader = readLedgerSince,
+  ) {}
 
   async poll(): Promise<FollowUpdate> {
-    let chunk = await readLedgerSince(this.file, this.offset, this.line);
+    let chunk = await this.read(this.file, this.offset, this.line);
     let reset = false;
     if ((this.fileId && chunk.fileId && chunk.fileId !== this.fileId) || chunk.size < this.offset) {
       reset = true;
       this.fold = new LedgerFold();
       this.corruptSeen = [];
-      chunk = await readLedgerSince(this.file, 0, 1);
+      chunk = await this.read(this.file, 0, 1);
     }
     this.fileId = chunk.fileId;
     this.offset = chunk.nextOffset;

@@ -137,6 +137,13 @@ export const CATALOG_LIMITS = {
   textLength: 2_000,
   matchDepth: 10,
   matchClauses: 500,
+  /**
+   * `regex` rules in the whole file, and their characters (the real data: 43 rules, 1,161 characters,
+   * the longest 34). Each distinct pattern is compiled and may be tried on every lookup: 50,000 pattern
+   * models took minutes and 4 GB before these caps.
+   */
+  regexRules: 1_000,
+  regexChars: 32 * 1024,
   fallbacks: 50,
   errors: 20,
 } as const;
@@ -188,7 +195,14 @@ function checkPrice(p: Problems, where: string, v: unknown): void {
 }
 
 /** A match rule: one of the clause kinds genai-prices defines; `regex` only in the safe subset (safePattern.ts). */
-function checkMatch(p: Problems, where: string, m: unknown, depth: number, count: { clauses: number }): void {
+/** Regex rules seen so far in the whole file (CATALOG_LIMITS.regexRules / regexChars). */
+interface RegexTotals {
+  rules: number;
+  chars: number;
+  over?: boolean;
+}
+
+function checkMatch(p: Problems, where: string, m: unknown, depth: number, count: { clauses: number; regex: RegexTotals }): void {
   if (++count.clauses > CATALOG_LIMITS.matchClauses) {
     if (count.clauses === CATALOG_LIMITS.matchClauses + 1) p.add(where, `more than ${CATALOG_LIMITS.matchClauses} match clauses`);
     return;
@@ -206,6 +220,16 @@ function checkMatch(p: Problems, where: string, m: unknown, depth: number, count
   if (!['equals', 'starts_with', 'ends_with', 'contains', 'regex'].includes(k)) return p.add(where, `unknown match rule '${k}'`);
   if (!p.string(`${where}.${k}`, v, k === 'regex' ? MAX_PATTERN_LENGTH : CATALOG_LIMITS.idLength, true)) return;
   if (k === 'regex') {
+    count.regex.rules++;
+    count.regex.chars += v.length;
+    if (count.regex.rules > CATALOG_LIMITS.regexRules || count.regex.chars > CATALOG_LIMITS.regexChars) {
+      if (count.regex.over) return;
+      count.regex.over = true;
+      return p.add(
+        `${where}.regex`,
+        `more than ${CATALOG_LIMITS.regexRules} regex rules or ${CATALOG_LIMITS.regexChars} pattern characters in the whole file (so many patterns would make every price lookup slow)`,
+      );
+    }
     const problem = patternProblem(v);
     if (problem) p.add(`${where}.regex`, `pattern ${shownValue(v)} is not accepted: ${problem}`);
   }
@@ -225,7 +249,7 @@ function checkConstraint(p: Problems, where: string, c: unknown): void {
   if (c.type !== undefined) p.string(`${where}.type`, c.type, 40, true);
 }
 
-function checkModel(p: Problems, where: string, m: unknown): void {
+function checkModel(p: Problems, where: string, m: unknown, regex: RegexTotals): void {
   if (!isObject(m)) return p.add(where, `expected a model {id, match, prices}, got ${shownValue(m)}`);
   if (!p.string(`${where}.id`, m.id, CATALOG_LIMITS.idLength, true)) return;
   const at = `${where} (${m.id})`;
@@ -245,7 +269,7 @@ function checkModel(p: Problems, where: string, m: unknown): void {
       `${at}.context_window`,
       `expected a token count between 1 and ${CATALOG_LIMITS.maxContextWindow}, got ${shownValue(m.context_window)}`,
     );
-  checkMatch(p, `${at}.match`, m.match, 0, { clauses: 0 });
+  checkMatch(p, `${at}.match`, m.match, 0, { clauses: 0, regex });
   const checkSet = (setAt: string, ps: unknown) => {
     if (!isObject(ps)) return p.add(setAt, `expected prices {input_mtok, output_mtok, …}, got ${shownValue(ps)}`);
     for (const [k, v] of Object.entries(ps)) if (v !== undefined && v !== null) checkPrice(p, `${setAt}.${k}`, v);
@@ -285,6 +309,7 @@ export function validateCatalogData(json: unknown): CatalogValidation {
   const total = providers.reduce<number>((n, x) => n + (isObject(x) && Array.isArray(x.models) ? x.models.length : 0), 0);
   if (total > CATALOG_LIMITS.models)
     return { ok: false, errors: [`providers: more than ${CATALOG_LIMITS.models} models in all (${total})`] };
+  const regex: RegexTotals = { rules: 0, chars: 0 };
   each(providers, (prov, i) => {
     if (p.full) return;
     const where = `providers[${i}]`;
@@ -304,7 +329,7 @@ export function validateCatalogData(json: unknown): CatalogValidation {
       p.add(`${at}.fallback_model_providers`, `expected a list of provider ids, got ${shownValue(f)}`);
     if (!Array.isArray(prov.models)) return p.add(`${at}.models`, `expected a list of models, got ${shownValue(prov.models)}`);
     each(prov.models, (m, j) => {
-      if (!p.full) checkModel(p, `${at}.models[${j}]`, m);
+      if (!p.full) checkModel(p, `${at}.models[${j}]`, m, regex);
     });
   });
   if (total === 0) p.add('providers', 'no models');

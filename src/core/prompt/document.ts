@@ -8,6 +8,7 @@ import { readDotprompt } from './dotpromptDocument';
 import { nonPromptReason, skippedDocument } from './nonPrompt';
 import { promptFileRules } from './runtimeRoles';
 import { isSkillFile, skillParts, type SkillParts } from './skill';
+import { splitModelList } from '../modelSpelling';
 
 /** Prompty `apiType: image` (spec §2.4): an image generation request, billed per image. */
 const IMAGE_API_NOTE = 'An image generation prompt (apiType: image): billed per image, not per token — not priced here.';
@@ -627,7 +628,9 @@ function readFrontMatter(text: string, doc: PromptDocument, maxLen: number): voi
   };
   // Copilot files may list several models (the first available is used).
   const listed = Array.isArray(data.model) && typeof data.model[0] === 'string';
-  const ref = modelRefOf(listed ? (data.model as unknown[])[0] : data.model, listed, doc, nodeRange);
+  // …or write them as one string, `GPT-4.1 | 'gpt-5' | 'Claude Sonnet 4.5'` (awesome-copilot agents).
+  const inline = typeof data.model === 'string' && data.model.includes('|') ? splitModelList(data.model)[0] : undefined;
+  const ref = modelRefOf(listed ? (data.model as unknown[])[0] : (inline ?? data.model), listed, doc, nodeRange);
   if (ref) {
     doc.modelRef = ref;
     doc.model = ref.id;

@@ -283,6 +283,7 @@ export class HistoryStore extends Disposable {
     disposeAll(this.folders.flatMap((f) => f.disposables));
     const { LedgerFollower, resolveLedgerPath } = await import('../../core/history/ledger');
     this.vm ??= await import('./viewModel');
+    if (IN_BROWSER) return this.install(gen, await this.browserFolders());
     const wsFolders = vscode.workspace.workspaceFolders?.filter((w) => w.uri.scheme === 'file') ?? [];
     const next: FolderHistory[] = [];
     const entries: { key: string; name: string; dir?: string; scope?: vscode.Uri }[] = wsFolders.length
@@ -317,6 +318,11 @@ export class HistoryStore extends Disposable {
       f.disposables.push(debouncer, watcher, watcher.onDidChange(poll), watcher.onDidCreate(poll), watcher.onDidDelete(poll));
       next.push(f);
     }
+    await this.install(gen, next);
+  }
+
+  /** Makes `next` the followed ledgers (unless a newer rebuild started), reads them and the Flujo runs. */
+  private async install(gen: number, next: FolderHistory[]): Promise<void> {
     if (gen !== this.generation) {
       disposeAll(next.flatMap((f) => f.disposables));
       return;
@@ -325,6 +331,18 @@ export class HistoryStore extends Disposable {
     await Promise.all(next.map((f) => this.pollLedger(f, false)));
     await this.reloadFlujo();
     if (gen === this.generation) this.changed.fire();
+  }
+
+  /** VS Code for the Web: every workspace folder's ledger through vscode.workspace.fs (browserLedgers.ts). */
+  private async browserFolders(): Promise<FolderHistory[]> {
+    const { browserLedgers } = await import('./browserLedgers');
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const ledgers = await browserLedgers(
+      folders,
+      (folder) => readRunSettings(folder.uri).historyPath,
+      (f) => void this.pollLedger(f as FolderHistory, true),
+    );
+    return ledgers;
   }
 
   private async reloadFlujo(): Promise<void> {

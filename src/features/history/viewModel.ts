@@ -123,8 +123,10 @@ export function runLabel(r: RunRecord, by: GroupBy): string {
  * its status, its icon says the rest (model, tokens, Δ, latency and "no cost recorded": the tooltip).
  */
 export function runDescription(r: RunRecord): string {
-  if (r.costUsd === undefined) return r.status === 'ok' ? 'cost unknown' : r.status;
-  return r.status === 'ok' ? formatUsd(r.costUsd) : `${formatUsd(r.costUsd)} · ${r.status}`;
+  // A team run (imported from an OTLP file or Langfuse) says whose it is.
+  const who = r.member && r.origin ? ` · ${r.member}` : '';
+  if (r.costUsd === undefined) return (r.status === 'ok' ? 'cost unknown' : r.status) + who;
+  return (r.status === 'ok' ? formatUsd(r.costUsd) : `${formatUsd(r.costUsd)} · ${r.status}`) + who;
 }
 
 /** Codicon id and theme colour id per status. */
@@ -165,6 +167,7 @@ export function runTooltipMarkdown(v: ViewRun, ledgerFile?: string): string {
     `${escapeMarkdown(new Date(r.time).toLocaleString('en-US'))}${r.model ? ` · ${escapeMarkdown(r.provider && r.provider !== 'flujo' ? `${r.provider}:${r.model}` : r.model)}` : ''}`,
     '',
   );
+  if (r.origin) lines.push(`Team run${r.member ? ` of ${escapeMarkdown(r.member)}` : ''}, from ${escapeMarkdown(r.origin)}`, '');
   const rows: [string, string][] = [];
   if (r.usage) {
     const u = r.usage;

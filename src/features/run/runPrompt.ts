@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IN_BROWSER, notInBrowser } from '../platform';
 import { COMMANDS } from '../commandIds';
 import type { RunEstimate, RunRecord } from '../../core/history/record';
 import type { Endpoint, RunPromptResult } from '../../core/providers/types';
@@ -207,6 +208,12 @@ export async function runPromptCommand(
 }
 
 async function ensureTrusted(): Promise<boolean> {
+  if (IN_BROWSER) {
+    // The run is recorded in the workspace ledger with an append-only, locked write (core/history/ledger.ts):
+    // a web extension can do neither, and a browser sends a key cross-origin only where the provider allows it.
+    void vscode.window.showWarningMessage(`Prompt Cost: ${notInBrowser('Running a prompt and recording its cost')}`);
+    return false;
+  }
   if (vscode.workspace.isTrusted) return true;
   const choice = await vscode.window.showWarningMessage(
     'Prompt Cost: running prompts is disabled in untrusted workspaces (Workspace Trust).',

@@ -153,4 +153,34 @@ describe('prompt formats', () => {
     await vscode.commands.executeCommand('promptCost.pickDeploymentModel', 'azure:support-bot-prod', '');
     await lens('support-bot-prod no price');
   });
+
+  it('SKILL.md and code calls: the CodeLens shows what prompt-cost estimate --json says (skill figures, one lens per call)', async () => {
+    // agentskills.io progressive disclosure: name + description always loaded, the body on use (issue 23 item 4).
+    write(
+      'skills/csv/SKILL.md',
+      '---\nname: csv-tools\ndescription: Clean and summarise CSV files.\n---\n# CSV\nUse pandas; print at most 20 rows.\n',
+    );
+    const skillEditor = await openInEditor('skills/csv', 'SKILL.md');
+    const skillCli = (await cliEstimate('skills/csv/SKILL.md')) as unknown as {
+      prompts: { skill: { alwaysLoadedTokens: number; onUseTokens: number } }[];
+    };
+    const { alwaysLoadedTokens, onUseTokens } = skillCli.prompts[0].skill;
+    const skillLens = await waitFor('skill CodeLens', async () =>
+      (await codeLensTitles(skillEditor.document.uri)).find((t) => t.startsWith('skill: ')),
+    );
+    assert.equal(skillLens, `skill: ${alwaysLoadedTokens} tokens always loaded (name + description) · ${onUseTokens} on use (the body)`);
+    // Two OpenAI calls (openai/openai-python README "Usage" shapes): two lenses, as the CLI's prompts[].
+    write(
+      'agents/two_calls.py',
+      'from openai import OpenAI\nclient = OpenAI()\na = client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}])\nb = client.responses.create(model="gpt-4o-mini", input="Hello")\n',
+    );
+    const codeEditor = await openInEditor('agents', 'two_calls.py');
+    const codeCli = await cliEstimate('agents/two_calls.py');
+    const lenses = await waitFor('call CodeLenses', async () => {
+      const t = (await codeLensTitles(codeEditor.document.uri)).filter((x) => / tokens \+ [\d,]+ out/.test(x));
+      return t.length >= 2 ? t : undefined;
+    });
+    assert.equal(lenses.length, codeCli.prompts.length, lenses.join(' | '));
+    assert.equal(codeCli.prompts.length, 2);
+  });
 });

@@ -23,6 +23,8 @@ export async function run(): Promise<void> {
   // Registered after setup (describe/it exist only then); esbuild bundles each file into this one.
   await import('./web.test');
   await import('./flujoCompare.test');
+  await import('./runs.test');
+  await import('./browserOnly.test');
   const tests: TestResult[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);

@@ -1,0 +1,48 @@
+// The Runs view in VS Code for the Web over a workspace ledger read through vscode.workspace.fs: the runs and
+// the model groups are those of the example ledger's JSON lines (read by the harness in Node,
+// test/web/expectations.mjs), and the view follows another writer's append.
+import * as vscode from 'vscode';
+import { equal, extensionApi, ok, readWorkspaceJson, waitFor, workspaceUri } from './support';
+
+describe('VS Code for the Web: the Runs view', () => {
+  it('shows the workspace ledger’s runs grouped by model and follows an append', async function () {
+    this.timeout(240_000);
+    const expected = await readWorkspaceJson<{ ledgerRunIds: string[]; ledgerGroups: string[] }>('.pcl-web/expected.json');
+    const api = await extensionApi();
+    const ledger = workspaceUri('.prompt-cost', 'runs.jsonl');
+    const bytes = await vscode.workspace.fs.readFile(workspaceUri('.pcl-web', 'example-runs.jsonl'));
+    await vscode.workspace.fs.writeFile(ledger, bytes);
+    try {
+      const store = api.history.store;
+      await store.refresh();
+      const ids = await waitFor('the ledger’s runs', () => {
+        const got = store
+          .runs()
+          .map((r) => r.run.id)
+          .sort();
+        return got.length === expected.ledgerRunIds.length ? got : undefined;
+      });
+      equal(JSON.stringify(ids), JSON.stringify(expected.ledgerRunIds), 'run ids');
+      const tree = api.history.runs;
+      ok(tree, 'the Runs tree provider is registered');
+      // Grouped by model as in the desktop suite (test/host/suite/history.test.ts).
+      await vscode.commands.executeCommand('promptCost.runs.groupBy', 'model');
+      const groups = await waitFor('the model groups', async () => {
+        const labels = (await tree.getChildren()).map((n) => String(tree.getTreeItem(n).label)).sort();
+        if (!expected.ledgerGroups.every((g) => labels.includes(g))) throw new Error(`groups so far: ${labels.join(', ')}`);
+        return labels;
+      });
+      ok(groups.length >= expected.ledgerGroups.length, `groups: ${groups.join(', ')}`);
+      // Another writer appends a run: the file watcher brings it in (read from the last offset on).
+      const appended = JSON.parse(new TextDecoder().decode(bytes).split('\n')[0]) as { id: string };
+      appended.id = 'web-appended';
+      const text = new TextDecoder().decode(bytes).replace(/\n?$/, '\n') + JSON.stringify(appended) + '\n';
+      await vscode.workspace.fs.writeFile(ledger, new TextEncoder().encode(text));
+      await waitFor('the appended run', () => (store.runs().some((r) => r.run.id === 'web-appended') ? true : undefined));
+      equal(store.runs().length, expected.ledgerRunIds.length + 1, 'one more run');
+    } finally {
+      await vscode.workspace.getConfiguration('promptCost').update('history.groupBy', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(workspaceUri('.prompt-cost'), { recursive: true });
+    }
+  });
+});
