@@ -70,7 +70,7 @@ const markdown = [
 fs.writeFileSync(path.join(dir, 'review.md'), markdown);
 
 const cases: { model: string; family: FamilyName }[] = [
-  { model: 'groq:llama-3.1-8b-instant', family: 'llama3' },
+  { model: 'groq:llama3-70b-8192', family: 'llama3' },
   { model: 'Qwen/Qwen3-32B', family: 'qwen3' },
   { model: 'deepseek-chat', family: 'deepseek_v3' },
   { model: 'gemma-3-27b-it', family: 'gemma3' },
@@ -99,9 +99,13 @@ for (const file of ['support.prompty', 'review.md']) {
           row.messageTokens.reduce((a, b) => a + b, 0),
           expected,
         );
-        // The last message's figure is what it adds to the conversation before it.
+        // The last message's figure is what it adds to the conversation before it — except for Gemma,
+        // whose template folds the system text into the first user turn (a system-only prefix renders
+        // no system text): there each message's figure holds at least its own content's tokens.
         const before = await oracleCount(family, messages.slice(0, -1)).catch(() => undefined);
-        if (before !== undefined) assert.equal(row.messageTokens.at(-1), expected - before);
+        if (family === 'gemma3') {
+          messages.forEach((m, i) => assert.ok(row.messageTokens[i] >= countTokens(m.content.trim(), 'gemma3'), `message ${i}`));
+        } else if (before !== undefined) assert.equal(row.messageTokens.at(-1), expected - before);
       });
     }
     it('OpenAI models keep the OpenAI chat rule; Gemini (approximate, Gemma 3 vocabulary) is unchanged', async () => {
@@ -114,6 +118,31 @@ for (const file of ['support.prompty', 'review.md']) {
     });
   });
 }
+
+describe("model versions framed with another version's template are approximate (tokenize/registry.ts)", () => {
+  // Issue 30 item 1: Llama 3.1/3.3 were framed with Llama 3's template and Qwen2.5 with Qwen3's, yet labelled
+  // exact. Meta's 3.1 template adds a dated system header; Qwen2.5's adds a default system prompt.
+  for (const [model, leftOut] of [
+    ['groq:llama-3.1-8b-instant', /Cutting Knowledge Date/],
+    ['llama-3.3-70b-versatile', /Cutting Knowledge Date/],
+    ['Qwen/Qwen2.5-7B-Instruct', /default system prompt/],
+    ['@cf/deepseek-ai/deepseek-r1-distill-qwen-32b', /R1 distill/],
+  ] as const) {
+    it(`${model}: same count as the nearest template, marked approximate, saying what it leaves out`, async () => {
+      const j = await estimateJson('support.prompty', [model]);
+      const row = j.estimates[0] as { approximate: boolean; method?: string; inputTokens: number };
+      assert.equal(row.approximate, true);
+      const text = JSON.stringify(j);
+      assert.match(text, leftOut);
+    });
+  }
+  it('a conversation the template refuses is approximate and says why (Gemma: roles must alternate)', async () => {
+    fs.writeFileSync(path.join(dir, 'twice.prompty'), '---\nname: t\n---\nuser:\nfirst\n\nuser:\nsecond\n');
+    const j = await estimateJson('twice.prompty', ['gemma-3-27b-it']);
+    assert.equal(j.estimates[0].approximate, true);
+    assert.match(JSON.stringify(j), /alternate/);
+  });
+});
 
 describe('family chat framing in summarizePrompt', () => {
   it('completion prompts are not framed (content only), as for every model', async () => {

@@ -21,6 +21,8 @@ import {
 } from '../../src/core/prompt/codeLanguages';
 import { collectWorkspaceUsages } from '../../src/cli/lint';
 import { main } from '../../src/cli/main';
+import { TOKENIZER_VERSIONS, chatTemplateStatus, tokenizerVersionFor } from '../../src/core/tokenize/registry';
+import { tokenizerForModel } from '../../src/core/tokenize/models';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -150,5 +152,42 @@ describe('code languages registry and scan policy (core/prompt/codeLanguages.ts)
     });
     for (const name of ['.git', '.venv', '.tox', '.vscode-test', 'node_modules', '__pycache__']) assert.ok(isSkippedFolder(name), name);
     assert.equal(isSkippedFolder('src'), false);
+  });
+});
+
+describe('tokenizer registry (core/tokenize/registry.ts): model version → vocabulary + chat template', () => {
+  const docs = read('docs/user/tokens.md');
+  const table = docs.slice(docs.indexOf('| Family / model version |'));
+  const docRows = table
+    .split('\n')
+    .filter((l) => l.startsWith('|') && !l.startsWith('|---'))
+    .map((l) => l.split('|').map((c) => c.trim()));
+  it('every registry row is a row of the docs families table, with the same exactness of its template', () => {
+    for (const row of TOKENIZER_VERSIONS) {
+      const doc = docRows.find((r) => r[1] === row.version);
+      assert.ok(doc, `docs/user/tokens.md has a row "${row.version}"`);
+      const templateCell = doc[4];
+      if (row.templateExact) assert.match(templateCell, /\*\*exact\*\*/, row.version);
+      else assert.match(templateCell, /^\*\*≈\*\*/, row.version);
+    }
+  });
+  it("every example id resolves to its row, with the row's vocabulary; the docs' example ids too", () => {
+    for (const row of TOKENIZER_VERSIONS) {
+      for (const id of row.examples) {
+        assert.equal(tokenizerVersionFor(id)?.version, row.version, id);
+        if (row.vocabulary) assert.equal(tokenizerForModel(id).family, row.vocabulary, id);
+        assert.equal(chatTemplateStatus(id).exact, row.templateExact, id);
+      }
+      const doc = docRows.find((r) => r[1] === row.version)!;
+      for (const id of [...doc[2].matchAll(/`([^`]+)`/g)].map((m) => m[1]).filter((id) => !/[*…]/.test(id))) {
+        assert.equal(tokenizerVersionFor(id)?.version, row.version, `docs example ${id}`);
+      }
+    }
+  });
+  it('ids of no listed version (OpenAI, Claude, unknown) are framed as before: no row, template status exact', () => {
+    for (const id of ['gpt-4o', 'anthropic:claude-sonnet-4-5', 'acme:thing', 'gemma2-9b-it', 'meta-llama/Llama-2-7b-chat-hf']) {
+      assert.equal(tokenizerVersionFor(id), undefined, id);
+      assert.equal(chatTemplateStatus(id).exact, true, id);
+    }
   });
 });

@@ -231,25 +231,31 @@ export function filePromptDocuments(
 export function estimateFile(text: string, fileName: string, s: EstimateSettings, options: FileEstimateOptions = {}): FileEstimate {
   const counters: Counters = options.counters ?? ((enc) => (t) => countTokens(t, enc));
   const { format, prompts, notes } = filePromptDocuments(text, fileName, options);
-  return {
-    fileName,
-    format,
-    prompts: prompts.map((p) => ({
-      name: p.name,
-      line: p.line,
-      kind: p.kind,
-      document: p.document,
-      estimate: estimateDocument(
-        p.document,
-        counters,
-        options.requestsPerDay ? { ...s, requestsPerDay: options.requestsPerDay(p.document) } : s,
-        undefined,
-        p.kind === 'file' ? undefined : p.name,
-      ),
-      ...(p.codePrompt ? { code: p.codePrompt } : {}),
-    })),
-    notes,
-  };
+  const priced = prompts.map((p) => ({
+    name: p.name,
+    line: p.line,
+    kind: p.kind,
+    document: p.document,
+    estimate: estimateDocument(
+      p.document,
+      counters,
+      options.requestsPerDay ? { ...s, requestsPerDay: options.requestsPerDay(p.document) } : s,
+      undefined,
+      p.kind === 'file' ? undefined : p.name,
+    ),
+    ...(p.codePrompt ? { code: p.codePrompt } : {}),
+  }));
+  return { fileName, format, prompts: priced, notes: [...notes, ...framingNotes(priced)] };
+}
+
+/** Exact vocabularies whose chat framing is not (the model's own template, or the template refused): say so once per model. */
+function framingNotes(prompts: readonly FilePrompt[]): string[] {
+  const out = new Set<string>();
+  for (const p of prompts)
+    for (const m of p.estimate.models)
+      if (m.tokenizer.approximate && m.tokenizer.family && !tokenizerForModel(m.model).approximate)
+        out.add(`${m.model}: ${m.tokenizer.method}`);
+  return [...out];
 }
 
 /**

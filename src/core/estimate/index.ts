@@ -16,6 +16,7 @@ import { ChatMessageLike, summarizePrompt } from '../prompt/summary';
 import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, FamilyName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
+import { chatTemplateStatus } from '../tokenize/registry';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
 import { ModelOutput, OutputPlan, modelOutput } from './learnedOutput';
 export * from './learnedOutput';
@@ -29,7 +30,10 @@ export type Counters = (encoding: EncodingName) => (text: string) => number;
  * A conversation framed by an open-model family's chat template: total and per-message figures
  * (`frameFamilyChat`, the default; the extension passes a big document's worker results).
  */
-export type FamilyFraming = (family: FamilyName, messages: ChatMessageLike[]) => { tokens: number; messageTokens: readonly number[] };
+export type FamilyFraming = (
+  family: FamilyName,
+  messages: ChatMessageLike[],
+) => { tokens: number; messageTokens: readonly number[]; templateError?: string };
 
 /**
  * How a model's prompt is summarised. OpenAI and approximate models: by encoding, with OpenAI's chat
@@ -115,9 +119,31 @@ export function encodingsFor(models: readonly string[]): EncodingName[] {
 /** A model's input tokens from the prompt's summary for that model (summaryKeyFor; scaled for approximate families). */
 export function modelSummary(model: string, summaryIn: (key: SummaryKey) => PromptSummary): ModelSummary {
   const tokenizer = tokenizerForModel(model);
-  const s = summaryIn(summaryKeyFor(model));
+  const key = summaryKeyFor(model);
+  const s = summaryIn(key);
   const scale = (n: number) => applyFactor(n, tokenizer);
-  return { model, tokenizer, inputTokens: scale(s.totalTokens), messageTokens: s.messages.map((m) => scale(m.totalTokens)) };
+  return {
+    model,
+    tokenizer: key.endsWith(' chat') ? framedTokenizer(model, tokenizer, s) : tokenizer,
+    inputTokens: scale(s.totalTokens),
+    messageTokens: s.messages.map((m) => scale(m.totalTokens)),
+  };
+}
+
+/**
+ * An exact vocabulary framed with a template that is not the model version's own (tokenize/registry.ts),
+ * or a conversation the template refused, is an approximate count: said, with what it leaves out.
+ */
+function framedTokenizer(model: string, tokenizer: ModelTokenizer, s: PromptSummary): ModelTokenizer {
+  if (s.templateError !== undefined)
+    return {
+      ...tokenizer,
+      approximate: true,
+      method: `Approximate: the chat template refused this conversation (${s.templateError}); message contents counted without framing.`,
+    };
+  const status = chatTemplateStatus(model);
+  if (status.exact) return tokenizer;
+  return { ...tokenizer, approximate: true, method: `Approximate: text exact with the ${tokenizer.family} vocabulary, ${status.note}.` };
 }
 
 /** Per model input tokens of a parsed prompt, summarising each encoding (or family framing) once. */

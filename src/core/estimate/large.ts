@@ -30,7 +30,7 @@ export interface LargePromptCounts {
   /** Content tokens per message index, per encoding counted. */
   contentTokens: Partial<Record<EncodingName, number[]>>;
   /** The conversation framed by each exact open-model family's chat template (see SummaryKey), counted in the worker too. */
-  framed?: Partial<Record<FamilyName, { tokens: number; messageTokens: number[] }>>;
+  framed?: Partial<Record<FamilyName, { tokens: number; messageTokens: number[]; templateError?: string }>>;
 }
 
 /** Placeholders kept per message (and for the document): enough for the hover, cheap to send. */

@@ -71,8 +71,8 @@ serveLatest<LargePromptRequest, LargePromptReply>(
         const t = tokenizerForModel(model);
         if (!t.family || t.approximate || framed[t.family]) continue;
         if (superseded()) throw new CancellationError('superseded by a newer request');
-        const { tokens, messageTokens } = frameFamilyChat(t.family, document.messages);
-        framed[t.family] = { tokens, messageTokens };
+        const { tokens, messageTokens, templateError } = frameFamilyChat(t.family, document.messages);
+        framed[t.family] = templateError === undefined ? { tokens, messageTokens } : { tokens, messageTokens, templateError };
       }
     }
     return packCounts({ document, contentTokens, framed });

@@ -97,44 +97,142 @@ export function countFamilyChat(family: FamilyName, messages: readonly ChatMessa
 
 export interface FramedChat extends ChatCount {
   /**
-   * Per message: the tokens the message adds to the conversation, i.e. count(render(messages[0..i]))
-   * − count(render(messages[0..i−1])). So the first message also carries BOS, the generation prompt
-   * and any default system text the template adds (Llama 3.1's date lines), and the figures sum to
-   * `tokens` exactly. A prefix the template refuses (Qwen 3 without a user turn yet) gets its
-   * content tokens; the next accepted prefix takes the rest. After a templateError: contents only.
+   * Per message: its share of the conversation's tokens, from ONE render (linear in the messages).
+   * Message i owns the rendered text from the end of message i−1's content to the end of its own
+   * (the previous turn's closing token, its own header, its content); the first message also owns the
+   * template's prefix (BOS, default system text such as Llama 3.1's date lines) and the generation
+   * prompt after the last message. Every piece of the rendered text between added tokens is counted
+   * once and given to the message its start lies in, so the figures sum to `tokens` exactly.
+   * A content the template rewrote (not found verbatim) gets its content tokens; the first message
+   * takes the difference. After a templateError: contents only.
    */
   messageTokens: number[];
+}
+
+/**
+ * Where each message's content ends in the rendered text, from a second render with a marker for each
+ * content: exact when putting the contents (as written, or trimmed as Llama 3 / Gemma do) back into
+ * that skeleton gives the real render. Undefined when the template's output depends on the contents
+ * (Qwen 3's `<think>` handling) or drops or repeats a message.
+ */
+function markedContentEnds(family: FamilyName, messages: readonly ChatMessage[], rendered: string): number[] | undefined {
+  let skeleton: string;
+  try {
+    skeleton = renderChat(
+      family,
+      messages.map((m, i) => ({ ...m, content: `\uE000${i}\uE001` })),
+    );
+  } catch {
+    return undefined;
+  }
+  for (const trim of [false, true]) {
+    const ends: number[] = [];
+    const marker = /\uE000(\d+)\uE001/g;
+    let text = '';
+    let pos = 0;
+    let m: RegExpExecArray | null;
+    while ((m = marker.exec(skeleton)) !== null && Number(m[1]) === ends.length) {
+      const content = messages[ends.length].content;
+      text += skeleton.slice(pos, m.index) + (trim ? content.trim() : content);
+      ends.push(text.length);
+      pos = marker.lastIndex;
+    }
+    if (
+      ends.length === messages.length &&
+      text.length + skeleton.length - pos === rendered.length &&
+      text + skeleton.slice(pos) === rendered
+    )
+      return ends;
+  }
+  return undefined;
+}
+
+/** Where each message's content ends in the rendered text, found by search (−1: the template rewrote it). */
+function searchedContentEnds(rendered: string, messages: readonly ChatMessage[]): number[] {
+  const ends: number[] = [];
+  let from = 0;
+  for (const m of messages) {
+    let at = rendered.indexOf(m.content, from);
+    let len = m.content.length;
+    if (at < 0) {
+      const trimmed = m.content.trim(); // Llama 3 and Gemma templates trim contents
+      at = rendered.indexOf(trimmed, from);
+      len = trimmed.length;
+    }
+    if (at < 0) ends.push(-1);
+    else ends.push((from = at + len));
+  }
+  return ends;
 }
 
 /** The conversation's count for a family and each message's share of it (see FramedChat). */
 export function frameFamilyChat(family: FamilyName, messages: readonly ChatMessage[]): FramedChat {
   const enc = getFamilyEncoder(family);
-  const memo = new Map<string, number>();
-  let whole: ChatCount;
+  let rendered: string;
   try {
-    whole = { tokens: countWithSpecialTokens(family, renderChat(family, messages), memo), family };
+    rendered = renderChat(family, messages);
   } catch (err) {
     const messageTokens = messages.map((m) => enc.count(m.content));
     const templateError = errorText(err);
     return { tokens: messageTokens.reduce((a, b) => a + b, 0), family, templateError, messageTokens };
   }
-  const messageTokens: number[] = [];
-  let sum = 0;
-  for (let i = 0; i < messages.length; i++) {
-    let prefix: number | undefined;
-    if (i === messages.length - 1) prefix = whole.tokens;
-    else {
-      try {
-        prefix = countWithSpecialTokens(family, renderChat(family, messages.slice(0, i + 1)), memo);
-      } catch {
-        prefix = undefined;
-      }
+  const messageTokens = messages.map(() => 0);
+  if (messages.length === 0) return { tokens: countWithSpecialTokens(family, rendered), family, messageTokens };
+  const ends = markedContentEnds(family, messages, rendered) ?? searchedContentEnds(rendered, messages);
+  const located = ends.map((e, i) => ({ end: e, i })).filter((x) => x.end >= 0);
+  // owner of an offset: the first located message whose content ends after it; the tail → message 0
+  let k = 0;
+  const ownerAt = (offset: number): number => {
+    while (k < located.length && located[k].end <= offset) k++;
+    return k < located.length ? located[k].i : 0;
+  };
+  let tokens = 0;
+  for (const piece of addedTokenPieces(family, rendered)) {
+    const n = piece.added ? 1 : enc.count(rendered.slice(piece.start, piece.end));
+    tokens += n;
+    // Text that runs across a content end (Gemma folds the system text into the first user turn): each
+    // message gets its part's count; the rounding of the cut goes to the part where the piece starts.
+    let start = piece.start;
+    let rest = n;
+    const first = ownerAt(start);
+    for (let j = k; !piece.added && j < located.length && located[j].end < piece.end; j++) {
+      if (located[j].end <= start) continue;
+      const part = enc.count(rendered.slice(start, located[j].end));
+      messageTokens[located[j].i] += part;
+      rest -= part;
+      start = located[j].end;
     }
-    const n = prefix === undefined ? enc.count(messages[i].content) : prefix - sum;
-    messageTokens.push(n);
-    sum += n;
+    if (start > piece.start) {
+      const tail = Math.max(0, Math.min(rest, enc.count(rendered.slice(start, piece.end))));
+      messageTokens[ownerAt(start)] += tail;
+      rest -= tail;
+    }
+    messageTokens[first] += rest;
   }
-  return { ...whole, messageTokens };
+  // A rewritten content: its content tokens, taken from the first message's share (the sum stays exact).
+  for (let i = 0; i < messages.length; i++) {
+    if (ends[i] >= 0 || i === 0) continue;
+    const n = Math.min(enc.count(messages[i].content), messageTokens[0]);
+    messageTokens[i] += n;
+    messageTokens[0] -= n;
+  }
+  return { tokens, family, messageTokens };
+}
+
+/** The rendered text cut at the family's added tokens: each added token is one piece, the text between another. */
+function* addedTokenPieces(family: FamilyName, text: string): Generator<{ start: number; end: number; added: boolean }> {
+  const { added } = familyTemplate(family);
+  let last = 0;
+  if (added) {
+    const re = new RegExp(added.source, added.flags.includes('g') ? added.flags : added.flags + 'g');
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) yield { start: last, end: m.index, added: false };
+      yield { start: m.index, end: re.lastIndex, added: true };
+      last = re.lastIndex;
+    }
+  }
+  if (last < text.length) yield { start: last, end: text.length, added: false };
 }
 
 /**
