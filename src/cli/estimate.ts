@@ -145,7 +145,7 @@ export async function estimateCliFile(
     { ...settings, providerCounts: openCountCache(io, !flags.has('provider-count')) }, // --provider-count said it already
     { readSibling, requestsPerDay },
   );
-  failOnUnreadFrontMatter(file, text, result);
+  failOnUnreadFrontMatter(file, text, result, warnings);
   return { result, settings, warnings, explicit: onlyModels !== undefined, requestsPerDayOf };
 }
 
@@ -171,12 +171,20 @@ async function askProviderCounts(io: CliIO, offline: FileEstimate): Promise<void
  * Front matter that cannot be read (a YAML error) is an input error, located (exit 2): its model,
  * max tokens and budget would silently be dropped and the numbers shown would be for other settings.
  * The same front matter fails `prompt-cost check` (`prompt/front-matter`) and shows in the editor's Problems.
+ * Except dotprompt: its runtime sends such a file whole as the template (google/dotprompt js/src/parse.ts
+ * parseDocument), so that is what is priced, with the `dotprompt-whole-file` warning; `check` still fails.
  */
-function failOnUnreadFrontMatter(file: string, text: string, result: FileEstimate): void {
+function failOnUnreadFrontMatter(file: string, text: string, result: FileEstimate, warnings: string[]): void {
   const lines = new LineIndex(text);
   for (const p of result.prompts) {
     const d = p.document.diagnostics.find((x) => x.code === 'front-matter-yaml' && x.severity === 'error');
     if (!d) continue;
+    const whole = p.document.diagnostics.find((x) => x.code === 'dotprompt-whole-file');
+    if (whole) {
+      const at = lines.positionAt(d.range.start);
+      warnings.push(`${file}:${at.line + 1}:${at.character + 1}: ${whole.message}`);
+      continue;
+    }
     const at = lines.positionAt(d.range.start);
     const line = at.line + (p.kind === 'list' ? p.line - 1 : 0);
     throw new UsageError(`${file}:${line + 1}:${at.character + 1}: ${d.message} (the model, max tokens and budget in it cannot be read)`);

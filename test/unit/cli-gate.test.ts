@@ -129,6 +129,25 @@ test('a YAML error in front matter is a located error: check fails (prompt/front
   assert.match(e.err, /^prompt-cost estimate: prompts\/t\.prompty:4:\d+: Front matter YAML: /);
 });
 
+test('dotprompt with unreadable front matter: estimate prices the whole file as dotprompt sends it (warning); check still fails', () => {
+  // google/dotprompt js/src/parse.ts parseDocument: when the front matter's YAML does not parse, the whole
+  // source is the template (no metadata), so that is what the model receives.
+  const repo = repoWith({ 'README.md': 'x\n' });
+  repo.write(
+    'prompts/t.prompt',
+    '---\nmodel: openai:gpt-4o\nconfig: [unclosed\nbudget:\n  max_input_tokens: 5\n---\n{{role "user"}}Hi there\n',
+  );
+  const e = json(repo.dir, ['estimate', 'prompts/t.prompt']);
+  assert.equal(e.code, 0, JSON.stringify(e.j));
+  assert.equal(e.j.prompts.length, 1);
+  // "Hi there" alone is a few tokens; the front matter's text is part of what is sent.
+  assert.ok(e.j.estimates[0].inputTokens > 20, String(e.j.estimates[0].inputTokens));
+  assert.match(e.err, /warning: prompts\/t\.prompt:4:\d+: .*whole file/);
+  const r = cli(repo.dir, ['check', '--no-lint']);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /error prompt\/front-matter/);
+});
+
 test('a budget on code applies to the whole call: all its messages (was: per string)', () => {
   const sys = 'Answer the customer with care and cite the relevant policy section. '.repeat(70);
   const user = 'The customer asks about a refund for an order that arrived damaged. '.repeat(70);
