@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { BoundedResult, compiled, runCliBounded, runCodeBounded } from '../support/bounded';
 import { FLUJO_SCHEMA, openSqliteDb } from '../support/flujoFixture';
 import { tempDir } from '../support/tempDir';
+import { parsePromptDocument } from '../../src/core/prompt/document';
 
 const HEAP_MB = 256;
 /** Generous: each case takes well under a second; the old behaviour took minutes or died. */
@@ -195,15 +196,21 @@ describe('bounded: ledger numbers (prompt-cost history)', () => {
 });
 
 describe('bounded: money in prompt budgets, price settings and Decimal itself', () => {
-  it('front matter and prompt-cost.json budgets with huge exponents and 10^6 digits: located absurd-value errors', () => {
+  it('front matter and prompt-cost.json budgets with huge exponents, 50,000 and 10^6 digits: located absurd-value or size errors', () => {
     const r = runCodeBounded(
       `const b = require(${compiled('core/promptBudgets/index')});
        const out = [];
-       const mega = '7'.repeat(1e6);
+       // 50,000 digits: far past a money value's 100 significant digits, and the front matter (the value three
+       // times) still under the 256 KiB YAML cap, so the number check is what answers.
+       const mega = '7'.repeat(5e4);
        for (const v of ['1e999999999', '1e-999999999', '"1e300000000"', '"' + mega + '"', mega, '.inf']) {
          const fm = b.readFrontMatterBudget('model: gpt-4o\\nbudget:\\n  max_cost_per_request: ' + v + '\\n  max_monthly_cost: ' + v + '\\n  requests_per_day: ' + v + '\\n', 1);
          out.push(...fm.errors.map((e) => e.line + ':' + e.message.slice(0, 300)));
        }
+       // 10^6 digits: the front matter is refused by its size before any parse (the front matter reader
+       // reports it, front-matter-too-large): no limits, no budget errors of its own.
+       const huge = b.readFrontMatterBudget('model: gpt-4o\\nbudget:\\n  max_cost_per_request: ' + '7'.repeat(1e6) + '\\n', 1);
+       out.push('huge:' + JSON.stringify(huge));
        const cfg = b.parseBudgetConfig('{"budgets":[{"files":"**","max_monthly_cost":1e999999999,"max_cost_per_request":"1e300000000"}],"requests_per_day":1e400}', 'prompt-cost.json');
        out.push(...cfg.errors.map((e) => e.line + ':' + e.message.slice(0, 300)));
        console.log(JSON.stringify(out));`,
@@ -216,9 +223,18 @@ describe('bounded: money in prompt budgets, price settings and Decimal itself', 
       errors.join('\n'),
     );
     assert.ok(errors.some((e) => /budget\.max_cost_per_request: absurd value 1e300000000: beyond 10\^308/.test(e)));
-    assert.ok(errors.some((e) => /significant digits/.test(e)));
+    assert.ok(
+      errors.some((e) => /significant digits/.test(e)),
+      errors.join('\n'),
+    );
+    assert.ok(errors.includes('huge:{"errors":[]}'), errors.join('\n'));
     assert.ok(errors.some((e) => /budgets\[0\]\.max_monthly_cost: .*absurd value/.test(e)));
     assert.ok(errors.every((e) => e.length < 400));
+    const doc = parsePromptDocument(`---\nmodel: gpt-4o\nbudget:\n  max_cost_per_request: ${'7'.repeat(1e6)}\n---\nHi\n`, 'p.prompt.md');
+    assert.ok(
+      doc.diagnostics.some((d) => d.code === 'front-matter-too-large'),
+      'the size refusal is reported by the front matter reader',
+    );
   });
 
   it('--requests-per-day of 400 digits (Infinity as a number) is a usage error, not a stack trace', () => {
