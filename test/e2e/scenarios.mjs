@@ -419,6 +419,11 @@ export const restrictedScenarios = [
           .locator('.editor-group-container.active .codelens-decoration', { hasText: 'more…' })
           .first()
           .waitFor({ timeout: 20_000 });
+        // Section lenses are titled when VS Code resolves them (on screen): wait for the system section's.
+        await page
+          .locator('.editor-group-container.active .codelens-decoration', { hasText: 'system:' })
+          .first()
+          .waitFor({ timeout: 20_000 });
         const lenses = (await lensTexts(page)).join(' | ');
         // Edge 4: the top line says it adds the expected output; section lenses say "input".
         // (300 = max_tokens until the example history is learned, then 88 learned from its runs: scenario learned-output)

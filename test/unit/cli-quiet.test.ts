@@ -194,7 +194,28 @@ test('history --help names every option history accepts, and import takes an opt
   assert.match(help, /import \[DB \| flujo\.toml \| DIR\]/);
   assert.doesNotMatch(help, /import DB/);
   const flags = [...new Set(help.match(/--[a-z-]+/g))];
-  assert.deepEqual(flags.sort(), ['--budget-mode', '--config', '--csv', '--dry-run', '--group', '--json', '--ledger', '--limit'].sort());
+  assert.deepEqual(
+    flags.sort(),
+    [
+      '--budget-mode',
+      '--config',
+      '--csv',
+      '--dry-run',
+      '--group',
+      '--json',
+      '--ledger',
+      '--limit',
+      // team history (OTLP export/import, Langfuse read-back)
+      '--include-text',
+      '--langfuse',
+      '--max-pages',
+      '--member',
+      '--otlp',
+      '--otlp-file',
+      '--since',
+      '--timeout-ms',
+    ].sort(),
+  );
   // Every documented option is one the command takes (an unknown one is a usage error).
   const value: Record<string, string[]> = {
     '--budget-mode': ['cumulative'],
@@ -215,6 +236,11 @@ test('history --help names every option history accepts, and import takes an opt
     const r = cli(cwd, ['history', 'export', flag, ...(value[flag] ?? [])]);
     assert.equal(r.code, 0, `history export ${flag}: ${r.err}`);
   }
+  // The team-history options that need no server: an OTLP JSON Lines file out and back in.
+  const out = cli(cwd, ['history', 'export', '--otlp-file', 'team.jsonl', '--member', 'ann', '--include-text', '--timeout-ms', '1000']);
+  assert.equal(out.code, 0, out.err);
+  const back = cli(cwd, ['history', 'import', '--otlp-file', 'team.jsonl', '--dry-run', '--json']);
+  assert.equal(back.code, 0, back.err);
   assert.equal(cli(cwd, ['history', 'list', '--nope']).code, 2);
 });
 

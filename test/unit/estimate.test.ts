@@ -125,8 +125,10 @@ test('codeLensSummary and estimateMarkdown show every model, approximate ones wi
   assert.equal(compact.match(/^\|---/gm)?.length, 1, compact);
   assert.match(
     compact,
-    /^gpt-4o-mini: (all input cached \$[\d.]+ \(input only\) · )?Batch API \$[\d.]+ \(whole request\) · \$[\d.]+ per 1,000 requests/m,
+    /^gpt-4o-mini: (all input cached \$[\d.]+ \(input only\) · )?Batch API \$[\d.]+ \(whole request\)( · context [^\n]*)?$/m,
   );
+  assert.doesNotMatch(compact, /per 1,000 requests/, 'the compact hover leaves per 1,000 requests to the panel');
+  assert.match(estimateMarkdown(e, { title: 'T', requestsPerDay: 10 }), /Per 1,000 requests/);
   const paragraphs = compact.split('\n\n');
   assert.match(
     paragraphs[paragraphs.length - 1],

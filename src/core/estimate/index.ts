@@ -293,8 +293,9 @@ function estimateNotes(estimate: PromptEstimate, compact = false): string[] {
  * The hover / "copy as Markdown" tables: per model the request cost (input, expected output, total,
  * monthly), then the variants (all-cached input — input only —, Batch API — the whole request —, per 1,000
  * requests, context window used). `compact` (the hover, which VS Code caps at max(¼ editor height, 250 px)):
- * the variants of the first model (the status bar's) on one line and the notes as one paragraph, so it
- * needs no scrolling; the comparison panel and "copy as Markdown" have every model's variants.
+ * the learned line and the first model's variants (the status bar's; without per 1,000 requests) in one
+ * paragraph and the notes as another, so it needs no scrolling; the comparison panel and "copy as Markdown"
+ * have every model's variants.
  */
 export function estimateMarkdown(estimate: PromptEstimate, options: { title?: string; requestsPerDay: number; compact?: boolean }): string {
   const lines: string[] = [];
@@ -332,7 +333,7 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       `${name}:`,
       cached && `all input cached ${cached} (input only)`,
       batch && `Batch API ${batch} (whole request)`,
-      `${formatUsd(row.per1kRequestsUsd, approx)} per 1,000 requests`,
+      // Per 1,000 requests is the table's total × 1,000: the compact hover leaves it to the panel and the copy.
       row.contextUsedPct === undefined ? undefined : `context ${contextCell(row)}`,
     ]
       .filter(Boolean)
@@ -350,9 +351,10 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
     options.compact,
   );
   if (options.compact) {
-    // The learned output (p50 and the p90 budget) right under the costs it explains.
-    if (learned) lines.push('', learned);
-    if (firstVariants) lines.push('', firstVariants);
+    // The learned output (p50 and the p90 budget) right under the costs it explains, and the first model's
+    // variants, in one paragraph (a line break, not a paragraph gap: the hover's height is capped).
+    const block = [learned, firstVariants].filter(Boolean).join('  \n');
+    if (block) lines.push('', block);
     // One paragraph (no spacing between notes); Flujo's warnings each on their own line.
     const plain = notes.filter((n) => !n.startsWith('⚠'));
     const warnings = notes.filter((n) => n.startsWith('⚠'));

@@ -10,8 +10,10 @@ function hexOf(bytes: Uint8Array): string {
 }
 
 function base64Of(bytes: Uint8Array): string {
+  // One code point per byte, the binary string btoa wants. Not TextDecoder('latin1'): browsers decode that
+  // label as windows-1252 (0x80 → €). Not a spread into String.fromCharCode (the security suite bans them).
   let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 0x8000)));
+  for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
   return btoa(bin);
 }
 
