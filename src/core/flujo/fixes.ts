@@ -20,7 +20,7 @@ export interface FixOptions {
   reference?: ReferenceCatalog;
 }
 
-function eolOf(text: string): string {
+export function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
@@ -74,12 +74,28 @@ export function addModelTableEdit(
     ref.prompt || ref.completion ? `  # ${reference.source} ${reference.dataDate}` : '  # TODO: set the price (USD per 1,000 tokens)';
   lines.push(`prompt_tokens_per_1k = ${tomlFloat(ref.prompt ?? '0')}${src}`);
   lines.push(`completion_tokens_per_1k = ${tomlFloat(ref.completion ?? '0')}${src}`);
-  const starts = lineStartsOf(text);
-  const end = positionAt(starts, text.length);
-  let prefix = '';
-  if (text.length && !text.endsWith('\n') && !text.endsWith('\r')) prefix = eol + eol;
-  else if (text.length && !/(\r?\n){2}$/.test(text)) prefix = eol;
-  return { range: { start: end, end }, newText: prefix + lines.join(eol) + eol };
+  return appendAtEnd(text, eol, [], [lines.join(eol)]);
+}
+
+/**
+ * One edit at the end of `text`: lines that continue the last line's table (`afterLast`), then `tables`
+ * after a blank line, each separated by one. `lineStarts` when the caller already has them.
+ */
+export function appendAtEnd(
+  text: string,
+  eol: string,
+  afterLast: readonly string[],
+  tables: readonly string[],
+  lineStarts: number[] = lineStartsOf(text),
+): TextEdit {
+  const end = positionAt(lineStarts, text.length);
+  const open = text.length > 0 && !text.endsWith('\n') && !text.endsWith('\r');
+  let out = (open ? eol : '') + afterLast.map((l) => l + eol).join('');
+  if (tables.length) {
+    const blank = out.length > 0 || (text.length > 0 && !/(\r?\n){2}$/.test(text));
+    out += (blank ? eol : '') + tables.join(eol + eol) + eol;
+  }
+  return { range: { start: end, end }, newText: out };
 }
 
 /** The quick fixes for one diagnostic produced by analyzeFlujoToml on `text`. */

@@ -10,8 +10,8 @@ import type { RunRecord } from '../history/record';
 import { Decimal } from '../pricing/decimal';
 import { errorText } from '../errors';
 import { parse as parseToml } from 'smol-toml';
-import { TextEdit, applyEdits } from './fixes';
-import { lineStartsOf, positionAt, scanToml, tomlKey } from './scanner';
+import { TextEdit, appendAtEnd, applyEdits, eolOf } from './fixes';
+import { ScanResult, scanToml, tomlKey } from './scanner';
 
 /** Fewer runs than this say too little about a model's typical call (the learned estimates' rule). */
 export const MIN_HISTORICAL_RUNS = 3;
@@ -99,13 +99,13 @@ const HISTORICAL = ['cost', 'historical', 'default'];
  */
 export function historicalEdits(text: string, averages: readonly HistoricalAverage[], enableLearnable: boolean): HistoricalWrite {
   const scan = scanToml(text);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(text);
   const result: HistoricalWrite = { edits: [], written: [], skipped: [], enabledLearnable: false };
   const appended: string[] = [];
   // Lines that go right after the file's last line, before the appended tables (one edit, in this order).
   const afterLast: string[] = [];
   const insertAfter = (line: number, lines: string) => {
-    const at = insertAfterLine(text, line, eol, lines);
+    const at = insertAfterLine(scan.lineStarts, line, eol, lines);
     if (at) result.edits.push(at);
     else afterLast.push(lines);
   };
@@ -152,19 +152,29 @@ export function historicalEdits(text: string, averages: readonly HistoricalAvera
     result.written.push(avg.flujoModel);
   }
   if (enableLearnable) addLearnableStrategy(scan, eol, result, appended, insertAfter);
-  if (afterLast.length || appended.length) result.edits.push(appendAtEnd(text, eol, afterLast, appended));
+  if (afterLast.length || appended.length) result.edits.push(appendAtEnd(text, eol, afterLast, appended, scan.lineStarts));
   verify(text, result, averages);
   return result;
 }
 
+/** `cost.estimation_strategy` entry of a scanned flujo.toml, if any. */
+function strategyEntry(scan: ScanResult) {
+  return scan.entries.find((e) => sameTomlPath(e.path, ['cost', 'estimation_strategy']));
+}
+
+/** `cost.estimation_strategy` is "learnable" (Flujo compares it lower-cased). */
+export function learnableStrategySet(text: string): boolean {
+  return strategyEntry(scanToml(text))?.value.string?.toLowerCase() === 'learnable';
+}
+
 function addLearnableStrategy(
-  scan: ReturnType<typeof scanToml>,
+  scan: ScanResult,
   eol: string,
   result: HistoricalWrite,
   appended: string[],
   insertAfter: (line: number, lines: string) => void,
 ): void {
-  const strategy = scan.entries.find((e) => sameTomlPath(e.path, ['cost', 'estimation_strategy']));
+  const strategy = strategyEntry(scan);
   if (strategy) {
     if (strategy.value.string?.toLowerCase() === 'learnable') return;
     result.edits.push({ range: strategy.value.range, newText: '"learnable"' });
@@ -177,22 +187,10 @@ function addLearnableStrategy(
 }
 
 /** Lines inserted right after line `line`; undefined when that is the file's last line (appendAtEnd does it). */
-function insertAfterLine(text: string, line: number, eol: string, lines: string): TextEdit | undefined {
-  if (line + 1 >= lineStartsOf(text).length) return undefined;
+function insertAfterLine(lineStarts: readonly number[], line: number, eol: string, lines: string): TextEdit | undefined {
+  if (line + 1 >= lineStarts.length) return undefined;
   const at = { line: line + 1, character: 0 };
   return { range: { start: at, end: at }, newText: lines + eol };
-}
-
-/** Lines that continue the last line's table, then new tables after a blank line. */
-function appendAtEnd(text: string, eol: string, afterLast: readonly string[], tables: readonly string[]): TextEdit {
-  const end = positionAt(lineStartsOf(text), text.length);
-  const open = text.length > 0 && !text.endsWith('\n') && !text.endsWith('\r');
-  let out = (open ? eol : '') + afterLast.map((l) => l + eol).join('');
-  if (tables.length) {
-    const blank = out.length > 0 || (text.length > 0 && !/(\r?\n){2}$/.test(text));
-    out += (blank ? eol : '') + tables.join(eol + eol) + eol;
-  }
-  return { range: { start: end, end }, newText: out };
 }
 
 /** The edited file must still be TOML and read back every value written; otherwise refuse. */

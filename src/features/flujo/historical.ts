@@ -62,7 +62,7 @@ export async function writeHistorical(services: Services, uri?: vscode.Uri): Pro
   }
   const document = await vscode.workspace.openTextDocument(target);
   const text = document.getText();
-  const withStrategy = /^\s*estimation_strategy\s*=\s*["']learnable["']/im.test(text);
+  const withStrategy = core.learnableStrategySet(text);
   const list = averages.map(
     (a) => `${a.flujoModel}: ${a.avgTokens} tokens${a.avgCostUsd ? `, $${a.avgCostUsd}` : ''} per call (${a.runs} runs)`,
   );

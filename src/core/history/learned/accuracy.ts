@@ -6,7 +6,7 @@
 // With an output price per model, the same errors are also given in money: what the output-token error
 // costs as a share of the run's actual bill (input is counted exactly, so only output is wrong).
 import type { RunRecord } from '../record';
-import { runModelId, sampleOf } from './learner';
+import { sampleOf } from './learner';
 import { MAX_SAMPLES, MIN_RUNS, OutputSample, compareSamples, recencyWeight, similarityWeight } from './stats';
 
 export const BASELINE_OUTPUT_TOKENS = 500;
@@ -131,10 +131,10 @@ function figures(outcomes: readonly Outcome[], withCost: boolean): AccuracyFigur
 }
 
 /** The output-token errors in money, as a share of the run's actual cost (undefined when either is unknown). */
-function costErrors(r: RunRecord, s: OutputSample, p50: number, baseline: number, price: OutputPrice | undefined) {
+function costErrors(r: RunRecord, model: string, s: OutputSample, p50: number, baseline: number, price: OutputPrice | undefined) {
   const actualCost = r.costUsd === undefined ? NaN : Number(r.costUsd);
   if (!price || !(actualCost > 0)) return undefined;
-  const perToken = price(runModelId(r) ?? '', s.inputTokens ?? 0);
+  const perToken = price(model, s.inputTokens ?? 0);
   if (perToken === undefined) return undefined;
   const share = (tokens: number) => ((Math.abs(tokens - s.outputTokens) * perToken) / actualCost) * 100;
   return { p50Error: share(p50), baselineError: share(baseline) };
@@ -163,7 +163,7 @@ export function backtestOutputEstimates(runs: Iterable<RunRecord>, outputPrice?:
     if (s.size >= MIN_RUNS) {
       const [p50, p90] = s.quantiles();
       const actual = it.sample.outputTokens;
-      const cost = costErrors(it.run, it.sample, p50, it.baseline, outputPrice);
+      const cost = costErrors(it.run, it.model, it.sample, p50, it.baseline, outputPrice);
       outcomes.push({
         model: it.model,
         p50Error: pctError(p50, actual),
