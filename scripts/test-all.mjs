@@ -123,7 +123,7 @@ const layers = {
   e2e: () => summaryLine('test/e2e/screenshots.mjs', 'e2e'),
 };
 
-/** The bundles (scripts/build.mjs): skipped when src/, the assets, the build scripts and the installed packages are as they were after the last build and dist/ is as it left it. */
+/** The bundles (scripts/build.mjs): skipped when src/, the assets, scripts/ and the installed packages are as they were after the last build and dist/ is as it left it. */
 const buildStep = cachedStep({
   root,
   stamp: 'dist/.test-all-build.json',
@@ -133,8 +133,8 @@ const buildStep = cachedStep({
     'assets',
     'package.json',
     'tsconfig.json',
-    'scripts/build.mjs',
-    'scripts/encodings.mjs',
+    // all of scripts/: build.mjs imports bundles.mjs and encodings.mjs, and may import more
+    'scripts',
     'node_modules/.package-lock.json',
   ],
   outputs: ['dist', 'media/compare.js', 'media/compare.js.map'],
@@ -152,7 +152,7 @@ const compileStep = cachedStep({
 
 async function main() {
   console.log('> build');
-  if (buildStep.fresh()) console.log('  up to date (nothing under src/, assets/ or the build scripts changed)');
+  if (buildStep.fresh()) console.log('  up to date (nothing under src/, assets/ or scripts/ changed)');
   else if (!(await buildStep.run(async () => (await run(process.execPath, ['scripts/build.mjs'])).code === 0)))
     return finish([['build', { passed: 0, failed: 1 }]]);
   if (!only.length || only.includes('unit') || only.includes('security')) {
