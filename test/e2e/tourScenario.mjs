@@ -161,16 +161,9 @@ export const tourScenarios = [
         assert(/^\s*gpt-4o-mini\s/m.test(fit.text.split('Model')[1] ?? ''), `the prompt's model first: ${fit.text}`);
         assert(/Monthly \(1,000\/day\)/.test(fit.text), `monthly at promptCost.requestsPerDay: ${fit.text}`);
       };
-      // The README's window as tour-01 leaves it (no side bar), then with the explorer open: the editor is
-      // ~300 px narrower there, so the hover's tables wrap sooner (it scrolled ~35 px there, issue 29 item 6).
-      if (await page.locator('.part.sidebar').isVisible()) await runCommand(page, 'View: Close Primary Side Bar');
       await showHover();
       await checkHover();
       await bothThemes(page, shot, 'tour-02-hover', { show: showHover, check: checkHover });
-      await runCommand(page, 'View: Show Explorer');
-      await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
-      await bothThemes(page, shot, 'tour-02-hover-explorer', { show: showHover, check: checkHover });
-      await runCommand(page, 'View: Close Primary Side Bar');
 
       // "Select a few lines and hover the selection: it prices exactly that text" — with the prompt's model.
       const select = async () => {
