@@ -5,7 +5,8 @@
  * `npm test` — hostile inputs under time/memory bounds and fuzzing (bounded-*, fuzz-*), the oracle
  * differentials over whole corpora and every Unicode character, the whole-tree ESLint run, real git
  * repositories, worker threads, the real VS Code server and PostgreSQL, and the CLI runs that spawn
- * dozens of processes (cli-quiet). Measured per file in a full run and in a test:fast run.
+ * dozens of processes (cli-quiet), and packing a production VSIX (vsix-size: a minified build and vsce, ~18 s).
+ * Measured per file in a full run and in a test:fast run.
  */
 export const SLOW_UNIT_FILES = [
   /^bounded-/,
@@ -21,6 +22,7 @@ export const SLOW_UNIT_FILES = [
   /^start-offline\.test\.js$/,
   /^history-flujo-postgres\.test\.js$/,
   /^cli-quiet\.test\.js$/,
+  /^vsix-size\.test\.js$/,
 ];
 
 /** True for a compiled or source unit test file name that only `npm test` runs. */

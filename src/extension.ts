@@ -23,7 +23,7 @@ import { registerDeploymentModels } from './features/deploymentModels';
 import { registerProviderCount } from './features/providerCount';
 import { ChangesApi, registerChanges } from './features/changes';
 import { registerPromptBudgets } from './features/prompt/budgets';
-import { IN_BROWSER, fetchedDataFiles, setUpBrowserFiles } from './features/platform';
+import { IN_BROWSER, fetchedDataFiles, setBrowserContextKey, setUpBrowserFiles } from './features/platform';
 import { registerBrowserBaseLens } from './features/changes/browserBase';
 
 /** Set by the esbuild banner at the very top of dist/extension.js (undefined when run from tsc output). */
@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
   const services = createServices(context);
   // VS Code for the Web: encoding tables come through vscode.workspace.fs (before the first estimate needs them).
   setUpBrowserFiles(context, services.log);
+  setBrowserContextKey();
   const statusBar = new StatusBar(services);
   context.subscriptions.push(
     services,

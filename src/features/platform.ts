@@ -11,6 +11,18 @@ declare const PCL_BROWSER: boolean | undefined;
 /** True in the browser bundle (dist/web/extension.js). */
 export const IN_BROWSER = typeof PCL_BROWSER !== 'undefined' && PCL_BROWSER === true;
 
+/**
+ * Context key, true in the browser bundle only: menus hide what the browser cannot do (package.json `when`
+ * clauses). Not VS Code's `isWeb`, which is also true in a browser workbench whose extensions run in a Node
+ * extension host (code-server, Codespaces in the browser), where Run works.
+ */
+export const IN_BROWSER_CONTEXT = 'promptCost.inBrowser';
+
+/** Sets IN_BROWSER_CONTEXT (before activation the key is unset: commands show, then say why they are off). */
+export function setBrowserContextKey(): void {
+  if (IN_BROWSER) void vscode.commands.executeCommand('setContext', IN_BROWSER_CONTEXT, true);
+}
+
 /** Why a desktop-only feature is off in the browser, in the words the UI shows. */
 export function notInBrowser(what: string): string {
   return `${what} is not available in VS Code for the Web (no processes or local files there); it works in VS Code desktop.`;

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BROWSER_HIDDEN_COMMANDS } from '../../src/features/commandIds';
 
 const root = path.resolve(__dirname, '../../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -69,5 +70,23 @@ test('views and menus refer to contributed commands', () => {
   const contributed = new Set((pkg.contributes.commands as { command: string }[]).map((c) => c.command));
   for (const [menu, items] of Object.entries(pkg.contributes.menus as Record<string, { command?: string }[]>)) {
     for (const item of items) if (item.command) assert.ok(contributed.has(item.command), `${menu} uses ${item.command}`);
+  }
+});
+
+test('in the browser, the menus hide every command that would only say it is not available there', () => {
+  // The context key is set by the browser bundle (features/platform.ts); VS Code's own `isWeb` would also hide
+  // Run in a browser workbench whose extensions run in a Node host (code-server, Codespaces), where it works.
+  const platform = fs.readFileSync(path.join(root, 'src', 'features', 'platform.ts'), 'utf8');
+  assert.match(platform, /IN_BROWSER_CONTEXT = 'promptCost\.inBrowser'/);
+  assert.ok(BROWSER_HIDDEN_COMMANDS.length >= 5);
+  const menus = pkg.contributes.menus as Record<string, { command: string; when?: string }[]>;
+  for (const id of BROWSER_HIDDEN_COMMANDS) {
+    const entries = Object.entries(menus).flatMap(([menu, items]) => items.filter((i) => i.command === id).map((i) => ({ menu, ...i })));
+    assert.ok(
+      entries.some((e) => e.menu === 'commandPalette'),
+      `${id}: a commandPalette entry (without one the palette shows it everywhere)`,
+    );
+    for (const e of entries)
+      assert.ok(e.when === 'false' || /(^|&& )!promptCost\.inBrowser( &&|$)/.test(e.when ?? ''), `${id} in ${e.menu}: when "${e.when}"`);
   }
 });

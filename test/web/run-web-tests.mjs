@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
 import { webExpectations } from './expectations.mjs';
 import { webOnlyExtension } from './webExtension.mjs';
+import { answerUiQueries } from './uiQueries.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS || 10 * 60_000);
@@ -69,6 +70,7 @@ async function main() {
   const started = Date.now();
   const host = await startHost({ verbose });
   let code;
+  const stopAnswering = answerUiQueries(host.page, path.join(dataDir, 'ui'));
   try {
     const exit = new Promise((resolve) => host.page.exposeFunction('codeAutomationExit', (c) => resolve(Number(c))));
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS));
@@ -87,6 +89,7 @@ async function main() {
       code = 1;
     }
   } finally {
+    stopAnswering();
     const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
     if (results) {
       for (const t of results.tests)

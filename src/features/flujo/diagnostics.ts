@@ -28,7 +28,8 @@ const MAX_WORKERS = 2;
 export const coreDiagnostic = new WeakMap<vscode.Diagnostic, FlujoDiagnostic>();
 
 export function registerFlujoDiagnostics(services: Services): vscode.Disposable {
-  const usages = new WorkspaceModelUsages();
+  // Called only from a lint (after `diagnostics` exists): a folder rescan found usages the watcher missed.
+  const usages = new WorkspaceModelUsages(() => diagnostics.scheduleAll());
   const workers = new FlujoWorkers(services);
   let scanFailures = 0;
   const diagnostics: DocumentDiagnostics = new DocumentDiagnostics({
@@ -177,6 +178,9 @@ class WorkspaceModelUsages {
   /** The first workspace scan has finished. */
   ready = false;
 
+  /** `changed` is called when a folder rescan (see rescanFolder) found usages the watcher had not reported. */
+  constructor(private readonly changed: () => void) {}
+
   /** The models used in the code that belongs to the flujo.toml at `config`. */
   get(config: vscode.Uri): Promise<ModelUsage[]> {
     // A failed scan is not kept: the next call scans again.
@@ -190,14 +194,44 @@ class WorkspaceModelUsages {
     return this.initial.then(async () => {
       const { owningConfigDir } = await import('../../core/flujo/config');
       const dir = dirOf(config);
+      if (!this.configDirs.has(dir)) this.configChanged(config, true); // its watcher event may be lost too
       const has = (d: string) => d === dir || this.configDirs.has(d);
       return [...this.byFile.values()].filter((f) => owningConfigDir(dirOf(f.uri), has, parentOf) === dir).flatMap((f) => f.found);
     });
   }
 
   configChanged(uri: vscode.Uri, exists: boolean): void {
-    if (exists) this.configDirs.add(dirOf(uri));
-    else this.configDirs.delete(dirOf(uri));
+    const dir = dirOf(uri);
+    if (!exists) return void this.configDirs.delete(dir);
+    if (this.configDirs.has(dir)) return;
+    this.configDirs.add(dir);
+    if (this.initial) void this.rescanFolder(dir).then((found) => found && this.changed());
+  }
+
+  /**
+   * A new flujo.toml often comes with a new folder of code (a checkout, an unzip, mkdir then writes). Files written
+   * into a folder before the file watcher has added it raise no event (inotify watches a new folder only once told
+   * it exists), so read the folder again instead of trusting the events. True when that found something new.
+   */
+  private async rescanFolder(dir: string): Promise<boolean> {
+    const scanned = await this.initial?.then(
+      () => true,
+      () => false,
+    );
+    if (!scanned) return false; // the next full scan reads it
+    let found = false;
+    try {
+      const pattern = new vscode.RelativePattern(vscode.Uri.parse(dir), CODE_GLOB);
+      for (const uri of await vscode.workspace.findFiles(pattern, CODE_EXCLUDE, SCAN_POLICY.maxFiles)) {
+        if (inSkippedFolder(uri) || this.byFile.has(uri.toString())) continue; // a known file: its events came
+        const usages = await this.scanFile(uri);
+        if (usages) this.byFile.set(uri.toString(), { uri, found: usages });
+        found ||= usages !== undefined && usages.length > 0;
+      }
+    } catch {
+      return false; // file search unavailable for a moment: the watcher's events and the next edit still apply
+    }
+    return found;
   }
 
   /** A file changed or appeared: rescan it (only once the initial scan exists). */

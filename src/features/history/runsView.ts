@@ -13,6 +13,7 @@ import { formatDuration } from '../../core/format';
 import type { Services } from '../services';
 import { CONFIG_KEYS, GROUP_BY_OPTIONS, onConfigChange, readRunSettings, updateSetting } from '../config';
 import { Disposable } from '../util/dispose';
+import { IN_BROWSER, notInBrowser } from '../platform';
 import { HistoryStore, historyStore } from './store';
 import type { ViewRun } from './viewModel';
 import { errorText } from '../../core/errors';
@@ -352,6 +353,7 @@ export function registerRunsView(services: Services): vscode.Disposable {
       return text;
     }),
     vscode.commands.registerCommand(RUNS_COMMANDS.delete, async (arg?: unknown) => {
+      if (refusedInBrowser('Deleting a run')) return false;
       const v = requireRun(arg);
       if (!v) return false;
       const id = v.run.id;
@@ -419,8 +421,19 @@ async function exportRunsCsv(provider: RunsTreeProvider, target?: vscode.Uri): P
   return target;
 }
 
+/**
+ * The ledger is written append-only under a file lock (core/history/ledger.ts), which a web extension cannot do:
+ * in the browser the menus hide the commands that write it (package.json, !promptCost.inBrowser), and a
+ * keybinding or another extension that still calls one gets this message.
+ */
+function refusedInBrowser(what: string): boolean {
+  if (IN_BROWSER) void vscode.window.showWarningMessage(`Prompt Cost: ${notInBrowser(what)}`);
+  return IN_BROWSER;
+}
+
 /** "Import Flujo runs": from `db`, else every state database found, into the ledger. */
 async function importFlujoRuns(services: Services, store: HistoryStore, db?: string) {
+  if (refusedInBrowser('Importing Flujo runs into the ledger')) return undefined;
   await store.whenReady(); // flujo.toml read: where Flujo keeps its database is known
   if (!db && !store.flujoSources().some((s) => s.flujo.db)) {
     // None where Flujo keeps it: let the user pick the file rather than stop at a message.

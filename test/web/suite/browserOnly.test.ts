@@ -4,7 +4,7 @@
 // registered for vscode-vfs (no GitHub Repositories extension runs offline).
 import * as vscode from 'vscode';
 import { baseUnavailableLens } from '../../../src/features/changes/browserBase';
-import { codeLensTitles, extensionApi, match, ok, readWorkspaceJson, waitFor, workspaceUri } from './support';
+import { codeLensTitles, extensionApi, match, ok, readWorkspaceJson, uiQuery, waitFor, workspaceUri } from './support';
 
 class MemoryFs implements vscode.FileSystemProvider {
   private readonly files = new Map<string, Uint8Array>();
@@ -71,6 +71,36 @@ describe('VS Code for the Web: what the browser cannot do', () => {
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       registration.dispose();
+    }
+  });
+
+  it('the editor title has no ▶ Run button and the palette offers neither Run Prompt nor provider counts', async () => {
+    await extensionApi();
+    await vscode.window.showTextDocument(workspaceUri('prompts', 'support-triage.prompt.md'));
+    try {
+      // The Compare button has the same `promptCost.isPromptFile` condition as Run: once it shows, the title bar
+      // is drawn for a prompt file and the extension has set its context keys (package.json menus).
+      const title = '.editor-group-container.active .editor-actions';
+      await waitFor('the Compare button', async () =>
+        (await uiQuery(`${title} [aria-label^="Compare Models for This Prompt"]`)).count === 1 ? true : undefined,
+      );
+      const run = await uiQuery(`${title} [aria-label^="Run Prompt"]`);
+      ok(run.count === 0, `no Run Prompt button in the browser's editor title (found ${run.count})`);
+      // The command palette, filtered: a visible sibling first (the list is drawn), then what must be absent.
+      for (const [filter, shown, hidden] of [
+        ['Run', 'Refresh Runs', ['Run Prompt…', 'Import Flujo Runs']],
+        ['C', 'Compare Models for This Prompt', ['Count Tokens with Provider']],
+      ] as const) {
+        await vscode.commands.executeCommand('workbench.action.quickOpen', `>Prompt Cost: ${filter}`);
+        const rows = await waitFor(`the palette listing ${shown}`, async () => {
+          const a = await uiQuery('.quick-input-widget .quick-input-list .monaco-list-row');
+          return a.texts.some((t) => t.includes(shown)) ? a.texts : undefined;
+        });
+        for (const h of hidden) ok(!rows.some((t) => t.includes(h)), `the palette hides “${h}” in the browser: ${rows.join(' | ')}`);
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 });

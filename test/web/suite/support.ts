@@ -66,3 +66,23 @@ export async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
 export function hoverText(hovers: vscode.Hover[] | undefined): string {
   return (hovers ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
 }
+
+export interface UiAnswer {
+  count: number;
+  texts: string[];
+}
+
+let uiQueries = 0;
+/**
+ * What the rendered workbench shows for a CSS selector (playwright's locator, optional hasText): asked of the
+ * harness through the workspace (test/web/uiQueries.mjs), as a web worker cannot see the page.
+ */
+export async function uiQuery(selector: string, hasText?: string): Promise<UiAnswer> {
+  const id = `${Date.now()}-${++uiQueries}`;
+  await writeWorkspaceJson(`.pcl-web/ui/${id}.query.json`, { selector, hasText });
+  const answer = await waitFor(`the page's answer for ${selector}`, () =>
+    readWorkspaceJson<UiAnswer | { error: string }>(`.pcl-web/ui/${id}.answer.json`),
+  );
+  if ('error' in answer) throw new Error(`the page could not answer ${selector}: ${answer.error}`);
+  return answer;
+}
