@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Template } from '@huggingface/jinja';
 import './tokenize/oracle';
-import { fullOracle, tokenizerConfig } from './tokenize/hfOracle';
+import { fullOracle, oracleFromJson, tokenizerConfig, tokenizerJson } from './tokenize/hfOracle';
+import { ROOT } from './tokenize/oracle';
 import { main } from '../../src/cli/main';
 import { fakeIO } from '../support/fakeIO';
 import { tempDir } from '../support/tempDir';
@@ -38,6 +39,17 @@ function oracleRender(family: FamilyName, messages: { role: string; content: str
 
 async function oracleCount(family: FamilyName, messages: { role: string; content: string }[]): Promise<number> {
   return (await fullOracle(family).encode(oracleRender(family, messages), null, { addSpecialTokens: false })).getIds().length;
+}
+
+let qwen25Tokenizer: ReturnType<typeof fullOracle> | undefined;
+/** Qwen2.5's tokenizer.json: Qwen3's vocabulary with the added tokens up to 151664 (Qwen/Qwen2.5-7B-Instruct tokenizer_config.json). */
+function qwen25() {
+  if (!qwen25Tokenizer) {
+    const json = tokenizerJson('qwen3');
+    json.added_tokens = (json.added_tokens as { id: number }[]).filter((t) => t.id <= 151664);
+    qwen25Tokenizer = oracleFromJson(json);
+  }
+  return qwen25Tokenizer;
 }
 
 const dir = tempDir('pcl-family-framing-');
@@ -119,14 +131,34 @@ for (const file of ['support.prompty', 'review.md']) {
   });
 }
 
-describe("model versions framed with another version's template are approximate (tokenize/registry.ts)", () => {
+describe('model versions framed with their own template (tokenize/registry.ts, tokenize/chatFormats.ts)', () => {
   // Issue 30 item 1: Llama 3.1/3.3 were framed with Llama 3's template and Qwen2.5 with Qwen3's, yet labelled
-  // exact. Meta's 3.1 template adds a dated system header; Qwen2.5's adds a default system prompt.
+  // exact. Now each is framed with its own template (vendored from its tokenizer_config.json): exact, and the
+  // figure is the oracle's — the vendored file rendered here with @huggingface/jinja, tokenized by HF tokenizers
+  // (Qwen2.5: the Qwen3 tokenizer.json with Qwen2.5's added tokens 151643–151664 only).
+  const text = fs.readFileSync(path.join(dir, 'support.prompty'), 'utf8');
+  const messages = parsePromptDocument(text, 'support.prompty').messages.map((m) => ({ role: m.role, content: m.content }));
+  const vendored = (name: string) => fs.readFileSync(path.join(ROOT, 'assets', 'vocab', `chat-${name}.jinja`), 'utf8');
+  for (const [model, file, said, bos, eos, oracle] of [
+    ['groq:llama-3.1-8b-instant', 'llama3_1', /Cutting Knowledge Date/, '<|begin_of_text|>', '<|eot_id|>', () => fullOracle('llama3')],
+    ['llama-3.3-70b-versatile', 'llama3_1', /Cutting Knowledge Date/, '<|begin_of_text|>', '<|eot_id|>', () => fullOracle('llama3')],
+    ['Qwen/Qwen2.5-7B-Instruct', 'qwen2_5', /default system prompt/, '', '<|im_end|>', qwen25],
+  ] as const) {
+    it(`${model}: exact, inputTokens = oracle(its own template), the estimate says which template`, async () => {
+      const j = await estimateJson('support.prompty', [model]);
+      const row = j.estimates[0];
+      const rendered = new Template(vendored(file)).render({ messages, bos_token: bos, eos_token: eos, add_generation_prompt: true });
+      assert.equal(row.approximate, false);
+      assert.equal(row.inputTokens, (await oracle().encode(rendered, null, { addSpecialTokens: false })).getIds().length);
+      assert.match(JSON.stringify(j), said);
+    });
+  }
+});
+
+describe("model versions framed with another version's template are approximate (tokenize/registry.ts)", () => {
   for (const [model, leftOut] of [
-    ['groq:llama-3.1-8b-instant', /Cutting Knowledge Date/],
-    ['llama-3.3-70b-versatile', /Cutting Knowledge Date/],
-    ['Qwen/Qwen2.5-7B-Instruct', /default system prompt/],
     ['@cf/deepseek-ai/deepseek-r1-distill-qwen-32b', /R1 distill/],
+    ['@cf/qwen/qwq-32b', /QwQ/],
   ] as const) {
     it(`${model}: same count as the nearest template, marked approximate, saying what it leaves out`, async () => {
       const j = await estimateJson('support.prompty', [model]);

@@ -21,7 +21,7 @@ import { LatestRequestWorker } from '../../src/core/worker/latest';
 
 const script = path.resolve(__dirname, '../../../dist/estimate-worker.js');
 const catalog = new PriceCatalog();
-// Family models (Llama 3, Qwen 3) are framed by their chat template in the worker too.
+// Family models (Llama 3.1, Qwen 3) are framed by their chat template (chat format) in the worker too.
 const models = ['openai:gpt-4o', 'openai:gpt-4', 'anthropic:claude-3-5-sonnet-latest', 'groq:llama-3.1-8b-instant', 'Qwen/Qwen3-32B'];
 
 function bigPrompt(n: number): string {
@@ -66,7 +66,7 @@ test('the worker estimate equals the main-thread estimate, for every model and m
       editor.version++;
       client.forget();
       const result = await client.request(editor.view, 'big.prompty', models);
-      if (result.document.messages.length > 0) assert.deepEqual(Object.keys(result.framed ?? {}).sort(), ['llama3', 'qwen3']);
+      if (result.document.messages.length > 0) assert.deepEqual(Object.keys(result.framed ?? {}).sort(), ['llama3_1', 'qwen3']);
       const viaWorker = estimatePrompt(
         result.document,
         countersFromWorker(result, countTokens),

@@ -11,6 +11,8 @@ import { LineIndex, PromptDocument, parsePromptDocument } from '../prompt/docume
 import { splitPromptList } from '../prompt/structured';
 import type { CodePrompt } from '../prompt/code';
 import { countTokens, tokenizerForModel } from '../tokenize';
+import { CHAT_FORMATS } from '../tokenize/chatFormats';
+import { chatFormatFor } from '../tokenize/registry';
 import { skillFigures, type SkillFigures } from '../prompt/skill';
 import type { Counters, FamilyFraming, PromptEstimate } from './index';
 import { estimatePrompt } from './index';
@@ -248,13 +250,18 @@ export function estimateFile(text: string, fileName: string, s: EstimateSettings
   return { fileName, format, prompts: priced, notes: [...notes, ...framingNotes(priced)] };
 }
 
-/** Exact vocabularies whose chat framing is not (the model's own template, or the template refused): say so once per model. */
+/**
+ * Exact vocabularies whose chat framing is not (the model's own template, or the template refused), or is
+ * a vendored per-version template with an assumption (Llama 3.1's date): say so once per model.
+ */
 function framingNotes(prompts: readonly FilePrompt[]): string[] {
   const out = new Set<string>();
   for (const p of prompts)
-    for (const m of p.estimate.models)
-      if (m.tokenizer.approximate && m.tokenizer.family && !tokenizerForModel(m.model).approximate)
-        out.add(`${m.model}: ${m.tokenizer.method}`);
+    for (const m of p.estimate.models) {
+      if (!m.tokenizer.family || tokenizerForModel(m.model).approximate || m.providerCount) continue;
+      const format = chatFormatFor(m.model);
+      if (m.tokenizer.approximate || (format && CHAT_FORMATS[format].vendored)) out.add(`${m.model}: ${m.tokenizer.method}`);
+    }
   return [...out];
 }
 

@@ -15,8 +15,9 @@ import type { PromptDocument, PromptSummary } from '../prompt';
 import { ChatMessageLike, summarizePrompt } from '../prompt/summary';
 import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
-import { EncodingName, FamilyName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
-import { chatTemplateStatus } from '../tokenize/registry';
+import { EncodingName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
+import { chatFormatFor, chatTemplateStatus } from '../tokenize/registry';
+import { CHAT_FORMATS, ChatFormatName, formatFamily } from '../tokenize/chatFormats';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
 import { ModelOutput, OutputPlan, modelOutput } from './learnedOutput';
 export * from './learnedOutput';
@@ -31,7 +32,7 @@ export type Counters = (encoding: EncodingName) => (text: string) => number;
  * (`frameFamilyChat`, the default; the extension passes a big document's worker results).
  */
 export type FamilyFraming = (
-  family: FamilyName,
+  format: ChatFormatName,
   messages: ChatMessageLike[],
 ) => { tokens: number; messageTokens: readonly number[]; templateError?: string };
 
@@ -42,16 +43,22 @@ export type FamilyFraming = (
  * (BOS and generation prompt included) and counted as its server does. Approximate models that
  * borrow a family's vocabulary (Gemini, hosted Qwen) keep the OpenAI rule: their framing is unknown.
  */
-export type SummaryKey = EncodingName | `${FamilyName} chat`;
+export type SummaryKey = EncodingName | `${ChatFormatName} chat`;
 
 export function summaryKeyFor(model: string): SummaryKey {
   const t = tokenizerForModel(model);
-  return t.family && !t.approximate ? `${t.family} chat` : t.encoding;
+  return t.family && !t.approximate ? `${chatFormatFor(model) ?? t.family} chat` : t.encoding;
+}
+
+/** The chat format of a `<format> chat` key (undefined: an encoding's key). */
+export function summaryFormat(key: SummaryKey): ChatFormatName | undefined {
+  return key.endsWith(' chat') ? (key.slice(0, -' chat'.length) as ChatFormatName) : undefined;
 }
 
 /** The encoding a summary key counts in. */
 export function summaryEncoding(key: SummaryKey): EncodingName {
-  return (key.endsWith(' chat') ? key.slice(0, -' chat'.length) : key) as EncodingName;
+  const format = summaryFormat(key);
+  return format ? formatFamily(format) : (key as EncodingName);
 }
 
 /** A parsed prompt summarised as `key` says (see SummaryKey). */
@@ -62,8 +69,9 @@ export function summarizeFor(
   framing: FamilyFraming = frameFamilyChat,
 ): PromptSummary {
   const encoding = summaryEncoding(key);
-  if (key === encoding) return summarizePrompt(doc, counters(encoding));
-  return summarizePrompt(doc, counters(encoding), { framedChat: (messages) => framing(encoding as FamilyName, messages) });
+  const format = summaryFormat(key);
+  if (!format) return summarizePrompt(doc, counters(encoding));
+  return summarizePrompt(doc, counters(encoding), { framedChat: (messages) => framing(format, messages) });
 }
 
 export interface EstimateOptions {
@@ -142,7 +150,12 @@ function framedTokenizer(model: string, tokenizer: ModelTokenizer, s: PromptSumm
       method: `Approximate: the chat template refused this conversation (${s.templateError}); message contents counted without framing.`,
     };
   const status = chatTemplateStatus(model);
-  if (status.exact) return tokenizer;
+  if (status.exact) {
+    const format = CHAT_FORMATS[chatFormatFor(model) ?? 'llama3'];
+    if (!format.vendored) return tokenizer;
+    const assumed = format.assumption ? `: ${format.assumption}` : '';
+    return { ...tokenizer, method: `${tokenizer.method} Framed with ${format.label}${assumed}.` };
+  }
   return { ...tokenizer, approximate: true, method: `Approximate: text exact with the ${tokenizer.family} vocabulary, ${status.note}.` };
 }
 

@@ -2,7 +2,7 @@
 import type { Placeholder, PlaceholderKind, PlaceholderSyntax, PromptDocument, PromptMessage, PromptRole } from '../prompt';
 import type { TextEdit } from '../prompt/incremental';
 import type { EncodingName } from '../tokenize/encodings';
-import type { FamilyName } from '../tokenize/families';
+import type { ChatFormatName } from '../tokenize/chatFormats';
 import { frameFamilyChat } from '../tokenize/framing';
 import type { Counters, FamilyFraming } from './index';
 
@@ -30,7 +30,7 @@ export interface LargePromptCounts {
   /** Content tokens per message index, per encoding counted. */
   contentTokens: Partial<Record<EncodingName, number[]>>;
   /** The conversation framed by each exact open-model family's chat template (see SummaryKey), counted in the worker too. */
-  framed?: Partial<Record<FamilyName, { tokens: number; messageTokens: number[]; templateError?: string }>>;
+  framed?: Partial<Record<ChatFormatName, { tokens: number; messageTokens: number[]; templateError?: string }>>;
 }
 
 /** Placeholders kept per message (and for the document): enough for the hover, cheap to send. */
@@ -70,7 +70,7 @@ export function countersFromWorker(result: LargePromptCounts, count: (text: stri
 
 /** The worker's chat-framed counts; a family it did not frame (a model added later) is framed here. */
 export function framingFromWorker(result: LargePromptCounts): FamilyFraming {
-  return (family, messages) => result.framed?.[family] ?? frameFamilyChat(family, messages);
+  return (format, messages) => result.framed?.[format] ?? frameFamilyChat(format, messages);
 }
 
 /**

@@ -9,6 +9,7 @@ import { IncrementalPromptParser } from '../prompt/incremental';
 import { EncodingName } from '../tokenize/encodings';
 import { MessageTokenCounts } from './messageCounts';
 import { frameFamilyChat } from '../tokenize/framing';
+import { chatFormatFor } from '../tokenize/registry';
 import { tokenizerForModel } from '../tokenize/models';
 import { CancellationError } from '../cancellation';
 import { serveLatest } from '../worker/latest';
@@ -69,10 +70,11 @@ serveLatest<LargePromptRequest, LargePromptReply>(
     if (document.api !== 'completion' && document.api !== 'embedding' && document.messages.length > 0) {
       for (const model of models) {
         const t = tokenizerForModel(model);
-        if (!t.family || t.approximate || framed[t.family]) continue;
+        const format = t.family && !t.approximate ? (chatFormatFor(model) ?? t.family) : undefined;
+        if (!format || framed[format]) continue;
         if (superseded()) throw new CancellationError('superseded by a newer request');
-        const { tokens, messageTokens, templateError } = frameFamilyChat(t.family, document.messages);
-        framed[t.family] = templateError === undefined ? { tokens, messageTokens } : { tokens, messageTokens, templateError };
+        const { tokens, messageTokens, templateError } = frameFamilyChat(format, document.messages);
+        framed[format] = templateError === undefined ? { tokens, messageTokens } : { tokens, messageTokens, templateError };
       }
     }
     return packCounts({ document, contentTokens, framed });

@@ -7,51 +7,66 @@
 // is one token (leftmost, longest first), the text between them is counted as ordinary text.
 import { Template } from '@huggingface/jinja';
 import type { ChatMessage } from './chat';
+import { CHAT_FORMATS, ChatFormatName, formatFamily, loadChatFormat } from './chatFormats';
 import { FamilyName } from './families';
-import { addedTokenRegex, getFamilyEncoder } from './hfbpe';
-import { familyForModel, tokenizerForModel } from './models';
+import { FamilyEncoder, addedTokenRegex, getFamilyEncoder } from './hfbpe';
+import { FAMILIES } from './families';
 import { loadVocabulary } from './vocab';
+import { tokenizerForModel } from './models';
+import { chatFormatFor } from './registry';
 import { errorText } from '../errors';
 
 export interface ChatCount {
   /** Prompt tokens of the whole conversation as the model receives it. */
   tokens: number;
+  /** The vocabulary that counted. */
   family: FamilyName;
   /** Set when the template refused the conversation (e.g. Gemma's strict user/model alternation): contents only were counted. */
   templateError?: string;
 }
 
-interface FamilyTemplate {
+interface FormatTemplate {
   template: Template | undefined;
+  /** Counts the text between added tokens: the family's encoder, or one with the version's own added tokens (Qwen2.5 has no `<think>`). */
+  encoder: FamilyEncoder;
   bos: string | null;
   eos: string | null;
   /** Added tokens, longest first, as one alternation. */
   added: RegExp | undefined;
 }
 
-const templates = new Map<FamilyName, FamilyTemplate>();
+const templates = new Map<ChatFormatName, FormatTemplate>();
 
-function familyTemplate(family: FamilyName): FamilyTemplate {
-  let t = templates.get(family);
+function formatTemplate(format: ChatFormatName): FormatTemplate {
+  let t = templates.get(format);
   if (!t) {
-    const { meta } = loadVocabulary(family);
-    const contents = meta.addedTokens.map(([, content]) => content);
+    const loaded = loadChatFormat(format);
+    const family = formatFamily(format);
+    const encoder =
+      CHAT_FORMATS[format].lastAddedId === undefined
+        ? getFamilyEncoder(family)
+        : new FamilyEncoder(FAMILIES[family], loadVocabulary(family).vocab, { addedTokens: loaded.addedTokens });
     t = {
-      template: meta.chatTemplate ? new Template(meta.chatTemplate) : undefined,
-      bos: meta.bosToken,
-      eos: meta.eosToken,
-      added: addedTokenRegex(contents),
+      template: loaded.template ? new Template(loaded.template) : undefined,
+      encoder,
+      bos: loaded.bos,
+      eos: loaded.eos,
+      added: addedTokenRegex(loaded.addedTokens.map(([, content]) => content)),
     };
-    templates.set(family, t);
+    templates.set(format, t);
   }
   return t;
 }
 
-/** The conversation rendered with the family's chat template (generation prompt included). */
-export function renderChat(family: FamilyName, messages: readonly ChatMessage[]): string {
-  const t = familyTemplate(family);
-  if (!t.template) throw new Error(`${family}: the published tokenizer_config.json has no chat_template`);
+/**
+ * The conversation rendered with the format's chat template (generation prompt included), with the
+ * variables a serving stack gives it at `now` (Llama 3.2's date).
+ */
+export function renderChat(format: ChatFormatName, messages: readonly ChatMessage[], now: Date = new Date()): string {
+  const t = formatTemplate(format);
+  if (!t.template) throw new Error(`${format}: the published tokenizer_config.json has no chat_template`);
   return t.template.render({
+    ...CHAT_FORMATS[format].variables?.(now),
     messages: messages.map((m) => ({ ...m })),
     bos_token: t.bos ?? '',
     eos_token: t.eos ?? '',
@@ -59,10 +74,9 @@ export function renderChat(family: FamilyName, messages: readonly ChatMessage[])
   });
 }
 
-/** Tokens of `text` with the family's added tokens recognised (HF `encode(text, add_special_tokens=False)`). */
-export function countWithSpecialTokens(family: FamilyName, text: string, memo?: Map<string, number>): number {
-  const { added } = familyTemplate(family);
-  const enc = getFamilyEncoder(family);
+/** Tokens of `text` with the format's added tokens recognised (HF `encode(text, add_special_tokens=False)`). */
+export function countWithSpecialTokens(format: ChatFormatName, text: string, memo?: Map<string, number>): number {
+  const { added, encoder: enc } = formatTemplate(format);
   // The text between two added tokens is tokenized on its own, so its count can be reused.
   const count = (piece: string) => {
     if (!memo) return enc.count(piece);
@@ -84,12 +98,13 @@ export function countWithSpecialTokens(family: FamilyName, text: string, memo?: 
   return total;
 }
 
-/** Prompt tokens of a conversation for a family, framed by its chat template. */
-export function countFamilyChat(family: FamilyName, messages: readonly ChatMessage[]): ChatCount {
+/** Prompt tokens of a conversation framed by a chat format (a family name: that vocabulary's own template). */
+export function countFamilyChat(format: ChatFormatName, messages: readonly ChatMessage[]): ChatCount {
+  const family = formatFamily(format);
   try {
-    return { tokens: countWithSpecialTokens(family, renderChat(family, messages)), family };
+    return { tokens: countWithSpecialTokens(format, renderChat(format, messages)), family };
   } catch (err) {
-    const enc = getFamilyEncoder(family);
+    const enc = formatTemplate(format).encoder;
     const tokens = messages.reduce((sum, m) => sum + enc.count(m.content), 0);
     return { tokens, family, templateError: errorText(err) };
   }
@@ -115,12 +130,13 @@ export interface FramedChat extends ChatCount {
  * that skeleton gives the real render. Undefined when the template's output depends on the contents
  * (Qwen 3's `<think>` handling) or drops or repeats a message.
  */
-function markedContentEnds(family: FamilyName, messages: readonly ChatMessage[], rendered: string): number[] | undefined {
+function markedContentEnds(format: ChatFormatName, messages: readonly ChatMessage[], rendered: string, now: Date): number[] | undefined {
   let skeleton: string;
   try {
     skeleton = renderChat(
-      family,
+      format,
       messages.map((m, i) => ({ ...m, content: `\uE000${i}\uE001` })),
+      now,
     );
   } catch {
     return undefined;
@@ -165,20 +181,22 @@ function searchedContentEnds(rendered: string, messages: readonly ChatMessage[])
   return ends;
 }
 
-/** The conversation's count for a family and each message's share of it (see FramedChat). */
-export function frameFamilyChat(family: FamilyName, messages: readonly ChatMessage[]): FramedChat {
-  const enc = getFamilyEncoder(family);
+/** The conversation's count in a chat format and each message's share of it (see FramedChat). */
+export function frameFamilyChat(format: ChatFormatName, messages: readonly ChatMessage[]): FramedChat {
+  const family = formatFamily(format);
+  const enc = formatTemplate(format).encoder;
+  const now = new Date(); // one date for both renders
   let rendered: string;
   try {
-    rendered = renderChat(family, messages);
+    rendered = renderChat(format, messages, now);
   } catch (err) {
     const messageTokens = messages.map((m) => enc.count(m.content));
     const templateError = errorText(err);
     return { tokens: messageTokens.reduce((a, b) => a + b, 0), family, templateError, messageTokens };
   }
   const messageTokens = messages.map(() => 0);
-  if (messages.length === 0) return { tokens: countWithSpecialTokens(family, rendered), family, messageTokens };
-  const ends = markedContentEnds(family, messages, rendered) ?? searchedContentEnds(rendered, messages);
+  if (messages.length === 0) return { tokens: countWithSpecialTokens(format, rendered), family, messageTokens };
+  const ends = markedContentEnds(format, messages, rendered, now) ?? searchedContentEnds(rendered, messages);
   const located = ends.map((e, i) => ({ end: e, i })).filter((x) => x.end >= 0);
   // owner of an offset: the first located message whose content ends after it; the tail → message 0
   let k = 0;
@@ -187,7 +205,7 @@ export function frameFamilyChat(family: FamilyName, messages: readonly ChatMessa
     return k < located.length ? located[k].i : 0;
   };
   let tokens = 0;
-  for (const piece of addedTokenPieces(family, rendered)) {
+  for (const piece of addedTokenPieces(format, rendered)) {
     const n = piece.added ? 1 : enc.count(rendered.slice(piece.start, piece.end));
     tokens += n;
     // Text that runs across a content end (Gemma folds the system text into the first user turn): each
@@ -220,8 +238,8 @@ export function frameFamilyChat(family: FamilyName, messages: readonly ChatMessa
 }
 
 /** The rendered text cut at the family's added tokens: each added token is one piece, the text between another. */
-function* addedTokenPieces(family: FamilyName, text: string): Generator<{ start: number; end: number; added: boolean }> {
-  const { added } = familyTemplate(family);
+function* addedTokenPieces(format: ChatFormatName, text: string): Generator<{ start: number; end: number; added: boolean }> {
+  const { added } = formatTemplate(format);
   let last = 0;
   if (added) {
     const re = new RegExp(added.source, added.flags.includes('g') ? added.flags : added.flags + 'g');
@@ -241,6 +259,6 @@ function* addedTokenPieces(family: FamilyName, text: string): Generator<{ start:
  * undefined for models without an open-model family (OpenAI: use chatTokens; others: estimates).
  */
 export function countChat(model: string, messages: readonly ChatMessage[]): ChatCount | undefined {
-  const family = familyForModel(model) ?? tokenizerForModel(model).family;
-  return family ? countFamilyChat(family, messages) : undefined;
+  const format = chatFormatFor(model) ?? tokenizerForModel(model).family;
+  return format ? countFamilyChat(format, messages) : undefined;
 }

@@ -18,6 +18,7 @@ export { FamilyName, FAMILY_NAMES, FAMILIES, isFamilyName } from './families';
 export { loadedVocabularies } from './vocab';
 export { ModelTokenizer, tokenizerForModel, familyForModel, splitModelId, applyFactor } from './models';
 export { ChatCount, FramedChat, countChat, countFamilyChat, frameFamilyChat, renderChat } from './framing';
+export { ChatFormatName, CHAT_FORMATS, CHAT_FORMAT_NAMES, formatFamily, isChatFormatName } from './chatFormats';
 export { ChatMessage, chatTokens, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMING_TOKENS } from './chat';
 export { IncrementalCounter, isChunkBoundary, splitChunks, chunkStarts, DEFAULT_CHUNK_SIZE } from './incremental';
 export { ShouldStop, TokenCounter, getEncoder } from './bpe';

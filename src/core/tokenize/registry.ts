@@ -5,8 +5,9 @@
 // (Llama 3 vs 3.1, Qwen 2.5 vs 3, DeepSeek V3 vs the R1 distills). docs/user/tokens.md's families table
 // lists the same rows (test/unit/registries.test.ts checks both ways).
 import { parseModelSpelling } from '../modelSpelling';
+import { CHAT_FORMATS, ChatFormatName } from './chatFormats';
 import { FamilyName } from './families';
-import { tokenizerForModel } from './models';
+import { familyForModel, tokenizerForModel } from './models';
 
 export interface TokenizerVersion {
   /** Shown in the docs' families table, first column. */
@@ -15,6 +16,8 @@ export interface TokenizerVersion {
   match: RegExp;
   /** The vocabulary family counting the text (undefined: not an open family, see models.ts). */
   vocabulary?: FamilyName;
+  /** The chat format that frames its conversations (chatFormats.ts); absent: the vocabulary's own. */
+  format?: ChatFormatName;
   /** Where the chat template that frames the conversation comes from. */
   template: string;
   /** True when the conversation is framed with the model's own published template. */
@@ -44,19 +47,27 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
     ],
   },
   {
-    version: 'Llama 3.1 / 3.2 / 3.3',
-    match: /(?:^|[^a-z])llama-?v?3[.-][123](?!\d)/,
+    version: 'Llama 3.2',
+    match: /(?:^|[^a-z])llama-?v?3[.-]2(?!\d)/,
     vocabulary: 'llama3',
-    template: 'Meta\'s Llama 3.1 template ("Cutting Knowledge Date" / "Today Date" system header) — not shipped; framed with Llama 3\'s',
-    templateExact: false,
-    templateNote:
-      'framed with Llama 3\'s template: Meta\'s 3.1/3.2/3.3 template adds a system header with "Cutting Knowledge Date" and "Today Date" (dated by the server) that this count leaves out (issue 30: a one-line user message is 17 tokens here, 42 with it)',
+    format: 'llama3_2',
+    template: CHAT_FORMATS.llama3_2.source,
+    templateExact: true,
+    examples: ['meta-llama/Llama-3.2-3B-Instruct', 'ollama:llama3.2', 'llama-3.2-1b-preview', 'us.meta.llama3-2-3b-instruct-v1:0'],
+  },
+  {
+    version: 'Llama 3.1 / 3.3',
+    match: /(?:^|[^a-z])llama-?v?3[.-][13](?!\d)/,
+    vocabulary: 'llama3',
+    format: 'llama3_1',
+    template: CHAT_FORMATS.llama3_1.source,
+    templateExact: true,
     examples: [
       'llama-3.3-70b-versatile',
       'meta-llama/Llama-3.1-8B-Instruct',
       'llama3.1:8b',
       'meta.llama3-1-70b-instruct-v1:0',
-      'ollama:llama3.2',
+      'accounts/fireworks/models/llama-v3p1-70b-instruct',
     ],
   },
   {
@@ -76,14 +87,24 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
     examples: ['Qwen/Qwen3-32B', 'qwen3:8b', 'qwen/qwen3-32b', 'qwen.qwen3-32b-v1:0'],
   },
   {
-    version: 'Qwen 2 / 2.5, QwQ',
-    match: /^(?:qwen-?2(?:\.5)?(?![\d])|qwq)/,
+    version: 'Qwen 2.5',
+    match: /^qwen-?2\.5(?![\d])/,
     vocabulary: 'qwen3',
-    template: "Qwen2.5's own template (a default system prompt when none is given) — not shipped; framed with Qwen3's",
+    format: 'qwen2_5',
+    template: CHAT_FORMATS.qwen2_5.source,
+    templateExact: true,
+    examples: ['Qwen/Qwen2.5-7B-Instruct', 'qwen2.5:7b', 'together:Qwen/Qwen2.5-72B-Instruct-Turbo'],
+  },
+  {
+    version: 'Qwen 2, QwQ',
+    match: /^(?:qwen-?2(?![\d.])|qwq)/,
+    vocabulary: 'qwen3',
+    format: 'qwen2_5',
+    template: "its own template (not shipped); framed with Qwen2.5's",
     templateExact: false,
     templateNote:
-      "framed with Qwen3's template: Qwen 2 / 2.5 and QwQ templates differ (Qwen2.5 adds a default system prompt when none is given: 15 vs 36 tokens for a one-line message, issue 30)",
-    examples: ['Qwen/Qwen2.5-7B-Instruct', 'qwen2.5:7b', '@cf/qwen/qwq-32b'],
+      "framed with Qwen2.5's template and added tokens: Qwen 2's template (a shorter default system prompt) and QwQ's (`<think>` handling) differ",
+    examples: ['Qwen/Qwen2-7B-Instruct', '@cf/qwen/qwq-32b'],
   },
   {
     version: 'DeepSeek V3 / R1',
@@ -113,6 +134,12 @@ export function tokenizerVersionFor(modelId: string): TokenizerVersion | undefin
   return TOKENIZER_VERSIONS.find(
     (v) => v.match.test(name.replace(/^deepseek-r1-distill$/, 'r1-distill-qwen')) && (!v.vocabulary || v.vocabulary === family),
   );
+}
+
+/** The chat format that frames a conversation for this model: its registry row's, else its exact family's own. */
+export function chatFormatFor(modelId: string): ChatFormatName | undefined {
+  const row = tokenizerVersionFor(modelId);
+  return row?.format ?? row?.vocabulary ?? familyForModel(modelId);
 }
 
 /**

