@@ -19,6 +19,7 @@ import { FlujoHistoryConfig, readFlujoHistoryConfig } from '../core/flujo/histor
 import { BudgetConfig, BudgetRow, budgetPercentText, budgetsFromToml, closestLimit, summarizeBudgets } from '../core/history/budgets';
 import {
   findFlujoStateDb,
+  FlujoImportError,
   flujoRunToRecord,
   flujoStateDbCandidates,
   importFlujoRunsToLedger,
@@ -46,22 +47,8 @@ import { checkWriteTarget, fsErrorLine } from '../core/safeWrite';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
 
-/** The ledger and a Flujo database are read whole (sql.js): beyond these sizes they are refused with a message. */
+/** The ledger is read whole: beyond this size it is refused with a message. */
 const MAX_LEDGER_BYTES = 256 * 1024 * 1024;
-const MAX_DB_BYTES = 1024 * 1024 * 1024;
-
-/** SQLite's file header (sqlite.org/fileformat2.html §1.3.1): anything else is not handed to sql.js. */
-function requireSqliteHeader(db: string): void {
-  const head = Buffer.alloc(16);
-  const fd = fs.openSync(db, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  try {
-    fs.readSync(fd, head, 0, 16, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (head.toString('latin1') !== 'SQLite format 3\u0000')
-    throw new UsageError(`${db} is not a SQLite database (no SQLite header); not read`, 'input');
-}
 
 /** --ledger, else PROMPT_COST_LEDGER, else the nearest folder (cwd or a parent) with `.prompt-cost/`, else cwd. */
 export function defaultLedgerPath(io: CliIO, explicit?: string): string {
@@ -311,15 +298,15 @@ async function readSource(io: CliIO, source: RunSource) {
     }
   }
   const db = source.path;
-  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
-  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
-  requireSqliteHeader(db);
-  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
+  // regular files only (a FIFO would hang the import); the SQLite header, and the size it gives against the
+  // in-memory cap, are checked by the core before anything more is read (core/history/dbFile.ts)
+  requireRegularFile(db, db);
+  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true });
   try {
     const read = await readFlujoRuns(db);
     return { db, backend: 'sqlite' as const, runs: read.runs, warnings: read.warnings, wal: read.wal };
   } catch (err) {
-    throw new UsageError(errorText(err));
+    throw new UsageError(errorText(err), err instanceof FlujoImportError ? 'input' : 'usage');
   }
 }
 
