@@ -11,11 +11,11 @@
 //   accuracy [--ledger PATH] [--json]   walk-forward backtest of the learned output estimate (historyAccuracy.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow, requireRegularFile } from './io';
-import { parseArgs } from './args';
+import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, requireRegularFile } from './io';
+import { parseArgs, readTomlInput } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
+import { FlujoHistoryConfig, readFlujoHistoryConfig } from '../core/flujo/historyConfig';
 import { BudgetConfig, BudgetRow, budgetPercentText, budgetsFromToml, closestLimit, summarizeBudgets } from '../core/history/budgets';
 import {
   findFlujoStateDb,
@@ -170,17 +170,21 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
     if (required) throw new UsageError('no flujo.toml found (use --config PATH)');
     return undefined;
   }
-  const text = readFileOrThrow(loc.path).toString('utf8');
-  let doc: Record<string, unknown>;
+  const { text, encodingError } = readTomlInput(loc.path);
+  let config: FlujoHistoryConfig;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    config = readFlujoHistoryConfig(text, encodingError);
   } catch (err) {
     throw new UsageError(`${loc.path} is not valid TOML: ${errorText(err).split('\n')[0]} (run prompt-cost lint)`);
   }
-  const info: FlujoConfigInfo = { path: loc.path };
-  if (typeof doc.state_uri === 'string') info.stateUri = doc.state_uri;
-  if (doc.budgets !== undefined) {
-    const { budgets, problems } = budgetsFromToml(doc.budgets);
+  const info: FlujoConfigInfo = { path: loc.path, stateUri: config.stateUri };
+  if (config.budgets !== undefined && config.loadError) {
+    // flujo/application/runner.py:267-283: a flujo.toml Flujo cannot load gives no TOML budgets at all.
+    io.stderr(
+      `warning: ${loc.path}: Flujo cannot load this file (${config.loadError}), so it applies none of its [budgets]; not shown (run prompt-cost lint)\n`,
+    );
+  } else if (config.budgets !== undefined) {
+    const { budgets, problems } = budgetsFromToml(config.budgets);
     for (const p of problems) io.stderr(`warning: ${loc.path}: ${p} (ignored)\n`);
     info.budgets = budgets;
   }
