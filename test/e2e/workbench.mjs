@@ -52,13 +52,13 @@ async function retry(what, attempts, step) {
  * the lens row, or to nothing), so one hover-and-wait is a race with the extension. Fails after `timeoutMs`.
  */
 export async function hoverUntilShown(page, target, hover, { position, timeoutMs = 60_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + loadScaled(timeoutMs);
   for (;;) {
     // The empty title bar: away from the editor, and no tooltip there (the activity bar has them).
     await page.mouse.move(250, 14);
     await target.hover(position ? { position } : {});
     if (
-      await hover.waitFor({ state: 'visible', timeout: 5_000 }).then(
+      await hover.waitFor({ state: 'visible', timeout: loadScaled(5_000) }).then(
         () => true,
         () => false,
       )
