@@ -73,6 +73,28 @@ export function ledgerLocation(io: CliIO, explicit?: string): { file: string; ro
   return { file: path.join(path.resolve(io.cwd), DEFAULT_LEDGER_PATH), root: path.resolve(io.cwd) };
 }
 
+/**
+ * The ledger an import writes to (ledgerLocation), checked before anything is read or written: a committed
+ * symlink (runs.jsonl → ~/.bashrc) or a default ledger resolving outside its folder is refused, and so is
+ * anything but a regular file. One sequence for every importer (Flujo DB, OTLP files, Langfuse).
+ */
+export function importLedger(io: CliIO, explicit?: string): { file: string; root?: string } {
+  const location = ledgerLocation(io, explicit);
+  try {
+    checkWriteTarget(location.file, location.root);
+  } catch (err) {
+    throw new UsageError(errorText(err), 'input');
+  }
+  requireRegularFile(location.file, location.file, { mayBeMissing: true });
+  return location;
+}
+
+/** An import's failed ledger write (ENOSPC, EROFS, EACCES …) as one line, exit 2: the ledger was cut back to where it was. */
+export function ledgerWriteFailure(err: unknown): unknown {
+  const line = fsErrorLine(err, 'cannot write the ledger');
+  return line ? new UsageError(`${line}; the failed write was removed from the ledger (run the import again once fixed)`, 'input') : err;
+}
+
 export async function loadLedger(file: string): Promise<LedgerReadResult> {
   // a FIFO or device as the ledger would hang the read; the reader holds the whole file in memory
   requireRegularFile(file, file, { mayBeMissing: true, maxBytes: MAX_LEDGER_BYTES });
@@ -320,14 +342,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   const read = await readSource(io, resolveSource(io, positional[0], flags.get('config') as string | undefined));
   const db = read.db;
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
-  const { file, root } = ledgerLocation(io, flags.get('ledger') as string | undefined);
-  // before anything is read or written: a committed symlink (runs.jsonl → ~/.bashrc) is refused
-  try {
-    checkWriteTarget(file, root);
-  } catch (err) {
-    throw new UsageError(errorText(err), 'input');
-  }
-  requireRegularFile(file, file, { mayBeMissing: true });
+  const { file, root } = importLedger(io, flags.get('ledger') as string | undefined);
   const dry = flags.has('dry-run');
   const result = dry
     ? {
@@ -340,11 +355,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
         records: read.runs.map(flujoRunToRecord),
       }
     : await importFlujoRunsToLedger(file, read.runs, { root }).catch((err: unknown) => {
-        // ENOSPC, EROFS, EACCES …: one line (the ledger was cut back to where it was), exit 2
-        const line = fsErrorLine(err, 'cannot write the ledger');
-        throw line
-          ? new UsageError(`${line}; the failed write was removed from the ledger (run the import again once fixed)`, 'input')
-          : err;
+        throw ledgerWriteFailure(err);
       });
   for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
   if (flags.has('json')) {
