@@ -4,7 +4,7 @@
 // state file (written by the real SQLite through Python's sqlite3, the shapes of sqlite_core.py). Each import
 // is a fresh CLI process into a fresh ledger, timed (wall) with its peak RSS from /usr/bin/time; then the same
 // import again (nothing new). Writes bench/FLUJO-POSTGRES.md.
-//   Usage: node scripts/build.mjs && node bench/flujo-postgres.mjs [--runs N]
+//   Usage: node scripts/build.mjs && node bench/flujo-postgres.mjs [--runs N] [--attempts N]
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +18,8 @@ const root = path.resolve(here, '..');
 const out = path.join(here, '.out');
 const arg = process.argv.indexOf('--runs');
 const RUNS = arg > 0 ? Number(process.argv[arg + 1]) : 100_000;
+const attemptsArg = process.argv.indexOf('--attempts');
+const ATTEMPTS = attemptsArg > 0 ? Number(process.argv[attemptsArg + 1]) : 2;
 const cli = path.join(root, 'dist', 'cli.js');
 if (!fs.existsSync(cli)) throw new Error('dist/cli.js missing: run node scripts/build.mjs first');
 if (!fs.existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is needed for the peak memory (Debian: apt-get install time)');
@@ -95,15 +97,19 @@ try {
   // One import: a fresh process, wall time and peak RSS (GNU time's %M, KB).
   const importOnce = (source, ledger) => {
     const started = Date.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'history', 'import', source, '--ledger', ledger, '--json'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    });
+    const r = spawnSync(
+      '/usr/bin/time',
+      ['-f', '%M %U %S', process.execPath, cli, 'history', 'import', source, '--ledger', ledger, '--json'],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      },
+    );
     const ms = Date.now() - started;
     if (r.status !== 0) throw new Error(`${r.status}: ${r.stderr.slice(-2000)}`);
-    const rssKb = Number(/(\d+)\s*$/.exec(r.stderr)[1]);
+    const [, rssKb, user, sys] = /(\d+) ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr).map(Number);
     const j = JSON.parse(r.stdout);
-    return { ms, rssMb: rssKb / 1024, added: j.added, unchanged: j.unchanged };
+    return { ms, cpuMs: (user + sys) * 1000, rssMb: rssKb / 1024, added: j.added, unchanged: j.unchanged };
   };
   const rows = [];
   const ledgers = {};
@@ -111,7 +117,7 @@ try {
     ['SQLite', sqlitePath],
     ['PostgreSQL', pg.uri('bench')],
   ]) {
-    for (const attempt of [1, 2]) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const ledger = path.join(work, `${name}-${attempt}.jsonl`);
       const first = importOnce(source, ledger);
       const again = importOnce(source, ledger);
@@ -119,9 +125,11 @@ try {
       rows.push([
         name,
         attempt,
+        fmt(first.cpuMs),
         fmt(first.ms),
         first.rssMb.toFixed(0),
         `${first.added} added`,
+        fmt(again.cpuMs),
         fmt(again.ms),
         again.rssMb.toFixed(0),
         `${again.unchanged} unchanged`,
@@ -150,10 +158,10 @@ try {
     '# Flujo import: PostgreSQL vs SQLite',
     '',
     `\`node bench/flujo-postgres.mjs --runs ${RUNS}\` on ${os.cpus().length} cores (${os.cpus()[0].model}), load average ${os.loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString().slice(0, 10)}; PostgreSQL ${pg.psql('SHOW server_version', 'bench').trim()} on loopback.`,
-    `Each import is a fresh \`prompt-cost history import\` process into a new ledger (wall time; peak RSS by /usr/bin/time), then the same import again. Both ledgers hold identical runs.`,
+    `Each import is a fresh \`prompt-cost history import\` process into a new ledger (CPU = user + system, and wall time, which a loaded machine stretches; peak RSS by /usr/bin/time), then the same import again. Both ledgers hold identical runs.`,
     '',
-    '| store | attempt | import | peak RSS (MB) | | again | peak RSS (MB) | |',
-    '|---|---:|---:|---:|---|---:|---:|---|',
+    '| store | attempt | import CPU | wall | peak RSS (MB) | | again CPU | wall | peak RSS (MB) | |',
+    '|---|---:|---:|---:|---:|---|---:|---:|---:|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
   ].join('\n');
