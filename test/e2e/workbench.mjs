@@ -46,6 +46,28 @@ async function retry(what, attempts, step) {
   throw new Error(`${what} failed after ${attempts} attempts: ${last?.message ?? last}`);
 }
 
+/**
+ * Moves the mouse onto `target` (at `position`) until `hover` is visible, moving away and back between tries:
+ * a CodeLens that arrives after the mouse moved shifts the line from under it (the hover then belongs to
+ * the lens row, or to nothing), so one hover-and-wait is a race with the extension. Fails after `timeoutMs`.
+ */
+export async function hoverUntilShown(page, target, hover, { position, timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + loadScaled(timeoutMs);
+  for (;;) {
+    // The empty title bar: away from the editor, and no tooltip there (the activity bar has them).
+    await page.mouse.move(250, 14);
+    await target.hover(position ? { position } : {});
+    if (
+      await hover.waitFor({ state: 'visible', timeout: loadScaled(5_000) }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the hover (${hover})`);
+  }
+}
+
 /** Runs a command from the Command Palette by its title. */
 export async function runCommand(page, title) {
   const step = async () => {
