@@ -1,7 +1,7 @@
 // Installs the test-only oracles into .oracle/ (git-ignored), a separate, cached step so that
 // `npm install` stays lean (they are ~700 MB): Hugging Face `tokenizers` (the Rust library,
 // prebuilt for Node), the npm packages that ship each family's tokenizer.json, and the
-// benchmark peers `ai-tokenizer` and `tiktoken-node`, and `dotprompt`. `npm test` and `.ci/run` call this; it
+// benchmark peers `ai-tokenizer` and `tiktoken-node`, `dotprompt`, the OTLP .proto files and the OpenTelemetry JS SDK. `npm test` and `.ci/run` call this; it
 // does nothing when .oracle/ already holds exactly these versions.
 //   node scripts/oracle.mjs [--force]
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,15 @@ export const ORACLE_PACKAGES = {
   // dotprompt's own renderer (Handlebars + its role/history/media helpers): the oracle of our
   // dotprompt message split (test/unit/dotprompt-oracle.test.ts).
   dotprompt: '1.1.2',
+  // Team history (issue 26): the official OTLP .proto files (opentelemetry-proto v1.4.0, copied unchanged into
+  // Elastic's mock OTLP server package: opentelemetry/proto/**, collector/README.md names the tag) that the
+  // loopback receiver decodes with, and the OpenTelemetry JS SDK whose own span model and OTLP serializers
+  // (JSON and protobuf) our spans are compared with (test/unit/otel-sdk-roundtrip.test.ts).
+  '@elastic/mockotlpserver': '0.10.0',
+  '@opentelemetry/api': '1.10.0',
+  '@opentelemetry/resources': '3.1.1',
+  '@opentelemetry/sdk-trace': '3.1.1',
+  '@opentelemetry/otlp-transformer': '0.301.1',
 };
 
 const stampFile = path.join(ORACLE_DIR, 'installed.json');

@@ -6,7 +6,10 @@
  * differentials over whole corpora and every Unicode character, the whole-tree ESLint run, real git
  * repositories, worker threads, the real VS Code server and PostgreSQL, and the CLI runs that spawn
  * dozens of processes (cli-quiet), and packing a production VSIX (vsix-size: a minified build and vsce, ~18 s).
- * Measured per file in a full run and in a test:fast run.
+ * Measured per file in a full run and in a test:fast run; cli-gate (real git
+ * repositories, a CLI process per step: 48 s of a 215 s test:fast unit layer) and tokenize-framing-linear
+ * (fast-check against Hugging Face tokenizers for every family, 5,000-message conversations: 21 s) joined
+ * later (docs/dev/testing.md).
  */
 export const SLOW_UNIT_FILES = [
   /^bounded-/,
@@ -23,6 +26,8 @@ export const SLOW_UNIT_FILES = [
   /^history-flujo-postgres\.test\.js$/,
   /^cli-quiet\.test\.js$/,
   /^vsix-size\.test\.js$/,
+  /^cli-gate\.test\.js$/,
+  /^tokenize-framing-linear\.test\.js$/,
 ];
 
 /** True for a compiled or source unit test file name that only `npm test` runs. */

@@ -3,9 +3,12 @@
 // suites inside a real VS Code host, and the browser-level e2e/screenshot step. Ends with one
 // summary line CI reads: "N passed, N failed". Exit code is non-zero when anything failed.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cachedStep, pruneCompiled } from './freshness.mjs';
 import { isSlowUnitFile } from './slow-tests.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,14 +31,16 @@ function run(cmd, args, { capture = false } = {}) {
   });
 }
 
+/** The compiled test files of test/<dir>, listed from the sources: a renamed or deleted test never runs from a stale copy. */
 function listTests(dir) {
-  if (!fs.existsSync(dir)) return [];
+  const src = path.join(root, 'test', dir);
+  if (!fs.existsSync(src)) return [];
   return fs
-    .readdirSync(dir, { recursive: true })
+    .readdirSync(src, { recursive: true })
     .map(String)
-    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.ts'))
     .sort()
-    .map((f) => path.join(dir, f));
+    .map((f) => path.join(root, 'out', 'test', dir, f.replace(/\.ts$/, '.js')));
 }
 
 /** Runs a harness script that ends with "<prefix>: N passed, N failed"; no such line counts as a failure. */
@@ -47,11 +52,11 @@ async function summaryLine(script, prefix) {
   return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
 }
 
-/** Runs the compiled node:test files under out/test/<dir>; counts from the spec reporter's "ℹ pass N" / "ℹ fail N". */
-async function nodeTests(dir) {
-  const files = listTests(path.join(root, 'out', 'test', dir)).filter((f) => !fast || !isSlowUnitFile(path.basename(f)));
-  if (!files.length) return { passed: 0, failed: 1, code: 1 };
-  const { code, out } = await run(process.execPath, ['--test', '--test-reporter=spec', ...files], { capture: true });
+/** Runs compiled node:test files, `concurrency` files at a time; counts from the spec reporter's "ℹ pass N" / "ℹ fail N". */
+async function runNodeTests(files, concurrency) {
+  if (!files.length) return { passed: 0, failed: 0, code: 0 };
+  const args = ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files];
+  const { code, out } = await run(process.execPath, args, { capture: true });
   const count = (name) => Number(new RegExp(`^\\S+ ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
   const passed = count('pass');
   const failed = count('fail');
@@ -59,13 +64,45 @@ async function nodeTests(dir) {
   return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
 }
 
+/**
+ * The node:test files of test/<dir>. The quick files run one per core at a time (node's default is one
+ * fewer than the cores: one at a time on a 2-core machine); the slow ones (scripts/slow-tests.mjs: time and
+ * memory bounds, worker threads, dozens of processes) keep running one at a time, after them, and only
+ * without --fast.
+ */
+async function nodeTests(dir) {
+  const files = listTests(dir);
+  if (!files.length) return { passed: 0, failed: 1, code: 1 };
+  const slow = files.filter((f) => isSlowUnitFile(path.basename(f)));
+  const quick = await runNodeTests(
+    files.filter((f) => !slow.includes(f)),
+    Math.max(2, os.availableParallelism()),
+  );
+  if (fast) return quick;
+  const rest = await runNodeTests(slow, 1);
+  return { passed: quick.passed + rest.passed, failed: quick.failed + rest.failed, code: quick.code || rest.code };
+}
+
+/** ESLint's and Prettier's own caches (content-keyed), under out/.cache; ESLint's is per config and layer-rule source. */
+function lintCaches() {
+  const hash = createHash('sha256');
+  for (const f of ['eslint.config.mjs', 'scripts/eslint-layers.mjs', 'node_modules/.package-lock.json'])
+    if (fs.existsSync(path.join(root, f))) hash.update(fs.readFileSync(path.join(root, f)));
+  const dir = path.join(root, 'out', '.cache');
+  return {
+    eslint: ['--cache', '--cache-strategy', 'content', '--cache-location', path.join(dir, `eslint-${hash.digest('hex').slice(0, 16)}`)],
+    prettier: ['--cache', '--cache-strategy', 'content', '--cache-location', path.join(dir, 'prettier')],
+  };
+}
+
 const layers = {
   /** Type-check (extension, CLI, tests, webview), ESLint and Prettier: one check each. */
   async static() {
+    const caches = lintCaches();
     const checks = [
       ['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'src/webview']],
-      ['eslint', ['node_modules/eslint/bin/eslint.js', 'src', 'test', 'scripts', 'bench']],
-      ['prettier', ['node_modules/prettier/bin/prettier.cjs', '--check', 'src', 'test', 'scripts', 'bench']],
+      ['eslint', ['node_modules/eslint/bin/eslint.js', ...caches.eslint, 'src', 'test', 'scripts', 'bench']],
+      ['prettier', ['node_modules/prettier/bin/prettier.cjs', ...caches.prettier, '--check', 'src', 'test', 'scripts', 'bench']],
     ];
     let passed = 0;
     let failed = 0;
@@ -86,22 +123,52 @@ const layers = {
   e2e: () => summaryLine('test/e2e/screenshots.mjs', 'e2e'),
 };
 
+/** The bundles (scripts/build.mjs): skipped when src/, the assets, scripts/ and the installed packages are as they were after the last build and dist/ is as it left it. */
+const buildStep = cachedStep({
+  root,
+  stamp: 'dist/.test-all-build.json',
+  key: 'development',
+  inputs: [
+    'src',
+    'assets',
+    'package.json',
+    'tsconfig.json',
+    // all of scripts/: build.mjs imports bundles.mjs and encodings.mjs, and may import more
+    'scripts',
+    'node_modules/.package-lock.json',
+  ],
+  outputs: ['dist', 'media/compare.js', 'media/compare.js.map'],
+});
+
+/** The tests' strict tsc into out/ (incremental): skipped when nothing it reads or wrote changed since it last passed. */
+const compileStep = cachedStep({
+  root,
+  stamp: 'out/.test-all-tsc.json',
+  key: 'tsconfig.test.json',
+  inputs: ['src', 'test', 'tsconfig.json', 'tsconfig.test.json', 'node_modules/.package-lock.json'],
+  outputs: ['out'],
+  ignore: (rel) => rel === path.join('out', '.cache') || rel === path.join('src', 'webview'),
+});
+
 async function main() {
   console.log('> build');
-  let r = await run(process.execPath, ['scripts/build.mjs']);
-  if (r.code !== 0) return finish([['build', { passed: 0, failed: 1 }]]);
+  if (buildStep.fresh()) console.log('  up to date (nothing under src/, assets/ or scripts/ changed)');
+  else if (!(await buildStep.run(async () => (await run(process.execPath, ['scripts/build.mjs'])).code === 0)))
+    return finish([['build', { passed: 0, failed: 1 }]]);
   if (!only.length || only.includes('unit') || only.includes('security')) {
     // The test-only oracles (Hugging Face tokenizers + the families' tokenizer.json, ~700 MB) live in
     // .oracle/, installed once by this separate, cached step rather than by `npm install`.
     console.log('> test oracles (.oracle/, cached)');
-    r = await run(process.execPath, ['scripts/oracle.mjs']);
+    const r = await run(process.execPath, ['scripts/oracle.mjs']);
     if (r.code !== 0) return finish([['oracle', { passed: 0, failed: 1 }]]);
   }
   console.log('> compile tests (tsc)');
-  // A renamed or deleted test must not keep running from a stale compiled copy.
-  fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
-  r = await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
-  if (r.code !== 0) return finish([['tsc', { passed: 0, failed: 1 }]]);
+  if (compileStep.fresh()) console.log('  up to date (nothing under src/ or test/ changed since tsc last passed)');
+  else {
+    pruneCompiled(root, { sources: ['src', 'test'], outDir: 'out', buildInfo: 'out/.tsbuildinfo', skip: [path.join('src', 'webview')] });
+    const tsc = () => run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
+    if (!(await compileStep.run(async () => (await tsc()).code === 0))) return finish([['tsc', { passed: 0, failed: 1 }]]);
+  }
   const results = [];
   for (const name of Object.keys(layers)) {
     if (only.length && !only.includes(name)) continue;

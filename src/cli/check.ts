@@ -198,8 +198,8 @@ function flujoFindings(io: CliIO, rel: (abs: string) => string, checkedFiles: re
   if (!io.env.FLUJO_CONFIG_PATH) for (const f of checkedFiles) if (path.basename(f) === 'flujo.toml') configs.add(path.resolve(f));
   return [...configs].sort().flatMap((file) => {
     const { text, encodingError } = readTomlInput(file);
-    const analysis = analyzeFlujoToml(text, { usedModels: collectWorkspaceUsages(path.dirname(file)), path: file });
-    const diags = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
+    const analysis = analyzeFlujoToml(text, { usedModels: collectWorkspaceUsages(path.dirname(file)), path: file, encodingError });
+    const diags = analysis.diagnostics;
     const p = rel(file);
     return diags.map((d): Finding => ({
       source: 'lint',

@@ -51,14 +51,14 @@ export function loadCliCatalog(
     if (loc.reason === 'search') return none;
     throw err;
   }
-  const { text } = decodeTomlBytes(bytes);
+  const { text, encodingError } = decodeTomlBytes(bytes);
   let date: string | undefined;
   try {
     date = fs.statSync(loc.path).mtime.toISOString().slice(0, 10);
   } catch {
     date = undefined;
   }
-  const analysis = analyzeFlujoToml(text, { path: loc.path, date });
+  const analysis = analyzeFlujoToml(text, { path: loc.path, date, encodingError });
   const warnings: string[] = [];
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) warnings.push(`${loc.path} has ${errors.length} error(s); run \`prompt-cost lint\` (prices there may be ignored)`);

@@ -11,14 +11,15 @@
 //   accuracy [--ledger PATH] [--json]   walk-forward backtest of the learned output estimate (historyAccuracy.ts)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, readFileOrThrow, requireRegularFile } from './io';
-import { parseArgs } from './args';
+import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError, printJson, requireRegularFile } from './io';
+import { parseArgs, readTomlInput } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
+import { FlujoHistoryConfig, readFlujoHistoryConfig } from '../core/flujo/historyConfig';
 import { BudgetConfig, BudgetRow, budgetPercentText, budgetsFromToml, closestLimit, summarizeBudgets } from '../core/history/budgets';
 import {
   findFlujoStateDb,
+  FlujoImportError,
   flujoRunToRecord,
   flujoStateDbCandidates,
   importFlujoRunsToLedger,
@@ -46,22 +47,8 @@ import { checkWriteTarget, fsErrorLine } from '../core/safeWrite';
 
 const GROUPS: readonly GroupBy[] = ['day', 'prompt', 'model', 'pipeline', 'status'];
 
-/** The ledger and a Flujo database are read whole (sql.js): beyond these sizes they are refused with a message. */
+/** The ledger is read whole: beyond this size it is refused with a message. */
 const MAX_LEDGER_BYTES = 256 * 1024 * 1024;
-const MAX_DB_BYTES = 1024 * 1024 * 1024;
-
-/** SQLite's file header (sqlite.org/fileformat2.html §1.3.1): anything else is not handed to sql.js. */
-function requireSqliteHeader(db: string): void {
-  const head = Buffer.alloc(16);
-  const fd = fs.openSync(db, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  try {
-    fs.readSync(fd, head, 0, 16, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (head.toString('latin1') !== 'SQLite format 3\u0000')
-    throw new UsageError(`${db} is not a SQLite database (no SQLite header); not read`, 'input');
-}
 
 /** --ledger, else PROMPT_COST_LEDGER, else the nearest folder (cwd or a parent) with `.prompt-cost/`, else cwd. */
 export function defaultLedgerPath(io: CliIO, explicit?: string): string {
@@ -84,6 +71,28 @@ export function ledgerLocation(io: CliIO, explicit?: string): { file: string; ro
     dir = parent;
   }
   return { file: path.join(path.resolve(io.cwd), DEFAULT_LEDGER_PATH), root: path.resolve(io.cwd) };
+}
+
+/**
+ * The ledger an import writes to (ledgerLocation), checked before anything is read or written: a committed
+ * symlink (runs.jsonl → ~/.bashrc) or a default ledger resolving outside its folder is refused, and so is
+ * anything but a regular file. One sequence for every importer (Flujo DB, OTLP files, Langfuse).
+ */
+export function importLedger(io: CliIO, explicit?: string): { file: string; root?: string } {
+  const location = ledgerLocation(io, explicit);
+  try {
+    checkWriteTarget(location.file, location.root);
+  } catch (err) {
+    throw new UsageError(errorText(err), 'input');
+  }
+  requireRegularFile(location.file, location.file, { mayBeMissing: true });
+  return location;
+}
+
+/** An import's failed ledger write (ENOSPC, EROFS, EACCES …) as one line, exit 2: the ledger was cut back to where it was. */
+export function ledgerWriteFailure(err: unknown): unknown {
+  const line = fsErrorLine(err, 'cannot write the ledger');
+  return line ? new UsageError(`${line}; the failed write was removed from the ledger (run the import again once fixed)`, 'input') : err;
 }
 
 export async function loadLedger(file: string): Promise<LedgerReadResult> {
@@ -161,17 +170,21 @@ function readFlujoConfig(io: CliIO, explicit: string | undefined, required: bool
     if (required) throw new UsageError('no flujo.toml found (use --config PATH)');
     return undefined;
   }
-  const text = readFileOrThrow(loc.path).toString('utf8');
-  let doc: Record<string, unknown>;
+  const { text, encodingError } = readTomlInput(loc.path);
+  let config: FlujoHistoryConfig;
   try {
-    doc = parseToml(text) as Record<string, unknown>;
+    config = readFlujoHistoryConfig(text, encodingError);
   } catch (err) {
     throw new UsageError(`${loc.path} is not valid TOML: ${errorText(err).split('\n')[0]} (run prompt-cost lint)`);
   }
-  const info: FlujoConfigInfo = { path: loc.path };
-  if (typeof doc.state_uri === 'string') info.stateUri = doc.state_uri;
-  if (doc.budgets !== undefined) {
-    const { budgets, problems } = budgetsFromToml(doc.budgets);
+  const info: FlujoConfigInfo = { path: loc.path, stateUri: config.stateUri };
+  if (config.budgets !== undefined && config.loadError) {
+    // flujo/application/runner.py:267-283: a flujo.toml Flujo cannot load gives no TOML budgets at all.
+    io.stderr(
+      `warning: ${loc.path}: Flujo cannot load this file (${config.loadError}), so it applies none of its [budgets]; not shown (run prompt-cost lint)\n`,
+    );
+  } else if (config.budgets !== undefined) {
+    const { budgets, problems } = budgetsFromToml(config.budgets);
     for (const p of problems) io.stderr(`warning: ${loc.path}: ${p} (ignored)\n`);
     info.budgets = budgets;
   }
@@ -307,15 +320,15 @@ async function readSource(io: CliIO, source: RunSource) {
     }
   }
   const db = source.path;
-  // sql.js and the WAL replay read these whole: regular files only (a FIFO would hang the import)
-  requireRegularFile(db, db, { maxBytes: MAX_DB_BYTES });
-  requireSqliteHeader(db);
-  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true, maxBytes: MAX_DB_BYTES });
+  // regular files only (a FIFO would hang the import); the SQLite header, and the size it gives against the
+  // in-memory cap, are checked by the core before anything more is read (core/history/dbFile.ts)
+  requireRegularFile(db, db);
+  requireRegularFile(`${db}-wal`, `${db}-wal`, { mayBeMissing: true });
   try {
     const read = await readFlujoRuns(db);
     return { db, backend: 'sqlite' as const, runs: read.runs, warnings: read.warnings, wal: read.wal };
   } catch (err) {
-    throw new UsageError(errorText(err));
+    throw new UsageError(errorText(err), err instanceof FlujoImportError ? 'input' : 'usage');
   }
 }
 
@@ -329,14 +342,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
   const read = await readSource(io, resolveSource(io, positional[0], flags.get('config') as string | undefined));
   const db = read.db;
   for (const w of read.warnings) io.stderr(`warning: ${w}\n`);
-  const { file, root } = ledgerLocation(io, flags.get('ledger') as string | undefined);
-  // before anything is read or written: a committed symlink (runs.jsonl → ~/.bashrc) is refused
-  try {
-    checkWriteTarget(file, root);
-  } catch (err) {
-    throw new UsageError(errorText(err), 'input');
-  }
-  requireRegularFile(file, file, { mayBeMissing: true });
+  const { file, root } = importLedger(io, flags.get('ledger') as string | undefined);
   const dry = flags.has('dry-run');
   const result = dry
     ? {
@@ -349,11 +355,7 @@ async function importCmd(argv: string[], io: CliIO): Promise<number> {
         records: read.runs.map(flujoRunToRecord),
       }
     : await importFlujoRunsToLedger(file, read.runs, { root }).catch((err: unknown) => {
-        // ENOSPC, EROFS, EACCES …: one line (the ledger was cut back to where it was), exit 2
-        const line = fsErrorLine(err, 'cannot write the ledger');
-        throw line
-          ? new UsageError(`${line}; the failed write was removed from the ledger (run the import again once fixed)`, 'input')
-          : err;
+        throw ledgerWriteFailure(err);
       });
   for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
   if (flags.has('json')) {

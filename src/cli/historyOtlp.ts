@@ -5,15 +5,15 @@
 // never from the command line, so a Langfuse key does not land in the shell history.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliIO, EXIT_OK, UsageError, printJson, requireRegularFile } from './io';
+import { CliIO, EXIT_OK, UsageError, printJson } from './io';
 import { parseArgs, stringFlag } from './args';
-import { defaultLedgerPath, ledgerLocation, loadLedger, warnSkipped } from './history';
+import { defaultLedgerPath, importLedger, ledgerWriteFailure, loadLedger, warnSkipped } from './history';
 import { compareRunsNewestFirst } from '../core/history/group';
 import { runsToJsonLines } from '../core/history/otel/jsonl';
 import { exportRunsToOtlp } from '../core/history/otel/exportRuns';
 import { parseOtlpHeaders, tracesUrl } from '../core/history/otel/send';
 import { importOtlpFiles } from '../core/history/otel/import';
-import { checkWriteTarget, fsErrorLine, writeFileAtomicSync } from '../core/safeWrite';
+import { fsErrorLine, writeFileAtomicSync } from '../core/safeWrite';
 import { errorText } from '../core/errors';
 
 export async function exportOtlp(argv: string[], io: CliIO): Promise<number> {
@@ -102,17 +102,10 @@ export async function importOtlp(argv: string[], io: CliIO): Promise<number> {
   const first = stringFlag(flags, 'otlp-file');
   if (first === undefined) throw new UsageError('--otlp-file FILE|DIR is required');
   const files = otlpFiles(io, [first, ...positional]);
-  const { file, root } = ledgerLocation(io, stringFlag(flags, 'ledger'));
-  try {
-    checkWriteTarget(file, root);
-  } catch (err) {
-    throw new UsageError(errorText(err), 'input');
-  }
-  requireRegularFile(file, file, { mayBeMissing: true });
+  const { file, root } = importLedger(io, stringFlag(flags, 'ledger'));
   const dry = flags.has('dry-run');
   const result = await importOtlpFiles(file, files, { root, dryRun: dry }).catch((err: unknown) => {
-    const line = fsErrorLine(err, 'cannot write the ledger');
-    throw line ? new UsageError(`${line}; the failed write was removed from the ledger (run the import again once fixed)`, 'input') : err;
+    throw ledgerWriteFailure(err);
   });
   for (const p of result.problems.slice(0, 20)) io.stderr(`warning: ${p.where}: ${p.message}\n`);
   if (result.problems.length > 20) io.stderr(`warning: ${result.problems.length - 20} more problem(s) (see --json)\n`);
@@ -174,12 +167,7 @@ export async function importLangfuse(argv: string[], io: CliIO): Promise<number>
   } catch {
     throw new UsageError(`--langfuse: '${baseUrl}' is not a URL`);
   }
-  const { file, root } = ledgerLocation(io, stringFlag(flags, 'ledger'));
-  try {
-    checkWriteTarget(file, root);
-  } catch (err) {
-    throw new UsageError(errorText(err), 'input');
-  }
+  const { file, root } = importLedger(io, stringFlag(flags, 'ledger'));
   const ledger = await loadLedger(file);
   const newest = ledger.runs.filter((r) => r.origin === `langfuse:${host}`).reduce((t, r) => Math.max(t, Date.parse(r.time) || 0), 0);
   const from = since ?? (newest ? new Date(newest - 3_600_000).toISOString() : undefined);
@@ -197,7 +185,9 @@ export async function importLangfuse(argv: string[], io: CliIO): Promise<number>
   } catch (err) {
     throw new UsageError(errorText(err), 'input');
   }
-  const done = await importTeamRecords(file, read.records, { root, dryRun: flags.has('dry-run') });
+  const done = await importTeamRecords(file, read.records, { root, dryRun: flags.has('dry-run') }).catch((err: unknown) => {
+    throw ledgerWriteFailure(err);
+  });
   for (const p of read.problems) io.stderr(`warning: ${p}\n`);
   if (read.truncated) io.stderr(`warning: stopped after ${read.pages} page(s); run the import again for the rest\n`);
   if (flags.has('json')) {

@@ -88,8 +88,8 @@ export async function runLint(argv: string[], io: CliIO): Promise<number> {
   }
   const { text, encodingError } = readTomlInput(file, path.relative(io.cwd, file) || file);
   const usedModels = collectWorkspaceUsages(path.dirname(file));
-  const analysis = analyzeFlujoToml(text, { usedModels, path: file });
-  const diagnostics = encodingError ? [encodingError, ...analysis.diagnostics] : analysis.diagnostics;
+  const analysis = analyzeFlujoToml(text, { usedModels, path: file, encodingError });
+  const diagnostics = analysis.diagnostics;
   const shown = path.relative(io.cwd, file) || file;
   if (flags.has('json')) {
     printJson(io, { file: shown, diagnostics: diagnostics.map(diagnosticToJson) });

@@ -180,8 +180,8 @@ export class PricingService extends Disposable {
     const uri = locateFlujoToml(folder, config, flujoCore.findFlujoConfig);
     if (!uri) return undefined;
     this.flujoFiles.add(uri.uri.toString());
-    const text = await readText(uri.uri);
-    if (text === undefined) {
+    const read = await readText(uri.uri);
+    if (read === undefined) {
       if (uri.reason !== 'search') this.log.warn(`flujo.toml not readable at ${uri.uri.fsPath} (${uri.reason})`);
       return undefined;
     }
@@ -190,7 +190,8 @@ export class PricingService extends Disposable {
       (st) => new Date(st.mtime).toISOString().slice(0, 10),
       () => undefined,
     );
-    const options = { path: uri.uri.fsPath, date };
+    const { text, encodingError } = read;
+    const options = { path: uri.uri.fsPath, date, encodingError };
     const { FLUJO_WORKER_MIN_CHARS, FlujoAnalysisWorker } = await import('../core/flujo/workerClient');
     if (IN_BROWSER || text.length < FLUJO_WORKER_MIN_CHARS) {
       const analysis = flujoCore.analyzeFlujoToml(text, { ...options, reference });
@@ -236,14 +237,17 @@ function locateFlujoToml(
   return found ? { uri: vscode.Uri.file(found.path), reason: found.reason } : undefined;
 }
 
-/** Text of a file, from an open editor when there is one (unsaved edits count), else from disk. */
-async function readText(uri: vscode.Uri): Promise<string | undefined> {
+/**
+ * Text of a file, from an open editor when there is one (unsaved edits count), else from disk — with
+ * the byte-order mark kept and invalid UTF-8 reported, since Flujo cannot load such a file.
+ */
+async function readText(uri: vscode.Uri): Promise<import('../core/flujo').DecodedToml | undefined> {
   const open = findOpenDocument(uri);
-  if (open) return open.getText();
+  if (open) return { text: open.getText() };
   try {
     const bytes = await vscode.workspace.fs.readFile(uri);
     const { decodeTomlBytes } = await import('../core/flujo');
-    return decodeTomlBytes(bytes).text;
+    return decodeTomlBytes(bytes);
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 // The e2e scenarios, in order. Each asserts on what is rendered and saves a screenshot.
-import { assert, clearNotifications, editorText, openFile, runCommand, setTheme, settled } from './workbench.mjs';
+import { assert, clearNotifications, editorText, hoverUntilShown, openFile, runCommand, setTheme, settled } from './workbench.mjs';
 import { changeScenarios } from './changesScenario.mjs';
 
 export const scenarios = [
@@ -43,9 +43,8 @@ export const scenarios = [
       await status.waitFor({ timeout: 10_000 });
       // Hover the system message body.
       const line = page.locator('.editor-group-container.active .view-line', { hasText: 'support triage assistant' }).first();
-      await line.hover({ position: { x: 60, y: 8 } });
       const hover = page.locator('.monaco-hover', { hasText: 'Prompt Cost' }).first();
-      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      await hoverUntilShown(page, line, hover, { position: { x: 60, y: 8 } });
       const hoverText = await hover.innerText();
       assert(
         hoverText.includes('gpt-4o-mini') && hoverText.includes('Monthly'),
@@ -70,9 +69,8 @@ export const scenarios = [
       const status = await page.locator('.statusbar-item', { hasText: 'tok ·' }).first().innerText();
       assert(status.includes('p50, 6 runs'), `the status bar says where the output comes from: ${status}`);
       const line = page.locator('.editor-group-container.active .view-line', { hasText: 'support triage assistant' }).first();
-      await line.hover({ position: { x: 60, y: 8 } });
-      const hover = page.locator('.monaco-hover', { hasText: 'Learned from runs' }).first();
-      await hover.waitFor({ state: 'visible', timeout: 10_000 });
+      const hover = page.locator('.monaco-hover', { hasText: 'Learned from' }).first();
+      await hoverUntilShown(page, line, hover, { position: { x: 60, y: 8 } });
       const hoverText = await hover.innerText();
       assert(
         /Typical \(p50\)[\s\S]*Budget \(p90\)/.test(hoverText) && hoverText.includes('131 tok'),
@@ -437,11 +435,8 @@ export const restrictedScenarios = [
         assert(/\d+ \+ (300|88) tok · \$0\.000\d+/.test(status), `status bar shows input + output tokens: ${status}`);
         // Edge 8: the hover says "mouse over", not "cursor".
         const line = page.locator('.editor-group-container.active .view-line', { hasText: 'support triage assistant' }).first();
-        const showHover = async () => {
-          await page.mouse.move(5, 5);
-          await line.hover({ position: { x: 60, y: 8 } });
-          await page.locator('.monaco-hover', { hasText: 'Prompt Cost' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-        };
+        const showHover = () =>
+          hoverUntilShown(page, line, page.locator('.monaco-hover', { hasText: 'Prompt Cost' }).first(), { position: { x: 60, y: 8 } });
         await showHover();
         const hoverText = await page.locator('.monaco-hover', { hasText: 'Prompt Cost' }).first().innerText();
         assert(

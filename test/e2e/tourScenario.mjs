@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, clearNotifications, openFile, runCommand, setTheme, settled } from './workbench.mjs';
+import { assert, clearNotifications, hoverUntilShown, openFile, runCommand, setTheme, settled } from './workbench.mjs';
 
 const PROMPT = 'prompts/support-triage.prompt.md';
 const THEMES = [
@@ -138,9 +138,7 @@ export const tourScenarios = [
       const line = page.locator('.editor-group-container.active .view-line', { hasText: 'support triage assistant' }).first();
       const hover = page.locator('.monaco-hover', { hasText: 'Prompt Cost' }).first();
       const showHover = async () => {
-        await page.mouse.move(250, 14);
-        await line.hover({ position: { x: 60, y: 8 } });
-        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        await hoverUntilShown(page, line, hover, { position: { x: 60, y: 8 } });
         await settled(page);
       };
       // Fits: VS Code caps a hover at max(¼ of the editor's height, 250 px) and scrolls beyond that.
@@ -161,9 +159,16 @@ export const tourScenarios = [
         assert(/^\s*gpt-4o-mini\s/m.test(fit.text.split('Model')[1] ?? ''), `the prompt's model first: ${fit.text}`);
         assert(/Monthly \(1,000\/day\)/.test(fit.text), `monthly at promptCost.requestsPerDay: ${fit.text}`);
       };
+      // The README's window as tour-01 leaves it (no side bar), then with the explorer open: the editor is
+      // ~300 px narrower there, so the hover's tables wrap sooner (it scrolled ~35 px there, issue 29 item 6).
+      if (await page.locator('.part.sidebar').isVisible()) await runCommand(page, 'View: Close Primary Side Bar');
       await showHover();
       await checkHover();
       await bothThemes(page, shot, 'tour-02-hover', { show: showHover, check: checkHover });
+      await runCommand(page, 'View: Show Explorer');
+      await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
+      await bothThemes(page, shot, 'tour-02-hover-explorer', { show: showHover, check: checkHover });
+      await runCommand(page, 'View: Close Primary Side Bar');
 
       // "Select a few lines and hover the selection: it prices exactly that text" — with the prompt's model.
       const select = async () => {
@@ -177,9 +182,7 @@ export const tourScenarios = [
       const showSelection = async () => {
         await select();
         await until(page, 'the status bar to price the selection', async () => (await statusText(page)).match(/^\d[\d,]* tok · /));
-        await page.mouse.move(250, 14);
-        await line.hover({ position: { x: 80, y: 8 } });
-        await selectionHover.waitFor({ state: 'visible', timeout: 10_000 });
+        await hoverUntilShown(page, line, selectionHover, { position: { x: 80, y: 8 } });
         await settled(page);
       };
       const checkSelection = async () => {

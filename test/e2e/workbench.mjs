@@ -1,21 +1,35 @@
 // Small helpers that drive the VS Code workbench the way a user does (keyboard, quick open, palette).
+import * as os from 'node:os';
 
-/** Opens a workspace file through Quick Open (Ctrl+P), like a user. */
+/** Opens a workspace file through Quick Open (Ctrl+P), like a user; again if the workbench dropped a step under load. */
 export async function openFile(page, relativePath) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(relativePath);
   const name = relativePath.split('/').pop();
-  // Click the matching row: Enter would take the first row, which may be a recently opened other file.
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ timeout: 15_000 });
-  await row.click();
-  // Wait until it is the active tab of the active group (it may already have been open elsewhere).
-  await page
-    .locator(`.editor-group-container.active .tabs-container .tab.active[aria-label^="${name}"]`)
-    .first()
-    .waitFor({ timeout: 10_000 });
+  // The active tab of the active group (the file may already have been open elsewhere).
+  const tab = page.locator(`.editor-group-container.active .tabs-container .tab.active[aria-label^="${name}"]`).first();
+  let last;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      if (attempt > 0) await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ state: 'visible', timeout: loadScaled(10_000) });
+      await input.fill(relativePath);
+      // Click the matching row: Enter would take the first row, which may be a recently opened other file.
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+      await row.waitFor({ timeout: loadScaled(15_000) });
+      await row.click();
+      await tab.waitFor({ timeout: loadScaled(10_000) });
+      return;
+    } catch (err) {
+      last = err; // e.g. the click landed while the list re-rendered (seen once at load 17): open it again
+    }
+  }
+  throw last;
+}
+
+/** `ms` on an idle machine, stretched by the 1-minute load per core (1–4×): the workbench is slower when shared. */
+export function loadScaled(ms) {
+  return Math.round(ms * Math.min(4, Math.max(1, os.loadavg()[0] / Math.max(1, os.cpus().length))));
 }
 
 /** Retries a UI step a few times: under load the workbench sometimes drops a key chord. */
@@ -30,6 +44,28 @@ async function retry(what, attempts, step) {
     }
   }
   throw new Error(`${what} failed after ${attempts} attempts: ${last?.message ?? last}`);
+}
+
+/**
+ * Moves the mouse onto `target` (at `position`) until `hover` is visible, moving away and back between tries:
+ * a CodeLens that arrives after the mouse moved shifts the line from under it (the hover then belongs to
+ * the lens row, or to nothing), so one hover-and-wait is a race with the extension. Fails after `timeoutMs`.
+ */
+export async function hoverUntilShown(page, target, hover, { position, timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + loadScaled(timeoutMs);
+  for (;;) {
+    // The empty title bar: away from the editor, and no tooltip there (the activity bar has them).
+    await page.mouse.move(250, 14);
+    await target.hover(position ? { position } : {});
+    if (
+      await hover.waitFor({ state: 'visible', timeout: loadScaled(5_000) }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the hover (${hover})`);
+  }
 }
 
 /** Runs a command from the Command Palette by its title. */

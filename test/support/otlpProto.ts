@@ -1,18 +1,30 @@
-// The official OTLP protobuf definitions (opentelemetry-proto v1.11.0, vendored in test/fixtures/otel/proto,
-// see SOURCES.md there) loaded with protobufjs: decode what we send, and check our OTLP/JSON against the
-// message types field by field.
+// The official OTLP protobuf definitions loaded with protobufjs: decode what we send, and check our OTLP/JSON
+// against the message types field by field. The .proto files are not in the repository: they come with the
+// test oracles (scripts/oracle.mjs → .oracle/), from npm `@elastic/mockotlpserver` 0.10.0, which ships
+// opentelemetry-proto tag v1.4.0 unchanged under opentelemetry/proto/ (its collector/README.md names the tag).
+// v1.4.0 → v1.11.0 changed nothing in trace.proto or trace_service.proto; common.proto and resource.proto only
+// gained the profiling dictionary indices (`string_value_strindex`, `key_strindex`) and `EntityRef`, none of
+// which a trace exporter writes.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 
-const ROOT_DIR = path.resolve(__dirname, '../../../test/fixtures/otel/proto');
+const ROOT_DIR = path.resolve(__dirname, '../../../.oracle/node_modules/@elastic/mockotlpserver');
+const SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
+
+/** Why the tests that decode OTLP protobuf skip (false: the .proto files are installed). */
+export const NO_OTLP_PROTO: false | string = fs.existsSync(path.join(ROOT_DIR, SERVICE_PROTO))
+  ? false
+  : 'the OTLP .proto files are not installed (they come with the test oracles): run node scripts/oracle.mjs';
 
 let cached: protobuf.Root | undefined;
 
 export function otlpRoot(): protobuf.Root {
   if (cached) return cached;
+  if (NO_OTLP_PROTO) throw new Error(NO_OTLP_PROTO);
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => path.join(ROOT_DIR, target);
-  root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto', { keepCase: false });
+  root.loadSync(SERVICE_PROTO, { keepCase: false });
   root.resolveAll();
   cached = root;
   return root;

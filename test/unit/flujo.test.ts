@@ -22,6 +22,7 @@ import {
   ROOT_KEYS,
 } from '../../src/core/flujo';
 import { PriceCatalog } from '../../src/core/pricing';
+import { cpuTimed } from '../support/timing';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -218,16 +219,20 @@ test('bad input never crashes or hangs', () => {
     inlineDeep: 'a = ' + '{b = '.repeat(5000) + '\n',
   };
   for (const [name, text] of Object.entries(cases)) {
-    const t0 = Date.now();
-    const ds = lintFlujoToml(text);
-    assert.ok(Date.now() - t0 < 2000, `${name} too slow`);
+    // CPU time: a wall-clock bound fails on a machine shared with other test runs (issue 29).
+    const { ms, value: ds } = cpuTimed(() => lintFlujoToml(text));
+    assert.ok(ms < 2000, `${name} too slow: ${Math.round(ms)} ms CPU`);
     for (const d of ds) assert.ok(d.range.start.line >= 0 && d.range.end.line >= d.range.start.line, name);
     if (name !== 'empty') assert.ok(ds.length > 0, `${name}: expected a located diagnostic`);
   }
   const bom = lintFlujoToml(cases.bom);
   assert.deepEqual(
     bom.map((d) => [d.code, d.range.start.line]),
-    [['wrong-type', 1]],
+    // tomllib keeps a BOM and stops at 1:1 (flujo-lax-numbers.test.ts); the rest is still checked.
+    [
+      ['toml-syntax', 0],
+      ['wrong-type', 1],
+    ],
   );
   const crlf = lintFlujoToml(cases.crlf);
   assert.deepEqual(crlf[0].range, { start: { line: 1, character: 9 }, end: { line: 1, character: 12 } });
@@ -249,14 +254,13 @@ test('10 MB file lints in bounded time', () => {
     size += b.length;
   }
   const text = parts.join('');
-  const t0 = Date.now();
-  const a = analyzeFlujoToml(text, { maxDiagnostics: 200 });
-  const ms = Date.now() - t0;
+  // CPU time: the wall-clock time of this file was 42 s next to other test runs at load 12 (issue 29).
+  const { ms, value: a } = cpuTimed(() => analyzeFlujoToml(text, { maxDiagnostics: 200 }));
   // 200 and the one too-many-problems summary (the model tables past the cap are not compared with the reference).
   assert.ok(a.diagnostics.length <= 201);
   assert.equal(a.diagnostics.at(-1)?.code, 'too-many-problems');
-  assert.ok(ms < 30_000, `took ${ms} ms`);
-  console.log(`# 10 MB flujo.toml (${parts.length} model tables): ${ms} ms`);
+  assert.ok(ms < 30_000, `took ${Math.round(ms)} ms CPU`);
+  console.log(`# 10 MB flujo.toml (${parts.length} model tables): ${Math.round(ms)} ms CPU`);
 });
 
 test('media/flujo.schema.json is generated from the key table', () => {

@@ -11,6 +11,7 @@ import { exportRunsToOtlp } from '../../src/core/history/otel/exportRuns';
 import { spanIdOf } from '../../src/core/history/otel/model';
 import { tempDir } from '../support/tempDir';
 import { OtlpReceiver } from '../support/otlpReceiver';
+import { NO_OTLP_PROTO } from '../support/otlpProto';
 
 function run(i: number): RunRecord {
   return {
@@ -56,7 +57,7 @@ function queueFor(rx: OtlpReceiver | string, file: string, timers: ReturnType<ty
   });
 }
 
-describe('live export queue', () => {
+describe('live export queue', { skip: NO_OTLP_PROTO }, () => {
   it('enqueue returns at once and the run reaches the receiver in the background', async () => {
     const rx = await new OtlpReceiver().start();
     try {

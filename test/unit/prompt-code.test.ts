@@ -12,6 +12,7 @@ import {
   type CodePrompt,
 } from '../../src/core/prompt';
 import { lexCode } from '../../src/core/prompt/lexer';
+import { cpuMs, cpuTimed } from '../support/timing';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'prompt');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -281,17 +282,17 @@ b = "bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0"
 test('large code file is scanned quickly', () => {
   const unit = fixture('agent.py');
   const big = unit.repeat(Math.ceil((2 * 1024 * 1024) / unit.length));
-  const t0 = performance.now();
-  const ps = findPromptsInCode(big, 'python');
-  const ms = performance.now() - t0;
+  const { ms, value: ps } = cpuTimed(() => findPromptsInCode(big, 'python'));
   assert.ok(ps.length > 1000);
   // Linear, not fast-at-any-load: 2 MB takes ~1.5 s warm, ~4.5 s cold at load 17 on 2 cores (the per-literal
-  // scanner before the per-call one took the same there); the bound catches a quadratic blow-up, not load.
-  assert.ok(ms < 10_000, `took ${ms} ms`);
-  const t1 = performance.now();
-  findPromptsInCode('('.repeat(200_000) + '"x"' + '`${'.repeat(2000), 'typescript');
-  findPromptsInCode('f"{'.repeat(100_000), 'python');
-  assert.ok(performance.now() - t1 < 4000);
+  // scanner before the per-call one took the same there); the bound catches a quadratic blow-up, not load,
+  // so it is CPU time (wall time grows with the other test runs on the machine, issue 29).
+  assert.ok(ms < 10_000, `took ${Math.round(ms)} ms CPU`);
+  const hostile = cpuMs(() => {
+    findPromptsInCode('('.repeat(200_000) + '"x"' + '`${'.repeat(2000), 'typescript');
+    findPromptsInCode('f"{'.repeat(100_000), 'python');
+  });
+  assert.ok(hostile < 4000, `took ${Math.round(hostile)} ms CPU`);
 });
 
 test('Claude Agent SDK: ClaudeAgentOptions(system_prompt=…, model=…) is an Anthropic system prompt (claude-agent-sdk-python README, ClaudeAgentOptions)', () => {

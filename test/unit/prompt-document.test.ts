@@ -11,6 +11,7 @@ import {
   parseRoleLine,
   type PromptDocument,
 } from '../../src/core/prompt';
+import { cpuMs } from '../support/timing';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'prompt');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -307,14 +308,6 @@ test('placeholders: heuristics', () => {
   assert.deepEqual(scan('{{a' + 'x'.repeat(2000) + '}}'), []);
   assert.deepEqual(scan('{% if %'), []);
 });
-
-/** CPU time of `fn` in ms: unlike wall time it does not grow with the other processes on a loaded machine. */
-function cpuMs(fn: () => void): number {
-  const t0 = process.cpuUsage();
-  fn();
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / 1000;
-}
 
 test('5 MB document parses in linear time (10× the text costs about 10× the time, not 100×)', () => {
   const unit = 'user:\nSome text with {{var}} and {name} and {"json": true} here.\n{{ unclosed\nassistant:\nok\n';

@@ -54,6 +54,8 @@ function ledgerExpectations(workspace) {
   };
 }
 
+const REMOTE_ADDITION = '\nAlways quote the order number you were given, exactly as written.\n';
+
 export function webExpectations(workspace) {
   const enc = get_encoding('o200k_base');
   try {
@@ -63,7 +65,15 @@ export function webExpectations(workspace) {
     // the workspace's own flujo.toml prices and the front matter's max_tokens (300), in exact decimals.
     const mini = parse(fs.readFileSync(path.join(workspace, 'flujo.toml'), 'utf8')).cost.providers.openai['gpt-4o-mini'];
     const total = addDecimal(mulDecimal(String(mini.prompt_tokens_per_1k), tokens), mulDecimal(String(mini.completion_tokens_per_1k), 300));
-    return { supportTriageTokens: tokens, supportTriageMiniTotalUsd: shiftDecimal(total, 3), ...ledgerExpectations(workspace) };
+    // The edit the github.dev suite makes to the working copy (appended to the user message).
+    const edited = chatCount(enc, markdownSections(triage + REMOTE_ADDITION));
+    return {
+      supportTriageTokens: tokens,
+      supportTriageMiniTotalUsd: shiftDecimal(total, 3),
+      remoteAddition: REMOTE_ADDITION,
+      supportTriageEditedTokens: edited,
+      ...ledgerExpectations(workspace),
+    };
   } finally {
     enc.free();
   }

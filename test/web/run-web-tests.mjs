@@ -13,12 +13,14 @@
 // Env: PCL_HOST_GREP (a mocha grep), HOST_TEST_TIMEOUT_MS.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
 import { webExpectations } from './expectations.mjs';
 import { webOnlyExtension } from './webExtension.mjs';
 import { answerUiQueries } from './uiQueries.mjs';
+import { fakeRemoteHubExtension } from './fakeRemoteHub/index.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS || 10 * 60_000);
@@ -66,7 +68,12 @@ async function main() {
   fs.writeFileSync(path.join(dataDir, 'options.json'), JSON.stringify({ grep: process.env.PCL_HOST_GREP || undefined }));
   fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify(webExpectations(workspace)));
   const resultsFile = path.join(dataDir, 'results.json');
-  const extension = webOnlyExtension(root, suiteBundle);
+  // One development folder with two extensions in it (VS Code scans a folder without a package.json as several;
+  // a second extensionDevelopmentPath in the payload replaces the first): ours, and a stand-in for the GitHub
+  // Repositories extension that serves github.dev's repository (test/web/fakeRemoteHub/).
+  const devRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-webdev-'));
+  const extension = webOnlyExtension(root, suiteBundle, path.join(devRoot, 'prompt-cost-lens'));
+  await fakeRemoteHubExtension(root, path.join(devRoot, 'remotehub'));
   const started = Date.now();
   const host = await startHost({ verbose });
   let code;
@@ -76,7 +83,7 @@ async function main() {
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS));
     await host.page.goto(
       host.url(workspace, [
-        ['extensionDevelopmentPath', host.remote(extension)],
+        ['extensionDevelopmentPath', host.remote(devRoot)],
         // Inside the extension's folder: the workbench runs a test module in the host of the extension that
         // contains it (abstractExtensionService.ts, _findTestExtensionHost), else in the remote Node host.
         ['extensionTestsPath', host.remote(path.join(extension, 'test', 'suite.js'))],
@@ -108,7 +115,7 @@ async function main() {
     }
     await host.close();
     fs.rmSync(workspace, { recursive: true, force: true });
-    fs.rmSync(extension, { recursive: true, force: true });
+    fs.rmSync(devRoot, { recursive: true, force: true });
     const passed = results ? results.tests.filter((t) => t.state === 'passed').length : 0;
     const failed = results ? results.tests.length - passed : 1;
     console.log(`web: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s (exit code ${code})`);

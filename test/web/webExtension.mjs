@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export function webOnlyExtension(root, testBundle) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-webext-'));
+export function webOnlyExtension(root, testBundle, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-webext-'))) {
+  fs.mkdirSync(dir, { recursive: true });
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   delete pkg.main;
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));

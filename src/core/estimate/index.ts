@@ -267,10 +267,10 @@ export function codeLensSummary(
 }
 
 /** Context window used by a row, with a warning near or over the limit. */
-function contextCell(row: CompareRow): string {
+function contextCell(row: CompareRow, withSize = true): string {
   if (row.contextUsedPct === undefined) return '—';
   const warn = row.exceedsContext ? ' ⚠ exceeds' : row.contextUsedPct >= 80 ? ' ⚠ near limit' : '';
-  return `${row.contextUsedPct}% of ${GROUPED.format(row.contextWindow ?? 0)}${warn}`;
+  return `${row.contextUsedPct}%${withSize ? ` of ${GROUPED.format(row.contextWindow ?? 0)}` : ''}${warn}`;
 }
 
 /** The notes under the tables: price sources, provider counts, approximations, placeholders, what Flujo records. */
@@ -281,8 +281,8 @@ function estimateNotes(estimate: PromptEstimate, compact = false): string[] {
   const approx = estimate.models.filter((m) => m.tokenizer.approximate);
   for (const m of estimate.models)
     if (m.providerCount) notes.push(escapeMarkdown(`${shortModel(m.model)}: exact, ${m.providerCount.source}.`));
-  // The hover names them; how each is approximated is in the comparison panel and "copy as Markdown".
-  if (compact && approx.length) notes.push(escapeMarkdown(`≈ approximate count: ${approx.map((m) => shortModel(m.model)).join(', ')}.`));
+  // The hover's table marks them with ≈; how each is approximated is in the comparison panel and "copy as Markdown".
+  if (compact && approx.length) notes.push(escapeMarkdown('≈ approximate count.'));
   // one note per method (a calibrated model's method differs from its family's documented one)
   else
     for (const method of new Set(approx.map((m) => m.tokenizer.method)))
@@ -316,8 +316,10 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   // One output figure for all models goes in the header; learned ones differ per model and go in the cells.
   const perModel = new Set(estimate.table.rows.map((r) => r.outputTokens)).size > 1;
   const outTok = (n: number) => (perModel ? ` (${GROUPED.format(n)} tok)` : '');
+  // The hover's labels are shorter, so its table fits the hover's width beside the explorer without wrapping.
+  const [tokensLabel, totalLabel] = options.compact ? ['Tokens', 'Per request'] : ['Input tokens', 'Total / request'];
   lines.push(
-    `| Model | Input tokens | Input | Output${perModel ? '' : ` (${GROUPED.format(estimate.outputTokens)} tok)`} | Total / request | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
+    `| Model | ${tokensLabel} | Input | Output${perModel ? '' : ` (${GROUPED.format(estimate.outputTokens)} tok)`} | ${totalLabel} | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
     '|---|---:|---:|---:|---:|---:|',
   );
   const variants: string[] = [
@@ -346,8 +348,9 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
       `${name}:`,
       cached && `all input cached ${cached} (input only)`,
       batch && `Batch API ${batch} (whole request)`,
-      // Per 1,000 requests is the table's total × 1,000: the compact hover leaves it to the panel and the copy.
-      row.contextUsedPct === undefined ? undefined : `context ${contextCell(row)}`,
+      // Per 1,000 requests is the table's total × 1,000: the compact hover leaves it to the panel and the copy,
+      // and the context window's size too (each a line of its own beside the explorer).
+      row.contextUsedPct === undefined ? undefined : `context ${contextCell(row, false)}`,
     ]
       .filter(Boolean)
       .join(' · ')

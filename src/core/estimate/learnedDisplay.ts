@@ -113,11 +113,10 @@ function learnedCompact(
   if (r && l) {
     const name = escapeMarkdown(shortModel(r.model));
     const usd = (d: Decimal | undefined) => (d ? ` · ${shortUsd(d, r.approximate)}` : '');
-    const whose = l.borrowedFrom
-      ? `${l.runs} run${l.runs === 1 ? '' : 's'} of ${escapeMarkdown(shortModel(l.borrowedFrom))}`
-      : `${l.runs} run${l.runs === 1 ? '' : 's'}`;
+    const whose = `${l.runs} run${l.runs === 1 ? '' : 's'}${l.borrowedFrom ? ` of ${escapeMarkdown(shortModel(l.borrowedFrom))}` : ''}`;
+    // One line beside the explorer too (≈ 100 characters): "Learned from 6 runs · gpt-4o-mini: Typical (p50) …".
     lines.push(
-      `Learned from runs · ${name} output: Typical (p50) ${GROUPED.format(l.p50)} tok${usd(r.cost?.p50Usd)}, Budget (p90) ${GROUPED.format(l.p90)} tok${usd(r.cost?.p90Usd)} (${whose})`,
+      `Learned from ${whose} · ${name}: Typical (p50) ${GROUPED.format(l.p50)} tok${usd(r.cost?.p50Usd)}, Budget (p90) ${GROUPED.format(l.p90)} tok${usd(r.cost?.p90Usd)}`,
     );
   }
   for (const r of rows)

@@ -5,7 +5,7 @@ import { bundledReferenceCatalog } from '../pricing/reference';
 import { CancellationError } from '../cancellation';
 import { lineStartsOf, scanToml } from './scanner';
 import { AnalysisContext, Consequences, DiagnosticSink, MAX_DIAGNOSTICS, flatten } from './analysis/context';
-import { checkSyntax } from './analysis/syntax';
+import { checkByteOrderMark, checkSyntax } from './analysis/syntax';
 import { checkDottedModelKeys, checkSections } from './analysis/structure';
 import { checkLeaves } from './analysis/keys';
 import { ModelTables, checkModelTables } from './analysis/pricing';
@@ -27,6 +27,11 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
   // smol-toml first: its parse tree is garbage before the scan's positions are built (a lower peak).
   const lineStarts = lineStartsOf(text);
   const consequences: Consequences = { loadFails: [], costInvalid: [] };
+  if (options.encodingError) {
+    sink.push(options.encodingError);
+    consequences.loadFails.push('it is not valid UTF-8');
+  }
+  if (checkByteOrderMark(text, sink)) consequences.loadFails.push('it starts with a byte-order mark');
   const valid = checkSyntax(text, { lineStarts }, sink);
   if (!valid) consequences.loadFails.push('TOML syntax error');
   checkpoint();

@@ -20,7 +20,10 @@ export function decodeTomlBytes(bytes: Uint8Array): DecodedToml {
       encodingError: {
         severity: 'error',
         code: 'toml-syntax',
-        message: 'TOML syntax error: the file is not valid UTF-8 (TOML files must be UTF-8).',
+        // CPython tomllib.load: `b.decode()` raises UnicodeDecodeError, a ValueError, which
+        // flujo/infra/config_manager.py:508-509 turns into ConfigurationError ("Error loading configuration").
+        message:
+          "TOML syntax error: the file is not valid UTF-8 (TOML files must be UTF-8). Flujo's tomllib cannot decode it (UnicodeDecodeError), so Flujo cannot load the file: none of its settings, budgets or prices apply and it records $0.",
         range: { start: pos, end: { line: pos.line, character: pos.character + 1 } },
       },
     };

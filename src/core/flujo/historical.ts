@@ -199,7 +199,7 @@ function verify(text: string, write: HistoricalWrite, averages: readonly Histori
   const after = applyEdits(text, write.edits);
   let doc: Record<string, unknown>;
   try {
-    doc = parseToml(after) as Record<string, unknown>;
+    doc = parseToml(after.charCodeAt(0) === 0xfeff ? after.slice(1) : after, { integersAsBigInt: 'asNeeded' }) as Record<string, unknown>;
   } catch (err) {
     throw new Error(`writing the averages would make flujo.toml invalid TOML (${errorText(err).split('\n')[0]}); nothing was written`, {
       cause: err,

@@ -61,7 +61,7 @@ serveLatest<FlujoWorkerRequest, FlujoWorkerResult | NeedText>(
 function answer(req: FlujoWorkerRequest, text: string, superseded: () => boolean): FlujoWorkerResult {
   if (req.historyConfig) {
     try {
-      return { diagnostics: [], valid: true, historyConfig: readFlujoHistoryConfig(text) };
+      return { diagnostics: [], valid: true, historyConfig: readFlujoHistoryConfig(text, req.options?.encodingError) };
     } catch (err) {
       return { diagnostics: [], valid: false, historyError: errorText(err) };
     }

@@ -16,7 +16,7 @@ import type { FlujoHistoryConfig } from './historyConfig';
 import type { PortablePricing } from './portable';
 
 /** What crosses to the worker: plain data only (no catalog object, no callbacks). */
-export type FlujoWorkerOptions = Pick<AnalyzeOptions, 'usedModels' | 'maxDiagnostics' | 'date' | 'path'>;
+export type FlujoWorkerOptions = Pick<AnalyzeOptions, 'usedModels' | 'maxDiagnostics' | 'date' | 'path' | 'encodingError'>;
 
 export interface FlujoWorkerRequest {
   /** The whole text (a plain analysis, or the first request for a document) … */
@@ -117,9 +117,9 @@ export class FlujoAnalysisWorker {
   }
 
   /** `state_uri` and `[budgets]` of `text`, read in the worker; throws an Error with the TOML error's message. */
-  async historyConfig(text: string): Promise<FlujoHistoryConfig> {
+  async historyConfig(text: string, encodingError?: FlujoDiagnostic): Promise<FlujoHistoryConfig> {
     this.forget();
-    const reply = await this.send({ text, historyConfig: true }, {}, undefined, false);
+    const reply = await this.send({ text, historyConfig: true }, { encodingError }, undefined, false);
     if ('needText' in reply) throw new Error('the flujo worker did not take the text');
     if (reply.historyError !== undefined) throw new Error(reply.historyError);
     return reply.historyConfig ?? {};

@@ -7,7 +7,8 @@
 // default evaluation is per run: a budget row's status is its worst run. `mode: 'cumulative'`
 // instead compares the total spend of all matching runs with the limit.
 import { GlobError, compileFnmatch } from '../prompt/glob';
-import { Decimal } from '../pricing/decimal';
+import { Decimal, MONEY_LIMITS } from '../pricing/decimal';
+import { pydanticFloatText, pydanticIntString } from '../flujo/analysis/values';
 import { promptTokens, totalTokens } from '../providers/types';
 import { RunRecord } from './record';
 
@@ -233,9 +234,44 @@ export function summarizeBudgets(budgets: BudgetConfig, runs: readonly RunRecord
 }
 
 /**
- * Builds a BudgetConfig from the parsed TOML `[budgets]` table (plain objects as smol-toml
- * returns them). Money goes through the number's shortest round-trip text (what the user wrote).
- * Invalid values are reported, not thrown.
+ * `total_cost_usd_limit: Optional[float] = Field(None, ge=0)` (flujo/domain/models.py:409) as pydantic
+ * (lax) reads a TOML value: a float, an int (converted to the nearest double; past 1.8e308 rejected), a
+ * boolean, or a numeric string (pydantic-core str_as_float: "5", " 5 ", "1_000", "inf"). `'inf'` is no
+ * limit; undefined is a value pydantic rejects (nan and negatives fail ge=0).
+ */
+export function costLimitOf(c: unknown): Decimal | 'inf' | undefined {
+  let text: string | undefined;
+  if (typeof c === 'number') text = Number.isNaN(c) ? 'nan' : c === Infinity ? 'inf' : c === -Infinity ? '-inf' : String(c);
+  else if (typeof c === 'bigint') text = c.toString();
+  else if (typeof c === 'boolean') text = c ? '1' : '0';
+  else if (typeof c === 'string') text = pydanticFloatText(c)?.toLowerCase();
+  if (text === undefined) return undefined;
+  if (/^\+?inf(inity)?$/.test(text)) return 'inf';
+  if (/nan|inf/.test(text)) return undefined;
+  const f = Number(text);
+  if (f === Infinity) return typeof c === 'string' ? 'inf' : undefined; // float("1e999") is inf; float(10**400) raises
+  if (f < 0) return undefined;
+  return typeof c === 'number' ? Decimal.fromNumber(c) : (Decimal.tryParse(text, MONEY_LIMITS) ?? Decimal.fromNumber(f));
+}
+
+/**
+ * `total_tokens_limit: Optional[int] = Field(None, ge=0)` (flujo/domain/models.py:410) as pydantic (lax)
+ * reads a TOML value: any int (tomllib keeps big ones; pydantic too), a float without a fractional part
+ * inside ±2^63, a boolean, or a string pydantic-core's clean_int_str accepts ("5", "5.0", "1_000").
+ */
+export function tokensLimitOf(k: unknown): number | undefined {
+  let n: bigint | undefined;
+  if (typeof k === 'bigint') n = k;
+  else if (typeof k === 'number') n = Number.isFinite(k) && k % 1 === 0 && Math.abs(k) < 2 ** 63 ? BigInt(k) : undefined;
+  else if (typeof k === 'boolean') n = k ? 1n : 0n;
+  else if (typeof k === 'string') n = pydanticIntString(k);
+  return n === undefined || n < 0n ? undefined : Number(n);
+}
+
+/**
+ * Builds a BudgetConfig from the parsed TOML `[budgets]` table (plain objects as smol-toml returns
+ * them, big integers as BigInt), reading each limit as Flujo's pydantic model does. Invalid values are
+ * reported, not thrown.
  */
 export function budgetsFromToml(table: unknown): { budgets: BudgetConfig; problems: string[] } {
   const problems: string[] = [];
@@ -249,20 +285,20 @@ export function budgetsFromToml(table: unknown): { budgets: BudgetConfig; proble
     }
     const o = v as Record<string, unknown>;
     const out: UsageLimits = {};
-    const c = o.total_cost_usd_limit;
-    if (c !== undefined) {
-      if (typeof c === 'number' && Number.isFinite(c) && c >= 0) out.totalCostUsdLimit = Decimal.fromNumber(c);
-      else if (typeof c === 'number' && (c === Infinity || Number.isNaN(c) || c === -Infinity))
+    if (o.total_cost_usd_limit !== undefined) {
+      const c = costLimitOf(o.total_cost_usd_limit);
+      if (c instanceof Decimal) out.totalCostUsdLimit = c;
+      else if (c === undefined)
         problems.push(
-          `${where}.total_cost_usd_limit is an absurd value (${c}): ${c === Infinity ? 'Flujo reads it as no limit' : "Flujo's ge=0 check rejects it"}`,
+          `${where}.total_cost_usd_limit must be a number ≥ 0 (Flujo's pydantic model rejects ${shown(o.total_cost_usd_limit)})`,
         );
-      else problems.push(`${where}.total_cost_usd_limit must be a number ≥ 0`);
+      // 'inf': no limit, as in Flujo (every cost compares below it).
     }
-    const k = o.total_tokens_limit;
-    if (k !== undefined) {
-      const n = typeof k === 'bigint' ? Number(k) : k;
-      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) out.totalTokensLimit = n;
-      else problems.push(`${where}.total_tokens_limit must be an integer ≥ 0`);
+    if (o.total_tokens_limit !== undefined) {
+      const k = tokensLimitOf(o.total_tokens_limit);
+      if (k !== undefined) out.totalTokensLimit = k;
+      else
+        problems.push(`${where}.total_tokens_limit must be an integer ≥ 0 (Flujo's pydantic model rejects ${shown(o.total_tokens_limit)})`);
     }
     return out;
   };
@@ -276,6 +312,11 @@ export function budgetsFromToml(table: unknown): { budgets: BudgetConfig; proble
       }
   }
   return { budgets, problems };
+}
+
+function shown(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? 'a table or list' : String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
 
 /** Prompt-side tokens of a run (tree label "tokens in"). */

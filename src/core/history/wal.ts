@@ -16,9 +16,10 @@
 //      set header bytes 18/19 (read/write format version) from 2 (WAL) to 1 (rollback journal) so
 //      SQLite in sql.js treats the image as a self-contained database.
 // The files on disk are only read, never written; Flujo keeps writing undisturbed.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { errorText } from '../errors';
+import { readMainDatabase, readWalFile, readWalHeaderBytes, WalSnapshotError } from './dbFile';
+
+export { WalSnapshotError };
 
 const WAL_MAGIC_LE = 0x377f0682;
 const WAL_MAGIC_BE = 0x377f0683;
@@ -45,23 +46,12 @@ export interface WalReplay {
   warnings: string[];
 }
 
-/** The database or WAL cannot be read at all (too large, not a regular file …). */
-export class WalSnapshotError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'WalSnapshotError';
-  }
-}
-
 /**
- * Largest database or WAL read into memory. sql.js keeps the whole image in WebAssembly memory (at most
- * 2 GB, shared with SQLite's page cache), so a bigger file could not be opened anyway; a Flujo state
+ * Largest database + WAL read into memory. sql.js holds a copy of the whole image, and reading takes one
+ * more while SQLite gets its copy, so the peak is about twice this (docs/dev/benchmarks.md); a Flujo state
  * database with 100k runs is about 60 MB.
  */
-export const MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024;
+export const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024;
 /** Zero-filled pages allowed before a WAL page beyond the main file (at least; see replayWal). */
 const MAX_GAP_BYTES = 16 * 1024 * 1024;
 
@@ -96,11 +86,12 @@ const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word
  * cannot be used is ignored with a reason, a bad frame ends replay there (fileformat2 §4.3/§4.4,
  * SQLite's wal.c walIndexRecover/walDecodeFrame) with a warning when committed frames are lost, and
  * every size taken from the WAL is checked against what the files really hold before anything is
- * allocated: memory is at most one copy of the files.
+ * allocated: memory is at most one copy of the files. `owned`: `db` is the caller's to give away, so the
+ * image is built in it (no copy) where it fits.
  */
-export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName = 'WAL'): WalReplay {
+export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName = 'WAL', options: { owned?: boolean } = {}): WalReplay {
   const base = (extra: Partial<WalReplay> = {}): WalReplay => ({
-    image: markRollbackJournal(new Uint8Array(db)),
+    image: markRollbackJournal(options.owned ? db : new Uint8Array(db)),
     walPresent: !!wal,
     framesApplied: 0,
     commits: 0,
@@ -117,7 +108,7 @@ export function replayWal(db: Uint8Array, wal: Uint8Array | undefined, walName =
   const { warnings, commitsIgnored } = frames.stop ? stopReport(wal, header, frames.stop, frames.framesInFile, walName) : NO_STOP;
   const stoppedAt = frames.stop ? { stoppedAt: { frame: frames.stop.index + 1, offset: frames.stop.off, reason: frames.stop.reason } } : {};
   if (frames.commits === 0) return base({ walPresent: true, framesIgnored, commitsIgnored, warnings, ...stoppedAt });
-  const image = committedImage(db, wal, header.pageSize, frames, walName);
+  const image = committedImage(db, wal, header.pageSize, frames, walName, options.owned === true);
   return {
     image: markRollbackJournal(image.image),
     walPresent: true,
@@ -269,6 +260,7 @@ function committedImage(
   pageSize: number,
   { committed, dbPages }: WalFrames,
   walName: string,
+  owned: boolean,
 ): { image: Uint8Array; warnings: string[] } {
   const mainPages = Math.floor(db.length / pageSize);
   const walPages = [...committed.keys()].filter((p) => p > mainPages && p <= dbPages).sort((a, b) => a - b);
@@ -285,79 +277,29 @@ function committedImage(
     present = p;
   }
   const pages = Math.min(dbPages, present);
-  const image = new Uint8Array(pages * pageSize);
-  image.set(db.subarray(0, Math.min(db.length, image.length)));
+  let image: Uint8Array;
+  if (owned && pages * pageSize <= db.length) image = db.subarray(0, pages * pageSize);
+  else {
+    image = new Uint8Array(pages * pageSize);
+    image.set(db.subarray(0, Math.min(db.length, image.length)));
+  }
   for (const [pgno, dataOff] of committed) {
     if (pgno <= pages) image.set(wal.subarray(dataOff, dataOff + pageSize), (pgno - 1) * pageSize);
   }
   const warnings: string[] = [];
   if (pages < dbPages && image.length >= 100) {
     // Free-list leaves never written are normal: only a gap larger than the free list is worth a warning.
-    const freePages = new DataView(image.buffer).getUint32(36, false);
+    const header = new DataView(image.buffer, image.byteOffset, image.byteLength);
+    const freePages = header.getUint32(36, false);
     if (cutAt !== undefined || dbPages - pages > freePages)
       warnings.push(
         `${walName}: its last commit claims a database of ${plural(dbPages, 'page')}` +
           (cutAt !== undefined ? ` with page ${cutAt.toLocaleString('en-US')} far beyond the others` : '') +
           `, but the database and WAL hold ${plural(pages, 'page')}; read as ${pages.toLocaleString('en-US')}`,
       );
-    new DataView(image.buffer).setUint32(28, pages, false); // in-header database size (fileformat2 §1.3.7)
+    header.setUint32(28, pages, false); // in-header database size (fileformat2 §1.3.7)
   }
   return { image, warnings };
-}
-
-// O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a regular file).
-const OPEN_READ = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
-
-/** Reads a whole regular file of at most `limit` bytes; undefined when it does not exist. */
-function readBounded(file: string, limit: number): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, OPEN_READ);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new WalSnapshotError(file, `cannot open (${errorText(err, 'code')})`);
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new WalSnapshotError(file, 'not a regular file');
-    if (st.size > limit)
-      throw new WalSnapshotError(
-        file,
-        `${(st.size / 1048576).toFixed(0)} MB is more than the ${(limit / 1048576).toFixed(0)} MB a state database can have to be read in memory`,
-      );
-    const buf = Buffer.alloc(st.size);
-    let got = 0;
-    while (got < buf.length) {
-      const n = fs.readSync(fd, buf, got, buf.length - got, got);
-      if (n === 0) break; // shrank while we read (a checkpoint truncated it): use what is there
-      got += n;
-    }
-    return got === buf.length ? buf : buf.subarray(0, got);
-  } catch (err) {
-    if (err instanceof WalSnapshotError) throw err;
-    throw new WalSnapshotError(file, `cannot read (${errorText(err, 'code')})`);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function readHeader(file: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, OPEN_READ);
-  } catch {
-    return undefined;
-  }
-  try {
-    if (!fs.fstatSync(fd).isFile()) return undefined;
-    const b = Buffer.alloc(WAL_HEADER);
-    const n = fs.readSync(fd, b, 0, WAL_HEADER, 0);
-    return b.subarray(0, n);
-  } catch {
-    return undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /**
@@ -366,18 +308,18 @@ function readHeader(file: string): Buffer | undefined {
  * after it. If the header (salts, checkpoint sequence) is unchanged, no WAL reset happened in
  * between, so every page a concurrent checkpoint copied into the main file is also in the WAL we
  * hold (same or newer), and replaying it over the main file gives the committed state. If it
- * changed, read again. Throws WalSnapshotError when a file is missing, not a regular file or larger
- * than `limit`.
+ * changed, read again. Throws WalSnapshotError when a file is missing, not a regular file, not a SQLite
+ * database, or together larger than `limit` (dbFile.ts: read no further than the header says).
  */
 export function readDatabaseSnapshot(dbPath: string, attempts = 5, limit = MAX_SNAPSHOT_BYTES): WalReplay {
   let last: WalReplay | undefined;
   const walPath = `${dbPath}-wal`;
   for (let i = 0; i < attempts; i++) {
-    const before = readHeader(walPath);
-    const db = readBounded(dbPath, limit);
+    const before = readWalHeaderBytes(walPath);
+    const db = readMainDatabase(dbPath, limit);
     if (!db) throw new WalSnapshotError(dbPath, 'no such file');
-    const wal = readBounded(walPath, limit);
-    last = replayWal(db, wal, path.basename(walPath));
+    const wal = readWalFile(walPath, db.length, limit);
+    last = replayWal(db, wal, path.basename(walPath), { owned: true });
     const after = wal?.subarray(0, WAL_HEADER);
     const same =
       (!before && !after) ||

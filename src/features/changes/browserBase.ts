@@ -1,36 +1,173 @@
-// The Δ lens in VS Code for the Web (github.dev, vscode.dev on a GitHub repository): the cost of a change
-// needs the base version of the file, which the desktop reads through VS Code's Git extension
-// (changes/tracker.ts). That extension does not run in the browser and no other API offered to extensions
-// there reads a file at another commit, so a prompt file in a remote repository (scheme vscode-vfs) says so
-// in one lens instead of showing a cost change it cannot know.
+// The Δ lens in VS Code for the Web (github.dev, vscode.dev on a GitHub or Azure repository). The desktop reads
+// the base through VS Code's Git extension (changes/tracker.ts), which does not run in the browser. There, the
+// repository is the GitHub Repositories extension's ("RemoteHub") virtual file system: `vscode-vfs:` URIs are
+// the working copy (with the user's uncommitted edits), and its API maps each one to the provider URI of the
+// committed file at the opened branch or pull request — the browser's HEAD — which `workspace.fs` reads:
+//   - the API: `getProviderUri(uri)` of the extension `GitHub.remotehub` (or `ms-vscode.remote-repositories`),
+//     typed in microsoft/vscode extensions/typescript-language-features/src/remoteRepositories.browser.ts and
+//     gitkraken/vscode-gitlens src/plus/remotehub.ts (RemoteHub publishes no typings of its own);
+//   - working vs committed: GitLens's GitHub provider (src/plus/integrations/providers/github/githubGitProvider.ts,
+//     getBlameCore) stats `uri` as "working" and `uri.with({ scheme: 'github' })` as "committed", and builds a
+//     file's revision URI with `remotehub.getProviderUri(...)` (createProviderUri).
+// So the browser shows the change vs HEAD as the desktop does. A pull request's own base commit is not offered
+// by that API (Metadata.getRevision() names the head only), so the Δ is of the working copy, not of the PR.
+// Without the extension, or when the committed file cannot be read, one lens says so, with the reason.
 import * as vscode from 'vscode';
-import { IN_BROWSER } from '../platform';
+import type { FileVersions } from '../../core/diff/prompts';
+import { errorText } from '../../core/errors';
+import { IN_BROWSER, withDataFiles } from '../platform';
 import type { Services } from '../services';
+import { readConfig } from '../config';
+import { editorPromptWorkspace } from '../prompt/workspace';
+import { documentLength } from '../vscodeConvert';
+import { Disposable } from '../util/dispose';
+import { registerChangeLensAndHover } from './editor';
+import { MAX_LIVE_CHARS, type DocumentChanges } from './tracker';
+
+/** The part of RemoteHub's API this feature uses (the typings cited above). */
+export interface RemoteHubApi {
+  getProviderUri(uri: vscode.Uri): vscode.Uri;
+}
+
+/** The extension ids RemoteHub's API is published under, in the order GitLens and VS Code look them up. */
+export const REMOTE_HUB_IDS = ['ms-vscode.remote-repositories', 'GitHub.remotehub'];
 
 export const BASE_UNAVAILABLE_TITLE = 'Δ vs base: unavailable';
-export const BASE_UNAVAILABLE_TOOLTIP =
-  'The cost change of this prompt needs its base version, which cannot be read in VS Code for the Web: ' +
-  'VS Code’s Git extension does not run in the browser. Open the change in VS Code desktop or a Codespace, ' +
-  'or run `prompt-cost diff --base <ref>` in CI.';
+const ELSEWHERE = 'Open the change in VS Code desktop or a Codespace, or run `prompt-cost diff --base <ref>` in CI.';
 
 /** Remote repositories in the browser (GitHub Repositories, Azure Repos) use the vscode-vfs scheme. */
 const REMOTE_REPOSITORY: vscode.DocumentSelector = [{ scheme: 'vscode-vfs' }];
 
-/**
- * The lens of a prompt file whose base cannot be read. No command id: VS Code renders the title as text, not a
- * link, with the tooltip on hover (vscode.executeCodeLensProvider does not return the tooltip of such a lens).
- */
-export function baseUnavailableLens(): vscode.CodeLens {
+/** The base of one document: its committed text (undefined: not in HEAD, a new file), or why it cannot be read. */
+export type RemoteBase = { committed: vscode.Uri; text: string | undefined } | { unavailable: string };
+
+/** RemoteHub's API, or why there is none. */
+export async function loadRemoteHub(): Promise<RemoteHubApi | string> {
+  const ext = REMOTE_HUB_IDS.map((id) => vscode.extensions.getExtension<RemoteHubApi>(id)).find((e) => e);
+  if (!ext) return 'the GitHub Repositories extension, which serves this repository, is not installed or not enabled';
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    return typeof api?.getProviderUri === 'function' ? api : `${ext.id} offers no getProviderUri in this version`;
+  } catch (err) {
+    return `${ext.id} did not start: ${errorText(err)}`;
+  }
+}
+
+/** The committed version of a working-copy URI, read through workspace.fs. */
+export async function readRemoteBase(hub: RemoteHubApi, uri: vscode.Uri): Promise<RemoteBase> {
+  let committed: vscode.Uri;
+  try {
+    committed = hub.getProviderUri(uri);
+  } catch (err) {
+    return { unavailable: `the GitHub Repositories extension cannot map this file to its repository: ${errorText(err)}` };
+  }
+  if (committed.scheme === uri.scheme) return { unavailable: 'the GitHub Repositories extension gave no committed version' };
+  try {
+    const bytes = await vscode.workspace.fs.readFile(committed);
+    if (bytes.includes(0)) return { unavailable: 'the committed version is not text' };
+    return { committed, text: new TextDecoder().decode(bytes) };
+  } catch (err) {
+    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return { committed, text: undefined };
+    return { unavailable: `the committed version could not be read: ${errorText(err)}` };
+  }
+}
+
+export function baseUnavailableTooltip(reason: string): string {
+  return `The cost change of this prompt needs its committed version, which cannot be read here: ${reason}. ${ELSEWHERE}`;
+}
+
+/** A title-only lens (no command: VS Code renders it as text, with the tooltip on hover). */
+export function baseUnavailableLens(reason: string): vscode.CodeLens {
   return new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
     title: BASE_UNAVAILABLE_TITLE,
-    tooltip: BASE_UNAVAILABLE_TOOLTIP,
+    tooltip: baseUnavailableTooltip(reason),
     command: '',
   });
 }
 
+type RemoteResult = { changes: DocumentChanges; committed: vscode.Uri } | { unavailable: string } | undefined;
+
+/** Δs of remote-repository documents vs their committed version, cached per document version. */
+export class RemoteChanges extends Disposable {
+  private hub?: Promise<RemoteHubApi | string>;
+  private readonly cache = new Map<string, { version: number; generation: number; result: Promise<RemoteResult> }>();
+  private generation = 0;
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly services: Services,
+    private readonly load: () => Promise<RemoteHubApi | string> = loadRemoteHub,
+  ) {
+    super();
+    this._register(
+      services.estimator.onDidChange(() => {
+        this.generation++;
+        this.changed.fire();
+      }),
+    );
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())));
+  }
+
+  result(doc: vscode.TextDocument): Promise<RemoteResult> {
+    const key = doc.uri.toString();
+    const hit = this.cache.get(key);
+    if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
+    const result = this.compute(doc).catch((err): RemoteResult => {
+      this.services.log.warn(`change vs HEAD of ${key}: ${errorText(err)}`);
+      return { unavailable: `the change could not be priced: ${errorText(err)}` };
+    });
+    this.cache.set(key, { version: doc.version, generation: this.generation, result });
+    return result;
+  }
+
+  async forDocument(doc: vscode.TextDocument): Promise<DocumentChanges | undefined> {
+    const r = await this.result(doc);
+    return r && 'changes' in r ? r.changes : undefined;
+  }
+
+  private async compute(doc: vscode.TextDocument): Promise<RemoteResult> {
+    const type: FileVersions['type'] | undefined = this.services.estimator.isPromptDocument(doc)
+      ? { kind: 'file' }
+      : this.services.estimator.isCodeDocument(doc)
+        ? { kind: 'code', languageId: doc.languageId }
+        : undefined;
+    if (!type || documentLength(doc) > MAX_LIVE_CHARS) return undefined;
+    this.hub ??= this.load();
+    const hub = await this.hub;
+    if (typeof hub === 'string') return { unavailable: hub };
+    const base = await readRemoteBase(hub, doc.uri);
+    if ('unavailable' in base) return base;
+    const after = doc.getText();
+    const setting = readConfig(doc.uri).primaryModel;
+    if (base.text === after) return { committed: base.committed, changes: { uri: doc.uri, changes: [], primary: () => '' } };
+    if ((base.text?.length ?? 0) > MAX_LIVE_CHARS) return undefined;
+    const [{ diffFilePrompts }, ws] = await Promise.all([import('../../core/diff/prompts'), editorPromptWorkspace(this.services, doc.uri)]);
+    const rel = vscode.workspace.asRelativePath(doc.uri, false);
+    const changes = await withDataFiles(async () => diffFilePrompts({ path: rel, before: base.text, after, type }, ws.pricing));
+    return { committed: base.committed, changes: { uri: doc.uri, changes, primary: (c) => setting || c.primaryModel || ws.primary } };
+  }
+}
+
+/** In the browser: the Δ lens and hover on remote-repository prompts, or the lens saying why there is none. */
 export function registerBrowserBaseLens(services: Services): vscode.Disposable {
   if (!IN_BROWSER) return new vscode.Disposable(() => undefined);
-  return vscode.languages.registerCodeLensProvider(REMOTE_REPOSITORY, {
-    provideCodeLenses: (document) => (services.estimator.isPromptDocument(document) ? [baseUnavailableLens()] : []),
+  const remote = new RemoteChanges(services);
+  const openChange = async (uri: vscode.Uri): Promise<vscode.Command> => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const r = doc && (await remote.result(doc));
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    return r && 'committed' in r
+      ? { title: '', command: 'vscode.diff', arguments: [r.committed, uri, `${name} (HEAD ↔ working copy)`] }
+      : { title: '', command: '' };
+  };
+  const unavailable = vscode.languages.registerCodeLensProvider(REMOTE_REPOSITORY, {
+    onDidChangeCodeLenses: remote.onDidChange,
+    async provideCodeLenses(document) {
+      if (!readConfig(document.uri).codeLensEnabled) return [];
+      const r = await remote.result(document);
+      return r && 'unavailable' in r ? [baseUnavailableLens(r.unavailable)] : [];
+    },
   });
+  return vscode.Disposable.from(remote, unavailable, registerChangeLensAndHover(remote, REMOTE_REPOSITORY, openChange));
 }

@@ -6,11 +6,24 @@ import * as vscode from 'vscode';
 import type { ModelDelta, PromptChange } from '../../core/diff/prompts';
 import { readConfig } from '../config';
 import { offsetRange } from '../vscodeConvert';
-import { BASE_LABEL, ChangeTracker, DocumentChanges } from './tracker';
+import { BASE_LABEL, DocumentChanges } from './tracker';
 
 const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }];
 
-export function registerChangeLensAndHover(tracker: ChangeTracker): vscode.Disposable {
+/** Where Δs come from: the Git extension on the desktop (ChangeTracker), RemoteHub in the browser (browserBase.ts). */
+export interface ChangeSource {
+  forDocument(doc: vscode.TextDocument): Promise<DocumentChanges | undefined>;
+  readonly onDidChange: vscode.Event<void>;
+}
+
+/** The desktop's lens opens the Git extension's diff of the file. */
+const gitOpenChange = async (uri: vscode.Uri): Promise<vscode.Command> => ({ title: '', command: 'git.openChange', arguments: [uri] });
+
+export function registerChangeLensAndHover(
+  tracker: ChangeSource,
+  selector: vscode.DocumentSelector = SELECTOR,
+  openChange: (uri: vscode.Uri) => Promise<vscode.Command> = gitOpenChange,
+): vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();
   const lenses: vscode.CodeLensProvider = {
     onDidChangeCodeLenses: changed.event,
@@ -19,17 +32,17 @@ export function registerChangeLensAndHover(tracker: ChangeTracker): vscode.Dispo
       const dc = await tracker.forDocument(document);
       if (!dc || token.isCancellationRequested) return [];
       const [{ deltaSummary }, { modelDeltas }] = await Promise.all([import('../../core/diff/format'), import('../../core/diff/prompts')]);
+      const open = dc.changes.length ? await openChange(document.uri) : undefined;
       return dc.changes.flatMap((c) => {
         const d = deltaFor(dc, c, modelDeltas);
-        if (!d || !c.after) return [];
+        if (!d || !c.after || !open) return [];
         const at = c.kind === 'file' ? new vscode.Range(0, 0, 0, 0) : offsetRange(document, c.after.range.start, c.after.range.start);
         const title = c.status === 'added' ? `new prompt: ${deltaSummary(d, BASE_LABEL)}` : deltaSummary(d, BASE_LABEL);
         return [
           new vscode.CodeLens(at, {
+            ...open,
             title: escapeIcons(title),
             tooltip: `Cost change of this prompt vs ${BASE_LABEL} (${d.model}); click to open the change`,
-            command: 'git.openChange',
-            arguments: [document.uri],
           }),
         ];
       });
@@ -48,8 +61,8 @@ export function registerChangeLensAndHover(tracker: ChangeTracker): vscode.Dispo
   };
   return vscode.Disposable.from(
     changed,
-    vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
-    vscode.languages.registerHoverProvider(SELECTOR, hover),
+    vscode.languages.registerCodeLensProvider(selector, lenses),
+    vscode.languages.registerHoverProvider(selector, hover),
     tracker.onDidChange(() => changed.fire()),
   );
 }

@@ -16,6 +16,7 @@ import type { Services } from '../services';
 import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
 import type { FlujoHistoryConfig } from '../../core/flujo/historyConfig';
+import type { FlujoDiagnostic } from '../../core/flujo/analysis/types';
 import { chooseLedgerPath } from './ledgerPath';
 import { errorText } from '../../core/errors';
 
@@ -350,13 +351,13 @@ export class HistoryStore extends Disposable {
   }
 
   /** `state_uri` and `[budgets]` of a flujo.toml text; a big one is parsed in the flujo worker, off the host thread. */
-  private async readHistoryConfig(text: string): Promise<FlujoHistoryConfig> {
+  private async readHistoryConfig(text: string, encodingError?: FlujoDiagnostic): Promise<FlujoHistoryConfig> {
     const { FLUJO_WORKER_MIN_CHARS, FlujoAnalysisWorker } = await import('../../core/flujo/workerClient');
     if (IN_BROWSER || text.length < FLUJO_WORKER_MIN_CHARS)
-      return (await import('../../core/flujo/historyConfig')).readFlujoHistoryConfig(text);
+      return (await import('../../core/flujo/historyConfig')).readFlujoHistoryConfig(text, encodingError);
     const worker = new FlujoAnalysisWorker(this.services.context.asAbsolutePath(path.join('dist', 'flujo-worker.js')));
     try {
-      return await worker.historyConfig(text);
+      return await worker.historyConfig(text, encodingError);
     } finally {
       worker.dispose();
     }
@@ -376,10 +377,18 @@ export class HistoryStore extends Disposable {
     let stateUri: string | undefined;
     try {
       const open = findOpenDocument(configUri);
-      const text = open ? open.getText() : await fs.promises.readFile(configUri.fsPath, 'utf8');
-      const config = await this.readHistoryConfig(text);
+      const { decodeTomlBytes } = await import('../../core/flujo/decode');
+      const { text, encodingError } = open
+        ? { text: open.getText(), encodingError: undefined }
+        : decodeTomlBytes(await fs.promises.readFile(configUri.fsPath));
+      const config = await this.readHistoryConfig(text, encodingError);
       stateUri = config.stateUri;
-      if (config.budgets !== undefined) {
+      if (config.budgets !== undefined && config.loadError) {
+        // flujo/application/runner.py:267-283: Flujo applies no TOML budget when flujo.toml does not load.
+        // An empty budget set, so the view shows this problem and no budget "over".
+        src.budgets = { pipeline: {} };
+        src.budgetProblems = [`Flujo cannot load flujo.toml (${config.loadError}), so it applies none of its budgets`];
+      } else if (config.budgets !== undefined) {
         const b = history.budgetsFromToml(config.budgets);
         src.budgets = b.budgets;
         src.budgetProblems = b.problems;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { manyTables } from '../../support/tomlShapes';
-import { extensionApi, waitFor, workspaceRoot } from './helpers';
+import { extensionApi, loadFactor, scaled, waitFor, workspaceRoot } from './helpers';
 
 /**
  * The longest stall we accept while our analysis runs. Analysing the 10 MB file on the host thread stalls
@@ -17,8 +17,11 @@ import { extensionApi, waitFor, workspaceRoot } from './helpers';
  * 130–570 ms; with only the edits sent this measured 88 ms (its own suites) and 164 ms (after all the
  * others) on a shared 2-core machine under load 12–15. The goal is ≤ 50 ms (bench/TOML-SCALE.md); the
  * bound is generous so a loaded CI host does not fail it, yet the host-thread analysis cannot pass.
+ * On a loaded machine the operating system alone delays the loop (1,808 ms once at load 17 on 2 cores), so
+ * the bound grows with the load, but never past 3 s: the host-thread analysis is slower than that under load.
  */
 const MAX_STALL_MS = 1000;
+const stallBoundMs = () => Math.min(scaled(MAX_STALL_MS), 3 * MAX_STALL_MS);
 const SLOW = 120_000;
 
 /** True after a second in which the event loop never stalled 100 ms. */
@@ -103,7 +106,11 @@ describe('flujo.toml at scale (10 MB, 100k tables)', function () {
     } catch {
       // read-only checkout: the assertion below still holds
     }
-    assert.ok(maxStallMs < MAX_STALL_MS, `the extension host stalled ${maxStallMs.toFixed(0)} ms`);
+    const bound = stallBoundMs();
+    assert.ok(
+      maxStallMs < bound,
+      `the extension host stalled ${maxStallMs.toFixed(0)} ms (bound ${bound} ms at load ${loadFactor().toFixed(1)})`,
+    );
     // All three keys are in the text now, so all three are reported: the result is of the whole last text.
     const unknown = ours(doc.uri)
       .filter((d) => d.code === 'unknown-key')

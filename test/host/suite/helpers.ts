@@ -1,9 +1,12 @@
 // Helpers shared by the suites that run inside a real VS Code host.
 import * as assert from 'node:assert/strict';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptCostApi } from '../../../src/extension';
+import { scaled } from '../../support/timing';
+
+// Load-stretched budgets, shared with the unit tests.
+export { loadFactor, scaled } from '../../support/timing';
 
 export const EXTENSION_ID = 'prompt-cost-lens.prompt-cost-lens';
 
@@ -28,21 +31,6 @@ export async function extensionApi(): Promise<PromptCostApi> {
   const api = ext.isActive ? ext.exports : await ext.activate();
   assert.ok(api, 'activate() returns the test API in test mode');
   return api;
-}
-
-/**
- * How much slower than an idle machine this one is now: the 1-minute load average per core, between 1 and 8.
- * A CPU-bound wait (counting a 5 MB prompt, a worker answering) takes that much longer in wall time on a
- * machine shared with other test runs; budgets for such waits are `scaled(ms)` instead of fixed.
- */
-export function loadFactor(): number {
-  const perCore = os.loadavg()[0] / Math.max(1, os.cpus().length);
-  return Math.min(8, Math.max(1, perCore));
-}
-
-/** `ms` on an idle machine, stretched by the current load (loadFactor). */
-export function scaled(ms: number): number {
-  return Math.round(ms * loadFactor());
 }
 
 /**

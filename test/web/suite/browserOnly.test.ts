@@ -1,77 +1,103 @@
-// What VS Code for the Web cannot do, said plainly (docs/user/browser.md): a prompt in a remote repository
-// (github.dev's scheme vscode-vfs) gets the token lens and a "Δ vs base: unavailable" lens whose tooltip says
-// why, and no ▶ Run lens. The suite plays the remote repository with an in-memory file system provider
-// registered for vscode-vfs (no GitHub Repositories extension runs offline).
+// VS Code for the Web, said plainly (docs/user/browser.md). A prompt in a github.dev repository (scheme
+// vscode-vfs) gets its token lens, the cost change vs HEAD read through the GitHub Repositories extension's API
+// (features/changes/browserBase.ts), and no ▶ Run. The repository is the harness's stand-in for that extension
+// (test/web/fakeRemoteHub/: working copy under vscode-vfs:, committed files under github:, RemoteHub's API as
+// GitLens and VS Code type it); the suite writes both versions through vscode.workspace.fs. The token figures
+// are tiktoken's, computed by the harness (test/web/expectations.mjs).
 import * as vscode from 'vscode';
 import { baseUnavailableLens } from '../../../src/features/changes/browserBase';
-import { codeLensTitles, extensionApi, match, ok, readWorkspaceJson, uiQuery, waitFor, workspaceUri } from './support';
+import { codeLensTitles, extensionApi, hoverText, match, ok, readWorkspaceJson, uiQuery, waitFor, workspaceUri } from './support';
 
-class MemoryFs implements vscode.FileSystemProvider {
-  private readonly files = new Map<string, Uint8Array>();
-  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
-  readonly onDidChangeFile = this.emitter.event;
-  watch(): vscode.Disposable {
-    return new vscode.Disposable(() => undefined);
-  }
-  stat(uri: vscode.Uri): vscode.FileStat {
-    const file = this.files.get(uri.path);
-    const isDir = !file && [...this.files.keys()].some((p) => p.startsWith(`${uri.path.replace(/\/$/, '')}/`));
-    if (!file && !isDir) throw vscode.FileSystemError.FileNotFound(uri);
-    return { type: file ? vscode.FileType.File : vscode.FileType.Directory, ctime: 0, mtime: 0, size: file?.byteLength ?? 0 };
-  }
-  readDirectory(): [string, vscode.FileType][] {
-    return [];
-  }
-  createDirectory(): void {}
-  readFile(uri: vscode.Uri): Uint8Array {
-    const file = this.files.get(uri.path);
-    if (!file) throw vscode.FileSystemError.FileNotFound(uri);
-    return file;
-  }
-  writeFile(uri: vscode.Uri, content: Uint8Array): void {
-    this.files.set(uri.path, content);
-  }
-  delete(uri: vscode.Uri): void {
-    this.files.delete(uri.path);
-  }
-  rename(): void {
-    throw vscode.FileSystemError.NoPermissions('read-only');
-  }
+interface Expected {
+  supportTriageTokens: number;
+  supportTriageEditedTokens: number;
+  remoteAddition: string;
+}
+
+const REPO = 'vscode-vfs://github/acme/agents';
+const grouped = (n: number) => n.toLocaleString('en-US');
+
+/** "+13 tokens · +$0.70/month vs HEAD" (core/diff/format.ts deltaSummary) for a token Δ the suite knows. */
+function changeTitle(prefix: string, tokens: number): RegExp {
+  return new RegExp(`^${prefix}\\+${grouped(tokens)} tokens · \\+\\$[0-9.,]+/month vs HEAD$`);
+}
+
+/** Writes a file of the stand-in repository: the working copy, and the committed version unless undefined. */
+async function seed(rel: string, working: string, committed?: string): Promise<vscode.Uri> {
+  const uri = vscode.Uri.parse(`${REPO}/${rel}`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(working));
+  if (committed !== undefined) await vscode.workspace.fs.writeFile(uri.with({ scheme: 'github' }), new TextEncoder().encode(committed));
+  return uri;
+}
+
+/** The lenses of a document once one of them satisfies `ready`. */
+async function lensesWhen(uri: vscode.Uri, ready: (titles: string[]) => boolean): Promise<vscode.CodeLens[]> {
+  return waitFor(`the lenses of ${uri.path}`, async () => {
+    const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+    return ready((all ?? []).map((l) => l.command?.title ?? '')) ? all : undefined;
+  });
 }
 
 describe('VS Code for the Web: what the browser cannot do', () => {
-  it('a prompt in a remote repository shows its tokens, “Δ vs base: unavailable” with the reason, and no ▶ Run', async () => {
-    const expected = await readWorkspaceJson<{ supportTriageTokens: number }>('.pcl-web/expected.json');
+  let expected: Expected;
+  let triage: string;
+  before(async () => {
+    expected = await readWorkspaceJson<Expected>('.pcl-web/expected.json');
     await extensionApi();
-    const memfs = new MemoryFs();
-    const registration = vscode.workspace.registerFileSystemProvider('vscode-vfs', memfs, { isCaseSensitive: true });
-    try {
-      const uri = vscode.Uri.parse('vscode-vfs://github/acme/agents/prompts/support-triage.prompt.md');
-      memfs.writeFile(uri, await vscode.workspace.fs.readFile(workspaceUri('prompts', 'support-triage.prompt.md')));
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc);
-      const lenses = await waitFor('the lenses', async () => {
-        const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
-        const titles = (all ?? []).map((l) => l.command?.title ?? '');
-        return titles.some((t) => t.endsWith(' out')) && titles.includes('Δ vs base: unavailable') ? all : undefined;
-      });
-      const titles = await codeLensTitles(uri);
-      ok(
-        titles.includes(`${expected.supportTriageTokens.toLocaleString('en-US')} tokens + 300 out`),
-        `token lens in ${titles.join(' | ')}`,
-      );
-      ok(!titles.includes('▶ Run'), `no Run lens in the browser: ${titles.join(' | ')}`);
-      ok(
-        lenses.some((l) => l.command?.title === 'Δ vs base: unavailable' && l.range.start.line === 0),
-        'the Δ lens on the first line',
-      );
-      // A title-only lens's tooltip does not come back through executeCodeLensProvider: check the lens the
-      // provider builds (the same function, bundled into this suite).
-      match(baseUnavailableLens().command?.tooltip ?? '', /cannot be read in VS Code for the Web: VS Code’s Git extension does not run/);
-    } finally {
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      registration.dispose();
-    }
+    triage = new TextDecoder().decode(await vscode.workspace.fs.readFile(workspaceUri('prompts', 'support-triage.prompt.md')));
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a changed prompt on github.dev shows its Δ vs HEAD as tiktoken counts it, the hover table, and no ▶ Run', async () => {
+    const uri = await seed('prompts/support-triage.prompt.md', triage + expected.remoteAddition, triage);
+    await vscode.window.showTextDocument(uri);
+    const delta = expected.supportTriageEditedTokens - expected.supportTriageTokens;
+    ok(delta > 0, 'the edit adds tokens');
+    const lenses = await lensesWhen(uri, (t) => t.some((x) => x.endsWith(' out')) && t.some((x) => x.endsWith(' vs HEAD')));
+    const titles = await codeLensTitles(uri);
+    const change = lenses.find((l) => l.command?.title.endsWith(' vs HEAD'));
+    match(change?.command?.title ?? '', changeTitle('', delta), 'the Δ lens');
+    ok(change?.range.start.line === 0, 'the Δ lens on the first line');
+    // A click opens VS Code's diff of the committed file (RemoteHub's provider URI) and the working copy
+    // (vscode.diff comes back through executeCodeLensProvider as the workbench's own _workbench.diff).
+    match(change?.command?.command ?? '', /^(vscode|_workbench)\.diff$/, 'the Δ lens opens a diff');
+    const left = change?.command?.arguments?.[0] as { scheme?: string } | undefined;
+    ok(left?.scheme === 'github', `the left side is the committed file: ${JSON.stringify(left)}`);
+    ok(titles.includes(`${grouped(expected.supportTriageEditedTokens)} tokens + 300 out`), `token lens in ${titles.join(' | ')}`);
+    ok(!titles.includes('▶ Run'), `no Run lens in the browser: ${titles.join(' | ')}`);
+    ok(!titles.includes('Δ vs base: unavailable'), 'the base was read');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 4));
+    const md = hoverText(hovers);
+    match(md, /Prompt Cost · change vs HEAD/, 'the change hover');
+    ok(
+      md.includes(`${grouped(expected.supportTriageTokens)} → ${grouped(expected.supportTriageEditedTokens)} (+${grouped(delta)})`),
+      `the hover's gpt-4o-mini row has tiktoken's before → after: ${md}`,
+    );
+  });
+
+  it('a new prompt shows its whole cost as the change; an unreadable base says “Δ vs base: unavailable”', async () => {
+    const added = await seed('prompts/new-triage.prompt.md', triage);
+    await vscode.window.showTextDocument(added);
+    const lenses = await lensesWhen(added, (t) => t.some((x) => x.startsWith('new prompt: ')));
+    const title = lenses.map((l) => l.command?.title ?? '').find((t) => t.startsWith('new prompt: ')) ?? '';
+    match(title, changeTitle('new prompt: ', expected.supportTriageTokens), 'the new prompt lens');
+    // The stand-in fails reads of committed files under offline/ as an unreachable GitHub would.
+    const offline = await seed('offline/support-triage.prompt.md', triage + expected.remoteAddition, triage);
+    await vscode.window.showTextDocument(offline);
+    const titles = (await lensesWhen(offline, (t) => t.includes('Δ vs base: unavailable'))).map((l) => l.command?.title ?? '');
+    ok(!titles.some((t) => t.endsWith(' vs HEAD')), `no Δ without a base: ${titles.join(' | ')}`);
+    ok(
+      titles.some((t) => t.endsWith(' out')),
+      'the token lens stays',
+    );
+    // A title-only lens's tooltip does not come back through executeCodeLensProvider: check the lens the
+    // provider builds (the same function, bundled into this suite).
+    match(
+      baseUnavailableLens('GitHub could not be reached').command?.tooltip ?? '',
+      /needs its committed version, which cannot be read here: GitHub could not be reached\. Open the change in VS Code desktop/,
+    );
   });
 
   it('the editor title has no ▶ Run button and the palette offers neither Run Prompt nor provider counts', async () => {

@@ -56,7 +56,7 @@ function report(ctx: AnalysisContext, leaf: Leaf, value: ValueNode, a: AbsurdNum
   const where = leaf.path.join('.');
   if (loadFails) ctx.consequences.loadFails.push(`'${where}' is ${a.flujoReads}`);
   const reads = a.flujoReads
-    ? ` Flujo (Python tomllib → float) reads it as ${a.flujoReads}${then ? `: ${then}` : '.'}`
+    ? ` Flujo (${value.kind === 'string' ? "pydantic's float parsing" : 'Python tomllib → float'}) reads it as ${a.flujoReads}${then ? `: ${then}` : '.'}`
     : then
       ? ` ${then}`
       : '';

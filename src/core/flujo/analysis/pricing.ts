@@ -24,9 +24,13 @@ class ScannedModelTable implements ModelTable {
     private readonly modelPart: KeyPart,
     private readonly anchorOf: { readonly range: Range },
     readonly inline: boolean,
+    private readonly providerPart?: KeyPart,
   ) {}
   get modelRange(): Range {
     return this.modelPart.range;
+  }
+  get providerRange(): Range | undefined {
+    return this.providerPart?.range;
   }
   get anchor(): Range {
     return this.anchorOf.range;
@@ -64,7 +68,7 @@ export class ModelTables {
     if (!byModel) this.byProvider.set(path[2], (byModel = new Map()));
     let m = byModel.get(path[3]);
     if (!m) {
-      m = new ScannedModelTable(path[2], path[3], parts[3], anchor, inline);
+      m = new ScannedModelTable(path[2], path[3], parts[3], anchor, inline, parts[2]);
       byModel.set(path[3], m);
       this.order.push(m);
     }
@@ -304,6 +308,31 @@ function reportUnknownModel(sink: DiagnosticSink, reference: ReferenceCatalog, m
   });
 }
 
+/** Providers Flujo has built-in prices for (DEFAULT_PRICING_CONFIG, flujo/infra/config.py:122-187). */
+const FLUJO_DEFAULT_PROVIDERS = new Set(['openai', 'anthropic', 'google']);
+
+/**
+ * `[cost.providers.OpenAI."gpt-4o"]`: Flujo looks a price up with the provider exactly as the model id
+ * writes it (flujo/infra/config.py:70 `provider in cost_config.providers`; the provider is the text
+ * before ':' as written, flujo/utils/model_utils.py:200-201), and model ids name providers in lower case
+ * (`openai:gpt-4o`): such a table is never used. A warning on the provider, with a fix to its lower-case
+ * name when that is a known provider and no table of that name prices the same model. True when reported.
+ */
+function reportProviderCase(ctx: AnalysisContext, models: ModelTables, m: ModelTable): boolean {
+  const lower = m.provider.toLowerCase();
+  if (lower === m.provider || !m.providerRange) return false;
+  if (!FLUJO_DEFAULT_PROVIDERS.has(lower) && !providerModelIds(ctx.reference, lower).size) return false;
+  const taken = models.all().some((o) => o.provider === lower && o.model === m.model);
+  ctx.sink.once({
+    severity: 'warning',
+    code: 'unknown-model',
+    message: `Provider '${m.provider}' differs only in case from '${lower}': Flujo matches the provider of a model id exactly, and model ids write it '${lower}' ('${lower}:${m.model}'), so Flujo never uses this price table.${taken ? ` A table for '${lower}:${m.model}' already exists: remove this one.` : ` Did you mean '${lower}'?`}`,
+    range: m.providerRange,
+    data: taken ? undefined : { kind: 'replace-key', replacement: lower, suggestions: [lower] },
+  });
+  return true;
+}
+
 /** "5000", or "4.0e+317" for a ratio no one reads digit by digit (and never "Infinity"). */
 function timesBelow(ratio: number): string {
   const r = 1 / ratio;
@@ -414,7 +443,7 @@ export function checkModelTables(ctx: AnalysisContext, models: ModelTables): Map
     if (sink.full) sink.skipped('model table');
     else {
       // A table that only exists because TOML nested something in it is no model the user named.
-      if (!(m.nested.length && !m.keys.size)) reportUnknownModel(sink, reference, m, ref);
+      if (!(m.nested.length && !m.keys.size) && !reportProviderCase(ctx, models, m)) reportUnknownModel(sink, reference, m, ref);
       comparePrice(sink, reference, m, 'prompt_tokens_per_1k', refPer1k(ref, 'input'));
       comparePrice(sink, reference, m, 'completion_tokens_per_1k', ref?.embedding ? refPer1k(ref, 'input') : refPer1k(ref, 'output'));
     }

@@ -14,7 +14,8 @@ function lineEnd(text: string, lines: number[], line: number): number {
 export function checkSyntax(text: string, scan: Pick<ScanResult, 'lineStarts'>, sink: DiagnosticSink): boolean {
   const bom = text.charCodeAt(0) === 0xfeff;
   try {
-    parseToml(bom ? text.slice(1) : text);
+    // Big integers as BigInt: tomllib loads any size (pydantic judges them), smol-toml's default refuses them.
+    parseToml(bom ? text.slice(1) : text, { integersAsBigInt: 'asNeeded' });
     return true;
   } catch (err) {
     const e = err as TomlError;
@@ -34,4 +35,23 @@ export function checkSyntax(text: string, scan: Pick<ScanResult, 'lineStarts'>, 
     });
     return false;
   }
+}
+
+/**
+ * How Flujo reads the bytes of flujo.toml (config_manager.py:398-399 `tomllib.load(f)` on the file opened
+ * "rb"): CPython's tomllib.load does `b.decode()` — strict UTF-8 that keeps a byte-order mark — then
+ * parses. A BOM is then the character U+FEFF at 1:1, which no TOML statement starts with: tomllib raises
+ * "Invalid statement (at line 1, column 1)" and load_config raises ConfigurationError (config_manager.py:504).
+ * Returns true (and reports it) when the text starts with a BOM.
+ */
+export function checkByteOrderMark(text: string, sink: DiagnosticSink): boolean {
+  if (text.charCodeAt(0) !== 0xfeff) return false;
+  sink.push({
+    severity: 'error',
+    code: 'toml-syntax',
+    message:
+      "flujo.toml starts with a UTF-8 byte-order mark: Flujo's tomllib keeps it and stops with 'Invalid statement (at line 1, column 1)', so Flujo cannot load the file (none of its settings, budgets or prices apply; it records $0). Save the file as UTF-8 without BOM.",
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+  });
+  return true;
 }

@@ -86,6 +86,8 @@ export interface AnalyzeOptions {
   /** File modification date for the pricing source date. */
   date?: string;
   path?: string;
+  /** The file's bytes are not UTF-8 (decodeTomlBytes): Flujo cannot load it; reported first. */
+  encodingError?: FlujoDiagnostic;
 }
 
 export interface ModelTable {
@@ -93,6 +95,8 @@ export interface ModelTable {
   model: string;
   /** Range of the model key (header or inline key); where hovers and fixes point. */
   modelRange: Range;
+  /** Range of the provider key where the file first names this table. */
+  providerRange?: Range;
   /** Range of the whole header `[...]` or key, after which keys can be inserted. */
   anchor: Range;
   keys: Map<string, { keyRange: Range; value: ValueNode }>;

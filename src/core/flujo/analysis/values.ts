@@ -60,6 +60,14 @@ function pythonFloatOf(text: string): 'finite' | 'inf' | '-inf' | 'zero' {
   return 'finite';
 }
 
+/** The double tomllib makes of a TOML float's text (`float(text)`; TOML's inf/nan included). */
+function pythonFloatValue(text: string): number {
+  const t = text.replace(/_/g, '');
+  const special = /^([+-]?)(inf|nan)$/.exec(t);
+  if (special) return special[2] === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  return Number(t);
+}
+
 /** A number Flujo reads as something else than what is written (or cannot hold at all). */
 export interface AbsurdNumber {
   /** The value as written, shortened for messages. */
@@ -81,10 +89,13 @@ export interface AbsurdNumber {
 export function absurdNumber(v: ValueNode, numericStrings = false): AbsurdNumber | undefined {
   let t: string;
   if (v.kind === 'integer' || v.kind === 'float') t = v.text.replace(/_/g, '');
-  else if (numericStrings && v.kind === 'string' && NUMERIC_STRING.test((v.string ?? '').trim())) t = (v.string ?? '').trim();
-  else return undefined;
+  else if (numericStrings && v.kind === 'string') {
+    const read = pydanticFloatText(v.string ?? '');
+    if (read === undefined) return undefined;
+    t = read.toLowerCase();
+  } else return undefined;
   const shown = previewNumber(v.kind === 'string' ? `"${v.string}"` : v.text);
-  const special = /^([+-]?)(inf|nan)$/.exec(t);
+  const special = /^([+-]?)(inf|infinity|nan)$/.exec(t);
   if (special)
     return special[2] === 'nan'
       ? { shown, reason: 'not a number', flujoReads: 'nan' }
@@ -137,11 +148,96 @@ export type LaxRead =
 
 const TRUE_STRINGS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSE_STRINGS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
-const NUMERIC_STRING = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Rust's `str::trim` (Unicode White_Space), which pydantic-core applies to a numeric string: unlike
+ * JavaScript's trim it strips U+0085 and keeps U+FEFF. A loop, not a regex: linear on any input.
+ */
+export function rustTrim(s: string): string {
+  const ws = (c: number) =>
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000;
+  let a = 0;
+  let b = s.length;
+  while (a < b && ws(s.charCodeAt(a))) a++;
+  while (b > a && ws(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
+
+/**
+ * What Rust's `f64::from_str` accepts (core::num::dec2flt, the grammar in its docs), case-insensitive:
+ * `5`, `5.`, `.5`, `1e5`, `inf`, `Infinity`, `NaN`, each with an optional sign; no whitespace, no
+ * underscores, no hex. `\d+(\.\d*)?` rather than `\d+\.?\d*` so a long digit run cannot backtrack.
+ */
+const RUST_FLOAT = /^[+-]?(inf|infinity|nan|(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?)$/i;
+
+/** pydantic-core `strip_underscores` (src/input/shared.rs): none leading, trailing or doubled. */
+function stripUnderscores(s: string): string | undefined {
+  if (s.startsWith('_') || s.endsWith('_') || !s.includes('_') || s.includes('__')) return undefined;
+  return s.replace(/_/g, '');
+}
+
+/**
+ * A string in a float field, read as pydantic-core's `str_as_float` (src/input/shared.rs, v2.33–2.41,
+ * what pydantic 2.11/2.12 — Flujo 0.6.11's range — ship): Rust's parse of the trimmed text, else of the
+ * text without underscores (NOT trimmed: `" 1_000"` fails). Returns the text Rust parses, or undefined
+ * when pydantic rejects the string (`float_parsing`). `"inf"`, `"Infinity"`, `"NaN"` are accepted.
+ */
+export function pydanticFloatText(s: string): string | undefined {
+  const t = rustTrim(s);
+  if (RUST_FLOAT.test(t)) return t;
+  const u = stripUnderscores(s);
+  return u !== undefined && RUST_FLOAT.test(u) ? u : undefined;
+}
+
+/**
+ * A string in an int field, read as pydantic-core's `str_as_int` + `clean_int_str` (src/input/shared.rs):
+ * trimmed, one `+` or `-`, leading zeros (underscores among them) dropped, a `.0…` tail dropped, then
+ * single underscores; `"5.0"` is 5, `"5."`, `"5e3"` and `"1__0"` are rejected. At most 4,300 digits (jiter's
+ * and CPython's int-from-text bound). The integer, or undefined when pydantic rejects it.
+ */
+export function pydanticIntString(str: string): bigint | undefined {
+  let s = rustTrim(str);
+  let negative = false;
+  if (s.startsWith('+')) {
+    if (s[1] === '-') return undefined;
+    s = s.slice(1);
+  }
+  if (s.startsWith('-')) {
+    if (s[1] === '-' || s[1] === '+') return undefined;
+    negative = true;
+    s = s.slice(1);
+  }
+  // strip_leading_zeros: "0_07" → "7", "00.0" → "0.0", "000" → "0"; anything but a digit first fails.
+  if (!/^[0-9]/.test(s)) return undefined;
+  if (s[0] === '0') {
+    const m = /^0[0_]*/.exec(s)!;
+    const rest = s.slice(m[0].length);
+    if (rest === '') s = s.slice(-1);
+    else if (/^[1-9-]/.test(rest)) s = rest;
+    else if (rest[0] === '.') s = s.slice(m[0].length - 1);
+    else return undefined;
+  }
+  const dot = s.indexOf('.');
+  if (dot >= 0 && /^0+$/.test(s.slice(dot + 1))) s = s.slice(0, dot);
+  s = (negative ? '-' : '') + (stripUnderscores(s) ?? s);
+  // jiter's NumberInt: JSON's integer grammar ("0-5" reaches here as "-5" and is -5, as in pydantic-core).
+  if (!/^-?(0|[1-9]\d*)$/.test(s) || s.length - (negative ? 1 : 0) > 4300) return undefined;
+  return BigInt(s);
+}
 
 function decimalOfString(s: string): Decimal | undefined {
-  const t = s.trim();
-  if (!NUMERIC_STRING.test(t) || pythonFloatOf(t) !== 'finite') return undefined;
+  const t = pydanticFloatText(s);
+  if (t === undefined || /[in]/i.test(t) || pythonFloatOf(t) !== 'finite') return undefined;
   return Decimal.tryParse(t, MONEY_LIMITS);
 }
 
@@ -175,10 +271,6 @@ export function laxBoolean(v: ValueNode): boolean | undefined {
   return undefined;
 }
 
-function isIntegral(d: Decimal): boolean {
-  return !d.toString().includes('.');
-}
-
 function readScalar(type: 'string' | 'boolean' | 'number' | 'integer', v: ValueNode): LaxRead {
   switch (type) {
     case 'string':
@@ -198,15 +290,18 @@ function readScalar(type: 'string' | 'boolean' | 'number' | 'integer', v: ValueN
     case 'integer': {
       if (v.kind === 'integer') return { ok: true, exact: true };
       if (v.kind === 'string') {
-        // pydantic-core clean_int_str: whitespace, single underscores and a `.0+` tail are allowed; `42.` is not.
-        const t = (v.string ?? '').trim();
-        if (!/^[+-]?\d+(_\d+)*(\.0+)?$/.test(t)) return { ok: false };
-        const d = Decimal.tryParse(t.replace(/_/g, '').replace(/\.0+$/, '').replace(/^\+/, ''));
-        if (!d) return { ok: false };
-        return { ok: true, exact: false, canonical: d.toString(), means: d.toString() };
+        const n = pydanticIntString(v.string ?? '');
+        return n === undefined ? { ok: false } : { ok: true, exact: false, canonical: String(n), means: String(n) };
       }
-      const d = v.kind === 'float' || v.kind === 'boolean' ? laxNumber(v) : undefined;
-      if (!d || !isIntegral(d)) return { ok: false }; // int_from_float: no fractional part allowed
+      if (v.kind === 'float') {
+        // float_as_int on the double tomllib made: finite, no fractional part, strictly inside ±2^63.
+        const f = pythonFloatValue(v.text);
+        if (!Number.isFinite(f) || f % 1 !== 0 || Math.abs(f) >= 2 ** 63) return { ok: false };
+        const text = BigInt(f).toString();
+        return { ok: true, exact: false, canonical: text, means: text };
+      }
+      const d = v.kind === 'boolean' ? laxNumber(v) : undefined;
+      if (!d) return { ok: false };
       return { ok: true, exact: false, canonical: d.toString(), means: d.toString() };
     }
   }

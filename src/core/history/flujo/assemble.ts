@@ -9,21 +9,8 @@
 // known only from `runs`/`steps` imports with its cost unknown, and the import says so.
 import { Decimal } from '../../pricing/decimal';
 import type { FlujoRun } from './model';
-import {
-  clip,
-  duration,
-  MAX_COST,
-  MAX_ID_CHARS,
-  MAX_TOKENS,
-  money,
-  parseSteps,
-  preview,
-  Problem,
-  RowWarnings,
-  str,
-  time,
-  tokens,
-} from './values';
+import { clip, duration, MAX_COST, MAX_ID_CHARS, MAX_TOKENS, money, preview, Problem, RowWarnings, str, time, tokens } from './values';
+import { parseSteps } from './stepHistory';
 
 /** A row by column name, with its rowid where the backend has one (for located warnings). */
 export interface LocatedRow {

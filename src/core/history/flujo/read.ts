@@ -22,13 +22,21 @@ function columns(db: Database, table: string): Set<string> {
 }
 
 /**
- * SELECT of the wanted columns that exist (others read as undefined), with the rowid. A table SQLite finds
- * corrupt midway keeps the rows read before the damage, with a warning.
+ * SELECT of the wanted columns that exist (others read as undefined), with the rowid, each row handed to
+ * `each` as SQLite steps to it (never all rows at once: a table of big step histories is held one row at a
+ * time). A table SQLite finds corrupt midway keeps the rows read before the damage, with a warning.
  */
-function selectRows(db: Database, table: string, wanted: string[], warn: (m: string) => void, orderBy?: string): LocatedRow[] {
+function eachRow(
+  db: Database,
+  table: string,
+  wanted: string[],
+  warn: (m: string) => void,
+  orderBy: string | undefined,
+  each: (row: LocatedRow) => void,
+): void {
   const have = columns(db, table);
   const cols = wanted.filter((c) => have.has(c));
-  if (!cols.length) return [];
+  if (!cols.length) return;
   const order = orderBy && have.has(orderBy) ? ` ORDER BY "${orderBy}"` : '';
   const list = cols.map((c) => `"${c}"`).join(', ');
   let stmt;
@@ -39,21 +47,25 @@ function selectRows(db: Database, table: string, wanted: string[], warn: (m: str
     withRowid = false; // WITHOUT ROWID table
     stmt = db.prepare(`SELECT ${list} FROM "${table}"${order}`);
   }
-  const rows: LocatedRow[] = [];
+  let read = 0;
   try {
-    while (stmt.step()) {
-      const row = stmt.getAsObject();
-      const rowid = withRowid && typeof row.__rowid === 'number' ? row.__rowid : undefined;
-      rows.push({ rowid, row });
+    for (;;) {
+      let row;
+      try {
+        if (!stmt.step()) break;
+        row = stmt.getAsObject();
+      } catch (err) {
+        warn(
+          `table ${table}: SQLite stopped reading after ${read.toLocaleString('en-US')} row(s) (${errorText(err)}); the rest of the table is not imported`,
+        );
+        break;
+      }
+      read++;
+      each({ rowid: withRowid && typeof row.__rowid === 'number' ? row.__rowid : undefined, row });
     }
-  } catch (err) {
-    warn(
-      `table ${table}: SQLite stopped reading after ${rows.length.toLocaleString('en-US')} row(s) (${errorText(err)}); the rest of the table is not imported`,
-    );
   } finally {
     stmt.free();
   }
-  return rows;
 }
 
 /**
@@ -69,10 +81,9 @@ export function readFlujoRunsFromDb(db: Database, warnings: string[] = []): Fluj
     return [];
   }
   const runs = new FlujoRunAssembler(warnings);
-  if (tables.has('runs')) for (const row of selectRows(db, 'runs', RUN_COLUMNS, warn, 'created_at')) runs.addRunRow('runs', row);
-  if (tables.has('workflow_state'))
-    for (const row of selectRows(db, 'workflow_state', WORKFLOW_COLUMNS, warn, 'created_at')) runs.addWorkflowRow(row);
-  if (tables.has('steps')) for (const row of selectRows(db, 'steps', STEP_COLUMNS, warn, 'step_index')) runs.addStepRow(row);
+  if (tables.has('runs')) eachRow(db, 'runs', RUN_COLUMNS, warn, 'created_at', (row) => runs.addRunRow('runs', row));
+  if (tables.has('workflow_state')) eachRow(db, 'workflow_state', WORKFLOW_COLUMNS, warn, 'created_at', (row) => runs.addWorkflowRow(row));
+  if (tables.has('steps')) eachRow(db, 'steps', STEP_COLUMNS, warn, 'step_index', (row) => runs.addStepRow(row));
   return runs.finish();
 }
 
@@ -92,7 +103,10 @@ export async function readFlujoRuns(dbPath: string, options: { maxBytes?: number
   return readFlujoRunsFromSnapshot(dbPath, snap);
 }
 
-/** readFlujoRuns on an image already read (replayWal): what the fuzz tests drive directly. */
+/**
+ * readFlujoRuns on an image already read (replayWal): what the fuzz tests drive directly. It takes the image:
+ * `snap.image` is emptied once SQLite holds its own copy, so the two are not both kept while rows are read.
+ */
 export async function readFlujoRunsFromSnapshot(dbPath: string, snap: WalReplay): Promise<FlujoReadResult> {
   const SQL = await loadSqlJs();
   const warnings: string[] = [];
@@ -104,6 +118,7 @@ export async function readFlujoRunsFromSnapshot(dbPath: string, snap: WalReplay)
   } catch (err) {
     throw new FlujoImportError(dbPath, `${dbPath} is not a SQLite database (${errorText(err)})`, { cause: err });
   }
+  snap.image = new Uint8Array(0); // sql.js copied it into its own file system
   try {
     const runs = readFlujoRunsFromDb(db, warnings);
     return {

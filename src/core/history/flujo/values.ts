@@ -2,7 +2,6 @@
 // "unknown" (never 0 or $0), junk or an absurd value is unknown with a located warning, and money stays exact.
 import { AbsurdNumberError, Decimal, MONEY_LIMITS } from '../../pricing/decimal';
 import { shownValue } from '../../untrustedText';
-import type { FlujoStep } from './model';
 
 // What a value from the database may be before it is "absurd": Flujo writes times as ISO text, costs in
 // USD per step, token counts and latencies of one pipeline step. Out of range → the value is dropped
@@ -29,6 +28,10 @@ export class RowWarnings {
       this.out.push(`${where}: ${message}`);
       this.shown++;
     } else this.more++;
+  }
+  /** Problems counted but not listed (a caller that kept only the first few). */
+  addUncounted(n: number): void {
+    this.more += n;
   }
   finish(): void {
     if (this.more)
@@ -154,48 +157,4 @@ export function time(v: unknown, problem: Problem, column: string): string | und
   const t = flujoTime(v);
   if (t === undefined) problem(column, v, 'not a time between 1970 and 9999');
   return t;
-}
-export function parseSteps(raw: unknown, warn: (m: string) => void, where: string, problems: RowWarnings): FlujoStep[] | undefined {
-  const size = raw instanceof Uint8Array ? raw.length : typeof raw === 'string' ? raw.length : 0;
-  if (size > MAX_STEP_HISTORY_CHARS) {
-    warn(`${where}, step_history: ${(size / 1048576).toFixed(0)} MB is more than ${MAX_STEP_HISTORY_CHARS / 1048576} MB; steps skipped`);
-    return undefined;
-  }
-  const text = str(raw);
-  if (!text || !text.trim()) return undefined;
-  let list: unknown;
-  try {
-    list = JSON.parse(text);
-  } catch {
-    warn(`${where}, step_history: not valid JSON; steps skipped`);
-    return undefined;
-  }
-  if (!Array.isArray(list)) {
-    warn(`${where}, step_history: not a list; steps skipped`);
-    return undefined;
-  }
-  // Top-level steps only: a loop/parallel step's own cost_usd already aggregates its children.
-  const steps: FlujoStep[] = [];
-  list.forEach((s: unknown, i) => {
-    if (typeof s !== 'object' || s === null || Array.isArray(s)) return;
-    const o = s as Record<string, unknown>;
-    const problem: Problem = (column, value, why) =>
-      problems.add(`${where}, step_history[${i}].${column}`, `${preview(value)} is ${why}; left unknown`);
-    const step: FlujoStep = {
-      name: clip(str(o.name), MAX_ID_CHARS) ?? '(unnamed step)',
-      tokens: tokens(o.token_counts, problem, 'token_counts'),
-      costUsd: money(o.cost_usd, problem, 'cost_usd'),
-    };
-    // A JSON null is unknown, not $0 (Flujo's StepResult.cost_usd is a float defaulting to 0.0, flujo/domain/models.py:320:
-    // only a key left out means 0.0; null is not something Flujo writes, so its cost cannot be known).
-    if (step.costUsd === undefined && o.cost_usd !== undefined) step.costUnusable = true;
-    if (typeof o.success === 'boolean') step.success = o.success;
-    else if (typeof o.success === 'number') step.success = o.success !== 0;
-    const latency = duration(o.latency_s, problem, 'latency_s', 1000);
-    if (latency !== undefined) step.latencyMs = latency;
-    const attempts = count(o.attempts, problem, 'attempts');
-    if (attempts !== undefined) step.attempts = attempts;
-    steps.push(step);
-  });
-  return steps;
 }
