@@ -14,6 +14,7 @@ import { HistoryApi, historyApi } from './features/history/api';
 import { registerBudgetsView } from './features/history/budgetsView';
 import { registerRunsView } from './features/history/runsView';
 import { registerTeamExport } from './features/history/teamExport';
+import { registerLangfuseImport } from './features/history/langfuseImport';
 import { registerApiKeyCommands } from './features/run/apiKeys';
 import { registerRunPrompt } from './features/run/runPrompt';
 import { Services, createServices } from './features/services';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): PromptCostApi | unde
     registerRunsView(services),
     registerBudgetsView(services),
     registerTeamExport(services),
+    registerLangfuseImport(services),
     registerUpdatePrices(services),
     registerDeploymentModels(services),
     registerProviderCount(services),

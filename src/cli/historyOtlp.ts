@@ -161,17 +161,11 @@ export async function importLangfuse(argv: string[], io: CliIO): Promise<number>
   const since = stringFlag(flags, 'since');
   if (since !== undefined && !Number.isFinite(Date.parse(since)))
     throw new UsageError(`--since must be an ISO date or time, got '${since}'`);
-  let host: string;
-  try {
-    host = new URL(baseUrl).host;
-  } catch {
-    throw new UsageError(`--langfuse: '${baseUrl}' is not a URL`);
-  }
+  if (!URL.canParse(baseUrl)) throw new UsageError(`--langfuse: '${baseUrl}' is not a URL`);
   const { file, root } = importLedger(io, stringFlag(flags, 'ledger'));
   const ledger = await loadLedger(file);
-  const newest = ledger.runs.filter((r) => r.origin === `langfuse:${host}`).reduce((t, r) => Math.max(t, Date.parse(r.time) || 0), 0);
-  const from = since ?? (newest ? new Date(newest - 3_600_000).toISOString() : undefined);
-  const { readLangfuseRuns } = await import('../core/history/otel/langfuse');
+  const { langfuseResumeFrom, readLangfuseRuns } = await import('../core/history/otel/langfuse');
+  const from = since ?? langfuseResumeFrom(ledger.runs, baseUrl);
   const { importTeamRecords } = await import('../core/history/otel/import');
   let read;
   try {

@@ -15,6 +15,7 @@ export const COMMANDS = {
   providerCount: 'promptCost.countWithProvider',
   writeFlujoHistorical: 'promptCost.writeFlujoHistorical',
   setTelemetryHeaders: 'promptCost.setTelemetryHeaders',
+  importLangfuse: 'promptCost.importLangfuse',
 } as const;
 
 /** The Runs view's title and context-menu commands. */
@@ -48,4 +49,5 @@ export const BROWSER_HIDDEN_COMMANDS: readonly string[] = [
   RUNS_COMMANDS.rerun,
   RUNS_COMMANDS.delete,
   RUNS_COMMANDS.importFlujo,
+  COMMANDS.importLangfuse,
 ];

@@ -192,6 +192,22 @@ export class HistoryStore extends Disposable {
     return file;
   }
 
+  /**
+   * The team's runs from Langfuse into the first folder's ledger, from the newest one already imported from that
+   * host (the core of `prompt-cost history import --langfuse`: core/history/otel/langfuse.ts and import.ts).
+   */
+  async importLangfuse(o: { baseUrl: string; publicKey: string; secretKey: string; maxPages?: number }) {
+    const { langfuseResumeFrom, readLangfuseRuns } = await import('../../core/history/otel/langfuse');
+    const { importTeamRecords } = await import('../../core/history/otel/import');
+    const { readLedger } = await import('../../core/history/ledger');
+    const file = await this.ledgerFileFor();
+    const from = langfuseResumeFrom((await readLedger(file)).runs, o.baseUrl);
+    const read = await readLangfuseRuns({ ...o, ...(from ? { fromStartTime: from } : {}) });
+    const done = await importTeamRecords(file, read.records, this.confinement(file));
+    await this.pollFile(file);
+    return { ...done, file, from, pages: read.pages, observations: read.observations, truncated: read.truncated, problems: read.problems };
+  }
+
   /** Tombstones a run (append-only); returns false when the run is unknown. */
   async delete(runId: string): Promise<boolean> {
     await this.whenReady();

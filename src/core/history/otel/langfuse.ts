@@ -140,6 +140,17 @@ async function getPage(o: LangfuseReadOptions, cursor: string | undefined): Prom
   return body;
 }
 
+/**
+ * Where an incremental import from `baseUrl` starts: an hour before the newest run already imported from that
+ * host (observations arrive late), else from the beginning (undefined). The CLI and the editor share it.
+ */
+export function langfuseResumeFrom(runs: readonly RunRecord[], baseUrl: string): string | undefined {
+  const origin = `langfuse:${new URL(baseUrl).host}`;
+  let newest = 0;
+  for (const r of runs) if (r.origin === origin) newest = Math.max(newest, Date.parse(r.time) || 0);
+  return newest ? new Date(newest - 3_600_000).toISOString() : undefined;
+}
+
 /** Reads GENERATION observations page by page (at most maxPages) into run records. */
 export async function readLangfuseRuns(o: LangfuseReadOptions): Promise<LangfuseReadResult> {
   const origin = `langfuse:${new URL(o.baseUrl).host}`;
