@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   FlujoImportError,
+  FlujoPostgresFollower,
   flujoPostgresChangeMark,
   flujoRunToRecord,
   readFlujoRuns,
@@ -269,5 +270,76 @@ describe('Flujo state in PostgreSQL (real server)', { skip: unavailable }, () =>
     assert.equal(await main(['history', 'import', '--ledger', ledger], io3), 2);
     assert.match(io3.err, /cannot connect to PostgreSQL postgres@127\.0\.0\.1:1\//);
     assert.ok(!io3.err.includes(pg.password));
+  });
+  test('the Runs view follows the database: a new run Flujo writes is re-read, one poll at a time, backing off when the server fails', async () => {
+    // Live: the mark is read, Flujo writes a run, the next poll sees the mark move and re-reads.
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const readMark = async (uri: string, o: object) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        return await flujoPostgresChangeMark(uri, o);
+      } finally {
+        inFlight--;
+      }
+    };
+    let seen: string[] = [];
+    let changed!: () => void;
+    const changedOnce = new Promise<void>((resolve) => (changed = resolve));
+    const follower = new FlujoPostgresFollower(pg.uri(DB), {
+      intervalMs: 50,
+      readMark,
+      onChange: async () => {
+        seen = (await readFlujoRunsFromPostgres(pg.uri(DB))).runs.map((r) => r.runId);
+        changed();
+      },
+    });
+    follower.start(await flujoPostgresChangeMark(pg.uri(DB)));
+    // While one poll runs, another is refused (no second connection).
+    const first = follower.poll();
+    assert.equal(await follower.poll(), 'skipped');
+    assert.equal(await first, 'same');
+    await w.saveRunStart({ run_id: 'r-4', pipeline_id: 'pid-live', pipeline_name: 'live', created_at: '2025-03-04T00:00:00+00:00' });
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no re-read within 60 s')), 60_000)));
+    try {
+      await Promise.race([changedOnce, bound]);
+    } finally {
+      clearTimeout(timer);
+      follower.stop();
+    }
+    assert.ok(seen.includes('r-4'), seen.join(','));
+    assert.equal(maxInFlight, 1);
+    assert.equal(follower.state, 'stopped');
+    assert.equal(await follower.poll(), 'skipped');
+
+    // A server that is down: each failed poll doubles the wait, up to the ceiling, and says why without the password.
+    const errors: string[] = [];
+    const down = new FlujoPostgresFollower(`postgresql://postgres:${pg.password}@127.0.0.1:1/${DB}`, {
+      intervalMs: 100,
+      maxIntervalMs: 500,
+      onChange: () => assert.fail('no change from a server that is down'),
+      onError: (m) => errors.push(m),
+    });
+    assert.equal(down.nextDelayMs, 100);
+    for (const want of [200, 400, 500]) {
+      assert.equal(await down.poll(), 'error');
+      assert.equal(down.nextDelayMs, want);
+    }
+    assert.equal(errors.length, 3);
+    assert.ok(!errors.join('\n').includes(pg.password));
+    down.stop();
+
+    // Not allowed any more (the workspace lost its trust, flujo.toml points elsewhere): it stops without connecting.
+    let asked = 0;
+    const gated = new FlujoPostgresFollower(pg.uri(DB), {
+      readMark: async () => String(++asked),
+      allowed: () => false,
+      onChange: () => undefined,
+    });
+    assert.equal(await gated.poll(), 'skipped');
+    assert.equal(gated.state, 'stopped');
+    assert.equal(asked, 0);
   });
 });

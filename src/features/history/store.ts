@@ -47,6 +47,8 @@ interface FolderHistory {
   ledgerNotice?: string;
   follower: LedgerFollower;
   flujo?: FlujoSource;
+  /** Following the PostgreSQL state the user imported from (trusted workspace only). */
+  pgFollow?: import('../../core/history/flujo/follow').FlujoPostgresFollower;
   disposables: vscode.Disposable[];
 }
 
@@ -245,11 +247,13 @@ export class HistoryStore extends Disposable {
           .map((f) => ({ db: (f.flujo!.postgres ?? f.flujo!.db)!, f, postgres: f.flujo!.postgres !== undefined }));
     const out = [];
     for (const { db, f, postgres } of targets) {
-      // PostgreSQL is a network connection: only here, on the user's command, and only in a trusted workspace.
+      // PostgreSQL is a network connection: only from the user's command (and the following it starts), and
+      // only in a trusted workspace.
       if (postgres && !this.services.trust.isTrusted) continue;
-      const read = postgres
-        ? await (await import('../../core/history/flujo/postgres')).readFlujoRunsFromPostgres(db, { env: process.env })
-        : await history.readFlujoRuns(db);
+      const pg = postgres ? await import('../../core/history/flujo/postgres') : undefined;
+      // The mark before the read: a run Flujo writes meanwhile moves it, so the follower re-reads.
+      const mark = pg ? await pg.flujoPostgresChangeMark(db, { env: process.env }).catch(() => undefined) : undefined;
+      const read = pg ? await pg.readFlujoRunsFromPostgres(db, { env: process.env }) : await history.readFlujoRuns(db);
       const r = await history.importFlujoRunsToLedger(f.ledgerFile, read.runs, this.confinement(f.ledgerFile));
       await this.pollLedger(f, true);
       out.push({
@@ -260,8 +264,35 @@ export class HistoryStore extends Disposable {
         skippedDeleted: r.skippedDeleted,
         warnings: [...read.warnings, ...r.warnings],
       });
+      if (pg && !dbOverride) await this.followPostgres(f, db, mark);
     }
     return out;
+  }
+
+  /**
+   * After the user imported from a PostgreSQL state, the Runs view follows it: a poll of the change mark
+   * every 15 s (backing off to 5 min while the server fails), a re-import when it moves. Stops when the
+   * workspace is no longer trusted, flujo.toml points elsewhere, or the folder goes away.
+   */
+  private async followPostgres(f: FolderHistory, uri: string, mark: string | undefined): Promise<void> {
+    if (f.pgFollow?.uri === uri && f.pgFollow.state !== 'stopped') return;
+    f.pgFollow?.stop();
+    const { FlujoPostgresFollower } = await import('../../core/history/flujo/follow');
+    const { readFlujoRunsFromPostgres, redactPostgresUri } = await import('../../core/history/flujo/postgres');
+    const { importFlujoRunsToLedger } = await import('../../core/history');
+    const follower = new FlujoPostgresFollower(uri, {
+      connection: { env: process.env },
+      allowed: () => this.services.trust.isTrusted && f.flujo?.postgres === uri && this.folders.includes(f),
+      onChange: async () => {
+        const read = await readFlujoRunsFromPostgres(uri, { env: process.env });
+        await importFlujoRunsToLedger(f.ledgerFile, read.runs, this.confinement(f.ledgerFile));
+        await this.pollLedger(f, true);
+      },
+      onError: (message) => this.services.log.warn(`Following Flujo runs in ${redactPostgresUri(uri)}: ${message}`),
+    });
+    f.pgFollow = follower;
+    f.disposables.push({ dispose: () => follower.stop() });
+    follower.start(mark);
   }
 
   private ensureSqlWasm(set: (p: string) => void): void {
@@ -432,7 +463,7 @@ export class HistoryStore extends Disposable {
     const where = history.resolveFlujoState({ configDir: dir, stateUri, env: process.env });
     if (where.kind === 'postgres' && this.services.trust.isTrusted) {
       src.postgres = where.uri;
-      src.notice = `Flujo keeps these runs in PostgreSQL (${history.redactPostgresUri(where.uri)}): run "Prompt Cost: Import Flujo Runs" to read them — the extension connects only when you ask.`;
+      src.notice = `Flujo keeps these runs in PostgreSQL (${history.redactPostgresUri(where.uri)}): run "Prompt Cost: Import Flujo Runs" to read them — the extension connects only when you ask, then follows new runs there (a check every 15 s) while VS Code runs.`;
     } else if (where.kind === 'unsupported' || where.kind === 'memory')
       src.notice ??=
         where.kind === 'memory'

@@ -454,6 +454,34 @@ describe('run prompts and run history', function () {
     });
   });
 
+  it('a flujo.toml Flujo cannot load (a broken [settings]) applies no budget: none is shown "over", the reason is', async () => {
+    // flujo/application/runner.py:267-283 (Flujo v0.6.11): TOML budgets only when ConfigManager().load_config() succeeds.
+    const { budgets } = await api();
+    const file = path.join(workspaceRoot(), 'flujo.toml');
+    const original = fs.readFileSync(file, 'utf8');
+    const shown = async () =>
+      (await budgets.getChildren()).map((n) => (n.kind === 'budget' ? `budget ${n.row.key}: ${n.row.status}` : `problem: ${n.message}`));
+    try {
+      fs.writeFileSync(file, original.replace('[settings]\n', '[settings]\nmax_iters = "many"\n'));
+      const items = await waitFor(
+        'the Budgets view of a flujo.toml Flujo cannot load',
+        async () => {
+          const all = await shown();
+          return all.some((x) => x.startsWith('problem: Flujo cannot load flujo.toml')) ? all : undefined;
+        },
+        20_000,
+      );
+      assert.deepEqual(
+        items.filter((x) => x.startsWith('budget ')),
+        [],
+      );
+      assert.match(items.join('\n'), /'settings\.max_iters' is not an integer\), so it applies none of its budgets/);
+    } finally {
+      fs.writeFileSync(file, original);
+      await waitFor('the budgets again', async () => ((await shown()).some((x) => x.startsWith('budget ')) ? true : undefined), 20_000);
+    }
+  });
+
   it('a second run of a prompt appends to its open answer document instead of opening another Untitled tab', async () => {
     const uri = workspaceFile('prompts', 'summarize.txt');
     const run = () =>

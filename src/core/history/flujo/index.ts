@@ -1,5 +1,6 @@
 // Flujo run import: where Flujo keeps its state (locate), how each column value is read (values), the
-// readers of its SQLite file (read) and PostgreSQL server (postgres), and the ledger import (import).
+// readers of its SQLite file (read) and PostgreSQL server (postgres, followed live by follow), and the
+// ledger import (import).
 export * from './model';
 export * from './locate';
 export { flujoTime } from './values';
@@ -8,3 +9,4 @@ export type { LocatedRow } from './assemble';
 export * from './read';
 export * from './import';
 export * from './postgres';
+export * from './follow';
