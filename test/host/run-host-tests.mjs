@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from './vscode-server.mjs';
+import { reportResults, runHarness, runInWorkbench, summarize } from './harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS || 10 * 60_000);
@@ -22,50 +23,25 @@ async function main() {
   const host = await startHost({ verbose });
   let code;
   try {
-    const exit = new Promise((resolve) => host.page.exposeFunction('codeAutomationExit', (c) => resolve(Number(c))));
-    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS));
-    await host.page.goto(
+    code = await runInWorkbench(
+      host,
       host.url(workspace, [
         ['extensionDevelopmentPath', host.remote(root)],
         ['extensionTestsPath', host.remote(path.join(root, 'out', 'test', 'host', 'suite', 'index.js'))],
         ['skipWelcome', 'true'],
       ]),
+      TIMEOUT_MS,
+      'host',
     );
-    code = await Promise.race([exit, timeout]);
-    if (code === 'timeout') {
-      console.error(`[host] tests did not finish within ${TIMEOUT_MS} ms`);
-      code = 1;
-    }
   } finally {
     const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
-    if (results) {
-      for (const t of results.tests)
-        console.log(
-          `${t.state === 'passed' ? '  ✔' : '  ✘'} [vscode ${results.vscodeVersion}] ${t.title}${t.state === 'passed' ? ` (${t.duration} ms)` : ''}`,
-        );
-      for (const t of results.tests.filter((t) => t.state !== 'passed'))
-        console.log(`\n  ✘ ${t.title}\n    ${String(t.error).split('\n').join('\n    ')}`);
-    }
-    if (code !== 0 || !results) {
-      console.log('\n----- VS Code host log -----');
-      console.log(host.log.join('\n'));
-      console.log('----- end of host log -----');
-    }
+    const tag = `vscode ${results?.vscodeVersion}`;
+    reportResults({ results, code, tag, log: host.log, logTitle: 'VS Code host log' });
     await host.close();
     fs.rmSync(workspace, { recursive: true, force: true });
-    const passed = results ? results.tests.filter((t) => t.state === 'passed').length : 0;
-    const failed = results ? results.tests.length - passed : 1;
-    console.log(`host: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s (exit code ${code})`);
-    if (!results && code === 0) code = 1; // no results means the suite never really ran
+    code = summarize('host', results, code, started);
   }
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`[host] ${err.stack || err}`);
-    if (err.hostLog) console.error(err.hostLog.join('\n'));
-    process.exit(1);
-  },
-);
+runHarness('host', main);

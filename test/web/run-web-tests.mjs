@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from '../host/vscode-server.mjs';
+import { reportResults, runHarness, runInWorkbench, summarize } from '../host/harness.mjs';
 import { webExpectations } from './expectations.mjs';
 import { webOnlyExtension } from './webExtension.mjs';
 import { answerUiQueries } from './uiQueries.mjs';
@@ -80,9 +81,8 @@ async function main() {
   let code;
   const stopAnswering = answerUiQueries(host.page, path.join(dataDir, 'ui'));
   try {
-    const exit = new Promise((resolve) => host.page.exposeFunction('codeAutomationExit', (c) => resolve(Number(c))));
-    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS));
-    await host.page.goto(
+    code = await runInWorkbench(
+      host,
       host.url(workspace, [
         ['extensionDevelopmentPath', host.remote(devRoot)],
         // Inside the extension's folder: the workbench runs a test module in the host of the extension that
@@ -90,46 +90,28 @@ async function main() {
         ['extensionTestsPath', host.remote(path.join(extension, 'test', 'suite.js'))],
         ['skipWelcome', 'true'],
       ]),
+      TIMEOUT_MS,
+      'web',
     );
-    code = await Promise.race([exit, timeout]);
-    if (code === 'timeout') {
-      console.error(`[web] tests did not finish within ${TIMEOUT_MS} ms`);
-      code = 1;
-    }
   } finally {
     stopAnswering();
     const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
-    if (results) {
-      for (const t of results.tests)
-        console.log(
-          `${t.state === 'passed' ? '  ✔' : '  ✘'} [vscode ${results.vscodeVersion} ${results.uiKind}] ${t.title}${t.state === 'passed' ? ` (${t.duration} ms)` : ''}`,
-        );
-      for (const t of results.tests.filter((t) => t.state !== 'passed'))
-        console.log(`\n  ✘ ${t.title}\n    ${String(t.error).split('\n').join('\n    ')}`);
-    }
     const metricsFile = path.join(dataDir, 'metrics.json');
-    if (fs.existsSync(metricsFile)) console.log(`web: start figures ${fs.readFileSync(metricsFile, 'utf8').replace(/\s+/g, ' ')}`);
-    if (code !== 0 || !results) {
-      console.log('\n----- VS Code for the Web log -----');
-      console.log(host.log.join('\n'));
-      console.log('----- end of log -----');
-    }
+    reportResults({
+      results,
+      code,
+      tag: `vscode ${results?.vscodeVersion} ${results?.uiKind}`,
+      log: host.log,
+      logTitle: 'VS Code for the Web log',
+      extra: () =>
+        fs.existsSync(metricsFile) && console.log(`web: start figures ${fs.readFileSync(metricsFile, 'utf8').replace(/\s+/g, ' ')}`),
+    });
     await host.close();
     fs.rmSync(workspace, { recursive: true, force: true });
     fs.rmSync(devRoot, { recursive: true, force: true });
-    const passed = results ? results.tests.filter((t) => t.state === 'passed').length : 0;
-    const failed = results ? results.tests.length - passed : 1;
-    console.log(`web: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s (exit code ${code})`);
-    if (!results && code === 0) code = 1; // no results means the suite never really ran
+    code = summarize('web', results, code, started);
   }
   return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`[web] ${err.stack || err}`);
-    if (err.hostLog) console.error(err.hostLog.join('\n'));
-    process.exit(1);
-  },
-);
+runHarness('web', main);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptCostApi } from '../../../src/extension';
 import { scaled } from '../../support/timing';
+import { pollUntil } from '../../support/poll';
 
 // Load-stretched budgets, shared with the unit tests.
 export { loadFactor, scaled } from '../../support/timing';
@@ -37,17 +38,6 @@ export async function extensionApi(): Promise<PromptCostApi> {
  * Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs` — a budget for an
  * idle machine (default 10 s), stretched by the load (`scaled`): every wait in the host suites scales (issue 29).
  */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + scaled(timeoutMs);
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  return pollUntil(what, probe, scaled(timeoutMs), 50);
 }

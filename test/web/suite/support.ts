@@ -1,6 +1,7 @@
 // What the web suites use instead of Node: assertions, workspace files through vscode.workspace.fs, waits.
 import * as vscode from 'vscode';
 import type { PromptCostApi } from '../../../src/extension';
+import { pollUntil } from '../../support/poll';
 
 export const EXTENSION_ID = 'prompt-cost-lens.prompt-cost-lens';
 
@@ -43,19 +44,8 @@ export function match(text: string, pattern: RegExp, message = ''): void {
 }
 
 /** Polls `probe` until it returns something other than undefined; generous by default (a loaded machine). */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return pollUntil(what, probe, timeoutMs, 100);
 }
 
 export async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
