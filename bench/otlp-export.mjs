@@ -24,7 +24,10 @@ if (process.argv.includes('--receiver')) {
   const http = await import('node:http');
   const protobuf = createRequire(import.meta.url)('protobufjs');
   const rootPb = new protobuf.Root();
-  const protoDir = path.join(root, 'test/fixtures/otel/proto');
+  // the official .proto files come with the test oracles (node scripts/oracle.mjs): see test/support/otlpProto.ts
+  const protoDir = path.join(root, '.oracle/node_modules/@elastic/mockotlpserver');
+  if (!fs.existsSync(path.join(protoDir, 'opentelemetry/proto/collector/trace/v1/trace_service.proto')))
+    throw new Error('the OTLP .proto files are not installed: run node scripts/oracle.mjs first');
   rootPb.resolvePath = (_o, t) => path.join(protoDir, t);
   rootPb.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
   const Req = rootPb.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');

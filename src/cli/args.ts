@@ -88,7 +88,7 @@ export function splitList(v: string): string[] {
 
 /**
  * Decodes input bytes as UTF-8 text, or throws a UsageError for binary content (NUL bytes in the
- * first 8 KB, or invalid UTF-8). A byte order mark is dropped. Used by count, estimate and compare.
+ * first 8 KB, or invalid UTF-8). One leading byte order mark is dropped. Used by count, estimate and compare.
  */
 export function decodeTextInput(label: string, bytes: Uint8Array): string {
   const head = bytes.subarray(0, 8000);
@@ -99,7 +99,9 @@ export function decodeTextInput(label: string, bytes: Uint8Array): string {
   } catch {
     throw new UsageError(`${label}: not valid UTF-8 text (binary file?), not read`, 'input');
   }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // TextDecoder has dropped one leading BOM (its default, as VS Code drops it when it opens the file); a
+  // second U+FEFF is text, which the tokenizers count (tiktoken, HF tokenizers: no normalizer removes it).
+  return text;
 }
 
 /**

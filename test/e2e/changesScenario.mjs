@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assert, openFile, runCommand, settled } from './workbench.mjs';
+import { assert, loadScaled, openFile, runCommand, settled } from './workbench.mjs';
 
 const PROMPT = 'prompts/support-triage.prompt.md';
 
@@ -33,21 +33,24 @@ export const changeScenarios = [
         await runCommand(page, 'View: Close All Editors');
         await openFile(page, PROMPT);
         const lens = page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'vs HEAD' }).first();
-        await lens.waitFor({ timeout: 45_000 });
+        await lens.waitFor({ timeout: loadScaled(45_000) });
         const text = (await lens.innerText()).replace(/\u00a0/g, ' ');
         assert(/\+\d+ tokens · \+\$[\d.]+\/month vs HEAD/.test(text), `the Δ lens: ${text}`);
-        await page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 20_000 });
+        await page
+          .locator('.editor-group-container.active .squiggly-error')
+          .first()
+          .waitFor({ timeout: loadScaled(20_000) });
         await runCommand(page, 'Focus on Changed Prompts View');
         const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Changed Prompts' }) });
         const row = pane.locator('.monaco-list-row', { hasText: 'support-triage.prompt.md' }).first();
-        await row.waitFor({ timeout: 30_000 });
+        await row.waitFor({ timeout: loadScaled(30_000) });
         const rowText = (await row.innerText()).replace(/\u00a0/g, ' ');
         assert(/\+\d+ tokens · \+\$[\d.]+\/month · modified/.test(rowText), `the view row: ${rowText}`);
         // Hover the squiggle on the `budget:` key: the diagnostic names both numbers.
         const budgetKey = page.locator('.editor-group-container.active .view-line', { hasText: /^budget:$/ }).first();
         await budgetKey.hover({ position: { x: 20, y: 8 } });
         const hover = page.locator('.monaco-hover', { hasText: 'exceed max_input_tokens 120' }).first();
-        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        await hover.waitFor({ state: 'visible', timeout: loadScaled(10_000) });
         await settled(page);
         await shot('change-vs-head');
         await page.mouse.move(5, 5);

@@ -1,5 +1,15 @@
 // The e2e scenarios, in order. Each asserts on what is rendered and saves a screenshot.
-import { assert, clearNotifications, editorText, hoverUntilShown, openFile, runCommand, setTheme, settled } from './workbench.mjs';
+import {
+  assert,
+  clearNotifications,
+  editorText,
+  hoverUntilShown,
+  loadScaled,
+  openFile,
+  runCommand,
+  setTheme,
+  settled,
+} from './workbench.mjs';
 import { changeScenarios } from './changesScenario.mjs';
 
 export const scenarios = [
@@ -13,12 +23,18 @@ export const scenarios = [
       await page
         .locator('.editor-group-container.active .view-line', { hasText: 'support triage assistant' })
         .first()
-        .waitFor({ timeout: 10_000 });
+        .waitFor({ timeout: loadScaled(10_000) });
       const text = await editorText(page);
       assert(text.includes('support triage assistant'), 'the prompt file is shown in the editor');
       // The screenshot shows the estimates: wait for the CodeLens and the status bar item.
-      await page.locator('.editor-group-container.active .codelens-decoration').first().waitFor({ timeout: 20_000 });
-      await page.locator('.statusbar-item', { hasText: 'tok ·' }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.editor-group-container.active .codelens-decoration')
+        .first()
+        .waitFor({ timeout: loadScaled(20_000) });
+      await page
+        .locator('.statusbar-item', { hasText: 'tok ·' })
+        .first()
+        .waitFor({ timeout: loadScaled(10_000) });
       await settled(page);
       await shot('workbench-prompt-file');
     },
@@ -28,7 +44,7 @@ export const scenarios = [
     async run({ page, shot }) {
       await openFile(page, 'prompts/support-triage.prompt.md');
       const lens = page.locator('.editor-group-container.active .codelens-decoration').first();
-      await lens.waitFor({ timeout: 20_000 });
+      await lens.waitFor({ timeout: loadScaled(20_000) });
       const lensText = (await lens.innerText()).replace(/\u00a0/g, ' ');
       assert(/[\d,]+ tokens/.test(lensText) && lensText.includes('gpt-4o-mini $'), `CodeLens shows tokens and cost: ${lensText}`);
       // Trusted: the ▶ Run lens and the editor-title Run button are there (the restricted session checks their absence).
@@ -40,7 +56,7 @@ export const scenarios = [
       const runButton = page.locator('.editor-group-container.active .editor-actions [aria-label^="Run Prompt"]');
       assert((await runButton.count()) === 1, 'a Run Prompt button in the editor title');
       const status = page.locator('.statusbar-item', { hasText: 'tok ·' }).first();
-      await status.waitFor({ timeout: 10_000 });
+      await status.waitFor({ timeout: loadScaled(10_000) });
       // Hover the system message body.
       const line = page.locator('.editor-group-container.active .view-line', { hasText: 'support triage assistant' }).first();
       const hover = page.locator('.monaco-hover', { hasText: 'Prompt Cost' }).first();
@@ -63,7 +79,7 @@ export const scenarios = [
       await openFile(page, 'prompts/support-triage.prompt.md');
       // The learning worker answers after the first estimate: wait for the lens that says so.
       const lens = page.locator('.editor-group-container.active .codelens-decoration', { hasText: 'runs)' }).first();
-      await lens.waitFor({ timeout: 30_000 });
+      await lens.waitFor({ timeout: loadScaled(30_000) });
       const lensText = (await lens.innerText()).replace(/\u00a0/g, ' ');
       assert(/\+ 88 out \(p50, 6 runs\)/.test(lensText), `the lens shows the learned output: ${lensText}`);
       const status = await page.locator('.statusbar-item', { hasText: 'tok ·' }).first().innerText();
@@ -83,7 +99,7 @@ export const scenarios = [
       await runCommand(page, 'Prompt Cost: Focus on Runs View');
       const container = page.locator('[id="workbench.view.extension.promptCost"]');
       const accuracy = container.locator('.monaco-list-row', { hasText: /Output ±[\d.]+ %/ }).first(); // the accuracy row: its label is the error, its description the p90 coverage
-      await accuracy.waitFor({ timeout: 30_000 });
+      await accuracy.waitFor({ timeout: loadScaled(30_000) });
       const accuracyText = await accuracy.innerText();
       assert(/Output ±[\d.]+ %[\s\S]*p90 covers/.test(accuracyText), `the Runs view shows the accuracy: ${accuracyText}`);
       await settled(page);
@@ -96,10 +112,10 @@ export const scenarios = [
       // The example with real mistakes (the clean examples/flujo.toml stays clean).
       await openFile(page, 'with-mistakes/flujo.toml');
       const squiggle = page.locator('.editor-group-container.active .squiggly-error').first();
-      await squiggle.waitFor({ timeout: 20_000 });
+      await squiggle.waitFor({ timeout: loadScaled(20_000) });
       await runCommand(page, 'View: Focus Problems');
       const problems = page.locator('.markers-panel .monaco-list-row', { hasText: 'gpt-3.5-turbo' }).first();
-      await problems.waitFor({ timeout: 10_000 });
+      await problems.waitFor({ timeout: loadScaled(10_000) });
       const panelText = await page.locator('.markers-panel').innerText();
       assert(panelText.includes('prompt_tokens_per_1k'), 'the typo is reported with its suggestion');
       await page
@@ -109,7 +125,7 @@ export const scenarios = [
       await page
         .locator('.monaco-hover', { hasText: 'dotted' })
         .first()
-        .waitFor({ state: 'visible', timeout: 10_000 })
+        .waitFor({ state: 'visible', timeout: loadScaled(10_000) })
         .catch(() => {});
       await settled(page);
       await shot('flujo-toml-problems');
@@ -128,12 +144,21 @@ export const scenarios = [
         const tree = page
           .locator('.pane-body .monaco-list[aria-label*="Runs"], [id="workbench.view.extension.promptCost"] .monaco-list')
           .first();
-        await tree.locator('.monaco-list-row', { hasText: 'support-triage' }).first().waitFor({ timeout: 20_000 });
-        await tree.locator('.monaco-list-row', { hasText: 'support-email' }).first().waitFor({ timeout: 20_000 });
+        await tree
+          .locator('.monaco-list-row', { hasText: 'support-triage' })
+          .first()
+          .waitFor({ timeout: loadScaled(20_000) });
+        await tree
+          .locator('.monaco-list-row', { hasText: 'support-email' })
+          .first()
+          .waitFor({ timeout: loadScaled(20_000) });
         // Expand the Flujo run to show its steps.
         await tree.locator('.monaco-list-row', { hasText: 'support-email' }).first().click();
         await page.keyboard.press('ArrowRight');
-        await tree.locator('.monaco-list-row', { hasText: 'draft_reply' }).first().waitFor({ timeout: 10_000 });
+        await tree
+          .locator('.monaco-list-row', { hasText: 'draft_reply' })
+          .first()
+          .waitFor({ timeout: loadScaled(10_000) });
         const text = await page.locator('[id="workbench.view.extension.promptCost"]').innerText();
         // 2026-11-27: two editor runs ($0.0000882) and the support-email Flujo run ($0.2752217), rounded like everywhere.
         assert(/2026-11-27/.test(text) && text.includes('$0.275'), `the day group shows the day's total: ${text.slice(0, 400)}`);
@@ -166,7 +191,7 @@ export const scenarios = [
       return [...table.querySelectorAll('tbody tr')].map((tr) => tr.children[col].textContent);
     }, key);
   const waitUntil = async (page, what, probe, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + loadScaled(timeoutMs);
     for (;;) {
       if (await probe().catch(() => false)) return;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -184,12 +209,15 @@ export const scenarios = [
         await openFile(page, 'prompts/support-triage.prompt.md');
         await runCommand(page, 'Prompt Cost: Compare Models for This Prompt');
         const frame = compareFrame(page);
-        await frame.locator('#compare-table tbody tr').nth(1).waitFor({ timeout: 20_000 });
+        await frame
+          .locator('#compare-table tbody tr')
+          .nth(1)
+          .waitFor({ timeout: loadScaled(20_000) });
         const tab = page.locator('.tabs-container .tab[aria-label^="Compare: support-triage.prompt.md"]');
         // The title follows the first update: wait for it rather than sampling once.
         const tabShown = await tab
           .first()
-          .waitFor({ timeout: 15_000 })
+          .waitFor({ timeout: loadScaled(15_000) })
           .then(
             () => true,
             () => false,
@@ -262,15 +290,15 @@ export const scenarios = [
         // Add a model through the searchable picker (a workbench quick pick), as a user does.
         await frame.locator('button', { hasText: 'Add model…' }).click();
         const pick = page.locator('.quick-input-widget input.input');
-        await pick.waitFor({ state: 'visible', timeout: 10_000 });
+        await pick.waitFor({ state: 'visible', timeout: loadScaled(10_000) });
         await pick.fill('google:gemini-2.5-flash');
         await page
           .locator('.quick-input-list .monaco-list-row', { hasText: 'google:gemini-2.5-flash' })
           .first()
-          .waitFor({ timeout: 10_000 });
+          .waitFor({ timeout: loadScaled(10_000) });
         await page.keyboard.press('Enter');
         const addedRow = frame.locator('#compare-table tbody tr[data-id="google:gemini-2.5-flash"]');
-        await addedRow.waitFor({ timeout: 10_000 });
+        await addedRow.waitFor({ timeout: loadScaled(10_000) });
         assert((await addedRow.innerText()).includes('added'), 'the added row is labelled');
         assert(/reference · \d{4}-\d{2}-\d{2}/.test(await addedRow.textContent()), 'a reference price shows its date'); // textContent: the column may be hidden to fit
         assert((await addedRow.locator('button[aria-label^="Remove"]').count()) === 1, 'an added row can be removed');
@@ -295,17 +323,20 @@ export const scenarios = [
       async run({ page, shot }) {
         await setTheme(page, 'Light Modern');
         const frame = compareFrame(page);
-        await frame.locator('#compare-table tbody tr').first().waitFor({ timeout: 10_000 });
+        await frame
+          .locator('#compare-table tbody tr')
+          .first()
+          .waitFor({ timeout: loadScaled(10_000) });
         await frame
           .locator('body.vscode-light')
-          .waitFor({ timeout: 10_000 })
+          .waitFor({ timeout: loadScaled(10_000) })
           .catch(() => undefined); // asserted below
         const bodyClass = await frame.locator('body').getAttribute('class');
         assert(/vscode-light/.test(bodyClass ?? ''), `the webview follows the light theme: ${bodyClass}`);
         await settled(page);
         await shot('compare-light');
         await setTheme(page, 'Dark High Contrast');
-        await frame.locator('body.vscode-high-contrast').waitFor({ timeout: 10_000 });
+        await frame.locator('body.vscode-high-contrast').waitFor({ timeout: loadScaled(10_000) });
         await settled(page);
         await shot('compare-high-contrast');
         await setTheme(page, 'Dark Modern');
@@ -318,9 +349,9 @@ export const scenarios = [
         const { runCommand } = await import('./workbench.mjs');
         // The serializer brings the panel back with its state: added model, output tokens, sort.
         await runCommand(page, 'Developer: Reload Window');
-        await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
+        await page.waitForSelector('.monaco-workbench .part.editor', { timeout: loadScaled(60_000) });
         const frame = compareFrame(page);
-        await frame.locator('#compare-table tbody tr[data-id="google:gemini-2.5-flash"]').waitFor({ timeout: 60_000 });
+        await frame.locator('#compare-table tbody tr[data-id="google:gemini-2.5-flash"]').waitFor({ timeout: loadScaled(60_000) });
         assert((await frame.locator('#output-tokens').inputValue()) === '4000', 'the output tokens set in the panel survive a reload');
         assert(
           (await frame.locator('th:has(button[data-key="totalUsd"])').getAttribute('aria-sort')) === 'ascending',
@@ -364,12 +395,12 @@ export const restrictedScenarios = [
     async run({ page, shot }) {
       // VS Code asks whether to trust the folder: decline, as a cautious user would.
       const decline = page.getByRole('button', { name: /No, I don.t trust the authors/ });
-      await decline.waitFor({ timeout: 30_000 });
+      await decline.waitFor({ timeout: loadScaled(30_000) });
       await decline.click();
       await clearNotifications(page);
       await openFile(page, 'prompts/support-triage.prompt.md');
       const lenses = page.locator('.editor-group-container.active .codelens-decoration');
-      await lenses.first().waitFor({ timeout: 20_000 });
+      await lenses.first().waitFor({ timeout: loadScaled(20_000) });
       const text = (await lenses.allInnerTexts()).join(' | ').replace(/\u00a0/g, ' ');
       assert(/\d+ tokens/.test(text), `estimates still work in Restricted Mode: ${text}`);
       assert(!text.includes('Run'), `no ▶ Run lens in Restricted Mode: ${text}`);
@@ -381,7 +412,7 @@ export const restrictedScenarios = [
       await page
         .locator('.monaco-hover:visible, .workbench-hover:visible')
         .first()
-        .waitFor({ state: 'detached', timeout: 5_000 })
+        .waitFor({ state: 'detached', timeout: loadScaled(5_000) })
         .catch(() => undefined);
       await settled(page);
       assert((await page.locator('.notification-toast:visible').count()) === 0, 'no notification left in the picture');
@@ -416,12 +447,12 @@ export const restrictedScenarios = [
         await page
           .locator('.editor-group-container.active .codelens-decoration', { hasText: 'more…' })
           .first()
-          .waitFor({ timeout: 20_000 });
+          .waitFor({ timeout: loadScaled(20_000) });
         // Section lenses are titled when VS Code resolves them (on screen): wait for the system section's.
         await page
           .locator('.editor-group-container.active .codelens-decoration', { hasText: 'system:' })
           .first()
-          .waitFor({ timeout: 20_000 });
+          .waitFor({ timeout: loadScaled(20_000) });
         const lenses = (await lensTexts(page)).join(' | ');
         // Edge 4: the top line says it adds the expected output; section lenses say "input".
         // (300 = max_tokens until the example history is learned, then 88 learned from its runs: scenario learned-output)
@@ -459,7 +490,10 @@ export const restrictedScenarios = [
         await openFile(page, 'prompts/support-triage.prompt.md');
         await runCommand(page, 'Prompt Cost: Compare Models for This Prompt');
         const frame = compareFrame(page);
-        await frame.locator('#compare-table tbody tr').nth(1).waitFor({ timeout: 20_000 });
+        await frame
+          .locator('#compare-table tbody tr')
+          .nth(1)
+          .waitFor({ timeout: loadScaled(20_000) });
         // Beside the editor in a 1400 px window: the panel gets half the editor area.
         const layout = await frame.locator('.table-wrap').evaluate((el) => {
           const visible = [...el.querySelectorAll('thead th')].filter(
@@ -499,8 +533,14 @@ export const restrictedScenarios = [
         await openFile(page, 'prompts/support-triage.prompt.md');
         await runCommand(page, 'Prompt Cost: Focus on Runs View');
         const container = page.locator('[id="workbench.view.extension.promptCost"]');
-        await container.locator('.monaco-list-row', { hasText: 'support-email' }).first().waitFor({ timeout: 20_000 });
-        await container.locator('.monaco-list-row', { hasText: 'nightly-report' }).first().waitFor({ timeout: 20_000 });
+        await container
+          .locator('.monaco-list-row', { hasText: 'support-email' })
+          .first()
+          .waitFor({ timeout: loadScaled(20_000) });
+        await container
+          .locator('.monaco-list-row', { hasText: 'nightly-report' })
+          .first()
+          .waitFor({ timeout: loadScaled(20_000) });
         const text = await container.innerText();
         // Edge 8: one minus sign for Δ; descriptions lead with the cost.
         assert(/Δ −\d/.test(text) && !/Δ -\d/.test(text), `Δ uses one minus sign: ${text.slice(0, 300)}`);
@@ -528,10 +568,10 @@ export const restrictedScenarios = [
         const toast = page.locator('.notification-toast', { hasText: 'API key' }).first();
         const runIt = async () => {
           await runCommand(page, 'Prompt Cost: Run Prompt…');
-          await row.waitFor({ timeout: 10_000 });
+          await row.waitFor({ timeout: loadScaled(10_000) });
           assert((await row.innerText()).includes('no API key yet'), 'the model picker says which models have no key yet');
           await row.click();
-          await toast.waitFor({ timeout: 10_000 });
+          await toast.waitFor({ timeout: loadScaled(10_000) });
         };
         await runIt();
         // Edge 6: the key is checked before the {{plan}} / {{message}} placeholders are asked for.
@@ -554,7 +594,10 @@ export const restrictedScenarios = [
         await runCommand(page, 'View: Close All Editors');
         await runCommand(page, 'View: Close Primary Side Bar');
         await openFile(page, 'with-mistakes/flujo.toml');
-        await page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 20_000 });
+        await page
+          .locator('.editor-group-container.active .squiggly-error')
+          .first()
+          .waitFor({ timeout: loadScaled(20_000) });
         // Put the cursor on the typo'd key and open the quick fixes (Ctrl+.).
         const typo = page.locator('.editor-group-container.active .view-line', { hasText: 'prompt_token_per_1k' }).first();
         const fixes = page.locator('.action-widget', { hasText: 'prompt_tokens_per_1k' }).first();
@@ -566,7 +609,7 @@ export const restrictedScenarios = [
             await typo.click();
             await page.keyboard.press('Home');
             await page.keyboard.press('Control+.');
-            const shown = await fixes.waitFor({ timeout: 10_000 }).then(
+            const shown = await fixes.waitFor({ timeout: loadScaled(10_000) }).then(
               () => true,
               () => false,
             );
@@ -592,11 +635,11 @@ export const restrictedScenarios = [
         fs.renameSync(db, `${db}.moved`);
         try {
           const dialog = page.locator('.quick-input-widget', { hasText: 'Import Flujo Runs' });
-          const deadline = Date.now() + 30_000;
+          const deadline = Date.now() + loadScaled(30_000);
           for (;;) {
             await page.waitForTimeout(1000); // the DB watcher reports the file gone
             await runCommand(page, 'Prompt Cost: Import Flujo Runs');
-            const shown = await dialog.waitFor({ state: 'visible', timeout: 3_000 }).then(
+            const shown = await dialog.waitFor({ state: 'visible', timeout: loadScaled(3_000) }).then(
               () => true,
               () => false,
             );
@@ -608,7 +651,7 @@ export const restrictedScenarios = [
           await bothThemes(page, shot, 'i13-import-picker', async () => {
             if (!(await dialog.isVisible())) {
               await runCommand(page, 'Prompt Cost: Import Flujo Runs');
-              await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+              await dialog.waitFor({ state: 'visible', timeout: loadScaled(10_000) });
             }
             await settled(page);
           });
@@ -633,21 +676,32 @@ scenarios.push({
     server.enqueue({ openaiUsage: { prompt_tokens: '12', completion_tokens: -3 } });
     const settingsFile = path.join(workspace, '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(
-      settingsFile,
-      JSON.stringify({ 'promptCost.providers.openai.baseUrl': server.openaiBaseUrl, 'promptCost.models': ['openai:fake-model'] }),
-    );
+    const settings = { 'promptCost.providers.openai.baseUrl': server.openaiBaseUrl, 'promptCost.models': ['openai:fake-model'] };
+    fs.writeFileSync(settingsFile, JSON.stringify(settings));
     try {
       await setTheme(page, 'Dark Modern');
       await runCommand(page, 'View: Close All Editors');
       await clearNotifications(page);
       await openFile(page, 'prompts/summarize.txt');
-      // The workspace settings are read: the lens prices the configured fake model.
-      await page.locator('.codelens-decoration', { hasText: 'fake-model' }).first().waitFor({ timeout: 20_000 });
+      // The workspace settings are read: the lens prices the configured fake model. .vscode/ was made a moment
+      // before settings.json was written into it, and a file written into a folder that new can raise no
+      // watcher event (inotify): written again (a change of a file in a watched folder) until the lens shows it.
+      const fakeLens = page.locator('.codelens-decoration', { hasText: 'fake-model' }).first();
+      for (let attempt = 1; ; attempt++) {
+        if (
+          await fakeLens.waitFor({ timeout: loadScaled(10_000) }).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
+        if (attempt === 3) throw new Error('the lens never priced openai:fake-model from .vscode/settings.json');
+        fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2 * attempt)); // same settings, new bytes
+      }
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'openai:fake-model' }).first();
       for (let attempt = 1; ; attempt++) {
         await runCommand(page, 'Prompt Cost: Run Prompt…');
-        const shown = await row.waitFor({ timeout: 10_000 }).then(
+        const shown = await row.waitFor({ timeout: loadScaled(10_000) }).then(
           () => true,
           () => false,
         );
@@ -655,23 +709,28 @@ scenarios.push({
         if (attempt === 3) throw new Error('the Run Prompt model picker did not list openai:fake-model');
       }
       await row.click();
-      // The template variable's input box (if the file has one): keep the value as written.
-      for (let i = 0; i < 3; i++) {
-        const box = page.locator('.quick-input-widget', { hasText: 'value of' });
-        if (!(await box.isVisible().catch(() => false))) {
-          await page.waitForTimeout(500);
-          if (!(await box.isVisible().catch(() => false))) break;
-        }
-        await page.keyboard.press('Enter');
-      }
+      // Each template variable's input box, until the run reports: Enter keeps the value as written. (It was
+      // "no box within 500 ms: none coming" — on a loaded machine the box came later and the run never started.)
+      const box = page.locator('.quick-input-widget', { hasText: 'value of' });
       const toast = page.locator('.notification-toast', { hasText: 'usage could not be used' }).first();
-      await toast.waitFor({ timeout: 20_000 });
+      const deadline = Date.now() + loadScaled(30_000);
+      while (!(await toast.isVisible().catch(() => false))) {
+        if (await box.isVisible().catch(() => false)) {
+          await page.keyboard.press('Enter');
+          await box.waitFor({ state: 'hidden', timeout: loadScaled(5_000) }).catch(() => undefined);
+        }
+        if (Date.now() > deadline) throw new Error('the run did not report the unusable usage');
+        await page.waitForTimeout(200);
+      }
       const message = await toast.innerText();
       assert(
         message.includes('usage.prompt_tokens: expected a whole number ≥ 0, got "12"'),
         `the warning names the field and the value: ${message}`,
       );
-      await page.locator('.editor-group-container .view-line', { hasText: 'usage unusable' }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.editor-group-container .view-line', { hasText: 'usage unusable' })
+        .first()
+        .waitFor({ timeout: loadScaled(10_000) });
       await settled(page);
       await shot('i17-run-unusable-usage-dark');
       await setTheme(page, 'Light Modern');
@@ -743,8 +802,14 @@ scenarios.push({
       await runCommand(page, 'Prompt Cost: Focus on Runs View');
       await runCommand(page, 'Prompt Cost: Refresh Runs');
       const view = page.locator('[id="workbench.view.extension.promptCost"]');
-      await view.locator('.monaco-list-row', { hasText: 'bob' }).first().waitFor({ timeout: 30_000 });
-      await view.locator('.monaco-list-row', { hasText: 'carla' }).first().waitFor({ timeout: 10_000 });
+      await view
+        .locator('.monaco-list-row', { hasText: 'bob' })
+        .first()
+        .waitFor({ timeout: loadScaled(30_000) });
+      await view
+        .locator('.monaco-list-row', { hasText: 'carla' })
+        .first()
+        .waitFor({ timeout: loadScaled(10_000) });
       const text = await view.innerText();
       assert(text.includes('· bob') && text.includes('· carla'), `team runs name their member: ${text.slice(0, 500)}`);
       // Widen the side bar so the descriptions (cost · member) are readable.

@@ -9,7 +9,7 @@ import { restrictedScenarios, scenarios } from './scenarios.mjs';
 import { tourScenarios } from './tourScenario.mjs';
 import { webScenarios } from './webScenario.mjs';
 import { webOnlyExtension } from '../web/webExtension.mjs';
-import { settled } from './workbench.mjs';
+import { loadScaled, settled } from './workbench.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(root, 'test-results', 'screenshots');
@@ -42,9 +42,12 @@ async function session(list, { workspaceTrust = false, web = false } = {}) {
         ['skipWelcome', 'true'],
       ]),
     );
-    await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench .part.editor', { timeout: loadScaled(60_000) });
     // The extension's contributions are in (its activity-bar entry) and the workbench is still.
-    await page.locator('.activitybar [aria-label^="Prompt Cost"]').first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.activitybar [aria-label^="Prompt Cost"]')
+      .first()
+      .waitFor({ timeout: loadScaled(60_000) });
     await settled(page);
     const ctx = { page, host, workspace, root, shot: (name) => page.screenshot({ path: path.join(outDir, `${name}.png`) }) };
     for (const s of selected) {

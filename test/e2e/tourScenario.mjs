@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assert, clearNotifications, hoverUntilShown, openFile, runCommand, setTheme, settled } from './workbench.mjs';
+import { assert, clearNotifications, hoverUntilShown, loadScaled, openFile, runCommand, setTheme, settled } from './workbench.mjs';
 
 const PROMPT = 'prompts/support-triage.prompt.md';
 const THEMES = [
@@ -41,7 +41,7 @@ async function cursorTo(page, text) {
 
 /** Polls `probe` (an async function returning a truthy value when done) until it succeeds or `timeoutMs` passes. */
 async function until(page, what, probe, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + loadScaled(timeoutMs);
   for (;;) {
     const found = await probe().catch(() => undefined);
     if (found) return found;
@@ -60,7 +60,7 @@ async function nothingStray(page, { toasts = true } = {}) {
   await page
     .locator('.monaco-hover:visible, .workbench-hover:visible, .custom-hover:visible')
     .first()
-    .waitFor({ state: 'detached', timeout: 5_000 })
+    .waitFor({ state: 'detached', timeout: loadScaled(5_000) })
     .catch(() => undefined);
   const stray = await page.locator('.monaco-hover:visible, .workbench-hover:visible, .custom-hover:visible').count();
   assert(stray === 0, `no tooltip left in the picture (${stray})`);
@@ -166,7 +166,7 @@ export const tourScenarios = [
       await checkHover();
       await bothThemes(page, shot, 'tour-02-hover', { show: showHover, check: checkHover });
       await runCommand(page, 'View: Show Explorer');
-      await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: loadScaled(10_000) });
       await bothThemes(page, shot, 'tour-02-hover-explorer', { show: showHover, check: checkHover });
       await runCommand(page, 'View: Close Primary Side Bar');
 
@@ -222,7 +222,7 @@ export const tourScenarios = [
       const openPicker = async () => {
         await page.keyboard.press('Escape');
         await page.locator('.statusbar-item', { hasText: 'tok ·' }).first().click();
-        await current.first().waitFor({ timeout: 10_000 });
+        await current.first().waitFor({ timeout: loadScaled(10_000) });
         await settled(page);
       };
       const checkPicker = async () => {
@@ -244,7 +244,10 @@ export const tourScenarios = [
       // "click +1 more…": the panel opens beside the prompt.
       await page.locator('.editor-group-container.active .codelens-decoration a', { hasText: '+1 more…' }).first().click();
       const frame = compareFrame(page);
-      await frame.locator('#compare-table tbody tr').nth(1).waitFor({ timeout: 30_000 });
+      await frame
+        .locator('#compare-table tbody tr')
+        .nth(1)
+        .waitFor({ timeout: loadScaled(30_000) });
       // Beside the editor, the prompt's lens line keeps its links (one model, then +N more… and ▶ Run).
       const promptGroup = '.editor-group-container:has(.tab.active[aria-label^="support-triage.prompt.md"])';
       const lens = await until(page, 'the lens line in the narrower editor', async () => {
@@ -291,7 +294,7 @@ export const tourScenarios = [
       // Add model: current models first, deprecated ones after them.
       await frame.locator('button', { hasText: 'Add model…' }).first().click();
       const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-      await rows.first().waitFor({ timeout: 10_000 });
+      await rows.first().waitFor({ timeout: loadScaled(10_000) });
       const first = await rows.first().innerText();
       assert(!first.includes('deprecated'), `the first model offered is not deprecated: ${first}`);
       await page.keyboard.press('Escape');
@@ -307,7 +310,10 @@ export const tourScenarios = [
       await runCommand(page, 'View: Focus Problems');
       const panel = page.locator('.markers-panel');
       // The six promised findings on sight, the strict-mode one (agent.py's model) among them.
-      await panel.locator('.monaco-list-row', { hasText: 'gpt-4.1-mini' }).first().waitFor({ timeout: 30_000 });
+      await panel
+        .locator('.monaco-list-row', { hasText: 'gpt-4.1-mini' })
+        .first()
+        .waitFor({ timeout: loadScaled(30_000) });
       const text = clean(await panel.innerText());
       for (const what of [
         'gpt-3.5-turbo',
@@ -340,7 +346,10 @@ export const tourScenarios = [
       await page.keyboard.press('Control+P');
       await page.locator('.quick-input-widget input.input').fill('flujo.toml');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'flujo.toml', hasNotText: 'with-mistakes' }).first().click();
-      await page.locator('.editor-group-container.active .view-line', { hasText: 'strict = false' }).first().waitFor({ timeout: 10_000 });
+      await page
+        .locator('.editor-group-container.active .view-line', { hasText: 'strict = false' })
+        .first()
+        .waitFor({ timeout: loadScaled(10_000) });
       const squiggles = await page
         .locator('.editor-group-container.active .squiggly-error, .editor-group-container.active .squiggly-warning')
         .count();
@@ -351,7 +360,10 @@ export const tourScenarios = [
       await bothThemes(page, shot, 'tour-05-flujo-problems', {
         show: async () => {
           await nothingStray(page);
-          await panel.locator('.monaco-list-row', { hasText: 'gpt-4.1-mini' }).first().waitFor({ timeout: 10_000 });
+          await panel
+            .locator('.monaco-list-row', { hasText: 'gpt-4.1-mini' })
+            .first()
+            .waitFor({ timeout: loadScaled(10_000) });
         },
       });
       await page.keyboard.press('Control+J');
@@ -365,8 +377,14 @@ export const tourScenarios = [
       await openFile(page, PROMPT);
       await runCommand(page, 'Prompt Cost: Focus on Runs View');
       const container = page.locator('[id="workbench.view.extension.promptCost"]');
-      await container.locator('.monaco-list-row', { hasText: 'support-email' }).first().waitFor({ timeout: 30_000 });
-      await container.locator('.monaco-list-row', { hasText: 'nightly-report' }).first().waitFor({ timeout: 30_000 });
+      await container
+        .locator('.monaco-list-row', { hasText: 'support-email' })
+        .first()
+        .waitFor({ timeout: loadScaled(30_000) });
+      await container
+        .locator('.monaco-list-row', { hasText: 'nightly-report' })
+        .first()
+        .waitFor({ timeout: loadScaled(30_000) });
       const text = clean(await container.innerText());
       // The closest limit: its tokens are at 84 % of 5M (its cost at 82 % of $10), as the README says.
       assert(/nightly-report[\s\S]*84 % of the token limit/.test(text), `nightly-report at 84 % of its token limit: ${text}`);
@@ -400,9 +418,9 @@ export const tourScenarios = [
         await clearNotifications(page);
         await runCommand(page, 'Prompt Cost: Run Prompt…');
         const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'openai:gpt-4o-mini' }).first();
-        await row.waitFor({ timeout: 10_000 });
+        await row.waitFor({ timeout: loadScaled(10_000) });
         await row.click();
-        await toast.waitFor({ timeout: 10_000 });
+        await toast.waitFor({ timeout: loadScaled(10_000) });
         await page.mouse.move(250, 14);
       };
       // The theme picker can push a toast out of view: each picture is checked to show the message.

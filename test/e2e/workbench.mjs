@@ -74,9 +74,12 @@ export async function runCommand(page, title) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Shift+P');
     const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 5_000 });
+    await input.waitFor({ state: 'visible', timeout: loadScaled(5_000) });
     await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 5_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: title })
+      .first()
+      .waitFor({ timeout: loadScaled(5_000) });
     await page.keyboard.press('Enter');
   };
   step.page = page;
@@ -85,7 +88,10 @@ export async function runCommand(page, title) {
 
 export async function closeAllEditors(page) {
   await runCommand(page, 'View: Close All Editors');
-  await page.locator('.part.editor .tabs-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
+  await page
+    .locator('.part.editor .tabs-container .tab')
+    .first()
+    .waitFor({ state: 'detached', timeout: loadScaled(10_000) });
 }
 
 /**
@@ -123,11 +129,14 @@ export async function setTheme(page, themeLabel) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+T');
-    await page.locator('.quick-input-widget input.input[placeholder*="Color Theme"]').waitFor({ timeout: 5_000 });
+    await page.locator('.quick-input-widget input.input[placeholder*="Color Theme"]').waitFor({ timeout: loadScaled(5_000) });
     await page.keyboard.type(themeLabel);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: themeLabel }).first().waitFor({ timeout: 5_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: themeLabel })
+      .first()
+      .waitFor({ timeout: loadScaled(5_000) });
     await page.keyboard.press('Enter');
-    await page.locator(`.monaco-workbench.${themeKind(themeLabel)}`).waitFor({ timeout: 5_000 });
+    await page.locator(`.monaco-workbench.${themeKind(themeLabel)}`).waitFor({ timeout: loadScaled(5_000) });
     await settled(page);
   };
   step.page = page;
@@ -140,6 +149,6 @@ export async function clearNotifications(page) {
   await page
     .locator('.notifications-toasts .notification-toast')
     .first()
-    .waitFor({ state: 'detached', timeout: 5_000 })
+    .waitFor({ state: 'detached', timeout: loadScaled(5_000) })
     .catch(() => undefined);
 }

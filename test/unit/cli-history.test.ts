@@ -3,17 +3,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import { CliIO } from '../../src/cli/io';
 import { appendRun } from '../../src/core/history/ledger';
+import { fakeIO } from '../support/fakeIO';
 import { tempDir } from '../support/tempDir';
 import { openSqliteDb } from '../support/flujoFixture';
-
-function io(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIO = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), readStdin: async () => Buffer.alloc(0), cwd, env };
-  return { cli, out: () => out.join(''), err: () => err.join('') };
-}
 
 function workspace(): string {
   return tempDir('pcl-cli-history-');
@@ -50,9 +43,9 @@ async function seed(ws: string): Promise<void> {
 
 describe('prompt-cost history', () => {
   it('list on an empty workspace', async () => {
-    const t = io(workspace());
-    assert.equal(await main(['history'], t.cli), 0);
-    assert.match(t.out(), /No runs recorded/);
+    const t = fakeIO(workspace());
+    assert.equal(await main(['history'], t), 0);
+    assert.match(t.out, /No runs recorded/);
   });
 
   it('list --json: one document, money as exact strings, finds .prompt-cost upward', async () => {
@@ -60,9 +53,9 @@ describe('prompt-cost history', () => {
     await seed(ws);
     const sub = path.join(ws, 'deep', 'er');
     fs.mkdirSync(sub, { recursive: true });
-    const t = io(sub);
-    assert.equal(await main(['history', 'list', '--json', '--group', 'model'], t.cli), 0);
-    const doc = JSON.parse(t.out());
+    const t = fakeIO(sub);
+    assert.equal(await main(['history', 'list', '--json', '--group', 'model'], t), 0);
+    const doc = JSON.parse(t.out);
     assert.equal(doc.ledger, path.join(ws, '.prompt-cost', 'runs.jsonl'));
     assert.equal(doc.totals.costUsd, '0.6000015');
     assert.equal(doc.runs[0].id, 'r1');
@@ -75,10 +68,10 @@ describe('prompt-cost history', () => {
   it('human list groups by day with totals', async () => {
     const ws = workspace();
     await seed(ws);
-    const t = io(ws);
-    assert.equal(await main(['history'], t.cli), 0);
-    assert.match(t.out(), /2025-01-0\d {2}\(1 run, \$0\.0000015, Δ −25\.0 %\)/); // one minus sign (U+2212) in every view
-    assert.match(t.out(), /Total: 2 runs, \$0\.600,/); // rounded for reading; --json keeps 0.6000015
+    const t = fakeIO(ws);
+    assert.equal(await main(['history'], t), 0);
+    assert.match(t.out, /2025-01-0\d {2}\(1 run, \$0\.0000015, Δ −25\.0 %\)/); // one minus sign (U+2212) in every view
+    assert.match(t.out, /Total: 2 runs, \$0\.600,/); // rounded for reading; --json keeps 0.6000015
   });
 
   it('budgets from flujo.toml: over → exit 1', async () => {
@@ -88,9 +81,9 @@ describe('prompt-cost history', () => {
       path.join(ws, 'flujo.toml'),
       '[budgets.default]\ntotal_cost_usd_limit = 10.0\n\n[budgets.pipeline."team-*"]\ntotal_cost_usd_limit = 0.5\n',
     );
-    const t = io(ws);
-    assert.equal(await main(['history', 'list', '--json'], t.cli), 1);
-    const doc = JSON.parse(t.out());
+    const t = fakeIO(ws);
+    assert.equal(await main(['history', 'list', '--json'], t), 1);
+    const doc = JSON.parse(t.out);
     assert.deepEqual(
       doc.budgets.rows.map((r: { key: string; status: string; spentUsd: string }) => [r.key, r.status, r.spentUsd]),
       [
@@ -98,17 +91,17 @@ describe('prompt-cost history', () => {
         ['default', 'ok', '0.0000015'], // the extension's run counts against [budgets.default] (issue 13, edge 7)
       ],
     );
-    const h = io(ws);
-    assert.equal(await main(['history'], h.cli), 1);
-    assert.match(h.out(), /OVER {4}team-\*/);
+    const h = fakeIO(ws);
+    assert.equal(await main(['history'], h), 1);
+    assert.match(h.out, /OVER {4}team-\*/);
   });
 
   it('export --csv', async () => {
     const ws = workspace();
     await seed(ws);
-    const t = io(ws);
-    assert.equal(await main(['history', 'export', '--csv'], t.cli), 0);
-    const lines = t.out().split('\r\n');
+    const t = fakeIO(ws);
+    assert.equal(await main(['history', 'export', '--csv'], t), 0);
+    const lines = t.out.split('\r\n');
     assert.ok(lines[0].startsWith('id,time,'));
     assert.ok(lines[1].startsWith('r1,2025-01-02T10:00:00.000Z,vscode,ok,'));
     assert.ok(lines[1].includes(',0.0000015,'));
@@ -125,16 +118,16 @@ describe('prompt-cost history', () => {
              INSERT INTO runs VALUES ('w1', 'analytics', 'completed', '2025-02-01T00:00:00+00:00');
              INSERT INTO workflow_state VALUES ('w1', '[{"name":"s1","success":true,"latency_s":0.2,"token_counts":12,"cost_usd":0.0012}]', 'completed');`);
     try {
-      const t = io(ws);
-      assert.equal(await main(['history', 'import', '--json'], t.cli), 0, t.err());
-      const doc = JSON.parse(t.out());
+      const t = fakeIO(ws);
+      assert.equal(await main(['history', 'import', '--json'], t), 0, t.err);
+      const doc = JSON.parse(t.out);
       assert.equal(doc.db, path.join(ws, 'data', 'ops.db'));
       assert.equal(doc.added, 1);
       assert.ok(doc.wal.framesApplied > 0);
       assert.equal(doc.runs[0].costUsd, '0.0012');
-      const t2 = io(ws);
-      assert.equal(await main(['history', 'import', 'data/ops.db'], t2.cli), 0);
-      assert.match(t2.out(), /0 added, 0 updated, 1 unchanged/);
+      const t2 = fakeIO(ws);
+      assert.equal(await main(['history', 'import', 'data/ops.db'], t2), 0);
+      assert.match(t2.out, /0 added, 0 updated, 1 unchanged/);
     } finally {
       db.close();
     }
@@ -149,10 +142,10 @@ describe('prompt-cost history', () => {
       ['history', 'import'],
       ['history', 'export', '--csv', '--json'],
     ]) {
-      const t = io(ws);
-      assert.equal(await main(argv, t.cli), 2, argv.join(' '));
-      assert.equal(t.err().trim().split('\n').length, 1, t.err());
-      assert.match(t.err(), /^prompt-cost history: /);
+      const t = fakeIO(ws);
+      assert.equal(await main(argv, t), 2, argv.join(' '));
+      assert.equal(t.err.trim().split('\n').length, 1, t.err);
+      assert.match(t.err, /^prompt-cost history: /);
     }
   });
 });

@@ -5,22 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import { CliIO } from '../../src/cli/io';
 import { RunRecord, serializeEntry } from '../../src/core/history';
+import { fakeIO } from '../support/fakeIO';
 import { tempDir } from '../support/tempDir';
-
-function io(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIO = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    readStdin: async () => Buffer.alloc(0),
-    cwd,
-    env: {},
-  };
-  return { cli, out: () => out.join(''), err: () => err.join('') };
-}
 
 function run(i: number, model: string, out: number, reasoning?: number): RunRecord {
   return {
@@ -68,13 +55,13 @@ function workspace(): string {
 describe('CLI: learned output tokens', () => {
   it('estimate --json: history wins over max_tokens, per model, with the contract fields; a bad ledger line is a warning', async () => {
     const ws = workspace();
-    const t = io(ws);
+    const t = fakeIO(ws);
     assert.equal(
-      await main(['estimate', 'prompts/t.prompt.md', '--model', 'openai:gpt-4o-mini,openai:o4-mini,openai:gpt-4o', '--json'], t.cli),
+      await main(['estimate', 'prompts/t.prompt.md', '--model', 'openai:gpt-4o-mini,openai:o4-mini,openai:gpt-4o', '--json'], t),
       0,
-      t.err(),
+      t.err,
     );
-    const j = JSON.parse(t.out());
+    const j = JSON.parse(t.out);
     const row = (m: string) => j.estimates.find((r: { model: string }) => r.model === m);
     // gpt-4o-mini runs 80, 120, 100, 90 (newest last): p50 90, p90 120 (hand-computed as in learned-output.test.ts)
     assert.deepEqual(
@@ -103,37 +90,34 @@ describe('CLI: learned output tokens', () => {
     assert.equal(row('openai:gpt-4o').outputTokensBorrowedFrom, 'openai:gpt-4o-mini');
     assert.equal(row('openai:gpt-4o').outputTokens, 90);
     assert.equal(j.prompts[0].outputTokensSource, 'history');
-    assert.match(t.err(), /runs\.jsonl: 1 line\(s\) skipped/);
+    assert.match(t.err, /runs\.jsonl: 1 line\(s\) skipped/);
   });
 
   it('--output-tokens p90 picks the budget number; N wins over history (source flag); a bad value is a usage error', async () => {
     const ws = workspace();
-    let t = io(ws);
+    let t = fakeIO(ws);
     assert.equal(
-      await main(['estimate', 'prompts/t.prompt.md', '--model', 'openai:gpt-4o-mini', '--output-tokens', 'p90', '--json'], t.cli),
+      await main(['estimate', 'prompts/t.prompt.md', '--model', 'openai:gpt-4o-mini', '--output-tokens', 'p90', '--json'], t),
       0,
     );
-    assert.equal(JSON.parse(t.out()).estimates[0].outputTokens, 120);
-    t = io(ws);
-    assert.equal(
-      await main(['compare', 'prompts/t.prompt.md', '--models', 'openai:gpt-4o-mini', '--output-tokens', '42', '--json'], t.cli),
-      0,
-    );
-    const row = JSON.parse(t.out()).rows[0];
+    assert.equal(JSON.parse(t.out).estimates[0].outputTokens, 120);
+    t = fakeIO(ws);
+    assert.equal(await main(['compare', 'prompts/t.prompt.md', '--models', 'openai:gpt-4o-mini', '--output-tokens', '42', '--json'], t), 0);
+    const row = JSON.parse(t.out).rows[0];
     assert.equal(row.outputTokens, 42);
     assert.equal(row.outputTokensSource, 'flag');
     assert.equal(row.outputTokensP50, 90, 'the learned numbers are still reported beside the flag');
-    t = io(ws);
-    assert.equal(await main(['estimate', 'prompts/t.prompt.md', '--output-tokens', 'p75'], t.cli), 2);
-    assert.match(t.err(), /--output-tokens must be p50, p90 or a whole number/);
+    t = fakeIO(ws);
+    assert.equal(await main(['estimate', 'prompts/t.prompt.md', '--output-tokens', 'p75'], t), 2);
+    assert.match(t.err, /--output-tokens must be p50, p90 or a whole number/);
   });
 
   it('a reasoning model without runs shows how far its output may go (the prompt max tokens caps it)', async () => {
     const ws = tempDir('pcl-cli-learned-none-');
     fs.writeFileSync(path.join(ws, 'q.txt'), 'Prove that there are infinitely many primes.');
-    const t = io(ws);
-    assert.equal(await main(['estimate', 'q.txt', '--model', 'openai:o3-mini', '--json'], t.cli), 0);
-    const row = JSON.parse(t.out()).estimates[0];
+    const t = fakeIO(ws);
+    assert.equal(await main(['estimate', 'q.txt', '--model', 'openai:o3-mini', '--json'], t), 0);
+    const row = JSON.parse(t.out).estimates[0];
     assert.equal(row.outputTokensSource, 'default');
     assert.equal(row.outputTokensUpTo, 100_000);
     assert.equal(row.historyRuns, 0);
@@ -141,9 +125,9 @@ describe('CLI: learned output tokens', () => {
 
   it('history accuracy --json: the walk-forward figures per model', async () => {
     const ws = workspace();
-    const t = io(ws);
-    assert.equal(await main(['history', 'accuracy', '--json'], t.cli), 0, t.err());
-    const j = JSON.parse(t.out());
+    const t = fakeIO(ws);
+    assert.equal(await main(['history', 'accuracy', '--json'], t), 0, t.err);
+    const j = JSON.parse(t.out);
     // gpt-4o-mini's 4th run (90) against p50 100 / p90 120 of 80, 120, 100: error 11.1 %, covered; baseline |300−90|/90 = 233.3 %.
     assert.equal(j.runsEvaluated, 1);
     assert.equal(j.p50MedianAbsPctError, 11.1);
@@ -151,11 +135,11 @@ describe('CLI: learned output tokens', () => {
     assert.equal(j.baselineMedianAbsPctError, 233.3);
     assert.deepEqual(Object.keys(j.byModel), ['openai:gpt-4o-mini']);
     assert.equal(j.warnings.length, 1);
-    const human = io(ws);
-    assert.equal(await main(['history', 'accuracy'], human.cli), 0);
-    assert.match(human.out(), /openai:gpt-4o-mini\s+1\s+11\.1 %\s+100 %\s+233\.3 %/);
+    const human = fakeIO(ws);
+    assert.equal(await main(['history', 'accuracy'], human), 0);
+    assert.match(human.out, /openai:gpt-4o-mini\s+1\s+11\.1 %\s+100 %\s+233\.3 %/);
     assert.equal(j.runsWithCost, 0, 'the ledger records no cost: no money figures');
-    assert.doesNotMatch(human.out(), /cost error/);
+    assert.doesNotMatch(human.out, /cost error/);
   });
 
   it('history accuracy: with costs in the ledger, the output error in money (catalog output price)', async () => {
@@ -165,16 +149,16 @@ describe('CLI: learned output tokens', () => {
     // the baseline 300 is 210 off: 210 × 0.0000006 / 0.000057 = 221.1 %.
     const ledger = path.join(ws, '.prompt-cost', 'runs.jsonl');
     fs.appendFileSync(ledger, serializeEntry({ ...run(4, 'gpt-4o-mini', 90), costUsd: '0.000057' }));
-    const t = io(ws);
-    assert.equal(await main(['history', 'accuracy', '--json'], t.cli), 0, t.err());
-    const j = JSON.parse(t.out());
+    const t = fakeIO(ws);
+    assert.equal(await main(['history', 'accuracy', '--json'], t), 0, t.err);
+    const j = JSON.parse(t.out);
     assert.equal(j.runsWithCost, 1);
     assert.equal(j.p50CostMedianAbsPctError, 10.5);
     assert.equal(j.baselineCostMedianAbsPctError, 221.1);
-    const human = io(ws);
-    assert.equal(await main(['history', 'accuracy'], human.cli), 0);
-    assert.match(human.out(), /openai:gpt-4o-mini\s+1\s+11\.1 %\s+100 %\s+233\.3 %\s+10\.5 %\s+221\.1 %/);
-    assert.match(human.out(), /cost error: what the output-token error costs/);
+    const human = fakeIO(ws);
+    assert.equal(await main(['history', 'accuracy'], human), 0);
+    assert.match(human.out, /openai:gpt-4o-mini\s+1\s+11\.1 %\s+100 %\s+233\.3 %\s+10\.5 %\s+221\.1 %/);
+    assert.match(human.out, /cost error: what the output-token error costs/);
   });
 });
 
@@ -196,23 +180,19 @@ describe('CLI: diff and check price output with the learned numbers', () => {
     const repo = await repoWithHistory();
     // gpt-4o $2.50 / $10 per 1M: p50 ≈ 50 output tokens → ~$0.0005 + input; p90 = 2,000 tokens → $0.02.
     repo.write('prompts/s.prompt.md', '---\nmodel: openai:gpt-4o\nbudget:\n  max_cost_per_request: 0.005\n---\n# User\n\nSay hi.\n');
-    let t = io(repo.dir);
-    assert.equal(await main(['check', '--models', 'openai:gpt-4o', '--strict-budgets'], t.cli), 1, t.out() + t.err());
-    assert.match(t.out() + t.err(), /max_cost_per_request/);
-    t = io(repo.dir);
-    assert.equal(
-      await main(['check', '--models', 'openai:gpt-4o', '--strict-budgets', '--output-tokens', 'p50'], t.cli),
-      0,
-      t.out() + t.err(),
-    );
+    let t = fakeIO(repo.dir);
+    assert.equal(await main(['check', '--models', 'openai:gpt-4o', '--strict-budgets'], t), 1, t.out + t.err);
+    assert.match(t.out + t.err, /max_cost_per_request/);
+    t = fakeIO(repo.dir);
+    assert.equal(await main(['check', '--models', 'openai:gpt-4o', '--strict-budgets', '--output-tokens', 'p50'], t), 0, t.out + t.err);
   });
 
   it('diff --json: each side priced with the learned p50 output', async () => {
     const repo = await repoWithHistory();
     repo.write('prompts/s.prompt.md', '---\nmodel: openai:gpt-4o\n---\n# User\n\nSay hi, and say it kindly.\n');
-    const t = io(repo.dir);
-    assert.equal(await main(['diff', '--json', '--models', 'openai:gpt-4o'], t.cli), 0, t.err());
-    const change = JSON.parse(t.out()).changes[0];
+    const t = fakeIO(repo.dir);
+    assert.equal(await main(['diff', '--json', '--models', 'openai:gpt-4o'], t), 0, t.err);
+    const change = JSON.parse(t.out).changes[0];
     assert.equal(change.outputTokens, 50, JSON.stringify(change).slice(0, 400));
   });
 });

@@ -12,7 +12,6 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
-import { CliIO } from '../../src/cli/io';
 import { flujoRunToRecord, importFlujoRunsToLedger, readFlujoRuns } from '../../src/core/history/flujo';
 import type { FlujoRun } from '../../src/core/history/flujo';
 import { appendEntries, readLedger } from '../../src/core/history/ledger';
@@ -21,6 +20,7 @@ import { Decimal } from '../../src/core/pricing/decimal';
 import { FLUJO_SCHEMA, insertFlujoRun, openFlujoWal, openSqliteDb } from '../support/flujoFixture';
 import { walFrames } from '../support/walCraft';
 import { ROOT } from '../support/bounded';
+import { fakeIO } from '../support/fakeIO';
 import { tempDir } from '../support/tempDir';
 
 const dirs: string[] = [];
@@ -32,19 +32,6 @@ function tmp(): string {
 after(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-function io(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const cli: CliIO = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    readStdin: async () => Buffer.alloc(0),
-    cwd,
-    env: {},
-  };
-  return { cli, out: () => out.join(''), err: () => err.join('') };
-}
 
 const step = (cost: number, tokens: number) => [{ name: 's', cost, tokens }];
 
@@ -64,17 +51,17 @@ describe('Flujo import: WAL frames that end replay', () => {
     fs.writeFileSync(`${file}-wal`, wal);
     const before = [fs.readFileSync(file), fs.readFileSync(`${file}-wal`)];
 
-    const t = io(dir);
-    const code = await main(['history', 'import', file, '--ledger', path.join(dir, 'l.jsonl')], t.cli);
-    assert.equal(code, 0, t.err());
+    const t = fakeIO(dir);
+    const code = await main(['history', 'import', file, '--ledger', path.join(dir, 'l.jsonl')], t);
+    assert.equal(code, 0, t.err);
     const lost = offsets.length - framesAfterW1;
     assert.match(
-      t.err(),
+      t.err,
       new RegExp(
         `warning: flujo_ops\\.db-wal: frame ${framesAfterW1 + 1} of ${offsets.length} \\(byte [\\d,]+\\) has a bad checksum; WAL replay stops there as in SQLite, so ${lost} frames after it \\(2 commits\\) are ignored: runs written only there are not imported`,
       ),
     );
-    assert.match(t.out(), new RegExp(`\\(${framesAfterW1} WAL frame\\(s\\) applied, ${lost} ignored\\): 1 run\\(s\\) found`));
+    assert.match(t.out, new RegExp(`\\(${framesAfterW1} WAL frame\\(s\\) applied, ${lost} ignored\\): 1 run\\(s\\) found`));
     const l = await readLedger(path.join(dir, 'l.jsonl'));
     assert.deepEqual(
       l.runs.map((r) => r.id),
@@ -168,10 +155,10 @@ describe('Flujo import: one bad row never fails the rest', () => {
   it('absurd timestamp, cost, tokens and latency: located warnings (table, rowid, column), every run imported (CLI --json)', async () => {
     const file = hostileDb();
     const dir = path.dirname(file);
-    const t = io(dir);
-    const code = await main(['history', 'import', file, '--json', '--ledger', path.join(dir, 'l.jsonl')], t.cli);
-    assert.equal(code, 0, t.err());
-    const out = JSON.parse(t.out()) as { found: number; added: number; warnings: string[] };
+    const t = fakeIO(dir);
+    const code = await main(['history', 'import', file, '--json', '--ledger', path.join(dir, 'l.jsonl')], t);
+    assert.equal(code, 0, t.err);
+    const out = JSON.parse(t.out) as { found: number; added: number; warnings: string[] };
     assert.equal(out.found, 3);
     assert.equal(out.added, 3);
     const w = out.warnings.join('\n');

@@ -13,6 +13,7 @@ import type { CodePrompt } from '../prompt/code';
 import { countTokens, tokenizerForModel } from '../tokenize';
 import { CHAT_FORMATS } from '../tokenize/chatFormats';
 import { chatFormatFor } from '../tokenize/registry';
+import { templateRefusals } from './templateRefusals';
 import { skillFigures, type SkillFigures } from '../prompt/skill';
 import type { Counters, FamilyFraming, PromptEstimate } from './index';
 import { estimatePrompt } from './index';
@@ -261,6 +262,12 @@ function framingNotes(prompts: readonly FilePrompt[]): string[] {
       if (!m.tokenizer.family || tokenizerForModel(m.model).approximate || m.providerCount) continue;
       const format = chatFormatFor(m.model);
       if (m.tokenizer.approximate || (format && CHAT_FORMATS[format].vendored)) out.add(`${m.model}: ${m.tokenizer.method}`);
+    }
+  // where a template refuses the conversation, in the file (the editor's warning)
+  for (const p of prompts)
+    for (const d of templateRefusals(p.document, p.estimate)) {
+      const message = p.document.messages.find((m) => (m.headerRange ?? m.range).start === d.range.start);
+      out.add(`${p.kind === 'file' && message ? `line ${message.headerLine + 1}` : p.name}: ${d.message}`);
     }
   return [...out];
 }

@@ -34,7 +34,7 @@ export type Counters = (encoding: EncodingName) => (text: string) => number;
 export type FamilyFraming = (
   format: ChatFormatName,
   messages: ChatMessageLike[],
-) => { tokens: number; messageTokens: readonly number[]; templateError?: string };
+) => { tokens: number; messageTokens: readonly number[]; templateError?: string; templateErrorMessage?: number };
 
 /**
  * How a model's prompt is summarised. OpenAI and approximate models: by encoding, with OpenAI's chat

@@ -30,7 +30,9 @@ export interface LargePromptCounts {
   /** Content tokens per message index, per encoding counted. */
   contentTokens: Partial<Record<EncodingName, number[]>>;
   /** The conversation framed by each exact open-model family's chat template (see SummaryKey), counted in the worker too. */
-  framed?: Partial<Record<ChatFormatName, { tokens: number; messageTokens: number[]; templateError?: string }>>;
+  framed?: Partial<
+    Record<ChatFormatName, { tokens: number; messageTokens: number[]; templateError?: string; templateErrorMessage?: number }>
+  >;
 }
 
 /** Placeholders kept per message (and for the document): enough for the hover, cheap to send. */

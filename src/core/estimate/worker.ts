@@ -73,8 +73,11 @@ serveLatest<LargePromptRequest, LargePromptReply>(
         const format = t.family && !t.approximate ? (chatFormatFor(model) ?? t.family) : undefined;
         if (!format || framed[format]) continue;
         if (superseded()) throw new CancellationError('superseded by a newer request');
-        const { tokens, messageTokens, templateError } = frameFamilyChat(format, document.messages);
-        framed[format] = templateError === undefined ? { tokens, messageTokens } : { tokens, messageTokens, templateError };
+        const { tokens, messageTokens, templateError, templateErrorMessage } = frameFamilyChat(format, document.messages);
+        framed[format] =
+          templateError === undefined
+            ? { tokens, messageTokens }
+            : { tokens, messageTokens, templateError, ...(templateErrorMessage === undefined ? {} : { templateErrorMessage }) };
       }
     }
     return packCounts({ document, contentTokens, framed });

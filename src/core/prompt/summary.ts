@@ -27,7 +27,12 @@ export interface SummaryOptions {
    * so the message figures sum to the total; `overheadTokens` is that figure minus the content's
    * own tokens and `replyPrimingTokens` is 0. Wins over `chatTokens`; not used with `overhead: 'none'`.
    */
-  framedChat?: (messages: ChatMessageLike[]) => { tokens: number; messageTokens: readonly number[]; templateError?: string };
+  framedChat?: (messages: ChatMessageLike[]) => {
+    tokens: number;
+    messageTokens: readonly number[];
+    templateError?: string;
+    templateErrorMessage?: number;
+  };
   /**
    * `openai` (default): 3 tokens per message + the role's tokens (+ name's tokens + 1) + 3 to prime
    * the reply, as in OpenAI's cookbook. `none`: content tokens only (completion prompts, Prompty
@@ -62,6 +67,8 @@ export interface PromptSummary {
   overheadTokens: number;
   /** The chat template refused the conversation (its own raise_exception): contents only were counted. */
   templateError?: string;
+  /** With templateError: the index of the message the template refuses (see tokenize/framing.ts refusedMessage). */
+  templateErrorMessage?: number;
   /** Input tokens of the whole prompt, chat overhead included. */
   totalTokens: number;
   /** 3 (reply priming) with OpenAI overhead and at least one message, else 0. */
@@ -151,6 +158,7 @@ export function summarizePrompt(doc: PromptDocument, count: CountFn, options: Su
   if (doc.model) out.model = doc.model;
   if (doc.maxTokens !== undefined) out.maxTokens = doc.maxTokens;
   if (framed?.templateError !== undefined) out.templateError = framed.templateError;
+  if (framed?.templateErrorMessage !== undefined) out.templateErrorMessage = framed.templateErrorMessage;
   return out;
 }
 

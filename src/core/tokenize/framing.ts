@@ -23,6 +23,49 @@ export interface ChatCount {
   family: FamilyName;
   /** Set when the template refused the conversation (e.g. Gemma's strict user/model alternation): contents only were counted. */
   templateError?: string;
+  /** With templateError: the index of the first message the template refuses (the shortest refused prefix ends there). */
+  templateErrorMessage?: number;
+}
+
+/**
+ * The message a refusing template objects to: the last message of the shortest prefix of the conversation
+ * it refuses (binary search: a template that refuses a prefix refuses its extensions, as Gemma's alternation
+ * and Llama's one-tool-call checks do). Undefined when every prefix renders (the refusal needs the whole
+ * conversation, e.g. a check of the last message).
+ */
+export function refusedMessage(format: ChatFormatName, messages: readonly ChatMessage[], now: Date = new Date()): number | undefined {
+  const refuses = (n: number) => {
+    try {
+      renderChat(format, messages.slice(0, n), now);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  let lo = 1; // prefixes shorter than lo render
+  let hi = messages.length; // the prefix of length hi is refused
+  if (hi === 0 || !refuses(hi)) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (refuses(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return hi - 1;
+}
+
+/** A refused conversation counted by its contents, with the template's reason and the message it refuses. */
+function refused(format: ChatFormatName, messages: readonly ChatMessage[], err: unknown, now: Date): FramedChat {
+  const enc = formatTemplate(format).encoder;
+  const messageTokens = messages.map((m) => enc.count(m.content));
+  const out: FramedChat = {
+    tokens: messageTokens.reduce((a, b) => a + b, 0),
+    family: formatFamily(format),
+    templateError: errorText(err),
+    messageTokens,
+  };
+  const at = refusedMessage(format, messages, now);
+  if (at !== undefined) out.templateErrorMessage = at;
+  return out;
 }
 
 interface FormatTemplate {
@@ -100,13 +143,12 @@ export function countWithSpecialTokens(format: ChatFormatName, text: string, mem
 
 /** Prompt tokens of a conversation framed by a chat format (a family name: that vocabulary's own template). */
 export function countFamilyChat(format: ChatFormatName, messages: readonly ChatMessage[]): ChatCount {
-  const family = formatFamily(format);
+  const now = new Date();
   try {
-    return { tokens: countWithSpecialTokens(format, renderChat(format, messages)), family };
+    return { tokens: countWithSpecialTokens(format, renderChat(format, messages, now)), family: formatFamily(format) };
   } catch (err) {
-    const enc = formatTemplate(format).encoder;
-    const tokens = messages.reduce((sum, m) => sum + enc.count(m.content), 0);
-    return { tokens, family, templateError: errorText(err) };
+    const { tokens, family, templateError, templateErrorMessage } = refused(format, messages, err, now);
+    return templateErrorMessage === undefined ? { tokens, family, templateError } : { tokens, family, templateError, templateErrorMessage };
   }
 }
 
@@ -190,9 +232,7 @@ export function frameFamilyChat(format: ChatFormatName, messages: readonly ChatM
   try {
     rendered = renderChat(format, messages, now);
   } catch (err) {
-    const messageTokens = messages.map((m) => enc.count(m.content));
-    const templateError = errorText(err);
-    return { tokens: messageTokens.reduce((a, b) => a + b, 0), family, templateError, messageTokens };
+    return refused(format, messages, err, now);
   }
   const messageTokens = messages.map(() => 0);
   if (messages.length === 0) return { tokens: countWithSpecialTokens(format, rendered), family, messageTokens };

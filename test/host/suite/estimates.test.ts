@@ -244,6 +244,27 @@ describe('live estimates', () => {
     }
   });
 
+  it("warns at the message a model's chat template refuses, in the template's own words (Gemma 3: roles must alternate)", async () => {
+    // Gemma 3's chat_template (tokenizer_config.json): raise_exception("Conversation roles must alternate
+    // user/assistant/user/assistant/...") when a turn's role does not alternate — here the second user turn (line 9).
+    const file = path.join(workspaceRoot(), 'prompts', 'gemma-twice.prompty');
+    fs.writeFileSync(file, '---\nname: twice\nmodel:\n  id: gemma-3-27b-it\n---\nuser:\nfirst\n\nuser:\nsecond\n');
+    try {
+      const editor = await openInEditor('prompts', 'gemma-twice.prompty');
+      const refused = await waitFor('a chat-template warning', () => {
+        const found = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.code === 'chat-template-refused');
+        return found.length ? found : undefined;
+      });
+      assert.equal(refused.length, 1, JSON.stringify(refused));
+      assert.equal(refused[0].severity, vscode.DiagnosticSeverity.Warning);
+      assert.equal(refused[0].range.start.line, 8, JSON.stringify(refused[0].range));
+      assert.match(refused[0].message, /gemma-3-27b-it.*Conversation roles must alternate/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   // Replaces a test that asserted the largest timer lag < 500 ms and flaked on a loaded machine: timer lag
   // also measures the OS scheduling every other process. What blocked the host here was our own work per
   // keystroke — building the 5 MB text (getText), shipping it to the worker and rebuilding 15k message
