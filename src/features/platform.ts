@@ -79,3 +79,22 @@ export async function withDataFiles<T>(compute: () => Promise<T>): Promise<T> {
     }
   }
 }
+
+const provided = new Map<string, Promise<string>>();
+/**
+ * In the browser: one of the extension's own files (`rel`, e.g. dist/sql-wasm.wasm) fetched once through
+ * vscode.workspace.fs and made readable to the core's synchronous readers; resolves to the path they read.
+ */
+export function provideExtensionFile(context: vscode.ExtensionContext, rel: string): Promise<string> {
+  let p = provided.get(rel);
+  if (!p) {
+    const uri = vscode.Uri.joinPath(context.extensionUri, ...rel.split('/'));
+    p = Promise.resolve(vscode.workspace.fs.readFile(uri)).then((bytes) => {
+      provideFile(uri.path, bytes);
+      return uri.path;
+    });
+    p.catch(() => provided.delete(rel));
+    provided.set(rel, p);
+  }
+  return p;
+}

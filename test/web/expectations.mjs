@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'smol-toml';
+import initSqlJs from 'sql.js';
 import { get_encoding } from 'tiktoken';
 
 function chatCount(enc, messages) {
@@ -56,7 +57,23 @@ function ledgerExpectations(workspace) {
 
 const REMOTE_ADDITION = '\nAlways quote the order number you were given, exactly as written.\n';
 
-export function webExpectations(workspace) {
+/**
+ * The example Flujo state database's run ids, by a plain query of Flujo's `runs` table
+ * (flujo/state/backends/sqlite_core.py), not by the extension's reader.
+ */
+async function flujoExpectations(workspace) {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database(fs.readFileSync(path.join(workspace, '.pcl-web', 'example-flujo-state.db')));
+  try {
+    const rows = db.exec('SELECT run_id FROM runs')[0]?.values ?? [];
+    return { flujoRunIds: rows.map((r) => String(r[0])).sort() };
+  } finally {
+    db.close();
+  }
+}
+
+export async function webExpectations(workspace) {
+  const flujo = await flujoExpectations(workspace);
   const enc = get_encoding('o200k_base');
   try {
     const triage = fs.readFileSync(path.join(workspace, 'prompts', 'support-triage.prompt.md'), 'utf8');
@@ -73,6 +90,7 @@ export function webExpectations(workspace) {
       remoteAddition: REMOTE_ADDITION,
       supportTriageEditedTokens: edited,
       ...ledgerExpectations(workspace),
+      ...flujo,
     };
   } finally {
     enc.free();

@@ -64,9 +64,10 @@ async function main() {
   fs.mkdirSync(dataDir, { recursive: true });
   // The suites record and import runs themselves: the example history is put aside for the Runs view test.
   fs.copyFileSync(path.join(workspace, '.prompt-cost', 'runs.jsonl'), path.join(dataDir, 'example-runs.jsonl'));
+  fs.copyFileSync(path.join(workspace, '.flujo', 'state.db'), path.join(dataDir, 'example-flujo-state.db'));
   for (const d of ['.prompt-cost', '.flujo']) fs.rmSync(path.join(workspace, d), { recursive: true, force: true });
   fs.writeFileSync(path.join(dataDir, 'options.json'), JSON.stringify({ grep: process.env.PCL_HOST_GREP || undefined }));
-  fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify(webExpectations(workspace)));
+  fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify(await webExpectations(workspace)));
   const resultsFile = path.join(dataDir, 'results.json');
   // One development folder with two extensions in it (VS Code scans a folder without a package.json as several;
   // a second extensionDevelopmentPath in the payload replaces the first): ours, and a stand-in for the GitHub

@@ -18,7 +18,9 @@ export function setSqlWasmPath(file: string): void {
 export function findSqlWasm(): string {
   const candidates: string[] = [];
   if (wasmPathOverride) candidates.push(wasmPathOverride);
-  candidates.push(path.join(__dirname, 'sql-wasm.wasm'), path.join(__dirname, '..', 'dist', 'sql-wasm.wasm'));
+  // The browser bundle has no __dirname: there the extension provides the file (setSqlWasmPath).
+  if (typeof __dirname === 'string')
+    candidates.push(path.join(__dirname, 'sql-wasm.wasm'), path.join(__dirname, '..', 'dist', 'sql-wasm.wasm'));
   try {
     candidates.push(require.resolve('sql.js/dist/sql-wasm.wasm'));
   } catch {

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IN_BROWSER } from '../platform';
+import { applyBudgets, browserDbPattern } from './browserFlujo';
 import { Debouncer } from '../util/debounce';
 import { Disposable, disposeAll } from '../util/dispose';
 import { findOpenDocument } from '../vscodeConvert';
@@ -412,6 +413,7 @@ export class HistoryStore extends Disposable {
 
   /** flujo.toml of the folder (as the pricing service found it) → budgets, state DB, live runs, DB watchers. */
   private async loadFlujo(f: FolderHistory): Promise<void> {
+    if (IN_BROWSER) return this.loadBrowserFlujo(f);
     if (!f.dir) return;
     const ctx = await this.services.pricing.forDocument(vscode.Uri.file(f.dir));
     const configUri = ctx.flujo?.uri;
@@ -430,16 +432,7 @@ export class HistoryStore extends Disposable {
         : decodeTomlBytes(await fs.promises.readFile(configUri.fsPath));
       const config = await this.readHistoryConfig(text, encodingError);
       stateUri = config.stateUri;
-      if (config.budgets !== undefined && config.loadError) {
-        // flujo/application/runner.py:267-283: Flujo applies no TOML budget when flujo.toml does not load.
-        // An empty budget set, so the view shows this problem and no budget "over".
-        src.budgets = { pipeline: {} };
-        src.budgetProblems = [`Flujo cannot load flujo.toml (${config.loadError}), so it applies none of its budgets`];
-      } else if (config.budgets !== undefined) {
-        const b = history.budgetsFromToml(config.budgets);
-        src.budgets = b.budgets;
-        src.budgetProblems = b.problems;
-      }
+      applyBudgets(src, config, history);
     } catch (err) {
       // Diagnostics show TOML errors; keep what we had so a half-typed file doesn't blank the views.
       src.error = `${path.basename(configUri.fsPath)}: ${errorText(err).split('\n')[0]}`;
@@ -493,9 +486,25 @@ export class HistoryStore extends Disposable {
     this.setFlujo(f, src);
   }
 
+  /** VS Code for the Web: the folder's flujo.toml and state database through vscode.workspace.fs (browserFlujo.ts). */
+  private async loadBrowserFlujo(f: FolderHistory): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.find((w) => w.uri.toString() === f.key);
+    if (!folder) return;
+    const { browserFlujoSource } = await import('./browserFlujo');
+    const readConfig = async (uri: vscode.Uri) => {
+      const open = findOpenDocument(uri);
+      if (open) return this.readHistoryConfig(open.getText());
+      const { decodeTomlBytes } = await import('../../core/flujo/decode');
+      const { text, encodingError } = decodeTomlBytes(await vscode.workspace.fs.readFile(uri));
+      return this.readHistoryConfig(text, encodingError);
+    };
+    this.setFlujo(f, await browserFlujoSource(this.services, folder.uri, readConfig, f.flujo), folder.uri);
+  }
+
   private readonly flujoWatchers = new Map<string, { key: string; disposables: vscode.Disposable[] }>();
 
-  private setFlujo(f: FolderHistory, src: FlujoSource | undefined): void {
+  /** `folder`: in the browser, where the candidate databases are (their paths are that URI's). */
+  private setFlujo(f: FolderHistory, src: FlujoSource | undefined, folder?: vscode.Uri): void {
     f.flujo = src;
     // Watch every candidate DB (and its -wal), so a database created later is picked up too.
     const key = src ? src.candidates.join('\n') : '';
@@ -509,7 +518,9 @@ export class HistoryStore extends Disposable {
       disposables.push(debouncer);
       for (const c of src.candidates) {
         const base = path.basename(c);
-        const w = vscode.workspace.createFileSystemWatcher(watchPattern(f.dir, c, [base, `${base}-wal`]));
+        const w = vscode.workspace.createFileSystemWatcher(
+          folder ? browserDbPattern(folder, c) : watchPattern(f.dir, c, [base, `${base}-wal`]),
+        );
         disposables.push(w, w.onDidChange(reread), w.onDidCreate(reread), w.onDidDelete(reread));
       }
     }

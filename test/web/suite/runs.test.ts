@@ -45,4 +45,34 @@ describe('VS Code for the Web: the Runs view', () => {
       await vscode.workspace.fs.delete(workspaceUri('.prompt-cost'), { recursive: true });
     }
   });
+
+  it('shows the runs of the Flujo state database flujo.toml names, read through vscode.workspace.fs', async function () {
+    this.timeout(240_000);
+    const expected = await readWorkspaceJson<{ flujoRunIds: string[] }>('.pcl-web/expected.json');
+    ok(expected.flujoRunIds.length > 0, 'the example database has runs');
+    const api = await extensionApi();
+    const store = api.history.store;
+    // examples/flujo.toml: state_uri = "sqlite:///.flujo/state.db"; the harness put the example database aside.
+    const db = workspaceUri('.flujo', 'state.db');
+    await vscode.workspace.fs.writeFile(db, await vscode.workspace.fs.readFile(workspaceUri('.pcl-web', 'example-flujo-state.db')));
+    try {
+      await store.refresh();
+      const ids = await waitFor('the Flujo runs', () => {
+        const got = store
+          .runs()
+          .map((r) => r.run.id)
+          .filter((id) => id.startsWith('flujo:'))
+          .sort();
+        if (got.length >= expected.flujoRunIds.length) return got;
+        const s = store.flujoSources().map(({ flujo }) => ({ ...flujo, budgets: undefined, live: flujo.live.length }));
+        throw new Error(`Flujo sources so far: ${JSON.stringify(s)}`);
+      });
+      equal(JSON.stringify(ids), JSON.stringify(expected.flujoRunIds.map((id) => `flujo:${id}`)), 'Flujo run ids');
+      const source = store.flujoSources()[0]?.flujo;
+      ok(source?.db?.endsWith('/.flujo/state.db'), `the database read: ${source?.db}`);
+      ok(!source?.error, `no read error: ${source?.error}`);
+    } finally {
+      await vscode.workspace.fs.delete(workspaceUri('.flujo'), { recursive: true });
+    }
+  });
 });
