@@ -65,14 +65,16 @@ async function runNodeTests(files, concurrency) {
 }
 
 /**
- * The node:test files of test/<dir>. The quick files run one per core at a time (node's default is one
- * fewer than the cores: one at a time on a 2-core machine); the slow ones (scripts/slow-tests.mjs: time and
- * memory bounds, worker threads, dozens of processes) keep running one at a time, after them, and only
- * without --fast.
+ * The node:test files of test/<dir>. With `quickInParallel` (the unit layer) the quick files run one per core
+ * at a time (node's default is one fewer than the cores: one at a time on a 2-core machine); the slow ones
+ * (scripts/slow-tests.mjs: time and memory bounds, worker threads, dozens of processes) keep running one at a
+ * time, after them, and only without --fast. Without it (the security layer: every file is bounded in time)
+ * every file runs one at a time.
  */
-async function nodeTests(dir) {
+async function nodeTests(dir, { quickInParallel = false } = {}) {
   const files = listTests(dir);
   if (!files.length) return { passed: 0, failed: 1, code: 1 };
+  if (!quickInParallel) return runNodeTests(files, 1);
   const slow = files.filter((f) => isSlowUnitFile(path.basename(f)));
   const quick = await runNodeTests(
     files.filter((f) => !slow.includes(f)),
@@ -114,7 +116,7 @@ const layers = {
     }
     return { passed, failed, code: failed ? 1 : 0 };
   },
-  unit: () => nodeTests('unit'),
+  unit: () => nodeTests('unit', { quickInParallel: true }),
   /** Issue 24: each hostile-input case under a time and memory bound (test/security/). */
   security: () => nodeTests('security'),
   host: () => summaryLine('test/host/run-host-tests.mjs', 'host'),

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFlujoToml, decodeTomlBytes, lintFlujoToml } from '../../src/core/flujo';
+import { analyzeFlujoToml, applyEdits, decodeTomlBytes, lintFlujoToml, quickFixes } from '../../src/core/flujo';
 import { pydanticFloatText, pydanticIntString } from '../../src/core/flujo/analysis/values';
 import { readFlujoHistoryConfig } from '../../src/core/flujo/historyConfig';
 import { budgetsFromToml, costLimitOf, summarizeBudgets, tokensLimitOf } from '../../src/core/history/budgets';
@@ -305,6 +305,18 @@ test('provider-name case: [cost.providers.OpenAI."gpt-4o"] is never used (flujo/
   assert.deepEqual(d.range, { start: { line: 0, character: 16 }, end: { line: 0, character: 22 } });
   assert.match(d.message, /Provider 'OpenAI' differs only in case from 'openai'.*never uses this price table/);
   assert.deepEqual(d.data, { kind: 'replace-key', replacement: 'openai', suggestions: ['openai'] });
+  // The quick fix writes the provider Flujo looks up; the table is then used and the warning is gone.
+  const [fix] = quickFixes(toml, d);
+  assert.equal(fix.title, "Change to 'openai'");
+  const fixed = applyEdits(toml, fix.edits);
+  assert.equal(fixed.split('\n')[0], '[cost.providers.openai."gpt-4o"]');
+  const after = analyzeFlujoToml(fixed);
+  assert.deepEqual(
+    after.diagnostics.filter((x) => x.code === 'unknown-model'),
+    [],
+  );
+  const used = new PriceCatalog({ flujo: after.pricing }).resolve('openai:gpt-4o');
+  assert.ok(used.ok && used.price.source === 'flujo.toml');
   // Flujo looks up 'openai' exactly: this table prices nothing.
   const res = new PriceCatalog({ flujo: a.pricing }).resolve('openai:gpt-4o');
   assert.ok(res.ok && res.price.source !== 'flujo.toml');
