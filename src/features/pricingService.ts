@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IN_BROWSER } from './platform';
+import { documentTomlText } from './flujo/editorToml';
 import type { FlujoPricing, PriceCatalog, ReferenceCatalog } from '../core/pricing';
 import { CONFIG_KEYS, DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import { Debouncer } from './util/debounce';
@@ -243,7 +244,7 @@ function locateFlujoToml(
  */
 async function readText(uri: vscode.Uri): Promise<import('../core/flujo').DecodedToml | undefined> {
   const open = findOpenDocument(uri);
-  if (open) return { text: open.getText() };
+  if (open) return documentTomlText(open);
   try {
     const bytes = await vscode.workspace.fs.readFile(uri);
     const { decodeTomlBytes } = await import('../core/flujo');

@@ -31,7 +31,7 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
     sink.push(options.encodingError);
     consequences.loadFails.push('it is not valid UTF-8');
   }
-  if (checkByteOrderMark(text, sink)) consequences.loadFails.push('it starts with a byte-order mark');
+  if (checkByteOrderMark(text, sink, options.byteOrderMark)) consequences.loadFails.push('it starts with a byte-order mark');
   const valid = checkSyntax(text, { lineStarts }, sink);
   if (!valid) consequences.loadFails.push('TOML syntax error');
   checkpoint();

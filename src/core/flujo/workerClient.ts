@@ -16,7 +16,10 @@ import type { FlujoHistoryConfig } from './historyConfig';
 import type { PortablePricing } from './portable';
 
 /** What crosses to the worker: plain data only (no catalog object, no callbacks). */
-export type FlujoWorkerOptions = Pick<AnalyzeOptions, 'usedModels' | 'maxDiagnostics' | 'date' | 'path' | 'encodingError'>;
+export type FlujoWorkerOptions = Pick<
+  AnalyzeOptions,
+  'usedModels' | 'maxDiagnostics' | 'date' | 'path' | 'encodingError' | 'byteOrderMark'
+>;
 
 export interface FlujoWorkerRequest {
   /** The whole text (a plain analysis, or the first request for a document) … */

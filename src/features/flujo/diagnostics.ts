@@ -9,6 +9,7 @@ import { FLUJO_WORKER_MIN_CHARS, type FlujoAnalysisWorker } from '../../core/flu
 import type { Services } from '../services';
 import { isFlujoToml } from '../pricingService';
 import { DocumentDiagnostics } from '../util/documentDiagnostics';
+import { diskEncoding } from './editorToml';
 import { documentLength, documentView, findOpenDocument, toRange, toSeverity, watchWorkspaceFiles } from '../vscodeConvert';
 import { errorText } from '../../core/errors';
 import { SCAN_POLICY, isSkippedFolder, modelUsageGlobs } from '../../core/prompt/codeLanguages';
@@ -110,10 +111,13 @@ async function analyzerFor(
 ): Promise<(usedModels?: ModelUsage[]) => Promise<FlujoDiagnostic[]>> {
   const [flujo, pricing] = await Promise.all([import('../../core/flujo'), import('../../core/pricing')]);
   const reference = await services.pricing.referenceCatalog();
-  const options = { path: doc.uri.fsPath, maxDiagnostics: flujo.MAX_DIAGNOSTICS };
+  const small = IN_BROWSER || documentLength(doc) < FLUJO_WORKER_MIN_CHARS;
+  // What the editor's text hides (a byte-order mark, invalid UTF-8) and Flujo's loader fails on.
+  const encoding = await diskEncoding(doc.uri, small ? doc.getText() : undefined);
+  const options = { path: doc.uri.fsPath, maxDiagnostics: flujo.MAX_DIAGNOSTICS, ...encoding };
   return async (usedModels) => {
     let found: FlujoDiagnostic[];
-    if (IN_BROWSER || documentLength(doc) < FLUJO_WORKER_MIN_CHARS) {
+    if (small) {
       found = flujo.analyzeFlujoToml(doc.getText(), { ...options, usedModels, reference }).diagnostics;
     } else {
       // The worker keeps a copy of the text and gets only the edits since (no 10 MB getText per keystroke).

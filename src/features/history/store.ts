@@ -18,6 +18,7 @@ import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
 import type { FlujoHistoryConfig } from '../../core/flujo/historyConfig';
 import type { FlujoDiagnostic } from '../../core/flujo/analysis/types';
+import { documentTomlText } from '../flujo/editorToml';
 import { chooseLedgerPath } from './ledgerPath';
 import { errorText } from '../../core/errors';
 
@@ -427,9 +428,7 @@ export class HistoryStore extends Disposable {
     try {
       const open = findOpenDocument(configUri);
       const { decodeTomlBytes } = await import('../../core/flujo/decode');
-      const { text, encodingError } = open
-        ? { text: open.getText(), encodingError: undefined }
-        : decodeTomlBytes(await fs.promises.readFile(configUri.fsPath));
+      const { text, encodingError } = open ? await documentTomlText(open) : decodeTomlBytes(await fs.promises.readFile(configUri.fsPath));
       const config = await this.readHistoryConfig(text, encodingError);
       stateUri = config.stateUri;
       applyBudgets(src, config, history);

@@ -284,6 +284,39 @@ describe('flujo.toml language service', () => {
     });
   });
 
+  // VS Code drops a UTF-8 byte-order mark from the document's text (and writes it back on save); Flujo's tomllib
+  // keeps it and fails: "Invalid statement (at line 1, column 1)" (flujo/infra/config_manager.py, tomllib.load).
+  it('a flujo.toml saved with a byte-order mark: the open editor says Flujo cannot load it, and prices do not come from it', async function () {
+    this.timeout(scaled(60_000));
+    const api = await extensionApi();
+    const root = path.join(workspaceRoot(), 'flujo.toml');
+    const original = fs.readFileSync(root, 'utf8');
+    const resolve = async () => (await api.services.pricing.forDocument(vscode.Uri.file(root))).catalog.resolve('openai:gpt-4o-mini');
+    try {
+      fs.writeFileSync(root, `\ufeff${original}`);
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(root));
+      await vscode.window.showTextDocument(doc);
+      await waitFor('the document without the mark', () => (doc.getText() === original ? true : undefined));
+      const bom = await waitFor('the byte-order-mark error', () =>
+        vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'toml-syntax' && /byte-order mark/.test(d.message)),
+      );
+      assert.deepEqual([bom.range.start.line, bom.range.start.character], [0, 0]);
+      assert.equal(bom.severity, vscode.DiagnosticSeverity.Error);
+      const priced = await waitFor('gpt-4o-mini not priced from the unloadable file', async () => {
+        const r = await resolve();
+        return r.ok && r.price.source !== 'flujo.toml' ? r : undefined;
+      });
+      assert.match(priced.ok ? priced.warnings.join('\n') : '', /byte-order mark/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      fs.writeFileSync(root, original);
+    }
+    await waitFor('gpt-4o-mini priced from flujo.toml again', async () => {
+      const r = await resolve();
+      return r.ok && r.price.source === 'flujo.toml' ? true : undefined;
+    });
+  });
+
   it('quick fixes that leave nothing behind: [budget] → [budgets.default], a lax value → its literal', async () => {
     const dir = path.join(workspaceRoot(), 'fixes');
     fs.mkdirSync(dir, { recursive: true });

@@ -42,10 +42,11 @@ export function checkSyntax(text: string, scan: Pick<ScanResult, 'lineStarts'>, 
  * "rb"): CPython's tomllib.load does `b.decode()` — strict UTF-8 that keeps a byte-order mark — then
  * parses. A BOM is then the character U+FEFF at 1:1, which no TOML statement starts with: tomllib raises
  * "Invalid statement (at line 1, column 1)" and load_config raises ConfigurationError (config_manager.py:504).
- * Returns true (and reports it) when the text starts with a BOM.
+ * Returns true (and reports it) when the text starts with a BOM, or `onDisk` says the file does (an editor's
+ * document does not show it).
  */
-export function checkByteOrderMark(text: string, sink: DiagnosticSink): boolean {
-  if (text.charCodeAt(0) !== 0xfeff) return false;
+export function checkByteOrderMark(text: string, sink: DiagnosticSink, onDisk = false): boolean {
+  if (!onDisk && text.charCodeAt(0) !== 0xfeff) return false;
   sink.push({
     severity: 'error',
     code: 'toml-syntax',

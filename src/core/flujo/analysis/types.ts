@@ -88,6 +88,8 @@ export interface AnalyzeOptions {
   path?: string;
   /** The file's bytes are not UTF-8 (decodeTomlBytes): Flujo cannot load it; reported first. */
   encodingError?: FlujoDiagnostic;
+  /** The file's bytes start with a UTF-8 byte-order mark that `text` (an editor's document) does not hold. */
+  byteOrderMark?: boolean;
 }
 
 export interface ModelTable {
