@@ -3,6 +3,8 @@
 // written here for each behaviour; nothing is copied from Flujo's files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DiagnosticCode, FlujoAnalysis, analyzeFlujoToml } from '../../src/core/flujo';
 import { PriceCatalog } from '../../src/core/pricing';
 import { FlujoRecording, flujoInferProvider, flujoRecordNote, flujoRecordedCost, flujoRecording } from '../../src/core/pricing/flujo';
@@ -521,4 +523,39 @@ test('integers from strings as pydantic-core reads them (clean_int_str: "42.0" y
   assert.deepEqual(read('2.5'), ['wrong-type']);
   assert.deepEqual(read('3.0'), ['lax-value']);
   assert.deepEqual(read('10'), []);
+});
+
+/** docs/dev/flujo-conformance.md: this file's ROWS as a table, so the documentation says what the tests check. */
+function conformanceMarkdown(): string {
+  const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const records = (r: Row) => (r.records ?? []).map(([model, kind]) => `${model}: ${kind}`).join('; ') || '–';
+  return [
+    '# What Flujo does with a flujo.toml: the conformance table',
+    '',
+    '<!-- Generated from test/unit/flujo-conformance.test.ts (ROWS): PCL_WRITE_DOCS=1 node --test out/test/unit/flujo-conformance.test.js -->',
+    '',
+    `Each row is one behaviour of Flujo v0.6.11 (aandresalvarez/flujo), a unit test that writes the TOML, and what`,
+    'we report and price for it; the summary for users is [What Flujo itself will record](../user/pricing.md#what-flujo-itself-will-record).',
+    '`records` is what Flujo records for that model: `configured` (the flujo.toml price), `default` (its built-in',
+    'price), `zero` ($0), `raises` (`PricingNotConfiguredError`).',
+    '',
+    '| Behaviour | Where Flujo does it | We report | Flujo records |',
+    '| --- | --- | --- | --- |',
+    ...ROWS.map(
+      (r) =>
+        `| ${cell(r.behaviour)} | ${cell(r.flujo)} | ${r.report.map((c) => `\`${c}\``).join(', ') || 'nothing'} | ${cell(records(r))} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+test('docs/dev/flujo-conformance.md is this table (regenerate with PCL_WRITE_DOCS=1)', () => {
+  const file = path.join(__dirname, '../../../docs/dev/flujo-conformance.md');
+  const want = conformanceMarkdown();
+  if (process.env.PCL_WRITE_DOCS === '1') fs.writeFileSync(file, want);
+  assert.equal(
+    fs.readFileSync(file, 'utf8'),
+    want,
+    'the table changed: PCL_WRITE_DOCS=1 node --test out/test/unit/flujo-conformance.test.js',
+  );
 });
