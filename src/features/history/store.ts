@@ -500,15 +500,18 @@ export class HistoryStore extends Disposable {
     this.setFlujo(f, await browserFlujoSource(this.services, folder.uri, readConfig, f.flujo), folder.uri);
   }
 
-  private readonly flujoWatchers = new Map<string, { key: string; disposables: vscode.Disposable[] }>();
+  private readonly flujoWatchers = new Map<string, { key: string; folder: FolderHistory; disposables: vscode.Disposable[] }>();
 
   /** `folder`: in the browser, where the candidate databases are (their paths are that URI's). */
   private setFlujo(f: FolderHistory, src: FlujoSource | undefined, folder?: vscode.Uri): void {
+    // A read that finished after a rebuild replaced this folder (trust or settings changed meanwhile): its
+    // watchers would re-read the old folder forever and the new one would get none.
+    if (!this.folders.includes(f)) return;
     f.flujo = src;
     // Watch every candidate DB (and its -wal), so a database created later is picked up too.
     const key = src ? src.candidates.join('\n') : '';
     const prev = this.flujoWatchers.get(f.key);
-    if (prev?.key === key) return;
+    if (prev?.key === key && prev.folder === f) return;
     disposeAll(prev?.disposables ?? []);
     const disposables: vscode.Disposable[] = [];
     if (src) {
@@ -521,9 +524,16 @@ export class HistoryStore extends Disposable {
           folder ? browserDbPattern(folder, c) : watchPattern(f.dir, c, [base, `${base}-wal`]),
         );
         disposables.push(w, w.onDidChange(reread), w.onDidCreate(reread), w.onDidDelete(reread));
+        // A database written into a folder made a moment before (Flujo's first run makes .flujo/) raises no
+        // event: the watcher had not added the new folder yet. So the folder's creation re-reads too.
+        const dirPattern = folder ? undefined : newFolderPattern(f.dir, c);
+        if (dirPattern) {
+          const d = vscode.workspace.createFileSystemWatcher(dirPattern, false, true, true);
+          disposables.push(d, d.onDidCreate(reread));
+        }
       }
     }
-    this.flujoWatchers.set(f.key, { key, disposables });
+    this.flujoWatchers.set(f.key, { key, folder: f, disposables });
     f.disposables.push({
       dispose: () => {
         const cur = this.flujoWatchers.get(f.key);
@@ -541,6 +551,13 @@ export class HistoryStore extends Disposable {
  * inside it (served by the workspace watcher, works before the file's directory exists), else
  * rooted at the file's own directory.
  */
+/** The folder of `file` inside the workspace folder, when it does not exist yet: a pattern for its creation. */
+function newFolderPattern(folderDir: string | undefined, file: string): vscode.RelativePattern | undefined {
+  const rel = folderDir ? path.relative(folderDir, path.dirname(file)) : '..';
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel) || fs.existsSync(path.dirname(file))) return undefined;
+  return new vscode.RelativePattern(vscode.Uri.file(folderDir!), rel.split(path.sep).join('/'));
+}
+
 function watchPattern(folderDir: string | undefined, file: string, names: string[]): vscode.RelativePattern {
   const alt = names.length > 1 ? `{${names.join(',')}}` : names[0];
   if (folderDir) {
