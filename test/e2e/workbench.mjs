@@ -14,8 +14,12 @@ export async function openFile(page, relativePath) {
       const input = page.locator('.quick-input-widget input.input');
       await input.waitFor({ state: 'visible', timeout: loadScaled(10_000) });
       await input.fill(relativePath);
-      // Click the matching row: Enter would take the first row, which may be a recently opened other file.
-      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+      // Click the matching row: Enter would take the first row, which may be a recently opened other file. The
+      // row shows the folder too: with-mistakes/flujo.toml must not match the root flujo.toml while the list filters.
+      const folder = relativePath.split('/').slice(0, -1).join('/');
+      let row = page.locator('.quick-input-list .monaco-list-row', { hasText: name });
+      if (folder) row = row.filter({ hasText: folder });
+      row = row.first();
       await row.waitFor({ timeout: loadScaled(15_000) });
       await row.click();
       await tab.waitFor({ timeout: loadScaled(10_000) });
