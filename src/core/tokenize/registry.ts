@@ -5,8 +5,7 @@
 // (Llama 3 vs 3.1, Qwen 2.5 vs 3, DeepSeek V3 vs the R1 distills). docs/user/tokens.md's families table
 // lists the same rows (test/unit/registries.test.ts checks both ways).
 import { parseModelSpelling } from '../modelSpelling';
-import { CHAT_FORMATS, ChatFormatName } from './chatFormats';
-import { FamilyName } from './families';
+import { CHAT_FORMATS, ChatFormatName, ChatVocabulary } from './chatFormats';
 import { familyForModel, tokenizerForModel } from './models';
 
 export interface TokenizerVersion {
@@ -14,8 +13,8 @@ export interface TokenizerVersion {
   version: string;
   /** Matches the model's own name (modelSpelling `name`, `meta-` stripped); first matching row wins. */
   match: RegExp;
-  /** The vocabulary family counting the text (undefined: not an open family, see models.ts). */
-  vocabulary?: FamilyName;
+  /** The vocabulary counting the text (models.ts decides it; undefined: any). */
+  vocabulary?: ChatVocabulary;
   /** The chat format that frames its conversations (chatFormats.ts); absent: the vocabulary's own. */
   format?: ChatFormatName;
   /** Where the chat template that frames the conversation comes from. */
@@ -115,6 +114,15 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
     examples: ['deepseek-chat', 'deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-R1'],
   },
   {
+    version: 'Mistral NeMo, Ministral 8B',
+    match: /mistral-nemo|^ministral-8b/,
+    vocabulary: 'tekken',
+    format: 'mistral_v3_tekken',
+    template: CHAT_FORMATS.mistral_v3_tekken.source,
+    templateExact: true,
+    examples: ['open-mistral-nemo', 'mistral-nemo:12b', 'mistralai/Mistral-Nemo-Instruct-2407', 'ministral-8b-2410'],
+  },
+  {
     version: 'Gemma 3',
     match: /^gemma-?3(?![\d])/,
     vocabulary: 'gemma3',
@@ -130,16 +138,28 @@ export function tokenizerVersionFor(modelId: string): TokenizerVersion | undefin
   let name = spelling.name.replace(/^meta-(?=llama)/, '');
   // Ollama's deepseek-r1 tags are distills (see models.ts)
   if (name === 'deepseek-r1' && spelling.tag && /^(?:1\.5|7|8|14|32|70)b/.test(spelling.tag)) name = 'deepseek-r1-distill';
-  const family = tokenizerForModel(modelId).family;
+  const { encoding } = tokenizerForModel(modelId); // an open family's encoding is its name
   return TOKENIZER_VERSIONS.find(
-    (v) => v.match.test(name.replace(/^deepseek-r1-distill$/, 'r1-distill-qwen')) && (!v.vocabulary || v.vocabulary === family),
+    (v) => v.match.test(name.replace(/^deepseek-r1-distill$/, 'r1-distill-qwen')) && (!v.vocabulary || v.vocabulary === encoding),
   );
 }
 
 /** The chat format that frames a conversation for this model: its registry row's, else its exact family's own. */
 export function chatFormatFor(modelId: string): ChatFormatName | undefined {
   const row = tokenizerVersionFor(modelId);
-  return row?.format ?? row?.vocabulary ?? familyForModel(modelId);
+  const vocabulary = row?.vocabulary === 'tekken' ? undefined : row?.vocabulary;
+  return row?.format ?? vocabulary ?? familyForModel(modelId);
+}
+
+/**
+ * The format a model's conversations are framed with, when its text counts exactly (an approximate model
+ * keeps OpenAI's rule: its framing is unknown); undefined for OpenAI models and approximate ones.
+ */
+export function framedFormatFor(modelId: string): ChatFormatName | undefined {
+  const t = tokenizerForModel(modelId);
+  if (t.approximate) return undefined;
+  if (t.family) return chatFormatFor(modelId) ?? t.family;
+  return t.encoding === 'tekken' ? chatFormatFor(modelId) : undefined;
 }
 
 /**
