@@ -17,7 +17,7 @@ import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
 import { chatFormatFor, chatTemplateStatus, framedFormatFor } from '../tokenize/registry';
-import { CHAT_FORMATS, ChatFormatName, formatFamily } from '../tokenize/chatFormats';
+import { CHAT_FORMATS, ChatFormatName, formatEncoding } from '../tokenize/chatFormats';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
 import { ModelOutput, OutputPlan, modelOutput } from './learnedOutput';
 export * from './learnedOutput';
@@ -58,7 +58,7 @@ export function summaryFormat(key: SummaryKey): ChatFormatName | undefined {
 /** The encoding a summary key counts in. */
 export function summaryEncoding(key: SummaryKey): EncodingName {
   const format = summaryFormat(key);
-  return format ? formatFamily(format) : (key as EncodingName);
+  return format ? formatEncoding(format) : (key as EncodingName);
 }
 
 /** A parsed prompt summarised as `key` says (see SummaryKey). */

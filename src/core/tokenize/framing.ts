@@ -10,9 +10,7 @@ import type { ChatMessage } from './chat';
 import { CHAT_FORMATS, ChatFormatName, ChatVocabulary, formatFamily, loadChatFormat } from './chatFormats';
 import { getEncoder } from './bpe';
 import { MistralRequestError, frameMistralV3, renderMistralV3 } from './mistralInstruct';
-import { FamilyEncoder, addedTokenRegex, getFamilyEncoder } from './hfbpe';
-import { FAMILIES } from './families';
-import { loadVocabulary } from './vocab';
+import { FamilyEncoder, addedTokenRegex, getFamilyEncoder, getVersionEncoder } from './hfbpe';
 import { tokenizerForModel } from './models';
 import { chatFormatFor } from './registry';
 import { errorText } from '../errors';
@@ -121,10 +119,8 @@ function formatTemplate(format: ChatFormatName): FormatTemplate {
     const loaded = loadChatFormat(format);
     const family = formatFamily(format);
     if (family === 'tekken') throw new Error(`${format}: a coded format has no template`);
-    const encoder =
-      CHAT_FORMATS[format].lastAddedId === undefined
-        ? getFamilyEncoder(family)
-        : new FamilyEncoder(FAMILIES[family], loadVocabulary(family).vocab, { addedTokens: loaded.addedTokens });
+    const version = CHAT_FORMATS[format].encoding;
+    const encoder = version ? getVersionEncoder(version) : getFamilyEncoder(family);
     t = {
       template: loaded.template ? new Template(loaded.template) : undefined,
       encoder,

@@ -29,8 +29,8 @@
 // A new approximate family is one row in APPROXIMATE_FAMILIES (a new exact one, a row in EXACT_FAMILIES
 // plus its spec in families.ts and its vocabulary asset).
 // All of these carry `approximate: true`; the UI shows "≈" and JSON says "approximate": true.
-import { EncodingName } from './encodings';
-import { FAMILIES, FamilyName } from './families';
+import { EncodingName, VersionEncodingName } from './encodings';
+import { FAMILIES, FamilyName, VERSION_ENCODINGS } from './families';
 import { ModelSpelling, parseModelSpelling } from '../modelSpelling';
 
 export interface ModelTokenizer {
@@ -51,11 +51,14 @@ export interface ModelTokenizer {
 }
 
 /** Open-weight families counted exactly (model part of the id, lower-case, vendor prefixes stripped). */
-const EXACT_FAMILIES: { test: RegExp; family: FamilyName; why: string }[] = [
+const EXACT_FAMILIES: { test: RegExp; family: FamilyName; why: string; encoding?: VersionEncodingName }[] = [
   // Llama 3, 3.1, 3.2, 3.3 share one tokenizer (Llama 2 and Llama 4 do not); R1 distills of Llama use it too
   { test: /(?:^|[^a-z])llama-?v?3(?:[.-]\d)?(?!\d)|r1-distill-llama/, family: 'llama3', why: 'Llama 3.x' },
-  // Qwen2, Qwen2.5, Qwen3, QwQ (and the R1 distills built on Qwen) share one vocabulary and merges
-  { test: /^(?:qwen-?(?:2|2\.5|3)(?![\d.])|qwq)|r1-distill-qwen|r1-0528-qwen3/, family: 'qwen3', why: 'Qwen 2 / 2.5 / 3' },
+  // Qwen2, Qwen2.5, Qwen3, QwQ (and the R1 distills built on Qwen) share one vocabulary and merges; Qwen2 and
+  // Qwen2.5 have fewer added tokens (VERSION_ENCODINGS): their own encodings
+  { test: /^qwen-?2(?:\.|p)5(?!\d)/, family: 'qwen3', why: 'Qwen 2.5', encoding: 'qwen2_5' },
+  { test: /^qwen-?2(?![\d.p])/, family: 'qwen3', why: 'Qwen 2', encoding: 'qwen2' },
+  { test: /^(?:qwen-?3(?![\d.])|qwq)|r1-distill-qwen|r1-0528-qwen3/, family: 'qwen3', why: 'Qwen 3 / QwQ' },
   // DeepSeek V3 / V3.1 / V3.2 / R1 and the API names that serve them
   { test: /^deepseek-(?:chat|reasoner|v3|r1)(?![\d])/, family: 'deepseek_v3', why: 'DeepSeek V3 / R1' },
   { test: /^gemma-?3(?![\d])/, family: 'gemma3', why: 'Gemma 3' },
@@ -214,11 +217,14 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
   const exactFamily = EXACT_FAMILIES.find((f) => f.test.test(bare));
   if (exactFamily) {
     const spec = FAMILIES[exactFamily.family];
+    const version = exactFamily.encoding && VERSION_ENCODINGS[exactFamily.encoding];
     return {
-      encoding: exactFamily.family,
+      encoding: exactFamily.encoding ?? exactFamily.family,
       family: exactFamily.family,
       approximate: false,
-      method: `Exact: ${spec.label} (${exactFamily.why}; tokenizer.json from ${spec.source}), counted locally like Hugging Face tokenizers.`,
+      method: version
+        ? `Exact: ${version.label} (${spec.label} from ${spec.source}; added tokens: ${version.source}), counted locally like Hugging Face tokenizers.`
+        : `Exact: ${spec.label} (${exactFamily.why}; tokenizer.json from ${spec.source}), counted locally like Hugging Face tokenizers.`,
     };
   }
   const nearest = NEAREST_FAMILIES.find((f) => f.test.test(bare));

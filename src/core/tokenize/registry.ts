@@ -87,7 +87,7 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
   },
   {
     version: 'Qwen 2.5',
-    match: /^qwen-?2\.5(?![\d])/,
+    match: /^qwen-?2(?:\.|p)5(?!\d)/,
     vocabulary: 'qwen3',
     format: 'qwen2_5',
     template: CHAT_FORMATS.qwen2_5.source,
@@ -95,15 +95,35 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
     examples: ['Qwen/Qwen2.5-7B-Instruct', 'qwen2.5:7b', 'together:Qwen/Qwen2.5-72B-Instruct-Turbo'],
   },
   {
-    version: 'Qwen 2, QwQ',
-    match: /^(?:qwen-?2(?![\d.])|qwq)/,
+    version: 'Qwen 2',
+    match: /^qwen-?2(?![\d.p])/,
     vocabulary: 'qwen3',
-    format: 'qwen2_5',
-    template: "its own template (not shipped); framed with Qwen2.5's",
+    format: 'qwen2',
+    template: CHAT_FORMATS.qwen2.source,
+    templateExact: true,
+    examples: ['Qwen/Qwen2-7B-Instruct', 'qwen2:7b', 'qwen/qwen2-72b-instruct'],
+  },
+  {
+    version: 'QwQ',
+    match: /^qwq(?!-32b-preview)/,
+    vocabulary: 'qwen3',
+    format: 'qwq',
+    template: CHAT_FORMATS.qwq.source,
     templateExact: false,
     templateNote:
-      "framed with Qwen2.5's template and added tokens: Qwen 2's template (a shorter default system prompt) and QwQ's (`<think>` handling) differ",
-    examples: ['Qwen/Qwen2-7B-Instruct', '@cf/qwen/qwq-32b'],
+      "framed with QwQ-32B's own template, but its added tokens are not verified here: counted with Qwen3's (`<think>` and `</think>` one token each); were they Qwen2.5's, each `<think>` or `</think>` in the prompt (the reply's `<think>` primer is one) would count 2 tokens more",
+    examples: ['Qwen/QwQ-32B', '@cf/qwen/qwq-32b', 'qwq:32b', 'qwen/qwq-32b'],
+  },
+  {
+    version: 'QwQ-32B-Preview',
+    match: /^qwq-32b-preview/,
+    vocabulary: 'qwen3',
+    format: 'qwq',
+    template: "QwQ-32B's (the preview's own, with its default system prompt, is not shipped)",
+    templateExact: false,
+    templateNote:
+      'framed with QwQ-32B\'s template: the preview\'s own adds a default system prompt ("You are a helpful and harmless assistant. You are Qwen developed by Alibaba. You should think step-by-step.") and does not prime the reply with `<think>`',
+    examples: ['Qwen/QwQ-32B-Preview', 'qwq-32b-preview'],
   },
   {
     version: 'DeepSeek V3 / R1',
@@ -138,9 +158,10 @@ export function tokenizerVersionFor(modelId: string): TokenizerVersion | undefin
   let name = spelling.name.replace(/^meta-(?=llama)/, '');
   // Ollama's deepseek-r1 tags are distills (see models.ts)
   if (name === 'deepseek-r1' && spelling.tag && /^(?:1\.5|7|8|14|32|70)b/.test(spelling.tag)) name = 'deepseek-r1-distill';
-  const { encoding } = tokenizerForModel(modelId); // an open family's encoding is its name
+  const t = tokenizerForModel(modelId);
+  const vocabulary = t.family ?? t.encoding; // tekken is an encoding, not a family
   return TOKENIZER_VERSIONS.find(
-    (v) => v.match.test(name.replace(/^deepseek-r1-distill$/, 'r1-distill-qwen')) && (!v.vocabulary || v.vocabulary === encoding),
+    (v) => v.match.test(name.replace(/^deepseek-r1-distill$/, 'r1-distill-qwen')) && (!v.vocabulary || v.vocabulary === vocabulary),
   );
 }
 
