@@ -14,11 +14,12 @@
 // Every other family is APPROXIMATE — no exact offline tokenizer exists for Claude 3+, and we do
 // not ship Mistral or Llama 2/4 vocabularies. The method is:
 //     estimate = ceil(count(text, proxyEncoding) × factor)
-//   - Anthropic Claude: the Claude vocabulary that ai-tokenizer (MIT) ships (a tiktoken-style
-//     rank list with p50k's split pattern; `claude` in encodings.ts) × 1.1, ai-tokenizer's own
-//     fit for every Claude 3–4.5 model; ai-tokenizer publishes 97.6–99.9 % agreement with
-//     Anthropic's API counts (band ±3 %, their figure, not measured here). Exact on demand
-//     through Anthropic's count_tokens (providers/countTokens.ts). (Before: o200k_base × 1.2, ±15 %.)
+//   - Anthropic Claude: ai-tokenizer's (MIT) own pipeline (claudeCount.ts): its Claude vocabulary (a
+//     tiktoken-style rank list with p50k's split pattern; `claude` in encodings.ts), each text
+//     round(× 1.1), its per-request and per-message overhead — the count whose 97.6–99.9 % agreement
+//     with Anthropic's API counts ai-tokenizer publishes (band ±3 %, their figure). Exact on demand
+//     through Anthropic's count_tokens (providers/countTokens.ts). (Before: o200k_base × 1.2, ±15 %;
+//     then ceil(× 1.1) with OpenAI's chat framing, which is not the pipeline they measured.)
 //   - Llama 3+ (and Llama-derived): proxy cl100k_base, factor 1.0. Llama 3's 128k vocabulary
 //     is a tiktoken BPE that contains cl100k_base's 100k tokens and uses the same split regex,
 //     so cl100k is close for Llama 3-derived ids. Llama 2 / CodeLlama (a 32k SentencePiece vocabulary):
@@ -46,6 +47,8 @@ export interface ModelTokenizer {
   errorBand?: number;
   /** Multiplier applied to the proxy encoding's count (approximate models only; 1 when absent). */
   factor?: number;
+  /** How count × factor becomes a whole number: `ceil` (default) or `round` (Claude: ai-tokenizer's own rounding). */
+  rounding?: 'ceil' | 'round';
   /** The open-model family whose tokenizer.json counts (also for its chat template), if any. */
   family?: FamilyName;
 }
@@ -152,6 +155,7 @@ interface Family {
   encoding: EncodingName;
   factor: number;
   errorBand?: number;
+  rounding?: 'round';
   /** Replaces the generic method sentence (how the estimate is made and how good it is). */
   note?: string;
 }
@@ -162,8 +166,11 @@ const APPROXIMATE_FAMILIES: Family[] = [
     name: 'Claude',
     encoding: 'claude',
     factor: 1.1,
+    rounding: 'round',
+    // ai-tokenizer's README accuracy table: its worst Claude row is 97.61 % (claude-3-haiku / 3.5-haiku, ~500
+    // tokens); checked in test/unit/tokenize-claude-pipeline.test.ts, which also checks that our count is its count
     errorBand: 0.03,
-    note: "the Claude vocabulary ai-tokenizer ships × 1.1, its fit; ai-tokenizer publishes 97.6–99.9 % agreement with Anthropic's counts for Claude 3 to 4.5, not measured here; exact with the provider count",
+    note: "counted as ai-tokenizer counts it (its Claude vocabulary; 6 per request, 2 + role per message, round(content × 1.1)); ai-tokenizer publishes 97.6–99.9 % agreement with Anthropic's counts for Claude 3 to 4.5 for this count (their measurement, not ours); tools by OpenAI's rule, not covered; exact with the provider count",
   },
   {
     // Measured in test/unit/tokenize-llama2-band.test.ts against Llama 2's own vocabulary (llama-tokenizer-js's
@@ -238,6 +245,7 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
         approximate: true,
         factor: f.factor,
         errorBand: f.errorBand,
+        ...(f.rounding ? { rounding: f.rounding } : {}),
         method: f.note
           ? `Approximate: ${f.name}: ${f.note} (±${Math.round((f.errorBand ?? 0) * 100)}%).`
           : f.factor === 1
@@ -257,5 +265,5 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
 /** Applies an approximate model's factor to a proxy count. */
 export function applyFactor(count: number, t: ModelTokenizer): number {
   const f = t.factor ?? 1;
-  return f === 1 ? count : Math.ceil(count * f);
+  return f === 1 ? count : t.rounding === 'round' ? Math.round(count * f) : Math.ceil(count * f);
 }
