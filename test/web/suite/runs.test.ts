@@ -2,11 +2,11 @@
 // the model groups are those of the example ledger's JSON lines (read by the harness in Node,
 // test/web/expectations.mjs), and the view follows another writer's append.
 import * as vscode from 'vscode';
-import { equal, extensionApi, ok, readWorkspaceJson, waitFor, workspaceUri } from './support';
+import { equal, extensionApi, ok, readWorkspaceJson, scaled, waitFor, workspaceUri } from './support';
 
 describe('VS Code for the Web: the Runs view', () => {
   it('shows the workspace ledger’s runs grouped by model and follows an append', async function () {
-    this.timeout(240_000);
+    this.timeout(scaled(120_000));
     const expected = await readWorkspaceJson<{ ledgerRunIds: string[]; ledgerGroups: string[] }>('.pcl-web/expected.json');
     const api = await extensionApi();
     const ledger = workspaceUri('.prompt-cost', 'runs.jsonl');
@@ -47,7 +47,7 @@ describe('VS Code for the Web: the Runs view', () => {
   });
 
   it('shows the runs of the Flujo state database flujo.toml names, read through vscode.workspace.fs', async function () {
-    this.timeout(240_000);
+    this.timeout(scaled(120_000));
     const expected = await readWorkspaceJson<{ flujoRunIds: string[] }>('.pcl-web/expected.json');
     ok(expected.flujoRunIds.length > 0, 'the example database has runs');
     const api = await extensionApi();
