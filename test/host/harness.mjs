@@ -22,9 +22,10 @@ export async function runInWorkbench(host, url, timeoutMs, label) {
  */
 export function reportResults({ tag, results, code, log, logTitle, extra }) {
   if (results) {
+    const mark = { passed: '  ✔', skipped: '  -' };
     for (const t of results.tests)
-      console.log(`${t.state === 'passed' ? '  ✔' : '  ✘'} [${tag}] ${t.title}${t.state === 'passed' ? ` (${t.duration} ms)` : ''}`);
-    for (const t of results.tests.filter((t) => t.state !== 'passed'))
+      console.log(`${mark[t.state] ?? '  ✘'} [${tag}] ${t.title}${t.state === 'passed' ? ` (${t.duration} ms)` : ''}`);
+    for (const t of results.tests.filter((t) => t.state === 'failed'))
       console.log(`\n  ✘ ${t.title}\n    ${String(t.error).split('\n').join('\n    ')}`);
   }
   extra?.();
@@ -38,8 +39,11 @@ export function reportResults({ tag, results, code, log, logTitle, extra }) {
 /** The summary line scripts/test-all.mjs reads; no results means the suites never really ran (a failure). */
 export function summarize(label, results, code, started) {
   const passed = results ? results.tests.filter((t) => t.state === 'passed').length : 0;
-  const failed = results ? results.tests.length - passed : 1;
-  console.log(`${label}: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s (exit code ${code})`);
+  const skipped = results ? results.tests.filter((t) => t.state === 'skipped').length : 0;
+  const failed = results ? results.tests.length - passed - skipped : 1;
+  console.log(
+    `${label}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s (exit code ${code})`,
+  );
   return !results && code === 0 ? 1 : code;
 }
 

@@ -1,6 +1,8 @@
 // Runs the mocha suites in test/host/suite inside a real VS Code 1.96 extension host
 // (VS Code server + headless Chromium), passes the exit code through and prints the host log on failure.
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyWorkspace, startHost } from './vscode-server.mjs';
@@ -19,6 +21,10 @@ async function main() {
   const workspace = copyWorkspace(path.join(root, 'examples'));
   // The suites record and import runs themselves: start them without the example history.
   for (const d of ['.prompt-cost', '.flujo']) fs.rmSync(path.join(workspace, d), { recursive: true, force: true });
+  // A suite that starts a PostgreSQL cluster registers it here; whatever is still running when the host is gone
+  // (a test killed by a timeout never reaches its `after`) is stopped below. The extension host inherits this.
+  const pgClusters = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-pg-clusters-'));
+  process.env.PCL_PG_CLUSTERS = pgClusters;
   const started = Date.now();
   const host = await startHost({ verbose });
   let code;
@@ -38,6 +44,9 @@ async function main() {
     const tag = `vscode ${results?.vscodeVersion}`;
     reportResults({ results, code, tag, log: host.log, logTitle: 'VS Code host log' });
     await host.close();
+    const { stopRegisteredClusters } = createRequire(import.meta.url)(path.join(root, 'out', 'test', 'support', 'postgresServer.js'));
+    for (const dir of stopRegisteredClusters(pgClusters)) console.log(`[host] stopped a PostgreSQL cluster a suite left running: ${dir}`);
+    fs.rmSync(pgClusters, { recursive: true, force: true });
     fs.rmSync(workspace, { recursive: true, force: true });
     code = summarize('host', results, code, started);
   }

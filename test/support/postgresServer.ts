@@ -3,7 +3,10 @@
 // the test process ends. initdb and postgres refuse to run as root, so as root they run as the `postgres`
 // user (runuser). Passwords are required over TCP (scram-sha-256), so the tests exercise real credentials.
 // Flujo's schema is created by running its own DDL (test/fixtures/flujo/postgres-schema.sql).
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+// initdb and pg_ctl start run asynchronously (a VS Code extension host that starts a cluster keeps answering).
+// pg_ctl detaches the server (setsid): a test process killed outright cannot stop it, so when PCL_PG_CLUSTERS names
+// a folder, each running cluster leaves a file there and the host harness stops what is left (stopRegisteredClusters).
+import { spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -73,6 +76,65 @@ async function freePort(): Promise<number> {
   });
 }
 
+interface Spawned {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
+}
+
+/** spawn to completion without blocking the event loop (bounded: killed after `timeoutMs`). */
+function spawnAsync(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<Spawned> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ status: null, stdout, stderr, error });
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** A cluster as the registry records it: enough to stop it from another process. */
+interface ClusterRecord {
+  dir: string;
+  bin: string;
+  asRoot: boolean;
+}
+
+function stopCluster(c: ClusterRecord): void {
+  const args = ['-D', path.join(c.dir, 'data'), '-m', 'immediate', '-w', 'stop'];
+  const pgCtl = path.join(c.bin, 'pg_ctl');
+  if (fs.existsSync(path.join(c.dir, 'data', 'postmaster.pid')))
+    spawnSync(c.asRoot ? 'runuser' : pgCtl, c.asRoot ? ['-u', 'postgres', '--', pgCtl, ...args] : args, { cwd: c.dir, timeout: 60_000 });
+  fs.rmSync(c.dir, { recursive: true, force: true });
+}
+
+/** The host harness's backstop: stops every cluster still registered in `registry` (a test killed mid-run). */
+export function stopRegisteredClusters(registry: string): string[] {
+  const stopped: string[] = [];
+  for (const name of fs.existsSync(registry) ? fs.readdirSync(registry) : []) {
+    const file = path.join(registry, name);
+    try {
+      const c = JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterRecord;
+      stopCluster(c);
+      stopped.push(c.dir);
+    } catch {
+      // not one of ours
+    }
+    fs.rmSync(file, { force: true });
+  }
+  return stopped;
+}
+
 const servers: PgServer[] = [];
 process.on('exit', () => {
   for (const s of servers.splice(0)) s.stop();
@@ -96,15 +158,17 @@ export async function startPostgres(): Promise<PgServer> {
     const [c, a] = asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
     return spawnSync(c, a, { encoding: 'utf8', input, cwd: dir, timeout: 120_000 });
   };
-  const must = (r: SpawnSyncReturns<string>, what: string) => {
+  const must = (r: Spawned | SpawnSyncReturns<string>, what: string) => {
     if (r.status !== 0) {
       const serverLog = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-2000) : '';
       throw new Error(`${what} failed (${r.status ?? r.error?.message}): ${r.stderr}${r.stdout}\n${serverLog}`);
     }
     return r.stdout;
   };
+  const runAsync = (cmd: string, args: string[]) =>
+    asRoot ? spawnAsync('runuser', ['-u', 'postgres', '--', cmd, ...args], dir, 180_000) : spawnAsync(cmd, args, dir, 180_000);
   must(
-    run(path.join(bin, 'initdb'), [
+    await runAsync(path.join(bin, 'initdb'), [
       '-D',
       data,
       '-U',
@@ -121,7 +185,17 @@ export async function startPostgres(): Promise<PgServer> {
   );
   const port = await freePort();
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  must(run(path.join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', log, '-w', '-t', '120', 'start']), 'pg_ctl start');
+  const record: ClusterRecord = { dir, bin, asRoot };
+  const registry = process.env.PCL_PG_CLUSTERS;
+  const registered = registry ? path.join(registry, `${path.basename(dir)}.json`) : undefined;
+  if (registered) fs.writeFileSync(registered, JSON.stringify(record));
+  try {
+    must(await runAsync(path.join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', log, '-w', '-t', '120', 'start']), 'pg_ctl start');
+  } catch (err) {
+    stopCluster(record);
+    if (registered) fs.rmSync(registered, { force: true });
+    throw err;
+  }
   let stopped = false;
   const server: PgServer = {
     port,
@@ -140,8 +214,8 @@ export async function startPostgres(): Promise<PgServer> {
     stop() {
       if (stopped) return;
       stopped = true;
-      run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      fs.rmSync(dir, { recursive: true, force: true });
+      stopCluster(record);
+      if (registered) fs.rmSync(registered, { force: true });
     },
   };
   servers.push(server);

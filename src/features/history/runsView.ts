@@ -435,7 +435,8 @@ function refusedInBrowser(what: string): boolean {
 async function importFlujoRuns(services: Services, store: HistoryStore, db?: string) {
   if (refusedInBrowser('Importing Flujo runs into the ledger')) return undefined;
   await store.whenReady(); // flujo.toml read: where Flujo keeps its database is known
-  if (!db && !store.flujoSources().some((s) => s.flujo.db)) {
+  // PostgreSQL (trusted only) counts as found: the store imports from it; a file picker would be wrong there.
+  if (!db && !store.flujoSources().some((s) => s.flujo.db || s.flujo.postgres)) {
     // None where Flujo keeps it: let the user pick the file rather than stop at a message.
     const s = store.flujoSources()[0];
     const looked = s

@@ -77,6 +77,8 @@ export class HistoryStore extends Disposable {
   private sqlWasmSet = false;
   /** The view model, loaded with the ledger (not at activation). */
   private vm: typeof import('./viewModel') | undefined;
+  /** Between two checks of a followed PostgreSQL state: 15 s (host tests shorten it). */
+  postgresPollMs = 15_000;
 
   constructor(private readonly services: Services) {
     super();
@@ -148,6 +150,11 @@ export class HistoryStore extends Disposable {
         ),
         problems: f.flujo!.budgetProblems,
       }));
+  }
+
+  /** The PostgreSQL followers of the folders (started by an import; tests check they stop). */
+  postgresFollowers(): import('../../core/history/flujo/follow').FlujoPostgresFollower[] {
+    return this.folders.flatMap((f) => (f.pgFollow ? [f.pgFollow] : []));
   }
 
   flujoSources(): { folder: string; flujo: FlujoSource }[] {
@@ -283,6 +290,7 @@ export class HistoryStore extends Disposable {
     const { readFlujoRunsFromPostgres, redactPostgresUri } = await import('../../core/history/flujo/postgres');
     const { importFlujoRunsToLedger } = await import('../../core/history');
     const follower = new FlujoPostgresFollower(uri, {
+      intervalMs: this.postgresPollMs,
       connection: { env: process.env },
       allowed: () => this.services.trust.isTrusted && f.flujo?.postgres === uri && this.folders.includes(f),
       onChange: async () => {
