@@ -7,6 +7,8 @@
 // API names deepseek-chat / deepseek-reasoner), Gemma 3 — each counted with its published
 // tokenizer.json (families.ts, hfbpe.ts), whatever prefix or spelling the id carries
 // (`groq:`, `together:meta-llama/…`, `bedrock:meta.llama3-1-…`, `ollama:llama3.2`, `Qwen/Qwen3-32B`).
+// Qwen2 and Qwen2.5 count with their own added tokens (encodings qwen2, qwen2_5). DeepSeek-R1 distills are
+// approximate: their base's vocabulary, DeepSeek's template (their own tokenizer.json is not available to check).
 // Close relatives whose exact vocabulary we do not ship are counted with the nearest family
 // and marked approximate: Gemini (its documented vocabulary is Gemma 3's, but API counts are
 // not verified here), Qwen's hosted qwen-max/plus/turbo.
@@ -85,13 +87,31 @@ function bareModelName(spelling: ModelSpelling): string {
  * Ollama's `deepseek-r1` tags are distills, not DeepSeek R1 (ollama.com/library/deepseek-r1:
  * 1.5b/7b/14b/32b = DeepSeek-R1-Distill-Qwen, 70b = DeepSeek-R1-Distill-Llama-70B, 671b = R1 itself).
  */
-function ollamaDistill(spelling: ModelSpelling): string | undefined {
+export function ollamaDistill(spelling: ModelSpelling): string | undefined {
   if (!/^deepseek-r1$/.test(spelling.name) || !spelling.tag) return undefined;
   const size = /^(\d+(?:\.\d+)?)b/.exec(spelling.tag.toLowerCase())?.[1];
   if (size === '671') return 'deepseek-r1';
   if (size === '70') return 'deepseek-r1-distill-llama-70b';
+  if (size === '8') return 'deepseek-r1-0528-qwen3-8b'; // the 8b tag: DeepSeek-R1-0528-Qwen3-8B since R1-0528
   if (size && ['1.5', '7', '14', '32'].includes(size)) return `deepseek-r1-distill-qwen-${size}b`;
   return undefined;
+}
+
+/** DeepSeek-R1's distills: fine-tuned Qwen 2.5 / Qwen3 / Llama 3 models with DeepSeek's added tokens and template. */
+const R1_DISTILLS = /r1-distill-(?:qwen|llama)|r1-0528-qwen3/;
+
+/**
+ * An R1 distill's tokenizer.json (its base's vocabulary, DeepSeek's added tokens) is in no npm package: the count
+ * uses the base family's vocabulary and is approximate, not measured (no reference tokenizer to measure against).
+ */
+function r1Distill(family: FamilyName): ModelTokenizer {
+  return {
+    encoding: family,
+    family,
+    approximate: true,
+    factor: 1,
+    method: `Approximate: a DeepSeek-R1 distill counted with its base's ${FAMILIES[family].label} (the distill's own tokenizer.json, with DeepSeek's added tokens, is not available to check: not measured).`,
+  };
 }
 
 /** The exact open-model family of an id, if it names one. */
@@ -225,6 +245,7 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
       method: "Exact: Mistral tekken (240718, Mistral NeMo / Ministral 8B), counted locally like mistral-common's Tekkenizer.",
     };
   const exactFamily = EXACT_FAMILIES.find((f) => f.test.test(bare));
+  if (exactFamily && R1_DISTILLS.test(bare)) return r1Distill(exactFamily.family);
   if (exactFamily) {
     const spec = FAMILIES[exactFamily.family];
     const version = exactFamily.encoding && VERSION_ENCODINGS[exactFamily.encoding];
