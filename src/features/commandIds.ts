@@ -39,13 +39,11 @@ export const CHANGES_COMMANDS = {
 } as const;
 
 /**
- * Commands that only say "not available in VS Code for the Web" there (they write the ledger, run a prompt or
- * ask a provider): every menu entry of theirs carries `!promptCost.inBrowser` (features/platform.ts), checked by
+ * Commands that only say "not available in VS Code for the Web" there (they write the ledger or run a prompt): every menu entry of theirs carries `!promptCost.inBrowser` (features/platform.ts), checked by
  * test/unit/package-contributions.test.ts, and the web layer checks the rendered menus.
  */
 export const BROWSER_HIDDEN_COMMANDS: readonly string[] = [
   COMMANDS.runPrompt,
-  COMMANDS.providerCount,
   RUNS_COMMANDS.rerun,
   RUNS_COMMANDS.delete,
   RUNS_COMMANDS.importFlujo,

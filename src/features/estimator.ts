@@ -29,6 +29,7 @@ import { Disposable, disposeAll } from './util/dispose';
 import type { LearnedOutputService } from './learnedOutput';
 import { errorText } from '../core/errors';
 import { withDataFiles } from './platform';
+import { PROVIDER_COUNTS_FILE, openCountCache } from './countCache';
 
 export interface PromptFileEstimate {
   kind: 'prompt';
@@ -412,11 +413,11 @@ export class Estimator extends Disposable {
   private providerCountsFor(uri: vscode.Uri): Promise<ProviderCounts | undefined> {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder || !vscode.workspace.isTrusted) return Promise.resolve(undefined);
-    const file = path.join(folder.uri.fsPath, PROVIDER_COUNTS_FILE);
-    let counts = this.providerCounts.get(file);
+    const key = folder.uri.toString();
+    let counts = this.providerCounts.get(key);
     if (!counts) {
-      counts = import('../core/providers/countTokens').then((m) => new m.ProviderCountCache(file));
-      this.providerCounts.set(file, counts);
+      counts = openCountCache(this.context, folder);
+      this.providerCounts.set(key, counts);
     }
     return counts;
   }
@@ -513,9 +514,6 @@ export class Estimator extends Disposable {
     }
   }
 }
-
-/** Where the provider-count command and `prompt-cost count --provider-count` cache exact counts (per workspace folder). */
-export const PROVIDER_COUNTS_FILE = '.prompt-cost/provider-counts.json';
 
 /** NUL characters in the first 8 KB: a binary file opened as text. */
 function looksBinary(text: string): boolean {

@@ -1,11 +1,13 @@
 // "Prompt Cost: Count Tokens with Provider…": the exact prompt-token count of the current prompt
 // from the provider's free count endpoint (Anthropic count_tokens, Gemini countTokens), for the
 // models no offline tokenizer counts exactly. Only when asked (never per keystroke), only in a
-// trusted workspace, keys only from SecretStorage; answers are cached by content hash in
-// `.prompt-cost/provider-counts.json` (shared with `prompt-cost count --provider-count`).
+// trusted workspace, keys only from SecretStorage; answers are cached by content hash (features/countCache.ts:
+// `.prompt-cost/provider-counts.json` on the desktop, shared with `prompt-cost count --provider-count`; the
+// extension's workspace storage in the browser, where both endpoints allow the request: docs/user/browser.md).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { IN_BROWSER, notInBrowser } from './platform';
+import { IN_BROWSER } from './platform';
+import { openCountCache } from './countCache';
 import { COMMANDS } from './commandIds';
 import { readConfig, readRunSettings } from './config';
 import type { Services } from './services';
@@ -32,12 +34,6 @@ async function countCommand(
   uri?: vscode.Uri,
   options: ProviderCountOptions = {},
 ): Promise<ProviderCountOutcome | undefined> {
-  if (IN_BROWSER) {
-    // docs/user/browser.md: the signed count cache is written with Node file locks, and Anthropic answers a
-    // browser's cross-origin request only with its "dangerous direct browser access" header.
-    void vscode.window.showWarningMessage(`Prompt Cost: ${notInBrowser('Asking a provider for an exact count')}`);
-    return undefined;
-  }
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Prompt Cost: provider counts are disabled in untrusted workspaces (Workspace Trust).');
     return undefined;
@@ -86,7 +82,7 @@ async function countCommand(
   // a base URL set by the workspace (a cloned repository) gets the key only with the user's consent
   if (baseUrl && !(await approveKeyDestination(services, 'anthropic', baseUrl))) return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
-  const cache = new counts.ProviderCountCache(folder ? path.join(folder.uri.fsPath, '.prompt-cost', 'provider-counts.json') : undefined);
+  const cache = await openCountCache(context, folder);
   const key = counts.countCacheKey(target.provider, target.model, messages);
   const hit = cache.get(key);
   let outcome: ProviderCountOutcome;
@@ -102,11 +98,12 @@ async function countCommand(
             messages,
             apiKey: apiKey!,
             baseUrl,
+            browser: IN_BROWSER,
           }),
       );
       // the offline estimate of the same prompt (as the editor counts it, uncalibrated) calibrates later estimates
       const estimate = estimateCore.promptFileTokens(doc.getText(), path.posix.basename(doc.uri.path)).tokens(model).tokens;
-      cache.set(key, { ...r, estimate, at: new Date().toISOString() });
+      await cache.set(key, { ...r, estimate, at: new Date().toISOString() });
       services.estimator.invalidateCounts();
       outcome = { model, tokens: r.tokens, source: r.source, cached: false };
     } catch (err) {

@@ -92,6 +92,43 @@ describe('provider count endpoints', () => {
       await srv.close();
     }
   });
+  it('from a browser: Anthropic gets its opt-in header, Gemini none, and a blocked fetch names both causes', async () => {
+    // anthropics/anthropic-sdk-typescript src/client.ts: `anthropic-dangerous-direct-browser-access: true` when
+    // dangerouslyAllowBrowser; googleapis/js-genai src/web/_web_auth.ts: only x-goog-api-key in the browser.
+    const srv = await countServer((s) => [200, s.url.includes('countTokens') ? { totalTokens: 3 } : { input_tokens: 3 }]);
+    try {
+      const messages = [{ role: 'user', content: 'Hi' }];
+      await providerCount({ provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: KEY, baseUrl: srv.url, messages, browser: true });
+      await providerCount({ provider: 'anthropic', model: 'claude-sonnet-4-5', apiKey: KEY, baseUrl: srv.url, messages });
+      await providerCount({ provider: 'gemini', model: 'gemini-2.5-flash', apiKey: KEY, baseUrl: srv.url, messages, browser: true });
+      assert.deepEqual(
+        srv.seen.map((s) => s.headers['anthropic-dangerous-direct-browser-access']),
+        ['true', undefined, undefined],
+      );
+    } finally {
+      await srv.close();
+    }
+    // What a browser's fetch throws when CORS refuses the answer (Chromium: "Failed to fetch").
+    const failing: typeof fetch = () => Promise.reject(new TypeError('Failed to fetch'));
+    await assert.rejects(
+      providerCount({
+        provider: 'gemini',
+        model: 'gemini-2.5-flash',
+        apiKey: KEY,
+        baseUrl: 'https://proxy.example/g',
+        messages: [],
+        browser: true,
+        fetch: failing,
+      }),
+      (err: Error) =>
+        err instanceof ProviderCountError &&
+        err.kind === 'network' &&
+        err.message.startsWith(
+          'Gemini countTokens API: the browser got no answer it may read from https://proxy.example/g/v1beta/models/gemini-2.5-flash:countTokens (Failed to fetch).',
+        ) &&
+        /cannot be reached, or it does not allow requests from a web page \(no CORS headers/.test(err.message),
+    );
+  });
   it('Gemini: POST /v1beta/models/{model}:countTokens with a generateContentRequest', async () => {
     const srv = await countServer(() => [200, { totalTokens: 7 }]);
     try {

@@ -22,11 +22,27 @@ import { webExpectations } from './expectations.mjs';
 import { webOnlyExtension } from './webExtension.mjs';
 import { answerUiQueries } from './uiQueries.mjs';
 import { fakeRemoteHubExtension } from './fakeRemoteHub/index.mjs';
+import { startFakeCountServer } from './fakeCountServer.mjs';
+import { walOnlyFlujoDb } from './walFixture.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS || 10 * 60_000);
 const verbose = process.argv.includes('--verbose');
 const suiteBundle = path.join(root, 'out', 'test', 'web', 'suite.js');
+const TEST_KEY = 'sk-ant-web-test-0123456789';
+
+/** The 1-minute load per core, 1–8, as test/support/timing.ts loadFactor (the suite cannot see the machine). */
+function loadFactor() {
+  return Math.min(8, Math.max(1, os.loadavg()[0] / Math.max(1, os.cpus().length)));
+}
+
+/** Keeps `.pcl-web/load.json` current (every 5 s): the suites stretch their waits by it (test/web/suite/support.ts). */
+function publishLoad(dataDir) {
+  const write = () => fs.writeFileSync(path.join(dataDir, 'load.json'), JSON.stringify({ factor: loadFactor() }));
+  write();
+  const timer = setInterval(write, 5_000);
+  return () => clearInterval(timer);
+}
 
 /** One CommonJS file for the web worker (no chunks, no Node), mocha's browser build inside. */
 async function bundleSuite() {
@@ -68,7 +84,9 @@ async function main() {
   fs.copyFileSync(path.join(workspace, '.flujo', 'state.db'), path.join(dataDir, 'example-flujo-state.db'));
   for (const d of ['.prompt-cost', '.flujo']) fs.rmSync(path.join(workspace, d), { recursive: true, force: true });
   fs.writeFileSync(path.join(dataDir, 'options.json'), JSON.stringify({ grep: process.env.PCL_HOST_GREP || undefined }));
-  fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify(await webExpectations(workspace)));
+  // A Flujo state database whose runs are only in its -wal (walFixture.mjs), beside the example one.
+  const wal = await walOnlyFlujoDb(root, dataDir);
+  fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify({ ...(await webExpectations(workspace)), ...wal }));
   const resultsFile = path.join(dataDir, 'results.json');
   // One development folder with two extensions in it (VS Code scans a folder without a package.json as several;
   // a second extensionDevelopmentPath in the payload replaces the first): ours, and a stand-in for the GitHub
@@ -79,6 +97,10 @@ async function main() {
   const started = Date.now();
   const host = await startHost({ verbose });
   let code;
+  const stopLoad = publishLoad(dataDir);
+  // The providers' count endpoints, CORS included (fakeCountServer.mjs); the key is a test key, never a real one.
+  const countServer = await startFakeCountServer({ apiKey: TEST_KEY });
+  fs.writeFileSync(path.join(dataDir, 'count-server.json'), JSON.stringify({ url: countServer.url, apiKey: TEST_KEY }));
   const stopAnswering = answerUiQueries(host.page, path.join(dataDir, 'ui'));
   try {
     code = await runInWorkbench(
@@ -95,6 +117,8 @@ async function main() {
     );
   } finally {
     stopAnswering();
+    stopLoad();
+    await countServer.close();
     const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
     const metricsFile = path.join(dataDir, 'metrics.json');
     reportResults({

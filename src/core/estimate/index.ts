@@ -16,6 +16,7 @@ import { ChatMessageLike, summarizePrompt } from '../prompt/summary';
 import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
+import { claudeChat, claudeContentTokens } from '../tokenize/claudeCount';
 import { chatFormatFor, chatTemplateStatus } from '../tokenize/registry';
 import { CHAT_FORMATS, ChatFormatName, formatFamily } from '../tokenize/chatFormats';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
@@ -38,7 +39,7 @@ export type FamilyFraming = (
 
 /**
  * How a model's prompt is summarised. OpenAI and approximate models: by encoding, with OpenAI's chat
- * rule (3 per message + role, 3 to prime the reply). Exact open-model families (Llama 3, Qwen,
+ * rule (3 per message + role, 3 to prime the reply); Claude (`claude`) as ai-tokenizer counts it (claudeCount.ts). Exact open-model families (Llama 3, Qwen,
  * DeepSeek, Gemma 3): `<family> chat`, the conversation rendered with the family's chat template
  * (BOS and generation prompt included) and counted as its server does. Approximate models that
  * borrow a family's vocabulary (Gemini, hosted Qwen) keep the OpenAI rule: their framing is unknown.
@@ -70,6 +71,11 @@ export function summarizeFor(
 ): PromptSummary {
   const encoding = summaryEncoding(key);
   const format = summaryFormat(key);
+  if (encoding === 'claude') {
+    // ai-tokenizer's pipeline (tokenize/claudeCount.ts): contents round(× 1.1) each, its own framing
+    const raw = counters(encoding);
+    return summarizePrompt(doc, (t) => claudeContentTokens(raw(t)), { framedChat: (messages) => claudeChat(messages, raw) });
+  }
   if (!format) return summarizePrompt(doc, counters(encoding));
   return summarizePrompt(doc, counters(encoding), { framedChat: (messages) => framing(format, messages) });
 }
@@ -129,7 +135,8 @@ export function modelSummary(model: string, summaryIn: (key: SummaryKey) => Prom
   const tokenizer = tokenizerForModel(model);
   const key = summaryKeyFor(model);
   const s = summaryIn(key);
-  const scale = (n: number) => applyFactor(n, tokenizer);
+  // the Claude summary already holds ai-tokenizer's scaled figures (summarizeFor)
+  const scale = (n: number) => (key === 'claude' ? n : applyFactor(n, tokenizer));
   return {
     model,
     tokenizer: key.endsWith(' chat') ? framedTokenizer(model, tokenizer, s) : tokenizer,

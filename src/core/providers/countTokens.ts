@@ -44,6 +44,11 @@ export interface ProviderCountRequest {
   maxResponseBytes?: number;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /**
+   * Sent from a browser (VS Code for the Web): Anthropic answers a cross-origin request only with its opt-in
+   * header, and a refused CORS request fails without a status, so the message says what may have happened.
+   */
+  browser?: boolean;
 }
 
 export interface ProviderCount {
@@ -117,6 +122,10 @@ export async function providerCount(req: ProviderCountRequest): Promise<Provider
   if (req.provider === 'anthropic') {
     headers['x-api-key'] = req.apiKey;
     headers['anthropic-version'] = ANTHROPIC_VERSION;
+    // anthropics/anthropic-sdk-typescript src/client.ts sends it when `dangerouslyAllowBrowser` is set; without it
+    // api.anthropic.com answers a browser's request (one with an Origin) 401 "CORS requests must set
+    // 'anthropic-dangerous-direct-browser-access' header" and no Access-Control-Allow-Origin.
+    if (req.browser) headers['anthropic-dangerous-direct-browser-access'] = 'true';
   } else {
     headers['x-goog-api-key'] = req.apiKey;
   }
@@ -133,6 +142,7 @@ export async function providerCount(req: ProviderCountRequest): Promise<Provider
       return new ProviderCountError('bad_response', `${label}: ${err.message}; the rest was not read.`);
     if (err instanceof RequestRefusedError) return new ProviderCountError('bad_request', `${label}: ${err.message}.`);
     const msg = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+    if (req.browser) return new ProviderCountError('network', browserFetchFailure(label, url, redact(msg, [req.apiKey])));
     return new ProviderCountError('network', `${label}: cannot reach ${displayUrl(url)}: ${redact(msg, [req.apiKey])}`);
   };
   let res: Response;
@@ -167,6 +177,18 @@ export async function providerCount(req: ProviderCountRequest): Promise<Provider
   if (typeof tokens !== 'number' || !Number.isSafeInteger(tokens) || tokens < 0)
     throw new ProviderCountError('bad_response', `${label}: ${field} must be a whole number ≥ 0, got ${shownValue(tokens)}.`);
   return { tokens, provider: req.provider, model: req.model, source: label };
+}
+
+/**
+ * A browser's fetch fails the same way ("Failed to fetch", no status) whether the server is down or its answer
+ * lacks the CORS headers that let a web page read it (the browser hides which, by design): say both.
+ */
+export function browserFetchFailure(label: string, url: string, detail: string): string {
+  return (
+    `${label}: the browser got no answer it may read from ${displayUrl(url)} (${detail}). Either the server cannot be ` +
+    `reached, or it does not allow requests from a web page (no CORS headers: Access-Control-Allow-Origin); a proxy ` +
+    `set as the base URL must allow them, or count in VS Code desktop.`
+  );
 }
 
 /** Content hash of a count request: what the cache is keyed by. */
@@ -206,11 +228,21 @@ export function isCachedCount(key: string, v: unknown): v is CachedCount {
 }
 
 /**
+ * Where exact counts are kept: a signed JSON file in the workspace (ProviderCountCache, desktop and CLI) or
+ * the extension's per-workspace storage in the browser (features/countCache.ts). `set` may write asynchronously.
+ */
+export interface CountCache {
+  get(key: string): CachedCount | undefined;
+  set(key: string, value: CachedCount): void | Promise<void>;
+  values(): CachedCount[];
+}
+
+/**
  * Cached exact counts, in memory and (optionally) in a JSON file such as `.prompt-cost/provider-counts.json`.
  * Only entries signed with this machine's key are read (countTrust.ts); the others are counted in
  * `untrusted` and dropped when the file is next written.
  */
-export class ProviderCountCache {
+export class ProviderCountCache implements CountCache {
   private entries = new Map<string, CachedCount>();
   /** Well-formed entries of the file that were not written on this machine (no valid MAC): not used. */
   untrusted = 0;

@@ -4,7 +4,7 @@
 // (.pcl-web/options.json) and reads the results back from there (.pcl-web/results.json).
 import 'mocha/mocha.js';
 import * as vscode from 'vscode';
-import { readWorkspaceJson, writeWorkspaceJson } from './support';
+import { loadFactor, readWorkspaceJson, scaled, writeWorkspaceJson } from './support';
 
 interface TestResult {
   title: string;
@@ -18,13 +18,19 @@ export async function run(): Promise<void> {
   // mocha's browser build reads `location.search` for a grep; VS Code's web-worker host has no location.
   const scope = globalThis as { location?: { search: string } };
   scope.location ??= { search: '' };
-  mocha.setup({ ui: 'bdd', timeout: 60_000, reporter: undefined });
+  mocha.setup({ ui: 'bdd', timeout: 60_000 * (await loadFactor()), reporter: undefined });
   if (options.grep) mocha.grep(options.grep);
+  // Every test's budget is 60 s on an idle machine, stretched by the load when it starts (a test may ask for more).
+  beforeEach(async function () {
+    await loadFactor();
+    this.currentTest?.timeout(scaled(60_000));
+  });
   // Registered after setup (describe/it exist only then); esbuild bundles each file into this one.
   await import('./web.test');
   await import('./flujoCompare.test');
   await import('./runs.test');
   await import('./browserOnly.test');
+  await import('./providerCount.test');
   const tests: TestResult[] = [];
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);

@@ -43,9 +43,28 @@ export function match(text: string, pattern: RegExp, message = ''): void {
   if (!pattern.test(text)) fail(`${message ? `${message}: ` : ''}${JSON.stringify(text)} does not match ${pattern}`);
 }
 
-/** Polls `probe` until it returns something other than undefined; generous by default (a loaded machine). */
-export function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  return pollUntil(what, probe, timeoutMs, 100);
+let factor = 1;
+/**
+ * How much slower than an idle machine the harness's machine is now (1–8, its 1-minute load per core): the harness
+ * rewrites `.pcl-web/load.json` every 5 s (run-web-tests.mjs), as a web worker cannot see the machine.
+ */
+export async function loadFactor(): Promise<number> {
+  const read = await readWorkspaceJson<{ factor?: unknown }>('.pcl-web/load.json').catch(() => undefined);
+  if (typeof read?.factor === 'number' && read.factor >= 1 && read.factor <= 8) factor = read.factor;
+  return factor;
+}
+
+/** `ms` on an idle machine, stretched by the load last read (call loadFactor() first for a fresh figure). */
+export function scaled(ms: number): number {
+  return Math.round(ms * factor);
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined: `idleMs` is the budget on an idle machine,
+ * stretched by the current load (the web suites used a fixed 60 s before).
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, idleMs = 30_000): Promise<T> {
+  return pollUntil(what, probe, idleMs * (await loadFactor()), 100);
 }
 
 export async function codeLensTitles(uri: vscode.Uri): Promise<string[]> {
