@@ -17,8 +17,8 @@ import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
 import { claudeChat, claudeContentTokens } from '../tokenize/claudeCount';
-import { chatFormatFor, chatTemplateStatus } from '../tokenize/registry';
-import { CHAT_FORMATS, ChatFormatName, formatFamily } from '../tokenize/chatFormats';
+import { chatFormatFor, chatTemplateStatus, framedFormatFor } from '../tokenize/registry';
+import { CHAT_FORMATS, ChatFormatName, formatEncoding } from '../tokenize/chatFormats';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
 import { ModelOutput, OutputPlan, modelOutput } from './learnedOutput';
 export * from './learnedOutput';
@@ -47,8 +47,8 @@ export type FamilyFraming = (
 export type SummaryKey = EncodingName | `${ChatFormatName} chat`;
 
 export function summaryKeyFor(model: string): SummaryKey {
-  const t = tokenizerForModel(model);
-  return t.family && !t.approximate ? `${chatFormatFor(model) ?? t.family} chat` : t.encoding;
+  const format = framedFormatFor(model);
+  return format ? `${format} chat` : tokenizerForModel(model).encoding;
 }
 
 /** The chat format of a `<format> chat` key (undefined: an encoding's key). */
@@ -59,7 +59,7 @@ export function summaryFormat(key: SummaryKey): ChatFormatName | undefined {
 /** The encoding a summary key counts in. */
 export function summaryEncoding(key: SummaryKey): EncodingName {
   const format = summaryFormat(key);
-  return format ? formatFamily(format) : (key as EncodingName);
+  return format ? formatEncoding(format) : (key as EncodingName);
 }
 
 /** A parsed prompt summarised as `key` says (see SummaryKey). */
@@ -159,7 +159,7 @@ function framedTokenizer(model: string, tokenizer: ModelTokenizer, s: PromptSumm
   const status = chatTemplateStatus(model);
   if (status.exact) {
     const format = CHAT_FORMATS[chatFormatFor(model) ?? 'llama3'];
-    if (!format.vendored) return tokenizer;
+    if (!format.vendored && !format.coded) return tokenizer;
     const assumed = format.assumption ? `: ${format.assumption}` : '';
     return { ...tokenizer, method: `${tokenizer.method} Framed with ${format.label}${assumed}.` };
   }
