@@ -23,6 +23,7 @@ import { webOnlyExtension } from './webExtension.mjs';
 import { answerUiQueries } from './uiQueries.mjs';
 import { fakeRemoteHubExtension } from './fakeRemoteHub/index.mjs';
 import { startFakeCountServer } from './fakeCountServer.mjs';
+import { walOnlyFlujoDb } from './walFixture.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TIMEOUT_MS = Number(process.env.HOST_TEST_TIMEOUT_MS || 10 * 60_000);
@@ -83,7 +84,9 @@ async function main() {
   fs.copyFileSync(path.join(workspace, '.flujo', 'state.db'), path.join(dataDir, 'example-flujo-state.db'));
   for (const d of ['.prompt-cost', '.flujo']) fs.rmSync(path.join(workspace, d), { recursive: true, force: true });
   fs.writeFileSync(path.join(dataDir, 'options.json'), JSON.stringify({ grep: process.env.PCL_HOST_GREP || undefined }));
-  fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify(await webExpectations(workspace)));
+  // A Flujo state database whose runs are only in its -wal (walFixture.mjs), beside the example one.
+  const wal = await walOnlyFlujoDb(root, dataDir);
+  fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify({ ...(await webExpectations(workspace)), ...wal }));
   const resultsFile = path.join(dataDir, 'results.json');
   // One development folder with two extensions in it (VS Code scans a folder without a package.json as several;
   // a second extensionDevelopmentPath in the payload replaces the first): ours, and a stand-in for the GitHub

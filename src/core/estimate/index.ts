@@ -17,8 +17,8 @@ import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
 import { EncodingName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, isEmbeddingModel, tokenizerForModel } from '../tokenize';
 import { claudeChat, claudeContentTokens } from '../tokenize/claudeCount';
-import { chatFormatFor, chatTemplateStatus } from '../tokenize/registry';
-import { CHAT_FORMATS, ChatFormatName, formatFamily } from '../tokenize/chatFormats';
+import { chatFormatFor, chatTemplateStatus, framedFormatFor } from '../tokenize/registry';
+import { CHAT_FORMATS, ChatFormatName, formatEncoding } from '../tokenize/chatFormats';
 import { ProviderCounts, applyProviderCounts } from './providerCounts';
 import { ModelOutput, OutputPlan, modelOutput } from './learnedOutput';
 export * from './learnedOutput';
@@ -47,10 +47,10 @@ export type FamilyFraming = (
 export type SummaryKey = EncodingName | `${ChatFormatName} chat` | `${EncodingName} text`;
 
 export function summaryKeyFor(model: string): SummaryKey {
-  const t = tokenizerForModel(model);
   // An embedding request sends the text alone: its usage is the input's tokens, no chat framing
-  if (isEmbeddingModel(model)) return `${t.encoding} text`;
-  return t.family && !t.approximate ? `${chatFormatFor(model) ?? t.family} chat` : t.encoding;
+  if (isEmbeddingModel(model)) return `${tokenizerForModel(model).encoding} text`;
+  const format = framedFormatFor(model);
+  return format ? `${format} chat` : tokenizerForModel(model).encoding;
 }
 
 /** The chat format of a `<format> chat` key (undefined: an encoding's key). */
@@ -62,7 +62,7 @@ export function summaryFormat(key: SummaryKey): ChatFormatName | undefined {
 export function summaryEncoding(key: SummaryKey): EncodingName {
   const format = summaryFormat(key);
   if (key.endsWith(' text')) return key.slice(0, -' text'.length) as EncodingName;
-  return format ? formatFamily(format) : (key as EncodingName);
+  return format ? formatEncoding(format) : (key as EncodingName);
 }
 
 /** A parsed prompt summarised as `key` says (see SummaryKey). */
@@ -165,7 +165,7 @@ function framedTokenizer(model: string, tokenizer: ModelTokenizer, s: PromptSumm
   const status = chatTemplateStatus(model);
   if (status.exact) {
     const format = CHAT_FORMATS[chatFormatFor(model) ?? 'llama3'];
-    if (!format.vendored) return tokenizer;
+    if (!format.vendored && !format.coded) return tokenizer;
     const assumed = format.assumption ? `: ${format.assumption}` : '';
     return { ...tokenizer, method: `${tokenizer.method} Framed with ${format.label}${assumed}.` };
   }

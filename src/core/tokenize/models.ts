@@ -25,13 +25,13 @@
 //     so cl100k is close for Llama 3-derived ids. Llama 2 / CodeLlama (a 32k SentencePiece vocabulary):
 //     cl100k × 1.25, ±13 %, measured against Llama 2's tokenizer on held-out text (tokenize-llama2-band.test.ts).
 //   - Gemini and Qwen's hosted models: the nearest exact family (Gemma 3, Qwen 3; NEAREST_FAMILIES).
-//   - Mistral (but NeMo, exact with tekken), Cohere, xAI and unknown providers: proxy o200k_base,
+//   - Mistral (but NeMo and Ministral 8B, exact with tekken), Cohere, xAI and unknown providers: proxy o200k_base,
 //     factor 1.0, no error band (not calibrated: we have no reference counts).
 // A new approximate family is one row in APPROXIMATE_FAMILIES (a new exact one, a row in EXACT_FAMILIES
 // plus its spec in families.ts and its vocabulary asset).
 // All of these carry `approximate: true`; the UI shows "≈" and JSON says "approximate": true.
-import { EncodingName } from './encodings';
-import { FAMILIES, FamilyName } from './families';
+import { EncodingName, VersionEncodingName } from './encodings';
+import { FAMILIES, FamilyName, VERSION_ENCODINGS } from './families';
 import { ModelSpelling, parseModelSpelling } from '../modelSpelling';
 
 export interface ModelTokenizer {
@@ -54,11 +54,14 @@ export interface ModelTokenizer {
 }
 
 /** Open-weight families counted exactly (model part of the id, lower-case, vendor prefixes stripped). */
-const EXACT_FAMILIES: { test: RegExp; family: FamilyName; why: string }[] = [
+const EXACT_FAMILIES: { test: RegExp; family: FamilyName; why: string; encoding?: VersionEncodingName }[] = [
   // Llama 3, 3.1, 3.2, 3.3 share one tokenizer (Llama 2 and Llama 4 do not); R1 distills of Llama use it too
   { test: /(?:^|[^a-z])llama-?v?3(?:[.-]\d)?(?!\d)|r1-distill-llama/, family: 'llama3', why: 'Llama 3.x' },
-  // Qwen2, Qwen2.5, Qwen3, QwQ (and the R1 distills built on Qwen) share one vocabulary and merges
-  { test: /^(?:qwen-?(?:2|2\.5|3)(?![\d.])|qwq)|r1-distill-qwen|r1-0528-qwen3/, family: 'qwen3', why: 'Qwen 2 / 2.5 / 3' },
+  // Qwen2, Qwen2.5, Qwen3, QwQ (and the R1 distills built on Qwen) share one vocabulary and merges; Qwen2 and
+  // Qwen2.5 have fewer added tokens (VERSION_ENCODINGS): their own encodings
+  { test: /^qwen-?2(?:\.|p)5(?!\d)/, family: 'qwen3', why: 'Qwen 2.5', encoding: 'qwen2_5' },
+  { test: /^qwen-?2(?![\d.p])/, family: 'qwen3', why: 'Qwen 2', encoding: 'qwen2' },
+  { test: /^(?:qwen-?3(?![\d.])|qwq)|r1-distill-qwen|r1-0528-qwen3/, family: 'qwen3', why: 'Qwen 3 / QwQ' },
   // DeepSeek V3 / V3.1 / V3.2 / R1 and the API names that serve them
   { test: /^deepseek-(?:chat|reasoner|v3|r1)(?![\d])/, family: 'deepseek_v3', why: 'DeepSeek V3 / R1' },
   { test: /^gemma-?3(?![\d])/, family: 'gemma3', why: 'Gemma 3' },
@@ -144,8 +147,14 @@ function openAiEncoding(m: string): ModelTokenizer | undefined {
   return undefined;
 }
 
-/** Mistral NeMo counts with tekken 240718 (mistral-common's Tekkenizer: tiktoken on that rank file). */
-const TEKKEN_MODELS = /^(?:open-)?mistral-nemo(?:-instruct)?(?:-2407|-latest)?$|^mistral-nemo-(?:base|instruct)-2407$/;
+/**
+ * Counted with tekken 240718 (mistral-common's Tekkenizer: tiktoken on that rank file): Mistral NeMo, and
+ * Ministral 8B 2410, which mistral-common's `MODEL_NAME_TO_TOKENIZER_CLS` (tokens/tokenizers/mistral.py) maps
+ * to the same `MistralTokenizer.v3(is_tekken=True)`. (That table maps mistral-small-2409 there too, but its
+ * published checkpoint ships a 32k SentencePiece vocabulary: left approximate.)
+ */
+const TEKKEN_MODELS =
+  /^(?:open-)?mistral-nemo(?:-instruct)?(?:-2407|-latest)?$|^mistral-nemo-(?:base|instruct)-2407$|^ministral-8b-(?:instruct-)?2410$/;
 
 const OPENAI_LOOKING = /^(?:gpt|chatgpt|o\d|text-|code-|davinci|curie|babbage|ada|whisper|tts|dall-e|omni|codex|ft:)/;
 
@@ -213,16 +222,19 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
     return {
       encoding: 'tekken',
       approximate: false,
-      method: 'Exact: Mistral tekken (240718, Mistral NeMo), counted locally like tiktoken.',
+      method: "Exact: Mistral tekken (240718, Mistral NeMo / Ministral 8B), counted locally like mistral-common's Tekkenizer.",
     };
   const exactFamily = EXACT_FAMILIES.find((f) => f.test.test(bare));
   if (exactFamily) {
     const spec = FAMILIES[exactFamily.family];
+    const version = exactFamily.encoding && VERSION_ENCODINGS[exactFamily.encoding];
     return {
-      encoding: exactFamily.family,
+      encoding: exactFamily.encoding ?? exactFamily.family,
       family: exactFamily.family,
       approximate: false,
-      method: `Exact: ${spec.label} (${exactFamily.why}; tokenizer.json from ${spec.source}), counted locally like Hugging Face tokenizers.`,
+      method: version
+        ? `Exact: ${version.label} (${spec.label} from ${spec.source}; added tokens: ${version.source}), counted locally like Hugging Face tokenizers.`
+        : `Exact: ${spec.label} (${exactFamily.why}; tokenizer.json from ${spec.source}), counted locally like Hugging Face tokenizers.`,
     };
   }
   const nearest = NEAREST_FAMILIES.find((f) => f.test.test(bare));

@@ -75,4 +75,34 @@ describe('VS Code for the Web: the Runs view', () => {
       await vscode.workspace.fs.delete(workspaceUri('.flujo'), { recursive: true });
     }
   });
+  it('shows runs that exist only in the state database’s -wal file (the WAL replayed in the browser)', async function () {
+    this.timeout(scaled(120_000));
+    // test/web/walFixture.mjs: written by the real SQLite with the commits left in the -wal, as a running Flujo
+    // leaves them; the ids are what SQLite itself reads from the pair, and the main file alone holds no run.
+    const expected = await readWorkspaceJson<{ walFlujoRunIds: string[]; walBytes: number }>('.pcl-web/expected.json');
+    ok(expected.walFlujoRunIds.length > 0 && expected.walBytes > 0, 'the fixture keeps its runs in the -wal');
+    const store = (await extensionApi()).history.store;
+    const db = workspaceUri('.flujo', 'state.db');
+    await vscode.workspace.fs.writeFile(db, await vscode.workspace.fs.readFile(workspaceUri('.pcl-web', 'wal-flujo-state.db')));
+    const wal = await vscode.workspace.fs.readFile(workspaceUri('.pcl-web', 'wal-flujo-state.db-wal'));
+    equal(wal.byteLength, expected.walBytes, 'the -wal as written');
+    await vscode.workspace.fs.writeFile(workspaceUri('.flujo', 'state.db-wal'), wal);
+    try {
+      await store.refresh();
+      const ids = await waitFor('the runs of the -wal', () => {
+        const got = store
+          .runs()
+          .map((r) => r.run.id)
+          .filter((id) => id.startsWith('flujo:'))
+          .sort();
+        if (got.length >= expected.walFlujoRunIds.length) return got;
+        const s = store.flujoSources().map(({ flujo }) => ({ ...flujo, budgets: undefined, live: flujo.live.length }));
+        throw new Error(`Flujo sources so far: ${JSON.stringify(s)}`);
+      });
+      equal(JSON.stringify(ids), JSON.stringify(expected.walFlujoRunIds.map((id) => `flujo:${id}`)), 'the runs only the -wal holds');
+      ok(!store.flujoSources()[0]?.flujo.error, `no read error: ${store.flujoSources()[0]?.flujo.error}`);
+    } finally {
+      await vscode.workspace.fs.delete(workspaceUri('.flujo'), { recursive: true });
+    }
+  });
 });
