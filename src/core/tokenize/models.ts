@@ -295,6 +295,15 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
   };
 }
 
+/**
+ * An embedding model (the id's own name says `embed`, as the price catalog's reference rows do: reference.ts):
+ * its request is the text alone, billed as the input's tokens with no chat framing and no output
+ * (OpenAI's embeddings API: `usage.prompt_tokens` of the input; platform.openai.com/docs/api-reference/embeddings).
+ */
+export function isEmbeddingModel(modelId: string): boolean {
+  return /embed/i.test(parseModelSpelling(modelId).name);
+}
+
 /** Applies an approximate model's factor to a proxy count. */
 export function applyFactor(count: number, t: ModelTokenizer): number {
   const f = t.factor ?? 1;
