@@ -11,7 +11,7 @@ import {
   EncodingName,
   ModelTokenizer,
   applyFactor,
-  chatTokens,
+  approximateChatTokens,
   countTokens,
   isEncodingName,
   tokenizerForModel,
@@ -73,7 +73,7 @@ export async function runCount(argv: string[], io: CliIO): Promise<number> {
       if (counter) {
         // the pair stored for calibration: the estimate as `estimate` makes it for this one user message (chat framing included)
         const messages = [{ role: 'user', content: text }];
-        const exact = await counter.count(messages, applyFactor(chatTokens(messages, tokenizer.encoding), tokenizer));
+        const exact = await counter.count(messages, approximateChatTokens(messages, tokenizer));
         results.push({
           path: file,
           encoding: tokenizer.encoding,

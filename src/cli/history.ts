@@ -16,7 +16,15 @@ import { parseArgs, readTomlInput } from './args';
 import { formatUsd } from '../core/format';
 import { findFlujoConfig } from '../core/flujo/config';
 import { FlujoHistoryConfig, readFlujoHistoryConfig } from '../core/flujo/historyConfig';
-import { BudgetConfig, BudgetRow, budgetPercentText, budgetsFromToml, closestLimit, summarizeBudgets } from '../core/history/budgets';
+import {
+  BudgetConfig,
+  BudgetRow,
+  budgetPercentText,
+  budgetsFromToml,
+  closestLimit,
+  summarizeBudgets,
+  tokenLimitText,
+} from '../core/history/budgets';
 import {
   findFlujoStateDb,
   FlujoImportError,
@@ -251,7 +259,7 @@ async function list(argv: string[], io: CliIO): Promise<number> {
     for (const b of budgetRows) {
       const lim = [
         b.limits.totalCostUsdLimit ? formatUsd(b.limits.totalCostUsdLimit) : '',
-        b.limits.totalTokensLimit !== undefined ? `${b.limits.totalTokensLimit.toLocaleString('en-US')} tokens` : '',
+        b.limits.totalTokensLimit !== undefined ? `${tokenLimitText(b.limits.totalTokensLimit)} tokens` : '',
       ]
         .filter(Boolean)
         .join(' / ');

@@ -146,7 +146,24 @@ const JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2
  * on when shown. (JSON.stringify already escapes C0 controls, ESC included.)
  */
 export function terminalSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(JSON_RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return exactJson(value).replace(JSON_RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * JSON.stringify(value, null, 2), except that a bigint (a flujo.toml integer past 2^53) is written as a JSON
+ * number with all its digits, where JSON.stringify throws. JSON numbers have no precision limit (RFC 8259 §6;
+ * Python's json reads them exactly). Through a marker with a per-call random part, so no string can pose as one.
+ */
+export function exactJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch (err) {
+    if (!(err instanceof TypeError) || !/BigInt/i.test(err.message)) throw err;
+  }
+  const marker = `\u0000bigint-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}:`;
+  const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${marker}${v.toString()}` : v), 2);
+  const escaped = JSON.stringify(marker).slice(1, -1);
+  return json.replace(new RegExp(`"${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-?\\d+)"`, 'g'), '$1');
 }
 
 /**
@@ -155,6 +172,7 @@ export function terminalSafeJson(value: unknown): string {
  */
 export function shownValue(v: unknown, max = 40): string {
   if (typeof v === 'number') return String(v);
+  if (typeof v === 'bigint') return v.toString().length > max ? `${v.toString().slice(0, max)}…` : v.toString();
   if (v === undefined) return 'nothing';
   let text: string;
   try {

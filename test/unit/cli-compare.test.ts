@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main';
 import { fakeIO } from '../support/fakeIO';
 
 import { PriceCatalog, buildComparisonTable, rowToJson } from '../../src/core/pricing';
-import { applyFactor, chatTokens, tokenizerForModel } from '../../src/core/tokenize';
+import { approximateChatTokens, tokenizerForModel } from '../../src/core/tokenize';
 import { tempDir } from '../support/tempDir';
 
 const dir = tempDir('pcl-compare-');
@@ -25,10 +25,10 @@ test('compare --json: the core table, same numbers, sorted by total', async () =
   const expected = buildComparisonTable({
     models,
     tokens: (id) => {
-      // The panel's numbers: one user message with chat overhead, scaled for approximate models.
+      // The panel's numbers: one user message with chat overhead, scaled for approximate models (Claude: as
+      // ai-tokenizer counts it, tokenize-claude-pipeline.test.ts).
       const t = tokenizerForModel(id);
-      const n = chatTokens([{ role: 'user', content: prompt }], t.encoding);
-      return { tokens: t.approximate ? applyFactor(n, t) : n, encoding: t.encoding, approximate: t.approximate };
+      return { tokens: approximateChatTokens([{ role: 'user', content: prompt }], t), encoding: t.encoding, approximate: t.approximate };
     },
     outputTokens: 200,
     requestsPerDay: 500,

@@ -302,6 +302,15 @@ const ROWS: Row[] = [
     report: ['toml-syntax'],
     records: [['openai:gpt-4o-mini', 'zero']],
   },
+  {
+    behaviour: 'an integer literal of more than 4,300 digits: tomllib’s int() raises ValueError and the file does not load',
+    flujo:
+      'CPython Lib/tomllib/_re.py: match_to_number (int(text, 0), sys.int_info.default_max_str_digits) + flujo/infra/config_manager.py: load_config (except (OSError, ValueError) → ConfigurationError)',
+    toml: `${MINI}[budgets.default]\ntotal_tokens_limit = ${'9'.repeat(4301)}\n`,
+    report: ['toml-syntax', 'absurd-value'],
+    says: /4,301 digits; Python's int\(\) converts at most 4,300/,
+    records: [['openai:gpt-4o-mini', 'zero']],
+  },
 ];
 
 for (const row of ROWS) {

@@ -14,7 +14,9 @@ import * as path from 'node:path';
 import { analyzeFlujoToml, applyEdits, decodeTomlBytes, lintFlujoToml, quickFixes } from '../../src/core/flujo';
 import { pydanticFloatText, pydanticIntString } from '../../src/core/flujo/analysis/values';
 import { readFlujoHistoryConfig } from '../../src/core/flujo/historyConfig';
-import { budgetsFromToml, costLimitOf, summarizeBudgets, tokensLimitOf } from '../../src/core/history/budgets';
+import { budgetsFromToml, checkLimits, costLimitOf, summarizeBudgets, tokensLimitOf } from '../../src/core/history/budgets';
+import { budgetRowView } from '../../src/features/history/viewModel';
+import { shownValue } from '../../src/core/untrustedText';
 import { PriceCatalog } from '../../src/core/pricing';
 import { Decimal } from '../../src/core/pricing/decimal';
 import { main } from '../../src/cli/main';
@@ -113,7 +115,7 @@ test('pydantic-core str_as_int/clean_int_str and float_as_int: int fields', () =
   for (const [s, want] of TOKEN_STRINGS) assert.equal(tokensText(s), want, s.slice(0, 40));
   for (const [f, want] of TOKEN_FLOATS) assert.equal(tokensText(f), want, String(f));
   // tomllib keeps integers of any size; pydantic's int keeps them too (ge=0 holds).
-  assert.equal(tokensLimitOf(2n ** 100n), 2 ** 100);
+  assert.equal(tokensLimitOf(2n ** 100n), 2n ** 100n);
   assert.equal(tokensLimitOf(-(2n ** 100n)), undefined);
   // A Python int in a float field becomes a double; past 1.8e308 pydantic refuses it (float_type).
   assert.equal(costLimitText(2n ** 70n), '1180591620717411303424');
@@ -199,9 +201,55 @@ test('integers past 2^53 and past 64 bits: tomllib loads them, so no TOML syntax
   assert.equal(ok.loadError, undefined);
   const { budgets, problems } = budgetsFromToml(ok.budgets);
   assert.deepEqual(problems, []);
-  assert.equal(budgets.default?.totalTokensLimit, Number(9007199254740993n)); // a double of it: no run comes near
-  assert.equal(budgets.pipeline.x.totalTokensLimit, 1.2345678901234568e29);
+  // Kept exactly (a bigint past 2^53, as smol-toml's integersAsBigInt 'asNeeded' gives it): pydantic's int is exact.
+  assert.equal(budgets.default?.totalTokensLimit, 9007199254740993n);
+  assert.equal(budgets.pipeline.x.totalTokensLimit, 123456789012345678901234567890n);
   assert.equal(budgets.pipeline.y.totalCostUsdLimit?.compare(Decimal.parse('99999999999999999999')), 0);
+});
+
+test('a token limit past 2^53 is shown and compared with all its digits: CLI text and JSON, the Budgets view', async () => {
+  // tomllib int() and pydantic's int keep every digit (CPython Lib/tomllib/_parser.py parse_value → int(..., 0));
+  // a double would show 123456789012345678901 as 123,456,789,012,345,680,000.
+  const dir = tempDir('pcl-big-limit-');
+  fs.mkdirSync(path.join(dir, '.prompt-cost'));
+  fs.writeFileSync(
+    path.join(dir, 'flujo.toml'),
+    '[budgets.default]\ntotal_tokens_limit = 123456789012345678901\n[budgets.pipeline."p"]\ntotal_tokens_limit = "9007199254740995"\n',
+  );
+  // The ledger holds safe integers only (core/history/record.ts: count), so no run reaches these limits.
+  const run = { v: 1, type: 'run', id: 'r1', time: '2025-01-01T00:00:00Z', source: 'cli', pipeline: 'p', costUsd: '0', status: 'ok' };
+  fs.writeFileSync(path.join(dir, '.prompt-cost', 'runs.jsonl'), JSON.stringify({ ...run, totalTokens: 100 }) + '\n');
+  const text = fakeIO(dir);
+  await main(['history'], text);
+  assert.match(text.out, /default: limit 123,456,789,012,345,678,901 tokens/);
+  assert.match(text.out, /OK +p: limit 9,007,199,254,740,995 tokens; 1 run\(s\), max run \$0 \/ 100 tokens/);
+  const json = fakeIO(dir);
+  await main(['history', '--json'], json);
+  // A JSON number with every digit (RFC 8259 §6 sets no precision); Python's json reads it exactly.
+  assert.match(json.out, /"totalTokensLimit": 123456789012345678901,/);
+  const py = spawnSync(
+    'python3',
+    ['-c', 'import json,sys; print(*[r["totalTokensLimit"] for r in json.load(sys.stdin)["budgets"]["rows"]])'],
+    {
+      input: json.out,
+      encoding: 'utf8',
+    },
+  );
+  if (py.status === 0) assert.equal(py.stdout.trim(), '9007199254740995 123456789012345678901');
+  // The Budgets view's tooltip (features/history/viewModel.ts budgetRowView).
+  const { budgets } = budgetsFromToml({ default: { total_tokens_limit: 123456789012345678901n } });
+  const [row] = summarizeBudgets(budgets, []).map(budgetRowView);
+  assert.match(row.tooltip, /Limits: 123,456,789,012,345,678,901 tokens per run/);
+  // A message that quotes such a value shows its digits (it said "bigint": JSON.stringify throws on one).
+  assert.equal(shownValue(2n ** 70n, 40), '1180591620717411303424');
+  // Compared exactly: 2^53 + 4 tokens are over 9007199254740995 (as doubles both are 9007199254740996), and the
+  // 80 % mark of 10^20 is 8e19 exactly (the double just below it is not a warning).
+  assert.equal(checkLimits(Decimal.ZERO, 2 ** 53 + 4, { totalTokensLimit: 9007199254740995n }).status, 'over');
+  const limits = { totalTokensLimit: 10n ** 20n };
+  assert.equal(checkLimits(Decimal.ZERO, 8e19, limits).status, 'warning');
+  assert.equal(checkLimits(Decimal.ZERO, 8e19 - 16384, limits).status, 'ok');
+  assert.equal(checkLimits(Decimal.ZERO, 1e20 + 16384, limits).status, 'over');
+  assert.equal(checkLimits(Decimal.ZERO, 1e20, limits).status, 'warning');
 });
 
 test('a UTF-8 BOM: tomllib.load decodes without stripping it and stops at 1:1, so Flujo loads nothing', () => {

@@ -18,8 +18,8 @@ import { Template } from '@huggingface/jinja';
 import { ROOT } from './tokenize/oracle';
 import { fullOracle, oracleFromJson, tokenizerJson } from './tokenize/hfOracle';
 import { mixedText } from './tokenize/arbitraries';
-import { countChat, frameFamilyChat, renderChat } from '../../src/core/tokenize';
-import { chatFormatFor } from '../../src/core/tokenize/registry';
+import { countChat, countTokens, frameFamilyChat, renderChat, tokenizerForModel } from '../../src/core/tokenize';
+import { chatFormatFor, chatTemplateStatus } from '../../src/core/tokenize/registry';
 import { countWithSpecialTokens } from '../../src/core/tokenize/framing';
 import type { ChatFormatName } from '../../src/core/tokenize/chatFormats';
 
@@ -42,21 +42,27 @@ function todayUtc(): string {
   return `${day} ${month} ${year}`;
 }
 
-let qwen25: ReturnType<typeof fullOracle> | undefined;
+const versionOracles = new Map<number, ReturnType<typeof fullOracle>>();
+/** The Qwen3 tokenizer.json (vocabulary and merges) with the added tokens up to `lastId` only. */
+function qwenVersionOracle(lastId: number) {
+  let t = versionOracles.get(lastId);
+  if (!t) {
+    const json = tokenizerJson('qwen3');
+    json.added_tokens = (json.added_tokens as { id: number }[]).filter((a) => a.id <= lastId);
+    versionOracles.set(lastId, (t = oracleFromJson(json)));
+  }
+  return t;
+}
 /**
  * Qwen2.5's tokenizer.json: the Qwen3 vocabulary and merges with the added tokens 151643–151664 only
  * (Qwen/Qwen2.5-7B-Instruct tokenizer_config.json `added_tokens_decoder` ends at 151664 <|file_sep|>;
  * the Qwen2.5 technical report, arXiv 2412.15115 §2: "control tokens … from 3 to 22"). Qwen3 added
- * <tool_response>, </tool_response>, <think>, </think> (151665–151668).
+ * <tool_response>, </tool_response>, <think>, </think> (151665–151668; torchtune's models/qwen3/_tokenizer.py
+ * QWEN3_SPECIAL_TOKENS = QWEN2_5_SPECIAL_TOKENS + those four).
  */
-function qwen25Oracle() {
-  if (!qwen25) {
-    const json = tokenizerJson('qwen3');
-    json.added_tokens = (json.added_tokens as { id: number }[]).filter((t) => t.id <= 151664);
-    qwen25 = oracleFromJson(json);
-  }
-  return qwen25;
-}
+const qwen25Oracle = () => qwenVersionOracle(151664);
+/** Qwen2's: 151643 <|endoftext|>, 151644 <|im_start|>, 151645 <|im_end|> (Qwen/Qwen2-7B-Instruct tokenizer_config.json). */
+const qwen2Oracle = () => qwenVersionOracle(151645);
 
 const VENDORED: Vendored[] = [
   {
@@ -88,6 +94,26 @@ const VENDORED: Vendored[] = [
     eos: '<|im_end|>',
     variables: () => ({}),
     tokenizer: qwen25Oracle,
+  },
+  {
+    // Qwen/Qwen2-7B-Instruct: the qwen2:0.5b GGUF template in huggingface.js packages/ollama-utils/src/chat-template-automap.ts
+    // (npm @huggingface/ollama-utils 0.0.18); it renders LLaMA-Factory's tests/data/test_template.py expectation for Qwen2-7B-Instruct
+    format: 'qwen2',
+    sha256: '793202280c0910ab26bc6eb57c8212c2417324c6d8c4efd0d10d59092ab3e3eb',
+    bos: '',
+    eos: '<|im_end|>',
+    variables: () => ({}),
+    tokenizer: qwen2Oracle,
+  },
+  {
+    // Qwen/QwQ-32B: llama.cpp models/templates/Qwen-QwQ-32B.jinja and the latest qwq:32b GGUF template in
+    // huggingface.js packages/ollama-utils/src/chat-template-automap.ts — the same bytes. Counted with Qwen3's added tokens (see registry.ts).
+    format: 'qwq',
+    sha256: '16488ad69d85833e5f66c50174f39834b688343337e9337f018deaa21b354117',
+    bos: '',
+    eos: '<|im_end|>',
+    variables: () => ({}),
+    tokenizer: () => fullOracle('qwen3'),
   },
 ];
 
@@ -206,5 +232,73 @@ describe('per-version formats against the documented prompt formats', () => {
     assert.equal(q25, await oracleCount(VENDORED[2], think));
     assert.equal(countWithSpecialTokens('qwen3', '<think>'), 1);
     assert.ok(countWithSpecialTokens('qwen2_5', '<think>') > 1);
+  });
+  it("Qwen2: ChatML with the default system prompt, as LLaMA-Factory's test expects of Qwen/Qwen2-7B-Instruct's tokenizer", () => {
+    // hiyouga/LLaMA-Factory tests/data/test_template.py test_qwen_template: Qwen/Qwen2-7B-Instruct's own apply_chat_template gives this prompt
+    const conversation = [
+      { role: 'user', content: 'How are you' },
+      { role: 'assistant', content: 'I am fine!' },
+      { role: 'user', content: '你好' },
+    ];
+    assert.equal(
+      renderChat('qwen2', conversation),
+      '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHow are you<|im_end|>\n' +
+        '<|im_start|>assistant\nI am fine!<|im_end|>\n<|im_start|>user\n你好<|im_end|>\n<|im_start|>assistant\n',
+    );
+    for (const id of ['Qwen/Qwen2-7B-Instruct', 'qwen2:7b', 'qwen/qwen2-72b-instruct']) {
+      assert.equal(chatFormatFor(id), 'qwen2', id);
+      assert.equal(tokenizerForModel(id).encoding, 'qwen2', id);
+    }
+  });
+  it("QwQ-32B: no default system prompt, the reply primed with <think>, earlier replies' thinking dropped; ≈ (its added tokens are not verified)", () => {
+    const text = renderChat('qwq', [
+      { role: 'user', content: 'q1' },
+      { role: 'assistant', content: 'reasoning</think>\n\nanswer' },
+      { role: 'user', content: 'q2' },
+    ]);
+    assert.equal(
+      text,
+      '<|im_start|>user\nq1<|im_end|>\n<|im_start|>assistant\nanswer<|im_end|>\n<|im_start|>user\nq2<|im_end|>\n<|im_start|>assistant\n<think>\n',
+    );
+    assert.equal(chatFormatFor('@cf/qwen/qwq-32b'), 'qwq');
+    assert.equal(chatTemplateStatus('@cf/qwen/qwq-32b').exact, false);
+    assert.equal(chatTemplateStatus('Qwen/Qwen2-7B-Instruct').exact, true);
+  });
+});
+
+describe("plain counts with each Qwen version's own added tokens (issue 30: Qwen2.5 used Qwen3's)", () => {
+  // HF tokenizers on Qwen3's tokenizer.json cut to each version's added tokens, with the special ones removed and
+  // no post-processor: ordinary text, as `prompt-cost count` promises (hfOracle.ts). Non-special added tokens
+  // (<tool_call>, <|fim_prefix|>…, Qwen3's <think>) are matched; special ones (<|im_start|>) are text.
+  async function ordinaryCount(lastId: number, text: string): Promise<number> {
+    const json = tokenizerJson('qwen3');
+    json.added_tokens = (json.added_tokens as { id: number; special: boolean }[]).filter((a) => a.id <= lastId && !a.special);
+    json.post_processor = null;
+    return (await oracleFromJson(json).encode(text, null, { addSpecialTokens: false })).getIds().length;
+  }
+  const TEXTS = [
+    '<think>plan</think> then <tool_response>{"ok": true}</tool_response>',
+    '<tool_call>\n{"name": "f"}\n</tool_call> <|fim_prefix|>a<|fim_suffix|>b<|fim_middle|>',
+    '<|im_start|>user\nhi<|im_end|> <|endoftext|> <|file_sep|> <|repo_name|>',
+    'plain text, 東京, 🙂 and digits 12345',
+  ];
+  for (const [model, encoding, lastId] of [
+    ['qwen2.5:7b', 'qwen2_5', 151664],
+    ['Qwen/Qwen2-7B-Instruct', 'qwen2', 151645],
+    ['qwen3:8b', 'qwen3', 151668],
+  ] as const)
+    it(`${model}: ${encoding}, added tokens up to ${lastId}`, async () => {
+      assert.equal(tokenizerForModel(model).encoding, encoding);
+      for (const t of TEXTS) assert.equal(countTokens(t, encoding), await ordinaryCount(lastId, t), `${model}: ${t}`);
+    });
+  it('the version makes a difference where it should: <think> is 1 token for Qwen3, 3 for Qwen2.5; <tool_call> 1 for Qwen2.5, 4 for Qwen2', () => {
+    assert.deepEqual(
+      ['qwen3', 'qwen2_5', 'qwen2'].map((e) => countTokens('<think>', e as 'qwen3')),
+      [1, 3, 3],
+    );
+    assert.deepEqual(
+      ['qwen3', 'qwen2_5', 'qwen2'].map((e) => countTokens('<tool_call>', e as 'qwen3')),
+      [1, 1, 4],
+    );
   });
 });

@@ -12,7 +12,7 @@ import { splitPromptList } from '../prompt/structured';
 import type { CodePrompt } from '../prompt/code';
 import { countTokens, tokenizerForModel } from '../tokenize';
 import { CHAT_FORMATS } from '../tokenize/chatFormats';
-import { chatFormatFor } from '../tokenize/registry';
+import { framedFormatFor } from '../tokenize/registry';
 import { templateRefusals } from './templateRefusals';
 import { skillFigures, type SkillFigures } from '../prompt/skill';
 import type { Counters, FamilyFraming, PromptEstimate } from './index';
@@ -259,9 +259,10 @@ function framingNotes(prompts: readonly FilePrompt[]): string[] {
   const out = new Set<string>();
   for (const p of prompts)
     for (const m of p.estimate.models) {
-      if (!m.tokenizer.family || tokenizerForModel(m.model).approximate || m.providerCount) continue;
-      const format = chatFormatFor(m.model);
-      if (m.tokenizer.approximate || (format && CHAT_FORMATS[format].vendored)) out.add(`${m.model}: ${m.tokenizer.method}`);
+      const format = framedFormatFor(m.model);
+      if (!format || m.providerCount) continue;
+      if (m.tokenizer.approximate || CHAT_FORMATS[format].vendored || CHAT_FORMATS[format].coded)
+        out.add(`${m.model}: ${m.tokenizer.method}`);
     }
   // where a template refuses the conversation, in the file (the editor's warning)
   for (const p of prompts)

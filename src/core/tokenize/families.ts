@@ -6,7 +6,7 @@
 // translation as tiktoken's patterns in encodings.ts, so the shared pieces are reused.
 // The differential tests (test/unit/tokenize-families.test.ts) check every family
 // against the `tokenizers` package loading the same tokenizer.json.
-import { WS } from './encodings';
+import { VersionEncodingName, WS } from './encodings';
 import { hfNfc } from './hfNfc';
 export { splitRegex, UNICODE_17_ADDITIONS } from './encodings';
 
@@ -88,3 +88,31 @@ export const FAMILIES: Record<FamilyName, FamilySpec> = {
     splits: [],
   },
 };
+
+/**
+ * Model versions counted with a family's vocabulary and merges but only the added tokens of their own
+ * tokenizer.json (ids up to `lastAddedId`; the family's vocabulary file has them all).
+ */
+export const VERSION_ENCODINGS: Record<VersionEncodingName, { family: FamilyName; lastAddedId: number; label: string; source: string }> = {
+  // Qwen/Qwen2-7B-Instruct tokenizer_config.json `added_tokens_decoder`: 151643 <|endoftext|>, 151644
+  // <|im_start|>, 151645 <|im_end|> (all special: plain text in an ordinary count)
+  qwen2: {
+    family: 'qwen3',
+    lastAddedId: 151645,
+    label: 'Qwen2 tokenizer (the Qwen vocabulary, 3 added tokens)',
+    source: 'Qwen/Qwen2-7B-Instruct tokenizer_config.json added_tokens_decoder (151643–151645)',
+  },
+  // Qwen/Qwen2.5-7B-Instruct tokenizer_config.json `added_tokens_decoder` ends at 151664 <|file_sep|> (22 tokens,
+  // the Qwen2.5 technical report's "control tokens … from 3 to 22"); Qwen3 added <tool_response>, </tool_response>,
+  // <think>, </think> (151665–151668)
+  qwen2_5: {
+    family: 'qwen3',
+    lastAddedId: 151664,
+    label: 'Qwen2.5 tokenizer (the Qwen vocabulary, 22 added tokens: no <think>)',
+    source: 'Qwen/Qwen2.5-7B-Instruct tokenizer_config.json added_tokens_decoder (151643–151664)',
+  },
+};
+
+export function isVersionEncoding(name: string): name is VersionEncodingName {
+  return Object.prototype.hasOwnProperty.call(VERSION_ENCODINGS, name);
+}

@@ -7,11 +7,10 @@
 // is one token (leftmost, longest first), the text between them is counted as ordinary text.
 import { Template } from '@huggingface/jinja';
 import type { ChatMessage } from './chat';
-import { CHAT_FORMATS, ChatFormatName, formatFamily, loadChatFormat } from './chatFormats';
-import { FamilyName } from './families';
-import { FamilyEncoder, addedTokenRegex, getFamilyEncoder } from './hfbpe';
-import { FAMILIES } from './families';
-import { loadVocabulary } from './vocab';
+import { CHAT_FORMATS, ChatFormatName, ChatVocabulary, formatFamily, loadChatFormat } from './chatFormats';
+import { getEncoder } from './bpe';
+import { MistralRequestError, frameMistralV3, renderMistralV3 } from './mistralInstruct';
+import { FamilyEncoder, addedTokenRegex, getFamilyEncoder, getVersionEncoder } from './hfbpe';
 import { tokenizerForModel } from './models';
 import { chatFormatFor } from './registry';
 import { errorText } from '../errors';
@@ -20,7 +19,7 @@ export interface ChatCount {
   /** Prompt tokens of the whole conversation as the model receives it. */
   tokens: number;
   /** The vocabulary that counted. */
-  family: FamilyName;
+  family: ChatVocabulary;
   /** Set when the template refused the conversation (e.g. Gemma's strict user/model alternation): contents only were counted. */
   templateError?: string;
   /** With templateError: the index of the first message the template refuses (the shortest refused prefix ends there). */
@@ -34,6 +33,15 @@ export interface ChatCount {
  * conversation, e.g. a check of the last message).
  */
 export function refusedMessage(format: ChatFormatName, messages: readonly ChatMessage[], now: Date = new Date()): number | undefined {
+  if (CHAT_FORMATS[format].coded) {
+    try {
+      renderMistralV3(messages);
+    } catch (err) {
+      if (err instanceof MistralRequestError) return err.at; // the validator names the message (not prefix-monotone: the last role matters)
+      throw err;
+    }
+    return undefined;
+  }
   const refuses = (n: number) => {
     try {
       renderChat(format, messages.slice(0, n), now);
@@ -55,7 +63,7 @@ export function refusedMessage(format: ChatFormatName, messages: readonly ChatMe
 
 /** A refused conversation counted by its contents, with the template's reason and the message it refuses. */
 function refused(format: ChatFormatName, messages: readonly ChatMessage[], err: unknown, now: Date): FramedChat {
-  const enc = formatTemplate(format).encoder;
+  const enc = formatEncoder(format);
   const messageTokens = messages.map((m) => enc.count(m.content));
   const out: FramedChat = {
     tokens: messageTokens.reduce((a, b) => a + b, 0),
@@ -80,15 +88,39 @@ interface FormatTemplate {
 
 const templates = new Map<ChatFormatName, FormatTemplate>();
 
+/** Counts ordinary text the way the format's vocabulary does (with the version's own added tokens). */
+function formatEncoder(format: ChatFormatName): { count(text: string): number } {
+  const vocabulary = formatFamily(format);
+  return vocabulary === 'tekken' ? getEncoder('tekken') : formatTemplate(format).encoder;
+}
+
+/** A coded format (Mistral's, mistralInstruct.ts): its own pieces, no template; a refused request counts contents only. */
+function frameCoded(format: ChatFormatName, messages: readonly ChatMessage[]): FramedChat {
+  const enc = formatEncoder(format);
+  const family = formatFamily(format);
+  try {
+    return { ...frameMistralV3(messages, (t) => enc.count(t)), family };
+  } catch (err) {
+    if (!(err instanceof MistralRequestError)) throw err;
+    const messageTokens = messages.map((m) => enc.count(m.content));
+    return {
+      tokens: messageTokens.reduce((a, b) => a + b, 0),
+      family,
+      templateError: errorText(err),
+      templateErrorMessage: err.at,
+      messageTokens,
+    };
+  }
+}
+
 function formatTemplate(format: ChatFormatName): FormatTemplate {
   let t = templates.get(format);
   if (!t) {
     const loaded = loadChatFormat(format);
     const family = formatFamily(format);
-    const encoder =
-      CHAT_FORMATS[format].lastAddedId === undefined
-        ? getFamilyEncoder(family)
-        : new FamilyEncoder(FAMILIES[family], loadVocabulary(family).vocab, { addedTokens: loaded.addedTokens });
+    if (family === 'tekken') throw new Error(`${format}: a coded format has no template`);
+    const version = CHAT_FORMATS[format].encoding;
+    const encoder = version ? getVersionEncoder(version) : getFamilyEncoder(family);
     t = {
       template: loaded.template ? new Template(loaded.template) : undefined,
       encoder,
@@ -106,6 +138,7 @@ function formatTemplate(format: ChatFormatName): FormatTemplate {
  * variables a serving stack gives it at `now` (Llama 3.2's date).
  */
 export function renderChat(format: ChatFormatName, messages: readonly ChatMessage[], now: Date = new Date()): string {
+  if (CHAT_FORMATS[format].coded) return renderMistralV3(messages);
   const t = formatTemplate(format);
   if (!t.template) throw new Error(`${format}: the published tokenizer_config.json has no chat_template`);
   return t.template.render({
@@ -143,6 +176,10 @@ export function countWithSpecialTokens(format: ChatFormatName, text: string, mem
 
 /** Prompt tokens of a conversation framed by a chat format (a family name: that vocabulary's own template). */
 export function countFamilyChat(format: ChatFormatName, messages: readonly ChatMessage[]): ChatCount {
+  if (CHAT_FORMATS[format].coded) {
+    const { tokens, family, templateError, templateErrorMessage } = frameCoded(format, messages);
+    return templateError === undefined ? { tokens, family } : { tokens, family, templateError, templateErrorMessage };
+  }
   const now = new Date();
   try {
     return { tokens: countWithSpecialTokens(format, renderChat(format, messages, now)), family: formatFamily(format) };
@@ -225,6 +262,7 @@ function searchedContentEnds(rendered: string, messages: readonly ChatMessage[])
 
 /** The conversation's count in a chat format and each message's share of it (see FramedChat). */
 export function frameFamilyChat(format: ChatFormatName, messages: readonly ChatMessage[]): FramedChat {
+  if (CHAT_FORMATS[format].coded) return frameCoded(format, messages);
   const family = formatFamily(format);
   const enc = formatTemplate(format).encoder;
   const now = new Date(); // one date for both renders

@@ -21,7 +21,8 @@
 import { ShouldStop, encodeUtf8, toWellFormed } from './bpe';
 import { CancellationError } from '../cancellation';
 import { MergeHeap, NO_MERGE as NONE, positionOf, rankOf } from './mergeHeap';
-import { FamilyName, FamilySpec, FAMILIES, splitRegex } from './families';
+import { FamilyName, FamilySpec, FAMILIES, VERSION_ENCODINGS, splitRegex } from './families';
+import type { VersionEncodingName } from './encodings';
 import { AddedToken, Vocabulary, loadVocabulary } from './vocab';
 
 const HEAP_THRESHOLD = 128;
@@ -317,6 +318,20 @@ export function getFamilyEncoder(family: FamilyName): FamilyEncoder {
     const { vocab, meta } = loadVocabulary(family);
     e = new FamilyEncoder(spec, vocab, { addedTokens: meta.addedTokens });
     encoders.set(family, e);
+  }
+  return e;
+}
+
+const versionEncoders = new Map<VersionEncodingName, FamilyEncoder>();
+
+/** The encoder of a model version (families.ts VERSION_ENCODINGS): its family's vocabulary, its own added tokens. */
+export function getVersionEncoder(name: VersionEncodingName): FamilyEncoder {
+  let e = versionEncoders.get(name);
+  if (!e) {
+    const { family, lastAddedId } = VERSION_ENCODINGS[name];
+    const { vocab, meta } = loadVocabulary(family);
+    e = new FamilyEncoder(FAMILIES[family], vocab, { addedTokens: meta.addedTokens.filter(([id]) => id <= lastAddedId) });
+    versionEncoders.set(name, e);
   }
   return e;
 }

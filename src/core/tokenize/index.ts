@@ -4,6 +4,8 @@
 import { EncodingName } from './encodings';
 import { getEncoder } from './bpe';
 import { ModelTokenizer, applyFactor, tokenizerForModel } from './models';
+import { ChatMessage, chatTokens } from './chat';
+import { claudeChat } from './claudeCount';
 
 export {
   EncodingName,
@@ -16,9 +18,10 @@ export {
 } from './encodings';
 export { FamilyName, FAMILY_NAMES, FAMILIES, isFamilyName } from './families';
 export { loadedVocabularies } from './vocab';
-export { ModelTokenizer, tokenizerForModel, familyForModel, splitModelId, applyFactor } from './models';
+export { ModelTokenizer, tokenizerForModel, familyForModel, splitModelId, applyFactor, isEmbeddingModel } from './models';
 export { ChatCount, FramedChat, countChat, countFamilyChat, frameFamilyChat, renderChat } from './framing';
 export { ChatFormatName, CHAT_FORMATS, CHAT_FORMAT_NAMES, formatFamily, isChatFormatName } from './chatFormats';
+export { claudeChat, claudeContentTokens } from './claudeCount';
 export { ChatMessage, chatTokens, TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMING_TOKENS } from './chat';
 export { IncrementalCounter, isChunkBoundary, splitChunks, chunkStarts, DEFAULT_CHUNK_SIZE } from './incremental';
 export { ShouldStop, TokenCounter, getEncoder } from './bpe';
@@ -43,4 +46,10 @@ export function countForModel(
 ): { tokens: number; encoding: EncodingName; approximate: boolean; tokenizer: ModelTokenizer } {
   const t = tokenizerForModel(modelId);
   return { tokens: applyFactor(count(text, t.encoding), t), encoding: t.encoding, approximate: t.approximate, tokenizer: t };
+}
+
+/** A chat's offline estimate for a model's tokenizer (no chat template): Claude as ai-tokenizer counts it, others by OpenAI's rule × factor. */
+export function approximateChatTokens(messages: ChatMessage[], t: ModelTokenizer): number {
+  if (t.encoding === 'claude') return claudeChat(messages, (text) => countTokens(text, 'claude')).tokens;
+  return applyFactor(chatTokens(messages, t.encoding), t);
 }

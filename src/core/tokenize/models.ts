@@ -14,23 +14,24 @@
 // Every other family is APPROXIMATE — no exact offline tokenizer exists for Claude 3+, and we do
 // not ship Mistral or Llama 2/4 vocabularies. The method is:
 //     estimate = ceil(count(text, proxyEncoding) × factor)
-//   - Anthropic Claude: the Claude vocabulary that ai-tokenizer (MIT) ships (a tiktoken-style
-//     rank list with p50k's split pattern; `claude` in encodings.ts) × 1.1, ai-tokenizer's own
-//     fit for every Claude 3–4.5 model; ai-tokenizer publishes 97.6–99.9 % agreement with
-//     Anthropic's API counts (band ±3 %, their figure, not measured here). Exact on demand
-//     through Anthropic's count_tokens (providers/countTokens.ts). (Before: o200k_base × 1.2, ±15 %.)
+//   - Anthropic Claude: ai-tokenizer's (MIT) own pipeline (claudeCount.ts): its Claude vocabulary (a
+//     tiktoken-style rank list with p50k's split pattern; `claude` in encodings.ts), each text
+//     round(× 1.1), its per-request and per-message overhead — the count whose 97.6–99.9 % agreement
+//     with Anthropic's API counts ai-tokenizer publishes (band ±3 %, their figure). Exact on demand
+//     through Anthropic's count_tokens (providers/countTokens.ts). (Before: o200k_base × 1.2, ±15 %;
+//     then ceil(× 1.1) with OpenAI's chat framing, which is not the pipeline they measured.)
 //   - Llama 3+ (and Llama-derived): proxy cl100k_base, factor 1.0. Llama 3's 128k vocabulary
 //     is a tiktoken BPE that contains cl100k_base's 100k tokens and uses the same split regex,
 //     so cl100k is close for Llama 3-derived ids. Llama 2 / CodeLlama (a 32k SentencePiece vocabulary):
 //     cl100k × 1.25, ±13 %, measured against Llama 2's tokenizer on held-out text (tokenize-llama2-band.test.ts).
 //   - Gemini and Qwen's hosted models: the nearest exact family (Gemma 3, Qwen 3; NEAREST_FAMILIES).
-//   - Mistral (but NeMo, exact with tekken), Cohere, xAI and unknown providers: proxy o200k_base,
+//   - Mistral (but NeMo and Ministral 8B, exact with tekken), Cohere, xAI and unknown providers: proxy o200k_base,
 //     factor 1.0, no error band (not calibrated: we have no reference counts).
 // A new approximate family is one row in APPROXIMATE_FAMILIES (a new exact one, a row in EXACT_FAMILIES
 // plus its spec in families.ts and its vocabulary asset).
 // All of these carry `approximate: true`; the UI shows "≈" and JSON says "approximate": true.
-import { EncodingName } from './encodings';
-import { FAMILIES, FamilyName } from './families';
+import { EncodingName, VersionEncodingName } from './encodings';
+import { FAMILIES, FamilyName, VERSION_ENCODINGS } from './families';
 import { ModelSpelling, parseModelSpelling } from '../modelSpelling';
 
 export interface ModelTokenizer {
@@ -46,16 +47,21 @@ export interface ModelTokenizer {
   errorBand?: number;
   /** Multiplier applied to the proxy encoding's count (approximate models only; 1 when absent). */
   factor?: number;
+  /** How count × factor becomes a whole number: `ceil` (default) or `round` (Claude: ai-tokenizer's own rounding). */
+  rounding?: 'ceil' | 'round';
   /** The open-model family whose tokenizer.json counts (also for its chat template), if any. */
   family?: FamilyName;
 }
 
 /** Open-weight families counted exactly (model part of the id, lower-case, vendor prefixes stripped). */
-const EXACT_FAMILIES: { test: RegExp; family: FamilyName; why: string }[] = [
+const EXACT_FAMILIES: { test: RegExp; family: FamilyName; why: string; encoding?: VersionEncodingName }[] = [
   // Llama 3, 3.1, 3.2, 3.3 share one tokenizer (Llama 2 and Llama 4 do not); R1 distills of Llama use it too
   { test: /(?:^|[^a-z])llama-?v?3(?:[.-]\d)?(?!\d)|r1-distill-llama/, family: 'llama3', why: 'Llama 3.x' },
-  // Qwen2, Qwen2.5, Qwen3, QwQ (and the R1 distills built on Qwen) share one vocabulary and merges
-  { test: /^(?:qwen-?(?:2|2\.5|3)(?![\d.])|qwq)|r1-distill-qwen|r1-0528-qwen3/, family: 'qwen3', why: 'Qwen 2 / 2.5 / 3' },
+  // Qwen2, Qwen2.5, Qwen3, QwQ (and the R1 distills built on Qwen) share one vocabulary and merges; Qwen2 and
+  // Qwen2.5 have fewer added tokens (VERSION_ENCODINGS): their own encodings
+  { test: /^qwen-?2(?:\.|p)5(?!\d)/, family: 'qwen3', why: 'Qwen 2.5', encoding: 'qwen2_5' },
+  { test: /^qwen-?2(?![\d.p])/, family: 'qwen3', why: 'Qwen 2', encoding: 'qwen2' },
+  { test: /^(?:qwen-?3(?![\d.])|qwq)|r1-distill-qwen|r1-0528-qwen3/, family: 'qwen3', why: 'Qwen 3 / QwQ' },
   // DeepSeek V3 / V3.1 / V3.2 / R1 and the API names that serve them
   { test: /^deepseek-(?:chat|reasoner|v3|r1)(?![\d])/, family: 'deepseek_v3', why: 'DeepSeek V3 / R1' },
   { test: /^gemma-?3(?![\d])/, family: 'gemma3', why: 'Gemma 3' },
@@ -141,8 +147,14 @@ function openAiEncoding(m: string): ModelTokenizer | undefined {
   return undefined;
 }
 
-/** Mistral NeMo counts with tekken 240718 (mistral-common's Tekkenizer: tiktoken on that rank file). */
-const TEKKEN_MODELS = /^(?:open-)?mistral-nemo(?:-instruct)?(?:-2407|-latest)?$|^mistral-nemo-(?:base|instruct)-2407$/;
+/**
+ * Counted with tekken 240718 (mistral-common's Tekkenizer: tiktoken on that rank file): Mistral NeMo, and
+ * Ministral 8B 2410, which mistral-common's `MODEL_NAME_TO_TOKENIZER_CLS` (tokens/tokenizers/mistral.py) maps
+ * to the same `MistralTokenizer.v3(is_tekken=True)`. (That table maps mistral-small-2409 there too, but its
+ * published checkpoint ships a 32k SentencePiece vocabulary: left approximate.)
+ */
+const TEKKEN_MODELS =
+  /^(?:open-)?mistral-nemo(?:-instruct)?(?:-2407|-latest)?$|^mistral-nemo-(?:base|instruct)-2407$|^ministral-8b-(?:instruct-)?2410$/;
 
 const OPENAI_LOOKING = /^(?:gpt|chatgpt|o\d|text-|code-|davinci|curie|babbage|ada|whisper|tts|dall-e|omni|codex|ft:)/;
 
@@ -152,6 +164,7 @@ interface Family {
   encoding: EncodingName;
   factor: number;
   errorBand?: number;
+  rounding?: 'round';
   /** Replaces the generic method sentence (how the estimate is made and how good it is). */
   note?: string;
 }
@@ -162,8 +175,11 @@ const APPROXIMATE_FAMILIES: Family[] = [
     name: 'Claude',
     encoding: 'claude',
     factor: 1.1,
+    rounding: 'round',
+    // ai-tokenizer's README accuracy table: its worst Claude row is 97.61 % (claude-3-haiku / 3.5-haiku, ~500
+    // tokens); checked in test/unit/tokenize-claude-pipeline.test.ts, which also checks that our count is its count
     errorBand: 0.03,
-    note: "the Claude vocabulary ai-tokenizer ships × 1.1, its fit; ai-tokenizer publishes 97.6–99.9 % agreement with Anthropic's counts for Claude 3 to 4.5, not measured here; exact with the provider count",
+    note: "counted as ai-tokenizer counts it (its Claude vocabulary; 6 per request, 2 + role per message, round(content × 1.1)); ai-tokenizer publishes 97.6–99.9 % agreement with Anthropic's counts for Claude 3 to 4.5 for this count (their measurement, not ours); tools by OpenAI's rule, not covered; exact with the provider count",
   },
   {
     // Measured in test/unit/tokenize-llama2-band.test.ts against Llama 2's own vocabulary (llama-tokenizer-js's
@@ -206,16 +222,19 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
     return {
       encoding: 'tekken',
       approximate: false,
-      method: 'Exact: Mistral tekken (240718, Mistral NeMo), counted locally like tiktoken.',
+      method: "Exact: Mistral tekken (240718, Mistral NeMo / Ministral 8B), counted locally like mistral-common's Tekkenizer.",
     };
   const exactFamily = EXACT_FAMILIES.find((f) => f.test.test(bare));
   if (exactFamily) {
     const spec = FAMILIES[exactFamily.family];
+    const version = exactFamily.encoding && VERSION_ENCODINGS[exactFamily.encoding];
     return {
-      encoding: exactFamily.family,
+      encoding: exactFamily.encoding ?? exactFamily.family,
       family: exactFamily.family,
       approximate: false,
-      method: `Exact: ${spec.label} (${exactFamily.why}; tokenizer.json from ${spec.source}), counted locally like Hugging Face tokenizers.`,
+      method: version
+        ? `Exact: ${version.label} (${spec.label} from ${spec.source}; added tokens: ${version.source}), counted locally like Hugging Face tokenizers.`
+        : `Exact: ${spec.label} (${exactFamily.why}; tokenizer.json from ${spec.source}), counted locally like Hugging Face tokenizers.`,
     };
   }
   const nearest = NEAREST_FAMILIES.find((f) => f.test.test(bare));
@@ -238,6 +257,7 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
         approximate: true,
         factor: f.factor,
         errorBand: f.errorBand,
+        ...(f.rounding ? { rounding: f.rounding } : {}),
         method: f.note
           ? `Approximate: ${f.name}: ${f.note} (±${Math.round((f.errorBand ?? 0) * 100)}%).`
           : f.factor === 1
@@ -254,8 +274,17 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
   };
 }
 
+/**
+ * An embedding model (the id's own name says `embed`, as the price catalog's reference rows do: reference.ts):
+ * its request is the text alone, billed as the input's tokens with no chat framing and no output
+ * (OpenAI's embeddings API: `usage.prompt_tokens` of the input; platform.openai.com/docs/api-reference/embeddings).
+ */
+export function isEmbeddingModel(modelId: string): boolean {
+  return /embed/i.test(parseModelSpelling(modelId).name);
+}
+
 /** Applies an approximate model's factor to a proxy count. */
 export function applyFactor(count: number, t: ModelTokenizer): number {
   const f = t.factor ?? 1;
-  return f === 1 ? count : Math.ceil(count * f);
+  return f === 1 ? count : t.rounding === 'round' ? Math.round(count * f) : Math.ceil(count * f);
 }

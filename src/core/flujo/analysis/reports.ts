@@ -22,14 +22,15 @@ export function reportWrongType(ctx: AnalysisContext, leaf: Leaf, what: string, 
 }
 
 /** A value Flujo's pydantic model accepts only after converting it: it works, but the file says something else. */
-export function reportLaxValue(sink: DiagnosticSink, leaf: Leaf, read: LaxRead, what: string): void {
+/** `reader`: who converts the value (pydantic by default; Flujo's estimators call Python's float()/int()). */
+export function reportLaxValue(sink: DiagnosticSink, leaf: Leaf, read: LaxRead, what: string, reader = 'pydantic, lax mode'): void {
   if (!read.ok || read.exact) return;
   const v = leaf.value;
   const shown = v.kind === 'string' ? `"${v.string}"` : v.text;
   sink.once({
     severity: 'warning',
     code: 'lax-value',
-    message: `'${leaf.path.join('.')}' should be ${what}: Flujo (pydantic, lax mode) reads ${shown} as ${read.means}. It works, but it is fragile${read.canonical !== undefined ? `: write ${read.canonical}` : ''}.`,
+    message: `'${leaf.path.join('.')}' should be ${what}: Flujo (${reader}) reads ${shown} as ${read.means}. It works, but it is fragile${read.canonical !== undefined ? `: write ${read.canonical}` : ''}.`,
     range: v.range,
     data: read.canonical !== undefined ? { kind: 'replace-value', replacement: read.canonical } : undefined,
   });
