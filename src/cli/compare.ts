@@ -16,7 +16,7 @@ import {
 } from './estimate';
 import { formatUsd } from '../core/format';
 import { COMPARE_HIDE_ORDER } from '../core/compareColumns';
-import type { FilePrompt } from '../core/estimate';
+import { NO_OUTPUT_TOKENS, type FilePrompt } from '../core/estimate';
 import { maxOf } from '../core/arrays';
 
 /** One column of the text table: its title, the row's JSON key (the panel's column key), how a row shows in it. */
@@ -134,7 +134,7 @@ export async function runCompare(argv: string[], io: CliIO): Promise<number> {
         )
       : '';
     return (
-      `${where}: ${p.estimate.outputTokens.toLocaleString('en-US')} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]}), ${p.estimate.table.requestsPerDay.toLocaleString('en-US')} requests/day (${RPD_SOURCE[requestsPerDayOf(p.document).source]})\n` +
+      `${where}: ${p.estimate.embeddingsOnly ? NO_OUTPUT_TOKENS : `${p.estimate.outputTokens.toLocaleString('en-US')} output tokens (${OUTPUT_SOURCE[p.estimate.outputTokensSource]})`}, ${p.estimate.table.requestsPerDay.toLocaleString('en-US')} requests/day (${RPD_SOURCE[requestsPerDayOf(p.document).source]})\n` +
       table.text +
       hiddenNote +
       countNotes(p)

@@ -30,6 +30,7 @@ import {
   OutputTokensSource,
   countMessagesOf,
   describeOutput,
+  NO_OUTPUT_TOKENS,
   estimateFile,
   outputSourceName,
   estimateRowJson,
@@ -351,7 +352,9 @@ export async function runEstimate(argv: string[], io: CliIO): Promise<number> {
       result.prompts.length > 1 || p.kind !== 'file'
         ? `${file}:${p.line} ${p.name} (${roles})`
         : `${file} (${p.document.messages.length} message${p.document.messages.length === 1 ? '' : 's'}: ${roles})`;
-    const out = `${p.estimate.outputTokens} output tokens (${describeOutput(p.estimate.outputs.values().next().value ?? { tokens: p.estimate.outputTokens, source: p.estimate.outputTokensSource })})`;
+    const out = p.estimate.embeddingsOnly
+      ? NO_OUTPUT_TOKENS
+      : `${p.estimate.outputTokens} output tokens (${describeOutput(p.estimate.outputs.values().next().value ?? { tokens: p.estimate.outputTokens, source: p.estimate.outputTokensSource })})`;
     const skill = p.estimate.skill ? `${skillText(p.estimate.skill)}\n` : '';
     const notes = skill + [...(p.document.notes ?? []), ...countNotes(p), ...outputNotes(p)].map((n) => `note: ${n}\n`).join('');
     return `${head}, ${out}\n${alignTable(['model', 'input tokens', 'output tokens', 'input', 'output', 'total', 'price source'], rows, [1, 2, 3, 4, 5])}${notes}`;

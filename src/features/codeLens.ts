@@ -76,13 +76,14 @@ function codeCallLenses(document: vscode.TextDocument, result: CodeFileEstimate,
     const range = offsetRange(document, p.prompt.range.start, p.prompt.range.start);
     const approx = p.tokenizer.approximate;
     const output = estimateCore.formatTokens(p.estimate.outputTokens, false);
+    const none = p.estimate.embeddingsOnly;
     const cost = p.totalUsd
       ? ` · ${estimateCore.shortModel(p.model)} ${estimateCore.shortUsd(p.totalUsd, approx)}`
       : ` · ${estimateCore.shortModel(p.model)} no price`;
     const messages = p.document.messages.length;
     return new vscode.CodeLens(range, {
-      title: `${estimateCore.formatTokens(p.tokens, approx)} tokens + ${output} out${cost}`,
-      tooltip: `${messages} message${messages === 1 ? '' : 's'}${p.prompt.call ? ` sent by ${p.prompt.call}` : ''}: ${p.tokens} input tokens for ${p.model}${p.prompt.chat ? ' (chat framing included)' : ''} + ${output} output tokens (${p.estimate.outputTokensSource === 'file' ? "the call's max tokens" : 'promptCost.expectedOutputTokens'}). Click for the breakdown.`,
+      title: `${estimateCore.formatTokens(p.tokens, approx)} tokens${none ? '' : ` + ${output} out`}${cost}`,
+      tooltip: `${messages} message${messages === 1 ? '' : 's'}${p.prompt.call ? ` sent by ${p.prompt.call}` : ''}: ${p.tokens} input tokens for ${p.model}${p.prompt.chat ? ' (chat framing included)' : ''}${none ? `, ${estimateCore.NO_OUTPUT_TOKENS}` : ` + ${output} output tokens (${p.estimate.outputTokensSource === 'file' ? "the call's max tokens" : 'promptCost.expectedOutputTokens'})`}. Click for the breakdown.`,
       command: COMMANDS.showBreakdown,
       arguments: [document.uri, p.prompt.range.start],
     });
@@ -105,8 +106,12 @@ function topLenses(document: vscode.TextDocument, result: PromptFileEstimate, es
   const hidden = summary.modelTitles.filter((m) => !shown.includes(m));
   return [
     new vscode.CodeLens(top, {
-      title: `${summary.tokensTitle} + ${estimateCore.outputLensText(primaryOutput)}`,
-      tooltip: `${summary.tokensTitle} in the prompt (chat framing included) + ${estimateCore.outputSourceSentence(primaryOutput)} The costs beside are per request for both (each model with its own expected output). Click for the breakdown.`,
+      title: estimate.embeddingsOnly
+        ? `${summary.tokensTitle}, no output`
+        : `${summary.tokensTitle} + ${estimateCore.outputLensText(primaryOutput)}`,
+      tooltip: estimate.embeddingsOnly
+        ? `${summary.tokensTitle} of embedding input (the text alone, no chat framing); ${estimateCore.NO_OUTPUT_TOKENS}. The costs beside are per request. Click for the breakdown.`
+        : `${summary.tokensTitle} in the prompt (chat framing included) + ${estimateCore.outputSourceSentence(primaryOutput)} The costs beside are per request for both (each model with its own expected output). Click for the breakdown.`,
       command: COMMANDS.showBreakdown,
       arguments: [document.uri],
     }),

@@ -35,7 +35,7 @@ export function registerHover(services: Services): vscode.Disposable {
         md.appendMarkdown(`**Prompt Cost** · ${what} for ${markdownCode(p.model)}\n\n`);
         const output = estimateCore.formatTokens(p.estimate.outputTokens, false);
         md.appendMarkdown(
-          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.prompt.chat ? ' (chat framing included)' : ''} + ${output} output${p.estimate.outputTokensSource === 'file' ? " (the call's max tokens)" : ''}${p.totalUsd ? ` · ${estimateCore.shortUsd(p.totalUsd, approx)} per request` : ' · no price'}${p.priceSource ? ` (${escapeMarkdown(p.priceSource)})` : ''}\n\n`,
+          `${estimateCore.formatTokens(p.tokens, approx)} input tokens${p.prompt.chat ? ' (chat framing included)' : ''}${p.estimate.embeddingsOnly ? `, ${estimateCore.NO_OUTPUT_TOKENS}` : ` + ${output} output${p.estimate.outputTokensSource === 'file' ? " (the call's max tokens)" : ''}`}${p.totalUsd ? ` · ${estimateCore.shortUsd(p.totalUsd, approx)} per request` : ' · no price'}${p.priceSource ? ` (${escapeMarkdown(p.priceSource)})` : ''}\n\n`,
         );
         const unfilled = p.prompt.placeholders.map((x) => x.name);
         if (unfilled.length) md.appendMarkdown(`Unfilled: ${[...new Set(unfilled)].map(markdownCode).join(', ')} (counted as written)\n\n`);

@@ -84,9 +84,9 @@ export class StatusBar extends Disposable {
       const out = lens.replace(/ out\b.*$/, '');
       const learned = output.source === 'history' && output.learned ? ` · ${/\((.*)\)$/.exec(lens)?.[1] ?? ''}` : '';
       update(
-        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)}${row ? ` + ${out}` : ''} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${escapeIcons(estimateCore.shortModel(m.model))}${learned}`,
+        `$(symbol-numeric) ${estimateCore.formatTokens(m.inputTokens, approx)}${row && !estimate.embeddingsOnly ? ` + ${out}` : ''} tok · ${row ? estimateCore.shortUsd(row.totalUsd, approx) : 'no price'} ${escapeIcons(estimateCore.shortModel(m.model))}${learned}`,
         row
-          ? `${m.model}, per request: ${m.inputTokens} input + ${estimateCore.outputSourceSentence(output)} = $${row.totalUsd.toString()} exactly (${row.priceSource} prices). Click to pick the primary model.`
+          ? `${m.model}, per request: ${m.inputTokens} input${estimate.embeddingsOnly ? `, ${estimateCore.NO_OUTPUT_TOKENS}.` : ` + ${estimateCore.outputSourceSentence(output)}`} = $${row.totalUsd.toString()} exactly (${row.priceSource} prices). Click to pick the primary model.`
           : `${m.model}: ${m.inputTokens} input tokens; no price found. Click to pick the primary model.`,
       );
     } catch (err) {

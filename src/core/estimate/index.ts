@@ -15,7 +15,7 @@ import type { PromptDocument, PromptSummary } from '../prompt';
 import { ChatMessageLike, summarizePrompt } from '../prompt/summary';
 import { parsePromptDocument } from '../prompt/document';
 import type { ModelTokens } from '../pricing/compare';
-import { EncodingName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, tokenizerForModel } from '../tokenize';
+import { EncodingName, ModelTokenizer, applyFactor, countTokens, frameFamilyChat, isEmbeddingModel, tokenizerForModel } from '../tokenize';
 import { claudeChat, claudeContentTokens } from '../tokenize/claudeCount';
 import { chatFormatFor, chatTemplateStatus, framedFormatFor } from '../tokenize/registry';
 import { CHAT_FORMATS, ChatFormatName, formatEncoding } from '../tokenize/chatFormats';
@@ -44,9 +44,11 @@ export type FamilyFraming = (
  * (BOS and generation prompt included) and counted as its server does. Approximate models that
  * borrow a family's vocabulary (Gemini, hosted Qwen) keep the OpenAI rule: their framing is unknown.
  */
-export type SummaryKey = EncodingName | `${ChatFormatName} chat`;
+export type SummaryKey = EncodingName | `${ChatFormatName} chat` | `${EncodingName} text`;
 
 export function summaryKeyFor(model: string): SummaryKey {
+  // An embedding request sends the text alone: its usage is the input's tokens, no chat framing
+  if (isEmbeddingModel(model)) return `${tokenizerForModel(model).encoding} text`;
   const format = framedFormatFor(model);
   return format ? `${format} chat` : tokenizerForModel(model).encoding;
 }
@@ -59,6 +61,7 @@ export function summaryFormat(key: SummaryKey): ChatFormatName | undefined {
 /** The encoding a summary key counts in. */
 export function summaryEncoding(key: SummaryKey): EncodingName {
   const format = summaryFormat(key);
+  if (key.endsWith(' text')) return key.slice(0, -' text'.length) as EncodingName;
   return format ? formatEncoding(format) : (key as EncodingName);
 }
 
@@ -71,6 +74,7 @@ export function summarizeFor(
 ): PromptSummary {
   const encoding = summaryEncoding(key);
   const format = summaryFormat(key);
+  if (key.endsWith(' text')) return summarizePrompt(doc, counters(encoding), { overhead: 'none' });
   if (encoding === 'claude') {
     // ai-tokenizer's pipeline (tokenize/claudeCount.ts): contents round(× 1.1) each, its own framing
     const raw = counters(encoding);
@@ -123,6 +127,8 @@ export interface PromptEstimate {
   /** Per model with learned output: the request's cost at the typical (p50) and budget (p90) output. */
   learnedCosts: Map<string, LearnedCost>;
   unfilled: string[];
+  /** Every model is an embedding model (isEmbeddingModel): no output tokens at all (`outputTokens` is 0). */
+  embeddingsOnly: boolean;
 }
 
 /** Encodings needed to count for these models (loads only those). */
@@ -210,6 +216,7 @@ export function estimatePrompt(doc: PromptDocument, counters: Counters, options:
   };
   const outputs = new Map(models.map((m) => [m.model, modelOutput(m.model, plan)]));
   const firstOutput = outputs.values().next().value ?? modelOutput('', plan);
+  const embeddingsOnly = models.length > 0 && models.every((m) => isEmbeddingModel(m.model));
   const table = buildComparisonTable({
     models: models.map((m) => m.model),
     tokens: (id) => {
@@ -230,11 +237,13 @@ export function estimatePrompt(doc: PromptDocument, counters: Counters, options:
     summaries,
     models,
     table,
-    outputTokens: firstOutput.tokens,
+    // what the headers say (the rows of embedding models already bill no output: pricing/compare.ts)
+    outputTokens: embeddingsOnly ? 0 : firstOutput.tokens,
     outputTokensSource: firstOutput.source,
     outputs,
     learnedCosts,
     unfilled: first?.unfilled ?? [],
+    embeddingsOnly,
   };
 }
 
@@ -325,8 +334,9 @@ export function estimateMarkdown(estimate: PromptEstimate, options: { title?: st
   const outTok = (n: number) => (perModel ? ` (${GROUPED.format(n)} tok)` : '');
   // The hover's labels are shorter, so its table fits the hover's width beside the explorer without wrapping.
   const [tokensLabel, totalLabel] = options.compact ? ['Tokens', 'Per request'] : ['Input tokens', 'Total / request'];
+  const outputHead = estimate.embeddingsOnly ? ' (none: embeddings)' : perModel ? '' : ` (${GROUPED.format(estimate.outputTokens)} tok)`;
   lines.push(
-    `| Model | ${tokensLabel} | Input | Output${perModel ? '' : ` (${GROUPED.format(estimate.outputTokens)} tok)`} | ${totalLabel} | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
+    `| Model | ${tokensLabel} | Input | Output${outputHead} | ${totalLabel} | Monthly (${GROUPED.format(options.requestsPerDay)}/day) |`,
     '|---|---:|---:|---:|---:|---:|',
   );
   const variants: string[] = [

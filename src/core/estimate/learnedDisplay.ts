@@ -34,6 +34,9 @@ export function learnedCost(
   }
 }
 
+/** What every surface says of output tokens when all of a prompt's models are embedding models (they return none). */
+export const NO_OUTPUT_TOKENS = 'no output tokens (embedding models)';
+
 /** `86 out (p50, 7 runs)`, `86 out (p50 of gpt-4o-mini, 7 runs)`, `500 … 100,000 out (reasoning, no runs yet)`, `300 out`. */
 export function outputLensText(o: ModelOutput): string {
   const n = GROUPED.format(o.tokens);

@@ -274,6 +274,20 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
   };
 }
 
+/**
+ * An embedding model (the id's own name says `embed`, as the price catalog's reference rows do: reference.ts):
+ * its request is the text alone, billed as the input's tokens with no chat framing and no output
+ * (OpenAI's embeddings API: `usage.prompt_tokens` of the input; platform.openai.com/docs/api-reference/embeddings).
+ */
+export function isEmbeddingModel(modelId: string): boolean {
+  return /embed/i.test(parseModelSpelling(modelId).name);
+}
+
+/** Every approximate family's documented factor and band (for the test that ties each band to its measurement). */
+export function approximateFamilyBands(): { name: string; factor: number; errorBand?: number; note?: string }[] {
+  return APPROXIMATE_FAMILIES.map(({ name, factor, errorBand, note }) => ({ name, factor, errorBand, note }));
+}
+
 /** Applies an approximate model's factor to a proxy count. */
 export function applyFactor(count: number, t: ModelTokenizer): number {
   const f = t.factor ?? 1;
