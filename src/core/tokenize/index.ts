@@ -18,7 +18,15 @@ export {
 } from './encodings';
 export { FamilyName, FAMILY_NAMES, FAMILIES, isFamilyName } from './families';
 export { loadedVocabularies } from './vocab';
-export { ModelTokenizer, tokenizerForModel, familyForModel, splitModelId, applyFactor, isEmbeddingModel } from './models';
+export {
+  ModelTokenizer,
+  tokenizerForModel,
+  familyForModel,
+  splitModelId,
+  applyFactor,
+  isEmbeddingModel,
+  approximateFamilyBands,
+} from './models';
 export { ChatCount, FramedChat, countChat, countFamilyChat, frameFamilyChat, renderChat } from './framing';
 export { ChatFormatName, CHAT_FORMATS, CHAT_FORMAT_NAMES, formatFamily, isChatFormatName } from './chatFormats';
 export { claudeChat, claudeContentTokens } from './claudeCount';

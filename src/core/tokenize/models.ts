@@ -283,6 +283,11 @@ export function isEmbeddingModel(modelId: string): boolean {
   return /embed/i.test(parseModelSpelling(modelId).name);
 }
 
+/** Every approximate family's documented factor and band (for the test that ties each band to its measurement). */
+export function approximateFamilyBands(): { name: string; factor: number; errorBand?: number; note?: string }[] {
+  return APPROXIMATE_FAMILIES.map(({ name, factor, errorBand, note }) => ({ name, factor, errorBand, note }));
+}
+
 /** Applies an approximate model's factor to a proxy count. */
 export function applyFactor(count: number, t: ModelTokenizer): number {
   const f = t.factor ?? 1;
