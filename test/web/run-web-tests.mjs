@@ -21,7 +21,7 @@ import { reportResults, runHarness, runInWorkbench, summarize } from '../host/ha
 import { webExpectations } from './expectations.mjs';
 import { webOnlyExtension } from './webExtension.mjs';
 import { answerUiQueries } from './uiQueries.mjs';
-import { fakeRemoteHubExtension } from './fakeRemoteHub/index.mjs';
+import { fakePullRequestsExtension, fakeRemoteHubExtension } from './fakeRemoteHub/index.mjs';
 import { startFakeCountServer } from './fakeCountServer.mjs';
 import { walOnlyFlujoDb } from './walFixture.mjs';
 
@@ -88,12 +88,14 @@ async function main() {
   const wal = await walOnlyFlujoDb(root, dataDir);
   fs.writeFileSync(path.join(dataDir, 'expected.json'), JSON.stringify({ ...(await webExpectations(workspace)), ...wal }));
   const resultsFile = path.join(dataDir, 'results.json');
-  // One development folder with two extensions in it (VS Code scans a folder without a package.json as several;
+  // One development folder with three extensions in it (VS Code scans a folder without a package.json as several;
   // a second extensionDevelopmentPath in the payload replaces the first): ours, and a stand-in for the GitHub
-  // Repositories extension that serves github.dev's repository (test/web/fakeRemoteHub/).
+  // Repositories extension that serves github.dev's repository (test/web/fakeRemoteHub/), and one for GitHub Pull
+  // Requests (test/web/fakePullRequests/), which names the pull request github.dev opened.
   const devRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pcl-webdev-'));
   const extension = webOnlyExtension(root, suiteBundle, path.join(devRoot, 'prompt-cost-lens'));
   await fakeRemoteHubExtension(root, path.join(devRoot, 'remotehub'));
+  await fakePullRequestsExtension(root, path.join(devRoot, 'pull-requests'));
   const started = Date.now();
   const host = await startHost({ verbose });
   let code;

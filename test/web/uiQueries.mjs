@@ -1,7 +1,7 @@
 // The web suites run in a web worker and cannot see the page they run in. For what only the rendered
 // workbench shows (which menu items are there), a suite writes a query into the workspace and the harness,
 // which drives the page with playwright, answers it: .pcl-web/ui/<id>.query.json {selector, hasText?} →
-// <id>.answer.json {count, texts}. Answers are written whole (a temp file renamed), so the suite never reads
+// <id>.answer.json {count, texts, attributes?} (attributes: the query's `attribute` of each match). Answers are written whole (a temp file renamed), so the suite never reads
 // half an answer through vscode.workspace.fs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,6 +24,8 @@ export function answerUiQueries(page, dir) {
     try {
       const locator = page.locator(q.selector, q.hasText ? { hasText: q.hasText } : undefined);
       reply = { count: await locator.count(), texts: await locator.allInnerTexts() };
+      // an attribute of each match (a CodeLens's tooltip is its link's `title`)
+      if (q.attribute) reply.attributes = await locator.evaluateAll((els, a) => els.map((e) => e.getAttribute(a)), q.attribute);
     } catch (err) {
       reply = { error: String(err?.message ?? err) };
     }

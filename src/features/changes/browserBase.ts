@@ -10,7 +10,8 @@
 //     getBlameCore) stats `uri` as "working" and `uri.with({ scheme: 'github' })` as "committed", and builds a
 //     file's revision URI with `remotehub.getProviderUri(...)` (createProviderUri).
 // So the browser shows the change vs HEAD as the desktop does. A pull request's own base commit is not offered
-// by that API (Metadata.getRevision() names the head only), so the Δ is of the working copy, not of the PR.
+// by that API (Metadata.getRevision() names the head only), so the Δ is of the working copy, not of the PR; in a
+// pull request the tooltip and hover say so (pullRequest.ts).
 // Without the extension, or when the committed file cannot be read, one lens says so, with the reason.
 import * as vscode from 'vscode';
 import type { FileVersions } from '../../core/diff/prompts';
@@ -23,9 +24,10 @@ import { documentLength } from '../vscodeConvert';
 import { Disposable } from '../util/dispose';
 import { registerChangeLensAndHover } from './editor';
 import { MAX_LIVE_CHARS, type DocumentChanges } from './tracker';
+import { type RemoteHubMetadataApi, pullRequestHead, pullRequestNote } from './pullRequest';
 
 /** The part of RemoteHub's API this feature uses (the typings cited above). */
-export interface RemoteHubApi {
+export interface RemoteHubApi extends RemoteHubMetadataApi {
   getProviderUri(uri: vscode.Uri): vscode.Uri;
 }
 
@@ -91,6 +93,8 @@ type RemoteResult = { changes: DocumentChanges; committed: vscode.Uri } | { unav
 export class RemoteChanges extends Disposable {
   private hub?: Promise<RemoteHubApi | string>;
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<RemoteResult> }>();
+  /** Per repository (authority, owner, name): what HEAD is when it is a pull request's head. */
+  private readonly notes = new Map<string, Promise<string | undefined>>();
   private generation = 0;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
@@ -136,16 +140,29 @@ export class RemoteChanges extends Disposable {
     this.hub ??= this.load();
     const hub = await this.hub;
     if (typeof hub === 'string') return { unavailable: hub };
-    const base = await readRemoteBase(hub, doc.uri);
+    const [base, baseNote] = await Promise.all([readRemoteBase(hub, doc.uri), this.noteFor(hub, doc.uri)]);
     if ('unavailable' in base) return base;
     const after = doc.getText();
     const setting = readConfig(doc.uri).primaryModel;
-    if (base.text === after) return { committed: base.committed, changes: { uri: doc.uri, changes: [], primary: () => '' } };
+    if (base.text === after) return { committed: base.committed, changes: { uri: doc.uri, changes: [], primary: () => '', baseNote } };
     if ((base.text?.length ?? 0) > MAX_LIVE_CHARS) return undefined;
     const [{ diffFilePrompts }, ws] = await Promise.all([import('../../core/diff/prompts'), editorPromptWorkspace(this.services, doc.uri)]);
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     const changes = await withDataFiles(async () => diffFilePrompts({ path: rel, before: base.text, after, type }, ws.pricing));
-    return { committed: base.committed, changes: { uri: doc.uri, changes, primary: (c) => setting || c.primaryModel || ws.primary } };
+    return {
+      committed: base.committed,
+      changes: { uri: doc.uri, changes, primary: (c) => setting || c.primaryModel || ws.primary, baseNote },
+    };
+  }
+
+  private noteFor(hub: RemoteHubApi, uri: vscode.Uri): Promise<string | undefined> {
+    const repo = `${uri.authority}${uri.path.split('/').slice(0, 3).join('/')}`;
+    let note = this.notes.get(repo);
+    if (!note) {
+      note = pullRequestHead(uri, hub, this.services.log).then((pr) => pr && pullRequestNote(pr));
+      this.notes.set(repo, note);
+    }
+    return note;
   }
 }
 

@@ -42,7 +42,7 @@ export function registerChangeLensAndHover(
           new vscode.CodeLens(at, {
             ...open,
             title: escapeIcons(title),
-            tooltip: `Cost change of this prompt vs ${BASE_LABEL} (${d.model}); click to open the change`,
+            tooltip: `Cost change of this prompt vs ${BASE_LABEL} (${d.model}); click to open the change${dc.baseNote ? `.\n${dc.baseNote}` : ''}`,
           }),
         ];
       });
@@ -103,5 +103,6 @@ export async function changeMarkdown(dc: DocumentChanges, c: PromptChange): Prom
     ...rows,
     '',
     `Monthly at ${GROUPED.format(side.requestsPerDay)} requests/day × 30${c.kind === 'file' ? `; per request includes ${GROUPED.format(side.outputTokens)} expected output tokens` : '; input only'}.`,
+    ...(dc.baseNote ? ['', escapeMarkdown(dc.baseNote)] : []),
   ].join('\n');
 }

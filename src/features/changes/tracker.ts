@@ -28,6 +28,8 @@ export interface DocumentChanges {
   changes: PromptChange[];
   /** The model whose Δ is shown first (settings' primary, else the prompt's own, else the first configured). */
   primary: (c: PromptChange) => string;
+  /** What HEAD is when that needs saying (a pull request on github.dev: changes/pullRequest.ts), for the tooltip and hover. */
+  baseNote?: string;
 }
 
 export interface RepositoryChanges {

@@ -52,6 +52,19 @@ class MemoryFs implements vscode.FileSystemProvider {
   }
 }
 
+/**
+ * The pull request a URI's authority names: `github+<hex of {"v":1,"ref":{"type":3,"id":"<n>"}}>` as GitLens encodes
+ * and decodes RemoteHub authorities (src/plus/remotehub.ts GitHubAuthorityMetadata, RepositoryRefType.PullRequest = 3;
+ * githubGitProvider.ts encodeAuthority). Written here on its own, not with the code under test.
+ */
+export function pullRequestOf(uri: vscode.Uri): number | undefined {
+  const [, hex] = uri.authority.split('+');
+  if (!hex) return undefined;
+  const json = hex.replace(/../g, (h) => String.fromCharCode(parseInt(h, 16)));
+  const meta = JSON.parse(json) as { ref?: { type: number; id: string } };
+  return meta.ref?.type === 3 ? Number(meta.ref.id) : undefined;
+}
+
 const VIRTUAL = 'vscode-vfs';
 const PROVIDER = 'github';
 /** owner/repo, the first two path segments of a RemoteHub URI (vscode-vfs://github/<owner>/<repo>/<path>). */
@@ -69,7 +82,12 @@ export function activate(context: vscode.ExtensionContext) {
       return {
         provider,
         repo: { owner, name },
-        getRevision: async () => ({ type: 0, name: 'main', revision: '0'.repeat(40) }),
+        // HeadType (gitkraken/vscode-gitlens src/plus/remotehub.ts): Branch = 0, RemoteBranch = 1; a pull request's
+        // head is a RemoteBranch named `owner:branch` (GitLens githubGitProvider.ts splits it so).
+        getRevision: async () =>
+          pullRequestOf(uri) !== undefined
+            ? { type: 1, name: 'contributor:tighten-triage', revision: 'c0ffee'.padEnd(40, '7') }
+            : { type: 0, name: 'main', revision: '0'.repeat(40) },
       };
     },
     getProvider: (uri: vscode.Uri) => (uri.scheme === VIRTUAL || uri.scheme === PROVIDER ? provider : undefined),

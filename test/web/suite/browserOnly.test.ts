@@ -71,10 +71,50 @@ describe('VS Code for the Web: what the browser cannot do', () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 4));
     const md = hoverText(hovers);
     match(md, /Prompt Cost · change vs HEAD/, 'the change hover');
+    ok(!md.includes('pull request #'), `a branch is not called a pull request: ${md}`);
     ok(
       md.includes(`${grouped(expected.supportTriageTokens)} → ${grouped(expected.supportTriageEditedTokens)} (+${grouped(delta)})`),
       `the hover's gpt-4o-mini row has tiktoken's before → after: ${md}`,
     );
+  });
+
+  it('a pull request on github.dev: the Δ is vs its head, and the tooltip and hover say why not vs its base', async () => {
+    // github.dev opens a pull request with the ref in the authority (GitLens src/plus/remotehub.ts
+    // GitHubAuthorityMetadata {v: 1, ref: {type: 3 = PullRequest, id}}, hex-encoded JSON after `github+`).
+    const authority = (n: number) =>
+      'github+' +
+      [...new TextEncoder().encode(JSON.stringify({ v: 1, ref: { type: 3, id: String(n) } }))]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join('');
+    const delta = expected.supportTriageEditedTokens - expected.supportTriageTokens;
+    const seedAt = async (repo: string, n: number) => {
+      const uri = vscode.Uri.parse(`vscode-vfs://${authority(n)}/acme/${repo}/prompts/support-triage.prompt.md`);
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(triage + expected.remoteAddition));
+      await vscode.workspace.fs.writeFile(uri.with({ scheme: 'github' }), new TextEncoder().encode(triage));
+      return uri;
+    };
+    for (const [repo, n, who] of [
+      ['agents', 12, '#12 “Tighten the triage prompt”'], // named by GitHub Pull Requests' getRepositoryDescription
+      ['no-pr-extension', 7, '#7'], // that extension knows nothing: the authority still names it
+    ] as const) {
+      const uri = await seedAt(repo, n);
+      await vscode.window.showTextDocument(uri);
+      const lenses = await lensesWhen(uri, (t) => t.some((x) => x.endsWith(' vs HEAD')));
+      const change = lenses.find((l) => l.command?.title.endsWith(' vs HEAD'));
+      match(change?.command?.title ?? '', changeTitle('', delta), `the Δ lens of ${repo}`);
+      const note = `This is pull request ${who}: HEAD is its head (contributor:tighten-triage @ c0ffee7), so the Δ is your edits, not what the pull request changes.`;
+      // The tooltip does not come back through executeCodeLensProvider: read it from the rendered lens.
+      const tooltip = await waitFor('the Δ lens drawn', async () => {
+        const a = await uiQuery('.editor-group-container.active .codelens-decoration a', ' vs HEAD', 'title');
+        return a.attributes?.find((t) => t?.includes('pull request')) ?? undefined;
+      });
+      ok(tooltip.includes(note), `the lens tooltip says what HEAD is: ${tooltip}`);
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 4));
+      const md = hoverText(hovers).replace(/\\/g, '');
+      ok(md.includes(note), `the hover says what HEAD is (${repo}): ${md}`);
+      match(md, /Its base commit is not offered by the GitHub Repositories or GitHub Pull Requests extension APIs/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('a new prompt shows its whole cost as the change; an unreadable base says “Δ vs base: unavailable”', async () => {

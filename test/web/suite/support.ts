@@ -79,6 +79,8 @@ export function hoverText(hovers: vscode.Hover[] | undefined): string {
 export interface UiAnswer {
   count: number;
   texts: string[];
+  /** The asked attribute of each match (null where it is missing). */
+  attributes?: (string | null)[];
 }
 
 let uiQueries = 0;
@@ -86,9 +88,9 @@ let uiQueries = 0;
  * What the rendered workbench shows for a CSS selector (playwright's locator, optional hasText): asked of the
  * harness through the workspace (test/web/uiQueries.mjs), as a web worker cannot see the page.
  */
-export async function uiQuery(selector: string, hasText?: string): Promise<UiAnswer> {
+export async function uiQuery(selector: string, hasText?: string, attribute?: string): Promise<UiAnswer> {
   const id = `${Date.now()}-${++uiQueries}`;
-  await writeWorkspaceJson(`.pcl-web/ui/${id}.query.json`, { selector, hasText });
+  await writeWorkspaceJson(`.pcl-web/ui/${id}.query.json`, { selector, hasText, attribute });
   const answer = await waitFor(`the page's answer for ${selector}`, () =>
     readWorkspaceJson<UiAnswer | { error: string }>(`.pcl-web/ui/${id}.answer.json`),
   );
