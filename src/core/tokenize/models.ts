@@ -23,7 +23,8 @@
 //   - Llama 3+ (and Llama-derived): proxy cl100k_base, factor 1.0. Llama 3's 128k vocabulary
 //     is a tiktoken BPE that contains cl100k_base's 100k tokens and uses the same split regex,
 //     so cl100k is close for Llama 3-derived ids. Llama 2 / CodeLlama (a 32k SentencePiece vocabulary):
-//     cl100k × 1.25, ±13 %, measured against Llama 2's tokenizer on held-out text (tokenize-llama2-band.test.ts).
+//     cl100k × 1.25, ±17 %, measured against Llama 2's tokenizer on held-out text and Meta's chat format
+//     (tokenize-llama2-band.test.ts).
 //   - Gemini and Qwen's hosted models: the nearest exact family (Gemma 3, Qwen 3; NEAREST_FAMILIES).
 //   - Mistral (but NeMo and Ministral 8B, exact with tekken), Cohere, xAI and unknown providers: proxy o200k_base,
 //     factor 1.0, no error band (not calibrated: we have no reference counts).
@@ -185,14 +186,16 @@ const APPROXIMATE_FAMILIES: Family[] = [
     // Measured in test/unit/tokenize-llama2-band.test.ts against Llama 2's own vocabulary (llama-tokenizer-js's
     // copy of Meta's tokenizer.json, run by HF tokenizers): Σ Llama 2 / Σ cl100k = 1.246 on the repository's 13
     // prompt files (the fit), and × 1.25 leaves −12.8 % … +7.0 % on 16 held-out English files (the pinned oracle
-    // packages' READMEs, dotprompt's fixture), −4.9 % … +7.5 % leave-one-out on the prompts. CodeLlama: Llama 2's
+    // packages' READMEs, dotprompt's fixture), −4.9 % … +7.5 % leave-one-out on the prompts, and −16.7 % … +16.7 %
+    // for the prompt files as chats (OpenAI's framing × 1.25) against Meta's [INST] chat format (12–474 tokens: the
+    // extremes are the 12- and 30-token prompts). CodeLlama: Llama 2's
     // vocabulary + infill tokens (▁<PRE>, ▁<SUF>, ▁<MID>, ▁<EOT>), not shipped on npm: same row, not measured apart.
     test: /(?:^|[^a-z])(?:llama-?2(?![\d.])|codellama)/,
     name: 'Llama 2',
     encoding: 'cl100k_base',
     factor: 1.25,
-    errorBand: 0.13,
-    note: "cl100k_base × 1.25, fitted on real prompt files against Llama 2's own tokenizer; −12.8 % to +7.5 % on English text it was not fitted on (other scripts: more; docs/dev/benchmarks.md)",
+    errorBand: 0.17,
+    note: "cl100k_base × 1.25, fitted on real prompt files against Llama 2's own tokenizer: −12.8 % to +7.5 % on English text it was not fitted on, −16.7 % to +16.7 % on short chat prompts against Meta's [INST] format (other scripts: more; docs/dev/benchmarks.md)",
   },
   { test: /(?:^|[^a-z])(?:code)?llama/, name: 'Llama', encoding: 'cl100k_base', factor: 1.0 },
   { test: /gemini|gemma|^google|^vertex/, name: 'Gemini', encoding: 'o200k_base', factor: 1.0 },

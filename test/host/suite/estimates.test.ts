@@ -75,6 +75,44 @@ describe('live estimates', () => {
     );
   });
 
+  // Embedding models bill the input text alone and return no output (OpenAI's API spec, openai/openai-openapi
+  // CreateEmbeddingResponse.usage: prompt_tokens = total_tokens); unit-tested in estimate-embeddings.test.ts.
+  it('an embedding prompt: input without chat framing, and no output on the lens, status bar and hover', async () => {
+    const api = await extensionApi();
+    const body = 'Represent this support ticket for retrieval: the invoice PDF fails to download on Safari 17.';
+    const file = path.join(workspaceRoot(), 'prompts', 'embed-ticket.prompt.md');
+    fs.writeFileSync(file, `---\nmodel: openai:text-embedding-3-small\n---\n${body}\n`);
+    const config = vscode.workspace.getConfiguration('promptCost');
+    await config.update('models', ['openai:text-embedding-3-large'], vscode.ConfigurationTarget.Workspace);
+    try {
+      const editor = await openInEditor('prompts', 'embed-ticket.prompt.md');
+      const expected = countTokens(body, 'cl100k_base');
+      const titles = await waitFor('CodeLens', async () => {
+        const t = await codeLensTitles(editor.document.uri);
+        return t.some((x) => / tokens, no output$/.test(x)) ? t : undefined;
+      });
+      assert.equal(titles[0], `${expected} tokens, no output`, titles.join(' | '));
+      const status = await waitFor('status bar', () => (api.statusBar.text.includes(`${expected} tok`) ? api.statusBar.text : undefined));
+      assert.doesNotMatch(status, /\+/, status);
+      const md = await waitFor('hover', async () => {
+        const h = hoverText(
+          await vscode.commands.executeCommand<vscode.Hover[]>(
+            'vscode.executeHoverProvider',
+            editor.document.uri,
+            new vscode.Position(3, 5),
+          ),
+        );
+        return h.includes('Prompt Cost') || h.includes('| Model |') ? h : undefined;
+      });
+      assert.match(md, /Output \(none: embeddings\)/, md);
+      assert.doesNotMatch(md, /500 tok/, md);
+    } finally {
+      await config.update('models', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('updates the CodeLens and status bar while typing', async () => {
     const api = await extensionApi();
     const editor = await openInEditor('prompts', 'summarize.txt');
