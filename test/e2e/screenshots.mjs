@@ -31,6 +31,8 @@ async function session(list, { workspaceTrust = false, web = false } = {}) {
   const workspace = copyWorkspace(path.join(root, 'examples'));
   // VS Code for the Web: the extension as a web extension only (it then runs in the web-worker host).
   const extension = web ? webOnlyExtension(root) : root;
+  // What a scenario needs on disk before the workbench opens the folder (a file written later may miss the watcher).
+  for (const s of selected) await s.prepare?.({ workspace });
   const host = await startHost({ verbose, workspaceTrust });
   const { page } = host;
   let passed = 0;
@@ -71,6 +73,7 @@ async function session(list, { workspaceTrust = false, web = false } = {}) {
       console.log('----- end of host log -----');
     }
     await host.close();
+    for (const s of selected) await s.cleanup?.();
     fs.rmSync(workspace, { recursive: true, force: true });
     if (web) fs.rmSync(extension, { recursive: true, force: true });
   }
