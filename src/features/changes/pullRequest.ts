@@ -32,7 +32,11 @@ export interface PullRequestsApi {
 
 /** RemoteHub's getMetadata (gitkraken/vscode-gitlens src/plus/remotehub.ts). */
 export interface RemoteHubMetadataApi {
-  getMetadata?(uri: vscode.Uri): Promise<{ getRevision(): Promise<{ type: number; name: string; revision: string }> } | undefined>;
+  getMetadata?(
+    uri: vscode.Uri,
+  ): Promise<
+    { repo?: { owner: string; name: string }; getRevision(): Promise<{ type: number; name: string; revision: string }> } | undefined
+  >;
 }
 
 export interface PullRequestHead {
