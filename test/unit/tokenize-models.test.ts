@@ -76,8 +76,6 @@ describe('tokenizerForModel', () => {
     ['Qwen/Qwen2.5-72B-Instruct', 'qwen3', 'qwen2_5'],
     ['ollama:qwen2.5-coder:7b', 'qwen3', 'qwen2_5'],
     ['qwq-32b', 'qwen3'],
-    ['deepseek-ai/DeepSeek-R1-Distill-Qwen-32B', 'qwen3'],
-    ['deepseek-ai/DeepSeek-R1-Distill-Llama-70B', 'llama3'],
     ['deepseek-chat', 'deepseek_v3'],
     ['deepseek-reasoner', 'deepseek_v3'],
     ['deepseek:deepseek-chat', 'deepseek_v3'],
@@ -97,6 +95,17 @@ describe('tokenizerForModel', () => {
       assert.equal(familyForModel(id), family);
     });
   }
+  it("R1 distills: their base's family, approximate (their own tokenizer.json is not available to check)", () => {
+    for (const [id, family] of [
+      ['deepseek-ai/DeepSeek-R1-Distill-Qwen-32B', 'qwen3'],
+      ['deepseek-ai/DeepSeek-R1-Distill-Llama-70B', 'llama3'],
+    ] as const) {
+      const t = tokenizerForModel(id);
+      assert.equal(t.family, family, id);
+      assert.equal(t.approximate, true, id);
+      assert.equal(familyForModel(id), family, id);
+    }
+  });
   it('Llama 2 / 4, Gemma 2, DeepSeek Coder V1 are not counted with a newer family', () => {
     for (const id of [
       'meta-llama/Llama-2-7b-chat-hf',

@@ -66,6 +66,10 @@ test('untrusted workspace: state_uri is not followed, defaults only inside the f
   });
   assert.deepEqual(untrusted.candidates, [path.join(ws, 'flujo_ops.db'), path.join(ws, '.flujo', 'state.db')]);
   assert.match(untrusted.notice ?? '', /state_uri in flujo\.toml .* is not read because this workspace is not trusted/);
+  // a PostgreSQL state_uri is named without its password (the Runs view shows the notice)
+  const pg = stateDbAccess({ configDir: ws, stateUri: 'postgresql://team:s3cr%40t@db:5432/flujo', workspaceDir: ws, trusted: false });
+  assert.match(pg.notice ?? '', /\(postgresql:\/\/team:\*\*\*@db:5432\/flujo\) is not read/);
+  assert.doesNotMatch(pg.notice ?? '', /s3cr/);
   // what `flujo init` writes names a default location inside the folder: nothing is withheld
   const init = stateDbAccess({ configDir: ws, stateUri: 'sqlite:///.flujo/state.db', workspaceDir: ws, trusted: false });
   assert.equal(init.notice, undefined);

@@ -30,7 +30,7 @@ export function templateRefusals(doc: PromptDocument, estimate: Pick<PromptEstim
       severity: 'warning',
       code: TEMPLATE_REFUSED_CODE,
       message:
-        `The chat template of ${names} refuses ${where}: "${error}" (the template's own raise_exception; ` +
+        `The chat template of ${names} refuses ${where}: "${error}" (its own check: the template's raise_exception, mistral-common's validator for Mistral; ` +
         `the server would reject the request). Its count is ≈: message contents only, without the framing.`,
       range: message.headerRange ?? message.range,
     });

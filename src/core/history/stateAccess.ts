@@ -2,7 +2,7 @@
 // a path chosen by whoever wrote the repository: in a workspace the user has not trusted (Workspace
 // Trust) it is not followed at all, and only the default locations inside the folder are read.
 import { isInsideFolder } from '../confine';
-import { flujoStateDbCandidates, sqlitePathFromStateUri } from './flujo/index';
+import { flujoStateDbCandidates, redactPostgresUri, sqlitePathFromStateUri } from './flujo/index';
 
 export interface StateDbAccess {
   /** Databases to look for, first existing wins (already confined when untrusted). */
@@ -28,7 +28,7 @@ export function stateDbAccess(options: {
   const named = stateUri === undefined ? undefined : sqlitePathFromStateUri(stateUri, configDir);
   const notice =
     stateUri !== undefined && (named === undefined || !candidates.includes(named))
-      ? `state_uri in flujo.toml (${stateUri}) is not read because this workspace is not trusted (Workspace Trust); trust the workspace to see the runs of that database.`
+      ? `state_uri in flujo.toml (${redactPostgresUri(stateUri)}) is not read because this workspace is not trusted (Workspace Trust); trust the workspace to see the runs of that database.`
       : undefined;
   return { candidates, notice };
 }

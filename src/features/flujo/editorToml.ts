@@ -1,10 +1,37 @@
 // flujo.toml's text as Flujo reads it when an editor holds the file: VS Code drops a UTF-8 byte-order mark from
 // the document (and writes it back on save) and shows invalid UTF-8 as U+FFFD, while Flujo's tomllib fails on
 // both (config_manager.py: `tomllib.load` on the bytes). So the bytes on disk are asked what the text hides.
+// flujoTomlText is the one way features read a flujo.toml (prices, the Runs/Budgets views, desktop and browser).
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { DecodedToml } from '../../core/flujo/decode';
 import { IN_BROWSER } from '../platform';
+import { findOpenDocument } from '../vscodeConvert';
+
+/**
+ * flujo.toml's text as Flujo reads it: an open editor's text with what it hides put back (documentTomlText),
+ * else the file's bytes decoded as tomllib does (a BOM kept, invalid UTF-8 located). Undefined when the file is
+ * not a regular file (a FIFO would hold a thread forever) or cannot be read.
+ */
+export async function flujoTomlText(uri: vscode.Uri): Promise<DecodedToml | undefined> {
+  const open = findOpenDocument(uri);
+  if (open) return documentTomlText(open);
+  try {
+    if (!(await isRegularFile(uri))) return undefined;
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    const { decodeTomlBytes } = await import('../../core/flujo/decode');
+    return decodeTomlBytes(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A regular file (symlinks followed)? A FIFO, socket or device is not: opening one can block. */
+async function isRegularFile(uri: vscode.Uri): Promise<boolean> {
+  if (!IN_BROWSER && uri.scheme === 'file') return (await fs.promises.stat(uri.fsPath)).isFile();
+  // Other file systems say File, Directory, SymbolicLink (with the target's kind) or Unknown (a FIFO, a device).
+  return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.File) !== 0;
+}
 
 /** What a document's file bytes say that its text does not: `byteOrderMark`, and `encodingError` (invalid UTF-8). */
 export interface DiskEncoding {
@@ -38,6 +65,7 @@ export async function documentTomlText(doc: vscode.TextDocument): Promise<Decode
 
 /** The first three bytes are enough for the byte-order mark; the whole file only when the text shows U+FFFD. */
 async function readBytes(uri: vscode.Uri, whole: boolean): Promise<Uint8Array> {
+  if (!(await isRegularFile(uri))) throw new Error('not a regular file');
   if (whole || IN_BROWSER || uri.scheme !== 'file') return vscode.workspace.fs.readFile(uri);
   const handle = await fs.promises.open(uri.fsPath, 'r');
   try {

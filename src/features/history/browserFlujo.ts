@@ -90,7 +90,7 @@ export async function browserFlujoSource(
   if (all.length > src.candidates.length)
     src.notice ??= notInBrowser(`Reading a Flujo state database outside the workspace folder (${all.find((p) => !inside(p))})`);
   if (!trusted && stateUri !== undefined)
-    src.notice ??= `state_uri in flujo.toml (${stateUri}) is not read because this workspace is not trusted (Workspace Trust).`;
+    src.notice ??= `state_uri in flujo.toml (${history.redactPostgresUri(stateUri)}) is not read because this workspace is not trusted (Workspace Trust).`;
   for (const candidate of src.candidates) {
     const dbUri = folder.with({ path: candidate });
     const st = await isFile(dbUri);

@@ -9,7 +9,6 @@ import { IN_BROWSER } from '../platform';
 import { applyBudgets, browserDbPattern } from './browserFlujo';
 import { Debouncer } from '../util/debounce';
 import { Disposable, disposeAll } from '../util/dispose';
-import { findOpenDocument } from '../vscodeConvert';
 import type { BudgetConfig, BudgetRow } from '../../core/history/budgets';
 import type { CorruptLine, LedgerFollower } from '../../core/history/ledger';
 import type { RunRecord } from '../../core/history/record';
@@ -18,7 +17,7 @@ import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
 import type { FlujoHistoryConfig } from '../../core/flujo/historyConfig';
 import type { FlujoDiagnostic } from '../../core/flujo/analysis/types';
-import { documentTomlText } from '../flujo/editorToml';
+import { flujoTomlText } from '../flujo/editorToml';
 import { chooseLedgerPath } from './ledgerPath';
 import { errorText } from '../../core/errors';
 
@@ -434,10 +433,9 @@ export class HistoryStore extends Disposable {
     const src: FlujoSource = { config: configUri.fsPath, candidates: [], budgetProblems: [], live: [], warnings: [] };
     let stateUri: string | undefined;
     try {
-      const open = findOpenDocument(configUri);
-      const { decodeTomlBytes } = await import('../../core/flujo/decode');
-      const { text, encodingError } = open ? await documentTomlText(open) : decodeTomlBytes(await fs.promises.readFile(configUri.fsPath));
-      const config = await this.readHistoryConfig(text, encodingError);
+      const read = await flujoTomlText(configUri);
+      if (!read) throw new Error('not a readable regular file');
+      const config = await this.readHistoryConfig(read.text, read.encodingError);
       stateUri = config.stateUri;
       applyBudgets(src, config, history);
     } catch (err) {
@@ -499,11 +497,9 @@ export class HistoryStore extends Disposable {
     if (!folder) return;
     const { browserFlujoSource } = await import('./browserFlujo');
     const readConfig = async (uri: vscode.Uri) => {
-      const open = findOpenDocument(uri);
-      if (open) return this.readHistoryConfig(open.getText());
-      const { decodeTomlBytes } = await import('../../core/flujo/decode');
-      const { text, encodingError } = decodeTomlBytes(await vscode.workspace.fs.readFile(uri));
-      return this.readHistoryConfig(text, encodingError);
+      const read = await flujoTomlText(uri);
+      if (!read) throw new Error('not a readable regular file');
+      return this.readHistoryConfig(read.text, read.encodingError);
     };
     this.setFlujo(f, await browserFlujoSource(this.services, folder.uri, readConfig, f.flujo), folder.uri);
   }

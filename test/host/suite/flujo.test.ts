@@ -1,9 +1,11 @@
 // flujo.toml in a real VS Code: diagnostics with stable codes, a quick fix applied, live updates, completion, hover.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { extensionApi, scaled, waitFor, workspaceRoot } from './helpers';
+import { diskEncoding, flujoTomlText } from '../../../src/features/flujo/editorToml';
+import { extensionApi, scaled, waitFor, withRootFlujoToml, workspaceRoot } from './helpers';
 
 const BROKEN = `# A config with the mistakes Flujo silently accepts.
 [cost]
@@ -252,69 +254,54 @@ describe('flujo.toml language service', () => {
   // [cost], and Flujo records $0 for every model. The editor prices from the reference and says so.
   it('predicts what Flujo does: one broken price table, and every estimate says Flujo records $0', async function () {
     this.timeout(scaled(60_000));
-    const api = await extensionApi();
-    const root = path.join(workspaceRoot(), 'flujo.toml');
-    const original = fs.readFileSync(root, 'utf8');
-    const resolve = async () => (await api.services.pricing.forDocument(vscode.Uri.file(root))).catalog.resolve('openai:gpt-4o-mini');
-    try {
-      fs.writeFileSync(
-        root,
-        `${original}\n[cost.providers.openai.gpt-3.5-turbo]\nprompt_tokens_per_1k = 0.0005\ncompletion_tokens_per_1k = 0.0015\n`,
-      );
-      const broken = await waitFor('gpt-4o-mini priced from the reference', async () => {
-        const r = await resolve();
-        return r.ok && r.price.source === 'reference' ? r : undefined;
-      });
-      assert.ok(broken.ok);
-      assert.match(
-        broken.warnings.join('\n'),
-        /Flujo itself would record \$0 for openai:gpt-4o-mini: the \[cost\] section fails Flujo's validation/,
-      );
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(root));
-      const dotted = await waitFor('dotted-model-key', () =>
-        vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'dotted-model-key'),
-      );
-      assert.match(dotted.message, /records \$0 for every model, not just this one/);
-    } finally {
-      fs.writeFileSync(root, original);
-    }
-    await waitFor('gpt-4o-mini priced from flujo.toml again', async () => {
-      const r = await resolve();
-      return r.ok && r.price.source === 'flujo.toml' ? true : undefined;
-    });
+    const dottedTable = '\n[cost.providers.openai.gpt-3.5-turbo]\nprompt_tokens_per_1k = 0.0005\ncompletion_tokens_per_1k = 0.0015\n';
+    await withRootFlujoToml(
+      (original) => `${original}${dottedTable}`,
+      async (root, resolve) => {
+        const broken = await waitFor('gpt-4o-mini priced from the reference', async () => {
+          const r = await resolve();
+          return r.ok && r.price.source === 'reference' ? r : undefined;
+        });
+        assert.ok(broken.ok);
+        assert.match(
+          broken.warnings.join('\n'),
+          /Flujo itself would record \$0 for openai:gpt-4o-mini: the \[cost\] section fails Flujo's validation/,
+        );
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(root));
+        const dotted = await waitFor('dotted-model-key', () =>
+          vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'dotted-model-key'),
+        );
+        assert.match(dotted.message, /records \$0 for every model, not just this one/);
+      },
+    );
   });
 
   // VS Code drops a UTF-8 byte-order mark from the document's text (and writes it back on save); Flujo's tomllib
   // keeps it and fails: "Invalid statement (at line 1, column 1)" (flujo/infra/config_manager.py, tomllib.load).
   it('a flujo.toml saved with a byte-order mark: the open editor says Flujo cannot load it, and prices do not come from it', async function () {
     this.timeout(scaled(60_000));
-    const api = await extensionApi();
-    const root = path.join(workspaceRoot(), 'flujo.toml');
-    const original = fs.readFileSync(root, 'utf8');
-    const resolve = async () => (await api.services.pricing.forDocument(vscode.Uri.file(root))).catalog.resolve('openai:gpt-4o-mini');
-    try {
-      fs.writeFileSync(root, `\ufeff${original}`);
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(root));
-      await vscode.window.showTextDocument(doc);
-      await waitFor('the document without the mark', () => (doc.getText() === original ? true : undefined));
-      const bom = await waitFor('the byte-order-mark error', () =>
-        vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'toml-syntax' && /byte-order mark/.test(d.message)),
-      );
-      assert.deepEqual([bom.range.start.line, bom.range.start.character], [0, 0]);
-      assert.equal(bom.severity, vscode.DiagnosticSeverity.Error);
-      const priced = await waitFor('gpt-4o-mini not priced from the unloadable file', async () => {
-        const r = await resolve();
-        return r.ok && r.price.source !== 'flujo.toml' ? r : undefined;
-      });
-      assert.match(priced.ok ? priced.warnings.join('\n') : '', /byte-order mark/);
-    } finally {
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-      fs.writeFileSync(root, original);
-    }
-    await waitFor('gpt-4o-mini priced from flujo.toml again', async () => {
-      const r = await resolve();
-      return r.ok && r.price.source === 'flujo.toml' ? true : undefined;
-    });
+    await withRootFlujoToml(
+      (original) => `\ufeff${original}`,
+      async (root, resolve, original) => {
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(root));
+        await vscode.window.showTextDocument(doc);
+        try {
+          await waitFor('the document without the mark', () => (doc.getText() === original ? true : undefined));
+          const bom = await waitFor('the byte-order-mark error', () =>
+            vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'toml-syntax' && /byte-order mark/.test(d.message)),
+          );
+          assert.deepEqual([bom.range.start.line, bom.range.start.character], [0, 0]);
+          assert.equal(bom.severity, vscode.DiagnosticSeverity.Error);
+          const priced = await waitFor('gpt-4o-mini not priced from the unloadable file', async () => {
+            const r = await resolve();
+            return r.ok && r.price.source !== 'flujo.toml' ? r : undefined;
+          });
+          assert.match(priced.ok ? priced.warnings.join('\n') : '', /byte-order mark/);
+        } finally {
+          await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+        }
+      },
+    );
   });
 
   it('quick fixes that leave nothing behind: [budget] → [budgets.default], a lax value → its literal', async () => {
@@ -345,6 +332,41 @@ describe('flujo.toml language service', () => {
       await waitFor('no diagnostics left', () => (codes(fixDoc.uri).filter((c) => c !== 'unpriced-model').length === 0 ? true : undefined));
     } finally {
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A FIFO named flujo.toml (the explicit promptCost.flujoConfigPath is used even when it is no regular file) would
+  // hold a thread of the extension host until something writes to it: it is stat'ed first and not read.
+  it('a FIFO as flujo.toml is not read (no thread held): no price from it, and the editor helpers return at once', async function () {
+    this.timeout(scaled(60_000));
+    const dir = path.join(workspaceRoot(), 'fifo-config');
+    const fifo = path.join(dir, 'flujo.toml');
+    fs.mkdirSync(dir, { recursive: true });
+    const made = spawnSync('mkfifo', [fifo]);
+    if (made.status !== 0) return this.skip(); // no mkfifo (not POSIX)
+    const config = vscode.workspace.getConfiguration('promptCost');
+    const api = await extensionApi();
+    // Bounded, so a read that blocks fails the test instead of hanging it.
+    const within = <T>(what: string, p: Promise<T>) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not return`)), scaled(10_000)))]);
+    try {
+      assert.equal(await within('flujoTomlText', flujoTomlText(vscode.Uri.file(fifo))), undefined);
+      assert.deepEqual(await within('diskEncoding', diskEncoding(vscode.Uri.file(fifo), 'x')), { byteOrderMark: false });
+      await config.update('flujoConfigPath', fifo, vscode.ConfigurationTarget.Workspace);
+      const ctx = await waitFor('the pricing without the FIFO', async () => {
+        const c = await within('forDocument', api.services.pricing.forDocument(vscode.Uri.file(path.join(dir, 'x.prompt'))));
+        return c.flujo === undefined ? c : undefined;
+      });
+      assert.equal(ctx.flujo, undefined);
+    } finally {
+      await config.update('flujoConfigPath', undefined, vscode.ConfigurationTarget.Workspace);
+      // Whatever did open the FIFO for reading gets its end of file now (O_NONBLOCK: no wait when nothing does).
+      try {
+        fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+      } catch {
+        // ENXIO: nobody is reading it — as it should be
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,8 +1,10 @@
 // Helpers shared by the suites that run inside a real VS Code host.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PromptCostApi } from '../../../src/extension';
+import type { PriceCatalog } from '../../../src/core/pricing';
 import { scaled } from '../../support/timing';
 import { pollUntil } from '../../support/poll';
 
@@ -40,4 +42,29 @@ export async function extensionApi(): Promise<PromptCostApi> {
  */
 export function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   return pollUntil(what, probe, scaled(timeoutMs), 50);
+}
+
+/**
+ * Runs `body` with the workspace's root flujo.toml rewritten on disk by `edit` (as another program would write it),
+ * then puts the original back whatever happened and waits until gpt-4o-mini is priced from it again (later suites
+ * read that file). `resolve` is how the extension prices gpt-4o-mini for the root folder.
+ */
+export async function withRootFlujoToml(
+  edit: (original: string) => string,
+  body: (root: string, resolve: () => Promise<ReturnType<PriceCatalog['resolve']>>, original: string) => Promise<void>,
+): Promise<void> {
+  const api = await extensionApi();
+  const root = path.join(workspaceRoot(), 'flujo.toml');
+  const original = fs.readFileSync(root, 'utf8');
+  const resolve = async () => (await api.services.pricing.forDocument(vscode.Uri.file(root))).catalog.resolve('openai:gpt-4o-mini');
+  try {
+    fs.writeFileSync(root, edit(original));
+    await body(root, resolve, original);
+  } finally {
+    fs.writeFileSync(root, original);
+  }
+  await waitFor('gpt-4o-mini priced from flujo.toml again', async () => {
+    const r = await resolve();
+    return r.ok && r.price.source === 'flujo.toml' ? true : undefined;
+  });
 }

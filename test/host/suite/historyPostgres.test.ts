@@ -123,6 +123,16 @@ async function writePostgresRun(w: FlujoPostgresWriter, r: (typeof RUNS)[number]
   await w.saveRunEnd(id, { status: 'completed', execution_time_ms: r.ms, updated_at: r.created });
 }
 
+/**
+ * True once the store reads flujo.toml's state as PostgreSQL (`postgres`) or not. The file watcher normally tells
+ * the store; re-reading on each probe does not depend on it (a write into a busy workbench can be seen late).
+ */
+async function readAgain(store: Awaited<ReturnType<typeof api>>['store'], postgres: boolean): Promise<true | undefined> {
+  if (store.flujoSources().some((s) => s.flujo.postgres) === postgres) return true;
+  await store.refresh();
+  return store.flujoSources().some((s) => s.flujo.postgres) === postgres ? true : undefined;
+}
+
 if (unavailable) {
   describe(SUITE, () => {
     // A pending test: the harness lists it as skipped, with the reason in its title.
@@ -158,11 +168,7 @@ if (unavailable) {
       assert.match(original, /^state_uri = .*$/m);
       const viaProxy = pg.uri(DB).replace(`:${pg.port}/`, `:${proxy.port}/`);
       fs.writeFileSync(tomlFile(), original.replace(/^state_uri = .*$/m, `state_uri = ${JSON.stringify(viaProxy)}`));
-      await waitFor(
-        'flujo.toml read with its PostgreSQL state_uri',
-        () => (store.flujoSources().some((s) => s.flujo.postgres) ? true : undefined),
-        20_000,
-      );
+      await waitFor('flujo.toml read with its PostgreSQL state_uri', () => readAgain(store, true), 20_000);
     });
 
     after(async function () {
@@ -175,7 +181,7 @@ if (unavailable) {
       try {
         if (original !== undefined) {
           fs.writeFileSync(tomlFile(), original);
-          await waitFor('flujo.toml back on SQLite', () => (store.flujoSources().some((s) => s.flujo.postgres) ? undefined : true), 20_000);
+          await waitFor('flujo.toml back on SQLite', () => readAgain(store, false), 20_000);
         }
       } finally {
         for (const f of store.postgresFollowers()) f.stop();
@@ -238,6 +244,16 @@ if (unavailable) {
         () =>
           store.notices().some((n) => /not trusted/.test(n)) && !store.flujoSources().some((s) => s.flujo.postgres) ? true : undefined,
         20_000,
+      );
+      // The notice names the state without its password (a view shows it).
+      const password = encodeURIComponent(pg!.password);
+      assert.ok(
+        store.notices().every((n) => !n.includes(password) && !n.includes(pg!.password)),
+        store.notices().join('\n'),
+      );
+      assert.match(
+        store.notices().join('\n'),
+        /state_uri in flujo\.toml \(postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/flujo_host\) is not read/,
       );
       // Whatever was following stopped for good (a stopped follower never polls again: core/history/flujo/follow.ts).
       for (const f of followers) await waitFor('the follower to stop', () => (f.state === 'stopped' ? true : undefined));

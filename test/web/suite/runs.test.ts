@@ -105,4 +105,35 @@ describe('VS Code for the Web: the Runs view', () => {
       await vscode.workspace.fs.delete(workspaceUri('.flujo'), { recursive: true });
     }
   });
+
+  // VS Code hides a UTF-8 byte-order mark from an open document; Flujo's tomllib keeps it and cannot load the file
+  // (flujo/infra/config_manager.py tomllib.load; "Invalid statement (at line 1, column 1)"), so no TOML budget applies
+  // (flujo/application/runner.py:267-283). Read while the file is open: the bytes are asked (features/flujo/editorToml.ts).
+  it('an open flujo.toml saved with a byte-order mark applies none of its budgets (the document hides the mark)', async function () {
+    this.timeout(scaled(120_000));
+    const api = await extensionApi();
+    const store = api.history.store;
+    const toml = workspaceUri('flujo.toml');
+    const original = await vscode.workspace.fs.readFile(toml);
+    const problems = () => store.flujoSources().flatMap(({ flujo }) => flujo.budgetProblems);
+    await vscode.workspace.fs.writeFile(toml, new Uint8Array([0xef, 0xbb, 0xbf, ...original]));
+    const doc = await vscode.workspace.openTextDocument(toml);
+    await vscode.window.showTextDocument(doc);
+    try {
+      equal(doc.getText().charCodeAt(0) === 0xfeff, false, 'the document does not show the mark');
+      await store.refresh(); // read while the document is open
+      const said = await waitFor('the budgets refused', () => (problems().length ? problems() : undefined));
+      ok(
+        /Flujo cannot load flujo\.toml \(it starts with a byte-order mark\), so it applies none of its budgets/.test(said.join('\n')),
+        said.join('\n'),
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.workspace.fs.writeFile(toml, original);
+      await store.refresh();
+    }
+    await waitFor('the budgets again', () =>
+      problems().length === 0 && store.flujoSources()[0]?.flujo.budgets?.default ? true : undefined,
+    );
+  });
 });

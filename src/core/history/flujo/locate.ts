@@ -4,6 +4,7 @@
 // a PostgreSQL server, memory (nothing kept), or a URI Flujo rejects.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { redactPostgresUri } from './postgres';
 
 /** The files a live view should watch: the database and its WAL. */
 export function flujoWatchFiles(dbPath: string): string[] {
@@ -116,7 +117,8 @@ export function resolveFlujoState(options: {
       };
     return { kind: 'sqlite', uri, path: p, from };
   }
-  return { kind: 'unsupported', uri, from, message: `Unsupported backend URI: ${uri}` };
+  // Flujo's own words (flujo/cli/config.py), with a password in the URI shown as *** (a view and the CLI print it).
+  return { kind: 'unsupported', uri, from, message: `Unsupported backend URI: ${redactPostgresUri(uri)}` };
 }
 
 /**
