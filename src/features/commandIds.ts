@@ -36,6 +36,8 @@ export const RUNS_COMMANDS = {
 /** The Changed Prompts view's title command. */
 export const CHANGES_COMMANDS = {
   refresh: 'promptCost.changes.refresh',
+  /** github.dev: price the change against the pull request's base, asked of GitHub (changes/pullRequestBase.ts). */
+  pullRequestBase: 'promptCost.changes.pullRequestBase',
 } as const;
 
 /**

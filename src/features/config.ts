@@ -145,6 +145,15 @@ export function historyPathSources(scope?: vscode.ConfigurationScope): { workspa
   return { workspace: set(i?.workspaceFolderValue) ?? set(i?.workspaceValue), user: set(i?.globalValue) };
 }
 
+/**
+ * `promptCost.github.apiUrl`: application scope, so VS Code takes it from the user's own settings only (a workspace's
+ * value is ignored; a repository cannot send the GitHub session elsewhere).
+ */
+export function readGitHubApiUrl(): string {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  return nonEmpty(c, 'github.apiUrl');
+}
+
 /** True when the provider's base URL comes from workspace or folder settings (a repository can set it). */
 export function baseUrlFromWorkspace(kind: 'openai' | 'anthropic'): boolean {
   const inspected = vscode.workspace.getConfiguration(SECTION).inspect<string>(`providers.${kind}.baseUrl`);

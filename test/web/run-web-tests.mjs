@@ -23,6 +23,7 @@ import { webOnlyExtension } from './webExtension.mjs';
 import { answerUiQueries } from './uiQueries.mjs';
 import { fakePullRequestsExtension, fakeRemoteHubExtension } from './fakeRemoteHub/index.mjs';
 import { startFakeCountServer } from './fakeCountServer.mjs';
+import { startFakeGitHubApi } from './fakeGitHubApi.mjs';
 import { walOnlyFlujoDb } from './walFixture.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -103,6 +104,9 @@ async function main() {
   // The providers' count endpoints, CORS included (fakeCountServer.mjs); the key is a test key, never a real one.
   const countServer = await startFakeCountServer({ apiKey: TEST_KEY });
   fs.writeFileSync(path.join(dataDir, 'count-server.json'), JSON.stringify({ url: countServer.url, apiKey: TEST_KEY }));
+  // GitHub's REST API for a pull request's base (fakeGitHubApi.mjs).
+  const gitHubApi = await startFakeGitHubApi();
+  fs.writeFileSync(path.join(dataDir, 'github-api.json'), JSON.stringify({ url: gitHubApi.url, pulls: gitHubApi.pulls }));
   const stopAnswering = answerUiQueries(host.page, path.join(dataDir, 'ui'));
   try {
     code = await runInWorkbench(
@@ -121,6 +125,7 @@ async function main() {
     stopAnswering();
     stopLoad();
     await countServer.close();
+    await gitHubApi.close();
     const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) : null;
     const metricsFile = path.join(dataDir, 'metrics.json');
     reportResults({

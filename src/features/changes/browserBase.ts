@@ -24,7 +24,10 @@ import { documentLength } from '../vscodeConvert';
 import { Disposable } from '../util/dispose';
 import { registerChangeLensAndHover } from './editor';
 import { MAX_LIVE_CHARS, type DocumentChanges } from './tracker';
-import { type RemoteHubMetadataApi, pullRequestHead, pullRequestNote } from './pullRequest';
+import { type PullRequestHead, type RemoteHubMetadataApi, pullRequestHead, pullRequestNote } from './pullRequest';
+import { type PullRequestBase, atCommit, fetchPullRequestBase, silentGitHubToken } from './pullRequestBase';
+import { CHANGES_COMMANDS } from '../commandIds';
+import { readGitHubApiUrl } from '../config';
 
 /** The part of RemoteHub's API this feature uses (the typings cited above). */
 export interface RemoteHubApi extends RemoteHubMetadataApi {
@@ -93,8 +96,10 @@ type RemoteResult = { changes: DocumentChanges; committed: vscode.Uri } | { unav
 export class RemoteChanges extends Disposable {
   private hub?: Promise<RemoteHubApi | string>;
   private readonly cache = new Map<string, { version: number; generation: number; result: Promise<RemoteResult> }>();
-  /** Per repository (authority, owner, name): what HEAD is when it is a pull request's head. */
-  private readonly notes = new Map<string, Promise<string | undefined>>();
+  /** Per repository (authority, owner, name): the pull request HEAD is the head of, if any. */
+  private readonly pullRequests = new Map<string, Promise<PullRequestHead | undefined>>();
+  /** Per repository: the pull request's base, once the user asked GitHub for it. */
+  private readonly bases = new Map<string, PullRequestBase & { number: number }>();
   private generation = 0;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
@@ -140,31 +145,63 @@ export class RemoteChanges extends Disposable {
     this.hub ??= this.load();
     const hub = await this.hub;
     if (typeof hub === 'string') return { unavailable: hub };
-    const [base, baseNote] = await Promise.all([readRemoteBase(hub, doc.uri), this.noteFor(hub, doc.uri)]);
+    const prBase = this.bases.get(repoKey(doc.uri));
+    const [base, pr] = await Promise.all([
+      readRemoteBase(hub, prBase ? atCommit(doc.uri, prBase.sha) : doc.uri),
+      this.pullRequestOf(hub, doc.uri),
+    ]);
     if ('unavailable' in base) return base;
+    const baseLabel = prBase?.ref;
+    const baseNote = prBase
+      ? `Δ vs pull request #${prBase.number}'s base: ${prBase.ref} @ ${prBase.sha.slice(0, 7)}, as GitHub named it when you asked.`
+      : pr && pullRequestNote(pr);
     const after = doc.getText();
     const setting = readConfig(doc.uri).primaryModel;
-    if (base.text === after) return { committed: base.committed, changes: { uri: doc.uri, changes: [], primary: () => '', baseNote } };
+    if (base.text === after)
+      return { committed: base.committed, changes: { uri: doc.uri, changes: [], primary: () => '', baseNote, baseLabel } };
     if ((base.text?.length ?? 0) > MAX_LIVE_CHARS) return undefined;
     const [{ diffFilePrompts }, ws] = await Promise.all([import('../../core/diff/prompts'), editorPromptWorkspace(this.services, doc.uri)]);
     const rel = vscode.workspace.asRelativePath(doc.uri, false);
     const changes = await withDataFiles(async () => diffFilePrompts({ path: rel, before: base.text, after, type }, ws.pricing));
     return {
       committed: base.committed,
-      changes: { uri: doc.uri, changes, primary: (c) => setting || c.primaryModel || ws.primary, baseNote },
+      changes: { uri: doc.uri, changes, primary: (c) => setting || c.primaryModel || ws.primary, baseNote, baseLabel },
     };
   }
 
-  private noteFor(hub: RemoteHubApi, uri: vscode.Uri): Promise<string | undefined> {
-    const repo = `${uri.authority}${uri.path.split('/').slice(0, 3).join('/')}`;
-    let note = this.notes.get(repo);
-    if (!note) {
-      note = pullRequestHead(uri, hub, this.services.log).then((pr) => pr && pullRequestNote(pr));
-      this.notes.set(repo, note);
+  pullRequestOf(hub: RemoteHubApi, uri: vscode.Uri): Promise<PullRequestHead | undefined> {
+    let pr = this.pullRequests.get(repoKey(uri));
+    if (!pr) {
+      pr = pullRequestHead(uri, hub, this.services.log);
+      this.pullRequests.set(repoKey(uri), pr);
     }
-    return note;
+    return pr;
+  }
+
+  /** Asks GitHub for the base of the pull request `uri` belongs to; from then on its Δs are against that base. */
+  async usePullRequestBase(uri: vscode.Uri): Promise<PullRequestBase & { number: number }> {
+    this.hub ??= this.load();
+    const hub = await this.hub;
+    if (typeof hub === 'string') throw new Error(hub);
+    const pr = await this.pullRequestOf(hub, uri);
+    if (!pr) throw new Error('this repository is not opened at a pull request');
+    const repo = (await hub.getMetadata?.(uri))?.repo as { owner?: unknown; name?: unknown } | undefined;
+    if (typeof repo?.owner !== 'string' || typeof repo.name !== 'string')
+      throw new Error('the GitHub Repositories extension did not name the repository');
+    const base = await fetchPullRequestBase({ owner: repo.owner, name: repo.name }, pr.number, {
+      apiUrl: readGitHubApiUrl(),
+      token: await silentGitHubToken(),
+    });
+    const entry = { ...base, number: pr.number };
+    this.bases.set(repoKey(uri), entry);
+    this.generation++;
+    this.changed.fire();
+    return entry;
   }
 }
+
+/** One repository of RemoteHub: authority (the opened ref) and owner/name. */
+const repoKey = (uri: vscode.Uri) => `${uri.authority}${uri.path.split('/').slice(0, 3).join('/')}`;
 
 /** In the browser: the Δ lens and hover on remote-repository prompts, or the lens saying why there is none. */
 export function registerBrowserBaseLens(services: Services): vscode.Disposable {
@@ -175,7 +212,7 @@ export function registerBrowserBaseLens(services: Services): vscode.Disposable {
     const r = doc && (await remote.result(doc));
     const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
     return r && 'committed' in r
-      ? { title: '', command: 'vscode.diff', arguments: [r.committed, uri, `${name} (HEAD ↔ working copy)`] }
+      ? { title: '', command: 'vscode.diff', arguments: [r.committed, uri, `${name} (${r.changes.baseLabel ?? 'HEAD'} ↔ working copy)`] }
       : { title: '', command: '' };
   };
   const unavailable = vscode.languages.registerCodeLensProvider(REMOTE_REPOSITORY, {
@@ -183,8 +220,35 @@ export function registerBrowserBaseLens(services: Services): vscode.Disposable {
     async provideCodeLenses(document) {
       if (!readConfig(document.uri).codeLensEnabled) return [];
       const r = await remote.result(document);
-      return r && 'unavailable' in r ? [baseUnavailableLens(r.unavailable)] : [];
+      if (r && 'unavailable' in r) return [baseUnavailableLens(r.unavailable)];
+      // In a pull request whose base is not known yet: offer to ask GitHub (a request only when clicked).
+      if (r && r.changes.baseNote && !r.changes.baseLabel)
+        return [
+          new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), {
+            title: 'Compare with the pull request’s base…',
+            tooltip: 'Asks GitHub for the pull request’s base commit (one request), then prices the change against it',
+            command: CHANGES_COMMANDS.pullRequestBase,
+            arguments: [document.uri],
+          }),
+        ];
+      return [];
     },
   });
-  return vscode.Disposable.from(remote, unavailable, registerChangeLensAndHover(remote, REMOTE_REPOSITORY, openChange));
+  const command = vscode.commands.registerCommand(CHANGES_COMMANDS.pullRequestBase, async (uri?: vscode.Uri) => {
+    const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+    if (!target || target.scheme !== 'vscode-vfs') {
+      void vscode.window.showWarningMessage('Prompt Cost: open a file of a pull request on github.dev first.');
+      return undefined;
+    }
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Prompt Cost: asking GitHub for the pull request’s base…' },
+        () => remote.usePullRequestBase(target),
+      );
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Prompt Cost: ${errorText(err)}`);
+      return undefined;
+    }
+  });
+  return vscode.Disposable.from(remote, unavailable, command, registerChangeLensAndHover(remote, REMOTE_REPOSITORY, openChange));
 }

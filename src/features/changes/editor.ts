@@ -37,12 +37,13 @@ export function registerChangeLensAndHover(
         const d = deltaFor(dc, c, modelDeltas);
         if (!d || !c.after || !open) return [];
         const at = c.kind === 'file' ? new vscode.Range(0, 0, 0, 0) : offsetRange(document, c.after.range.start, c.after.range.start);
-        const title = c.status === 'added' ? `new prompt: ${deltaSummary(d, BASE_LABEL)}` : deltaSummary(d, BASE_LABEL);
+        const base = dc.baseLabel ?? BASE_LABEL;
+        const title = c.status === 'added' ? `new prompt: ${deltaSummary(d, base)}` : deltaSummary(d, base);
         return [
           new vscode.CodeLens(at, {
             ...open,
             title: escapeIcons(title),
-            tooltip: `Cost change of this prompt vs ${BASE_LABEL} (${d.model}); click to open the change${dc.baseNote ? `.\n${dc.baseNote}` : ''}`,
+            tooltip: `Cost change of this prompt vs ${base} (${d.model}); click to open the change${dc.baseNote ? `.\n${dc.baseNote}` : ''}`,
           }),
         ];
       });
@@ -91,12 +92,17 @@ export async function changeMarkdown(dc: DocumentChanges, c: PromptChange): Prom
       : `| ${name} | ${t(d.tokensBefore)} → ${t(d.tokensAfter)} (${fmt.signedTokens(d.tokensDelta, d.approximate)}) | ${usd(d.perRequestBefore)} → ${usd(d.perRequestAfter)} | ${d.monthlyDelta ? fmt.signedUsd(d.monthlyDelta, d.approximate) : '—'} |`;
   });
   const side = c.after ?? c.before!;
+  const base = dc.baseLabel ?? BASE_LABEL;
   const what =
-    c.status === 'renamed' ? `renamed from ${markdownCode(c.oldPath ?? '')}` : c.status === 'added' ? 'new since HEAD' : 'modified';
+    c.status === 'renamed'
+      ? `renamed from ${markdownCode(c.oldPath ?? '')}`
+      : c.status === 'added'
+        ? `new since ${escapeMarkdown(base)}`
+        : 'modified';
   return [
-    `**Prompt Cost · change vs ${BASE_LABEL}** (${c.kind === 'code' ? `${escapeMarkdown(c.label)}, ` : ''}${what})`,
+    `**Prompt Cost · change vs ${escapeMarkdown(base)}** (${c.kind === 'code' ? `${escapeMarkdown(c.label)}, ` : ''}${what})`,
     '',
-    primary ? escapeMarkdown(fmt.deltaSummary(primary, BASE_LABEL)) : '',
+    primary ? escapeMarkdown(fmt.deltaSummary(primary, base)) : '',
     '',
     '| Model | Input tokens | Per request | Monthly Δ |',
     '|---|---:|---:|---:|',

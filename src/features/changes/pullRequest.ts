@@ -10,9 +10,9 @@
 //   type RemoteBranch with name `owner:branch`, githubGitProvider.ts); and the workspace URI's authority
 //   `github+<hex of {"v":1,"ref":{"type":3,"id":"<number>"}}>` names the pull request (RepositoryRefType.PullRequest
 //   = 3, GitHubAuthorityMetadata; decoded by GitLens's decodeRemoteHubAuthority in src/git/gitUri.ts).
-// Neither names the base commit. Reading it would take GitHub's REST API (`GET /repos/{owner}/{repo}/pulls/{n}`,
-// `base.sha`) with the user's GitHub session — a request of our own that nobody asked for — so it is not made;
-// the lens and hover say what the Δ is compared with instead.
+// Neither names the base commit. GitHub's REST API does (`GET /repos/{owner}/{repo}/pulls/{n}`, `base.sha`), but
+// that is a request of our own: it is made only when the user clicks "Compare with the pull request's base…"
+// (pullRequestBase.ts); until then the lens and hover say what the Δ is compared with.
 import * as vscode from 'vscode';
 import { errorText } from '../../core/errors';
 
@@ -32,7 +32,11 @@ export interface PullRequestsApi {
 
 /** RemoteHub's getMetadata (gitkraken/vscode-gitlens src/plus/remotehub.ts). */
 export interface RemoteHubMetadataApi {
-  getMetadata?(uri: vscode.Uri): Promise<{ getRevision(): Promise<{ type: number; name: string; revision: string }> } | undefined>;
+  getMetadata?(
+    uri: vscode.Uri,
+  ): Promise<
+    { repo?: { owner: string; name: string }; getRevision(): Promise<{ type: number; name: string; revision: string }> } | undefined
+  >;
 }
 
 export interface PullRequestHead {
@@ -103,6 +107,6 @@ export function pullRequestNote(pr: PullRequestHead): string {
   return (
     `This is pull request #${pr.number}${pr.title ? ` “${pr.title}”` : ''}: HEAD is its head${head}, so the Δ is your edits, ` +
     `not what the pull request changes. Its base commit is not offered by the GitHub Repositories or GitHub Pull ` +
-    `Requests extension APIs; for the pull request's own cost change run \`prompt-cost diff --base <base branch>\` in CI.`
+    `Requests extension APIs: “Compare with the pull request’s base…” asks GitHub for it.`
   );
 }

@@ -30,6 +30,8 @@ export interface DocumentChanges {
   primary: (c: PromptChange) => string;
   /** What HEAD is when that needs saying (a pull request on github.dev: changes/pullRequest.ts), for the tooltip and hover. */
   baseNote?: string;
+  /** What the Δ is against when not HEAD (a pull request's base branch on github.dev). */
+  baseLabel?: string;
 }
 
 export interface RepositoryChanges {

@@ -6,7 +6,7 @@
 // are tiktoken's, computed by the harness (test/web/expectations.mjs).
 import * as vscode from 'vscode';
 import { baseUnavailableLens } from '../../../src/features/changes/browserBase';
-import { codeLensTitles, extensionApi, hoverText, match, ok, readWorkspaceJson, uiQuery, waitFor, workspaceUri } from './support';
+import { codeLensTitles, equal, extensionApi, hoverText, match, ok, readWorkspaceJson, uiQuery, waitFor, workspaceUri } from './support';
 
 interface Expected {
   supportTriageTokens: number;
@@ -113,6 +113,61 @@ describe('VS Code for the Web: what the browser cannot do', () => {
       const md = hoverText(hovers).replace(/\\/g, '');
       ok(md.includes(note), `the hover says what HEAD is (${repo}): ${md}`);
       match(md, /Its base commit is not offered by the GitHub Repositories or GitHub Pull Requests extension APIs/);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('Compare with the pull request’s base: GitHub names the base once, then the Δ is against that commit', async function () {
+    // test/web/fakeGitHubApi.mjs answers as GitHub's REST API (and its CORS) does; the base commit is random per run.
+    const gh = await readWorkspaceJson<{ url: string; pulls: Record<string, { base: { ref: string; sha: string } }> }>(
+      '.pcl-web/github-api.json',
+    );
+    const { ref, sha } = gh.pulls['acme/agents/12'].base;
+    await vscode.workspace.getConfiguration('promptCost').update('github.apiUrl', gh.url, vscode.ConfigurationTarget.Global);
+    try {
+      const hex = (o: unknown) => [...new TextEncoder().encode(JSON.stringify(o))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const rel = 'acme/agents/prompts/triage-v2.prompt.md';
+      const uri = vscode.Uri.parse(`vscode-vfs://github+${hex({ v: 1, ref: { type: 3, id: '12' } })}/${rel}`);
+      const head = triage + expected.remoteAddition;
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(head)); // no edits of the user's
+      await vscode.workspace.fs.writeFile(uri.with({ scheme: 'github' }), new TextEncoder().encode(head)); // the PR head
+      // The base commit's file, where RemoteHub serves a commit (GitLens githubGitProvider.ts createProviderUri).
+      const atBase = vscode.Uri.parse(`github://github+${hex({ v: 1, ref: { type: 2, id: sha } })}/${rel}`);
+      await vscode.workspace.fs.writeFile(atBase, new TextEncoder().encode(triage));
+      await vscode.window.showTextDocument(uri);
+      const offer = (await lensesWhen(uri, (t) => t.includes('Compare with the pull request’s base…'))).find((l) =>
+        l.command?.title.startsWith('Compare'),
+      );
+      equal(offer?.command?.command, 'promptCost.changes.pullRequestBase', 'the lens runs the command');
+      const log = async () =>
+        (await (await fetch(`${gh.url}/__log`)).json()) as { method: string; path: string; origin?: string; authorization: boolean }[];
+      equal((await log()).filter((e) => e.method === 'GET' && e.path.startsWith('/repos/')).length, 0, 'nothing asked before the click');
+      const base = await vscode.commands.executeCommand<{ ref: string; sha: string; number: number }>(
+        'promptCost.changes.pullRequestBase',
+        uri,
+      );
+      equal(JSON.stringify(base), JSON.stringify({ ref, sha, number: 12 }), 'the base GitHub named');
+      const asked = (await log()).filter((e) => e.method === 'GET' && e.path.startsWith('/repos/'));
+      equal(asked.length, 1, 'one request');
+      equal(asked[0].path, '/repos/acme/agents/pulls/12', 'GET /repos/{owner}/{repo}/pulls/{number}');
+      ok(asked[0].origin && !asked[0].authorization, 'a cross-origin request, without a GitHub session (none was granted)');
+      const delta = expected.supportTriageEditedTokens - expected.supportTriageTokens;
+      const lenses = await lensesWhen(uri, (t) => t.some((x) => x.endsWith(` vs ${ref}`)));
+      const title = lenses.map((l) => l.command?.title ?? '').find((t) => t.endsWith(` vs ${ref}`)) ?? '';
+      match(title, new RegExp(`^\\+${grouped(delta)} tokens · \\+\\$[0-9.,]+/month vs ${ref}$`), 'the Δ against the base');
+      const md = hoverText(
+        await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 4)),
+      ).replace(/\\/g, '');
+      match(md, new RegExp(`Prompt Cost · change vs ${ref}`), 'the hover');
+      ok(md.includes(`#12's base: ${ref} @ ${sha.slice(0, 7)}`), `the hover names the base commit: ${md}`);
+      // The browser enforces GitHub's CORS: the API-version header is not in its preflight's allowed list.
+      const refused = await fetch(`${gh.url}/repos/acme/agents/pulls/12`, { headers: { 'x-github-api-version': '2022-11-28' } }).then(
+        () => false,
+        () => true,
+      );
+      ok(refused, 'a request with X-GitHub-Api-Version is refused by the browser (github/docs issue 24706)');
+    } finally {
+      await vscode.workspace.getConfiguration('promptCost').update('github.apiUrl', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
