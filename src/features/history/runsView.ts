@@ -431,6 +431,8 @@ function refusedInBrowser(what: string): boolean {
   return IN_BROWSER;
 }
 
+const PICK_DATABASE = 'Pick a Database File…';
+
 /** "Import Flujo runs": from `db`, else every state database found, into the ledger. */
 async function importFlujoRuns(services: Services, store: HistoryStore, db?: string) {
   if (refusedInBrowser('Importing Flujo runs into the ledger')) return undefined;
@@ -439,6 +441,11 @@ async function importFlujoRuns(services: Services, store: HistoryStore, db?: str
   if (!db && !store.flujoSources().some((s) => s.flujo.db || s.flujo.postgres)) {
     // None where Flujo keeps it: let the user pick the file rather than stop at a message.
     const s = store.flujoSources()[0];
+    // flujo.toml names a state the workspace's trust keeps us from following (e.g. PostgreSQL): say so first.
+    if (s?.flujo.notice && !services.trust.isTrusted) {
+      const pick = await vscode.window.showWarningMessage(`Prompt Cost: ${s.flujo.notice}`, PICK_DATABASE);
+      if (pick !== PICK_DATABASE) return [];
+    }
     const looked = s
       ? `No Flujo state database at ${s.flujo.candidates.map((c) => vscode.workspace.asRelativePath(c)).join(', ')}`
       : 'No flujo.toml in this workspace';

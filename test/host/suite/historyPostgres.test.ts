@@ -267,6 +267,23 @@ if (unavailable) {
       );
       assert.equal(proxy.connections(), count, 'no connection while the workspace is untrusted');
       assert.equal((await shownRuns()).has('flujo:pg-untrusted'), false);
+      // The command says why (the notice) before offering a file, rather than opening a SQLite file picker.
+      if (!store.flujoSources().some((s) => s.flujo.db)) {
+        const shown: string[] = [];
+        const window = vscode.window as { showWarningMessage: unknown };
+        const real = window.showWarningMessage;
+        window.showWarningMessage = async (message: string) => void shown.push(message);
+        try {
+          assert.deepEqual(await vscode.commands.executeCommand('promptCost.runs.importFlujo'), []);
+        } finally {
+          window.showWarningMessage = real;
+        }
+        assert.equal(shown.length, 1, shown.join('\n'));
+        assert.match(
+          shown[0],
+          /state_uri in flujo\.toml \(postgresql:\/\/postgres:\*\*\*@.*\) is not read because this workspace is not trusted/,
+        );
+      }
     });
   });
 }
