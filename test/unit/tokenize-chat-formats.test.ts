@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { Template } from '@huggingface/jinja';
 import { ROOT } from './tokenize/oracle';
-import { fullOracle, oracleFromJson, tokenizerJson } from './tokenize/hfOracle';
+import { fullOracle, hfAddedToken, oracleFromJson, tokenizerJson } from './tokenize/hfOracle';
 import { mixedText } from './tokenize/arbitraries';
 import { countChat, countTokens, frameFamilyChat, renderChat, tokenizerForModel } from '../../src/core/tokenize';
 import { chatFormatFor, chatTemplateStatus, framedFormatFor } from '../../src/core/tokenize/registry';
@@ -101,21 +101,11 @@ function distillTokenizer(family: 'qwen3' | 'llama3') {
   if (!t) {
     const json = tokenizerJson(family);
     if (family === 'qwen3') {
-      json.added_tokens = R1_DISTILL_QWEN_TOKENIZER_JSON_ADDED.map(([id, content, special]) => ({
-        id,
-        content,
-        single_word: false,
-        lstrip: false,
-        rstrip: false,
-        normalized: false,
-        special,
-      }));
+      json.added_tokens = R1_DISTILL_QWEN_TOKENIZER_JSON_ADDED.map(([id, content, special]) => hfAddedToken(id, content, special));
     } else {
       const added = json.added_tokens as { id: number; content: string }[];
       let id = Math.max(...added.map((a) => a.id)) + 1;
-      for (const content of DEEPSEEK_FRAMING)
-        if (!added.some((a) => a.content === content))
-          added.push({ id: id++, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true } as never);
+      for (const content of DEEPSEEK_FRAMING) if (!added.some((a) => a.content === content)) added.push(hfAddedToken(id++, content));
     }
     distillOracles.set(family, (t = oracleFromJson(json)));
   }

@@ -83,6 +83,11 @@ export async function oracleFamilyCounts(texts: string[], family: FamilyName): P
   return (await ordinaryOracle(family).encodeBatch(texts, { addSpecialTokens: false })).map((e) => e.getIds().length);
 }
 
+/** One `added_tokens` entry of a tokenizer.json, as transformers writes an added token (matched whole, not normalized). */
+export function hfAddedToken(id: number, content: string, special = true) {
+  return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special };
+}
+
 /** A tokenizer built from an edited tokenizer.json (a model version that shares a family's vocabulary). */
 export function oracleFromJson(json: Record<string, unknown>): HfTokenizer {
   return hf().Tokenizer.fromString(JSON.stringify(json));

@@ -17,7 +17,7 @@
 // [1, 910, 338, 263, 1243] in Llama's.)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ORACLE_DIR } from './hfOracle';
+import { ORACLE_DIR, hfAddedToken } from './hfOracle';
 
 export const LLAMA2_PACKAGE_DIR = path.join(ORACLE_DIR, 'llama-tokenizer-js');
 const TOKENIZERS_DIR = path.join(ORACLE_DIR, 'tokenizers');
@@ -47,16 +47,6 @@ export interface Llama2Oracle {
 
 const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: JsLlamaTokenizer }>;
 
-const special = (content: string, id: number) => ({
-  id,
-  content,
-  single_word: false,
-  lstrip: false,
-  rstrip: false,
-  normalized: false,
-  special: true,
-});
-
 /** tokenizer.json as transformers' LlamaConverter writes it, around the embedded vocabulary and merges. */
 function tokenizerJson(js: JsLlamaTokenizer): string {
   const vocab: Record<string, number> = {};
@@ -66,7 +56,7 @@ function tokenizerJson(js: JsLlamaTokenizer): string {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [special('<unk>', 0), special('<s>', 1), special('</s>', 2)],
+    added_tokens: [hfAddedToken(0, '<unk>'), hfAddedToken(1, '<s>'), hfAddedToken(2, '</s>')],
     normalizer: {
       type: 'Sequence',
       normalizers: [
