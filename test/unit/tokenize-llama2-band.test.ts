@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { ROOT } from './tokenize/oracle';
 import { PROSE } from './tokenize/corpus';
 import { NO_LLAMA2, llama2Oracle } from './tokenize/llama2Oracle';
-import { ORACLE_DIR } from './tokenize/hfOracle';
+import { Sample, oracleReadmes, promptFiles, walk } from './tokenize/bandCorpus';
 import { applyFactor, countTokens, tokenizerForModel } from '../../src/core/tokenize';
 import { promptFileTokens } from '../../src/core/estimate';
 import { parsePromptDocument } from '../../src/core/prompt/document';
@@ -57,46 +57,9 @@ const PUBLISHED: [string, number[], string][] = [
   ['Hello everyobdy, how are you?', [1, 15043, 1432, 711, 4518, 29892, 920, 526, 366, 29973], 'bumblebee llama_tokenizer_test.exs'],
 ];
 
-interface Sample {
-  name: string;
-  text: string;
-}
-
-function walk(dir: string, keep: (name: string) => boolean, out: Sample[] = []): Sample[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, keep, out);
-    else if (keep(e.name)) out.push({ name: path.relative(ROOT, p), text: fs.readFileSync(p, 'utf8').replace(/^\uFEFF/, '') });
-  }
-  return out;
-}
-
-/** The repository's real prompt files, whole, as `prompt-cost count` counts them (the fitting set). */
-function promptFiles(): Sample[] {
-  const keep = (n: string) => !/flujo\.toml$|\.jsonl?$|\.db(?:-wal|-shm)?$/.test(n);
-  return [...walk(path.join(ROOT, 'examples'), keep), ...walk(path.join(ROOT, 'test', 'fixtures', 'prompt'), keep)]
-    .filter((s) => s.text.trim())
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-const importEsm = new Function('specifier', 'return import(specifier)') as (
-  s: string,
-) => Promise<{ ORACLE_PACKAGES: Record<string, string> }>;
-
-/** English text the factor was not fitted on: the READMEs of the directly pinned oracle packages, dotprompt's fixture. */
+/** English text the factor was not fitted on: the pinned oracle packages' READMEs, and dotprompt's fixture. */
 async function heldOut(): Promise<Sample[]> {
-  const { ORACLE_PACKAGES } = await importEsm(path.join(ROOT, 'scripts', 'oracle.mjs'));
-  const out: Sample[] = [];
-  for (const pkg of Object.keys(ORACLE_PACKAGES).sort()) {
-    const dir = path.join(ORACLE_DIR, pkg);
-    const readme = fs.existsSync(dir) ? fs.readdirSync(dir).find((n) => /^readme\.md$/i.test(n)) : undefined;
-    if (!readme) continue;
-    const text = fs.readFileSync(path.join(dir, readme), 'utf8');
-    // English only: the band does not claim other scripts (Llama 2's vocabulary has few non-Latin merges)
-    if ([...text].filter((c) => c.charCodeAt(0) < 128).length / [...text].length >= 0.9) out.push({ name: `${pkg}/${readme}`, text });
-  }
-  out.push(...walk(path.join(ROOT, 'test', 'fixtures', 'dotprompt'), () => true));
-  return out;
+  return [...(await oracleReadmes()), ...walk(path.join(ROOT, 'test', 'fixtures', 'dotprompt'), () => true)];
 }
 
 interface Measured extends Sample {

