@@ -15,7 +15,7 @@
 // The runtime's Unicode tables stand for Python's (Node 20: Unicode 15, as Python 3.12).
 import { Decimal, MONEY_LIMITS } from '../../pricing/decimal';
 import type { ValueNode } from '../scanner';
-import type { LaxRead } from './values';
+import { type LaxRead, PYTHON_MAX_STR_DIGITS, floatLiteral } from './values';
 
 /** Python's str.isspace() above U+007E (U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). */
 const UNICODE_SPACE = /^[\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
@@ -24,7 +24,6 @@ const DECIMAL_DIGIT = /^\p{Nd}$/u;
 const PY_ISSPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
 const PYTHON_FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)$/i;
 const PYTHON_INT = /^[+-]?\d+(?:_\d+)*$/;
-const MAX_STR_DIGITS = 4300;
 
 /** The value of a Unicode decimal digit: Nd digits come in runs of ten, 0 to 9 (Unicode's stability policy). */
 function digitValue(cp: number): number {
@@ -86,14 +85,12 @@ export function pythonIntString(s: string): bigint | undefined {
   const bare = toAscii(s)?.replace(PY_ISSPACE, '');
   if (bare === undefined || !PYTHON_INT.test(bare)) return undefined;
   const digits = bare.replace(/[^0-9]/g, '');
-  if (digits.length > MAX_STR_DIGITS) return undefined;
+  if (digits.length > PYTHON_MAX_STR_DIGITS) return undefined;
   return BigInt((bare.startsWith('-') ? '-' : '') + digits);
 }
 
 /** How an estimator reads a value: the LaxRead the reports take, and the number Flujo ends up with. */
 export type EstimatorRead = LaxRead & { value?: Decimal };
-
-const floatLiteralOf = (d: Decimal) => (d.toString().includes('.') ? d.toString() : `${d.toString()}.0`);
 
 /** A double's value as an exact decimal (Number's shortest text), or undefined for inf/nan. */
 function decimalOfDouble(text: string): Decimal | undefined {
@@ -137,7 +134,7 @@ export function estimatorRead(type: 'number' | 'integer', v: ValueNode): Estimat
     const f = pythonFloatString(s);
     if (f === undefined) return { ok: false };
     const d = decimalOfDouble(f);
-    const literal = d ? floatLiteralOf(d) : f === 'NaN' ? 'nan' : f === 'Infinity' ? 'inf' : '-inf';
+    const literal = d ? floatLiteral(d) : f === 'NaN' ? 'nan' : f === 'Infinity' ? 'inf' : '-inf';
     return { ok: true, exact: false, canonical: literal, means: literal, value: d };
   }
   if (v.kind === 'integer' || v.kind === 'float') {

@@ -2,6 +2,7 @@
 import { TomlError, parse as parseToml } from 'smol-toml';
 import type { KeyValue, ScanResult, ValueNode } from '../scanner';
 import type { DiagnosticSink } from './context';
+import { PYTHON_MAX_STR_DIGITS } from './values';
 
 function lineEnd(text: string, lines: number[], line: number): number {
   const l = Math.min(line, lines.length - 1);
@@ -56,9 +57,6 @@ export function checkByteOrderMark(text: string, sink: DiagnosticSink, onDisk = 
   });
   return true;
 }
-
-/** CPython's `sys.int_info.default_max_str_digits` (CPython gh-95778, CVE-2020-10735: since 3.11, so in every tomllib). */
-export const PYTHON_MAX_STR_DIGITS = 4300;
 
 /**
  * A decimal integer literal longer than Python's int() accepts. CPython Lib/tomllib/_re.py match_to_number

@@ -189,6 +189,9 @@ export function pydanticFloatText(s: string): string | undefined {
   return u !== undefined && RUST_FLOAT.test(u) ? u : undefined;
 }
 
+/** CPython's `sys.int_info.default_max_str_digits` (gh-95778, CVE-2020-10735: since 3.11, so in every tomllib). */
+export const PYTHON_MAX_STR_DIGITS = 4300;
+
 /**
  * A string in an int field, read as pydantic-core's `str_as_int` + `clean_int_str` (src/input/shared.rs):
  * trimmed, one `+` or `-`, leading zeros (underscores among them) dropped, a `.0…` tail dropped, then
@@ -221,7 +224,7 @@ export function pydanticIntString(str: string): bigint | undefined {
   if (dot >= 0 && /^0+$/.test(s.slice(dot + 1))) s = s.slice(0, dot);
   s = (negative ? '-' : '') + (stripUnderscores(s) ?? s);
   // jiter's NumberInt: JSON's integer grammar ("0-5" reaches here as "-5" and is -5, as in pydantic-core).
-  if (!/^-?(0|[1-9]\d*)$/.test(s) || s.length - (negative ? 1 : 0) > 4300) return undefined;
+  if (!/^-?(0|[1-9]\d*)$/.test(s) || s.length - (negative ? 1 : 0) > PYTHON_MAX_STR_DIGITS) return undefined;
   return BigInt(s);
 }
 
@@ -231,7 +234,8 @@ function decimalOfString(s: string): Decimal | undefined {
   return Decimal.tryParse(t, MONEY_LIMITS);
 }
 
-function floatLiteral(d: Decimal): string {
+/** A float as Python prints it when whole (`5.0`), else its decimal text. */
+export function floatLiteral(d: Decimal): string {
   const s = d.toString();
   return s.includes('.') ? s : `${s}.0`;
 }
