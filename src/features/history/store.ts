@@ -16,7 +16,6 @@ import type { Services } from '../services';
 import { CONFIG_KEYS, onConfigChange, readRunSettings } from '../config';
 import type { ViewRun } from './viewModel';
 import type { FlujoHistoryConfig } from '../../core/flujo/historyConfig';
-import type { FlujoDiagnostic } from '../../core/flujo/analysis/types';
 import { flujoTomlText } from '../flujo/editorToml';
 import { chooseLedgerPath } from './ledgerPath';
 import { errorText } from '../../core/errors';
@@ -406,8 +405,14 @@ export class HistoryStore extends Disposable {
     await Promise.all(this.folders.map((f) => this.loadFlujo(f)));
   }
 
-  /** `state_uri` and `[budgets]` of a flujo.toml text; a big one is parsed in the flujo worker, off the host thread. */
-  private async readHistoryConfig(text: string, encodingError?: FlujoDiagnostic): Promise<FlujoHistoryConfig> {
+  /**
+   * `state_uri` and `[budgets]` of a flujo.toml, read as Flujo reads it (flujoTomlText); a big one is parsed in the
+   * flujo worker, off the host thread.
+   */
+  private async readFlujoConfig(uri: vscode.Uri): Promise<FlujoHistoryConfig> {
+    const read = await flujoTomlText(uri);
+    if (!read) throw new Error('not a readable regular file');
+    const { text, encodingError } = read;
     const { FLUJO_WORKER_MIN_CHARS, FlujoAnalysisWorker } = await import('../../core/flujo/workerClient');
     if (IN_BROWSER || text.length < FLUJO_WORKER_MIN_CHARS)
       return (await import('../../core/flujo/historyConfig')).readFlujoHistoryConfig(text, encodingError);
@@ -433,9 +438,7 @@ export class HistoryStore extends Disposable {
     const src: FlujoSource = { config: configUri.fsPath, candidates: [], budgetProblems: [], live: [], warnings: [] };
     let stateUri: string | undefined;
     try {
-      const read = await flujoTomlText(configUri);
-      if (!read) throw new Error('not a readable regular file');
-      const config = await this.readHistoryConfig(read.text, read.encodingError);
+      const config = await this.readFlujoConfig(configUri);
       stateUri = config.stateUri;
       applyBudgets(src, config, history);
     } catch (err) {
@@ -496,12 +499,8 @@ export class HistoryStore extends Disposable {
     const folder = vscode.workspace.workspaceFolders?.find((w) => w.uri.toString() === f.key);
     if (!folder) return;
     const { browserFlujoSource } = await import('./browserFlujo');
-    const readConfig = async (uri: vscode.Uri) => {
-      const read = await flujoTomlText(uri);
-      if (!read) throw new Error('not a readable regular file');
-      return this.readHistoryConfig(read.text, read.encodingError);
-    };
-    this.setFlujo(f, await browserFlujoSource(this.services, folder.uri, readConfig, f.flujo), folder.uri);
+    const source = await browserFlujoSource(this.services, folder.uri, (uri) => this.readFlujoConfig(uri), f.flujo);
+    this.setFlujo(f, source, folder.uri);
   }
 
   private readonly flujoWatchers = new Map<string, { key: string; folder: FolderHistory; disposables: vscode.Disposable[] }>();
@@ -550,11 +549,6 @@ export class HistoryStore extends Disposable {
   }
 }
 
-/**
- * A watcher pattern for `names` next to `file`: relative to the workspace folder when the file is
- * inside it (served by the workspace watcher, works before the file's directory exists), else
- * rooted at the file's own directory.
- */
 /** The folder of `file` inside the workspace folder, when it does not exist yet: a pattern for its creation. */
 function newFolderPattern(folderDir: string | undefined, file: string): vscode.RelativePattern | undefined {
   const rel = folderDir ? path.relative(folderDir, path.dirname(file)) : '..';
@@ -562,6 +556,11 @@ function newFolderPattern(folderDir: string | undefined, file: string): vscode.R
   return new vscode.RelativePattern(vscode.Uri.file(folderDir!), rel.split(path.sep).join('/'));
 }
 
+/**
+ * A watcher pattern for `names` next to `file`: relative to the workspace folder when the file is
+ * inside it (served by the workspace watcher, works before the file's directory exists), else
+ * rooted at the file's own directory.
+ */
 function watchPattern(folderDir: string | undefined, file: string, names: string[]): vscode.RelativePattern {
   const alt = names.length > 1 ? `{${names.join(',')}}` : names[0];
   if (folderDir) {
