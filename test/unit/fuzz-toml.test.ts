@@ -19,8 +19,11 @@ import {
   hoverFlujoToml,
   lineStartsOf,
   pricedModelIds,
+  type Position,
   pricingFromPortable,
   quickFixes,
+  scanToml,
+  tableWindow,
   type Range,
 } from '../../src/core/flujo';
 import { FlujoAnalysisWorker } from '../../src/core/flujo/workerClient';
@@ -194,6 +197,46 @@ test('hover and completion at any position never throw and stay inside the docum
   );
 });
 
+/**
+ * Hover and completion read from a window (language.ts tableWindow) equal those of the whole-file scan
+ * wherever the window's ends are table headers for the whole-file scan too and its tables are defined only
+ * there. That is every valid file; a broken one may differ only for one of two mistakes the analysis already
+ * underlines: a value left open above lines that read cleanly on their own (an array swallows the lines after
+ * it, header-like ones included), or a table defined twice (TOML forbids it; the whole-file scan counts the
+ * keys of both definitions as present, the window those of its own).
+ */
+function checkWindowAgainstWholeScan(
+  text: string,
+  position: Position,
+  options: { windowFromChars?: number },
+): 'exact' | 'open-value' | 'table-defined-twice' {
+  const whole = { windowFromChars: Infinity };
+  const at = `at ${position.line}:${position.character}`;
+  const hover = hoverFlujoToml(text, position, options);
+  const items = completeFlujoToml(text, position, options);
+  const lengths = lineLengths(text);
+  if (hover) assertInside(lengths, hover.range, `hover ${at}`);
+  for (const c of items) assertInside(lengths, c.range, `completion ${c.label} ${at}`);
+  const w = tableWindow(text, position.line);
+  const scan = scanToml(text);
+  const headerAt = new Map(scan.headers.map((h) => [h.range.start.line, h.path.join('\0')]));
+  const inWindow = (line: number) => line >= w.firstLine && line < w.endLine;
+  const paths = scan.headers.filter((h) => inWindow(h.range.start.line)).map((h) => h.path.join('\0'));
+  const twice = scan.headers.some((h) => !inWindow(h.range.start.line) && paths.includes(h.path.join('\0')));
+  const realEnds = (w.firstLine === 0 || headerAt.has(w.firstLine)) && (w.endLine >= lengths.length || headerAt.has(w.endLine));
+  if (realEnds && !twice) {
+    assert.deepEqual(hover, hoverFlujoToml(text, position, whole), `hover ${at}`);
+    assert.deepEqual(items, completeFlujoToml(text, position, whole), `completion ${at}`);
+    return 'exact';
+  }
+  if (!realEnds)
+    assert.ok(
+      scan.problems.some((p) => /array|inline table|expected a newline after the value/.test(p.message)),
+      `a window end that is no header, in a file with no value left open: lines ${w.firstLine}–${w.endLine} ${at}`,
+    );
+  return realEnds ? 'table-defined-twice' : 'open-value';
+}
+
 test('hover and completion in a big file (read around the position) equal those of the whole-file scan', () => {
   // A mutated seed, then 1.2 MB of model tables: each table once (a repeated table would merge its keys in a whole-file scan).
   const tables = manyTables(12_000);
@@ -202,17 +245,40 @@ test('hover and completion in a big file (read around the position) equal those 
       const big = `${head}\n${tables}`;
       const lengths = lineLengths(big);
       const line = pick % Math.min(lengths.length, lineLengths(head).length + 40);
-      const position = { line, character: Math.min(c, lengths[line]) };
-      const whole = { windowFromChars: Infinity };
-      assert.deepEqual(hoverFlujoToml(big, position), hoverFlujoToml(big, position, whole), `hover at ${line}:${position.character}`);
-      assert.deepEqual(
-        completeFlujoToml(big, position),
-        completeFlujoToml(big, position, whole),
-        `completion at ${line}:${position.character}`,
-      );
+      checkWindowAgainstWholeScan(big, { line, character: Math.min(c, lengths[line]) }, {});
     }),
     { numRuns: 25 },
   );
+});
+
+test('the window read from any table of a small file (forced) equals the whole-file scan; the ends it may not take', () => {
+  const tables = manyTables(20);
+  const kinds = { exact: 0, 'open-value': 0, 'table-defined-twice': 0 };
+  fc.assert(
+    fc.property(mutated, fc.nat(), fc.nat({ max: 60 }), (head, pick, c) => {
+      const text = `${head}\n${tables}`;
+      const lengths = lineLengths(text);
+      const line = pick % lengths.length;
+      kinds[checkWindowAgainstWholeScan(text, { line, character: Math.min(c, lengths[line]) }, { windowFromChars: 0 })]++;
+    }),
+    { numRuns: 400 },
+  );
+  assert.ok(kinds.exact > 300, `mostly exact: ${JSON.stringify(kinds)}`);
+  // Found by the big-file property in CI: `[cost..openai."gpt-4.1"]` is the table [cost] again for the scanner,
+  // and the two differ in the keys already present there (`strict`): a table defined twice, not an exact case.
+  const seed = fs.readFileSync(path.join(root, 'examples/flujo.toml'), 'utf8');
+  const twice = seed.replace('[cost.providers.openai."gpt-4.1"]', '[cost..openai."gpt-4.1"]');
+  assert.notEqual(twice, seed);
+  const under = lineLengths(twice.slice(0, twice.indexOf('[cost..openai'))).length;
+  assert.equal(checkWindowAgainstWholeScan(twice, { line: under, character: 0 }, { windowFromChars: 0 }), 'table-defined-twice');
+  for (let l = 0; l < lineLengths(seed).length; l++)
+    assert.equal(checkWindowAgainstWholeScan(seed, { line: l, character: 0 }, { windowFromChars: 0 }), 'exact', `line ${l}`);
+  // Lines in a multi-line string that look like headers, and a multi-line array of arrays (valid TOML).
+  const multi = `[cost]\nnote = """\n[budgets.default]\ntotal_cost_usd_limit = 1\n"""\nstrict = true\n${tables}`;
+  const nested = `[cost]\nx = [\n  [1],\n  [2]\n]\nstrict = true\n${tables}`;
+  for (const text of [multi, nested])
+    for (let l = 0; l < 8; l++)
+      assert.equal(checkWindowAgainstWholeScan(text, { line: l, character: 2 }, { windowFromChars: 0 }), 'exact', `line ${l}`);
 });
 
 test('the worker (dist/flujo-worker.js) returns exactly the in-process analysis', async () => {

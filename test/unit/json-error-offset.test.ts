@@ -22,7 +22,7 @@ const jsonish = fc
     fc.jsonValue({ maxDepth: 4 }),
     fc.boolean(),
     fc.nat(),
-    fc.constantFrom('', ',', ':', '{', '}', '[', ']', '"', 'x', '1', ' ', '\\', '-', 'e', '.'),
+    fc.constantFrom('', ',', ':', '{', '}', '[', ']', '"', 'x', '1', ' ', '\\', '\\u', '-', 'e', '.'),
     fc.nat(2),
   )
   .map(([v, pretty, at, ch, mode]) => {
@@ -57,6 +57,13 @@ describe('jsonErrorOffset', () => {
     assert.equal(jsonErrorOffset('[01]'), 2);
     assert.equal(jsonErrorOffset('{"a": [1, {"b": null}]} x'), 24);
     assert.equal(jsonErrorOffset(' {"a": [1, {"b": -1.5e+3}], "c": "\\u00e9"} '), -1);
+    // A bad \u escape: at its first character that is not a hex digit, where V8 says "Bad Unicode escape in
+    // JSON at position N" (a 15-fold run of the property above found `"\u     "`, where it was the `u`).
+    assert.equal(jsonErrorOffset('["\\u     "]'), 4);
+    assert.equal(jsonErrorOffset('["","\\u12"]'), 9);
+    assert.equal(jsonErrorOffset('"\\u12G4"'), 5);
+    assert.equal(jsonErrorOffset('"\\u12'), 5); // ends too early: the end
+    for (const src of ['["\\u     "]', '["","\\u12"]', '"\\u12G4"', '"\\u12']) assert.equal(jsonErrorOffset(src), v8Position(src), src);
   });
 
   it('1 MB of rules with a mistake at the end: linear (the located offset, under a second)', () => {

@@ -111,20 +111,43 @@ const HEADER_LINE = /^[ \t]*\[\[?[ \t]*[A-Za-z0-9_"'-][^=\n]*\]\]?[ \t]*(#[^\n]*
 
 /**
  * The part of a big file hover and completion need: from the header of the table around `line` to the
- * next header. Tables cannot span a header, so this is exact unless a multi-line string holds a line that
- * looks like a header (then the window starts or ends early: a missing hover, never a wrong edit).
+ * next header. A boundary is taken only where the whole-file scan is at the top level too (`isTableBoundary`;
+ * where that cannot be shown cheaply the window grows, up to the whole file), so for a valid file it is exact.
+ * A broken one may differ where the analysis already underlines the mistake: an array left open above lines
+ * that read cleanly on their own, or a table defined twice (the whole-file scan counts the keys of both).
  */
-function windowAround(text: string, line: number): { text: string; firstLine: number } {
+export function tableWindow(text: string, line: number): { text: string; firstLine: number; endLine: number } {
   const starts = lineStartsOf(text);
+  // A multi-line string may hold lines that look like headers; only a full scan knows where it ends.
+  if (text.includes('"""') || text.includes("'''")) return { text, firstLine: 0, endLine: starts.length };
   const lineAt = (l: number) => text.slice(starts[l], l + 1 < starts.length ? starts[l + 1] : text.length);
   // The header strictly above: on a header line itself, completion reads the table before it.
   let first = Math.min(Math.max(line - 1, 0), starts.length - 1);
   const back = Math.max(0, first - WINDOW_LINES);
-  while (first > back && !HEADER_LINE.test(lineAt(first))) first--;
+  while (first > back && !isTableBoundary(lineAt, first)) first--;
+  if (!isTableBoundary(lineAt, first)) first = 0;
   let end = Math.min(Math.max(line, 0), starts.length - 1) + 1;
   const forward = Math.min(starts.length, end + WINDOW_LINES);
-  while (end < forward && !HEADER_LINE.test(lineAt(end))) end++;
-  return { text: text.slice(starts[first], end < starts.length ? starts[end] : text.length), firstLine: first };
+  while (end < forward && !isTableBoundary(lineAt, end)) end++;
+  if (end < starts.length && !isTableBoundary(lineAt, end)) end = starts.length;
+  return { text: text.slice(starts[first], end < starts.length ? starts[end] : text.length), firstLine: first, endLine: end };
+}
+
+/** A line that holds nothing or only a comment. */
+const BLANK_LINE = /^[ \t]*(#[^\n]*)?\r?\n?$/;
+
+/**
+ * Whether line `l` starts a table for the whole-file scan as well: a header line the scanner takes as one
+ * (`[cost..x]` is none: the keys under it stay in the table before), after a line the scanner reads cleanly
+ * on its own (not the inside of an array left open or the rest of a bad value, which swallow header-like lines).
+ */
+function isTableBoundary(lineAt: (l: number) => string, l: number): boolean {
+  if (l === 0) return true;
+  const own = lineAt(l);
+  if (!HEADER_LINE.test(own) || scanToml(own).headers.length !== 1) return false;
+  let p = l - 1;
+  while (p >= 0 && BLANK_LINE.test(lineAt(p))) p--;
+  return p < 0 || scanToml(lineAt(p)).problems.length === 0;
 }
 
 function shifted(r: Range, lines: number): Range {
@@ -137,7 +160,7 @@ function shifted(r: Range, lines: number): Range {
 /** Completion items at `position` (0-based line/character). */
 export function completeFlujoToml(text: string, position: Position, options: LanguageOptions = {}): CompletionItem[] {
   if (text.length < (options.windowFromChars ?? WINDOW_FROM_CHARS)) return completeIn(text, position, options);
-  const w = windowAround(text, position.line);
+  const w = tableWindow(text, position.line);
   return completeIn(w.text, { line: position.line - w.firstLine, character: position.character }, options).map((c) => ({
     ...c,
     range: shifted(c.range, w.firstLine),
@@ -276,7 +299,7 @@ function modelHover(reference: ReferenceCatalog, provider: string, model: string
 /** Hover documentation at `position`: keys, sections, model tables (reference prices) and price values. */
 export function hoverFlujoToml(text: string, position: Position, options: LanguageOptions = {}): HoverInfo | undefined {
   if (text.length < (options.windowFromChars ?? WINDOW_FROM_CHARS)) return hoverIn(text, position, options);
-  const w = windowAround(text, position.line);
+  const w = tableWindow(text, position.line);
   const info = hoverIn(w.text, { line: position.line - w.firstLine, character: position.character }, options);
   return info && { ...info, range: shifted(info.range, w.firstLine) };
 }

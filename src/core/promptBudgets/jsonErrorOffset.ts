@@ -109,7 +109,8 @@ function stringEnd(src: string, i: number): number {
     if (c === 92) {
       const e = src[k + 1];
       if (e === 'u') {
-        if (!/^[0-9a-fA-F]{4}$/.test(src.slice(k + 2, k + 6))) return -(k + 1) - 1;
+        // The error is at the first of the four that is not a hex digit (as V8 names it), not at the `u`.
+        for (let h = k + 2; h < k + 6; h++) if (h >= src.length || !/[0-9a-fA-F]/.test(src[h])) return -Math.min(h, src.length) - 1;
         k += 5;
       } else if (e !== undefined && '"\\/bfnrt'.includes(e)) k++;
       else return -(k + 1) - 1;

@@ -96,12 +96,18 @@ describe('VS Code for the Web: provider counts through CORS', () => {
       asked.some((e) => e.path.startsWith('/nocors/')),
       `the browser did ask the server: ${JSON.stringify(asked)}`,
     );
-    // The notification the user sees, read from the rendered page.
+    // The notification the user sees, read from the rendered page: as a toast, or, once the toast has hidden
+    // itself (an error without buttons does after 20 s: VS Code's NotificationsToasts.PURGE_TIMEOUT, which a
+    // loaded machine can pass before the page is asked), in the notification centre, which keeps it.
     const toast = await waitFor('the error notification', async () => {
       const a = await uiQuery('.notifications-toasts .notification-list-item-message', 'CORS');
-      return a.count > 0 ? a.texts.join(' ') : undefined;
+      if (a.count > 0) return a.texts.join(' ');
+      await vscode.commands.executeCommand('notifications.showList');
+      const c = await uiQuery('.notifications-center .notification-list-item-message', 'CORS');
+      return c.count > 0 ? c.texts.join(' ') : undefined;
     });
     match(toast, /does not allow requests from a web page \(no CORS headers/, 'the reason, in words');
+    await vscode.commands.executeCommand('notifications.hideList');
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 
