@@ -6,6 +6,7 @@ import { FLUJO_BUILTIN_DEFAULTS, FlujoRecording, describeFlujoRecording, flujoRe
 import { Rate, ReferenceCatalog, ReferenceModel, bundledReferenceCatalog, referenceProviderId } from './reference';
 import { findStandIn } from './standIn';
 import { didYouMean } from '../flujo/analysis/words';
+import { isEmbeddingModel } from '../embeddingModel';
 
 export type PriceSource = 'flujo.toml' | 'settings' | 'reference';
 
@@ -169,6 +170,14 @@ export interface CatalogOptions {
   deployments?: ReadonlyMap<string, string>;
 }
 
+/**
+ * Whether a price bills input only (an embedding or rerank model): the one rule (core/embeddingModel.ts) on the id as
+ * written, or on the reference row it resolved to (its provider, name and match ids). The same for every price source.
+ */
+function embeddingPrice(ref: ModelRef, reference: ReferenceModel | undefined): boolean {
+  return reference?.embedding === true || isEmbeddingModel(ref.id);
+}
+
 export class PriceCatalog {
   readonly reference: ReferenceCatalog;
   readonly flujo?: FlujoPricing;
@@ -309,7 +318,7 @@ export class PriceCatalog {
       input,
       output,
       images: p.images,
-      embedding: reference?.embedding ?? /embedding/.test(ref.model),
+      embedding: embeddingPrice(ref, reference),
       reference,
       ...this.extras(ref, reference, input, notes),
       notes,
@@ -322,7 +331,7 @@ export class PriceCatalog {
     const output = s.outputPerMtok ? flatRate(s.outputPerMtok) : reference?.prices.output;
     const extras = this.extras(ref, reference, input, notes);
     if (s.cachedInputPerMtok) extras.cacheRead = flatRate(s.cachedInputPerMtok);
-    return { ref, source: 'settings', input, output, embedding: reference?.embedding ?? false, reference, ...extras, notes };
+    return { ref, source: 'settings', input, output, embedding: embeddingPrice(ref, reference), reference, ...extras, notes };
   }
 
   private fromReference(ref: ModelRef, m: ReferenceModel): ResolvedPrice {
@@ -339,7 +348,7 @@ export class PriceCatalog {
       date: this.reference.dataDate,
       input,
       output: m.prices.output,
-      embedding: m.embedding,
+      embedding: embeddingPrice(ref, m),
       reference: m,
       ...extras,
       notes,

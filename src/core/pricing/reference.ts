@@ -6,6 +6,7 @@
 import { Decimal } from './decimal';
 import { MAX_PATTERN_LENGTH, compileSafePattern, patternProblem } from './safePattern';
 import { shownValue } from '../untrustedText';
+import { isEmbeddingModel } from '../embeddingModel';
 
 /** A price per unit that may depend on the request's input-token count (long-context tiers). */
 export interface Rate {
@@ -43,7 +44,7 @@ export interface ReferenceModel {
   readonly contextWindow?: number;
   readonly deprecated?: boolean;
   readonly prices: ReferencePrices;
-  /** True for embedding models: input price only. */
+  /** True for embedding and rerank models (core/embeddingModel.ts): input tokens only, never output. */
   readonly embedding: boolean;
 }
 
@@ -424,16 +425,18 @@ export function loadReferenceCatalog(json: unknown, options: LoadOptions = {}): 
         if (r) prices[field] = r;
       }
       const id = String(m.id);
+      const name = typeof m.name === 'string' ? m.name : undefined;
       const model: ReferenceModel = {
         provider: String(p.id),
         providerName: String(p.name ?? p.id),
         id,
-        name: typeof m.name === 'string' ? m.name : undefined,
+        name,
         match: m.match as MatchLogic,
         contextWindow: typeof m.context_window === 'number' ? m.context_window : undefined,
         deprecated: m.deprecated === true ? true : undefined,
         prices,
-        embedding: /embed/i.test(id) && !prices.output,
+        // one rule (core/embeddingModel.ts): mistral-embed is an embedding model although the data gives it an output price
+        embedding: isEmbeddingModel(id, { provider: String(p.id), id, name, match: m.match }),
       };
       list.push(model);
       models.push(model);

@@ -311,14 +311,8 @@ export function tokenizerForModel(modelId: string): ModelTokenizer {
   };
 }
 
-/**
- * An embedding model (the id's own name says `embed`, as the price catalog's reference rows do: reference.ts):
- * its request is the text alone, billed as the input's tokens with no chat framing and no output
- * (OpenAI's embeddings API: `usage.prompt_tokens` of the input; platform.openai.com/docs/api-reference/embeddings).
- */
-export function isEmbeddingModel(modelId: string): boolean {
-  return /embed/i.test(parseModelSpelling(modelId).name);
-}
+// The one embedding-model rule (core/embeddingModel.ts), re-exported for tokenize's callers.
+export { isEmbeddingModel } from '../embeddingModel';
 
 /** Every approximate family's documented factor and band (for the test that ties each band to its measurement). */
 export function approximateFamilyBands(): { name: string; factor: number; errorBand?: number; note?: string }[] {
