@@ -92,8 +92,14 @@ export interface PanelView {
   pinned: boolean;
   /** Why there are no rows (no prompt open, file too large, …). */
   message?: string;
+  /** 0 when `embeddingsOnly`. */
   outputTokens: number;
   outputTokensSource: OutputTokensSource;
+  /**
+   * Every compared model is an embedding or rerank model (core/embeddingModel.ts): none returns output tokens, so
+   * the output-token field is disabled and says why, and every row's output is 0 whatever the field held.
+   */
+  embeddingsOnly: boolean;
   requestsPerDay: number;
   requestsPerDaySource: RequestsPerDaySource;
   /** Configured models first (in configured order), then added ones in the order added. */
@@ -115,6 +121,9 @@ export interface PersistedState {
   requestsPerDay: number | null;
   sort: SortState | null;
 }
+
+/** What the panel says instead of an output-token count when every compared model is an embedding model. */
+export const NO_OUTPUT_REASON = 'none: embedding models return no output tokens';
 
 export const INITIAL_STATE: PersistedState = {
   version: 1,

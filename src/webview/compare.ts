@@ -5,6 +5,7 @@ import {
   FromWebviewMessage,
   MAX_OUTPUT_TOKENS,
   MAX_REQUESTS_PER_DAY,
+  NO_OUTPUT_REASON,
   PanelRow,
   PanelView,
   SortKey,
@@ -111,7 +112,8 @@ const COLUMNS: Column[] = [
   {
     key: 'outputUsd',
     // Learned output differs per model: then each cell says its tokens and where they come from.
-    title: (v) => (perModelOutput(v) ? 'Output' : `Output (${displayInt(v.outputTokens)} tok)`),
+    title: (v) =>
+      v.embeddingsOnly ? 'Output (none: embeddings)' : perModelOutput(v) ? 'Output' : `Output (${displayInt(v.outputTokens)} tok)`,
     numeric: true,
     cell: (r, td) => {
       money(td, r.outputUsd, r.approximate);
@@ -258,14 +260,21 @@ function numberField(id: string, label: string, max: number, onValue: (value: nu
   const field = h('div', { className: 'field' }, h('label', { text: label, attrs: { for: id } }), input, source, reset);
   return {
     field,
-    set(value: number, sourceText: string, overridden: boolean) {
+    /** `disabledReason`: the field does not apply (embedding models have no output); shown instead of the source. */
+    set(value: number, sourceText: string, overridden: boolean, disabledReason?: string) {
+      input.disabled = disabledReason !== undefined;
+      input.title = disabledReason ?? '';
+      if (disabledReason !== undefined) {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+      }
       if (document.activeElement !== input || timer === undefined) {
         input.value = String(value);
         lastSent = String(value);
         input.setAttribute('aria-invalid', 'false');
       }
-      source.textContent = sourceText;
-      reset.hidden = !overridden;
+      source.textContent = disabledReason ?? sourceText;
+      reset.hidden = !overridden || disabledReason !== undefined;
     },
   };
 }
@@ -510,7 +519,12 @@ function render(): void {
   pinButton.title = v.pinned
     ? 'Pinned to this prompt: click to follow the active editor'
     : 'Following the active prompt: click to pin this one';
-  outputField.set(v.outputTokens, OUTPUT_SOURCE[v.outputTokensSource], v.outputTokensSource === 'panel');
+  outputField.set(
+    v.outputTokens,
+    OUTPUT_SOURCE[v.outputTokensSource],
+    v.outputTokensSource === 'panel',
+    v.embeddingsOnly ? NO_OUTPUT_REASON : undefined,
+  );
   rpdField.set(v.requestsPerDay, RPD_SOURCE[v.requestsPerDaySource], v.requestsPerDaySource === 'panel');
   const empty = v.rows.length === 0;
   messageBox.textContent = v.message ?? (empty ? 'No model could be priced for this prompt.' : '');
@@ -519,7 +533,7 @@ function render(): void {
   for (const b of exportGroup.querySelectorAll('button')) b.disabled = empty;
   // In words: the sorted column's title ("Total / request"), not its field name.
   const sortedBy = sort && COLUMNS.find((c) => c.key === sort!.key)?.title(v);
-  caption.textContent = `Cost of ${v.document?.name ?? 'the prompt'} per model, ${displayInt(v.outputTokens)} output tokens per request, ${displayInt(v.requestsPerDay)} requests per day${sortedBy ? `, sorted by ${sortedBy}, ${SORT_LABEL[sort!.direction]}` : ''}.`;
+  caption.textContent = `Cost of ${v.document?.name ?? 'the prompt'} per model, ${v.embeddingsOnly ? 'no output tokens (embedding models)' : `${displayInt(v.outputTokens)} output tokens per request`}, ${displayInt(v.requestsPerDay)} requests per day${sortedBy ? `, sorted by ${sortedBy}, ${SORT_LABEL[sort!.direction]}` : ''}.`;
   renderHead(v);
   renderBody(v);
   fitColumns();

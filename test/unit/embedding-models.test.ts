@@ -52,14 +52,20 @@ const VOYAGE_ROWS = 22;
 
 /** Where the data and the docs disagree: an embedding row that the data gives an output price. */
 const DATA_DISAGREES = new Map([
-  ['mistral/mistral-embed', 'output_mtok 0.1 in the data; Mistral bills embeddings on input only (opencode.ai/data/mistral/mistral-embed: $0.00 output)'],
+  [
+    'mistral/mistral-embed',
+    'output_mtok 0.1 in the data; Mistral bills embeddings on input only (opencode.ai/data/mistral/mistral-embed: $0.00 output)',
+  ],
 ]);
 /** Rows with a text input price and no output price that are NOT embedding models, each with why. */
 const INPUT_ONLY_NOT_EMBEDDING = new Map([
   ['azure/babbage', 'GPT-3 base completion model babbage-002: generates text (platform.openai.com/docs/deprecations)'],
   ['azure/curie', 'GPT-3 completion model text-curie-001 (platform.openai.com/docs/deprecations)'],
   ['azure/davinci', 'GPT-3 completion model davinci-002 / text-davinci-002 (platform.openai.com/docs/deprecations)'],
-  ['cloudflare/@cf/huggingface/distilbert-sst-2-int8', 'a text classifier (sentiment labels), not a vector model (Workers AI model catalog: Text Classification)'],
+  [
+    'cloudflare/@cf/huggingface/distilbert-sst-2-int8',
+    'a text classifier (sentiment labels), not a vector model (Workers AI model catalog: Text Classification)',
+  ],
   ['typesafe/jev-1.13.0', 'no documentation found that calls it an embedding model; its name does not'],
 ]);
 /** The one row whose id alone does not say embedding: Azure's `ada` (bare `ada` is GPT-3's completion model); its match rule does. */
@@ -83,7 +89,11 @@ describe('one embedding-model rule, right for every row of the reference catalog
     const wrong = catalog.models.filter((m) => m.embedding !== expected(m) || isEmbeddingModel(m.id, m) !== expected(m)).map(key);
     assert.deepEqual(wrong, []);
     assert.equal(catalog.models.filter((m) => m.provider === VOYAGE_PROVIDER).length, VOYAGE_ROWS);
-    for (const k of EMBEDDING_ROWS) assert.ok(catalog.models.some((m) => key(m) === k), `${k} is in the data`);
+    for (const k of EMBEDDING_ROWS)
+      assert.ok(
+        catalog.models.some((m) => key(m) === k),
+        `${k} is in the data`,
+      );
   });
 
   it('the data: every text-input-only row is an embedding row or hand-listed; an embedding row with an output price is hand-listed', () => {
@@ -92,7 +102,11 @@ describe('one embedding-model rule, right for every row of the reference catalog
       if (inputOnly) assert.ok(expected(m) || INPUT_ONLY_NOT_EMBEDDING.has(key(m)), `${key(m)}: input price only, not listed`);
       if (expected(m) && !inputOnly) assert.ok(DATA_DISAGREES.has(key(m)), `${key(m)}: has an output price, not listed`);
     }
-    for (const k of INPUT_ONLY_NOT_EMBEDDING.keys()) assert.ok(catalog.models.some((m) => key(m) === k), `${k} is in the data`);
+    for (const k of INPUT_ONLY_NOT_EMBEDDING.keys())
+      assert.ok(
+        catalog.models.some((m) => key(m) === k),
+        `${k} is in the data`,
+      );
   });
 
   it('the id alone (tokenizer framing, estimate) says the same as the row, for the row id and every id its match rule names', () => {

@@ -5,21 +5,23 @@ import * as vscode from 'vscode';
 import type { CompareTable } from '../../core/pricing/compare';
 import { PanelRow, SortState, displayInt, sortRows } from '../../protocol/compare';
 import { errorText } from '../../core/errors';
+import { NO_OUTPUT_TOKENS } from '../../core/estimate/learnedDisplay';
 
 export type ExportFormat = 'csv' | 'markdown';
 
-/** The table in the displayed order (`rows` as shown, sorted by `sort`). */
+/** The table in the displayed order (`rows` as shown, sorted by `sort`); `embeddingsOnly`: the header says there is no output. */
 export async function exportText(
   last: { table: CompareTable; name: string },
   rows: readonly PanelRow[],
   sort: SortState | null,
   format: ExportFormat,
+  embeddingsOnly = false,
 ): Promise<string> {
   const core = await import('../../core/pricing/compare');
   const byId = new Map(last.table.rows.map((r) => [r.id, r]));
   const table: CompareTable = { ...last.table, rows: sortRows(rows, sort).map((j) => byId.get(j.id)!) };
   if (format === 'csv') return core.renderCsv(table);
-  const header = `**Model comparison: ${last.name.replace(/([\\`*_[\]|])/g, '\\$1')}** — ${displayInt(table.outputTokens)} output tokens per request, ${displayInt(table.requestsPerDay)} requests/day.\n\n`;
+  const header = `**Model comparison: ${last.name.replace(/([\\`*_[\]|])/g, '\\$1')}** — ${embeddingsOnly ? NO_OUTPUT_TOKENS : `${displayInt(table.outputTokens)} output tokens per request`}, ${displayInt(table.requestsPerDay)} requests/day.\n\n`;
   return header + core.renderMarkdown(table);
 }
 

@@ -309,7 +309,8 @@ class ComparePanel extends Disposable {
       await this.post({ type: 'notice', text: 'Nothing to export yet.' });
       return;
     }
-    const text = await exportText(this.lastTable, this.lastUpdate.view.rows, this.state.sort, format);
+    const { rows, embeddingsOnly } = this.lastUpdate.view;
+    const text = await exportText(this.lastTable, rows, this.state.sort, format, embeddingsOnly);
     if (action === 'copy') {
       await vscode.env.clipboard.writeText(text);
       this.lastExport = { format, action, text };

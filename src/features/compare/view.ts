@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shortModel } from '../../core/estimate/display';
+import { isEmbeddingModel } from '../../core/embeddingModel';
 import type { CompareRow, CompareTable, ModelTokens } from '../../core/pricing/compare';
 import type { ModelOutput } from '../../core/estimate/learnedOutput';
 import type { PanelError, PanelRow, PanelView, PersistedState } from '../../protocol/compare';
@@ -44,6 +45,7 @@ export function emptyView(state: PersistedState, message: string, config = readC
       message,
       outputTokens: state.outputTokens ?? config.expectedOutputTokens,
       outputTokensSource: state.outputTokens !== null ? 'panel' : 'settings',
+      embeddingsOnly: false,
       requestsPerDay: state.requestsPerDay ?? config.requestsPerDay,
       requestsPerDaySource: state.requestsPerDay !== null ? 'panel' : 'settings',
       rows: [],
@@ -79,7 +81,13 @@ export async function computeComparison(services: Services, state: PersistedStat
   // The panel's own number wins for every model; else each model's expected output (learned from runs where there are some).
   const plan = estimator.outputPlan(doc.uri, config, document.maxTokens);
   const outputs = new Map(order.map((id) => [id, estimate.outputs.get(id) ?? estimateCore.modelOutput(id, plan)]));
-  const outputTokens = state.outputTokens ?? estimate.outputTokens;
+  // Embedding models return no output (core/embeddingModel.ts; their rows bill 0 output: pricing/compare.ts). All of
+  // them compared: the field has nothing to say. A chat model added beside: the field is its expected output.
+  const embeddingsOnly = order.length > 0 && order.every((id) => isEmbeddingModel(id));
+  const firstChat = order.find((id) => !isEmbeddingModel(id));
+  const outputTokens = embeddingsOnly
+    ? 0
+    : (state.outputTokens ?? (estimate.embeddingsOnly && firstChat ? outputs.get(firstChat)!.tokens : estimate.outputTokens));
   const outputOf = (id: string) => state.outputTokens ?? outputs.get(id)!.tokens;
   const requestsPerDay = state.requestsPerDay ?? config.requestsPerDay;
   const table = compareCore.buildComparisonTable({
@@ -106,6 +114,7 @@ export async function computeComparison(services: Services, state: PersistedStat
             : document.maxTokens !== undefined
               ? 'document'
               : 'settings',
+      embeddingsOnly,
       requestsPerDay,
       requestsPerDaySource: state.requestsPerDay !== null ? 'panel' : 'settings',
       rows: rows.map((r): PanelRow => ({

@@ -1,6 +1,7 @@
 // The model comparison panel in a real VS Code: opens from the command, shows the core table's rows
 // (same numbers as the CodeLens), and reacts to the webview's messages (add a model, output tokens, pin).
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { estimatePrompt } from '../../../src/core/estimate';
@@ -9,9 +10,10 @@ import { PriceCatalog } from '../../../src/core/pricing/catalog';
 import { CompareRowJson, buildComparisonTable, renderCsv, rowToJson } from '../../../src/core/pricing/compare';
 import { parsePromptDocument } from '../../../src/core/prompt';
 import { countTokens } from '../../../src/core/tokenize';
+import { NO_OUTPUT_TOKENS } from '../../../src/core/estimate/learnedDisplay';
 import type { PromptCostApi } from '../../../src/extension';
 import type { PanelRow, PanelView } from '../../../src/protocol/compare';
-import { extensionApi, openInEditor, waitFor, workspaceFile } from './helpers';
+import { extensionApi, openInEditor, waitFor, workspaceFile, workspaceRoot } from './helpers';
 
 /** The core JSON part of a panel row (what `rowToJson` gives), plus its id. */
 function coreFields(row: PanelRow): CompareRowJson & { id: string } {
@@ -236,6 +238,65 @@ describe('comparison panel', () => {
     await viewFor(api, 'support-triage.prompt.md');
     await vscode.window.showTextDocument(summarize.document);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  // Embedding and rerank models return no output tokens: OpenAI's embeddings usage is prompt_tokens only
+  // (openai/openai-openapi CreateEmbeddingResponse.usage); every Voyage AI model is an embedding or reranking model
+  // (mongodb.com/docs/voyageai/models). The rule is core/embeddingModel.ts (unit: embedding-models.test.ts).
+  it('an embedding-only prompt: the output field says there is none and every total is its input', async () => {
+    const api = await extensionApi();
+    const body = 'Represent this release note for retrieval: exports to CSV now keep the sort order.';
+    const file = path.join(workspaceRoot(), 'prompts', 'embed-compare.prompt.md');
+    fs.writeFileSync(file, `---\nmodel: openai:text-embedding-3-small\n---\n${body}\n`);
+    const config = vscode.workspace.getConfiguration('promptCost');
+    await config.update('models', ['voyageai:voyage-3'], vscode.ConfigurationTarget.Workspace);
+    const name = 'embed-compare.prompt.md';
+    try {
+      const editor = await openInEditor('prompts', name);
+      await vscode.commands.executeCommand('promptCost.openComparison', editor.document.uri);
+      let view = await viewFor(api, name, (v) => v.rows.length === 2);
+      assert.equal(view.embeddingsOnly, true);
+      assert.equal(view.outputTokens, 0);
+      assert.deepEqual(view.rows.map((r) => r.id).sort(), ['openai:text-embedding-3-small', 'voyageai:voyage-3']);
+      for (const r of view.rows) {
+        assert.equal(r.outputTokens, 0, r.id);
+        assert.equal(Number(r.outputUsd), 0, r.id);
+        assert.equal(r.totalUsd, r.inputUsd, `${r.id}: the total is the input alone`);
+      }
+      // The text alone, no chat framing (cl100k_base for text-embedding-3-*: tiktoken model.py).
+      assert.equal(view.rows.find((r) => r.id === 'openai:text-embedding-3-small')!.inputTokens, countTokens(body, 'cl100k_base'));
+
+      // A number typed before changes nothing while only embedding models are compared; the export says there is no output.
+      assert.equal(await api.comparePanel.receive({ type: 'setOutputTokens', value: 800 }), true);
+      view = await waitFor('the panel to take 800', () => {
+        const u = api.comparePanel.lastUpdate;
+        return u && u.state.outputTokens === 800 && u.view.document?.name === name && u.view.rows.length === 2 ? u.view : undefined;
+      });
+      assert.equal(view.embeddingsOnly, true);
+      assert.equal(view.outputTokens, 0);
+      assert.ok(view.rows.every((r) => r.outputTokens === 0 && r.totalUsd === r.inputUsd));
+      assert.equal(await api.comparePanel.receive({ type: 'export', format: 'markdown', action: 'copy' }), true);
+      assert.ok(api.comparePanel.lastExport?.text.includes(`— ${NO_OUTPUT_TOKENS}, `), api.comparePanel.lastExport?.text);
+
+      // A chat model added beside: the field applies again, to it.
+      assert.equal(await api.comparePanel.receive({ type: 'addModel', id: 'openai:gpt-4o-mini' }), true);
+      view = await viewFor(api, name, (v) => v.rows.some((r) => r.id === 'openai:gpt-4o-mini'));
+      assert.equal(view.embeddingsOnly, false);
+      assert.equal(view.outputTokens, 800);
+      assert.equal(view.rows.find((r) => r.id === 'openai:gpt-4o-mini')!.outputTokens, 800);
+      assert.ok(view.rows.filter((r) => r.id !== 'openai:gpt-4o-mini').every((r) => r.outputTokens === 0));
+      assert.equal(await api.comparePanel.receive({ type: 'setOutputTokens', value: null }), true);
+      view = await viewFor(api, name, (v) => v.outputTokensSource !== 'panel' && v.rows.length === 3);
+      const chat = view.rows.find((r) => r.id === 'openai:gpt-4o-mini')!;
+      assert.ok(chat.outputTokens > 0);
+      assert.equal(view.outputTokens, chat.outputTokens, 'the field shows the chat model’s expected output, not the embeddings’ 0');
+      assert.equal(await api.comparePanel.receive({ type: 'removeModel', id: 'openai:gpt-4o-mini' }), true);
+      await viewFor(api, name, (v) => v.rows.length === 2 && v.embeddingsOnly);
+    } finally {
+      await config.update('models', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(file, { force: true });
+    }
   });
 
   it('recomputes when the settings change', async () => {
