@@ -4,7 +4,11 @@
 // with label, ref, sha), a 404 `{"message":"Not Found","documentation_url"}` otherwise, and CORS as the REST API
 // documents it (docs.github.com/en/rest/using-the-rest-api/using-cors-and-jsonp-to-make-cross-origin-requests:
 // `Access-Control-Allow-Origin: *`; the preflight's allowed headers are that page's list, which does not include
-// X-GitHub-Api-Version — a browser request with it fails, github/docs issue 24706). `GET /__log` lists the requests.
+// X-GitHub-Api-Version — a browser request with it fails, github/docs issue 24706). `GET /repos/{owner}/{repo}/compare/
+// {base}...{head}` answers "Compare two commits" (docs.github.com/en/rest/commits/commits#compare-two-commits; the
+// commit-comparison schema of github/rest-api-description: url, html_url, base_commit, merge_base_commit, status,
+// ahead_by, behind_by, total_commits, commits, files) for the pull request's base tip and head: the base branch has
+// moved on since the pull request branched, so its merge base is another commit. `GET /__log` lists the requests.
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 
@@ -22,7 +26,31 @@ export async function startFakeGitHubApi() {
       title: 'Tighten the triage prompt',
       head: { label: 'contributor:tighten-triage', ref: 'tighten-triage', sha: randomBytes(20).toString('hex') },
       base: { label: 'acme:release', ref: 'release', sha: randomBytes(20).toString('hex') },
+      mergeBase: randomBytes(20).toString('hex'),
     },
+    // A pull request whose head GitHub cannot compare (a force-pushed-away head: "Compare two commits" answers 404).
+    'acme/agents/13': {
+      number: 13,
+      state: 'open',
+      title: 'Gone head',
+      head: { label: 'contributor:gone', ref: 'gone', sha: randomBytes(20).toString('hex') },
+      base: { label: 'acme:release', ref: 'release', sha: randomBytes(20).toString('hex') },
+    },
+  };
+  const comparison = (owner, repo, pull) => {
+    const commit = (sha) => ({ sha, url: `https://api.github.com/repos/${owner}/${repo}/commits/${sha}`, commit: { message: 'a commit' } });
+    return {
+      url: `https://api.github.com/repos/${owner}/${repo}/compare/${pull.base.sha}...${pull.head.sha}`,
+      html_url: `https://github.com/${owner}/${repo}/compare/${pull.base.sha}...${pull.head.sha}`,
+      base_commit: commit(pull.base.sha),
+      merge_base_commit: commit(pull.mergeBase),
+      status: 'diverged',
+      ahead_by: 1,
+      behind_by: 3,
+      total_commits: 1,
+      commits: [commit(pull.head.sha)],
+      files: [{ filename: 'prompts/triage-v2.prompt.md', status: 'modified', additions: 1, deletions: 0, changes: 1 }],
+    };
   };
   const log = [];
   const server = http.createServer((req, res) => {
@@ -42,11 +70,18 @@ export async function startFakeGitHubApi() {
       return res.end(JSON.stringify(log));
     }
     const m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(req.url ?? '');
+    const c = /^\/repos\/([^/]+)\/([^/]+)\/compare\/([0-9a-f]{40})\.\.\.([0-9a-f]{40})(\?.*)?$/.exec(req.url ?? '');
+    const compared = c && Object.values(pulls).find((p) => p.mergeBase && p.base.sha === c[3] && p.head.sha === c[4]);
     const pull = req.method === 'GET' && m ? pulls[`${m[1]}/${m[2]}/${m[3]}`] : undefined;
-    res.writeHead(pull ? 200 : 404, { 'content-type': 'application/json; charset=utf-8', ...cors });
+    let answer;
+    if (pull) {
+      const { mergeBase: _mergeBase, ...fields } = pull; // GitHub's pull answer does not name the merge base
+      answer = fields;
+    } else if (req.method === 'GET' && compared) answer = comparison(c[1], c[2], compared);
+    res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json; charset=utf-8', ...cors });
     res.end(
       JSON.stringify(
-        pull ?? { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/pulls/pulls#get-a-pull-request', status: '404' },
+        answer ?? { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/pulls/pulls#get-a-pull-request', status: '404' },
       ),
     );
   });

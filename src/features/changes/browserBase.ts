@@ -153,7 +153,10 @@ export class RemoteChanges extends Disposable {
     if ('unavailable' in base) return base;
     const baseLabel = prBase?.ref;
     const baseNote = prBase
-      ? `Δ vs pull request #${prBase.number}'s base: ${prBase.ref} @ ${prBase.sha.slice(0, 7)}, as GitHub named it when you asked.`
+      ? `Δ vs pull request #${prBase.number}'s base: ${prBase.ref} @ ${prBase.sha.slice(0, 7)}, ` +
+        (prBase.tipBecause === undefined
+          ? `the merge base (where its branch left ${prBase.ref}, as GitHub's “Files changed” compares), as GitHub named it when you asked.`
+          : `the tip of ${prBase.ref} when you asked: GitHub named no merge base (${prBase.tipBecause}), so commits ${prBase.ref} gained since the pull request branched count in the Δ.`)
       : pr && pullRequestNote(pr);
     const after = doc.getText();
     const setting = readConfig(doc.uri).primaryModel;
@@ -241,10 +244,15 @@ export function registerBrowserBaseLens(services: Services): vscode.Disposable {
       return undefined;
     }
     try {
-      return await vscode.window.withProgress(
+      const base = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Prompt Cost: asking GitHub for the pull request’s base…' },
         () => remote.usePullRequestBase(target),
       );
+      if (base.tipBecause !== undefined)
+        void vscode.window.showWarningMessage(
+          `Prompt Cost: the Δ is against the tip of ${base.ref}, not where the pull request branched: GitHub named no merge base (${base.tipBecause}).`,
+        );
+      return base;
     } catch (err) {
       void vscode.window.showErrorMessage(`Prompt Cost: ${errorText(err)}`);
       return undefined;

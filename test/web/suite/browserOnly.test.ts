@@ -6,6 +6,7 @@
 // are tiktoken's, computed by the harness (test/web/expectations.mjs).
 import * as vscode from 'vscode';
 import { baseUnavailableLens } from '../../../src/features/changes/browserBase';
+import { fetchPullRequestBase } from '../../../src/features/changes/pullRequestBase';
 import { codeLensTitles, equal, extensionApi, hoverText, match, ok, readWorkspaceJson, uiQuery, waitFor, workspaceUri } from './support';
 
 interface Expected {
@@ -117,12 +118,16 @@ describe('VS Code for the Web: what the browser cannot do', () => {
     }
   });
 
-  it('Compare with the pull request’s base: GitHub names the base once, then the Δ is against that commit', async function () {
-    // test/web/fakeGitHubApi.mjs answers as GitHub's REST API (and its CORS) does; the base commit is random per run.
-    const gh = await readWorkspaceJson<{ url: string; pulls: Record<string, { base: { ref: string; sha: string } }> }>(
-      '.pcl-web/github-api.json',
-    );
-    const { ref, sha } = gh.pulls['acme/agents/12'].base;
+  it('Compare with the pull request’s base: GitHub names the merge base once, then the Δ is against that commit', async function () {
+    // test/web/fakeGitHubApi.mjs answers as GitHub's REST API (and its CORS) does; the commits are random per run, and
+    // the base branch has moved on since the pull request branched: its tip is not the merge base.
+    const gh = await readWorkspaceJson<{
+      url: string;
+      pulls: Record<string, { base: { ref: string; sha: string }; head: { sha: string }; mergeBase: string }>;
+    }>('.pcl-web/github-api.json');
+    const pull = gh.pulls['acme/agents/12'];
+    const { ref, sha: tip } = pull.base;
+    const sha = pull.mergeBase;
     await vscode.workspace.getConfiguration('promptCost').update('github.apiUrl', gh.url, vscode.ConfigurationTarget.Global);
     try {
       const hex = (o: unknown) => [...new TextEncoder().encode(JSON.stringify(o))].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -134,6 +139,9 @@ describe('VS Code for the Web: what the browser cannot do', () => {
       // The base commit's file, where RemoteHub serves a commit (GitLens githubGitProvider.ts createProviderUri).
       const atBase = vscode.Uri.parse(`github://github+${hex({ v: 1, ref: { type: 2, id: sha } })}/${rel}`);
       await vscode.workspace.fs.writeFile(atBase, new TextEncoder().encode(triage));
+      // The base branch's tip holds the file as the base changed it since (the Δ against it would be another number).
+      const atTip = vscode.Uri.parse(`github://github+${hex({ v: 1, ref: { type: 2, id: tip } })}/${rel}`);
+      await vscode.workspace.fs.writeFile(atTip, new TextEncoder().encode(`${triage}\nA line the base branch added since.\n`));
       await vscode.window.showTextDocument(uri);
       const offer = (await lensesWhen(uri, (t) => t.includes('Compare with the pull request’s base…'))).find((l) =>
         l.command?.title.startsWith('Compare'),
@@ -146,11 +154,15 @@ describe('VS Code for the Web: what the browser cannot do', () => {
         'promptCost.changes.pullRequestBase',
         uri,
       );
-      equal(JSON.stringify(base), JSON.stringify({ ref, sha, number: 12 }), 'the base GitHub named');
+      equal(JSON.stringify(base), JSON.stringify({ ref, sha, number: 12 }), 'the merge base GitHub named');
       const asked = (await log()).filter((e) => e.method === 'GET' && e.path.startsWith('/repos/'));
-      equal(asked.length, 1, 'one request');
+      equal(asked.length, 2, 'two requests');
       equal(asked[0].path, '/repos/acme/agents/pulls/12', 'GET /repos/{owner}/{repo}/pulls/{number}');
-      ok(asked[0].origin && !asked[0].authorization, 'a cross-origin request, without a GitHub session (none was granted)');
+      equal(asked[1].path, `/repos/acme/agents/compare/${tip}...${pull.head.sha}?per_page=1`, 'GET …/compare/{base}...{head}');
+      ok(
+        asked.every((a) => a.origin && !a.authorization),
+        'cross-origin requests, without a GitHub session (none was granted)',
+      );
       const delta = expected.supportTriageEditedTokens - expected.supportTriageTokens;
       const lenses = await lensesWhen(uri, (t) => t.some((x) => x.endsWith(` vs ${ref}`)));
       const title = lenses.map((l) => l.command?.title ?? '').find((t) => t.endsWith(` vs ${ref}`)) ?? '';
@@ -159,7 +171,11 @@ describe('VS Code for the Web: what the browser cannot do', () => {
         await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(6, 4)),
       ).replace(/\\/g, '');
       match(md, new RegExp(`Prompt Cost · change vs ${ref}`), 'the hover');
-      ok(md.includes(`#12's base: ${ref} @ ${sha.slice(0, 7)}`), `the hover names the base commit: ${md}`);
+      ok(md.includes(`#12's base: ${ref} @ ${sha.slice(0, 7)}, the merge base`), `the hover names the merge base: ${md}`);
+      // Where GitHub names no merge base, the base branch's tip, and the reason (the hover and a warning say it).
+      const gone = await fetchPullRequestBase({ owner: 'acme', name: 'agents' }, 13, { apiUrl: gh.url });
+      equal(gone.sha, gh.pulls['acme/agents/13'].base.sha, 'the tip of the base branch');
+      match(gone.tipBecause ?? '', /GitHub answered HTTP 404 for the merge base of pull request #13/, 'why');
       // The browser enforces GitHub's CORS: the API-version header is not in its preflight's allowed list.
       const refused = await fetch(`${gh.url}/repos/acme/agents/pulls/12`, { headers: { 'x-github-api-version': '2022-11-28' } }).then(
         () => false,
