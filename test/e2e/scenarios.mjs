@@ -1,4 +1,6 @@
 // The e2e scenarios, in order. Each asserts on what is rendered and saves a screenshot.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   assert,
   clearNotifications,
@@ -380,6 +382,62 @@ export const scenarios = [
         );
         await runCommand(page, 'View: Close All Editors');
         if (!(await page.locator('.part.sidebar').isVisible())) await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+      },
+    },
+    {
+      // Embedding models return no output tokens (OpenAI embeddings usage: prompt_tokens only, openai/openai-openapi
+      // CreateEmbeddingResponse.usage; Voyage AI serves only embedding and reranking models, mongodb.com/docs/voyageai/models).
+      name: 'compare-panel-embeddings-no-output',
+      async run({ page, shot, workspace }) {
+        // Written here, not in prepare(): other scenarios (the explorer in their screenshots, the git changes) see no trace.
+        const promptFile = path.join(workspace, 'prompts', 'embed-compare.prompt.md');
+        const body = 'Represent this release note for retrieval: exports to CSV now keep the sort order.';
+        fs.writeFileSync(promptFile, `---\nmodel: openai:text-embedding-3-small\n---\n${body}\n`);
+        const vscodeDir = path.join(workspace, '.vscode');
+        const madeDir = !fs.existsSync(vscodeDir);
+        fs.mkdirSync(vscodeDir, { recursive: true });
+        const settingsFile = path.join(vscodeDir, 'settings.json');
+        const settings = { 'promptCost.models': ['voyageai:voyage-3'] };
+        fs.writeFileSync(settingsFile, JSON.stringify(settings));
+        try {
+          await setTheme(page, 'Dark Modern');
+          await clearNotifications(page);
+          await openFile(page, 'prompts/embed-compare.prompt.md');
+          await runCommand(page, 'Prompt Cost: Compare Models for This Prompt');
+          const frame = compareFrame(page);
+          const field = frame.locator('#output-tokens');
+          // Both embedding models compared (the prompt's and the configured one): the field is disabled and says why.
+          for (let attempt = 1; ; attempt++) {
+            const ready = await waitUntil(
+              page,
+              'the two embedding rows and a disabled output field',
+              async () => (await rowIds(frame)).length === 2 && (await field.isDisabled()),
+              20_000,
+            ).then(
+              () => true,
+              () => false,
+            );
+            if (ready) break;
+            if (attempt === 3) throw new Error(`the panel never compared only embedding models: ${(await rowIds(frame)).join(', ')}`);
+            fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2 * attempt)); // same settings, new bytes
+          }
+          assert((await rowIds(frame)).sort().join() === 'openai:text-embedding-3-small,voyageai:voyage-3', 'the two embedding models');
+          const source = await frame.locator('#output-tokens-source').innerText();
+          assert(source === 'none: embedding models return no output tokens', `the field says why: ${source}`);
+          assert((await frame.locator('#output-tokens ~ button.reset').isVisible()) === false, 'nothing to reset');
+          const header = await frame.locator('button.sort[data-key="outputUsd"]').innerText();
+          assert(header.includes('none: embeddings'), `the Output column says none: ${header}`);
+          const totals = await cellTexts(frame, 'totalUsd');
+          const inputs = await cellTexts(frame, 'inputUsd');
+          assert(totals.join() === inputs.join(), `each total is its input: ${totals.join()} vs ${inputs.join()}`);
+          await settled(page);
+          await shot('compare-embeddings-dark');
+          await runCommand(page, 'View: Close All Editors');
+        } finally {
+          fs.rmSync(settingsFile, { force: true });
+          fs.rmSync(promptFile, { force: true });
+          if (madeDir) fs.rmSync(vscodeDir, { recursive: true, force: true });
+        }
       },
     },
   );
