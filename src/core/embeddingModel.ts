@@ -29,7 +29,11 @@ const EMBEDDING_FAMILY = /^(?:voyage|bge|gte|e5|multilingual-e5)(?:-|$)/;
 /** Providers that serve only embedding and rerank models. */
 const EMBEDDING_PROVIDERS: ReadonlySet<string> = new Set(['voyage', 'voyageai']);
 
+/** Every name the rules above accept contains one of these (case aside): the cheap test that skips parsing most ids. */
+const MAY_SAY_EMBEDDING = /embed|rerank|voyage|bge|gte|e5/i;
+
 function nameSaysEmbedding(text: string): boolean {
+  if (!MAY_SAY_EMBEDDING.test(text)) return false;
   const spelling = parseModelSpelling(text);
   if (spelling.host && EMBEDDING_PROVIDERS.has(spelling.host)) return true;
   return EMBEDDING_WORD.test(spelling.name) || EMBEDDING_FAMILY.test(spelling.name);
