@@ -52,10 +52,41 @@ async function summaryLine(script, prefix) {
   return { passed, failed: failed + (code !== 0 && failed === 0 ? 1 : 0), code };
 }
 
+/**
+ * The fast-check seed of this run (scripts/property-seed.cjs): PCL_FC_SEED if it is a number, none (random) if it
+ * is `random`, else one from the commit under test, so that CI and an earlier run of the same commit agree.
+ */
+function propertySeed() {
+  const given = process.env.PCL_FC_SEED;
+  if (given === 'random') return undefined;
+  if (given && Number.isSafeInteger(Number(given))) return { seed: Number(given), from: 'PCL_FC_SEED' };
+  return new Promise((resolve) => {
+    const git = spawn('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    git.stdout.on('data', (d) => (out += d));
+    git.on('error', () => resolve(undefined));
+    git.on('close', (code) => {
+      const sha = out.trim();
+      resolve(
+        code === 0 && /^[0-9a-f]{40}$/.test(sha)
+          ? { seed: parseInt(sha.slice(0, 8), 16) | 0, from: `commit ${sha.slice(0, 7)}` }
+          : undefined,
+      );
+    });
+  });
+}
+
 /** Runs compiled node:test files, `concurrency` files at a time; counts from the spec reporter's "ℹ pass N" / "ℹ fail N". */
 async function runNodeTests(files, concurrency) {
   if (!files.length) return { passed: 0, failed: 0, code: 0 };
-  const args = ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files];
+  const args = [
+    '--require',
+    path.join(root, 'scripts', 'property-seed.cjs'),
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    ...files,
+  ];
   const { code, out } = await run(process.execPath, args, { capture: true });
   const count = (name) => Number(new RegExp(`^\\S+ ${name} (\\d+)$`, 'm').exec(out)?.[1] ?? NaN);
   const passed = count('pass');
@@ -171,6 +202,13 @@ async function main() {
     const tsc = () => run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
     if (!(await compileStep.run(async () => (await tsc()).code === 0))) return finish([['tsc', { passed: 0, failed: 1 }]]);
   }
+  const property = await propertySeed();
+  if (property) process.env.PCL_FC_SEED = String(property.seed); // inherited by every test process
+  console.log(
+    property
+      ? `> property tests: fast-check seed ${property.seed} (from ${property.from}; PCL_FC_SEED=random for fresh inputs)`
+      : '> property tests: random fast-check seeds (each failure prints its seed; PCL_FC_SEED=<seed> repeats it)',
+  );
   const results = [];
   for (const name of Object.keys(layers)) {
     if (only.length && !only.includes(name)) continue;
