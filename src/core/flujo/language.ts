@@ -125,11 +125,12 @@ export function tableWindow(text: string, line: number): { text: string; firstLi
   let first = Math.min(Math.max(line - 1, 0), starts.length - 1);
   const back = Math.max(0, first - WINDOW_LINES);
   while (first > back && !isTableBoundary(lineAt, first)) first--;
-  if (!isTableBoundary(lineAt, first)) first = 0;
+  // The loop stops early only at a boundary; at its limit the line is still to be asked.
+  if (first === back && !isTableBoundary(lineAt, first)) first = 0;
   let end = Math.min(Math.max(line, 0), starts.length - 1) + 1;
   const forward = Math.min(starts.length, end + WINDOW_LINES);
   while (end < forward && !isTableBoundary(lineAt, end)) end++;
-  if (end < starts.length && !isTableBoundary(lineAt, end)) end = starts.length;
+  if (end === forward && end < starts.length && !isTableBoundary(lineAt, end)) end = starts.length;
   return { text: text.slice(starts[first], end < starts.length ? starts[end] : text.length), firstLine: first, endLine: end };
 }
 
