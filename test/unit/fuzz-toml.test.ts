@@ -219,11 +219,11 @@ function checkWindowAgainstWholeScan(
   for (const c of items) assertInside(lengths, c.range, `completion ${c.label} ${at}`);
   const w = tableWindow(text, position.line);
   const scan = scanToml(text);
-  const headerAt = new Map(scan.headers.map((h) => [h.range.start.line, h.path.join('\0')]));
+  const headerLines = new Set(scan.headers.map((h) => h.range.start.line));
   const inWindow = (line: number) => line >= w.firstLine && line < w.endLine;
   const paths = scan.headers.filter((h) => inWindow(h.range.start.line)).map((h) => h.path.join('\0'));
   const twice = scan.headers.some((h) => !inWindow(h.range.start.line) && paths.includes(h.path.join('\0')));
-  const realEnds = (w.firstLine === 0 || headerAt.has(w.firstLine)) && (w.endLine >= lengths.length || headerAt.has(w.endLine));
+  const realEnds = (w.firstLine === 0 || headerLines.has(w.firstLine)) && (w.endLine >= lengths.length || headerLines.has(w.endLine));
   if (realEnds && !twice) {
     assert.deepEqual(hover, hoverFlujoToml(text, position, whole), `hover ${at}`);
     assert.deepEqual(items, completeFlujoToml(text, position, whole), `completion ${at}`);
