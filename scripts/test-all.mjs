@@ -2,7 +2,7 @@
 // security suite (node:test, bounded hostile inputs), the integration
 // suites inside a real VS Code host, and the browser-level e2e/screenshot step. Ends with one
 // summary line CI reads: "N passed, N failed". Exit code is non-zero when anything failed.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -60,20 +60,9 @@ function propertySeed() {
   const given = process.env.PCL_FC_SEED;
   if (given === 'random') return undefined;
   if (given && Number.isSafeInteger(Number(given))) return { seed: Number(given), from: 'PCL_FC_SEED' };
-  return new Promise((resolve) => {
-    const git = spawn('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    git.stdout.on('data', (d) => (out += d));
-    git.on('error', () => resolve(undefined));
-    git.on('close', (code) => {
-      const sha = out.trim();
-      resolve(
-        code === 0 && /^[0-9a-f]{40}$/.test(sha)
-          ? { seed: parseInt(sha.slice(0, 8), 16) | 0, from: `commit ${sha.slice(0, 7)}` }
-          : undefined,
-      );
-    });
-  });
+  const git = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  const sha = git.status === 0 ? git.stdout.trim() : '';
+  return /^[0-9a-f]{40}$/.test(sha) ? { seed: parseInt(sha.slice(0, 8), 16) | 0, from: `commit ${sha.slice(0, 7)}` } : undefined;
 }
 
 /** Runs compiled node:test files, `concurrency` files at a time; counts from the spec reporter's "ℹ pass N" / "ℹ fail N". */
@@ -202,7 +191,7 @@ async function main() {
     const tsc = () => run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
     if (!(await compileStep.run(async () => (await tsc()).code === 0))) return finish([['tsc', { passed: 0, failed: 1 }]]);
   }
-  const property = await propertySeed();
+  const property = propertySeed();
   if (property) process.env.PCL_FC_SEED = String(property.seed); // inherited by every test process
   console.log(
     property
